@@ -1,0 +1,77 @@
+import packageJson from '../../package.json' with { type: 'json' };
+import { KindscopeError, toAppError, type AppInfo } from '../contract';
+import { createDockerClient } from '../core/docker/docker-client';
+import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
+import { DockerEngineService } from '../core/docker/docker-engine-service';
+import { createStderrLogger, type Logger } from '../core/util/logger';
+import { createRouter, type EventSources, type Handlers, type Router } from './router';
+
+export interface AppOptions {
+  transport: AppInfo['transport'];
+  /** Follow engines and clusters live (desktop, serve). The CLI answers once and exits. */
+  live: boolean;
+  endpointEnvironment?: EndpointEnvironment;
+  log?: Logger;
+}
+
+export interface AppServices {
+  /** Undefined when the endpoint itself could not be resolved (see `dockerProblem`). */
+  docker: DockerEngineService | undefined;
+  dockerProblem: KindscopeError | undefined;
+}
+
+export interface App {
+  services: AppServices;
+  router: Router;
+  dispose(): void;
+}
+
+/**
+ * The composition root: builds every service once, wires them into the handler table
+ * that Electron IPC, serve mode and the CLI all serve, and returns one `dispose`.
+ */
+export function createApp(options: AppOptions): App {
+  // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
+  const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
+  const services = createServices(options, log);
+  const router = createRouter(createHandlers(services, options), createEventSources(services), log);
+  return {
+    services,
+    router,
+    dispose: () => services.docker?.dispose(),
+  };
+}
+
+function createServices(options: AppOptions, log: Logger): AppServices {
+  try {
+    const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
+    const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
+    if (options.live) docker.start();
+    return { docker, dockerProblem: undefined };
+  } catch (error) {
+    const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
+    log.warn(problem.message);
+    return { docker: undefined, dockerProblem: problem };
+  }
+}
+
+function createHandlers(services: AppServices, options: AppOptions): Handlers {
+  return {
+    appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
+    dockerEngine: async ({ refresh }) => {
+      const docker = requireDocker(services);
+      return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
+    },
+  };
+}
+
+function createEventSources(services: AppServices): EventSources {
+  return {
+    dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
+  };
+}
+
+function requireDocker(services: AppServices): DockerEngineService {
+  if (services.docker) return services.docker;
+  throw services.dockerProblem ?? new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.');
+}

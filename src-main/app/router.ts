@@ -1,0 +1,101 @@
+import type { z } from 'zod';
+import {
+  calls,
+  events,
+  KindscopeError,
+  describeZodError,
+  findCall,
+  findEvent,
+  toAppError,
+  type CallKey,
+  type Calls,
+  type EventKey,
+  type Events,
+  type KindscopeBridge,
+  type Result,
+} from '../contract';
+
+/** One function per call: the parsed input in, a value of the output's shape out. */
+export type Handlers = {
+  [K in CallKey]: (input: z.output<Calls[K]['input']>) => Promise<z.input<Calls[K]['output']>>;
+};
+
+/** One source per event: register a listener, get the unsubscribe. */
+export type EventSources = {
+  [K in EventKey]: (listener: (payload: z.input<Events[K]['payload']>) => void) => () => void;
+};
+
+export interface RouterLog {
+  warn(message: string, details?: unknown): void;
+  error(message: string, details?: unknown): void;
+}
+
+/**
+ * The handler table behind all three transports. Every input is parsed by its schema
+ * before a handler runs; every output is checked before it leaves; every error leaves as
+ * data `{ code, message, hint }`.
+ */
+export interface Router extends KindscopeBridge {
+  invoke(callId: string, input: unknown): Promise<Result<unknown>>;
+  /** Throws a KindscopeError for an unknown event id. */
+  subscribe(eventId: string, listener: (payload: unknown) => void): () => void;
+}
+
+const callKeyById = new Map<string, CallKey>(
+  (Object.keys(calls) as CallKey[]).map((key) => [calls[key].id, key]),
+);
+const eventKeyById = new Map<string, EventKey>(
+  (Object.keys(events) as EventKey[]).map((key) => [events[key].id, key]),
+);
+
+export function createRouter(handlers: Handlers, sources: EventSources, log: RouterLog = console): Router {
+  return {
+    async invoke(callId, input) {
+      const call = findCall(callId);
+      const key = callKeyById.get(callId);
+      if (!call || !key) {
+        return {
+          ok: false,
+          error: { code: 'UNKNOWN_CALL', message: `No call named "${callId}"`, hint: 'Kindscope and its window are out of step: restart Kindscope.' },
+        };
+      }
+      const parsed = call.input.safeParse(input ?? {});
+      if (!parsed.success) {
+        return {
+          ok: false,
+          error: {
+            code: 'INVALID_INPUT',
+            message: `Invalid input for ${callId}: ${describeZodError(parsed.error)}`,
+            hint: 'Correct the named field and try again.',
+          },
+        };
+      }
+      try {
+        const handler = handlers[key] as (input: unknown) => Promise<unknown>;
+        const output = call.output.safeParse(await handler(parsed.data));
+        if (!output.success) {
+          log.error(`Handler ${callId} returned a value outside its contract`, output.error);
+          return { ok: false, error: toAppError(new Error(`${callId} answered outside its contract: ${describeZodError(output.error, 'output')}`)) };
+        }
+        return { ok: true, value: output.data };
+      } catch (error) {
+        const appError = toAppError(error);
+        if (appError.code === 'INTERNAL') log.error(`Handler ${callId} failed`, error);
+        return { ok: false, error: appError };
+      }
+    },
+    subscribe(eventId, listener) {
+      const event = findEvent(eventId);
+      const key = eventKeyById.get(eventId);
+      if (!event || !key) {
+        throw new KindscopeError('UNKNOWN_EVENT', `No event named "${eventId}"`, 'Kindscope and its window are out of step: restart Kindscope.');
+      }
+      const source = sources[key] as (listener: (payload: unknown) => void) => () => void;
+      return source((payload) => {
+        const checked = event.payload.safeParse(payload);
+        if (checked.success) listener(checked.data);
+        else log.warn(`Dropped an ${eventId} event outside its contract`, checked.error);
+      });
+    },
+  };
+}

@@ -1,0 +1,45 @@
+import type { AppError, DockerEngineStatus } from '../contract';
+
+/** Exit codes, documented in `kindscope --help` and the README. */
+export const ExitCode = {
+  ok: 0,
+  /** The command ran and failed (engine unreachable, cluster missing, …). */
+  failed: 1,
+  /** The command line is wrong. */
+  usage: 2,
+  /** Interrupted (Ctrl-C). */
+  interrupted: 130,
+} as const;
+
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export function formatError(error: AppError): string {
+  return `kindscope: ${error.message}\n  hint: ${error.hint}\n`;
+}
+
+export function formatDockerStatus(status: DockerEngineStatus): string {
+  const endpoint = `${status.endpoint.host} (${status.endpoint.source}${status.endpoint.context ? `: ${status.endpoint.context}` : ''})`;
+  const rows: [string, string][] = [['Endpoint', endpoint]];
+  const engine = status.engine;
+  if (status.state === 'live' && engine) {
+    rows.push(
+      ['Flavour', engine.flavour],
+      ['Version', `${engine.version} (API ${engine.apiVersion}${engine.minApiVersion ? `, min ${engine.minApiVersion}` : ''})`],
+      ['OS/Arch', `${engine.os}/${engine.arch}, ${engine.operatingSystem}, kernel ${engine.kernelVersion}`],
+      ['Name', engine.name],
+      [
+        'Containers',
+        `${engine.containers.total} (${engine.containers.running} running, ${engine.containers.paused} paused, ${engine.containers.stopped} stopped)`,
+      ],
+    );
+  } else if (status.problem) {
+    rows.push(['Problem', status.problem.message], ['Fix', status.problem.hint]);
+  }
+  const width = Math.max(...rows.map(([label]) => label.length));
+  return `Docker engine: ${status.state === 'live' ? 'reachable' : status.state}\n${rows
+    .map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,79 @@
+import { parseArgs } from 'node:util';
+import { createTypedClient, type AppError } from '../contract';
+import { createApp, type AppOptions } from '../app/compose';
+import { ExitCode, formatDockerStatus, formatError, type Output } from './output';
+
+export const usage = `Usage: kindscope <command> [options]
+
+Commands:
+  docker            The Docker engine Kindscope (and kind) use: endpoint, version, flavour
+  version           Print Kindscope's version
+
+Options:
+  --json            Machine-readable output on stdout (errors as {"error":{code,message,hint}})
+  -h, --help        Show this help
+
+Conventions for cluster commands: --cluster NAME names an existing cluster, --name NAME
+the one being created, --yes confirms a destructive action without a prompt.
+
+Exit codes: 0 success, 1 the command failed, 2 wrong usage, 130 interrupted.
+`;
+
+/**
+ * The `kindscope` command line: a transport over the same handler table as the desktop
+ * window and serve mode. Returns the exit code; never throws for an expected failure.
+ */
+export async function runCli(argv: string[], output: Output, appOptions: Partial<AppOptions> = {}): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+  } catch (error) {
+    output.err(formatError({ code: 'INVALID_INPUT', message: (error as Error).message, hint: 'Run `kindscope --help` for the commands and options.' }));
+    return ExitCode.usage;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    (command || values.help ? output.out : output.err)(usage);
+    return values.help ? ExitCode.ok : ExitCode.usage;
+  }
+  if (rest.length > 0) {
+    output.err(formatError({ code: 'INVALID_INPUT', message: `Unexpected argument "${rest[0]}"`, hint: `Run \`kindscope ${command} --help\`.` }));
+    return ExitCode.usage;
+  }
+
+  const app = createApp({ transport: 'cli', live: false, ...appOptions });
+  const client = createTypedClient(app.router);
+  const fail = (error: AppError) => {
+    if (values.json) output.out(`${JSON.stringify({ error }, null, 2)}\n`);
+    else output.err(formatError(error));
+    return ExitCode.failed;
+  };
+  try {
+    switch (command) {
+      case 'version': {
+        const result = await client.invoke('app:info', {});
+        if (!result.ok) return fail(result.error);
+        output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : `Kindscope ${result.value.version}\n`);
+        return ExitCode.ok;
+      }
+      case 'docker': {
+        const result = await client.invoke('docker:engine', { refresh: true });
+        if (!result.ok) return fail(result.error);
+        const status = result.value;
+        output.out(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatDockerStatus(status));
+        return status.state === 'live' ? ExitCode.ok : ExitCode.failed;
+      }
+      default:
+        output.err(formatError({ code: 'INVALID_INPUT', message: `Unknown command "${command}"`, hint: 'Run `kindscope --help` for the commands.' }));
+        return ExitCode.usage;
+    }
+  } finally {
+    app.dispose();
+  }
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+import { DockerEngineStatus } from './docker';
+
+/** No input. Strict, so stray fields are reported instead of silently ignored. */
+const NoInput = z.object({}).strict();
+
+export const AppInfo = z.object({
+  name: z.literal('Kindscope'),
+  version: z.string(),
+  /** Which transport answered: lets the renderer adapt (e.g. "Open in browser"). */
+  transport: z.enum(['electron', 'serve', 'cli', 'test']),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+/**
+ * Every call Kindscope answers, whatever the transport. Adding one here makes the
+ * handler table incomplete until it is implemented (a type error), and puts it under
+ * the table-driven malformed-input test.
+ */
+export const calls = {
+  appInfo: defineCall('app:info', NoInput, AppInfo, 'Name, version and transport of this Kindscope'),
+  dockerEngine: defineCall(
+    'docker:engine',
+    z
+      .object({
+        /** Probe the engine now instead of answering from the live state. */
+        refresh: z.boolean().optional(),
+      })
+      .strict(),
+    DockerEngineStatus,
+    'The Docker engine Kindscope (and kind) talk to: endpoint, reachability, version, flavour',
+  ),
+} as const;
+
+/** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
+export const events = {
+  dockerEngineChanged: defineEvent('docker:engine-changed', DockerEngineStatus, 'The engine went away, came back or changed'),
+} as const;
+
+export type Calls = typeof calls;
+export type Events = typeof events;
+export type CallKey = keyof Calls;
+export type EventKey = keyof Events;
+export type CallId = Calls[CallKey]['id'];
+export type EventId = Events[EventKey]['id'];
+
+type CallById = { [K in CallKey as Calls[K]['id']]: Calls[K] };
+type EventById = { [K in EventKey as Events[K]['id']]: Events[K] };
+export type CallInput<Id extends CallId> = z.input<CallById[Id]['input']>;
+export type CallOutput<Id extends CallId> = z.output<CallById[Id]['output']>;
+export type EventPayload<Id extends EventId> = z.output<EventById[Id]['payload']>;
+
+export const callList = Object.values(calls);
+export const eventList = Object.values(events);
+
+export function findCall(id: string) {
+  return callList.find((call) => call.id === id);
+}
+export function findEvent(id: string) {
+  return eventList.find((event) => event.id === id);
+}

@@ -1,0 +1,194 @@
+import type Docker from 'dockerode';
+import type { DockerEngineFacts, DockerEngineStatus, StreamState } from '../../contract';
+import type { Logger } from '../util/logger';
+import { engineInfo, engineVersion } from './docker-api';
+import { explainUnreachable } from './docker-client';
+import type { ResolvedEndpoint } from './docker-endpoint';
+import { DockerEventStream, type DockerEvent } from './docker-event-stream';
+import { detectFlavour } from './engine-flavour';
+
+export interface DockerEngineServiceOptions {
+  endpoint: ResolvedEndpoint;
+  docker: Docker;
+  log: Logger;
+  /** Per-request limit for probes (the event stream has none). */
+  probeTimeoutMs?: number;
+  /** Container events within this window cause one refresh. */
+  coalesceMs?: number;
+  now?: () => Date;
+}
+
+type Listener<T> = (value: T) => void;
+
+/**
+ * The Docker engine Kindscope talks to, live. One event stream (containers and networks)
+ * keeps it current and is shared with the services that need engine events; when the
+ * engine goes away the status turns `offline` with the reason and a hint, and comes back
+ * by itself when the engine does. No polling: the stream's reconnection is the only
+ * repeated work while the engine is away.
+ */
+export class DockerEngineService {
+  private status: DockerEngineStatus;
+  private readonly stream: DockerEventStream;
+  private readonly statusListeners = new Set<Listener<DockerEngineStatus>>();
+  private readonly eventListeners = new Set<Listener<DockerEvent>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private refreshTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(private readonly options: DockerEngineServiceOptions) {
+    this.status = {
+      state: 'connecting',
+      endpoint: publicEndpoint(options.endpoint),
+      updatedAt: this.now(),
+    };
+    this.stream = new DockerEventStream({
+      docker: options.docker,
+      log: options.log,
+      filters: { type: ['container', 'network'] },
+      onEvent: (event) => this.handleEvent(event),
+      onConnected: async () => {
+        await this.probe();
+        for (const listener of this.reconnectListeners) listener();
+      },
+      onState: (state, error) => this.handleStreamState(state, error),
+    });
+  }
+
+  /** The engine as last seen. */
+  getStatus(): DockerEngineStatus {
+    return this.status;
+  }
+
+  /** Starts following the engine live (desktop and serve mode; the CLI only probes). */
+  start(): void {
+    this.stream.start();
+  }
+
+  /**
+   * Probes the engine now and returns what it found. After a successful probe while the
+   * stream was offline, the stream reconnects at once instead of waiting for its backoff.
+   */
+  async refresh(): Promise<DockerEngineStatus> {
+    const streamOffline = this.stream.currentState === 'offline';
+    try {
+      await this.probe();
+      if (streamOffline) this.stream.reconnectNow();
+    } catch (error) {
+      this.setOffline(error);
+    }
+    return this.status;
+  }
+
+  onDidChangeStatus(listener: Listener<DockerEngineStatus>): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Raw container and network events, for services that keep their own models. */
+  onDidReceiveEvent(listener: Listener<DockerEvent>): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  /** After the stream reconnected: events may have been missed, re-list. */
+  onDidReconnect(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
+  }
+
+  get docker(): Docker {
+    return this.options.docker;
+  }
+
+  get endpoint(): ResolvedEndpoint {
+    return this.options.endpoint;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.refreshTimer);
+    this.stream.dispose();
+    this.statusListeners.clear();
+    this.eventListeners.clear();
+    this.reconnectListeners.clear();
+  }
+
+  private async probe(): Promise<void> {
+    const timeout = this.options.probeTimeoutMs ?? 5_000;
+    const [version, info] = await Promise.all([
+      engineVersion(this.options.docker, AbortSignal.timeout(timeout)),
+      engineInfo(this.options.docker, AbortSignal.timeout(timeout)),
+    ]);
+    const facts: DockerEngineFacts = {
+      version: version.Version,
+      apiVersion: version.ApiVersion,
+      ...(version.MinAPIVersion ? { minApiVersion: version.MinAPIVersion } : {}),
+      os: version.Os,
+      arch: version.Arch,
+      kernelVersion: version.KernelVersion ?? String(info.KernelVersion ?? ''),
+      operatingSystem: String(info.OperatingSystem ?? ''),
+      name: String(info.Name ?? ''),
+      flavour: detectFlavour({
+        host: this.options.endpoint.host,
+        operatingSystem: String(info.OperatingSystem ?? ''),
+        name: String(info.Name ?? ''),
+        components: version.Components,
+        platformName: version.Platform?.Name,
+      }),
+      containers: {
+        total: count(info.Containers),
+        running: count(info.ContainersRunning),
+        paused: count(info.ContainersPaused),
+        stopped: count(info.ContainersStopped),
+      },
+    };
+    this.update({ state: 'live', endpoint: this.status.endpoint, engine: facts });
+  }
+
+  private handleEvent(event: DockerEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+    if (event.Type === 'container' && /^(create|destroy|start|die|pause|unpause|stop|kill)$/.test(event.Action)) {
+      this.scheduleRefresh();
+    }
+  }
+
+  private scheduleRefresh(): void {
+    if (this.refreshTimer || this.disposed) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.probe().catch((error: unknown) => this.options.log.debug('Refresh after an event failed', error));
+    }, this.options.coalesceMs ?? 100);
+  }
+
+  private handleStreamState(state: StreamState, error?: unknown): void {
+    // While retrying, the status stays offline with its reason; it turns live after a
+    // successful probe, never merely because a connection attempt began.
+    if (state === 'offline') this.setOffline(error);
+  }
+
+  private setOffline(error: unknown): void {
+    const problem = explainUnreachable(this.options.endpoint, error);
+    this.update({ state: 'offline', endpoint: this.status.endpoint, problem });
+  }
+
+  private update(next: Omit<DockerEngineStatus, 'updatedAt'>): void {
+    if (this.disposed) return;
+    const { updatedAt: _previousTime, ...previous } = this.status;
+    if (JSON.stringify(previous) === JSON.stringify(next)) return;
+    this.status = { ...next, updatedAt: this.now() };
+    for (const listener of this.statusListeners) listener(this.status);
+  }
+
+  private now(): string {
+    return (this.options.now?.() ?? new Date()).toISOString();
+  }
+}
+
+function publicEndpoint(endpoint: ResolvedEndpoint) {
+  return { host: endpoint.host, source: endpoint.source, tls: endpoint.tls, ...(endpoint.context ? { context: endpoint.context } : {}) };
+}
+
+function count(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : 0;
+}

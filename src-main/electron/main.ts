@@ -1,0 +1,73 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { createApp } from '../app/compose';
+import { createStderrLogger } from '../core/util/logger';
+import { registerIpc } from './ipc';
+import { allowNavigation, allowPermission, appEntryUrl, appHost, appScheme, mainWindowOptions, rendererCsp, windowOpenDecision } from './security';
+
+const log = createStderrLogger('electron');
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+const rendererDir = resolve(import.meta.dirname, '../renderer');
+const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+
+protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+app.enableSandbox();
+
+const mimeTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+
+/** Serves the built renderer on kindscope://app/ with the CSP; nothing outside its folder. */
+function registerRendererProtocol(): void {
+  protocol.handle(appScheme, async (request) => {
+    const url = new URL(request.url);
+    const file = normalize(join(rendererDir, decodeURIComponent(url.pathname)));
+    if (url.host !== appHost || !file.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403 });
+    try {
+      const body = await readFile(file);
+      return new Response(body, {
+        headers: { 'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': rendererCsp },
+      });
+    } catch {
+      return new Response('Not found', { status: 404 });
+    }
+  });
+}
+
+function hardenWebContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!allowNavigation(url, devServerUrl)) {
+        event.preventDefault();
+        log.warn(`Blocked navigation to ${url}`);
+      }
+    });
+    contents.on('will-redirect', (event, url) => {
+      if (!allowNavigation(url, devServerUrl)) event.preventDefault();
+    });
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(({ url }) => {
+      const decision = windowOpenDecision(url);
+      if (decision.openExternally) void shell.openExternal(url);
+      return { action: decision.action };
+    });
+  });
+}
+
+void app.whenReady().then(() => {
+  const kindscope = createApp({ transport: 'electron', live: true, log });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)));
+  session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission));
+  registerRendererProtocol();
+  hardenWebContents();
+  const disposeIpc = registerIpc(kindscope.router, log, devServerUrl);
+
+  const window = new BrowserWindow(mainWindowOptions(preloadPath));
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(devServerUrl ?? appEntryUrl);
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => {
+    disposeIpc();
+    kindscope.dispose();
+  });
+});

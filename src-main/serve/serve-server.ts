@@ -1,0 +1,234 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ClientMessage, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
+import type { Router } from '../app/router';
+import type { Logger } from '../core/util/logger';
+import { contentSecurityPolicy } from '../core/security/csp';
+
+export interface ServeOptions {
+  router: Router;
+  /** Folder of the built renderer (index.html and assets). */
+  staticDir: string;
+  log: Logger;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Random when absent. */
+  token?: string;
+}
+
+export interface ServeServer {
+  /** The URL to open, carrying the token. */
+  url: string;
+  host: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+const maxMessageBytes = 1024 * 1024; // 1 MiB
+
+/**
+ * Serve mode: the built renderer over HTTP and the handler table over a WebSocket, for
+ * headless lab servers. Loopback by default; every request needs the token (from the
+ * printed URL, then an HttpOnly SameSite=Strict cookie); the WebSocket also needs a
+ * same-origin `Origin`, and `Host` must name this server (no DNS rebinding).
+ */
+export async function startServeServer(options: ServeOptions): Promise<ServeServer> {
+  const host = options.host ?? '127.0.0.1';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const staticRoot = resolve(options.staticDir);
+  const { log, router } = options;
+  let port = options.port ?? 0;
+
+  const isAuthorized = (request: IncomingMessage, url: URL) =>
+    tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(request, serveTokenCookie), token);
+
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    if (!hostAllowed(request.headers.host, host, port)) {
+      return plain(response, 421, 'Misdirected request: this Kindscope server answers only to its own address.');
+    }
+    if (!isAuthorized(request, url)) {
+      return plain(response, 401, 'Kindscope needs its token: open the URL that `npm run serve` printed (it ends in ?token=…).');
+    }
+    if (url.searchParams.has('token')) {
+      // Trade the token in the URL for a cookie, and take it out of the address bar.
+      url.searchParams.delete('token');
+      response.writeHead(303, {
+        'Set-Cookie': `${serveTokenCookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: `${url.pathname}${url.search}`,
+        'Cache-Control': 'no-store',
+      });
+      return response.end();
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'Only GET is served here.');
+    serveStatic(response, staticRoot, url.pathname, port);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(request.url ?? '/', 'http://placeholder');
+    if (url.pathname !== serveWsPath) return rejectUpgrade(socket, 404, 'Not Found');
+    if (!hostAllowed(request.headers.host, host, port)) return rejectUpgrade(socket, 421, 'Misdirected Request');
+    if (!isAuthorized(request, url)) return rejectUpgrade(socket, 401, 'Unauthorized');
+    const origin = request.headers.origin;
+    if (origin !== undefined && origin !== `http://${request.headers.host}`) return rejectUpgrade(socket, 403, 'Forbidden');
+    wss.handleUpgrade(request, socket, head, (ws) => attachSocket(ws, router, log));
+  });
+
+  await new Promise<void>((resolveListen, rejectListen) => {
+    server.once('error', rejectListen);
+    server.listen(port, host, () => {
+      server.off('error', rejectListen);
+      resolveListen();
+    });
+  });
+  port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${urlHost}:${port}/?token=${token}`,
+    host,
+    port,
+    token,
+    close: () =>
+      new Promise<void>((resolveClose) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
+  const subscriptions = new Map<string, () => void>();
+  const send = (message: ServerMessage) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) return log.warn('Ignored a binary WebSocket message');
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString());
+    } catch {
+      return log.warn('Ignored a WebSocket message that is not JSON');
+    }
+    const parsed = ClientMessage.safeParse(json);
+    if (!parsed.success) return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
+    const message = parsed.data;
+    switch (message.type) {
+      case 'invoke':
+        void router.invoke(message.call, message.input).then((result) => send({ type: 'result', seq: message.seq, result }));
+        break;
+      case 'subscribe':
+        if (subscriptions.has(message.event)) return;
+        try {
+          subscriptions.set(
+            message.event,
+            router.subscribe(message.event, (payload) => send({ type: 'event', event: message.event, payload })),
+          );
+        } catch (error) {
+          log.warn(`Refused a subscription: ${toAppError(error).message}`);
+        }
+        break;
+      case 'unsubscribe':
+        subscriptions.get(message.event)?.();
+        subscriptions.delete(message.event);
+        break;
+    }
+  });
+  ws.on('close', () => {
+    for (const unsubscribe of subscriptions.values()) unsubscribe();
+    subscriptions.clear();
+  });
+}
+
+function serveStatic(response: ServerResponse, root: string, pathname: string, port: number): void {
+  let relative: string;
+  try {
+    relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  } catch {
+    return plain(response, 400, 'Bad path');
+  }
+  let file = join(root, relative);
+  if (file !== root && !file.startsWith(root + sep)) return plain(response, 403, 'Forbidden');
+  if (!isFile(file)) {
+    // Client-side routes fall back to the app; missing assets stay 404.
+    if (extname(relative)) return plain(response, 404, 'Not found');
+    file = join(root, 'index.html');
+    if (!isFile(file)) return plain(response, 500, 'The renderer is not built: run `npm run build` first.');
+  }
+  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
+  response.writeHead(200, {
+    'Content-Type': type,
+    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
+  });
+  createReadStream(file).pipe(response);
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function plain(response: ServerResponse, status: number, text: string): void {
+  response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  response.end(`${text}\n`);
+}
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroy();
+}
+
+function tokenMatches(candidate: string | null | undefined, token: string): boolean {
+  if (!candidate) return false;
+  const a = Buffer.from(candidate);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function readCookie(request: IncomingMessage, name: string): string | undefined {
+  for (const part of (request.headers.cookie ?? '').split(';')) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return value.join('=');
+  }
+  return undefined;
+}
+
+const loopbackNames = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+/**
+ * On loopback, `Host` must be a loopback name with our port: a page on another site that
+ * rebinds its DNS name to 127.0.0.1 is refused. On another interface the token decides.
+ */
+export function hostAllowed(hostHeader: string | undefined, boundHost: string, port: number): boolean {
+  if (!hostHeader) return false;
+  if (!loopbackNames.has(boundHost)) return true;
+  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(hostHeader);
+  return match !== null && loopbackNames.has(match[1]!) && Number(match[2]) === port;
+}

@@ -1,0 +1,105 @@
+import { useEffect, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useAppContext, useAppStore } from './app-context';
+import { followEngine } from './commands/engine-commands';
+import { ErrorNotice } from './components/ErrorNotice';
+import { HomePage } from './features/home/HomePage';
+import { PlannedPage } from './features/placeholder/PlannedPage';
+import { areas, isArea, type Area } from './store/shell-slice';
+
+const areaLabels: Record<Area, string> = {
+  home: 'Home',
+  clusters: 'Clusters',
+  'create-lab': 'Create lab',
+  topology: 'Topology',
+  troubleshoot: 'Troubleshoot',
+  settings: 'Settings',
+};
+
+const pages: Record<Area, () => ReactNode> = {
+  home: () => <HomePage />,
+  clusters: () => <PlannedPage title="Clusters" summary="The kind clusters on this engine, made by Kindscope or not." />,
+  'create-lab': () => (
+    <PlannedPage title="Create lab" summary="A guided wizard: kind without default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool — and proof it answers from the host." />
+  ),
+  topology: () => <PlannedPage title="Topology" summary="Host → bridge → veth pairs → nodes → pod routes → LoadBalancer IPs → the node answering ARP." />,
+  troubleshoot: () => <PlannedPage title="Troubleshoot" summary="Ping and curl from the host, decoded ARP captures, and a doctor for <pending> and unreachable IPs." />,
+  settings: () => <PlannedPage title="Settings" summary="Tool paths, downloads and preferences." />,
+};
+
+function useHashNavigation() {
+  const navigate = useAppStore((state) => state.navigate);
+  useEffect(() => {
+    const sync = () => {
+      const area = window.location.hash.replace(/^#\/?/, '');
+      navigate(isArea(area) ? area : 'home');
+    };
+    sync();
+    window.addEventListener('hashchange', sync);
+    return () => window.removeEventListener('hashchange', sync);
+  }, [navigate]);
+}
+
+export function App() {
+  const context = useAppContext();
+  const { area, connection, lastError, dismissError, appInfo } = useAppStore(
+    useShallow((state) => ({
+      area: state.area,
+      connection: state.connection,
+      lastError: state.lastError,
+      dismissError: state.dismissError,
+      appInfo: state.appInfo,
+    })),
+  );
+  useHashNavigation();
+
+  useEffect(() => {
+    const { client, store } = context;
+    const stopEngine = followEngine(context);
+    const stopConnection = client.onDidChangeConnection?.((state) => store.getState().setConnection(state));
+    void client.invoke('app:info', {}).then((result) => {
+      if (result.ok) store.getState().setAppInfo(result.value);
+    });
+    return () => {
+      stopEngine();
+      stopConnection?.();
+    };
+  }, [context]);
+
+  return (
+    <div className="shell">
+      <nav className="sidebar" aria-label="Main">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          <span className="brand-name">Kindscope</span>
+        </div>
+        <ul>
+          {areas.map((id) => (
+            <li key={id}>
+              <a href={`#/${id}`} className="nav-link" aria-current={area === id ? 'page' : undefined}>
+                {areaLabels[id]}
+              </a>
+            </li>
+          ))}
+        </ul>
+        <p className="sidebar-footer muted">
+          {appInfo ? `v${appInfo.version} · ${appInfo.transport === 'serve' ? 'browser' : appInfo.transport}` : ''}
+        </p>
+      </nav>
+      <main className="content">
+        {connection !== 'live' && (
+          <ErrorNotice
+            title="Disconnected"
+            error={{
+              code: 'TRANSPORT',
+              message: connection === 'connecting' ? 'Connecting to the Kindscope server…' : 'Lost the connection to the Kindscope server.',
+              hint: 'Check that `npm run serve` is still running; this page reconnects by itself.',
+            }}
+          />
+        )}
+        {lastError && <ErrorNotice error={lastError} onDismiss={dismissError} />}
+        {pages[area]()}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { AppError } from '@contract';
+
+/** An error as the user needs it: what happened, then what to do. */
+export function ErrorNotice({ error, onDismiss, title }: { error: AppError; title?: string; onDismiss?: () => void }) {
+  return (
+    <div role="alert" className="notice notice-error">
+      <div className="notice-body">
+        {title && <strong className="notice-title">{title}</strong>}
+        <p className="notice-message">{error.message}</p>
+        <p className="notice-hint">
+          <span className="notice-hint-label">What to do: </span>
+          {error.hint}
+        </p>
+      </div>
+      {onDismiss && (
+        <button type="button" className="button button-ghost" onClick={onDismiss} aria-label="Dismiss error">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}

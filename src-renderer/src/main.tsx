@@ -1,0 +1,19 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { AppContext } from './app-context';
+import { createStore } from './store';
+import { createClient } from './transport';
+import './styles.css';
+
+const context = { client: createClient(), store: createStore() };
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root');
+
+createRoot(root).render(
+  <StrictMode>
+    <AppContext.Provider value={context}>
+      <App />
+    </AppContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,14 @@
+import { create } from 'zustand';
+import { createEngineSlice, type EngineSlice } from './engine-slice';
+import { createShellSlice, type ShellSlice } from './shell-slice';
+
+export type StoreState = EngineSlice & ShellSlice;
+
+/** One store of slices (zustand's slices pattern); selectors stay narrow at the call sites. */
+export const createStore = () =>
+  create<StoreState>()((...args) => ({
+    ...createEngineSlice(...args),
+    ...createShellSlice(...args),
+  }));
+
+export type Store = ReturnType<typeof createStore>;
