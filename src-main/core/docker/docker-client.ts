@@ -67,6 +67,10 @@ export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown): 
     case 'EACCES':
       message = `Permission denied on ${socket ?? endpoint.host}`;
       break;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      message = `Lost the connection to the engine at ${where}`;
+      break;
     case 'ETIMEDOUT':
     case 'ESOCKETTIMEDOUT':
       message = `The engine at ${where} did not answer in time`;
@@ -86,7 +90,8 @@ export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown): 
     const list = others
       .map((c) => `${c.flavour} at ${c.path}${c.context && endpoint.source !== 'DOCKER_HOST' ? ` (\`docker context use ${c.context}\`)` : ''}`)
       .join('; ');
-    hints.push(`Engines found on this machine: ${list}. Select one with \`docker context use NAME\` or DOCKER_HOST=unix://PATH.`);
+    const howToSelect = endpoint.source === 'DOCKER_HOST' ? 'DOCKER_HOST=unix://PATH' : '`docker context use NAME` or DOCKER_HOST=unix://PATH';
+    hints.push(`Engines found on this machine: ${list}. Select one with ${howToSelect}.`);
   } else {
     hints.push('No other engine socket was found on this machine.');
   }

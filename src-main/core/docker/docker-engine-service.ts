@@ -1,7 +1,7 @@
 import type Docker from 'dockerode';
 import type { DockerEngineFacts, DockerEngineStatus, StreamState } from '../../contract';
 import type { Logger } from '../util/logger';
-import { engineInfo, engineVersion } from './docker-api';
+import { engineEvents, engineInfo, engineVersion } from './docker-api';
 import { explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
 import { DockerEventStream, type DockerEvent } from './docker-event-stream';
@@ -43,7 +43,7 @@ export class DockerEngineService {
       updatedAt: this.now(),
     };
     this.stream = new DockerEventStream({
-      docker: options.docker,
+      open: (query) => engineEvents(options.docker, query),
       log: options.log,
       filters: { type: ['container', 'network'] },
       onEvent: (event) => this.handleEvent(event),

@@ -1,8 +1,6 @@
-import type Docker from 'dockerode';
 import { z } from 'zod';
 import type { StreamState } from '../../contract';
 import { Backoff } from '../util/backoff';
-import { engineEvents } from './docker-api';
 import type { Logger } from '../util/logger';
 
 /**
@@ -21,8 +19,11 @@ export const DockerEvent = z.object({
 });
 export type DockerEvent = z.infer<typeof DockerEvent>;
 
+/** Opens the engine's `/events` stream with these query parameters. */
+export type OpenEvents = (query: { since?: string; filters?: string }) => Promise<NodeJS.ReadableStream>;
+
 export interface DockerEventStreamOptions {
-  docker: Docker;
+  open: OpenEvents;
   log: Logger;
   /** Engine-side filters, e.g. `{ type: ['container', 'network'] }`. */
   filters?: Record<string, string[]>;
@@ -100,7 +101,7 @@ export class DockerEventStream {
     this.setState('connecting');
     let stream: NodeJS.ReadableStream;
     try {
-      stream = await engineEvents(this.options.docker, {
+      stream = await this.options.open({
         ...(this.lastEventNanos !== undefined ? { since: formatSince(this.lastEventNanos) } : {}),
         ...(this.options.filters ? { filters: JSON.stringify(this.options.filters) } : {}),
       });
@@ -124,8 +125,11 @@ export class DockerEventStream {
         if (line) this.handleLine(line);
       }
     });
+    let broken = false;
     const onBroken = (error?: unknown) => {
-      if (generation !== this.generation) return;
+      // 'error', 'end' and 'close' can all fire for one break.
+      if (broken || generation !== this.generation) return;
+      broken = true;
       this.stream = undefined;
       this.scheduleReconnect(error ?? Object.assign(new Error('The engine closed the event stream'), { code: 'ECONNRESET' }));
     };

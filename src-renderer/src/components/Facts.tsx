@@ -1,16 +1,21 @@
-import { useId, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 
-/** A labelled fact; the value's accessible name is its label (role `definition`). */
+/** One labelled fact: a row whose header is the label (screen readers read "Version, 20.10"). */
 export function Fact({ label, children }: { label: string; children: ReactNode }) {
-  const id = useId();
   return (
-    <div className="fact">
-      <dt id={id}>{label}</dt>
-      <dd aria-labelledby={id}>{children}</dd>
-    </div>
+    <tr>
+      <th scope="row">{label}</th>
+      <td>{children}</td>
+    </tr>
   );
 }
 
-export function Facts({ children }: { children: ReactNode }) {
-  return <dl className="facts">{children}</dl>;
+/** A two-column table of facts, captioned for assistive technology. */
+export function Facts({ caption, children }: { caption: string; children: ReactNode }) {
+  return (
+    <table className="facts">
+      <caption className="visually-hidden">{caption}</caption>
+      <tbody>{children}</tbody>
+    </table>
+  );
 }

@@ -25,7 +25,7 @@ export function EngineCard() {
           {engine.state === 'offline' && engine.problem && (
             <ErrorNotice error={{ code: 'DOCKER_UNREACHABLE', ...engine.problem }} title="The engine is not reachable" />
           )}
-          <Facts>
+          <Facts caption="Docker engine facts">
             {facts && engine.state === 'live' && (
               <>
                 <Fact label="Version">{facts.version}</Fact>

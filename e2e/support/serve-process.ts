@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(import.meta.dirname, '../..');
+
+export interface ServeProcess {
+  url: string;
+  origin: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built serve mode exactly as `npm run serve` does (on a free port) and
+ * returns the printed URL. The environment is the test's to set (e.g. DOCKER_HOST).
+ */
+export async function startServe(env: Record<string, string | undefined> = {}): Promise<ServeProcess> {
+  const entry = join(root, 'out/main/serve.js');
+  if (!existsSync(entry)) throw new Error('out/main/serve.js is missing. Fix: run `npm run build` first (`npm test` does).');
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve mode printed no URL in 20 s:\n${output}`)), 20_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /serving at (http:\/\/\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`serve mode exited (${code}) before printing its URL:\n${output}`));
+    });
+  });
+  return {
+    url,
+    origin: new URL(url).origin,
+    output: () => output,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

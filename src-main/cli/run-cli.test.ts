@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { docker, requireDocker } from '../../e2e/lab/require-docker';
+import { ExitCode } from './output';
+import { runCli } from './run-cli';
+
+const root = join(import.meta.dirname, '../..');
+
+/** Runs the real `kindscope` entry point as a user would (through tsx, like `npm run cli`). */
+function kindscope(args: string[], env: Record<string, string | undefined> = {}) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 60_000,
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function inProcess(args: string[]) {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { out: (t) => void (out += t), err: (t) => void (err += t) });
+  return { code, out, err };
+}
+
+beforeAll(() => {
+  requireDocker();
+});
+
+describe('kindscope docker', () => {
+  it('--json prints the facts `docker version` and `docker info` print', () => {
+    const result = kindscope(['docker', '--json'], { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined });
+    expect(result.code).toBe(0);
+    const status = JSON.parse(result.stdout);
+    const [version, api, os, arch] = docker(['version', '--format', '{{.Server.Version}}|{{.Server.APIVersion}}|{{.Server.Os}}|{{.Server.Arch}}']).trim().split('|');
+    const [containers, running, name] = docker(['info', '--format', '{{.Containers}}|{{.ContainersRunning}}|{{.Name}}']).trim().split('|');
+    expect(status).toMatchObject({
+      state: 'live',
+      engine: { version, apiVersion: api, os, arch, name, containers: { total: Number(containers), running: Number(running) } },
+    });
+  });
+
+  it('prints a readable summary by default', () => {
+    const result = kindscope(['docker']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Docker engine: reachable/);
+    expect(result.stdout).toContain(docker(['version', '--format', '{{.Server.Version}}']).trim());
+  });
+
+  it('exits 1 with a message and a hint, and no stack trace, when the engine is not there', () => {
+    const result = kindscope(['docker'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+    expect(result.code).toBe(ExitCode.failed);
+    const output = result.stdout + result.stderr;
+    expect(output).toContain('No Docker engine socket at /nonexistent.sock');
+    expect(output).toMatch(/Fix\s+Start your Docker engine/);
+    expect(output).not.toMatch(/\n\s+at .+:\d+:\d+/);
+
+    const json = kindscope(['docker', '--json'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
+    expect(json.code).toBe(ExitCode.failed);
+    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'offline', problem: { message: expect.stringContaining('/nonexistent.sock'), hint: expect.any(String) } });
+  });
+
+  it('reports a malformed DOCKER_HOST as an error with the variable named', () => {
+    const result = kindscope(['docker', '--json'], { DOCKER_HOST: 'localhost:2375' });
+    expect(result.code).toBe(ExitCode.failed);
+    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'DOCKER_ERROR', message: expect.stringContaining('DOCKER_HOST'), hint: expect.stringContaining('tcp://') } });
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('kindscope usage', () => {
+  it('exits 2 for an unknown command or option, naming it', async () => {
+    await expect(inProcess(['frobnicate'])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('Unknown command "frobnicate"') });
+    await expect(inProcess(['docker', '--colour'])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('--colour') });
+    await expect(inProcess([])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('Usage: kindscope') });
+  });
+
+  it('documents commands and exit codes in --help', async () => {
+    const help = await inProcess(['--help']);
+    expect(help.code).toBe(ExitCode.ok);
+    expect(help.out).toContain('Exit codes: 0 success, 1 the command failed, 2 wrong usage, 130 interrupted.');
+    expect(help.out).toContain('docker');
+  });
+
+  it('prints its version', async () => {
+    const result = await inProcess(['version', '--json']);
+    expect(JSON.parse(result.out)).toMatchObject({ name: 'Kindscope', transport: 'cli' });
+  });
+});
