@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
-import { docker, requireDocker } from './lab/require-docker';
+import { docker, requireDocker } from './lab/require-docker.ts';
 import { HomePage } from './pages/home-page';
 
 const root = join(import.meta.dirname, '..');

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { DockerFaultProxy } from './lab/docker-fault-proxy';
-import { docker, requireDocker } from './lab/require-docker';
+import { DockerFaultProxy } from './lab/docker-fault-proxy.ts';
+import { docker, requireDocker } from './lab/require-docker.ts';
 import { HomePage } from './pages/home-page';
 import { startServe, type ServeProcess } from './support/serve-process';
 

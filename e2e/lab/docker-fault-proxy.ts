@@ -23,11 +23,15 @@ export class DockerFaultProxy {
   private readonly connections = new Set<{ client: Socket; upstream: Socket; isEvents: boolean }>();
   private delayMs = 0;
 
-  private constructor(
-    readonly socketPath: string,
-    private readonly targetSocket: string,
-    private readonly dir: string,
-  ) {}
+  readonly socketPath: string;
+  private readonly targetSocket: string;
+  private readonly dir: string;
+
+  private constructor(socketPath: string, targetSocket: string, dir: string) {
+    this.socketPath = socketPath;
+    this.targetSocket = targetSocket;
+    this.dir = dir;
+  }
 
   static async start(targetSocket = '/var/run/docker.sock'): Promise<DockerFaultProxy> {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-proxy-'));
@@ -143,7 +147,11 @@ class RequestParser {
   private chunked = false;
   private lost = false;
 
-  constructor(private readonly onRequest: (method: string, target: string) => void) {}
+  private readonly onRequest: (method: string, target: string) => void;
+
+  constructor(onRequest: (method: string, target: string) => void) {
+    this.onRequest = onRequest;
+  }
 
   push(chunk: Buffer): void {
     if (this.lost) return;

@@ -1,43 +1,105 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, mkdirSync, copyFileSync, chmodSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { docker } from './require-docker';
+import { dirname, join } from 'node:path';
+import { docker } from './require-docker.ts';
 
 /** Label on everything the lab makes, for the janitor. */
 export const labLabel = 'io.kindscope.lab';
 
 const busyboxPath = '/bin/busybox';
-const busyboxApplets = ['sh', 'sleep', 'httpd', 'arping', 'ip', 'cat', 'echo', 'ls', 'true', 'ping', 'wget', 'nc', 'hostname'];
+const busyboxApplets = ['sh', 'sleep', 'httpd', 'arping', 'cat', 'echo', 'ls', 'true', 'ping', 'wget', 'nc', 'hostname', 'mkdir', 'rm', 'kill', 'ps', 'grep', 'sed', 'date', 'env', 'printf', 'test', '['];
+
+interface ImageSpec {
+  repository: string;
+  /** Host binaries copied with the shared libraries `ldd` lists. */
+  binaries: { from: string; to: string; links?: string[] }[];
+  /** Extra files written into the image. */
+  files?: Record<string, string>;
+  cmd: string[];
+}
 
 /**
- * A minimal image made by `docker import` (no registry here): Debian's busybox-static with
- * the applets the lab needs. Tagged by content hash and reused when present.
+ * Builds an image by `docker import` of a folder (no registry here), tagged by the hash
+ * of its content, and reuses it when present. Binaries come from Debian packages on the
+ * host with their libraries.
  */
-export function ensureBusyboxImage(): string {
-  let binary: Buffer;
-  try {
-    binary = readFileSync(busyboxPath);
-  } catch {
-    throw new Error(`${busyboxPath} is missing. Fix: apt-get install busybox-static (.ci/run does).`);
+function ensureImage(spec: ImageSpec): string {
+  const entries: { from: string; to: string }[] = [{ from: busyboxPath, to: '/bin/busybox' }];
+  for (const binary of spec.binaries) {
+    if (!existsSync(binary.from)) throw new Error(`${binary.from} is missing. Fix: run \`bash .ci/run\` (it installs the lab's Debian packages).`);
+    entries.push({ from: binary.from, to: binary.to });
+    for (const library of sharedLibraries(binary.from)) entries.push({ from: library, to: library });
   }
-  const hash = createHash('sha256').update(binary).update(busyboxApplets.join(',')).digest('hex').slice(0, 12);
-  const tag = `kindscope-lab/busybox:${hash}`;
+  const unique = [...new Map(entries.map((entry) => [entry.to, entry])).values()].sort((a, b) => a.to.localeCompare(b.to));
+  const hash = createHash('sha256');
+  for (const entry of unique) hash.update(entry.to).update(readFileSync(entry.from));
+  hash.update(JSON.stringify([busyboxApplets, spec.files ?? {}, spec.cmd, spec.binaries.map((b) => b.links)]));
+  const tag = `${spec.repository}:${hash.digest('hex').slice(0, 12)}`;
   if (spawnSync('docker', ['image', 'inspect', tag], { stdio: 'ignore' }).status === 0) return tag;
 
   const root = mkdtempSync(join(tmpdir(), 'kindscope-image-'));
   try {
-    mkdirSync(join(root, 'bin'));
-    copyFileSync(busyboxPath, join(root, 'bin/busybox'));
-    chmodSync(join(root, 'bin/busybox'), 0o755);
+    for (const dir of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'tmp', 'etc', 'proc', 'sys', 'dev', 'run', 'var/www', 'kind']) mkdirSync(join(root, dir), { recursive: true });
+    for (const entry of unique) {
+      mkdirSync(join(root, dirname(entry.to)), { recursive: true });
+      copyFileSync(realpathSync(entry.from), join(root, entry.to));
+      chmodSync(join(root, entry.to), 0o755);
+    }
     for (const applet of busyboxApplets) symlinkSync('busybox', join(root, 'bin', applet));
-    for (const dir of ['tmp', 'etc', 'proc', 'sys', 'dev', 'www']) mkdirSync(join(root, dir));
-    const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 256 * 1024 * 1024 });
+    for (const binary of spec.binaries) for (const link of binary.links ?? []) if (!existsSync(join(root, link))) symlinkSync(binary.to, join(root, link));
+    const files = { '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:109::/nonexistent:/bin/false\n', '/etc/group': 'root:x:0:\ntcpdump:x:109:\n', ...spec.files };
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(root, dirname(path)), { recursive: true });
+      writeFileSync(join(root, path), content);
+    }
+    const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 512 * 1024 * 1024 });
     if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
-    docker(['import', '--change', `LABEL ${labLabel}=1`, '--change', 'CMD ["/bin/sh"]', '-', tag], tar.stdout);
+    docker(['import', '--change', `LABEL ${labLabel}=1`, '--change', `CMD ${JSON.stringify(spec.cmd)}`, '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '-', tag], tar.stdout);
     return tag;
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** The libraries `ldd` lists for a binary, with the dynamic loader. */
+function sharedLibraries(binary: string): string[] {
+  const result = spawnSync('ldd', [binary], { encoding: 'utf8' });
+  if (result.status !== 0) return [];
+  const libraries: string[] = [];
+  for (const line of result.stdout.split('\n')) {
+    const match = /=>\s+(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (match) libraries.push(match[1]!);
+  }
+  return libraries;
+}
+
+/** Busybox only: small helper containers. */
+export function ensureBusyboxImage(): string {
+  return ensureImage({ repository: 'kindscope-lab/busybox', binaries: [], cmd: ['/bin/sh'] });
+}
+
+/**
+ * The lab's kind node: busybox (sh, sleep, httpd, arping, nc) plus iproute2's real `ip`,
+ * as real kind nodes are Debian with iproute2 (the product may use `ip -j`). PID 1 exits
+ * on SIGTERM so `docker stop` is quick.
+ */
+export function ensureNodeImage(): string {
+  const ip = existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/sbin/ip';
+  return ensureImage({
+    repository: 'kindscope-lab/node',
+    binaries: [{ from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip', '/usr/bin/ip'] }],
+    files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
+    cmd: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'],
+  });
+}
+
+/** tcpdump with busybox, for captures in a node's namespace (`--net container:<node>`). */
+export function ensureToolsImage(): string {
+  return ensureImage({
+    repository: 'kindscope-lab/tools',
+    binaries: [{ from: '/usr/bin/tcpdump', to: '/usr/bin/tcpdump' }],
+    cmd: ['/bin/sh'],
+  });
 }

@@ -21,3 +21,9 @@ export function docker(args: string[], input?: string | Buffer): string {
   if (result.status !== 0) throw new Error(`docker ${args.join(' ')} failed (${result.status}): ${result.stderr || result.error?.message}`);
   return result.stdout;
 }
+
+/** Runs the docker CLI and returns its result without throwing. */
+export function tryDocker(args: string[], input?: string | Buffer): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync('docker', args, { encoding: 'utf8', input, timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+  return { status: result.status ?? 1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '' };
+}

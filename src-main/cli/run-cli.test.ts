@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { docker, requireDocker } from '../../e2e/lab/require-docker';
+import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { ExitCode } from './output';
 import { runCli } from './run-cli';
 

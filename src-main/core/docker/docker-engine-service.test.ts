@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DockerEngineStatus } from '../../contract';
-import { DockerFaultProxy } from '../../../e2e/lab/docker-fault-proxy';
-import { ensureBusyboxImage, labLabel } from '../../../e2e/lab/images';
-import { docker, requireDocker } from '../../../e2e/lab/require-docker';
+import { DockerFaultProxy } from '../../../e2e/lab/docker-fault-proxy.ts';
+import { ensureBusyboxImage, labLabel } from '../../../e2e/lab/images.ts';
+import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import { createMemoryLogger } from '../util/logger';
 import { createDockerClient } from './docker-client';
 import { resolveDockerEndpoint, defaultEndpointEnvironment } from './docker-endpoint';
