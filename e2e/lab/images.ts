@@ -91,7 +91,9 @@ export function ensureNodeImage(): string {
     repository: 'kindscope-lab/node',
     binaries: [{ from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip', '/usr/bin/ip'] }],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
-    cmd: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'],
+    // The control-plane relays its port 6443 to the lab API server (KINDSCOPE_LAB_API_UPSTREAM),
+    // so the API answers exactly while this container runs.
+    cmd: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; if [ -n "$KINDSCOPE_LAB_API_UPSTREAM" ]; then nc -ll -p 6443 -e nc "${KINDSCOPE_LAB_API_UPSTREAM%:*}" "${KINDSCOPE_LAB_API_UPSTREAM##*:}" & fi; while :; do sleep 3600 & wait $!; done'],
   });
 }
 

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureNodeImage, labLabel } from '../images.ts';
@@ -16,7 +15,7 @@ import { clusterStateDir, kubeconfigPath, labInstance } from '../lab-paths.ts';
 import { removeKindContext, renderKindKubeconfig, upsertKindContext, type KindKubeconfigEntry } from '../kubeconfig.ts';
 import { tryDocker } from '../require-docker.ts';
 import { KindConfigError, kubernetesVersionOf, loadKindConfig, type KindClusterConfig } from './kind-config.ts';
-import { controlPlaneHooks } from './control-plane-hooks.ts';
+import { freePortOn, startApiServer, stopApiServer } from '../apiserver/control.ts';
 
 export const kindVersion = 'kind v0.29.0 go1.24.2 linux/amd64';
 export const clusterLabel = 'io.x-k8s.kind.cluster';
@@ -29,6 +28,8 @@ export interface ClusterState {
   network: string;
   /** Published on 127.0.0.1, in the kubeconfig. */
   apiPort: number;
+  /** Where the lab API server listens: the network gateway, relayed by the control-plane. */
+  apiUpstream: { host: string; port: number };
   nodes: { name: string; role: 'control-plane' | 'worker' }[];
   createdAt: string;
 }
@@ -99,19 +100,9 @@ function ensureNetwork(name: string): void {
 function ensureNodeImageAs(requested: string): string {
   const labImage = ensureNodeImage();
   const existing = tryDocker(['image', 'inspect', '--format', `{{index .Config.Labels "${labLabel}"}}`, requested]);
-  if (existing.status === 0) return existing.stdout.trim() === '1' ? requested : labImage;
+  // A real kindest/node image stays untouched; a lab tag is moved to the current lab image.
+  if (existing.status === 0 && existing.stdout.trim() !== '1') return labImage;
   return tryDocker(['tag', labImage, requested]).status === 0 ? requested : labImage;
-}
-
-async function freePort(address: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, address, () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function step(label: string, run: () => void | Promise<void>): Promise<void> {
@@ -147,13 +138,14 @@ async function createCluster(values: Record<string, string | boolean | undefined
     { name: `${name}-control-plane`, role: 'control-plane' as const },
     ...Array.from({ length: workerCount }, (_, index) => ({ name: `${name}-worker${index === 0 ? '' : index + 1}`, role: 'worker' as const })),
   ];
-  const apiPort = config.networking.apiServerPort > 0 ? config.networking.apiServerPort : await freePort('127.0.0.1');
+  const apiPort = config.networking.apiServerPort > 0 ? config.networking.apiServerPort : await freePortOn('127.0.0.1');
   const state: ClusterState = {
     name,
     config,
     kubernetesVersion: kubernetesVersionOf(requestedImage),
     network,
     apiPort,
+    apiUpstream: { host: '', port: 0 },
     nodes,
     createdAt: new Date().toISOString(),
   };
@@ -163,15 +155,18 @@ async function createCluster(values: Record<string, string | boolean | undefined
     await step(`Ensuring node image (${requestedImage}) 🖼`, () => {
       image = ensureNodeImageAs(requestedImage);
     });
-    await step(`Preparing nodes ${nodes.map(() => '📦').join(' ')}`, () => {
+    await step(`Preparing nodes ${nodes.map(() => '📦').join(' ')}`, async () => {
       ensureNetwork(network);
+      const gateway = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', network]).split(' ').find((ip) => ip.includes('.'));
+      if (!gateway) throw new KindError(`network "${network}" has no IPv4 gateway`);
+      state.apiUpstream = { host: gateway, port: await freePortOn(gateway) };
       for (const node of nodes) {
         docker([
           'run', '--detach', '--hostname', node.name, '--name', node.name,
           '--label', `${clusterLabel}=${name}`, '--label', `${roleLabel}=${node.role}`, '--label', `${labLabel}=${labInstance()}`,
           '--net', network, '--restart=on-failure:1', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
           '--tmpfs', '/tmp', '--tmpfs', '/run', '--env', 'container=docker',
-          ...(node.role === 'control-plane' ? ['--publish', `${config.networking.apiServerAddress}:${apiPort}:6443/TCP`] : []),
+          ...(node.role === 'control-plane' ? ['--publish', `${config.networking.apiServerAddress}:${apiPort}:6443/TCP`, '--env', `KINDSCOPE_LAB_API_UPSTREAM=${state.apiUpstream.host}:${state.apiUpstream.port}`] : []),
           image,
         ]);
       }
@@ -181,15 +176,15 @@ async function createCluster(values: Record<string, string | boolean | undefined
       ensureClusterPki(join(stateDir, 'pki'), name);
       writeFileSync(join(stateDir, 'cluster.json'), JSON.stringify(state, null, 2));
     });
-    await step('Starting control-plane 🕹️', () => controlPlaneHooks.start(state));
-    if (!config.networking.disableDefaultCNI) await step('Installing CNI 🔌', () => controlPlaneHooks.installDefaultCni(state));
+    await step('Starting control-plane 🕹️', () => startApiServer(stateDir));
+    if (!config.networking.disableDefaultCNI) await step('Installing CNI 🔌', () => undefined);
     await step('Installing StorageClass 💾', () => undefined);
     if (workerCount > 0) await step('Joining worker nodes 🚜', () => undefined);
   } catch (error) {
     if (!values.retain) {
       const names = nodes.map((node) => node.name).filter((node) => tryDocker(['inspect', node]).status === 0);
       if (names.length > 0) tryDocker(['rm', '-f', '-v', ...names]);
-      controlPlaneHooks.stop(name);
+      stopApiServer(stateDir);
       rmSync(stateDir, { recursive: true, force: true });
     }
     throw error;
@@ -212,7 +207,7 @@ function deleteCluster(values: Record<string, string | boolean | undefined>): vo
   err(`Deleting cluster "${name}" ...\n`);
   const nodes = listNodes(name);
   if (nodes.length > 0) docker(['rm', '-f', '-v', ...nodes.map((node) => node.name)]);
-  controlPlaneHooks.stop(name);
+  stopApiServer(clusterStateDir(name));
   removeKindContext(kubeconfigPath(process.env, values.kubeconfig as string | undefined), name);
   rmSync(clusterStateDir(name), { recursive: true, force: true });
   if (nodes.length > 0) err(`Deleted nodes: [${nodes.map((node) => `"${node.name}"`).join(' ')}]\n`);

@@ -1,0 +1,589 @@
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { decodeKubernetesProtobuf } from './protobuf.ts';
+import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
+import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
+import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
+import { ApiError, notFound, type ObjectStore, type StoredEvent } from './store.ts';
+
+import type { KubeObject as Obj } from './kube-object.ts';
+
+export interface ApiServerOptions {
+  store: ObjectStore;
+  tls: { key: string; cert: string; ca: string };
+  kubernetesVersion: string;
+  log?: (line: string) => void;
+}
+
+/** Fault hooks for tests (LAB.md §2): reached at POST /lab/faults with the admin certificate. */
+interface Faults {
+  expireNextWatch?: 'event' | 'http';
+  delayMs: number;
+  stalledWatches: Set<WatchConnection>;
+  bookmarkEveryMs: number;
+  defaultWatchTimeoutS: number;
+}
+
+interface WatchConnection {
+  response: ServerResponse;
+  close(): void;
+}
+
+/**
+ * The lab's Kubernetes API server: HTTPS with client certificates as kind's kubeconfig
+ * has them, legacy discovery, core/apps/discovery/coordination/apiextensions resources
+ * and any CRD created at runtime, list/watch with selectors, bookmarks, timeouts and 410,
+ * create/update/patch (merge, JSON, strategic, apply)/delete, status subresources,
+ * server-side Table output, and owner-reference garbage collection.
+ */
+export class LabApiServer {
+  readonly store: ObjectStore;
+  private types: ResourceType[] = builtinTypes();
+  private readonly options: ApiServerOptions;
+  private readonly watches = new Set<WatchConnection>();
+  private readonly faults: Faults = { delayMs: 0, stalledWatches: new Set(), bookmarkEveryMs: 5_000, defaultWatchTimeoutS: 1800 };
+  private server: Server | undefined;
+
+  constructor(options: ApiServerOptions) {
+    this.options = options;
+    this.store = options.store;
+    this.refreshCrdTypes();
+    this.store.onEvent((event) => {
+      if (event.key === 'apiextensions.k8s.io/customresourcedefinitions') this.refreshCrdTypes();
+    });
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    const server = createServer(
+      { key: this.options.tls.key, cert: this.options.tls.cert, ca: this.options.tls.ca, requestCert: true, rejectUnauthorized: true },
+      (request, response) => void this.handle(request, response),
+    );
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+    });
+  }
+
+  close(): Promise<void> {
+    for (const watch of this.watches) watch.close();
+    return new Promise((resolve) => {
+      if (!this.server) return resolve();
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  /** The type serving `group/version` `plural` (or a short name / singular / kind). */
+  resolveType(group: string, version: string, name: string): ResourceType | undefined {
+    return this.types.find((t) => t.group === group && t.version === version && (t.plural === name || t.singular === name || t.shortNames.includes(name)));
+  }
+
+  typeFor(group: string, plural: string): ResourceType | undefined {
+    return this.types.find((t) => t.group === group && t.plural === plural);
+  }
+
+  private refreshCrdTypes(): void {
+    const crdType = this.types.find((t) => t.plural === 'customresourcedefinitions')!;
+    const crds = this.store.list(crdType);
+    this.types = [...builtinTypes(), ...crds.flatMap((crd) => typeFromCrd(crd))];
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const url = new URL(request.url ?? '/', 'https://lab');
+    const started = Date.now();
+    response.on('finish', () => this.options.log?.(`${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - started}ms`));
+    try {
+      if (this.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.faults.delayMs));
+      const raw = await readBody(request);
+      let body = raw.toString('utf8');
+      if (/protobuf/.test(request.headers['content-type'] ?? '') && raw.length > 0) {
+        // kubectl's typed clients (create deployment, …) send protobuf.
+        const decoded = decodeKubernetesProtobuf(raw);
+        if (decoded.unknownFields.length > 0) this.options.log?.(`protobuf fields the lab does not decode: ${decoded.unknownFields.join(', ')}`);
+        body = JSON.stringify(decoded.object);
+        request.headers['content-type'] = 'application/json';
+      }
+      await this.route(request, response, url, body);
+    } catch (error) {
+      if (response.headersSent) {
+        response.destroy();
+        return;
+      }
+      if (error instanceof ApiError) sendStatus(response, error.code, error.reason, error.message, error.details);
+      else if (error instanceof PatchError || error instanceof SelectorError) sendStatus(response, error instanceof SelectorError ? 400 : 422, error instanceof SelectorError ? 'BadRequest' : 'Invalid', error.message);
+      else {
+        this.options.log?.(`internal error: ${(error as Error).stack}`);
+        sendStatus(response, 500, 'InternalError', (error as Error).message);
+      }
+    }
+  }
+
+  private async route(request: IncomingMessage, response: ServerResponse, url: URL, body: string): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '') || '/';
+    const method = request.method ?? 'GET';
+    if (path === '/lab/faults' && method === 'POST') return this.applyFault(response, JSON.parse(body || '{}'));
+    if (path === '/version') return sendJson(response, 200, versionInfo(this.options.kubernetesVersion));
+    if (['/healthz', '/livez', '/readyz'].includes(path)) {
+      response.writeHead(200, { 'Content-Type': 'text/plain' });
+      return void response.end('ok');
+    }
+    if (path === '/api') return sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }] });
+    if (path === '/apis') return sendJson(response, 200, this.groupList());
+    if (path === '/openapi/v3') return sendJson(response, 200, this.openApiIndex());
+    if (path.startsWith('/openapi/v3/')) return this.sendOpenApi(response, path.slice('/openapi/v3/'.length));
+    if (path === '/openapi/v2') return sendStatus(response, 404, 'NotFound', 'the lab API server publishes OpenAPI v3 only');
+
+    const segments = path.split('/').filter(Boolean);
+    let group: string;
+    let version: string;
+    let rest: string[];
+    if (segments[0] === 'api' && segments[1]) [group, version, rest] = ['', segments[1], segments.slice(2)];
+    else if (segments[0] === 'apis' && segments[1] && segments[2]) [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
+    else if (segments[0] === 'apis' && segments[1]) return this.sendGroup(response, segments[1]);
+    else return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+
+    if (rest.length === 0) return this.sendResourceList(response, group, version);
+
+    let namespace: string | undefined;
+    if (rest[0] === 'namespaces' && rest.length >= 3 && this.resolveType(group, version, rest[2]!) && !(group === '' && ['status', 'finalize'].includes(rest[2]!))) {
+      namespace = rest[1];
+      rest = rest.slice(2);
+    }
+    const type = this.resolveType(group, version, rest[0]!);
+    if (!type || type.plural !== rest[0]) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    const name = rest[1];
+    const subresource = rest[2];
+    if (subresource && !(subresource === 'status' && type.hasStatus)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace);
+    const watch = url.searchParams.get('watch');
+    const isWatch = watch === 'true' || watch === '1';
+
+    switch (method) {
+      case 'GET':
+        if (name) return this.sendObject(request, response, type, version, this.store.get(type, type.namespaced ? namespace : undefined, name));
+        if (isWatch) return this.watch(request, response, url, type, version, namespace);
+        return this.list(request, response, url, type, version, namespace);
+      case 'POST': {
+        if (name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const object = parseBody(body, request);
+        this.checkKind(object, type, version);
+        if (type.namespaced) {
+          const bodyNamespace = object.metadata?.namespace || undefined;
+          if (bodyNamespace && namespace && bodyNamespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+          object.metadata = { ...object.metadata, namespace: bodyNamespace ?? namespace ?? 'default' };
+        }
+        else if (object.metadata) delete object.metadata.namespace;
+        if (url.searchParams.get('dryRun') === 'All') return sendJson(response, 201, this.present(type, version, object));
+        const created = this.store.create(type, this.prepareCreate(type, object));
+        return sendJson(response, 201, this.present(type, version, created));
+      }
+      case 'PUT': {
+        if (!name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        const object = parseBody(body, request);
+        this.checkKind(object, type, version);
+        if (object.metadata?.name && object.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+        object.metadata = { ...object.metadata, name, ...(type.namespaced ? { namespace } : {}) };
+        const updated = this.store.update(type, object, { expectedRv: object.metadata.resourceVersion, ...(subresource === 'status' ? { subresource: 'status' as const } : {}) });
+        return sendJson(response, 200, this.present(type, version, updated));
+      }
+      case 'PATCH': {
+        if (!name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return this.patch(request, response, url, type, version, namespace, name, body, subresource);
+      }
+      case 'DELETE': {
+        if (!name) return this.deleteCollection(response, url, type, version, namespace);
+        const deleted = this.deleteWithDependents(type, type.namespaced ? namespace : undefined, name);
+        return sendJson(response, 200, this.present(type, version, deleted));
+      }
+      default:
+        return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    }
+  }
+
+  private requireNamespace(namespace: string): void {
+    const nsType = this.typeFor('', 'namespaces')!;
+    if (!this.store.find(nsType, undefined, namespace)) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+  }
+
+  private checkKind(object: Obj, type: ResourceType, version: string): void {
+    if (object.kind && object.kind !== type.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type.group, version)})`);
+  }
+
+  private prepareCreate(type: ResourceType, object: Obj): Obj {
+    if (type.plural === 'customresourcedefinitions') {
+      object.status = {
+        acceptedNames: object.spec?.names ?? {},
+        storedVersions: ((object.spec?.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => v.name),
+        conditions: [
+          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString() },
+          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: new Date().toISOString() },
+        ],
+      };
+    }
+    if (type.plural === 'namespaces') object.status = { phase: 'Active' };
+    if (type.plural === 'services') {
+      object.spec = { type: 'ClusterIP', sessionAffinity: 'None', ...object.spec };
+      object.spec.ports = ((object.spec.ports ?? []) as Obj[]).map((port) => ({ protocol: 'TCP', targetPort: port.port, ...port }));
+      if (!object.spec.clusterIP) {
+        object.spec.clusterIP = this.allocateClusterIp();
+        object.spec.clusterIPs = [object.spec.clusterIP];
+      }
+      if (object.spec.type === 'LoadBalancer' || object.spec.type === 'NodePort') {
+        object.spec.ports = (object.spec.ports as Obj[]).map((port) => ({ ...port, nodePort: port.nodePort ?? this.allocateNodePort() }));
+        object.spec.externalTrafficPolicy ??= 'Cluster';
+      }
+      object.status ??= { loadBalancer: {} };
+    }
+    if (type.plural === 'deployments') {
+      object.spec = { replicas: 1, ...object.spec };
+      object.status ??= {};
+    }
+    return object;
+  }
+
+  private allocateClusterIp(): string {
+    const used = new Set(this.store.list(this.typeFor('', 'services')!).map((s) => s.spec?.clusterIP));
+    for (let i = 10; i < 65000; i += 1) {
+      const ip = `10.96.${Math.floor(i / 254)}.${(i % 254) + 1}`;
+      if (!used.has(ip)) return ip;
+    }
+    throw new ApiError(500, 'InternalError', 'no cluster IPs left');
+  }
+
+  private allocateNodePort(): number {
+    const used = new Set(this.store.list(this.typeFor('', 'services')!).flatMap((s) => ((s.spec?.ports ?? []) as Obj[]).map((p) => p.nodePort)));
+    for (let port = 30000 + Math.floor(Math.random() * 2000); ; port = port >= 32767 ? 30000 : port + 1) if (!used.has(port)) return port;
+  }
+
+  private async patch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined, name: string, body: string, subresource: string | undefined): Promise<void> {
+    const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const ns = type.namespaced ? namespace : undefined;
+    const current = this.store.find(type, ns, name);
+    if (contentType === 'application/apply-patch+yaml') {
+      const applied = parseYaml(body) as Obj;
+      this.checkKind(applied, type, version);
+      const manager = url.searchParams.get('fieldManager') ?? 'unknown';
+      if (!current) {
+        const object = { ...applied, metadata: { ...applied.metadata, name, ...(type.namespaced ? { namespace: ns ?? 'default' } : {}), managedFields: [managedField(manager, 'Apply', type, version)] } };
+        const created = this.store.create(type, this.prepareCreate(type, object));
+        return sendJson(response, 201, this.present(type, version, created));
+      }
+      const merged = applyPatch(current, applied) as Obj;
+      merged.metadata.managedFields = [...((current.metadata.managedFields ?? []) as Obj[]).filter((f) => f.manager !== manager), managedField(manager, 'Apply', type, version)];
+      if (subresource === 'status') return sendJson(response, 200, this.present(type, version, this.store.update(type, merged, { subresource: 'status' })));
+      return sendJson(response, 200, this.present(type, version, this.store.update(type, merged)));
+    }
+    if (!current) throw notFound(type, name);
+    const patchBody = parseBody(body, request, true);
+    let next: Obj;
+    switch (contentType) {
+      case 'application/merge-patch+json':
+        next = mergePatch(current, patchBody) as Obj;
+        break;
+      case 'application/json-patch+json':
+        next = jsonPatch(current, patchBody) as Obj;
+        break;
+      case 'application/strategic-merge-patch+json':
+        if (!type.group.includes('.') || type.group.endsWith('.k8s.io')) next = strategicMergePatch(current, patchBody) as Obj;
+        else throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+        break;
+      default:
+        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+    }
+    next.metadata = { ...next.metadata, name, ...(type.namespaced ? { namespace: ns } : {}) };
+    const updated = this.store.update(type, next, subresource === 'status' ? { subresource: 'status' } : {});
+    return sendJson(response, 200, this.present(type, version, updated));
+  }
+
+  /** Deletes an object and, as the garbage collector would, what it owns. */
+  deleteWithDependents(type: ResourceType, namespace: string | undefined, name: string): Obj {
+    const deleted = this.store.delete(type, namespace, name);
+    const uid = deleted.metadata.uid;
+    for (const key of this.store.allKeys()) {
+      const ownedType = this.types.find((t) => storageKey(t) === key);
+      if (!ownedType) continue;
+      for (const object of this.store.list(ownedType)) {
+        const owned = ((object.metadata.ownerReferences ?? []) as Obj[]).some((ref) => ref.uid === uid);
+        const inNamespace = type.plural === 'namespaces' && type.group === '' && object.metadata.namespace === name;
+        if (owned || inNamespace) {
+          try {
+            this.deleteWithDependents(ownedType, object.metadata.namespace, object.metadata.name);
+          } catch {
+            // Already gone through another owner.
+          }
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private deleteCollection(response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
+    const items = this.select(url, type, namespace);
+    const deleted = items.map((o) => this.deleteWithDependents(type, o.metadata.namespace, o.metadata.name));
+    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: this.store.resourceVersion }, items: deleted.map((o) => this.present(type, version, o)) });
+  }
+
+  private select(url: URL, type: ResourceType, namespace: string | undefined): Obj[] {
+    const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
+    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    return this.store.list(type, type.namespaced ? namespace : undefined).filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
+  }
+
+  private list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
+    const items = this.select(url, type, namespace);
+    const resourceVersion = this.store.resourceVersion;
+    if (wantsTable(request)) return sendJson(response, 200, this.table(type, items, resourceVersion, url, version));
+    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion }, items: items.map((o) => this.present(type, version, o)) });
+  }
+
+  private sendObject(request: IncomingMessage, response: ServerResponse, type: ResourceType, version: string, object: Obj): void {
+    if (wantsTable(request)) return sendJson(response, 200, this.table(type, [object], this.store.resourceVersion, new URL('https://lab/'), version));
+    sendJson(response, 200, this.present(type, version, object));
+  }
+
+  private table(type: ResourceType, items: Obj[], resourceVersion: string, url: URL, version: string): Obj {
+    const now = Date.now();
+    const include = url.searchParams.get('includeObject') ?? 'Metadata';
+    return {
+      kind: 'Table',
+      apiVersion: 'meta.k8s.io/v1',
+      metadata: { resourceVersion },
+      columnDefinitions: type.columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority })),
+      rows: items.map((item) => ({
+        cells: type.columns.map((c) => c.cell(item, now)),
+        object:
+          include === 'Object'
+            ? this.present(type, version, item)
+            : include === 'None'
+              ? undefined
+              : { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: item.metadata },
+      })),
+    };
+  }
+
+  /** An object as served in `version` (one stored copy serves every version of a CRD). */
+  present(type: ResourceType, version: string, object: Obj): Obj {
+    const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
+    return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...rest };
+  }
+
+  private watch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
+    const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
+    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    const rvParam = url.searchParams.get('resourceVersion');
+    const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
+    const timeoutS = Number(url.searchParams.get('timeoutSeconds') ?? this.faults.defaultWatchTimeoutS);
+    const asTable = wantsTable(request);
+    const key = storageKey(type);
+
+    const expire = this.faults.expireNextWatch;
+    this.faults.expireNextWatch = undefined;
+    const startRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
+    if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
+    const tooOld = startRv !== undefined && startRv < this.store.oldestWatchable;
+    // A real server answers a too-old version with an in-stream ERROR; the HTTP 410 form
+    // is what clients see from some proxies and older servers, and is a fault hook here.
+    if (expire === 'http') {
+      return sendStatus(response, 410, 'Expired', `too old resource version: ${rvParam} (${this.store.resourceVersion})`);
+    }
+
+    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    const matches = (object: Obj) => (!namespace || !type.namespaced || object.metadata.namespace === namespace) && matchesLabels(object.metadata.labels, labels) && matchesFields(object, fields);
+    let lastRv = startRv ?? Number(this.store.resourceVersion);
+    const connection: WatchConnection = {
+      response,
+      close: () => {
+        cleanup();
+        response.end();
+      },
+    };
+    const write = (type_: string, object: Obj) => {
+      if (this.faults.stalledWatches.has(connection)) return;
+      const payload = asTable && type_ !== 'ERROR' && type_ !== 'BOOKMARK' ? this.table(type, [object], object.metadata.resourceVersion, url, version) : type_ === 'ERROR' ? object : this.present(type, version, object);
+      response.write(`${JSON.stringify({ type: type_, object: payload })}\n`);
+    };
+    if (expire === 'event' || tooOld) {
+      response.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`);
+      response.end();
+      return;
+    }
+    if (startRv === undefined) {
+      // No version (or "0"): the current state first, as synthetic ADDED events.
+      for (const object of this.store.list(type, type.namespaced ? namespace : undefined)) if (matches(object)) write('ADDED', object);
+    } else {
+      for (const event of this.store.eventsSince(startRv, key)) {
+        if (matches(event.object)) write(event.type, event.object);
+        lastRv = event.rv;
+      }
+    }
+    const unsubscribe = this.store.onEvent((event: StoredEvent) => {
+      if (event.key !== key) return;
+      lastRv = event.rv;
+      if (matches(event.object)) write(event.type, event.object);
+    });
+    const bookmarkTimer = bookmarks
+      ? setInterval(() => {
+          if (!this.faults.stalledWatches.has(connection)) response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`);
+        }, this.faults.bookmarkEveryMs)
+      : undefined;
+    const timeout = setTimeout(() => connection.close(), Math.max(1, timeoutS) * 1000);
+    const cleanup = () => {
+      unsubscribe();
+      clearInterval(bookmarkTimer);
+      clearTimeout(timeout);
+      this.watches.delete(connection);
+      this.faults.stalledWatches.delete(connection);
+    };
+    this.watches.add(connection);
+    request.on('close', cleanup);
+  }
+
+  private applyFault(response: ServerResponse, fault: Obj): void {
+    switch (fault.action) {
+      case 'expire-next-watch':
+        this.faults.expireNextWatch = fault.mode === 'http' ? 'http' : 'event';
+        break;
+      case 'compact':
+        this.store.compact();
+        break;
+      case 'stall-watches':
+        for (const watch of this.watches) this.faults.stalledWatches.add(watch);
+        break;
+      case 'close-watches':
+        for (const watch of this.watches) watch.close();
+        break;
+      case 'delay':
+        this.faults.delayMs = Number(fault.ms ?? 0);
+        break;
+      case 'bookmarks':
+        this.faults.bookmarkEveryMs = Number(fault.everyMs ?? 5000);
+        break;
+      case 'watch-timeout':
+        this.faults.defaultWatchTimeoutS = Number(fault.seconds ?? 1800);
+        break;
+      default:
+        return sendStatus(response, 400, 'BadRequest', `unknown fault action "${fault.action}"`);
+    }
+    sendJson(response, 200, { ok: true, watches: this.watches.size });
+  }
+
+  private groupVersions(): string[] {
+    return [...new Set(this.types.map((t) => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`)))];
+  }
+
+  /** The OpenAPI v3 index kubectl reads to learn that PATCH takes fieldValidation. */
+  private openApiIndex(): Obj {
+    return { paths: Object.fromEntries(this.groupVersions().map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}?hash=${this.store.resourceVersion}` }])) };
+  }
+
+  /**
+   * A minimal OpenAPI v3 document per group version: each resource's operations with
+   * their GVK and query parameters (no schemas). kubectl then validates on the server
+   * (fieldValidation) instead of downloading schemas.
+   */
+  private sendOpenApi(response: ServerResponse, gv: string): void {
+    if (!this.groupVersions().includes(gv)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    const [, group, version] = gv.startsWith('api/') ? ['', '', gv.slice(4)] : gv.split('/');
+    const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' } }));
+    const paths: Obj = {};
+    for (const type of this.types.filter((t) => t.group === (group ?? '') && t.version === version)) {
+      const gvk = { group: type.group, version: type.version, kind: type.kind };
+      const base = `/${gv}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}`;
+      const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: { '200': { description: 'OK' } } });
+      paths[base] = { get: op('list'), post: op('post'), delete: op('deletecollection') };
+      paths[`${base}/{name}`] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
+    }
+    sendJson(response, 200, { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.options.kubernetesVersion }, paths, components: { schemas: {} } });
+  }
+
+  private groupList(): Obj {
+    const groups = new Map<string, Set<string>>();
+    for (const type of this.types) if (type.group) (groups.get(type.group) ?? groups.set(type.group, new Set()).get(type.group)!).add(type.version);
+    return {
+      kind: 'APIGroupList',
+      apiVersion: 'v1',
+      groups: [...groups].map(([name, versions]) => {
+        const list = [...versions].sort(compareVersions);
+        return { name, versions: list.map((v) => ({ groupVersion: `${name}/${v}`, version: v })), preferredVersion: { groupVersion: `${name}/${list[0]}`, version: list[0] } };
+      }),
+    };
+  }
+
+  private sendGroup(response: ServerResponse, group: string): void {
+    const found = this.groupList().groups.find((g: Obj) => g.name === group);
+    if (!found) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    sendJson(response, 200, { kind: 'APIGroup', apiVersion: 'v1', ...found });
+  }
+
+  private sendResourceList(response: ServerResponse, group: string, version: string): void {
+    const types = this.types.filter((t) => t.group === group && t.version === version);
+    if (types.length === 0) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+    sendJson(response, 200, {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: apiVersionOf(group, version),
+      resources: types.flatMap((t) => [
+        { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}), ...(t.categories.length ? { categories: t.categories } : {}) },
+        ...(t.hasStatus ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
+      ]),
+    });
+  }
+}
+
+/** Kubernetes version order: v2 > v1 > v2beta1 > v1beta1 > v1alpha1. */
+export function compareVersions(a: string, b: string): number {
+  const rank = (v: string) => {
+    const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    if (!match) return [0, 0, 0];
+    const stage = match[2] === 'alpha' ? 1 : match[2] === 'beta' ? 2 : 3;
+    return [stage, Number(match[1]), Number(match[3] ?? 0)];
+  };
+  const [sa, ma, na] = rank(a);
+  const [sb, mb, nb] = rank(b);
+  return sb! - sa! || mb! - ma! || nb! - na!;
+}
+
+function managedField(manager: string, operation: string, type: ResourceType, version: string): Obj {
+  return { manager, operation, apiVersion: apiVersionOf(type.group, version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: {} };
+}
+
+function versionInfo(gitVersion: string): Obj {
+  const [, major = '1', minor = '33'] = /^v(\d+)\.(\d+)/.exec(gitVersion) ?? [];
+  return { major, minor, gitVersion, gitCommit: 'lab', gitTreeState: 'clean', buildDate: '2025-05-15T00:00:00Z', goVersion: 'go1.24.2', compiler: 'gc', platform: 'linux/amd64' };
+}
+
+function wantsTable(request: IncomingMessage): boolean {
+  return /as=Table/.test(request.headers.accept ?? '');
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function parseBody(body: string, request: IncomingMessage, allowArray = false): Obj {
+  let value: unknown;
+  try {
+    value = /yaml/.test(request.headers['content-type'] ?? '') ? parseYaml(body) : JSON.parse(body);
+  } catch (error) {
+    throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== 'object' || (Array.isArray(value) && !allowArray)) throw new ApiError(400, 'BadRequest', 'the body of the request must be an object');
+  return value as Obj;
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
+  response.end(JSON.stringify(body));
+}
+
+function sendStatus(response: ServerResponse, code: number, reason: string, message: string, details?: Obj): void {
+  sendJson(response, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+}
