@@ -140,7 +140,7 @@ export function decodeKubernetesProtobuf(body: Buffer): { object: Obj; unknownFi
   const reader = new Reader(body.subarray(4));
   let apiVersion = '';
   let kind = '';
-  let raw = Buffer.alloc(0);
+  let raw: Buffer = Buffer.alloc(0);
   while (!reader.done) {
     const key = Number(reader.varint());
     if (key >> 3 === 1) {
