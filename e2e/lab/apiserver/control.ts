@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -35,7 +35,11 @@ export function stopApiServer(stateDir: string): void {
   }
   // Wait (bounded) for it to go, so a restart can take the same port.
   for (let i = 0; i < 100 && processAlive(pid); i += 1) spawnSync('sleep', ['0.05']);
-  if (processAlive(pid)) process.kill(pid, 'SIGKILL');
+  if (processAlive(pid)) {
+    process.kill(pid, 'SIGKILL');
+    for (let i = 0; i < 100 && processAlive(pid); i += 1) spawnSync('sleep', ['0.05']);
+  }
+  rmSync(pidFile, { force: true });
 }
 
 export function isRunning(stateDir: string): boolean {

@@ -46,6 +46,8 @@ writeFileSync(join(dir, 'apiserver.pid'), String(process.pid));
 log(`lab API server of ${cluster.name} listening on ${cluster.apiUpstream.host}:${port}`);
 
 const stop = () => {
+  // Never linger: a stop must free the port for the next start.
+  setTimeout(() => process.exit(0), 1_000).unref();
   void server.close().then(() => {
     rmSync(join(dir, 'apiserver.pid'), { force: true });
     process.exit(0);

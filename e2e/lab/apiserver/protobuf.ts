@@ -14,7 +14,7 @@ interface Field {
 
 const m = (message: string) => ({ message });
 const schemas: Record<string, Record<number, Field>> = {
-  ObjectMeta: { 1: { name: 'name', type: 'string' }, 2: { name: 'generateName', type: 'string' }, 3: { name: 'namespace', type: 'string' }, 8: { name: 'creationTimestamp', type: 'time' }, 11: { name: 'labels', type: { map: true } }, 12: { name: 'annotations', type: { map: true } }, 14: { name: 'finalizers', type: 'string', repeated: true } },
+  ObjectMeta: { 4: { name: 'selfLink', type: 'string' }, 5: { name: 'uid', type: 'string' }, 6: { name: 'resourceVersion', type: 'string' }, 7: { name: 'generation', type: 'int' }, 1: { name: 'name', type: 'string' }, 2: { name: 'generateName', type: 'string' }, 3: { name: 'namespace', type: 'string' }, 8: { name: 'creationTimestamp', type: 'time' }, 11: { name: 'labels', type: { map: true } }, 12: { name: 'annotations', type: { map: true } }, 14: { name: 'finalizers', type: 'string', repeated: true } },
   LabelSelector: { 1: { name: 'matchLabels', type: { map: true } }, 2: { name: 'matchExpressions', type: m('LabelSelectorRequirement'), repeated: true } },
   LabelSelectorRequirement: { 1: { name: 'key', type: 'string' }, 2: { name: 'operator', type: 'string' }, 3: { name: 'values', type: 'string', repeated: true } },
   Deployment: { 1: { name: 'metadata', type: m('ObjectMeta') }, 2: { name: 'spec', type: m('DeploymentSpec') }, 3: { name: 'status', type: m('Empty') } },
@@ -27,7 +27,7 @@ const schemas: Record<string, Record<number, Field>> = {
   EnvVar: { 1: { name: 'name', type: 'string' }, 2: { name: 'value', type: 'string' } },
   Namespace: { 1: { name: 'metadata', type: m('ObjectMeta') }, 2: { name: 'spec', type: m('Empty') }, 3: { name: 'status', type: m('Empty') } },
   Service: { 1: { name: 'metadata', type: m('ObjectMeta') }, 2: { name: 'spec', type: m('ServiceSpec') }, 3: { name: 'status', type: m('Empty') } },
-  ServiceSpec: { 1: { name: 'ports', type: m('ServicePort'), repeated: true }, 2: { name: 'selector', type: { map: true } }, 3: { name: 'clusterIP', type: 'string' }, 4: { name: 'type', type: 'string' }, 5: { name: 'externalIPs', type: 'string', repeated: true }, 7: { name: 'sessionAffinity', type: 'string' }, 8: { name: 'loadBalancerIP', type: 'string' }, 10: { name: 'externalName', type: 'string' }, 11: { name: 'externalTrafficPolicy', type: 'string' } },
+  ServiceSpec: { 1: { name: 'ports', type: m('ServicePort'), repeated: true }, 2: { name: 'selector', type: { map: true } }, 3: { name: 'clusterIP', type: 'string' }, 4: { name: 'type', type: 'string' }, 5: { name: 'externalIPs', type: 'string', repeated: true }, 7: { name: 'sessionAffinity', type: 'string' }, 8: { name: 'loadBalancerIP', type: 'string' }, 10: { name: 'externalName', type: 'string' }, 11: { name: 'externalTrafficPolicy', type: 'string' }, 12: { name: 'healthCheckNodePort', type: 'int' }, 13: { name: 'publishNotReadyAddresses', type: 'bool' } },
   ServicePort: { 1: { name: 'name', type: 'string' }, 2: { name: 'protocol', type: 'string' }, 3: { name: 'port', type: 'int' }, 4: { name: 'targetPort', type: 'intOrString' }, 5: { name: 'nodePort', type: 'int' } },
   ConfigMap: { 1: { name: 'metadata', type: m('ObjectMeta') }, 2: { name: 'data', type: { map: true } } },
   DeleteOptions: { 1: { name: 'gracePeriodSeconds', type: 'int' }, 4: { name: 'propagationPolicy', type: 'string' } },

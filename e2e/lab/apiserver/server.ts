@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { decodeKubernetesProtobuf } from './protobuf.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
@@ -44,6 +45,7 @@ export class LabApiServer {
   private readonly watches = new Set<WatchConnection>();
   private readonly faults: Faults = { delayMs: 0, stalledWatches: new Set(), bookmarkEveryMs: 5_000, defaultWatchTimeoutS: 1800 };
   private server: Server | undefined;
+  private readonly sockets = new Set<Socket>();
 
   constructor(options: ApiServerOptions) {
     this.options = options;
@@ -60,17 +62,22 @@ export class LabApiServer {
       (request, response) => void this.handle(request, response),
     );
     this.server = server;
+    server.on('connection', (socket: Socket) => {
+      this.sockets.add(socket);
+      socket.once('close', () => this.sockets.delete(socket));
+    });
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, host, () => resolve((server.address() as { port: number }).port));
     });
   }
 
+  /** Stops listening and drops every connection at once (watches included), as a killed apiserver does. */
   close(): Promise<void> {
     for (const watch of this.watches) watch.close();
+    for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => {
       if (!this.server) return resolve();
-      this.server.closeAllConnections();
       this.server.close(() => resolve());
     });
   }
@@ -390,6 +397,8 @@ export class LabApiServer {
     }
 
     response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    // Clients wait for the headers before they consider the watch open.
+    response.flushHeaders();
     const matches = (object: Obj) => (!namespace || !type.namespaced || object.metadata.namespace === namespace) && matchesLabels(object.metadata.labels, labels) && matchesFields(object, fields);
     let lastRv = startRv ?? Number(this.store.resourceVersion);
     const connection: WatchConnection = {
