@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { stopApiServer } from './apiserver/control.ts';
 import { labLabel } from './images.ts';
 import { kindConfigYaml, labEnv, run } from './lab-cluster.ts';
 import { labHome, labInstance } from './lab-paths.ts';
@@ -89,6 +90,7 @@ function janitor(keepImages: boolean, env: NodeJS.ProcessEnv): number {
   for (const network of networks) tryDocker(['network', 'rm', network]);
   const clustersDir = join(labHome(), 'clusters');
   const clusters = existsSync(clustersDir) ? readdirSync(clustersDir) : [];
+  for (const cluster of clusters) stopApiServer(join(clustersDir, cluster));
   for (const cluster of clusters) for (const kubeconfig of new Set([env.KUBECONFIG, labKubeconfig()])) if (kubeconfig) removeKindContext(kubeconfig, cluster);
   rmSync(clustersDir, { recursive: true, force: true });
   let images = 0;
