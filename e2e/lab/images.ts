@@ -47,7 +47,8 @@ function ensureImage(spec: ImageSpec): string {
       copyFileSync(realpathSync(entry.from), join(root, entry.to));
       chmodSync(join(root, entry.to), 0o755);
     }
-    for (const applet of busyboxApplets) symlinkSync('busybox', join(root, 'bin', applet));
+    for (const applet of busyboxApplets) if (!(applet === 'sh' && spec.binaries.some((b) => b.to === '/bin/dash'))) symlinkSync('busybox', join(root, 'bin', applet));
+    if (spec.binaries.some((b) => b.to === '/bin/dash')) symlinkSync('dash', join(root, 'bin', 'sh'));
     for (const binary of spec.binaries) for (const link of binary.links ?? []) if (!existsSync(join(root, link))) symlinkSync(binary.to, join(root, link));
     const files = { '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:109::/nonexistent:/bin/false\n', '/etc/group': 'root:x:0:\ntcpdump:x:109:\n', ...spec.files };
     for (const [path, content] of Object.entries(files)) {
@@ -89,7 +90,11 @@ export function ensureNodeImage(): string {
   const ip = existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/sbin/ip';
   return ensureImage({
     repository: 'kindscope-lab/node',
-    binaries: [{ from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip', '/usr/bin/ip'] }],
+    // /bin/sh is dash, as on Debian: busybox's sh would run its own `ip` applet for `ip`.
+    binaries: [
+      { from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip', '/usr/bin/ip'] },
+      { from: '/bin/dash', to: '/bin/dash' },
+    ],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
     // The control-plane relays its port 6443 to the lab API server (KINDSCOPE_LAB_API_UPSTREAM),
     // so the API answers exactly while this container runs.

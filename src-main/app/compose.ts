@@ -3,6 +3,7 @@ import { KindscopeError, toAppError, type AppInfo } from '../contract';
 import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
+import { TopologyService } from '../core/topology/topology-service';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 
@@ -17,6 +18,7 @@ export interface AppOptions {
 export interface AppServices {
   /** Undefined when the endpoint itself could not be resolved (see `dockerProblem`). */
   docker: DockerEngineService | undefined;
+  topology: TopologyService | undefined;
   dockerProblem: KindscopeError | undefined;
 }
 
@@ -38,7 +40,10 @@ export function createApp(options: AppOptions): App {
   return {
     services,
     router,
-    dispose: () => services.docker?.dispose(),
+    dispose: () => {
+      services.topology?.dispose();
+      services.docker?.dispose();
+    },
   };
 }
 
@@ -47,11 +52,12 @@ function createServices(options: AppOptions, log: Logger): AppServices {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
-    return { docker, dockerProblem: undefined };
+    const topology = new TopologyService({ engine: docker, log });
+    return { docker, topology, dockerProblem: undefined };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, dockerProblem: problem };
+    return { docker: undefined, topology: undefined, dockerProblem: problem };
   }
 }
 
@@ -62,13 +68,25 @@ function createHandlers(services: AppServices, options: AppOptions): Handlers {
       const docker = requireDocker(services);
       return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
     },
+    topologyClusters: async () => ({ clusters: await requireTopology(services).listClusters() }),
+    topologySnapshot: async ({ cluster, refresh }) => {
+      const topology = requireTopology(services);
+      return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
+    },
   };
 }
 
 function createEventSources(services: AppServices): EventSources {
   return {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
+    topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
+    clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
+}
+
+function requireTopology(services: AppServices): TopologyService {
+  if (services.topology) return services.topology;
+  throw services.dockerProblem ?? new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.');
 }
 
 function requireDocker(services: AppServices): DockerEngineService {

@@ -12,15 +12,20 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
       throw new Error(`handler ${key} must not run for malformed input`);
     });
   // Listing every key makes this table a type error when a call is added without it.
-  const handlers: Handlers = { appInfo: untouchable('appInfo'), dockerEngine: untouchable('dockerEngine') };
+  const handlers: Handlers = {
+    appInfo: untouchable('appInfo'),
+    dockerEngine: untouchable('dockerEngine'),
+    topologyClusters: untouchable('topologyClusters'),
+    topologySnapshot: untouchable('topologySnapshot'),
+  };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
 }
 
-const noSources: EventSources = { dockerEngineChanged: () => () => undefined };
+const noSources: EventSources = { dockerEngineChanged: () => () => undefined, topologyChanged: () => () => undefined, clustersChanged: () => () => undefined };
 
 /** Inputs that no call's schema may accept. */
-const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }];
+const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }, { cluster: 'x; rm -rf ~', refresh: 'yes' }];
 
 describe('every contract call rejects malformed input before any handler runs', () => {
   it.each(callList.map((call) => [call.id, call] as const))('%s', async (id) => {
@@ -46,6 +51,10 @@ describe('router', () => {
     appInfo: async () => ({ name: 'Kindscope', version: '1.2.3', transport: 'test' }),
     dockerEngine: async () => {
       throw new KindscopeError('DOCKER_UNREACHABLE', 'engine gone', 'start it');
+    },
+    topologyClusters: async () => ({ clusters: [] }),
+    topologySnapshot: async () => {
+      throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
     },
   });
 
@@ -94,6 +103,7 @@ describe('router', () => {
   it('delivers events that match their schema and drops the rest', () => {
     let emit: (payload: unknown) => void = () => undefined;
     const sources: EventSources = {
+      ...noSources,
       dockerEngineChanged: (listener) => {
         emit = listener as (payload: unknown) => void;
         return () => (emit = () => undefined);
@@ -110,6 +120,13 @@ describe('router', () => {
     emit(good);
     expect(received).toEqual([good]);
     expect(memory.entries.filter((entry) => entry.level === 'warn')).toHaveLength(1);
+  });
+
+  it('rejects a cluster name that is not a kind name before anything runs', async () => {
+    const router = createRouter(baseHandlers(), noSources, log);
+    const result = await router.invoke('topology:snapshot', { cluster: '$(id)' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    expect(!result.ok && result.error.message).toContain('input.cluster: must be a kind cluster name');
   });
 
   it('throws a KindscopeError for an unknown event id', () => {

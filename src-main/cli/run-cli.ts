@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
 import { createTypedClient, type AppError } from '../contract';
 import { createApp, type AppOptions } from '../app/compose';
+import { formatClusterList, formatTopology } from './format-topology';
 import { ExitCode, formatDockerStatus, formatError, type Output } from './output';
 
 export const usage = `Usage: kindscope <command> [options]
 
 Commands:
   docker            The Docker engine Kindscope (and kind) use: endpoint, version, flavour
+  topology          The data path of kind clusters: bridge, veth pairs, nodes, routes explained
+                    (--cluster NAME for one; all clusters otherwise)
   version           Print Kindscope's version
 
 Options:
@@ -30,7 +33,11 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
       args: argv,
       allowPositionals: true,
       strict: true,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+      options: {
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+        cluster: { type: 'string' },
+      },
     });
   } catch (error) {
     output.err(formatError({ code: 'INVALID_INPUT', message: (error as Error).message, hint: 'Run `kindscope --help` for the commands and options.' }));
@@ -49,6 +56,10 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
 
   const app = createApp({ transport: 'cli', live: false, ...appOptions });
   const client = createTypedClient(app.router);
+  const usageError = (message: string) => {
+    output.err(formatError({ code: 'INVALID_INPUT', message, hint: 'Run `kindscope --help`.' }));
+    return ExitCode.usage;
+  };
   const fail = (error: AppError) => {
     if (values.json) output.out(`${JSON.stringify({ error }, null, 2)}\n`);
     else output.err(formatError(error));
@@ -68,6 +79,25 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         const status = result.value;
         output.out(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatDockerStatus(status));
         return status.state === 'live' ? ExitCode.ok : ExitCode.failed;
+      }
+      case 'topology': {
+        if (values.cluster !== undefined) {
+          const result = await client.invoke('topology:snapshot', { cluster: values.cluster });
+          if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+          output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatTopology(result.value));
+          return ExitCode.ok;
+        }
+        const list = await client.invoke('topology:clusters', {});
+        if (!list.ok) return fail(list.error);
+        const topologies = [];
+        for (const cluster of list.value.clusters) {
+          const result = await client.invoke('topology:snapshot', { cluster: cluster.name });
+          if (!result.ok) return fail(result.error);
+          topologies.push(result.value);
+        }
+        if (values.json) output.out(`${JSON.stringify({ clusters: topologies }, null, 2)}\n`);
+        else output.out(topologies.length === 0 ? formatClusterList([]) : topologies.map(formatTopology).join('\n'));
+        return ExitCode.ok;
       }
       default:
         output.err(formatError({ code: 'INVALID_INPUT', message: `Unknown command "${command}"`, hint: 'Run `kindscope --help` for the commands.' }));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { DockerEngineStatus } from './docker';
+import { ClusterName, ClusterTopology, KindClusterSummary } from './topology';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -31,11 +32,20 @@ export const calls = {
     DockerEngineStatus,
     'The Docker engine Kindscope (and kind) talk to: endpoint, reachability, version, flavour',
   ),
+  topologyClusters: defineCall('topology:clusters', NoInput, z.object({ clusters: z.array(KindClusterSummary) }), 'The kind clusters on this engine, found from Docker labels'),
+  topologySnapshot: defineCall(
+    'topology:snapshot',
+    z.object({ cluster: ClusterName, refresh: z.boolean().optional() }).strict(),
+    ClusterTopology,
+    "One cluster's data path: bridge, veth pairs, nodes, routes and what they mean; followed live from then on",
+  ),
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
 export const events = {
   dockerEngineChanged: defineEvent('docker:engine-changed', DockerEngineStatus, 'The engine went away, came back or changed'),
+  topologyChanged: defineEvent('topology:changed', ClusterTopology, 'A followed cluster changed (coalesced)'),
+  clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
 } as const;
 
 export type Calls = typeof calls;

@@ -7,6 +7,7 @@ export const ErrorCode = z.enum([
   'UNKNOWN_EVENT',
   'DOCKER_UNREACHABLE',
   'DOCKER_ERROR',
+  'CLUSTER_NOT_FOUND',
   'TRANSPORT',
   'CANCELLED',
   'INTERNAL',

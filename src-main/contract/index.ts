@@ -1,6 +1,7 @@
 export * from './errors';
 export * from './define';
 export * from './docker';
+export * from './topology';
 export * from './calls';
 export * from './client';
 export * from './ipc';

@@ -23,13 +23,20 @@ beforeEach(async () => {
   const listeners = new Set<(status: DockerEngineStatus) => void>();
   emitEngine = (status) => listeners.forEach((listener) => listener(status));
   const sources: EventSources = {
+    topologyChanged: () => () => undefined,
+    clustersChanged: () => () => undefined,
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
   };
   const router = createRouter(
-    { appInfo: async () => ({ name: 'Kindscope', version: '9.9.9', transport: 'serve' }), dockerEngine: async () => engine },
+    {
+      appInfo: async () => ({ name: 'Kindscope', version: '9.9.9', transport: 'serve' }),
+      dockerEngine: async () => engine,
+      topologyClusters: async () => ({ clusters: [] }),
+      topologySnapshot: async () => Promise.reject(new Error('not in this test')),
+    },
     sources,
     createMemoryLogger(),
   );

@@ -1,5 +1,5 @@
 /** Parsers and address math for what `ip`, `netstat` and `docker network inspect` print. */
-export { parseIpRoute, parseIpJsonArray, type IpRoute, type ParseResult } from './ip-route';
+export { parseIpRoute, parseIpJsonArray, formatIpRoute, type IpRoute, type ParseResult } from './ip-route';
 export { parseIpAddr, parseIpLink, type IpAddress, type IpLink } from './ip-link';
 export { parseNetstatRoutes, normaliseDestination, isDockerMacNetConnectRoute, type NetstatRoute } from './netstat';
 export { parseDockerNetwork, bridgeNameOf, type DockerNetwork, type DockerNetworkSubnet, type DockerNetworkContainer } from './docker-network';

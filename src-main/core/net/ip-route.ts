@@ -35,7 +35,8 @@ export function parseIpRoute(input: string): ParseResult<IpRoute> {
   if (jsonStart >= 0) {
     const before = trimmed.slice(0, jsonStart).split('\n').filter((l) => l.trim());
     const json = parseIpJsonArray(trimmed.slice(jsonStart).trim());
-    return { items: json.items.map(routeFromJson), unparsed: [...before, ...json.unparsed] };
+    const items = json.items.map(routeFromJson).map((route) => ({ ...route, raw: formatIpRoute(route) }));
+    return { items, unparsed: [...before, ...json.unparsed] };
   }
   const items: IpRoute[] = [];
   const unparsed: string[] = [];
@@ -112,8 +113,27 @@ function routeFromJson(object: Record<string, unknown>): IpRoute {
     ...(mtu !== undefined ? { mtu } : {}),
     ...(typeof object.table === 'string' ? { table: object.table } : {}),
     flags: Array.isArray(object.flags) ? object.flags.map(String) : [],
-    raw: JSON.stringify(object),
+    raw: '',
   };
+}
+
+/** A route in `ip route` text form (for routes read as JSON). */
+export function formatIpRoute(route: Omit<IpRoute, 'raw'>): string {
+  return [
+    route.type !== 'unicast' ? route.type : '',
+    route.dst,
+    route.via ? `via ${route.via}` : '',
+    route.dev ? `dev ${route.dev}` : '',
+    route.table ? `table ${route.table}` : '',
+    route.protocol ? `proto ${route.protocol}` : '',
+    route.scope ? `scope ${route.scope}` : '',
+    route.src ? `src ${route.src}` : '',
+    route.metric !== undefined ? `metric ${route.metric}` : '',
+    route.mtu !== undefined ? `mtu ${route.mtu}` : '',
+    ...route.flags,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 /**

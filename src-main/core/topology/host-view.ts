@@ -1,0 +1,96 @@
+import type Docker from 'dockerode';
+import { parseIpLink, parseIpRoute, parseNetstatRoutes, type IpLink, type IpRoute, type NetstatRoute } from '../net';
+import { runCli } from '../tools/cli-runner';
+import type { Logger } from '../util/logger';
+
+export interface HostView {
+  platform: NodeJS.Platform;
+  /** Links of the namespace the bridge lives in (empty when not readable). */
+  links: IpLink[];
+  /** This machine's routes (Linux `ip route`). */
+  routes: IpRoute[];
+  /** This machine's routes on macOS (`netstat -rn`). */
+  netstatRoutes: NetstatRoute[];
+  observedFrom: 'host' | 'engine-vm';
+  problems: string[];
+}
+
+/**
+ * Reads the host's side of the data path. On Linux with a native engine the bridge and
+ * veths are right here; with Docker Desktop, OrbStack or Colima they live in the engine's
+ * VM, so they are read from the engine's host namespace by a short-lived helper container
+ * (`--net host --pid host`) made from an image that has iproute2 — the cluster's own
+ * node image.
+ */
+export class HostViewReader {
+  constructor(
+    private readonly docker: Docker,
+    private readonly log: Logger,
+    private readonly platform: NodeJS.Platform = process.platform,
+  ) {}
+
+  async read(bridgeNames: string[], helperImage: string | undefined): Promise<HostView> {
+    const problems: string[] = [];
+    let links: IpLink[] = [];
+    let routes: IpRoute[] = [];
+    let netstatRoutes: NetstatRoute[] = [];
+    if (this.platform === 'linux') {
+      const [linkResult, routeResult] = await Promise.allSettled([runCli('ip', ['-j', 'link', 'show']), runCli('ip', ['-j', 'route', 'show'])]);
+      if (linkResult.status === 'fulfilled') links = parseIpLink(linkResult.value.stdout).items;
+      else problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
+      if (routeResult.status === 'fulfilled') routes = parseIpRoute(routeResult.value.stdout).items;
+    } else if (this.platform === 'darwin') {
+      try {
+        netstatRoutes = parseNetstatRoutes((await runCli('netstat', ['-rn', '-f', 'inet'])).stdout).items;
+      } catch (error) {
+        problems.push(`Could not read this machine's routes (netstat -rn): ${(error as Error).message}`);
+      }
+    }
+    const bridgeHere = bridgeNames.some((name) => links.some((link) => link.ifname === name));
+    if (bridgeHere || bridgeNames.length === 0) return { platform: this.platform, links, routes, netstatRoutes, observedFrom: 'host', problems };
+
+    if (!helperImage) {
+      problems.push('The bridge is not on this machine and no image with iproute2 is available to look inside the engine.');
+      return { platform: this.platform, links: [], routes, netstatRoutes, observedFrom: 'engine-vm', problems };
+    }
+    try {
+      const engineLinks = await this.readEngineNamespace(helperImage);
+      return { platform: this.platform, links: engineLinks, routes, netstatRoutes, observedFrom: 'engine-vm', problems };
+    } catch (error) {
+      this.log.warn('Reading the engine namespace failed', error);
+      problems.push(`Could not look inside the engine's VM with a helper container (${helperImage}): ${(error as Error).message}`);
+      return { platform: this.platform, links: [], routes, netstatRoutes, observedFrom: 'engine-vm', problems };
+    }
+  }
+
+  /** `ip -j link` in the engine's host namespace, from a throwaway container. */
+  private async readEngineNamespace(image: string): Promise<IpLink[]> {
+    const container = await this.docker.createContainer({
+      Image: image,
+      Entrypoint: ['ip'],
+      Cmd: ['-j', 'link', 'show'],
+      Labels: { 'io.kindscope.helper': 'host-view' },
+      HostConfig: { NetworkMode: 'host', PidMode: 'host', AutoRemove: false },
+    });
+    try {
+      await container.start();
+      await container.wait();
+      const logs = await container.logs({ stdout: true, stderr: false, follow: false });
+      return parseIpLink(demux(logs)).items;
+    } finally {
+      await container.remove({ force: true }).catch(() => undefined);
+    }
+  }
+}
+
+/** Docker's multiplexed log frames (8-byte headers) to plain stdout text. */
+function demux(buffer: Buffer): string {
+  let offset = 0;
+  let text = '';
+  while (offset + 8 <= buffer.length) {
+    const size = buffer.readUInt32BE(offset + 4);
+    if (buffer[offset] === 1) text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString('utf8') : text;
+}

@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ClusterTopology } from '../../contract';
+import { DockerFaultProxy } from '../../../e2e/lab/docker-fault-proxy.ts';
+import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { docker } from '../../../e2e/lab/require-docker.ts';
+import { createDockerClient } from '../docker/docker-client';
+import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
+import { DockerEngineService } from '../docker/docker-engine-service';
+import { createMemoryLogger } from '../util/logger';
+import { TopologyService } from './topology-service';
+
+const root = join(import.meta.dirname, '../../..');
+let cluster: LabCluster;
+
+beforeAll(async () => {
+  cluster = await startLabCluster({ workers: 2 });
+});
+
+afterAll(async () => {
+  await cluster?.down();
+});
+
+interface HostLink {
+  ifindex: number;
+  ifname: string;
+  master?: string;
+}
+
+/** `kindscope topology --cluster N --json`, as a user runs it (optionally in another network namespace). */
+function kindscopeTopology(name: string, prefix: string[] = []): ClusterTopology {
+  const [bin, ...args] = [...prefix, process.execPath, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'topology', '--cluster', name, '--json'];
+  const result = spawnSync(bin!, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  if (result.status !== 0) throw new Error(`kindscope topology failed (${result.status}): ${result.stderr}${result.stdout}`);
+  return JSON.parse(result.stdout) as ClusterTopology;
+}
+
+describe('kindscope topology agrees with ground truth taken independently', () => {
+  it('bridge, veth pairs, node addresses and every route', () => {
+    const topology = kindscopeTopology(cluster.name);
+    const networkId = JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id as string;
+    const hostLinks: HostLink[] = JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout);
+    const bridge = hostLinks.find((link) => link.ifname === `br-${networkId.slice(0, 12)}`);
+
+    expect(topology.observedFrom).toBe('host');
+    expect(topology.networks).toHaveLength(1);
+    expect(topology.networks[0]!.bridge).toMatchObject({ name: bridge!.ifname, present: true });
+    expect(topology.nodes.map((n) => n.name)).toEqual(cluster.nodeNames);
+    expect(topology.apiServer?.port).toBe(Number(JSON.parse(docker(['inspect', `${cluster.name}-control-plane`]))[0].NetworkSettings.Ports['6443/tcp'][0].HostPort));
+
+    for (const node of topology.nodes) {
+      const inspect = JSON.parse(docker(['inspect', node.name]))[0];
+      const endpoint = inspect.NetworkSettings.Networks.kind;
+      expect(node).toMatchObject({ ipv4: endpoint.IPAddress, mac: endpoint.MacAddress, hostname: inspect.Config.Hostname, running: true });
+      const iflink = Number(docker(['exec', node.name, 'cat', '/sys/class/net/eth0/iflink']).trim());
+      const peer = hostLinks.find((link) => link.ifindex === iflink)!;
+      expect(node.veth).toMatchObject({ ifname: peer.ifname, ifindex: iflink, master: bridge!.ifname, onBridge: true });
+      const routes: { dst: string; dev?: string; gateway?: string }[] = JSON.parse(docker(['exec', node.name, 'ip', '-j', 'route']));
+      for (const route of routes) {
+        expect(node.routes).toContainEqual(expect.objectContaining({ dst: route.dst, ...(route.dev ? { dev: route.dev } : {}), ...(route.gateway ? { via: route.gateway } : {}) }));
+      }
+      for (const route of node.routes) expect(route.explanation.length).toBeGreaterThan(20);
+    }
+    expect(topology.host.reachability.status).toBe('yes');
+  });
+
+  it('in a network namespace without the bridge (like a Mac), the model is complete and marked engine-vm', () => {
+    const topology = kindscopeTopology(cluster.name, ['unshare', '-n']);
+    expect(topology.observedFrom).toBe('engine-vm');
+    expect(topology.networks[0]!.bridge.present).toBe(true);
+    for (const node of topology.nodes) expect(node.veth?.onBridge).toBe(true);
+    expect(topology.host.reachability.status).toBe('no');
+    // The helper container is gone.
+    expect(docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}']).trim()).toBe('');
+  });
+});
+
+describe('live topology', () => {
+  let proxy: DockerFaultProxy;
+  let engine: DockerEngineService;
+  let service: TopologyService;
+  const pushed: ClusterTopology[] = [];
+
+  beforeAll(async () => {
+    proxy = await DockerFaultProxy.start();
+    const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment({ DOCKER_HOST: proxy.dockerHost }));
+    engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() });
+    service = new TopologyService({ engine, log: createMemoryLogger(), coalesceMs: 100 });
+    service.onDidChangeTopology((topology) => pushed.push(topology));
+    engine.start();
+    await vi.waitFor(() => expect(engine.getStatus().state).toBe('live'), { timeout: 20_000 });
+    await service.snapshot(cluster.name);
+  });
+
+  afterAll(async () => {
+    service?.dispose();
+    engine?.dispose();
+    await proxy?.close();
+  });
+
+  const latest = () => pushed.at(-1)!;
+  const node = (topology: ClusterTopology, name: string) => topology.nodes.find((n) => n.name === name);
+  const eventually = (fn: () => void) => vi.waitFor(fn, { timeout: 30_000, interval: 50 });
+
+  it('pushes a stopped node as stopped, then running again, without polling', async () => {
+    const worker2 = `${cluster.name}-worker2`;
+    const since = Date.now();
+    docker(['stop', '-t', '1', worker2]);
+    await eventually(() => expect(node(latest(), worker2)).toMatchObject({ state: 'exited', running: false }));
+    expect(node(latest(), worker2)!.veth).toBeUndefined();
+    expect(node(latest(), worker2)!.problem).toMatch(/exited/);
+    docker(['start', worker2]);
+    await eventually(() => expect(node(latest(), worker2)).toMatchObject({ state: 'running', running: true, veth: expect.objectContaining({ onBridge: true }) }));
+
+    // Idle: no API calls at all.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const idle = proxy.count();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    expect(proxy.count()).toBe(idle);
+    expect(proxy.count({ since, path: '/containers/json' })).toBeLessThanOrEqual(8);
+  });
+
+  it('recovers after the events stream is cut: changes during the cut arrive', async () => {
+    const worker2 = `${cluster.name}-worker2`;
+    expect(proxy.cutEvents()).toBe(1);
+    docker(['stop', '-t', '1', worker2]);
+    await eventually(() => expect(node(latest(), worker2)?.state).toBe('exited'));
+    const eventCalls = proxy.calls.filter((c) => c.path === '/events');
+    expect(eventCalls.at(-1)!.target).toMatch(/since=/);
+    docker(['start', worker2]);
+    await eventually(() => expect(node(latest(), worker2)?.running).toBe(true));
+  });
+
+  it('pushes a removed node as gone', async () => {
+    const extra = `${cluster.name}-worker3`;
+    const image = docker(['inspect', '--format', '{{.Config.Image}}', `${cluster.name}-worker`]).trim();
+    docker(['run', '-d', '--name', extra, '--hostname', extra, '--net', 'kind', '--label', `io.x-k8s.kind.cluster=${cluster.name}`, '--label', 'io.x-k8s.kind.role=worker', '--label', 'io.kindscope.lab=test', image]);
+    await eventually(() => expect(node(latest(), extra)?.running).toBe(true));
+    docker(['rm', '-f', extra]);
+    await eventually(() => expect(node(latest(), extra)).toBeUndefined());
+  });
+});
