@@ -5,6 +5,7 @@ import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { HomePage } from './features/home/HomePage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
+import { TopologyPage } from './features/topology/TopologyPage';
 import { areas, isArea, type Area } from './store/shell-slice';
 
 const areaLabels: Record<Area, string> = {
@@ -22,7 +23,7 @@ const pages: Record<Area, () => ReactNode> = {
   'create-lab': () => (
     <PlannedPage title="Create lab" summary="A guided wizard: kind without default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool — and proof it answers from the host." />
   ),
-  topology: () => <PlannedPage title="Topology" summary="Host → bridge → veth pairs → nodes → pod routes → LoadBalancer IPs → the node answering ARP." />,
+  topology: () => <TopologyPage />,
   troubleshoot: () => <PlannedPage title="Troubleshoot" summary="Ping and curl from the host, decoded ARP captures, and a doctor for <pending> and unreachable IPs." />,
   settings: () => <PlannedPage title="Settings" summary="Tool paths, downloads and preferences." />,
 };

@@ -1,14 +1,16 @@
 import { create } from 'zustand';
 import { createEngineSlice, type EngineSlice } from './engine-slice';
 import { createShellSlice, type ShellSlice } from './shell-slice';
+import { createTopologySlice, type TopologySlice } from './topology-slice';
 
-export type StoreState = EngineSlice & ShellSlice;
+export type StoreState = EngineSlice & ShellSlice & TopologySlice;
 
 /** One store of slices (zustand's slices pattern); selectors stay narrow at the call sites. */
 export const createStore = () =>
   create<StoreState>()((...args) => ({
     ...createEngineSlice(...args),
     ...createShellSlice(...args),
+    ...createTopologySlice(...args),
   }));
 
 export type Store = ReturnType<typeof createStore>;
