@@ -94,6 +94,8 @@ export function ensureNodeImage(): string {
     binaries: [
       { from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip', '/usr/bin/ip'] },
       { from: '/bin/dash', to: '/bin/dash' },
+      // kind's node images carry util-linux; Kindscope's netns reader uses its nsenter.
+      { from: '/usr/bin/nsenter', to: '/usr/bin/nsenter' },
     ],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
     // The control-plane relays its port 6443 to the lab API server (KINDSCOPE_LAB_API_UPSTREAM),

@@ -25,7 +25,7 @@ export interface AppServices {
 export interface App {
   services: AppServices;
   router: Router;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 /**
@@ -40,8 +40,8 @@ export function createApp(options: AppOptions): App {
   return {
     services,
     router,
-    dispose: () => {
-      services.topology?.dispose();
+    dispose: async () => {
+      await services.topology?.dispose();
       services.docker?.dispose();
     },
   };

@@ -104,6 +104,6 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         return ExitCode.usage;
     }
   } finally {
-    app.dispose();
+    await app.dispose();
   }
 }

@@ -66,8 +66,13 @@ void app.whenReady().then(() => {
   void window.loadURL(devServerUrl ?? appEntryUrl);
 
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => {
+  let disposed = false;
+  app.on('will-quit', (event) => {
+    if (disposed) return;
+    // Let the services remove their helper containers before the process ends.
+    event.preventDefault();
+    disposed = true;
     disposeIpc();
-    kindscope.dispose();
+    void kindscope.dispose().finally(() => app.quit());
   });
 });

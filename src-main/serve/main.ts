@@ -45,10 +45,10 @@ try {
   const server = await startServeServer({ router: app.router, staticDir, log, host, port, ...(process.env.KINDSCOPE_TOKEN ? { token: process.env.KINDSCOPE_TOKEN } : {}) });
   process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). Press Ctrl-C to stop.\n`);
   const stop = () => {
-    void server.close().then(() => {
-      app.dispose();
-      process.exit(0);
-    });
+    void server
+      .close()
+      .then(() => app.dispose())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
@@ -59,6 +59,6 @@ try {
       ? `kindscope serve: port ${port} is in use.\n  hint: choose another with --port N (0 picks a free one).\n`
       : `kindscope serve: cannot listen on ${host}:${port}: ${(error as Error).message}\n`,
   );
-  app.dispose();
+  await app.dispose();
   process.exit(1);
 }

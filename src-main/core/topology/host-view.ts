@@ -29,7 +29,11 @@ export class HostViewReader {
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
 
-  async read(bridgeNames: string[], helperImage: string | undefined): Promise<HostView> {
+  /**
+   * @param engineLinks links of the engine's host namespace when already read (the netns
+   *   reader does), so no extra helper container is needed.
+   */
+  async read(bridgeNames: string[], helperImage: string | undefined, engineLinks?: IpLink[]): Promise<HostView> {
     const problems: string[] = [];
     let links: IpLink[] = [];
     let routes: IpRoute[] = [];
@@ -47,7 +51,8 @@ export class HostViewReader {
       }
     }
     const bridgeHere = bridgeNames.some((name) => links.some((link) => link.ifname === name));
-    if (bridgeHere || bridgeNames.length === 0) return { platform: this.platform, links, routes, netstatRoutes, observedFrom: 'host', problems };
+    if (bridgeHere || bridgeNames.length === 0) return { platform: this.platform, links: engineLinks ?? links, routes, netstatRoutes, observedFrom: 'host', problems };
+    if (engineLinks) return { platform: this.platform, links: engineLinks, routes, netstatRoutes, observedFrom: 'engine-vm', problems };
 
     if (!helperImage) {
       problems.push('The bridge is not on this machine and no image with iproute2 is available to look inside the engine.');

@@ -94,7 +94,7 @@ describe('live topology', () => {
   });
 
   afterAll(async () => {
-    service?.dispose();
+    await service?.dispose();
     engine?.dispose();
     await proxy?.close();
   });

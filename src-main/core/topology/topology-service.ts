@@ -6,6 +6,7 @@ import type { DockerEvent } from '../docker/docker-event-stream';
 import { bridgeNameOf, cidrContains, explainNetstatRoute, explainRoute, isDockerMacNetConnectRoute, parseIpLink, parseIpRoute, type IpLink, type RouteContext } from '../net';
 import type { Logger } from '../util/logger';
 import { HostViewReader, type HostView } from './host-view';
+import { NetnsReader } from './netns-reader';
 
 export const clusterLabel = 'io.x-k8s.kind.cluster';
 
@@ -53,10 +54,12 @@ export class TopologyService {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private clustersTimer: NodeJS.Timeout | undefined;
   private readonly hostView: HostViewReader;
+  private readonly netns: NetnsReader;
   private readonly disposers: (() => void)[] = [];
 
   constructor(private readonly options: TopologyServiceOptions) {
     this.hostView = options.hostView ?? new HostViewReader(options.engine.docker, options.log);
+    this.netns = new NetnsReader(options.engine.docker, options.log);
     this.disposers.push(
       options.engine.onDidReceiveEvent((event) => this.handleEvent(event)),
       options.engine.onDidReconnect(() => {
@@ -99,17 +102,25 @@ export class TopologyService {
     const inspected = await mapBounded(containers, concurrency, (c) => this.docker.getContainer(c.Id).inspect());
     for (const info of inspected) this.containerCluster.set(info.Id, name);
     const networkNames = [...new Set(inspected.flatMap((info) => Object.keys(info.NetworkSettings.Networks ?? {})))];
-    const [networkInfos, nodeOutputs] = await Promise.all([
+    const helperImage = inspected.find((info) => info.State.Running)?.Config.Image ?? inspected[0]?.Config.Image;
+    const running = inspected.filter((info) => info.State.Running);
+    const [networkInfos, reading] = await Promise.all([
       Promise.all(networkNames.map((network) => this.docker.getNetwork(network).inspect().catch(() => undefined))),
-      mapBounded(inspected, concurrency, async (info) => {
-        if (!info.State.Running) return undefined;
-        try {
-          return await readNodeNetworking(this.docker, info.Id);
-        } catch (error) {
-          return { exitCode: -1, stdout: '', stderr: (error as Error).message };
-        }
-      }),
+      helperImage && running.length > 0 ? this.netns.read(helperImage, running.map((info) => info.State.Pid)) : Promise.resolve(undefined),
     ]);
+    const nodeOutputs = reading
+      ? inspected.map((info) => {
+          const node = reading.nodes.get(info.State.Pid);
+          return node ? { exitCode: node.addr && node.route ? 0 : 1, stdout: `${node.addr}@@KINDSCOPE@@${node.route}`, stderr: node.addr ? '' : 'no output from the node namespace' } : undefined;
+        })
+      : await mapBounded(inspected, concurrency, async (info) => {
+          if (!info.State.Running) return undefined;
+          try {
+            return await readNodeNetworking(this.docker, info.Id);
+          } catch (error) {
+            return { exitCode: -1, stdout: '', stderr: (error as Error).message };
+          }
+        });
     const networks: TopologyNetwork[] = [];
     for (const info of networkInfos) {
       if (!info) continue;
@@ -124,8 +135,7 @@ export class TopologyService {
         bridge: { name: bridgeNameOf(info) ?? '', present: false, addresses: [] },
       });
     }
-    const helperImage = inspected.find((info) => info.State.Running)?.Config.Image ?? inspected[0]?.Config.Image;
-    const host = await this.hostView.read(networks.map((n) => n.bridge.name).filter(Boolean), helperImage);
+    const host = await this.hostView.read(networks.map((n) => n.bridge.name).filter(Boolean), helperImage, reading ? parseIpLink(reading.engineLinks).items : undefined);
     for (const network of networks) {
       const bridge = host.links.find((link) => link.ifname === network.bridge.name);
       if (bridge) network.bridge = { name: bridge.ifname, present: true, ...(bridge.state ? { state: bridge.state } : {}), ...(bridge.mtu ? { mtu: bridge.mtu } : {}), ...(bridge.mac ? { mac: bridge.mac } : {}), addresses: bridge.addresses.map((a) => `${a.local}/${a.prefixlen}`) };
@@ -198,12 +208,14 @@ export class TopologyService {
     return () => this.clusterListeners.delete(listener);
   }
 
-  dispose(): void {
+  /** Stops following and removes the helper container (awaited, so a CLI run leaves nothing). */
+  async dispose(): Promise<void> {
     for (const dispose of this.disposers) dispose();
     for (const timer of this.timers.values()) clearTimeout(timer);
     clearTimeout(this.clustersTimer);
     this.listeners.clear();
     this.clusterListeners.clear();
+    await this.netns.dispose();
   }
 
   private handleEvent(event: DockerEvent): void {

@@ -1,0 +1,107 @@
+/**
+ * `npm run bench`: topology snapshot time for lab clusters of 2, 8 and 32 nodes, beside
+ * the seed article's way (`docker network inspect` then one `docker exec … ip route` per
+ * node, one after another), and the delay from a node container dying to the pushed
+ * change. Prints a table and the same numbers as JSON. BENCH_SIZES=2,8 to choose sizes.
+ */
+import { spawnSync } from 'node:child_process';
+import { createDockerClient } from '../src-main/core/docker/docker-client';
+import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../src-main/core/docker/docker-endpoint';
+import { DockerEngineService } from '../src-main/core/docker/docker-engine-service';
+import { TopologyService } from '../src-main/core/topology/topology-service';
+import { createStderrLogger } from '../src-main/core/util/logger';
+import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
+
+const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+function articleWay(cluster: LabCluster): number {
+  const started = performance.now();
+  spawnSync('docker', ['network', 'inspect', 'kind'], { encoding: 'utf8' });
+  for (const node of cluster.nodeNames) spawnSync('docker', ['exec', node, 'ip', 'route'], { encoding: 'utf8' });
+  return performance.now() - started;
+}
+
+interface Row {
+  nodes: number;
+  snapshotMedianMs: number;
+  snapshotMinMs: number;
+  articleWayMedianMs: number;
+  speedup: number;
+  pushDelayMs: number;
+}
+
+const log = createStderrLogger('bench', 'warn');
+const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
+const engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
+const topology = new TopologyService({ engine, log });
+engine.start();
+const rows: Row[] = [];
+
+for (const size of sizes) {
+  process.stderr.write(`creating a ${size}-node lab cluster…\n`);
+  const cluster = await startLabCluster({ name: `bench-${size}`, workers: size - 1 });
+  try {
+    await topology.snapshot(cluster.name);
+    const snapshots: number[] = [];
+    for (let i = 0; i < runs; i += 1) {
+      const started = performance.now();
+      const result = await topology.snapshot(cluster.name);
+      snapshots.push(performance.now() - started);
+      if (result.nodes.length !== size || result.nodes.some((n) => !n.veth)) throw new Error(`incomplete snapshot of ${cluster.name}`);
+    }
+    const article: number[] = [];
+    for (let i = 0; i < Math.max(1, Math.min(runs, size >= 32 ? 2 : runs)); i += 1) article.push(articleWay(cluster));
+
+    // Push delay: from killing a node to the pushed model showing it stopped.
+    const victim = cluster.nodeNames.at(-1)!;
+    const pushed = new Promise<number>((resolve) => {
+      const stop = topology.onDidChangeTopology((model) => {
+        if (model.name === cluster.name && model.nodes.find((n) => n.name === victim)?.running === false) {
+          stop();
+          resolve(performance.now());
+        }
+      });
+    });
+    const killedAt = performance.now();
+    await engine.docker.getContainer(victim).kill();
+    const pushDelay = (await pushed) - killedAt;
+
+    const snapshotMedian = median(snapshots);
+    const articleMedian = median(article);
+    rows.push({
+      nodes: size,
+      snapshotMedianMs: Math.round(snapshotMedian),
+      snapshotMinMs: Math.round(Math.min(...snapshots)),
+      articleWayMedianMs: Math.round(articleMedian),
+      speedup: Math.round((articleMedian / snapshotMedian) * 10) / 10,
+      pushDelayMs: Math.round(pushDelay),
+    });
+  } finally {
+    await cluster.down();
+  }
+}
+await topology.dispose();
+engine.dispose();
+
+const header = ['nodes', 'snapshot median ms', 'snapshot min ms', "article's way ms", 'speed-up', 'stop→push ms'];
+const table = rows.map((r) => [r.nodes, r.snapshotMedianMs, r.snapshotMinMs, r.articleWayMedianMs, `${r.speedup}×`, r.pushDelayMs].map(String));
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+process.stdout.write(`${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`);
+const first = rows.find((r) => r.nodes === Math.min(...sizes));
+const last = rows.find((r) => r.nodes === Math.max(...sizes));
+const summary = {
+  benchmark: 'topology',
+  runs,
+  machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+  rows,
+  ratioLargestToSmallest: first && last ? Math.round((last.snapshotMedianMs / first.snapshotMedianMs) * 10) / 10 : undefined,
+};
+process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+process.exit(0);
