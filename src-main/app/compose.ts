@@ -4,6 +4,11 @@ import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { TopologyService } from '../core/topology/topology-service';
+import { appDataDir } from '../core/settings/app-paths';
+import { SettingsStore } from '../core/settings/settings-store';
+import { GuiEnvironment } from '../core/tools/gui-environment';
+import { ToolsService } from '../core/tools/tools-service';
+import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 
@@ -12,6 +17,8 @@ export interface AppOptions {
   /** Follow engines and clusters live (desktop, serve). The CLI answers once and exits. */
   live: boolean;
   endpointEnvironment?: EndpointEnvironment;
+  /** Settings and managed tools; the platform's data folder (or KINDSCOPE_HOME) by default. */
+  dataDir?: string;
   log?: Logger;
 }
 
@@ -19,6 +26,7 @@ export interface AppServices {
   /** Undefined when the endpoint itself could not be resolved (see `dockerProblem`). */
   docker: DockerEngineService | undefined;
   topology: TopologyService | undefined;
+  tools: ToolsService;
   dockerProblem: KindscopeError | undefined;
 }
 
@@ -48,16 +56,21 @@ export function createApp(options: AppOptions): App {
 }
 
 function createServices(options: AppOptions, log: Logger): AppServices {
+  const dataDir = options.dataDir ?? appDataDir();
+  const environment = new GuiEnvironment();
+  // Desktop and serve mode start reading the login shell at once, in the background.
+  if (options.live) void environment.loadLoginShell();
+  const tools = new ToolsService({ environment, settings: new SettingsStore(dataDir, log), managedDir: join(dataDir, 'tools'), log });
   try {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
-    return { docker, topology, dockerProblem: undefined };
+    return { docker, topology, tools, dockerProblem: undefined };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, topology: undefined, dockerProblem: problem };
+    return { docker: undefined, topology: undefined, tools, dockerProblem: problem };
   }
 }
 
@@ -68,6 +81,9 @@ function createHandlers(services: AppServices, options: AppOptions): Handlers {
       const docker = requireDocker(services);
       return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
     },
+    toolsReport: () => services.tools.report(),
+    toolsDownload: ({ tool }) => services.tools.download(tool),
+    toolsSetPath: ({ tool, path }) => services.tools.setPath(tool, path),
     topologyClusters: async () => ({ clusters: await requireTopology(services).listClusters() }),
     topologySnapshot: async ({ cluster, refresh }) => {
       const topology = requireTopology(services);
@@ -80,6 +96,7 @@ function createEventSources(services: AppServices): EventSources {
   return {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
+    toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
 }

@@ -17,15 +17,23 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     dockerEngine: untouchable('dockerEngine'),
     topologyClusters: untouchable('topologyClusters'),
     topologySnapshot: untouchable('topologySnapshot'),
+    toolsReport: untouchable('toolsReport'),
+    toolsDownload: untouchable('toolsDownload'),
+    toolsSetPath: untouchable('toolsSetPath'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
 }
 
-const noSources: EventSources = { dockerEngineChanged: () => () => undefined, topologyChanged: () => () => undefined, clustersChanged: () => () => undefined };
+const noSources: EventSources = {
+  dockerEngineChanged: () => () => undefined,
+  topologyChanged: () => () => undefined,
+  clustersChanged: () => () => undefined,
+  toolDownloadProgress: () => () => undefined,
+};
 
 /** Inputs that no call's schema may accept. */
-const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }, { cluster: 'x; rm -rf ~', refresh: 'yes' }];
+const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }, { cluster: 'x; rm -rf ~', refresh: 'yes' }, { tool: 'rm', path: 'relative' }];
 
 describe('every contract call rejects malformed input before any handler runs', () => {
   it.each(callList.map((call) => [call.id, call] as const))('%s', async (id) => {
@@ -56,6 +64,9 @@ describe('router', () => {
     topologySnapshot: async () => {
       throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
     },
+    toolsReport: async () => Promise.reject(new Error('not in this test')),
+    toolsDownload: async () => Promise.reject(new Error('not in this test')),
+    toolsSetPath: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

@@ -1,4 +1,4 @@
-import type { AppError, DockerEngineStatus } from '../contract';
+import type { AppError, DockerEngineStatus, ToolsReport } from '../contract';
 
 /** Exit codes, documented in `kindscope --help` and the README. */
 export const ExitCode = {
@@ -42,4 +42,16 @@ export function formatDockerStatus(status: DockerEngineStatus): string {
   return `Docker engine: ${status.state === 'live' ? 'reachable' : status.state}\n${rows
     .map(([label, value]) => `  ${label.padEnd(width)}  ${value}`)
     .join('\n')}\n`;
+}
+
+export function formatTools(report: ToolsReport): string {
+  const rows = report.tools
+    .filter((tool) => tool.status !== 'not-applicable')
+    .map((tool) => [tool.name, tool.status, tool.version ?? '-', tool.path ?? '-', tool.source ?? '-']);
+  const header = ['TOOL', 'STATUS', 'VERSION', 'PATH', 'FOUND IN'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const table = [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  const problems = report.tools.filter((t) => t.problem).map((t) => `  ${t.name}: ${t.problem}\n    fix: ${t.fix ?? ''}`);
+  const shell = report.environment.loginShell.problem ? `\nLogin shell: ${report.environment.loginShell.problem}` : '';
+  return `${table}\n${problems.length ? `\n${problems.join('\n')}\n` : ''}${shell}${shell ? '\n' : ''}`;
 }

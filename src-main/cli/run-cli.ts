@@ -1,13 +1,17 @@
 import { parseArgs } from 'node:util';
-import { createTypedClient, type AppError } from '../contract';
+import { createTypedClient, ToolName, type AppError } from '../contract';
 import { createApp, type AppOptions } from '../app/compose';
 import { formatClusterList, formatTopology } from './format-topology';
-import { ExitCode, formatDockerStatus, formatError, type Output } from './output';
+import { ExitCode, formatDockerStatus, formatError, formatTools, type Output } from './output';
 
 export const usage = `Usage: kindscope <command> [options]
 
 Commands:
   docker            The Docker engine Kindscope (and kind) use: endpoint, version, flavour
+  tools             kind, helm, kubectl, cilium, docker (and brew on macOS): path, version,
+                    where each was found, status and fix
+  tools download NAME
+                    Install the pinned version of kind, helm, kubectl or cilium (SHA-256 checked)
   topology          The data path of kind clusters: bridge, veth pairs, nodes, routes explained
                     (--cluster NAME for one; all clusters otherwise)
   version           Print Kindscope's version
@@ -49,7 +53,7 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
     (command || values.help ? output.out : output.err)(usage);
     return values.help ? ExitCode.ok : ExitCode.usage;
   }
-  if (rest.length > 0) {
+  if (rest.length > 0 && command !== 'tools') {
     output.err(formatError({ code: 'INVALID_INPUT', message: `Unexpected argument "${rest[0]}"`, hint: `Run \`kindscope ${command} --help\`.` }));
     return ExitCode.usage;
   }
@@ -79,6 +83,24 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         const status = result.value;
         output.out(values.json ? `${JSON.stringify(status, null, 2)}\n` : formatDockerStatus(status));
         return status.state === 'live' ? ExitCode.ok : ExitCode.failed;
+      }
+      case 'tools': {
+        const [verb, tool, ...extra] = rest;
+        if (verb === 'download') {
+          const parsedTool = ToolName.safeParse(tool);
+          if (!parsedTool.success || extra.length > 0) return usageError(`tools download takes one of ${ToolName.options.join(', ')}`);
+          const stopProgress = values.json ? undefined : client.subscribe('tools:download-progress', () => undefined);
+          const result = await client.invoke('tools:download', { tool: parsedTool.data });
+          stopProgress?.();
+          if (!result.ok) return fail(result.error);
+          output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : `Installed ${result.value.name} ${result.value.version} at ${result.value.path}\n`);
+          return ExitCode.ok;
+        }
+        if (verb !== undefined) return usageError(`Unknown tools command "${verb}"`);
+        const result = await client.invoke('tools:report', {});
+        if (!result.ok) return fail(result.error);
+        output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatTools(result.value));
+        return result.value.tools.some((t) => t.status === 'missing' || t.status === 'broken' || t.status === 'too-old') ? ExitCode.failed : ExitCode.ok;
       }
       case 'topology': {
         if (values.cluster !== undefined) {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { DockerEngineStatus } from './docker';
 import { ClusterName, ClusterTopology, KindClusterSummary } from './topology';
+import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -39,12 +40,21 @@ export const calls = {
     ClusterTopology,
     "One cluster's data path: bridge, veth pairs, nodes, routes and what they mean; followed live from then on",
   ),
+  toolsReport: defineCall('tools:report', NoInput, ToolsReport, 'Each tool: path, version, where it was found, status and fix; and the environment'),
+  toolsDownload: defineCall('tools:download', z.object({ tool: ToolName }).strict(), ToolStatus, 'Installs the pinned version of a tool into the data folder (SHA-256 checked)'),
+  toolsSetPath: defineCall(
+    'tools:set-path',
+    z.object({ tool: ToolName, path: z.string().startsWith('/', 'must be an absolute path').nullable() }).strict(),
+    ToolStatus,
+    'Uses this file for a tool (null forgets the choice)',
+  ),
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
 export const events = {
   dockerEngineChanged: defineEvent('docker:engine-changed', DockerEngineStatus, 'The engine went away, came back or changed'),
   topologyChanged: defineEvent('topology:changed', ClusterTopology, 'A followed cluster changed (coalesced)'),
+  toolDownloadProgress: defineEvent('tools:download-progress', DownloadProgress, 'Bytes received of a managed download'),
   clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
 } as const;
 

@@ -2,6 +2,7 @@ export * from './errors';
 export * from './define';
 export * from './docker';
 export * from './topology';
+export * from './tools';
 export * from './calls';
 export * from './client';
 export * from './ipc';

@@ -25,6 +25,7 @@ beforeEach(async () => {
   const sources: EventSources = {
     topologyChanged: () => () => undefined,
     clustersChanged: () => () => undefined,
+    toolDownloadProgress: () => () => undefined,
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -36,6 +37,9 @@ beforeEach(async () => {
       dockerEngine: async () => engine,
       topologyClusters: async () => ({ clusters: [] }),
       topologySnapshot: async () => Promise.reject(new Error('not in this test')),
+      toolsReport: async () => Promise.reject(new Error('not in this test')),
+      toolsDownload: async () => Promise.reject(new Error('not in this test')),
+      toolsSetPath: async () => Promise.reject(new Error('not in this test')),
     },
     sources,
     createMemoryLogger(),

@@ -1,0 +1,151 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ToolsReport } from '../../contract';
+import { writeStandInWrappers } from '../../../e2e/lab/wrappers.ts';
+import { SettingsStore } from '../settings/settings-store';
+import { createMemoryLogger } from '../util/logger';
+import { downloadTool } from './tool-download';
+import { GuiEnvironment } from './gui-environment';
+import { ToolsService } from './tools-service';
+import { toolSpecs, type ToolSpec } from './tool-specs';
+
+const root = join(import.meta.dirname, '../../..');
+
+/** `kindscope tools --json` in an environment like a GUI app's: PATH=/usr/bin:/bin and nothing else. */
+function toolsAsGuiApp(home: string, extraEnv: Record<string, string> = {}): ToolsReport {
+  const result = spawnSync('env', ['-i', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'SHELL=/bin/bash', ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`), process.execPath, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'tools', '--json'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  if (!result.stdout) throw new Error(`kindscope tools printed nothing: ${result.stderr}`);
+  return JSON.parse(result.stdout) as ToolsReport;
+}
+
+describe('finding tools the way a desktop app must', () => {
+  it('finds tools in ~/.local/bin and on a PATH only the login shell sets, and says where each came from', () => {
+    const home = mkdtempSync(join(tmpdir(), 'kindscope-home-'));
+    // kind in ~/.local/bin (the lab's kind, a real program answering `kind version`).
+    mkdirSync(join(home, '.local/bin'), { recursive: true });
+    copyFileSync(join(writeStandInWrappers(), 'kind'), join(home, '.local/bin/kind'));
+    chmodSync(join(home, '.local/bin/kind'), 0o755);
+    // cilium only on the PATH that ~/.bash_profile sets for login shells. A version-printing
+    // double: discovery and version parsing are under test, not cilium (the lab's stand-in
+    // comes with the simulated Cilium).
+    mkdirSync(join(home, 'shell-only'));
+    writeFileSync(join(home, 'shell-only/cilium'), '#!/bin/sh\necho "cilium-cli: v0.16.4 compiled with go1.22.1 on linux/amd64"\necho "cilium image (default): v1.15.3"\n', { mode: 0o755 });
+    writeFileSync(join(home, '.bash_profile'), 'export PATH="$HOME/shell-only:$PATH"\nexport KUBECONFIG="$HOME/.kube/lab-config"\n');
+
+    const report = toolsAsGuiApp(home, { KINDSCOPE_HOME: join(home, 'data') });
+    const tool = (name: string) => report.tools.find((t) => t.name === name)!;
+    expect(tool('kind')).toMatchObject({ status: 'ok', path: join(home, '.local/bin/kind'), source: 'common location', version: '0.29.0' });
+    expect(tool('cilium')).toMatchObject({ status: 'ok', path: join(home, 'shell-only/cilium'), source: 'login shell PATH', version: '0.16.4' });
+    expect(tool('kubectl')).toMatchObject({ status: 'ok', path: '/usr/bin/kubectl', source: 'process PATH' });
+    expect(report.environment.kubeconfig).toEqual({ value: join(home, '.kube/lab-config'), source: 'login shell' });
+    expect(report.environment.loginShell.status).toBe('loaded');
+    expect(tool('helm')).toMatchObject({ status: 'missing', fix: expect.stringContaining('kindscope tools download helm') });
+  });
+
+  it('reports a tool that is too old, with why and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-old-'));
+    writeFileSync(join(dir, 'kind'), '#!/bin/sh\necho "kind v0.11.1 go1.16.4 linux/amd64"\n', { mode: 0o755 });
+    const service = new ToolsService({
+      environment: new GuiEnvironment({ env: { PATH: dir, HOME: dir } }),
+      settings: new SettingsStore(join(dir, 'data'), createMemoryLogger()),
+      managedDir: join(dir, 'data/tools'),
+      log: createMemoryLogger(),
+    });
+    await expect(service.status('kind')).resolves.toMatchObject({ status: 'too-old', version: '0.11.1', problem: expect.stringContaining('kubeProxyMode: none'), fix: expect.stringContaining('0.29.0') });
+    // A path chosen in Settings wins, and must be an executable.
+    await expect(service.setPath('kind', join(dir, 'nope'))).rejects.toThrow(/not an executable/);
+    await expect(service.setPath('kind', 'relative/kind')).rejects.toThrow(/absolute path/);
+  });
+
+  it('gives up on a login shell that hangs, without blocking', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-hang-'));
+    writeFileSync(join(dir, 'slow-shell'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: dir }, shell: join(dir, 'slow-shell'), timeoutMs: 300 });
+    const started = Date.now();
+    await environment.loadLoginShell();
+    expect(environment.loginShellProblem).toMatch(/did not answer within 300 ms/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(environment.pathEntries().map((e) => e.dir)).toContain(join(dir, '.local/bin'));
+  });
+});
+
+describe('managed downloads', () => {
+  let server: Server;
+  let base: string;
+  let good: Buffer;
+
+  beforeAll(async () => {
+    good = readFileSync(join(writeStandInWrappers(), 'kind'));
+    const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+    server = createServer((request, response) => {
+      switch (request.url) {
+        case '/good':
+          response.writeHead(200, { 'content-length': good.length });
+          return void response.end(good);
+        case '/good.sha256sum':
+        case '/tampered.sha256sum':
+        case '/truncated.sha256sum':
+          return void response.end(`${sha(good)}  kind-linux-amd64\n`);
+        case '/tampered':
+          return void response.end(Buffer.concat([good, Buffer.from('\necho pwned\n')]));
+        case '/truncated':
+          response.writeHead(200, { 'content-length': good.length });
+          response.write(good.subarray(0, 10));
+          return void setTimeout(() => response.socket?.destroy(), 50);
+        default:
+          response.writeHead(404);
+          response.end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  });
+
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const artifact = (name: string) => ({ url: `${base}/${name}`, checksumUrl: `${base}/${name}.sha256sum` });
+
+  it('refuses a tampered artifact and leaves no file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
+    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('tampered'), dir })).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', hint: expect.stringContaining('Nothing was installed') });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a truncated artifact and leaves no file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
+    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('truncated'), dir })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses an artifact without a published checksum', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
+    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: { url: `${base}/good`, checksumUrl: `${base}/missing` }, dir })).rejects.toThrow(/No published SHA-256/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('installs a good artifact, which `kindscope tools` then reports as managed', async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kindscope-data-'));
+    const specs: ToolSpec[] = toolSpecs.map((spec) => (spec.name === 'kind' ? { ...spec, download: { version: '0.29.0', artifact: () => artifact('good') } } : spec));
+    const progress: number[] = [];
+    const service = new ToolsService({
+      environment: new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: data } }),
+      settings: new SettingsStore(data, createMemoryLogger()),
+      managedDir: join(data, 'tools'),
+      log: createMemoryLogger(),
+      specs,
+    });
+    service.onDidProgress((p) => progress.push(p.receivedBytes));
+    await expect(service.download('kind')).resolves.toMatchObject({ status: 'ok', source: 'managed', version: '0.29.0', path: join(data, 'tools/kind') });
+    expect(statSync(join(data, 'tools/kind')).mode & 0o111).not.toBe(0);
+    expect(progress.at(-1)).toBe(good.length);
+    expect(existsSync(join(data, 'tools/kind.json'))).toBe(true);
+
+    const report = toolsAsGuiApp(data, { KINDSCOPE_HOME: data });
+    expect(report.tools.find((t) => t.name === 'kind')).toMatchObject({ status: 'ok', source: 'managed', path: join(data, 'tools/kind'), managed: { installed: true } });
+  });
+});

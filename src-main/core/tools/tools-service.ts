@@ -1,0 +1,169 @@
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { arch as osArch } from 'node:os';
+import { join } from 'node:path';
+import { KindscopeError, type DownloadProgress, type ToolName, type ToolsReport, type ToolStatus } from '../../contract';
+import type { SettingsStore } from '../settings/settings-store';
+import type { Logger } from '../util/logger';
+import { runCli, type RunOptions, type RunResult } from './cli-runner';
+import type { GuiEnvironment } from './gui-environment';
+import { checkCommand, validate } from './run-policy';
+import { downloadTool } from './tool-download';
+import { compareVersions, toolSpecs, type ToolSpec } from './tool-specs';
+
+export interface ToolsServiceOptions {
+  environment: GuiEnvironment;
+  settings: SettingsStore;
+  /** `<data dir>/tools`: managed downloads. */
+  managedDir: string;
+  log: Logger;
+  specs?: ToolSpec[];
+  platform?: NodeJS.Platform;
+}
+
+interface Found {
+  path: string;
+  source: NonNullable<ToolStatus['source']>;
+}
+
+/**
+ * Finds kind, helm, kubectl, cilium, docker and brew the way a desktop app must (a
+ * chosen path, Kindscope's managed copy, then PATH from the process, the login shell and
+ * the usual install folders), checks their versions, installs pinned copies, and runs
+ * them — the one way every feature runs a tool.
+ */
+export class ToolsService {
+  private readonly specs: ToolSpec[];
+  private readonly progressListeners = new Set<(progress: DownloadProgress) => void>();
+  private readonly platform: NodeJS.Platform;
+
+  constructor(private readonly options: ToolsServiceOptions) {
+    this.specs = options.specs ?? toolSpecs;
+    this.platform = options.platform ?? process.platform;
+  }
+
+  async report(): Promise<ToolsReport> {
+    const env = this.options.environment;
+    await env.loadLoginShell();
+    const tools = await Promise.all(this.specs.map((spec) => this.status(spec.name)));
+    const problem = env.loginShellProblem;
+    return {
+      tools,
+      environment: {
+        loginShell: problem ? { status: 'failed', problem } : { status: 'loaded' },
+        path: env.pathEntries(),
+        kubeconfig: sourced(env.value('KUBECONFIG')),
+        dockerHost: sourced(env.value('DOCKER_HOST')),
+        dockerContext: sourced(env.value('DOCKER_CONTEXT')),
+      },
+    };
+  }
+
+  async status(name: ToolName): Promise<ToolStatus> {
+    const spec = this.spec(name);
+    const managed = { available: Boolean(spec.download), ...(spec.download ? { version: spec.download.version } : {}), installed: existsSync(join(this.options.managedDir, name)) };
+    const base = { name, minimum: spec.minimum, managed };
+    if (spec.platforms && !spec.platforms.includes(this.platform)) return { ...base, status: 'not-applicable' };
+    const found = this.find(spec);
+    if (!found) {
+      return { ...base, status: 'missing', problem: `${name} was not found on PATH or in the usual folders`, fix: spec.installHint };
+    }
+    let result: RunResult;
+    try {
+      result = await runCli(found.path, spec.versionArgs, { env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
+    } catch (error) {
+      return { ...base, status: 'broken', path: found.path, source: found.source, problem: `${found.path} does not run: ${(error as Error).message}`, fix: spec.installHint };
+    }
+    const version = spec.parseVersion(`${result.stdout}\n${result.stderr}`);
+    if (!version) return { ...base, status: 'broken', path: found.path, source: found.source, problem: `\`${name} ${spec.versionArgs.join(' ')}\` did not print a version`, fix: spec.installHint };
+    if (compareVersions(version, spec.minimum) < 0) {
+      return { ...base, status: 'too-old', path: found.path, source: found.source, version, problem: `${name} ${version} is too old: ${spec.minimumReason}`, fix: spec.download ? `Download ${name} ${spec.download.version} here, or upgrade yours.` : spec.installHint };
+    }
+    return { ...base, status: 'ok', path: found.path, source: found.source, version };
+  }
+
+  /** Chooses a path for a tool (null: forget the choice). The file must be an executable. */
+  async setPath(name: ToolName, path: string | null): Promise<ToolStatus> {
+    if (path !== null) {
+      validate.path(path, `${name} path`);
+      if (!isExecutable(path)) throw new KindscopeError('INVALID_INPUT', `${path} is not an executable file`, `Choose the ${name} program itself (for example /usr/local/bin/${name}).`);
+    }
+    this.options.settings.update((settings) => {
+      if (path === null) delete settings.toolPaths[name];
+      else settings.toolPaths[name] = path;
+      return settings;
+    });
+    return this.status(name);
+  }
+
+  async download(name: ToolName, signal?: AbortSignal): Promise<ToolStatus> {
+    const spec = this.spec(name);
+    if (!spec.download) throw new KindscopeError('INVALID_INPUT', `Kindscope does not download ${name}`, spec.installHint);
+    const os = this.platform === 'darwin' ? 'darwin' : 'linux';
+    const cpu = osArch() === 'arm64' ? 'arm64' : 'amd64';
+    await downloadTool({
+      name,
+      version: spec.download.version,
+      artifact: spec.download.artifact(os, cpu),
+      dir: this.options.managedDir,
+      ...(signal ? { signal } : {}),
+      onProgress: (receivedBytes, totalBytes) => this.progressListeners.forEach((l) => l({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) })),
+    });
+    return this.status(name);
+  }
+
+  onDidProgress(listener: (progress: DownloadProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  /** Runs a tool by name with the repaired environment, after the policy check. */
+  async run(name: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
+    const found = this.find(this.spec(name));
+    if (!found) throw new KindscopeError('TOOL_MISSING', `${name} is not installed`, this.spec(name).installHint);
+    checkCommand(found.path, args);
+    return runCli(found.path, args, { ...options, env: { ...this.options.environment.toolEnv(), ...options.env } });
+  }
+
+  private spec(name: ToolName): ToolSpec {
+    const spec = this.specs.find((s) => s.name === name);
+    if (!spec) throw new KindscopeError('INVALID_INPUT', `Unknown tool ${name}`, 'Use kind, helm, kubectl, cilium, docker or brew.');
+    return spec;
+  }
+
+  private find(spec: ToolSpec): Found | undefined {
+    const chosen = this.options.settings.get().toolPaths[spec.name];
+    if (chosen && isExecutable(chosen)) return { path: chosen, source: 'settings' };
+    const managed = join(this.options.managedDir, spec.name);
+    if (isExecutable(managed)) return { path: managed, source: 'managed' };
+    for (const entry of this.options.environment.pathEntries()) {
+      const candidate = join(entry.dir, spec.name);
+      if (isExecutable(candidate)) {
+        return { path: candidate, source: entry.source === 'process' ? 'process PATH' : entry.source === 'login shell' ? 'login shell PATH' : 'common location' };
+      }
+    }
+    return undefined;
+  }
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sourced(value: { value: string | undefined; source: string | undefined }) {
+  return { ...(value.value ? { value: value.value } : {}), ...(value.source ? { source: value.source } : {}) };
+}
+
+/** Metadata of a managed install, if any. */
+export function managedInfo(managedDir: string, name: string): { version: string } | undefined {
+  try {
+    return JSON.parse(readFileSync(join(managedDir, `${name}.json`), 'utf8')) as { version: string };
+  } catch {
+    return undefined;
+  }
+}
