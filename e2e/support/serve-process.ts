@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '../..');
@@ -18,7 +19,9 @@ export interface ServeProcess {
 export async function startServe(env: Record<string, string | undefined> = {}): Promise<ServeProcess> {
   const entry = join(root, 'out/main/serve.js');
   if (!existsSync(entry)) throw new Error('out/main/serve.js is missing. Fix: run `npm run build` first (`npm test` does).');
-  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A throwaway data folder: settings and managed tools never touch the user's own.
+  const dataDir = mkdtempSync(join(tmpdir(), 'kindscope-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [entry, '--port', '0'], { cwd: root, env: { ...process.env, KINDSCOPE_HOME: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -5,6 +5,7 @@ import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { HomePage } from './features/home/HomePage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
+import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
 import { areas, isArea, type Area } from './store/shell-slice';
 
@@ -25,7 +26,7 @@ const pages: Record<Area, () => ReactNode> = {
   ),
   topology: () => <TopologyPage />,
   troubleshoot: () => <PlannedPage title="Troubleshoot" summary="Ping and curl from the host, decoded ARP captures, and a doctor for <pending> and unreachable IPs." />,
-  settings: () => <PlannedPage title="Settings" summary="Tool paths, downloads and preferences." />,
+  settings: () => <SettingsPage />,
 };
 
 function useHashNavigation() {

@@ -2,8 +2,9 @@ import { create } from 'zustand';
 import { createEngineSlice, type EngineSlice } from './engine-slice';
 import { createShellSlice, type ShellSlice } from './shell-slice';
 import { createTopologySlice, type TopologySlice } from './topology-slice';
+import { createToolsSlice, type ToolsSlice } from './tools-slice';
 
-export type StoreState = EngineSlice & ShellSlice & TopologySlice;
+export type StoreState = EngineSlice & ShellSlice & TopologySlice & ToolsSlice;
 
 /** One store of slices (zustand's slices pattern); selectors stay narrow at the call sites. */
 export const createStore = () =>
@@ -11,6 +12,7 @@ export const createStore = () =>
     ...createEngineSlice(...args),
     ...createShellSlice(...args),
     ...createTopologySlice(...args),
+    ...createToolsSlice(...args),
   }));
 
 export type Store = ReturnType<typeof createStore>;
