@@ -98,6 +98,21 @@ describe('@kubernetes/client-node informers against the lab API server', () => {
     }
   });
 
+  it('relists after a 410 answered as an HTTP status on the watch request', async () => {
+    const { names, stop } = serviceInformer();
+    try {
+      await eventually(() => expect(names()).toEqual(freshServiceNames()));
+      const api = labApi(cluster);
+      await api.fault({ action: 'expire-next-watch', mode: 'http' });
+      await api.fault({ action: 'close-watches' });
+      kubectlOk(cluster, ['create', 'service', 'clusterip', 'after-http-410', '--tcp=80:80']);
+      await eventually(() => expect(names()).toEqual(freshServiceNames()));
+      expect(names()).toContain('after-http-410');
+    } finally {
+      stop();
+    }
+  });
+
   it('resumes after a stalled watch: the inactivity timeout fires and the missed events arrive', async () => {
     const { names, stop } = serviceInformer(2_000);
     try {
