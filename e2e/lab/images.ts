@@ -9,7 +9,7 @@ import { docker } from './require-docker.ts';
 export const labLabel = 'io.kindscope.lab';
 
 const busyboxPath = '/bin/busybox';
-const busyboxApplets = ['sh', 'sleep', 'httpd', 'arping', 'cat', 'echo', 'ls', 'true', 'ping', 'wget', 'nc', 'hostname', 'mkdir', 'rm', 'kill', 'ps', 'grep', 'sed', 'date', 'env', 'printf', 'test', '['];
+const busyboxApplets = ['sh', 'sleep', 'httpd', 'arping', 'cat', 'echo', 'ls', 'true', 'ping', 'wget', 'nc', 'hostname', 'mkdir', 'rm', 'kill', 'pkill', 'ps', 'grep', 'sed', 'date', 'env', 'printf', 'test', '['];
 
 interface ImageSpec {
   repository: string;

@@ -5,6 +5,8 @@ import { labHome, repoRoot } from './lab-paths.ts';
 /** Stand-ins the lab puts first on PATH, each a TypeScript entry run by this Node. */
 const standIns: Record<string, string> = {
   kind: 'e2e/lab/kind/kind-standin.ts',
+  helm: 'e2e/lab/helm/helm-standin.ts',
+  cilium: 'e2e/lab/cilium/cilium-standin.ts',
 };
 
 const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;

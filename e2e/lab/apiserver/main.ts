@@ -7,6 +7,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrapCluster, type NodeFacts } from './bootstrap.ts';
+import { CiliumSimulation } from './cilium-sim.ts';
 import { LabApiServer } from './server.ts';
 import { ObjectStore } from './store.ts';
 
@@ -41,6 +42,8 @@ bootstrapCluster(server, {
   nodes: nodeFacts(),
   cniReady: !cluster.config.networking.disableDefaultCNI || Boolean(cluster.cniInstalled),
 });
+const simulation = new CiliumSimulation(server, { name: cluster.name, nodes: cluster.nodes }, log);
+simulation.start();
 const port = await server.listen(cluster.apiUpstream.port, cluster.apiUpstream.host);
 writeFileSync(join(dir, 'apiserver.pid'), String(process.pid));
 log(`lab API server of ${cluster.name} listening on ${cluster.apiUpstream.host}:${port}`);
@@ -48,6 +51,7 @@ log(`lab API server of ${cluster.name} listening on ${cluster.apiUpstream.host}:
 const stop = () => {
   // Never linger: a stop must free the port for the next start.
   setTimeout(() => process.exit(0), 1_000).unref();
+  simulation.stop();
   void server.close().then(() => {
     rmSync(join(dir, 'apiserver.pid'), { force: true });
     process.exit(0);
