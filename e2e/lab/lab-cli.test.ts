@@ -45,7 +45,8 @@ describe('npm run lab', () => {
   it('says what is missing instead of guessing', () => {
     expect(lab(['up'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('up needs --name N') });
     expect(lab(['up', '--name', 'x', '--workers', 'many', '--no-cilium'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number') });
-    expect(lab(['up', '--name', 'x'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('add --no-cilium') });
+    expect(lab(['up', '--name', 'x', '--routing', 'bgp'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('--routing must be tunnel or native') });
+    expect(lab(['up', '--name', 'x', '--no-cilium', '--pool', 'auto'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('drop --no-cilium') });
     expect(lab(['frobnicate'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stopApiServer } from './apiserver/control.ts';
 import { labLabel } from './images.ts';
-import { kindConfigYaml, labEnv, run } from './lab-cluster.ts';
+import { installCilium, kindConfigYaml, labEnv, run } from './lab-cluster.ts';
 import { labHome, labInstance } from './lab-paths.ts';
 import { removeKindContext } from './kubeconfig.ts';
 import { tryDocker } from './require-docker.ts';
@@ -17,7 +17,10 @@ const usage = `Usage: npm run lab -- <command> [options]
 
   up --name N [--workers K] [--no-cilium] [--pool CIDR|auto] [--routing tunnel|native]
                   Create a lab cluster with the kind stand-in (kind config as the seed article:
-                  no default CNI, kube-proxy none).
+                  no default CNI, kube-proxy none), then install the simulated Cilium with the
+                  helm stand-in (kube-proxy replacement, L2 announcements). --pool applies a
+                  LoadBalancer pool (auto: a /24 carved from the kind network) and the seed's
+                  L2 policy.
   down --name N   Delete it (the kind network stays, as with kind).
   janitor [--keep-images]
                   Remove everything the lab made: containers, networks (also "kind" when the lab
@@ -55,12 +58,19 @@ async function main(argv: string[]): Promise<number> {
       if (!name) return fail('up needs --name N (a kind cluster name: lowercase letters, digits, "-" and ".")');
       const workers = Number(values.workers ?? 1);
       if (!Number.isInteger(workers) || workers < 0 || workers > 32) return fail(`--workers must be a whole number from 0 to 32, not "${values.workers}"`);
-      if (!values['no-cilium']) return fail('the simulated Cilium (test lab III) is not in the lab yet: add --no-cilium');
-      if (values.pool !== undefined || values.routing !== undefined) return fail('--pool and --routing need the simulated Cilium (test lab III)');
+      const routing = (values.routing as string | undefined) ?? 'tunnel';
+      if (routing !== 'tunnel' && routing !== 'native') return fail(`--routing must be tunnel or native, not "${routing}"`);
+      if (values['no-cilium'] && (values.pool !== undefined || values.routing !== undefined)) return fail('--pool and --routing need Cilium: drop --no-cilium');
       const configFile = join(labHome(), `${name}.kind.yaml`);
       writeFileSync(configFile, kindConfigYaml(workers));
-      const result = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], env, (line) => process.stderr.write(`${line}\n`));
-      if (result.code === 0) process.stderr.write(`\nKubeconfig: ${env.KUBECONFIG}\nUse it: eval "$(npm run -s lab -- shellenv)"\n`);
+      const print = (line: string) => process.stderr.write(`${line}\n`);
+      const result = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], env, print);
+      if (result.code !== 0) return result.code;
+      if (!values['no-cilium']) {
+        const installed = await installCilium(name, env, { routing, ...(values.pool !== undefined ? { pool: values.pool as string } : {}) }, print);
+        if (installed !== 0) return installed;
+      }
+      process.stderr.write(`\nKubeconfig: ${env.KUBECONFIG}\nUse it: eval "$(npm run -s lab -- shellenv)"\n`);
       return result.code;
     }
     case 'down': {

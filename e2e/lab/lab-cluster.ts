@@ -1,13 +1,83 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { labHome } from './lab-paths.ts';
-import { requireDocker } from './require-docker.ts';
+import { docker, requireDocker } from './require-docker.ts';
 import { writeStandInWrappers } from './wrappers.ts';
 
+export interface CiliumOptions {
+  routing?: 'tunnel' | 'native';
+  /** A CIDR, or `auto` for a /24 carved from the kind network (x.y.250.0/24, as the seed). */
+  pool?: string;
+  /** Extra `--set` expressions, applied last (the later value wins, as in helm). */
+  set?: string[];
+  version?: string;
+}
+
+/**
+ * Installs the simulated Cilium as a user does: `helm repo add` and `helm install cilium
+ * cilium/cilium` with the seed article's values, then the pool and the L2 policy.
+ */
+export async function installCilium(name: string, env: NodeJS.ProcessEnv, options: CiliumOptions = {}, onLine?: (line: string) => void): Promise<number> {
+  const context = `kind-${name}`;
+  const steps: [string, string[]][] = [
+    ['helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/']],
+    [
+      'helm',
+      [
+        'install', 'cilium', 'cilium/cilium', '--version', options.version ?? '1.16.5', '--namespace', 'kube-system', '--kube-context', context,
+        '--set', 'kubeProxyReplacement=true', '--set', `k8sServiceHost=${name}-control-plane`, '--set', 'k8sServicePort=6443',
+        '--set', 'l2announcements.enabled=true', '--set', 'l2announcements.leaseDuration=3s', '--set', 'l2announcements.leaseRenewDeadline=1s', '--set', 'l2announcements.leaseRetryPeriod=200ms',
+        '--set', 'ipam.mode=kubernetes', '--set', 'operator.replicas=1',
+        ...(options.routing === 'native' ? ['--set', 'routingMode=native', '--set', 'autoDirectNodeRoutes=true', '--set', 'ipv4NativeRoutingCIDR=10.244.0.0/16'] : []),
+        ...(options.set ?? []).flatMap((expression) => ['--set', expression]),
+        '--wait', '--timeout', '2m',
+      ],
+    ],
+  ];
+  for (const [bin, args] of steps) {
+    const result = await run(bin, args, env, onLine);
+    if (result.code !== 0) {
+      onLine?.(result.output);
+      return result.code;
+    }
+  }
+  if (options.pool !== undefined) {
+    const cidr = options.pool === 'auto' ? autoPool() : options.pool;
+    const manifests = `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}-pool\nspec:\n  blocks:\n  - cidr: "${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
+    const applied = await runWithInput('kubectl', ['--context', context, 'apply', '-f', '-'], env, manifests);
+    onLine?.(applied.output.trim());
+    if (applied.code !== 0) return applied.code;
+  }
+  return 0;
+}
+
+/** x.y.250.0/24 of the kind network's IPv4 subnet: LoadBalancer IPs the host reaches on the bridge. */
+export function autoPool(network = 'kind'): string {
+  const subnets = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', network]).trim().split(' ');
+  const v4 = subnets.find((s) => s.includes('.'));
+  if (!v4) throw new Error(`network ${network} has no IPv4 subnet`);
+  const [a, b] = v4.split('.');
+  return `${a}.${b}.250.0/24`;
+}
+
+function runWithInput(bin: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ code: code ?? 1, output }));
+    child.stdin.end(input);
+  });
+}
+
 export interface LabClusterOptions {
+  /** Install the simulated Cilium after creating the cluster. */
+  cilium?: CiliumOptions;
   name?: string;
   workers?: number;
   /** Extra networking fields for the kind config. */
@@ -83,6 +153,13 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
     throw new Error(`kind create cluster --name ${name} failed:\n${created.output}`);
   }
   const workers = options.workers ?? 1;
+  if (options.cilium) {
+    const installed = await installCilium(name, env, options.cilium, options.onLine);
+    if (installed !== 0) {
+      await run('kind', ['delete', 'cluster', '--name', name], env);
+      throw new Error(`installing the simulated Cilium on ${name} failed`);
+    }
+  }
   return {
     name,
     kubeconfig,
