@@ -4,6 +4,8 @@ import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { TopologyService } from '../core/topology/topology-service';
+import { ClusterStatusService } from '../core/kube/cluster-status-service';
+import type { ClusterStatus } from '../contract';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
@@ -27,6 +29,10 @@ export interface AppServices {
   docker: DockerEngineService | undefined;
   topology: TopologyService | undefined;
   tools: ToolsService;
+  environment: GuiEnvironment;
+  /** Followed clusters' Kubernetes state (live transports). */
+  clusterStatus: Map<string, Promise<ClusterStatusService>>;
+  clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
 }
 
@@ -44,11 +50,12 @@ export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
   const services = createServices(options, log);
-  const router = createRouter(createHandlers(services, options), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
   return {
     services,
     router,
     dispose: async () => {
+      for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
       await services.topology?.dispose();
       services.docker?.dispose();
     },
@@ -66,20 +73,24 @@ function createServices(options: AppOptions, log: Logger): AppServices {
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
-    return { docker, topology, tools, dockerProblem: undefined };
+    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, topology: undefined, tools, dockerProblem: problem };
+    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem };
   }
 }
 
-function createHandlers(services: AppServices, options: AppOptions): Handlers {
+function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {
       const docker = requireDocker(services);
       return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
+    },
+    clusterStatus: async ({ cluster }) => {
+      const service = await clusterStatusService(services, cluster, options, log);
+      return service.status();
     },
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),
@@ -96,9 +107,33 @@ function createEventSources(services: AppServices): EventSources {
   return {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
+    clusterStatusChanged: (listener) => {
+      services.clusterStatusListeners.add(listener);
+      return () => services.clusterStatusListeners.delete(listener);
+    },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
+}
+
+/**
+ * One status service per cluster: the CLI starts one for a single answer and disposes it
+ * with the app; live transports keep it and push its changes.
+ */
+async function clusterStatusService(services: AppServices, cluster: string, options: AppOptions, log: Logger): Promise<ClusterStatusService> {
+  let pending = services.clusterStatus.get(cluster);
+  if (!pending) {
+    const kubeconfig = services.environment.value('KUBECONFIG').value?.split(':').find(Boolean);
+    pending = (async () => {
+      const service = new ClusterStatusService({ cluster, engine: services.docker, log, ...(kubeconfig ? { kubeconfigPath: kubeconfig } : {}) });
+      await service.start();
+      if (options.live) service.onDidChange((status) => services.clusterStatusListeners.forEach((listener) => listener(status)));
+      return service;
+    })();
+    services.clusterStatus.set(cluster, pending);
+    pending.catch(() => services.clusterStatus.delete(cluster));
+  }
+  return pending;
 }
 
 function requireTopology(services: AppServices): TopologyService {

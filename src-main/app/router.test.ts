@@ -18,6 +18,7 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     topologyClusters: untouchable('topologyClusters'),
     topologySnapshot: untouchable('topologySnapshot'),
     toolsReport: untouchable('toolsReport'),
+    clusterStatus: untouchable('clusterStatus'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
   };
@@ -30,6 +31,7 @@ const noSources: EventSources = {
   topologyChanged: () => () => undefined,
   clustersChanged: () => () => undefined,
   toolDownloadProgress: () => () => undefined,
+  clusterStatusChanged: () => () => undefined,
 };
 
 /** Inputs that no call's schema may accept. */
@@ -65,6 +67,7 @@ describe('router', () => {
       throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
     },
     toolsReport: async () => Promise.reject(new Error('not in this test')),
+    clusterStatus: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
   });

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { createTypedClient, ToolName, type AppError } from '../contract';
 import { createApp, type AppOptions } from '../app/compose';
 import { formatClusterList, formatTopology } from './format-topology';
+import { formatClusterStatus } from './format-status';
 import { ExitCode, formatDockerStatus, formatError, formatTools, type Output } from './output';
 
 export const usage = `Usage: kindscope <command> [options]
@@ -12,6 +13,9 @@ Commands:
                     where each was found, status and fix
   tools download NAME
                     Install the pinned version of kind, helm, kubectl or cilium (SHA-256 checked)
+  status --cluster NAME
+                    Nodes, Cilium, LoadBalancer IPs with their lease holders, and why an IP is
+                    <pending> or unanswered (with the fix); pools, policies, leases
   topology          The data path of kind clusters: bridge, veth pairs, nodes, routes explained
                     (--cluster NAME for one; all clusters otherwise)
   version           Print Kindscope's version
@@ -101,6 +105,13 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         if (!result.ok) return fail(result.error);
         output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatTools(result.value));
         return result.value.tools.some((t) => t.status === 'missing' || t.status === 'broken' || t.status === 'too-old') ? ExitCode.failed : ExitCode.ok;
+      }
+      case 'status': {
+        if (values.cluster === undefined) return usageError('status needs --cluster NAME (see `kindscope topology` for the clusters)');
+        const result = await client.invoke('cluster:status', { cluster: values.cluster });
+        if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+        output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatClusterStatus(result.value));
+        return ExitCode.ok;
       }
       case 'topology': {
         if (values.cluster !== undefined) {

@@ -3,6 +3,7 @@ import { defineCall, defineEvent } from './define';
 import { DockerEngineStatus } from './docker';
 import { ClusterName, ClusterTopology, KindClusterSummary } from './topology';
 import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
+import { ClusterStatus } from './cluster-status';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -40,6 +41,12 @@ export const calls = {
     ClusterTopology,
     "One cluster's data path: bridge, veth pairs, nodes, routes and what they mean; followed live from then on",
   ),
+  clusterStatus: defineCall(
+    'cluster:status',
+    z.object({ cluster: ClusterName }).strict(),
+    ClusterStatus,
+    'Nodes, Cilium, LoadBalancer services with IPs, lease holders and the reason for every <pending> or unanswered IP, pools, policies, leases',
+  ),
   toolsReport: defineCall('tools:report', NoInput, ToolsReport, 'Each tool: path, version, where it was found, status and fix; and the environment'),
   toolsDownload: defineCall('tools:download', z.object({ tool: ToolName }).strict(), ToolStatus, 'Installs the pinned version of a tool into the data folder (SHA-256 checked)'),
   toolsSetPath: defineCall(
@@ -54,6 +61,7 @@ export const calls = {
 export const events = {
   dockerEngineChanged: defineEvent('docker:engine-changed', DockerEngineStatus, 'The engine went away, came back or changed'),
   topologyChanged: defineEvent('topology:changed', ClusterTopology, 'A followed cluster changed (coalesced)'),
+  clusterStatusChanged: defineEvent('cluster:status-changed', ClusterStatus, 'A followed cluster\'s Kubernetes state changed (coalesced)'),
   toolDownloadProgress: defineEvent('tools:download-progress', DownloadProgress, 'Bytes received of a managed download'),
   clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
 } as const;

@@ -3,6 +3,7 @@ export * from './define';
 export * from './docker';
 export * from './topology';
 export * from './tools';
+export * from './cluster-status';
 export * from './calls';
 export * from './client';
 export * from './ipc';

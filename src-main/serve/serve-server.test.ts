@@ -26,6 +26,7 @@ beforeEach(async () => {
     topologyChanged: () => () => undefined,
     clustersChanged: () => () => undefined,
     toolDownloadProgress: () => () => undefined,
+    clusterStatusChanged: () => () => undefined,
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -38,6 +39,7 @@ beforeEach(async () => {
       topologyClusters: async () => ({ clusters: [] }),
       topologySnapshot: async () => Promise.reject(new Error('not in this test')),
       toolsReport: async () => Promise.reject(new Error('not in this test')),
+      clusterStatus: async () => Promise.reject(new Error('not in this test')),
       toolsDownload: async () => Promise.reject(new Error('not in this test')),
       toolsSetPath: async () => Promise.reject(new Error('not in this test')),
     },

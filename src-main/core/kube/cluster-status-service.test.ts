@@ -1,0 +1,123 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ClusterStatus } from '../../contract';
+import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
+import { run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { docker } from '../../../e2e/lab/require-docker.ts';
+import { createDockerClient } from '../docker/docker-client';
+import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
+import { DockerEngineService } from '../docker/docker-engine-service';
+import { createMemoryLogger } from '../util/logger';
+import { ClusterStatusService } from './cluster-status-service';
+
+let cluster: LabCluster;
+let engine: DockerEngineService;
+
+const lbService = (name: string, labels: Record<string, string> = {}) =>
+  JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] } });
+
+beforeAll(async () => {
+  cluster = await startLabCluster({ workers: 2, cilium: { pool: 'auto' } });
+  const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
+  engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() });
+  kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+  // Pools of this cluster only serve services without a "team" label.
+  const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0];
+  kubectlOk(cluster, ['patch', 'ippool', pool.metadata.name, '--type=merge', '-p', JSON.stringify({ spec: { serviceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } } })]);
+  kubectlOk(cluster, ['apply', '-f', '-'], lbService('alpha'));
+  kubectlOk(cluster, ['apply', '-f', '-'], lbService('beta'));
+  kubectlOk(cluster, ['apply', '-f', '-'], lbService('outside', { team: 'blue' }));
+});
+
+afterAll(async () => {
+  engine?.dispose();
+  await cluster?.down();
+});
+
+function newService(): ClusterStatusService {
+  return new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine, log: createMemoryLogger(), coalesceMs: 50 });
+}
+
+const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 30_000, interval: 200 });
+
+describe('kindscope status', () => {
+  it('gives the IPs with their lease holders and MACs, pool counts and pod CIDRs, equal to kubectl; explains <pending>', async () => {
+    const service = newService();
+    await service.start();
+    try {
+      let status!: ClusterStatus;
+      await eventually(async () => {
+        status = await service.status();
+        expect(status.services.filter((s) => s.holder).map((s) => s.name).sort()).toEqual(['alpha', 'beta']);
+      });
+      for (const name of ['alpha', 'beta']) {
+        const svc = status.services.find((s) => s.name === name)!;
+        const truth = JSON.parse(kubectlOk(cluster, ['get', 'svc', name, '-o', 'json']));
+        expect(svc.externalIPs).toEqual([truth.status.loadBalancer.ingress[0].ip]);
+        const lease = JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', `cilium-l2announce-default-${name}`, '-o', 'json']));
+        expect(svc.holder).toBe(lease.spec.holderIdentity);
+        expect(svc.holderMac).toBe(docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.MacAddress}}', svc.holder!]).trim());
+        expect(svc.findings).toEqual([]);
+      }
+      const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0];
+      const count = (type: string) => Number(pool.status.conditions.find((c: { type: string }) => c.type === type).message);
+      expect(status.pools[0]).toMatchObject({ total: count('cilium.io/IPsTotal'), available: count('cilium.io/IPsAvailable'), used: 2, dockerNetwork: 'kind' });
+      const nodes = JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items;
+      for (const node of nodes) expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
+      const outside = status.services.find((s) => s.name === 'outside')!;
+      expect(outside.externalIPs).toEqual([]);
+      expect(outside.findings[0]).toMatchObject({ code: 'no-pool-matches', message: expect.stringContaining("No pool's serviceSelector matches this service (labels: team=blue)") });
+    } finally {
+      service.dispose();
+    }
+  });
+
+  it('the pushed model survives faults and ends equal to a fresh list each time', async () => {
+    const service = newService();
+    const pushed: ClusterStatus[] = [];
+    service.onDidChange((status) => pushed.push(status));
+    await service.start();
+    const api = labApi(cluster);
+    const lbNames = () =>
+      (JSON.parse(kubectlOk(cluster, ['get', 'svc', '-o', 'json'])).items as { metadata: { name: string }; spec: { type: string } }[])
+        .filter((s) => s.spec.type === 'LoadBalancer')
+        .map((s) => s.metadata.name)
+        .sort();
+    const latest = () => pushed.at(-1)!;
+    try {
+      // The API server goes away: offline while it lasts.
+      api.stop();
+      await eventually(() => expect(latest().connection.state).toBe('offline'));
+      await api.start();
+      kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-restart'));
+      kubectlOk(cluster, ['delete', 'svc', 'beta']);
+      await eventually(() => {
+        expect(latest().connection.state).toBe('live');
+        expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames());
+      });
+      // A forced 410: relist, no ghosts.
+      await api.fault({ action: 'expire-next-watch' });
+      await api.fault({ action: 'close-watches' });
+      kubectlOk(cluster, ['delete', 'svc', 'after-restart']);
+      await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
+    } finally {
+      service.dispose();
+    }
+  });
+
+  it('explains an IP that nobody announces: L2 announcements off, then kube-proxy replacement "strict"', async () => {
+    const upgrade = (...sets: string[]) => run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--install', '--namespace', 'kube-system', '--kube-context', `kind-${cluster.name}`, ...sets.flatMap((s) => ['--set', s])], cluster.env);
+    expect((await upgrade('kubeProxyReplacement=true', 'l2announcements.enabled=false')).code).toBe(0);
+    const service = newService();
+    await service.start();
+    try {
+      await eventually(async () => expect((await service.status()).services.find((s) => s.name === 'alpha')!.findings.map((f) => f.code)).toContain('l2-announcements-disabled'));
+      expect((await upgrade('kubeProxyReplacement=strict', 'l2announcements.enabled=true')).code).toBe(0);
+      await eventually(async () => {
+        const alpha = (await service.status()).services.find((s) => s.name === 'alpha')!;
+        expect(alpha.findings).toContainEqual(expect.objectContaining({ code: 'kube-proxy-replacement-strict', fix: expect.stringContaining('kubeProxyReplacement=true') }));
+      });
+    } finally {
+      service.dispose();
+    }
+  });
+});
