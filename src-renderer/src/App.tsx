@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppContext, useAppStore } from './app-context';
 import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
+import { ClustersPage } from './features/clusters/ClustersPage';
 import { HomePage } from './features/home/HomePage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
@@ -20,7 +21,7 @@ const areaLabels: Record<Area, string> = {
 
 const pages: Record<Area, () => ReactNode> = {
   home: () => <HomePage />,
-  clusters: () => <PlannedPage title="Clusters" summary="The kind clusters on this engine, made by Kindscope or not." />,
+  clusters: () => <ClustersPage />,
   'create-lab': () => (
     <PlannedPage title="Create lab" summary="A guided wizard: kind without default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool — and proof it answers from the host." />
   ),

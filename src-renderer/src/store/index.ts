@@ -3,8 +3,9 @@ import { createEngineSlice, type EngineSlice } from './engine-slice';
 import { createShellSlice, type ShellSlice } from './shell-slice';
 import { createTopologySlice, type TopologySlice } from './topology-slice';
 import { createToolsSlice, type ToolsSlice } from './tools-slice';
+import { createStatusSlice, type StatusSlice } from './status-slice';
 
-export type StoreState = EngineSlice & ShellSlice & TopologySlice & ToolsSlice;
+export type StoreState = EngineSlice & ShellSlice & TopologySlice & ToolsSlice & StatusSlice;
 
 /** One store of slices (zustand's slices pattern); selectors stay narrow at the call sites. */
 export const createStore = () =>
@@ -13,6 +14,7 @@ export const createStore = () =>
     ...createShellSlice(...args),
     ...createTopologySlice(...args),
     ...createToolsSlice(...args),
+    ...createStatusSlice(...args),
   }));
 
 export type Store = ReturnType<typeof createStore>;

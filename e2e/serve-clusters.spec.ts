@@ -1,0 +1,41 @@
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { kubectlOk } from './lab/lab-api.ts';
+import { startLabCluster, type LabCluster } from './lab/lab-cluster.ts';
+import { startServe, type ServeProcess } from './support/serve-process.ts';
+
+let cluster: LabCluster;
+let serve: ServeProcess;
+
+test.beforeAll(async () => {
+  cluster = await startLabCluster({ workers: 2, cilium: { pool: 'auto' } });
+  kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+  kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+  serve = await startServe(cluster.env);
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+  await cluster?.down();
+});
+
+test('Clusters shows who answers for each LoadBalancer IP, and explains one that is pending', async ({ page }) => {
+  await page.goto(serve.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+  const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
+  const holder = () => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  await expect(web.getByRole('status')).toHaveText(/^answered by /);
+  await expect(web.getByRole('status')).toHaveText(`answered by ${holder()}`);
+  await expect(web).toContainText(kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim());
+
+  // A service outside every pool's selector: pushed live, with the reason and the fix.
+  const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0].metadata.name;
+  kubectlOk(cluster, ['patch', 'ippool', pool, '--type=merge', '-p', '{"spec":{"serviceSelector":{"matchLabels":{"pool":"lab"}}}}']);
+  kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'picky', labels: { team: 'blue' } }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 81 }] } }));
+  const picky = page.getByRole('listitem', { name: 'Service default/picky', exact: true });
+  await expect(picky.getByRole('status')).toHaveText('pending');
+  await expect(picky).toContainText("No pool's serviceSelector matches this service (labels: team=blue)");
+  await expect(picky).toContainText('Fix: Label the service to match a pool');
+  await page.screenshot({ path: join(import.meta.dirname, 'artifacts/clusters.png'), fullPage: true });
+});

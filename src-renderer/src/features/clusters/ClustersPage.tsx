@@ -1,0 +1,143 @@
+import { useEffect, useId } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ClusterStatus, Finding } from '@contract';
+import { useAppContext, useAppStore } from '../../app-context';
+import { followClusterStatus, loadClusterStatus } from '../../commands/status-commands';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RichText } from '../../components/RichText';
+import { StatusPill } from '../../components/StatusPill';
+
+/** Each kind cluster's Kubernetes side: nodes, Cilium, LoadBalancer IPs and who answers for them — or why nobody does. */
+export function ClustersPage() {
+  const context = useAppContext();
+  const { clusters, selected, status, error, selectCluster } = useAppStore(
+    useShallow((state) => ({ clusters: state.clusters, selected: state.selectedCluster, status: state.clusterStatus, error: state.clusterStatusError, selectCluster: state.selectCluster })),
+  );
+  const selectId = useId();
+  useEffect(() => followClusterStatus(context), [context]);
+  return (
+    <>
+      <header className="page-header page-header-row">
+        <div>
+          <h1>Clusters</h1>
+          <p className="muted">Nodes, Cilium, LoadBalancer IPs and the node that answers for each — or why nobody does.</p>
+        </div>
+        <span className="spacer" />
+        {clusters && clusters.length > 0 && (
+          <label className="field" htmlFor={selectId}>
+            <span>Cluster</span>
+            <select
+              id={selectId}
+              value={selected ?? ''}
+              onChange={(event) => {
+                selectCluster(event.target.value);
+                void loadClusterStatus(context);
+              }}
+            >
+              {clusters.map((c) => (
+                <option key={c.name} value={c.name}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </header>
+      {error && <ErrorNotice error={error} title="Kindscope cannot read this cluster" />}
+      {clusters && clusters.length === 0 && <p className="muted">No kind clusters on this Docker engine.</p>}
+      {status && status.cluster === selected && <StatusView status={status} />}
+    </>
+  );
+}
+
+function FindingList({ findings }: { findings: Finding[] }) {
+  if (findings.length === 0) return null;
+  return (
+    <ul className="findings" aria-label="Findings">
+      {findings.map((finding) => (
+        <li key={finding.code}>
+          <strong>{finding.message}</strong>
+          <span>
+            Fix: <RichText text={finding.fix} />
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function StatusView({ status }: { status: ClusterStatus }) {
+  const c = status.cilium;
+  return (
+    <div className="topology">
+      <section className="card" aria-label="Cilium">
+        <header className="card-header">
+          <h2>Cilium</h2>
+          <StatusPill state={c.installed && c.agents.ready === c.agents.desired ? 'live' : 'offline'} label={c.installed ? `v${c.version ?? '?'}` : 'not installed'} />
+          <span className="spacer" />
+          <StatusPill state={status.connection.state} label={`API ${status.connection.state}`} />
+        </header>
+        {c.installed && (
+          <p>
+            Agents {c.agents.ready}/{c.agents.desired} · operator {c.operator.ready}/{c.operator.desired} · kube-proxy replacement <code>{c.kubeProxyReplacement ?? '-'}</code> · L2 announcements{' '}
+            {c.l2Announcements ? 'on' : 'off'} · routing {c.routingMode ?? '-'}
+            {c.leaseDuration ? ` · lease ${c.leaseDuration}` : ''}
+          </p>
+        )}
+        <FindingList findings={status.findings} />
+      </section>
+      <section className="card" aria-label="LoadBalancer services">
+        <h2>LoadBalancer services</h2>
+        {status.services.length === 0 && <p className="muted">None yet.</p>}
+        <ul className="services">
+          {status.services.map((svc) => (
+            <li key={`${svc.namespace}/${svc.name}`} aria-label={`Service ${svc.namespace}/${svc.name}`}>
+              <div className="service-main">
+                <strong>
+                  {svc.namespace}/{svc.name}
+                </strong>
+                <code>{svc.externalIPs.join(', ') || '<pending>'}</code>
+                <StatusPill state={svc.findings.length === 0 && svc.holder ? 'live' : svc.externalIPs.length === 0 ? 'offline' : 'connecting'} label={svc.externalIPs.length === 0 ? 'pending' : svc.holder ? `answered by ${svc.holder}` : 'not announced'} />
+                <span className="muted">
+                  {svc.holderMac ? `MAC ${svc.holderMac} · ` : ''}
+                  {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} · {svc.ports.join(', ')}
+                </span>
+              </div>
+              <FindingList findings={svc.findings} />
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section className="card" aria-label="Pools">
+        <h2>LoadBalancer IP pools</h2>
+        {status.pools.length === 0 && <p className="muted">No CiliumLoadBalancerIPPool.</p>}
+        {status.pools.map((pool) => (
+          <div key={pool.name} className="pool">
+            <strong>{pool.name}</strong> <code>{pool.ranges.join(', ')}</code> <span className="muted">({pool.apiVersion})</span> — {pool.available ?? '?'} of {pool.total ?? '?'} free
+            {pool.disabled ? ' · disabled' : ''}
+            {pool.dockerNetwork ? ` · inside Docker network "${pool.dockerNetwork}"` : ''}
+            <FindingList findings={pool.findings} />
+          </div>
+        ))}
+      </section>
+      <section className="card" aria-label="Nodes">
+        <h2>Nodes</h2>
+        <table className="facts">
+          <caption className="visually-hidden">Nodes</caption>
+          <tbody>
+            {status.nodes.map((node) => (
+              <tr key={node.name}>
+                <th scope="row">{node.name}</th>
+                <td>
+                  <StatusPill state={node.ready ? 'live' : 'offline'} label={node.ready ? 'Ready' : 'NotReady'} /> <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
+                  {node.mac ? <span className="muted"> · {node.mac}</span> : null}
+                  {node.roles.length > 0 ? <span className="muted"> · {node.roles.join(', ')}</span> : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </div>
+  );
+}
