@@ -34,7 +34,7 @@ afterAll(async () => {
 });
 
 function newService(): ClusterStatusService {
-  return new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine, log: createMemoryLogger(), coalesceMs: 50 });
+  return new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine, log: createMemoryLogger(), coalesceMs: 50, inactivityMs: 2_000 });
 }
 
 const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 30_000, interval: 200 });
@@ -99,6 +99,11 @@ describe('kindscope status', () => {
       await api.fault({ action: 'close-watches' });
       kubectlOk(cluster, ['delete', 'svc', 'after-restart']);
       await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
+      // A stalled watch (open, silent): the watchdog restarts it and the missed change arrives.
+      await api.fault({ action: 'stall-watches' });
+      kubectlOk(cluster, ['apply', '-f', '-'], lbService('during-stall'));
+      await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
+      expect(latest().services.map((s) => s.name)).toContain('during-stall');
     } finally {
       service.dispose();
     }

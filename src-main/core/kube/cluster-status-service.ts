@@ -17,6 +17,8 @@ export interface ClusterStatusOptions {
   engine: DockerEngineService | undefined;
   log: Logger;
   coalesceMs?: number;
+  /** Watch inactivity (ms) after which a silent stream is restarted. */
+  inactivityMs?: number;
 }
 
 /**
@@ -80,6 +82,7 @@ export class ClusterStatusService {
       ['configmaps', '/api/v1/namespaces/kube-system/configmaps', () => core.listNamespacedConfigMap({ namespace: 'kube-system' }) as Promise<{ items: Obj[] }>],
       ['daemonsets', '/apis/apps/v1/namespaces/kube-system/daemonsets', () => apps.listNamespacedDaemonSet({ namespace: 'kube-system' }) as Promise<{ items: Obj[] }>],
       ['deployments', '/apis/apps/v1/namespaces/kube-system/deployments', () => apps.listNamespacedDeployment({ namespace: 'kube-system' }) as Promise<{ items: Obj[] }>],
+      ['pods', '/api/v1/namespaces/kube-system/pods', () => core.listNamespacedPod({ namespace: 'kube-system' }) as Promise<{ items: Obj[] }>],
       ['pools', `/apis/cilium.io/${this.poolVersion}/ciliumloadbalancerippools`, crd('cilium.io', this.poolVersion, 'ciliumloadbalancerippools')],
       ['policies', '/apis/cilium.io/v2alpha1/ciliuml2announcementpolicies', crd('cilium.io', 'v2alpha1', 'ciliuml2announcementpolicies')],
     ];
@@ -92,6 +95,7 @@ export class ClusterStatusService {
         log: this.options.log,
         onChange: () => this.schedule(),
         onState: (state, reason) => this.states.set(name, { state, ...(reason ? { reason } : {}) }),
+        ...(this.options.inactivityMs ? { inactivityMs: this.options.inactivityMs } : {}),
       });
       this.informers.set(name, informer);
     }
@@ -114,7 +118,7 @@ export class ClusterStatusService {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.status().then((status) => this.listeners.forEach((listener) => listener(status)));
-    }, this.options.coalesceMs ?? 100);
+    }, this.options.coalesceMs ?? 25);
   }
 
   private items(name: string): readonly Obj[] {
@@ -162,6 +166,10 @@ export class ClusterStatusService {
     const policies = this.items('policies').map((p) => ({ name: p.metadata!.name!, interfaces: p.spec?.interfaces ?? [], loadBalancerIPs: p.spec?.loadBalancerIPs === true, externalIPs: p.spec?.externalIPs === true, ...(p.spec?.nodeSelector ? { nodeSelector: p.spec.nodeSelector } : {}), ...(p.spec?.serviceSelector ? { serviceSelector: p.spec.serviceSelector } : {}) }));
     const leases = this.items('leases').filter((l) => l.metadata?.name?.startsWith('cilium-l2announce-'));
     const ciliumInstalled = Boolean(config && agents);
+    const systemPods = this.items('pods');
+    const podReady = (p: Obj) => (p.status?.conditions ?? []).some((c: Obj) => c.type === 'Ready' && c.status === 'True');
+    const agentPods = systemPods.filter((p) => p.metadata?.labels?.['k8s-app'] === 'cilium');
+    const coredns = systemPods.filter((p) => p.metadata?.labels?.['k8s-app'] === 'kube-dns');
     const services = this.items('services')
       .filter((s) => s.spec?.type === 'LoadBalancer')
       .map((service) => {
@@ -207,6 +215,12 @@ export class ClusterStatusService {
         };
       });
     const findings: Finding[] = [];
+    for (const node of nodes) {
+      if (ciliumInstalled && !agentPods.some((p) => p.spec?.nodeName === node.name && podReady(p))) findings.push({ code: 'agent-not-ready', message: `No ready Cilium agent on ${node.name}`, fix: `kubectl -n kube-system get pods -l k8s-app=cilium -o wide; check the agent on ${node.name}.` });
+    }
+    if (ciliumInstalled && coredns.length > 0 && !coredns.some(podReady)) findings.push({ code: 'coredns-not-ready', message: 'CoreDNS has no ready pod: names do not resolve in the cluster', fix: 'kubectl -n kube-system get pods -l k8s-app=kube-dns' });
+    const restarts = agentPods.reduce((sum, p) => sum + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((s2, c) => s2 + (c.restartCount ?? 0), 0), 0);
+    if (restarts > 0) findings.push({ code: 'agent-restarts', message: `Cilium agents restarted ${restarts} time${restarts === 1 ? '' : 's'}`, fix: 'kubectl -n kube-system logs -l k8s-app=cilium --previous' });
     if (!ciliumInstalled) findings.push({ code: 'cilium-not-installed', message: 'Cilium is not installed in this cluster', fix: 'Install it with Create lab, or `helm install cilium cilium/cilium -n kube-system …`.' });
     const state: StreamState = offline.length > 0 ? 'offline' : [...this.states.values()].some((s) => s.state === 'connecting') ? 'connecting' : 'live';
     return {

@@ -1,7 +1,8 @@
 import { useEffect, useId } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClusterTopology, TopologyNetwork, TopologyNode, TopologyRoute } from '@contract';
+import type { ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode, TopologyRoute } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
+import { followClusterStatus, loadClusterStatus } from '../../commands/status-commands';
 import { followTopology, loadTopology, refreshTopologyCommand } from '../../commands/topology-commands';
 import { CommandButton } from '../../components/CommandButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -11,17 +12,20 @@ import { StatusPill } from '../../components/StatusPill';
 /** The data path of a kind cluster: this machine → bridge → veth pairs → nodes → routes. */
 export function TopologyPage() {
   const context = useAppContext();
-  const { clusters, selectedCluster, topology, error, selectCluster } = useAppStore(
+  const { clusters, selectedCluster, topology, error, selectCluster, status } = useAppStore(
     useShallow((state) => ({
       clusters: state.clusters,
       selectedCluster: state.selectedCluster,
       topology: state.topology,
       error: state.topologyError,
       selectCluster: state.selectCluster,
+      status: state.clusterStatus,
     })),
   );
   const selectId = useId();
   useEffect(() => followTopology(context), [context]);
+  // The Kubernetes side joins the picture: pod CIDRs and the LoadBalancer IPs each node answers for.
+  useEffect(() => followClusterStatus(context), [context]);
 
   return (
     <>
@@ -40,6 +44,7 @@ export function TopologyPage() {
               onChange={(event) => {
                 selectCluster(event.target.value);
                 void loadTopology(context);
+                void loadClusterStatus(context);
               }}
             >
               {clusters.map((c) => (
@@ -59,12 +64,12 @@ export function TopologyPage() {
         </section>
       )}
       {!clusters && !error && <p className="muted">Looking for kind clusters…</p>}
-      {topology && <TopologyView topology={topology} />}
+      {topology && <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} />}
     </>
   );
 }
 
-function TopologyView({ topology }: { topology: ClusterTopology }) {
+function TopologyView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
   return (
     <div className="topology">
       <section className="card host-card" aria-label="This machine">
@@ -78,7 +83,7 @@ function TopologyView({ topology }: { topology: ClusterTopology }) {
         <RouteList label="Host routes to the Docker networks" routes={topology.host.routes.map((r) => ({ raw: r.raw, explanation: r.explanation }))} />
       </section>
       {topology.networks.map((network) => (
-        <NetworkView key={network.id} network={network} nodes={topology.nodes.filter((n) => n.network === network.name)} />
+        <NetworkView key={network.id} network={network} nodes={topology.nodes.filter((n) => n.network === network.name)} status={status} />
       ))}
       {topology.problems.map((problem) => (
         <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
@@ -91,7 +96,7 @@ function TopologyView({ topology }: { topology: ClusterTopology }) {
   );
 }
 
-function NetworkView({ network, nodes }: { network: TopologyNetwork; nodes: TopologyNode[] }) {
+function NetworkView({ network, nodes, status }: { network: TopologyNetwork; nodes: TopologyNode[]; status: ClusterStatus | undefined }) {
   return (
     <section className="card bridge-card" aria-label={`Bridge ${network.bridge.name}`}>
       <header className="card-header">
@@ -107,14 +112,16 @@ function NetworkView({ network, nodes }: { network: TopologyNetwork; nodes: Topo
       </header>
       <ul className="node-grid" aria-label="Nodes">
         {nodes.map((node) => (
-          <NodeView key={node.containerId} node={node} />
+          <NodeView key={node.containerId} node={node} status={status} />
         ))}
       </ul>
     </section>
   );
 }
 
-function NodeView({ node }: { node: TopologyNode }) {
+function NodeView({ node, status }: { node: TopologyNode; status: ClusterStatus | undefined }) {
+  const podCIDRs = status?.nodes.find((n) => n.name === node.name)?.podCIDRs ?? [];
+  const announces = status?.services.filter((s) => s.holder === node.name) ?? [];
   return (
     <li className={`node-card${node.running ? '' : ' node-stopped'}`} aria-label={`Node ${node.name}`}>
       <div className="veth" title="Host side of the veth pair">
@@ -136,6 +143,21 @@ function NodeView({ node }: { node: TopologyNode }) {
         {node.ipv4 && <code>{node.ipv4}</code>}
         {node.mac && <code className="muted">{node.mac}</code>}
       </p>
+      {podCIDRs.length > 0 && (
+        <p className="node-facts">
+          <span>pods</span>
+          <code>{podCIDRs.join(', ')}</code>
+        </p>
+      )}
+      {announces.length > 0 && (
+        <ul className="announces" aria-label={`LoadBalancer IPs answered by ${node.name}`}>
+          {announces.map((svc) => (
+            <li key={`${svc.namespace}/${svc.name}`}>
+              Answers ARP for <code>{svc.externalIPs.join(', ')}</code> ({svc.namespace}/{svc.name}, L2 lease holder)
+            </li>
+          ))}
+        </ul>
+      )}
       {node.problem && <p className="node-problem">{node.problem}</p>}
       <RouteList label={`Routes of ${node.name}`} routes={node.routes} />
     </li>
