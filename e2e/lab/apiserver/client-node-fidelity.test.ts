@@ -83,31 +83,19 @@ describe('@kubernetes/client-node informers against the lab API server', () => {
     }
   });
 
-  it('relists after a forced 410 and misses nothing', async () => {
+  it.each([
+    ['an in-stream ERROR event', 'event', 'after-410'],
+    ['an HTTP status on the watch request', 'http', 'after-http-410'],
+  ] as const)('relists after a 410 given as %s and misses nothing', async (_how, mode, name) => {
     const { names, stop } = serviceInformer();
     try {
       await eventually(() => expect(names()).toEqual(freshServiceNames()));
       const api = labApi(cluster);
-      await api.fault({ action: 'expire-next-watch' });
+      await api.fault({ action: 'expire-next-watch', mode });
       await api.fault({ action: 'close-watches' });
-      kubectlOk(cluster, ['create', 'service', 'clusterip', 'after-410', '--tcp=80:80']);
+      kubectlOk(cluster, ['create', 'service', 'clusterip', name, '--tcp=80:80']);
       await eventually(() => expect(names()).toEqual(freshServiceNames()));
-      expect(names()).toContain('after-410');
-    } finally {
-      stop();
-    }
-  });
-
-  it('relists after a 410 answered as an HTTP status on the watch request', async () => {
-    const { names, stop } = serviceInformer();
-    try {
-      await eventually(() => expect(names()).toEqual(freshServiceNames()));
-      const api = labApi(cluster);
-      await api.fault({ action: 'expire-next-watch', mode: 'http' });
-      await api.fault({ action: 'close-watches' });
-      kubectlOk(cluster, ['create', 'service', 'clusterip', 'after-http-410', '--tcp=80:80']);
-      await eventually(() => expect(names()).toEqual(freshServiceNames()));
-      expect(names()).toContain('after-http-410');
+      expect(names()).toContain(name);
     } finally {
       stop();
     }

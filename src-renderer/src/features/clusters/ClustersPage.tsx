@@ -1,8 +1,9 @@
-import { useEffect, useId } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus, Finding } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { followClusterStatus, loadClusterStatus } from '../../commands/status-commands';
+import { followClusterStatus } from '../../commands/status-commands';
+import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
@@ -10,10 +11,9 @@ import { StatusPill } from '../../components/StatusPill';
 /** Each kind cluster's Kubernetes side: nodes, Cilium, LoadBalancer IPs and who answers for them — or why nobody does. */
 export function ClustersPage() {
   const context = useAppContext();
-  const { clusters, selected, status, error, selectCluster } = useAppStore(
-    useShallow((state) => ({ clusters: state.clusters, selected: state.selectedCluster, status: state.clusterStatus, error: state.clusterStatusError, selectCluster: state.selectCluster })),
+  const { clusters, selected, status, error } = useAppStore(
+    useShallow((state) => ({ clusters: state.clusters, selected: state.selectedCluster, status: state.clusterStatus, error: state.clusterStatusError })),
   );
-  const selectId = useId();
   useEffect(() => followClusterStatus(context), [context]);
   return (
     <>
@@ -23,25 +23,7 @@ export function ClustersPage() {
           <p className="muted">Nodes, Cilium, LoadBalancer IPs and the node that answers for each — or why nobody does.</p>
         </div>
         <span className="spacer" />
-        {clusters && clusters.length > 0 && (
-          <label className="field" htmlFor={selectId}>
-            <span>Cluster</span>
-            <select
-              id={selectId}
-              value={selected ?? ''}
-              onChange={(event) => {
-                selectCluster(event.target.value);
-                void loadClusterStatus(context);
-              }}
-            >
-              {clusters.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <ClusterPicker />
       </header>
       {error && <ErrorNotice error={error} title="Kindscope cannot read this cluster" />}
       {clusters && clusters.length === 0 && <p className="muted">No kind clusters on this Docker engine.</p>}

@@ -1,10 +1,11 @@
-import { useEffect, useId } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode, TopologyRoute } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { followClusterStatus, loadClusterStatus } from '../../commands/status-commands';
-import { followTopology, loadTopology, refreshTopologyCommand } from '../../commands/topology-commands';
+import { followClusterStatus } from '../../commands/status-commands';
+import { followTopology, refreshTopologyCommand } from '../../commands/topology-commands';
 import { CommandButton } from '../../components/CommandButton';
+import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
@@ -12,17 +13,9 @@ import { StatusPill } from '../../components/StatusPill';
 /** The data path of a kind cluster: this machine → bridge → veth pairs → nodes → routes. */
 export function TopologyPage() {
   const context = useAppContext();
-  const { clusters, selectedCluster, topology, error, selectCluster, status } = useAppStore(
-    useShallow((state) => ({
-      clusters: state.clusters,
-      selectedCluster: state.selectedCluster,
-      topology: state.topology,
-      error: state.topologyError,
-      selectCluster: state.selectCluster,
-      status: state.clusterStatus,
-    })),
+  const { clusters, topology, error, status } = useAppStore(
+    useShallow((state) => ({ clusters: state.clusters, topology: state.topology, error: state.topologyError, status: state.clusterStatus })),
   );
-  const selectId = useId();
   useEffect(() => followTopology(context), [context]);
   // The Kubernetes side joins the picture: pod CIDRs and the LoadBalancer IPs each node answers for.
   useEffect(() => followClusterStatus(context), [context]);
@@ -35,26 +28,7 @@ export function TopologyPage() {
           <p className="muted">Host → Docker bridge → veth pairs → node containers → routes, live from Docker.</p>
         </div>
         <span className="spacer" />
-        {clusters && clusters.length > 0 && (
-          <label className="field" htmlFor={selectId}>
-            <span>Cluster</span>
-            <select
-              id={selectId}
-              value={selectedCluster ?? ''}
-              onChange={(event) => {
-                selectCluster(event.target.value);
-                void loadTopology(context);
-                void loadClusterStatus(context);
-              }}
-            >
-              {clusters.map((c) => (
-                <option key={c.name} value={c.name}>
-                  {c.name} ({c.running}/{c.nodes} running)
-                </option>
-              ))}
-            </select>
-          </label>
-        )}
+        <ClusterPicker />
         <CommandButton command={refreshTopologyCommand} />
       </header>
       {error && <ErrorNotice error={error} title="Kindscope cannot show this cluster" />}
