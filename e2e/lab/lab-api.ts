@@ -12,6 +12,7 @@ export type ApiFault =
   | { action: 'stall-watches' }
   | { action: 'close-watches' }
   | { action: 'delay'; ms: number }
+  | { action: 'inject-garbage' }
   | { action: 'bookmarks'; everyMs: number }
   | { action: 'watch-timeout'; seconds: number };
 

@@ -44,6 +44,8 @@ export type PoolStatus = z.infer<typeof PoolStatus>;
 export const ClusterStatus = z.object({
   cluster: z.string(),
   context: z.string(),
+  /** The pods' address range: the kubeadm-config ConfigMap's podSubnet, else the supernet of the nodes' pod CIDRs. */
+  clusterCIDR: z.object({ cidr: z.string(), source: z.enum(['kubeadm-config', 'node pod CIDRs']) }).optional(),
   connection: z.object({ state: StreamState, reason: z.string().optional() }),
   nodes: z.array(z.object({ name: z.string(), roles: z.array(z.string()), ready: z.boolean(), internalIP: z.string().optional(), podCIDRs: z.array(z.string()), mac: z.string().optional() })),
   cilium: z.object({

@@ -466,6 +466,13 @@ export class LabApiServer {
       case 'delay':
         this.faults.delayMs = Number(fault.ms ?? 0);
         break;
+      case 'inject-garbage':
+        // What a broken proxy or a buggy server might send: a line that is not JSON, and an object without metadata.
+        for (const watch of this.watches) {
+          watch.response.write('this is not json\n');
+          watch.response.write(`${JSON.stringify({ type: 'ADDED', object: { kind: 'Unknown', spec: { broken: true } } })}\n`);
+        }
+        break;
       case 'bookmarks':
         this.faults.bookmarkEveryMs = Number(fault.everyMs ?? 5000);
         break;

@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
@@ -40,6 +44,24 @@ function newService(): ClusterStatusService {
 const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 30_000, interval: 200 });
 
 describe('kindscope status', () => {
+  it('derives the cluster CIDR and finds a pool that overlaps another cluster\'s on the same kind network', async () => {
+    const other = await startLabCluster({ workers: 0, cilium: { pool: 'auto' } });
+    try {
+      // Both kubeconfigs in one, as a user's ~/.kube/config holds every kind cluster.
+      const merged = spawnSync('kubectl', ['config', 'view', '--flatten'], { env: { ...cluster.env, KUBECONFIG: `${cluster.kubeconfig}:${other.kubeconfig}` }, encoding: 'utf8' }).stdout;
+      const file = join(mkdtempSync(join(tmpdir(), 'kindscope-kc-')), 'config');
+      writeFileSync(file, merged);
+      const both = new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: file, engine, log: createMemoryLogger() });
+      await both.start();
+      const status = await both.status();
+      both.dispose();
+      expect(status.clusterCIDR).toEqual({ cidr: '10.244.0.0/22', source: 'node pod CIDRs' });
+      expect(status.findings).toContainEqual(expect.objectContaining({ code: 'pool-overlap-other-cluster', message: expect.stringContaining(`of cluster "${other.name}"`) }));
+    } finally {
+      await other.down();
+    }
+  });
+
   it('gives the IPs with their lease holders and MACs, pool counts and pod CIDRs, equal to kubectl; explains <pending>', async () => {
     const service = newService();
     await service.start();
@@ -99,6 +121,11 @@ describe('kindscope status', () => {
       await api.fault({ action: 'close-watches' });
       kubectlOk(cluster, ['delete', 'svc', 'after-restart']);
       await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
+      // Garbage on the streams (a line that is not JSON, an object without metadata): skipped, the streams live on.
+      await api.fault({ action: 'inject-garbage' });
+      kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-garbage'));
+      await eventually(() => expect(latest().services.map((s) => s.name)).toContain('after-garbage'));
+      expect(latest().connection.state).toBe('live');
       // A stalled watch (open, silent): the watchdog restarts it and the missed change arrives.
       await api.fault({ action: 'stall-watches' });
       kubectlOk(cluster, ['apply', '-f', '-'], lbService('during-stall'));

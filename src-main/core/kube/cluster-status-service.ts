@@ -1,7 +1,7 @@
 import { AppsV1Api, CoordinationV1Api, CoreV1Api, CustomObjectsApi, DiscoveryV1Api, KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { KindscopeError, type ClusterStatus, type Finding, type StreamState } from '../../contract';
 import type { DockerEngineService } from '../docker/docker-engine-service';
-import { cidrContains, parseCidr } from '../net';
+import { cidrContains, cidrsOverlap, parseCidr } from '../net';
 import type { Logger } from '../util/logger';
 import { ResilientInformer } from './resilient-informer';
 
@@ -222,10 +222,13 @@ export class ClusterStatusService {
     const restarts = agentPods.reduce((sum, p) => sum + ((p.status?.containerStatuses ?? []) as Obj[]).reduce((s2, c) => s2 + (c.restartCount ?? 0), 0), 0);
     if (restarts > 0) findings.push({ code: 'agent-restarts', message: `Cilium agents restarted ${restarts} time${restarts === 1 ? '' : 's'}`, fix: 'kubectl -n kube-system logs -l k8s-app=cilium --previous' });
     if (!ciliumInstalled) findings.push({ code: 'cilium-not-installed', message: 'Cilium is not installed in this cluster', fix: 'Install it with Create lab, or `helm install cilium cilium/cilium -n kube-system …`.' });
+    for (const overlap of await this.overlapsWithOtherClusters(pools, docker.networks)) findings.push(overlap);
+    const clusterCIDR = this.clusterCidr(nodes.flatMap((n) => n.podCIDRs));
     const state: StreamState = offline.length > 0 ? 'offline' : [...this.states.values()].some((s) => s.state === 'connecting') ? 'connecting' : 'live';
     return {
       cluster: this.options.cluster,
       context: this.context,
+      ...(clusterCIDR ? { clusterCIDR } : {}),
       connection: { state, ...(offline.length > 0 ? { reason: `${offline[0]![0]}: ${offline[0]![1].reason}` } : {}) },
       nodes,
       cilium: {
@@ -245,6 +248,64 @@ export class ClusterStatusService {
       findings,
       generatedAt: new Date().toISOString(),
     };
+  }
+
+  /** kubeadm's podSubnet (kube-system/kubeadm-config), else the smallest supernet of the nodes' pod CIDRs. */
+  private clusterCidr(podCidrs: string[]): ClusterStatus['clusterCIDR'] {
+    const kubeadm = this.items('configmaps').find((cm) => cm.metadata?.name === 'kubeadm-config')?.data?.ClusterConfiguration as string | undefined;
+    const podSubnet = kubeadm ? /podSubnet:\s*(\S+)/.exec(kubeadm)?.[1] : undefined;
+    if (podSubnet) return { cidr: podSubnet, source: 'kubeadm-config' };
+    const v4 = podCidrs.map((c) => parseCidr(c)).filter((c) => c?.family === 4);
+    if (v4.length === 0) return undefined;
+    let prefix = Math.min(...v4.map((c) => c!.prefix));
+    const base = Number(v4[0]!.base);
+    while (prefix > 0 && !v4.every((c) => Number(c!.base) >>> (32 - prefix) === base >>> (32 - prefix))) prefix -= 1;
+    const supernet = parseCidr(`${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${prefix}`)!;
+    return { cidr: supernet.text, source: 'node pod CIDRs' };
+  }
+
+  private otherPools: { at: number; pools: { cluster: string; name: string; ranges: string[] }[] } | undefined;
+
+  /**
+   * Pools of other kind clusters on the same Docker network that overlap ours: both
+   * clusters may hand out the same IP, and two nodes then answer ARP for it. Read through
+   * the kubeconfig's `kind-<name>` contexts, at most every 15 s.
+   */
+  private async overlapsWithOtherClusters(pools: ClusterStatus['pools'], networks: { name: string; subnet: string }[]): Promise<Finding[]> {
+    const docker = this.options.engine?.docker;
+    if (!docker || pools.length === 0) return [];
+    if (!this.otherPools || Date.now() - this.otherPools.at > 15_000) {
+      const found: { cluster: string; name: string; ranges: string[] }[] = [];
+      try {
+        const containers = await docker.listContainers({ all: true, filters: { label: ['io.x-k8s.kind.role=control-plane'] } });
+        for (const container of containers) {
+          const other = container.Labels['io.x-k8s.kind.cluster'];
+          if (!other || other === this.options.cluster || !Object.keys(container.NetworkSettings?.Networks ?? {}).some((n) => networks.some((net) => net.name === n))) continue;
+          const config = new KubeConfig();
+          config.loadFromString(this.kubeConfig.exportConfig());
+          if (!config.getContexts().some((c) => c.name === `kind-${other}`)) continue;
+          config.setCurrentContext(`kind-${other}`);
+          try {
+            const list = (await config.makeApiClient(CustomObjectsApi).listClusterCustomObject({ group: 'cilium.io', version: 'v2alpha1', plural: 'ciliumloadbalancerippools' })) as { items: Obj[] };
+            for (const pool of list.items) found.push({ cluster: other, name: pool.metadata!.name!, ranges: [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])].map((b: Obj) => b.cidr).filter(Boolean) });
+          } catch {
+            // That cluster is down or has no Cilium: nothing to compare.
+          }
+        }
+      } catch (error) {
+        this.options.log.debug('Looking for other clusters’ pools failed', error);
+      }
+      this.otherPools = { at: Date.now(), pools: found };
+    }
+    const findings: Finding[] = [];
+    for (const pool of pools) {
+      for (const other of this.otherPools.pools) {
+        if (pool.ranges.some((a) => a.includes('/') && other.ranges.some((b) => cidrsOverlap(a, b)))) {
+          findings.push({ code: 'pool-overlap-other-cluster', message: `The pool ${pool.name} overlaps the pool ${other.name} of cluster "${other.cluster}" on the same Docker network: both can hand out the same IP, and two nodes then answer ARP for it`, fix: `Give each cluster its own range, e.g. a different /24 of the kind network.` });
+        }
+      }
+    }
+    return findings;
   }
 
   private async dockerFacts(): Promise<{ macs: Map<string, string>; networks: { name: string; subnet: string }[] }> {

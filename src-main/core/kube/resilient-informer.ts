@@ -29,12 +29,14 @@ export class ResilientInformer<T extends KubernetesObject> {
   private state: StreamState = 'connecting';
 
   constructor(private readonly options: InformerOptions<T>) {
-    const watch = new Watch(options.kubeConfig);
+    const watch = new ValidatingWatch(options.kubeConfig, options.log, options.name);
     // The inactivity timeout is private in client-node's typings; it is the watchdog here.
     Object.assign(watch, { requestTimeoutMs: options.inactivityMs ?? 60_000 });
     this.informer = new ListWatch<T>(options.path, watch, async () => {
       const list = await options.list();
-      return { ...list, items: list.items.filter((item) => Boolean(item?.metadata?.name)) } as never;
+      const items = list.items.filter((item) => Boolean(item?.metadata?.name));
+      if (items.length < list.items.length) options.log.warn(`Skipped ${list.items.length - items.length} ${options.name} without metadata.name`);
+      return { ...list, items } as never;
     }, false);
     for (const event of ['add', 'update', 'delete'] as const) this.informer.on(event, () => options.onChange());
     this.informer.on('connect', () => this.setState('live'));
@@ -78,5 +80,36 @@ export class ResilientInformer<T extends KubernetesObject> {
     this.state = state;
     this.options.onState(state, reason);
     this.options.onChange();
+  }
+}
+
+/**
+ * client-node hands every watch event to its cache, which throws on an object without
+ * metadata — from an async handler, so the error escapes as an unhandled rejection.
+ * Events are checked here first: a malformed one is logged and skipped.
+ */
+class ValidatingWatch extends Watch {
+  constructor(
+    config: KubeConfig,
+    private readonly log: Logger,
+    private readonly resource: string,
+  ) {
+    super(config);
+  }
+
+  override watch(path: string, queryParams: Record<string, string | number | boolean | undefined>, callback: (phase: string, apiObj: unknown, watchObj?: unknown) => void, done: (err: unknown) => void): Promise<AbortController> {
+    return super.watch(
+      path,
+      queryParams,
+      (phase, apiObj, watchObj) => {
+        const name = (apiObj as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+        if (phase !== 'ERROR' && phase !== 'BOOKMARK' && typeof name !== 'string') {
+          this.log.warn(`Skipped a ${this.resource} watch event (${phase}) without metadata.name`);
+          return;
+        }
+        callback(phase, apiObj, watchObj);
+      },
+      done,
+    );
   }
 }
