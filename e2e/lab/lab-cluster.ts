@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -45,7 +45,7 @@ export async function installCilium(name: string, env: NodeJS.ProcessEnv, option
     }
   }
   if (options.pool !== undefined) {
-    const cidr = options.pool === 'auto' ? autoPool() : options.pool;
+    const cidr = options.pool === 'auto' ? autoPool('kind', name) : options.pool;
     const manifests = `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}-pool\nspec:\n  blocks:\n  - cidr: "${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
     const applied = await runWithInput('kubectl', ['--context', context, 'apply', '-f', '-'], env, manifests);
     onLine?.(applied.output.trim());
@@ -54,13 +54,18 @@ export async function installCilium(name: string, env: NodeJS.ProcessEnv, option
   return 0;
 }
 
-/** x.y.250.0/24 of the kind network's IPv4 subnet: LoadBalancer IPs the host reaches on the bridge. */
-export function autoPool(network = 'kind'): string {
+/**
+ * A /24 of the kind network's IPv4 subnet for LoadBalancer IPs the host reaches on the
+ * bridge: x.y.250.0/24 as in the seed article, or, per cluster, x.y.(200–249).0/24 so that
+ * lab clusters sharing the network never hand out the same IP (two nodes would answer ARP).
+ */
+export function autoPool(network = 'kind', cluster?: string): string {
   const subnets = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', network]).trim().split(' ');
   const v4 = subnets.find((s) => s.includes('.'));
   if (!v4) throw new Error(`network ${network} has no IPv4 subnet`);
   const [a, b] = v4.split('.');
-  return `${a}.${b}.250.0/24`;
+  const third = cluster ? 200 + (createHash('sha256').update(cluster).digest()[0]! % 50) : 250;
+  return `${a}.${b}.${third}.0/24`;
 }
 
 function runWithInput(bin: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; output: string }> {

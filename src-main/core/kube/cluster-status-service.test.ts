@@ -45,8 +45,11 @@ const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout:
 
 describe('kindscope status', () => {
   it('derives the cluster CIDR and finds a pool that overlaps another cluster\'s on the same kind network', async () => {
-    const other = await startLabCluster({ workers: 0, cilium: { pool: 'auto' } });
+    const other = await startLabCluster({ workers: 0, cilium: {} });
     try {
+      // The other cluster's pool takes the same range as ours (a copy-pasted manifest).
+      const ours = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0].spec.blocks[0].cidr as string;
+      kubectlOk(other, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'copied-pool' }, spec: { blocks: [{ cidr: ours }] } }));
       // Both kubeconfigs in one, as a user's ~/.kube/config holds every kind cluster.
       const merged = spawnSync('kubectl', ['config', 'view', '--flatten'], { env: { ...cluster.env, KUBECONFIG: `${cluster.kubeconfig}:${other.kubeconfig}` }, encoding: 'utf8' }).stdout;
       const file = join(mkdtempSync(join(tmpdir(), 'kindscope-kc-')), 'config');
@@ -67,9 +70,11 @@ describe('kindscope status', () => {
     await service.start();
     try {
       let status!: ClusterStatus;
+      // Eventually consistent: every stream live, both services announced, nothing left to explain.
       await eventually(async () => {
         status = await service.status();
-        expect(status.services.filter((s) => s.holder).map((s) => s.name).sort()).toEqual(['alpha', 'beta']);
+        expect(status.connection.state).toBe('live');
+        expect(status.services.filter((s) => s.holder && s.findings.length === 0).map((s) => s.name).sort()).toEqual(['alpha', 'beta']);
       });
       for (const name of ['alpha', 'beta']) {
         const svc = status.services.find((s) => s.name === name)!;

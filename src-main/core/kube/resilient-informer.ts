@@ -27,6 +27,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private state: StreamState = 'connecting';
+  private errors = 0;
 
   constructor(private readonly options: InformerOptions<T>) {
     const watch = new ValidatingWatch(options.kubeConfig, options.log, options.name);
@@ -52,8 +53,11 @@ export class ResilientInformer<T extends KubernetesObject> {
   }
 
   async start(): Promise<void> {
+    // client-node reports a failed list through its 'error' event, not by rejecting.
+    const errorsBefore = this.errors;
     try {
       await this.informer.start();
+      if (this.errors !== errorsBefore) return;
       this.backoff.reset();
       this.setState('live');
     } catch (error) {
@@ -68,6 +72,7 @@ export class ResilientInformer<T extends KubernetesObject> {
   }
 
   private handleError(error: unknown): void {
+    this.errors += 1;
     if (this.stopped) return;
     const reason = (error as { message?: string })?.message ?? String(error);
     this.setState('offline', reason);
