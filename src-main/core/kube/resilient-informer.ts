@@ -40,7 +40,6 @@ export class ResilientInformer<T extends KubernetesObject> {
       return { ...list, items } as never;
     }, false);
     for (const event of ['add', 'update', 'delete'] as const) this.informer.on(event, () => options.onChange());
-    this.informer.on('connect', () => this.setState('live'));
     this.informer.on('error', (error: unknown) => this.handleError(error));
   }
 
