@@ -1,4 +1,4 @@
-import { parseIpJsonArray, type ParseResult } from './ip-route';
+import { splitIpJson, type ParseResult } from './ip-route';
 
 export interface IpAddress {
   family: 'inet' | 'inet6';
@@ -38,13 +38,8 @@ export interface IpLink {
 
 /** Parses `ip link` / `ip addr` text or `ip -j link` / `ip -j addr` JSON. */
 export function parseIpLink(input: string): ParseResult<IpLink> {
-  const trimmed = input.trim();
-  const jsonStart = trimmed.search(/^\[|\n\[/);
-  if (jsonStart >= 0) {
-    const before = trimmed.slice(0, jsonStart).split('\n').filter((l) => l.trim());
-    const json = parseIpJsonArray(trimmed.slice(jsonStart).trim());
-    return { items: json.items.map(linkFromJson), unparsed: [...before, ...json.unparsed] };
-  }
+  const json = splitIpJson(input);
+  if (json) return { items: json.items.map(linkFromJson), unparsed: json.unparsed };
   const items: IpLink[] = [];
   const unparsed: string[] = [];
   let current: IpLink | undefined;

@@ -30,13 +30,10 @@ const keyValue = new Set(['via', 'dev', 'proto', 'scope', 'src', 'metric', 'mtu'
 
 /** Parses `ip route` (text) or `ip -j route` (JSON, including the invalid JSON of old iproute2). */
 export function parseIpRoute(input: string): ParseResult<IpRoute> {
-  const trimmed = input.trim();
-  const jsonStart = trimmed.search(/^\[|\n\[/);
-  if (jsonStart >= 0) {
-    const before = trimmed.slice(0, jsonStart).split('\n').filter((l) => l.trim());
-    const json = parseIpJsonArray(trimmed.slice(jsonStart).trim());
+  const json = splitIpJson(input);
+  if (json) {
     const items = json.items.map(routeFromJson).map((route) => ({ ...route, raw: formatIpRoute(route) }));
-    return { items, unparsed: [...before, ...json.unparsed] };
+    return { items, unparsed: json.unparsed };
   }
   const items: IpRoute[] = [];
   const unparsed: string[] = [];
@@ -134,6 +131,19 @@ export function formatIpRoute(route: Omit<IpRoute, 'raw'>): string {
   ]
     .filter(Boolean)
     .join(' ');
+}
+
+/**
+ * When the input is `ip -j` output (a JSON array, possibly after a few lines of text such
+ * as a `# source:` header), its objects and every line not understood; else undefined.
+ */
+export function splitIpJson(input: string): ParseResult<Record<string, unknown>> | undefined {
+  const trimmed = input.trim();
+  const jsonStart = trimmed.search(/^\[|\n\[/);
+  if (jsonStart < 0) return undefined;
+  const before = trimmed.slice(0, jsonStart).split('\n').filter((l) => l.trim());
+  const json = parseIpJsonArray(trimmed.slice(jsonStart).trim());
+  return { items: json.items, unparsed: [...before, ...json.unparsed] };
 }
 
 /**
