@@ -35,7 +35,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const host = values.host ?? '127.0.0.1';
-if (!['127.0.0.1', 'localhost', '::1'].includes(host)) {
+// The whole 127.0.0.0/8 range and ::1 stay on this machine; anything else does not.
+if (!(host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host))) {
   log.warn(`Binding ${host}: Kindscope can be reached from other machines. Anyone with the token controls your Docker engine and clusters. Prefer --host 127.0.0.1 with an SSH tunnel.`);
 }
 
