@@ -47,4 +47,14 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await expect(node).toContainText(/pods\s*10\.244\.\d+\.0\/24/);
   await expect(node).toContainText('cilium_host');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/topology-cilium.png'), fullPage: true });
+
+  // Troubleshoot: curl the IP from this machine; the answer and the node that answered ARP.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
+  const row = page.getByRole('listitem', { name: 'Check default/web', exact: true });
+  await row.getByRole('button', { name: 'Check from this machine' }).click();
+  const result = page.getByRole('region', { name: 'Result for default/web' });
+  await expect(result.getByRole('status')).toHaveText('Answers');
+  await expect(result).toContainText(`the L2 lease holder is ${holder()}`);
+  await expect(result).toContainText('Response: Hello from web-');
+  await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot.png'), fullPage: true });
 });

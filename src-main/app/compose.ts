@@ -5,6 +5,7 @@ import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnviron
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterStatusService } from '../core/kube/cluster-status-service';
+import { checkService } from '../core/troubleshoot/service-check';
 import type { ClusterStatus } from '../contract';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
@@ -91,6 +92,10 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     clusterStatus: async ({ cluster }) => {
       const service = await clusterStatusService(services, cluster, options, log);
       return service.status();
+    },
+    troubleshootService: async ({ cluster, namespace, service }) => {
+      const status = await (await clusterStatusService(services, cluster, options, log)).status();
+      return checkService(status, namespace, service);
     },
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),

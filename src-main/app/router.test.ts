@@ -19,6 +19,7 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     topologySnapshot: untouchable('topologySnapshot'),
     toolsReport: untouchable('toolsReport'),
     clusterStatus: untouchable('clusterStatus'),
+    troubleshootService: untouchable('troubleshootService'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
   };
@@ -68,6 +69,7 @@ describe('router', () => {
     },
     toolsReport: async () => Promise.reject(new Error('not in this test')),
     clusterStatus: async () => Promise.reject(new Error('not in this test')),
+    troubleshootService: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
   });

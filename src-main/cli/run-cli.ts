@@ -16,6 +16,9 @@ Commands:
   status --cluster NAME
                     Nodes, Cilium, LoadBalancer IPs with their lease holders, and why an IP is
                     <pending> or unanswered (with the fix); pools, policies, leases
+  check --cluster NAME --service [NAMESPACE/]NAME
+                    curl a LoadBalancer service from this machine, see which node answered ARP,
+                    and explain the result
   topology          The data path of kind clusters: bridge, veth pairs, nodes, routes explained
                     (--cluster NAME for one; all clusters otherwise)
   version           Print Kindscope's version
@@ -45,6 +48,7 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
         cluster: { type: 'string' },
+        service: { type: 'string' },
       },
     });
   } catch (error) {
@@ -112,6 +116,16 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
         if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
         output.out(values.json ? `${JSON.stringify(result.value, null, 2)}\n` : formatClusterStatus(result.value));
         return ExitCode.ok;
+      }
+      case 'check': {
+        if (values.cluster === undefined || values.service === undefined) return usageError('check needs --cluster NAME and --service [NAMESPACE/]NAME');
+        const [namespace, service] = values.service.includes('/') ? values.service.split('/', 2) : ['default', values.service];
+        const result = await client.invoke('troubleshoot:check-service', { cluster: values.cluster, namespace: namespace!, service: service! });
+        if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message) : fail(result.error);
+        const check = result.value;
+        if (values.json) output.out(`${JSON.stringify(check, null, 2)}\n`);
+        else output.out(`${check.service}: ${check.verdict}\n  ${check.explanation}\n${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`);
+        return check.verdict === 'answers' ? ExitCode.ok : ExitCode.failed;
       }
       case 'topology': {
         if (values.cluster !== undefined) {

@@ -4,6 +4,7 @@ import { DockerEngineStatus } from './docker';
 import { ClusterName, ClusterTopology, KindClusterSummary } from './topology';
 import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
+import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -47,6 +48,7 @@ export const calls = {
     ClusterStatus,
     'Nodes, Cilium, LoadBalancer services with IPs, lease holders and the reason for every <pending> or unanswered IP, pools, policies, leases',
   ),
+  troubleshootService: defineCall('troubleshoot:check-service', CheckServiceInput, ServiceCheck, 'curl a LoadBalancer service from this machine, read which node answered ARP, and explain'),
   toolsReport: defineCall('tools:report', NoInput, ToolsReport, 'Each tool: path, version, where it was found, status and fix; and the environment'),
   toolsDownload: defineCall('tools:download', z.object({ tool: ToolName }).strict(), ToolStatus, 'Installs the pinned version of a tool into the data folder (SHA-256 checked)'),
   toolsSetPath: defineCall(

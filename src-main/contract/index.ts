@@ -4,6 +4,7 @@ export * from './docker';
 export * from './topology';
 export * from './tools';
 export * from './cluster-status';
+export * from './troubleshoot';
 export * from './calls';
 export * from './client';
 export * from './ipc';

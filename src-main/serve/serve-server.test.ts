@@ -40,6 +40,7 @@ beforeEach(async () => {
       topologySnapshot: async () => Promise.reject(new Error('not in this test')),
       toolsReport: async () => Promise.reject(new Error('not in this test')),
       clusterStatus: async () => Promise.reject(new Error('not in this test')),
+      troubleshootService: async () => Promise.reject(new Error('not in this test')),
       toolsDownload: async () => Promise.reject(new Error('not in this test')),
       toolsSetPath: async () => Promise.reject(new Error('not in this test')),
     },

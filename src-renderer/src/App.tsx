@@ -8,6 +8,7 @@ import { HomePage } from './features/home/HomePage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
+import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
 import { areas, isArea, type Area } from './store/shell-slice';
 
 const areaLabels: Record<Area, string> = {
@@ -26,7 +27,7 @@ const pages: Record<Area, () => ReactNode> = {
     <PlannedPage title="Create lab" summary="A guided wizard: kind without default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool — and proof it answers from the host." />
   ),
   topology: () => <TopologyPage />,
-  troubleshoot: () => <PlannedPage title="Troubleshoot" summary="Ping and curl from the host, decoded ARP captures, and a doctor for <pending> and unreachable IPs." />,
+  troubleshoot: () => <TroubleshootPage />,
   settings: () => <SettingsPage />,
 };
 

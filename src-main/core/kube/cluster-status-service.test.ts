@@ -11,6 +11,7 @@ import { createDockerClient } from '../docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
 import { DockerEngineService } from '../docker/docker-engine-service';
 import { createMemoryLogger } from '../util/logger';
+import { checkService } from '../troubleshoot/service-check';
 import { ClusterStatusService } from './cluster-status-service';
 
 let cluster: LabCluster;
@@ -90,6 +91,10 @@ describe('kindscope status', () => {
       expect(status.pools[0]).toMatchObject({ total: count('cilium.io/IPsTotal'), available: count('cilium.io/IPsAvailable'), used: 2, dockerNetwork: 'kind' });
       const nodes = JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items;
       for (const node of nodes) expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
+      // Checked from this machine: HTTP answers, and ARP resolved the IP to the lease holder's MAC.
+      const alphaCheck = await checkService(status, 'default', 'alpha');
+      expect(alphaCheck).toMatchObject({ verdict: 'answers', http: { ok: true, status: 200, body: expect.stringContaining('Hello from web-') }, neighbour: { mac: status.services.find((s) => s.name === 'alpha')!.holderMac } });
+      expect((await checkService(status, 'default', 'outside')).verdict).toBe('pending');
       const outside = status.services.find((s) => s.name === 'outside')!;
       expect(outside.externalIPs).toEqual([]);
       expect(outside.findings[0]).toMatchObject({ code: 'no-pool-matches', message: expect.stringContaining("No pool's serviceSelector matches this service (labels: team=blue)") });
@@ -148,6 +153,15 @@ describe('kindscope status', () => {
     await service.start();
     try {
       await eventually(async () => expect((await service.status()).services.find((s) => s.name === 'alpha')!.findings.map((f) => f.code)).toContain('l2-announcements-disabled'));
+      // Nobody announces the IP any more: with the stale neighbour entry gone, ARP goes unanswered.
+      const status = await service.status();
+      const ip = status.services.find((s) => s.name === 'alpha')!.externalIPs[0]!;
+      await eventually(async () => {
+        spawnSync('ip', ['neigh', 'flush', 'to', ip]);
+        const check = await checkService(await service.status(), 'default', 'alpha');
+        expect(check.verdict).toBe('no-arp');
+        expect(check.findings.map((f) => f.code)).toContain('l2-announcements-disabled');
+      });
       expect((await upgrade('kubeProxyReplacement=strict', 'l2announcements.enabled=true')).code).toBe(0);
       await eventually(async () => {
         const alpha = (await service.status()).services.find((s) => s.name === 'alpha')!;

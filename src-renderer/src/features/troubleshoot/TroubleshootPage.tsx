@@ -1,0 +1,108 @@
+import { useEffect, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import type { ServiceCheck, ServiceStatus } from '@contract';
+import { useAppContext, useAppStore } from '../../app-context';
+import { followClusterStatus } from '../../commands/status-commands';
+import { ClusterPicker } from '../../components/ClusterPicker';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RichText } from '../../components/RichText';
+import { StatusPill } from '../../components/StatusPill';
+
+const verdictLabel: Record<ServiceCheck['verdict'], string> = {
+  answers: 'Answers',
+  pending: 'No IP yet',
+  'no-arp': 'Nobody answers ARP',
+  'no-http': 'ARP but no HTTP',
+  'wrong-node': 'Wrong node answers',
+  unreachable: 'Unreachable',
+};
+
+/** Check a LoadBalancer IP from this machine, as the seed article does with curl and `ip neigh`, with the explanation. */
+export function TroubleshootPage() {
+  const context = useAppContext();
+  const { status, selected, error } = useAppStore(useShallow((state) => ({ status: state.clusterStatus, selected: state.selectedCluster, error: state.clusterStatusError })));
+  useEffect(() => followClusterStatus(context), [context]);
+  return (
+    <>
+      <header className="page-header page-header-row">
+        <div>
+          <h1>Troubleshoot</h1>
+          <p className="muted">Reach each LoadBalancer IP from this machine, see which node answered ARP, and why it did not.</p>
+        </div>
+        <span className="spacer" />
+        <ClusterPicker />
+      </header>
+      {error && <ErrorNotice error={error} title="Kindscope cannot read this cluster" />}
+      {status && status.cluster === selected && (
+        <section className="card" aria-label="LoadBalancer services to check">
+          {status.services.length === 0 && <p className="muted">No LoadBalancer services in this cluster.</p>}
+          <ul className="services">
+            {status.services.map((svc) => (
+              <ServiceRow key={`${svc.namespace}/${svc.name}`} cluster={status.cluster} service={svc} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
+  );
+}
+
+function ServiceRow({ cluster, service }: { cluster: string; service: ServiceStatus }) {
+  const { client, store } = useAppContext();
+  const [check, setCheck] = useState<ServiceCheck | undefined>();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const result = await client.invoke('troubleshoot:check-service', { cluster, namespace: service.namespace, service: service.name });
+      if (result.ok) setCheck(result.value);
+      else store.getState().showError(result.error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li aria-label={`Check ${service.namespace}/${service.name}`}>
+      <div className="service-main">
+        <strong>
+          {service.namespace}/{service.name}
+        </strong>
+        <code>{service.externalIPs.join(', ') || '<pending>'}</code>
+        <span className="spacer" />
+        <button type="button" className="button button-primary" disabled={busy} onClick={() => void run()}>
+          {busy ? 'Checking…' : 'Check from this machine'}
+        </button>
+      </div>
+      {check && (
+        <div className="check-result" role="region" aria-label={`Result for ${service.namespace}/${service.name}`}>
+          <StatusPill state={check.verdict === 'answers' ? 'live' : check.verdict === 'pending' ? 'connecting' : 'offline'} label={verdictLabel[check.verdict]} />
+          <p>{check.explanation}</p>
+          {check.http?.body && (
+            <p className="muted small">
+              Response: <code>{check.http.body.trim()}</code>
+            </p>
+          )}
+          {check.neighbour && (
+            <p className="muted small">
+              Neighbour entry: {check.neighbour.state}
+              {check.neighbour.mac ? ` · ${check.neighbour.mac}` : ''}
+              {check.neighbour.dev ? ` on ${check.neighbour.dev}` : ''}
+            </p>
+          )}
+          {check.findings.length > 0 && (
+            <ul className="findings" aria-label="Why">
+              {check.findings.map((f) => (
+                <li key={f.code}>
+                  <strong>{f.message}</strong>
+                  <span>
+                    Fix: <RichText text={f.fix} />
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+    </li>
+  );
+}
