@@ -22,9 +22,12 @@ test.afterAll(async () => {
 test('the topology shows the bridge, each veth pair and node, and follows a node stopping', async ({ page }) => {
   const topology = new TopologyPage(page);
   await page.goto(serve.url);
-  await topology.open();
+  // Home lists the cluster (found from Docker labels); its link opens the Topology.
+  const listed = page.getByRole('list', { name: 'Kind clusters' }).getByRole('listitem').filter({ hasText: cluster.name });
+  await expect(listed.getByRole('status')).toHaveText('3/3 nodes running');
+  await listed.getByRole('link', { name: cluster.name }).click();
   await expect(topology.heading).toBeVisible();
-  await topology.cluster.selectOption(cluster.name);
+  await expect(topology.cluster).toHaveValue(cluster.name);
 
   const networkId: string = JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id;
   const bridge = topology.bridge(`br-${networkId.slice(0, 12)}`);

@@ -1,3 +1,4 @@
+import { ClustersCard } from './ClustersCard';
 import { EngineCard } from './EngineCard';
 
 export function HomePage() {
@@ -8,6 +9,7 @@ export function HomePage() {
         <p className="muted">Your kind + Cilium lab at a glance. Kindscope uses the same engine as the docker CLI and kind.</p>
       </header>
       <EngineCard />
+      <ClustersCard />
     </>
   );
 }
