@@ -12,10 +12,6 @@ export class TopologyPage {
     this.host = page.getByRole('region', { name: 'This machine' });
   }
 
-  async open(): Promise<void> {
-    await this.page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
-  }
-
   bridge(name: string): Locator {
     return this.page.getByRole('region', { name: `Bridge ${name}`, exact: true });
   }

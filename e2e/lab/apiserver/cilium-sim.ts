@@ -182,7 +182,7 @@ export class CiliumSimulation {
       }
       const ready = this.list('', 'pods', ns).filter((p) => (p.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === rs!.metadata.uid) && p.status?.phase === 'Running').length;
       const status = { observedGeneration: deployment.metadata.generation, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}), conditions: [{ type: 'Available', status: ready >= replicas ? 'True' : 'False', reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' }] };
-      if (JSON.stringify(stripTimes(deployment.status)) !== JSON.stringify(status)) this.store.update(deployType, { ...deployment, status }, { subresource: 'status' });
+      if (JSON.stringify(deployment.status) !== JSON.stringify(status)) this.store.update(deployType, { ...deployment, status }, { subresource: 'status' });
       if (rs.status?.readyReplicas !== ready || rs.status?.replicas !== replicas) this.store.update(rsType, { ...rs, status: { replicas, readyReplicas: ready, availableReplicas: ready, fullyLabeledReplicas: replicas } }, { subresource: 'status' });
     }
   }
@@ -370,10 +370,6 @@ function podIpFor(node: Obj, index: number): string {
 
 function owner(object: Obj, apiVersion: string, kind: string): Obj {
   return { apiVersion, kind, name: object.metadata.name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true };
-}
-
-function stripTimes(status: Obj | undefined): Obj | undefined {
-  return status;
 }
 
 function runningPod(namespace: string, name: string, nodeName: string | undefined, hostIp: string | undefined, labels: Record<string, string>, ownerObject: Obj, container: string, image: string): Obj {

@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClusterStatus, Finding } from '@contract';
+import type { ClusterStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
 import { followClusterStatus } from '../../commands/status-commands';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { RichText } from '../../components/RichText';
+import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 
 /** Each kind cluster's Kubernetes side: nodes, Cilium, LoadBalancer IPs and who answers for them — or why nobody does. */
@@ -29,22 +29,6 @@ export function ClustersPage() {
       {clusters && clusters.length === 0 && <p className="muted">No kind clusters on this Docker engine.</p>}
       {status && status.cluster === selected && <StatusView status={status} />}
     </>
-  );
-}
-
-function FindingList({ findings }: { findings: Finding[] }) {
-  if (findings.length === 0) return null;
-  return (
-    <ul className="findings" aria-label="Findings">
-      {findings.map((finding) => (
-        <li key={finding.code}>
-          <strong>{finding.message}</strong>
-          <span>
-            Fix: <RichText text={finding.fix} />
-          </span>
-        </li>
-      ))}
-    </ul>
   );
 }
 

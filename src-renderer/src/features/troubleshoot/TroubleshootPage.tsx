@@ -5,7 +5,7 @@ import { useAppContext, useAppStore } from '../../app-context';
 import { followClusterStatus } from '../../commands/status-commands';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { RichText } from '../../components/RichText';
+import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 
 const verdictLabel: Record<ServiceCheck['verdict'], string> = {
@@ -89,18 +89,7 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
               {check.neighbour.dev ? ` on ${check.neighbour.dev}` : ''}
             </p>
           )}
-          {check.findings.length > 0 && (
-            <ul className="findings" aria-label="Why">
-              {check.findings.map((f) => (
-                <li key={f.code}>
-                  <strong>{f.message}</strong>
-                  <span>
-                    Fix: <RichText text={f.fix} />
-                  </span>
-                </li>
-              ))}
-            </ul>
-          )}
+          <FindingList findings={check.findings} label="Why" />
         </div>
       )}
     </li>
