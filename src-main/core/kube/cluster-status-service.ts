@@ -7,6 +7,11 @@ import { ResilientInformer } from './resilient-informer';
 
 type Obj = KubernetesObject & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+interface DockerFacts {
+  macs: Map<string, string>;
+  networks: { name: string; subnet: string }[];
+}
+
 const lbConditionTypes = ['cilium.io/IPAMRequestSatisfied', 'io.cilium/lb-ipam-request-satisfied'];
 
 export interface ClusterStatusOptions {
@@ -33,6 +38,8 @@ export class ClusterStatusService {
   private readonly states = new Map<string, { state: StreamState; reason?: string }>();
   private readonly listeners = new Set<(status: ClusterStatus) => void>();
   private timer: NodeJS.Timeout | undefined;
+  private facts: Promise<DockerFacts> | undefined;
+  private readonly disposers: (() => void)[] = [];
   private poolVersion = 'v2alpha1';
   readonly context: string;
 
@@ -44,6 +51,17 @@ export class ClusterStatusService {
       throw new KindscopeError('CLUSTER_NOT_FOUND', `No kubeconfig context "${this.context}"`, `Export it with \`kind export kubeconfig --name ${options.cluster}\`, or check KUBECONFIG.`);
     }
     this.kubeConfig.setCurrentContext(this.context);
+    const engine = options.engine;
+    if (engine) {
+      const forget = () => (this.facts = undefined);
+      this.disposers.push(
+        // Our own and the topology's `docker exec`s (exec_*) change nothing we keep.
+        engine.onDidReceiveEvent((event) => {
+          if ((event.Type === 'container' || event.Type === 'network') && !event.Action.startsWith('exec_')) forget();
+        }),
+        engine.onDidReconnect(forget),
+      );
+    }
   }
 
   /** Probes the API server, learns the served CRD versions, starts the informers and waits for their first lists. */
@@ -108,6 +126,7 @@ export class ClusterStatusService {
   }
 
   dispose(): void {
+    for (const dispose of this.disposers) dispose();
     clearTimeout(this.timer);
     for (const informer of this.informers.values()) informer.stop();
     this.listeners.clear();
@@ -308,7 +327,17 @@ export class ClusterStatusService {
     return findings;
   }
 
-  private async dockerFacts(): Promise<{ macs: Map<string, string>; networks: { name: string; subnet: string }[] }> {
+  /**
+   * Node MACs and network subnets, read once and kept until Docker says a container or
+   * network changed: status is recomputed on every lease renewal (about once a second),
+   * which must not cost Docker calls each time.
+   */
+  private dockerFacts(): Promise<DockerFacts> {
+    this.facts ??= this.readDockerFacts();
+    return this.facts;
+  }
+
+  private async readDockerFacts(): Promise<DockerFacts> {
     const macs = new Map<string, string>();
     const networks: { name: string; subnet: string }[] = [];
     const docker = this.options.engine?.docker;
@@ -328,6 +357,8 @@ export class ClusterStatusService {
       }
     } catch (error) {
       this.options.log.debug('Docker facts for the cluster status failed', error);
+      // Not kept: the next status reads Docker again.
+      this.facts = undefined;
     }
     return { macs, networks };
   }
