@@ -1,0 +1,70 @@
+import type { ParseArgsOptionDescriptor } from 'node:util';
+import type { AppError, KindscopeClient } from '../contract';
+import type { Output } from './output';
+
+/** Option values after parsing: what `node:util` parseArgs gives for string/boolean options. */
+export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+/** What a command gets to run: the typed client over the same router as the window. */
+export interface CliContext {
+  client: KindscopeClient;
+  output: Output;
+  values: CliValues;
+  positionals: string[];
+  json: boolean;
+  /** Ends the command with an error as data (`--json`) or as text with its hint: exit 1. */
+  fail(error: AppError): number;
+  /** Ends the command with a usage error naming what is wrong: exit 2. */
+  usageError(message: string): number;
+  /** Prints a value as JSON (stdout) or, without `--json`, the given text. */
+  print(value: unknown, text: string): void;
+  /** Aborted on Ctrl-C: long-running commands stop their work with it. */
+  signal: AbortSignal;
+}
+
+/**
+ * One `kindscope` verb. The table in `commands/index.ts` is the whole command line:
+ * global help, per-command help, option parsing and "did you mean" come from it.
+ */
+export interface CliCommand {
+  name: string;
+  /** One line for the global help. */
+  summary: string;
+  /** Synopsis lines and details for `kindscope <name> --help`. */
+  help: string;
+  /** Options beyond the global `--json` and `--help`. */
+  options?: Record<string, ParseArgsOptionDescriptor>;
+  /** Positional arguments the command takes (default none: extra words are a usage error). */
+  positionals?: boolean;
+  run(context: CliContext): Promise<number>;
+}
+
+/** `--service ns/name` or `--service name` (namespace `default`, as kubectl). */
+export function parseServiceRef(value: string): { namespace: string; service: string } {
+  const [namespace, service] = value.includes('/') ? value.split('/', 2) : ['default', value];
+  return { namespace: namespace!, service: service! };
+}
+
+/** The closest of `candidates` to `word` (Levenshtein distance ≤ 2), for "did you mean". */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance <= 2 && (!best || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length]!;
+}

@@ -1,0 +1,13 @@
+import type { CliCommand } from '../cli-command';
+import { checkCommand } from './check';
+import { dockerCommand } from './docker';
+import { statusCommand } from './status';
+import { toolsCommand } from './tools';
+import { topologyCommand } from './topology';
+import { versionCommand } from './version';
+
+/**
+ * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
+ * in this folder and one line here.
+ */
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand];
