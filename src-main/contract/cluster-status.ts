@@ -9,6 +9,12 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
+export const LeaseHolder = z.object({ node: z.string(), mac: z.string().optional(), lease: z.string(), renewTime: z.string().optional() });
+export type LeaseHolder = z.infer<typeof LeaseHolder>;
+
+export const AnsweredBy = z.object({ node: z.string().optional(), mac: z.string(), checkedAt: z.string() });
+export type AnsweredBy = z.infer<typeof AnsweredBy>;
+
 export const ServiceStatus = z.object({
   namespace: z.string(),
   name: z.string(),
@@ -17,9 +23,20 @@ export const ServiceStatus = z.object({
   ports: z.array(z.string()),
   externalIPs: z.array(z.string()),
   readyEndpoints: z.number(),
-  /** The node holding the L2 lease (from the Lease, never guessed), and its MAC. */
+  /** The node holding the L2 lease (from the Lease, never guessed), and its MAC. Kept for scripts; `leaseHolder` says the same. */
   holder: z.string().optional(),
   holderMac: z.string().optional(),
+  /**
+   * The claim: the node the Lease `kube-system/cilium-l2announce-<ns>-<svc>` names as its
+   * holder, with that node's MAC from Docker. Worded "lease held by X" — never "answered".
+   */
+  leaseHolder: LeaseHolder.optional(),
+  /**
+   * The measurement: whose MAC a probe saw answer ARP for the IP, and when. Only ever set
+   * from a real probe (neighbour entry after an HTTP probe, or a capture); worded
+   * "answered ARP: X (checked 10:42:07)". `node` is absent when the MAC is no node's.
+   */
+  answeredBy: AnsweredBy.optional(),
   /** Why the IP is `<pending>`, or why nobody answers for it. */
   findings: z.array(Finding),
 });

@@ -230,6 +230,9 @@ export class ClusterStatusService {
           readyEndpoints,
           ...(holder ? { holder } : {}),
           ...(holder && docker.macs.get(holder) ? { holderMac: docker.macs.get(holder)! } : {}),
+          ...(holder
+            ? { leaseHolder: { node: holder, lease: `cilium-l2announce-${ns}-${name}`, ...(docker.macs.get(holder) ? { mac: docker.macs.get(holder)! } : {}), ...(lease?.spec?.renewTime ? { renewTime: String(lease.spec.renewTime) } : {}) } }
+            : {}),
           findings,
         };
       });
