@@ -132,7 +132,12 @@ export const LabFinding = z.object({
 export type LabFinding = z.infer<typeof LabFinding>;
 
 /** One argument of a step: a literal, a generated file, or the output of an earlier step. */
-export const StepArg = z.union([z.string(), z.object({ file: z.string() }), z.object({ output: z.string() })]);
+export const StepArg = z.union([
+  z.string(),
+  z.object({ file: z.string() }).strict(),
+  /** stdout of an earlier step (trimmed), between `prefix` and `suffix`: `http://` + IP + `/`. */
+  z.object({ output: z.string(), prefix: z.string().optional(), suffix: z.string().optional() }).strict(),
+]);
 export type StepArg = z.infer<typeof StepArg>;
 
 /** One command the pipeline runs and the script prints, in order. */
