@@ -16,6 +16,8 @@ export interface LabEnvironment {
   used: UsedRange[];
   /** kind cluster names on the engine (from node container labels), with their node names. */
   clusters: Map<string, string[]>;
+  /** The clusters with a node on this network (their pools share its addresses). */
+  clustersOnNetwork: string[];
   /** What could not be read, in words (the plan still renders; findings say what was not checked). */
   problems: string[];
 }
@@ -32,7 +34,7 @@ interface NetworkInspect {
 
 /** Reads the kind network and the kind clusters from Docker. */
 export async function readLabEnvironment(docker: Docker, networkName = kindNetworkName()): Promise<LabEnvironment> {
-  const environment: LabEnvironment = { networkName, used: [], clusters: new Map(), problems: [] };
+  const environment: LabEnvironment = { networkName, used: [], clusters: new Map(), clustersOnNetwork: [], problems: [] };
   const containers = await docker.listContainers({ all: true, filters: { label: [clusterLabel] } });
   for (const container of containers) {
     const cluster = container.Labels[clusterLabel]!;
@@ -41,6 +43,7 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
     // A stopped node keeps no address in `network inspect`, but Docker may give it back on start.
     const address = container.NetworkSettings?.Networks?.[networkName]?.IPAddress;
     if (address) environment.used.push({ cidr: `${address}/32`, what: `node ${nodeName}` });
+    if (container.NetworkSettings?.Networks?.[networkName] && !environment.clustersOnNetwork.includes(cluster)) environment.clustersOnNetwork.push(cluster);
   }
   let inspected: NetworkInspect;
   try {

@@ -8,7 +8,8 @@ import type { LabPlan } from '../../contract';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
 
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0 });
+// YAML 1.1 quoting: kubectl's and helm's parsers read a bare No or on as a boolean.
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 
 export function renderKindConfig(plan: LabPlan): string {
   const { cluster } = plan;
