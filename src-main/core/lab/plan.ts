@@ -66,5 +66,6 @@ export function loadPlanYaml(text: string, name?: string): LabPlan {
 }
 
 export function savePlanYaml(plan: LabPlan): string {
-  return `# Kindscope lab plan: kindscope plan -f lab.yaml / kindscope script -f lab.yaml\n${stringify(plan)}`;
+  // YAML 1.1 quoting ("No"), so other tools that read lab.yaml see strings, not booleans.
+  return `# Kindscope lab plan: kindscope plan -f lab.yaml / kindscope script -f lab.yaml\n${stringify(plan, { version: '1.1' })}`;
 }

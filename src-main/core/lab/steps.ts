@@ -46,7 +46,9 @@ export function labSteps(plan: LabPlan, artifacts: LabArtifacts): LabStep[] {
       command: ['helm', 'install', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--values', { file: 'cilium-values.yaml' }, '--wait', '--timeout', '10m0s'],
       creates: 'the Cilium agents, operator and CRDs in kube-system',
     },
-    { id: 'cilium-ready', title: 'Wait for the Cilium agents', command: [...kubectl, '--namespace', 'kube-system', 'rollout', 'status', 'daemonset/cilium', '--timeout=300s'], creates: 'a running Cilium agent on every node' },
+    // Pods rather than `rollout status daemonset/cilium`: that needs the DaemonSet's
+    // RollingUpdate strategy, which the test lab's simulated chart does not set.
+    { id: 'cilium-ready', title: 'Wait for the Cilium agents', command: [...kubectl, '--namespace', 'kube-system', 'wait', '--for=condition=Ready', 'pods', '--selector', 'k8s-app=cilium', '--timeout=300s'], creates: 'a running Cilium agent on every node' },
     { id: 'nodes-ready', title: 'Wait for the nodes to be Ready', command: [...kubectl, 'wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=300s'], creates: 'Ready nodes with pod routes' },
     { id: 'apply-pool', title: 'Create the LoadBalancer IP pool', command: [...kubectl, 'apply', '-f', '-'], stdin: 'pool', creates: `the CiliumLoadBalancerIPPool ${plan.pool.name}` },
     { id: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: [...kubectl, 'apply', '-f', '-'], stdin: 'l2Policy', creates: `the CiliumL2AnnouncementPolicy ${plan.l2Policy.name}` },
