@@ -76,7 +76,7 @@ function readHelm(command: PastedCommand, into: Gathered): void {
   into.helm = { verb, line: command.line, source: command.source, ...(release ? { release } : {}), ...(chart ? { chart } : {}), ...(typeof values.version === 'string' ? { version: values.version } : {}), ...(typeof values.namespace === 'string' ? { namespace: values.namespace } : {}) };
   for (const flag of unknown) into.findings.push(finding('helm-flag-unknown', flag, `helm ${verb} has no flag ${flag} (${where(command)}): the command fails`, `Remove ${flag}.`, true, 'error'));
   if (values['reuse-values'] && verb === 'install') {
-    into.findings.push(finding('helm-reuse-values-on-install', '--reuse-values', `--reuse-values on helm install (${where(command)}): install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`, 'Drop --reuse-values (it only means something on helm upgrade, to keep the previous release\'s values).', true, 'error'));
+    into.findings.push(finding('helm-reuse-values-on-install', '--reuse-values', `--reuse-values on helm install (the command at ${where(command)}): install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`, 'Drop --reuse-values (it only means something on helm upgrade, to keep the previous release\'s values).', true, 'error'));
   }
   const setArgs = [...((values.set as string[] | undefined) ?? []).map((a) => [a, false] as const), ...((values['set-string'] as string[] | undefined) ?? []).map((a) => [a, true] as const)];
   // Keep the command line's order (parseArgs groups by flag): helm applies --set in order.
