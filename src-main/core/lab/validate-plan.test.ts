@@ -70,6 +70,11 @@ describe('refusals name the field and the fix', () => {
     expect(validatePlan(plan((x) => Object.assign(x.cluster, { controlPlanes: 3 }) && void (x.cilium!.k8sServiceHost = 'demo-control-plane')), env()).findings).toEqual([]);
   });
 
+  it('without the engine an auto pool is refused with the reason, a manual one kept', () => {
+    expect(validatePlan(defaultPlan('demo'), undefined).findings.map((f) => [f.code, f.field])).toEqual([['pool-not-resolved', 'pool.cidr']]);
+    expect(validatePlan(plan((p) => void (p.pool!.cidr = '172.18.250.0/24')), undefined)).toEqual({ poolCidr: '172.18.250.0/24', findings: [] });
+  });
+
   it('without the kind network an auto pool is refused, a manual one noted as unchecked', () => {
     const noNetwork = { ...env(), network: undefined };
     expect(validatePlan(defaultPlan('demo'), noNetwork).findings.map((f) => [f.code, f.severity])).toEqual([['network-missing', 'error']]);

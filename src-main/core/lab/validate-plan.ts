@@ -119,9 +119,13 @@ function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
 
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
-  if (!env?.network) {
-    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [{ code: 'network-not-checked', field: 'pool.cidr', message: `The ${env?.networkName ?? 'kind'} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`, fix: 'Run the plan again once the first kind cluster exists.', severity: 'warning', applied: false }] };
-    return { findings: [refuse('network-missing', 'pool.cidr', `pool.cidr is auto but the ${env?.networkName ?? 'kind'} network does not exist yet, so there is nothing to carve from`, 'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.')] };
+  if (!env) {
+    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [] };
+    return { findings: [refuse('pool-not-resolved', 'pool.cidr', 'pool.cidr is auto but the Docker engine could not be read, so there is no kind network to carve from', 'Start Docker (kindscope docker shows which engine is used), or set pool.cidr explicitly.')] };
+  }
+  if (!env.network) {
+    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [{ code: 'network-not-checked', field: 'pool.cidr', message: `The ${env.networkName} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`, fix: 'Run the plan again once the first kind cluster exists.', severity: 'warning', applied: false }] };
+    return { findings: [refuse('network-missing', 'pool.cidr', `pool.cidr is auto but the ${env.networkName} network does not exist yet, so there is nothing to carve from`, 'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.')] };
   }
   const used = usedRanges(plan, env);
   if (plan.pool.cidr === 'auto') {
