@@ -64,6 +64,14 @@ describe('refusals name the field and the fix', () => {
     expect(found!.fix).toMatch(fix);
   });
 
+  it('warns about chart values the chart does not have, with the replacement', () => {
+    const findings = validatePlan(plan((p) => void (p.cilium!.extraValues = { hubble: { relay: { enabled: true } }, l2podAnnouncements: { interfac: 'eth0' }, tunnel: 'vxlan' })), env()).findings;
+    expect(findings.map((f) => [f.field, f.severity, f.fix])).toEqual([
+      ['cilium.extraValues.l2podAnnouncements.interfac', 'warning', 'Use l2podAnnouncements.interface.'],
+      ['cilium.extraValues.tunnel', 'warning', 'Use routingMode=tunnel and tunnelProtocol=vxlan|geneve.'],
+    ]);
+  });
+
   it('with several control planes the API host is the external load balancer', () => {
     const p = plan((x) => void (x.cluster.controlPlanes = 3));
     expect(validatePlan(p, env()).findings).toEqual([]);

@@ -3,6 +3,7 @@
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
 import type { LabFinding, LabPlan } from '../../contract';
+import { unknownChartKeys } from './chart-keys';
 import { compatTable, findCompatRow } from './compat-table';
 import { carvePool, checkPool, cidrsOverlap, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
@@ -110,7 +111,18 @@ const sizeRules: Rule = (plan) => {
   return findings;
 };
 
-export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules];
+// helm ignores values the chart does not have, silently: say it for cilium.extraValues.
+const chartValuesRule: Rule = (plan) =>
+  unknownChartKeys(plan.cilium.extraValues, plan.cilium.version).map((unknown) => ({
+    code: 'chart-value-unknown',
+    field: `cilium.extraValues.${unknown.path}`,
+    message: `The chart has no value ${unknown.path}: ${unknown.why}; helm would ignore it silently`,
+    fix: unknown.replacement ? `Use ${unknown.replacement}.` : 'Remove it.',
+    severity: 'warning',
+    applied: false,
+  }));
+
+export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules, chartValuesRule];
 
 /** Everything in use on the network the pool must avoid, beside the containers. */
 function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {

@@ -113,5 +113,8 @@ it('a values file, imported beside the command, is merged before --set as helm d
   const { plan, findings } = importPlan([{ name: 'values.yaml', text: values }, { name: 'cmd.sh', text: command }], { name: 'v' });
   expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(['ipam-mode-not-kubernetes']));
   expect(findings.map((f) => f.code)).not.toContain('kube-proxy-replacement-off');
+  expect(findings.map((f) => f.code)).not.toContain('values-file-not-pasted');
+  const alone = importPlan([{ name: 'cmd.sh', text: command }], { name: 'v' });
+  expect(alone.findings.find((f) => f.code === 'values-file-not-pasted')?.message).toMatch(/values\.yaml \(cmd\.sh:1\), which was not among the imported files/);
   expect(plan.cilium.extraValues).toEqual({ hubble: { relay: { enabled: true } } });
 });

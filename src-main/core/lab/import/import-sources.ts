@@ -39,6 +39,8 @@ export interface Gathered {
   pools: KubeDoc[];
   policies: KubeDoc[];
   workloads: KubeDoc[];
+  /** `-f FILE` of the helm command: merged when one of the sources has that name. */
+  valuesFiles: ({ file: string } & Located)[];
   findings: LabFinding[];
 }
 
@@ -84,9 +86,7 @@ function readHelm(command: PastedCommand, into: Gathered): void {
   for (const [argument, asString] of ordered.length ? ordered : setArgs) {
     for (const assignment of parseSetArgument(argument, asString)) into.sets.push({ ...assignment, key: assignment.path.join('.'), line: command.line, source: command.source });
   }
-  for (const file of (values.values as string[] | undefined) ?? []) {
-    into.findings.push(finding('values-file-not-pasted', '--values', `helm reads values from ${file} (${where(command)}), which was not among the imported files`, `Import ${file} too (kindscope plan --import ${file} …); its values were not checked.`, false, 'info'));
-  }
+  for (const file of (values.values as string[] | undefined) ?? []) into.valuesFiles.push({ file, line: command.line, source: command.source });
 }
 
 function readKind(command: PastedCommand, into: Gathered): void {
@@ -110,7 +110,7 @@ function classify(doc: KubeDoc, into: Gathered): void {
 
 /** Everything the sources hold. */
 export function gather(sources: readonly { name: string; text: string }[]): Gathered {
-  const into: Gathered = { sets: [], valuesDocs: [], pools: [], policies: [], workloads: [], findings: [] };
+  const into: Gathered = { sets: [], valuesDocs: [], pools: [], policies: [], workloads: [], valuesFiles: [], findings: [] };
   for (const source of sources) {
     const paste = readPaste(source.text, source.name);
     for (const command of paste.commands) {
@@ -127,6 +127,10 @@ export function gather(sources: readonly { name: string; text: string }[]): Gath
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) classify({ body: value as Record<string, unknown>, line: chunk.line, source: chunk.source }, into);
     }
+  }
+  const base = (path: string) => path.split('/').at(-1);
+  for (const ref of into.valuesFiles.filter((r) => !sources.some((s) => base(s.name) === base(r.file)))) {
+    into.findings.push(finding('values-file-not-pasted', '--values', `helm reads values from ${ref.file} (${where(ref)}), which was not among the imported files`, `Import ${ref.file} too (kindscope plan --import ${ref.file} …); its values were not checked.`, false, 'info'));
   }
   return into;
 }
