@@ -54,3 +54,22 @@ describe('checkPool', () => {
     expect(problem?.message).toMatch(message);
   });
 });
+
+describe('carvePool (property)', () => {
+  it('any block it returns lies inside the network and overlaps nothing in use', async () => {
+    const fc = (await import('fast-check')).default;
+    const used = fc.array(
+      fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 16, max: 32 })).map(([c, d, bits]) => ({ cidr: `172.18.${c}.${d}/${bits}`, what: 'x' })),
+      { maxLength: 60 },
+    );
+    fc.assert(
+      fc.property(used, fc.integer({ min: 16, max: 28 }), (items, netBits) => {
+        const network = `172.18.0.0/${netBits}`;
+        const result = carvePool(network, items);
+        if (!result.ok) return true;
+        return checkPool(result.cidr, network, items) === undefined;
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

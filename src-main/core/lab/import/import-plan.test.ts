@@ -107,6 +107,24 @@ describe('importing the other mistakes articles make', () => {
   });
 });
 
+it('a kind config that keeps kindnet and kube-proxy, with an image not pinned by digest', () => {
+  const config = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    image: kindest/node:v1.29.2\n  - role: worker\n  - role: worker\n';
+  const { plan, findings } = importPlan([{ name: 'kind.yaml', text: config }], { name: 'k' });
+  expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(['kind-default-cni', 'kind-kube-proxy', 'image-replaced', 'no-helm-command']));
+  expect(plan.cluster).toMatchObject({ workers: 2, disableDefaultCNI: true, kubeProxyMode: 'none', nodeImage: expect.stringMatching(/@sha256:/) });
+});
+
+it('never throws on arbitrary text, and always returns a plan that parses', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('helm install a b --set ', 'kind: Cluster', '---', '\\', '"', "'", '<<EOF', 'spec:', '  cidrs:', '{a,b}')), { maxLength: 30 }), (parts) => {
+      const { plan } = importPlan([{ name: 'fuzz', text: parts.join(' \n') }], { name: 'fuzz' });
+      return plan.cluster.name === 'fuzz';
+    }),
+    { numRuns: 300 },
+  );
+});
+
 it('a values file, imported beside the command, is merged before --set as helm does', () => {
   const values = 'kubeProxyReplacement: "false"\nipam:\n  mode: cluster-pool\nhubble:\n  relay:\n    enabled: true\n';
   const command = 'helm install cilium cilium/cilium --version 1.18.14 -n kube-system -f values.yaml --set kubeProxyReplacement=true';

@@ -120,7 +120,8 @@ export function gather(sources: readonly { name: string; text: string }[]): Gath
     for (const chunk of paste.yaml) {
       let value: unknown;
       try {
-        value = parseYaml(chunk.text);
+        // Pasted text may hold odd tags; they are reported as findings, not process warnings.
+        value = parseYaml(chunk.text, { logLevel: 'error' });
       } catch (error) {
         into.findings.push(finding('unreadable-text', chunk.source, `Lines ${chunk.source}:${chunk.line}… are neither a command nor YAML: ${(error as Error).message.split('\n')[0]}`, 'Check what was pasted there; it was skipped.', false, 'info'));
         continue;
