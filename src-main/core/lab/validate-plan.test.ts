@@ -52,6 +52,7 @@ describe('refusals name the field and the fix', () => {
     { title: 'native routing without its CIDR', change: (p) => void (p.cilium!.routingMode = 'native'), code: 'native-routing-without-cidr', field: 'cilium.ipv4NativeRoutingCIDR', message: /routingMode native needs ipv4NativeRoutingCIDR/, fix: /10\.244\.0\.0\/16/ },
     { title: 'more operator replicas than nodes', change: (p) => void (p.cilium!.operatorReplicas = 3), code: 'operator-replicas-above-nodes', field: 'cilium.operatorReplicas', message: /3 is more than the 2 nodes/, fix: /at most 2/ },
     { title: 'an API host that is no control plane', change: (p) => void (p.cilium!.k8sServiceHost = 'demo-control-plan'), code: 'k8s-service-host-unknown', field: 'cilium.k8sServiceHost', message: /names no control-plane node/, fix: /demo-control-plane/ },
+    { title: 'a pod subnet inside the kind network', change: (p) => void (p.cluster.podSubnet = '172.18.128.0/17'), code: 'subnet-overlaps-network', field: 'cluster.podSubnet', message: /overlaps the kind network 172\.18\.0\.0\/16/, fix: /10\.244\.0\.0\/16/ },
     { title: 'an image not pinned by digest', change: (p) => void (p.cluster.nodeImage = 'kindest/node:v1.33.1'), code: 'image-not-pinned', field: 'cluster.nodeImage', message: /not pinned by digest/, fix: /@sha256/ },
     { title: 'a Cilium release not tested on the image', change: (p) => void (p.cilium!.version = '1.15.4'), code: 'cilium-not-tested', field: 'cilium.version', message: /1\.15\.4 is not listed as tested on Kubernetes 1\.33\.1 \(tested there: 1\.18\.14\)/, fix: /./ },
   ];

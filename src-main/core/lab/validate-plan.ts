@@ -122,7 +122,16 @@ const chartValuesRule: Rule = (plan) =>
     applied: false,
   }));
 
-export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules, chartValuesRule];
+// Pod or service addresses inside the kind network would shadow node addresses in routes.
+const subnetsOnNetworkRule: Rule = (plan, env) => {
+  const network = env?.network?.subnet;
+  if (!network) return [];
+  return (['podSubnet', 'serviceSubnet'] as const)
+    .filter((field) => cidrsOverlap(plan.cluster[field], network))
+    .map((field) => refuse('subnet-overlaps-network', `cluster.${field}`, `The ${field} ${plan.cluster[field]} overlaps the ${env!.networkName} network ${network}: pod or service routes would shadow the nodes`, field === 'podSubnet' ? 'Use kind\'s default 10.244.0.0/16.' : 'Use kind\'s default 10.96.0.0/12.'));
+};
+
+export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules, subnetsOnNetworkRule, chartValuesRule];
 
 /** Everything in use on the network the pool must avoid, beside the containers. */
 function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
