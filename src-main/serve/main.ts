@@ -1,9 +1,12 @@
 #!/usr/bin/env node
+// First: refuses an unsupported Node in one line. Everything else is imported after it.
+import '../core/util/node-guard.mjs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../app/compose';
-import { createStderrLogger } from '../core/util/logger';
-import { startServeServer } from './serve-server';
+
+const { createApp } = await import('../app/compose');
+const { createStderrLogger } = await import('../core/util/logger');
+const { startServeServer } = await import('./serve-server');
 
 const usage = `Usage: npm run serve -- [--port N] [--host ADDRESS]
 
