@@ -62,10 +62,16 @@ void app.whenReady().then(() => {
   const disposeIpc = registerIpc(kindscope.router, log, devServerUrl);
 
   const window = new BrowserWindow(mainWindowOptions(preloadPath));
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    window.show();
+    // The shipped-artifact smoke test (scripts/packaging/smoke-test.ts) waits for this line.
+    log.info('Kindscope is ready: window shown');
+  });
   void window.loadURL(devServerUrl ?? appEntryUrl);
 
   app.on('window-all-closed', () => app.quit());
+  // A logout or `kill` sends SIGTERM: quit through will-quit so helper containers go too.
+  process.once('SIGTERM', () => app.quit());
   let disposed = false;
   app.on('will-quit', (event) => {
     if (disposed) return;
