@@ -8,11 +8,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeVersionProblem } from '../../src-main/core/util/node-guard.mjs';
 
-export function guardedEntries(root: string): string {
+export function guardedEntries(root: string, notHere: (reason: string) => Error): string {
   const oldNode = process.env.KINDSCOPE_OLD_NODE ?? '/usr/bin/node';
-  if (!existsSync(oldNode)) throw new Error(`no unsupported Node to try: set KINDSCOPE_OLD_NODE to one (looked for ${oldNode})`);
+  if (!existsSync(oldNode)) throw notHere(`no unsupported Node to try: set KINDSCOPE_OLD_NODE to one (looked for ${oldNode})`);
   const version = spawnSync(oldNode, ['-p', 'process.versions.node'], { encoding: 'utf8' }).stdout.trim();
-  if (!nodeVersionProblem(version)) throw new Error(`${oldNode} is Node ${version}, which is supported: set KINDSCOPE_OLD_NODE to an older one`);
+  if (!nodeVersionProblem(version)) throw notHere(`${oldNode} is Node ${version}, which is supported: set KINDSCOPE_OLD_NODE to an older one`);
   const entries: [string, string[]][] = [
     ['out/main/cli.js (the package bin)', ['out/main/cli.js', 'docker']],
     ['out/main/serve.js', ['out/main/serve.js', '--port', '0']],
