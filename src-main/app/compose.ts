@@ -13,6 +13,7 @@ import { GuiEnvironment } from '../core/tools/gui-environment';
 import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
+import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 
 export interface AppOptions {
@@ -23,6 +24,8 @@ export interface AppOptions {
   /** Settings and managed tools; the platform's data folder (or KINDSCOPE_HOME) by default. */
   dataDir?: string;
   log?: Logger;
+  /** The installed app's bundled single-executable CLI (Electron, when packaged). */
+  bundledCliPath?: string;
 }
 
 export interface AppServices {
@@ -35,6 +38,8 @@ export interface AppServices {
   clusterStatus: Map<string, Promise<ClusterStatusService>>;
   clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
+  settings: SettingsStore;
+  dataDir: string;
 }
 
 export interface App {
@@ -68,17 +73,18 @@ function createServices(options: AppOptions, log: Logger): AppServices {
   const environment = new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
   if (options.live) void environment.loadLoginShell();
-  const tools = new ToolsService({ environment, settings: new SettingsStore(dataDir, log), managedDir: join(dataDir, 'tools'), log });
+  const settings = new SettingsStore(dataDir, log);
+  const tools = new ToolsService({ environment, settings, managedDir: join(dataDir, 'tools'), log });
   try {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined };
+    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, settings, dataDir };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem };
+    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, settings, dataDir };
   }
 }
 
@@ -105,6 +111,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       const topology = requireTopology(services);
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
+    ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
   };
 }
 

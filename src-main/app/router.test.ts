@@ -22,6 +22,9 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     troubleshootService: untouchable('troubleshootService'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
+    welcomeState: untouchable('welcomeState'),
+    welcomeDismiss: untouchable('welcomeDismiss'),
+    cliLink: untouchable('cliLink'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -72,6 +75,9 @@ describe('router', () => {
     troubleshootService: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
+    welcomeState: async () => Promise.reject(new Error('not in this test')),
+    welcomeDismiss: async () => Promise.reject(new Error('not in this test')),
+    cliLink: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

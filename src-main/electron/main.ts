@@ -54,7 +54,8 @@ function hardenWebContents(): void {
 }
 
 void app.whenReady().then(() => {
-  const kindscope = createApp({ transport: 'electron', live: true, log });
+  // The installed app carries the CLI as a single executable (electron-builder extraResources).
+  const kindscope = createApp({ transport: 'electron', live: true, log, ...(app.isPackaged ? { bundledCliPath: join(process.resourcesPath, 'bin', 'kindscope') } : {}) });
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission));
   registerRendererProtocol();
