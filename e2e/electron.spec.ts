@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { docker, requireDocker } from './lab/require-docker.ts';
 import { HomePage } from './pages/home-page';
+import { WelcomeDialog } from './pages/welcome-dialog.ts';
 import { electronTarget, launchKindscope } from './support/electron-app.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -32,6 +33,20 @@ if (electronTarget) {
       const window = await app.firstWindow();
       await expect(new HomePage(window).heading).toBeVisible();
       expect(window.url()).toMatch(/^kindscope:\/\/app\//);
+    } finally {
+      await app.close();
+    }
+  });
+
+  test('the first start of the installed app shows the welcome, with the CLI link command', async () => {
+    const { app } = await launchKindscope(target, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, { firstRun: true });
+    try {
+      const welcome = new WelcomeDialog(await app.firstWindow());
+      await expect(welcome.dialog).toBeVisible();
+      // The packaged app carries the CLI (resources/bin/kindscope) and shows the link command.
+      if (target.packaged) await expect(welcome.dialog).toContainText(/ln -s '.*\/bin\/kindscope'/);
+      await welcome.start.click();
+      await expect(welcome.dialog).toHaveCount(0);
     } finally {
       await app.close();
     }

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
@@ -54,13 +54,18 @@ export interface LaunchedApp {
   waitForLog(pattern: RegExp): Promise<string>;
 }
 
-/** Launches the target with a throwaway data folder and collects its log. */
-export async function launchKindscope(target: ElectronTarget, env: NodeJS.ProcessEnv = {}): Promise<LaunchedApp> {
+/**
+ * Launches the target with a throwaway data folder and collects its log. The first-run
+ * welcome is marked seen unless `firstRun` (it covers Home on a first start).
+ */
+export async function launchKindscope(target: ElectronTarget, env: NodeJS.ProcessEnv = {}, options: { firstRun?: boolean } = {}): Promise<LaunchedApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kindscope-electron-e2e-'));
+  if (!options.firstRun) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ welcomeSeenAt: new Date().toISOString() }));
   const app = await electron.launch({
     executablePath: target.executablePath,
     args: target.args,
     cwd: root,
-    env: { ...process.env, KINDSCOPE_HOME: mkdtempSync(join(tmpdir(), 'kindscope-electron-e2e-')), ...env } as Record<string, string>,
+    env: { ...process.env, KINDSCOPE_HOME: dataDir, ...env } as Record<string, string>,
   });
   let log = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];

@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parse } from 'yaml';
 import { inspectAsar } from './asar-contents.ts';
 import { builderConfigPath } from './fuses.ts';
@@ -73,7 +74,7 @@ await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.creat
 
 await check('fuse policy, signing decisions, asar rules (unit tests)', () => {
   const out = run(join(root, 'node_modules/.bin/vitest'), ['run', '--config', 'scripts/packaging/vitest.config.ts']);
-  return out.match(/Tests\s+.*passed[^\n]*/)?.[0]?.replace(/\u001b\[[0-9;]*m/g, '').trim() ?? 'passed';
+  return stripVTControlCharacters(out).match(/Tests\s+.*passed[^\n]*/)?.[0]?.trim() ?? 'passed';
 });
 
 await check('icons generated from resources/icon.svg', () => {
