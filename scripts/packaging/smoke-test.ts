@@ -22,13 +22,13 @@ if (!executable) {
 }
 const withDocker = flags.includes('--docker');
 const results: string[] = [];
-const fail = (message: string, log = ''): never => {
+function fail(message: string, log = ''): never {
   process.stderr.write(`smoke test FAILED: ${message}\n${log ? `--- app log ---\n${log.split('\n').slice(-40).join('\n')}\n` : ''}`);
   if (/No usable sandbox|SUID sandbox helper binary/.test(log)) {
     process.stderr.write('hint: Chromium could not create its sandbox. On Ubuntu 24.04 an unconfined program may not create user namespaces; the deb installs an AppArmor profile, an AppImage needs the one in the README ("AppImage on Ubuntu 24.04"). Never work around it with --no-sandbox.\n');
   }
   process.exit(1);
-};
+}
 const helpers = () => spawnSync('docker', ['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
 
 const before = withDocker ? new Set(helpers()) : new Set<string>();
