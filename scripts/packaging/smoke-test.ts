@@ -48,7 +48,8 @@ const ready = await Promise.race([
     }, 200);
   }),
   exited.then(() => false),
-  new Promise<boolean>((resolve) => setTimeout(() => resolve(false), startLimit)),
+  // unref: a timer that lost the race must not keep this process alive.
+  new Promise<boolean>((resolve) => setTimeout(() => resolve(false), startLimit).unref()),
 ]);
 if (!ready) {
   child.kill('SIGKILL');
@@ -64,7 +65,7 @@ if (process.platform === 'linux') {
 }
 
 child.kill('SIGTERM');
-const end = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), quitLimit))]);
+const end = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), quitLimit).unref())]);
 if (!end) {
   child.kill('SIGKILL');
   fail(`did not quit within ${quitLimit / 1000} s of SIGTERM`, log);
