@@ -3,15 +3,16 @@
  * platform and arch: no Electron, no display, no installed Node. Written to
  * `dist/sea/<os>-<arch>/kindscope` (<os> as electron-builder names it: linux, mac), which
  * electron-builder puts into the app's resources/bin, and copied beside the installers as
- * `kindscope-cli-<version>-<os>-<arch>`.
+ * `kindscope-cli-<version>-<os>-<arch>`. `kindscope serve` runs serve mode from it, with the
+ * built renderer (out/renderer) embedded.
  *
  * Steps from https://nodejs.org/api/single-executable-applications.html: bundle (esbuild,
  * CommonJS), `node --experimental-sea-config`, copy the node binary, inject the blob with
  * postject; on macOS remove the signature before and sign ad-hoc after.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { build } from 'esbuild';
 
 const root = join(import.meta.dirname, '../..');
@@ -20,6 +21,8 @@ const os = process.platform === 'darwin' ? 'mac' : process.platform;
 const target = `${os}-${process.arch}`;
 const work = join(root, 'dist/sea', target);
 const bundle = join(work, 'kindscope.cjs');
+const serveBundle = join(work, 'serve.mjs');
+const rendererDir = join(root, 'out/renderer');
 const blob = join(work, 'kindscope.blob');
 const executable = join(work, 'kindscope');
 /** Node's documented sentinel for SEA blob injection. */
@@ -43,7 +46,29 @@ await build({
   external: ['cpu-features'],
   logLevel: 'warning',
 });
-writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true }));
+// Serve mode as one ES module (its entry awaits at top level), imported by sea-main.ts from
+// a data: URL, where import.meta has no file: its require() comes from the executable.
+await build({
+  entryPoints: [join(root, 'src-main/serve/main.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: `node${process.versions.node.split('.')[0]}`,
+  outfile: serveBundle,
+  alias: { '@contract': join(root, 'src-main/contract') },
+  external: ['cpu-features'],
+  // CommonJS dependencies inside expect require, __filename and __dirname: the executable's.
+  banner: {
+    js: "import { createRequire as __kindscopeCreateRequire } from 'node:module'; import { dirname as __kindscopeDirname } from 'node:path'; const require = __kindscopeCreateRequire(process.execPath); const __filename = process.execPath; const __dirname = __kindscopeDirname(process.execPath);",
+  },
+  logLevel: 'error',
+});
+if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm run package does).');
+const rendererFiles = readdirSync(rendererDir, { recursive: true, withFileTypes: true })
+  .filter((entry) => entry.isFile())
+  .map((entry) => join(entry.parentPath, entry.name));
+const assets = Object.fromEntries([['serve.mjs', serveBundle], ...rendererFiles.map((file) => [`renderer/${relative(rendererDir, file)}`, file])]);
+writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, assets }));
 run(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')]);
 copyFileSync(process.execPath, executable);
 chmodSync(executable, 0o755);

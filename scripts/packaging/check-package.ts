@@ -7,7 +7,7 @@
  * electron-builder's own file rules; fuses are off for that run only, because a stand-in
  * has no fuse wire. The stand-in and its output live in a temporary folder, deleted after.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,14 +114,51 @@ await check('macOS: entitlements', () => {
 
 await check('entry points refuse an unsupported Node in one line', () => guardedEntries(root, (reason) => new NotHere(reason)));
 
-await check('CLI as a Node single executable', () => {
+await check('CLI and serve mode as a Node single executable', async () => {
   run(process.execPath, [join(import.meta.dirname, 'build-sea.ts')]);
   const os = process.platform === 'darwin' ? 'mac' : process.platform;
   const binary = join(root, 'dist/sea', `${os}-${process.arch}`, 'kindscope');
   const help = run(binary, ['--help'], { PATH: '/nonexistent' });
   if (!help.startsWith('Usage: kindscope')) throw new Error(`${binary} --help printed: ${help.slice(0, 200)}`);
-  return `${binary} runs with no Node on PATH (\`kindscope --help\`)`;
+  const page = await serveFromSea(binary);
+  return `${binary}: \`kindscope --help\` with no Node on PATH; \`kindscope serve\` served the embedded UI (${page})`;
 });
+
+/** Starts `kindscope serve --port 0` from the single executable and fetches the page as a browser would. */
+async function serveFromSea(binary: string): Promise<string> {
+  const home = mkdtempSync(join(tmpdir(), 'kindscope-check-serve-'));
+  const child = spawn(binary, ['serve', '--port', '0'], { env: { ...process.env, KINDSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`kindscope serve printed no URL in 20 s:\n${output}`)), 20_000);
+      child.stdout.on('data', () => {
+        const match = /serving at (http:\/\/\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child.once('exit', (code) => reject(new Error(`kindscope serve exited (${code}):\n${output}`)));
+    });
+    // The first visit trades the token for a cookie (README, Serve mode security).
+    const first = await fetch(url, { redirect: 'manual' });
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
+    const page = await fetch(new URL('/', url), { headers: { cookie } });
+    const html = await page.text();
+    if (page.status !== 200 || !html.includes('<div id="root">')) throw new Error(`GET / answered ${page.status}: ${html.slice(0, 200)}`);
+    return `GET / 200, ${html.length} bytes`;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(home, { recursive: true, force: true });
+  }
+}
 
 const width = Math.max(...outcomes.map((o) => o.name.length));
 process.stdout.write('\nnpm run package:check — what was checked here\n');

@@ -44,7 +44,8 @@ if (!(host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host
 }
 
 const app = createApp({ transport: 'serve', live: true, log });
-const staticDir = resolve(import.meta.dirname, '../renderer');
+// The single-executable CLI (`kindscope serve`) unpacks its embedded renderer and says where.
+const staticDir = process.env.KINDSCOPE_SERVE_STATIC_DIR ?? resolve(import.meta.dirname, '../renderer');
 try {
   const server = await startServeServer({ router: app.router, staticDir, log, host, port, ...(process.env.KINDSCOPE_TOKEN ? { token: process.env.KINDSCOPE_TOKEN } : {}) });
   process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). Press Ctrl-C to stop.\n`);
