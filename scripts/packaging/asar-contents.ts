@@ -3,6 +3,7 @@
  * source maps (they carry sources, and whatever secrets a source had), private keys.
  */
 import { extractFile, getRawHeader } from '@electron/asar';
+import { unresolvedImports } from './asar-imports.ts';
 
 interface HeaderNode {
   files?: Record<string, HeaderNode>;
@@ -74,6 +75,7 @@ export function inspectAsar(archive: string): AsarReport {
     const text = extractFile(archive, entry.path.slice(1)).toString('utf8');
     for (const rule of secretPatterns) if (rule.pattern.test(text)) problems.push(`${entry.path}: ${rule.reason}`);
   }
+  problems.push(...unresolvedImports(archive, entries));
   const byPackage = new Map<string, number>();
   for (const entry of entries) byPackage.set(packageOf(entry.path), (byPackage.get(packageOf(entry.path)) ?? 0) + entry.size);
   const largest = [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 5);
