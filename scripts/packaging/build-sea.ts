@@ -44,6 +44,8 @@ await build({
   alias: { '@contract': join(root, 'src-main/contract') },
   // ssh2's optional native speed-up is never built (package.json allowScripts).
   external: ['cpu-features'],
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
 });
 // Serve mode as one ES module (its entry awaits at top level), imported by sea-main.ts from
@@ -61,6 +63,8 @@ await build({
   banner: {
     js: "import { createRequire as __kindscopeCreateRequire } from 'node:module'; import { dirname as __kindscopeDirname } from 'node:path'; const require = __kindscopeCreateRequire(process.execPath); const __filename = process.execPath; const __dirname = __kindscopeDirname(process.execPath);",
   },
+  minify: true,
+  keepNames: true,
   logLevel: 'error',
 });
 if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm run package does).');
