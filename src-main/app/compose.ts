@@ -13,6 +13,7 @@ import { GuiEnvironment } from '../core/tools/gui-environment';
 import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
+import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
@@ -25,6 +26,8 @@ export interface AppOptions {
   /** Settings and managed tools; the platform's data folder (or KINDSCOPE_HOME) by default. */
   dataDir?: string;
   log?: Logger;
+  /** The installed app's bundled single-executable CLI (Electron, when packaged). */
+  bundledCliPath?: string;
 }
 
 export interface AppServices {
@@ -38,6 +41,8 @@ export interface AppServices {
   clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
   lab: LabService;
+  settings: SettingsStore;
+  dataDir: string;
 }
 
 export interface App {
@@ -71,19 +76,20 @@ function createServices(options: AppOptions, log: Logger): AppServices {
   const environment = new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
   if (options.live) void environment.loadLoginShell();
-  const tools = new ToolsService({ environment, settings: new SettingsStore(dataDir, log), managedDir: join(dataDir, 'tools'), log });
+  const settings = new SettingsStore(dataDir, log);
+  const tools = new ToolsService({ environment, settings, managedDir: join(dataDir, 'tools'), log });
   try {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
     const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab };
+    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab, settings, dataDir };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
     const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab };
+    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab, settings, dataDir };
   }
 }
 
@@ -111,6 +117,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
     ...labHandlers(services.lab),
+    ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
   };
 }
 

@@ -26,6 +26,9 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     labValidatePlan: untouchable('labValidatePlan'),
     labImport: untouchable('labImport'),
     labRender: untouchable('labRender'),
+    welcomeState: untouchable('welcomeState'),
+    welcomeDismiss: untouchable('welcomeDismiss'),
+    cliLink: untouchable('cliLink'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -80,6 +83,9 @@ describe('router', () => {
     labValidatePlan: async () => Promise.reject(new Error('not in this test')),
     labImport: async () => Promise.reject(new Error('not in this test')),
     labRender: async () => Promise.reject(new Error('not in this test')),
+    welcomeState: async () => Promise.reject(new Error('not in this test')),
+    welcomeDismiss: async () => Promise.reject(new Error('not in this test')),
+    cliLink: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

@@ -6,6 +6,7 @@ import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
+import { welcomeCalls } from './welcome';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -59,6 +60,7 @@ export const calls = {
     'Uses this file for a tool (null forgets the choice)',
   ),
   ...labCalls,
+  ...welcomeCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

@@ -9,6 +9,7 @@ import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
 import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
+import { WelcomeDialog } from './features/welcome/WelcomeDialog';
 import { areas, isArea, type Area } from './store/shell-slice';
 
 const areaLabels: Record<Area, string> = {
@@ -104,6 +105,7 @@ export function App() {
         {lastError && <ErrorNotice error={lastError} onDismiss={dismissError} />}
         {pages[area]()}
       </main>
+      <WelcomeDialog />
     </div>
   );
 }
