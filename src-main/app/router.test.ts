@@ -22,6 +22,11 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     troubleshootService: untouchable('troubleshootService'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
+    dnsNames: untouchable('dnsNames'),
+    dnsStatus: untouchable('dnsStatus'),
+    dnsServe: untouchable('dnsServe'),
+    dnsWiringPlan: untouchable('dnsWiringPlan'),
+    dnsApplyWiring: untouchable('dnsApplyWiring'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -72,6 +77,11 @@ describe('router', () => {
     troubleshootService: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
+    dnsNames: async () => Promise.reject(new Error('not in this test')),
+    dnsStatus: async () => Promise.reject(new Error('not in this test')),
+    dnsServe: async () => Promise.reject(new Error('not in this test')),
+    dnsWiringPlan: async () => Promise.reject(new Error('not in this test')),
+    dnsApplyWiring: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {
