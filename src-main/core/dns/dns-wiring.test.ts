@@ -1,0 +1,197 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planWiring } from './dns-wiring-plan';
+import { DnsWiring, type WiringEnvironment } from './dns-wiring';
+
+/**
+ * Stand-ins for osascript, pkexec, ip, resolvectl and systemctl: each records its
+ * arguments; osascript and pkexec behave as the real prompts (a cancel exits as they do,
+ * otherwise the script runs for real with /etc/ moved under a scratch root); ip and
+ * resolvectl keep state so a rollback can be seen.
+ */
+const standIn = `#!${process.execPath}
+const fs = require('fs'), path = require('path'), { spawnSync } = require('child_process');
+const name = path.basename(process.argv[1]), args = process.argv.slice(2), env = process.env;
+fs.appendFileSync(env.STANDIN_LOG, JSON.stringify({ name, args }) + '\\n');
+const stateFile = path.join(env.STANDIN_ROOT, 'links.json');
+const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
+const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
+const rewrite = (script) => script.replaceAll(' /etc/', ' ' + env.STANDIN_ROOT + '/etc/');
+if (name === 'osascript') {
+  if (env.STANDIN_DENY) { process.stderr.write('0:120: execution error: User canceled. (-128)\\n'); process.exit(1); }
+  const m = /^do shell script "(.*)" with administrator privileges$/s.exec(args[1] || '');
+  if (args[0] !== '-e' || !m) { process.stderr.write('syntax error\\n'); process.exit(1); }
+  process.exit(spawnSync('/bin/sh', ['-c', rewrite(m[1])], { stdio: 'inherit' }).status);
+}
+if (name === 'pkexec') {
+  if (env.STANDIN_DENY) { process.stderr.write('Error executing command as another user: Request dismissed\\n'); process.exit(126); }
+  process.exit(spawnSync(args[0], args.slice(1).map((a, i) => (i === 1 ? rewrite(a) : a)), { stdio: 'inherit' }).status);
+}
+if (name === 'ip') {
+  const link = args[2];
+  if (args[1] === 'add') { if (state[link]) { console.error('RTNETLINK answers: File exists'); process.exit(2); } state[link] = { up: false }; save(); process.exit(0); }
+  if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); }
+  if (args[1] === 'delete') { delete state[link]; save(); process.exit(0); }
+  state[link].up = true; save(); process.exit(0);
+}
+if (name === 'resolvectl') {
+  if (args[0] === '--version') { console.log('systemd ' + (env.STANDIN_SYSTEMD || '252') + ' (252.38-1~deb12u1)'); process.exit(0); }
+  if (env.STANDIN_RESOLVECTL_FAIL === args[0]) { console.error('Failed to set ' + args[0] + ': Access denied'); process.exit(1); }
+  if (!state[args[1]]) { console.error('Failed to resolve interface'); process.exit(1); }
+  state[args[1]][args[0]] = args[2]; save(); process.exit(0);
+}
+process.exit(0);
+`;
+
+let dir: string;
+let root: string;
+let bin: string;
+const files = new Map<string, string>();
+
+function environment(platform: NodeJS.Platform): WiringEnvironment {
+  return { platform, path: [bin], readFile: (path) => files.get(path), readLink: () => undefined, listDir: () => [] };
+}
+const calls = () =>
+  readFileSync(join(dir, 'calls.log'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { name: string; args: string[] });
+const links = () => (existsSync(join(root, 'links.json')) ? JSON.parse(readFileSync(join(root, 'links.json'), 'utf8')) : {});
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'i21-wiring-'));
+  root = join(dir, 'root');
+  bin = join(dir, 'bin');
+  mkdirSync(root);
+  mkdirSync(bin);
+  for (const name of ['osascript', 'pkexec', 'ip', 'resolvectl', 'systemctl']) {
+    writeFileSync(join(bin, name), standIn);
+    chmodSync(join(bin, name), 0o755);
+  }
+  writeFileSync(join(dir, 'calls.log'), '');
+  process.env.STANDIN_LOG = join(dir, 'calls.log');
+  process.env.STANDIN_ROOT = root;
+  for (const key of ['STANDIN_DENY', 'STANDIN_RESOLVECTL_FAIL', 'STANDIN_SYSTEMD']) delete process.env[key];
+  files.clear();
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('macOS: /etc/resolver/kind.internal through the administrator prompt', () => {
+  it('writes exactly "nameserver 127.0.0.1" and "port N" with one osascript call, and removes it again', async () => {
+    const wiring = new DnsWiring(environment('darwin'));
+    const plan = await wiring.plan('apply', 15353);
+    expect(plan.files).toEqual([{ path: '/etc/resolver/kind.internal', content: 'nameserver 127.0.0.1\nport 15353\n' }]);
+    expect(plan.steps.map((s) => s.command)).toEqual([
+      '/bin/mkdir -p /etc/resolver',
+      "/bin/echo 'nameserver 127.0.0.1' > /etc/resolver/kind.internal.kindscope-new",
+      "/bin/echo 'port 15353' >> /etc/resolver/kind.internal.kindscope-new",
+      '/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal',
+    ]);
+    await wiring.apply(plan);
+    expect(calls()).toEqual([{ name: 'osascript', args: ['-e', `do shell script "${plan.steps.map((s) => s.command).join(' && ')}" with administrator privileges`] }]);
+    expect(readFileSync(join(root, 'etc/resolver/kind.internal'), 'utf8')).toBe('nameserver 127.0.0.1\nport 15353\n');
+
+    const removal = await wiring.plan('remove', 15353);
+    await wiring.apply(removal);
+    expect(calls().at(-1)).toEqual({ name: 'osascript', args: ['-e', 'do shell script "/bin/rm -f /etc/resolver/kind.internal" with administrator privileges'] });
+    expect(existsSync(join(root, 'etc/resolver/kind.internal'))).toBe(false);
+  });
+
+  it('leaves nothing when the prompt is cancelled (osascript: User canceled, -128)', async () => {
+    process.env.STANDIN_DENY = '1';
+    const wiring = new DnsWiring(environment('darwin'));
+    await expect(wiring.apply(await wiring.plan('apply', 15353))).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('nothing was changed') });
+    expect(existsSync(join(root, 'etc'))).toBe(false);
+  });
+
+  it('lets only a whole-number port into the privileged script', () => {
+    for (const port of [0, 65536, 1.5, Number.NaN, '53; rm -rf /', '53"'] as unknown as number[]) {
+      expect(() => planWiring('macos-resolver', 'apply', port), String(port)).toThrow(/is not a port number/);
+    }
+  });
+});
+
+describe('Linux with systemd-resolved: ~kind.internal on a link of its own, default-route off', () => {
+  beforeEach(() => files.set('/etc/resolv.conf', 'nameserver 127.0.0.53\noptions edns0 trust-ad\n'));
+
+  it('creates the dummy link and routes only kind.internal to the responder, in one pkexec prompt', async () => {
+    const wiring = new DnsWiring(environment('linux'));
+    expect(wiring.detect()).toBe('systemd-resolved');
+    const plan = await wiring.plan('apply', 15353);
+    expect(plan.steps.map((s) => s.command)).toEqual([
+      `${bin}/ip link add kindscope0 type dummy`,
+      `${bin}/ip link set kindscope0 up`,
+      `${bin}/resolvectl dns kindscope0 127.0.0.1:15353`,
+      `${bin}/resolvectl domain kindscope0 '~kind.internal'`,
+      `${bin}/resolvectl default-route kindscope0 false`,
+    ]);
+    await wiring.apply(plan);
+    expect(calls().map((c) => [c.name, ...c.args].join(' '))).toEqual([
+      'resolvectl --version',
+      `pkexec /bin/sh -c ${plan.script}`,
+      'ip link delete kindscope0',
+      'ip link add kindscope0 type dummy',
+      'ip link set kindscope0 up',
+      'resolvectl dns kindscope0 127.0.0.1:15353',
+      'resolvectl domain kindscope0 ~kind.internal',
+      'resolvectl default-route kindscope0 false',
+    ]);
+    expect(links()).toEqual({ kindscope0: { up: true, dns: '127.0.0.1:15353', domain: '~kind.internal', 'default-route': 'false' } });
+
+    await wiring.apply(await wiring.plan('remove', 15353));
+    expect(calls().at(-1)).toEqual({ name: 'ip', args: ['link', 'delete', 'kindscope0'] });
+    expect(links()).toEqual({});
+  });
+
+  it('rolls the link back when a resolvectl step fails, and leaves nothing when pkexec is dismissed', async () => {
+    const wiring = new DnsWiring(environment('linux'));
+    process.env.STANDIN_RESOLVECTL_FAIL = 'domain';
+    await expect(wiring.apply(await wiring.plan('apply', 15353))).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(links()).toEqual({});
+    delete process.env.STANDIN_RESOLVECTL_FAIL;
+    process.env.STANDIN_DENY = '1';
+    writeFileSync(join(dir, 'calls.log'), '');
+    await expect(wiring.apply(await wiring.plan('apply', 15353))).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(calls().map((c) => c.name)).toEqual(['resolvectl', 'pkexec']);
+    expect(links()).toEqual({});
+  });
+
+  it('falls back to manual steps on systemd older than 246 (no port in DNS settings, systemd/systemd#17858)', async () => {
+    process.env.STANDIN_SYSTEMD = '245';
+    const plan = await new DnsWiring(environment('linux')).plan('apply', 15353);
+    expect(plan.backend).toBe('manual');
+    expect(plan.note).toContain('systemd 245 cannot send DNS to a port other than 53');
+    expect(plan.script).toBeUndefined();
+  });
+});
+
+describe('dnsmasq and NetworkManager dnsmasq: server=/kind.internal/127.0.0.1#N', () => {
+  it('writes the server line and restarts dnsmasq', async () => {
+    files.set('/etc/resolv.conf', 'nameserver 127.0.0.1\n');
+    files.set('/etc/dnsmasq.conf', 'conf-dir=/etc/dnsmasq.d/,*.conf\n');
+    const wiring = new DnsWiring(environment('linux'));
+    expect(wiring.detect()).toBe('dnsmasq');
+    await wiring.apply(await wiring.plan('apply', 5300));
+    expect(readFileSync(join(root, 'etc/dnsmasq.d/kindscope.conf'), 'utf8')).toBe('server=/kind.internal/127.0.0.1#5300\n');
+    expect(calls().map((c) => [c.name, ...c.args].join(' ')).slice(1)).toEqual(['systemctl restart dnsmasq']);
+  });
+
+  it("uses NetworkManager's dnsmasq folder when NetworkManager runs dnsmasq", async () => {
+    files.set('/etc/NetworkManager/NetworkManager.conf', '[main]\ndns=dnsmasq\n');
+    const wiring = new DnsWiring(environment('linux'));
+    const plan = await wiring.plan('apply', 5300);
+    expect([plan.backend, plan.files]).toEqual(['networkmanager-dnsmasq', [{ path: '/etc/NetworkManager/dnsmasq.d/kindscope.conf', content: 'server=/kind.internal/127.0.0.1#5300\n' }]]);
+    expect(plan.steps.at(-1)?.command).toBe(`${bin}/systemctl reload NetworkManager`);
+  });
+
+  it('gives exact manual steps when no resolver is recognised, and runs nothing', async () => {
+    const wiring = new DnsWiring(environment('freebsd'));
+    const plan = await wiring.plan('apply', 5300);
+    expect(plan.backend).toBe('manual');
+    expect(plan.manual.join('\n')).toContain('server=/kind.internal/127.0.0.1#5300');
+    await expect(wiring.apply(plan)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(readFileSync(join(dir, 'calls.log'), 'utf8')).toBe('');
+  });
+});
