@@ -14,6 +14,7 @@ import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
+import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -35,6 +36,8 @@ export interface AppServices {
   clusterStatus: Map<string, Promise<ClusterStatusService>>;
   clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
+  /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
+  dns: DnsFeature;
 }
 
 export interface App {
@@ -50,12 +53,20 @@ export interface App {
 export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
-  const services = createServices(options, log);
+  const base = createServices(options, log);
+  // DNS names (issue 21): its zone reads the same cluster status as `cluster:status`; re-adapt here when that changes.
+  const dnsSource = createDnsZoneSource({
+    clusters: async () => requireTopology(services).listClusters(),
+    status: async (cluster) => (await clusterStatusService(services, cluster, options, log)).status(),
+    subscribe: (listener) => (services.clusterStatusListeners.add(listener), () => services.clusterStatusListeners.delete(listener)),
+  });
+  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
   return {
     services,
     router,
     dispose: async () => {
+      await services.dns.dispose();
       for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
       await services.topology?.dispose();
       services.docker?.dispose();
@@ -63,7 +74,7 @@ export function createApp(options: AppOptions): App {
   };
 }
 
-function createServices(options: AppOptions, log: Logger): AppServices {
+function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns'> {
   const dataDir = options.dataDir ?? appDataDir();
   const environment = new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
@@ -105,6 +116,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       const topology = requireTopology(services);
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
+    ...createDnsHandlers(services.dns),
   };
 }
 

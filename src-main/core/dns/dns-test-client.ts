@@ -1,7 +1,10 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import type { Packet, RecordType } from 'dns-packet';
+import type { DecodedPacket, Packet, RecordType } from 'dns-packet';
+
+/** A decoded reply: dns-packet's decode also gives the rcode name (its types leave it out). */
+export type Reply = DecodedPacket & { rcode?: string };
 
 /** Test and benchmark helper: one query over UDP or TCP to 127.0.0.1:port, decoded with dns-packet. */
 export function queryPacket(name: string, type: RecordType | 'ANY' = 'A', id = Math.floor(Math.random() * 65535), edns = false): Buffer {
@@ -16,11 +19,11 @@ export function queryPacket(name: string, type: RecordType | 'ANY' = 'A', id = M
 }
 
 /** Sends raw bytes over UDP and resolves with the decoded reply, or `undefined` after `timeoutMs` (ms). */
-export function udpExchange(port: number, message: Buffer, timeoutMs = 1_000): Promise<Packet | undefined> {
+export function udpExchange(port: number, message: Buffer, timeoutMs = 1_000): Promise<Reply | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');
     const timer = setTimeout(() => finish(undefined), timeoutMs);
-    const finish = (packet: Packet | undefined) => {
+    const finish = (packet: Reply | undefined) => {
       clearTimeout(timer);
       socket.close();
       resolve(packet);
@@ -32,10 +35,10 @@ export function udpExchange(port: number, message: Buffer, timeoutMs = 1_000): P
 }
 
 /** Sends length-prefixed messages over one TCP connection and collects that many replies. */
-export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000): Promise<Packet[]> {
+export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000): Promise<Reply[]> {
   return new Promise((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
-    const replies: Packet[] = [];
+    const replies: Reply[] = [];
     let pending: Buffer = Buffer.alloc(0);
     const timer = setTimeout(() => finish(), timeoutMs);
     const finish = () => {
@@ -59,6 +62,6 @@ export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000)
 }
 
 /** The addresses in a reply's answer section. */
-export function addressesOf(packet: Packet | undefined): string[] {
+export function addressesOf(packet: Reply | undefined): string[] {
   return (packet?.answers ?? []).flatMap((answer) => (answer.type === 'A' || answer.type === 'AAAA' ? [answer.data] : []));
 }
