@@ -1,28 +1,10 @@
 import { createSocket } from 'node:dgram';
 import * as dnsPacket from 'dns-packet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClusterStatus } from '../../contract';
 import { createMemoryLogger } from '../util/logger';
 import { DnsResponder } from './dns-responder';
-import { addressesOf, queryPacket, tcpExchange, udpExchange } from './dns-test-client';
+import { addressesOf, queryPacket, statusWith, tcpExchange, udpExchange } from './dns-test-client';
 import { buildZoneIndex } from './dns-zone';
-
-/** A cluster status as the cluster wing reports it, with only what the zone reads filled in. */
-export function statusWith(cluster: string, services: { namespace: string; name: string; ips: string[]; type?: string }[], nodes: { name: string; ip: string }[] = []): ClusterStatus {
-  return {
-    cluster,
-    context: `kind-${cluster}`,
-    connection: { state: 'live' },
-    nodes: nodes.map((n) => ({ name: n.name, roles: [], ready: true, internalIP: n.ip, podCIDRs: [] })),
-    cilium: { installed: true, agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-    services: services.map((s) => ({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', ports: ['80/TCP'], externalIPs: s.ips, readyEndpoints: 1, findings: [] })),
-    pools: [],
-    policies: [],
-    leases: [],
-    findings: [],
-    generatedAt: new Date().toISOString(),
-  };
-}
 
 const zone = buildZoneIndex([
   statusWith(

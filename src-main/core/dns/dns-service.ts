@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { lookup as systemLookup } from 'node:dns/promises';
-import { DNS_ZONE, DEFAULT_DNS_PORT, type ClusterStatus, type DnsBackend, type DnsNames, type DnsStatus } from '../../contract';
+import { DNS_ZONE, DEFAULT_DNS_PORT, KindscopeError, type ClusterStatus, type DnsBackend, type DnsNames, type DnsStatus } from '../../contract';
 import type { Logger } from '../util/logger';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
 import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
@@ -40,6 +40,7 @@ export class DnsService {
   private index: ZoneIndex = buildZoneIndex([]);
   private readonly lastGood = new Map<string, ClusterStatus>();
   private unavailable: DnsNames['unavailable'] = [];
+  private known: string[] = [];
   private responder: DnsResponder | undefined;
   private failure: string | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -55,8 +56,11 @@ export class DnsService {
   /** Every name, read fresh from the source (the CLI's `kindscope dns`). */
   async names(cluster?: string): Promise<DnsNames> {
     if (!this.responder) await this.refresh();
-    const listing = this.index.listing.filter((name) => cluster === undefined || name.cluster === cluster);
-    return { zone: DNS_ZONE, ttl: DNS_TTL, names: listing, skipped: this.index.skipped, unavailable: this.unavailable };
+    const mine = <T extends { cluster: string }>(items: T[]) => items.filter((item) => cluster === undefined || item.cluster === cluster);
+    if (cluster !== undefined && !this.known.includes(cluster)) {
+      throw new KindscopeError('CLUSTER_NOT_FOUND', `No running kind cluster named "${cluster}"`, 'See `kindscope topology` for the clusters, or leave out --cluster for all.');
+    }
+    return { zone: DNS_ZONE, ttl: DNS_TTL, names: mine(this.index.listing), skipped: mine(this.index.skipped), unavailable: mine(this.unavailable) };
   }
 
   /** The zone as the responder sees it now. */
@@ -192,5 +196,6 @@ export class DnsService {
     for (const cluster of this.lastGood.keys()) if (!clusters.includes(cluster)) this.lastGood.delete(cluster);
     this.index = buildZoneIndex(statuses);
     this.unavailable = unavailable;
+    this.known = clusters;
   }
 }

@@ -1,7 +1,8 @@
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
 import * as dnsPacket from 'dns-packet';
-import type { DecodedPacket, Packet, RecordType } from 'dns-packet';
+import type { DecodedPacket, RecordType } from 'dns-packet';
+import type { ClusterStatus } from '../../contract';
 
 /** A decoded reply: dns-packet's decode also gives the rcode name (its types leave it out). */
 export type Reply = DecodedPacket & { rcode?: string };
@@ -64,4 +65,21 @@ export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000)
 /** The addresses in a reply's answer section. */
 export function addressesOf(packet: Reply | undefined): string[] {
   return (packet?.answers ?? []).flatMap((answer) => (answer.type === 'A' || answer.type === 'AAAA' ? [answer.data] : []));
+}
+
+/** A cluster status as the cluster wing reports it, with only what the zone reads filled in. */
+export function statusWith(cluster: string, services: { namespace: string; name: string; ips: string[]; type?: string }[], nodes: { name: string; ip: string }[] = []): ClusterStatus {
+  return {
+    cluster,
+    context: `kind-${cluster}`,
+    connection: { state: 'live' },
+    nodes: nodes.map((n) => ({ name: n.name, roles: [], ready: true, internalIP: n.ip, podCIDRs: [] })),
+    cilium: { installed: true, agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
+    services: services.map((s) => ({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', ports: ['80/TCP'], externalIPs: s.ips, readyEndpoints: 1, findings: [] })),
+    pools: [],
+    policies: [],
+    leases: [],
+    findings: [],
+    generatedAt: new Date().toISOString(),
+  };
 }
