@@ -35,7 +35,10 @@ export interface DnsResponderOptions {
 export interface DnsResponderStats {
   answered: number;
   formErrors: number;
+  /** Not answered: too large, not a query, or not even a header. */
   dropped: number;
+  /** Not answered: the source was over its rate. */
+  limited: number;
 }
 
 /** Loopback only: nothing outside this machine can query it, or use it to amplify. */
@@ -52,7 +55,7 @@ export class DnsResponder {
   private readonly connections = new Set<Socket>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly limits: DnsResponderLimits;
-  readonly stats: DnsResponderStats = { answered: 0, formErrors: 0, dropped: 0 };
+  readonly stats: DnsResponderStats = { answered: 0, formErrors: 0, dropped: 0, limited: 0 };
   private boundPort = 0;
 
   constructor(private readonly options: DnsResponderOptions) {
@@ -146,8 +149,12 @@ export class DnsResponder {
 
   /** One query in, the encoded response out (or nothing: dropped). Never throws. */
   private handle(message: Buffer, source: string, transport: 'udp' | 'tcp'): Buffer | undefined {
-    if (message.length > this.limits.maxQueryBytes || !this.take(source)) {
+    if (message.length > this.limits.maxQueryBytes) {
       this.stats.dropped++;
+      return undefined;
+    }
+    if (!this.take(source)) {
+      this.stats.limited++;
       return undefined;
     }
     let query: dnsPacket.Packet;
