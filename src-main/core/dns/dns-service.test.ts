@@ -105,3 +105,14 @@ describe('DnsService keeps the zone in step with the cluster status', () => {
     expect((await udpExchange(port, queryPacket(status.os.probeName)))?.rcode).toBe('NXDOMAIN');
   });
 });
+
+describe('DnsService with a cluster whose API hangs', () => {
+  it('rebuilds the zone without waiting for it', async () => {
+    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
+    const source: DnsZoneSource = { ...fake.source, clusters: async () => ['demo', 'paused'], status: (cluster) => (cluster === 'paused' ? new Promise(() => undefined) : fake.source.status(cluster)) };
+    service = new DnsService({ source, log: createMemoryLogger() });
+    const names = await service.names();
+    expect(names.names.map((n) => n.name)).toEqual(['web.default.demo.kind.internal']);
+    expect(names.unavailable).toEqual([{ cluster: 'paused', reason: 'no status in 3 s' }]);
+  });
+});

@@ -30,6 +30,13 @@ export interface DnsServiceOptions {
 
 /** ms: how long the OS-wiring probe waits for the system resolver. */
 const PROBE_TIMEOUT_MS = 3_000;
+/** ms: how long one cluster's status may take before the zone is rebuilt without it (its last names kept). */
+const STATUS_TIMEOUT_MS = 3_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+}
 
 /**
  * Names for LoadBalancer IPs: keeps the zone in step with the live cluster status (change
@@ -135,7 +142,7 @@ export class DnsService {
     const lookup = this.options.lookup ?? ((name: string) => systemLookup(name, { family: 4 }));
     let detail: string;
     try {
-      const result = await Promise.race([lookup(probeName), new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${PROBE_TIMEOUT_MS / 1000} s`)), PROBE_TIMEOUT_MS).unref())]);
+      const result = await withTimeout(lookup(probeName), PROBE_TIMEOUT_MS, `no answer in ${PROBE_TIMEOUT_MS / 1000} s`);
       detail = this.probes.get(probeName) ? `The system resolver sent ${probeName} here and got ${result.address}.` : `The system resolver answered ${result.address} for ${probeName} without asking this responder.`;
     } catch (error) {
       detail = `The system resolver did not send ${probeName} here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${this.responder.port}.`;
@@ -178,7 +185,8 @@ export class DnsService {
       this.options.log.warn(`DNS zone: the cluster list could not be read (${(error as Error).message}); answering from the last one`);
       return;
     }
-    const results = await Promise.allSettled(clusters.map((cluster) => this.options.source.status(cluster)));
+    // One cluster whose API hangs (a paused control plane) must not hold every other name back.
+    const results = await Promise.allSettled(clusters.map((cluster) => withTimeout(this.options.source.status(cluster), STATUS_TIMEOUT_MS, `no status in ${STATUS_TIMEOUT_MS / 1000} s`)));
     const unavailable: DnsNames['unavailable'] = [];
     const statuses: ClusterStatus[] = [];
     results.forEach((result, i) => {

@@ -138,11 +138,11 @@ export function NamesPage() {
             ))}
           </Facts>
         )}
-        {names?.unavailable.map((u) => (
-          <p key={u.cluster} className="muted">
-            {u.cluster}: status unavailable ({u.reason})
+        {names && names.unavailable.length > 0 && (
+          <p className="muted">
+            Not read now (last known names kept): {names.unavailable.map((u) => `${u.cluster} (${u.reason})`).join('; ')}
           </p>
-        ))}
+        )}
       </section>
     </>
   );

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { kubectlOk } from './lab/lab-api.ts';
+import { startLabCluster, type LabCluster } from './lab/lab-cluster.ts';
+import { startServe, type ServeProcess } from './support/serve-process.ts';
+
+let cluster: LabCluster;
+let serve: ServeProcess;
+// A port of this run's own, so parallel runs (and a running desktop app on 15353) do not collide.
+const dnsPort = 20_000 + (randomBytes(2).readUInt16BE(0) % 20_000);
+
+test.beforeAll(async () => {
+  cluster = await startLabCluster({ name: `i21-${randomBytes(2).toString('hex')}`, workers: 1, cilium: { pool: 'auto' } });
+  kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
+  kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+  serve = await startServe({ ...cluster.env, KINDSCOPE_DNS_PORT: String(dnsPort) });
+});
+
+test.afterAll(async () => {
+  await serve?.stop();
+  await cluster?.down();
+});
+
+test('serve mode runs the responder; Clusters shows each LoadBalancer service its name, Names the zone and whether the OS uses it', async ({ page }) => {
+  const name = `web.default.${cluster.name}.kind.internal`;
+  await page.goto(serve.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+  const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
+  const link = web.getByRole('link', { name });
+  await expect(link).toHaveAttribute('href', `http://${name}/`);
+  await expect(web.getByRole('button', { name: `Copy ${name}` })).toBeVisible();
+
+  // The responder serve mode started answers that name with the IP the page shows.
+  const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
+  await expect(web).toContainText(ip);
+  await expect.poll(() => spawnSync('dig', ['@127.0.0.1', '-p', String(dnsPort), name, '+short'], { encoding: 'utf8' }).stdout.trim()).toBe(ip);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Names' }).click();
+  const card = page.getByRole('region', { name: 'Names status' });
+  await expect(card.getByRole('row', { name: /Listens on/ })).toContainText(`127.0.0.1:${dnsPort} (UDP and TCP)`);
+  await expect(card.getByRole('row', { name: /Zone/ })).toContainText('kind.internal');
+  // This machine was not wired to it: the probe through the system resolver says so.
+  await expect(card.getByRole('row', { name: /OS sends queries here/ })).toContainText('no');
+  await expect(page.getByRole('region', { name: 'Names', exact: true })).toContainText(`${name} → ${ip}`);
+  await page.screenshot({ path: join(import.meta.dirname, 'artifacts/names.png'), fullPage: true });
+});
