@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installWiringStandIns } from './lab/dns-wiring-standins.ts';
 import { expect, test } from '@playwright/test';
 import { kubectlOk } from './lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from './lab/lab-cluster.ts';
@@ -46,4 +49,33 @@ test('serve mode runs the responder; Clusters shows each LoadBalancer service it
   await expect(card.getByRole('row', { name: /OS sends queries here/ })).toContainText('no');
   await expect(page.getByRole('region', { name: 'Names', exact: true })).toContainText(`${name} → ${ip}`);
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/names.png'), fullPage: true });
+});
+
+test('wiring the OS happens only after a dialog that shows every file and command; Cancel runs nothing', async ({ page }) => {
+  // The macOS logic on Linux: KINDSCOPE_PLATFORM and stand-ins for the administrator prompt that record what they run.
+  const dir = mkdtempSync(join(tmpdir(), 'i21-e2e-wiring-'));
+  const standIns = installWiringStandIns(dir);
+  const wiringServe = await startServe({ ...cluster.env, ...standIns.env, KINDSCOPE_PLATFORM: 'darwin', KINDSCOPE_DNS_PORT: String(dnsPort + 1), PATH: `${standIns.bin}:${cluster.env.PATH}` });
+  try {
+    await page.goto(wiringServe.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Names' }).click();
+    await expect(page.getByRole('region', { name: 'Names status' }).getByRole('row', { name: /Resolver/ })).toContainText('macos-resolver');
+    await page.getByRole('button', { name: 'Wire this machine…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm DNS wiring' });
+    await expect(dialog).toContainText('/etc/resolver/kind.internal');
+    await expect(dialog).toContainText(`nameserver 127.0.0.1\nport ${dnsPort + 1}`);
+    await expect(dialog.getByRole('list', { name: 'Commands' })).toContainText('/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    expect(readFileSync(standIns.log, 'utf8')).toBe('');
+
+    await page.getByRole('button', { name: 'Wire this machine…' }).click();
+    await page.getByRole('dialog', { name: 'Confirm DNS wiring' }).getByRole('button', { name: 'Run as administrator' }).click();
+    await expect.poll(() => existsSync(join(standIns.root, 'etc/resolver/kind.internal'))).toBe(true);
+    expect(readFileSync(join(standIns.root, 'etc/resolver/kind.internal'), 'utf8')).toBe(`nameserver 127.0.0.1\nport ${dnsPort + 1}\n`);
+    expect(readFileSync(standIns.log, 'utf8').trim().split('\n').map((line) => JSON.parse(line).name)).toEqual(['osascript']);
+  } finally {
+    await wiringServe.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

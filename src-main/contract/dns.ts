@@ -63,7 +63,7 @@ export const DnsStatus = z.object({
   zone: z.string(),
   ttl: z.number(),
   port: z.number(),
-  responder: z.object({ state: z.enum(['running', 'stopped', 'failed']), address: z.string().optional(), reason: z.string().optional() }),
+  responder: z.object({ state: z.enum(['starting', 'running', 'stopped', 'failed']), address: z.string().optional(), reason: z.string().optional() }),
   backend: DnsBackend,
   /** The measurement: a probe name resolved through the system resolver (getaddrinfo), and whether the responder saw it. */
   os: z.object({ sendsQueries: z.boolean(), probeName: z.string(), checkedAt: z.string(), detail: z.string() }),

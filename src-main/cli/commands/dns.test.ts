@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { installWiringStandIns } from '../../core/dns/dns-wiring-standins';
+import { installWiringStandIns } from '../../../e2e/lab/dns-wiring-standins.ts';
 
 const root = join(import.meta.dirname, '../../..');
 let dir: string;

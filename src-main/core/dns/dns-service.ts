@@ -57,6 +57,8 @@ export class DnsService {
   private again = false;
   private readonly probes = new Map<string, boolean>();
   private wantedPort = DEFAULT_DNS_PORT;
+  /** True while the first zone read runs, before the sockets are bound. */
+  private starting = false;
 
   constructor(private readonly options: DnsServiceOptions) {}
 
@@ -83,7 +85,12 @@ export class DnsService {
   async start(port = DEFAULT_DNS_PORT): Promise<number> {
     if (this.responder) return this.responder.port;
     this.wantedPort = port;
-    await this.refresh();
+    this.starting = true;
+    try {
+      await this.refresh();
+    } finally {
+      this.starting = false;
+    }
     const responder = new DnsResponder({
       port,
       zone: () => this.index,
@@ -124,7 +131,9 @@ export class DnsService {
     const port = this.responder?.port ?? this.wantedPort;
     const responder: DnsStatus['responder'] = this.responder
       ? { state: 'running', address: `127.0.0.1:${port}` }
-      : this.failure
+      : this.starting
+        ? { state: 'starting', reason: 'Reading the clusters for the first zone.' }
+        : this.failure
         ? { state: 'failed', reason: this.failure }
         : { state: 'stopped', reason: 'Not started: the desktop app and serve mode run it; headless: `kindscope dns serve`.' };
     return { zone: DNS_ZONE, ttl: DNS_TTL, port, responder, backend: this.options.backend?.() ?? 'manual', os: await this.probe() };

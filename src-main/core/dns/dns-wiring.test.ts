@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { planWiring } from './dns-wiring-plan';
 import { DnsWiring, type WiringEnvironment } from './dns-wiring';
-import { installWiringStandIns } from './dns-wiring-standins';
+import { installWiringStandIns } from '../../../e2e/lab/dns-wiring-standins.ts';
 
 let dir: string;
 let root: string;

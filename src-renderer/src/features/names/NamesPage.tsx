@@ -43,6 +43,13 @@ export function NamesPage() {
     setState((s) => ({ ...s, ...loaded, busy: false, ...(loaded.error ? {} : { error: undefined }) }));
   }, [context, action]);
   useEffect(() => void refresh(), [refresh]);
+  // The app starts the responder with the first zone read: check again until it runs.
+  const starting = state.status?.responder.state === 'starting';
+  useEffect(() => {
+    if (!starting) return;
+    const timer = setTimeout(() => void refresh(), 1_000);
+    return () => clearTimeout(timer);
+  }, [starting, state.status, refresh]);
   const apply = async () => {
     setConfirming(false);
     setState((s) => ({ ...s, busy: true }));
@@ -63,7 +70,7 @@ export function NamesPage() {
       <section className="card" aria-label="Names status">
         <header className="card-header">
           <h2>DNS responder</h2>
-          {status && <StatusPill state={status.responder.state === 'running' ? 'live' : 'offline'} label={status.responder.state} />}
+          {status && <StatusPill state={status.responder.state === 'running' ? 'live' : status.responder.state === 'starting' ? 'connecting' : 'offline'} label={status.responder.state} />}
           <span className="spacer" />
           <button type="button" className="button button-secondary" disabled={state.busy} onClick={() => void refresh()}>
             Check again
