@@ -56,6 +56,7 @@ export function NamesPage() {
     const result = await context.client.invoke('dns:apply-wiring', { action, confirm: true });
     if (!result.ok) setState((s) => ({ ...s, busy: false, error: result.error }));
     else setState((s) => ({ ...s, busy: false, status: result.value.status, error: undefined }));
+    await refresh();
   };
   const { status, names, plan } = state;
   return (
@@ -76,18 +77,7 @@ export function NamesPage() {
             Check again
           </button>
         </header>
-        {status && (
-          <Facts caption="DNS responder">
-            <Fact label="Zone">
-              <code>{status.zone}</code> · TTL {status.ttl} s
-            </Fact>
-            <Fact label="Listens on">{status.responder.address ? <code>{status.responder.address} (UDP and TCP)</code> : status.responder.reason}</Fact>
-            <Fact label="Resolver">{status.backend}</Fact>
-            <Fact label="OS sends queries here">
-              <StatusPill state={wired ? 'live' : 'offline'} label={wired ? 'yes' : 'no'} /> {status.os.detail} <span className="muted">(checked {new Date(status.os.checkedAt).toLocaleTimeString()})</span>
-            </Fact>
-          </Facts>
-        )}
+        {status && <ResponderFacts status={status} />}
         {plan && (plan.steps.length > 0 || plan.manual.length > 0) && (
           <div>
             {plan.steps.length > 0 && (
@@ -106,51 +96,74 @@ export function NamesPage() {
           </div>
         )}
       </section>
-      {confirming && plan && (
-        <section className="card" role="dialog" aria-modal="true" aria-label="Confirm DNS wiring">
-          <h2>{action === 'apply' ? `Send kind.internal to 127.0.0.1#${plan.port}` : 'Undo the kind.internal wiring'}</h2>
-          <p>These run as administrator, in this order, after one password prompt ({plan.backend}):</p>
-          {plan.files.map((file) => (
-            <div key={file.path}>
-              File <code>{file.path}</code>:<pre>{file.content}</pre>
-            </div>
-          ))}
-          <ol aria-label="Commands">
-            {plan.steps.map((step) => (
-              <li key={step.command}>
-                {step.description}
-                <pre>{step.command}</pre>
-              </li>
-            ))}
-          </ol>
-          <div className="card-header">
-            <button type="button" className="button button-primary" onClick={() => void apply()}>
-              Run as administrator
-            </button>
-            <button type="button" className="button button-secondary" onClick={() => setConfirming(false)}>
-              Cancel
-            </button>
-          </div>
-        </section>
-      )}
-      <section className="card" aria-label="Names">
-        <h2>Names</h2>
-        {names && names.names.length === 0 && <p className="muted">No LoadBalancer service with an external IP, and no node with an address.</p>}
-        {names && names.names.length > 0 && (
-          <Facts caption="Names">
-            {names.names.map((n) => (
-              <Fact key={n.name} label={n.kind === 'node' ? `node ${n.node ?? ''}` : `${n.namespace}/${n.service}`}>
-                <code>{n.name}</code> → <code>{n.addresses.join(', ')}</code>
-              </Fact>
-            ))}
-          </Facts>
-        )}
-        {names && names.unavailable.length > 0 && (
-          <p className="muted">
-            Not read now (last known names kept): {names.unavailable.map((u) => `${u.cluster} (${u.reason})`).join('; ')}
-          </p>
-        )}
-      </section>
+      {confirming && plan && <WiringDialog plan={plan} onRun={() => void apply()} onCancel={() => setConfirming(false)} />}
+      {names && <NameList names={names} />}
     </>
+  );
+}
+
+function ResponderFacts({ status }: { status: DnsStatus }) {
+  const wired = status.os.sendsQueries;
+  return (
+    <Facts caption="DNS responder">
+      <Fact label="Zone">
+        <code>{status.zone}</code> · TTL {status.ttl} s
+      </Fact>
+      <Fact label="Listens on">{status.responder.address ? <code>{status.responder.address} (UDP and TCP)</code> : status.responder.reason}</Fact>
+      <Fact label="Resolver">{status.backend}</Fact>
+      <Fact label="OS sends queries here">
+        <StatusPill state={wired ? 'live' : 'offline'} label={wired ? 'yes' : 'no'} /> {status.os.detail} <span className="muted">(checked {new Date(status.os.checkedAt).toLocaleTimeString()})</span>
+      </Fact>
+    </Facts>
+  );
+}
+
+/** The consent step: every file and command exactly as it will run, before the one administrator prompt. */
+function WiringDialog({ plan, onRun, onCancel }: { plan: DnsWiringPlan; onRun: () => void; onCancel: () => void }) {
+  return (
+    <section className="card" role="dialog" aria-modal="true" aria-label="Confirm DNS wiring">
+      <h2>{plan.action === 'apply' ? `Send kind.internal to 127.0.0.1#${plan.port}` : 'Undo the kind.internal wiring'}</h2>
+      <p>These run as administrator, in this order, after one password prompt ({plan.backend}):</p>
+      {plan.files.map((file) => (
+        <div key={file.path}>
+          File <code>{file.path}</code>:<pre>{file.content}</pre>
+        </div>
+      ))}
+      <ol aria-label="Commands">
+        {plan.steps.map((step) => (
+          <li key={step.command}>
+            {step.description}
+            <pre>{step.command}</pre>
+          </li>
+        ))}
+      </ol>
+      <div className="card-header">
+        <button type="button" className="button button-primary" onClick={onRun}>
+          Run as administrator
+        </button>
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function NameList({ names }: { names: DnsNames }) {
+  return (
+    <section className="card" aria-label="Names">
+      <h2>Names</h2>
+      {names.names.length === 0 && <p className="muted">No LoadBalancer service with an external IP, and no node with an address.</p>}
+      {names.names.length > 0 && (
+        <Facts caption="Names">
+          {names.names.map((n) => (
+            <Fact key={n.name} label={n.kind === 'node' ? `node ${n.node ?? ''}` : `${n.namespace}/${n.service}`}>
+              <code>{n.name}</code> → <code>{n.addresses.join(', ')}</code>
+            </Fact>
+          ))}
+        </Facts>
+      )}
+      {names.unavailable.length > 0 && <p className="muted">Not read now (last known names kept): {names.unavailable.map((u) => `${u.cluster} (${u.reason})`).join('; ')}</p>}
+    </section>
   );
 }
