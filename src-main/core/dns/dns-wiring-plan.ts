@@ -88,12 +88,13 @@ export function planWiring(backend: DnsBackend, action: 'apply' | 'remove', rawP
     case 'networkmanager-dnsmasq': {
       const systemctl = program(programs.systemctl, 'systemctl');
       const file = backend === 'dnsmasq' ? DNSMASQ_FILE : NM_DNSMASQ_FILE;
-      const line = `server=/${DNS_ZONE}/127.0.0.1#${port}`;
+      // rebind-domain-ok: with stop-dns-rebind on (Pi-hole, OpenWrt) dnsmasq drops private answers such as 172.18.x.y.
+      const lines = [`server=/${DNS_ZONE}/127.0.0.1#${port}`, `rebind-domain-ok=/${DNS_ZONE}/`];
       const restart = backend === 'dnsmasq' ? `${systemctl} restart dnsmasq` : `${systemctl} reload NetworkManager`;
-      const commands = [...(action === 'apply' ? writeFileScript(file, [line]) : [`/bin/rm -f ${file}`]), restart];
+      const commands = [...(action === 'apply' ? writeFileScript(file, lines) : [`/bin/rm -f ${file}`]), restart];
       return {
         ...base,
-        files: action === 'apply' ? [{ path: file, content: `${line}\n` }] : [],
+        files: action === 'apply' ? [{ path: file, content: `${lines.join('\n')}\n` }] : [],
         steps: commands.map((command) => ({ description: describe(command), command, elevated: true })),
         script: commands.join(' && '),
       };
@@ -117,7 +118,7 @@ function manualSteps(port: number, action: 'apply' | 'remove'): string[] {
   if (action === 'remove') return ['Remove the kind.internal forwarding you added (see the steps for adding it) and reload your resolver.'];
   return [
     `Kindscope could not tell which resolver this machine uses. Forward the zone ${DNS_ZONE} to 127.0.0.1 port ${port}:`,
-    `dnsmasq: add the line "server=/${DNS_ZONE}/127.0.0.1#${port}" to a file in /etc/dnsmasq.d/ and restart dnsmasq.`,
+    `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" to a file in /etc/dnsmasq.d/ and restart dnsmasq.`,
     `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
     `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; sudo resolvectl dns ${RESOLVED_LINK} 127.0.0.1:${port}; sudo resolvectl domain ${RESOLVED_LINK} '~${DNS_ZONE}'; sudo resolvectl default-route ${RESOLVED_LINK} false`,
     `Then check: the Names card (or kindscope dns --json) shows "sendsQueries": true.`,

@@ -128,7 +128,7 @@ describe('dnsmasq and NetworkManager dnsmasq: server=/kind.internal/127.0.0.1#N'
     const wiring = new DnsWiring(environment('linux'));
     expect(wiring.detect()).toBe('dnsmasq');
     await wiring.apply(await wiring.plan('apply', 5300));
-    expect(readFileSync(join(root, 'etc/dnsmasq.d/kindscope.conf'), 'utf8')).toBe('server=/kind.internal/127.0.0.1#5300\n');
+    expect(readFileSync(join(root, 'etc/dnsmasq.d/kindscope.conf'), 'utf8')).toBe('server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n');
     expect(calls().map((c) => [c.name, ...c.args].join(' ')).slice(1)).toEqual(['systemctl restart dnsmasq']);
   });
 
@@ -136,7 +136,7 @@ describe('dnsmasq and NetworkManager dnsmasq: server=/kind.internal/127.0.0.1#N'
     files.set('/etc/NetworkManager/NetworkManager.conf', '[main]\ndns=dnsmasq\n');
     const wiring = new DnsWiring(environment('linux'));
     const plan = await wiring.plan('apply', 5300);
-    expect([plan.backend, plan.files]).toEqual(['networkmanager-dnsmasq', [{ path: '/etc/NetworkManager/dnsmasq.d/kindscope.conf', content: 'server=/kind.internal/127.0.0.1#5300\n' }]]);
+    expect([plan.backend, plan.files]).toEqual(['networkmanager-dnsmasq', [{ path: '/etc/NetworkManager/dnsmasq.d/kindscope.conf', content: 'server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n' }]]);
     expect(plan.steps.at(-1)?.command).toBe(`${bin}/systemctl reload NetworkManager`);
   });
 
