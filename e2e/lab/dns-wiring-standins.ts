@@ -26,6 +26,7 @@ if (name === 'pkexec') {
   process.exit(spawnSync(args[0], args.slice(1).map((a, i) => (i === 1 ? rewrite(a) : a)), { stdio: 'inherit' }).status);
 }
 if (name === 'ip') {
+  if (args[0] === 'addr') { const link = args[4]; if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); } state[link].address = args[2]; save(); process.exit(0); }
   const link = args[2];
   if (args[1] === 'add') { if (state[link]) { console.error('RTNETLINK answers: File exists'); process.exit(2); } state[link] = { up: false }; save(); process.exit(0); }
   if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); }

@@ -2,6 +2,8 @@ import { DNS_ZONE, KindscopeError, type DnsBackend, type DnsWiringPlan } from '.
 
 /** The link systemd-resolved routes `~kind.internal` over: a dummy of our own, so no other link's DNS changes. */
 export const RESOLVED_LINK = 'kindscope0';
+/** The dummy link's own address: resolved skips links without a routable one. RFC 5737 TEST-NET-1, so it collides with nothing real. */
+export const RESOLVED_LINK_ADDRESS = '192.0.2.53/32';
 export const MACOS_RESOLVER_FILE = `/etc/resolver/${DNS_ZONE}`;
 export const DNSMASQ_FILE = '/etc/dnsmasq.d/kindscope.conf';
 export const NM_DNSMASQ_FILE = '/etc/NetworkManager/dnsmasq.d/kindscope.conf';
@@ -70,18 +72,20 @@ export function planWiring(backend: DnsBackend, action: 'apply' | 'remove', rawP
       const commands = [
         [`${ip} link add ${RESOLVED_LINK} type dummy`, `Create a dummy link ${RESOLVED_LINK} of our own`],
         [`${ip} link set ${RESOLVED_LINK} up`, 'Bring it up (systemd-resolved ignores links that are down)'],
+        // resolved uses a link for unicast DNS only with a carrier and a routable address (systemd/systemd#32022).
+        [`${ip} addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}`, `Give it an address of its own, ${RESOLVED_LINK_ADDRESS} (RFC 5737 documentation range: never routed anywhere)`],
         [`${resolvectl} dns ${RESOLVED_LINK} 127.0.0.1:${port}`, `Its DNS server: the responder on 127.0.0.1 port ${port}`],
         [`${resolvectl} domain ${RESOLVED_LINK} '~${DNS_ZONE}'`, `Route only ${DNS_ZONE} there (a route-only domain)`],
         [`${resolvectl} default-route ${RESOLVED_LINK} false`, 'Never send other names there (default-route off)'],
       ] as const;
       // A leftover link from an earlier port is replaced; a failure after the link exists removes it again.
-      const [add, up, ...configure] = commands.map(([command]) => command);
-      const script = `${remove} 2>/dev/null; ${add} && ${up} && { ${configure.join(' && ')} || { ${remove}; exit 1; }; }`;
+      const [add, ...configure] = commands.map(([command]) => command);
+      const script = `${remove} 2>/dev/null; ${add} && { ${configure.join(' && ')} || { ${remove}; exit 1; }; }`;
       return {
         ...base,
         steps: commands.map(([command, description]) => ({ description, command, elevated: true })),
         script,
-        note: `Lasts until the next restart (per-link settings live as long as the link). Needs systemd ${RESOLVED_MIN_VERSION_FOR_PORT} or later for a port other than 53.`,
+        note: `Lasts until the next restart (per-link settings live as long as the link). Needs systemd ${RESOLVED_MIN_VERSION_FOR_PORT} or later for a port other than 53; some releases around 250 do not send a link's queries to 127.0.0.1 (systemd/systemd#25397) — the check below shows whether this one does.`,
       };
     }
     case 'dnsmasq':
@@ -120,7 +124,7 @@ function manualSteps(port: number, action: 'apply' | 'remove'): string[] {
     `Kindscope could not tell which resolver this machine uses. Forward the zone ${DNS_ZONE} to 127.0.0.1 port ${port}:`,
     `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" to a file in /etc/dnsmasq.d/ and restart dnsmasq.`,
     `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
-    `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; sudo resolvectl dns ${RESOLVED_LINK} 127.0.0.1:${port}; sudo resolvectl domain ${RESOLVED_LINK} '~${DNS_ZONE}'; sudo resolvectl default-route ${RESOLVED_LINK} false`,
+    `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; sudo ip addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}; sudo resolvectl dns ${RESOLVED_LINK} 127.0.0.1:${port}; sudo resolvectl domain ${RESOLVED_LINK} '~${DNS_ZONE}'; sudo resolvectl default-route ${RESOLVED_LINK} false`,
     `Then check: the Names card (or kindscope dns --json) shows "sendsQueries": true.`,
   ];
 }

@@ -77,6 +77,7 @@ describe('Linux with systemd-resolved: ~kind.internal on a link of its own, defa
     expect(plan.steps.map((s) => s.command)).toEqual([
       `${bin}/ip link add kindscope0 type dummy`,
       `${bin}/ip link set kindscope0 up`,
+      `${bin}/ip addr add 192.0.2.53/32 dev kindscope0`,
       `${bin}/resolvectl dns kindscope0 127.0.0.1:15353`,
       `${bin}/resolvectl domain kindscope0 '~kind.internal'`,
       `${bin}/resolvectl default-route kindscope0 false`,
@@ -88,11 +89,12 @@ describe('Linux with systemd-resolved: ~kind.internal on a link of its own, defa
       'ip link delete kindscope0',
       'ip link add kindscope0 type dummy',
       'ip link set kindscope0 up',
+      'ip addr add 192.0.2.53/32 dev kindscope0',
       'resolvectl dns kindscope0 127.0.0.1:15353',
       'resolvectl domain kindscope0 ~kind.internal',
       'resolvectl default-route kindscope0 false',
     ]);
-    expect(links()).toEqual({ kindscope0: { up: true, dns: '127.0.0.1:15353', domain: '~kind.internal', 'default-route': 'false' } });
+    expect(links()).toEqual({ kindscope0: { up: true, address: '192.0.2.53/32', dns: '127.0.0.1:15353', domain: '~kind.internal', 'default-route': 'false' } });
 
     await wiring.apply(await wiring.plan('remove', 15353));
     expect(calls().at(-1)).toEqual({ name: 'ip', args: ['link', 'delete', 'kindscope0'] });
