@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { serviceDnsName, type ServiceStatus } from '@contract';
 
-/** `http://name/` for port 80, `http://name:P/` for the first other TCP port (ports read "80/TCP"). */
+/** `http://name/` for port 80, `http://name:P/` for the first other TCP port (ports read "80:30397/TCP", the node port optional). */
 export function serviceUrl(name: string, ports: readonly string[]): string {
-  const tcp = ports.map((p) => /^(\d+)\/TCP$/i.exec(p)?.[1]).find(Boolean);
+  const tcp = ports.map((p) => /^(\d+)(?::\d+)?\/TCP$/i.exec(p)?.[1]).find(Boolean);
   return `http://${name}${tcp && tcp !== '80' ? `:${tcp}` : ''}/`;
 }
 
