@@ -116,3 +116,22 @@ describe('DnsService with a cluster whose API hangs', () => {
     expect(names.unavailable).toEqual([{ cluster: 'paused', reason: 'no status in 3 s' }]);
   });
 });
+
+describe('DnsService status when another process runs the responder (the CLI beside the desktop app)', () => {
+  it('reports that responder and checks the OS with a known name', async () => {
+    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
+    const desktop = new DnsService({ source: fake.source, log: createMemoryLogger() });
+    const port = await desktop.start(0);
+    try {
+      let asked = '';
+      const cli = new DnsService({ source: fake.source, log: createMemoryLogger(), lookup: async (name) => ((asked = name), { address: '172.18.250.1' }) });
+      await cli.start(port).catch(() => undefined); // the port is taken: the CLI's own responder does not run
+      const status = await cli.status();
+      expect(status.responder).toMatchObject({ state: 'running', address: `127.0.0.1:${port}`, reason: expect.stringContaining('another Kindscope process') });
+      expect(status.os).toMatchObject({ sendsQueries: true, probeName: 'web.default.demo.kind.internal' });
+      expect(asked).toBe('web.default.demo.kind.internal');
+    } finally {
+      await desktop.stop();
+    }
+  });
+});

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { createSocket } from 'node:dgram';
 import { lookup as systemLookup } from 'node:dns/promises';
+import * as dnsPacket from 'dns-packet';
 import { DNS_ZONE, DEFAULT_DNS_PORT, KindscopeError, type ClusterStatus, type DnsBackend, type DnsNames, type DnsStatus } from '../../contract';
 import type { Logger } from '../util/logger';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
@@ -32,6 +34,30 @@ export interface DnsServiceOptions {
 const PROBE_TIMEOUT_MS = 3_000;
 /** ms: how long one cluster's status may take before the zone is rebuilt without it (its last names kept). */
 const STATUS_TIMEOUT_MS = 3_000;
+
+/** Whether something on 127.0.0.1:port answers the SOA of kind.internal (a Kindscope responder), within 500 ms. */
+function answersForZone(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    const id = randomBytes(2).readUInt16BE(0);
+    const done = (answer: boolean) => {
+      clearTimeout(timer);
+      socket.close();
+      resolve(answer);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.on('error', () => done(false));
+    socket.on('message', (message) => {
+      try {
+        const reply = dnsPacket.decode(message);
+        done(reply.id === id && (reply.answers ?? []).some((a) => a.type === 'SOA' && a.name.toLowerCase() === DNS_ZONE));
+      } catch {
+        done(false);
+      }
+    });
+    socket.send(dnsPacket.encode({ id, type: 'query', questions: [{ name: DNS_ZONE, type: 'SOA' }] }), port, '127.0.0.1');
+  });
+}
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -134,9 +160,30 @@ export class DnsService {
       : this.starting
         ? { state: 'starting', reason: 'Reading the clusters for the first zone.' }
         : this.failure
-        ? { state: 'failed', reason: this.failure }
-        : { state: 'stopped', reason: 'Not started: the desktop app and serve mode run it; headless: `kindscope dns serve`.' };
-    return { zone: DNS_ZONE, ttl: DNS_TTL, port, responder, backend: this.options.backend?.() ?? 'manual', os: await this.probe() };
+          ? { state: 'failed', reason: this.failure }
+          : { state: 'stopped', reason: 'Not started: the desktop app and serve mode run it; headless: `kindscope dns serve`.' };
+    const base = { zone: DNS_ZONE, ttl: DNS_TTL, port, backend: this.options.backend?.() ?? 'manual' };
+    // Not ours, but maybe another Kindscope's (the desktop app while the CLI asks): say so, and check with a known name.
+    if ((responder.state === 'stopped' || responder.state === 'failed') && (await answersForZone(port))) {
+      return { ...base, responder: { state: 'running', address: `127.0.0.1:${port}`, reason: 'Answered by another Kindscope process (the desktop app, serve mode or `kindscope dns serve`).' }, os: await this.probeKnownName() };
+    }
+    return { ...base, responder, os: await this.probe() };
+  }
+
+  /** For a responder in another process: does the system resolver give a listed name the zone's address? */
+  private async probeKnownName(): Promise<DnsStatus['os']> {
+    await this.refresh();
+    const known = this.index.listing.find((name) => name.addresses.some((a) => !a.includes(':')));
+    const checkedAt = new Date().toISOString();
+    if (!known) return { sendsQueries: false, probeName: '', checkedAt, detail: 'No name to check with yet (no LoadBalancer service with an IPv4 address, no node).' };
+    const lookup = this.options.lookup ?? ((name: string) => systemLookup(name, { family: 4 }));
+    try {
+      const { address } = await withTimeout(lookup(known.name), PROBE_TIMEOUT_MS, `no answer in ${PROBE_TIMEOUT_MS / 1000} s`);
+      const same = known.addresses.includes(address);
+      return { sendsQueries: same, probeName: known.name, checkedAt, detail: same ? `The system resolver gives ${known.name} its address ${address}.` : `The system resolver gives ${known.name} ${address}, not ${known.addresses.join(', ')}.` };
+    } catch (error) {
+      return { sendsQueries: false, probeName: known.name, checkedAt, detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${this.wantedPort}.` };
+    }
   }
 
   /**
