@@ -57,7 +57,7 @@ export function createDnsHandlers(feature: DnsFeature): DnsHandlers {
   const portFor = (port: number | undefined) => port ?? service.port ?? configuredDnsPort();
   return {
     dnsNames: ({ cluster }) => service.names(cluster),
-    dnsStatus: () => service.status(),
+    dnsStatus: ({ port }) => service.status(port),
     dnsServe: async ({ port }) => {
       await service.start(portFor(port));
       return service.status();

@@ -77,7 +77,7 @@ const WiringAction = z.enum(['apply', 'remove']);
 
 export const dnsCalls = {
   dnsNames: defineCall('dns:names', z.object({ cluster: ClusterName.optional() }).strict(), DnsNames, 'Every name in kind.internal: LoadBalancer services and nodes, with their current addresses'),
-  dnsStatus: defineCall('dns:status', z.object({}).strict(), DnsStatus, 'The responder (zone, port, state) and whether the OS sends kind.internal queries to it (a probe through the system resolver)'),
+  dnsStatus: defineCall('dns:status', z.object({ port: DnsPort.optional() }).strict(), DnsStatus, 'The responder (zone, port, state) and whether the OS sends kind.internal queries to it (a probe through the system resolver)'),
   dnsServe: defineCall('dns:serve', z.object({ port: DnsPort.optional() }).strict(), DnsStatus, 'Starts the loopback DNS responder (if not running) and answers its status'),
   dnsWiringPlan: defineCall('dns:wiring-plan', z.object({ action: WiringAction, port: DnsPort.optional() }).strict(), DnsWiringPlan, 'What wiring the OS to the responder would write and run, exactly, before anything runs'),
   dnsApplyWiring: defineCall(

@@ -9,7 +9,7 @@ export const dnsCommand: CliCommand = {
   summary: 'Names for LoadBalancer IPs (<service>.<namespace>.<cluster>.kind.internal): list, serve, wire the OS',
   help: `kindscope dns [--cluster NAME] [--json]
        kindscope dns serve [--port P]
-       kindscope dns status [--json]
+       kindscope dns status [--port P] [--json]
        kindscope dns wire [--port P] [--yes]
        kindscope dns unwire [--yes]
 
@@ -34,7 +34,7 @@ unwire   undoes it the same way.`,
     const port = parsePort(context.values.port);
     if (port === null) return context.usageError(`--port "${String(context.values.port)}" is not a port number: use a whole number from 1 to 65535`);
     if (sub === 'serve') return serve(context, port);
-    if (sub === 'status') return status(context);
+    if (sub === 'status') return status(context, port);
     if (sub === 'wire' || sub === 'unwire') return wire(context, sub === 'wire' ? 'apply' : 'remove', port);
     return list(context);
   },
@@ -63,12 +63,12 @@ export function formatNames(names: DnsNames): string {
 }
 
 function formatStatus(status: DnsStatus): string {
-  const responder = status.responder.state === 'running' ? `running on ${status.responder.address} (UDP and TCP)` : `${status.responder.state}: ${status.responder.reason ?? ''}`;
+  const responder = status.responder.state === 'running' ? `running on ${status.responder.address} (UDP and TCP)${status.responder.reason ? ` — ${status.responder.reason}` : ''}` : `${status.responder.state}: ${status.responder.reason ?? ''}`;
   return `Zone ${status.zone}, port ${status.port}\n  responder: ${responder}\n  resolver: ${status.backend}\n  OS sends queries here: ${status.os.sendsQueries ? 'yes' : 'no'} — ${status.os.detail} (checked ${status.os.checkedAt})\n`;
 }
 
-async function status({ client, fail, print }: CliContext): Promise<number> {
-  const result = await client.invoke('dns:status', {});
+async function status({ client, fail, print }: CliContext, port: number | undefined): Promise<number> {
+  const result = await client.invoke('dns:status', port ? { port } : {});
   if (!result.ok) return fail(result.error);
   print(result.value, formatStatus(result.value));
   return ExitCode.ok;

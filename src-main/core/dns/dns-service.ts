@@ -153,8 +153,8 @@ export class DnsService {
   }
 
   /** The responder's state and a fresh probe through the system resolver. */
-  async status(): Promise<DnsStatus> {
-    const port = this.responder?.port ?? this.wantedPort;
+  async status(askedPort?: number): Promise<DnsStatus> {
+    const port = this.responder?.port ?? askedPort ?? this.wantedPort;
     const responder: DnsStatus['responder'] = this.responder
       ? { state: 'running', address: `127.0.0.1:${port}` }
       : this.starting
@@ -165,13 +165,13 @@ export class DnsService {
     const base = { zone: DNS_ZONE, ttl: DNS_TTL, port, backend: this.options.backend?.() ?? 'manual' };
     // Not ours, but maybe another Kindscope's (the desktop app while the CLI asks): say so, and check with a known name.
     if ((responder.state === 'stopped' || responder.state === 'failed') && (await answersForZone(port))) {
-      return { ...base, responder: { state: 'running', address: `127.0.0.1:${port}`, reason: 'Answered by another Kindscope process (the desktop app, serve mode or `kindscope dns serve`).' }, os: await this.probeKnownName() };
+      return { ...base, responder: { state: 'running', address: `127.0.0.1:${port}`, reason: 'Answered by another Kindscope process (the desktop app, serve mode or `kindscope dns serve`).' }, os: await this.probeKnownName(port) };
     }
     return { ...base, responder, os: await this.probe() };
   }
 
   /** For a responder in another process: does the system resolver give a listed name the zone's address? */
-  private async probeKnownName(): Promise<DnsStatus['os']> {
+  private async probeKnownName(port: number): Promise<DnsStatus['os']> {
     await this.refresh();
     const known = this.index.listing.find((name) => name.addresses.some((a) => !a.includes(':')));
     const checkedAt = new Date().toISOString();
@@ -182,7 +182,7 @@ export class DnsService {
       const same = known.addresses.includes(address);
       return { sendsQueries: same, probeName: known.name, checkedAt, detail: same ? `The system resolver gives ${known.name} its address ${address}.` : `The system resolver gives ${known.name} ${address}, not ${known.addresses.join(', ')}.` };
     } catch (error) {
-      return { sendsQueries: false, probeName: known.name, checkedAt, detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${this.wantedPort}.` };
+      return { sendsQueries: false, probeName: known.name, checkedAt, detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${port}.` };
     }
   }
 
