@@ -2,11 +2,14 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { connect } from 'node:net';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
+import { planWiring } from './dns-wiring-plan';
 
 /**
  * The acceptance run on the lab, as a user would do it: `kindscope dns serve --port P`
@@ -87,6 +90,32 @@ describe('kindscope dns serve on the lab', () => {
     expect(server.exitCode).toBeNull();
     expect(status(dig(`${cluster.name}-control-plane.${cluster.name}.kind.internal`))).toBe('NOERROR');
   });
+
+  it('lets curl reach the service by name through the system resolver, here dnsmasq with the file `dns wire` writes', () => {
+    // This machine's resolver is shared, so the "OS" is a private mount namespace whose
+    // /etc/resolv.conf names a dnsmasq on a loopback address of this test's own.
+    const dir = mkdtempSync(join(tmpdir(), 'i21-os-'));
+    chmodSync(dir, 0o755);
+    const listen = `127.21.${randomBytes(1)[0]! % 250}.${2 + (randomBytes(1)[0]! % 250)}`;
+    const conf = join(dir, 'kindscope.conf');
+    writeFileSync(conf, planWiring('dnsmasq', 'apply', port, { systemctl: '/usr/bin/systemctl' }).files[0]!.content);
+    writeFileSync(join(dir, 'resolv.conf'), `nameserver ${listen}\n`);
+    chmodSync(conf, 0o644);
+    // It daemonizes: no pipes, or spawnSync would wait for the daemon to close them.
+    const dnsmasq = spawnSync('dnsmasq', [`--conf-file=${conf}`, '--no-resolv', '--no-hosts', '--stop-dns-rebind', `--listen-address=${listen}`, '--bind-interfaces', '--port=53', `--pid-file=${join(dir, 'pid')}`], { stdio: 'ignore' });
+    expect(dnsmasq.status).toBe(0);
+    try {
+      const name = `web.default.${cluster.name}.kind.internal`;
+      const script = `mount --bind ${join(dir, 'resolv.conf')} /etc/resolv.conf && curl -s --max-time 10 http://${name}/ && ${process.execPath} --import tsx ${join(root, 'src-main/cli/main.ts')} dns status --port ${port} --json`;
+      const result = spawnSync('unshare', ['-m', 'sh', '-c', script], { cwd: root, env: cluster.env, encoding: 'utf8', timeout: 100_000 });
+      expect(result.stdout, result.stderr).toContain('Hello from web-');
+      const status = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
+      expect(status.os).toMatchObject({ sendsQueries: true });
+    } finally {
+      spawnSync('sh', ['-c', `kill $(cat ${join(dir, 'pid')})`]);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('says NXDOMAIN once the service is deleted', async () => {
     kubectlOk(cluster, ['delete', 'svc', 'web']);
