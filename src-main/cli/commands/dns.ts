@@ -31,6 +31,9 @@ unwire   undoes it the same way.`,
     const [sub, ...extra] = context.positionals;
     if (extra.length > 0) return context.usageError(`Unexpected argument "${extra[0]}"`);
     if (sub !== undefined && !(subcommands as readonly string[]).includes(sub)) return context.usageError(`Unknown dns subcommand "${sub}": use one of ${subcommands.join(', ')}`);
+    if (sub !== undefined && context.values.cluster !== undefined) return context.usageError(`--cluster is for \`kindscope dns\` (the list), not \`dns ${sub}\`: the responder answers for every cluster`);
+    if (context.values.yes === true && sub !== 'wire' && sub !== 'unwire') return context.usageError('--yes is for `dns wire` and `dns unwire`');
+    if (sub === undefined && context.values.port !== undefined) return context.usageError('--port is for `dns serve`, `dns status`, `dns wire` and `dns unwire`');
     const port = parsePort(context.values.port);
     if (port === null) return context.usageError(`--port "${String(context.values.port)}" is not a port number: use a whole number from 1 to 65535`);
     if (sub === 'serve') return serve(context, port);
