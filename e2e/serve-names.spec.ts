@@ -39,7 +39,7 @@ test('serve mode runs the responder; Clusters shows each LoadBalancer service it
   // The responder serve mode started answers that name with the IP the page shows.
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
   await expect(web).toContainText(ip);
-  await expect.poll(() => spawnSync('dig', ['@127.0.0.1', '-p', String(dnsPort), name, '+short'], { encoding: 'utf8' }).stdout.trim()).toBe(ip);
+  await expect.poll(() => spawnSync('dig', ['@127.0.0.1', '-p', String(dnsPort), name, '+short'], { encoding: 'utf8' }).stdout.trim(), { timeout: 30_000 }).toBe(ip);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Names' }).click();
   const card = page.getByRole('region', { name: 'Names status' });
@@ -71,7 +71,7 @@ test('wiring the OS happens only after a dialog that shows every file and comman
 
     await page.getByRole('button', { name: 'Wire this machine…' }).click();
     await page.getByRole('dialog', { name: 'Confirm DNS wiring' }).getByRole('button', { name: 'Run as administrator' }).click();
-    await expect.poll(() => existsSync(join(standIns.root, 'etc/resolver/kind.internal'))).toBe(true);
+    await expect.poll(() => existsSync(join(standIns.root, 'etc/resolver/kind.internal')), { timeout: 30_000 }).toBe(true);
     expect(readFileSync(join(standIns.root, 'etc/resolver/kind.internal'), 'utf8')).toBe(`nameserver 127.0.0.1\nport ${dnsPort + 1}\n`);
     expect(readFileSync(standIns.log, 'utf8').trim().split('\n').map((line) => JSON.parse(line).name)).toEqual(['osascript']);
   } finally {
