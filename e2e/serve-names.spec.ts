@@ -34,7 +34,10 @@ test('serve mode runs the responder; Clusters shows each LoadBalancer service it
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
   const link = web.getByRole('link', { name });
   await expect(link).toHaveAttribute('href', `http://${name}/`);
-  await expect(web.getByRole('button', { name: `Copy ${name}` })).toBeVisible();
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+  await web.getByRole('button', { name: `Copy ${name}` }).click();
+  await expect(web.getByRole('button', { name: `Copy ${name}` })).toHaveText('Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(name);
 
   // The responder serve mode started answers that name with the IP the page shows.
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();

@@ -8,6 +8,28 @@ export function serviceUrl(name: string, ports: readonly string[]): string {
 }
 
 /**
+ * The async clipboard where it is allowed (serve mode in a browser); the window denies
+ * every permission request (electron/security.ts), so there a selection copy stands in.
+ */
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.setAttribute('readonly', '');
+    area.style.position = 'fixed';
+    area.style.opacity = '0';
+    document.body.append(area);
+    area.select();
+    const copied = document.execCommand('copy');
+    area.remove();
+    return copied;
+  }
+}
+
+/**
  * A LoadBalancer service's name beside its IP: a link that opens it in the browser and a
  * copy button. Shown only while the service has an external IP (the name exists only then).
  */
@@ -15,11 +37,7 @@ export function ServiceName({ cluster, service }: { cluster: string; service: Pi
   const [copied, setCopied] = useState(false);
   if (service.externalIPs.length === 0) return null;
   const name = serviceDnsName(cluster, service.namespace, service.name);
-  const copy = () =>
-    void navigator.clipboard?.writeText(name).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
+  const copy = () => void copyText(name).then(setCopied);
   return (
     <span className="service-name">
       <a href={serviceUrl(name, service.ports)} target="_blank" rel="noreferrer" title={`Open ${name} in the browser (needs this machine wired to Kindscope's DNS: see Names)`}>
