@@ -68,9 +68,9 @@ describe('DnsService keeps the zone in step with the cluster status', () => {
     await expect(service.names('demo')).rejects.toMatchObject({ code: 'CLUSTER_NOT_FOUND' });
   });
 
-  it('lists services with their IPs and nodes, skipping clusters whose name is not one DNS label', async () => {
+  it('lists services with their IPs and nodes, skipping hostnames and clusters whose name is not one DNS label', async () => {
     const fake = fakeSource({
-      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1', 'fc00::1'] }, { namespace: 'default', name: 'pending', ips: [] }], [{ name: 'demo-worker', ip: '172.18.0.3' }]),
+      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1', 'fc00::1'] }, { namespace: 'default', name: 'pending', ips: [] }, { namespace: 'default', name: 'elb', ips: ['lb.example.com'] }], [{ name: 'demo-worker', ip: '172.18.0.3' }]),
       'my.lab': statusWith('my.lab', [{ namespace: 'default', name: 'web', ips: ['172.18.250.2'] }]),
     });
     service = new DnsService({ source: fake.source, log: createMemoryLogger() });

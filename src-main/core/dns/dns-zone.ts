@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { DNS_ZONE, type ClusterStatus, type DnsName } from '../../contract';
 
 export const ZONE = DNS_ZONE;
@@ -39,7 +40,10 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
   const add = (name: string, addresses: readonly string[]) => {
     const records = ensure(name);
     for (const address of addresses) {
-      const list = address.includes(':') ? records.aaaa : records.a;
+      const family = isIP(address);
+      // Only addresses become records (an ingress may also name a hostname, which A/AAAA cannot carry).
+      if (family === 0) continue;
+      const list = family === 6 ? records.aaaa : records.a;
       if (!list.includes(address)) list.push(address);
     }
     // Every ancestor up to the apex exists, records or not.
@@ -63,8 +67,10 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
       if (service.type !== 'LoadBalancer' || service.externalIPs.length === 0) continue;
       if (!label.test(service.name) || !label.test(service.namespace)) continue;
       const name = `${service.name}.${service.namespace}.${cluster}.${ZONE}`;
-      add(name, service.externalIPs);
-      listing.push({ name, kind: 'service', cluster: status.cluster, namespace: service.namespace, service: service.name, addresses: [...service.externalIPs] });
+      const addresses = service.externalIPs.filter((ip) => isIP(ip) !== 0);
+      if (addresses.length === 0) continue;
+      add(name, addresses);
+      listing.push({ name, kind: 'service', cluster: status.cluster, namespace: service.namespace, service: service.name, addresses });
     }
   }
   listing.sort((a, b) => a.name.localeCompare(b.name));
