@@ -135,3 +135,17 @@ describe('DnsService status when another process runs the responder (the CLI bes
     }
   });
 });
+
+describe('DnsService stopped while it starts', () => {
+  it('binds nothing, so a closing app leaves no socket behind', async () => {
+    let release: () => void = () => undefined;
+    const fake = fakeSource({ demo: statusWith('demo', []) });
+    const slow: DnsZoneSource = { ...fake.source, clusters: () => new Promise((resolve) => (release = () => resolve(['demo']))) };
+    const dns = new DnsService({ source: slow, log: createMemoryLogger() });
+    const starting = dns.start(0);
+    await dns.stop();
+    release();
+    await expect(starting).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(dns.port).toBeUndefined();
+  });
+});

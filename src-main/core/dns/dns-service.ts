@@ -85,6 +85,8 @@ export class DnsService {
   private wantedPort = DEFAULT_DNS_PORT;
   /** True while the first zone read runs, before the sockets are bound. */
   private starting = false;
+  /** Bumped by stop(), so a start still reading its first zone knows not to bind. */
+  private generation = 0;
 
   constructor(private readonly options: DnsServiceOptions) {}
 
@@ -112,11 +114,14 @@ export class DnsService {
     if (this.responder) return this.responder.port;
     this.wantedPort = port;
     this.starting = true;
+    const generation = this.generation;
     try {
       await this.refresh();
     } finally {
       this.starting = false;
     }
+    // Stopped while the first zone was read (the app closing as it starts): bind nothing.
+    if (generation !== this.generation) throw new KindscopeError('CANCELLED', 'The DNS responder was stopped before it started', 'Start it again.');
     const responder = new DnsResponder({
       port,
       zone: () => this.index,
@@ -143,6 +148,7 @@ export class DnsService {
   }
 
   async stop(): Promise<void> {
+    this.generation++;
     clearInterval(this.timer);
     clearTimeout(this.changeTimer);
     this.unsubscribe?.();
