@@ -48,7 +48,14 @@ export function createDnsFeature(options: { source: DnsZoneSource; live: boolean
   const wiring = new DnsWiring(systemWiringEnvironment());
   const service = new DnsService({ source: options.source, log: options.log, backend: () => wiring.detect() });
   // After the composition root has finished (the source reads services it is still building).
-  if (options.live) queueMicrotask(() => void (async () => service.start(configuredDnsPort()))().catch((error: Error) => options.log.warn(`DNS names are off: ${error.message}`)));
+  if (options.live) {
+    queueMicrotask(() =>
+      void (async () => service.start(configuredDnsPort()))().catch((error: Error) => {
+        // CANCELLED: the app closed while starting; nothing to say.
+        if (!(error instanceof KindscopeError && error.code === 'CANCELLED')) options.log.warn(`DNS names are off: ${error.message}`);
+      }),
+    );
+  }
   return { service, wiring, dispose: () => service.stop() };
 }
 
