@@ -3,6 +3,7 @@
  * the seed article's way (`docker network inspect` then one `docker exec … ip route` per
  * node, one after another), and the delay from a node container dying to the pushed
  * change. Prints a table and the same numbers as JSON. BENCH_SIZES=2,8 to choose sizes.
+ * Then the cluster status (bench/status.ts, BENCH_STATUS=0 skips) and DNS names (bench/dns.ts, BENCH_DNS=0 skips).
  */
 import { spawnSync } from 'node:child_process';
 import { createDockerClient } from '../src-main/core/docker/docker-client';
@@ -12,6 +13,7 @@ import { TopologyService } from '../src-main/core/topology/topology-service';
 import { createStderrLogger } from '../src-main/core/util/logger';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
+import { benchDns, formatDnsTable } from './dns';
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -112,5 +114,9 @@ if (process.env.BENCH_STATUS !== '0') {
   const memory = status.memory as { nodes: number; services: number; watchedServices: number; heapGrowthMiB: number; rssMiB: number };
   process.stdout.write(`\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`);
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
+}
+if (process.env.BENCH_DNS !== '0') {
+  const dns = await benchDns();
+  process.stdout.write(`\n${formatDnsTable(dns.rows)}${dns.note ? `(${dns.note})\n` : ''}${JSON.stringify({ benchmark: 'dns', ...dns }, null, 2)}\n`);
 }
 process.exit(0);

@@ -17,6 +17,7 @@ import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
+import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -43,6 +44,8 @@ export interface AppServices {
   lab: LabService;
   settings: SettingsStore;
   dataDir: string;
+  /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
+  dns: DnsFeature;
 }
 
 export interface App {
@@ -58,12 +61,20 @@ export interface App {
 export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
-  const services = createServices(options, log);
+  const base = createServices(options, log);
+  // DNS names (issue 21): its zone reads the same cluster status as `cluster:status`; re-adapt here when that changes.
+  const dnsSource = createDnsZoneSource({
+    clusters: async () => requireTopology(services).listClusters(),
+    status: async (cluster) => (await clusterStatusService(services, cluster, options, log)).status(),
+    subscribe: (listener) => (services.clusterStatusListeners.add(listener), () => services.clusterStatusListeners.delete(listener)),
+  });
+  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
   return {
     services,
     router,
     dispose: async () => {
+      await services.dns.dispose();
       for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
       await services.topology?.dispose();
       services.docker?.dispose();
@@ -71,7 +82,7 @@ export function createApp(options: AppOptions): App {
   };
 }
 
-function createServices(options: AppOptions, log: Logger): AppServices {
+function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns'> {
   const dataDir = options.dataDir ?? appDataDir();
   const environment = new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
@@ -118,6 +129,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     },
     ...labHandlers(services.lab),
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
+    ...createDnsHandlers(services.dns),
   };
 }
 

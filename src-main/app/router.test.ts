@@ -29,6 +29,11 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     welcomeState: untouchable('welcomeState'),
     welcomeDismiss: untouchable('welcomeDismiss'),
     cliLink: untouchable('cliLink'),
+    dnsNames: untouchable('dnsNames'),
+    dnsStatus: untouchable('dnsStatus'),
+    dnsServe: untouchable('dnsServe'),
+    dnsWiringPlan: untouchable('dnsWiringPlan'),
+    dnsApplyWiring: untouchable('dnsApplyWiring'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -86,6 +91,11 @@ describe('router', () => {
     welcomeState: async () => Promise.reject(new Error('not in this test')),
     welcomeDismiss: async () => Promise.reject(new Error('not in this test')),
     cliLink: async () => Promise.reject(new Error('not in this test')),
+    dnsNames: async () => Promise.reject(new Error('not in this test')),
+    dnsStatus: async () => Promise.reject(new Error('not in this test')),
+    dnsServe: async () => Promise.reject(new Error('not in this test')),
+    dnsWiringPlan: async () => Promise.reject(new Error('not in this test')),
+    dnsApplyWiring: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

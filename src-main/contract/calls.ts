@@ -7,6 +7,7 @@ import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
 import { welcomeCalls } from './welcome';
+import { dnsCalls } from './dns';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -61,6 +62,7 @@ export const calls = {
   ),
   ...labCalls,
   ...welcomeCalls,
+  ...dnsCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

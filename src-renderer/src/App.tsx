@@ -5,6 +5,7 @@ import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ClustersPage } from './features/clusters/ClustersPage';
 import { HomePage } from './features/home/HomePage';
+import { NamesPage } from './features/names/NamesPage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
@@ -18,6 +19,7 @@ const areaLabels: Record<Area, string> = {
   'create-lab': 'Create lab',
   topology: 'Topology',
   troubleshoot: 'Troubleshoot',
+  names: 'Names',
   settings: 'Settings',
 };
 
@@ -29,6 +31,7 @@ const pages: Record<Area, () => ReactNode> = {
   ),
   topology: () => <TopologyPage />,
   troubleshoot: () => <TroubleshootPage />,
+  names: () => <NamesPage />,
   settings: () => <SettingsPage />,
 };
 

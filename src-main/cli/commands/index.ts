@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { checkCommand } from './check';
+import { dnsCommand } from './dns';
 import { dockerCommand } from './docker';
 import { statusCommand } from './status';
 import { toolsCommand } from './tools';
@@ -12,4 +13,4 @@ import { scriptCommand } from './script';
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, dnsCommand, planCommand, scriptCommand, versionCommand];
