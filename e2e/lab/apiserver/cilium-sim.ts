@@ -305,7 +305,7 @@ export class CiliumSimulation {
  * The holder takes the VIP: on `lo` (Cilium answers ARP from BPF without the address on
  * eth0), httpd on the service port, and ICMP to the VIP dropped — Cilium's datapath
  * answers only the service's ports, so `ping VIP` gets nothing (cilium/cilium#14118). The
- * drop is an `ip rule` blackhole for `to VIP ipproto icmp`: per address and protocol, with
+ * drop is an `ip rule` blackhole for `to VIP ipproto 1` (ICMP; numeric, the image has no /etc/protocols): per address and protocol, with
  * the real iproute2 already in the node image (no iptables binaries and their extension
  * modules to ship), leaving ping to the node's own addresses alone. It must sit before
  * the local table's rule, so that rule moves from priority 0 to 100 — as Cilium itself
@@ -316,7 +316,7 @@ function announceScript(vip: string, port: string, svc: string, backend: string)
   return [
     `ip addr replace ${vip}/32 dev lo`,
     'ip rule show pref 100 | grep -q "lookup local" || { ip rule add pref 100 lookup local && ip rule del pref 0 lookup local; }',
-    `ip rule del pref 10 to ${vip} ipproto icmp blackhole 2>/dev/null; ip rule add pref 10 to ${vip} ipproto icmp blackhole`,
+    `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ip rule add pref 10 to ${vip} ipproto 1 blackhole`,
     `mkdir -p /www/${svc}`,
     `echo "Hello from ${backend}" > /www/${svc}/index.html`,
     `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; httpd -p ${vip}:${port} -h /www/${svc}`,
@@ -325,7 +325,7 @@ function announceScript(vip: string, port: string, svc: string, backend: string)
 }
 
 function withdraw(node: string, vip: string, port: string): void {
-  dockerExec(node, `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto icmp blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`);
+  dockerExec(node, `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`);
 }
 
 function dockerOk(args: string[]): string {
