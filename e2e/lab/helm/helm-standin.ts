@@ -138,7 +138,16 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   const secret = { apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: { name: releaseSecretName(release, revision), namespace, labels: { owner: 'helm', name: release, status: 'deployed', version: String(revision) } }, data: { release: Buffer.from(JSON.stringify(record)).toString('base64') } };
   await apply(kube, secret);
 
-  if (values.wait) await waitReady(kube, parseDuration((values.timeout as string | undefined) ?? '5m0s'));
+  if (values.wait) {
+    try {
+      await waitReady(kube, parseDuration((values.timeout as string | undefined) ?? '5m0s'));
+    } catch (error) {
+      // A release whose wait ran out stays, marked failed, as helm leaves it.
+      const failed = { ...record, status: 'failed' };
+      await apply(kube, { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata.labels, status: 'failed' } }, data: { release: Buffer.from(JSON.stringify(failed)).toString('base64') } });
+      throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${(error as Error).message}`);
+    }
+  }
   process.stdout.write(
     `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ${chartVersion}.\n\nFor any further help, visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
   );
@@ -153,7 +162,7 @@ async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> 
     if (ready && ds.body.status?.numberReady > 0 && ds.body.status.numberReady === ds.body.status.desiredNumberScheduled) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new HelmError('INSTALLATION FAILED: context deadline exceeded');
+  throw new HelmError('context deadline exceeded');
 }
 
 function parseDuration(text: string): number {

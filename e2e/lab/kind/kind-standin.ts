@@ -32,6 +32,12 @@ export interface ClusterState {
   apiUpstream: { host: string; port: number };
   nodes: { name: string; role: 'control-plane' | 'worker' }[];
   createdAt: string;
+  /**
+   * kube-controller-manager's --node-monitor-grace-period, when the lab shortens it for
+   * tests (KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD at create, e.g. `5s`); otherwise the
+   * version's default.
+   */
+  nodeMonitorGraceMs?: number;
 }
 
 class KindError extends Error {}
@@ -148,6 +154,7 @@ async function createCluster(values: Record<string, string | boolean | undefined
     apiUpstream: { host: '', port: 0 },
     nodes,
     createdAt: new Date().toISOString(),
+    ...nodeMonitorGrace(process.env.KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD),
   };
   const stateDir = clusterStateDir(name);
   let image = requestedImage;
@@ -192,6 +199,13 @@ async function createCluster(values: Record<string, string | boolean | undefined
   const kubeconfig = kubeconfigPath(process.env, values.kubeconfig as string | undefined);
   upsertKindContext(kubeconfig, kubeconfigEntry(state));
   err(`Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`);
+}
+
+function nodeMonitorGrace(text: string | undefined): { nodeMonitorGraceMs?: number } {
+  if (!text) return {};
+  const match = /^(\d+)(ms|s|m)$/.exec(text.trim());
+  if (!match) throw new KindError(`KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
+  return { nodeMonitorGraceMs: Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000) };
 }
 
 function readConfig(path: string): string {
