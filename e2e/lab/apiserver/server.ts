@@ -6,7 +6,8 @@ import { decodeKubernetesProtobuf } from './protobuf.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
-import { ApiError, notFound, type ObjectStore, type StoredEvent } from './store.ts';
+import { ApiError, notFound, objectId, type ObjectStore, type StoredEvent } from './store.ts';
+import { checkFieldSelector, fromScale, paginate, scalable, toScale, waitForResourceVersion, watchEventFor } from './api-semantics.ts';
 
 import type { KubeObject as Obj } from './kube-object.ts';
 
@@ -53,6 +54,9 @@ export class LabApiServer {
     this.refreshCrdTypes();
     this.store.onEvent((event) => {
       if (event.key === 'apiextensions.k8s.io/customresourcedefinitions') this.refreshCrdTypes();
+      // A Terminating namespace goes once its last object (held by a finalizer) is gone.
+      const ns = event.object.metadata?.namespace;
+      if (event.type === 'DELETED' && ns) setImmediate(() => this.finalizeNamespace(ns));
     });
   }
 
@@ -162,8 +166,9 @@ export class LabApiServer {
     if (!type || type.plural !== rest[0]) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
     const name = rest[1];
     const subresource = rest[2];
-    if (subresource && !(subresource === 'status' && type.hasStatus)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace);
+    if (subresource && !(subresource === 'status' && type.hasStatus) && !(subresource === 'scale' && scalable.has(storageKey(type)))) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (subresource === 'scale' && name) return this.scale(request, response, method, type, type.namespaced ? namespace : undefined, name, body);
+    if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace, method === 'POST');
     const watch = url.searchParams.get('watch');
     const isWatch = watch === 'true' || watch === '1';
 
@@ -209,9 +214,31 @@ export class LabApiServer {
     }
   }
 
-  private requireNamespace(namespace: string): void {
+  /** GET / PUT / PATCH of `…/scale`: an autoscaling/v1 Scale view of spec.replicas (`kubectl scale`). */
+  private scale(request: IncomingMessage, response: ServerResponse, method: string, type: ResourceType, namespace: string | undefined, name: string, body: string): void {
+    const current = this.store.get(type, namespace, name);
+    if (method === 'GET') return sendJson(response, 200, toScale(current));
+    let scale: Obj;
+    if (method === 'PUT') scale = parseBody(body, request);
+    else if (method === 'PATCH') {
+      const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
+      const patchBody = parseBody(body, request, true);
+      const view = toScale(current);
+      if (contentType === 'application/merge-patch+json') scale = mergePatch(view, patchBody) as Obj;
+      else if (contentType === 'application/json-patch+json') scale = jsonPatch(view, patchBody) as Obj;
+      else if (contentType === 'application/strategic-merge-patch+json') scale = strategicMergePatch(view, patchBody) as Obj;
+      else throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
+    } else return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+    const { object, expectedRv } = fromScale(current, scale);
+    const updated = this.store.update(type, object, method === 'PUT' && expectedRv ? { expectedRv } : {});
+    sendJson(response, 200, toScale(updated));
+  }
+
+  private requireNamespace(namespace: string, creating: boolean): void {
     const nsType = this.typeFor('', 'namespaces')!;
-    if (!this.store.find(nsType, undefined, namespace)) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    const found = this.store.find(nsType, undefined, namespace);
+    if (!found) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (creating && found.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, { name: namespace, kind: 'namespaces' });
   }
 
   private checkKind(object: Obj, type: ResourceType, version: string): void {
@@ -306,7 +333,11 @@ export class LabApiServer {
 
   /** Deletes an object and, as the garbage collector would, what it owns. */
   deleteWithDependents(type: ResourceType, namespace: string | undefined, name: string): Obj {
-    const deleted = this.store.delete(type, namespace, name);
+    const isNamespace = type.plural === 'namespaces' && type.group === '';
+    // A namespace goes Terminating first; the namespace controller removes it once it is empty.
+    const deleted = isNamespace ? this.terminateNamespace(type, name) : this.store.delete(type, namespace, name);
+    // An object held by finalizers stays (terminating): background propagation waits for it to go.
+    if (!isNamespace && this.store.find(type, namespace, name)) return deleted;
     const uid = deleted.metadata.uid;
     for (const key of this.store.allKeys()) {
       const ownedType = this.types.find((t) => storageKey(t) === key);
@@ -323,7 +354,25 @@ export class LabApiServer {
         }
       }
     }
-    return deleted;
+    if (isNamespace) this.finalizeNamespace(name);
+    return this.store.find(type, undefined, name) ?? deleted;
+  }
+
+  private terminateNamespace(type: ResourceType, name: string): Obj {
+    const current = this.store.get(type, undefined, name);
+    return this.store.terminate(type, undefined, name, { ...current.status, phase: 'Terminating' });
+  }
+
+  /** The namespace controller's last step: a Terminating namespace with nothing left in it is removed. */
+  private finalizeNamespace(name: string): void {
+    const nsType = this.typeFor('', 'namespaces')!;
+    const ns = this.store.find(nsType, undefined, name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    const remaining = this.store.allKeys().some((key) => {
+      const owned = this.types.find((t) => storageKey(t) === key && t.namespaced);
+      return owned ? this.store.list(owned, name).length > 0 : false;
+    });
+    if (!remaining) this.store.delete(nsType, undefined, name);
   }
 
   private deleteCollection(response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
@@ -335,14 +384,20 @@ export class LabApiServer {
   private select(url: URL, type: ResourceType, namespace: string | undefined): Obj[] {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    checkFieldSelector(type, fields);
     return this.store.list(type, type.namespaced ? namespace : undefined).filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
   }
 
-  private list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
-    const items = this.select(url, type, namespace);
-    const resourceVersion = this.store.resourceVersion;
-    if (wantsTable(request)) return sendJson(response, 200, this.table(type, items, resourceVersion, url, version));
-    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion }, items: items.map((o) => this.present(type, version, o)) });
+  private async list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
+    await waitForResourceVersion(this.store, url.searchParams.get('continue') ? null : url.searchParams.get('resourceVersion'));
+    const selected = Boolean(url.searchParams.get('labelSelector') || url.searchParams.get('fieldSelector'));
+    let items = this.select(url, type, namespace);
+    // etcd lists in key order (bytes), which `continue` tokens point into.
+    if (url.searchParams.get('limit') || url.searchParams.get('continue')) items = [...items].sort((a, b) => (objectId(a) < objectId(b) ? -1 : 1));
+    const page = paginate(items, url, this.store, selected);
+    const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}), ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}) };
+    if (wantsTable(request)) return sendJson(response, 200, { ...this.table(type, page.items, page.resourceVersion, url, version), metadata });
+    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata, items: page.items.map((o) => this.present(type, version, o)) });
   }
 
   private sendObject(request: IncomingMessage, response: ServerResponse, type: ResourceType, version: string, object: Obj): void {
@@ -376,9 +431,10 @@ export class LabApiServer {
     return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...rest };
   }
 
-  private watch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
+  private async watch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    checkFieldSelector(type, fields);
     const rvParam = url.searchParams.get('resourceVersion');
     const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
     const timeoutS = Number(url.searchParams.get('timeoutSeconds') ?? this.faults.defaultWatchTimeoutS);
@@ -390,6 +446,7 @@ export class LabApiServer {
     const startRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
     if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
     const tooOld = startRv !== undefined && startRv < this.store.oldestWatchable;
+    if (startRv !== undefined && startRv > Number(this.store.resourceVersion)) await waitForResourceVersion(this.store, rvParam);
     // A real server answers a too-old version with an in-stream ERROR; the HTTP 410 form
     // is what clients see from some proxies and older servers, and is a fault hook here.
     if (expire === 'http') {
@@ -423,14 +480,16 @@ export class LabApiServer {
       for (const object of this.store.list(type, type.namespaced ? namespace : undefined)) if (matches(object)) write('ADDED', object);
     } else {
       for (const event of this.store.eventsSince(startRv, key)) {
-        if (matches(event.object)) write(event.type, event.object);
+        const sent = watchEventFor(event, matches);
+        if (sent) write(sent.type, sent.object);
         lastRv = event.rv;
       }
     }
     const unsubscribe = this.store.onEvent((event: StoredEvent) => {
       if (event.key !== key) return;
       lastRv = event.rv;
-      if (matches(event.object)) write(event.type, event.object);
+      const sent = watchEventFor(event, matches);
+      if (sent) write(sent.type, sent.object);
     });
     const bookmarkTimer = bookmarks
       ? setInterval(() => {
@@ -544,6 +603,7 @@ export class LabApiServer {
       resources: types.flatMap((t) => [
         { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}), ...(t.categories.length ? { categories: t.categories } : {}) },
         ...(t.hasStatus ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
+        ...(scalable.has(storageKey(t)) ? [{ name: `${t.plural}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
       ]),
     });
   }
