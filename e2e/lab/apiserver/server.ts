@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
+import { groupList, openApiIndex, sendGroup, sendOpenApi, sendResourceList, versionInfo } from './discovery.ts';
+import { parseBody, readBody, sendJson, sendStatus, wantsTable } from './http.ts';
 import { decodeKubernetesProtobuf } from './protobuf.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
@@ -141,9 +143,9 @@ export class LabApiServer {
       return void response.end('ok');
     }
     if (path === '/api') return sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }] });
-    if (path === '/apis') return sendJson(response, 200, this.groupList());
-    if (path === '/openapi/v3') return sendJson(response, 200, this.openApiIndex());
-    if (path.startsWith('/openapi/v3/')) return this.sendOpenApi(response, path.slice('/openapi/v3/'.length));
+    if (path === '/apis') return sendJson(response, 200, groupList(this.types));
+    if (path === '/openapi/v3') return sendJson(response, 200, openApiIndex(this.types, this.store.resourceVersion));
+    if (path.startsWith('/openapi/v3/')) return sendOpenApi(response, this.types, path.slice('/openapi/v3/'.length), this.options.kubernetesVersion);
     if (path === '/openapi/v2') return sendStatus(response, 404, 'NotFound', 'the lab API server publishes OpenAPI v3 only');
 
     const segments = path.split('/').filter(Boolean);
@@ -152,10 +154,10 @@ export class LabApiServer {
     let rest: string[];
     if (segments[0] === 'api' && segments[1]) [group, version, rest] = ['', segments[1], segments.slice(2)];
     else if (segments[0] === 'apis' && segments[1] && segments[2]) [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
-    else if (segments[0] === 'apis' && segments[1]) return this.sendGroup(response, segments[1]);
+    else if (segments[0] === 'apis' && segments[1]) return sendGroup(response, this.types, segments[1]);
     else return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
 
-    if (rest.length === 0) return this.sendResourceList(response, group, version);
+    if (rest.length === 0) return sendResourceList(response, this.types, group, version);
 
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3 && this.resolveType(group, version, rest[2]!) && !(group === '' && ['status', 'finalize'].includes(rest[2]!))) {
@@ -543,123 +545,8 @@ export class LabApiServer {
     }
     sendJson(response, 200, { ok: true, watches: this.watches.size });
   }
-
-  private groupVersions(): string[] {
-    return [...new Set(this.types.map((t) => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`)))];
-  }
-
-  /** The OpenAPI v3 index kubectl reads to learn that PATCH takes fieldValidation. */
-  private openApiIndex(): Obj {
-    return { paths: Object.fromEntries(this.groupVersions().map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}?hash=${this.store.resourceVersion}` }])) };
-  }
-
-  /**
-   * A minimal OpenAPI v3 document per group version: each resource's operations with
-   * their GVK and query parameters (no schemas). kubectl then validates on the server
-   * (fieldValidation) instead of downloading schemas.
-   */
-  private sendOpenApi(response: ServerResponse, gv: string): void {
-    if (!this.groupVersions().includes(gv)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    const [, group, version] = gv.startsWith('api/') ? ['', '', gv.slice(4)] : gv.split('/');
-    const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' } }));
-    const paths: Obj = {};
-    for (const type of this.types.filter((t) => t.group === (group ?? '') && t.version === version)) {
-      const gvk = { group: type.group, version: type.version, kind: type.kind };
-      const base = `/${gv}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}`;
-      const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: { '200': { description: 'OK' } } });
-      paths[base] = { get: op('list'), post: op('post'), delete: op('deletecollection') };
-      paths[`${base}/{name}`] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
-    }
-    sendJson(response, 200, { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.options.kubernetesVersion }, paths, components: { schemas: {} } });
-  }
-
-  private groupList(): Obj {
-    const groups = new Map<string, Set<string>>();
-    for (const type of this.types) if (type.group) (groups.get(type.group) ?? groups.set(type.group, new Set()).get(type.group)!).add(type.version);
-    return {
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: [...groups].map(([name, versions]) => {
-        const list = [...versions].sort(compareVersions);
-        return { name, versions: list.map((v) => ({ groupVersion: `${name}/${v}`, version: v })), preferredVersion: { groupVersion: `${name}/${list[0]}`, version: list[0] } };
-      }),
-    };
-  }
-
-  private sendGroup(response: ServerResponse, group: string): void {
-    const found = this.groupList().groups.find((g: Obj) => g.name === group);
-    if (!found) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    sendJson(response, 200, { kind: 'APIGroup', apiVersion: 'v1', ...found });
-  }
-
-  private sendResourceList(response: ServerResponse, group: string, version: string): void {
-    const types = this.types.filter((t) => t.group === group && t.version === version);
-    if (types.length === 0) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-    sendJson(response, 200, {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: apiVersionOf(group, version),
-      resources: types.flatMap((t) => [
-        { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}), ...(t.categories.length ? { categories: t.categories } : {}) },
-        ...(t.hasStatus ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
-        ...(scalable.has(storageKey(t)) ? [{ name: `${t.plural}/scale`, singularName: '', namespaced: t.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] }] : []),
-      ]),
-    });
-  }
-}
-
-/** Kubernetes version order: v2 > v1 > v2beta1 > v1beta1 > v1alpha1. */
-export function compareVersions(a: string, b: string): number {
-  const rank = (v: string) => {
-    const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!match) return [0, 0, 0];
-    const stage = match[2] === 'alpha' ? 1 : match[2] === 'beta' ? 2 : 3;
-    return [stage, Number(match[1]), Number(match[3] ?? 0)];
-  };
-  const [sa, ma, na] = rank(a);
-  const [sb, mb, nb] = rank(b);
-  return sb! - sa! || mb! - ma! || nb! - na!;
 }
 
 function managedField(manager: string, operation: string, type: ResourceType, version: string): Obj {
   return { manager, operation, apiVersion: apiVersionOf(type.group, version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: {} };
-}
-
-function versionInfo(gitVersion: string): Obj {
-  const [, major = '1', minor = '33'] = /^v(\d+)\.(\d+)/.exec(gitVersion) ?? [];
-  return { major, minor, gitVersion, gitCommit: 'lab', gitTreeState: 'clean', buildDate: '2025-05-15T00:00:00Z', goVersion: 'go1.24.2', compiler: 'gc', platform: 'linux/amd64' };
-}
-
-function wantsTable(request: IncomingMessage): boolean {
-  return /as=Table/.test(request.headers.accept ?? '');
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function parseBody(body: string, request: IncomingMessage, allowArray = false): Obj {
-  let value: unknown;
-  try {
-    value = /yaml/.test(request.headers['content-type'] ?? '') ? parseYaml(body) : JSON.parse(body);
-  } catch (error) {
-    throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded: ${(error as Error).message}`);
-  }
-  if (!value || typeof value !== 'object' || (Array.isArray(value) && !allowArray)) throw new ApiError(400, 'BadRequest', 'the body of the request must be an object');
-  return value as Obj;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  response.end(JSON.stringify(body));
-}
-
-function sendStatus(response: ServerResponse, code: number, reason: string, message: string, details?: Obj): void {
-  sendJson(response, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
 }
