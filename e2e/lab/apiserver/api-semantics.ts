@@ -71,19 +71,6 @@ export function paginate(items: Obj[], url: URL, store: ObjectStore, selected: b
 /** Resources with a `scale` subresource (autoscaling/v1 Scale). */
 export const scalable = new Set(['apps/deployments', 'apps/replicasets']);
 
-export function toScale(object: Obj): Obj {
-  const selector = Object.entries((object.spec?.selector?.matchLabels ?? {}) as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-  const { name, namespace, uid, resourceVersion, creationTimestamp } = object.metadata;
-  return { kind: 'Scale', apiVersion: 'autoscaling/v1', metadata: { name, namespace, uid, resourceVersion, creationTimestamp }, spec: { replicas: object.spec?.replicas ?? 1 }, status: { replicas: object.status?.replicas ?? 0, selector } };
-}
-
-/** A Scale's replicas written back into its object (resourceVersion checked when given). */
-export function fromScale(object: Obj, scale: Obj): { object: Obj; expectedRv?: string } {
-  const replicas = scale.spec?.replicas;
-  if (!Number.isInteger(replicas) || replicas < 0) throw new ApiError(422, 'Invalid', `Scale.autoscaling "${object.metadata.name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`);
-  return { object: { ...object, spec: { ...object.spec, replicas } }, ...(scale.metadata?.resourceVersion ? { expectedRv: String(scale.metadata.resourceVersion) } : {}) };
-}
-
 /**
  * A list or watch at a resourceVersion the store has not reached: the watch cache waits up
  * to 3 s for it, then answers 504 "Too large resource version" with a retry hint.

@@ -102,7 +102,7 @@ export class KubeControllers {
    * kubernetes.io/hostname, then least allocated): the node with the fewest pods of the
    * same owner, then the fewest pods, then the name.
    */
-  private pickNode(candidates: Obj[], ownerUid: string, placed: Map<string, { owned: number; total: number }>): Obj | undefined {
+  private pickNode(candidates: Obj[], placed: Map<string, { owned: number; total: number }>): Obj | undefined {
     const score = (n: Obj) => placed.get(n.metadata.name) ?? { owned: 0, total: 0 };
     return [...candidates].sort((a, b) => score(a).owned - score(b).owned || score(a).total - score(b).total || String(a.metadata.name).localeCompare(b.metadata.name))[0];
   }
@@ -143,7 +143,7 @@ export class KubeControllers {
       const candidates = this.eligibleNodes(template);
       const placed = this.placement(rs.metadata.uid);
       for (let i = pods.length; i < replicas; i += 1) {
-        const node = this.pickNode(candidates, rs.metadata.uid, placed);
+        const node = this.pickNode(candidates, placed);
         if (node) {
           const entry = placed.get(node.metadata.name) ?? { owned: 0, total: 0 };
           placed.set(node.metadata.name, { owned: entry.owned + 1, total: entry.total + 1 });

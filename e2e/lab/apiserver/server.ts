@@ -5,11 +5,14 @@ import { parse as parseYaml } from 'yaml';
 import { groupList, openApiIndex, sendGroup, sendOpenApi, sendResourceList, versionInfo } from './discovery.ts';
 import { parseBody, readBody, sendJson, sendStatus, wantsTable } from './http.ts';
 import { decodeKubernetesProtobuf } from './protobuf.ts';
+import { WatchHub } from './watch-hub.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
-import { ApiError, notFound, objectId, type ObjectStore, type StoredEvent } from './store.ts';
-import { checkFieldSelector, fromScale, paginate, scalable, toScale, waitForResourceVersion, watchEventFor } from './api-semantics.ts';
+import { ApiError, notFound, objectId, type ObjectStore } from './store.ts';
+import { checkFieldSelector, paginate, scalable, waitForResourceVersion } from './api-semantics.ts';
+import { serveScale } from './scale.ts';
+import { prepareCreate } from './create-defaults.ts';
 
 import type { KubeObject as Obj } from './kube-object.ts';
 
@@ -18,20 +21,6 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
   kubernetesVersion: string;
   log?: (line: string) => void;
-}
-
-/** Fault hooks for tests (LAB.md §2): reached at POST /lab/faults with the admin certificate. */
-interface Faults {
-  expireNextWatch?: 'event' | 'http';
-  delayMs: number;
-  stalledWatches: Set<WatchConnection>;
-  bookmarkEveryMs: number;
-  defaultWatchTimeoutS: number;
-}
-
-interface WatchConnection {
-  response: ServerResponse;
-  close(): void;
 }
 
 /**
@@ -45,14 +34,14 @@ export class LabApiServer {
   readonly store: ObjectStore;
   private types: ResourceType[] = builtinTypes();
   private readonly options: ApiServerOptions;
-  private readonly watches = new Set<WatchConnection>();
-  private readonly faults: Faults = { delayMs: 0, stalledWatches: new Set(), bookmarkEveryMs: 5_000, defaultWatchTimeoutS: 1800 };
+  private readonly hub: WatchHub;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.store = options.store;
+    this.hub = new WatchHub(this.store, { table: (...args) => this.table(...args), present: (...args) => this.present(...args) });
     this.refreshCrdTypes();
     this.store.onEvent((event) => {
       if (event.key === 'apiextensions.k8s.io/customresourcedefinitions') this.refreshCrdTypes();
@@ -80,7 +69,7 @@ export class LabApiServer {
 
   /** Stops listening and drops every connection at once (watches included), as a killed apiserver does. */
   close(): Promise<void> {
-    for (const watch of this.watches) watch.close();
+    this.hub.closeAll();
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => {
       if (!this.server) return resolve();
@@ -108,7 +97,7 @@ export class LabApiServer {
     const started = Date.now();
     response.on('finish', () => this.options.log?.(`${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - started}ms`));
     try {
-      if (this.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.faults.delayMs));
+      if (this.hub.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.hub.faults.delayMs));
       const raw = await readBody(request);
       let body = raw.toString('utf8');
       if (/protobuf/.test(request.headers['content-type'] ?? '') && raw.length > 0) {
@@ -136,7 +125,7 @@ export class LabApiServer {
   private async route(request: IncomingMessage, response: ServerResponse, url: URL, body: string): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = request.method ?? 'GET';
-    if (path === '/lab/faults' && method === 'POST') return this.applyFault(response, JSON.parse(body || '{}'));
+    if (path === '/lab/faults' && method === 'POST') return this.hub.applyFault(response, JSON.parse(body || '{}'));
     if (path === '/version') return sendJson(response, 200, versionInfo(this.options.kubernetesVersion));
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
       response.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -169,7 +158,7 @@ export class LabApiServer {
     const name = rest[1];
     const subresource = rest[2];
     if (subresource && !(subresource === 'status' && type.hasStatus) && !(subresource === 'scale' && scalable.has(storageKey(type)))) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    if (subresource === 'scale' && name) return this.scale(request, response, method, type, type.namespaced ? namespace : undefined, name, body);
+    if (subresource === 'scale' && name) return serveScale(this.store, request, response, method, type, type.namespaced ? namespace : undefined, name, body);
     if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace, method === 'POST');
     const watch = url.searchParams.get('watch');
     const isWatch = watch === 'true' || watch === '1';
@@ -177,7 +166,7 @@ export class LabApiServer {
     switch (method) {
       case 'GET':
         if (name) return this.sendObject(request, response, type, version, this.store.get(type, type.namespaced ? namespace : undefined, name));
-        if (isWatch) return this.watch(request, response, url, type, version, namespace);
+        if (isWatch) return this.hub.serve(request, response, url, type, version, namespace);
         return this.list(request, response, url, type, version, namespace);
       case 'POST': {
         if (name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -190,7 +179,7 @@ export class LabApiServer {
         }
         else if (object.metadata) delete object.metadata.namespace;
         if (url.searchParams.get('dryRun') === 'All') return sendJson(response, 201, this.present(type, version, object));
-        const created = this.store.create(type, this.prepareCreate(type, object));
+        const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       case 'PUT': {
@@ -216,26 +205,6 @@ export class LabApiServer {
     }
   }
 
-  /** GET / PUT / PATCH of `…/scale`: an autoscaling/v1 Scale view of spec.replicas (`kubectl scale`). */
-  private scale(request: IncomingMessage, response: ServerResponse, method: string, type: ResourceType, namespace: string | undefined, name: string, body: string): void {
-    const current = this.store.get(type, namespace, name);
-    if (method === 'GET') return sendJson(response, 200, toScale(current));
-    let scale: Obj;
-    if (method === 'PUT') scale = parseBody(body, request);
-    else if (method === 'PATCH') {
-      const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
-      const patchBody = parseBody(body, request, true);
-      const view = toScale(current);
-      if (contentType === 'application/merge-patch+json') scale = mergePatch(view, patchBody) as Obj;
-      else if (contentType === 'application/json-patch+json') scale = jsonPatch(view, patchBody) as Obj;
-      else if (contentType === 'application/strategic-merge-patch+json') scale = strategicMergePatch(view, patchBody) as Obj;
-      else throw new ApiError(415, 'UnsupportedMediaType', 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json');
-    } else return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
-    const { object, expectedRv } = fromScale(current, scale);
-    const updated = this.store.update(type, object, method === 'PUT' && expectedRv ? { expectedRv } : {});
-    sendJson(response, 200, toScale(updated));
-  }
-
   private requireNamespace(namespace: string, creating: boolean): void {
     const nsType = this.typeFor('', 'namespaces')!;
     const found = this.store.find(nsType, undefined, namespace);
@@ -245,52 +214,6 @@ export class LabApiServer {
 
   private checkKind(object: Obj, type: ResourceType, version: string): void {
     if (object.kind && object.kind !== type.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type.group, version)})`);
-  }
-
-  private prepareCreate(type: ResourceType, object: Obj): Obj {
-    if (type.plural === 'customresourcedefinitions') {
-      object.status = {
-        acceptedNames: object.spec?.names ?? {},
-        storedVersions: ((object.spec?.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => v.name),
-        conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString() },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: new Date().toISOString() },
-        ],
-      };
-    }
-    if (type.plural === 'namespaces') object.status = { phase: 'Active' };
-    if (type.plural === 'services') {
-      object.spec = { type: 'ClusterIP', sessionAffinity: 'None', ...object.spec };
-      object.spec.ports = ((object.spec.ports ?? []) as Obj[]).map((port) => ({ protocol: 'TCP', targetPort: port.port, ...port }));
-      if (!object.spec.clusterIP) {
-        object.spec.clusterIP = this.allocateClusterIp();
-        object.spec.clusterIPs = [object.spec.clusterIP];
-      }
-      if (object.spec.type === 'LoadBalancer' || object.spec.type === 'NodePort') {
-        object.spec.ports = (object.spec.ports as Obj[]).map((port) => ({ ...port, nodePort: port.nodePort ?? this.allocateNodePort() }));
-        object.spec.externalTrafficPolicy ??= 'Cluster';
-      }
-      object.status ??= { loadBalancer: {} };
-    }
-    if (type.plural === 'deployments') {
-      object.spec = { replicas: 1, ...object.spec };
-      object.status ??= {};
-    }
-    return object;
-  }
-
-  private allocateClusterIp(): string {
-    const used = new Set(this.store.list(this.typeFor('', 'services')!).map((s) => s.spec?.clusterIP));
-    for (let i = 10; i < 65000; i += 1) {
-      const ip = `10.96.${Math.floor(i / 254)}.${(i % 254) + 1}`;
-      if (!used.has(ip)) return ip;
-    }
-    throw new ApiError(500, 'InternalError', 'no cluster IPs left');
-  }
-
-  private allocateNodePort(): number {
-    const used = new Set(this.store.list(this.typeFor('', 'services')!).flatMap((s) => ((s.spec?.ports ?? []) as Obj[]).map((p) => p.nodePort)));
-    for (let port = 30000 + Math.floor(Math.random() * 2000); ; port = port >= 32767 ? 30000 : port + 1) if (!used.has(port)) return port;
   }
 
   private async patch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined, name: string, body: string, subresource: string | undefined): Promise<void> {
@@ -303,7 +226,7 @@ export class LabApiServer {
       const manager = url.searchParams.get('fieldManager') ?? 'unknown';
       if (!current) {
         const object = { ...applied, metadata: { ...applied.metadata, name, ...(type.namespaced ? { namespace: ns ?? 'default' } : {}), managedFields: [managedField(manager, 'Apply', type, version)] } };
-        const created = this.store.create(type, this.prepareCreate(type, object));
+        const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       const merged = applyPatch(current, applied) as Obj;
@@ -431,119 +354,6 @@ export class LabApiServer {
   present(type: ResourceType, version: string, object: Obj): Obj {
     const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
     return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...rest };
-  }
-
-  private async watch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
-    const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
-    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
-    checkFieldSelector(type, fields);
-    const rvParam = url.searchParams.get('resourceVersion');
-    const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
-    const timeoutS = Number(url.searchParams.get('timeoutSeconds') ?? this.faults.defaultWatchTimeoutS);
-    const asTable = wantsTable(request);
-    const key = storageKey(type);
-
-    const expire = this.faults.expireNextWatch;
-    this.faults.expireNextWatch = undefined;
-    const startRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
-    if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
-    const tooOld = startRv !== undefined && startRv < this.store.oldestWatchable;
-    if (startRv !== undefined && startRv > Number(this.store.resourceVersion)) await waitForResourceVersion(this.store, rvParam);
-    // A real server answers a too-old version with an in-stream ERROR; the HTTP 410 form
-    // is what clients see from some proxies and older servers, and is a fault hook here.
-    if (expire === 'http') {
-      return sendStatus(response, 410, 'Expired', `too old resource version: ${rvParam} (${this.store.resourceVersion})`);
-    }
-
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-    // Clients wait for the headers before they consider the watch open.
-    response.flushHeaders();
-    const matches = (object: Obj) => (!namespace || !type.namespaced || object.metadata.namespace === namespace) && matchesLabels(object.metadata.labels, labels) && matchesFields(object, fields);
-    let lastRv = startRv ?? Number(this.store.resourceVersion);
-    const connection: WatchConnection = {
-      response,
-      close: () => {
-        cleanup();
-        response.end();
-      },
-    };
-    const write = (type_: string, object: Obj) => {
-      if (this.faults.stalledWatches.has(connection)) return;
-      const payload = asTable && type_ !== 'ERROR' && type_ !== 'BOOKMARK' ? this.table(type, [object], object.metadata.resourceVersion, url, version) : type_ === 'ERROR' ? object : this.present(type, version, object);
-      response.write(`${JSON.stringify({ type: type_, object: payload })}\n`);
-    };
-    if (expire === 'event' || tooOld) {
-      response.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`);
-      response.end();
-      return;
-    }
-    if (startRv === undefined) {
-      // No version (or "0"): the current state first, as synthetic ADDED events.
-      for (const object of this.store.list(type, type.namespaced ? namespace : undefined)) if (matches(object)) write('ADDED', object);
-    } else {
-      for (const event of this.store.eventsSince(startRv, key)) {
-        const sent = watchEventFor(event, matches);
-        if (sent) write(sent.type, sent.object);
-        lastRv = event.rv;
-      }
-    }
-    const unsubscribe = this.store.onEvent((event: StoredEvent) => {
-      if (event.key !== key) return;
-      lastRv = event.rv;
-      const sent = watchEventFor(event, matches);
-      if (sent) write(sent.type, sent.object);
-    });
-    const bookmarkTimer = bookmarks
-      ? setInterval(() => {
-          if (!this.faults.stalledWatches.has(connection)) response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`);
-        }, this.faults.bookmarkEveryMs)
-      : undefined;
-    const timeout = setTimeout(() => connection.close(), Math.max(1, timeoutS) * 1000);
-    const cleanup = () => {
-      unsubscribe();
-      clearInterval(bookmarkTimer);
-      clearTimeout(timeout);
-      this.watches.delete(connection);
-      this.faults.stalledWatches.delete(connection);
-    };
-    this.watches.add(connection);
-    request.on('close', cleanup);
-  }
-
-  private applyFault(response: ServerResponse, fault: Obj): void {
-    switch (fault.action) {
-      case 'expire-next-watch':
-        this.faults.expireNextWatch = fault.mode === 'http' ? 'http' : 'event';
-        break;
-      case 'compact':
-        this.store.compact();
-        break;
-      case 'stall-watches':
-        for (const watch of this.watches) this.faults.stalledWatches.add(watch);
-        break;
-      case 'close-watches':
-        for (const watch of this.watches) watch.close();
-        break;
-      case 'delay':
-        this.faults.delayMs = Number(fault.ms ?? 0);
-        break;
-      case 'inject-garbage':
-        // What a broken proxy or a buggy server might send: a line that is not JSON, and an object without metadata.
-        for (const watch of this.watches) {
-          watch.response.write('this is not json\n');
-          watch.response.write(`${JSON.stringify({ type: 'ADDED', object: { kind: 'Unknown', spec: { broken: true } } })}\n`);
-        }
-        break;
-      case 'bookmarks':
-        this.faults.bookmarkEveryMs = Number(fault.everyMs ?? 5000);
-        break;
-      case 'watch-timeout':
-        this.faults.defaultWatchTimeoutS = Number(fault.seconds ?? 1800);
-        break;
-      default:
-        return sendStatus(response, 400, 'BadRequest', `unknown fault action "${fault.action}"`);
-    }
-    sendJson(response, 200, { ok: true, watches: this.watches.size });
   }
 }
 
