@@ -120,10 +120,10 @@ describe('the lab API server behaves as kube-apiserver where clients depend on i
       await eventually(() => expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']));
       await new Promise((resolve) => setTimeout(resolve, 500));
       expect(watch.events.map((e) => e.type)).toEqual(['ADDED', 'DELETED']);
-      const [added, deleted] = watch.events as [{ object: KubeObject }, { object: KubeObject }];
-      expect(added.object.metadata.labels).toEqual({ team: 'a' });
-      expect(deleted.object.metadata.labels).toEqual({ team: 'a' });
-      expect(Number(deleted.object.metadata.resourceVersion)).toBeGreaterThan(Number(added.object.metadata.resourceVersion));
+      const [added, deleted] = watch.events.map((e) => e.object) as [KubeObject, KubeObject];
+      expect(added.metadata.labels).toEqual({ team: 'a' });
+      expect(deleted.metadata.labels).toEqual({ team: 'a' });
+      expect(Number(deleted.metadata.resourceVersion)).toBeGreaterThan(Number(added.metadata.resourceVersion));
     } finally {
       watch.stop();
     }
