@@ -91,6 +91,8 @@ export interface LabClusterOptions {
   kubeconfig?: string;
   /** kube-controller-manager's node-monitor grace period for this cluster (e.g. `5s`); the version's default otherwise. */
   nodeMonitorGracePeriod?: string;
+  /** How long pods tolerate an unreachable node before eviction (e.g. `3s`); 300 s otherwise. */
+  unreachableToleration?: string;
   /** Lines kind prints (it writes progress to stderr). */
   onLine?: (line: string) => void;
 }
@@ -154,7 +156,11 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
   const configFile = join(dir, 'kind.yaml');
   writeFileSync(configFile, kindConfigYaml(options.workers ?? 1, options.networking));
   const env = labEnv({ KUBECONFIG: kubeconfig });
-  const createEnv = options.nodeMonitorGracePeriod ? { ...env, KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: options.nodeMonitorGracePeriod } : env;
+  const createEnv = {
+    ...env,
+    ...(options.nodeMonitorGracePeriod ? { KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: options.nodeMonitorGracePeriod } : {}),
+    ...(options.unreachableToleration ? { KINDSCOPE_LAB_UNREACHABLE_TOLERATION: options.unreachableToleration } : {}),
+  };
   const created = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], createEnv, options.onLine);
   if (created.code !== 0) {
     await run('kind', ['delete', 'cluster', '--name', name], env);

@@ -11,6 +11,7 @@ export interface SimulatedCluster {
   /** kind's default CNI (kindnet) is installed: nodes are Ready without Cilium. */
   defaultCni: boolean;
   nodeMonitorGraceMs: number;
+  unreachableTolerationMs: number;
 }
 
 /**
@@ -42,7 +43,7 @@ export class CiliumSimulation {
     this.server = server;
     this.cluster = cluster;
     this.log = log;
-    this.controllers = new KubeControllers({ server, running: this.running, stoppedSince: this.stoppedSince, nodeMonitorGraceMs: cluster.nodeMonitorGraceMs, podCidrOf: (node) => this.podCidrOf(node) });
+    this.controllers = new KubeControllers({ server, running: this.running, stoppedSince: this.stoppedSince, nodeMonitorGraceMs: cluster.nodeMonitorGraceMs, unreachableTolerationMs: cluster.unreachableTolerationMs, podCidrOf: (node) => this.podCidrOf(node) });
   }
 
   start(): void {
@@ -107,6 +108,7 @@ export class CiliumSimulation {
       const agentError = config ? agentStartError(config) : undefined;
       const cni = this.cluster.defaultCni || (Boolean(config) && !agentError);
       this.controllers.reconcileNodeLifecycle(cni);
+      this.controllers.reconcileEvictions();
       if (config) this.reconcileAgents(config, agentError);
       if (config && !agentError) await this.reconcileDatapath(config);
       this.controllers.reconcileDeployments(cni);

@@ -16,6 +16,8 @@ export interface ControllerContext {
   /** Since when a node container has not run (its kubelet stopped posting). */
   stoppedSince: ReadonlyMap<string, number>;
   nodeMonitorGraceMs: number;
+  /** kube-apiserver's --default-unreachable-toleration-seconds (300 s), as milliseconds. */
+  unreachableTolerationMs: number;
   /** The pod CIDR the CNI uses on a node (Cilium's cluster-pool differs from spec.podCIDR). */
   podCidrOf(node: Obj): string | undefined;
 }
@@ -55,6 +57,27 @@ export class KubeControllers {
   unreachable(nodeName: string): boolean {
     const since = this.ctx.stoppedSince.get(nodeName);
     return since !== undefined && Date.now() - since >= this.ctx.nodeMonitorGraceMs;
+  }
+
+  /**
+   * Taint-based eviction: pods of a ReplicaSet tolerate `unreachable:NoExecute` for the
+   * default 300 s; then the controller deletes them. The kubelet that would finish the
+   * deletion is gone, so they stay Terminating (their ReplicaSet replaces them elsewhere)
+   * until the node is back; then they go. DaemonSet pods tolerate it forever.
+   */
+  reconcileEvictions(): void {
+    const podType = this.type('', 'pods');
+    for (const pod of this.list('', 'pods')) {
+      const node = pod.spec?.nodeName as string | undefined;
+      if (!node) continue;
+      const byReplicaSet = ((pod.metadata.ownerReferences ?? []) as Obj[]).some((r) => r.kind === 'ReplicaSet');
+      if (pod.metadata.deletionTimestamp) {
+        if (this.ctx.running.has(node)) this.store.delete(podType, pod.metadata.namespace, pod.metadata.name);
+        continue;
+      }
+      const since = this.ctx.stoppedSince.get(node);
+      if (byReplicaSet && since !== undefined && Date.now() - since >= this.ctx.nodeMonitorGraceMs + this.ctx.unreachableTolerationMs) this.store.terminate(podType, pod.metadata.namespace, pod.metadata.name);
+    }
   }
 
   /**
@@ -139,7 +162,8 @@ export class KubeControllers {
         if (old.metadata.name !== rsName && (old.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === deployment.metadata.uid)) this.ctx.server.deleteWithDependents(rsType, ns, old.metadata.name);
       }
       const owned = (p: Obj) => (p.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === rs!.metadata.uid);
-      const pods = this.list('', 'pods', ns).filter(owned);
+      // Terminating pods no longer count as replicas: the ReplicaSet replaces them.
+      const pods = this.list('', 'pods', ns).filter((p) => owned(p) && !p.metadata.deletionTimestamp);
       const candidates = this.eligibleNodes(template);
       const placed = this.placement(rs.metadata.uid);
       for (let i = pods.length; i < replicas; i += 1) {

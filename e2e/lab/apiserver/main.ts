@@ -50,6 +50,7 @@ const simulation = new CiliumSimulation(
     nodes: cluster.nodes,
     defaultCni: !cluster.config.networking.disableDefaultCNI,
     nodeMonitorGraceMs: cluster.nodeMonitorGraceMs ?? defaultNodeMonitorGraceMs(cluster.kubernetesVersion),
+    unreachableTolerationMs: cluster.unreachableTolerationMs ?? 300_000,
   },
   log,
 );

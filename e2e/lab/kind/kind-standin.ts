@@ -38,6 +38,8 @@ export interface ClusterState {
    * version's default.
    */
   nodeMonitorGraceMs?: number;
+  /** kube-apiserver's --default-unreachable-toleration-seconds when shortened (KINDSCOPE_LAB_UNREACHABLE_TOLERATION); 300 s otherwise. */
+  unreachableTolerationMs?: number;
 }
 
 class KindError extends Error {}
@@ -154,7 +156,8 @@ async function createCluster(values: Record<string, string | boolean | undefined
     apiUpstream: { host: '', port: 0 },
     nodes,
     createdAt: new Date().toISOString(),
-    ...nodeMonitorGrace(process.env.KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD),
+    ...labDuration('nodeMonitorGraceMs', 'KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD'),
+    ...labDuration('unreachableTolerationMs', 'KINDSCOPE_LAB_UNREACHABLE_TOLERATION'),
   };
   const stateDir = clusterStateDir(name);
   let image = requestedImage;
@@ -201,11 +204,13 @@ async function createCluster(values: Record<string, string | boolean | undefined
   err(`Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`);
 }
 
-function nodeMonitorGrace(text: string | undefined): { nodeMonitorGraceMs?: number } {
+/** A lab setting from the environment at create time, as a duration (`5s`, `300ms`, `2m`). */
+function labDuration(field: 'nodeMonitorGraceMs' | 'unreachableTolerationMs', variable: string): Partial<Record<typeof field, number>> {
+  const text = process.env[variable];
   if (!text) return {};
   const match = /^(\d+)(ms|s|m)$/.exec(text.trim());
-  if (!match) throw new KindError(`KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
-  return { nodeMonitorGraceMs: Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000) };
+  if (!match) throw new KindError(`${variable}="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
+  return { [field]: Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000) };
 }
 
 function readConfig(path: string): string {
