@@ -188,7 +188,8 @@ export class ObjectStore {
     const objects: Record<string, Obj[]> = {};
     for (const [key, bucket] of this.objects) objects[key] = [...bucket.values()];
     const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ rv: this.rv, objects, history: this.history }));
+    // The previous objects stay in memory only: saved, they would double every write of the history.
+    writeFileSync(temporary, JSON.stringify({ rv: this.rv, objects, history: this.history.map(({ previous: _previous, ...event }) => event) }));
     renameSync(temporary, this.file);
   }
 }
