@@ -1,9 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { matchesLabels } from './selectors.ts';
 import type { KubeObject as Obj } from './kube-object.ts';
 import type { LabApiServer } from './server.ts';
 import { KubeControllers, now, runningPod, shortHash } from './kube-controllers.ts';
 import { agentStartError } from '../helm/chart-rules.ts';
+import { intToIp, ipToInt, poolAddresses, selectorMatches } from './lb-pools.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -29,6 +29,10 @@ export class CiliumSimulation {
   private readonly stoppedSince = new Map<string, number>();
   private readonly applied = new Map<string, string>();
   private readonly announced = new Map<string, string>();
+  /** Every VIP:port ever announced, so that a node back from `docker pause` can drop what it no longer holds. */
+  private readonly everAnnounced = new Set<string>();
+  /** Nodes unpaused since the last L2 pass: they still have the VIPs they held when frozen. */
+  private readonly unpaused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private events: ReturnType<typeof spawn> | undefined;
   private busy = false;
@@ -61,6 +65,14 @@ export class CiliumSimulation {
             this.running.add(name);
             this.stoppedSince.delete(name);
             this.applied.delete(name);
+          } else if (event.Action === 'pause') {
+            // A frozen node: its kubelet stops posting and its agent stops renewing leases and answering ARP.
+            this.running.delete(name);
+            this.stoppedSince.set(name, Date.now());
+          } else if (event.Action === 'unpause') {
+            this.running.add(name);
+            this.stoppedSince.delete(name);
+            this.unpaused.add(name);
           } else if (event.Action === 'die') {
             this.running.delete(name);
             if (!this.stoppedSince.has(name)) this.stoppedSince.set(name, Date.now());
@@ -235,7 +247,8 @@ export class CiliumSimulation {
     for (const service of this.list('', 'services').filter((s) => s.spec?.type === 'LoadBalancer')) {
       const vip = service.status?.loadBalancer?.ingress?.[0]?.ip;
       if (!vip) continue;
-      const policy = policies.find((p) => p.spec?.loadBalancerIPs !== false && selectorMatches(p.spec?.serviceSelector, service.metadata.labels ?? {}));
+      // loadBalancerIPs is a plain bool in the CRD's Go type: absent means false, nothing announced.
+      const policy = policies.find((p) => p.spec?.loadBalancerIPs === true && selectorMatches(p.spec?.serviceSelector, service.metadata.labels ?? {}));
       if (!policy) continue;
       const interfaces = (policy.spec?.interfaces ?? []) as string[];
       if (interfaces.length > 0 && !interfaces.some((pattern) => new RegExp(pattern).test('eth0'))) continue;
@@ -265,7 +278,19 @@ export class CiliumSimulation {
       const previous = this.announced.get(key)?.split('|')[0];
       if (previous && previous !== node && this.running.has(previous)) withdraw(previous, vip!, port!);
       const served = dockerExec(node!, announceScript(vip!, port!, svc!, backend!));
-      if (served) this.announced.set(key, value);
+      if (served) {
+        this.announced.set(key, value);
+        this.everAnnounced.add(key);
+      }
+    }
+    // Back from a pause, an agent that lost a lease withdraws that VIP (else two nodes would answer ARP).
+    for (const node of this.unpaused) {
+      for (const key of this.everAnnounced) {
+        if (this.announced.get(key)?.split('|')[0] === node) continue;
+        const [vip, port] = key.split(':');
+        withdraw(node, vip!, port!);
+      }
+      this.unpaused.delete(node);
     }
     for (const [key, value] of this.announced) {
       if (wanted.has(key)) continue;
@@ -319,42 +344,6 @@ function dockerExec(node: string, script: string): boolean {
   return result.status === 0;
 }
 
-function selectorMatches(selector: Obj | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  const requirements = [
-    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: 'eq' as const, value: String(value) })),
-    ...((selector.matchExpressions ?? []) as Obj[]).map((e) =>
-      e.operator === 'In' ? { key: e.key, op: 'in' as const, values: e.values } : e.operator === 'NotIn' ? { key: e.key, op: 'notin' as const, values: e.values } : e.operator === 'Exists' ? { key: e.key, op: 'exists' as const } : { key: e.key, op: 'notexists' as const },
-    ),
-  ];
-  return matchesLabels(labels, requirements);
-}
-
-/** The addresses of a pool: blocks (cidr, start/stop) or the older cidrs; first/last excluded unless allowFirstLastIPs. */
-export function poolAddresses(pool: Obj): string[] {
-  const blocks = [...((pool.spec?.blocks ?? []) as Obj[]), ...((pool.spec?.cidrs ?? []) as Obj[])];
-  const allowEdges = pool.spec?.allowFirstLastIPs === 'Yes';
-  const addresses: string[] = [];
-  for (const block of blocks) {
-    if (block.cidr && !String(block.cidr).includes(':')) {
-      const [base, bits] = String(block.cidr).split('/');
-      const start = ipToInt(base!);
-      const size = 2 ** (32 - Number(bits));
-      for (let i = 0; i < size && addresses.length < 4096; i += 1) {
-        if (!allowEdges && size > 2 && (i === 0 || i === size - 1)) continue;
-        addresses.push(intToIp(start + i));
-      }
-    } else if (block.start && !String(block.start).includes(':')) {
-      const from = ipToInt(block.start);
-      const to = block.stop ? ipToInt(block.stop) : from;
-      for (let ip = from; ip <= to && addresses.length < 4096; ip += 1) addresses.push(intToIp(ip));
-    }
-  }
-  return addresses;
-}
-
-const ipToInt = (ip: string) => ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
-const intToIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 const microTime = () => new Date().toISOString().replace('Z', '000Z');
 const seconds = (text: string) => Number(/^(\d+)/.exec(text)?.[1] ?? 15) * (text.endsWith('m') ? 60 : 1);
 const internalIp = (node: Obj) => node.status.addresses.find((a: Obj) => a.type === 'InternalIP' && !a.address.includes(':'))?.address as string;

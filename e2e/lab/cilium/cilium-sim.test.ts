@@ -126,6 +126,27 @@ describe('simulated Cilium with kube-proxy replacement and L2 announcements (tun
     await eventually(() => expect(curl(ip)).toMatch(/Hello from empty-\S+\s+200$/));
   });
 
+  it('a paused holder loses the lease to the other worker; unpaused, it no longer answers for the VIP', async () => {
+    const ip = externalIp(cluster, 'sample');
+    const before = lease(cluster, 'sample').spec.holderIdentity as string;
+    const successor = cluster.nodeNames.find((n) => n.includes('-worker') && n !== before)!;
+    docker(['pause', before]);
+    try {
+      await eventually(() => expect(lease(cluster, 'sample').spec.holderIdentity).toBe(successor));
+      await eventually(() => expect(neighbourMac(ip)).toBe(macOf(successor)));
+      await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
+    } finally {
+      docker(['unpause', before]);
+    }
+    // The agent back from the pause withdraws the VIP it lost (two nodes must not answer ARP).
+    await eventually(() => expect(docker(['exec', before, 'ip', '-br', 'addr', 'show', 'lo'])).not.toContain(ip));
+    const bridge = `br-${(JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id as string).slice(0, 12)}`;
+    spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge]);
+    await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
+    expect(neighbourMac(ip)).toBe(macOf(successor));
+    expect(lease(cluster, 'sample').spec.holderIdentity).toBe(successor);
+  });
+
   it('fails over: the holder stops, the lease moves, the new holder\'s gratuitous ARP updates the host, curl answers', async () => {
     const ip = externalIp(cluster, 'sample');
     const before = lease(cluster, 'sample').spec;
@@ -175,6 +196,9 @@ describe('the seed\'s own install command: kubeProxyReplacement=strict (Cilium 1
     const ip = externalIp(cluster, 'strict');
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(kubectl(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-strict']).code).not.toBe(0);
+    // A stale host entry from an earlier cluster that used this IP would hide the answer (or its absence): ask afresh.
+    const bridge = `br-${(JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id as string).slice(0, 12)}`;
+    spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge]);
     expect(curl(ip)).not.toMatch(/200$/);
     expect(neighbourMac(ip)).toBeUndefined();
     expect(JSON.parse(kubectlOk(cluster, ['get', 'cm', '-n', 'kube-system', 'cilium-config', '-o', 'json'])).data['kube-proxy-replacement']).toBe('strict');
