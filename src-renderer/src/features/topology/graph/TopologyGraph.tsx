@@ -1,0 +1,130 @@
+import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { GraphBox, type BoxNode } from './GraphBox';
+import { GraphLegend } from './GraphLegend';
+import type { Box, GraphSpec } from './graph-types';
+import { neighbourInDirection } from './keyboard-navigation';
+import { highlightPath } from './path-highlight';
+
+const nodeTypes = { box: GraphBox };
+/** Above this many boxes only what is in view is rendered (xyflow's onlyRenderVisibleElements). */
+const visibleOnlyAbove = 150;
+
+export interface TopologyGraphProps {
+  spec: GraphSpec;
+  positions: ReadonlyMap<string, Box> | undefined;
+  generation: number;
+  selected: string | undefined;
+  onSelect(id: string | undefined): void;
+}
+
+export function TopologyGraph(props: TopologyGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <GraphCanvas {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function GraphCanvas({ spec, positions, generation, selected, onSelect }: TopologyGraphProps) {
+  const flow = useReactFlow();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const highlight = useMemo(() => highlightPath(spec, selected), [spec, selected]);
+  const lit = highlight.nodes.size > 0;
+  const cache = useRef(new Map<string, { key: string; node: BoxNode }>());
+
+  // Box objects keep their identity while nothing about them changed, so xyflow re-renders only what did.
+  const nodes = useMemo(() => {
+    const next = new Map<string, { key: string; node: BoxNode }>();
+    const list: BoxNode[] = [];
+    for (const node of spec.nodes) {
+      const box = positions?.get(node.id);
+      if (!box) continue;
+      const emphasis: BoxNode['data']['emphasis'] = lit ? (highlight.nodes.has(node.id) ? 'on' : 'off') : undefined;
+      const key = `${box.x},${box.y}|${emphasis}|${node.id === selected}|${node.tone}|${node.title}|${node.lines.join('\n')}|${node.label}`;
+      const before = cache.current.get(node.id);
+      const entry =
+        before?.key === key
+          ? before
+          : { key, node: { id: node.id, type: 'box' as const, position: { x: box.x, y: box.y }, data: { spec: node, emphasis }, ariaLabel: node.label, width: node.width, height: node.height, selected: node.id === selected } };
+      next.set(node.id, entry);
+      list.push(entry.node);
+    }
+    cache.current = next;
+    return list;
+  }, [spec, positions, highlight, lit, selected]);
+
+  const edges = useMemo<Edge[]>(() => {
+    const placed = new Set(nodes.map((n) => n.id));
+    return spec.edges
+      .filter((e) => placed.has(e.source) && placed.has(e.target) && (e.kind !== 'pool' || !lit || highlight.edges.has(e.id) || spec.edges.length < 200))
+      .map((e) => {
+        const emphasis = lit ? (highlight.edges.has(e.id) ? 'is-lit' : 'is-dim') : '';
+        return {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          ariaLabel: e.label,
+          className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
+          ...(e.text && (!lit || highlight.edges.has(e.id)) ? { label: e.text } : {}),
+          animated: e.kind === 'overlay' && (!lit || highlight.edges.has(e.id)),
+          selectable: false,
+        };
+      });
+  }, [spec, nodes, highlight, lit]);
+
+  useEffect(() => {
+    if (generation > 0) void flow.fitView({ padding: 0.08, duration: 200 });
+  }, [generation, flow]);
+
+  const onNodeClick = useCallback<NodeMouseHandler<BoxNode>>((_, node) => onSelect(node.id), [onSelect]);
+  const onKeyDown = useCallback(
+    (event: KeyboardEvent<HTMLDivElement>) => {
+      const focused = (event.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
+      const id = focused?.dataset.id;
+      if (!id) return;
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        onSelect(id);
+        return;
+      }
+      if (event.key === 'Escape') return onSelect(undefined);
+      const target = positions ? neighbourInDirection(spec, positions, id, event.key) : undefined;
+      if (!target) return;
+      event.preventDefault();
+      wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(target)}"]`)?.focus();
+      const box = positions?.get(target);
+      if (box) void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: flow.getZoom(), duration: 150 });
+    },
+    [spec, positions, onSelect, flow],
+  );
+
+  return (
+    <div className="graph-canvas" ref={wrapper} onKeyDown={onKeyDown}>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodeClick={onNodeClick}
+        onPaneClick={() => onSelect(undefined)}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        edgesFocusable
+        nodesFocusable
+        disableKeyboardA11y
+        onlyRenderVisibleElements={spec.nodes.length > visibleOnlyAbove}
+        minZoom={0.05}
+        maxZoom={2}
+        colorMode="system"
+        proOptions={{ hideAttribution: true }}
+        fitView
+      >
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} aria-label="Zoom and fit" />
+        <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(node) => `minimap-${(node as BoxNode).data.spec.kind}`} />
+        <GraphLegend />
+      </ReactFlow>
+    </div>
+  );
+}
