@@ -10,27 +10,22 @@ interface SidePanelProps {
   topology: ClusterTopology;
   status: ClusterStatus | undefined;
   onToggleGroup(holder: string): void;
+  onClose(): void;
 }
 
 /** Details of the selected box: a node's routes explained, the bridge's ports, a service's lease and pool. */
-export function SidePanel({ selected, topology, status, onToggleGroup }: SidePanelProps) {
+export function SidePanel({ selected, topology, status, onToggleGroup, onClose }: SidePanelProps & { selected: string }) {
   return (
     <aside className="side-panel" aria-label="Details">
-      {selected ? <Details id={selected} topology={topology} status={status} onToggleGroup={onToggleGroup} /> : <Hint />}
+      <button type="button" className="button button-ghost side-panel-close" aria-label="Close details" onClick={onClose}>
+        ×
+      </button>
+      <Details id={selected} topology={topology} status={status} onToggleGroup={onToggleGroup} />
     </aside>
   );
 }
 
-function Hint() {
-  return (
-    <>
-      <h2>Details</h2>
-      <p className="muted">Select a box (click, or Tab then Enter) to see its routes explained and light up its path. Arrow keys move between boxes.</p>
-    </>
-  );
-}
-
-function Details({ id, topology, status, onToggleGroup }: { id: string } & Omit<SidePanelProps, 'selected'>) {
+function Details({ id, topology, status, onToggleGroup }: { id: string } & Omit<SidePanelProps, 'selected' | 'onClose'>) {
   const [kind, ...rest] = id.split(':');
   const name = rest.join(':');
   if (kind === 'host' || kind === 'engine-vm') {

@@ -45,7 +45,7 @@ function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
     <header className="page-header page-header-row">
       <div>
         <h1>Topology</h1>
-        <p className="muted">This machine → Docker bridge → veth pairs → nodes → pods → LoadBalancer IPs, live.</p>
+        <p className="muted">The data path, live: this machine → bridge → veths → nodes → pods → LoadBalancer IPs.</p>
       </div>
       <span className="spacer" />
       <ClusterPicker />
@@ -94,11 +94,11 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
     <>
       <TopologyHeader onExport={layout.positions ? onExport : undefined} />
       {view === 'graph' ? (
-        <div className="topology-graph-layout">
+        <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
           <section className="graph-region" aria-label="Topology graph">
             {layout.positions ? <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={selected} onSelect={onSelect} /> : <p className="muted">Laying out…</p>}
           </section>
-          <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} />
+          {selected && <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} onClose={() => select(undefined)} />}
         </div>
       ) : (
         <TopologyTables topology={topology} status={status} />
@@ -107,6 +107,7 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
         <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
       ))}
       <p className="muted small">
+        {view === 'graph' ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · ' : ''}
         Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
         {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
         {status ? ` · Kubernetes ${status.connection.state}` : ' · Kubernetes side not loaded'}

@@ -1,19 +1,19 @@
 import { Panel } from '@xyflow/react';
 
 const entries: { className: string; label: string }[] = [
-  { className: 'legend-link', label: 'Ethernet: route, bridge port, veth pair' },
-  { className: 'legend-lease', label: 'LoadBalancer IP — lease held by a node' },
-  { className: 'legend-overlay', label: 'Tunnel overlay (encapsulated, lower MTU)' },
-  { className: 'legend-native', label: 'Native routing via node IPs' },
-  { className: 'legend-pool', label: 'IP taken from a pool' },
-  { className: 'legend-stopped', label: 'Stopped container / gone' },
-  { className: 'legend-pending', label: 'Pending or unattached service' },
+  { className: 'legend-link', label: 'route, bridge port, veth pair' },
+  { className: 'legend-lease', label: 'lease held by (L2 announcement)' },
+  { className: 'legend-overlay', label: 'tunnel overlay (lower MTU)' },
+  { className: 'legend-native', label: 'native routing via node IPs' },
+  { className: 'legend-pool', label: 'IP from a pool' },
+  { className: 'legend-stopped', label: 'stopped / gone' },
+  { className: 'legend-pending', label: 'pending / unattached' },
 ];
 
 /** What the lines and colours mean. */
 export function GraphLegend() {
   return (
-    <Panel position="top-right" className="graph-legend">
+    <Panel position="top-left" className="graph-legend">
       <ul aria-label="Legend">
         {entries.map((entry) => (
           <li key={entry.className}>

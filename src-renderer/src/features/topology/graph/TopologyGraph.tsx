@@ -74,9 +74,19 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       });
   }, [spec, nodes, highlight, lit]);
 
+  // Fit when boxes come or go, until the user zooms or pans: from then on the view is theirs.
+  const userMoved = useRef(false);
   useEffect(() => {
-    if (generation > 0) void flow.fitView({ padding: 0.08, duration: 200 });
+    if (generation > 0 && !userMoved.current) void flow.fitView({ padding: 0.06, duration: 200 });
   }, [generation, flow]);
+
+  // A selection shows its whole path: the view fits the lit boxes once the details panel has taken its room.
+  useEffect(() => {
+    if (!selected || highlight.nodes.size === 0) return;
+    const timer = setTimeout(() => void flow.fitView({ nodes: [...highlight.nodes].map((id) => ({ id })), padding: 0.12, duration: 250, maxZoom: 1.2 }), 60); // ms
+    return () => clearTimeout(timer);
+    // Only a new selection moves the view, not a model update (highlight is left out on purpose).
+  }, [selected, flow]);
 
   const onNodeClick = useCallback<NodeMouseHandler<BoxNode>>((_, node) => onSelect(node.id), [onSelect]);
   const onKeyDown = useCallback(
@@ -108,6 +118,9 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
         onPaneClick={() => onSelect(undefined)}
+        onMoveStart={(event) => {
+          if (event) userMoved.current = true;
+        }}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable
@@ -122,7 +135,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />
-        <MiniMap pannable zoomable ariaLabel="Minimap" nodeClassName={(node) => `minimap-${(node as BoxNode).data.spec.kind}`} />
+        <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 150, height: 96 }} nodeClassName={(node) => `minimap-${(node as BoxNode).data.spec.kind}`} />
         <GraphLegend />
       </ReactFlow>
     </div>

@@ -1,7 +1,7 @@
 import type { ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode } from '@contract';
 import { buildServiceGraph } from './build-services';
 import { graphNode, nodeId } from './graph-parts';
-import type { GraphEdgeSpec, GraphNodeSpec, GraphSpec, Tone } from './graph-types';
+import { columns, type GraphEdgeSpec, type GraphNodeSpec, type GraphSpec, type Tone } from './graph-types';
 
 export interface BuildOptions {
   /** Holder nodes whose collapsed service group the user opened. */
@@ -35,7 +35,7 @@ export function buildTopologyGraph(topology: ClusterTopology, status: ClusterSta
       target: bridgeId,
       kind: 'link',
       label: route ? `This machine → bridge ${network.bridge.name}: ${route.raw}` : `This machine → bridge ${network.bridge.name}: no route — traffic goes nowhere`,
-      text: route ? `${route.dst} dev ${route.dev ?? network.bridge.name}` : 'no route — traffic goes nowhere',
+      ...(route ? {} : { text: 'no route — traffic goes nowhere' }),
       tone: route || upstream === 'engine-vm' ? 'normal' : 'bad',
     });
     for (const node of topology.nodes.filter((n) => n.network === network.name)) addNode(node, network, status, nodes, edges);
@@ -43,7 +43,23 @@ export function buildTopologyGraph(topology: ClusterTopology, status: ClusterSta
   const mode = routingMode(topology, status);
   addRouting(topology, status, mode, nodes, edges);
   const services = buildServiceGraph(topology, status, options);
-  return { nodes: [...nodes, ...services.nodes], edges: [...edges, ...services.edges] };
+  return { nodes: figureOrder([...nodes, ...services.nodes], topology), edges: [...edges, ...services.edges], epoch: `${topology.name}|${status ? 'docker+kubernetes' : 'docker'}` };
+}
+
+/**
+ * Boxes in reading order, which the layout keeps (ELK model order): by column, and within the
+ * pods/services column each node's pod CIDR followed by the IPs it holds, so lines do not cross.
+ */
+function figureOrder(nodes: GraphNodeSpec[], topology: ClusterTopology): GraphNodeSpec[] {
+  const owner = new Map(topology.nodes.map((n, index) => [n.name, index]));
+  const rank = (node: GraphNodeSpec): number => {
+    const name = node.kind === 'pods' ? node.id.slice('pods:'.length) : node.bundle?.slice('bundle:'.length);
+    return name !== undefined ? (owner.get(name) ?? owner.size) * 2 + (node.kind === 'pods' ? 0 : 1) : -1;
+  };
+  return nodes
+    .map((node, index) => ({ node, index }))
+    .sort((a, b) => columns[a.node.kind] - columns[b.node.kind] || rank(a.node) - rank(b.node) || a.index - b.index)
+    .map(({ node }) => node);
 }
 
 function hostNode(topology: ClusterTopology, status: ClusterStatus | undefined): GraphNodeSpec {

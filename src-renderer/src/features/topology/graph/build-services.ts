@@ -8,8 +8,6 @@ import { rangeContains } from './pool-match';
 export const groupThreshold = 20;
 /** Above this many services, pool → service lines are drawn only for the highlighted path. */
 export const poolEdgeLimit = 40;
-/** Up to this many services, lease lines carry the lease's name as visible text. */
-const leaseTextLimit = 8;
 
 export const serviceId = (service: Pick<ServiceStatus, 'namespace' | 'name'>) => `svc:${service.namespace}/${service.name}`;
 export const groupId = (holder: string) => `group:${holder}`;
@@ -46,7 +44,7 @@ export function buildServiceGraph(topology: ClusterTopology, status: ClusterStat
       addGroup(holder, held, nodes, edges);
       continue;
     }
-    for (const service of held) addHeldService(service, holder, services.length <= leaseTextLimit, topology, nodes, edges);
+    for (const service of held) addHeldService(service, holder, topology, nodes, edges);
   }
   for (const pool of status.pools) nodes.push(poolNode(pool));
   if (drawPoolEdges) {
@@ -60,11 +58,14 @@ export function buildServiceGraph(topology: ClusterTopology, status: ClusterStat
   return { nodes, edges };
 }
 
-function addHeldService(service: ServiceStatus, holder: string, leaseText: boolean, topology: ClusterTopology, nodes: GraphNodeSpec[], edges: GraphEdgeSpec[]): void {
+function addHeldService(service: ServiceStatus, holder: string, topology: ClusterTopology, nodes: GraphNodeSpec[], edges: GraphEdgeSpec[]): void {
   const id = serviceId(service);
   const running = topology.nodes.find((n) => n.name === holder)?.running ?? false;
   const mismatch = service.answeredBy !== undefined && service.answeredBy.node !== holder;
-  const lines = [...service.externalIPs, service.ports.join(', ') || 'no ports', `${service.readyEndpoints} ready endpoint${service.readyEndpoints === 1 ? '' : 's'}`];
+  const lines = [...service.externalIPs, `${service.ports.join(', ') || 'no ports'} · ${service.readyEndpoints} ready`];
+  // The lease's name labels the IP; the measurement gets its own line, worded as one.
+  if (service.leaseHolder) lines.push(service.leaseHolder.lease);
+  if (service.answeredBy) lines.push(`answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (${clockTime(service.answeredBy.checkedAt)})`);
   const tone: Tone = mismatch || !running ? 'bad' : service.readyEndpoints === 0 ? 'warn' : 'normal';
   nodes.push(graphNode(id, 'service', `Service ${service.namespace}/${service.name} ${service.externalIPs.join(', ')}`, `${service.namespace}/${service.name}`, lines, tone, `bundle:${holder}`));
   for (const ip of service.externalIPs) {
@@ -74,7 +75,6 @@ function addHeldService(service: ServiceStatus, holder: string, leaseText: boole
       target: id,
       kind: 'lease',
       label: leaseWording(ip, service),
-      ...(leaseText && service.leaseHolder ? { text: service.answeredBy ? `${service.leaseHolder.lease} · ARP ✓` : service.leaseHolder.lease } : {}),
       tone,
     });
   }

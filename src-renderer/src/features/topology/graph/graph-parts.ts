@@ -6,21 +6,27 @@ export const headerHeight = 30; // px for the title row
 const padding = 12; // px below the last line
 
 const widths: Record<GraphNodeKind, number> = {
-  host: 260,
-  'engine-vm': 210,
-  bridge: 240,
-  veth: 250,
-  node: 240,
-  pods: 220,
-  overlay: 240,
-  service: 220,
-  pending: 240,
-  'service-group': 220,
-  pool: 220,
+  host: 220,
+  'engine-vm': 190,
+  bridge: 200,
+  veth: 210,
+  node: 200,
+  pods: 180,
+  overlay: 200,
+  service: 190,
+  pending: 210,
+  'service-group': 190,
+  pool: 180,
 };
 
-export function boxSize(kind: GraphNodeKind, lines: readonly string[]): { width: number; height: number } {
-  return { width: widths[kind], height: headerHeight + lines.length * lineHeight + padding };
+const monoCharWidth = 6.95; // px per character of the 11.5 px monospace fact lines
+const titleCharWidth = 7.7; // px per character of the 13 px bold title
+const maxWidth = 300; // px: longer lines are ellipsised (the side panel has them whole)
+
+/** A box wide enough for its text (a figure with cut-off addresses is no figure), and tall enough for its lines. */
+export function boxSize(kind: GraphNodeKind, lines: readonly string[], title = ''): { width: number; height: number } {
+  const text = Math.max(...lines.map((l) => l.length * monoCharWidth), title.length * titleCharWidth) + 26;
+  return { width: Math.min(maxWidth, Math.max(widths[kind], Math.ceil(text / 10) * 10)), height: headerHeight + lines.length * lineHeight + padding };
 }
 
 /** "10:42:07": the local wall-clock time of an ISO timestamp, as the measurement's wording uses it. */
@@ -31,7 +37,7 @@ export function clockTime(iso: string): string {
 }
 
 export function graphNode(id: string, kind: GraphNodeKind, label: string, title: string, lines: string[], tone: Tone = 'normal', bundle?: string): GraphNodeSpec {
-  return { id, kind, label, title, lines, tone, ...boxSize(kind, lines), ...(bundle ? { bundle } : {}) };
+  return { id, kind, label, title, lines, tone, ...boxSize(kind, lines, title), ...(bundle ? { bundle } : {}) };
 }
 
 export const nodeId = (name: string) => `node:${name}`;

@@ -9,12 +9,13 @@ export const columns: Record<GraphNodeKind, number> = {
   bridge: 2,
   veth: 3,
   node: 4,
+  // A node's pod CIDR and the LoadBalancer IPs it holds sit side by side, right of the node.
   pods: 5,
+  service: 5,
+  pending: 5,
+  'service-group': 5,
   overlay: 6,
-  service: 7,
-  pending: 7,
-  'service-group': 7,
-  pool: 8,
+  pool: 6,
 };
 
 export type Tone = 'normal' | 'stopped' | 'warn' | 'bad';
@@ -51,6 +52,8 @@ export interface GraphEdgeSpec {
 export interface GraphSpec {
   nodes: GraphNodeSpec[];
   edges: GraphEdgeSpec[];
+  /** Which sources drew it (cluster, with or without the Kubernetes side): a new epoch is laid out afresh. */
+  epoch?: string;
 }
 
 export interface Box {

@@ -6,10 +6,11 @@ const gap = 18; // px kept between a new box and the ones already on screen
  * A fresh layout merged into the one on screen: boxes that were already there keep their
  * position (the reader's mental map survives a node stopping or a lease moving); new boxes
  * take ELK's place in their column, moved down until they overlap nothing. When most of
- * the picture is new (another cluster, first load), the fresh layout is taken whole.
+ * the picture is new (another cluster, the Kubernetes side arriving: `sameEpoch` false), the
+ * fresh layout is taken whole.
  */
-export function keepPositions(previous: ReadonlyMap<string, Box> | undefined, fresh: ReadonlyMap<string, Box>, spec: GraphSpec): Map<string, Box> {
-  if (!previous) return new Map(fresh);
+export function keepPositions(previous: ReadonlyMap<string, Box> | undefined, fresh: ReadonlyMap<string, Box>, spec: GraphSpec, sameEpoch = true): Map<string, Box> {
+  if (!previous || !sameEpoch) return new Map(fresh);
   const kept = [...fresh.keys()].filter((id) => previous.has(id));
   if (kept.length < fresh.size / 2) return new Map(fresh);
   const column = new Map(spec.nodes.map((n) => [n.id, columns[n.kind]]));

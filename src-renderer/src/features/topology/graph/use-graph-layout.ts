@@ -6,7 +6,7 @@ import { createWorkerLayoutEngine } from './worker-engine';
 
 export interface GraphLayout {
   positions: Map<string, Box> | undefined;
-  /** Bumped when the picture was laid out afresh (first load, another cluster): time to fit the view. */
+  /** Bumped when boxes came or went: the view fits again unless the user has zoomed or panned. */
   generation: number;
 }
 
@@ -19,7 +19,7 @@ export interface GraphLayout {
 export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngine & { dispose(): void } = createWorkerLayoutEngine): GraphLayout {
   const [layout, setLayout] = useState<GraphLayout>({ positions: undefined, generation: 0 });
   const engine = useRef<(LayoutEngine & { dispose(): void }) | undefined>(undefined);
-  const state = useRef<{ key?: string; running: boolean; pending?: GraphSpec; positions?: Map<string, Box> }>({ running: false });
+  const state = useRef<{ key?: string; epoch?: string; running: boolean; pending?: GraphSpec; positions?: Map<string, Box> }>({ running: false });
 
   useEffect(() => {
     const created = engineFactory();
@@ -42,11 +42,11 @@ export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngin
         current.running = true;
         try {
           const fresh = await layoutGraph(next, engine.current);
-          const merged = keepPositions(current.positions, fresh, next);
-          const afresh = merged.size > 0 && [...merged].every(([id, box]) => fresh.get(id)?.x === box.x && fresh.get(id)?.y === box.y);
+          const merged = keepPositions(current.positions, fresh, next, next.epoch === current.epoch);
+          current.epoch = next.epoch;
           current.positions = merged;
           current.key = structureKey(next);
-          setLayout((before) => ({ positions: merged, generation: afresh || !before.positions ? before.generation + 1 : before.generation }));
+          setLayout((before) => ({ positions: merged, generation: before.generation + 1 }));
         } finally {
           current.running = false;
         }
