@@ -47,7 +47,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       const entry =
         before?.key === key
           ? before
-          : { key, node: { id: node.id, type: 'box' as const, position: { x: box.x, y: box.y }, data: { spec: node, emphasis }, ariaLabel: node.label, width: node.width, height: node.height, selected: node.id === selected } };
+          : { key, node: { id: node.id, type: 'box' as const, position: { x: box.x, y: box.y }, data: { spec: node, emphasis }, ariaLabel: node.label, width: node.width, height: node.height, selected: node.id === selected, domAttributes: { 'aria-current': node.id === selected ? ('true' as const) : undefined, 'data-lit': emphasis === 'on' ? 'true' : undefined } } };
       next.set(node.id, entry);
       list.push(entry.node);
     }
@@ -69,6 +69,8 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
           className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
           ...(e.text && (!lit || highlight.edges.has(e.id)) ? { label: e.text } : {}),
           animated: e.kind === 'overlay' && (!lit || highlight.edges.has(e.id)),
+          // Lit lines say so in the DOM too (React passes data-* through; xyflow's SVG typing has no room for them).
+          ...(highlight.edges.has(e.id) ? { domAttributes: { 'data-lit': 'true' } as Edge['domAttributes'] } : {}),
           selectable: false,
         };
       });

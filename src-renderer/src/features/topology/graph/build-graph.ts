@@ -97,7 +97,7 @@ function addNode(node: TopologyNode, network: TopologyNetwork, status: ClusterSt
     const nodeSide = `eth0@if${node.veth.ifindex}`;
     nodes.push(graphNode(vethId, 'veth', `veth pair ${node.veth.ifname} ⇄ ${nodeSide} of ${node.name}`, node.veth.ifname, [`${hostSide} ⇄ ${nodeSide}`, node.veth.onBridge ? `on ${network.bridge.name}` : 'not on the bridge!'], node.veth.onBridge ? tone : 'bad'));
   } else {
-    nodes.push(graphNode(vethId, 'veth', `veth pair of ${node.name}: none (container ${node.state})`, 'no veth', [`container ${node.state}: its pair is gone`], 'stopped'));
+    nodes.push(graphNode(vethId, 'veth', `veth pair of ${node.name}: none (container ${node.state})`, 'no veth', [`container ${node.state}:`, 'its veth pair is gone'], 'stopped'));
   }
   edges.push({ id: `${bridgeId}>${vethId}`, source: bridgeId, target: vethId, kind: 'veth', label: `Bridge ${network.bridge.name} → ${node.veth?.ifname ?? 'no veth'} (${node.name})`, tone: node.veth ? tone : 'stopped' });
   const kube = status?.nodes.find((n) => n.name === node.name);
