@@ -12,6 +12,13 @@ import { TopologyService } from '../src-main/core/topology/topology-service';
 import { createStderrLogger } from '../src-main/core/util/logger';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
+import { printGraphBench } from './graph/topology-graph-bench';
+
+// BENCH_ONLY=graph: only the renderer's graph benchmark (no lab cluster, ~20 s).
+if (process.env.BENCH_ONLY === 'graph') {
+  await printGraphBench();
+  process.exit(0);
+}
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -113,4 +120,5 @@ if (process.env.BENCH_STATUS !== '0') {
   process.stdout.write(`\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`);
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
 }
+if (process.env.BENCH_GRAPH !== '0') await printGraphBench();
 process.exit(0);

@@ -91,5 +91,6 @@ export async function layoutGraph(spec: GraphSpec, engine: LayoutEngine): Promis
 
 /** Equal keys mean equal boxes: the layout can be reused as it is, no ELK run. */
 export function structureKey(spec: GraphSpec): string {
-  return spec.nodes.map((n) => `${n.id}:${n.width}x${n.height}:${n.bundle ?? ''}`).join('|');
+  // Bundles are left out: a service changing holder keeps its box where it is (its line moves), so no re-layout.
+  return spec.nodes.map((n) => `${n.id}:${n.width}x${n.height}`).join('|');
 }
