@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
@@ -10,6 +10,8 @@ import { highlightPath } from './path-highlight';
 const nodeTypes = { box: GraphBox };
 /** Above this many boxes only what is in view is rendered (xyflow's onlyRenderVisibleElements). */
 const visibleOnlyAbove = 150;
+/** Below this zoom the fact lines are unreadable: boxes show their titles only (less to paint). */
+const zoomedOutBelow = 0.45;
 
 export interface TopologyGraphProps {
   spec: GraphSpec;
@@ -55,29 +57,48 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
     return list;
   }, [spec, positions, highlight, lit, selected]);
 
+  const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
+  const large = spec.nodes.length > visibleOnlyAbove;
+  // Lines too keep their identity while unchanged: at 500 services a model change re-renders a handful, not all.
   const edges = useMemo<Edge[]>(() => {
     const placed = new Set(nodes.map((n) => n.id));
-    return spec.edges
-      .filter((e) => placed.has(e.source) && placed.has(e.target) && (e.kind !== 'pool' || !lit || highlight.edges.has(e.id) || spec.edges.length < 200))
-      .map((e) => {
-        const emphasis = lit ? (highlight.edges.has(e.id) ? 'is-lit' : 'is-dim') : '';
-        return {
-          id: e.id,
-          source: e.source,
-          target: e.target,
-          ariaLabel: e.label,
-          className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
-          ...(e.text && (!lit || highlight.edges.has(e.id)) ? { label: e.text } : {}),
-          animated: e.kind === 'overlay' && (!lit || highlight.edges.has(e.id)),
-          // Lit lines say so in the DOM too (React passes data-* through; xyflow's SVG typing has no room for them).
-          ...(highlight.edges.has(e.id) ? { domAttributes: { 'data-lit': 'true' } as Edge['domAttributes'] } : {}),
-          selectable: false,
-        };
-      });
-  }, [spec, nodes, highlight, lit]);
+    const next = new Map<string, { key: string; edge: Edge }>();
+    const list: Edge[] = [];
+    for (const e of spec.edges) {
+      if (!placed.has(e.source) || !placed.has(e.target)) continue;
+      const on = highlight.edges.has(e.id);
+      const emphasis = lit ? (on ? 'is-lit' : 'is-dim') : '';
+      const key = `${e.source}>${e.target}|${emphasis}|${e.tone}|${e.label}|${e.text ?? ''}`;
+      const before = edgeCache.current.get(e.id);
+      const entry =
+        before?.key === key
+          ? before
+          : {
+              key,
+              edge: {
+                id: e.id,
+                source: e.source,
+                target: e.target,
+                ariaLabel: e.label,
+                className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
+                ...(e.text && (!lit || on) ? { label: e.text } : {}),
+                // A moving dash repaints every frame: only on small pictures.
+                animated: !large && e.kind === 'overlay' && (!lit || on),
+                selectable: false,
+                // Lit lines say so in the DOM too (React passes data-* through; xyflow's SVG typing has no room for them).
+                ...(on ? { domAttributes: { 'data-lit': 'true' } as Edge['domAttributes'] } : {}),
+              },
+            };
+      next.set(e.id, entry);
+      list.push(entry.edge);
+    }
+    edgeCache.current = next;
+    return list;
+  }, [spec, nodes, highlight, lit, large]);
 
   // Fit when boxes come or go, until the user zooms or pans: from then on the view is theirs.
   const userMoved = useRef(false);
+  const [zoomedOut, setZoomedOut] = useState(false);
   useEffect(() => {
     if (generation > 0 && !userMoved.current) void flow.fitView({ padding: 0.06, duration: 200 });
   }, [generation, flow]);
@@ -113,7 +134,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
   );
 
   return (
-    <div className="graph-canvas" ref={wrapper} onKeyDown={onKeyDown}>
+    <div className={`graph-canvas${large ? ' is-large' : ''}${zoomedOut ? ' is-zoomed-out' : ''}`} ref={wrapper} onKeyDown={onKeyDown}>
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -123,6 +144,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
         onMoveStart={(event) => {
           if (event) userMoved.current = true;
         }}
+        onMoveEnd={(_, viewport) => setZoomedOut(viewport.zoom < zoomedOutBelow)}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable
