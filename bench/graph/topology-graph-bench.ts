@@ -49,13 +49,13 @@ function bundleSizes(): GraphBenchResult['bundle'] {
   };
 }
 
-export async function benchTopologyGraph(durationMs = Number(process.env.BENCH_GRAPH_MS ?? 10_000)): Promise<GraphBenchResult> {
+export async function benchTopologyGraph(durationMs = Number(process.env.BENCH_GRAPH_MS ?? 10_000), rate = Number(process.env.BENCH_GRAPH_RATE ?? 20)): Promise<GraphBenchResult> {
   await build({
     root: pageDir,
     logLevel: 'error',
     plugins: [react()],
     resolve: { alias: { '@contract': join(root, 'src-main/contract') } },
-    build: { outDir, emptyOutDir: true },
+    build: { outDir, emptyOutDir: true, minify: process.env.BENCH_GRAPH_MINIFY !== '0' },
   });
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -72,7 +72,7 @@ export async function benchTopologyGraph(durationMs = Number(process.env.BENCH_G
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.goto(`http://127.0.0.1:${port}/?ms=${durationMs}`);
+    await page.goto(`http://127.0.0.1:${port}/?ms=${durationMs}&rate=${rate}`);
     // Functions, not strings (the CSP forbids eval); this file compiles in the node world, without `window`.
     await page.waitForFunction(() => Reflect.get(Reflect.get(globalThis, 'kindscopeBench') as object, 'done') === true, undefined, { timeout: durationMs + 60_000, polling: 500 });
     const result: { firstRenderMs: number; frames: number[]; changes: number; boxes: number } = await page.evaluate(() => Reflect.get(globalThis, 'kindscopeBench'));

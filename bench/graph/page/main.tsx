@@ -3,13 +3,13 @@
  * styles) fed a synthetic 50-node / 500-service / 50-pool model, then 20 changes per second
  * for 10 s. Results go to `window.kindscopeBench` for bench/graph/topology-graph-bench.ts.
  */
-import { StrictMode, useEffect, useMemo, useState } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import '../../../src-renderer/src/styles.css';
 import '../../../src-renderer/src/features/topology/topology.css';
-import { buildTopologyGraph } from '../../../src-renderer/src/features/topology/graph/build-graph';
 import { TopologyGraph } from '../../../src-renderer/src/features/topology/graph/TopologyGraph';
 import { useGraphLayout } from '../../../src-renderer/src/features/topology/graph/use-graph-layout';
+import { useTopologySpec } from '../../../src-renderer/src/features/topology/graph/use-topology-spec';
 import { changeModel, syntheticModel } from './synthetic-model';
 
 interface BenchResult {
@@ -22,13 +22,15 @@ interface BenchResult {
 
 const result: BenchResult = { frames: [], changes: 0, done: false };
 Object.assign(window, { kindscopeBench: result });
-const changesPerSecond = 20;
+const changesPerSecond = Number(new URLSearchParams(location.search).get('rate') ?? 20);
+const noGroupsOpen: ReadonlySet<string> = new Set();
+const ignoreSelection = () => undefined;
 const durationMs = Number(new URLSearchParams(location.search).get('ms') ?? 10_000);
 const startedAt = performance.now();
 
 function Bench() {
   const [model, setModel] = useState(syntheticModel);
-  const spec = useMemo(() => buildTopologyGraph(model.topology, model.status), [model]);
+  const spec = useTopologySpec(model.topology, model.status, noGroupsOpen);
   const layout = useGraphLayout(spec);
 
   useEffect(() => {
@@ -44,7 +46,7 @@ function Bench() {
   return (
     <div className="topology-graph-layout" style={{ height: '100vh' }}>
       <section className="graph-region" aria-label="Topology graph">
-        {layout.positions && <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={undefined} onSelect={() => undefined} />}
+        {layout.positions && <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={undefined} onSelect={ignoreSelection} />}
       </section>
     </div>
   );
@@ -60,6 +62,7 @@ function startLoad(setModel: (update: (m: ReturnType<typeof syntheticModel>) => 
     else result.done = true;
   };
   requestAnimationFrame(frame);
+  if (changesPerSecond === 0) return;
   const timer = setInterval(() => {
     if (performance.now() - loadStart >= durationMs) return clearInterval(timer);
     result.changes += 1;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus, ClusterTopology } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
@@ -7,10 +7,10 @@ import { followTopology, refreshTopologyCommand } from '../../commands/topology-
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { CommandButton } from '../../components/CommandButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { buildTopologyGraph } from './graph/build-graph';
 import { darkPalette, exportSvg, lightPalette } from './graph/export-svg';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { useGraphLayout } from './graph/use-graph-layout';
+import { useTopologySpec } from './graph/use-topology-spec';
 import { SidePanel } from './SidePanel';
 import { TopologyTables } from './tables/TopologyTables';
 import './topology.css';
@@ -45,7 +45,7 @@ function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
     <header className="page-header page-header-row">
       <div>
         <h1>Topology</h1>
-        <p className="muted">The data path, live: this machine → bridge → veths → nodes → pods → LoadBalancer IPs.</p>
+        <p className="muted">The data path, live, from this machine to each LoadBalancer IP.</p>
       </div>
       <span className="spacer" />
       <ClusterPicker />
@@ -69,7 +69,7 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
   const { view, selected, select, expandedGroups, toggleGroup } = useAppStore(
     useShallow((state) => ({ view: state.topologyView, selected: state.topologySelection, select: state.selectTopologyItem, expandedGroups: state.expandedGroups, toggleGroup: state.toggleGroup })),
   );
-  const spec = useMemo(() => buildTopologyGraph(topology, status, { expandedGroups }), [topology, status, expandedGroups]);
+  const spec = useTopologySpec(topology, status, expandedGroups);
   const layout = useGraphLayout(spec);
   const onSelect = useCallback(
     (id: string | undefined) => {

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeMouseHandler } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeMouseHandler, type OnMove } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
 import { GraphLegend } from './GraphLegend';
@@ -35,6 +35,8 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
   const highlight = useMemo(() => highlightPath(spec, selected), [spec, selected]);
   const lit = highlight.nodes.size > 0;
   const cache = useRef(new Map<string, { key: string; node: BoxNode }>());
+  const lastNodes = useRef<BoxNode[]>([]);
+  const lastEdges = useRef<Edge[]>([]);
 
   // Box objects keep their identity while nothing about them changed, so xyflow re-renders only what did.
   const nodes = useMemo(() => {
@@ -54,6 +56,9 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       list.push(entry.node);
     }
     cache.current = next;
+    // Nothing changed (a lease renewal): the same array, so xyflow does no work at all.
+    if (sameItems(list, lastNodes.current)) return lastNodes.current;
+    lastNodes.current = list;
     return list;
   }, [spec, positions, highlight, lit, selected]);
 
@@ -93,6 +98,8 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       list.push(entry.edge);
     }
     edgeCache.current = next;
+    if (sameItems(list, lastEdges.current)) return lastEdges.current;
+    lastEdges.current = list;
     return list;
   }, [spec, nodes, highlight, lit, large]);
 
@@ -111,7 +118,13 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
     // Only a new selection moves the view, not a model update (highlight is left out on purpose).
   }, [selected, flow]);
 
+  // Stable handlers: a new function per render would re-render every one of 700 boxes in xyflow.
   const onNodeClick = useCallback<NodeMouseHandler<BoxNode>>((_, node) => onSelect(node.id), [onSelect]);
+  const onPaneClick = useCallback(() => onSelect(undefined), [onSelect]);
+  const onMoveStart = useCallback<OnMove>((event) => {
+    if (event) userMoved.current = true;
+  }, []);
+  const onMoveEnd = useCallback<OnMove>((_, viewport) => setZoomedOut(viewport.zoom < zoomedOutBelow), []);
   const onKeyDown = useCallback(
     (event: KeyboardEvent<HTMLDivElement>) => {
       const focused = (event.target as HTMLElement).closest<HTMLElement>('.react-flow__node');
@@ -140,11 +153,9 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
         edges={edges}
         nodeTypes={nodeTypes}
         onNodeClick={onNodeClick}
-        onPaneClick={() => onSelect(undefined)}
-        onMoveStart={(event) => {
-          if (event) userMoved.current = true;
-        }}
-        onMoveEnd={(_, viewport) => setZoomedOut(viewport.zoom < zoomedOutBelow)}
+        onPaneClick={onPaneClick}
+        onMoveStart={onMoveStart}
+        onMoveEnd={onMoveEnd}
         nodesDraggable={false}
         nodesConnectable={false}
         edgesFocusable
@@ -164,4 +175,8 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       </ReactFlow>
     </div>
   );
+}
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }

@@ -10,7 +10,7 @@ const widths: Record<GraphNodeKind, number> = {
   'engine-vm': 190,
   bridge: 200,
   veth: 210,
-  node: 200,
+  node: 240, // fits "worker · running · NotReady": readiness flapping must not resize (and re-lay out) the box
   pods: 180,
   overlay: 200,
   service: 190,
@@ -20,13 +20,13 @@ const widths: Record<GraphNodeKind, number> = {
 };
 
 const monoCharWidth = 6.95; // px per character of the 11.5 px monospace fact lines
-const titleCharWidth = 7.7; // px per character of the 13 px bold title
-const maxWidth = 300; // px: longer lines are ellipsised (the side panel has them whole)
+const titleCharWidth = 8.2; // px per character of the 13 px bold title
+const maxWidth = 320; // px: longer lines are ellipsised (the side panel has them whole)
 
 /** A box wide enough for its text (a figure with cut-off addresses is no figure), and tall enough for its lines. */
 export function boxSize(kind: GraphNodeKind, lines: readonly string[], title = ''): { width: number; height: number } {
-  const text = Math.max(...lines.map((l) => l.length * monoCharWidth), title.length * titleCharWidth) + 26;
-  return { width: Math.min(maxWidth, Math.max(widths[kind], Math.ceil(text / 10) * 10)), height: headerHeight + lines.length * lineHeight + padding };
+  const text = Math.max(...lines.map((l) => l.length * monoCharWidth), title.length * titleCharWidth) + 36; // + padding and the coloured left border
+  return { width: Math.min(maxWidth, Math.max(widths[kind], Math.ceil(text / 20) * 20)), height: headerHeight + lines.length * lineHeight + padding };
 }
 
 /** "10:42:07": the local wall-clock time of an ISO timestamp, as the measurement's wording uses it. */
