@@ -1,4 +1,4 @@
-import type { Box, GraphSpec } from './graph-types';
+import { columns, type Box, type GraphSpec } from './graph-types';
 
 /**
  * Arrow keys between boxes: Right/Left follow the figure's lines downstream/upstream (the
@@ -15,7 +15,9 @@ export function neighbourInDirection(spec: GraphSpec, positions: ReadonlyMap<str
   if (key === 'ArrowRight') return nearest(spec.edges.filter((e) => e.source === from).map((e) => e.target));
   if (key === 'ArrowLeft') return nearest(spec.edges.filter((e) => e.target === from).map((e) => e.source));
   if (key !== 'ArrowUp' && key !== 'ArrowDown') return undefined;
-  const sameColumn = [...positions].filter(([id, box]) => id !== from && Math.abs(box.x - origin.x) < 1);
+  // ELK centres boxes of different widths in their layer, so the column is the box's kind's, not its x.
+  const column = new Map(spec.nodes.map((n) => [n.id, columns[n.kind]]));
+  const sameColumn = [...positions].filter(([id]) => id !== from && column.get(id) === column.get(from));
   const candidates = sameColumn.filter(([, box]) => (key === 'ArrowDown' ? box.y > origin.y : box.y < origin.y));
   candidates.sort(([, a], [, b]) => (key === 'ArrowDown' ? a.y - b.y : b.y - a.y));
   return candidates[0]?.[0];
