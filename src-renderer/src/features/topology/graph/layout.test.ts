@@ -57,3 +57,18 @@ describe('layout', () => {
     expect(keepPositions(await layoutGraph(dockerOnly, elk), fresh, full, false)).toEqual(fresh);
   });
 });
+
+describe('provisionalLayout', () => {
+  it('places every box, columns in packet order, no two overlapping', async () => {
+    const { provisionalLayout } = await import('./provisional-layout');
+    const { topology, status } = labModels();
+    for (let i = 0; i < 30; i += 1) status.services.push(lbService(`p${i}`, `172.18.230.${i + 10}`, `i17-demo-worker${i % 2 ? '2' : ''}`));
+    const spec = buildTopologyGraph(topology, status, { expandedGroups: new Set(['i17-demo-worker', 'i17-demo-worker2']) });
+    const positions = provisionalLayout(spec);
+    expect(positions.size).toBe(spec.nodes.length);
+    expect(positions.get('host')!.x).toBeLessThan(positions.get('bridge:kind')!.x);
+    expect(positions.get('node:i17-demo-worker')!.x).toBeLessThan(positions.get('svc:default/p1')!.x);
+    const boxes = [...positions.values()];
+    for (const [i, a] of boxes.entries()) for (const b of boxes.slice(i + 1)) expect(overlaps(a, b)).toBe(false);
+  });
+});

@@ -31,21 +31,28 @@ const layoutOptions = {
  * "bundle" box each. Services of one holder sit together anyway, and ELK's cost grows
  * fast with box count (500 separate services: ~10 s; bundled: ~0.2 s).
  */
+/** Above this many boxes ELK's simple node placement is used: ~30% faster, alignment a little looser. */
+const largeAbove = 150;
+
 export function elkInput(spec: GraphSpec): ElkNode {
+  const large = spec.nodes.length > largeAbove;
+  // Pools without lines (big pictures draw none) are one stack for ELK, like services.
+  const poolsLoose = !spec.edges.some((e) => e.kind === 'pool');
   const bundleOf = new Map<string, string>();
   const bundles = new Map<string, { width: number; height: number }>();
   const children: ElkNode[] = [];
   for (const node of spec.nodes) {
     const partition = { 'elk.partitioning.partition': String(columns[node.kind]) };
-    if (!node.bundle) {
+    const bundleId = node.bundle ?? (poolsLoose && node.kind === 'pool' ? 'bundle:pools' : undefined);
+    if (!bundleId) {
       children.push({ id: node.id, width: node.width, height: node.height, layoutOptions: partition });
       continue;
     }
-    bundleOf.set(node.id, node.bundle);
-    const bundle = bundles.get(node.bundle);
+    bundleOf.set(node.id, bundleId);
+    const bundle = bundles.get(bundleId);
     if (!bundle) {
-      bundles.set(node.bundle, { width: node.width, height: node.height });
-      children.push({ id: node.bundle, width: node.width, height: node.height, layoutOptions: partition });
+      bundles.set(bundleId, { width: node.width, height: node.height });
+      children.push({ id: bundleId, width: node.width, height: node.height, layoutOptions: partition });
     } else {
       bundle.width = Math.max(bundle.width, node.width);
       bundle.height += bundleGap + node.height;
@@ -65,20 +72,22 @@ export function elkInput(spec: GraphSpec): ElkNode {
     seen.add(key);
     edges.push({ id: key, sources: [source], targets: [target] });
   }
-  return { id: 'root', layoutOptions, children, edges };
+  return { id: 'root', layoutOptions: large ? { ...layoutOptions, 'elk.layered.nodePlacement.strategy': 'SIMPLE' } : layoutOptions, children, edges };
 }
 
 /** Positions of every box: ELK's for plain boxes, stacked inside their bundle for services. */
 export function expandLayout(spec: GraphSpec, laidOut: ElkNode): Map<string, Box> {
+  const poolsBundled = (laidOut.children ?? []).some((c) => c.id === 'bundle:pools');
   const placed = new Map((laidOut.children ?? []).map((c) => [c.id, { x: c.x ?? 0, y: c.y ?? 0 }]));
   const cursor = new Map<string, number>();
   const positions = new Map<string, Box>();
   for (const node of spec.nodes) {
-    const anchor = placed.get(node.bundle ?? node.id) ?? { x: 0, y: 0 };
+    const bundle = node.bundle ?? (poolsBundled && node.kind === 'pool' ? 'bundle:pools' : undefined);
+    const anchor = placed.get(bundle ?? node.id) ?? { x: 0, y: 0 };
     let y = anchor.y;
-    if (node.bundle) {
-      y = cursor.get(node.bundle) ?? anchor.y;
-      cursor.set(node.bundle, y + node.height + bundleGap);
+    if (bundle) {
+      y = cursor.get(bundle) ?? anchor.y;
+      cursor.set(bundle, y + node.height + bundleGap);
     }
     positions.set(node.id, { x: anchor.x, y, width: node.width, height: node.height });
   }

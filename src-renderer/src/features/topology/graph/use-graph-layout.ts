@@ -2,7 +2,11 @@ import { useEffect, useRef, useState } from 'react';
 import type { Box, GraphSpec } from './graph-types';
 import { keepPositions } from './keep-positions';
 import { layoutGraph, structureKey, type LayoutEngine } from './layout';
+import { provisionalLayout } from './provisional-layout';
 import { createWorkerLayoutEngine } from './worker-engine';
+
+/** Above this many boxes the first paint does not wait for ELK. */
+const provisionalAbove = 150;
 
 export interface GraphLayout {
   positions: Map<string, Box> | undefined;
@@ -19,11 +23,13 @@ export interface GraphLayout {
 export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngine & { dispose(): void } = createWorkerLayoutEngine): GraphLayout {
   const [layout, setLayout] = useState<GraphLayout>({ positions: undefined, generation: 0 });
   const engine = useRef<(LayoutEngine & { dispose(): void }) | undefined>(undefined);
-  const state = useRef<{ key?: string; epoch?: string; running: boolean; pending?: GraphSpec; positions?: Map<string, Box> }>({ running: false });
+  const state = useRef<{ key?: string; epoch?: string; provisional?: boolean; running: boolean; pending?: GraphSpec; positions?: Map<string, Box> }>({ running: false });
 
   useEffect(() => {
     const created = engineFactory();
     engine.current = created;
+    // Boot the worker (parse elkjs, start GWT) while the models are still on their way.
+    void created.layout({ id: 'warm-up', children: [], edges: [] }).catch(() => undefined);
     return () => {
       created.dispose();
       engine.current = undefined;
@@ -34,6 +40,14 @@ export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngin
     const current = state.current;
     if (structureKey(spec) === current.key) return;
     current.pending = spec;
+    // A big picture is drawn at once in rows while ELK works; ELK's answer then replaces it whole.
+    if (spec.nodes.length > provisionalAbove && (!current.positions || spec.epoch !== current.epoch)) {
+      const rows = provisionalLayout(spec);
+      current.positions = rows;
+      current.epoch = spec.epoch;
+      current.provisional = true;
+      setLayout((before) => ({ positions: rows, generation: before.generation + 1 }));
+    }
     if (current.running) return;
     const run = async (): Promise<void> => {
       while (current.pending && engine.current) {
@@ -42,7 +56,8 @@ export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngin
         current.running = true;
         try {
           const fresh = await layoutGraph(next, engine.current);
-          const merged = keepPositions(current.positions, fresh, next, next.epoch === current.epoch);
+          const merged = keepPositions(current.provisional ? undefined : current.positions, fresh, next, next.epoch === current.epoch);
+          current.provisional = false;
           current.epoch = next.epoch;
           current.positions = merged;
           current.key = structureKey(next);
