@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type Edge, type NodeMouseHandler, type OnMove } from '@xyflow/react';
+import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler, type OnMove } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
+import { useFlowEdges, useFlowNodes } from './flow-elements';
 import { GraphLegend } from './GraphLegend';
 import type { Box, GraphSpec } from './graph-types';
 import { neighbourInDirection } from './keyboard-navigation';
@@ -33,75 +34,9 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
   const flow = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const highlight = useMemo(() => highlightPath(spec, selected), [spec, selected]);
-  const lit = highlight.nodes.size > 0;
-  const cache = useRef(new Map<string, { key: string; node: BoxNode }>());
-  const lastNodes = useRef<BoxNode[]>([]);
-  const lastEdges = useRef<Edge[]>([]);
-
-  // Box objects keep their identity while nothing about them changed, so xyflow re-renders only what did.
-  const nodes = useMemo(() => {
-    const next = new Map<string, { key: string; node: BoxNode }>();
-    const list: BoxNode[] = [];
-    for (const node of spec.nodes) {
-      const box = positions?.get(node.id);
-      if (!box) continue;
-      const emphasis: BoxNode['data']['emphasis'] = lit ? (highlight.nodes.has(node.id) ? 'on' : 'off') : undefined;
-      const key = `${box.x},${box.y}|${emphasis}|${node.id === selected}|${node.tone}|${node.title}|${node.lines.join('\n')}|${node.label}`;
-      const before = cache.current.get(node.id);
-      const entry =
-        before?.key === key
-          ? before
-          : { key, node: { id: node.id, type: 'box' as const, position: { x: box.x, y: box.y }, data: { spec: node, emphasis }, ariaLabel: node.label, width: node.width, height: node.height, selected: node.id === selected, domAttributes: { 'aria-current': node.id === selected ? ('true' as const) : undefined, 'data-lit': emphasis === 'on' ? 'true' : undefined } } };
-      next.set(node.id, entry);
-      list.push(entry.node);
-    }
-    cache.current = next;
-    // Nothing changed (a lease renewal): the same array, so xyflow does no work at all.
-    if (sameItems(list, lastNodes.current)) return lastNodes.current;
-    lastNodes.current = list;
-    return list;
-  }, [spec, positions, highlight, lit, selected]);
-
-  const edgeCache = useRef(new Map<string, { key: string; edge: Edge }>());
   const large = spec.nodes.length > visibleOnlyAbove;
-  // Lines too keep their identity while unchanged: at 500 services a model change re-renders a handful, not all.
-  const edges = useMemo<Edge[]>(() => {
-    const placed = new Set(nodes.map((n) => n.id));
-    const next = new Map<string, { key: string; edge: Edge }>();
-    const list: Edge[] = [];
-    for (const e of spec.edges) {
-      if (!placed.has(e.source) || !placed.has(e.target)) continue;
-      const on = highlight.edges.has(e.id);
-      const emphasis = lit ? (on ? 'is-lit' : 'is-dim') : '';
-      const key = `${e.source}>${e.target}|${emphasis}|${e.tone}|${e.label}|${e.text ?? ''}`;
-      const before = edgeCache.current.get(e.id);
-      const entry =
-        before?.key === key
-          ? before
-          : {
-              key,
-              edge: {
-                id: e.id,
-                source: e.source,
-                target: e.target,
-                ariaLabel: e.label,
-                className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
-                ...(e.text && (!lit || on) ? { label: e.text } : {}),
-                // A moving dash repaints every frame: only on small pictures.
-                animated: !large && e.kind === 'overlay' && (!lit || on),
-                selectable: false,
-                // Lit lines say so in the DOM too (React passes data-* through; xyflow's SVG typing has no room for them).
-                ...(on ? { domAttributes: { 'data-lit': 'true' } as Edge['domAttributes'] } : {}),
-              },
-            };
-      next.set(e.id, entry);
-      list.push(entry.edge);
-    }
-    edgeCache.current = next;
-    if (sameItems(list, lastEdges.current)) return lastEdges.current;
-    lastEdges.current = list;
-    return list;
-  }, [spec, nodes, highlight, lit, large]);
+  const nodes = useFlowNodes(spec, positions, highlight, selected);
+  const edges = useFlowEdges(spec, nodes, highlight, large);
 
   // Fit when boxes come or go, until the user zooms or pans: from then on the view is theirs.
   const userMoved = useRef(false);
@@ -175,8 +110,4 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       </ReactFlow>
     </div>
   );
-}
-
-function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
-  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
