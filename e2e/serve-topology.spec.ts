@@ -130,6 +130,14 @@ test('selecting a node explains its routes; arrow keys move between boxes; table
   for (const ip of ips) await expect(services).toContainText(ip);
   await services.getByRole('searchbox', { name: 'Filter Services' }).fill(ips[1]!);
   await expect(services.getByRole('row')).toHaveCount(2);
+  // Copy gives what is shown, as tab-separated text.
+  await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: serve.origin });
+  await services.getByRole('button', { name: 'Copy Services' }).click();
+  await expect(services.getByRole('button', { name: 'Copied' })).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied.split('\n')[0]).toBe('Service\tExternal IP\tLease held by\tAnswered ARP\tEndpoints\tWhy');
+  expect(copied).toContain(`default/api\t${ips[1]}\t`);
+  expect(copied).not.toContain(ips[0]!);
   await expect(topology.table('Pools').getByRole('meter')).toHaveCount(1);
   const nodes = topology.table('Nodes');
   await nodes.getByRole('button', { name: 'Name' }).click();

@@ -4,11 +4,13 @@ import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
 import { useFlowEdges, useFlowNodes } from './flow-elements';
 import { GraphLegend } from './GraphLegend';
+import { LightMiniMap } from './LightMiniMap';
 import type { Box, GraphSpec } from './graph-types';
 import { neighbourInDirection } from './keyboard-navigation';
 import { highlightPath } from './path-highlight';
 
 const nodeTypes = { box: GraphBox };
+const miniMapClass = (node: BoxNode) => `minimap-${node.data.spec.kind}`;
 /** Above this many boxes only what is in view is rendered (xyflow's onlyRenderVisibleElements). */
 const visibleOnlyAbove = 150;
 /** Below this zoom the fact lines are unreadable: boxes show their titles only (less to paint). */
@@ -105,7 +107,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />
-        <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 150, height: 96 }} nodeClassName={(node) => `minimap-${(node as BoxNode).data.spec.kind}`} />
+        {large && positions ? <LightMiniMap spec={spec} positions={positions} /> : <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 150, height: 96 }} nodeClassName={miniMapClass} />}
         <GraphLegend />
       </ReactFlow>
     </div>
