@@ -89,3 +89,18 @@ describe('buildTopologyGraph', () => {
     expect(byLabel(buildTopologyGraph(topology, status), 'veth pair of i17-demo-worker2: none (container exited)')?.tone).toBe('stopped');
   });
 });
+
+describe('buildTopologyGraph, this machine’s side', () => {
+  it('says when this machine has no route to the kind network, and draws the engine’s VM as its own box', () => {
+    const { topology, status } = labModels();
+    topology.host.routes = topology.host.routes.filter((r) => r.network !== 'kind');
+    const noRoute = buildTopologyGraph(topology, status);
+    expect(noRoute.edges.find((e) => e.id === 'host>bridge:kind')).toMatchObject({ text: 'no route — traffic goes nowhere', tone: 'bad' });
+    expect(noRoute.nodes.find((n) => n.id === 'host')?.lines).toContain('kind: no route — traffic goes nowhere');
+
+    topology.observedFrom = 'engine-vm';
+    const vm = buildTopologyGraph(topology, status);
+    expect(vm.nodes.find((n) => n.id === 'engine-vm')?.label).toBe("Docker engine's VM");
+    expect(vm.edges.map((e) => e.id)).toEqual(expect.arrayContaining(['host>engine-vm', 'engine-vm>bridge:kind']));
+  });
+});
