@@ -156,3 +156,44 @@ test('selecting a node explains its routes; arrow keys move between boxes; table
     }
   }
 });
+
+test.describe('a native-routing lab with one worker holding 21 LoadBalancer IPs', () => {
+  let native: LabCluster;
+  let nativeServe: ServeProcess;
+
+  test.beforeAll(async () => {
+    native = await startLabCluster({ name: `i17-${randomBytes(3).toString('hex')}`, workers: 1, cilium: { pool: 'auto', routing: 'native' } });
+    kubectlOk(native, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
+    const services = Array.from({ length: 21 }, (_, i) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}` }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] } }));
+    kubectlOk(native, ['apply', '-f', '-'], services.map((service) => JSON.stringify(service)).join('\n'));
+    nativeServe = await startServe(native.env);
+  });
+
+  test.afterAll(async () => {
+    await nativeServe?.stop();
+    await native?.down();
+  });
+
+  test('native routes are drawn via node IPs, and 21 services on one node collapse into a group that expands on click', async ({ page }) => {
+    const topology = new TopologyPage(page);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(nativeServe.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
+    await topology.cluster.selectOption(native.name);
+    const networkId: string = JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id;
+    await expect(topology.item(`Native routing over br-${networkId.slice(0, 12)}`)).toBeVisible();
+    await expect(topology.item(new RegExp(`^Native routes of ${native.name}-worker: 10\\.244\\.\\d+\\.0/24 via 172\\.`))).toHaveCount(1);
+    await expect(topology.item(/^Tunnel overlay/)).toHaveCount(0);
+
+    const worker = `${native.name}-worker`;
+    const group = topology.item(`21 LoadBalancer services held by ${worker}`);
+    await expect(group).toContainText('21 services', { timeout: 60_000 });
+    await expect(topology.item(/^Service default\/web-\d+ /)).toHaveCount(0);
+    await group.click();
+    await expect(topology.item(/^Service default\/web-\d+ /)).toHaveCount(21);
+    await expect(group).toHaveCount(0);
+    await expect(topology.details.getByRole('heading', { name: worker })).toBeVisible();
+    await expect(topology.item(/^Service default\/web-7 /)).toHaveAttribute('data-lit', 'true');
+    await page.screenshot({ path: join(artifacts, 'topology-native-expanded.png') });
+  });
+});

@@ -1,7 +1,7 @@
 import type { ClusterStatus, ClusterTopology, ServiceStatus } from '@contract';
 import { RichText } from '../../components/RichText';
 import { clockTime } from './graph/graph-parts';
-import { poolOf } from './graph/build-services';
+import { groupThreshold, poolOf } from './graph/build-services';
 import { RouteList } from './RouteList';
 import { UsageBar } from './UsageBar';
 
@@ -30,7 +30,7 @@ function Details({ id, topology, status, onToggleGroup }: { id: string } & Omit<
   const name = rest.join(':');
   if (kind === 'host' || kind === 'engine-vm') return <HostDetails topology={topology} status={status} />;
   if (kind === 'bridge') return <BridgeDetails name={name} topology={topology} />;
-  if (kind === 'node' || kind === 'veth' || kind === 'pods') return <NodeDetails name={name} topology={topology} status={status} />;
+  if (kind === 'node' || kind === 'veth' || kind === 'pods') return <NodeDetails name={name} topology={topology} status={status} onToggleGroup={onToggleGroup} />;
   if (kind === 'svc') {
     const service = status?.services.find((s) => `${s.namespace}/${s.name}` === name);
     return service ? <ServiceDetails service={service} status={status!} /> : <p className="muted">{name} is gone.</p>;
@@ -74,10 +74,11 @@ function BridgeDetails({ name, topology }: { name: string; topology: ClusterTopo
   );
 }
 
-function NodeDetails({ name, topology, status }: { name: string; topology: ClusterTopology; status: ClusterStatus | undefined }) {
+function NodeDetails({ name, topology, status, onToggleGroup }: { name: string; topology: ClusterTopology; status: ClusterStatus | undefined; onToggleGroup(holder: string): void }) {
   const node = topology.nodes.find((n) => n.name === name);
   if (!node) return <p className="muted">{name} is gone.</p>;
   const kube = status?.nodes.find((n) => n.name === name);
+  const held = (status?.services ?? []).filter((s) => s.leaseHolder?.node === name).length;
   return (
     <>
       <h2>{node.name}</h2>
@@ -92,6 +93,11 @@ function NodeDetails({ name, topology, status }: { name: string; topology: Clust
         </p>
       )}
       {node.problem && <p className="node-problem">{node.problem}</p>}
+      {held > groupThreshold && (
+        <button type="button" className="button button-secondary" onClick={() => onToggleGroup(node.name)}>
+          Group or ungroup its {held} LoadBalancer services
+        </button>
+      )}
       <RouteList label={`Routes of ${node.name}`} routes={node.routes} />
     </>
   );

@@ -73,8 +73,12 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
   const layout = useGraphLayout(spec);
   const onSelect = useCallback(
     (id: string | undefined) => {
+      // A group opens on click; the selection moves to its node, whose path then lights its services.
+      if (id?.startsWith('group:')) {
+        toggleGroup(id.slice('group:'.length));
+        return select(`node:${id.slice('group:'.length)}`);
+      }
       select(id);
-      if (id?.startsWith('group:')) toggleGroup(id.slice('group:'.length));
     },
     [select, toggleGroup],
   );
