@@ -53,6 +53,8 @@ export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngin
       while (current.pending && engine.current) {
         const next = current.pending;
         current.pending = undefined;
+        // Pushes that arrived during the last run often have the very boxes it just laid out.
+        if (structureKey(next) === current.key) continue;
         current.running = true;
         try {
           const fresh = await layoutGraph(next, engine.current);
