@@ -11,9 +11,16 @@ import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../src-main/c
 import { DockerEngineService } from '../src-main/core/docker/docker-engine-service';
 import { TopologyService } from '../src-main/core/topology/topology-service';
 import { createStderrLogger } from '../src-main/core/util/logger';
+import { printGraphBench } from './graph/topology-graph-bench';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
 import { benchDns, formatDnsTable } from './dns';
+
+// BENCH_ONLY=graph: only the renderer's graph benchmark (no lab cluster, ~20 s).
+if (process.env.BENCH_ONLY === 'graph') {
+  await printGraphBench();
+  process.exit(0);
+}
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -107,6 +114,8 @@ const summary = {
   ratioLargestToSmallest: first && last ? Math.round((last.snapshotMedianMs / first.snapshotMedianMs) * 10) / 10 : undefined,
 };
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+// The renderer's Topology graph at 50 nodes / 500 services (bench/graph; BENCH_GRAPH=0 skips).
+if (process.env.BENCH_GRAPH !== '0') await printGraphBench();
 
 if (process.env.BENCH_STATUS !== '0') {
   const status = await benchStatus();

@@ -39,13 +39,12 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await expect(picky).toContainText('Fix: Label the service to match a pool');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/clusters.png'), fullPage: true });
 
-  // The topology joins the Kubernetes side: the holder's node card answers ARP for the IP.
+  // The topology joins the Kubernetes side: in the graph, the IP's lease line from its holder, and the holder's pod CIDR box.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
-  const node = page.getByRole('listitem', { name: `Node ${holder()}`, exact: true });
-  await expect(node.getByRole('list', { name: `LoadBalancer IPs answered by ${holder()}` })).toContainText(`Answers ARP for ${ip} (default/web`);
-  await expect(node).toContainText(/pods\s*10\.244\.\d+\.0\/24/);
-  await expect(node).toContainText('cilium_host');
+  const graph = page.getByRole('region', { name: 'Topology graph' });
+  await expect(graph.getByRole('group', { name: new RegExp(`^${ip.replaceAll('.', '\\.')} — lease held by ${holder()}`) })).toHaveCount(1);
+  await expect(graph.getByRole('group', { name: new RegExp(`^Pod CIDR 10\\.244\\.\\d+\\.0/24 of ${holder()}$`) })).toContainText('cilium_host');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/topology-cilium.png'), fullPage: true });
 
   // Troubleshoot: curl the IP from this machine; the answer and the node that answered ARP.

@@ -7,6 +7,7 @@ import { bridgeNameOf, cidrContains, explainNetstatRoute, explainRoute, isDocker
 import type { Logger } from '../util/logger';
 import { HostViewReader, type HostView } from './host-view';
 import { NetnsReader } from './netns-reader';
+import { RouteSettler } from './route-settler';
 
 export const clusterLabel = 'io.x-k8s.kind.cluster';
 
@@ -56,6 +57,7 @@ export class TopologyService {
   private readonly hostView: HostViewReader;
   private readonly netns: NetnsReader;
   private readonly disposers: (() => void)[] = [];
+  private readonly settler = new RouteSettler({ snapshot: (name) => this.snapshot(name), publish: (topology) => this.listeners.forEach((listener) => listener(topology)) });
 
   constructor(private readonly options: TopologyServiceOptions) {
     this.hostView = options.hostView ?? new HostViewReader(options.engine.docker, options.log);
@@ -211,6 +213,7 @@ export class TopologyService {
   /** Stops following and removes the helper container (awaited, so a CLI run leaves nothing). */
   async dispose(): Promise<void> {
     for (const dispose of this.disposers) dispose();
+    this.settler.dispose();
     for (const timer of this.timers.values()) clearTimeout(timer);
     clearTimeout(this.clustersTimer);
     this.listeners.clear();
@@ -230,6 +233,8 @@ export class TopologyService {
       cluster = this.containerCluster.get(attributes.container);
     }
     if (cluster && this.followed.has(cluster)) this.schedule(cluster);
+    // A started node gets its routes back from Cilium over seconds: re-read it until they settle.
+    if (cluster && this.followed.has(cluster) && event.Type === 'container' && (event.Action === 'start' || event.Action === 'restart') && attributes.name) this.settler.settle(cluster, attributes.name);
   }
 
   private schedule(name: string): void {

@@ -4,8 +4,9 @@ import { createShellSlice, type ShellSlice } from './shell-slice';
 import { createTopologySlice, type TopologySlice } from './topology-slice';
 import { createToolsSlice, type ToolsSlice } from './tools-slice';
 import { createStatusSlice, type StatusSlice } from './status-slice';
+import { createTopologyViewSlice, type TopologyViewSlice } from './topology-view-slice';
 
-export type StoreState = EngineSlice & ShellSlice & TopologySlice & ToolsSlice & StatusSlice;
+export type StoreState = EngineSlice & ShellSlice & TopologySlice & ToolsSlice & StatusSlice & TopologyViewSlice;
 
 /** One store of slices (zustand's slices pattern); selectors stay narrow at the call sites. */
 export const createStore = () =>
@@ -15,6 +16,7 @@ export const createStore = () =>
     ...createTopologySlice(...args),
     ...createToolsSlice(...args),
     ...createStatusSlice(...args),
+    ...createTopologyViewSlice(...args),
   }));
 
 export type Store = ReturnType<typeof createStore>;

@@ -1,36 +1,32 @@
-import { useEffect } from 'react';
+import { useCallback, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode, TopologyRoute } from '@contract';
+import type { ClusterStatus, ClusterTopology } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
 import { followClusterStatus } from '../../commands/status-commands';
 import { followTopology, refreshTopologyCommand } from '../../commands/topology-commands';
-import { CommandButton } from '../../components/CommandButton';
 import { ClusterPicker } from '../../components/ClusterPicker';
+import { CommandButton } from '../../components/CommandButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { RichText } from '../../components/RichText';
-import { StatusPill } from '../../components/StatusPill';
+import { darkPalette, exportSvg, lightPalette } from './graph/export-svg';
+import { TopologyGraph } from './graph/TopologyGraph';
+import { useGraphLayout } from './graph/use-graph-layout';
+import { useTopologySpec } from './graph/use-topology-spec';
+import { SidePanel } from './SidePanel';
+import { TopologyTables } from './tables/TopologyTables';
+import './topology.css';
 
-/** The data path of a kind cluster: this machine → bridge → veth pairs → nodes → routes. */
+/** The data path of a kind cluster as a figure: this machine → bridge → veth pairs → nodes → pods → LoadBalancer IPs. */
 export function TopologyPage() {
   const context = useAppContext();
   const { clusters, topology, error, status } = useAppStore(
     useShallow((state) => ({ clusters: state.clusters, topology: state.topology, error: state.topologyError, status: state.clusterStatus })),
   );
   useEffect(() => followTopology(context), [context]);
-  // The Kubernetes side joins the picture: pod CIDRs and the LoadBalancer IPs each node answers for.
+  // The Kubernetes side joins the picture: pod CIDRs, LoadBalancer IPs and who holds each lease.
   useEffect(() => followClusterStatus(context), [context]);
 
   return (
-    <>
-      <header className="page-header page-header-row">
-        <div>
-          <h1>Topology</h1>
-          <p className="muted">Host → Docker bridge → veth pairs → node containers → routes, live from Docker.</p>
-        </div>
-        <span className="spacer" />
-        <ClusterPicker />
-        <CommandButton command={refreshTopologyCommand} />
-      </header>
+    <div className="topology-page">
       {error && <ErrorNotice error={error} title="Kindscope cannot show this cluster" />}
       {clusters && clusters.length === 0 && (
         <section className="card" aria-label="No clusters">
@@ -38,118 +34,88 @@ export function TopologyPage() {
         </section>
       )}
       {!clusters && !error && <p className="muted">Looking for kind clusters…</p>}
-      {topology && <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} />}
-    </>
-  );
-}
-
-function TopologyView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
-  return (
-    <div className="topology">
-      <section className="card host-card" aria-label="This machine">
-        <header className="card-header">
-          <h2>This machine</h2>
-          <StatusPill state={topology.host.reachability.status === 'yes' ? 'live' : topology.host.reachability.status === 'no' ? 'offline' : 'connecting'} label={topology.host.reachability.status === 'yes' ? 'Reaches the nodes' : topology.host.reachability.status === 'no' ? 'Cannot reach the nodes' : 'Unknown'} />
-          <span className="spacer" />
-          <span className="muted">{topology.observedFrom === 'host' ? 'Bridge and veths seen on this machine' : "Bridge and veths seen inside the engine's VM"}</span>
-        </header>
-        <p>{topology.host.reachability.reason}</p>
-        <RouteList label="Host routes to the Docker networks" routes={topology.host.routes.map((r) => ({ raw: r.raw, explanation: r.explanation }))} />
-      </section>
-      {topology.networks.map((network) => (
-        <NetworkView key={network.id} network={network} nodes={topology.nodes.filter((n) => n.network === network.name)} status={status} />
-      ))}
-      {topology.problems.map((problem) => (
-        <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
-      ))}
-      <p className="muted small">
-        Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
-        {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
-      </p>
+      {topology ? <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} /> : <TopologyHeader onExport={undefined} />}
     </div>
   );
 }
 
-function NetworkView({ network, nodes, status }: { network: TopologyNetwork; nodes: TopologyNode[]; status: ClusterStatus | undefined }) {
+function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
+  const { view, setView } = useAppStore(useShallow((state) => ({ view: state.topologyView, setView: state.setTopologyView })));
   return (
-    <section className="card bridge-card" aria-label={`Bridge ${network.bridge.name}`}>
-      <header className="card-header">
-        <h2>
-          Bridge <code>{network.bridge.name}</code>
-        </h2>
-        <span className="muted">
-          network “{network.name}” · {network.subnets.map((s) => `${s.subnet}${s.gateway ? ` (gw ${s.gateway})` : ''}`).join(' · ')}
-          {network.mtu ? ` · MTU ${network.mtu}` : ''}
-        </span>
-        <span className="spacer" />
-        {network.bridge.present ? <StatusPill state="live" label={network.bridge.state ?? 'present'} /> : <StatusPill state="offline" label="not visible" />}
-      </header>
-      <ul className="node-grid" aria-label="Nodes">
-        {nodes.map((node) => (
-          <NodeView key={node.containerId} node={node} status={status} />
-        ))}
-      </ul>
-    </section>
-  );
-}
-
-function NodeView({ node, status }: { node: TopologyNode; status: ClusterStatus | undefined }) {
-  const podCIDRs = status?.nodes.find((n) => n.name === node.name)?.podCIDRs ?? [];
-  const announces = status?.services.filter((s) => s.holder === node.name) ?? [];
-  return (
-    <li className={`node-card${node.running ? '' : ' node-stopped'}`} aria-label={`Node ${node.name}`}>
-      <div className="veth" title="Host side of the veth pair">
-        {node.veth ? (
-          <>
-            <code>{node.veth.ifname}</code> <span className="muted">if{node.veth.ifindex}</span> ⇄ <code>eth0</code>
-            {node.eth0 ? <span className="muted"> if{node.eth0.ifindex}</span> : null}
-          </>
-        ) : (
-          <span className="muted">no veth</span>
-        )}
+    <header className="page-header page-header-row">
+      <div>
+        <h1>Topology</h1>
+        <p className="muted">The data path, live, from this machine to each LoadBalancer IP.</p>
       </div>
-      <header className="node-header">
-        <h3>{node.name}</h3>
-        <StatusPill state={node.running ? 'live' : 'offline'} label={node.state} />
-      </header>
-      <p className="node-facts">
-        <span>{node.role}</span>
-        {node.ipv4 && <code>{node.ipv4}</code>}
-        {node.mac && <code className="muted">{node.mac}</code>}
-      </p>
-      {podCIDRs.length > 0 && (
-        <p className="node-facts">
-          <span>pods</span>
-          <code>{podCIDRs.join(', ')}</code>
-        </p>
-      )}
-      {announces.length > 0 && (
-        <ul className="announces" aria-label={`LoadBalancer IPs answered by ${node.name}`}>
-          {announces.map((svc) => (
-            <li key={`${svc.namespace}/${svc.name}`}>
-              Answers ARP for <code>{svc.externalIPs.join(', ')}</code> ({svc.namespace}/{svc.name}, L2 lease holder)
-            </li>
-          ))}
-        </ul>
-      )}
-      {node.problem && <p className="node-problem">{node.problem}</p>}
-      <RouteList label={`Routes of ${node.name}`} routes={node.routes} />
-    </li>
+      <span className="spacer" />
+      <ClusterPicker />
+      <div className="segmented" role="group" aria-label="View">
+        <button type="button" aria-pressed={view === 'graph'} onClick={() => setView('graph')}>
+          Graph
+        </button>
+        <button type="button" aria-pressed={view === 'tables'} onClick={() => setView('tables')}>
+          Tables
+        </button>
+      </div>
+      <button type="button" className="button button-secondary" disabled={!onExport} onClick={onExport}>
+        Export SVG
+      </button>
+      <CommandButton command={refreshTopologyCommand} />
+    </header>
   );
 }
 
-function RouteList({ label, routes }: { label: string; routes: Pick<TopologyRoute, 'raw' | 'explanation'>[] }) {
-  if (routes.length === 0) return null;
+function TopologyView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
+  const { view, selected, select, expandedGroups, toggleGroup } = useAppStore(
+    useShallow((state) => ({ view: state.topologyView, selected: state.topologySelection, select: state.selectTopologyItem, expandedGroups: state.expandedGroups, toggleGroup: state.toggleGroup })),
+  );
+  const spec = useTopologySpec(topology, status, expandedGroups);
+  const layout = useGraphLayout(spec);
+  const onSelect = useCallback(
+    (id: string | undefined) => {
+      // A group opens on click; the selection moves to its node, whose path then lights its services.
+      if (id?.startsWith('group:')) {
+        toggleGroup(id.slice('group:'.length));
+        return select(`node:${id.slice('group:'.length)}`);
+      }
+      select(id);
+    },
+    [select, toggleGroup],
+  );
+  const onExport = useCallback(() => {
+    if (!layout.positions) return;
+    const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+    const svg = exportSvg(spec, layout.positions, dark ? darkPalette : lightPalette, `Kindscope topology of ${topology.name}`);
+    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${topology.name}-topology.svg`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000); // ms: long enough for the download to start
+  }, [spec, layout.positions, topology.name]);
+
   return (
-    <ul className="routes" aria-label={label}>
-      {routes.map((route) => (
-        <li key={route.raw}>
-          <code>{route.raw}</code>
-          <span className="route-explanation">
-            <RichText text={route.explanation} />
-          </span>
-        </li>
+    <>
+      <TopologyHeader onExport={layout.positions ? onExport : undefined} />
+      {view === 'graph' ? (
+        <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
+          <section className="graph-region" aria-label="Topology graph">
+            {layout.positions ? <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={selected} onSelect={onSelect} /> : <p className="muted">Laying out…</p>}
+          </section>
+          {selected && <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} onClose={() => select(undefined)} />}
+        </div>
+      ) : (
+        <TopologyTables topology={topology} status={status} />
+      )}
+      {topology.problems.map((problem) => (
+        <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
       ))}
-    </ul>
+      <p className="muted small">
+        {view === 'graph' ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · ' : ''}
+        Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
+        {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
+        {status ? ` · Kubernetes ${status.connection.state}` : ' · Kubernetes side not loaded'}
+      </p>
+    </>
   );
 }
