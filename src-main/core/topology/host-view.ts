@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { parseIpLink, parseIpRoute, parseNetstatRoutes, type IpLink, type IpRoute, type NetstatRoute } from '../net';
-import { runCli } from '../tools/cli-runner';
+import { runTool } from '../tools/run-tool';
 import type { Logger } from '../util/logger';
 
 export interface HostView {
@@ -39,13 +39,13 @@ export class HostViewReader {
     let routes: IpRoute[] = [];
     let netstatRoutes: NetstatRoute[] = [];
     if (this.platform === 'linux') {
-      const [linkResult, routeResult] = await Promise.allSettled([runCli('ip', ['-j', 'link', 'show']), runCli('ip', ['-j', 'route', 'show'])]);
+      const [linkResult, routeResult] = await Promise.allSettled([runTool('ip', 'ip', ['-j', 'link', 'show']), runTool('ip', 'ip', ['-j', 'route', 'show'])]);
       if (linkResult.status === 'fulfilled') links = parseIpLink(linkResult.value.stdout).items;
       else problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
       if (routeResult.status === 'fulfilled') routes = parseIpRoute(routeResult.value.stdout).items;
     } else if (this.platform === 'darwin') {
       try {
-        netstatRoutes = parseNetstatRoutes((await runCli('netstat', ['-rn', '-f', 'inet'])).stdout).items;
+        netstatRoutes = parseNetstatRoutes((await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'])).stdout).items;
       } catch (error) {
         problems.push(`Could not read this machine's routes (netstat -rn): ${(error as Error).message}`);
       }
