@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { callList, type AppError } from '../contract';
+import { requireDocker } from '../../e2e/lab/require-docker.ts';
+import { createApp, type App } from './compose';
+import { loopbackOnlyFetch, namesTheField, newCounts, refusalProblem } from './campaign/campaign-guard';
+import { mutatedInput } from './campaign/mutations';
+
+/** Fixed in CI so a failure replays; `KINDSCOPE_CAMPAIGN_SEED` explores further. */
+const seed = Number(process.env.KINDSCOPE_CAMPAIGN_SEED ?? 20261201);
+const runsPerCall = Number(process.env.KINDSCOPE_CAMPAIGN_RUNS ?? 200);
+
+let app: App;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
+const realFetch = globalThis.fetch;
+const counts = new Map<string, ReturnType<typeof newCounts>>();
+
+beforeAll(() => {
+  requireDocker();
+  globalThis.fetch = loopbackOnlyFetch(realFetch);
+  process.on('unhandledRejection', onUnhandled);
+  // The real services on the real engine, with a throwaway data folder (settings, tools).
+  app = createApp({ transport: 'test', live: false, dataDir: mkdtempSync(join(tmpdir(), 'kindscope-campaign-')), log: { debug() {}, info() {}, warn() {}, error() {} } as never });
+});
+
+afterAll(async () => {
+  await app.dispose();
+  process.off('unhandledRejection', onUnhandled);
+  globalThis.fetch = realFetch;
+  const table = [...counts].map(([id, c]) => `${id.padEnd(28)} ${String(c.runs).padStart(4)} runs  ${String(c.ok).padStart(4)} ok  ${Object.entries(c.refused).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  process.stdout.write(`\nRouter campaign (seed ${seed}):\n${table.join('\n')}\n`);
+});
+
+describe('router campaign: generated and mutated input for every contract call', () => {
+  // callList, not a list of our own: calls other engineers add are covered automatically.
+  it.each(callList.map((call) => [call.id, call] as const))('%s: no crash, every refusal structured and naming the field', async (id, call) => {
+    const count = newCounts();
+    counts.set(id, count);
+    await fc.assert(
+      fc.asyncProperty(mutatedInput(call.input), async ({ input, mutation }) => {
+        const result = await app.router.invoke(id, input);
+        count.runs += 1;
+        if (result.ok) {
+          count.ok += 1;
+          return;
+        }
+        const error: AppError = result.error;
+        count.refused[error.code] = (count.refused[error.code] ?? 0) + 1;
+        const problem = refusalProblem(error);
+        if (problem) throw new Error(`${id} with ${JSON.stringify(input)?.slice(0, 300)}: ${problem}`);
+        if (!namesTheField(error, mutation)) throw new Error(`${id}: the refusal of a bad "${mutation}" does not name it: ${error.message.slice(0, 300)}`);
+      }),
+      { seed, numRuns: runsPerCall, endOnFailure: true },
+    );
+    expect(count.runs).toBe(runsPerCall);
+    expect(unhandled).toEqual([]);
+  });
+});
