@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
+import { ClientMessage, describeZodError, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
 import type { Router } from '../app/router';
 import type { Logger } from '../core/util/logger';
 import { contentSecurityPolicy } from '../core/security/csp';
@@ -36,6 +36,8 @@ export interface ServeServer {
 }
 
 const maxMessageBytes = 1024 * 1024; // 1 MiB
+/** Calls one tab may have running at once; a flood beyond it is answered at once, not queued. */
+const maxInFlight = 32;
 
 /**
  * Serve mode: the built renderer over HTTP and the handler table over a WebSocket, for
@@ -131,6 +133,11 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
 
 function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
   const subscriptions = new Map<string, () => void>();
+  let inFlight = 0;
+  // Without a listener, one oversized or malformed frame (ws emits 'error', then closes
+  // with 1009/1002) was an uncaught exception that ended the whole server (found by the
+  // serve campaign). The socket closes; the server stays.
+  ws.on('error', (error) => log.warn(`Closed a WebSocket: ${error.message}`));
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -143,11 +150,25 @@ function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
       return log.warn('Ignored a WebSocket message that is not JSON');
     }
     const parsed = ClientMessage.safeParse(json);
-    if (!parsed.success) return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
+    if (!parsed.success) {
+      // A call that can be answered is answered (its caller would wait for ever otherwise):
+      // e.g. an invoke without `input`, which zod 4 does not treat as optional.
+      const seq = invokeSeq(json);
+      if (seq !== undefined) send({ type: 'result', seq, result: { ok: false, error: { code: 'INVALID_INPUT', message: `Malformed call: ${describeZodError(parsed.error, 'message')}`, hint: 'Send {type: "invoke", seq, call, input}.' } } });
+      return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
+    }
     const message = parsed.data;
     switch (message.type) {
       case 'invoke':
-        void router.invoke(message.call, message.input).then((result) => send({ type: 'result', seq: message.seq, result }));
+        if (inFlight >= maxInFlight) {
+          send({ type: 'result', seq: message.seq, result: { ok: false, error: { code: 'TRANSPORT', message: `Too many calls at once on this connection (${maxInFlight} are running)`, hint: 'Wait for the answers before sending more; reload the page if this persists.' } } });
+          break;
+        }
+        inFlight += 1;
+        void router
+          .invoke(message.call, message.input)
+          .then((result) => send({ type: 'result', seq: message.seq, result }))
+          .finally(() => (inFlight -= 1));
         break;
       case 'subscribe':
         if (subscriptions.has(message.event)) return;
@@ -182,6 +203,13 @@ async function serveStatic(request: IncomingMessage, response: ServerResponse, f
     if (!(await isFile(file))) return plain(response, 500, 'The renderer is not built: run `npm run build` first.');
   }
   await files.send(request, response, file);
+}
+
+/** The seq of a frame that claims to be an invoke, if it carries a usable one. */
+function invokeSeq(json: unknown): number | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const { type, seq } = json as { type?: unknown; seq?: unknown };
+  return type === 'invoke' && typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
 }
 
 function urlHostOf(host: string): string {
