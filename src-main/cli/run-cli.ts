@@ -84,9 +84,17 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
     usageError: (message) => usageError(message, `Run \`kindscope ${command.name} --help\`.`),
     print: (value, text) => output.out(json ? `${JSON.stringify(value, null, 2)}\n` : text),
   };
+  // Ctrl-C: stop waiting for the command and dispose at once (helper containers go with it).
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    onAbort = () => resolve(ExitCode.interrupted);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return await command.run(context);
+    return await Promise.race([command.run(context), interrupted]);
   } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
     await app.dispose();
   }
 }

@@ -6,6 +6,7 @@ import { explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
 import { DockerEventStream, type DockerEvent } from './docker-event-stream';
 import { detectFlavour } from './engine-flavour';
+import { helperLabel } from './helper-containers';
 
 export interface DockerEngineServiceOptions {
   endpoint: ResolvedEndpoint;
@@ -116,10 +117,14 @@ export class DockerEngineService {
 
   private async probe(): Promise<void> {
     const timeout = this.options.probeTimeoutMs ?? 5_000;
-    const [version, info] = await Promise.all([
+    const [version, info, helpers] = await Promise.all([
       engineVersion(this.options.docker, AbortSignal.timeout(timeout)),
       engineInfo(this.options.docker, AbortSignal.timeout(timeout)),
+      // Kindscope's own helper containers are not the user's: left out of the counts.
+      this.options.docker.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) }).catch(() => []),
     ]);
+    const helperStates = helpers.map((helper) => helper.State);
+    const helpersIn = (...states: string[]) => helperStates.filter((state) => states.includes(state)).length;
     const facts: DockerEngineFacts = {
       version: version.Version,
       apiVersion: version.ApiVersion,
@@ -137,10 +142,10 @@ export class DockerEngineService {
         platformName: version.Platform?.Name,
       }),
       containers: {
-        total: count(info.Containers),
-        running: count(info.ContainersRunning),
-        paused: count(info.ContainersPaused),
-        stopped: count(info.ContainersStopped),
+        total: Math.max(0, count(info.Containers) - helpers.length),
+        running: Math.max(0, count(info.ContainersRunning) - helpersIn('running', 'restarting')),
+        paused: Math.max(0, count(info.ContainersPaused) - helpersIn('paused')),
+        stopped: Math.max(0, count(info.ContainersStopped) - helpersIn('exited', 'created', 'dead', 'removing')),
       },
     };
     this.update({ state: 'live', endpoint: this.status.endpoint, engine: facts });

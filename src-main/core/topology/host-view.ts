@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { parseIpLink, parseIpRoute, parseNetstatRoutes, type IpLink, type IpRoute, type NetstatRoute } from '../net';
+import { helperLabel, helperName, ownerLabel } from '../docker/helper-containers';
 import { runTool } from '../tools/run-tool';
 import type { Logger } from '../util/logger';
 
@@ -71,10 +72,11 @@ export class HostViewReader {
   /** `ip -j link` in the engine's host namespace, from a throwaway container. */
   private async readEngineNamespace(image: string): Promise<IpLink[]> {
     const container = await this.docker.createContainer({
+      name: helperName('host-view'),
       Image: image,
       Entrypoint: ['ip'],
       Cmd: ['-j', 'link', 'show'],
-      Labels: { 'io.kindscope.helper': 'host-view' },
+      Labels: { [helperLabel]: 'host-view', [ownerLabel]: String(process.pid) },
       HostConfig: { NetworkMode: 'host', PidMode: 'host', AutoRemove: false },
     });
     try {
