@@ -50,7 +50,7 @@ export class ToolsService {
       tools,
       environment: {
         loginShell: problem ? { status: 'failed', problem } : { status: 'loaded' },
-        path: env.pathEntries(),
+        path: env.pathEntries().map((entry) => ({ ...entry, exists: existsSync(entry.dir), ...(addedByNpm(entry.dir) ? { addedBy: 'npm' as const } : {}) })),
         kubeconfig: sourced(env.value('KUBECONFIG')),
         dockerHost: sourced(env.value('DOCKER_HOST')),
         dockerContext: sourced(env.value('DOCKER_CONTEXT')),
@@ -173,6 +173,11 @@ function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Folders `npm run` prepends to PATH: every node_modules/.bin up the tree, and npm's node-gyp-bin. */
+export function addedByNpm(dir: string): boolean {
+  return /[/\\]node_modules[/\\]\.bin[/\\]?$/.test(dir) || /[/\\]node-gyp-bin[/\\]?$/.test(dir);
 }
 
 function sourced(value: { value: string | undefined; source: string | undefined }) {
