@@ -2,13 +2,13 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DockerFaultProxy } from '../../../e2e/lab/docker-fault-proxy.ts';
-import { requireDocker } from '../../../e2e/lab/require-docker.ts';
-import { createApp } from '../../app/compose';
-import { GuiEnvironment } from '../tools/gui-environment';
-import { createMemoryLogger } from '../util/logger';
-import { defaultEndpointEnvironment } from './docker-endpoint';
-import { loginShellEndpoint } from './login-shell-endpoint';
+import { DockerFaultProxy } from '../../e2e/lab/docker-fault-proxy.ts';
+import { requireDocker } from '../../e2e/lab/require-docker.ts';
+import { createApp } from './compose';
+import { GuiEnvironment } from '../core/tools/gui-environment';
+import { createMemoryLogger } from '../core/util/logger';
+import { defaultEndpointEnvironment } from '../core/docker/docker-endpoint';
+import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 
 /** A login shell (named bash, as the run policy requires) whose profile exports these. */
 function shellExporting(values: Record<string, string>): { shell: string; home: string } {
