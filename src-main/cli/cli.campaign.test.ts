@@ -57,7 +57,8 @@ describe('CLI campaign: generated command lines through the argument parser', ()
         byCode.set(code, (byCode.get(code) ?? 0) + 1);
         const where = `kindscope ${JSON.stringify(argv)}`;
         if (![ExitCode.ok, ExitCode.failed, ExitCode.usage].includes(code as 0)) throw new Error(`${where}: exit ${code}`);
-        if (code === ExitCode.usage && !/^kindscope: .+\n {2}hint: .+/s.test(err) && !err.startsWith('Usage:')) throw new Error(`${where}: a usage error without message and hint: ${err.slice(0, 300)}`);
+        const jsonError = argv.includes('--json') && out.startsWith('{') ? (JSON.parse(out) as { error?: { code: string; message: string; hint: string } }).error : undefined;
+        if (code === ExitCode.usage && !(jsonError?.message && jsonError.hint) && !/^kindscope: .+\n {2}hint: .+/s.test(err) && !err.startsWith('Usage:')) throw new Error(`${where}: a usage error without message and hint: ${(out + err).slice(0, 300)}`);
         if (code === ExitCode.failed && out === '' && !/hint: |fix: /.test(err)) throw new Error(`${where}: a failure without a hint: ${err.slice(0, 300)}`);
         if (argv.includes('--json') && code === ExitCode.failed && out !== '') JSON.parse(out);
       }),
