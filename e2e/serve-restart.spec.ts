@@ -64,7 +64,7 @@ test('a restarted serve keeps its token: the open tab greys out, then reconnects
   await expect(page.getByText('open the URL that npm run serve printed')).toBeVisible();
 });
 
-test('serve --host 127.0.0.2 warns and refuses a foreign Host with 421', async () => {
+test('serve --host 127.0.0.2 warns, refuses a foreign Host with 421, and its page connects', async ({ page }) => {
   serve = await startServe({}, { args: ['--port', '0', '--host', '127.0.0.2'] });
   expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.2:\d+\/\?token=/);
   expect(serve.output()).toContain('Binding 127.0.0.2: a loopback address');
@@ -72,4 +72,9 @@ test('serve --host 127.0.0.2 warns and refuses a foreign Host with 421', async (
   expect(await statusWithHost(serve.url, `rebind.evil.example:${port}`)).toBe(421);
   expect(await statusWithHost(serve.url, `127.0.0.2:${port}`)).toBe(303);
   expect(await statusWithHost(serve.url, `localhost:${port}`)).toBe(303);
+  // The page's own WebSocket on 127.0.0.2 is allowed by its CSP and the Host check.
+  await page.goto(serve.url);
+  await expect(page.getByRole('main').getByRole('heading', { name: 'Docker engine' })).toBeVisible();
+  await expect(page.getByRole('main').getByRole('status').filter({ hasText: 'Reachable' })).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Disconnected' })).toHaveCount(0);
 });
