@@ -126,7 +126,8 @@ export class ToolsService {
   }
 
   private runVersion(spec: ToolSpec, path: string): Promise<RunResult> {
-    return runTool(spec.name, path, spec.versionArgs, { env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
+    // cwd "/": a file that is not the tool (a shell named kind) must not find a `version` script beside us.
+    return runTool(spec.name, path, spec.versionArgs, { cwd: '/', env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
   }
 
   private async checkIsTool(spec: ToolSpec, path: string): Promise<void> {

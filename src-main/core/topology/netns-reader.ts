@@ -57,10 +57,13 @@ export class NetnsReader {
   }
 
   private async removeOrphans(): Promise<void> {
-    const helpers = await this.docker.listContainers({ all: true, filters: { label: [`${helperLabel}=netns-reader`] } });
+    // Every kind of helper (a host-view read cut short by a crash leaves one too), but only
+    // those whose owner is known and gone: a live Kindscope's helper is never touched.
+    const helpers = await this.docker.listContainers({ all: true, filters: { label: [helperLabel] } });
     for (const helper of helpers) {
       const owner = Number(helper.Labels[ownerLabel]);
-      if (!Number.isInteger(owner) || !(await isAlive(owner))) await this.docker.getContainer(helper.Id).remove({ force: true }).catch(() => undefined);
+      const orphan = Number.isInteger(owner) ? !(await isAlive(owner)) : helper.Labels[helperLabel] === 'netns-reader';
+      if (orphan) await this.docker.getContainer(helper.Id).remove({ force: true }).catch(() => undefined);
     }
   }
 
