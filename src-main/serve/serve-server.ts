@@ -37,7 +37,7 @@ export interface ServeServer {
 
 const maxMessageBytes = 1024 * 1024; // 1 MiB
 /** Calls one tab may have running at once; a flood beyond it is answered at once, not queued. */
-const maxInFlight = 32;
+const maxInFlight = 64;
 
 /**
  * Serve mode: the built renderer over HTTP and the handler table over a WebSocket, for
