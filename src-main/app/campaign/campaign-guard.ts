@@ -3,6 +3,7 @@ import { ErrorCode, type AppError } from '../../contract';
 /** Counts of one campaign, printed for the closing note. */
 export interface CampaignCounts {
   runs: number;
+  budgetReached?: boolean;
   ok: number;
   refused: Partial<Record<string, number>>;
 }
@@ -35,9 +36,17 @@ export function refusalProblem(error: AppError | undefined): string | undefined 
   return undefined;
 }
 
-/** An INVALID_INPUT refusal must name what was wrong: the mutated field, the stray key, or the input itself. */
-export function namesTheField(error: AppError, mutation: string): boolean {
+/** `field: …`, `input.field: …`, `kind path: …`: a refusal that says which value it means. */
+const namesAField = /(^|[\s(])(input(\.[\w-]+)*|[A-Za-z][\w. -]{0,40}|--[a-z-]+):\s/;
+
+/**
+ * An INVALID_INPUT refusal must name what was wrong. The schema's own refusal of an input
+ * whose only fault is the mutation names that field (or the stray key, or the input
+ * itself); a handler's refusal, or one of an input with several faults, names a field.
+ */
+export function namesTheField(error: AppError, mutation: string, baseValid = true): boolean {
   if (error.code !== 'INVALID_INPUT' || mutation === 'none') return true;
+  if (!error.message.startsWith('Invalid input for ') || !baseValid) return namesAField.test(error.message);
   if (mutation === 'root') return /\binput\b/.test(error.message);
   if (mutation.startsWith('extra:')) return error.message.includes(mutation.slice('extra:'.length).slice(0, 20)) || /Unrecognized key/.test(error.message);
   return error.message.includes(mutation);

@@ -36,6 +36,8 @@ export interface Mutated {
   input: unknown;
   /** What was changed: a field name, `extra:<key>`, or `root`. */
   mutation: string;
+  /** The value before the mutation passed the schema (so the mutation is the only problem). */
+  baseValid: boolean;
 }
 
 /**
@@ -44,6 +46,10 @@ export interface Mutated {
  * field, or a root that is not an object at all.
  */
 export function mutatedInput(schema: z.ZodType): fc.Arbitrary<Mutated> {
+  return mutations(schema).map((mutated) => ({ ...mutated, baseValid: schema.safeParse(mutated.base).success }));
+}
+
+function mutations(schema: z.ZodType): fc.Arbitrary<{ input: unknown; mutation: string; base: unknown }> {
   const valid = arbitraryFor(schema);
   const keys = Object.keys((schema as unknown as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape ?? {});
   const field = keys.length > 0 ? fc.constantFrom(...keys) : fc.constant(undefined);
@@ -55,24 +61,24 @@ export function mutatedInput(schema: z.ZodType): fc.Arbitrary<Mutated> {
   );
   const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {});
   return fc.oneof(
-    { weight: 1, arbitrary: valid.map((input) => ({ input, mutation: 'none' })) },
+    { weight: 1, arbitrary: valid.map((input) => ({ input, mutation: 'none', base: input })) },
     {
       weight: 2,
-      arbitrary: fc.tuple(valid, field, fc.constantFrom(...wrongTypes)).map(([value, key, wrong]) => (key ? { input: { ...asObject(value), [key]: wrong }, mutation: key } : { input: wrong, mutation: 'root' })),
+      arbitrary: fc.tuple(valid, field, fc.constantFrom(...wrongTypes)).map(([value, key, wrong]) => (key ? { input: { ...asObject(value), [key]: wrong }, mutation: key, base: value } : { input: wrong, mutation: 'root', base: value })),
     },
     {
       weight: 3,
-      arbitrary: fc.tuple(valid, field, hostile).map(([value, key, text]) => (key ? { input: { ...asObject(value), [key]: text }, mutation: key } : { input: { [text.slice(0, 40) || 'x']: 1 }, mutation: `extra:${text.slice(0, 40) || 'x'}` })),
+      arbitrary: fc.tuple(valid, field, hostile).map(([value, key, text]) => (key ? { input: { ...asObject(value), [key]: text }, mutation: key, base: value } : { input: { [text.slice(0, 40) || 'x']: 1 }, mutation: `extra:${text.slice(0, 40) || 'x'}`, base: value })),
     },
-    { weight: 1, arbitrary: fc.tuple(valid, field).map(([value, key]) => ({ input: Object.fromEntries(Object.entries(asObject(value)).filter(([k]) => k !== key)), mutation: key ?? 'none' })) },
+    { weight: 1, arbitrary: fc.tuple(valid, field).map(([value, key]) => ({ input: Object.fromEntries(Object.entries(asObject(value)).filter(([k]) => k !== key)), mutation: key ?? 'none', base: value })) },
     {
       weight: 1,
       arbitrary: fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'extra', 'prototype', 'toString')).map(([value, key]) => {
         const input = asObject(value);
         Object.defineProperty(input, key, { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
-        return { input, mutation: `extra:${key}` };
+        return { input, mutation: `extra:${key}`, base: value };
       }),
     },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'string', 42, [], [{}], true).map((input) => ({ input, mutation: 'root' })) },
+    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'string', 42, [], [{}], true).map((input) => ({ input, mutation: 'root', base: {} })) },
   );
 }

@@ -32,8 +32,11 @@ export function arbitraryFor(schema: z.ZodType): fc.Arbitrary<unknown> {
     case 'readonly':
     case 'catch':
       return arbitraryFor(def.innerType!);
-    case 'array':
-      return fc.array(arbitraryFor(def.element!), { maxLength: 5 });
+    case 'array': {
+      const checks = (def.checks ?? []).map((c) => c._zod.def);
+      const minLength = checks.find((c) => c.check === 'min_length')?.minimum ?? 0;
+      return fc.array(arbitraryFor(def.element!), { minLength, maxLength: Math.max(minLength, 5) });
+    }
     case 'union':
       return fc.oneof(...(def.options ?? []).map(arbitraryFor));
     case 'pipe':
@@ -71,13 +74,14 @@ function objectArbitrary(def: ZodDef): fc.Arbitrary<unknown> {
 function stringArbitrary(schema: z.ZodType, def: ZodDef): fc.Arbitrary<unknown> {
   const checks = (def.checks ?? []).map((c) => c._zod.def);
   const max = checks.find((c) => c.check === 'max_length')?.maximum ?? 40;
+  const min = checks.find((c) => c.check === 'min_length')?.minimum ?? 0;
   const pattern = checks.find((c) => c.format === 'regex')?.pattern;
   const prefix = checks.find((c) => c.format === 'starts_with')?.prefix;
   const base = pattern
     ? fc.stringMatching(pattern).map((s) => s.slice(0, max))
     : prefix !== undefined
       ? fc.string({ maxLength: Math.max(0, max - prefix.length) }).map((s) => prefix + s)
-      : fc.string({ maxLength: max });
+      : fc.string({ minLength: Math.min(min, max), maxLength: Math.max(min, max) });
   // Realistic values first (what a person would type), then the generated ones.
   return fc.oneof({ arbitrary: base, weight: 4 }, { arbitrary: fc.constantFrom('kind', 'default', 'web', '/usr/local/bin/kind', 'demo').filter((s) => schema.safeParse(s).success), weight: 1 });
 }
