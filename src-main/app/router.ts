@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import {
   calls,
   events,
@@ -91,6 +91,11 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
         }
         return { ok: true, value: output.data };
       } catch (error) {
+        // A handler that validates deeper (a plan built from the input) and throws zod's
+        // error refused the input: say which field, as the router's own check does.
+        if (error instanceof ZodError) {
+          return { ok: false, error: readable({ code: 'INVALID_INPUT', message: `Invalid input for ${callId}: ${describeZodError(error)}`, hint: 'Correct the named field and try again.' }) };
+        }
         const appError = toAppError(error);
         if (appError.code === 'INTERNAL') log.error(`Handler ${callId} failed`, error);
         return { ok: false, error: readable(appError) };
