@@ -77,11 +77,12 @@ export class DockerEngineService {
    */
   async refresh(): Promise<DockerEngineStatus> {
     const streamOffline = this.stream.currentState === 'offline';
+    const client = this.client;
     try {
       await this.probe();
       if (streamOffline) this.stream.reconnectNow();
     } catch (error) {
-      this.setOffline(error);
+      this.setOffline(error, client);
     }
     return this.status;
   }
@@ -143,12 +144,15 @@ export class DockerEngineService {
 
   private async probe(): Promise<void> {
     const timeout = this.options.probeTimeoutMs ?? 5_000;
+    const client = this.client;
     const [version, info, helpers] = await Promise.all([
-      engineVersion(this.client, AbortSignal.timeout(timeout)),
-      engineInfo(this.client, AbortSignal.timeout(timeout)),
+      engineVersion(client, AbortSignal.timeout(timeout)),
+      engineInfo(client, AbortSignal.timeout(timeout)),
       // Kindscope's own helper containers are not the user's: left out of the counts.
-      this.client.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) }).catch(() => []),
+      client.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) }).catch(() => []),
     ]);
+    // Retargeted meanwhile: this answer is the old engine's, not the one now followed.
+    if (client !== this.client) return;
     const helperStates = helpers.map((helper) => helper.State);
     const helpersIn = (...states: string[]) => helperStates.filter((state) => states.includes(state)).length;
     const facts: DockerEngineFacts = {
@@ -198,7 +202,8 @@ export class DockerEngineService {
     if (state === 'offline') this.setOffline(error);
   }
 
-  private setOffline(error: unknown): void {
+  private setOffline(error: unknown, client: Docker = this.client): void {
+    if (client !== this.client) return;
     const problem = explainUnreachable(this.resolved, error);
     this.update({ state: 'offline', endpoint: this.status.endpoint, problem });
   }
