@@ -24,7 +24,9 @@ was started with <code>--new-token</code> (or <code>KINDSCOPE_TOKEN</code> chang
 cleared, or when this address was opened without the link the server printed.</p>
 <p><strong>What to do:</strong> open the URL that <code>npm run serve</code> printed in its terminal — it ends
 in <code>?token=…</code>. On a lab server, the token is also in the file <code>serve-token</code> in
-Kindscope's data folder (<code>~/.local/share/kindscope</code>, or <code>$KINDSCOPE_HOME</code>).</p>`,
+Kindscope's data folder (<code>~/.local/share/kindscope</code> on Linux,
+<code>~/Library/Application Support/Kindscope</code> on macOS, or <code>$KINDSCOPE_HOME</code>):
+open <code>http://ADDRESS:PORT/?token=</code> followed by its contents.</p>`,
   );
 }
 
