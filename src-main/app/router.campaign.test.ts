@@ -8,6 +8,7 @@ import { requireDocker } from '../../e2e/lab/require-docker.ts';
 import { createApp, type App } from './compose';
 import { loopbackOnlyFetch, namesTheField, newCounts, refusalProblem } from './campaign/campaign-guard';
 import { mutatedInput } from './campaign/mutations';
+import { enterSandbox } from './campaign/sandbox';
 
 /** Fixed in CI so a failure replays; `KINDSCOPE_CAMPAIGN_SEED` explores further. */
 const seed = Number(process.env.KINDSCOPE_CAMPAIGN_SEED ?? 20261201);
@@ -25,9 +26,11 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const realFetch = globalThis.fetch;
 const counts = new Map<string, ReturnType<typeof newCounts>>();
+let sandbox: ReturnType<typeof enterSandbox>;
 
 beforeAll(() => {
   requireDocker();
+  sandbox = enterSandbox();
   globalThis.fetch = loopbackOnlyFetch(realFetch);
   process.on('unhandledRejection', onUnhandled);
   // The real services on the real engine, with a throwaway data folder (settings, tools).
@@ -36,6 +39,7 @@ beforeAll(() => {
 
 afterAll(async () => {
   await app.dispose();
+  sandbox.leave();
   process.off('unhandledRejection', onUnhandled);
   globalThis.fetch = realFetch;
   const table = [...counts].map(([id, c]) => `${id.padEnd(28)} ${String(c.runs).padStart(4)} runs${c.budgetReached ? ' (time budget reached)' : ''}  ${String(c.ok).padStart(4)} ok  ${Object.entries(c.refused).map(([code, n]) => `${code} ${n}`).join(', ')}`);

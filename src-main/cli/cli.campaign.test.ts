@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostileStrings } from '../app/campaign/mutations';
 import { loopbackOnlyFetch } from '../app/campaign/campaign-guard';
+import { confined, enterSandbox, sandboxDir } from '../app/campaign/sandbox';
 import { defaultEndpointEnvironment } from '../core/docker/docker-endpoint';
 import { commands } from './commands';
 import { ExitCode } from './output';
@@ -20,11 +21,12 @@ function token(): fc.Arbitrary<string> {
   return fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom(...verbs, 'download', 'set-path', 'kind', 'helm', 'kubectl') },
     { weight: 3, arbitrary: fc.constantFrom(...options) },
-    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...options), fc.constantFrom(...hostileStrings)).map(([o, v]) => `${o}=${v}`) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...options), fc.constantFrom(...hostileStrings())).map(([o, v]) => `${o}=${v}`) },
     { weight: 1, arbitrary: fc.constantFrom('--clustr', '--jsn', '-x', '--', '-', '---json', '--json=yes', 'topolgy', 'statsu') },
-    { weight: 2, arbitrary: fc.constantFrom(...hostileStrings) },
-    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
-    { weight: 1, arbitrary: fc.constantFrom('/bin/sh', '/usr/bin/kubectl', 'default/web', 'nosuch', 'i13-nosuch') },
+    { weight: 2, arbitrary: fc.constantFrom(...hostileStrings()) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }).map(confined) },
+    // Never a real system path: `plan --save PATH --yes` writes where it is told (we run as root).
+    { weight: 1, arbitrary: fc.constantFrom(`${sandboxDir()}/sh`, `${sandboxDir()}/kubectl`, 'default/web', 'nosuch', 'i13-nosuch') },
   );
 }
 
@@ -32,12 +34,15 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const realFetch = globalThis.fetch;
 const byCode = new Map<number, number>();
+let sandbox: ReturnType<typeof enterSandbox>;
 
 beforeAll(() => {
+  sandbox = enterSandbox();
   globalThis.fetch = loopbackOnlyFetch(realFetch);
   process.on('unhandledRejection', onUnhandled);
 });
 afterAll(() => {
+  sandbox.leave();
   process.off('unhandledRejection', onUnhandled);
   globalThis.fetch = realFetch;
   process.stdout.write(`\nCLI campaign (seed ${seed}): ${numRuns} command lines, exit codes ${[...byCode].map(([code, n]) => `${code}: ${n}`).join(', ')}\n`);

@@ -10,6 +10,7 @@ import { callList, eventList, ServerMessage, serveTokenCookie } from '../contrac
 import { createApp, type App } from '../app/compose';
 import { hostileStrings, mutatedInput } from '../app/campaign/mutations';
 import { loopbackOnlyFetch, refusalProblem } from '../app/campaign/campaign-guard';
+import { enterSandbox } from '../app/campaign/sandbox';
 import { createMemoryLogger } from '../core/util/logger';
 import { requireDocker } from '../../e2e/lab/require-docker.ts';
 import { startServeServer, type ServeServer } from './serve-server';
@@ -25,9 +26,11 @@ const onUnhandled = (reason: unknown) => unhandled.push(reason);
 const realFetch = globalThis.fetch;
 const tally: Record<string, number> = {};
 const count = (key: string) => (tally[key] = (tally[key] ?? 0) + 1);
+let sandbox: ReturnType<typeof enterSandbox>;
 
 beforeAll(async () => {
   requireDocker();
+  sandbox = enterSandbox();
   globalThis.fetch = loopbackOnlyFetch(realFetch);
   process.on('unhandledRejection', onUnhandled);
   process.on('uncaughtException', onUnhandled);
@@ -43,6 +46,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await app?.dispose();
+  sandbox?.leave();
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
   globalThis.fetch = realFetch;
@@ -111,7 +115,7 @@ describe('serve campaign: HTTP', () => {
     const host = () => fc.oneof({ weight: 4, arbitrary: fc.constant(`127.0.0.1:${server.port}`) }, fc.constantFrom(`localhost:${server.port}`, `evil.example:${server.port}`, '127.0.0.1', '', `[::1]:${server.port}`, 'x'.repeat(5_000)));
     const path = fc.oneof(
       fc.constantFrom('/', '/index.html', '/assets/app.js', '/topology', '/ws', '/../secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/%2e%2e/etc/passwd', '/%', '/%zz', '/%00', '/a%00b.js', `/?token=${'x'.repeat(40)}`, '/?token=&token=', '//etc/passwd', '/\\..\\..\\x'),
-      fc.constantFrom(...hostileStrings).map((s) => `/${encodePath(s)}`),
+      fc.constantFrom(...hostileStrings()).map((s) => `/${encodePath(s)}`),
       fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => `/${encodePath(s)}`),
       fc.integer({ min: 8_000, max: 80_000 }).map((n) => `/${'a'.repeat(n)}`),
     );
@@ -157,10 +161,10 @@ function frame(): fc.Arbitrary<Frame> {
   const invoke = fc.constantFrom(...callList).chain((call) => fc.tuple(fc.nat(1_000_000), mutatedInput(call.input)).map(([seq, { input }]): Frame => ({ kind: 'invoke', seq, call: call.id, input })));
   return fc.oneof(
     { weight: 4, arbitrary: invoke },
-    { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom('nosuch:call', '', '__proto__', ...hostileStrings)).map(([seq, call]): Frame => ({ kind: 'invoke', seq, call, input: {} })) },
+    { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom('nosuch:call', '', '__proto__', ...hostileStrings())).map(([seq, call]): Frame => ({ kind: 'invoke', seq, call, input: {} })) },
     { weight: 2, arbitrary: fc.oneof(fc.constantFrom('not json', '{', '[]', 'null', '{"type":"invoke"}', '{"type":"invoke","seq":-1,"call":"app:info"}', '{"type":"subscribe"}', '{"type":"nope"}', '"x"', '1e999'), fc.json()).map((data): Frame => ({ kind: 'text', data })) },
     { weight: 1, arbitrary: fc.string({ maxLength: 64 }).map((data): Frame => ({ kind: 'binary', data })) },
-    { weight: 1, arbitrary: fc.tuple(fc.boolean(), fc.constantFrom(...eventList.map((e) => e.id), 'nosuch:event', ...hostileStrings)).map(([on, event]): Frame => (on ? { kind: 'subscribe', event } : { kind: 'unsubscribe', event })) },
+    { weight: 1, arbitrary: fc.tuple(fc.boolean(), fc.constantFrom(...eventList.map((e) => e.id), 'nosuch:event', ...hostileStrings())).map(([on, event]): Frame => (on ? { kind: 'subscribe', event } : { kind: 'unsubscribe', event })) },
   );
 }
 

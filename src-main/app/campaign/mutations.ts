@@ -1,33 +1,40 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { confined, sandboxDir } from './sandbox';
 import { arbitraryFor } from './zod-arbitrary';
 
-/** Strings that have broken programs before: path traversal, shell syntax, option injection, odd unicode. */
-export const hostileStrings = [
-  '../../../../etc/passwd',
-  '/../../../etc/shadow',
-  '..%2f..%2f..%2fetc%2fpasswd',
-  'C:\\Windows\\System32',
-  '$(id)',
-  '`id`',
-  '; rm -rf ~',
-  '| sh',
-  '&& curl http://127.0.0.1:1/x',
-  '--kubeconfig=/etc/passwd',
-  '-rf',
-  '\n--help',
-  'a\0b',
-  '',
-  ' ',
-  '\u202Eevil',
-  '\uD800',
-  'ｋｉｎｄ',
-  '😀'.repeat(100),
-  '%s%s%n',
-  '{{.Config}}',
-  '__proto__',
-  'constructor',
-] as const;
+/**
+ * Strings that have broken programs before: path traversal, shell syntax, option injection,
+ * odd unicode. Absolute paths are rooted in the campaign's sandbox (see sandbox.ts).
+ */
+export function hostileStrings(): string[] {
+  const sandbox = sandboxDir();
+  return [
+    '../../../../etc/passwd',
+    `${sandbox}/../../../etc/shadow`,
+    '..%2f..%2f..%2fetc%2fpasswd',
+    'C:\\Windows\\System32',
+    '$(id)',
+    '`id`',
+    '; rm -rf ~',
+    '| sh',
+    '&& curl http://127.0.0.1:1/x',
+    '--kubeconfig=/etc/passwd',
+    '-rf',
+    '\n--help',
+    'a\0b',
+    '',
+    ' ',
+    '\u202Eevil',
+    '\uD800',
+    'ｋｉｎｄ',
+    '😀'.repeat(100),
+    '%s%s%n',
+    '{{.Config}}',
+    '__proto__',
+    'constructor',
+  ];
+}
 
 /** Values of every other JSON type (and some that JSON cannot carry). */
 const wrongTypes: unknown[] = [0, -1, 1e308, 3.5, true, false, null, [], [1, 2], {}, { $ne: 1 }, { toString: 'x' }];
@@ -54,9 +61,9 @@ function mutations(schema: z.ZodType): fc.Arbitrary<{ input: unknown; mutation: 
   const keys = Object.keys((schema as unknown as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape ?? {});
   const field = keys.length > 0 ? fc.constantFrom(...keys) : fc.constant(undefined);
   const hostile = fc.oneof(
-    fc.constantFrom(...hostileStrings),
-    fc.string({ unit: 'binary', maxLength: 64 }),
-    fc.string({ unit: 'grapheme', maxLength: 64 }),
+    fc.constantFrom(...hostileStrings()),
+    fc.string({ unit: 'binary', maxLength: 64 }).map(confined),
+    fc.string({ unit: 'grapheme', maxLength: 64 }).map(confined),
     fc.integer({ min: 10_000, max: 2_000_000 }).map((n) => 'a'.repeat(n)),
   );
   const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {});

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { z } from 'zod';
+import { confined, sandboxDir } from './sandbox';
 
 /**
  * A fast-check arbitrary for the values a zod (v4) schema accepts, read from the schema's
@@ -77,11 +78,13 @@ function stringArbitrary(schema: z.ZodType, def: ZodDef): fc.Arbitrary<unknown> 
   const min = checks.find((c) => c.check === 'min_length')?.minimum ?? 0;
   const pattern = checks.find((c) => c.format === 'regex')?.pattern;
   const prefix = checks.find((c) => c.format === 'starts_with')?.prefix;
+  // Absolute paths are rooted in the campaign's sandbox: a call that writes where it is told must not write to /.
   const base = pattern
-    ? fc.stringMatching(pattern).map((s) => s.slice(0, max))
+    ? fc.stringMatching(pattern).map((s) => confined(s.slice(0, max)))
     : prefix !== undefined
-      ? fc.string({ maxLength: Math.max(0, max - prefix.length) }).map((s) => prefix + s)
-      : fc.string({ minLength: Math.min(min, max), maxLength: Math.max(min, max) });
+      ? fc.string({ maxLength: Math.max(0, max - prefix.length) }).map((s) => confined(prefix + s))
+      : fc.string({ minLength: Math.min(min, max), maxLength: Math.max(min, max) }).map(confined);
   // Realistic values first (what a person would type), then the generated ones.
-  return fc.oneof({ arbitrary: base, weight: 4 }, { arbitrary: fc.constantFrom('kind', 'default', 'web', '/usr/local/bin/kind', 'demo').filter((s) => schema.safeParse(s).success), weight: 1 });
+  const realistic = ['kind', 'default', 'web', 'demo', `${sandboxDir()}/kind`].filter((s) => schema.safeParse(s).success);
+  return realistic.length > 0 ? fc.oneof({ arbitrary: base, weight: 4 }, { arbitrary: fc.constantFrom(...realistic), weight: 1 }) : base;
 }
