@@ -37,6 +37,8 @@ export default defineConfig({
     resolve: { alias: contractAlias },
     plugins: [react()],
     build: {
+      // electron-vite leaves the renderer unminified; serve mode ships it over the network.
+      minify: true,
       rollupOptions: { input: { index: resolve(import.meta.dirname, 'src-renderer/index.html') } },
     },
   },

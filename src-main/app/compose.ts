@@ -3,6 +3,7 @@ import { KindscopeError, toAppError, type AppInfo } from '../contract';
 import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
+import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterStatusService } from '../core/kube/cluster-status-service';
 import { checkService } from '../core/troubleshoot/service-check';
@@ -29,6 +30,8 @@ export interface AppOptions {
   log?: Logger;
   /** The installed app's bundled single-executable CLI (Electron, when packaged). */
   bundledCliPath?: string;
+  /** The repaired GUI environment (login shell); built from the process's own by default. */
+  environment?: GuiEnvironment;
 }
 
 export interface AppServices {
@@ -84,7 +87,7 @@ export function createApp(options: AppOptions): App {
 
 function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns'> {
   const dataDir = options.dataDir ?? appDataDir();
-  const environment = new GuiEnvironment();
+  const environment = options.environment ?? new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
   if (options.live) void environment.loadLoginShell();
   const settings = new SettingsStore(dataDir, log);
@@ -93,6 +96,7 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
+    if (options.live) void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
     const topology = new TopologyService({ engine: docker, log });
     const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
     return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab, settings, dataDir };
@@ -101,6 +105,18 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     log.warn(problem.message);
     const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
     return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab, settings, dataDir };
+  }
+}
+
+/** Kindscope's own connections follow the login shell's DOCKER_HOST / DOCKER_CONTEXT too, not only the tools it runs. */
+function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnvironment, options: AppOptions, log: Logger): void {
+  try {
+    const endpoint = loginShellEndpoint(environment, options.endpointEnvironment);
+    if (!endpoint) return;
+    log.info(`The login shell selects the Docker engine ${endpoint.host}; following it`);
+    docker.retarget(endpoint, createDockerClient(endpoint));
+  } catch (error) {
+    log.warn(`The login shell's Docker setting is not usable: ${toAppError(error).message}`);
   }
 }
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import {
   calls,
   events,
@@ -12,6 +12,7 @@ import {
   type EventKey,
   type Events,
   type KindscopeBridge,
+  type AppError,
   type Result,
 } from '../contract';
 
@@ -41,6 +42,17 @@ export interface Router extends KindscopeBridge {
   subscribe(eventId: string, listener: (payload: unknown) => void): () => void;
 }
 
+/** A refusal echoes what it refused; a 2 MB value must not come back as a 2 MB message (found by the router campaign). */
+const maxTextLength = 1_000;
+
+function clip(text: string): string {
+  return text.length > maxTextLength ? `${text.slice(0, maxTextLength - 30)}… (${text.length - maxTextLength + 30} more characters)` : text;
+}
+
+function readable(error: AppError): AppError {
+  return { code: error.code, message: clip(error.message), hint: clip(error.hint) };
+}
+
 const callKeyById = new Map<string, CallKey>(
   (Object.keys(calls) as CallKey[]).map((key) => [calls[key].id, key]),
 );
@@ -65,7 +77,7 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
           ok: false,
           error: {
             code: 'INVALID_INPUT',
-            message: `Invalid input for ${callId}: ${describeZodError(parsed.error)}`,
+            message: clip(`Invalid input for ${callId}: ${describeZodError(parsed.error)}`),
             hint: 'Correct the named field and try again.',
           },
         };
@@ -79,9 +91,14 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
         }
         return { ok: true, value: output.data };
       } catch (error) {
+        // A handler that validates deeper (a plan built from the input) and throws zod's
+        // error refused the input: say which field, as the router's own check does.
+        if (error instanceof ZodError) {
+          return { ok: false, error: readable({ code: 'INVALID_INPUT', message: `Invalid input for ${callId}: ${describeZodError(error)}`, hint: 'Correct the named field and try again.' }) };
+        }
         const appError = toAppError(error);
         if (appError.code === 'INTERNAL') log.error(`Handler ${callId} failed`, error);
-        return { ok: false, error: appError };
+        return { ok: false, error: readable(appError) };
       }
     },
     subscribe(eventId, listener) {

@@ -16,8 +16,16 @@ export interface Output {
   err(text: string): void;
 }
 
+/**
+ * Service texts mark commands and names with Markdown backticks (the window renders them
+ * as code). A terminal shows them plain: `kind get clusters` → kind get clusters.
+ */
+export function plain(text: string): string {
+  return text.replace(/`([^`\n]+)`/g, '$1');
+}
+
 export function formatError(error: AppError): string {
-  return `kindscope: ${error.message}\n  hint: ${error.hint}\n`;
+  return `kindscope: ${plain(error.message)}\n  hint: ${plain(error.hint)}\n`;
 }
 
 export function formatDockerStatus(status: DockerEngineStatus): string {
@@ -36,7 +44,7 @@ export function formatDockerStatus(status: DockerEngineStatus): string {
       ],
     );
   } else if (status.problem) {
-    rows.push(['Problem', status.problem.message], ['Fix', status.problem.hint]);
+    rows.push(['Problem', plain(status.problem.message)], ['Fix', plain(status.problem.hint)]);
   }
   const width = Math.max(...rows.map(([label]) => label.length));
   return `Docker engine: ${status.state === 'live' ? 'reachable' : status.state}\n${rows
@@ -51,7 +59,7 @@ export function formatTools(report: ToolsReport): string {
   const header = ['TOOL', 'STATUS', 'VERSION', 'PATH', 'FOUND IN'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const table = [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-  const problems = report.tools.filter((t) => t.problem).map((t) => `  ${t.name}: ${t.problem}\n    fix: ${t.fix ?? ''}`);
+  const problems = report.tools.filter((t) => t.problem).map((t) => `  ${t.name}: ${plain(t.problem ?? '')}\n    fix: ${plain(t.fix ?? '')}`);
   const shell = report.environment.loginShell.problem ? `\nLogin shell: ${report.environment.loginShell.problem}` : '';
   return `${table}\n${problems.length ? `\n${problems.join('\n')}\n` : ''}${shell}${shell ? '\n' : ''}`;
 }

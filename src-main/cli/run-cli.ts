@@ -36,8 +36,12 @@ function commandUsage(command: CliCommand): string {
  * usage error or `--help` answers at once.
  */
 export async function runCli(argv: string[], output: Output, appOptions: Partial<AppOptions> = {}, signal: AbortSignal = new AbortController().signal): Promise<number> {
+  // `--json` anywhere asks for errors as JSON on stdout, usage errors included.
+  const wantsJson = argv.includes('--json');
   const usageError = (message: string, hint = 'Run `kindscope --help` for the commands and options.') => {
-    output.err(formatError({ code: 'INVALID_INPUT', message, hint }));
+    const error: AppError = { code: 'INVALID_INPUT', message: cliWording(message), hint };
+    if (wantsJson) output.out(`${JSON.stringify({ error }, null, 2)}\n`);
+    else output.err(formatError(error));
     return ExitCode.usage;
   };
   // The verb comes first, as with git and kubectl.
@@ -76,7 +80,8 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
     positionals: rest,
     json,
     signal,
-    fail: (error: AppError) => {
+    fail: (raw: AppError) => {
+      const error = { ...raw, message: cliWording(raw.message) };
       if (json) output.out(`${JSON.stringify({ error }, null, 2)}\n`);
       else output.err(formatError(error));
       return ExitCode.failed;
@@ -84,11 +89,30 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
     usageError: (message) => usageError(message, `Run \`kindscope ${command.name} --help\`.`),
     print: (value, text) => output.out(json ? `${JSON.stringify(value, null, 2)}\n` : text),
   };
+  // Ctrl-C: stop waiting for the command and dispose at once (helper containers go with it).
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    onAbort = () => resolve(ExitCode.interrupted);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
   try {
-    return await command.run(context);
+    return await Promise.race([command.run(context), interrupted]);
   } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
     await app.dispose();
   }
+}
+
+/** Contract fields as the command line names them. */
+const flagForField: Record<string, string> = { cluster: '--cluster', namespace: '--service (its namespace)', service: '--service', tool: 'the tool name', path: 'PATH' };
+
+/**
+ * The router speaks of calls and input fields (`Invalid input for topology:snapshot:
+ * input.cluster: …`); a person at a terminal typed a command and flags.
+ */
+export function cliWording(message: string): string {
+  return message.replace(/^Invalid input for [a-z-]+:[a-z-]+: /, 'Invalid ').replace(/\binput\.([A-Za-z]+)(?:\.[\w.]+)?/g, (whole, field: string) => flagForField[field] ?? whole);
 }
 
 /** parseArgs' own messages name the option; add the closest known one. */

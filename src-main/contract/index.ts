@@ -13,3 +13,4 @@ export * from './ipc';
 export * from './wire';
 export * from './typed-client';
 export * from './lab';
+export * from './effects';

@@ -26,7 +26,16 @@ export const ToolsReport = z.object({
   tools: z.array(ToolStatus),
   environment: z.object({
     loginShell: z.object({ status: z.enum(['loaded', 'pending', 'failed']), problem: z.string().optional() }),
-    path: z.array(z.object({ dir: z.string(), source: z.string() })),
+    path: z.array(
+      z.object({
+        dir: z.string(),
+        source: z.string(),
+        /** False for a folder that is not on this machine (e.g. /opt/homebrew/bin on Linux). */
+        exists: z.boolean().optional(),
+        /** Put there by `npm run` (node_modules/.bin, npm's node-gyp-bin), not by the user. */
+        addedBy: z.literal('npm').optional(),
+      }),
+    ),
     kubeconfig: Sourced,
     dockerHost: Sourced,
     dockerContext: Sourced,

@@ -7,7 +7,8 @@ import { registerIpc } from './ipc';
 import { allowNavigation, allowPermission, appEntryUrl, appHost, appScheme, mainWindowOptions, rendererCsp, windowOpenDecision } from './security';
 
 const log = createStderrLogger('electron');
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// An empty value (a shell's `export ELECTRON_RENDERER_URL=`) means no dev server, not an empty URL.
+const devServerUrl = process.env.ELECTRON_RENDERER_URL || undefined;
 const rendererDir = resolve(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 

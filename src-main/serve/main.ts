@@ -5,23 +5,29 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const { createApp } = await import('../app/compose');
+const { appDataDir } = await import('../core/settings/app-paths');
 const { createStderrLogger } = await import('../core/util/logger');
+const { exposureWarning } = await import('./loopback');
+const { chooseServeToken } = await import('./serve-token');
 const { startServeServer } = await import('./serve-server');
 
-const usage = `Usage: npm run serve -- [--port N] [--host ADDRESS]
+const usage = `Usage: npm run serve -- [--port N] [--host ADDRESS] [--new-token]
 
 Serves Kindscope's UI to a browser (for headless lab servers).
   --port N          Port to listen on (default 7420; 0 picks a free one)
   --host ADDRESS    Address to bind (default 127.0.0.1). Anything else exposes your
                     Docker engine to whoever gets the token: prefer an SSH tunnel.
-Environment: KINDSCOPE_TOKEN sets the token instead of a random one.
+  --new-token       Make a new access token (every open tab must use the new URL).
+                    Otherwise the token is kept across restarts, in serve-token in
+                    Kindscope's data folder (owner-only), so open tabs reconnect.
+Environment: KINDSCOPE_TOKEN sets the token instead; KINDSCOPE_HOME the data folder.
 `;
 
 const log = createStderrLogger('serve');
-let values: { port?: string; host?: string; help?: boolean };
+let values: { port?: string; host?: string; help?: boolean; 'new-token'?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'new-token': { type: 'boolean' } },
     strict: true,
   }));
 } catch (error) {
@@ -38,17 +44,18 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 const host = values.host ?? '127.0.0.1';
-// The whole 127.0.0.0/8 range and ::1 stay on this machine; anything else does not.
-if (!(host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host))) {
-  log.warn(`Binding ${host}: Kindscope can be reached from other machines. Anyone with the token controls your Docker engine and clusters. Prefer --host 127.0.0.1 with an SSH tunnel.`);
-}
+const warning = exposureWarning(host);
+if (warning) log.warn(warning);
 
-const app = createApp({ transport: 'serve', live: true, log });
+const dataDir = appDataDir();
+const tokenChoice = chooseServeToken(dataDir, { rotate: values['new-token'] === true });
+const app = createApp({ transport: 'serve', live: true, log, dataDir });
 // The single-executable CLI (`kindscope serve`) unpacks its embedded renderer and says where.
 const staticDir = process.env.KINDSCOPE_SERVE_STATIC_DIR ?? resolve(import.meta.dirname, '../renderer');
 try {
-  const server = await startServeServer({ router: app.router, staticDir, log, host, port, ...(process.env.KINDSCOPE_TOKEN ? { token: process.env.KINDSCOPE_TOKEN } : {}) });
-  process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). Press Ctrl-C to stop.\n`);
+  const server = await startServeServer({ router: app.router, staticDir, log, host, port, token: tokenChoice.token });
+  const tokenNote = { KINDSCOPE_TOKEN: 'The token is KINDSCOPE_TOKEN.', kept: `The token is kept from the last run (${tokenChoice.file}); --new-token makes a new one.`, new: `A new token, kept in ${tokenChoice.file} for the next run.` }[tokenChoice.source];
+  process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). ${tokenNote} Press Ctrl-C to stop.\n`);
   const stop = () => {
     void server
       .close()

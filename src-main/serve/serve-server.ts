@@ -1,14 +1,18 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
+import { ClientMessage, describeZodError, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
 import type { Router } from '../app/router';
 import type { Logger } from '../core/util/logger';
 import { contentSecurityPolicy } from '../core/security/csp';
+import { hostAllowed } from './loopback';
+import { misdirectedPage, pagesCsp, unauthorizedPage } from './serve-pages';
+import { isFile, StaticFiles } from './static-files';
+
+export { hostAllowed } from './loopback';
 
 export interface ServeOptions {
   router: Router;
@@ -31,18 +35,9 @@ export interface ServeServer {
   close(): Promise<void>;
 }
 
-const contentTypes: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-};
-
 const maxMessageBytes = 1024 * 1024; // 1 MiB
+/** Calls one tab may have running at once; a flood beyond it is answered at once, not queued. */
+const maxInFlight = 64;
 
 /**
  * Serve mode: the built renderer over HTTP and the handler table over a WebSocket, for
@@ -60,14 +55,24 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
   const isAuthorized = (request: IncomingMessage, url: URL) =>
     tokenMatches(url.searchParams.get('token'), token) || tokenMatches(readCookie(request, serveTokenCookie), token);
 
+  const files = new StaticFiles(staticRoot, (type) => ({
+    // The page's own origin ('self') covers its WebSocket; the names are for older engines.
+    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [...new Set([`ws://${urlHostOf(host)}:${port}`, `ws://127.0.0.1:${port}`, `ws://localhost:${port}`])] }),
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
+  }));
+
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://placeholder');
-    if (!hostAllowed(request.headers.host, host, port)) {
-      return plain(response, 421, 'Misdirected request: this Kindscope server answers only to its own address.');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://placeholder');
+    } catch {
+      return plain(response, 400, 'Bad request URL');
     }
-    if (!isAuthorized(request, url)) {
-      return plain(response, 401, 'Kindscope needs its token: open the URL that `npm run serve` printed (it ends in ?token=…).');
-    }
+    if (!hostAllowed(request.headers.host, host, port)) return html(response, 421, misdirectedPage());
+    if (!isAuthorized(request, url)) return html(response, 401, unauthorizedPage());
     if (url.searchParams.has('token')) {
       // Trade the token in the URL for a cookie, and take it out of the address bar.
       url.searchParams.delete('token');
@@ -79,12 +84,22 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
       return response.end();
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') return plain(response, 405, 'Only GET is served here.');
-    serveStatic(response, staticRoot, url.pathname, port);
+    serveStatic(request, response, files, url.pathname).catch((error: unknown) => {
+      log.warn('Serving a file failed', error);
+      if (!response.headersSent) plain(response, 500, 'Could not read that file');
+      else response.destroy();
+    });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://placeholder');
+    socket.on('error', () => undefined);
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://placeholder');
+    } catch {
+      return rejectUpgrade(socket, 400, 'Bad Request');
+    }
     if (url.pathname !== serveWsPath) return rejectUpgrade(socket, 404, 'Not Found');
     if (!hostAllowed(request.headers.host, host, port)) return rejectUpgrade(socket, 421, 'Misdirected Request');
     if (!isAuthorized(request, url)) return rejectUpgrade(socket, 401, 'Unauthorized');
@@ -101,9 +116,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
     });
   });
   port = (server.address() as AddressInfo).port;
-  const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
-    url: `http://${urlHost}:${port}/?token=${token}`,
+    url: `http://${urlHostOf(host)}:${port}/?token=${token}`,
     host,
     port,
     token,
@@ -119,6 +133,11 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
 
 function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
   const subscriptions = new Map<string, () => void>();
+  let inFlight = 0;
+  // Without a listener, one oversized or malformed frame (ws emits 'error', then closes
+  // with 1009/1002) was an uncaught exception that ended the whole server (found by the
+  // serve campaign). The socket closes; the server stays.
+  ws.on('error', (error) => log.warn(`Closed a WebSocket: ${error.message}`));
   const send = (message: ServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -131,11 +150,25 @@ function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
       return log.warn('Ignored a WebSocket message that is not JSON');
     }
     const parsed = ClientMessage.safeParse(json);
-    if (!parsed.success) return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
+    if (!parsed.success) {
+      // A call that can be answered is answered (its caller would wait for ever otherwise):
+      // e.g. an invoke without `input`, which zod 4 does not treat as optional.
+      const seq = invokeSeq(json);
+      if (seq !== undefined) send({ type: 'result', seq, result: { ok: false, error: { code: 'INVALID_INPUT', message: `Malformed call: ${describeZodError(parsed.error, 'message')}`, hint: 'Send {type: "invoke", seq, call, input}.' } } });
+      return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
+    }
     const message = parsed.data;
     switch (message.type) {
       case 'invoke':
-        void router.invoke(message.call, message.input).then((result) => send({ type: 'result', seq: message.seq, result }));
+        if (inFlight >= maxInFlight) {
+          send({ type: 'result', seq: message.seq, result: { ok: false, error: { code: 'TRANSPORT', message: `Too many calls at once on this connection (${maxInFlight} are running)`, hint: 'Wait for the answers before sending more; reload the page if this persists.' } } });
+          break;
+        }
+        inFlight += 1;
+        void router
+          .invoke(message.call, message.input)
+          .then((result) => send({ type: 'result', seq: message.seq, result }))
+          .finally(() => (inFlight -= 1));
         break;
       case 'subscribe':
         if (subscriptions.has(message.event)) return;
@@ -160,39 +193,38 @@ function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
   });
 }
 
-function serveStatic(response: ServerResponse, root: string, pathname: string, port: number): void {
-  let relative: string;
-  try {
-    relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-  } catch {
-    return plain(response, 400, 'Bad path');
-  }
-  let file = join(root, relative);
-  if (file !== root && !file.startsWith(root + sep)) return plain(response, 403, 'Forbidden');
-  if (!isFile(file)) {
+async function serveStatic(request: IncomingMessage, response: ServerResponse, files: StaticFiles, pathname: string): Promise<void> {
+  let file = files.resolve(pathname);
+  if (!file) return plain(response, 403, 'Forbidden');
+  if (!(await isFile(file))) {
     // Client-side routes fall back to the app; missing assets stay 404.
-    if (extname(relative)) return plain(response, 404, 'Not found');
-    file = join(root, 'index.html');
-    if (!isFile(file)) return plain(response, 500, 'The renderer is not built: run `npm run build` first.');
+    if (extname(file)) return plain(response, 404, 'Not found');
+    file = files.resolve('/index.html')!;
+    if (!(await isFile(file))) return plain(response, 500, 'The renderer is not built: run `npm run build` first.');
   }
-  const type = contentTypes[extname(file)] ?? 'application/octet-stream';
-  response.writeHead(200, {
-    'Content-Type': type,
-    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] }),
-    'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'max-age=3600',
-  });
-  createReadStream(file).pipe(response);
+  await files.send(request, response, file);
 }
 
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile();
-  } catch {
-    return false;
-  }
+/** The seq of a frame that claims to be an invoke, if it carries a usable one. */
+function invokeSeq(json: unknown): number | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const { type, seq } = json as { type?: unknown; seq?: unknown };
+  return type === 'invoke' && typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0 ? seq : undefined;
+}
+
+function urlHostOf(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function html(response: ServerResponse, status: number, body: string): void {
+  response.writeHead(status, {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'Content-Security-Policy': pagesCsp,
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+  });
+  response.end(body);
 }
 
 function plain(response: ServerResponse, status: number, text: string): void {
@@ -218,17 +250,4 @@ function readCookie(request: IncomingMessage, name: string): string | undefined 
     if (key === name) return value.join('=');
   }
   return undefined;
-}
-
-const loopbackNames = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-/**
- * On loopback, `Host` must be a loopback name with our port: a page on another site that
- * rebinds its DNS name to 127.0.0.1 is refused. On another interface the token decides.
- */
-export function hostAllowed(hostHeader: string | undefined, boundHost: string, port: number): boolean {
-  if (!hostHeader) return false;
-  if (!loopbackNames.has(boundHost)) return true;
-  const match = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(hostHeader);
-  return match !== null && loopbackNames.has(match[1]!) && Number(match[2]) === port;
 }

@@ -106,7 +106,10 @@ export function App() {
           />
         )}
         {lastError && <ErrorNotice error={lastError} onDismiss={dismissError} />}
-        {pages[area]()}
+        {/* While disconnected the page shows the last data it had: greyed and inert, never as live. */}
+        <div className={connection === 'live' ? 'page' : 'page page-stale'} inert={connection !== 'live'} aria-label={connection === 'live' ? undefined : 'Last known data (disconnected)'}>
+          {pages[area]()}
+        </div>
       </main>
       <WelcomeDialog />
     </div>

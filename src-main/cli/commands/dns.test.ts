@@ -65,8 +65,8 @@ describe('kindscope dns wire / unwire (macOS logic, stand-in prompt)', () => {
 
 describe('kindscope dns usage', () => {
   it('names the option that does not belong to the subcommand', () => {
-    expect(kindscope(['dns', 'serve', '--cluster', 'demo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--cluster is for `kindscope dns`') });
-    expect(kindscope(['dns', 'status', '--yes'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes is for `dns wire`') });
+    expect(kindscope(['dns', 'serve', '--cluster', 'demo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--cluster is for kindscope dns') });
+    expect(kindscope(['dns', 'status', '--yes'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes is for dns wire') });
     expect(kindscope(['dns', 'bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown dns subcommand "bogus"') });
   });
 });

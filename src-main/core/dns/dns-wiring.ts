@@ -1,8 +1,7 @@
 import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { KindscopeError, type DnsBackend } from '../../contract';
-import { runCli, type RunResult } from '../tools/cli-runner';
-import { checkCommand } from '../tools/run-policy';
+import { runTool, type RunResult } from '../tools/run-tool';
 import { planWiring, RESOLVED_MIN_VERSION_FOR_PORT, type PlannedWiring, type WiringPrograms } from './dns-wiring-plan';
 
 /** What the wiring reads from this machine; tests give it a platform, files and a PATH of stand-ins. */
@@ -76,8 +75,7 @@ export class DnsWiring {
   async apply(plan: PlannedWiring): Promise<RunResult> {
     if (!plan.script) throw new KindscopeError('INVALID_INPUT', `Kindscope cannot wire the ${plan.backend} resolver itself`, plan.manual.join(' '));
     const [bin, args] = this.elevation(plan.script);
-    checkCommand(bin, args);
-    const result = await runCli(bin, args, { allowFailure: true, signal: AbortSignal.timeout(5 * 60_000) });
+    const result = await runTool(this.env.platform === 'darwin' ? 'osascript' : 'pkexec', bin, args, { allowFailure: true, signal: AbortSignal.timeout(5 * 60_000) });
     if (result.exitCode === 0) return result;
     const text = `${result.stderr}\n${result.stdout}`;
     // osascript: "User canceled. (-128)"; pkexec: 126 dismissed, 127 not authorised (pkexec(1)).
@@ -111,8 +109,7 @@ export class DnsWiring {
 
   private async resolvedVersion(resolvectl: string): Promise<number | undefined> {
     try {
-      checkCommand(resolvectl, ['--version']);
-      const result = await runCli(resolvectl, ['--version'], { signal: AbortSignal.timeout(5_000), allowFailure: true });
+      const result = await runTool('resolvectl', resolvectl, ['--version'], { signal: AbortSignal.timeout(5_000), allowFailure: true });
       const version = /systemd (\d+)/.exec(result.stdout)?.[1];
       return version ? Number(version) : undefined;
     } catch {

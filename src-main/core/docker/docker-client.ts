@@ -1,6 +1,8 @@
 import Docker from 'dockerode';
 import { KindscopeError } from '../../contract';
+import { homedir } from 'node:os';
 import { existingEngineSockets, type ResolvedEndpoint } from './docker-endpoint';
+import { permissionHint, socketAccess } from './socket-access';
 
 /**
  * Opens dockerode on an endpoint resolved like the docker CLI. Every option is given
@@ -52,7 +54,7 @@ export function socketPathOf(host: string): string | undefined {
  * Turns a failure to reach the engine into a message and a hint a person can act on:
  * what was tried (and why that endpoint), and which engines this machine does have.
  */
-export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown): { message: string; hint: string } {
+export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown, env: Record<string, string | undefined> = process.env): { message: string; hint: string } {
   const code = (error as { code?: string } | undefined)?.code;
   const socket = socketPathOf(endpoint.host);
   const where = `${endpoint.host} (from ${describeSource(endpoint)})`;
@@ -65,8 +67,11 @@ export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown): 
       message = `Nothing answers at ${where}: the engine is not running`;
       break;
     case 'EACCES':
-      message = `Permission denied on ${socket ?? endpoint.host}`;
+    case 'EPERM': {
+      const access = socket ? socketAccess(socket) : undefined;
+      message = `Permission denied on ${socket ?? endpoint.host}${access?.group ? ` (owned by group ${access.group}${access.user ? `, which ${access.processHasGroup ? 'this process has' : `${access.user} does not have in this session`}` : ''})` : ''}`;
       break;
+    }
     case 'ECONNRESET':
     case 'EPIPE':
       message = `Lost the connection to the engine at ${where}`;
@@ -79,9 +84,9 @@ export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown): 
       message = `Cannot reach the Docker engine at ${where}: ${error instanceof Error ? error.message : String(error)}`;
   }
 
-  const others = existingEngineSockets().filter((candidate) => candidate.path !== socket);
+  const others = existingEngineSockets(homedir(), env).filter((candidate) => candidate.path !== socket);
   const hints: string[] = [];
-  if (code === 'EACCES') hints.push('Add your user to the docker group (`sudo usermod -aG docker $USER`, then log in again).');
+  if ((code === 'EACCES' || code === 'EPERM') && socket) hints.push(permissionHint(socket, socketAccess(socket)));
   else hints.push('Start your Docker engine (Docker Desktop, OrbStack, Colima, Rancher Desktop, Podman or dockerd).');
   if (endpoint.source === 'DOCKER_HOST') {
     hints.push('DOCKER_HOST overrides every docker context: correct it, or unset it to use the current context.');

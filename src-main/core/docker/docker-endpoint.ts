@@ -162,7 +162,8 @@ export function knownEngineSockets(home: string, env: Record<string, string | un
     ...(runtimeDir ? [{ flavour: 'Podman', path: join(runtimeDir, 'podman/podman.sock'), context: undefined }] : []),
     ...(tmp ? [{ flavour: 'Podman', path: join(tmp, 'podman/podman-machine-default-api.sock'), context: undefined }] : []),
     { flavour: 'Podman', path: '/run/podman/podman.sock', context: undefined },
-    ...(runtimeDir ? [{ flavour: 'rootless Docker', path: join(runtimeDir, 'docker.sock'), context: undefined }] : []),
+    // `dockerd-rootless-setuptool.sh install` creates the context `rootless` for this socket.
+    ...(runtimeDir ? [{ flavour: 'rootless Docker', path: join(runtimeDir, 'docker.sock'), context: 'rootless' }] : []),
     { flavour: 'Docker', path: '/var/run/docker.sock', context: 'default' },
   ] as const;
 }

@@ -6,6 +6,7 @@ import { explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
 import { DockerEventStream, type DockerEvent } from './docker-event-stream';
 import { detectFlavour } from './engine-flavour';
+import { helperLabel } from './helper-containers';
 
 export interface DockerEngineServiceOptions {
   endpoint: ResolvedEndpoint;
@@ -33,17 +34,22 @@ export class DockerEngineService {
   private readonly statusListeners = new Set<Listener<DockerEngineStatus>>();
   private readonly eventListeners = new Set<Listener<DockerEvent>>();
   private readonly reconnectListeners = new Set<() => void>();
+  private readonly retargetListeners = new Set<() => void>();
   private refreshTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private client: Docker;
+  private resolved: ResolvedEndpoint;
 
   constructor(private readonly options: DockerEngineServiceOptions) {
+    this.client = options.docker;
+    this.resolved = options.endpoint;
     this.status = {
       state: 'connecting',
       endpoint: publicEndpoint(options.endpoint),
       updatedAt: this.now(),
     };
     this.stream = new DockerEventStream({
-      open: (query) => engineEvents(options.docker, query),
+      open: (query) => engineEvents(this.client, query),
       log: options.log,
       filters: { type: ['container', 'network'] },
       onEvent: (event) => this.handleEvent(event),
@@ -71,11 +77,12 @@ export class DockerEngineService {
    */
   async refresh(): Promise<DockerEngineStatus> {
     const streamOffline = this.stream.currentState === 'offline';
+    const client = this.client;
     try {
       await this.probe();
       if (streamOffline) this.stream.reconnectNow();
     } catch (error) {
-      this.setOffline(error);
+      this.setOffline(error, client);
     }
     return this.status;
   }
@@ -98,11 +105,31 @@ export class DockerEngineService {
   }
 
   get docker(): Docker {
-    return this.options.docker;
+    return this.client;
   }
 
   get endpoint(): ResolvedEndpoint {
-    return this.options.endpoint;
+    return this.resolved;
+  }
+
+  /**
+   * Switches to another engine: the login shell, read after start-up, named a DOCKER_HOST
+   * or DOCKER_CONTEXT that the app (started from the Finder or a menu) did not get. The
+   * status turns `connecting` for the new endpoint and the stream reconnects there.
+   */
+  retarget(endpoint: ResolvedEndpoint, docker: Docker): void {
+    if (this.disposed || (endpoint.host === this.resolved.host && endpoint.context === this.resolved.context)) return;
+    this.client = docker;
+    this.resolved = endpoint;
+    this.update({ state: 'connecting', endpoint: publicEndpoint(endpoint) });
+    for (const listener of this.retargetListeners) listener();
+    this.stream.reconnectNow();
+  }
+
+  /** After {@link retarget}: models built from the old engine are stale. */
+  onDidRetarget(listener: () => void): () => void {
+    this.retargetListeners.add(listener);
+    return () => this.retargetListeners.delete(listener);
   }
 
   dispose(): void {
@@ -112,14 +139,22 @@ export class DockerEngineService {
     this.statusListeners.clear();
     this.eventListeners.clear();
     this.reconnectListeners.clear();
+    this.retargetListeners.clear();
   }
 
   private async probe(): Promise<void> {
     const timeout = this.options.probeTimeoutMs ?? 5_000;
-    const [version, info] = await Promise.all([
-      engineVersion(this.options.docker, AbortSignal.timeout(timeout)),
-      engineInfo(this.options.docker, AbortSignal.timeout(timeout)),
+    const client = this.client;
+    const [version, info, helpers] = await Promise.all([
+      engineVersion(client, AbortSignal.timeout(timeout)),
+      engineInfo(client, AbortSignal.timeout(timeout)),
+      // Kindscope's own helper containers are not the user's: left out of the counts.
+      client.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) }).catch(() => []),
     ]);
+    // Retargeted meanwhile: this answer is the old engine's, not the one now followed.
+    if (client !== this.client) return;
+    const helperStates = helpers.map((helper) => helper.State);
+    const helpersIn = (...states: string[]) => helperStates.filter((state) => states.includes(state)).length;
     const facts: DockerEngineFacts = {
       version: version.Version,
       apiVersion: version.ApiVersion,
@@ -130,17 +165,17 @@ export class DockerEngineService {
       operatingSystem: String(info.OperatingSystem ?? ''),
       name: String(info.Name ?? ''),
       flavour: detectFlavour({
-        host: this.options.endpoint.host,
+        host: this.resolved.host,
         operatingSystem: String(info.OperatingSystem ?? ''),
         name: String(info.Name ?? ''),
         components: version.Components,
         platformName: version.Platform?.Name,
       }),
       containers: {
-        total: count(info.Containers),
-        running: count(info.ContainersRunning),
-        paused: count(info.ContainersPaused),
-        stopped: count(info.ContainersStopped),
+        total: Math.max(0, count(info.Containers) - helpers.length),
+        running: Math.max(0, count(info.ContainersRunning) - helpersIn('running', 'restarting')),
+        paused: Math.max(0, count(info.ContainersPaused) - helpersIn('paused')),
+        stopped: Math.max(0, count(info.ContainersStopped) - helpersIn('exited', 'created', 'dead', 'removing')),
       },
     };
     this.update({ state: 'live', endpoint: this.status.endpoint, engine: facts });
@@ -167,8 +202,9 @@ export class DockerEngineService {
     if (state === 'offline') this.setOffline(error);
   }
 
-  private setOffline(error: unknown): void {
-    const problem = explainUnreachable(this.options.endpoint, error);
+  private setOffline(error: unknown, client: Docker = this.client): void {
+    if (client !== this.client) return;
+    const problem = explainUnreachable(this.resolved, error);
     this.update({ state: 'offline', endpoint: this.status.endpoint, problem });
   }
 

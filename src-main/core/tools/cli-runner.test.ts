@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KindscopeError } from '../../contract';
 import { CliError, runCli } from './cli-runner';
-import { checkCommand, validate } from './run-policy';
 
 const alive = (pid: number) => {
   try {
@@ -49,27 +47,5 @@ describe('runCli', () => {
   it('passes arguments without a shell: metacharacters stay literal', async () => {
     const result = await runCli('printf', ['%s', '$(id); rm -rf ~']);
     expect(result.stdout).toBe('$(id); rm -rf ~');
-  });
-});
-
-describe('run policy', () => {
-  it.each(['x; rm -rf ~', '$(id)', '`id`', 'Demo', '--kubeconfig=/etc/passwd', 'a b', ''])('refuses the cluster name %j', (name) => {
-    expect(() => validate.clusterName(name)).toThrow(KindscopeError);
-  });
-
-  it('accepts kind names', () => {
-    expect(validate.clusterName('kind-lab.v2')).toBe('kind-lab.v2');
-  });
-
-  it('only runs the known tools, by name or absolute path', () => {
-    expect(() => checkCommand('rm', ['-rf', '/'])).toThrow(/does not run "rm"/);
-    expect(() => checkCommand('./kind', [])).toThrow(/relative/);
-    expect(() => checkCommand('/opt/homebrew/bin/kind', ['get', 'clusters'])).not.toThrow();
-  });
-
-  it('refuses relative tool paths and images with shell characters', () => {
-    expect(() => validate.path('bin/kind')).toThrow(/absolute path/);
-    expect(() => validate.image('kindest/node:v1.33.1;id')).toThrow(KindscopeError);
-    expect(validate.image('kindest/node:v1.33.1')).toBe('kindest/node:v1.33.1');
   });
 });

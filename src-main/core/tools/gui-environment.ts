@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { runCli } from './cli-runner';
+import { runTool } from './run-tool';
 
 /** Where a value came from, shown next to it in the UI and `kindscope tools`. */
 export type ValueSource = 'process' | 'login shell' | 'common location' | 'settings' | 'managed';
@@ -101,7 +101,7 @@ export class GuiEnvironment {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
     try {
       // A constant command: nothing of the user's reaches the shell's command line.
-      const result = await runCli(shell, ['-ilc', 'env -0'], { signal: controller.signal, graceMs: 500, env: { HOME: this.home } }, this.env);
+      const result = await runTool('login-shell', shell, ['-ilc', 'env -0'], { signal: controller.signal, graceMs: 500, env: { HOME: this.home } }, this.env);
       const values: Partial<Record<TakenName, string>> = {};
       for (const entry of result.stdout.split('\0')) {
         const equals = entry.indexOf('=');

@@ -1,13 +1,125 @@
 import { isAbsolute } from 'node:path';
 import { KindscopeError } from '../../contract';
 
-/** The programs Kindscope runs, and nothing else. */
-export const allowedTools = [
-  'kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'env',
-  // Wiring the resolver to the DNS responder (core/dns): the administrator prompts and resolved's version.
-  'osascript', 'pkexec', 'resolvectl',
-] as const;
-export type AllowedTool = (typeof allowedTools)[number];
+/**
+ * Who may run what (Headlamp's runCommandPolicy.ts is the model): a pure function of the
+ * request, no file system, no environment, so every rule has a table test. Every product
+ * call of the raw runner goes through it (`run-tool.ts`; `run-tool.test.ts` fails when a
+ * module imports the raw runner directly).
+ */
+
+/** The programs Kindscope runs, and nothing else. `login-shell` is the user's `$SHELL`, read once for PATH. */
+export const policyTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'login-shell', 'osascript', 'pkexec', 'resolvectl'] as const;
+export type PolicyTool = (typeof policyTools)[number];
+
+export interface RunRequest {
+  /** What the caller believes it runs. */
+  tool: PolicyTool;
+  /** A bare program name (found on PATH by spawn) or an absolute path. */
+  bin: string;
+  args: readonly string[];
+}
+
+export type PolicyDecision = { allowed: true } | { allowed: false; field: 'bin' | 'args'; reason: string; hint: string };
+
+interface ToolRule {
+  /** The file names this tool goes by (`kind`, `kind-linux-amd64`, `kubectl.1.33`). */
+  fileName: RegExp;
+  /** Why the arguments are refused, or undefined when they are allowed. */
+  checkArgs(args: readonly string[]): string | undefined;
+}
+
+/** A tool's own name, optionally with a platform or version suffix as release downloads carry. */
+const named = (name: string) => new RegExp(`^${name}([-_.][\\w.-]+)?$`);
+
+const firstArgIn =
+  (...allowed: string[]) =>
+  (args: readonly string[]) =>
+    args[0] !== undefined && allowed.includes(args[0]) ? undefined : `the first argument must be one of ${allowed.join(', ')} (got ${JSON.stringify(args[0] ?? '')})`;
+
+const exactly =
+  (...shapes: readonly string[][]) =>
+  (args: readonly string[]) =>
+    shapes.some((shape) => shape.length === args.length && shape.every((a, i) => a === args[i])) ? undefined : `only ${shapes.map((s) => `"${s.join(' ')}"`).join(' or ')} is run`;
+
+/** `ip -j {link|route|neigh|addr} show [ADDRESS]`: read-only, JSON. */
+function ipArgs(args: readonly string[]): string | undefined {
+  const [json, object, verb, address, ...rest] = args;
+  if (json !== '-j' || !['link', 'route', 'neigh', 'addr'].includes(object ?? '') || verb !== 'show' || rest.length > 0) return 'only `ip -j link|route|neigh|addr show [ADDRESS]` is run';
+  if (address !== undefined && !/^[0-9a-fA-F.:]{2,45}$/.test(address)) return `"${address}" is not an IP address`;
+  return undefined;
+}
+
+/** `tar -xzf ARCHIVE -C DIR MEMBER`: extracts one named member of a checked download. */
+function tarArgs(args: readonly string[]): string | undefined {
+  const [flag, archive, dirFlag, dir, member, ...rest] = args;
+  if (flag !== '-xzf' || dirFlag !== '-C' || !archive || !dir || !member || rest.length > 0) return 'only `tar -xzf ARCHIVE -C DIR MEMBER` is run';
+  if (!isAbsolute(archive) || !isAbsolute(dir)) return 'the archive and the folder must be absolute paths';
+  if (isAbsolute(member) || member.startsWith('-') || member.split('/').includes('..')) return `archive member "${member}" must be a relative path inside the archive`;
+  return undefined;
+}
+
+const rules: Record<PolicyTool, ToolRule> = {
+  kind: { fileName: named('kind'), checkArgs: firstArgIn('version', 'create', 'delete', 'get', 'export', 'load', 'build') },
+  helm: { fileName: named('helm'), checkArgs: firstArgIn('version', 'repo', 'install', 'upgrade', 'uninstall', 'get', 'status', 'list', 'show', 'template', 'search', 'pull', 'dependency') },
+  kubectl: {
+    fileName: named('kubectl'),
+    checkArgs: firstArgIn('version', 'get', 'describe', 'apply', 'create', 'delete', 'patch', 'label', 'annotate', 'wait', 'rollout', 'expose', 'scale', 'logs', 'exec', 'config', 'cluster-info', 'api-resources', 'api-versions', 'auth', 'events', 'explain', 'diff', 'run', 'port-forward', 'top'),
+  },
+  cilium: { fileName: named('cilium'), checkArgs: firstArgIn('version', 'status', 'install', 'upgrade', 'uninstall', 'config', 'hubble', 'connectivity', 'sysdump') },
+  // Not `system` (prune) and not `login`/`logout` (credentials): Kindscope has no use for them.
+  docker: {
+    fileName: named('docker'),
+    checkArgs: firstArgIn('version', 'info', 'ps', 'inspect', 'network', 'container', 'image', 'images', 'exec', 'run', 'create', 'start', 'stop', 'kill', 'rm', 'logs', 'pull', 'tag', 'save', 'load', 'cp', 'events', 'context'),
+  },
+  brew: { fileName: /^brew$/, checkArgs: firstArgIn('--version', '--prefix', 'list', 'info', 'install', 'uninstall', 'upgrade', 'tap', 'services') },
+  ip: { fileName: /^ip$/, checkArgs: ipArgs },
+  netstat: { fileName: /^netstat$/, checkArgs: exactly(['-rn', '-f', 'inet'], ['-rn']) },
+  tar: { fileName: /^tar$/, checkArgs: tarArgs },
+  // A constant command: nothing of the user's reaches the shell's command line.
+  'login-shell': { fileName: /^(sh|bash|zsh|fish|dash|ksh|mksh|tcsh|csh)$/, checkArgs: exactly(['-ilc', 'env -0']) },
+  // The administrator prompts (resolver wiring, core/dns): one fixed shell script per prompt,
+  // built by Kindscope with the port as its only variable — never a user's string.
+  osascript: { fileName: /^osascript$/, checkArgs: (args) => (args.length === 2 && args[0] === '-e' && /^do shell script "[^"\\]*" with administrator privileges$/.test(args[1] ?? '') ? undefined : 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run') },
+  pkexec: { fileName: /^pkexec$/, checkArgs: (args) => (args.length === 3 && args[0] === '/bin/sh' && args[1] === '-c' ? undefined : 'only `pkexec /bin/sh -c SCRIPT` is run') },
+  resolvectl: { fileName: /^resolvectl$/, checkArgs: exactly(['--version']) },
+};
+
+/** More than any command Kindscope writes; a bigger one is a bug or an attack. */
+const maxArgs = 1_000;
+const maxArgBytes = 128 * 1024;
+
+function refuse(field: 'bin' | 'args', reason: string, hint: string): PolicyDecision {
+  return { allowed: false, field, reason, hint };
+}
+
+/** Decides whether a command may run. Pure: the same request always gets the same answer. */
+export function runCommandPolicy(request: RunRequest): PolicyDecision {
+  const { tool, bin, args } = request;
+  const rule = (rules as Partial<Record<string, ToolRule>>)[tool];
+  if (!rule) return refuse('bin', `Kindscope does not run "${tool}"`, `Only ${policyTools.join(', ')} are run.`);
+  if (bin.includes('\0') || bin.includes('\n')) return refuse('bin', 'The program path contains a control character', 'Choose the tool by its absolute path.');
+  if (bin.includes('/') && !isAbsolute(bin)) return refuse('bin', `Tool path "${bin}" is relative`, 'Choose the tool by its absolute path.');
+  const fileName = bin.split('/').at(-1) ?? '';
+  if (!rule.fileName.test(fileName)) {
+    const what = tool === 'login-shell' ? 'a login shell' : tool;
+    return refuse('bin', `${bin} is not ${what}: its file name is "${fileName}"`, tool === 'login-shell' ? 'Set SHELL to sh, bash, zsh, fish, dash, ksh or tcsh.' : `Choose the ${tool} program itself (for example /usr/local/bin/${tool}).`);
+  }
+  if (args.length > maxArgs) return refuse('args', `${args.length} arguments for ${tool} (at most ${maxArgs})`, 'This is a bug in Kindscope; please report it.');
+  for (const arg of args) {
+    if (arg.includes('\0')) return refuse('args', `An argument for ${tool} contains a NUL byte`, 'Remove it.');
+    if (Buffer.byteLength(arg) > maxArgBytes) return refuse('args', `An argument for ${tool} is longer than ${maxArgBytes} bytes`, 'Pass large input on stdin instead.');
+  }
+  const problem = rule.checkArgs(args);
+  if (problem) return refuse('args', `Kindscope does not run \`${tool} ${args.slice(0, 3).join(' ')}\`: ${problem}`, 'This is a bug in Kindscope; please report it.');
+  return { allowed: true };
+}
+
+/** The policy's answer as an exception, for callers that run the command next. */
+export function assertRunAllowed(request: RunRequest): void {
+  const decision = runCommandPolicy(request);
+  if (!decision.allowed) throw new KindscopeError('INVALID_INPUT', decision.reason, decision.hint);
+}
 
 /** kind's rule for cluster names (validate.go): `^[a-z0-9.-]+$`. */
 const clusterName = /^[a-z0-9.-]{1,63}$/;
@@ -22,9 +134,9 @@ function reject(field: string, value: string, rule: string): never {
 }
 
 /**
- * Values that come from users, checked before any process starts (Headlamp's
- * runCommandPolicy). They never reach a shell — arguments are passed as an array — but
- * a name that kind or kubectl would misread (`--kubeconfig=…`, `$(id)`) is refused here.
+ * Values that come from users, checked before any process starts. They never reach a
+ * shell — arguments are passed as an array — but a name that kind or kubectl would
+ * misread (`--kubeconfig=…`, `$(id)`) is refused here.
  */
 export const validate = {
   clusterName(value: string, field = 'cluster name'): string {
@@ -43,23 +155,9 @@ export const validate = {
     if (!version.test(value)) reject(field, value, 'expected a version such as 1.16.5');
     return value;
   },
-  /** An absolute path with no NUL and no leading "-" (never taken for an option). */
+  /** An absolute path with no NUL and no newline. */
   path(value: string, field = 'path'): string {
     if (!isAbsolute(value) || value.includes('\0') || value.includes('\n')) reject(field, value, 'expected an absolute path');
     return value;
   },
 };
-
-/**
- * Decides whether a command may run: a known tool (by name, or an absolute path whose
- * file name is that tool) and arguments without NUL bytes; an argument that starts with
- * "-" must be one Kindscope wrote itself, so user values are checked with `validate`.
- */
-export function checkCommand(bin: string, args: readonly string[]): void {
-  const name = bin.split('/').at(-1) ?? bin;
-  if (!(allowedTools as readonly string[]).includes(name)) {
-    throw new KindscopeError('INVALID_INPUT', `Kindscope does not run "${bin}"`, `Only ${allowedTools.join(', ')} are run.`);
-  }
-  if (bin.includes('/') && !isAbsolute(bin)) throw new KindscopeError('INVALID_INPUT', `Tool path "${bin}" is relative`, 'Choose the tool by its absolute path.');
-  for (const arg of args) if (arg.includes('\0')) throw new KindscopeError('INVALID_INPUT', 'An argument contains a NUL byte', 'Remove it.');
-}

@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { KindscopeError } from '../../contract';
-import { runCli } from './cli-runner';
+import { runTool } from './run-tool';
 import type { ToolArtifact } from './tool-specs';
 
 export interface DownloadOptions {
@@ -53,7 +53,7 @@ export async function downloadTool(options: DownloadOptions): Promise<{ path: st
     let binary = partial;
     if (artifact.archiveMember) {
       await mkdir(extractDir);
-      await runCli('tar', ['-xzf', partial, '-C', extractDir, artifact.archiveMember], { ...(signal ? { signal } : {}) });
+      await runTool('tar', 'tar', ['-xzf', partial, '-C', extractDir, artifact.archiveMember], { ...(signal ? { signal } : {}) });
       binary = join(extractDir, artifact.archiveMember);
     }
     const target = join(dir, name);

@@ -62,10 +62,32 @@ describe('finding tools the way a desktop app must', () => {
     await expect(service.setPath('kind', 'relative/kind')).rejects.toThrow(/absolute path/);
   });
 
+  it('refuses a chosen file that is not the tool: by its name, then by its version output', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-impostor-'));
+    const service = new ToolsService({
+      environment: new GuiEnvironment({ env: { PATH: dir, HOME: dir } }),
+      settings: new SettingsStore(join(dir, 'data'), createMemoryLogger()),
+      managedDir: join(dir, 'data/tools'),
+      log: createMemoryLogger(),
+    });
+    await expect(service.setPath('kind', '/bin/sh')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'kind path: /bin/sh is not kind: its file name is "sh"' });
+    // Named kind, but a shell: `kind version` does not print a kind version. It must not be kept.
+    mkdirSync(join(dir, 'fake'));
+    copyFileSync('/bin/sh', join(dir, 'fake/kind'));
+    chmodSync(join(dir, 'fake/kind'), 0o755);
+    await expect(service.setPath('kind', join(dir, 'fake/kind'))).rejects.toThrow(/is not kind: `kind version` printed/);
+    expect(existsSync(join(dir, 'data/settings.json'))).toBe(false);
+    // The real thing is kept.
+    writeFileSync(join(dir, 'fake/kind'), '#!/bin/sh\necho "kind v0.29.0 go1.24.2 linux/amd64"\n', { mode: 0o755 });
+    await expect(service.setPath('kind', join(dir, 'fake/kind'))).resolves.toMatchObject({ status: 'ok', source: 'settings', version: '0.29.0' });
+  });
+
   it('gives up on a login shell that hangs, without blocking', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-hang-'));
-    writeFileSync(join(dir, 'slow-shell'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
-    const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: dir }, shell: join(dir, 'slow-shell'), timeoutMs: 300 });
+    // Named bash: the run policy runs only known shells as the login shell.
+    mkdirSync(join(dir, 'slow'));
+    writeFileSync(join(dir, 'slow/bash'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
+    const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: dir }, shell: join(dir, 'slow/bash'), timeoutMs: 300 });
     const started = Date.now();
     await environment.loadLoginShell();
     expect(environment.loginShellProblem).toMatch(/did not answer within 300 ms/);

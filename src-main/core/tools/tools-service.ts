@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { KindscopeError, type DownloadProgress, type ToolName, type ToolsReport, type ToolStatus } from '../../contract';
 import type { SettingsStore } from '../settings/settings-store';
 import type { Logger } from '../util/logger';
-import { runCli, type RunOptions, type RunResult } from './cli-runner';
 import type { GuiEnvironment } from './gui-environment';
-import { checkCommand, validate } from './run-policy';
+import { validate } from './run-policy';
+import { runTool, type RunOptions, type RunResult } from './run-tool';
 import { downloadTool } from './tool-download';
 import { compareVersions, toolSpecs, type ToolSpec } from './tool-specs';
 
@@ -50,7 +50,7 @@ export class ToolsService {
       tools,
       environment: {
         loginShell: problem ? { status: 'failed', problem } : { status: 'loaded' },
-        path: env.pathEntries(),
+        path: env.pathEntries().map((entry) => ({ ...entry, exists: existsSync(entry.dir), ...(addedByNpm(entry.dir) ? { addedBy: 'npm' as const } : {}) })),
         kubeconfig: sourced(env.value('KUBECONFIG')),
         dockerHost: sourced(env.value('DOCKER_HOST')),
         dockerContext: sourced(env.value('DOCKER_CONTEXT')),
@@ -69,7 +69,7 @@ export class ToolsService {
     }
     let result: RunResult;
     try {
-      result = await runCli(found.path, spec.versionArgs, { env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
+      result = await this.runVersion(spec, found.path);
     } catch (error) {
       return { ...base, status: 'broken', path: found.path, source: found.source, problem: `${found.path} does not run: ${(error as Error).message}`, fix: spec.installHint };
     }
@@ -81,12 +81,14 @@ export class ToolsService {
     return { ...base, status: 'ok', path: found.path, source: found.source, version };
   }
 
-  /** Chooses a path for a tool (null: forget the choice). The file must be an executable. */
+  /**
+   * Chooses a path for a tool (null: forget the choice). The file must be the tool it
+   * claims to be: an executable with the tool's name (the run policy's rule) whose
+   * `version` output is that tool's. Anything else is refused with the reason, so a
+   * token holder in serve mode cannot make Kindscope run an arbitrary program.
+   */
   async setPath(name: ToolName, path: string | null): Promise<ToolStatus> {
-    if (path !== null) {
-      validate.path(path, `${name} path`);
-      if (!isExecutable(path)) throw new KindscopeError('INVALID_INPUT', `${path} is not an executable file`, `Choose the ${name} program itself (for example /usr/local/bin/${name}).`);
-    }
+    if (path !== null) await this.checkIsTool(this.spec(name), path);
     this.options.settings.update((settings) => {
       if (path === null) delete settings.toolPaths[name];
       else settings.toolPaths[name] = path;
@@ -116,12 +118,31 @@ export class ToolsService {
     return () => this.progressListeners.delete(listener);
   }
 
-  /** Runs a tool by name with the repaired environment, after the policy check. */
+  /** Runs a tool by name with the repaired environment, after the run policy's check. */
   async run(name: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const found = this.find(this.spec(name));
     if (!found) throw new KindscopeError('TOOL_MISSING', `${name} is not installed`, this.spec(name).installHint);
-    checkCommand(found.path, args);
-    return runCli(found.path, args, { ...options, env: { ...this.options.environment.toolEnv(), ...options.env } });
+    return runTool(name, found.path, args, { ...options, env: { ...this.options.environment.toolEnv(), ...options.env } });
+  }
+
+  private runVersion(spec: ToolSpec, path: string): Promise<RunResult> {
+    // cwd "/": a file that is not the tool (a shell named kind) must not find a `version` script beside us.
+    return runTool(spec.name, path, spec.versionArgs, { cwd: '/', env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
+  }
+
+  private async checkIsTool(spec: ToolSpec, path: string): Promise<void> {
+    const field = `${spec.name} path`;
+    validate.path(path, field);
+    if (!isExecutable(path)) throw new KindscopeError('INVALID_INPUT', `${field}: ${path} is not an executable file`, `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`);
+    // The file name first (the policy refuses /bin/sh as kind without running it), then what it says it is.
+    const result = await this.runVersion(spec, path).catch((error: unknown) => {
+      if (error instanceof KindscopeError) throw new KindscopeError(error.code, `${field}: ${error.message}`, error.hint);
+      throw new KindscopeError('INVALID_INPUT', `${field}: ${path} does not run: ${(error as Error).message}`, `Choose the ${spec.name} program itself.`);
+    });
+    if (!spec.parseVersion(`${result.stdout}\n${result.stderr}`)) {
+      const said = `${result.stdout}\n${result.stderr}`.trim().split('\n')[0]?.slice(0, 120) || 'nothing';
+      throw new KindscopeError('INVALID_INPUT', `${field}: ${path} is not ${spec.name}: \`${spec.name} ${spec.versionArgs.join(' ')}\` printed "${said}", not a ${spec.name} version`, `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`);
+    }
   }
 
   private spec(name: ToolName): ToolSpec {
@@ -153,6 +174,11 @@ function isExecutable(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Folders `npm run` prepends to PATH: every node_modules/.bin up the tree, and npm's node-gyp-bin. */
+export function addedByNpm(dir: string): boolean {
+  return /[/\\]node_modules[/\\]\.bin[/\\]?$/.test(dir) || /[/\\]node-gyp-bin[/\\]?$/.test(dir);
 }
 
 function sourced(value: { value: string | undefined; source: string | undefined }) {

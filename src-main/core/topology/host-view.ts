@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { parseIpLink, parseIpRoute, parseNetstatRoutes, type IpLink, type IpRoute, type NetstatRoute } from '../net';
-import { runCli } from '../tools/cli-runner';
+import { helperLabel, helperName, ownerLabel } from '../docker/helper-containers';
+import { runTool } from '../tools/run-tool';
 import type { Logger } from '../util/logger';
 
 export interface HostView {
@@ -39,13 +40,13 @@ export class HostViewReader {
     let routes: IpRoute[] = [];
     let netstatRoutes: NetstatRoute[] = [];
     if (this.platform === 'linux') {
-      const [linkResult, routeResult] = await Promise.allSettled([runCli('ip', ['-j', 'link', 'show']), runCli('ip', ['-j', 'route', 'show'])]);
+      const [linkResult, routeResult] = await Promise.allSettled([runTool('ip', 'ip', ['-j', 'link', 'show']), runTool('ip', 'ip', ['-j', 'route', 'show'])]);
       if (linkResult.status === 'fulfilled') links = parseIpLink(linkResult.value.stdout).items;
       else problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
       if (routeResult.status === 'fulfilled') routes = parseIpRoute(routeResult.value.stdout).items;
     } else if (this.platform === 'darwin') {
       try {
-        netstatRoutes = parseNetstatRoutes((await runCli('netstat', ['-rn', '-f', 'inet'])).stdout).items;
+        netstatRoutes = parseNetstatRoutes((await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'])).stdout).items;
       } catch (error) {
         problems.push(`Could not read this machine's routes (netstat -rn): ${(error as Error).message}`);
       }
@@ -71,10 +72,11 @@ export class HostViewReader {
   /** `ip -j link` in the engine's host namespace, from a throwaway container. */
   private async readEngineNamespace(image: string): Promise<IpLink[]> {
     const container = await this.docker.createContainer({
+      name: helperName('host-view'),
       Image: image,
       Entrypoint: ['ip'],
       Cmd: ['-j', 'link', 'show'],
-      Labels: { 'io.kindscope.helper': 'host-view' },
+      Labels: { [helperLabel]: 'host-view', [ownerLabel]: String(process.pid) },
       HostConfig: { NetworkMode: 'host', PidMode: 'host', AutoRemove: false },
     });
     try {

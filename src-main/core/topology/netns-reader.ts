@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import { execInContainer } from '../docker/docker-exec';
+import { helperLabel, helperName, ownerLabel } from '../docker/helper-containers';
 import type { Logger } from '../util/logger';
 
-export const helperLabel = 'io.kindscope.helper';
-const ownerLabel = 'io.kindscope.owner-pid';
+export { helperLabel } from '../docker/helper-containers';
 
 export interface NetnsReading {
   /** `ip -j link` in the engine's host namespace (where the bridge and veths are). */
@@ -27,6 +27,8 @@ const script = `ip -j link show; for p in "$@"; do echo "${marker} $p addr"; nse
 export class NetnsReader {
   private helper: Promise<string> | undefined;
   private unavailable: string | undefined;
+  /** After dispose no helper is made again (a snapshot still running when Ctrl-C came). */
+  private disposed = false;
 
   constructor(
     private readonly docker: Docker,
@@ -55,14 +57,18 @@ export class NetnsReader {
   }
 
   private async removeOrphans(): Promise<void> {
-    const helpers = await this.docker.listContainers({ all: true, filters: { label: [`${helperLabel}=netns-reader`] } });
+    // Every kind of helper (a host-view read cut short by a crash leaves one too), but only
+    // those whose owner is known and gone: a live Kindscope's helper is never touched.
+    const helpers = await this.docker.listContainers({ all: true, filters: { label: [helperLabel] } });
     for (const helper of helpers) {
       const owner = Number(helper.Labels[ownerLabel]);
-      if (!Number.isInteger(owner) || !(await isAlive(owner))) await this.docker.getContainer(helper.Id).remove({ force: true }).catch(() => undefined);
+      const orphan = Number.isInteger(owner) ? !(await isAlive(owner)) : helper.Labels[helperLabel] === 'netns-reader';
+      if (orphan) await this.docker.getContainer(helper.Id).remove({ force: true }).catch(() => undefined);
     }
   }
 
   async dispose(): Promise<void> {
+    this.disposed = true;
     const helper = this.helper;
     this.helper = undefined;
     const id = await helper?.catch(() => undefined);
@@ -70,15 +76,22 @@ export class NetnsReader {
   }
 
   private ensureHelper(image: string): Promise<string> {
+    if (this.disposed) return Promise.reject(new Error('Kindscope is shutting down'));
     this.helper ??= (async () => {
       await this.removeOrphans();
       const container = await this.docker.createContainer({
+        name: helperName('netns'),
         Image: image,
         Entrypoint: ['sleep'],
         Cmd: ['2147483647'],
         Labels: { [helperLabel]: 'netns-reader', [ownerLabel]: String(process.pid) },
         HostConfig: { NetworkMode: 'host', PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'], SecurityOpt: ['apparmor=unconfined'], AutoRemove: true },
       });
+      // Made while dispose ran: remove it at once rather than leave it behind.
+      if (this.disposed) {
+        await container.remove({ force: true }).catch(() => undefined);
+        throw new Error('Kindscope is shutting down');
+      }
       await container.start();
       return container.id;
     })();

@@ -54,8 +54,8 @@ export class TopologyService {
   private readonly clusterListeners = new Set<(clusters: KindClusterSummary[]) => void>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private clustersTimer: NodeJS.Timeout | undefined;
-  private readonly hostView: HostViewReader;
-  private readonly netns: NetnsReader;
+  private hostView: HostViewReader;
+  private netns: NetnsReader;
   private readonly disposers: (() => void)[] = [];
   private readonly settler = new RouteSettler({ snapshot: (name) => this.snapshot(name), publish: (topology) => this.listeners.forEach((listener) => listener(topology)) });
 
@@ -67,6 +67,13 @@ export class TopologyService {
       options.engine.onDidReconnect(() => {
         for (const name of this.followed.keys()) this.schedule(name);
         this.scheduleClusters();
+      }),
+      // Another engine: the helper lives on the old one (removed there), readers start afresh.
+      options.engine.onDidRetarget(() => {
+        void this.netns.dispose();
+        this.netns = new NetnsReader(options.engine.docker, options.log);
+        if (!options.hostView) this.hostView = new HostViewReader(options.engine.docker, options.log);
+        this.containerCluster.clear();
       }),
     );
   }

@@ -1,5 +1,5 @@
 import type { ClusterStatus, ServiceCheck } from '../../contract';
-import { runCli } from '../tools/cli-runner';
+import { runTool } from '../tools/run-tool';
 
 export interface NeighbourEntry {
   state: string;
@@ -11,7 +11,7 @@ export interface NeighbourEntry {
 export async function readNeighbour(ip: string): Promise<NeighbourEntry | undefined> {
   if (process.platform !== 'linux') return undefined;
   try {
-    const result = await runCli('ip', ['-j', 'neigh', 'show', ip], { signal: AbortSignal.timeout(3_000) });
+    const result = await runTool('ip', 'ip', ['-j', 'neigh', 'show', ip], { signal: AbortSignal.timeout(3_000) });
     const entries = JSON.parse(result.stdout || '[]') as { dst: string; dev?: string; lladdr?: string; state?: string[] }[];
     const entry = entries.find((e) => e.dst === ip);
     return entry ? { state: (entry.state ?? ['UNKNOWN']).join(','), ...(entry.lladdr ? { mac: entry.lladdr } : {}), ...(entry.dev ? { dev: entry.dev } : {}) } : { state: 'NONE' };

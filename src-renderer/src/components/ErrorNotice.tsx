@@ -1,4 +1,5 @@
 import type { AppError } from '@contract';
+import { RichText } from './RichText';
 
 /** An error as the user needs it: what happened, then what to do. */
 export function ErrorNotice({ error, onDismiss, title }: { error: AppError; title?: string; onDismiss?: () => void }) {
@@ -6,10 +7,12 @@ export function ErrorNotice({ error, onDismiss, title }: { error: AppError; titl
     <div role="alert" className="notice notice-error">
       <div className="notice-body">
         {title && <strong className="notice-title">{title}</strong>}
-        <p className="notice-message">{error.message}</p>
+        <p className="notice-message">
+          <RichText text={error.message} />
+        </p>
         <p className="notice-hint">
           <span className="notice-hint-label">What to do: </span>
-          {error.hint}
+          <RichText text={error.hint} />
         </p>
       </div>
       {onDismiss && (

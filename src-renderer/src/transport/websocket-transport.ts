@@ -11,6 +11,18 @@ interface Pending {
   resolve(value: unknown): void;
 }
 
+async function tokenRefused(location: { host: string; protocol: string }): Promise<boolean> {
+  try {
+    return (await fetch(`${location.protocol}//${location.host}/`, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' })).status === 401;
+  } catch {
+    return false;
+  }
+}
+
+function reload(): void {
+  globalThis.location?.reload();
+}
+
 /**
  * Serve mode's client: one WebSocket to the page's own origin (the auth cookie rides
  * along), reconnecting with backoff. Subscriptions are replayed after a reconnect; calls
@@ -42,7 +54,9 @@ export function createWebSocketClient(location: { host: string; protocol: string
   const connect = () => {
     const ws = new WebSocket(url);
     socket = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       attempt = 0;
       setState('live');
       for (const id of listeners.keys()) ws.send(JSON.stringify({ type: 'subscribe', event: id } satisfies ClientMessage));
@@ -79,7 +93,11 @@ export function createWebSocketClient(location: { host: string; protocol: string
       queue.length = 0;
       const delay = Math.min(10_000, 250 * 2 ** attempt) * (0.5 + Math.random() / 2);
       attempt += 1;
-      setTimeout(connect, delay);
+      // A refused upgrade does not say why. If the server is back but no longer takes this
+      // tab's token (started with --new-token), reloading shows its 401 page, which says
+      // how to get the new URL; retrying would only say "reconnecting" for ever.
+      if (!opened && attempt > 1) void tokenRefused(location).then((refused) => (refused ? reload() : setTimeout(connect, delay)));
+      else setTimeout(connect, delay);
     });
   };
   connect();

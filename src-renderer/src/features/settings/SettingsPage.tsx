@@ -1,11 +1,12 @@
 import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ToolStatus } from '@contract';
+import type { ToolsReport, ToolStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
 import { chooseToolPath, downloadTool, followToolDownloads, loadTools } from '../../commands/tools-commands';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
+import { downloadOffer } from './download-offer';
 
 const statusLabel: Record<ToolStatus['status'], string> = { ok: 'Ready', 'too-old': 'Too old', missing: 'Missing', broken: 'Broken', 'not-applicable': 'Not needed' };
 
@@ -64,11 +65,13 @@ export function SettingsPage() {
               <tr>
                 <th scope="row">PATH</th>
                 <td>
-                  {report.environment.path.map((entry) => (
-                    <div key={entry.dir}>
-                      <code>{entry.dir}</code> <span className="muted">{entry.source}</span>
-                    </div>
-                  ))}
+                  <ul className="path-list" aria-label="PATH folders">
+                    {report.environment.path.map((entry) => (
+                      <li key={entry.dir} className={entry.addedBy || entry.exists === false ? 'muted' : undefined}>
+                        <code>{entry.dir}</code> <span className="muted">{pathNote(entry)}</span>
+                      </li>
+                    ))}
+                  </ul>
                 </td>
               </tr>
             </tbody>
@@ -93,11 +96,12 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
         <StatusPill state={state} label={statusLabel[tool.status]} />
         {tool.version && <span>{tool.version}</span>}
         <span className="spacer" />
-        {tool.managed.available && (
+        {downloadOffer(tool) === 'button' && (
           <button type="button" className="button" disabled={busy} onClick={() => void downloadTool(context, tool.name)}>
             {busy && progress ? `Downloading… ${progress.totalBytes ? Math.round((100 * progress.receivedBytes) / progress.totalBytes) : Math.round(progress.receivedBytes / 1024)}${progress.totalBytes ? '%' : ' KiB'}` : `Download ${tool.managed.version}`}
           </button>
         )}
+        {downloadOffer(tool) === 'installed-copy' && <span className="muted small">installed copy available ({tool.managed.version})</span>}
         <button type="button" className="button" onClick={() => setChoosing(!choosing)} aria-expanded={choosing}>
           Choose…
         </button>
@@ -135,4 +139,12 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
       )}
     </li>
   );
+}
+
+
+/** What a PATH folder is: what the user set, or put there by npm, or not on this machine. */
+function pathNote(entry: ToolsReport['environment']['path'][number]): string {
+  if (entry.addedBy === 'npm') return `${entry.source} · added by npm run, not by you`;
+  if (entry.exists === false) return `${entry.source} · not on this machine`;
+  return entry.source;
 }
