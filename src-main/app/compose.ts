@@ -4,9 +4,8 @@ import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { TopologyService } from '../core/topology/topology-service';
-import { ClusterStatusService } from '../core/kube/cluster-status-service';
+import { ClusterRegistry } from '../core/cluster/cluster-registry';
 import { checkService } from '../core/troubleshoot/service-check';
-import type { ClusterStatus } from '../contract';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
@@ -31,9 +30,8 @@ export interface AppServices {
   topology: TopologyService | undefined;
   tools: ToolsService;
   environment: GuiEnvironment;
-  /** Followed clusters' Kubernetes state (live transports). */
-  clusterStatus: Map<string, Promise<ClusterStatusService>>;
-  clusterStatusListeners: Set<(status: ClusterStatus) => void>;
+  /** One session per followed cluster: Kubernetes state joined with the topology, and findings. */
+  clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
 }
 
@@ -56,7 +54,7 @@ export function createApp(options: AppOptions): App {
     services,
     router,
     dispose: async () => {
-      for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
+      services.clusters.dispose();
       await services.topology?.dispose();
       services.docker?.dispose();
     },
@@ -74,11 +72,11 @@ function createServices(options: AppOptions, log: Logger): AppServices {
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined };
+    return { docker, topology, tools, environment, clusters: clusterRegistry(topology, environment, log), dockerProblem: undefined };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem };
+    return { docker: undefined, topology: undefined, tools, environment, clusters: clusterRegistry(undefined, environment, log), dockerProblem: problem };
   }
 }
 
@@ -89,13 +87,11 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       const docker = requireDocker(services);
       return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
     },
-    clusterStatus: async ({ cluster }) => {
-      const service = await clusterStatusService(services, cluster, options, log);
-      return service.status();
-    },
+    clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
-      const status = await (await clusterStatusService(services, cluster, options, log)).status();
-      return checkService(status, namespace, service);
+      const check = await checkService(await services.clusters.status(cluster), namespace, service);
+      if (check.answeredBy) services.clusters.recordProbe(cluster, namespace, service, check.answeredBy);
+      return check;
     },
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),
@@ -113,32 +109,17 @@ function createEventSources(services: AppServices): EventSources {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
     clusterStatusChanged: (listener) => {
-      services.clusterStatusListeners.add(listener);
-      return () => services.clusterStatusListeners.delete(listener);
+      const subscription = services.clusters.subscribe(listener);
+      return () => subscription.dispose();
     },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
 }
 
-/**
- * One status service per cluster: the CLI starts one for a single answer and disposes it
- * with the app; live transports keep it and push its changes.
- */
-async function clusterStatusService(services: AppServices, cluster: string, options: AppOptions, log: Logger): Promise<ClusterStatusService> {
-  let pending = services.clusterStatus.get(cluster);
-  if (!pending) {
-    const kubeconfig = services.environment.value('KUBECONFIG').value?.split(':').find(Boolean);
-    pending = (async () => {
-      const service = new ClusterStatusService({ cluster, engine: services.docker, log, ...(kubeconfig ? { kubeconfigPath: kubeconfig } : {}) });
-      await service.start();
-      if (options.live) service.onDidChange((status) => services.clusterStatusListeners.forEach((listener) => listener(status)));
-      return service;
-    })();
-    services.clusterStatus.set(cluster, pending);
-    pending.catch(() => services.clusterStatus.delete(cluster));
-  }
-  return pending;
+/** Sessions read KUBECONFIG from the GUI environment (the login shell's when started from a menu). */
+function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
+  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log });
 }
 
 function requireTopology(services: AppServices): TopologyService {
