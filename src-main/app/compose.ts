@@ -117,9 +117,13 @@ function createEventSources(services: AppServices): EventSources {
   };
 }
 
-/** Sessions read KUBECONFIG from the GUI environment (the login shell's when started from a menu). */
+/**
+ * Sessions read KUBECONFIG from the GUI environment (the login shell's when started from a
+ * menu). KINDSCOPE_STREAM_DEADLINE_MS: how long a silent Kubernetes stream is trusted (30 s).
+ */
 function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
-  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log });
+  const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
+  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
 }
 
 function requireTopology(services: AppServices): TopologyService {

@@ -147,3 +147,12 @@ export const ClusterStatus = z.object({
   generatedAt: z.string(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
+
+/**
+ * What makes two models different enough to push: everything but `generatedAt` and the
+ * leases' `renewTime`. The holder renews every retry period (about once a second), which
+ * changes nothing a person or a script acts on; a new holder does change the key.
+ */
+export function statusChangeKey(status: ClusterStatus): string {
+  return JSON.stringify(status, (key, value: unknown) => (key === 'generatedAt' || key === 'renewTime' ? undefined : value));
+}

@@ -1,4 +1,4 @@
-import type { ClusterStatus } from '../../contract';
+import { statusChangeKey, type ClusterStatus } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { describeIncomplete, formatClusterStatus } from './format-status';
@@ -39,8 +39,7 @@ async function once({ client, fail, usageError, print }: CliContext, cluster: st
 async function watch({ client, fail, usageError, output, json, signal }: CliContext, cluster: string): Promise<number> {
   let last: string | undefined;
   const emit = (status: ClusterStatus) => {
-    const { generatedAt: _, ...rest } = status;
-    const key = JSON.stringify(rest);
+    const key = statusChangeKey(status);
     if (key === last) return;
     last = key;
     output.out(json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`);

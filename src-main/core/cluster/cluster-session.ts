@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { dirname } from 'node:path';
-import { KindscopeError, type AnsweredBy, type ClusterStatus, type ClusterTopology } from '../../contract';
+import { KindscopeError, statusChangeKey, type AnsweredBy, type ClusterStatus, type ClusterTopology } from '../../contract';
 import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
 import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import { KubeState, type StreamStatus } from '../kube/kube-state';
@@ -122,8 +122,7 @@ export class ClusterSession implements Disposable {
   private push(): void {
     if (this.disposed) return;
     const status = this.status();
-    const { generatedAt: _, ...rest } = status;
-    const key = JSON.stringify(rest);
+    const key = statusChangeKey(status);
     if (key === this.lastPushed) return;
     this.lastPushed = key;
     this.changed.fire(status);

@@ -77,5 +77,5 @@ function statusMessage(text: string): string | undefined {
 export function describeNetworkError(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const message = (error as { message?: string })?.message ?? String(error);
-  return cause?.message ? `${message}: ${cause.code ? `${cause.code} ` : ''}${cause.message}` : message;
+  return cause?.message ? `${cause.code ? `${cause.code} ` : ''}${cause.message}` : message;
 }

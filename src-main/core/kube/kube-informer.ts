@@ -108,7 +108,8 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
         this.setState({ state: 'absent', reason: `${this.options.name}: not served by the API server (404)` }, true);
         return;
       }
-      this.fail(generation, `${this.options.name}: ${describeNetworkError(error)}`);
+      // KubeHttp already words its errors (HTTP status with the server's message, or the socket error).
+      this.fail(generation, `${this.options.name}: ${(error as Error).message}`);
     }
   }
 
