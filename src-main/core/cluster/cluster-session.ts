@@ -38,6 +38,7 @@ export class ClusterSession implements Disposable {
   readonly onDidChange = this.changed.event;
   private readonly store = new DisposableStore();
   private readonly recompute: Coalescer;
+  private readonly reloadKubeconfig: Coalescer;
   private kube: KubeState | undefined;
   private kubeStore = new DisposableStore();
   private kubeProblem: string | undefined;
@@ -53,6 +54,8 @@ export class ClusterSession implements Disposable {
   constructor(private readonly options: ClusterSessionOptions) {
     this.context = `kind-${options.cluster}`;
     this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push()));
+    // kind writes the kubeconfig in several steps: one reload after they settle (ms).
+    this.reloadKubeconfig = this.store.add(new Coalescer(200, () => this.connectKube()));
   }
 
   async start(): Promise<void> {
@@ -161,11 +164,9 @@ export class ClusterSession implements Disposable {
   private watchKubeconfig(files: string[]): void {
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
-    const reload = new Coalescer(200, () => this.connectKube());
-    this.kubeStore.add(reload);
     for (const folder of new Set(files.map((f) => dirname(f)))) {
       try {
-        const watcher = watch(folder, { persistent: false }, () => reload.schedule());
+        const watcher = watch(folder, { persistent: false }, () => this.reloadKubeconfig.schedule());
         watcher.on('error', () => undefined);
         this.watchers.push(watcher);
       } catch (error) {
