@@ -3,7 +3,7 @@ import type { DiagnoseInput } from '../diagnose/diagnose-input';
 import { agentDaemonSet, ciliumConfig, ciliumState, clusterRules } from '../diagnose/cilium-rules';
 import { announcementReasons, leaseName } from '../diagnose/l2-rules';
 import { externalIPs, pendingReasons } from '../diagnose/lb-ipam-rules';
-import { poolFacts, poolNetwork, poolRules } from '../diagnose/pool-rules';
+import { poolFacts, poolNetwork, poolOverlaps, poolRules } from '../diagnose/pool-rules';
 import type { StreamStatus } from '../kube/kube-state';
 import type { KubeNode, KubeService } from '../kube/kube-types';
 import { parseCidr } from '../net';
@@ -66,7 +66,7 @@ export function buildClusterStatus(input: ModelInput): ClusterStatus {
       .filter((l) => l.metadata.name.startsWith('cilium-l2announce-'))
       .map((l) => ({ name: l.metadata.name, ...(l.spec?.holderIdentity ? { holder: l.spec.holderIdentity } : {}), ...(l.spec?.renewTime ? { renewTime: l.spec.renewTime } : {}), ...(l.spec?.leaseDurationSeconds ? { leaseDurationSeconds: l.spec.leaseDurationSeconds } : {}) }))
       .sort(byName),
-    findings: clusterRules.flatMap((rule) => rule(input)),
+    findings: [...clusterRules.flatMap((rule) => rule(input)), ...poolOverlaps(input)],
     streams: input.streams.map((s) => ({ resource: s.resource, state: s.state, ...(s.reason ? { reason: s.reason } : {}) })),
     complete: input.streams.every((s) => s.state === 'live' || s.state === 'absent'),
     generatedAt: new Date().toISOString(),

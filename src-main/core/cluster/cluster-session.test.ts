@@ -1,174 +1,181 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
 import { run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
+import { comparable } from '../../cli/commands/kindscope-process';
 import { createDockerClient } from '../docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
 import { DockerEngineService } from '../docker/docker-engine-service';
-import { createMemoryLogger } from '../util/logger';
+import { TopologyService } from '../topology/topology-service';
 import { checkService } from '../troubleshoot/service-check';
-import { ClusterStatusService } from './cluster-status-service';
+import { createMemoryLogger } from '../util/logger';
+import { ClusterRegistry } from './cluster-registry';
 
 let cluster: LabCluster;
 let engine: DockerEngineService;
+let topology: TopologyService;
 
 const lbService = (name: string, labels: Record<string, string> = {}) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] } });
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({ name: `i11-cs-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
   const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
   engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() });
+  engine.start();
+  topology = new TopologyService({ engine, log: createMemoryLogger() });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   // Pools of this cluster only serve services without a "team" label.
   const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0];
   kubectlOk(cluster, ['patch', 'ippool', pool.metadata.name, '--type=merge', '-p', JSON.stringify({ spec: { serviceSelector: { matchExpressions: [{ key: 'team', operator: 'DoesNotExist' }] } } })]);
-  kubectlOk(cluster, ['apply', '-f', '-'], lbService('alpha'));
-  kubectlOk(cluster, ['apply', '-f', '-'], lbService('beta'));
-  kubectlOk(cluster, ['apply', '-f', '-'], lbService('outside', { team: 'blue' }));
+  for (const [name, labels] of [['alpha', {}], ['beta', {}], ['outside', { team: 'blue' }]] as const) kubectlOk(cluster, ['apply', '-f', '-'], lbService(name, labels));
 });
 
 afterAll(async () => {
+  await topology?.dispose();
   engine?.dispose();
   await cluster?.down();
 });
 
-function newService(): ClusterStatusService {
-  return new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine, log: createMemoryLogger(), coalesceMs: 50, inactivityMs: 2_000 });
+function registry(kubeconfig = cluster.kubeconfig, log = createMemoryLogger(), deadlineMs?: number): ClusterRegistry {
+  return new ClusterRegistry({ topology, kubeconfigEnv: () => kubeconfig, log, session: { coalesceMs: 50, ...(deadlineMs ? { deadlineMs, requestTimeoutMs: deadlineMs } : {}) } });
 }
 
-const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 30_000, interval: 200 });
+/** Follows the cluster and records every pushed model. */
+function follow(clusters: ClusterRegistry) {
+  const pushed: ClusterStatus[] = [];
+  const subscription = clusters.subscribe((status) => pushed.push(status));
+  const hold = clusters.hold(cluster.name);
+  return { pushed, latest: () => pushed.at(-1)!, dispose: () => (hold.dispose(), subscription.dispose(), clusters.dispose()) };
+}
 
-describe('kindscope status', () => {
-  it('derives the cluster CIDR and finds a pool that overlaps another cluster\'s on the same kind network', async () => {
-    const other = await startLabCluster({ workers: 0, cilium: {} });
+/** A status from a session started now: what a fresh list says. */
+async function fresh(): Promise<ClusterStatus> {
+  const clusters = registry();
+  try {
+    const status = await clusters.status(cluster.name);
+    expect(status.complete).toBe(true);
+    return status;
+  } finally {
+    clusters.dispose();
+  }
+}
+
+const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 45_000, interval: 200 });
+
+describe('cluster sessions', () => {
+  it('KUBECONFIG with two files (as kubectl merges them): the cluster CIDR and a pool overlapping another cluster\'s', async () => {
+    const other = await startLabCluster({ name: `i11-ot-${randomBytes(2).toString('hex')}`, workers: 0, cilium: {} });
     try {
-      // The other cluster's pool takes the same range as ours (a copy-pasted manifest).
       const ours = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0].spec.blocks[0].cidr as string;
       kubectlOk(other, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumLoadBalancerIPPool', metadata: { name: 'copied-pool' }, spec: { blocks: [{ cidr: ours }] } }));
-      // Both kubeconfigs in one, as a user's ~/.kube/config holds every kind cluster.
-      const merged = spawnSync('kubectl', ['config', 'view', '--flatten'], { env: { ...cluster.env, KUBECONFIG: `${cluster.kubeconfig}:${other.kubeconfig}` }, encoding: 'utf8' }).stdout;
-      const file = join(mkdtempSync(join(tmpdir(), 'kindscope-kc-')), 'config');
-      writeFileSync(file, merged);
-      const both = new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: file, engine, log: createMemoryLogger() });
-      await both.start();
-      const status = await both.status();
-      both.dispose();
-      expect(status.clusterCIDR).toEqual({ cidr: '10.244.0.0/22', source: 'node pod CIDRs' });
-      expect(status.findings).toContainEqual(expect.objectContaining({ code: 'pool-overlap-other-cluster', message: expect.stringContaining(`of cluster "${other.name}"`) }));
+      const clusters = registry(`${other.kubeconfig}:${cluster.kubeconfig}`);
+      try {
+        const status = await clusters.status(cluster.name);
+        expect(status.clusterCIDR).toEqual({ cidr: '10.244.0.0/22', source: 'node pod CIDRs' });
+        expect(status.findings).toContainEqual(expect.objectContaining({ code: 'pool-overlap-other-cluster', message: expect.stringContaining(`of cluster "${other.name}"`) }));
+      } finally {
+        clusters.dispose();
+      }
     } finally {
       await other.down();
     }
   });
 
-  it('gives the IPs with their lease holders and MACs, pool counts and pod CIDRs, equal to kubectl; explains <pending>', async () => {
-    const service = newService();
-    await service.start();
+  it('IPs, lease holders with their MACs, pool counts and pod CIDRs equal kubectl; <pending> explained; a probe is the only answeredBy', async () => {
+    const clusters = registry();
+    const followed = follow(clusters);
     try {
-      let status!: ClusterStatus;
-      // Eventually consistent: every stream live, both services announced, nothing left to explain.
-      await eventually(async () => {
-        status = await service.status();
-        expect(status.connection.state).toBe('live');
-        expect(status.services.filter((s) => s.holder && s.findings.length === 0).map((s) => s.name).sort()).toEqual(['alpha', 'beta']);
+      await eventually(() => {
+        expect(followed.latest().services.filter((s) => s.leaseHolder?.mac && s.findings.length === 0).map((s) => s.name)).toEqual(['alpha', 'beta']);
+        expect(followed.latest().complete).toBe(true);
       });
+      const status = followed.latest();
       for (const name of ['alpha', 'beta']) {
         const svc = status.services.find((s) => s.name === name)!;
         const truth = JSON.parse(kubectlOk(cluster, ['get', 'svc', name, '-o', 'json']));
         expect(svc.externalIPs).toEqual([truth.status.loadBalancer.ingress[0].ip]);
         const lease = JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', `cilium-l2announce-default-${name}`, '-o', 'json']));
-        expect(svc.holder).toBe(lease.spec.holderIdentity);
-        expect(svc.holderMac).toBe(docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.MacAddress}}', svc.holder!]).trim());
-        expect(svc.findings).toEqual([]);
+        const mac = docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.MacAddress}}', lease.spec.holderIdentity]).trim();
+        expect(svc).toMatchObject({ holder: lease.spec.holderIdentity, holderMac: mac, leaseHolder: { node: lease.spec.holderIdentity, mac, lease: `cilium-l2announce-default-${name}` }, servicePorts: [{ port: 80, protocol: 'TCP' }] });
+        expect(svc.answeredBy).toBeUndefined();
       }
       const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0];
       const count = (type: string) => Number(pool.status.conditions.find((c: { type: string }) => c.type === type).message);
       expect(status.pools[0]).toMatchObject({ total: count('cilium.io/IPsTotal'), available: count('cilium.io/IPsAvailable'), used: 2, dockerNetwork: 'kind' });
-      const nodes = JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items;
-      for (const node of nodes) expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
-      // Checked from this machine: HTTP answers, and ARP resolved the IP to the lease holder's MAC.
-      const alphaCheck = await checkService(status, 'default', 'alpha');
-      expect(alphaCheck).toMatchObject({ verdict: 'answers', http: { ok: true, status: 200, body: expect.stringContaining('Hello from web-') }, neighbour: { mac: status.services.find((s) => s.name === 'alpha')!.holderMac } });
-      expect((await checkService(status, 'default', 'outside')).verdict).toBe('pending');
+      for (const node of JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items) expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
+      const check = await checkService(status, 'default', 'alpha');
+      const alpha = status.services.find((s) => s.name === 'alpha')!;
+      expect(check).toMatchObject({ verdict: 'answers', http: { status: 200, body: expect.stringContaining('Hello from web-') }, answeredBy: { node: alpha.holder, mac: alpha.holderMac } });
+      clusters.recordProbe(cluster.name, 'default', 'alpha', check.answeredBy!);
+      await eventually(() => expect(followed.latest().services.find((s) => s.name === 'alpha')!.answeredBy).toEqual(check.answeredBy));
       const outside = status.services.find((s) => s.name === 'outside')!;
-      expect(outside.externalIPs).toEqual([]);
-      expect(outside.findings[0]).toMatchObject({ code: 'no-pool-matches', message: expect.stringContaining("No pool's serviceSelector matches this service (labels: team=blue)") });
+      expect(outside.findings[0]).toMatchObject({ code: 'no-pool-matches', message: expect.stringContaining('(labels: team=blue)') });
     } finally {
-      service.dispose();
+      followed.dispose();
     }
   });
 
-  it('the pushed model survives faults and ends equal to a fresh list each time', async () => {
-    const service = newService();
-    const pushed: ClusterStatus[] = [];
-    service.onDidChange((status) => pushed.push(status));
-    await service.start();
+  it('after each fault the pushed model equals a fresh list: services, pools, leases, findings, nodes', async () => {
+    const log = createMemoryLogger();
+    const followed = follow(registry(cluster.kubeconfig, log));
     const api = labApi(cluster);
-    const lbNames = () =>
-      (JSON.parse(kubectlOk(cluster, ['get', 'svc', '-o', 'json'])).items as { metadata: { name: string }; spec: { type: string } }[])
-        .filter((s) => s.spec.type === 'LoadBalancer')
-        .map((s) => s.metadata.name)
-        .sort();
-    const latest = () => pushed.at(-1)!;
+    const settlesEqual = () =>
+      eventually(async () => {
+        expect(followed.latest().connection.state).toBe('live');
+        expect(comparable(followed.latest())).toEqual(comparable(await fresh()));
+      });
     try {
-      // The API server goes away: offline while it lasts.
+      await settlesEqual();
+      // The API server goes away: offline while it lasts; changes made meanwhile arrive.
       api.stop();
-      await eventually(() => expect(latest().connection.state).toBe('offline'));
+      await eventually(() => expect(followed.latest().connection.state).toBe('offline'));
       await api.start();
       kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-restart'));
       kubectlOk(cluster, ['delete', 'svc', 'beta']);
-      await eventually(() => {
-        expect(latest().connection.state).toBe('live');
-        expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames());
-      });
-      // A forced 410: relist, no ghosts.
-      await api.fault({ action: 'expire-next-watch' });
-      await api.fault({ action: 'close-watches' });
+      await settlesEqual();
+      expect(followed.latest().services.map((s) => s.name)).toEqual(['after-restart', 'alpha', 'outside']);
+      // Compacted history: the watches miss a deletion, then resume from a version the server
+      // no longer has (410). Only a relist gives the right answer.
+      await api.fault({ action: 'stall-watches' });
       kubectlOk(cluster, ['delete', 'svc', 'after-restart']);
-      await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
-      // Garbage on the streams (a line that is not JSON, an object without metadata): skipped, the streams live on.
+      await api.fault({ action: 'compact' });
+      await api.fault({ action: 'close-watches' });
+      await settlesEqual();
+      expect(followed.latest().services.map((s) => s.name)).toEqual(['alpha', 'outside']);
+      expect(log.entries.some((e) => /services: watch error 410/.test(e.message))).toBe(true);
+      // Garbage on the streams: skipped, the streams live on.
       await api.fault({ action: 'inject-garbage' });
       kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-garbage'));
-      await eventually(() => expect(latest().services.map((s) => s.name)).toContain('after-garbage'));
-      expect(latest().connection.state).toBe('live');
-      // A stalled watch (open, silent): the watchdog restarts it and the missed change arrives.
-      await api.fault({ action: 'stall-watches' });
-      kubectlOk(cluster, ['apply', '-f', '-'], lbService('during-stall'));
-      await eventually(() => expect(latest().services.map((s) => s.name).sort()).toEqual(lbNames()));
-      expect(latest().services.map((s) => s.name)).toContain('during-stall');
+      await settlesEqual();
+      expect(followed.latest().services.map((s) => s.name)).toContain('after-garbage');
     } finally {
-      service.dispose();
+      followed.dispose();
     }
   });
 
-  it('explains an IP that nobody announces: L2 announcements off, then kube-proxy replacement "strict"', async () => {
+  it('explains an IP nobody announces: L2 announcements off, then kube-proxy replacement "strict"', async () => {
     const upgrade = (...sets: string[]) => run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--install', '--namespace', 'kube-system', '--kube-context', `kind-${cluster.name}`, ...sets.flatMap((s) => ['--set', s])], cluster.env);
     expect((await upgrade('kubeProxyReplacement=true', 'l2announcements.enabled=false')).code).toBe(0);
-    const service = newService();
-    await service.start();
+    const followed = follow(registry());
     try {
-      await eventually(async () => expect((await service.status()).services.find((s) => s.name === 'alpha')!.findings.map((f) => f.code)).toContain('l2-announcements-disabled'));
-      // Nobody announces the IP any more: with the stale neighbour entry gone, ARP goes unanswered.
-      const status = await service.status();
-      const ip = status.services.find((s) => s.name === 'alpha')!.externalIPs[0]!;
+      const alpha = () => followed.latest().services.find((s) => s.name === 'alpha')!;
+      await eventually(() => expect(alpha().findings.map((f) => f.code)).toContain('l2-announcements-disabled'));
+      const ip = alpha().externalIPs[0]!;
       await eventually(async () => {
         spawnSync('ip', ['neigh', 'flush', 'to', ip]);
-        const check = await checkService(await service.status(), 'default', 'alpha');
+        const check = await checkService(followed.latest(), 'default', 'alpha');
         expect(check.verdict).toBe('no-arp');
+        expect(check.answeredBy).toBeUndefined();
         expect(check.findings.map((f) => f.code)).toContain('l2-announcements-disabled');
       });
       expect((await upgrade('kubeProxyReplacement=strict', 'l2announcements.enabled=true')).code).toBe(0);
-      await eventually(async () => {
-        const alpha = (await service.status()).services.find((s) => s.name === 'alpha')!;
-        expect(alpha.findings).toContainEqual(expect.objectContaining({ code: 'kube-proxy-replacement-strict', fix: expect.stringContaining('kubeProxyReplacement=true') }));
-      });
+      await eventually(() => expect(alpha().findings).toContainEqual(expect.objectContaining({ code: 'kube-proxy-replacement-strict', fix: expect.stringContaining('kubeProxyReplacement=true') })));
     } finally {
-      service.dispose();
+      followed.dispose();
     }
   });
 });

@@ -198,7 +198,8 @@ export class ClusterSession implements Disposable {
   private async readTopology(): Promise<void> {
     try {
       this.onTopology(await this.options.topology!.snapshot(this.options.cluster));
-      void this.refreshOtherPools();
+      // Awaited, so a one-shot answer already has the other clusters' pools (each list ≤ 5 s).
+      await this.refreshOtherPools();
     } catch (error) {
       this.topology = undefined;
       this.topologyProblem = error instanceof KindscopeError ? error.message : String(error);

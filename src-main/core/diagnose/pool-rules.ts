@@ -64,7 +64,13 @@ export function poolOverlapsOtherCluster(pool: KubeIpPool, input: DiagnoseInput)
     }));
 }
 
-export const poolRules = [poolOutsideDockerNetwork, poolOverlapsOtherCluster];
+/** Rules whose findings belong to the pool itself. */
+export const poolRules = [poolOutsideDockerNetwork];
+
+/** Overlaps with other clusters concern both clusters: listed with the cluster's findings. */
+export function poolOverlaps(input: DiagnoseInput): Finding[] {
+  return (input.kube.pools ?? []).flatMap((pool) => poolOverlapsOtherCluster(pool, input));
+}
 
 export function suggestPool(subnet: string): string {
   const cidr = parseCidr(subnet);

@@ -5,7 +5,7 @@ import { ciliumState, clusterRules } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { announcementReasons } from './l2-rules';
 import { pendingReasons } from './lb-ipam-rules';
-import { poolRules } from './pool-rules';
+import { poolOverlaps, poolRules } from './pool-rules';
 import { ciliumConfigMap, healthy, agentPod, pool, policy, service, withKube } from './test-objects';
 
 const web = (input: DiagnoseInput) => input.kube.services![0]!;
@@ -120,6 +120,7 @@ describe('cluster and pool rules', () => {
 
   it('a pool outside the Docker networks; a pool overlapping another cluster\'s', () => {
     expect(poolCodes(withKube((k) => (k.pools = [pool('far', '10.99.0.0/24')])))).toEqual(['pool-outside-docker-network']);
-    expect(poolCodes({ ...healthy(), otherPools: [{ cluster: 'other', name: 'copied', ranges: ['172.18.250.0/25'] }] })).toEqual(['pool-overlap-other-cluster']);
+    expect(poolOverlaps({ ...healthy(), otherPools: [{ cluster: 'other', name: 'copied', ranges: ['172.18.250.0/25'] }] }).map((f) => f.code)).toEqual(['pool-overlap-other-cluster']);
+    expect(poolOverlaps({ ...healthy(), otherPools: [{ cluster: 'other', name: 'apart', ranges: ['172.18.251.0/24'] }] })).toEqual([]);
   });
 });
