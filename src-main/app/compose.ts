@@ -49,7 +49,7 @@ export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
   const services = createServices(options, log);
-  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options), createEventSources(services), log);
   return {
     services,
     router,
@@ -80,7 +80,7 @@ function createServices(options: AppOptions, log: Logger): AppServices {
   }
 }
 
-function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
+function createHandlers(services: AppServices, options: AppOptions): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {

@@ -61,14 +61,3 @@ export class StatusWatch {
     return this.exited;
   }
 }
-
-/** The parts of a model a fresh list must reproduce exactly (lease renewal times aside). */
-export function comparable(status: ClusterStatus) {
-  return {
-    services: status.services.map(({ answeredBy: _, ...service }) => ({ ...service, ...(service.leaseHolder ? { leaseHolder: { ...service.leaseHolder, renewTime: undefined } } : {}) })),
-    pools: status.pools,
-    leases: status.leases.map((lease) => ({ ...lease, renewTime: undefined })),
-    findings: status.findings,
-    nodes: status.nodes,
-  };
-}

@@ -4,7 +4,8 @@ import type { ClusterStatus } from '../../contract';
 import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, tryDocker } from '../../../e2e/lab/require-docker.ts';
-import { comparable, kindscope, StatusWatch } from './kindscope-process';
+import { comparable } from '../../core/cluster/status-comparison';
+import { kindscope, StatusWatch } from './kindscope-process';
 
 // A short stream deadline, so a hung API server shows as offline within a test's patience.
 const deadlineMs = 4_000;
@@ -28,7 +29,7 @@ afterAll(async () => {
   await cluster?.down();
 });
 
-function statusOnce(): { code: number | null; status?: ClusterStatus; stdout: string; stderr: string } {
+function statusOnce(): { code: number | null; signal: NodeJS.Signals | null; status?: ClusterStatus; stdout: string; stderr: string } {
   const result = kindscope(['status', '--cluster', cluster.name, '--json'], env, 15_000);
   return { ...result, ...(result.code === 0 ? { status: JSON.parse(result.stdout) as ClusterStatus } : {}) };
 }

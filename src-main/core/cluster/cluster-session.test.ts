@@ -5,7 +5,7 @@ import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
 import { run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
-import { comparable } from '../../cli/commands/kindscope-process';
+import { comparable } from './status-comparison';
 import { createDockerClient } from '../docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
 import { DockerEngineService } from '../docker/docker-engine-service';
