@@ -25,8 +25,10 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
   const holder = () => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
-  await expect(web.getByRole('status')).toHaveText(/^answered by /);
-  await expect(web.getByRole('status')).toHaveText(`answered by ${holder()}`);
+  // The Lease's claim, never worded as an answer: no probe has run yet.
+  await expect(web.getByRole('status').first()).toHaveText(/^lease held by /);
+  await expect(web.getByRole('status').first()).toHaveText(`lease held by ${holder()}`);
+  await expect(web).not.toContainText('answered ARP');
   await expect(web).toContainText(kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim());
 
   // A service outside every pool's selector: pushed live, with the reason and the fix.
@@ -39,11 +41,11 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await expect(picky).toContainText('Fix: Label the service to match a pool');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/clusters.png'), fullPage: true });
 
-  // The topology joins the Kubernetes side: the holder's node card answers ARP for the IP.
+  // The topology joins the Kubernetes side: the holder's node card holds the lease for the IP.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
   const node = page.getByRole('listitem', { name: `Node ${holder()}`, exact: true });
-  await expect(node.getByRole('list', { name: `LoadBalancer IPs answered by ${holder()}` })).toContainText(`Answers ARP for ${ip} (default/web`);
+  await expect(node.getByRole('list', { name: `L2 leases held by ${holder()}` })).toContainText(`Lease held for ${ip} (default/web)`);
   await expect(node).toContainText(/pods\s*10\.244\.\d+\.0\/24/);
   await expect(node).toContainText('cilium_host');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/topology-cilium.png'), fullPage: true });
@@ -54,7 +56,8 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await row.getByRole('button', { name: 'Check from this machine' }).click();
   const result = page.getByRole('region', { name: 'Result for default/web' });
   await expect(result.getByRole('status')).toHaveText('Answers');
-  await expect(result).toContainText(`the L2 lease holder is ${holder()}`);
+  await expect(result).toContainText(`lease held by ${holder()}`);
+  await expect(result).toContainText(`answered ARP: ${holder()}`);
   await expect(result).toContainText('Response: Hello from web-');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot.png'), fullPage: true });
 });

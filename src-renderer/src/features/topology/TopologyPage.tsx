@@ -95,7 +95,7 @@ function NetworkView({ network, nodes, status }: { network: TopologyNetwork; nod
 
 function NodeView({ node, status }: { node: TopologyNode; status: ClusterStatus | undefined }) {
   const podCIDRs = status?.nodes.find((n) => n.name === node.name)?.podCIDRs ?? [];
-  const announces = status?.services.filter((s) => s.holder === node.name) ?? [];
+  const announces = status?.services.filter((s) => s.leaseHolder?.node === node.name) ?? [];
   return (
     <li className={`node-card${node.running ? '' : ' node-stopped'}`} aria-label={`Node ${node.name}`}>
       <div className="veth" title="Host side of the veth pair">
@@ -124,10 +124,11 @@ function NodeView({ node, status }: { node: TopologyNode; status: ClusterStatus 
         </p>
       )}
       {announces.length > 0 && (
-        <ul className="announces" aria-label={`LoadBalancer IPs answered by ${node.name}`}>
+        <ul className="announces" aria-label={`L2 leases held by ${node.name}`}>
           {announces.map((svc) => (
             <li key={`${svc.namespace}/${svc.name}`}>
-              Answers ARP for <code>{svc.externalIPs.join(', ')}</code> ({svc.namespace}/{svc.name}, L2 lease holder)
+              Lease held for <code>{svc.externalIPs.join(', ')}</code> ({svc.namespace}/{svc.name})
+              {svc.answeredBy ? ` · answered ARP: ${svc.answeredBy.node ?? svc.answeredBy.mac} (checked ${new Date(svc.answeredBy.checkedAt).toLocaleTimeString()})` : ''}
             </li>
           ))}
         </ul>
