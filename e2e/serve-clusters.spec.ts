@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { kubectlOk } from './lab/lab-api.ts';
@@ -8,7 +9,7 @@ let cluster: LabCluster;
 let serve: ServeProcess;
 
 test.beforeAll(async () => {
-  cluster = await startLabCluster({ workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({ name: `i11-e2e-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
   serve = await startServe(cluster.env);

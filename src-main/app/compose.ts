@@ -123,7 +123,7 @@ function createEventSources(services: AppServices): EventSources {
  */
 function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
   const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
-  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
+  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, lingerMs: 30_000, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
 }
 
 function requireTopology(services: AppServices): TopologyService {

@@ -10,6 +10,12 @@ export interface ClusterRegistryOptions {
   log: Logger;
   /** How long a one-shot answer waits for every resource's first list (ms). */
   firstListWaitMs?: number;
+  /**
+   * How long clusters stay followed after the last listener left (ms): a window that moves
+   * from one page to the next unsubscribes and subscribes again, which must not restart
+   * every session.
+   */
+  lingerMs?: number;
   session?: Pick<ClusterSessionOptions, 'deadlineMs' | 'requestTimeoutMs' | 'coalesceMs'>;
 }
 
@@ -30,6 +36,7 @@ export class ClusterRegistry implements Disposable {
   /** Holds for clusters asked about while someone listens to pushed models. */
   private readonly kept = new Map<string, Disposable>();
   private subscribers = 0;
+  private linger: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ClusterRegistryOptions) {}
 
@@ -59,14 +66,22 @@ export class ClusterRegistry implements Disposable {
    */
   subscribe(listener: (status: ClusterStatus) => void): Disposable {
     this.subscribers += 1;
+    clearTimeout(this.linger);
     const subscription = this.changed.event(listener);
     return toDisposable(() => {
       subscription.dispose();
       this.subscribers -= 1;
       if (this.subscribers > 0) return;
-      for (const hold of this.kept.values()) hold.dispose();
-      this.kept.clear();
+      clearTimeout(this.linger);
+      this.linger = setTimeout(() => this.releaseKept(), this.options.lingerMs ?? 0);
+      this.linger.unref();
     });
+  }
+
+  private releaseKept(): void {
+    if (this.subscribers > 0) return;
+    for (const hold of this.kept.values()) hold.dispose();
+    this.kept.clear();
   }
 
   /** Clusters followed now. */
@@ -99,6 +114,7 @@ export class ClusterRegistry implements Disposable {
   }
 
   dispose(): void {
+    clearTimeout(this.linger);
     this.kept.clear();
     for (const entry of this.entries.values()) entry.session.dispose();
     this.entries.clear();

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterTopology } from '../../contract';
@@ -15,7 +16,7 @@ const root = join(import.meta.dirname, '../../..');
 let cluster: LabCluster;
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ workers: 2 });
+  cluster = await startLabCluster({ name: `i11-tp-${randomBytes(2).toString('hex')}`, workers: 2 });
 });
 
 afterAll(async () => {
@@ -71,8 +72,37 @@ describe('kindscope topology agrees with ground truth taken independently', () =
     expect(topology.networks[0]!.bridge.present).toBe(true);
     for (const node of topology.nodes) expect(node.veth?.onBridge).toBe(true);
     expect(topology.host.reachability.status).toBe('no');
-    // The helper container is gone.
-    expect(docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}']).trim()).toBe('');
+    // The CLI's helper container is gone: no helper outlives its owner (other Kindscope
+    // processes on this shared engine may have their own, alive).
+    const owners = docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.Label "io.kindscope.owner-pid"}}']).trim().split('\n').filter(Boolean).map(Number);
+    for (const owner of owners) expect(() => process.kill(owner, 0), `a helper of the exited process ${owner} was left`).not.toThrow();
+  });
+});
+
+describe('without the helper container (refused, as on a rootless engine)', () => {
+  it('reads each node with its own docker exec and gets the same addresses and routes', async () => {
+    const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
+    const log = createMemoryLogger();
+    const withHelper = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() }), log: createMemoryLogger() });
+    // The same engine, except that it refuses to create containers: the helper cannot start.
+    const refusing = Object.create(createDockerClient(endpoint)) as ReturnType<typeof createDockerClient>;
+    refusing.createContainer = () => Promise.reject(new Error('refused by the test: no --pid host here'));
+    const perNode = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: refusing, log: createMemoryLogger() }), log });
+    try {
+      const [a, b] = [await withHelper.snapshot(cluster.name), await perNode.snapshot(cluster.name)];
+      expect(log.entries.some((e) => /reading each node with docker exec instead/.test(e.message))).toBe(true);
+      expect(b.nodes.map((n) => n.name)).toEqual(cluster.nodeNames);
+      for (const node of b.nodes) {
+        const other = a.nodes.find((n) => n.name === node.name)!;
+        expect(node.problem).toBeUndefined();
+        expect(node.routes.map((r) => r.raw).sort()).toEqual(other.routes.map((r) => r.raw).sort());
+        expect(node.interfaces).toEqual(other.interfaces);
+        expect(node.routes.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await withHelper.dispose();
+      await perNode.dispose();
+    }
   });
 });
 
@@ -117,7 +147,8 @@ describe('live topology', () => {
     // re-reads answer other test files' containers on the same engine).
     await new Promise((resolve) => setTimeout(resolve, 500));
     const idleSince = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // 6 s: long enough to catch polling every 2–5 s, which a 2 s window would miss.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(proxy.calls.filter((c) => c.at >= idleSince && !['/info', '/version'].includes(c.path))).toEqual([]);
     expect(proxy.count({ since, path: '/containers/json' })).toBeLessThanOrEqual(8);
   });
