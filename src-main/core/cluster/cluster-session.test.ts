@@ -112,6 +112,10 @@ describe('cluster sessions', () => {
       expect(check).toMatchObject({ verdict: 'answers', http: { status: 200, body: expect.stringContaining('Hello from web-') }, answeredBy: { node: alpha.holder, mac: alpha.holderMac } });
       clusters.recordProbe(cluster.name, 'default', 'alpha', check.answeredBy!);
       await eventually(() => expect(followed.latest().services.find((s) => s.name === 'alpha')!.answeredBy).toEqual(check.answeredBy));
+      // Leases renew every 200 ms here: none of that is a change worth a push.
+      const settled = followed.pushed.length;
+      await new Promise((resolve) => setTimeout(resolve, 6_000));
+      expect(followed.pushed.slice(settled).map((s) => s.generatedAt)).toEqual([]);
       const outside = status.services.find((s) => s.name === 'outside')!;
       expect(outside.findings[0]).toMatchObject({ code: 'no-pool-matches', message: expect.stringContaining('(labels: team=blue)') });
     } finally {
@@ -121,7 +125,8 @@ describe('cluster sessions', () => {
 
   it('after each fault the pushed model equals a fresh list: services, pools, leases, findings, nodes', async () => {
     const log = createMemoryLogger();
-    const followed = follow(registry(cluster.kubeconfig, log));
+    // A stream deadline longer than the test: recovery must come from the 410, not the watchdog.
+    const followed = follow(registry(cluster.kubeconfig, log, 120_000));
     const api = labApi(cluster);
     const settlesEqual = () =>
       eventually(async () => {

@@ -28,6 +28,9 @@ export async function readNeighbour(ip: string): Promise<NeighbourEntry | undefi
 export async function checkService(status: ClusterStatus, namespace: string, name: string, neighbour: (ip: string) => Promise<NeighbourEntry | undefined> = readNeighbour): Promise<ServiceCheck> {
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const label = `${namespace}/${name}`;
+  if (!service && !status.streams.some((s) => s.resource === 'services' && s.state === 'live')) {
+    throw new KindscopeError('DATA_INCOMPLETE', `The services of "${status.cluster}" could not be read (${status.connection.reason ?? status.connection.state})`, `Check that the cluster's API server answers: kubectl --context ${status.context} get svc -A`);
+  }
   if (!service) {
     const known = status.services.map((s) => `${s.namespace}/${s.name}`);
     throw new KindscopeError('INVALID_INPUT', `${label} is not a LoadBalancer service of "${status.cluster}"; its LoadBalancer services: ${known.join(', ') || 'none'}`, known.length > 0 ? `Use --service with one of: ${known.join(', ')}.` : `Create one: kubectl --context ${status.context} expose deployment NAME --type=LoadBalancer --port=80`);
