@@ -1,5 +1,5 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { dirname } from 'node:path';
+import { delimiter, dirname } from 'node:path';
 import { KindscopeError, statusChangeKey, type AnsweredBy, type ClusterStatus, type ClusterTopology } from '../../contract';
 import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
 import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
@@ -135,14 +135,14 @@ export class ClusterSession implements Disposable {
   private connectKube(force = false): void {
     if (this.disposed) return;
     const env = this.options.kubeconfigEnv();
-    const { config, files } = loadKubeConfig(env);
-    this.watchKubeconfig(files.length > 0 ? files : (env ?? '').split(':').filter(Boolean));
+    const { config, files, problems } = loadKubeConfig(env);
+    this.watchKubeconfig(files.length > 0 ? files : (env ?? '').split(delimiter).filter(Boolean));
     const context = config.getContextObject(this.context);
     if (!context) {
       this.kubeStore.dispose();
       this.kube = undefined;
       this.server = undefined;
-      this.kubeProblem = `No kubeconfig context "${this.context}" in ${files.join(', ') || env || '~/.kube/config'}: run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
+      this.kubeProblem = `No kubeconfig context "${this.context}" in ${files.join(', ') || env || '~/.kube/config'}${problems.length ? ` (${problems.join('; ')})` : ''}: run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
       this.recompute.schedule();
       return;
     }

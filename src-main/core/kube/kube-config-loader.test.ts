@@ -36,6 +36,15 @@ describe('loadKubeConfig (KUBECONFIG with several files, as kubectl merges them)
     expect(config.getCurrentContext()).toBe('kind-one');
   });
 
+  it('skips a file it cannot parse, and says so', () => {
+    const broken = join(dir, 'broken');
+    writeFileSync(broken, 'clusters: [ {');
+    const good = file('good', [['kind-good', 'https://127.0.0.1:1003']]);
+    const { config, problems } = loadKubeConfig([broken, good].join(delimiter));
+    expect(config.getContexts().map((c) => c.name)).toEqual(['kind-good']);
+    expect(problems).toEqual([expect.stringContaining(broken)]);
+  });
+
   it('gives an empty config when no file exists', () => {
     const { config, files } = loadKubeConfig(join(dir, 'nothing-here'));
     expect(files).toEqual([]);
