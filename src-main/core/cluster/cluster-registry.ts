@@ -99,8 +99,11 @@ export class ClusterRegistry implements Disposable {
     const hold = this.hold(cluster);
     try {
       const entry = this.entries.get(cluster)!;
-      await entry.started;
-      await entry.session.whenComplete(this.options.firstListWaitMs ?? 10_000);
+      // One budget for the topology snapshot and the first lists together: a slow Docker
+      // must not stretch a one-shot answer (it comes without the topology then).
+      const deadline = Date.now() + (this.options.firstListWaitMs ?? 10_000);
+      await Promise.race([entry.started, new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
+      await entry.session.whenComplete(Math.max(0, deadline - Date.now()));
       const status = entry.session.status();
       if (this.subscribers > 0 && !this.kept.has(cluster)) this.kept.set(cluster, this.hold(cluster));
       return status;
