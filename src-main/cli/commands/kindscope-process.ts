@@ -44,7 +44,7 @@ export class StatusWatch {
   }
 
   /** Waits until the latest document satisfies `check` (which throws otherwise). */
-  async until(check: (status: ClusterStatus) => void, timeout = 90_000): Promise<ClusterStatus> {
+  async until(check: (status: ClusterStatus) => void, timeout = 50_000): Promise<ClusterStatus> {
     await vi.waitFor(
       () => {
         if (!this.latest) throw new Error(`no document yet; stderr: ${this.stderr.join('')}`);

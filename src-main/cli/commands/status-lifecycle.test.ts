@@ -25,7 +25,7 @@ afterAll(async () => {
 const codes = (status: { findings: { code: string }[] }) => status.findings.map((f) => f.code);
 
 describe('kindscope status --watch follows a cluster through its life', () => {
-  it('without Cilium: live, "Cilium not installed" with the fix — then Cilium installed, re-checked when its CRDs appear', async () => {
+  it('without Cilium: live, "Cilium not installed" with the fix — then Cilium installed, re-checked when its CRDs appear', { timeout: 180_000 }, async () => {
     watch = new StatusWatch(name, { ...cluster!.env, KINDSCOPE_STREAM_DEADLINE_MS: '4000' });
     const bare = await watch.until((s) => {
       expect(s).toMatchObject({ complete: true, connection: { state: 'live' }, cilium: { state: 'not-installed', installed: false } });
@@ -44,7 +44,7 @@ describe('kindscope status --watch follows a cluster through its life', () => {
     });
   });
 
-  it('deleted and created again with the same name: the new cluster is shown, without restarting', async () => {
+  it('deleted and created again with the same name: the new cluster is shown, without restarting', { timeout: 180_000 }, async () => {
     kubectlOk(cluster!, ['create', 'service', 'loadbalancer', 'first-life', '--tcp=80:80']);
     await watch!.until((s) => expect(s.services.map((svc) => svc.name)).toContain('first-life'));
     await cluster!.down();

@@ -67,7 +67,7 @@ async function fresh(): Promise<ClusterStatus> {
 const eventually = (fn: () => void | Promise<void>) => vi.waitFor(fn, { timeout: 45_000, interval: 200 });
 
 describe('cluster sessions', () => {
-  it('KUBECONFIG with two files (as kubectl merges them): the cluster CIDR and a pool overlapping another cluster\'s', async () => {
+  it('KUBECONFIG with two files (as kubectl merges them): the cluster CIDR and a pool overlapping another cluster\'s', { timeout: 180_000 }, async () => {
     const other = await startLabCluster({ name: `i11-ot-${randomBytes(2).toString('hex')}`, workers: 0, cilium: {} });
     try {
       const ours = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0].spec.blocks[0].cidr as string;
@@ -123,7 +123,7 @@ describe('cluster sessions', () => {
     }
   });
 
-  it('after each fault the pushed model equals a fresh list: services, pools, leases, findings, nodes', async () => {
+  it('after each fault the pushed model equals a fresh list: services, pools, leases, findings, nodes', { timeout: 240_000 }, async () => {
     const log = createMemoryLogger();
     // A stream deadline longer than the test: recovery must come from the 410, not the watchdog.
     const followed = follow(registry(cluster.kubeconfig, log, 120_000));
