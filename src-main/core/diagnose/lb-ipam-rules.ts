@@ -2,7 +2,7 @@ import type { Finding } from '../../contract';
 import type { KubeService } from '../kube/kube-types';
 import { ciliumState } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
-import { poolFacts } from './pool-rules';
+import { poolFacts, suggestPool } from './pool-rules';
 import { selectorMatches } from './selector';
 
 /**
@@ -36,7 +36,11 @@ export function pendingReasons(service: KubeService, input: DiagnoseInput): Find
   if (cilium === 'not-installed') return [{ code: 'lb-ipam-not-running', message: 'LB-IPAM is not running: Cilium (its operator) is not installed, so no LoadBalancer gets an IP', fix: 'Install Cilium (Create lab) and wait for cilium-operator.' }];
   const pools = input.kube.pools;
   if (cilium !== 'installed' || !pools) return [];
-  if (pools.length === 0) return [{ code: 'no-pool', message: 'No CiliumLoadBalancerIPPool exists', fix: `kubectl --context ${input.context} apply -f a pool from the kind network, e.g. blocks: [{ cidr: 172.18.250.0/24 }]` }];
+  if (pools.length === 0) {
+    const network = input.topology?.networks[0];
+    const cidr = network ? suggestPool(network.subnet) : '172.18.250.0/24';
+    return [{ code: 'no-pool', message: 'No CiliumLoadBalancerIPPool exists', fix: `Create one from the ${network ? `"${network.name}" network (${network.subnet})` : 'kind network'}: kubectl --context ${input.context} apply -f - with kind: CiliumLoadBalancerIPPool, spec.blocks: [{ cidr: "${cidr}" }]` }];
+  }
   const matching = pools.filter((p) => selectorMatches(p.spec?.serviceSelector, selectableLabels(service)));
   if (matching.length === 0) {
     const labels = Object.entries(service.metadata.labels ?? {}).map(([k, v]) => `${k}=${v}`).join(', ') || 'none';
