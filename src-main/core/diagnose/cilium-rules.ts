@@ -95,12 +95,17 @@ export function nodeContainersStopped(input: DiagnoseInput): Finding[] {
   const nodes = input.kube.nodes;
   if (!topology || !nodes) return [];
   return topology.nodes
-    .filter((container) => !container.running && nodes.some((n) => n.metadata.name === container.name))
+    .filter((container) => containerDown(container) && nodes.some((n) => n.metadata.name === container.name))
     .map((container) => ({
       code: 'node-container-stopped' as const,
       message: `The container of node ${container.name} is ${container.state}: the node is down${nodes.find((n) => n.metadata.name === container.name && ready(n)) ? ' (Kubernetes still says Ready until its grace period ends)' : ''}`,
       fix: container.state === 'paused' ? `docker unpause ${container.name}` : `docker start ${container.name}`,
     }));
+}
+
+/** Docker reports a paused container as Running: it is down all the same (its processes are frozen). */
+export function containerDown(container: { state: string; running: boolean }): boolean {
+  return !container.running || container.state === 'paused';
 }
 
 function ready(node: { status?: { conditions?: { type: string; status: string }[] | undefined } | undefined }): boolean {

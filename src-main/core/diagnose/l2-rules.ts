@@ -1,6 +1,6 @@
 import type { Finding } from '../../contract';
 import type { KubeL2Policy, KubeService } from '../kube/kube-types';
-import { ciliumConfig, ciliumState } from './cilium-rules';
+import { ciliumConfig, ciliumState, containerDown } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { externalIPs } from './lb-ipam-rules';
 import { selectorArgument, selectorMatches } from './selector';
@@ -60,7 +60,7 @@ function lease(service: KubeService, input: DiagnoseInput, announcing: boolean):
   const holder = leases.find((l) => l.metadata.name === leaseName(service))?.spec?.holderIdentity;
   if (!holder) return announcing ? [{ code: 'no-lease', message: `No node holds the lease ${leaseName(service)}`, fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=cilium (are the agents running?)` }] : [];
   const container = input.topology?.nodes.find((n) => n.name === holder);
-  if (container && !container.running) return [{ code: 'lease-holder-stopped', message: `The lease is held by ${holder}, whose container is ${container.state}: nobody answers ARP until the lease expires and another node takes it`, fix: `docker start ${holder}, or wait for the lease duration to pass` }];
+  if (container && containerDown(container)) return [{ code: 'lease-holder-stopped', message: `The lease is held by ${holder}, whose container is ${container.state}: nobody answers ARP until the lease expires and another node takes it`, fix: `docker start ${holder}, or wait for the lease duration to pass` }];
   return [];
 }
 

@@ -55,6 +55,13 @@ describe('service rules: one cause each', () => {
     expect(clusterCodes(input)).toEqual(['node-container-stopped']);
   });
 
+  it('a paused holder is down too (Docker says Running for a paused container)', () => {
+    const input = healthy();
+    input.topology!.nodes[1] = { name: 'demo-worker', state: 'paused', running: true };
+    expect(serviceCodes(input)).toEqual(['lease-holder-stopped']);
+    expect(clusterRules.flatMap((rule) => rule(input))).toEqual([expect.objectContaining({ code: 'node-container-stopped', fix: 'docker unpause demo-worker' })]);
+  });
+
   it('the fix names the real context and selector, not an ellipsis', () => {
     const input = withKube((k) => (k.endpointSlices = []));
     const finding = announcementReasons(web(input), input).find((f) => f.code === 'no-ready-endpoints')!;
