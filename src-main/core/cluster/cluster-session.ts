@@ -44,6 +44,8 @@ export class ClusterSession implements Disposable {
   private kubeProblem: string | undefined;
   private server: string | undefined;
   private topology: ClusterTopology | undefined;
+  /** Kept across the cluster's absence, so a re-created cluster is recognised as new. */
+  private controlPlane: string | undefined;
   private topologyProblem: string | undefined;
   private otherPools: OtherClusterPool[] | undefined;
   private readonly probes = new Map<string, AnsweredBy>();
@@ -176,11 +178,12 @@ export class ClusterSession implements Disposable {
   }
 
   private onTopology(topology: ClusterTopology): void {
-    const previous = controlPlaneId(this.topology);
+    const previous = this.controlPlane;
     this.topology = topology;
     this.topologyProblem = undefined;
+    this.controlPlane = controlPlaneId(topology) ?? previous;
     // Another control-plane container: the cluster was deleted and created again.
-    if (previous && controlPlaneId(topology) && previous !== controlPlaneId(topology)) this.connectKube(true);
+    if (previous && this.controlPlane !== previous) this.connectKube(true);
     this.recompute.schedule();
   }
 
