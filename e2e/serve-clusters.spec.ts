@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { kubectlOk } from './lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from './lab/lab-cluster.ts';
+import { docker } from './lab/require-docker.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
 
 let cluster: LabCluster;
@@ -41,6 +42,19 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await expect(picky).toContainText("No pool's serviceSelector matches this service (labels: team=blue)");
   await expect(picky).toContainText('Fix: Label the service to match a pool');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/clusters.png'), fullPage: true });
+
+  // A stopped node: its container's state shows at once, Kubernetes' own view beside it.
+  const worker2 = `${cluster.name}-worker2`;
+  const nodes = page.getByRole('region', { name: 'Nodes' });
+  await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container running');
+  docker(['stop', '-t', '0', worker2]);
+  try {
+    await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container exited');
+    await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('Kubernetes:');
+  } finally {
+    docker(['start', worker2]);
+  }
+  await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container running');
 
   // The topology joins the Kubernetes side: the holder's node card holds the lease for the IP.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();

@@ -124,9 +124,11 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
     if (generation !== this.generation) return;
     const object = event.object as { metadata?: { resourceVersion?: string }; code?: number; message?: string } | undefined;
     if (event.type === 'ERROR') {
-      // 410 Gone: the version was compacted away; only a relist gives the right answer.
       this.options.log.debug(`${this.options.name}: watch error ${object?.code ?? ''} ${object?.message ?? ''}`);
-      void this.relist();
+      // 410 Gone: the version was compacted away; only a relist gives the right answer, now.
+      // Any other error status: offline, and relist after a backoff (never a tight loop).
+      if (object?.code === 410) void this.relist();
+      else this.fail(generation, `${this.options.name}: watch error ${object?.code ?? ''} ${object?.message ?? ''}`.trim());
       return;
     }
     if (object?.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
