@@ -101,7 +101,7 @@ export class ClusterRegistry implements Disposable {
       const entry = this.entries.get(cluster)!;
       // One budget for the topology snapshot and the first lists together: a slow Docker
       // must not stretch a one-shot answer (it comes without the topology then).
-      const deadline = Date.now() + (this.options.firstListWaitMs ?? 10_000);
+      const deadline = Date.now() + (this.options.firstListWaitMs ?? 8_000);
       await Promise.race([entry.started, new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
       await entry.session.whenComplete(Math.max(0, deadline - Date.now()));
       const status = entry.session.status();
