@@ -162,6 +162,22 @@ describe('cluster sessions', () => {
     }
   });
 
+  it('started while the API server is down: unknown, no finding at all; the first lists are retried until it answers', { timeout: 120_000 }, async () => {
+    const api = labApi(cluster);
+    api.stop();
+    const followed = follow(registry());
+    try {
+      await eventually(() => expect(followed.latest()?.connection.reason).toMatch(/not listed yet: .*nodes.*\(.*\)/));
+      const unknown = followed.latest();
+      expect(unknown).toMatchObject({ complete: false, connection: { state: 'connecting' }, cilium: { state: 'unknown', installed: false }, findings: [], services: [], pools: [] });
+      expect(unknown.streams.every((s) => s.state === 'unknown')).toBe(true);
+      await api.start();
+      await eventually(() => expect(followed.latest()).toMatchObject({ complete: true, connection: { state: 'live' }, cilium: { state: 'installed' } }));
+    } finally {
+      followed.dispose();
+    }
+  });
+
   it('explains an IP nobody announces: L2 announcements off, then kube-proxy replacement "strict"', async () => {
     const upgrade = (...sets: string[]) => run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--install', '--namespace', 'kube-system', '--kube-context', `kind-${cluster.name}`, ...sets.flatMap((s) => ['--set', s])], cluster.env);
     expect((await upgrade('kubeProxyReplacement=true', 'l2announcements.enabled=false')).code).toBe(0);
