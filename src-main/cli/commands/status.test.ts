@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
-import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { autoPool, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, tryDocker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from '../../core/cluster/status-comparison';
 import { kindscope, StatusWatch } from './kindscope-process';
@@ -14,8 +14,18 @@ let env: NodeJS.ProcessEnv;
 let watch: StatusWatch | undefined;
 const controlPlane = () => `${cluster.name}-control-plane`;
 
+/**
+ * A /24 of the kind network outside the lab's per-cluster slots (x.y.200–249): on the
+ * shared engine, two clusters whose names hash to the same slot answer ARP for the same
+ * IPs, and a check then sees the other cluster's node answer.
+ */
+function privatePool(): string {
+  const [a, b] = autoPool('kind').split('.');
+  return `${a}.${b}.${100 + randomBytes(1)[0]! % 100}.0/24`;
+}
+
 beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i11-st-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({ name: `i11-st-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: privatePool() } });
   env = { ...cluster.env, KINDSCOPE_STREAM_DEADLINE_MS: String(deadlineMs) };
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);

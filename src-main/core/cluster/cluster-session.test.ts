@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
-import { run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { autoPool, run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from './status-comparison';
 import { createDockerClient } from '../docker/docker-client';
@@ -21,8 +21,18 @@ let topology: TopologyService;
 const lbService = (name: string, labels: Record<string, string> = {}) =>
   JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name, labels }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] } });
 
+/**
+ * A /24 of the kind network outside the lab's per-cluster slots (x.y.200–249): on the
+ * shared engine, two clusters whose names hash to the same slot answer ARP for the same
+ * IPs, and a check then sees the other cluster's node answer.
+ */
+function privatePool(): string {
+  const [a, b] = autoPool('kind').split('.');
+  return `${a}.${b}.${100 + randomBytes(1)[0]! % 100}.0/24`;
+}
+
 beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i11-cs-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({ name: `i11-cs-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: privatePool() } });
   const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
   engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() });
   engine.start();
