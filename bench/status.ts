@@ -5,7 +5,7 @@
  * status service watching 50 nodes and 500 services.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { ClusterStatusService } from '../src-main/core/kube/cluster-status-service';
+import { ClusterRegistry } from '../src-main/core/cluster/cluster-registry';
 import { createStderrLogger } from '../src-main/core/util/logger';
 import { kubectlOk } from '../e2e/lab/lab-api.ts';
 import { startLabCluster } from '../e2e/lab/lab-cluster.ts';
@@ -19,8 +19,9 @@ export async function benchStatus(): Promise<Record<string, unknown>> {
   const cluster = await startLabCluster({ name: 'bench-status', workers: 2, cilium: { pool: 'auto' } });
   try {
     kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
-    const service = new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine: undefined, log });
-    await service.start();
+    // Kubernetes side only (no topology): what is measured is the API change → push path.
+    const registry = new ClusterRegistry({ topology: undefined, kubeconfigEnv: () => cluster.kubeconfig, log });
+    const hold = registry.hold(cluster.name);
     const kubectl = spawn('kubectl', ['--context', `kind-${cluster.name}`, 'get', 'svc', '-w', '--no-headers'], { env: cluster.env });
     const kubectlSeen = new Map<string, number>();
     kubectl.stdout.on('data', (chunk: Buffer) => {
@@ -30,7 +31,7 @@ export async function benchStatus(): Promise<Record<string, unknown>> {
       }
     });
     const kindscopeSeen = new Map<string, number>();
-    service.onDidChange((status) => {
+    registry.subscribe((status) => {
       for (const svc of status.services) if (svc.externalIPs.length > 0 && !kindscopeSeen.has(svc.name)) kindscopeSeen.set(svc.name, performance.now());
     });
     await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -43,7 +44,8 @@ export async function benchStatus(): Promise<Record<string, unknown>> {
       if (kubectlSeen.has(name) && kindscopeSeen.has(name)) deltas.push(kindscopeSeen.get(name)! - kubectlSeen.get(name)!);
     }
     kubectl.kill();
-    service.dispose();
+    hold.dispose();
+    registry.dispose();
 
     // Memory: 50 nodes and 500 services watched.
     const nodes = Array.from({ length: 48 }, (_, i) => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: `extra-node-${i}`, labels: { 'kubernetes.io/hostname': `extra-node-${i}` } }, spec: { podCIDR: `10.245.${i}.0/24`, podCIDRs: [`10.245.${i}.0/24`] } }));
@@ -53,11 +55,12 @@ export async function benchStatus(): Promise<Record<string, unknown>> {
     if (applied.status !== 0) throw new Error(`creating 48 nodes and 500 services failed: ${applied.stderr}`);
     global.gc?.();
     const before = process.memoryUsage();
-    const watched = new ClusterStatusService({ cluster: cluster.name, kubeconfigPath: cluster.kubeconfig, engine: undefined, log });
-    await watched.start();
-    const status = await watched.status();
+    const watched = new ClusterRegistry({ topology: undefined, kubeconfigEnv: () => cluster.kubeconfig, log });
+    const kept = watched.hold(cluster.name);
+    const status = await watched.status(cluster.name);
     global.gc?.();
     const after = process.memoryUsage();
+    kept.dispose();
     watched.dispose();
     return {
       changeToPush: { rounds: deltas.length, medianMsAfterKubectl: Math.round(median(deltas)), minMs: Math.round(Math.min(...deltas)), maxMs: Math.round(Math.max(...deltas)) },

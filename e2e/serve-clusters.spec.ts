@@ -1,14 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { kubectlOk } from './lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from './lab/lab-cluster.ts';
+import { docker } from './lab/require-docker.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
 
 let cluster: LabCluster;
 let serve: ServeProcess;
 
 test.beforeAll(async () => {
-  cluster = await startLabCluster({ workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({ name: `i11-e2e-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
   serve = await startServe(cluster.env);
@@ -25,8 +27,10 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
   const holder = () => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
-  await expect(web.getByRole('status')).toHaveText(/^answered by /);
-  await expect(web.getByRole('status')).toHaveText(`answered by ${holder()}`);
+  // The Lease's claim, never worded as an answer: no probe has run yet.
+  await expect(web.getByRole('status').first()).toHaveText(/^lease held by /);
+  await expect(web.getByRole('status').first()).toHaveText(`lease held by ${holder()}`);
+  await expect(web).not.toContainText('answered ARP');
   await expect(web).toContainText(kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim());
 
   // A service outside every pool's selector: pushed live, with the reason and the fix.
@@ -38,6 +42,19 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await expect(picky).toContainText("No pool's serviceSelector matches this service (labels: team=blue)");
   await expect(picky).toContainText('Fix: Label the service to match a pool');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/clusters.png'), fullPage: true });
+
+  // A stopped node: its container's state shows at once, Kubernetes' own view beside it.
+  const worker2 = `${cluster.name}-worker2`;
+  const nodes = page.getByRole('region', { name: 'Nodes' });
+  await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container running');
+  docker(['stop', '-t', '0', worker2]);
+  try {
+    await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container exited');
+    await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('Kubernetes:');
+  } finally {
+    docker(['start', worker2]);
+  }
+  await expect(nodes.getByRole('row', { name: new RegExp(worker2) })).toContainText('container running');
 
   // The topology joins the Kubernetes side: in the graph, the IP's lease line from its holder, and the holder's pod CIDR box.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
@@ -53,7 +70,8 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await row.getByRole('button', { name: 'Check from this machine' }).click();
   const result = page.getByRole('region', { name: 'Result for default/web' });
   await expect(result.getByRole('status')).toHaveText('Answers');
-  await expect(result).toContainText(`the L2 lease holder is ${holder()}`);
+  await expect(result).toContainText(`lease held by ${holder()}`);
+  await expect(result).toContainText(`answered ARP: ${holder()}`);
   await expect(result).toContainText('Response: Hello from web-');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot.png'), fullPage: true });
 });

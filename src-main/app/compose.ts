@@ -5,9 +5,8 @@ import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnviron
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
-import { ClusterStatusService } from '../core/kube/cluster-status-service';
+import { ClusterRegistry } from '../core/cluster/cluster-registry';
 import { checkService } from '../core/troubleshoot/service-check';
-import type { ClusterStatus } from '../contract';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
@@ -40,9 +39,8 @@ export interface AppServices {
   topology: TopologyService | undefined;
   tools: ToolsService;
   environment: GuiEnvironment;
-  /** Followed clusters' Kubernetes state (live transports). */
-  clusterStatus: Map<string, Promise<ClusterStatusService>>;
-  clusterStatusListeners: Set<(status: ClusterStatus) => void>;
+  /** One session per followed cluster: Kubernetes state joined with the topology, and findings. */
+  clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
   lab: LabService;
   settings: SettingsStore;
@@ -65,20 +63,23 @@ export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
   const base = createServices(options, log);
-  // DNS names (issue 21): its zone reads the same cluster status as `cluster:status`; re-adapt here when that changes.
+  // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
   const dnsSource = createDnsZoneSource({
     clusters: async () => requireTopology(services).listClusters(),
-    status: async (cluster) => (await clusterStatusService(services, cluster, options, log)).status(),
-    subscribe: (listener) => (services.clusterStatusListeners.add(listener), () => services.clusterStatusListeners.delete(listener)),
+    status: (cluster) => services.clusters.status(cluster),
+    subscribe: (listener) => {
+      const subscription = services.clusters.subscribe(listener);
+      return () => subscription.dispose();
+    },
   });
   const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
-  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options), createEventSources(services), log);
   return {
     services,
     router,
     dispose: async () => {
       await services.dns.dispose();
-      for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
+      services.clusters.dispose();
       await services.topology?.dispose();
       services.docker?.dispose();
     },
@@ -99,12 +100,12 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     if (options.live) void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
     const topology = new TopologyService({ engine: docker, log });
     const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab, settings, dataDir };
+    return { docker, topology, tools, environment, clusters: clusterRegistry(topology, environment, log), dockerProblem: undefined, lab, settings, dataDir };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
     const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab, settings, dataDir };
+    return { docker: undefined, topology: undefined, tools, environment, clusters: clusterRegistry(undefined, environment, log), dockerProblem: problem, lab, settings, dataDir };
   }
 }
 
@@ -120,20 +121,18 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
-function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
+function createHandlers(services: AppServices, options: AppOptions): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {
       const docker = requireDocker(services);
       return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
     },
-    clusterStatus: async ({ cluster }) => {
-      const service = await clusterStatusService(services, cluster, options, log);
-      return service.status();
-    },
+    clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
-      const status = await (await clusterStatusService(services, cluster, options, log)).status();
-      return checkService(status, namespace, service);
+      const check = await checkService(await services.clusters.status(cluster), namespace, service);
+      if (check.answeredBy) services.clusters.recordProbe(cluster, namespace, service, check.answeredBy);
+      return check;
     },
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),
@@ -160,8 +159,8 @@ function createEventSources(services: AppServices): EventSources {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
     clusterStatusChanged: (listener) => {
-      services.clusterStatusListeners.add(listener);
-      return () => services.clusterStatusListeners.delete(listener);
+      const subscription = services.clusters.subscribe(listener);
+      return () => subscription.dispose();
     },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
@@ -169,23 +168,12 @@ function createEventSources(services: AppServices): EventSources {
 }
 
 /**
- * One status service per cluster: the CLI starts one for a single answer and disposes it
- * with the app; live transports keep it and push its changes.
+ * Sessions read KUBECONFIG from the GUI environment (the login shell's when started from a
+ * menu). KINDSCOPE_STREAM_DEADLINE_MS: how long a silent Kubernetes stream is trusted (30 s).
  */
-async function clusterStatusService(services: AppServices, cluster: string, options: AppOptions, log: Logger): Promise<ClusterStatusService> {
-  let pending = services.clusterStatus.get(cluster);
-  if (!pending) {
-    const kubeconfig = services.environment.value('KUBECONFIG').value?.split(':').find(Boolean);
-    pending = (async () => {
-      const service = new ClusterStatusService({ cluster, engine: services.docker, log, ...(kubeconfig ? { kubeconfigPath: kubeconfig } : {}) });
-      await service.start();
-      if (options.live) service.onDidChange((status) => services.clusterStatusListeners.forEach((listener) => listener(status)));
-      return service;
-    })();
-    services.clusterStatus.set(cluster, pending);
-    pending.catch(() => services.clusterStatus.delete(cluster));
-  }
-  return pending;
+function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
+  const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
+  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, lingerMs: 30_000, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
 }
 
 function requireTopology(services: AppServices): TopologyService {

@@ -36,6 +36,8 @@ export interface CliCommand {
   options?: Record<string, ParseArgsOptionDescriptor>;
   /** Positional arguments the command takes (default none: extra words are a usage error). */
   positionals?: boolean;
+  /** Follow the engine live (Docker events) for this run, e.g. `status --watch`; default no. */
+  live?(values: CliValues): boolean;
   run(context: CliContext): Promise<number>;
 }
 

@@ -35,6 +35,8 @@ const code = await runCli(
   {},
   controller.signal,
 );
-// An interrupted command may still have requests in flight: they answer nobody now.
-if (controller.signal.aborted) process.exit(ExitCode.interrupted);
-process.exitCode = code;
+// Exit even when a socket is still open (a list to a hung API server): a one-shot command
+// has answered, and `--watch` ends only here, on Ctrl-C. Flushed first: on macOS a piped
+// stdout is asynchronous.
+const exitCode = controller.signal.aborted ? ExitCode.interrupted : code;
+process.stdout.write('', () => process.stderr.write('', () => process.exit(exitCode)));

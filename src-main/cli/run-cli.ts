@@ -71,7 +71,7 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
   if (rest.length > 0 && !command.positionals) return usageError(`Unexpected argument "${rest[0]}"`, `Run \`kindscope ${command.name} --help\`.`);
 
   const { createApp } = await import('../app/compose');
-  const app = createApp({ transport: 'cli', live: false, ...appOptions });
+  const app = createApp({ transport: 'cli', live: command.live?.(values) ?? false, ...appOptions });
   const json = values.json === true;
   const context: CliContext = {
     client: createTypedClient(app.router),

@@ -1,9 +1,47 @@
 import { z } from 'zod';
 import { StreamState } from './docker';
 
+/**
+ * Every cause Kindscope can name: one rule in `core/diagnose` per code. Closed, so a view
+ * or a script can switch on it; a new cause is a new member here and a new rule.
+ */
+export const FindingCode = z.enum([
+  // Cilium itself
+  'cilium-not-installed',
+  'cilium-crd-missing',
+  'agent-not-ready',
+  'agent-restarts',
+  'coredns-not-ready',
+  'node-container-stopped',
+  // LB-IPAM: why an IP is <pending>
+  'lb-ipam-not-running',
+  'no-pool',
+  'no-pool-matches',
+  'pool-disabled',
+  'pool-conflict',
+  'pool-exhausted',
+  'lb-ipam-pending',
+  // L2 announcements: why nobody answers ARP for an IP
+  'kube-proxy-replacement-strict',
+  'kube-proxy-replacement-off',
+  'l2-announcements-disabled',
+  'no-l2-policy',
+  'policy-no-nodes',
+  'policy-interfaces',
+  'policy-bad-selector',
+  'no-lease',
+  'lease-holder-stopped',
+  'no-ready-endpoints',
+  'etp-local',
+  'vip-outside-docker-network',
+  // Pools
+  'pool-outside-docker-network',
+  'pool-overlap-other-cluster',
+]);
+export type FindingCode = z.infer<typeof FindingCode>;
+
 export const Finding = z.object({
-  /** Machine-readable: no-pool, no-pool-matches, pool-disabled, pool-exhausted, pool-conflict, lb-ipam-not-running, no-l2-policy, … */
-  code: z.string(),
+  code: FindingCode,
   message: z.string(),
   fix: z.string(),
 });
@@ -15,12 +53,17 @@ export type LeaseHolder = z.infer<typeof LeaseHolder>;
 export const AnsweredBy = z.object({ node: z.string().optional(), mac: z.string(), checkedAt: z.string() });
 export type AnsweredBy = z.infer<typeof AnsweredBy>;
 
+export const ServicePort = z.object({ name: z.string().optional(), port: z.number(), nodePort: z.number().optional(), protocol: z.string() });
+export type ServicePort = z.infer<typeof ServicePort>;
+
 export const ServiceStatus = z.object({
   namespace: z.string(),
   name: z.string(),
   type: z.string(),
   clusterIP: z.string().optional(),
+  /** `80:31234/TCP`, as kubectl prints them. Kept for scripts; `servicePorts` has the same as objects. */
   ports: z.array(z.string()),
+  servicePorts: z.array(ServicePort),
   externalIPs: z.array(z.string()),
   readyEndpoints: z.number(),
   /** The node holding the L2 lease (from the Lease, never guessed), and its MAC. Kept for scripts; `leaseHolder` says the same. */
@@ -64,9 +107,23 @@ export const ClusterStatus = z.object({
   /** The pods' address range: the kubeadm-config ConfigMap's podSubnet, else the supernet of the nodes' pod CIDRs. */
   clusterCIDR: z.object({ cidr: z.string(), source: z.enum(['kubeadm-config', 'node pod CIDRs']) }).optional(),
   connection: z.object({ state: StreamState, reason: z.string().optional() }),
-  nodes: z.array(z.object({ name: z.string(), roles: z.array(z.string()), ready: z.boolean(), internalIP: z.string().optional(), podCIDRs: z.array(z.string()), mac: z.string().optional() })),
+  nodes: z.array(
+    z.object({
+      name: z.string(),
+      roles: z.array(z.string()),
+      /** Kubernetes' own view (the Ready condition): turns false only after the node grace period. */
+      ready: z.boolean(),
+      internalIP: z.string().optional(),
+      podCIDRs: z.array(z.string()),
+      mac: z.string().optional(),
+      /** Docker's view of the node's container, from the topology: known at once when it stops. */
+      container: z.object({ state: z.string(), running: z.boolean() }).optional(),
+    }),
+  ),
   cilium: z.object({
+    /** True only when known installed; `state` says whether "not installed" is known or not yet. */
     installed: z.boolean(),
+    state: z.enum(['installed', 'not-installed', 'unknown']),
     version: z.string().optional(),
     agents: z.object({ ready: z.number(), desired: z.number() }),
     operator: z.object({ ready: z.number(), desired: z.number() }),
@@ -80,6 +137,22 @@ export const ClusterStatus = z.object({
   policies: z.array(z.object({ name: z.string(), interfaces: z.array(z.string()), loadBalancerIPs: z.boolean(), externalIPs: z.boolean(), nodeSelector: z.unknown().optional(), serviceSelector: z.unknown().optional() })),
   leases: z.array(z.object({ name: z.string(), holder: z.string().optional(), renewTime: z.string().optional(), leaseDurationSeconds: z.number().optional() })),
   findings: z.array(Finding),
+  /**
+   * Each followed resource: `unknown` until its first list (nothing is concluded from it),
+   * `live`, `offline` (broken or silent past its deadline, retrying), `absent` (not served: a CRD missing).
+   */
+  streams: z.array(z.object({ resource: z.string(), state: z.enum(['unknown', 'live', 'offline', 'absent']), reason: z.string().optional() })),
+  /** Every resource listed (or known absent): false means some data is unknown and the model incomplete. */
+  complete: z.boolean(),
   generatedAt: z.string(),
 });
 export type ClusterStatus = z.infer<typeof ClusterStatus>;
+
+/**
+ * What makes two models different enough to push: everything but `generatedAt` and the
+ * leases' `renewTime`. The holder renews every retry period (about once a second), which
+ * changes nothing a person or a script acts on; a new holder does change the key.
+ */
+export function statusChangeKey(status: ClusterStatus): string {
+  return JSON.stringify(status, (key, value: unknown) => (key === 'generatedAt' || key === 'renewTime' ? undefined : value));
+}

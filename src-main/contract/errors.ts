@@ -8,6 +8,8 @@ export const ErrorCode = z.enum([
   'DOCKER_UNREACHABLE',
   'DOCKER_ERROR',
   'CLUSTER_NOT_FOUND',
+  /** Some of a cluster's state could not be read in time: no conclusion drawn from it. */
+  'DATA_INCOMPLETE',
   'TOOL_MISSING',
   'DOWNLOAD_FAILED',
   'CHECKSUM_MISMATCH',

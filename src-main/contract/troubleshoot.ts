@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { Finding } from './cluster-status';
+import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { ClusterName } from './topology';
 
 const KubeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
 
-export const CheckServiceInput = z.object({ cluster: z.string().regex(/^[a-z0-9.-]+$/, 'must be a kind cluster name'), namespace: KubeName, service: KubeName }).strict();
+export const CheckServiceInput = z.object({ cluster: ClusterName, namespace: KubeName, service: KubeName }).strict();
 
 export const ServiceCheck = z.object({
   service: z.string(),
@@ -14,6 +15,10 @@ export const ServiceCheck = z.object({
   /** This machine's neighbour entry for the IP after the attempt (Linux). */
   neighbour: z.object({ state: z.string(), mac: z.string().optional(), dev: z.string().optional() }).optional(),
   holder: z.object({ node: z.string(), mac: z.string().optional() }).optional(),
+  /** The claim, from the Lease. */
+  leaseHolder: LeaseHolder.optional(),
+  /** The measurement: whose MAC this machine's neighbour entry held after the HTTP probe, and when. */
+  answeredBy: AnsweredBy.optional(),
   verdict: z.enum(['answers', 'pending', 'no-arp', 'no-http', 'wrong-node', 'unreachable']),
   explanation: z.string(),
   findings: z.array(Finding),

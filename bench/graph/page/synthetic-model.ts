@@ -26,7 +26,7 @@ export function syntheticModel(): { topology: ClusterTopology; status: ClusterSt
   const services: ServiceStatus[] = Array.from({ length: benchSize.services }, (_, i) => {
     const holder = nodeName(1 + (i % (benchSize.nodes - 1)));
     const pool = i % benchSize.pools;
-    return { namespace: 'default', name: `svc-${i}`, type: 'LoadBalancer', ports: ['80:30080/TCP'], externalIPs: [`172.19.${pool}.${Math.floor(i / benchSize.pools) + 1}`], readyEndpoints: 1, holder, leaseHolder: { node: holder, lease: `cilium-l2announce-default-svc-${i}`, renewTime: new Date(0).toISOString() }, findings: [] };
+    return { namespace: 'default', name: `svc-${i}`, type: 'LoadBalancer', ports: ['80:30080/TCP'], servicePorts: [{ port: 80, nodePort: 30080, protocol: 'TCP' }], externalIPs: [`172.19.${pool}.${Math.floor(i / benchSize.pools) + 1}`], readyEndpoints: 1, holder, leaseHolder: { node: holder, lease: `cilium-l2announce-default-svc-${i}`, renewTime: new Date(0).toISOString() }, findings: [] };
   });
   const topology: ClusterTopology = {
     name: 'bench', observedFrom: 'host', problems: [], generatedAt: new Date(0).toISOString(), tookMs: 0, nodes,
@@ -36,10 +36,10 @@ export function syntheticModel(): { topology: ClusterTopology; status: ClusterSt
   const status: ClusterStatus = {
     cluster: 'bench', context: 'kind-bench', connection: { state: 'live' },
     nodes: nodes.map((n, i) => ({ name: n.name, roles: i === 0 ? ['control-plane'] : [], ready: true, internalIP: n.ipv4, podCIDRs: [`10.244.${i}.0/24`] })),
-    cilium: { installed: true, version: '1.16.5', agents: { ready: 50, desired: 50 }, operator: { ready: 1, desired: 1 }, l2Announcements: true, routingMode: 'tunnel' },
+    cilium: { installed: true, state: 'installed', version: '1.16.5', agents: { ready: 50, desired: 50 }, operator: { ready: 1, desired: 1 }, l2Announcements: true, routingMode: 'tunnel' },
     services,
     pools: Array.from({ length: benchSize.pools }, (_, p) => ({ name: `pool-${p}`, apiVersion: 'cilium.io/v2', ranges: [`172.19.${p}.0/24`], disabled: false, total: 254, used: 10, available: 244, conflict: false, findings: [] })),
-    policies: [], findings: [], generatedAt: new Date(0).toISOString(),
+    policies: [], findings: [], streams: [], complete: true, generatedAt: new Date(0).toISOString(),
     leases: services.map((s) => ({ name: s.leaseHolder!.lease, holder: s.leaseHolder!.node, renewTime: s.leaseHolder!.renewTime, leaseDurationSeconds: 3 })),
   };
   return { topology, status };

@@ -1,21 +1,57 @@
-import type { CliCommand } from '../cli-command';
-import { formatClusterStatus } from '../format-status';
+import { statusChangeKey, type ClusterStatus } from '../../contract';
+import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
+import { describeIncomplete, formatClusterStatus } from './format-status';
 
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'Nodes, Cilium, LoadBalancer IPs and their lease holders, and why an IP is <pending>',
-  help: `kindscope status --cluster NAME [--json]
+  help: `kindscope status --cluster NAME [--watch] [--json]
 
-Nodes, Cilium, LoadBalancer services with their IPs and lease holders, and — for every
-<pending> or unanswered IP — the reason and the fix; pools, policies, leases.`,
-  options: { cluster: { type: 'string' } },
-  async run({ client, values, fail, usageError, print }) {
+Nodes (container state and Kubernetes' Ready), Cilium, LoadBalancer services with their
+IPs and lease holders, and — for every <pending> or unanswered IP — the reason and the fix;
+pools, policies, leases. Exit 1 when some of the state could not be read (the data is
+incomplete: nothing is concluded from it).
+
+--watch  Follow the cluster: print the state again on every change (with --json, one JSON
+         document per line, as \`kubectl get -w -o json\`), until Ctrl-C.`,
+  options: { cluster: { type: 'string' }, watch: { type: 'boolean', default: false } },
+  live: (values) => values.watch === true,
+  async run(context) {
+    const { values, usageError } = context;
     const cluster = values.cluster;
     if (typeof cluster !== 'string') return usageError('status needs --cluster NAME (see `kindscope topology` for the clusters)');
-    const result = await client.invoke('cluster:status', { cluster });
-    if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
-    print(result.value, formatClusterStatus(result.value));
-    return ExitCode.ok;
+    return values.watch === true ? watch(context, cluster) : once(context, cluster);
   },
 };
+
+async function once({ client, fail, usageError, print }: CliContext, cluster: string): Promise<number> {
+  const result = await client.invoke('cluster:status', { cluster });
+  if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+  const status = result.value;
+  // Unknown data is never shown as a conclusion ("Cilium: not installed"): say what is missing instead.
+  if (!status.complete) return fail({ code: 'DATA_INCOMPLETE', message: describeIncomplete(status), hint: `Check that the cluster's API server answers: kubectl --context ${status.context} get nodes; \`kindscope topology --cluster ${cluster}\` shows its containers.` });
+  print(status, formatClusterStatus(status));
+  return ExitCode.ok;
+}
+
+/** One document per pushed change; an identical model is never printed twice in a row. */
+async function watch({ client, fail, usageError, output, json, signal }: CliContext, cluster: string): Promise<number> {
+  let last: string | undefined;
+  const emit = (status: ClusterStatus) => {
+    const key = statusChangeKey(status);
+    if (key === last) return;
+    last = key;
+    output.out(json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`);
+  };
+  const unsubscribe = client.subscribe('cluster:status-changed', (status) => status.cluster === cluster && emit(status));
+  try {
+    const result = await client.invoke('cluster:status', { cluster });
+    if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+    emit(result.value);
+    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    return ExitCode.interrupted;
+  } finally {
+    unsubscribe();
+  }
+}

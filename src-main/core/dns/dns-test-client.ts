@@ -74,12 +74,14 @@ export function statusWith(cluster: string, services: { namespace: string; name:
     context: `kind-${cluster}`,
     connection: { state: 'live' },
     nodes: nodes.map((n) => ({ name: n.name, roles: [], ready: true, internalIP: n.ip, podCIDRs: [] })),
-    cilium: { installed: true, agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-    services: services.map((s) => ({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', ports: ['80/TCP'], externalIPs: s.ips, readyEndpoints: 1, findings: [] })),
+    cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
+    services: services.map((s) => ({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: s.ips, readyEndpoints: 1, findings: [] })),
     pools: [],
     policies: [],
     leases: [],
     findings: [],
+    streams: [],
+    complete: true,
     generatedAt: new Date().toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterTopology } from '../../contract';
@@ -24,7 +25,7 @@ function isAlive(pid: number): boolean {
 let cluster: LabCluster;
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ workers: 2 });
+  cluster = await startLabCluster({ name: `i11-tp-${randomBytes(2).toString('hex')}`, workers: 2 });
 });
 
 afterAll(async () => {
@@ -87,6 +88,33 @@ describe('kindscope topology agrees with ground truth taken independently', () =
   });
 });
 
+describe('without the helper container (refused, as on a rootless engine)', () => {
+  it('reads each node with its own docker exec and gets the same addresses and routes', async () => {
+    const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
+    const log = createMemoryLogger();
+    const withHelper = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() }), log: createMemoryLogger() });
+    // The same engine, except that it refuses to create containers: the helper cannot start.
+    const refusing = Object.create(createDockerClient(endpoint)) as ReturnType<typeof createDockerClient>;
+    refusing.createContainer = () => Promise.reject(new Error('refused by the test: no --pid host here'));
+    const perNode = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: refusing, log: createMemoryLogger() }), log });
+    try {
+      const [a, b] = [await withHelper.snapshot(cluster.name), await perNode.snapshot(cluster.name)];
+      expect(log.entries.some((e) => /reading each node with docker exec instead/.test(e.message))).toBe(true);
+      expect(b.nodes.map((n) => n.name)).toEqual(cluster.nodeNames);
+      for (const node of b.nodes) {
+        const other = a.nodes.find((n) => n.name === node.name)!;
+        expect(node.problem).toBeUndefined();
+        expect(node.routes.map((r) => r.raw).sort()).toEqual(other.routes.map((r) => r.raw).sort());
+        expect(node.interfaces).toEqual(other.interfaces);
+        expect(node.routes.length).toBeGreaterThan(0);
+      }
+    } finally {
+      await withHelper.dispose();
+      await perNode.dispose();
+    }
+  });
+});
+
 describe('live topology', () => {
   let proxy: DockerFaultProxy;
   let engine: DockerEngineService;
@@ -130,7 +158,8 @@ describe('live topology', () => {
     const engineProbe = (c: { path: string; target: string }) => ['/info', '/version'].includes(c.path) || (c.path === '/containers/json' && decodeURIComponent(c.target).includes('io.kindscope.helper'));
     await new Promise((resolve) => setTimeout(resolve, 500));
     const idleSince = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    // 6 s: long enough to catch polling every 2–5 s, which a 2 s window would miss.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(proxy.calls.filter((c) => c.at >= idleSince && !engineProbe(c))).toEqual([]);
     expect(proxy.calls.filter((c) => c.at >= since && c.path === '/containers/json' && !engineProbe(c)).length).toBeLessThanOrEqual(8);
   });

@@ -40,7 +40,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
       <section className="card" aria-label="Cilium">
         <header className="card-header">
           <h2>Cilium</h2>
-          <StatusPill state={c.installed && c.agents.ready === c.agents.desired ? 'live' : 'offline'} label={c.installed ? `v${c.version ?? '?'}` : 'not installed'} />
+          <StatusPill state={c.state === 'unknown' ? 'connecting' : c.installed && c.agents.ready === c.agents.desired ? 'live' : 'offline'} label={c.state === 'unknown' ? 'not read yet' : c.installed ? `v${c.version ?? '?'}` : 'not installed'} />
           <span className="spacer" />
           <StatusPill state={status.connection.state} label={`API ${status.connection.state}`} />
         </header>
@@ -65,11 +65,17 @@ function StatusView({ status }: { status: ClusterStatus }) {
                 </strong>
                 <code>{svc.externalIPs.join(', ') || '<pending>'}</code>
                 <ServiceName cluster={status.cluster} service={svc} />
-                <StatusPill state={svc.findings.length === 0 && svc.holder ? 'live' : svc.externalIPs.length === 0 ? 'offline' : 'connecting'} label={svc.externalIPs.length === 0 ? 'pending' : svc.holder ? `answered by ${svc.holder}` : 'not announced'} />
+                {/* The claim (the Lease) and the measurement (a probe) are different facts, worded apart. */}
+                <StatusPill state={svc.findings.length === 0 && svc.leaseHolder ? 'live' : svc.externalIPs.length === 0 ? 'offline' : 'connecting'} label={svc.externalIPs.length === 0 ? 'pending' : svc.leaseHolder ? `lease held by ${svc.leaseHolder.node}` : 'no lease holder'} />
                 <span className="muted">
-                  {svc.holderMac ? `MAC ${svc.holderMac} · ` : ''}
-                  {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} · {svc.ports.join(', ')}
+                  {svc.leaseHolder?.mac ? `MAC ${svc.leaseHolder.mac} · ` : ''}
+                  {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} · {svc.servicePorts.map((p) => `${p.port}/${p.protocol}`).join(', ')}
                 </span>
+                {svc.answeredBy && (
+                  <span className="muted">
+                    answered ARP: {svc.answeredBy.node ?? svc.answeredBy.mac} (checked {new Date(svc.answeredBy.checkedAt).toLocaleTimeString()})
+                  </span>
+                )}
               </div>
               <FindingList findings={svc.findings} />
             </li>
@@ -97,7 +103,9 @@ function StatusView({ status }: { status: ClusterStatus }) {
               <tr key={node.name}>
                 <th scope="row">{node.name}</th>
                 <td>
-                  <StatusPill state={node.ready ? 'live' : 'offline'} label={node.ready ? 'Ready' : 'NotReady'} /> <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
+                  {/* Docker's view first (known at once), Kubernetes' own beside it (late by its grace period). */}
+                  <StatusPill state={!node.container ? 'connecting' : node.container.running ? 'live' : 'offline'} label={node.container ? `container ${node.container.state}` : 'container ?'} />{' '}
+                  <StatusPill state={node.ready ? 'live' : 'offline'} label={node.ready ? 'Kubernetes: Ready' : 'Kubernetes: NotReady'} /> <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
                   {node.mac ? <span className="muted"> · {node.mac}</span> : null}
                   {node.roles.length > 0 ? <span className="muted"> · {node.roles.join(', ')}</span> : null}
                 </td>

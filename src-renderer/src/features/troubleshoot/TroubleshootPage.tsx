@@ -77,6 +77,13 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
         <div className="check-result" role="region" aria-label={`Result for ${service.namespace}/${service.name}`}>
           <StatusPill state={check.verdict === 'answers' ? 'live' : check.verdict === 'pending' ? 'connecting' : 'offline'} label={verdictLabel[check.verdict]} />
           <p>{check.explanation}</p>
+          {/* The claim and the measurement, worded apart. */}
+          {check.leaseHolder && <p className="small">lease held by {check.leaseHolder.node}</p>}
+          {check.answeredBy && (
+            <p className="small">
+              answered ARP: {check.answeredBy.node ?? 'a MAC of no node'} ({check.answeredBy.mac}, checked {new Date(check.answeredBy.checkedAt).toLocaleTimeString()})
+            </p>
+          )}
           {check.http?.body && (
             <p className="muted small">
               Response: <code>{check.http.body.trim()}</code>

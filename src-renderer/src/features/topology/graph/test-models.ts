@@ -16,6 +16,7 @@ export function lbService(name: string, ip: string | undefined, holder: string |
     name,
     type: 'LoadBalancer',
     ports: ['80:30080/TCP'],
+    servicePorts: [{ port: 80, nodePort: 30080, protocol: 'TCP' }],
     externalIPs: ip ? [ip] : [],
     readyEndpoints: 1,
     ...(holder ? { holder, leaseHolder: { node: holder, lease: `cilium-l2announce-default-${name}` } } : {}),

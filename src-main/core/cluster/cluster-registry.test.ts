@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterStatus } from '../../contract';
+import { createMemoryLogger } from '../util/logger';
+import { ClusterRegistry } from './cluster-registry';
+
+// No Docker, no API server: a session with no kubeconfig context, enough to see who holds what.
+const registry = (lingerMs = 0) => new ClusterRegistry({ topology: undefined, kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig', log: createMemoryLogger(), firstListWaitMs: 50, lingerMs });
+const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ClusterRegistry', () => {
+  it('starts a session with the first holder and disposes it after the last', () => {
+    const clusters = registry();
+    const a = clusters.hold('demo');
+    const b = clusters.hold('demo');
+    expect(clusters.followed).toEqual(['demo']);
+    a.dispose();
+    a.dispose();
+    expect(clusters.followed).toEqual(['demo']);
+    b.dispose();
+    expect(clusters.followed).toEqual([]);
+  });
+
+  it('a one-shot status follows nothing afterwards; with a listener it keeps the cluster until the listener leaves (after the linger)', async () => {
+    const clusters = registry(30);
+    const status = await clusters.status('demo');
+    expect(status).toMatchObject({ complete: false, connection: { state: 'connecting', reason: expect.stringContaining('No kubeconfig context "kind-demo"') }, cilium: { state: 'unknown', installed: false }, findings: [] });
+    expect(clusters.followed).toEqual([]);
+    const pushed: ClusterStatus[] = [];
+    const listening = clusters.subscribe((s) => pushed.push(s));
+    await clusters.status('demo');
+    expect(clusters.followed).toEqual(['demo']);
+    listening.dispose();
+    expect(clusters.followed).toEqual(['demo']);
+    const again = clusters.subscribe(() => undefined);
+    await tick(60);
+    expect(clusters.followed).toEqual(['demo']);
+    again.dispose();
+    await tick(60);
+    expect(clusters.followed).toEqual([]);
+    clusters.dispose();
+  });
+});

@@ -1,0 +1,134 @@
+import { KindscopeError, type AnsweredBy, type ClusterStatus } from '../../contract';
+import type { TopologyService } from '../topology/topology-service';
+import { Emitter, toDisposable, type Disposable } from '../util/emitter';
+import type { Logger } from '../util/logger';
+import { ClusterSession, type ClusterSessionOptions } from './cluster-session';
+
+export interface ClusterRegistryOptions {
+  topology: TopologyService | undefined;
+  kubeconfigEnv(): string | undefined;
+  log: Logger;
+  /** How long a one-shot answer waits for every resource's first list (ms). */
+  firstListWaitMs?: number;
+  /**
+   * How long clusters stay followed after the last listener left (ms): a window that moves
+   * from one page to the next unsubscribes and subscribes again, which must not restart
+   * every session.
+   */
+  lingerMs?: number;
+  session?: Pick<ClusterSessionOptions, 'deadlineMs' | 'requestTimeoutMs' | 'coalesceMs'>;
+}
+
+interface Entry {
+  session: ClusterSession;
+  started: Promise<void>;
+  holders: number;
+}
+
+/**
+ * The followed clusters: a session starts with its first holder and is disposed after its
+ * last, so nothing keeps watching a cluster nobody looks at. Every session's pushed model
+ * comes out of one event.
+ */
+export class ClusterRegistry implements Disposable {
+  private readonly entries = new Map<string, Entry>();
+  private readonly changed = new Emitter<ClusterStatus>();
+  /** Holds for clusters asked about while someone listens to pushed models. */
+  private readonly kept = new Map<string, Disposable>();
+  private subscribers = 0;
+  private linger: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: ClusterRegistryOptions) {}
+
+  /** Follows a cluster until the returned Disposable is disposed. */
+  hold(cluster: string): Disposable {
+    let entry = this.entries.get(cluster);
+    if (!entry) {
+      const session = new ClusterSession({ cluster, kubeconfigEnv: this.options.kubeconfigEnv, topology: this.options.topology, log: this.options.log, ...this.options.session });
+      session.onDidChange((status) => this.changed.fire(status));
+      entry = { session, started: session.start(), holders: 0 };
+      this.entries.set(cluster, entry);
+    }
+    entry.holders += 1;
+    const held = entry;
+    return toDisposable(() => {
+      held.holders -= 1;
+      if (held.holders === 0 && this.entries.get(cluster) === held) {
+        this.entries.delete(cluster);
+        held.session.dispose();
+      }
+    });
+  }
+
+  /**
+   * Listens to every followed cluster's pushed models. While anyone listens, a cluster asked
+   * about with `status()` stays followed; after the last listener leaves, all are released.
+   */
+  subscribe(listener: (status: ClusterStatus) => void): Disposable {
+    this.subscribers += 1;
+    clearTimeout(this.linger);
+    const subscription = this.changed.event(listener);
+    return toDisposable(() => {
+      subscription.dispose();
+      this.subscribers -= 1;
+      if (this.subscribers > 0) return;
+      clearTimeout(this.linger);
+      this.linger = setTimeout(() => this.releaseKept(), this.options.lingerMs ?? 0);
+      this.linger.unref();
+    });
+  }
+
+  private releaseKept(): void {
+    if (this.subscribers > 0) return;
+    for (const hold of this.kept.values()) hold.dispose();
+    this.kept.clear();
+  }
+
+  /** Clusters followed now. */
+  get followed(): string[] {
+    return [...this.entries.keys()];
+  }
+
+  /**
+   * The cluster's model once every resource is listed, or — after `firstListWaitMs` —
+   * as far as it is known (`complete: false`). A cluster not on the Docker engine is an error
+   * listing the clusters that are.
+   */
+  async status(cluster: string): Promise<ClusterStatus> {
+    await this.requireCluster(cluster);
+    const hold = this.hold(cluster);
+    try {
+      const entry = this.entries.get(cluster)!;
+      // One budget for the topology snapshot and the first lists together: a slow Docker
+      // must not stretch a one-shot answer (it comes without the topology then).
+      const deadline = Date.now() + (this.options.firstListWaitMs ?? 8_000);
+      await Promise.race([entry.started, new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
+      await entry.session.whenComplete(Math.max(0, deadline - Date.now()));
+      const status = entry.session.status();
+      if (this.subscribers > 0 && !this.kept.has(cluster)) this.kept.set(cluster, this.hold(cluster));
+      return status;
+    } finally {
+      hold.dispose();
+    }
+  }
+
+  recordProbe(cluster: string, namespace: string, service: string, answeredBy: AnsweredBy): void {
+    this.entries.get(cluster)?.session.recordProbe(namespace, service, answeredBy);
+  }
+
+  dispose(): void {
+    clearTimeout(this.linger);
+    this.kept.clear();
+    for (const entry of this.entries.values()) entry.session.dispose();
+    this.entries.clear();
+    this.changed.dispose();
+  }
+
+  private async requireCluster(cluster: string): Promise<void> {
+    const topology = this.options.topology;
+    if (!topology || this.entries.has(cluster)) return;
+    const clusters = (await topology.listClusters()).map((c) => c.name);
+    if (clusters.includes(cluster)) return;
+    throw new KindscopeError('CLUSTER_NOT_FOUND', `no kind cluster named ${cluster}; clusters: ${clusters.join(', ') || 'none'}`, 'Pick one of the listed clusters (`kindscope topology`), or create it with `kind create cluster --name ' + cluster + '`.');
+  }
+}

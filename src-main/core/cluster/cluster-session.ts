@@ -1,0 +1,222 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { delimiter, dirname } from 'node:path';
+import { KindscopeError, statusChangeKey, type AnsweredBy, type ClusterStatus, type ClusterTopology } from '../../contract';
+import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
+import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
+import { KubeState, type StreamStatus } from '../kube/kube-state';
+import type { TopologyService } from '../topology/topology-service';
+import { Coalescer, DisposableStore, Emitter, toDisposable, type Disposable } from '../util/emitter';
+import type { Logger } from '../util/logger';
+import { buildClusterStatus } from './cluster-model';
+import { readOtherClusterPools } from './other-cluster-pools';
+import { controlPlaneId, topologyFacts } from './topology-facts';
+
+export interface ClusterSessionOptions {
+  cluster: string;
+  /** The KUBECONFIG to use (the GUI environment's), read again on every reconnect. */
+  kubeconfigEnv(): string | undefined;
+  topology: TopologyService | undefined;
+  log: Logger;
+  /** Stream deadline (ms): see KubeInformer. */
+  deadlineMs?: number;
+  requestTimeoutMs?: number;
+  /** Changes within this window make one model (ms). */
+  coalesceMs?: number;
+}
+
+/**
+ * One followed cluster: its Kubernetes state (informers for the `kind-<name>` context)
+ * joined with the topology snapshot (node containers, MACs, subnets — no Docker read of its
+ * own) into the cluster status, with the diagnosis rules' findings. It follows the cluster
+ * through delete and re-create (a new control-plane container, a rewritten kubeconfig) and
+ * pushes a model only when it differs from the last one pushed.
+ */
+export class ClusterSession implements Disposable {
+  readonly context: string;
+  private readonly changed = new Emitter<ClusterStatus>();
+  /** A changed model (never the same model twice in a row). */
+  readonly onDidChange = this.changed.event;
+  private readonly store = new DisposableStore();
+  private readonly recompute: Coalescer;
+  private readonly reloadKubeconfig: Coalescer;
+  private kube: KubeState | undefined;
+  private kubeStore = new DisposableStore();
+  private kubeProblem: string | undefined;
+  private server: string | undefined;
+  private topology: ClusterTopology | undefined;
+  /** Kept across the cluster's absence, so a re-created cluster is recognised as new. */
+  private controlPlane: string | undefined;
+  private topologyProblem: string | undefined;
+  private otherPools: OtherClusterPool[] | undefined;
+  private readonly probes = new Map<string, AnsweredBy>();
+  private lastPushed: string | undefined;
+  private watchers: FSWatcher[] = [];
+  private disposed = false;
+
+  constructor(private readonly options: ClusterSessionOptions) {
+    this.context = `kind-${options.cluster}`;
+    this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push()));
+    // kind writes the kubeconfig in several steps: one reload after they settle (ms).
+    this.reloadKubeconfig = this.store.add(new Coalescer(200, () => this.connectKube()));
+  }
+
+  async start(): Promise<void> {
+    this.connectKube();
+    const topology = this.options.topology;
+    if (!topology) return;
+    this.store.add(toDisposable(topology.onDidChangeTopology((t) => t.name === this.options.cluster && this.onTopology(t))));
+    // A deleted cluster is no longer followed by the topology; when it is back, follow it again.
+    this.store.add(toDisposable(topology.onDidChangeClusters((clusters) => void this.onClusters(clusters.map((c) => c.name)))));
+    await this.readTopology();
+  }
+
+  /** The model now. */
+  status(): ClusterStatus {
+    return buildClusterStatus({
+      cluster: this.options.cluster,
+      context: this.context,
+      kube: this.kube?.snapshot() ?? { absent: [] },
+      ...(this.topology ? { topology: this.facts() } : {}),
+      ...(this.otherPools ? { otherPools: this.otherPools } : {}),
+      streams: this.streams(),
+      probes: this.probes,
+      ...(this.topologyProblem ? { topologyProblem: this.topologyProblem } : {}),
+    });
+  }
+
+  /** Resolves once every resource is listed (or absent), or after `timeoutMs`. */
+  whenComplete(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.kube?.complete || this.disposed) done();
+      };
+      const timer = setTimeout(() => done(), timeoutMs);
+      const subscription = this.kube?.onDidChange(check);
+      const done = () => {
+        clearTimeout(timer);
+        subscription?.dispose();
+        resolve();
+      };
+      check();
+    });
+  }
+
+  /** A probe saw `answeredBy` answer ARP for the service: kept, and shown, as a measurement. */
+  recordProbe(namespace: string, service: string, answeredBy: AnsweredBy): void {
+    this.probes.set(`${namespace}/${service}`, answeredBy);
+    this.recompute.schedule();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.store.dispose();
+    this.kubeStore.dispose();
+    for (const watcher of this.watchers) watcher.close();
+    this.changed.dispose();
+  }
+
+  private streams(): StreamStatus[] {
+    if (this.kubeProblem) return [{ resource: 'kubeconfig', state: 'unknown', reason: this.kubeProblem }];
+    return this.kube?.streams() ?? [];
+  }
+
+  private facts(): TopologyFacts {
+    return topologyFacts(this.topology!);
+  }
+
+  private push(): void {
+    if (this.disposed) return;
+    const status = this.status();
+    const key = statusChangeKey(status);
+    if (key === this.lastPushed) return;
+    this.lastPushed = key;
+    this.changed.fire(status);
+  }
+
+  /** (Re)reads the kubeconfig and starts informers for the context, unless nothing changed. */
+  private connectKube(force = false): void {
+    if (this.disposed) return;
+    const env = this.options.kubeconfigEnv();
+    const { config, files, problems } = loadKubeConfig(env);
+    this.watchKubeconfig(files.length > 0 ? files : (env ?? '').split(delimiter).filter(Boolean));
+    const context = config.getContextObject(this.context);
+    if (!context) {
+      this.kubeStore.dispose();
+      this.kube = undefined;
+      this.server = undefined;
+      this.kubeProblem = `No kubeconfig context "${this.context}" in ${files.join(', ') || env || '~/.kube/config'}${problems.length ? ` (${problems.join('; ')})` : ''}: run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
+      this.recompute.schedule();
+      return;
+    }
+    const scoped = withContext(config, this.context);
+    const identity = JSON.stringify([scoped.getCurrentCluster(), scoped.getCurrentUser()]);
+    if (!force && this.kube && identity === this.server) return;
+    this.kubeStore.dispose();
+    this.kubeStore = new DisposableStore();
+    this.kubeProblem = undefined;
+    this.server = identity;
+    const kube = this.kubeStore.add(new KubeState({ config: scoped, log: this.options.log, ...(this.options.deadlineMs ? { deadlineMs: this.options.deadlineMs } : {}), ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}) }));
+    this.kube = kube;
+    this.kubeStore.add(kube.onDidChange(() => this.recompute.schedule()));
+    kube.start();
+    this.recompute.schedule();
+  }
+
+  /** kind rewrites the kubeconfig when a cluster is created again: watch the files' folders (no polling). */
+  private watchKubeconfig(files: string[]): void {
+    for (const watcher of this.watchers) watcher.close();
+    this.watchers = [];
+    for (const folder of new Set(files.map((f) => dirname(f)))) {
+      try {
+        const watcher = watch(folder, { persistent: false }, () => this.reloadKubeconfig.schedule());
+        watcher.on('error', () => undefined);
+        this.watchers.push(watcher);
+      } catch (error) {
+        this.options.log.debug(`Cannot watch ${folder} for kubeconfig changes`, error);
+      }
+    }
+  }
+
+  private onTopology(topology: ClusterTopology): void {
+    const previous = this.controlPlane;
+    this.topology = topology;
+    this.topologyProblem = undefined;
+    this.controlPlane = controlPlaneId(topology) ?? previous;
+    // Another control-plane container: the cluster was deleted and created again.
+    if (previous && this.controlPlane !== previous) this.connectKube(true);
+    this.recompute.schedule();
+  }
+
+  private async onClusters(names: string[]): Promise<void> {
+    if (!names.includes(this.options.cluster)) {
+      this.topology = undefined;
+      this.topologyProblem = `No kind cluster named ${this.options.cluster} on the Docker engine now`;
+      this.recompute.schedule();
+      return;
+    }
+    if (!this.options.topology?.cached(this.options.cluster)) await this.readTopology();
+    void this.refreshOtherPools(names);
+  }
+
+  private async readTopology(): Promise<void> {
+    try {
+      this.onTopology(await this.options.topology!.snapshot(this.options.cluster));
+      // Awaited, so a one-shot answer already has the other clusters' pools (each list ≤ 5 s).
+      await this.refreshOtherPools();
+    } catch (error) {
+      this.topology = undefined;
+      this.topologyProblem = error instanceof KindscopeError ? error.message : String(error);
+      this.recompute.schedule();
+    }
+  }
+
+  private async refreshOtherPools(names?: string[]): Promise<void> {
+    const topology = this.options.topology;
+    if (!topology || !this.topology) return;
+    const clusters = await topology.listClusters().catch(() => []);
+    const networks = new Set(this.topology.networks.map((n) => n.name));
+    const others = clusters.filter((c) => c.name !== this.options.cluster && (!names || names.includes(c.name)) && c.networks.some((n) => networks.has(n))).map((c) => c.name);
+    this.otherPools = await readOtherClusterPools(loadKubeConfig(this.options.kubeconfigEnv()).config, others);
+    this.recompute.schedule();
+  }
+}
