@@ -14,6 +14,7 @@ import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
+import { createCaptureHandlers } from './capture-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -105,6 +106,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       const topology = requireTopology(services);
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
+    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: async (cluster) => (await clusterStatusService(services, cluster, options, log)).status(), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
   };
 }
 

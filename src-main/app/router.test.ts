@@ -22,6 +22,10 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     troubleshootService: untouchable('troubleshootService'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
+    captureArp: untouchable('captureArp'),
+    captureDecode: untouchable('captureDecode'),
+    capturePing: untouchable('capturePing'),
+    captureFailover: untouchable('captureFailover'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -72,6 +76,10 @@ describe('router', () => {
     troubleshootService: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
+    captureArp: async () => Promise.reject(new Error('not in this test')),
+    captureDecode: async () => Promise.reject(new Error('not in this test')),
+    capturePing: async () => Promise.reject(new Error('not in this test')),
+    captureFailover: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

@@ -5,6 +5,7 @@ export * from './topology';
 export * from './tools';
 export * from './cluster-status';
 export * from './troubleshoot';
+export * from './capture';
 export * from './calls';
 export * from './client';
 export * from './ipc';

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { checkCommand } from './check';
+import { captureCommand, failoverCommand, pcapCommand, pingCommand } from './capture-verbs';
 import { dockerCommand } from './docker';
 import { statusCommand } from './status';
 import { toolsCommand } from './tools';
@@ -10,4 +11,4 @@ import { versionCommand } from './version';
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, captureCommand, pcapCommand, pingCommand, failoverCommand, versionCommand];

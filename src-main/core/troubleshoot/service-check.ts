@@ -1,24 +1,6 @@
 import type { ClusterStatus, ServiceCheck } from '../../contract';
-import { runCli } from '../tools/cli-runner';
-
-export interface NeighbourEntry {
-  state: string;
-  mac?: string;
-  dev?: string;
-}
-
-/** This machine's neighbour (ARP) entry for an address: `ip -j neigh show ADDR` (Linux). */
-export async function readNeighbour(ip: string): Promise<NeighbourEntry | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const result = await runCli('ip', ['-j', 'neigh', 'show', ip], { signal: AbortSignal.timeout(3_000) });
-    const entries = JSON.parse(result.stdout || '[]') as { dst: string; dev?: string; lladdr?: string; state?: string[] }[];
-    const entry = entries.find((e) => e.dst === ip);
-    return entry ? { state: (entry.state ?? ['UNKNOWN']).join(','), ...(entry.lladdr ? { mac: entry.lladdr } : {}), ...(entry.dev ? { dev: entry.dev } : {}) } : { state: 'NONE' };
-  } catch {
-    return undefined;
-  }
-}
+import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
+import { probeHttp } from '../host/probes';
 
 /**
  * Checks a LoadBalancer service from this machine the way the seed article does by hand:
@@ -33,16 +15,7 @@ export async function checkService(status: ClusterStatus, namespace: string, nam
   const ip = service.externalIPs[0];
   if (!ip) return { service: label, verdict: 'pending', explanation: `${label} has no IP yet (<pending>).`, findings: service.findings, ...(holder ? { holder } : {}) };
   const port = Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80);
-  const started = performance.now();
-  let http: NonNullable<ServiceCheck['http']>;
-  try {
-    const response = await fetch(`http://${ip}:${port}/`, { signal: AbortSignal.timeout(3_000) });
-    const body = (await response.text()).slice(0, 200);
-    http = { ok: response.ok, status: response.status, body, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    http = { ok: false, error: cause ?? (error as Error).name, ms: Math.round(performance.now() - started) };
-  }
+  const http = await probeHttp(ip, port);
   const entry = await neighbour(ip);
   const base = { service: label, ip, port, http, ...(entry ? { neighbour: entry } : {}), ...(holder ? { holder } : {}), findings: service.findings };
   const answeredBy = entry?.mac ? status.nodes.find((n) => n.mac === entry.mac)?.name : undefined;
