@@ -130,7 +130,7 @@ export const FailoverResult = z.object({
   gratuitous: ArpPacket.optional(),
   /** ms between probes: the resolution of `downtimeMs`. */
   samplingIntervalMs: z.number(),
-  /** From the node stopping to the first HTTP answer after it (ms, ± samplingIntervalMs). */
+  /** From the last good HTTP probe before the stop to the first good one after it (ms; the outage lies within, to one samplingIntervalMs). */
   downtimeMs: z.number().optional(),
   /** Cilium's values (helm get values), with the downtime they predict. */
   leaseTimings: z.object({ leaseDuration: z.string(), renewDeadline: z.string(), retryPeriod: z.string(), source: z.string(), predictedMaxDowntimeMs: z.number() }),

@@ -74,9 +74,16 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
 
   const node = options.docker.getContainer(claim.node);
   const lastRenew = status.leases.find((l) => l.name === claim.lease)?.renewTime ?? claim.renewTime;
+  // A short pre-roll of probes: the downtime is measured from the last good answer before the stop.
+  const preRoll: { at: number; http: HttpProbe }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const at = Date.now();
+    preRoll.push({ at, http: await probeHttp(ip, port, 1_000) });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - at))));
+  }
   const t0 = Date.now();
   const timeline: TimelineEvent[] = [];
-  const samples: Sample[] = [];
+  const samples: Sample[] = preRoll.map((p) => ({ atMs: p.at - t0, http: p.http }));
   let newHolder: { node: string; mac?: string } | undefined;
   let flipped: string | undefined;
   let restarted = false;
@@ -192,13 +199,19 @@ function firstOkAfterOutage(samples: Sample[]): number | undefined {
   return sorted.slice(firstFail).find((s) => s.http.ok)?.atMs;
 }
 
-/** From the first failed probe to the first good one after the outage (ms, on the sampling grid). */
+/**
+ * From the last good probe before the outage to the first good one after it (ms): the
+ * outage lies within, to one sampling interval. Without a good probe before, from the
+ * first failed one. Undefined while HTTP has not come back.
+ */
 export function measureDowntime(samples: Sample[]): number | undefined {
   const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
-  const firstFail = sorted.find((s) => !s.http.ok);
-  if (!firstFail) return sorted.length > 0 ? 0 : undefined;
+  const firstFail = sorted.findIndex((s) => !s.http.ok);
+  if (firstFail < 0) return sorted.length > 0 ? 0 : undefined;
   const back = firstOkAfterOutage(sorted);
-  return back === undefined ? undefined : back - firstFail.atMs;
+  if (back === undefined) return undefined;
+  const lastGood = firstFail > 0 ? sorted[firstFail - 1]!.atMs : sorted[firstFail]!.atMs;
+  return back - lastGood;
 }
 
 export function buckets(samples: Sample[]): FailoverResult['intervals'] {

@@ -43,22 +43,23 @@ export function decodeCapture(bytes: Uint8Array): DecodedCapture {
   const magicBE = view.getUint32(0, false);
   const magicLE = view.getUint32(0, true);
   let format: DecodedCapture['format'];
-  let frames: RawFrame[];
+  let read: { frames: RawFrame[]; linkTypes: number[] };
   if (magicBE === PCAPNG_SHB) {
     format = 'pcapng';
-    frames = readPcapng(bytes, view);
+    read = readPcapng(bytes, view);
   } else if ([magicBE, magicLE].some((m) => m === PCAP_MAGIC_US || m === PCAP_MAGIC_NS)) {
     format = 'pcap';
-    frames = readPcap(bytes, view);
+    read = readPcap(bytes, view);
   } else {
     throw invalid(`Not a packet capture: the file starts with 0x${magicBE.toString(16).padStart(8, '0')}, neither the pcap magic (a1b2c3d4) nor the pcapng one (0a0d0d0a)`);
   }
-  return toCapture(format, frames);
+  return toCapture(format, read.frames, read.linkTypes);
 }
 
-function toCapture(format: DecodedCapture['format'], frames: RawFrame[]): DecodedCapture {
+/** @param declared the link types the file declares (pcap header, pcapng interfaces), frames or not. */
+function toCapture(format: DecodedCapture['format'], frames: RawFrame[], declared: number[]): DecodedCapture {
   const packets: ArpPacket[] = [];
-  const linkTypes = [...new Set(frames.map((f) => f.linkType))];
+  const linkTypes = [...new Set([...declared, ...frames.map((f) => f.linkType)])];
   for (const type of linkTypes) {
     if (!supportedLinkTypes.includes(type)) {
       throw invalid(
@@ -87,7 +88,7 @@ function isoTime(seconds: number, fractionNs: number): string {
   return `${base}.${String(Math.floor(fractionNs / 1000)).padStart(6, '0')}Z`;
 }
 
-function readPcap(bytes: Uint8Array, view: DataView): RawFrame[] {
+function readPcap(bytes: Uint8Array, view: DataView): { frames: RawFrame[]; linkTypes: number[] } {
   if (bytes.length < 24) throw truncated('the pcap file header', 0, 24, bytes.length);
   const little = view.getUint32(0, true) === PCAP_MAGIC_US || view.getUint32(0, true) === PCAP_MAGIC_NS;
   const nanos = view.getUint32(0, little) === PCAP_MAGIC_NS;
@@ -108,7 +109,7 @@ function readPcap(bytes: Uint8Array, view: DataView): RawFrame[] {
     frames.push({ number, seconds, fractionNs: nanos ? fraction : fraction * 1000, linkType, data: bytes.subarray(offset + 16, offset + 16 + captured), cut: captured < original });
     offset += 16 + captured;
   }
-  return frames;
+  return { frames, linkTypes: [linkType] };
 }
 
 interface PcapngInterface {
@@ -117,8 +118,9 @@ interface PcapngInterface {
   unitsPerSecond: bigint;
 }
 
-function readPcapng(bytes: Uint8Array, view: DataView): RawFrame[] {
+function readPcapng(bytes: Uint8Array, view: DataView): { frames: RawFrame[]; linkTypes: number[] } {
   const frames: RawFrame[] = [];
+  const linkTypes: number[] = [];
   let interfaces: PcapngInterface[] = [];
   let little = true;
   let offset = 0;
@@ -141,6 +143,7 @@ function readPcapng(bytes: Uint8Array, view: DataView): RawFrame[] {
     const bodyEnd = offset + length - 4;
     if (type === 1) {
       interfaces.push({ linkType: view.getUint16(body, little), unitsPerSecond: interfaceResolution(view, body + 8, bodyEnd, little) });
+      linkTypes.push(view.getUint16(body, little));
     } else if (type === 6 || type === 2) {
       frames.push(enhancedPacket(bytes, view, { type, body, bodyEnd, little, interfaces, number: frames.length + 1 }));
     } else if (type === 3) {
@@ -152,7 +155,7 @@ function readPcapng(bytes: Uint8Array, view: DataView): RawFrame[] {
     }
     offset += length;
   }
-  return frames;
+  return { frames, linkTypes };
 }
 
 function enhancedPacket(
