@@ -7,6 +7,7 @@ import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
+import { CaptureTools } from './CaptureTools';
 
 const verdictLabel: Record<ServiceCheck['verdict'], string> = {
   answers: 'Answers',
@@ -92,6 +93,7 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
           <FindingList findings={check.findings} label="Why" />
         </div>
       )}
+      <CaptureTools cluster={cluster} service={service} />
     </li>
   );
 }
