@@ -74,23 +74,17 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
 
   const node = options.docker.getContainer(claim.node);
   const lastRenew = status.leases.find((l) => l.name === claim.lease)?.renewTime ?? claim.renewTime;
-  // A short pre-roll of probes: the downtime is measured from the last good answer before the stop.
-  const preRoll: { at: number; http: HttpProbe }[] = [];
-  for (let i = 0; i < 3; i++) {
-    const at = Date.now();
-    preRoll.push({ at, http: await probeHttp(ip, port, 1_000) });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - at))));
-  }
+  const preRoll = await probesBefore(ip, port, intervalMs);
   const t0 = Date.now();
   const timeline: TimelineEvent[] = [];
   const samples: Sample[] = preRoll.map((p) => ({ atMs: p.at - t0, http: p.http }));
   let newHolder: { node: string; mac?: string } | undefined;
   let flipped: string | undefined;
-  let restarted = false;
-  let httpAfter: HttpProbe | undefined;
+  let restarted: boolean;
   try {
     await node.stop({ t: 0 });
-    timeline.push({ atMs: 0, kind: 'stopped', text: `${claim.node} stopped (docker stop)` });
+    // 0 is when the stop was asked for; this is when Docker said the container was gone.
+    timeline.push({ atMs: Date.now() - t0, kind: 'stopped', text: `${claim.node} stopped (docker stop)` });
     const watched = await watchTakeover({ options, input, ip, port, intervalMs, deadlineMs, t0, oldNode: claim.node, oldMac, neighbour, samples, timeline, ...(signal ? { signal } : {}) });
     newHolder = watched.newHolder;
     flipped = watched.neighbourAfter;
@@ -104,7 +98,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
   const { gratuitous, pcapPath } = await keepAnnouncement(options, input, captures, newHolder, ip);
   if (gratuitous) timeline.push({ atMs: Date.parse(gratuitous.time) - t0, kind: 'gratuitous-arp', text: `${newHolder?.node} announced ${ip} with ${announcementForm(gratuitous)}` });
   if (lastRenew) addLeaseMarks(timeline, Date.parse(lastRenew) - t0, timings);
-  httpAfter = await probeHttp(ip, port);
+  const httpAfter = await probeHttp(ip, port);
   const downtimeMs = measureDowntime(samples);
   timeline.sort((a, b) => a.atMs - b.atMs);
   return {
@@ -126,6 +120,17 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
     explanation: explain({ claim: claim.node, newHolder, downtimeMs, intervalMs, timings, gratuitous, httpAfter, restarted }),
     findings: [],
   };
+}
+
+/** A short pre-roll of probes: the downtime is measured from the last good answer before the stop. */
+async function probesBefore(ip: string, port: number, intervalMs: number): Promise<{ at: number; http: HttpProbe }[]> {
+  const preRoll: { at: number; http: HttpProbe }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const at = Date.now();
+    preRoll.push({ at, http: await probeHttp(ip, port, 1_000) });
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (Date.now() - at))));
+  }
+  return preRoll;
 }
 
 interface WatchContext {

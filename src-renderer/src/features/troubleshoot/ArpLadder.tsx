@@ -21,7 +21,9 @@ function packetText(p: ArpPacket): string {
  * packet an arrow at its time since the first frame, as Wireshark's flow graph draws it.
  */
 export function ArpLadder({ result }: { result: CaptureResult }) {
-  const packets = result.packets;
+  // The kind network is shared (other clusters, the host): the ladder draws the IP's conversation only; the table lists everything.
+  const packets = result.packets.filter((p) => p.targetIp === result.ip || p.senderIp === result.ip);
+  const others = result.packets.length - packets.length;
   const height = top + Math.max(1, packets.length) * rowHeight + 16;
   const askers = [...new Set(packets.filter((p) => !fromNodeSide(p, result)).map((p) => p.senderIp))];
   const node = result.capturedOn?.node ?? 'node';
@@ -65,6 +67,7 @@ export function ArpLadder({ result }: { result: CaptureResult }) {
           );
         })}
       </svg>
+      {others > 0 && <figcaption className="muted small">{others} other ARP packet(s) on this network, not about {result.ip}, are in the table only.</figcaption>}
     </figure>
   );
 }
