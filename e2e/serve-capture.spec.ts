@@ -49,3 +49,29 @@ test('Troubleshoot captures ARP on the holder: the ladder with the request and t
   await expect(result).toContainText('Saved for Wireshark:');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot-capture.png'), fullPage: true });
 });
+
+test('Troubleshoot runs the failover drill only after confirmation, and draws its timeline', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto(serve.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
+  await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+  const row = page.getByRole('listitem', { name: 'Check default/web', exact: true });
+  const holder = JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  await row.getByRole('button', { name: 'Failover drill' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Confirm the failover drill' });
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  expect(docker(['inspect', '-f', '{{.State.Running}}', holder]).trim()).toBe('true');
+
+  await row.getByRole('button', { name: 'Failover drill' }).click();
+  await dialog.getByRole('button', { name: `Stop ${holder} and measure` }).click();
+  const result = page.getByRole('region', { name: 'Failover of default/web' });
+  await expect(result).toContainText(`took the lease over from ${holder}`, { timeout: 90_000 });
+  await expect(result).toContainText('sampled every 100 ms');
+  const timeline = result.getByRole('img', { name: 'Failover timeline' });
+  await expect(timeline).toContainText('holds the lease cilium-l2announce-default-web');
+  await expect(timeline).toContainText('announced');
+  await expect(timeline).toContainText(`${holder} started again`);
+  expect(docker(['inspect', '-f', '{{.State.Running}}', holder]).trim()).toBe('true');
+  await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot-failover.png'), fullPage: true });
+});
