@@ -1,6 +1,6 @@
 import type { FailoverResult } from '@contract';
 
-const width = 640;
+const width = 760;
 
 /** The drill on one time axis: lease marks, takeover, announcement, neighbour flip, and the success rate per interval below. */
 export function FailoverTimeline({ result }: { result: FailoverResult }) {
@@ -17,7 +17,8 @@ export function FailoverTimeline({ result }: { result: FailoverResult }) {
         {result.timeline.map((event, i) => (
           <g key={`${event.kind}-${i}`} className={`timeline-event timeline-${event.kind}`}>
             <circle cx={x(event.atMs)} cy={24 + i * rowHeight} r={4} />
-            <text x={Math.min(x(event.atMs) + 8, width - 300)} y={28 + i * rowHeight} className="packet-label">
+            {/* Right of the dot in the left half, left of it in the right half: labels never run off the figure. */}
+            <text x={x(event.atMs) < width / 2 ? x(event.atMs) + 8 : x(event.atMs) - 8} textAnchor={x(event.atMs) < width / 2 ? 'start' : 'end'} y={28 + i * rowHeight} className="packet-label">
               {`${event.atMs} ms · ${event.text}`}
             </text>
           </g>
