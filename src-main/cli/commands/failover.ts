@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { ownerLabel } from '../../core/capture/node-capture';
+import { checkCommand } from '../../core/tools/run-policy';
 import { parseServiceRef, type CliCommand } from '../cli-command';
 import { formatFailover } from '../format-capture';
 import { ExitCode } from '../output';
@@ -16,12 +19,20 @@ Cilium values; then starts the node again. Refused when no other node could take
   async run({ client, values, fail, usageError, print }) {
     if (typeof values.cluster !== 'string' || typeof values.service !== 'string') return usageError('failover needs --cluster NAME and --service [NAMESPACE/]NAME');
     const { namespace, service } = parseServiceRef(values.service);
-    if (values.yes !== true) {
-      const status = await client.invoke('cluster:status', { cluster: values.cluster });
-      const holder = status.ok ? status.value.services.find((s) => s.namespace === namespace && s.name === service)?.holder : undefined;
-      return usageError(`failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`);
-    }
-    const result = await client.invoke('capture:failover', { cluster: values.cluster, namespace, service, confirm: true });
+    const status = await client.invoke('cluster:status', { cluster: values.cluster });
+    const found = status.ok ? status.value.services.find((s) => s.namespace === namespace && s.name === service) : undefined;
+    const holder = found?.leaseHolder?.node ?? found?.holder;
+    if (values.yes !== true) return usageError(`failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`);
+    // Ctrl-C ends the CLI at once (main.ts): start the stopped node first, so nothing is left broken.
+    const restartOnInterrupt = () => {
+      const captures = spawnSync('docker', ['ps', '-aq', '--filter', `label=${ownerLabel}=${process.pid}`], { encoding: 'utf8', timeout: 10_000 }).stdout?.split('\n').filter(Boolean) ?? [];
+      if (captures.length > 0) spawnSync('docker', ['rm', '-f', ...captures], { stdio: 'ignore', timeout: 30_000 });
+      if (!holder) return;
+      checkCommand('docker', ['start', holder]);
+      spawnSync('docker', ['start', holder], { stdio: 'ignore', timeout: 30_000 });
+    };
+    process.prependListener('SIGINT', restartOnInterrupt);
+    const result = await client.invoke('capture:failover', { cluster: values.cluster, namespace, service, confirm: true }).finally(() => process.removeListener('SIGINT', restartOnInterrupt));
     if (!result.ok) return fail(result.error);
     print(result.value, formatFailover(result.value));
     return result.value.newHolder && result.value.httpAfter?.ok && result.value.restarted ? ExitCode.ok : ExitCode.failed;

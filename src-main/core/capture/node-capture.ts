@@ -4,6 +4,17 @@ import { KindscopeError } from '../../contract';
 
 /** Label on every container Kindscope starts for a capture or an ARP request (the janitor's handle). */
 export const captureLabel = 'io.kindscope.helper';
+/** The process that started a capture (an interrupted CLI removes its own). */
+export const ownerLabel = 'io.kindscope.capture.owner-pid';
+const expiresLabel = 'io.kindscope.capture.expires';
+
+/** Capture containers left behind by a Kindscope that died mid-capture, past their time bound. */
+async function removeExpiredCaptures(docker: Docker): Promise<void> {
+  const leftovers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${captureLabel}=capture`, expiresLabel] }) }).catch(() => []);
+  for (const info of leftovers) {
+    if (Number(info.Labels[expiresLabel]) < Date.now()) await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+  }
+}
 
 export interface NodeCaptureOptions {
   image: string;
@@ -33,12 +44,19 @@ export interface RunningCapture {
  * would pass the binary pcap through the json-file log driver, which is text.
  */
 export async function startNodeCapture(docker: Docker, options: NodeCaptureOptions): Promise<RunningCapture> {
+  await removeExpiredCaptures(docker);
   const container = await docker.createContainer({
     Image: options.image,
     Entrypoint: ['tcpdump'],
     // -U: write each packet as it arrives; -s 0: whole frames; -n: no lookups; -w -: pcap on stdout;
     Cmd: ['-i', options.interface ?? 'any', '-U', '-n', '-s', '0', '-c', String(options.maxPackets ?? 200), '-w', '-', 'arp'],
-    Labels: { [captureLabel]: 'capture', 'io.kindscope.capture.node': options.node },
+    Labels: {
+      [captureLabel]: 'capture',
+      'io.kindscope.capture.node': options.node,
+      [ownerLabel]: String(process.pid),
+      // tcpdump itself has no time bound; should Kindscope die before stopping it, the next capture removes it after this.
+      [expiresLabel]: String(Date.now() + (options.seconds + 30) * 1000),
+    },
     AttachStdout: true,
     AttachStderr: true,
     // NET_RAW/NET_ADMIN open the packet socket. SETUID/SETGID only let tcpdump give up root
