@@ -48,6 +48,13 @@ test('Troubleshoot captures ARP on the holder: the ladder with the request and t
   await expect(table.getByRole('row').filter({ hasText: 'request (1)' }).first()).toContainText(ip);
   await expect(result).toContainText('Saved for Wireshark:');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot-capture.png'), fullPage: true });
+
+  // Ping a node from this machine; the service's Ping proves it with TCP + ARP instead of ICMP.
+  const worker = page.getByRole('listitem', { name: `Node ${cluster.name}-worker`, exact: true });
+  await worker.getByRole('button', { name: `Ping ${cluster.name}-worker` }).click();
+  await expect(page.getByRole('region', { name: `Ping result for ${cluster.name}-worker` })).toContainText(/answered \d of 3 pings from this machine/);
+  await row.getByRole('button', { name: 'Ping', exact: true }).click();
+  await expect(page.getByRole('region', { name: 'Ping default/web' })).toContainText('cilium/cilium#14118');
 });
 
 test('Troubleshoot runs the failover drill only after confirmation, and draws its timeline', async ({ page }) => {

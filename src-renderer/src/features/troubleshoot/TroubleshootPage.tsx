@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 import { CaptureTools } from './CaptureTools';
+import { NodePings } from './NodePings';
 
 const verdictLabel: Record<ServiceCheck['verdict'], string> = {
   answers: 'Answers',
@@ -44,6 +45,7 @@ export function TroubleshootPage() {
           </ul>
         </section>
       )}
+      {status && status.cluster === selected && <NodePings status={status} />}
     </>
   );
 }
