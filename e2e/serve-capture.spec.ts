@@ -15,6 +15,8 @@ test.beforeAll(async () => {
   cluster = await startLabCluster({ name: `i18-${randomBytes(3).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+  // Each test reads the holder from the Lease first: wait until there is one.
+  await expect.poll(() => kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', '-o', 'jsonpath={.items[*].spec.holderIdentity}']), { timeout: 60_000 }).toMatch(/worker/);
   // The lab's tools image (tcpdump, arping): no registry here, tests never pull.
   serve = await startServe({ ...cluster.env, KINDSCOPE_CAPTURE_IMAGE: ensureToolsImage() });
 });

@@ -1,13 +1,15 @@
 import type { FailoverResult } from '@contract';
 
-const width = 760;
+const width = 980;
 
 /** The drill on one time axis: lease marks, takeover, announcement, neighbour flip, and the success rate per interval below. */
 export function FailoverTimeline({ result }: { result: FailoverResult }) {
   const times = [...result.timeline.map((e) => e.atMs), ...result.intervals.map((i) => i.startMs + 500)];
   const min = Math.min(0, ...times);
   const max = Math.max(1, ...times);
-  const x = (ms: number) => 20 + ((ms - min) / (max - min)) * (width - 40);
+  // Text in a column on the left, the time axis on the right: long labels never cover the dots.
+  const axisLeft = 560;
+  const x = (ms: number) => axisLeft + ((ms - min) / (max - min)) * (width - axisLeft - 20);
   const rowHeight = 18;
   const barsTop = 30 + result.timeline.length * rowHeight;
   return (
@@ -17,8 +19,8 @@ export function FailoverTimeline({ result }: { result: FailoverResult }) {
         {result.timeline.map((event, i) => (
           <g key={`${event.kind}-${i}`} className={`timeline-event timeline-${event.kind}`}>
             <circle cx={x(event.atMs)} cy={24 + i * rowHeight} r={4} />
-            {/* Right of the dot in the left half, left of it in the right half: labels never run off the figure. */}
-            <text x={x(event.atMs) < width / 2 ? x(event.atMs) + 8 : x(event.atMs) - 8} textAnchor={x(event.atMs) < width / 2 ? 'start' : 'end'} y={28 + i * rowHeight} className="packet-label">
+            <line x1={axisLeft - 6} x2={x(event.atMs)} y1={24 + i * rowHeight} y2={24 + i * rowHeight} className="timeline-guide" />
+            <text x={axisLeft - 10} textAnchor="end" y={28 + i * rowHeight} className="packet-label">
               {`${event.atMs} ms · ${event.text}`}
             </text>
           </g>
@@ -32,7 +34,7 @@ export function FailoverTimeline({ result }: { result: FailoverResult }) {
             </g>
           );
         })}
-        <text x={20} y={barsTop + 52} className="packet-time">
+        <text x={axisLeft - 10} textAnchor="end" y={barsTop + 28} className="packet-time">
           success per 500 ms, probed every {result.samplingIntervalMs} ms
         </text>
       </svg>
