@@ -96,7 +96,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
   }
   if (newHolder?.node) newHolder = { ...newHolder, ...(newHolder.mac ? {} : { mac: (await nodeNetwork(options.docker, newHolder.node)).mac }) };
   const { gratuitous, pcapPath } = await keepAnnouncement(options, input, captures, newHolder, ip);
-  if (gratuitous) timeline.push({ atMs: Date.parse(gratuitous.time) - t0, kind: 'gratuitous-arp', text: `${newHolder?.node} announced ${ip} with ${announcementForm(gratuitous)}` });
+  if (gratuitous) timeline.push({ atMs: Date.parse(gratuitous.time) - t0, kind: 'gratuitous-arp', text: `${newHolder?.node} announced the IP: ${announcementForm(gratuitous)}` });
   if (lastRenew) addLeaseMarks(timeline, Date.parse(lastRenew) - t0, timings);
   const httpAfter = await probeHttp(ip, port);
   const downtimeMs = measureDowntime(samples);
