@@ -64,6 +64,22 @@ describe('the pcap decoder against tshark, on every file in shared/fixtures/pcap
     expect(decoded.packets[1]).toMatchObject({ op: 'reply', time: '2026-12-01T07:12:34.853333Z', offsetMs: 0.024 });
   });
 
+  it('skips, without crashing, the malformed MetalLB GARP of metallb/metallb#588 (cooked link, ARP hardware type 1327), as tshark shows no ARP fields for it', () => {
+    const dump = readFileSync(join(fixtures, '../real/arp-tcpdump/TSHARK-V-metallb-malformed-garp-infiniband.txt'), 'utf8');
+    const frame = Buffer.from([...dump.matchAll(/^[0-9a-f]{4} {2}((?:[0-9a-f]{2} ?)+)/gm)].map((m) => m[1]!.replace(/\s/g, '')).join(''), 'hex');
+    expect(frame.length).toBe(62);
+    const header = Buffer.alloc(24);
+    header.writeUInt32LE(0xa1b2c3d4, 0);
+    header.writeUInt16LE(2, 4);
+    header.writeUInt16LE(4, 6);
+    header.writeUInt32LE(65535, 16);
+    header.writeUInt32LE(113, 20);
+    const record = Buffer.alloc(16);
+    record.writeUInt32LE(frame.length, 8);
+    record.writeUInt32LE(frame.length, 12);
+    expect(decodeCapture(Buffer.concat([header, record, frame]))).toMatchObject({ frames: 1, skipped: 1, packets: [], linkTypes: [{ type: 113 }] });
+  });
+
   it('refuses a link type it does not decode, naming it', () => {
     const header = Buffer.alloc(24);
     header.writeUInt32LE(0xa1b2c3d4, 0);
