@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -41,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.down();
+  rmSync(work, { recursive: true, force: true });
 }, 120_000);
 
 describe('kindscope capture', () => {

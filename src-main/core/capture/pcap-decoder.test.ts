@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -132,6 +132,7 @@ describe('the pcap decoder against tshark, on tcpdump captures made here', () =>
   afterAll(() => {
     tryDocker(['rm', '-f', listener]);
     tryDocker(['network', 'rm', network]);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   for (const file of ['any-sll2.pcap', 'any-sll.pcap', 'eth0-nano.pcap', 'any-sll2.pcapng']) {
