@@ -18,6 +18,7 @@ import { createRouter, type EventSources, type Handlers, type Router } from './r
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
+import { createCaptureHandlers } from './capture-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -73,7 +74,7 @@ export function createApp(options: AppOptions): App {
     },
   });
   const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
-  const router = createRouter(createHandlers(services, options), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
   return {
     services,
     router,
@@ -121,7 +122,7 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
-function createHandlers(services: AppServices, options: AppOptions): Handlers {
+function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {
@@ -145,6 +146,7 @@ function createHandlers(services: AppServices, options: AppOptions): Handlers {
     ...labHandlers(services.lab),
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
     ...createDnsHandlers(services.dns),
+    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
   };
 }
 

@@ -34,6 +34,10 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     dnsServe: untouchable('dnsServe'),
     dnsWiringPlan: untouchable('dnsWiringPlan'),
     dnsApplyWiring: untouchable('dnsApplyWiring'),
+    captureArp: untouchable('captureArp'),
+    captureDecode: untouchable('captureDecode'),
+    capturePing: untouchable('capturePing'),
+    captureFailover: untouchable('captureFailover'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -96,6 +100,10 @@ describe('router', () => {
     dnsServe: async () => Promise.reject(new Error('not in this test')),
     dnsWiringPlan: async () => Promise.reject(new Error('not in this test')),
     dnsApplyWiring: async () => Promise.reject(new Error('not in this test')),
+    captureArp: async () => Promise.reject(new Error('not in this test')),
+    captureDecode: async () => Promise.reject(new Error('not in this test')),
+    capturePing: async () => Promise.reject(new Error('not in this test')),
+    captureFailover: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

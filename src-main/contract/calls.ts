@@ -8,6 +8,7 @@ import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
 import { welcomeCalls } from './welcome';
 import { dnsCalls } from './dns';
+import { captureCalls } from './capture';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -63,6 +64,7 @@ export const calls = {
   ...labCalls,
   ...welcomeCalls,
   ...dnsCalls,
+  ...captureCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

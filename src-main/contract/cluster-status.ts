@@ -37,6 +37,11 @@ export const FindingCode = z.enum([
   // Pools
   'pool-outside-docker-network',
   'pool-overlap-other-cluster',
+  // Measurements (core/capture, core/lab): what a probe or a capture saw, against the Lease's claim
+  'arp-answer-not-holder',
+  'arp-no-reply',
+  'arp-no-request',
+  'answer-mismatch',
 ]);
 export type FindingCode = z.infer<typeof FindingCode>;
 

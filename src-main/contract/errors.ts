@@ -15,6 +15,8 @@ export const ErrorCode = z.enum([
   'CHECKSUM_MISMATCH',
   'TRANSPORT',
   'CANCELLED',
+  'CAPTURE_FAILED',
+  'CONSENT_REQUIRED',
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

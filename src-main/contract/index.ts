@@ -7,6 +7,7 @@ export * from './cluster-status';
 export * from './troubleshoot';
 export * from './welcome';
 export * from './dns';
+export * from './capture';
 export * from './calls';
 export * from './client';
 export * from './ipc';

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../cli-command';
 import { checkCommand } from './check';
 import { dnsCommand } from './dns';
+import { captureCommand, failoverCommand, pcapCommand, pingCommand } from './capture-verbs';
 import { dockerCommand } from './docker';
 import { statusCommand } from './status';
 import { toolsCommand } from './tools';
@@ -13,4 +14,4 @@ import { scriptCommand } from './script';
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, dnsCommand, planCommand, scriptCommand, versionCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, planCommand, scriptCommand, versionCommand];

@@ -9,7 +9,7 @@ import { KindscopeError } from '../../contract';
  */
 
 /** The programs Kindscope runs, and nothing else. `login-shell` is the user's `$SHELL`, read once for PATH. */
-export const policyTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'login-shell', 'osascript', 'pkexec', 'resolvectl'] as const;
+export const policyTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'login-shell', 'osascript', 'pkexec', 'resolvectl', 'ping'] as const;
 export type PolicyTool = (typeof policyTools)[number];
 
 export interface RunRequest {
@@ -83,6 +83,8 @@ const rules: Record<PolicyTool, ToolRule> = {
   osascript: { fileName: /^osascript$/, checkArgs: (args) => (args.length === 2 && args[0] === '-e' && /^do shell script "[^"\\]*" with administrator privileges$/.test(args[1] ?? '') ? undefined : 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run') },
   pkexec: { fileName: /^pkexec$/, checkArgs: (args) => (args.length === 3 && args[0] === '/bin/sh' && args[1] === '-c' ? undefined : 'only `pkexec /bin/sh -c SCRIPT` is run') },
   resolvectl: { fileName: /^resolvectl$/, checkArgs: exactly(['--version']) },
+  // `ping -n -c COUNT -W WAIT IP` (core/host): a count, a wait and one address, nothing else.
+  ping: { fileName: /^ping$/, checkArgs: (args) => (args.length === 6 && args[0] === '-n' && args[1] === '-c' && /^\d{1,2}$/.test(args[2] ?? '') && args[3] === '-W' && /^\d{1,4}$/.test(args[4] ?? '') && /^[0-9a-fA-F.:]{2,45}$/.test(args[5] ?? '') ? undefined : 'only `ping -n -c COUNT -W WAIT ADDRESS` is run') },
 };
 
 /** More than any command Kindscope writes; a bigger one is a bug or an attack. */

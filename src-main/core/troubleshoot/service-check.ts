@@ -1,24 +1,6 @@
 import { KindscopeError, type ClusterStatus, type ServiceCheck } from '../../contract';
-import { runTool } from '../tools/run-tool';
-
-export interface NeighbourEntry {
-  state: string;
-  mac?: string;
-  dev?: string;
-}
-
-/** This machine's neighbour (ARP) entry for an address: `ip -j neigh show ADDR` (Linux). */
-export async function readNeighbour(ip: string): Promise<NeighbourEntry | undefined> {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    const result = await runTool('ip', 'ip', ['-j', 'neigh', 'show', ip], { signal: AbortSignal.timeout(3_000) });
-    const entries = JSON.parse(result.stdout || '[]') as { dst: string; dev?: string; lladdr?: string; state?: string[] }[];
-    const entry = entries.find((e) => e.dst === ip);
-    return entry ? { state: (entry.state ?? ['UNKNOWN']).join(','), ...(entry.lladdr ? { mac: entry.lladdr } : {}), ...(entry.dev ? { dev: entry.dev } : {}) } : { state: 'NONE' };
-  } catch {
-    return undefined;
-  }
-}
+import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
+import { probeHttp } from '../host/probes';
 
 /**
  * Checks a LoadBalancer service from this machine the way the seed article does by hand:
@@ -59,16 +41,4 @@ export async function checkService(status: ClusterStatus, namespace: string, nam
   if (answeredBy) return { ...base, verdict: 'no-http', explanation: `Answered ARP for ${ip}: ${who}, but nothing answered on port ${port} (${http.error ?? 'no response'})${lease}.` };
   if (entry) return { ...base, verdict: 'no-arp', explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.` };
   return { ...base, verdict: 'unreachable', explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).` };
-}
-
-async function probeHttp(ip: string, port: number): Promise<NonNullable<ServiceCheck['http']>> {
-  const started = performance.now();
-  try {
-    const response = await fetch(`http://${ip}:${port}/`, { signal: AbortSignal.timeout(3_000) });
-    const body = (await response.text()).slice(0, 200);
-    return { ok: response.ok, status: response.status, body, ms: Math.round(performance.now() - started) };
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code;
-    return { ok: false, error: cause ?? (error as Error).name, ms: Math.round(performance.now() - started) };
-  }
 }

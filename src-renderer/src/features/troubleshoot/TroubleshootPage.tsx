@@ -7,6 +7,8 @@ import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
+import { CaptureTools } from './CaptureTools';
+import { NodePings } from './NodePings';
 
 const verdictLabel: Record<ServiceCheck['verdict'], string> = {
   answers: 'Answers',
@@ -43,6 +45,7 @@ export function TroubleshootPage() {
           </ul>
         </section>
       )}
+      {status && status.cluster === selected && <NodePings status={status} />}
     </>
   );
 }
@@ -99,6 +102,7 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
           <FindingList findings={check.findings} label="Why" />
         </div>
       )}
+      <CaptureTools cluster={cluster} service={service} />
     </li>
   );
 }

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { defineCall } from './define';
+import { ClusterName } from './topology';
+
+const KubeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
+const AbsolutePath = z.string().startsWith('/', 'must be an absolute path').refine((p) => !p.includes('\0'), 'must not contain NUL');
+
+/** One decoded ARP packet: the fields the seed article reads off tcpdump, plus time. */
+export const ArpPacket = z.object({
+  /** 1-based frame number in the file (tshark's frame.number). */
+  frame: z.number(),
+  /** Capture time, ISO 8601 with microseconds. */
+  time: z.string(),
+  /** ms since the first frame of the capture. */
+  offsetMs: z.number(),
+  op: z.enum(['request', 'reply', 'other']),
+  /** RFC 826 opcode (1 request, 2 reply), as tshark's arp.opcode. */
+  opcode: z.number(),
+  /** Sender announces its own address (sender IP = target IP): a gratuitous request or reply. */
+  gratuitous: z.boolean(),
+  senderMac: z.string(),
+  senderIp: z.string(),
+  targetMac: z.string(),
+  targetIp: z.string(),
+  /** Linux cooked captures (`-i any`) say which way the packet went and on which interface. */
+  direction: z.enum(['to-us', 'broadcast', 'multicast', 'other-host', 'outgoing']).optional(),
+  ifindex: z.number().optional(),
+});
+export type ArpPacket = z.infer<typeof ArpPacket>;
+
+export const DecodedCapture = z.object({
+  format: z.enum(['pcap', 'pcapng']),
+  linkTypes: z.array(z.object({ type: z.number(), name: z.string() })),
+  /** Frames in the file; `skipped` of them were not Ethernet/IPv4 ARP. */
+  frames: z.number(),
+  skipped: z.number(),
+  packets: z.array(ArpPacket),
+});
+export type DecodedCapture = z.infer<typeof DecodedCapture>;
+
+export const HttpProbe = z.object({ ok: z.boolean(), status: z.number().optional(), body: z.string().optional(), error: z.string().optional(), ms: z.number() });
+export type HttpProbe = z.infer<typeof HttpProbe>;
+
+const ServiceTarget = { cluster: ClusterName, namespace: KubeName, service: KubeName };
+
+export const CaptureInput = z
+  .object({
+    ...ServiceTarget,
+    /** How long tcpdump listens, s. */
+    seconds: z.number().int().min(1, 'must be at least 1 second').max(60, 'must be at most 60 seconds').optional(),
+    /** Where to keep the pcap; a file in Kindscope's data folder by default. */
+    pcapPath: AbsolutePath.optional(),
+    /** The user agreed to pull the capture image (name and size were shown). */
+    allowPull: z.boolean().optional(),
+  })
+  .strict();
+
+export const CaptureVerdict = z.enum(['holder-answered', 'other-answered', 'no-reply', 'no-request', 'no-ip']);
+
+export const CaptureResult = z.object({
+  service: z.string(),
+  ip: z.string().optional(),
+  port: z.number().optional(),
+  /** The node whose network namespace tcpdump shared, and its MAC from `docker inspect`. */
+  capturedOn: z.object({ node: z.string(), mac: z.string().optional(), interface: z.string() }).optional(),
+  /** The claim, from `cluster:status` (the Lease). */
+  leaseHolder: LeaseHolder.optional(),
+  /** The measurement, from decoded packets only. */
+  answeredBy: AnsweredBy.optional(),
+  image: z.string(),
+  /** The capture, always kept: open it in Wireshark. */
+  pcapPath: z.string().optional(),
+  seconds: z.number(),
+  /** Who sent the fresh ARP request (a throwaway container on the node's Docker network). */
+  asker: z.object({ ip: z.string().optional(), mac: z.string().optional(), network: z.string() }).optional(),
+  http: HttpProbe.optional(),
+  packets: z.array(ArpPacket),
+  verdict: CaptureVerdict,
+  explanation: z.string(),
+  findings: z.array(Finding),
+});
+export type CaptureResult = z.infer<typeof CaptureResult>;
+
+export const PingInput = z
+  .object({ cluster: ClusterName, node: KubeName.optional(), namespace: KubeName.optional(), service: KubeName.optional() })
+  .strict()
+  .refine((v) => (v.node === undefined) !== (v.service === undefined), { message: 'give exactly one of node or service', path: ['node'] });
+
+export const PingResult = z.object({
+  target: z.object({ kind: z.enum(['node', 'service']), name: z.string(), ip: z.string().optional(), port: z.number().optional() }),
+  icmp: z.object({ sent: z.number(), received: z.number(), rttMs: z.array(z.number()), error: z.string().optional() }).optional(),
+  tcp: z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() }).optional(),
+  neighbour: z.object({ state: z.string(), mac: z.string().optional(), dev: z.string().optional() }).optional(),
+  answeredBy: AnsweredBy.optional(),
+  verdict: z.enum(['reachable', 'unreachable', 'no-ip']),
+  explanation: z.string(),
+  fix: z.string().optional(),
+});
+export type PingResult = z.infer<typeof PingResult>;
+
+export const FailoverInput = z
+  .object({
+    ...ServiceTarget,
+    /** Stopping a node is destructive: the caller must have asked the user. */
+    confirm: z.literal(true, { message: 'must be true: the drill stops the lease holder\'s node container (it is started again afterwards)' }),
+    /** Probe interval, ms (100 or faster). */
+    intervalMs: z.number().int().min(20).max(100, 'must be 100 ms or faster').optional(),
+    /** How long to wait for a new holder, s. */
+    timeoutSeconds: z.number().int().min(5).max(120).optional(),
+    pcapPath: AbsolutePath.optional(),
+  })
+  .strict();
+
+export const TimelineEvent = z.object({
+  /** ms since the node was stopped (negative: before). */
+  atMs: z.number(),
+  kind: z.enum(['stopped', 'last-renew', 'renew-deadline', 'lease-expiry', 'new-holder', 'gratuitous-arp', 'neighbour-flip', 'http-back', 'node-not-ready', 'started']),
+  text: z.string(),
+});
+export type TimelineEvent = z.infer<typeof TimelineEvent>;
+
+export const FailoverResult = z.object({
+  service: z.string(),
+  ip: z.string(),
+  port: z.number(),
+  oldHolder: z.object({ node: z.string(), mac: z.string().optional() }),
+  newHolder: z.object({ node: z.string(), mac: z.string().optional() }).optional(),
+  /** The new holder's announcement as captured in its namespace (opcode says which form). */
+  gratuitous: ArpPacket.optional(),
+  /** ms between probes: the resolution of `downtimeMs`. */
+  samplingIntervalMs: z.number(),
+  /** From the last good HTTP probe before the stop to the first good one after it (ms; the outage lies within, to one samplingIntervalMs). */
+  downtimeMs: z.number().optional(),
+  /** Cilium's values (helm get values), with the downtime they predict. */
+  leaseTimings: z.object({ leaseDuration: z.string(), renewDeadline: z.string(), retryPeriod: z.string(), source: z.string(), predictedMaxDowntimeMs: z.number() }),
+  timeline: z.array(TimelineEvent),
+  /** Share of successful probes per interval. */
+  intervals: z.array(z.object({ startMs: z.number(), ok: z.number(), total: z.number() })),
+  neighbour: z.object({ before: z.string().optional(), after: z.string().optional() }),
+  httpAfter: HttpProbe.optional(),
+  restarted: z.boolean(),
+  pcapPath: z.string().optional(),
+  explanation: z.string(),
+  findings: z.array(Finding),
+});
+export type FailoverResult = z.infer<typeof FailoverResult>;
+
+export const captureCalls = {
+  captureArp: defineCall('capture:arp', CaptureInput, CaptureResult, 'Capture ARP on the lease holder while a fresh request is made, decode it, and say who answered'),
+  captureDecode: defineCall('capture:decode', z.object({ path: AbsolutePath }).strict(), DecodedCapture, 'Decode the ARP packets of a pcap or pcapng file'),
+  capturePing: defineCall('capture:ping', PingInput, PingResult, 'Ping a node from this machine, or prove a service reachable with ARP and a TCP connect'),
+  captureFailover: defineCall('capture:failover', FailoverInput, FailoverResult, 'Stop the lease holder, measure the takeover and the downtime, start the node again'),
+} as const;

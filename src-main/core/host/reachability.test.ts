@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ClusterStatus } from '../../contract';
+import { parsePing } from './probes';
+import { pingNode, proveService, type ReachabilityProbes } from './reachability';
+
+const status: ClusterStatus = {
+  cluster: 'demo',
+  context: 'kind-demo',
+  connection: { state: 'live' },
+  nodes: [{ name: 'demo-worker', roles: ['worker'], ready: true, internalIP: '172.18.0.3', podCIDRs: [], mac: '02:42:ac:12:00:03' }],
+  cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
+  services: [{ namespace: 'default', name: 'web', type: 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: ['172.18.250.1'], readyEndpoints: 2, findings: [] }],
+  pools: [],
+  policies: [],
+  leases: [],
+  findings: [],
+  streams: [],
+  complete: true,
+  generatedAt: '2026-12-01T00:00:00Z',
+};
+
+// Probes as data: what ping, a TCP connect and `ip neigh` would have answered.
+const probes = (over: Partial<ReachabilityProbes>): ReachabilityProbes => ({
+  icmp: async () => ({ sent: 3, received: 0, rttMs: [] }),
+  tcp: async () => ({ ok: false, ms: 3000, error: 'ETIMEDOUT' }),
+  neighbour: async () => undefined,
+  platform: 'linux',
+  ...over,
+});
+
+describe('ping and reachability, explained', () => {
+  it('parses iputils and macOS ping output', () => {
+    const linux = 'PING 172.18.0.3 (172.18.0.3) 56(84) bytes of data.\n64 bytes from 172.18.0.3: icmp_seq=1 ttl=64 time=0.061 ms\n\n--- 172.18.0.3 ping statistics ---\n2 packets transmitted, 1 received, 50% packet loss, time 1001ms\n';
+    expect(parsePing(linux, 2)).toEqual({ sent: 2, received: 1, rttMs: [0.061] });
+    const mac = '64 bytes from 10.0.0.1: icmp_seq=0 ttl=64 time=1.234 ms\n--- 10.0.0.1 ping statistics ---\n1 packets transmitted, 1 packets received, 0.0% packet loss\n';
+    expect(parsePing(mac, 1)).toEqual({ sent: 1, received: 1, rttMs: [1.234] });
+  });
+
+  it('explains a node timeout on macOS with the route fix', async () => {
+    const result = await pingNode(status, 'demo-worker', probes({ platform: 'darwin' }));
+    expect(result).toMatchObject({ verdict: 'unreachable', target: { ip: '172.18.0.3' } });
+    expect(result.explanation).toContain("inside the engine's VM, and macOS has no route to 172.18.0.3");
+    expect(result.fix).toContain('docker-mac-net-connect');
+  });
+
+  it('proves a service with TCP and ARP, never expecting ICMP from the VIP', async () => {
+    let pinged = false;
+    const result = await proveService(status, 'default', 'web', probes({ icmp: async () => ((pinged = true), { sent: 1, received: 1, rttMs: [1] }), tcp: async () => ({ ok: true, ms: 2 }), neighbour: async () => ({ state: 'REACHABLE', mac: '02:42:ac:12:00:03' }) }));
+    expect(pinged).toBe(false);
+    expect(result).toMatchObject({ verdict: 'reachable', target: { ip: '172.18.250.1', port: 80 }, answeredBy: { node: 'demo-worker', mac: '02:42:ac:12:00:03' } });
+    expect(result.explanation).toContain('cilium/cilium#14118');
+  });
+
+  it('names the nodes when the one asked for does not exist', async () => {
+    expect((await pingNode(status, 'nope', probes({}))).explanation).toBe('nope is not a node of "demo" (nodes: demo-worker).');
+  });
+});

@@ -1,0 +1,70 @@
+import type { ClusterStatus, PingResult } from '../../contract';
+import { readNeighbour, type NeighbourEntry } from './neighbour';
+import { probeIcmp, probeTcp, type IcmpResult } from './probes';
+
+export interface ReachabilityProbes {
+  icmp(ip: string): Promise<IcmpResult>;
+  tcp(ip: string, port: number): Promise<{ ok: boolean; ms: number; error?: string }>;
+  neighbour(ip: string): Promise<NeighbourEntry | undefined>;
+  platform: NodeJS.Platform;
+}
+
+export const hostProbes: ReachabilityProbes = { icmp: (ip) => probeIcmp(ip), tcp: (ip, port) => probeTcp(ip, port), neighbour: readNeighbour, platform: process.platform };
+
+const macRouteFix =
+  'On macOS the kind network lives in Docker Desktop\'s VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.';
+
+/** `ping` a node's InternalIP from this machine, and explain a timeout. */
+export async function pingNode(status: ClusterStatus, node: string, probes: ReachabilityProbes = hostProbes): Promise<PingResult> {
+  const found = status.nodes.find((n) => n.name === node);
+  if (!found) return { target: { kind: 'node', name: node }, verdict: 'no-ip', explanation: `${node} is not a node of "${status.cluster}" (nodes: ${status.nodes.map((n) => n.name).join(', ') || 'none'}).` };
+  const ip = found.internalIP;
+  if (!ip) return { target: { kind: 'node', name: node }, verdict: 'no-ip', explanation: `${node} reports no InternalIP yet.` };
+  const icmp = await probes.icmp(ip);
+  const neighbour = await probes.neighbour(ip);
+  const target = { kind: 'node' as const, name: node, ip };
+  const seen = neighbour?.mac ? { neighbour, answeredBy: { node: status.nodes.find((n) => n.mac === neighbour.mac)?.name ?? node, mac: neighbour.mac, checkedAt: new Date().toISOString() } } : neighbour ? { neighbour } : {};
+  if (icmp.received > 0) {
+    const avg = icmp.rttMs.reduce((a, b) => a + b, 0) / Math.max(1, icmp.rttMs.length);
+    return { target, icmp, ...seen, verdict: 'reachable', explanation: `${node} (${ip}) answered ${icmp.received} of ${icmp.sent} pings from this machine, ${avg.toFixed(2)} ms on average.` };
+  }
+  if (probes.platform === 'darwin') {
+    return { target, icmp, ...seen, verdict: 'unreachable', explanation: `${node} (${ip}) did not answer: with Docker Desktop the node sits on a bridge inside the engine's VM, and macOS has no route to ${ip}.`, fix: macRouteFix };
+  }
+  return {
+    target,
+    icmp,
+    ...seen,
+    verdict: 'unreachable',
+    explanation: `${node} (${ip}) did not answer ${icmp.sent} pings${icmp.error ? ` (${icmp.error})` : ''}${neighbour ? `; this machine's neighbour entry is ${neighbour.state}` : ''}.`,
+    fix: 'Check that the node container runs (`docker ps`) and that this machine has a route to the kind network (`ip route get ' + ip + '`); with a remote or VM engine, the nodes are not on this machine.',
+  };
+}
+
+/**
+ * A LoadBalancer IP is not expected to answer ICMP — Cilium's VIPs do not
+ * (cilium/cilium#14118) — so reachability is proven with ARP (who answers) plus a TCP
+ * connect to the service port.
+ */
+export async function proveService(status: ClusterStatus, namespace: string, name: string, probes: ReachabilityProbes = hostProbes): Promise<PingResult> {
+  const label = `${namespace}/${name}`;
+  const service = status.services.find((s) => s.namespace === namespace && s.name === name);
+  const ip = service?.externalIPs[0];
+  if (!service || !ip) return { target: { kind: 'service', name: label }, verdict: 'no-ip', explanation: service ? `${label} has no IP yet (<pending>).` : `${label} is not a LoadBalancer service of "${status.cluster}".` };
+  const port = Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80);
+  const tcp = await probes.tcp(ip, port);
+  const neighbour = await probes.neighbour(ip);
+  const node = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
+  const answeredBy = neighbour?.mac ? { ...(node ? { node } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() } : undefined;
+  const base = { target: { kind: 'service' as const, name: label, ip, port }, tcp, ...(neighbour ? { neighbour } : {}), ...(answeredBy ? { answeredBy } : {}) };
+  const noIcmp = `A LoadBalancer IP does not answer ping (Cilium's VIPs do not, cilium/cilium#14118), so Kindscope proves it with ARP and a TCP connect instead`;
+  if (tcp.ok) {
+    return { ...base, verdict: 'reachable', explanation: `${noIcmp}: ${ip}:${port} accepted a TCP connection in ${tcp.ms} ms${answeredBy ? `; answered ARP: ${node ?? answeredBy.mac} (${answeredBy.mac})` : ''}.` };
+  }
+  return {
+    ...base,
+    verdict: 'unreachable',
+    explanation: `${noIcmp}: ${ip}:${port} refused or dropped a TCP connection (${tcp.error ?? 'no answer'})${neighbour ? `; this machine's neighbour entry is ${neighbour.state}${neighbour.mac ? ` ${neighbour.mac}` : ''}` : ''}.`,
+    fix: probes.platform === 'darwin' ? macRouteFix : `Run \`kindscope capture --cluster ${status.cluster} --service ${label}\` to see whether anyone answers ARP, and \`kindscope check\` for the HTTP side.`,
+  };
+}

@@ -1,0 +1,53 @@
+import { useState } from 'react';
+import type { ClusterStatus, PingResult } from '@contract';
+import { useAppContext } from '../../app-context';
+import { StatusPill } from '../../components/StatusPill';
+
+/** Ping each node's InternalIP from this machine, with the explanation (and the route fix on macOS). */
+export function NodePings({ status }: { status: ClusterStatus }) {
+  return (
+    <section className="card" aria-label="Ping nodes from this machine">
+      <h2>Nodes</h2>
+      <ul className="services">
+        {status.nodes.map((node) => (
+          <NodePing key={node.name} cluster={status.cluster} node={node.name} ip={node.internalIP} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function NodePing({ cluster, node, ip }: { cluster: string; node: string; ip: string | undefined }) {
+  const { client, store } = useAppContext();
+  const [result, setResult] = useState<PingResult>();
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const answer = await client.invoke('capture:ping', { cluster, node });
+      if (answer.ok) setResult(answer.value);
+      else store.getState().showError(answer.error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li aria-label={`Node ${node}`}>
+      <div className="service-main">
+        <strong>{node}</strong>
+        <code>{ip ?? 'no InternalIP'}</code>
+        <span className="spacer" />
+        <button type="button" className="button" disabled={busy || !ip} onClick={() => void run()}>
+          {busy ? 'Pinging…' : `Ping ${node}`}
+        </button>
+      </div>
+      {result && (
+        <div className="check-result" role="region" aria-label={`Ping result for ${node}`}>
+          <StatusPill state={result.verdict === 'reachable' ? 'live' : 'offline'} label={result.verdict === 'reachable' ? 'Reachable' : 'Unreachable'} />
+          <p>{result.explanation}</p>
+          {result.fix && <p className="muted small">Fix: {result.fix}</p>}
+        </div>
+      )}
+    </li>
+  );
+}
