@@ -10,3 +10,4 @@ export * from './client';
 export * from './ipc';
 export * from './wire';
 export * from './typed-client';
+export * from './run';
