@@ -14,6 +14,8 @@ import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
+import { LabService } from '../core/lab/lab-service';
+import { labHandlers } from './lab-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -35,6 +37,7 @@ export interface AppServices {
   clusterStatus: Map<string, Promise<ClusterStatusService>>;
   clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
+  lab: LabService;
 }
 
 export interface App {
@@ -74,11 +77,13 @@ function createServices(options: AppOptions, log: Logger): AppServices {
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined };
+    const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
+    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem };
+    const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
+    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab };
   }
 }
 
@@ -105,7 +110,14 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       const topology = requireTopology(services);
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
+    ...labHandlers(services.lab),
   };
+}
+
+/** The kubeconfig kind writes to: the first KUBECONFIG entry (login shell included), else kind's default. */
+function kubeconfigOf(environment: GuiEnvironment): { kubeconfigPath?: string } {
+  const path = environment.value('KUBECONFIG').value?.split(':').find(Boolean);
+  return path ? { kubeconfigPath: path } : {};
 }
 
 function createEventSources(services: AppServices): EventSources {

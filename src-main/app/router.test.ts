@@ -22,6 +22,10 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
     troubleshootService: untouchable('troubleshootService'),
     toolsDownload: untouchable('toolsDownload'),
     toolsSetPath: untouchable('toolsSetPath'),
+    labDefaultPlan: untouchable('labDefaultPlan'),
+    labValidatePlan: untouchable('labValidatePlan'),
+    labImport: untouchable('labImport'),
+    labRender: untouchable('labRender'),
   };
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
@@ -72,6 +76,10 @@ describe('router', () => {
     troubleshootService: async () => Promise.reject(new Error('not in this test')),
     toolsDownload: async () => Promise.reject(new Error('not in this test')),
     toolsSetPath: async () => Promise.reject(new Error('not in this test')),
+    labDefaultPlan: async () => Promise.reject(new Error('not in this test')),
+    labValidatePlan: async () => Promise.reject(new Error('not in this test')),
+    labImport: async () => Promise.reject(new Error('not in this test')),
+    labRender: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

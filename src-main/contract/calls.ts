@@ -5,6 +5,7 @@ import { ClusterName, ClusterTopology, KindClusterSummary } from './topology';
 import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
+import { labCalls } from './lab';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -57,6 +58,7 @@ export const calls = {
     ToolStatus,
     'Uses this file for a tool (null forgets the choice)',
   ),
+  ...labCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

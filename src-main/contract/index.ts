@@ -11,3 +11,4 @@ export * from './ipc';
 export * from './wire';
 export * from './typed-client';
 export * from './run';
+export * from './lab';

@@ -5,9 +5,11 @@ import { statusCommand } from './status';
 import { toolsCommand } from './tools';
 import { topologyCommand } from './topology';
 import { versionCommand } from './version';
+import { planCommand } from './plan';
+import { scriptCommand } from './script';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand];

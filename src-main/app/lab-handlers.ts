@@ -1,0 +1,15 @@
+import type { labCalls } from '../contract/lab';
+import type { LabService } from '../core/lab/lab-service';
+import type { Handlers } from './router';
+
+type LabHandlers = Pick<Handlers, keyof typeof labCalls>;
+
+/** The lab plan's calls (the wizard's and `kindscope plan|script`'s), over one LabService. */
+export function labHandlers(lab: LabService): LabHandlers {
+  return {
+    labDefaultPlan: async ({ name }) => ({ plan: lab.defaultPlan(name) }),
+    labValidatePlan: (input) => lab.validate(input),
+    labImport: ({ sources, name }) => lab.import(sources, name),
+    labRender: ({ script, ...source }) => lab.render(source, { script: script ?? false }),
+  };
+}

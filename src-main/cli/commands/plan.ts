@@ -1,0 +1,111 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { CliCommand, CliContext } from '../cli-command';
+import type { LabFinding, LabRendering } from '../../contract';
+import { ExitCode } from '../output';
+
+/** Reads a file the user named, or says which one could not be read. */
+export function readNamedFile(path: string, flag: string): { text: string } | { problem: string } {
+  try {
+    return { text: readFileSync(path, 'utf8') };
+  } catch (error) {
+    return { problem: `${flag} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}` };
+  }
+}
+
+export function formatFindings(findings: readonly LabFinding[]): string {
+  if (findings.length === 0) return 'No findings.\n';
+  return findings.map((f) => `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${f.message}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`).join('');
+}
+
+function formatRendering(r: LabRendering): string {
+  const { cluster, cilium } = r.plan;
+  const section = (title: string, body: string) => `--- ${title}\n${body.endsWith('\n') ? body : `${body}\n`}`;
+  return [
+    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${r.poolCidr}\n`,
+    `Findings:\n${formatFindings(r.findings)}`,
+    section('kind config (kind-config.yaml)', r.kindConfig),
+    section('Cilium values (cilium-values.yaml)', stringify(r.helmValues)),
+    section('pool', r.manifests.pool),
+    section('L2 announcement policy', r.manifests.l2Policy),
+    ...(r.manifests.sample ? [section('sample app', r.manifests.sample)] : []),
+    `Steps:\n${r.steps.map((s, i) => `  ${i + 1}. ${s.title}`).join('\n')}\n`,
+  ].join('\n');
+}
+
+type Source = { plan: unknown } | { yaml: string } | { name: string };
+
+/** The plan source from --import / -f / --name, reading the named files; a string is a usage problem. */
+async function planSource({ client, values, positionals }: CliContext): Promise<{ source: Source; name?: string; findings: LabFinding[] } | string> {
+  const name = typeof values.name === 'string' ? values.name : undefined;
+  const imports = [...((values.import as string[] | undefined) ?? []), ...(values.import ? positionals : [])];
+  if (positionals.length && !values.import) return `unexpected argument "${positionals[0]}" (files to import go after --import)`;
+  if (imports.length && typeof values.file === 'string') return 'give either -f lab.yaml or --import FILE…, not both';
+  if (imports.length) {
+    const sources = [];
+    for (const path of imports) {
+      const read = readNamedFile(path, '--import');
+      if ('problem' in read) return read.problem;
+      sources.push({ name: path, text: read.text });
+    }
+    const imported = await client.invoke('lab:import', { sources, ...(name ? { name } : {}) });
+    if (!imported.ok) throw imported.error;
+    return { source: { plan: imported.value.plan }, findings: imported.value.findings };
+  }
+  if (typeof values.file === 'string') {
+    const read = readNamedFile(values.file, '-f');
+    if ('problem' in read) return read.problem;
+    return { source: { yaml: read.text }, ...(name ? { name } : {}), findings: [] };
+  }
+  if (name) return { source: { name }, findings: [] };
+  return 'needs --name NAME, -f lab.yaml or --import FILE…';
+}
+
+/** Import findings first, then what validation adds, without repeating a code. */
+const mergeFindings = (first: LabFinding[], then: LabFinding[]) => [...first, ...then.filter((f) => !first.some((x) => x.code === f.code && x.field === f.field))];
+
+export async function renderFromCli(context: CliContext, script: boolean): Promise<{ rendering?: LabRendering & { script?: string }; findings: LabFinding[]; plan?: unknown; exit?: number }> {
+  let source;
+  try {
+    source = await planSource(context);
+  } catch (error) {
+    return { findings: [], exit: context.fail(error as never) };
+  }
+  if (typeof source === 'string') return { findings: [], exit: context.usageError(`${script ? 'script' : 'plan'} ${source}`) };
+  const rendered = await context.client.invoke('lab:render', { ...source.source, ...(source.name ? { name: source.name } : {}), script });
+  if (!rendered.ok) {
+    const plan = 'plan' in source.source ? source.source.plan : undefined;
+    if (context.json && !script) context.output.out(`${JSON.stringify({ plan, findings: source.findings, error: rendered.error }, null, 2)}\n`);
+    else if (source.findings.length) context.output.err(`Findings:\n${formatFindings(source.findings)}`);
+    return { findings: source.findings, exit: context.json && !script ? ExitCode.failed : context.fail(rendered.error) };
+  }
+  return { rendering: rendered.value, findings: mergeFindings(source.findings, rendered.value.findings) };
+}
+
+export const planCommand: CliCommand = {
+  name: 'plan',
+  summary: 'The lab plan: kind config, Cilium values, pool, L2 policy and sample app; import an article\'s commands',
+  help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--save lab.yaml [--yes]] [--json]
+
+Prints everything a lab would create — the kind config, the Cilium chart values, the
+LoadBalancer pool carved from the kind network, the L2 announcement policy, the sample
+app and the ordered steps — with every finding and its fix. --import reads kind configs,
+values files and helm/kind command lines (or a paste of them, as copied from an article)
+into a plan, each mistake explained and fixed. --json prints
+{ plan, kindConfig, helmValues, manifests, findings }. --save writes the plan as lab.yaml
+(an existing file only with --yes). Exit 1 when the plan is refused.`,
+  options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, import: { type: 'string', multiple: true }, save: { type: 'string' }, yes: { type: 'boolean' } },
+  positionals: true,
+  async run(context) {
+    const { rendering, findings, exit } = await renderFromCli(context, false);
+    if (!rendering) return exit ?? ExitCode.failed;
+    const save = context.values.save;
+    if (typeof save === 'string') {
+      if (existsSync(save) && !context.values.yes) return context.usageError(`--save ${save}: the file exists; add --yes to replace it`);
+      writeFileSync(save, rendering.labYaml);
+    }
+    const { plan, kindConfig, helmValues, manifests } = rendering;
+    context.print({ plan, kindConfig, helmValues, manifests, findings, poolCidr: rendering.poolCidr, steps: rendering.steps }, formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''));
+    return ExitCode.ok;
+  },
+};

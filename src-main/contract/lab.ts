@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { defineCall } from './define';
+
+/**
+ * The lab plan: one validated object from which the kind config, the Cilium values, the
+ * manifests, the ordered steps and the standalone script are all generated. Saved and
+ * loaded as `lab.yaml`. Every field has a default, so `{ cluster: { name } }` is a plan.
+ */
+
+/** A Go duration as helm and Cilium take it: `500ms`, `3s`, `1m30s`. */
+export const GoDuration = z
+  .string()
+  .regex(/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/, 'must be a duration such as 500ms, 3s or 1m');
+
+const Cidr4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
+
+export const LabCluster = z
+  .object({
+    /** DNS-1123 label; node containers are `<name>-control-plane`, `<name>-worker2`… */
+    name: z.string().min(1, 'must not be empty'),
+    /** A row of the compatibility table (`kind` release); the node image comes from it. */
+    kindVersion: z.string().default('v0.29.0'),
+    /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
+    nodeImage: z.string().default('kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f'),
+    controlPlanes: z.number().int().min(1).max(9).default(1),
+    workers: z.number().int().min(0).max(9).default(1),
+    podSubnet: Cidr4.default('10.244.0.0/16'),
+    serviceSubnet: Cidr4.default('10.96.0.0/12'),
+    ipFamily: z.enum(['ipv4', 'dual']).default('ipv4'),
+    /** Cilium is the CNI: kindnet must not be installed. */
+    disableDefaultCNI: z.literal(true).default(true),
+    /** Cilium replaces kube-proxy (`kubeProxyReplacement: true`). */
+    kubeProxyMode: z.literal('none').default('none'),
+  })
+  .strict();
+
+export const LabL2Announcements = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** How long a lease lives without renewal: roughly the failover time when a holder dies. */
+    leaseDuration: GoDuration.default('3s'),
+    /** How long the holder keeps trying to renew before it gives the lease up. */
+    leaseRenewDeadline: GoDuration.default('1s'),
+    /** Wait between renewal attempts. */
+    leaseRetryPeriod: GoDuration.default('500ms'),
+  })
+  .strict();
+
+export const LabCilium = z
+  .object({
+    /** Chart version; must be one the compatibility table lists for the node image. */
+    version: z.string().default('1.18.14'),
+    kubeProxyReplacement: z.literal(true).default(true),
+    /** Empty: `<name>-control-plane` (one control plane) or `<name>-external-load-balancer`. */
+    k8sServiceHost: z.string().optional(),
+    k8sServicePort: z.number().int().min(1).max(65535).default(6443),
+    /** `kubernetes`: pods get addresses from each node's podCIDR (the kind pod subnet). */
+    ipamMode: z.enum(['kubernetes', 'cluster-pool']).default('kubernetes'),
+    l2announcements: LabL2Announcements.default(LabL2Announcements.parse({})),
+    /** Interfaces the kind nodes have: eth0 (the kind network). */
+    devices: z.array(z.string().min(1)).min(1).default(['eth0']),
+    externalIPs: z.boolean().default(true),
+    operatorReplicas: z.number().int().min(1).default(1),
+    /** Cilium's L2 guide: lease renewals need more than the client's default 5 QPS. */
+    k8sClientRateLimit: z.object({ qps: z.number().int().min(1), burst: z.number().int().min(1) }).strict().default({ qps: 50, burst: 100 }),
+    routingMode: z.enum(['tunnel', 'native']).default('tunnel'),
+    ipv4NativeRoutingCIDR: Cidr4.optional(),
+    autoDirectNodeRoutes: z.boolean().optional(),
+    /** Further chart values, passed through as given (checked against the chart's keys). */
+    extraValues: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+export const LabPool = z
+  .object({
+    name: z.string().default('lab-pool'),
+    /** `auto`: a free block carved from the kind network; or an explicit IPv4 CIDR. */
+    cidr: z.union([z.literal('auto'), Cidr4]).default('auto'),
+    /** The chart's field takes the strings "Yes"/"No"; its default changed in 1.16, so it is always written. */
+    allowFirstLastIPs: z.enum(['Yes', 'No']).default('No'),
+  })
+  .strict();
+
+export const LabL2Policy = z
+  .object({
+    name: z.string().default('lab-l2'),
+    /** Regexes of interfaces to announce on; each must match one of `cilium.devices`. */
+    interfaces: z.array(z.string().min(1)).min(1).default(['^eth[0-9]+']),
+    excludeControlPlane: z.boolean().default(true),
+    loadBalancerIPs: z.literal(true).default(true),
+    externalIPs: z.boolean().default(false),
+  })
+  .strict();
+
+export const LabSample = z
+  .object({
+    enabled: z.boolean().default(true),
+    name: z.string().default('web'),
+    namespace: z.string().default('default'),
+    image: z.string().default('nginx'),
+    replicas: z.number().int().min(1).default(2),
+    port: z.number().int().min(1).max(65535).default(80),
+  })
+  .strict();
+
+export const LabPlan = z
+  .object({
+    apiVersion: z.literal('kindscope.dev/v1alpha1').default('kindscope.dev/v1alpha1'),
+    kind: z.literal('LabPlan').default('LabPlan'),
+    cluster: LabCluster,
+    cilium: LabCilium.default(LabCilium.parse({})),
+    pool: LabPool.default(LabPool.parse({})),
+    l2Policy: LabL2Policy.default(LabL2Policy.parse({})),
+    sample: LabSample.default(LabSample.parse({})),
+  })
+  .strict();
+export type LabPlan = z.infer<typeof LabPlan>;
+export type LabPlanInput = z.input<typeof LabPlan>;
+
+/** A mistake found in a plan or an imported command, with what to do about it. */
+export const LabFinding = z.object({
+  code: z.string(),
+  message: z.string(),
+  fix: z.string(),
+  /** The plan field (`cilium.devices`) or chart value (`k8sServiceHost`) it is about. */
+  field: z.string().optional(),
+  /** error: the plan is refused; warning: it works but not as intended; info: noted. */
+  severity: z.enum(['error', 'warning', 'info']),
+  /** The importer applied the fix in the returned plan. */
+  applied: z.boolean().default(false),
+});
+export type LabFinding = z.infer<typeof LabFinding>;
+
+/** One argument of a step: a literal, a generated file, or the output of an earlier step. */
+export const StepArg = z.union([
+  z.string(),
+  z.object({ file: z.string() }).strict(),
+  /** stdout of an earlier step (trimmed), between `prefix` and `suffix`: `http://` + IP + `/`. */
+  z.object({ output: z.string(), prefix: z.string().optional(), suffix: z.string().optional() }).strict(),
+]);
+export type StepArg = z.infer<typeof StepArg>;
+
+/** One command the pipeline runs and the script prints, in order. */
+export const LabStep = z.object({
+  id: z.string(),
+  title: z.string(),
+  command: z.array(StepArg),
+  /** A generated manifest fed on stdin (`kubectl apply -f -`). */
+  stdin: z.string().optional(),
+  /** Repeat until stdout is non-empty (e.g. the external IP), at most this long. */
+  poll: z.object({ timeoutSeconds: z.number(), intervalSeconds: z.number() }).optional(),
+  /** What exists after this step, in words. */
+  creates: z.string(),
+});
+export type LabStep = z.infer<typeof LabStep>;
+
+export const LabRendering = z.object({
+  plan: LabPlan,
+  /** The pool block after `auto` was resolved against the kind network. */
+  poolCidr: z.string().optional(),
+  kindConfig: z.string(),
+  helmValues: z.record(z.string(), z.unknown()),
+  /** File name → contents: kind config, values, and each manifest. */
+  files: z.record(z.string(), z.string()),
+  manifests: z.object({ pool: z.string(), l2Policy: z.string(), sample: z.string().optional() }),
+  steps: z.array(LabStep),
+  labYaml: z.string(),
+  findings: z.array(LabFinding),
+});
+export type LabRendering = z.infer<typeof LabRendering>;
+
+const PlanSource = z
+  .object({
+    plan: z.unknown().optional(),
+    /** A `lab.yaml` as text (the CLI's `-f`). */
+    yaml: z.string().optional(),
+    /** Overrides the plan's cluster name. */
+    name: z.string().optional(),
+  })
+  .strict();
+
+export const ImportSource = z.object({ name: z.string(), text: z.string().max(1_000_000) }).strict();
+
+export const labCalls = {
+  labDefaultPlan: defineCall(
+    'lab:default-plan',
+    z.object({ name: z.string() }).strict(),
+    z.object({ plan: LabPlan }),
+    'The default plan for a cluster name: 1 control plane + 1 worker, Cilium with kube-proxy replacement and L2 announcements, an auto pool',
+  ),
+  labValidatePlan: defineCall(
+    'lab:validate-plan',
+    PlanSource,
+    z.object({ valid: z.boolean(), plan: LabPlan.optional(), poolCidr: z.string().optional(), findings: z.array(LabFinding) }),
+    'Checks a plan against its schema, the compatibility table and this engine (name taken, pool inside the kind network and free)',
+  ),
+  labImport: defineCall(
+    'lab:import',
+    z.object({ sources: z.array(ImportSource).min(1), name: z.string().optional() }).strict(),
+    z.object({ plan: LabPlan, findings: z.array(LabFinding) }),
+    'Reads pasted kind configs, values files and helm/kind command lines into a plan, every mistake explained and fixed where unambiguous',
+  ),
+  labRender: defineCall(
+    'lab:render',
+    PlanSource.extend({ script: z.boolean().optional() }).strict(),
+    LabRendering.extend({ script: z.string().optional() }),
+    'Everything the plan creates: kind config, Cilium values, manifests, ordered steps, lab.yaml and (on request) the standalone script',
+  ),
+} as const;

@@ -1,0 +1,112 @@
+/**
+ * The lab plan as a service: default plans, validation against this engine, the
+ * importer and the rendering of everything a plan creates. Reads the engine (the kind
+ * network, its clusters and their pools) on each call: plans are made rarely and the
+ * engine may have changed since.
+ */
+import type Docker from 'dockerode';
+import { KindscopeError, type LabFinding, type LabPlan, type LabRendering } from '../../contract';
+import type { Logger } from '../util/logger';
+import { importPlan } from './import/import-plan';
+import { readLabEnvironment, type LabEnvironment } from './lab-environment';
+import { readOtherPools } from './other-pools';
+import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan';
+import { renderHelmValues } from './render';
+import { renderScript } from './script';
+import { labArtifacts, labSteps } from './steps';
+import { hasErrors, validatePlan } from './validate-plan';
+
+export interface LabServiceOptions {
+  /** Undefined when no engine endpoint could be resolved: plans are then not checked against it. */
+  docker: Docker | undefined;
+  log: Logger;
+  /** The kubeconfig kind writes to (other clusters' pools are read through it). */
+  kubeconfigPath?: string;
+}
+
+export interface PlanSource {
+  plan?: unknown;
+  yaml?: string;
+  name?: string;
+}
+
+export class LabService {
+  constructor(private readonly options: LabServiceOptions) {}
+
+  /** The default plan for a name (pure: the engine is consulted when it is validated). */
+  defaultPlan(name: string): LabPlan {
+    return defaultPlan(name);
+  }
+
+  /** A plan from its object or lab.yaml text, defaults filled; bad input refused by field. */
+  planFrom(source: PlanSource): LabPlan {
+    if (source.yaml !== undefined) return loadPlanYaml(source.yaml, source.name);
+    if (source.plan !== undefined) return parsePlan(source.plan, source.name);
+    if (source.name) return defaultPlan(source.name);
+    throw new KindscopeError('INVALID_INPUT', 'No plan given: input.plan, input.yaml or input.name is required', 'Pass --name NAME for the default plan, or -f lab.yaml.');
+  }
+
+  /** The engine as the plan sees it; undefined with a finding when it cannot be read. */
+  async environment(ownName?: string): Promise<{ env?: LabEnvironment; findings: LabFinding[] }> {
+    const docker = this.options.docker;
+    const notChecked = (why: string): LabFinding => ({ code: 'engine-not-checked', message: `The Docker engine was not read (${why}): the name and the pool were not checked against it`, fix: 'Start Docker (or select its context) and plan again.', severity: 'warning', applied: false });
+    if (!docker) return { findings: [notChecked('no engine endpoint')] };
+    let env: LabEnvironment;
+    try {
+      env = await readLabEnvironment(docker);
+    } catch (error) {
+      this.options.log.debug('Reading the kind network failed', error);
+      return { findings: [notChecked((error as Error).message.split('\n')[0] ?? 'error')] };
+    }
+    const others = env.clustersOnNetwork.filter((c) => c !== ownName);
+    if (others.length) {
+      const pools = await readOtherPools(others, this.options.kubeconfigPath ? { kubeconfigPath: this.options.kubeconfigPath } : {});
+      env.used.push(...pools.used);
+      env.problems.push(...pools.problems);
+    }
+    const findings = env.problems.map((problem): LabFinding => ({ code: 'pools-not-checked', message: problem, fix: 'Start that cluster, or make sure its pool does not overlap this plan\'s.', severity: 'info', applied: false }));
+    return { env, findings };
+  }
+
+  async validate(source: PlanSource): Promise<{ valid: boolean; plan: LabPlan; poolCidr?: string; findings: LabFinding[] }> {
+    const plan = this.planFrom(source);
+    const { env, findings: envFindings } = await this.environment(plan.cluster.name);
+    const result = validatePlan(plan, env);
+    const findings = [...envFindings, ...result.findings];
+    return { valid: !hasErrors(findings), plan, ...(result.poolCidr ? { poolCidr: result.poolCidr } : {}), findings };
+  }
+
+  async import(sources: readonly { name: string; text: string }[], name?: string): Promise<{ plan: LabPlan; findings: LabFinding[] }> {
+    const { env, findings } = await this.environment(name);
+    const imported = importPlan(sources, { ...(name ? { name } : {}), ...(env ? { env } : {}) });
+    return { plan: imported.plan, findings: [...findings, ...imported.findings] };
+  }
+
+  /** Everything the plan creates; refused (naming each field and fix) while it has errors. */
+  async render(source: PlanSource, options: { script?: boolean } = {}): Promise<LabRendering & { script?: string }> {
+    const { plan, poolCidr, findings } = await this.validate(source);
+    const errors = findings.filter((f) => f.severity === 'error');
+    if (errors.length > 0 || !poolCidr) {
+      const first = errors[0];
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        errors.map((e) => `${e.field ?? e.code}: ${e.message}`).join('; ') || 'The pool could not be resolved',
+        first ? errors.map((e) => e.fix).join(' ') : 'Set pool.cidr.',
+      );
+    }
+    const artifacts = labArtifacts(plan, poolCidr);
+    const steps = labSteps(plan, artifacts);
+    return {
+      plan,
+      poolCidr,
+      kindConfig: artifacts.files['kind-config.yaml']!,
+      helmValues: renderHelmValues(plan),
+      files: artifacts.files,
+      manifests: artifacts.manifests,
+      steps,
+      labYaml: savePlanYaml(plan),
+      findings,
+      ...(options.script ? { script: renderScript(plan, artifacts, steps, poolCidr) } : {}),
+    };
+  }
+}

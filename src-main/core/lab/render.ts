@@ -1,0 +1,124 @@
+/**
+ * Everything a plan creates, generated from it alone: the kind config, the Cilium chart
+ * values, the pool / L2 policy / sample manifests. Nothing here is typed twice: the
+ * steps and the script take these texts as they are.
+ */
+import { stringify } from 'yaml';
+import type { LabPlan } from '../../contract';
+import { poolApiVersion } from './compat-table';
+import { serviceHost } from './plan';
+
+// YAML 1.1 quoting: kubectl's and helm's parsers read a bare No or on as a boolean.
+const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
+
+export function renderKindConfig(plan: LabPlan): string {
+  const { cluster } = plan;
+  const nodes = [
+    ...Array.from({ length: cluster.controlPlanes }, () => ({ role: 'control-plane', image: cluster.nodeImage })),
+    ...Array.from({ length: cluster.workers }, () => ({ role: 'worker', image: cluster.nodeImage })),
+  ];
+  return yaml({
+    kind: 'Cluster',
+    apiVersion: 'kind.x-k8s.io/v1alpha4',
+    name: cluster.name,
+    networking: {
+      // Cilium is the CNI and replaces kube-proxy.
+      disableDefaultCNI: cluster.disableDefaultCNI,
+      kubeProxyMode: cluster.kubeProxyMode,
+      ipFamily: cluster.ipFamily,
+      podSubnet: cluster.podSubnet,
+      serviceSubnet: cluster.serviceSubnet,
+    },
+    nodes,
+  });
+}
+
+function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    target[key] =
+      value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
+        ? deepMerge({ ...(existing as Record<string, unknown>) }, value as Record<string, unknown>)
+        : value;
+  }
+  return target;
+}
+
+/** The chart values: the plan's fields win over `extraValues`. */
+export function renderHelmValues(plan: LabPlan): Record<string, unknown> {
+  const { cilium } = plan;
+  const values: Record<string, unknown> = {
+    kubeProxyReplacement: cilium.kubeProxyReplacement,
+    k8sServiceHost: serviceHost(plan),
+    k8sServicePort: cilium.k8sServicePort,
+    // The nodes' podCIDRs come from the kind pod subnet; the chart's default cluster-pool
+    // would hand out 10.0.0.0/8 on its own.
+    ipam: { mode: cilium.ipamMode },
+    l2announcements: { ...cilium.l2announcements },
+    devices: cilium.devices,
+    externalIPs: { enabled: cilium.externalIPs },
+    operator: { replicas: cilium.operatorReplicas },
+    // Cilium's L2 announcements guide: each lease renewal is an API call; raise the limit.
+    k8sClientRateLimit: { ...cilium.k8sClientRateLimit },
+    routingMode: cilium.routingMode,
+    ...(cilium.ipv4NativeRoutingCIDR ? { ipv4NativeRoutingCIDR: cilium.ipv4NativeRoutingCIDR } : {}),
+    ...(cilium.autoDirectNodeRoutes !== undefined ? { autoDirectNodeRoutes: cilium.autoDirectNodeRoutes } : {}),
+  };
+  return deepMerge(structuredClone(cilium.extraValues), values);
+}
+
+export function renderHelmValuesYaml(plan: LabPlan): string {
+  return yaml(renderHelmValues(plan));
+}
+
+export function renderPool(plan: LabPlan, poolCidr: string): string {
+  return yaml({
+    apiVersion: poolApiVersion(plan.cilium.version),
+    kind: 'CiliumLoadBalancerIPPool',
+    metadata: { name: plan.pool.name },
+    spec: {
+      blocks: [{ cidr: poolCidr }],
+      // Its default changed in 1.16: say it.
+      allowFirstLastIPs: plan.pool.allowFirstLastIPs,
+    },
+  });
+}
+
+export function renderL2Policy(plan: LabPlan): string {
+  const policy = plan.l2Policy;
+  return yaml({
+    // Still v2alpha1 only, also on 1.19 and 1.20.
+    apiVersion: 'cilium.io/v2alpha1',
+    kind: 'CiliumL2AnnouncementPolicy',
+    metadata: { name: policy.name },
+    spec: {
+      ...(policy.excludeControlPlane ? { nodeSelector: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }] } } : {}),
+      interfaces: policy.interfaces,
+      loadBalancerIPs: policy.loadBalancerIPs,
+      externalIPs: policy.externalIPs,
+    },
+  });
+}
+
+export function renderSample(plan: LabPlan): string | undefined {
+  const sample = plan.sample;
+  if (!sample.enabled) return undefined;
+  const labels = { app: sample.name };
+  const deployment = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: sample.name, namespace: sample.namespace, labels },
+    spec: {
+      replicas: sample.replicas,
+      selector: { matchLabels: labels },
+      template: { metadata: { labels }, spec: { containers: [{ name: sample.name, image: sample.image, ports: [{ containerPort: 80 }] }] } },
+    },
+  };
+  const service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: sample.name, namespace: sample.namespace, labels },
+    spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: sample.port, targetPort: 80 }] },
+  };
+  return `${yaml(deployment)}---\n${yaml(service)}`;
+}
