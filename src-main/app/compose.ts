@@ -16,6 +16,9 @@ import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
+import { LabRunService } from '../core/lab/run/lab-run-service';
+import { RunStore } from '../core/lab/run/run-store';
+import { runHandlers, statusSourceFrom } from './run-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -38,6 +41,8 @@ export interface AppServices {
   clusterStatusListeners: Set<(status: ClusterStatus) => void>;
   dockerProblem: KindscopeError | undefined;
   lab: LabService;
+  /** Created on first use: the pipeline needs the engine. */
+  runs?: LabRunService;
 }
 
 export interface App {
@@ -54,7 +59,7 @@ export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
   const services = createServices(options, log);
-  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,
     router,
@@ -111,6 +116,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
     ...labHandlers(services.lab),
+    ...runHandlers(() => labRuns(services, options, log)),
   };
 }
 
@@ -120,7 +126,7 @@ function kubeconfigOf(environment: GuiEnvironment): { kubeconfigPath?: string } 
   return path ? { kubeconfigPath: path } : {};
 }
 
-function createEventSources(services: AppServices): EventSources {
+function createEventSources(services: AppServices, options: AppOptions, log: Logger): EventSources {
   return {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
@@ -129,6 +135,8 @@ function createEventSources(services: AppServices): EventSources {
       return () => services.clusterStatusListeners.delete(listener);
     },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
+    labRunChanged: (listener) => (services.docker ? labRuns(services, options, log).onDidChange(listener) : () => undefined),
+    labRunLogLine: (listener) => (services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
 }
@@ -151,6 +159,25 @@ async function clusterStatusService(services: AppServices, cluster: string, opti
     pending.catch(() => services.clusterStatus.delete(cluster));
   }
   return pending;
+}
+
+/** The pipeline over the tools (through the run policy), the engine and the per-cluster status services. */
+function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRunService {
+  if (services.runs) return services.runs;
+  const docker = requireDocker(services);
+  const topology = requireTopology(services);
+  services.runs = new LabRunService({
+    store: new RunStore(options.dataDir ?? appDataDir()),
+    lab: services.lab,
+    docker: docker.docker,
+    log,
+    runTool: (name, args, runOptions) => services.tools.run(name, args, runOptions),
+    toolStatus: (name) => services.tools.status(name),
+    listClusters: async () => (await topology.listClusters()).map((c) => c.name),
+    statusSource: (cluster) => statusSourceFrom(() => clusterStatusService(services, cluster, options, log)),
+    engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
+  });
+  return services.runs;
 }
 
 function requireTopology(services: AppServices): TopologyService {

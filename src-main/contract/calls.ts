@@ -6,6 +6,7 @@ import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
+import { runCalls, runEvents } from './run';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -59,6 +60,7 @@ export const calls = {
     'Uses this file for a tool (null forgets the choice)',
   ),
   ...labCalls,
+  ...runCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
@@ -68,6 +70,7 @@ export const events = {
   clusterStatusChanged: defineEvent('cluster:status-changed', ClusterStatus, 'A followed cluster\'s Kubernetes state changed (coalesced)'),
   toolDownloadProgress: defineEvent('tools:download-progress', DownloadProgress, 'Bytes received of a managed download'),
   clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
+  ...runEvents,
 } as const;
 
 export type Calls = typeof calls;

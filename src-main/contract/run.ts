@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
 import { AppError } from './errors';
 
 /** A step's life: pending → running → done | failed | cancelled; `skipped` when not needed. */
@@ -57,3 +58,39 @@ export const RunRecord = z.object({
   dir: z.string(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+const RunId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');
+const RunInput = z.object({ id: RunId }).strict();
+
+/** A plan to build: its object, a lab.yaml text, or just a name for the default plan. */
+export const CreateLabInput = z
+  .object({
+    plan: z.unknown().optional(),
+    yaml: z.string().max(1_000_000).optional(),
+    name: z.string().max(63).optional(),
+  })
+  .strict();
+
+export const RunLogLine = z.object({ run: z.string(), step: z.string(), line: z.string() });
+export type RunLogLine = z.infer<typeof RunLogLine>;
+
+export const runCalls = {
+  labCreate: defineCall('lab:create', CreateLabInput, RunRecord, 'Starts building the lab a plan describes; the run goes on in the background and is journaled on disk'),
+  labRuns: defineCall('lab:runs', z.object({}).strict(), z.object({ runs: z.array(RunRecord) }), 'Every run on this machine, newest first, with its steps and what it created'),
+  labRun: defineCall('lab:run', RunInput, RunRecord, "One run's journal"),
+  labRunLog: defineCall('lab:run-log', RunInput.extend({ step: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a step name of the run') }).strict(), z.object({ text: z.string(), path: z.string() }), "A step's log as kept on disk (the last 256 KiB)"),
+  labResume: defineCall('lab:resume', RunInput, RunRecord, 'Runs a failed, cancelled or interrupted run again from the step that stopped it; finished steps are skipped'),
+  labCancel: defineCall('lab:cancel', RunInput, RunRecord, "Cancels a running run: the current step's processes are ended"),
+  labCleanupPlan: defineCall('lab:cleanup-plan', RunInput, z.object({ remove: z.array(CreatedResource) }), 'What cleaning up a run would remove, for the confirmation'),
+  labCleanup: defineCall(
+    'lab:cleanup',
+    RunInput.extend({ confirm: z.literal(true, { error: 'must be true: cleanup removes what the run created (confirm in the dialog, or pass --yes)' }) }).strict(),
+    RunRecord,
+    'Removes exactly what a run created (containers, kubeconfig context, release, objects), after confirmation',
+  ),
+} as const;
+
+export const runEvents = {
+  labRunChanged: defineEvent('lab:run-changed', RunRecord, 'A run changed state, progressed or recorded something it created'),
+  labRunLogLine: defineEvent('lab:run-log-line', RunLogLine, 'A line written to a step log (follow with care: high frequency)'),
+} as const;

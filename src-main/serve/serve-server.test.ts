@@ -8,6 +8,7 @@ import { serveTokenCookie, type DockerEngineStatus, type ServerMessage } from '.
 import { parseCsp } from '../core/security/csp';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources } from '../app/router';
+import { fakeEventSources, fakeHandlers } from '../app/router.fake';
 import { hostAllowed, startServeServer, type ServeServer } from './serve-server';
 
 let server: ServeServer;
@@ -22,32 +23,18 @@ beforeEach(async () => {
   writeFileSync(join(staticDir, '..', 'secret.txt'), 'secret');
   const listeners = new Set<(status: DockerEngineStatus) => void>();
   emitEngine = (status) => listeners.forEach((listener) => listener(status));
-  const sources: EventSources = {
-    topologyChanged: () => () => undefined,
-    clustersChanged: () => () => undefined,
-    toolDownloadProgress: () => () => undefined,
-    clusterStatusChanged: () => () => undefined,
+  const sources: EventSources = fakeEventSources({
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-  };
+  });
   const router = createRouter(
-    {
+    fakeHandlers({
       appInfo: async () => ({ name: 'Kindscope', version: '9.9.9', transport: 'serve' }),
       dockerEngine: async () => engine,
       topologyClusters: async () => ({ clusters: [] }),
-      topologySnapshot: async () => Promise.reject(new Error('not in this test')),
-      toolsReport: async () => Promise.reject(new Error('not in this test')),
-      clusterStatus: async () => Promise.reject(new Error('not in this test')),
-      troubleshootService: async () => Promise.reject(new Error('not in this test')),
-      toolsDownload: async () => Promise.reject(new Error('not in this test')),
-      toolsSetPath: async () => Promise.reject(new Error('not in this test')),
-      labDefaultPlan: async () => Promise.reject(new Error('not in this test')),
-      labValidatePlan: async () => Promise.reject(new Error('not in this test')),
-      labImport: async () => Promise.reject(new Error('not in this test')),
-      labRender: async () => Promise.reject(new Error('not in this test')),
-    },
+    }),
     sources,
     createMemoryLogger(),
   );

@@ -26,6 +26,12 @@ export interface StepDefinition {
   run(context: StepContext): Promise<void>;
 }
 
+export interface RunLogLine {
+  run: string;
+  step: string;
+  line: string;
+}
+
 export type Remover = (resource: CreatedResource, log: (line: string) => void, signal: AbortSignal) => Promise<void>;
 
 /**
@@ -37,6 +43,7 @@ export type Remover = (resource: CreatedResource, log: (line: string) => void, s
 export class PipelineRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly listeners = new Set<(run: RunRecord) => void>();
+  private readonly logListeners = new Set<(line: RunLogLine) => void>();
 
   constructor(private readonly options: { store: RunStore; log: Logger }) {}
 
@@ -48,6 +55,12 @@ export class PipelineRunner {
   onDidChange(listener: (run: RunRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Each log line as it is written (high-frequency: kept out of the run record's events). */
+  onDidLog(listener: (line: RunLogLine) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
   }
 
   /** Runs every step that is not done yet; resolves with the final journal (never rejects for a failed step). */
@@ -125,12 +138,16 @@ export class PipelineRunner {
     delete step.endedAt;
     delete step.progress;
     delete step.detail;
-    store.appendLog(step, `$ ${definition.command}`);
+    const log = (line: string) => {
+      store.appendLog(step, line);
+      for (const listener of this.logListeners) listener({ run: record.id, step: step.name, line });
+    };
+    log(`$ ${definition.command}`);
     this.changed(record);
     const context: StepContext = {
       signal,
       facts: record.facts,
-      log: (line) => store.appendLog(step, line),
+      log,
       created: (resource) => {
         if (!record.created.some((r) => r.kind === resource.kind && r.name === resource.name && r.detail === resource.detail)) record.created.push(resource);
         this.changed(record);
@@ -151,7 +168,7 @@ export class PipelineRunner {
       const cancelled = signal.aborted;
       step.state = cancelled ? 'cancelled' : 'failed';
       step.error = cancelled ? { code: 'CANCELLED', message: 'Cancelled by the user', hint: 'Resume the run, or clean it up.' } : toAppError(error);
-      store.appendLog(step, `${cancelled ? 'cancelled' : 'failed'}: ${step.error.message}${step.error.hint ? `\nhint: ${step.error.hint}` : ''}`);
+      log(`${cancelled ? 'cancelled' : 'failed'}: ${step.error.message}${step.error.hint ? `\nhint: ${step.error.hint}` : ''}`);
       if (!cancelled) this.options.log.warn(`Run ${record.id}: step ${step.name} failed: ${step.error.message}`);
     }
     step.endedAt = new Date().toISOString();

@@ -1,0 +1,66 @@
+import type { AnsweredBy, ClusterStatus, Finding, LeaseHolder, ServiceCheck } from '../../../contract';
+import { runCli } from '../../tools/cli-runner';
+import { checkService, readNeighbour, type NeighbourEntry } from '../../troubleshoot/service-check';
+
+export interface Verification {
+  ip: string;
+  port: number;
+  http: NonNullable<ServiceCheck['http']>;
+  /** The claim, from the Lease. */
+  leaseHolder?: LeaseHolder;
+  /** The measurement: the MAC this machine resolved the IP to after the probe, and whose it is. */
+  answeredBy?: AnsweredBy;
+  /** Whether a stale neighbour entry was cleared before the probe (needs CAP_NET_ADMIN on Linux). */
+  neighbourCleared: boolean;
+  reachable: boolean;
+  findings: Finding[];
+}
+
+export interface VerifyProbes {
+  /** Drops this machine's neighbour entry for the IP; false when not allowed or not possible here. */
+  clearNeighbour(ip: string): Promise<boolean>;
+  readNeighbour(ip: string): Promise<NeighbourEntry | undefined>;
+}
+
+/** Linux: `ip neigh flush to IP` (as root or with CAP_NET_ADMIN); elsewhere the entry lives in the engine's VM. */
+export const hostProbes: VerifyProbes = {
+  async clearNeighbour(ip) {
+    if (process.platform !== 'linux') return false;
+    const result = await runCli('ip', ['neigh', 'flush', 'to', ip], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+    return result?.exitCode === 0;
+  },
+  readNeighbour,
+};
+
+/**
+ * Proves a LoadBalancer IP answers from this machine, and measures who answered: the old
+ * neighbour entry is cleared first (a stale one would name the previous holder), the HTTP
+ * probe makes the kernel ARP afresh, and the MAC it resolved is read back. The Lease's
+ * holder is reported beside it; a mismatch is a finding, never papered over.
+ */
+export async function verifyService(status: ClusterStatus, namespace: string, name: string, probes: VerifyProbes = hostProbes): Promise<Verification | undefined> {
+  const service = status.services.find((s) => s.namespace === namespace && s.name === name);
+  const ip = service?.externalIPs[0];
+  if (!service || !ip) return undefined;
+  const neighbourCleared = await probes.clearNeighbour(ip);
+  const check = await checkService(status, namespace, name, probes.readNeighbour);
+  const checkedAt = new Date().toISOString();
+  const mac = check.neighbour?.mac;
+  const answeredBy: AnsweredBy | undefined = mac ? { mac, checkedAt, ...nodeFor(status, mac) } : undefined;
+  const findings: Finding[] = [];
+  const holder = service.leaseHolder;
+  if (holder?.mac && mac && holder.mac !== mac) {
+    findings.push({
+      code: 'answer-mismatch',
+      message: `ARP for ${ip} was answered by ${answeredBy?.node ?? mac} (${mac}), but the lease is held by ${holder.node} (${holder.mac})`,
+      fix: 'Another cluster may announce the same IP (check the pools of clusters on the kind network), or the neighbour entry was not refreshed: clear it and check again.',
+    });
+  }
+  const reachable = check.http?.status !== undefined;
+  return { ip, port: check.port ?? 80, http: check.http ?? { ok: false, ms: 0 }, ...(holder ? { leaseHolder: holder } : {}), ...(answeredBy ? { answeredBy } : {}), neighbourCleared, reachable, findings: [...findings, ...(reachable ? [] : check.findings)] };
+}
+
+function nodeFor(status: ClusterStatus, mac: string): { node?: string } {
+  const node = status.nodes.find((n) => n.mac?.toLowerCase() === mac.toLowerCase())?.name;
+  return node ? { node } : {};
+}
