@@ -7,9 +7,12 @@ import { topologyCommand } from './topology';
 import { versionCommand } from './version';
 import { planCommand } from './plan';
 import { scriptCommand } from './script';
+import { createCommand } from './create';
+import { runsCommand } from './runs';
+import { cleanupCommand } from './cleanup';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand];

@@ -140,7 +140,13 @@ export class PipelineRunner {
     delete step.detail;
     const log = (line: string) => {
       store.appendLog(step, line);
-      for (const listener of this.logListeners) listener({ run: record.id, step: step.name, line });
+      for (const listener of this.logListeners) {
+        try {
+          listener({ run: record.id, step: step.name, line });
+        } catch {
+          // As above: the log on disk has the line.
+        }
+      }
     };
     log(`$ ${definition.command}`);
     this.changed(record);
@@ -179,7 +185,14 @@ export class PipelineRunner {
 
   private changed(record: RunRecord): void {
     this.options.store.save(record);
-    for (const listener of this.listeners) listener(record);
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        // A failing listener (a closed window, a broken client) must not stop the run.
+        this.options.log.warn(`A run listener failed: ${(error as Error).message}`);
+      }
+    }
   }
 }
 

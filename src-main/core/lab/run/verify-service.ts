@@ -22,12 +22,22 @@ export interface VerifyProbes {
   readNeighbour(ip: string): Promise<NeighbourEntry | undefined>;
 }
 
-/** Linux: `ip neigh flush to IP` (as root or with CAP_NET_ADMIN); elsewhere the entry lives in the engine's VM. */
+/**
+ * Linux: `ip neigh del IP dev DEV` for every entry of the IP, whatever its state — `flush`
+ * would keep a PERMANENT one (`arp -s`), which then answers for ever. Needs root or
+ * CAP_NET_ADMIN; elsewhere the entry lives in the engine's VM.
+ */
 export const hostProbes: VerifyProbes = {
   async clearNeighbour(ip) {
     if (process.platform !== 'linux') return false;
-    const result = await runCli('ip', ['neigh', 'flush', 'to', ip], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
-    return result?.exitCode === 0;
+    const listed = await runCli('ip', ['-j', 'neigh', 'show', 'to', ip], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+    const devices = listed?.exitCode === 0 ? parseNeighbourDevices(listed.stdout, ip) : [];
+    let cleared = true;
+    for (const dev of devices) {
+      const result = await runCli('ip', ['neigh', 'del', ip, 'dev', dev], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+      cleared &&= result?.exitCode === 0;
+    }
+    return cleared && listed?.exitCode === 0;
   },
   readNeighbour,
 };
@@ -58,6 +68,15 @@ export async function verifyService(status: ClusterStatus, namespace: string, na
   }
   const reachable = check.http?.status !== undefined;
   return { ip, port: check.port ?? 80, http: check.http ?? { ok: false, ms: 0 }, ...(holder ? { leaseHolder: holder } : {}), ...(answeredBy ? { answeredBy } : {}), neighbourCleared, reachable, findings: [...findings, ...(reachable ? [] : check.findings)] };
+}
+
+function parseNeighbourDevices(json: string, ip: string): string[] {
+  try {
+    const entries = JSON.parse(json || '[]') as { dst?: string; dev?: string }[];
+    return [...new Set(entries.filter((e) => e.dst === ip && e.dev).map((e) => e.dev!))];
+  } catch {
+    return [];
+  }
 }
 
 function nodeFor(status: ClusterStatus, mac: string): { node?: string } {
