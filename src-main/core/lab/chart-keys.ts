@@ -15,6 +15,8 @@
  * Only the sections in `checkedSections` were read in full; a key in another section is
  * checked only for its top-level name (a near miss of a known name is reported).
  */
+import { closestName } from '../util/closest';
+import { versionAtLeast } from './compat-table';
 
 export interface ChartKeySource {
   /** Oldest chart version this list is used for. */
@@ -71,17 +73,16 @@ export const chartKeySources: readonly ChartKeySource[] = [
 /** Sections whose every key was read: anything else under them is not a chart value. */
 export const checkedSections = ['ipam', 'k8s', 'k8sClientRateLimit', 'l2announcements', 'l2podAnnouncements', 'l2NeighDiscovery', 'nodePort', 'externalIPs', 'hostPort'];
 
-/** Values the chart no longer has, with what replaced them. */
-export const replacedKeys: Readonly<Record<string, { replacement: string; why: string }>> = {
-  tunnel: { replacement: 'routingMode=tunnel and tunnelProtocol=vxlan|geneve', why: 'removed in 1.15; not in the 1.16 chart' },
-  'l2podAnnouncements.interface': { replacement: 'l2podAnnouncements.interfacePattern', why: 'replaced in 1.19 (--l2-pod-announcements-interface-pattern)' },
-  enableCiliumEndpointSlice: { replacement: 'ciliumEndpointSlice.enabled', why: 'deprecated in the 1.16 chart' },
-  'containerRuntime.integration': { replacement: 'bpf.autoMount.enabled', why: 'deprecated in 1.14, removed in 1.15' },
-  'l2announcements.interface': { replacement: 'devices, and the CiliumL2AnnouncementPolicy `interfaces`', why: 'the chart has no such value: interfaces are chosen by the policy' },
+/** Values the chart no longer has (from `removedIn`), with what replaced them. */
+export const replacedKeys: Readonly<Record<string, { replacement: string; why: string; removedIn: string }>> = {
+  tunnel: { replacement: 'routingMode=tunnel and tunnelProtocol=vxlan|geneve', why: 'removed in 1.15; not in the 1.16 chart', removedIn: '1.15.0' },
+  'l2podAnnouncements.interface': { replacement: 'l2podAnnouncements.interfacePattern', why: 'replaced in 1.19 (--l2-pod-announcements-interface-pattern)', removedIn: '1.19.0' },
+  'containerRuntime.integration': { replacement: 'bpf.autoMount.enabled', why: 'deprecated in 1.14, removed in 1.15', removedIn: '1.15.0' },
+  'l2announcements.interface': { replacement: 'devices, and the CiliumL2AnnouncementPolicy `interfaces`', why: 'the chart has no such value: interfaces are chosen by the policy', removedIn: '0.0.0' },
 };
 
-export function chartKeySourceFor(version: string, atLeast: (v: string, min: string) => boolean): ChartKeySource {
-  return [...chartKeySources].reverse().find((s) => atLeast(version, s.from)) ?? chartKeySources[0]!;
+export function chartKeySourceFor(version: string): ChartKeySource {
+  return [...chartKeySources].reverse().find((s) => versionAtLeast(version, s.from)) ?? chartKeySources[0]!;
 }
 
 /** Every dotted leaf path of a values object (`{ a: { b: 1 } }` → `a.b`); lists are leaves. */
@@ -102,12 +103,13 @@ export interface UnknownKey {
  * The paths of `values` the chart does not have. A path is known when it, or one of its
  * parents, is listed (an object value such as `hubble` covers what is under it).
  */
-export function unknownChartKeys(values: Record<string, unknown>, source: ChartKeySource, closest: (w: string, c: readonly string[]) => string | undefined): UnknownKey[] {
+export function unknownChartKeys(values: Record<string, unknown>, version: string): UnknownKey[] {
+  const source = chartKeySourceFor(version);
   const known = new Set(source.keys);
   const topLevel = [...new Set(source.keys.map((k) => k.split('.')[0]!))];
   const unknown: UnknownKey[] = [];
   for (const path of valuePaths(values)) {
-    const replaced = Object.keys(replacedKeys).find((old) => path === old || path.startsWith(`${old}.`));
+    const replaced = Object.keys(replacedKeys).find((old) => (path === old || path.startsWith(`${old}.`)) && versionAtLeast(version, replacedKeys[old]!.removedIn));
     if (replaced) {
       unknown.push({ path, replacement: replacedKeys[replaced]!.replacement, why: replacedKeys[replaced]!.why });
       continue;
@@ -116,10 +118,10 @@ export function unknownChartKeys(values: Record<string, unknown>, source: ChartK
     if (parts.some((_, i) => known.has(parts.slice(0, i + 1).join('.')))) continue;
     const section = parts[0]!;
     if (checkedSections.includes(section)) {
-      const suggestion = closest(path, source.keys.filter((k) => k.startsWith(`${section}.`)));
+      const suggestion = closestName(path, source.keys.filter((k) => k.startsWith(`${section}.`)));
       unknown.push({ path, ...(suggestion ? { replacement: suggestion } : {}), why: `not a value of the ${section} section (${source.source})` });
     } else if (!topLevel.includes(section)) {
-      const suggestion = closest(section, topLevel);
+      const suggestion = closestName(section, topLevel);
       if (suggestion) unknown.push({ path, replacement: [suggestion, ...parts.slice(1)].join('.'), why: `no top-level value "${section}" (${source.source})` });
     }
   }

@@ -6,7 +6,7 @@
  */
 import type Docker from 'dockerode';
 import { clusterLabel } from '../topology/topology-service';
-import type { UsedRange } from './pool-carve';
+import { ipv4Range, type UsedRange } from './pool-carve';
 
 export interface LabEnvironment {
   networkName: string;
@@ -53,8 +53,11 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
     throw error;
   }
   const ipv4 = (inspected.IPAM?.Config ?? []).find((config) => config.Subnet && !config.Subnet.includes(':'));
-  if (ipv4?.Subnet) environment.network = { subnet: ipv4.Subnet, ...(ipv4.Gateway ? { gateway: ipv4.Gateway } : {}) };
-  if (ipv4?.Gateway) environment.used.push({ cidr: `${ipv4.Gateway}/32`, what: 'the network gateway (this machine)' });
+  // A network created with --subnet but no --gateway lists none, yet Docker gives the
+  // bridge the subnet's first address all the same.
+  const gateway = ipv4?.Gateway || (ipv4?.Subnet ? firstAddress(ipv4.Subnet) : undefined);
+  if (ipv4?.Subnet) environment.network = { subnet: ipv4.Subnet, ...(gateway ? { gateway } : {}) };
+  if (gateway) environment.used.push({ cidr: `${gateway}/32`, what: 'the network gateway (this machine)' });
   for (const entry of Object.values(inspected.Containers ?? {})) {
     const address = entry.IPv4Address?.split('/')[0];
     if (address && !environment.used.some((u) => u.cidr === `${address}/32`)) {
@@ -62,4 +65,11 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
     }
   }
   return environment;
+}
+
+function firstAddress(subnet: string): string | undefined {
+  const range = ipv4Range(subnet);
+  if (!range) return undefined;
+  const value = range.first + 1;
+  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

@@ -5,7 +5,8 @@
  * engine may have changed since.
  */
 import type Docker from 'dockerode';
-import { KindscopeError, type LabFinding, type LabPlan, type LabRendering } from '../../contract';
+import { KindscopeError, LabPlan, type LabFinding, type LabRendering } from '../../contract';
+import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
 import { importPlan } from './import/import-plan';
 import { readLabEnvironment, type LabEnvironment } from './lab-environment';
@@ -64,12 +65,24 @@ export class LabService {
       env.used.push(...pools.used);
       env.problems.push(...pools.problems);
     }
-    const findings = env.problems.map((problem): LabFinding => ({ code: 'pools-not-checked', message: problem, fix: 'Start that cluster, or make sure its pool does not overlap this plan\'s.', severity: 'info', applied: false }));
+    const findings: LabFinding[] = env.problems.length
+      ? [{ code: 'pools-not-checked', message: `Not every other cluster's pool could be read: ${env.problems.join('; ')}`, fix: "Start those clusters (or merge their kubeconfigs), or make sure their pools do not overlap this plan's.", severity: 'info', applied: false }]
+      : [];
     return { env, findings };
   }
 
-  async validate(source: PlanSource): Promise<{ valid: boolean; plan: LabPlan; poolCidr?: string; findings: LabFinding[] }> {
-    const plan = this.planFrom(source);
+  /**
+   * The plan's findings on this engine. A plan that does not even parse is answered with
+   * one finding per bad field (the wizard shows them beside the fields), not an error.
+   */
+  async validate(source: PlanSource): Promise<{ valid: boolean; plan?: LabPlan; poolCidr?: string; findings: LabFinding[] }> {
+    let plan: LabPlan;
+    try {
+      plan = this.planFrom(source);
+    } catch (error) {
+      if (!(error instanceof KindscopeError) || error.code !== 'INVALID_INPUT') throw error;
+      return { valid: false, findings: schemaFindings(source) ?? [{ code: 'plan-invalid', message: error.message, fix: error.hint, severity: 'error', applied: false }] };
+    }
     const { env, findings: envFindings } = await this.environment(plan.cluster.name);
     const result = validatePlan(plan, env);
     const findings = [...envFindings, ...result.findings];
@@ -84,7 +97,8 @@ export class LabService {
 
   /** Everything the plan creates; refused (naming each field and fix) while it has errors. */
   async render(source: PlanSource, options: { script?: boolean } = {}): Promise<LabRendering & { script?: string }> {
-    const { plan, poolCidr, findings } = await this.validate(source);
+    const plan = this.planFrom(source);
+    const { poolCidr, findings } = await this.validate({ plan });
     const errors = findings.filter((f) => f.severity === 'error');
     if (errors.length > 0 || !poolCidr) {
       const first = errors[0];
@@ -109,4 +123,26 @@ export class LabService {
       ...(options.script ? { script: renderScript(plan, artifacts, steps, poolCidr) } : {}),
     };
   }
+}
+
+/** Each schema problem of a plan as a finding naming its field. */
+function schemaFindings(source: PlanSource): LabFinding[] | undefined {
+  let value: unknown = source.plan;
+  if (source.yaml !== undefined) {
+    try {
+      value = parseYaml(source.yaml);
+    } catch {
+      return undefined;
+    }
+  }
+  const result = LabPlan.safeParse(source.name && value && typeof value === 'object' ? { ...value, cluster: { ...((value as { cluster?: object }).cluster ?? {}), name: source.name } } : value);
+  if (result.success) return undefined;
+  return result.error.issues.map((issue) => ({
+    code: 'plan-invalid',
+    field: issue.path.map(String).join('.'),
+    message: `${issue.path.map(String).join('.') || 'plan'}: ${issue.message}`,
+    fix: 'Fix this field (`kindscope plan --name NAME --json` shows a complete plan with every default).',
+    severity: 'error' as const,
+    applied: false,
+  }));
 }

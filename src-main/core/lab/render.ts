@@ -60,6 +60,8 @@ export function renderHelmValues(plan: LabPlan): Record<string, unknown> {
     operator: { replicas: cilium.operatorReplicas },
     // Cilium's L2 announcements guide: each lease renewal is an API call; raise the limit.
     k8sClientRateLimit: { ...cilium.k8sClientRateLimit },
+    // Dual stack: the nodes get IPv6 pod CIDRs too; Cilium must hand them out.
+    ...(plan.cluster.ipFamily === 'dual' ? { ipv6: { enabled: true } } : {}),
     routingMode: cilium.routingMode,
     ...(cilium.ipv4NativeRoutingCIDR ? { ipv4NativeRoutingCIDR: cilium.ipv4NativeRoutingCIDR } : {}),
     ...(cilium.autoDirectNodeRoutes !== undefined ? { autoDirectNodeRoutes: cilium.autoDirectNodeRoutes } : {}),

@@ -3,6 +3,7 @@
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
 import type { LabFinding, LabPlan } from '../../contract';
+import { unknownChartKeys } from './chart-keys';
 import { compatTable, findCompatRow } from './compat-table';
 import { carvePool, checkPool, cidrsOverlap, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
@@ -110,7 +111,27 @@ const sizeRules: Rule = (plan) => {
   return findings;
 };
 
-export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules];
+// helm ignores values the chart does not have, silently: say it for cilium.extraValues.
+const chartValuesRule: Rule = (plan) =>
+  unknownChartKeys(plan.cilium.extraValues, plan.cilium.version).map((unknown) => ({
+    code: 'chart-value-unknown',
+    field: `cilium.extraValues.${unknown.path}`,
+    message: `The chart has no value ${unknown.path}: ${unknown.why}; helm would ignore it silently`,
+    fix: unknown.replacement ? `Use ${unknown.replacement}.` : 'Remove it.',
+    severity: 'warning',
+    applied: false,
+  }));
+
+// Pod or service addresses inside the kind network would shadow node addresses in routes.
+const subnetsOnNetworkRule: Rule = (plan, env) => {
+  const network = env?.network?.subnet;
+  if (!network) return [];
+  return (['podSubnet', 'serviceSubnet'] as const)
+    .filter((field) => cidrsOverlap(plan.cluster[field], network))
+    .map((field) => refuse('subnet-overlaps-network', `cluster.${field}`, `The ${field} ${plan.cluster[field]} overlaps the ${env!.networkName} network ${network}: pod or service routes would shadow the nodes`, field === 'podSubnet' ? 'Use kind\'s default 10.244.0.0/16.' : 'Use kind\'s default 10.96.0.0/12.'));
+};
+
+export const planRules: readonly Rule[] = [nameRule, imageRule, leaseRule, deviceRules, routingRule, sizeRules, subnetsOnNetworkRule, chartValuesRule];
 
 /** Everything in use on the network the pool must avoid, beside the containers. */
 function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
@@ -119,9 +140,13 @@ function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
 
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
-  if (!env?.network) {
-    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [{ code: 'network-not-checked', field: 'pool.cidr', message: `The ${env?.networkName ?? 'kind'} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`, fix: 'Run the plan again once the first kind cluster exists.', severity: 'warning', applied: false }] };
-    return { findings: [refuse('network-missing', 'pool.cidr', `pool.cidr is auto but the ${env?.networkName ?? 'kind'} network does not exist yet, so there is nothing to carve from`, 'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.')] };
+  if (!env) {
+    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [] };
+    return { findings: [refuse('pool-not-resolved', 'pool.cidr', 'pool.cidr is auto but the Docker engine could not be read, so there is no kind network to carve from', 'Start Docker (kindscope docker shows which engine is used), or set pool.cidr explicitly.')] };
+  }
+  if (!env.network) {
+    if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [{ code: 'network-not-checked', field: 'pool.cidr', message: `The ${env.networkName} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`, fix: 'Run the plan again once the first kind cluster exists.', severity: 'warning', applied: false }] };
+    return { findings: [refuse('network-missing', 'pool.cidr', `pool.cidr is auto but the ${env.networkName} network does not exist yet, so there is nothing to carve from`, 'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.')] };
   }
   const used = usedRanges(plan, env);
   if (plan.pool.cidr === 'auto') {

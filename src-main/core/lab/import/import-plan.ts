@@ -5,8 +5,8 @@
  */
 import { LabPlan, type LabFinding, type LabPlanInput } from '../../../contract';
 import { closestName } from '../../util/closest';
-import { chartKeySourceFor, unknownChartKeys } from '../chart-keys';
-import { compatTable, defaultCompatRow, versionAtLeast } from '../compat-table';
+import { unknownChartKeys } from '../chart-keys';
+import { compatTable, defaultCompatRow } from '../compat-table';
 import type { LabEnvironment } from '../lab-environment';
 import { defaultPlan, durationMs, nodeNames } from '../plan';
 import { kindNodeDevices, validatePlan } from '../validate-plan';
@@ -152,8 +152,7 @@ function importCilium(g: Gathered, articleName: string, plan: LabPlanInput, find
     directRoutes = true;
     findings.push(finding('native-routing-without-cidr', 'ipv4NativeRoutingCIDR', 'routingMode=native without ipv4NativeRoutingCIDR: the chart refuses it', `Set ipv4NativeRoutingCIDR=${nativeCidr} and autoDirectNodeRoutes=true.`, true, 'error'));
   }
-  const source = chartKeySourceFor(version, versionAtLeast);
-  for (const unknown of unknownChartKeys(pruneEmpty(values), source, closestName)) {
+  for (const unknown of unknownChartKeys(pruneEmpty(values), version)) {
     findings.push(finding('chart-value-unknown', unknown.path, `The chart has no value ${unknown.path}: ${unknown.why}; helm ignores it silently`, unknown.replacement ? `Use ${unknown.replacement}.` : 'Remove it.', true));
     take(values, unknown.path);
   }

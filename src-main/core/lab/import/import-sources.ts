@@ -39,6 +39,8 @@ export interface Gathered {
   pools: KubeDoc[];
   policies: KubeDoc[];
   workloads: KubeDoc[];
+  /** `-f FILE` of the helm command: merged when one of the sources has that name. */
+  valuesFiles: ({ file: string } & Located)[];
   findings: LabFinding[];
 }
 
@@ -76,7 +78,7 @@ function readHelm(command: PastedCommand, into: Gathered): void {
   into.helm = { verb, line: command.line, source: command.source, ...(release ? { release } : {}), ...(chart ? { chart } : {}), ...(typeof values.version === 'string' ? { version: values.version } : {}), ...(typeof values.namespace === 'string' ? { namespace: values.namespace } : {}) };
   for (const flag of unknown) into.findings.push(finding('helm-flag-unknown', flag, `helm ${verb} has no flag ${flag} (${where(command)}): the command fails`, `Remove ${flag}.`, true, 'error'));
   if (values['reuse-values'] && verb === 'install') {
-    into.findings.push(finding('helm-reuse-values-on-install', '--reuse-values', `--reuse-values on helm install (${where(command)}): install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`, 'Drop --reuse-values (it only means something on helm upgrade, to keep the previous release\'s values).', true, 'error'));
+    into.findings.push(finding('helm-reuse-values-on-install', '--reuse-values', `--reuse-values on helm install (the command at ${where(command)}): install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`, 'Drop --reuse-values (it only means something on helm upgrade, to keep the previous release\'s values).', true, 'error'));
   }
   const setArgs = [...((values.set as string[] | undefined) ?? []).map((a) => [a, false] as const), ...((values['set-string'] as string[] | undefined) ?? []).map((a) => [a, true] as const)];
   // Keep the command line's order (parseArgs groups by flag): helm applies --set in order.
@@ -84,9 +86,7 @@ function readHelm(command: PastedCommand, into: Gathered): void {
   for (const [argument, asString] of ordered.length ? ordered : setArgs) {
     for (const assignment of parseSetArgument(argument, asString)) into.sets.push({ ...assignment, key: assignment.path.join('.'), line: command.line, source: command.source });
   }
-  for (const file of (values.values as string[] | undefined) ?? []) {
-    into.findings.push(finding('values-file-not-pasted', '--values', `helm reads values from ${file} (${where(command)}), which was not among the imported files`, `Import ${file} too (kindscope plan --import ${file} …); its values were not checked.`, false, 'info'));
-  }
+  for (const file of (values.values as string[] | undefined) ?? []) into.valuesFiles.push({ file, line: command.line, source: command.source });
 }
 
 function readKind(command: PastedCommand, into: Gathered): void {
@@ -110,7 +110,7 @@ function classify(doc: KubeDoc, into: Gathered): void {
 
 /** Everything the sources hold. */
 export function gather(sources: readonly { name: string; text: string }[]): Gathered {
-  const into: Gathered = { sets: [], valuesDocs: [], pools: [], policies: [], workloads: [], findings: [] };
+  const into: Gathered = { sets: [], valuesDocs: [], pools: [], policies: [], workloads: [], valuesFiles: [], findings: [] };
   for (const source of sources) {
     const paste = readPaste(source.text, source.name);
     for (const command of paste.commands) {
@@ -120,13 +120,18 @@ export function gather(sources: readonly { name: string; text: string }[]): Gath
     for (const chunk of paste.yaml) {
       let value: unknown;
       try {
-        value = parseYaml(chunk.text);
+        // Pasted text may hold odd tags; they are reported as findings, not process warnings.
+        value = parseYaml(chunk.text, { logLevel: 'error' });
       } catch (error) {
         into.findings.push(finding('unreadable-text', chunk.source, `Lines ${chunk.source}:${chunk.line}… are neither a command nor YAML: ${(error as Error).message.split('\n')[0]}`, 'Check what was pasted there; it was skipped.', false, 'info'));
         continue;
       }
       if (value && typeof value === 'object' && !Array.isArray(value)) classify({ body: value as Record<string, unknown>, line: chunk.line, source: chunk.source }, into);
     }
+  }
+  const base = (path: string) => path.split('/').at(-1);
+  for (const ref of into.valuesFiles.filter((r) => !sources.some((s) => base(s.name) === base(r.file)))) {
+    into.findings.push(finding('values-file-not-pasted', '--values', `helm reads values from ${ref.file} (${where(ref)}), which was not among the imported files`, `Import ${ref.file} too (kindscope plan --import ${ref.file} …); its values were not checked.`, false, 'info'));
   }
   return into;
 }

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireDocker } from '../../e2e/lab/require-docker.ts';
+import { createTypedClient } from '../contract';
+import { createApp, type App } from './compose';
+
+/** The lab calls through the real router and typed client, over the real engine. */
+let app: App;
+beforeAll(() => {
+  requireDocker();
+  app = createApp({ transport: 'test', live: false });
+});
+afterAll(() => app.dispose());
+const client = () => createTypedClient(app.router);
+
+describe('lab calls', () => {
+  it('lab:default-plan, then lab:validate-plan resolves the pool on the kind network', async () => {
+    const defaults = await client().invoke('lab:default-plan', { name: 'i14-calls' });
+    expect(defaults.ok).toBe(true);
+    if (!defaults.ok) return;
+    const validated = await client().invoke('lab:validate-plan', { plan: defaults.value.plan });
+    expect(validated.ok && validated.value.valid).toBe(true);
+    expect(validated.ok && validated.value.poolCidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/2\d$/);
+  });
+
+  it('lab:validate-plan answers a malformed plan with one finding per field', async () => {
+    const result = await client().invoke('lab:validate-plan', { plan: { cluster: { name: 'i14-x', workers: -1 }, cilium: { devices: [] } } });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value.valid).toBe(false);
+    expect(result.value.findings.map((f) => f.field).sort()).toEqual(['cilium.devices', 'cluster.workers']);
+  });
+
+  it('lab:render refuses a plan with errors as data naming the field and the fix', async () => {
+    const result = await client().invoke('lab:render', { plan: { cluster: { name: 'i14-y' }, cilium: { operatorReplicas: 5 } } });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error).toMatchObject({ code: 'INVALID_INPUT' });
+    expect(result.error.message).toMatch(/cilium\.operatorReplicas: operator\.replicas 5 is more than the 2 nodes/);
+    expect(result.error.hint).toMatch(/at most 2/);
+  });
+
+  it('lab:import and lab:render give the script on request', async () => {
+    const imported = await client().invoke('lab:import', { sources: [{ name: 'cmd', text: 'helm install cilium cilium/cilium --set ipam.mode=kubernetes --set kubeProxyReplacement=true' }], name: 'i14-z' });
+    expect(imported.ok).toBe(true);
+    if (!imported.ok) return;
+    const rendered = await client().invoke('lab:render', { plan: imported.value.plan, script: true });
+    expect(rendered.ok && rendered.value.script).toMatch(/set -euo pipefail/);
+    expect(rendered.ok && rendered.value.steps.map((s) => s.id)).toContain('kind-create');
+  });
+});

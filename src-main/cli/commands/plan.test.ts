@@ -1,0 +1,114 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
+import { LabPlan } from '../../contract';
+import { cidrsOverlap, ipv4Range } from '../../core/lab/pool-carve';
+import { ExitCode } from '../output';
+import { runCli } from '../run-cli';
+
+const root = join(import.meta.dirname, '../../..');
+const fixtures = join(root, '../shared/fixtures/article');
+const dir = mkdtempSync(join(tmpdir(), 'i14-plan-'));
+
+/** The real `kindscope` entry point, as `npm run cli` runs it. */
+function kindscope(args: string[]) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+beforeAll(() => {
+  requireDocker();
+  // One file holding both, as pasted from the article.
+  writeFileSync(join(dir, 'article.txt'), `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** What the kind network holds now: its IPv4 subnet and every container address on it. */
+function kindNetwork() {
+  const inspect = JSON.parse(docker(['network', 'inspect', 'kind'])) as [{ IPAM: { Config: { Subnet: string }[] }; Containers: Record<string, { IPv4Address: string }> }];
+  return { subnet: inspect[0].IPAM.Config.find((c) => c.Subnet.includes('.'))!.Subnet, addresses: Object.values(inspect[0].Containers).map((c) => c.IPv4Address.split('/')[0]!) };
+}
+
+describe('kindscope plan', () => {
+  it('--import on the article returns a plan plus findings for its mistakes, and the plan validates', () => {
+    const result = kindscope(['plan', '--import', join(dir, 'article.txt'), '--name', 'i14-article', '--json']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout);
+    expect(Object.keys(output)).toEqual(expect.arrayContaining(['plan', 'kindConfig', 'helmValues', 'manifests', 'findings']));
+    const codes = output.findings.map((f: { code: string }) => f.code);
+    expect(codes).toEqual(expect.arrayContaining(['k8s-service-host-unknown', 'kube-proxy-replacement-strict', 'helm-reuse-values-on-install', 'ipam-mode-unset', 'device-not-on-nodes']));
+    for (const f of output.findings) expect(f).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), fix: expect.any(String) }));
+    expect(LabPlan.safeParse(output.plan).success).toBe(true);
+    expect(output.helmValues).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: 'i14-article-control-plane', ipam: { mode: 'kubernetes' }, devices: ['eth0'] });
+    // The returned plan validates on this engine.
+    writeFileSync(join(dir, 'imported.json'), JSON.stringify(output.plan));
+    const again = kindscope(['plan', '-f', join(dir, 'imported.json'), '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).findings.filter((f: { severity: string }) => f.severity !== 'info')).toEqual([]);
+  });
+
+  it('--name demo: the default plan, with a blocks pool inside the kind network overlapping nothing in use', () => {
+    const result = kindscope(['plan', '--name', 'demo', '--json']);
+    expect(result.code).toBe(0);
+    const { plan, kindConfig, helmValues, manifests, poolCidr } = JSON.parse(result.stdout);
+    expect(kindConfig).toMatch(/disableDefaultCNI: true/);
+    expect(kindConfig).toMatch(/kubeProxyMode: none/);
+    expect(plan.cluster.nodeImage).toMatch(/@sha256:[0-9a-f]{64}$/);
+    expect(helmValues).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: 'demo-control-plane', ipam: { mode: 'kubernetes' } });
+    expect(manifests.pool).toContain(`blocks:\n    - cidr: ${poolCidr}`);
+    expect(manifests.pool).toContain('allowFirstLastIPs: "No"');
+    const network = kindNetwork();
+    const pool = ipv4Range(poolCidr)!;
+    const net = ipv4Range(network.subnet)!;
+    expect(pool.first >= net.first && pool.last <= net.last).toBe(true);
+    for (const address of network.addresses) expect(cidrsOverlap(poolCidr, `${address}/32`), address).toBe(false);
+    expect(cidrsOverlap(poolCidr, plan.cluster.podSubnet) || cidrsOverlap(poolCidr, plan.cluster.serviceSubnet)).toBe(false);
+  });
+
+  it('refuses a plan with the field and the fix, exit 1', () => {
+    writeFileSync(join(dir, 'bad.yaml'), 'cluster:\n  name: i14-bad\ncilium:\n  routingMode: native\n  l2announcements:\n    leaseDuration: 1s\n    leaseRenewDeadline: 2s\npool:\n  cidr: 10.99.0.0/24\n');
+    const result = kindscope(['plan', '-f', join(dir, 'bad.yaml')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cilium\.ipv4NativeRoutingCIDR: routingMode native needs ipv4NativeRoutingCIDR/);
+    expect(result.stderr).toMatch(/cilium\.l2announcements: Lease timings must satisfy/);
+    expect(result.stderr).toMatch(/pool\.cidr: 10\.99\.0\.0\/24 is outside the kind network/);
+    expect(result.stderr).toMatch(/hint: .*Set cilium\.ipv4NativeRoutingCIDR to the pod subnet 10\.244\.0\.0\/16/);
+  });
+
+  it.each([
+    [['plan'], /plan needs --name NAME, -f lab.yaml or --import FILE…/],
+    [['plan', '--import', '/nonexistent/i14.txt'], /--import \/nonexistent\/i14.txt: no such file/],
+    [['plan', '-f', '/nonexistent/lab.yaml'], /-f \/nonexistent\/lab.yaml: no such file/],
+    [['plan', '--name', 'Bad_Name', '-f', '/nonexistent/x'], /no such file/],
+  ])('usage: %j', async (args, message) => {
+    let err = '';
+    const code = await runCli(args, { out: () => undefined, err: (t) => void (err += t) });
+    expect(code).toBe(ExitCode.usage);
+    expect(err).toMatch(message);
+  });
+
+  it('--save writes lab.yaml, and replaces it only with --yes', () => {
+    const file = join(dir, 'saved.yaml');
+    expect(kindscope(['plan', '--name', 'i14-saved', '--save', file]).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/name: i14-saved/);
+    const refused = kindscope(['plan', '--name', 'i14-other', '--save', file]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/the file exists; add --yes/);
+    expect(readFileSync(file, 'utf8')).toMatch(/name: i14-saved/);
+    expect(kindscope(['plan', '--name', 'i14-other', '--save', file, '--yes']).code).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/name: i14-other/);
+  });
+});
+
+describe('kindscope script', () => {
+  it('prints the script for a plan file', () => {
+    const result = kindscope(['script', '--name', 'i14-printed']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^#!\/usr\/bin\/env bash\n/);
+    expect(result.stdout).toContain('kind create cluster --name i14-printed --config "$workdir/kind-config.yaml"');
+  });
+});
