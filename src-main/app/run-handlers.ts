@@ -1,10 +1,10 @@
-import type { runCalls } from '../contract/run';
+import type { lifecycleCalls, runCalls } from '../contract/run';
 import type { ClusterStatus } from '../contract';
 import type { ClusterStatusSource } from '../core/lab/run/cluster-watch';
 import type { LabRunService } from '../core/lab/run/lab-run-service';
 import type { Handlers } from './router';
 
-type RunHandlers = Pick<Handlers, keyof typeof runCalls>;
+type RunHandlers = Pick<Handlers, keyof typeof runCalls | keyof typeof lifecycleCalls>;
 
 /** The pipeline's calls: create, follow, resume, cancel and clean up runs. */
 export function runHandlers(runs: () => LabRunService): RunHandlers {
@@ -13,10 +13,16 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labRuns: async () => ({ runs: runs().list() }),
     labRun: async ({ id }) => runs().get(id),
     labRunLog: async ({ id, step }) => runs().log(id, step),
-    labResume: async ({ id }) => runs().resume(id),
+    labResume: ({ id }) => runs().resume(id),
     labCancel: async ({ id }) => runs().cancel(id),
     labCleanupPlan: async ({ id }) => ({ remove: runs().cleanupPlan(id) }),
     labCleanup: ({ id, confirm }) => runs().cleanup(id, confirm),
+    labStop: ({ cluster }) => runs().stop(cluster),
+    labStart: ({ cluster }) => runs().start(cluster),
+    labDeletePlan: ({ cluster }) => runs().deletePlan(cluster),
+    labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
+    labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
+    labFix: ({ cluster, confirm }) => runs().fix(cluster, confirm),
   };
 }
 

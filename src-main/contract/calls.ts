@@ -6,7 +6,7 @@ import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
-import { runCalls, runEvents } from './run';
+import { lifecycleCalls, runCalls, runEvents } from './run';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -61,6 +61,7 @@ export const calls = {
   ),
   ...labCalls,
   ...runCalls,
+  ...lifecycleCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

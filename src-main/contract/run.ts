@@ -90,6 +90,20 @@ export const runCalls = {
   ),
 } as const;
 
+const Cluster = z.object({ cluster: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be a kind cluster name (see `kindscope topology`)') }).strict();
+const confirmation = (what: string) => z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
+
+export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values']);
+
+export const lifecycleCalls = {
+  labStop: defineCall('lab:stop', Cluster, RunRecord, "Stops a lab's node containers (workers first); a run"),
+  labStart: defineCall('lab:start', Cluster, RunRecord, "Starts a lab's node containers, then re-verifies: nodes Ready, leases re-elected, every IP answering; a run"),
+  labDeletePlan: defineCall('lab:delete-plan', Cluster, z.object({ containers: z.array(z.string()), context: z.string() }), 'What deleting a cluster removes (node containers, kubeconfig context), for the confirmation'),
+  labDelete: defineCall('lab:delete', Cluster.extend({ confirm: confirmation('deleting removes the node containers and the kubeconfig context') }).strict(), RunRecord, '`kind delete cluster` after confirmation; the kind network stays'),
+  labFixPlan: defineCall('lab:fix-plan', Cluster, z.object({ fixes: z.array(FixKind), steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string() })) }), 'The repairs for a cluster stuck at <pending>: a carved pool, the L2 policy, helm upgrade with the missing values'),
+  labFix: defineCall('lab:fix', Cluster.extend({ confirm: confirmation('fix changes the cluster') }).strict(), RunRecord, 'Runs those repairs, then proves every LoadBalancer IP answers; a run'),
+} as const;
+
 export const runEvents = {
   labRunChanged: defineEvent('lab:run-changed', RunRecord, 'A run changed state, progressed or recorded something it created'),
   labRunLogLine: defineEvent('lab:run-log-line', RunLogLine, 'A line written to a step log (follow with care: high frequency)'),

@@ -10,9 +10,10 @@ import { scriptCommand } from './script';
 import { createCommand } from './create';
 import { runsCommand } from './runs';
 import { cleanupCommand } from './cleanup';
+import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand];

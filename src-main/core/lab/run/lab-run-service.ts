@@ -5,6 +5,7 @@ import type { Logger } from '../../util/logger';
 import type { LabService, PlanSource } from '../lab-service';
 import type { ClusterStatusSource } from './cluster-watch';
 import { createPipeline, type LabTool } from './create-pipeline';
+import { deleteSteps, fixesFor, fixSteps, nodeContainers, startSteps, stopSteps, type LifecycleDeps } from './lifecycle-pipelines';
 import { PipelineRunner, type Remover, type StepDefinition } from './pipeline-runner';
 import { readEngineFacts, runPreflight } from './preflight';
 import type { RunStore } from './run-store';
@@ -51,17 +52,53 @@ export class LabRunService {
     const steps = this.steps(record, rendering);
     record.steps = steps.map((step) => ({ name: step.name, title: step.title, command: step.command, state: 'pending', logPath: `${record.dir}/logs/${step.name}.log`, attempts: 0 }));
     this.options.store.save(record);
-    this.start(record, steps);
+    this.launch(record, steps);
     return record;
   }
 
   /** Runs a failed, cancelled or interrupted run again from the step that stopped it. */
-  resume(id: string): RunRecord {
+  async resume(id: string): Promise<RunRecord> {
     const record = this.get(id);
-    if (record.state === 'done') throw new KindscopeError('INVALID_INPUT', `Run ${id} is complete`, 'Nothing to resume.');
-    if (record.kind !== 'create') throw new KindscopeError('INVALID_INPUT', `Run ${id} is a ${record.kind} run`, 'Start it again instead.');
-    this.start(record, this.steps(record, renderingOf(record)));
+    if (record.state === 'done' || record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`, 'Nothing to resume.');
+    const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster);
+    this.launch(record, steps);
     return record;
+  }
+
+  /** Stops a lab's node containers (workers first). */
+  stop(cluster: string): Promise<RunRecord> {
+    return this.lifecycle('stop', cluster);
+  }
+
+  /** Starts a lab's node containers, then proves it works again: nodes Ready, leases re-elected, IPs answering. */
+  start(cluster: string): Promise<RunRecord> {
+    return this.lifecycle('start', cluster);
+  }
+
+  /** What `delete` removes: shown in the confirmation. */
+  async deletePlan(cluster: string): Promise<{ containers: string[]; context: string }> {
+    const nodes = await nodeContainers(this.options.docker, cluster);
+    if (nodes.length === 0) throw new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${cluster}" on this engine`, 'See `kindscope topology` for the clusters.');
+    return { containers: nodes.map((n) => n.name), context: `kind-${cluster}` };
+  }
+
+  /** `kind delete cluster`; the kind network stays, as kind leaves it. `confirmed` is the user's explicit yes. */
+  async delete(cluster: string, confirmed: boolean): Promise<RunRecord> {
+    if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Deleting ${cluster} needs confirmation`, 'Confirm in the dialog, or pass --yes.');
+    await this.deletePlan(cluster);
+    return this.lifecycle('delete', cluster);
+  }
+
+  /** The repairs `fix` would make on a cluster stuck at `<pending>`, from its live status. */
+  async fixPlan(cluster: string): Promise<{ fixes: ReturnType<typeof fixesFor>; steps: { name: string; title: string; command: string }[] }> {
+    const status = await this.options.statusSource(cluster).status();
+    const steps = fixSteps(cluster, status, this.lifecycleDeps(cluster));
+    return { fixes: fixesFor(status), steps: steps.map(({ name, title, command }) => ({ name, title, command })) };
+  }
+
+  async fix(cluster: string, confirmed: boolean): Promise<RunRecord> {
+    if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Fixing ${cluster} needs confirmation`, 'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.');
+    return this.lifecycle('fix', cluster);
   }
 
   cancel(id: string): RunRecord {
@@ -104,7 +141,35 @@ export class LabRunService {
     return (await this.pending.get(id)) ?? this.get(id);
   }
 
-  private start(record: RunRecord, steps: StepDefinition[]): void {
+  private async lifecycle(kind: 'stop' | 'start' | 'delete' | 'fix', cluster: string): Promise<RunRecord> {
+    const steps = await this.lifecycleSteps(kind, cluster);
+    const record = this.options.store.create({ kind, cluster, steps: steps.map(({ name, title, command }) => ({ name, title, command })) });
+    this.launch(record, steps);
+    return record;
+  }
+
+  private async lifecycleSteps(kind: RunRecord['kind'], cluster: string): Promise<StepDefinition[]> {
+    const deps = this.lifecycleDeps(cluster);
+    if (kind === 'stop') return stopSteps(cluster, deps);
+    if (kind === 'start') return startSteps(cluster, deps);
+    if (kind === 'delete') return deleteSteps(cluster, deps);
+    if (kind === 'fix') return fixSteps(cluster, await deps.statusSource().status(), deps);
+    throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
+  }
+
+  private lifecycleDeps(cluster: string): LifecycleDeps {
+    const o = this.options;
+    return {
+      docker: o.docker,
+      runTool: o.runTool,
+      statusSource: () => o.statusSource(cluster),
+      verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),
+      environment: async () => (await o.lab.environment(cluster)).env,
+      ...(o.timeouts ? { timeouts: o.timeouts } : {}),
+    };
+  }
+
+  private launch(record: RunRecord, steps: StepDefinition[]): void {
     const running = this.runner.run(record, steps).finally(() => this.pending.delete(record.id));
     this.pending.set(record.id, running);
     running.catch((error: unknown) => this.options.log.error(`Run ${record.id} stopped`, error));
