@@ -12,6 +12,7 @@ import { TopologyService } from '../src-main/core/topology/topology-service';
 import { createStderrLogger } from '../src-main/core/util/logger';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
+import { benchCreate, formatCreateBench } from './create';
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -112,5 +113,10 @@ if (process.env.BENCH_STATUS !== '0') {
   const memory = status.memory as { nodes: number; services: number; watchedServices: number; heapGrowthMiB: number; rssMiB: number };
   process.stdout.write(`\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`);
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
+}
+if (process.env.BENCH_CREATE !== '0') {
+  const create = await benchCreate();
+  process.stdout.write(formatCreateBench(create));
+  process.stdout.write(`${JSON.stringify({ benchmark: 'create', ...create }, null, 2)}\n`);
 }
 process.exit(0);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labEnv, run } from '../../e2e/lab/lab-cluster.ts';
+import { kubectlOk } from '../../e2e/lab/lab-api.ts';
+import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { createApp, type App } from './compose';
 import { createTypedClient, type KindscopeClient, type RunRecord } from '../contract';
@@ -156,5 +157,34 @@ describe('kindscope create (the pipeline on the lab)', () => {
     expect(docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim()).toBe('');
     const kubeconfig = existsSync(join(home, 'kubeconfig')) ? readFileSync(join(home, 'kubeconfig'), 'utf8') : '';
     expect(kubeconfig).not.toContain(`kind-${name}`);
+  });
+
+  it('fix makes a hand-made cluster stuck at <pending> answer; stop then start ends with the IP answering again', async () => {
+    // By hand, as the article's readers do: kind + Cilium, but no pool and no L2 policy.
+    const lab = await startLabCluster({ workers: 2, cilium: {}, kubeconfig: join(home, 'kubeconfig') });
+    made.push(lab.name);
+    kubectlOk(lab, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+    kubectlOk(lab, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+    const plan = await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }));
+    expect(plan.fixes).toEqual(['pool', 'l2-policy']);
+    await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining('input.confirm') } });
+
+    const fixing = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true }));
+    const fixed = await settle(fixing.id);
+    expect(fixed.state, JSON.stringify(fixed.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
+    const [verification] = fixed.facts.verifications as { ip: string; reachable: boolean; answeredBy?: { mac: string; node?: string }; leaseHolder?: { node: string } }[];
+    expect(verification?.reachable).toBe(true);
+    expect(verification?.answeredBy?.mac).toBe(macOf(verification!.leaseHolder!.node));
+    const body = await (await fetch(`http://${verification!.ip}/`, { signal: AbortSignal.timeout(5_000) })).text();
+    expect(body).toContain('Hello from web-');
+
+    const stopping = await invoke(client.invoke('lab:stop', { cluster: lab.name }));
+    expect((await settle(stopping.id)).state).toBe('done');
+    expect(docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${lab.name}`, '--format', '{{.Names}}']).trim()).toBe('');
+    const starting = await invoke(client.invoke('lab:start', { cluster: lab.name }));
+    const started = await settle(starting.id);
+    expect(started.state, JSON.stringify(started.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
+    const again = (started.facts.verifications as { ip: string; reachable: boolean }[]).find((v) => v.ip === verification!.ip);
+    expect(again?.reachable).toBe(true);
   });
 });

@@ -83,6 +83,8 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
             // Never `--wait`: without a CNI the nodes stay NotReady and it only times out.
             await run(step, context);
             await checkNodeAddresses(deps, nodes, context);
+            // Start following the new cluster now, while Cilium installs: the waits then begin on a live status.
+            deps.statusSource().status().catch(() => undefined);
           },
         });
         break;

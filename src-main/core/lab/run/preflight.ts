@@ -63,8 +63,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
     fix: 'Give the engine at least 4 GiB (Docker Desktop: Settings → Resources); each kind node with Cilium needs about 1 GiB.',
   });
   checks.push(cgroupCheck(info.CgroupVersion, input.kubernetesVersion));
-  for (const tool of ['kind', 'helm', 'kubectl'] as const) {
-    const status = await input.toolStatus(tool);
+  // Each status runs the tool's `version`: in parallel.
+  const statuses = await Promise.all((['kind', 'helm', 'kubectl'] as const).map(async (tool) => [tool, await input.toolStatus(tool)] as const));
+  for (const [tool, status] of statuses) {
     checks.push({ name: `tool ${tool}`, ok: status.status === 'ok', severity: 'error', detail: status.status === 'ok' ? `${tool} ${status.version} at ${status.path}` : (status.problem ?? `${tool} is ${status.status}`), ...(status.fix ? { fix: status.fix } : {}) });
   }
   const taken = input.existingClusters.includes(input.cluster);
