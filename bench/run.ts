@@ -3,6 +3,7 @@
  * the seed article's way (`docker network inspect` then one `docker exec … ip route` per
  * node, one after another), and the delay from a node container dying to the pushed
  * change. Prints a table and the same numbers as JSON. BENCH_SIZES=2,8 to choose sizes.
+ * Then the cluster status (bench/status.ts, BENCH_STATUS=0 skips) and DNS names (bench/dns.ts, BENCH_DNS=0 skips).
  */
 import { spawnSync } from 'node:child_process';
 import { createDockerClient } from '../src-main/core/docker/docker-client';
@@ -13,6 +14,7 @@ import { createStderrLogger } from '../src-main/core/util/logger';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
 import { benchCreate, formatCreateBench } from './create';
+import { benchDns, formatDnsTable } from './dns';
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
 const runs = Number(process.env.BENCH_RUNS ?? 5);
@@ -118,5 +120,9 @@ if (process.env.BENCH_CREATE !== '0') {
   const create = await benchCreate();
   process.stdout.write(formatCreateBench(create));
   process.stdout.write(`${JSON.stringify({ benchmark: 'create', ...create }, null, 2)}\n`);
+}
+if (process.env.BENCH_DNS !== '0') {
+  const dns = await benchDns();
+  process.stdout.write(`\n${formatDnsTable(dns.rows)}${dns.note ? `(${dns.note})\n` : ''}${JSON.stringify({ benchmark: 'dns', ...dns }, null, 2)}\n`);
 }
 process.exit(0);

@@ -96,13 +96,23 @@ export function ensureNodeImage(): string {
       { from: '/bin/dash', to: '/bin/dash' },
       // kind's node images carry util-linux; Kindscope's netns reader uses its nsenter.
       { from: '/usr/bin/nsenter', to: '/usr/bin/nsenter' },
+      // The API relay: socat accepts with a real backlog and forks a child per connection.
+      { from: '/usr/bin/socat', to: '/usr/bin/socat' },
     ],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
-    // The control-plane relays its port 6443 to the lab API server (KINDSCOPE_LAB_API_UPSTREAM),
-    // so the API answers exactly while this container runs.
-    cmd: ['/bin/sh', '-c', 'trap "exit 0" TERM INT; if [ -n "$KINDSCOPE_LAB_API_UPSTREAM" ]; then nc -ll -p 6443 -e nc "${KINDSCOPE_LAB_API_UPSTREAM%:*}" "${KINDSCOPE_LAB_API_UPSTREAM##*:}" & fi; while :; do sleep 3600 & wait $!; done'],
+    cmd: ['/bin/sh', '-c', `trap "exit 0" TERM INT; if [ -n "$KINDSCOPE_LAB_API_UPSTREAM" ]; then ${apiRelayCommand} & fi; while :; do sleep 3600 & wait $!; done`],
   });
 }
+
+/**
+ * The control-plane relays its port 6443 to the lab API server (KINDSCOPE_LAB_API_UPSTREAM),
+ * so the API answers exactly while this container runs: `docker stop` closes it, `docker
+ * pause` freezes the relay and its children, so new and open connections hang. busybox's
+ * `nc -ll -e nc` served one connection at a time and dropped ~7 of 30 concurrent ones;
+ * socat listens with a 1024 backlog and forks a child per connection, as a kube-apiserver
+ * serves hundreds at once.
+ */
+export const apiRelayCommand = 'socat TCP-LISTEN:6443,fork,reuseaddr,backlog=1024 TCP:"$KINDSCOPE_LAB_API_UPSTREAM"';
 
 /** tcpdump with busybox, for captures in a node's namespace (`--net container:<node>`). */
 export function ensureToolsImage(): string {

@@ -2,6 +2,9 @@
  * `npm run lab -- up|down|janitor|shellenv`: the test lab by hand, so a person can run
  * Kindscope (desktop, serve mode, CLI) against it exactly as the tests do.
  */
+// First: refuses an unsupported Node in one line (`npm run lab` also passes it with
+// `node --import`, because Node < 22.18 cannot even load a .ts entry).
+import '../../src-main/core/util/node-guard.mjs';
 import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

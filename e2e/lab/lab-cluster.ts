@@ -89,6 +89,10 @@ export interface LabClusterOptions {
   networking?: Record<string, unknown>;
   /** Where kind writes the kubeconfig; a fresh temporary file by default. */
   kubeconfig?: string;
+  /** kube-controller-manager's node-monitor grace period for this cluster (e.g. `5s`); the version's default otherwise. */
+  nodeMonitorGracePeriod?: string;
+  /** How long pods tolerate an unreachable node before eviction (e.g. `3s`); 300 s otherwise. */
+  unreachableToleration?: string;
   /** Lines kind prints (it writes progress to stderr). */
   onLine?: (line: string) => void;
 }
@@ -152,7 +156,12 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
   const configFile = join(dir, 'kind.yaml');
   writeFileSync(configFile, kindConfigYaml(options.workers ?? 1, options.networking));
   const env = labEnv({ KUBECONFIG: kubeconfig });
-  const created = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], env, options.onLine);
+  const createEnv = {
+    ...env,
+    ...(options.nodeMonitorGracePeriod ? { KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: options.nodeMonitorGracePeriod } : {}),
+    ...(options.unreachableToleration ? { KINDSCOPE_LAB_UNREACHABLE_TOLERATION: options.unreachableToleration } : {}),
+  };
+  const created = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], createEnv, options.onLine);
   if (created.code !== 0) {
     await run('kind', ['delete', 'cluster', '--name', name], env);
     throw new Error(`kind create cluster --name ${name} failed:\n${created.output}`);

@@ -13,12 +13,14 @@ import { GuiEnvironment } from '../core/tools/gui-environment';
 import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
+import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
 import { runHandlers, statusSourceFrom } from './run-handlers';
+import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -28,6 +30,8 @@ export interface AppOptions {
   /** Settings and managed tools; the platform's data folder (or KINDSCOPE_HOME) by default. */
   dataDir?: string;
   log?: Logger;
+  /** The installed app's bundled single-executable CLI (Electron, when packaged). */
+  bundledCliPath?: string;
 }
 
 export interface AppServices {
@@ -43,6 +47,10 @@ export interface AppServices {
   lab: LabService;
   /** Created on first use: the pipeline needs the engine. */
   runs?: LabRunService;
+  settings: SettingsStore;
+  dataDir: string;
+  /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
+  dns: DnsFeature;
 }
 
 export interface App {
@@ -58,12 +66,20 @@ export interface App {
 export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
   const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
-  const services = createServices(options, log);
+  const base = createServices(options, log);
+  // DNS names (issue 21): its zone reads the same cluster status as `cluster:status`; re-adapt here when that changes.
+  const dnsSource = createDnsZoneSource({
+    clusters: async () => requireTopology(services).listClusters(),
+    status: async (cluster) => (await clusterStatusService(services, cluster, options, log)).status(),
+    subscribe: (listener) => (services.clusterStatusListeners.add(listener), () => services.clusterStatusListeners.delete(listener)),
+  });
+  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,
     router,
     dispose: async () => {
+      await services.dns.dispose();
       for (const pending of services.clusterStatus.values()) void pending.then((s) => s.dispose(), () => undefined);
       await services.topology?.dispose();
       services.docker?.dispose();
@@ -71,24 +87,25 @@ export function createApp(options: AppOptions): App {
   };
 }
 
-function createServices(options: AppOptions, log: Logger): AppServices {
+function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns'> {
   const dataDir = options.dataDir ?? appDataDir();
   const environment = new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
   if (options.live) void environment.loadLoginShell();
-  const tools = new ToolsService({ environment, settings: new SettingsStore(dataDir, log), managedDir: join(dataDir, 'tools'), log });
+  const settings = new SettingsStore(dataDir, log);
+  const tools = new ToolsService({ environment, settings, managedDir: join(dataDir, 'tools'), log });
   try {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
     const topology = new TopologyService({ engine: docker, log });
     const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
-    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab };
+    return { docker, topology, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: undefined, lab, settings, dataDir };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
     const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
-    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab };
+    return { docker: undefined, topology: undefined, tools, environment, clusterStatus: new Map(), clusterStatusListeners: new Set(), dockerProblem: problem, lab, settings, dataDir };
   }
 }
 
@@ -117,6 +134,8 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     },
     ...labHandlers(services.lab),
     ...runHandlers(() => labRuns(services, options, log)),
+    ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
+    ...createDnsHandlers(services.dns),
   };
 }
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-import { runCli } from './run-cli';
-import { ExitCode } from './output';
+// First: refuses an unsupported Node in one line. Everything else is imported after it.
+import '../core/util/node-guard.mjs';
+
+const { runCli } = await import('./run-cli');
+const { ExitCode } = await import('./output');
 
 process.on('SIGINT', () => process.exit(ExitCode.interrupted));
 

@@ -7,6 +7,8 @@ import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
 import { lifecycleCalls, runCalls, runEvents } from './run';
+import { welcomeCalls } from './welcome';
+import { dnsCalls } from './dns';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -62,6 +64,8 @@ export const calls = {
   ...labCalls,
   ...runCalls,
   ...lifecycleCalls,
+  ...welcomeCalls,
+  ...dnsCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

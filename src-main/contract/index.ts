@@ -5,6 +5,8 @@ export * from './topology';
 export * from './tools';
 export * from './cluster-status';
 export * from './troubleshoot';
+export * from './welcome';
+export * from './dns';
 export * from './calls';
 export * from './client';
 export * from './ipc';

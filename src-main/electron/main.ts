@@ -54,7 +54,8 @@ function hardenWebContents(): void {
 }
 
 void app.whenReady().then(() => {
-  const kindscope = createApp({ transport: 'electron', live: true, log });
+  // The installed app carries the CLI as a single executable (electron-builder extraResources).
+  const kindscope = createApp({ transport: 'electron', live: true, log, ...(app.isPackaged ? { bundledCliPath: join(process.resourcesPath, 'bin', 'kindscope') } : {}) });
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)));
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission));
   registerRendererProtocol();
@@ -62,10 +63,16 @@ void app.whenReady().then(() => {
   const disposeIpc = registerIpc(kindscope.router, log, devServerUrl);
 
   const window = new BrowserWindow(mainWindowOptions(preloadPath));
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    window.show();
+    // The shipped-artifact smoke test (scripts/packaging/smoke-test.ts) waits for this line.
+    log.info('Kindscope is ready: window shown');
+  });
   void window.loadURL(devServerUrl ?? appEntryUrl);
 
   app.on('window-all-closed', () => app.quit());
+  // A logout or `kill` sends SIGTERM: quit through will-quit so helper containers go too.
+  process.once('SIGTERM', () => app.quit());
   let disposed = false;
   app.on('will-quit', (event) => {
     if (disposed) return;

@@ -72,6 +72,8 @@ describe('navigation and new windows', () => {
   it('denies every new window; only https links go to the browser', () => {
     expect(windowOpenDecision('https://docs.cilium.io/')).toEqual({ action: 'deny', openExternally: true });
     expect(windowOpenDecision('http://example.com/')).toEqual({ action: 'deny', openExternally: false });
+    expect(windowOpenDecision('http://web.default.demo.kind.internal/')).toEqual({ action: 'deny', openExternally: true });
+    expect(windowOpenDecision('http://kind.internal.example.com/')).toEqual({ action: 'deny', openExternally: false });
     expect(windowOpenDecision('file:///etc/passwd')).toEqual({ action: 'deny', openExternally: false });
     expect(windowOpenDecision('javascript:alert(1)')).toEqual({ action: 'deny', openExternally: false });
   });

@@ -61,12 +61,14 @@ export function allowNavigation(url: string, devServerUrl?: string): boolean {
 
 /**
  * `setWindowOpenHandler`: no new Electron windows, ever. Web links (https only) go to the
- * user's browser instead; everything else is dropped.
+ * user's browser instead, and plain http only to a LoadBalancer service's own name under
+ * kind.internal (the Names links); everything else is dropped.
  */
 export function windowOpenDecision(url: string): { action: 'deny'; openExternally: boolean } {
   let external: boolean;
   try {
-    external = new URL(url).protocol === 'https:';
+    const parsed = new URL(url);
+    external = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.hostname.endsWith('.kind.internal') && parsed.username === '' && parsed.password === '');
   } catch {
     external = false;
   }

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
+// First: refuses an unsupported Node in one line. Everything else is imported after it.
+import '../core/util/node-guard.mjs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createApp } from '../app/compose';
-import { createStderrLogger } from '../core/util/logger';
-import { startServeServer } from './serve-server';
+
+const { createApp } = await import('../app/compose');
+const { createStderrLogger } = await import('../core/util/logger');
+const { startServeServer } = await import('./serve-server');
 
 const usage = `Usage: npm run serve -- [--port N] [--host ADDRESS]
 
@@ -41,7 +44,8 @@ if (!(host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host
 }
 
 const app = createApp({ transport: 'serve', live: true, log });
-const staticDir = resolve(import.meta.dirname, '../renderer');
+// The single-executable CLI (`kindscope serve`) unpacks its embedded renderer and says where.
+const staticDir = process.env.KINDSCOPE_SERVE_STATIC_DIR ?? resolve(import.meta.dirname, '../renderer');
 try {
   const server = await startServeServer({ router: app.router, staticDir, log, host, port, ...(process.env.KINDSCOPE_TOKEN ? { token: process.env.KINDSCOPE_TOKEN } : {}) });
   process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). Press Ctrl-C to stop.\n`);

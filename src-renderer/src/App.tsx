@@ -5,10 +5,12 @@ import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ClustersPage } from './features/clusters/ClustersPage';
 import { HomePage } from './features/home/HomePage';
+import { NamesPage } from './features/names/NamesPage';
 import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
 import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
+import { WelcomeDialog } from './features/welcome/WelcomeDialog';
 import { areas, isArea, type Area } from './store/shell-slice';
 
 const areaLabels: Record<Area, string> = {
@@ -17,6 +19,7 @@ const areaLabels: Record<Area, string> = {
   'create-lab': 'Create lab',
   topology: 'Topology',
   troubleshoot: 'Troubleshoot',
+  names: 'Names',
   settings: 'Settings',
 };
 
@@ -28,6 +31,7 @@ const pages: Record<Area, () => ReactNode> = {
   ),
   topology: () => <TopologyPage />,
   troubleshoot: () => <TroubleshootPage />,
+  names: () => <NamesPage />,
   settings: () => <SettingsPage />,
 };
 
@@ -104,6 +108,7 @@ export function App() {
         {lastError && <ErrorNotice error={lastError} onDismiss={dismissError} />}
         {pages[area]()}
       </main>
+      <WelcomeDialog />
     </div>
   );
 }

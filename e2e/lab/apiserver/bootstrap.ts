@@ -50,18 +50,6 @@ export function bootstrapCluster(server: LabApiServer, facts: ClusterFacts): voi
   });
 }
 
-/** Marks every node Ready or NotReady (a CNI came or went). */
-export function setNodesReady(server: LabApiServer, ready: boolean): void {
-  const nodeType = server.typeFor('', 'nodes')!;
-  for (const node of server.store.list(nodeType)) {
-    const conditions = ((node.status?.conditions ?? []) as Obj[]).map((c) => (c.type === 'Ready' ? readyCondition(ready, c) : c));
-    const taints = ((node.spec?.taints ?? []) as Obj[]).filter((t) => t.key !== 'node.kubernetes.io/not-ready');
-    if (!ready) taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
-    const updated = server.store.update(nodeType, { ...node, spec: { ...node.spec, taints } });
-    server.store.update(nodeType, { ...updated, status: { ...updated.status, conditions } }, { subresource: 'status' });
-  }
-}
-
 function readyCondition(ready: boolean, previous?: Obj): Obj {
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const changed = previous?.status !== (ready ? 'True' : 'False');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bootstrapCluster, type NodeFacts } from './bootstrap.ts';
 import { CiliumSimulation } from './cilium-sim.ts';
+import { defaultNodeMonitorGraceMs } from './kube-controllers.ts';
 import { LabApiServer } from './server.ts';
 import { ObjectStore } from './store.ts';
 
@@ -42,7 +43,17 @@ bootstrapCluster(server, {
   nodes: nodeFacts(),
   cniReady: !cluster.config.networking.disableDefaultCNI || Boolean(cluster.cniInstalled),
 });
-const simulation = new CiliumSimulation(server, { name: cluster.name, nodes: cluster.nodes }, log);
+const simulation = new CiliumSimulation(
+  server,
+  {
+    name: cluster.name,
+    nodes: cluster.nodes,
+    defaultCni: !cluster.config.networking.disableDefaultCNI,
+    nodeMonitorGraceMs: cluster.nodeMonitorGraceMs ?? defaultNodeMonitorGraceMs(cluster.kubernetesVersion),
+    unreachableTolerationMs: cluster.unreachableTolerationMs ?? 300_000,
+  },
+  log,
+);
 simulation.start();
 const port = await server.listen(cluster.apiUpstream.port, cluster.apiUpstream.host);
 writeFileSync(join(dir, 'apiserver.pid'), String(process.pid));

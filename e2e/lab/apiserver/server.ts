@@ -2,11 +2,17 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { parse as parseYaml } from 'yaml';
+import { groupList, openApiIndex, sendGroup, sendOpenApi, sendResourceList, versionInfo } from './discovery.ts';
+import { parseBody, readBody, sendJson, sendStatus, wantsTable } from './http.ts';
 import { decodeKubernetesProtobuf } from './protobuf.ts';
+import { WatchHub } from './watch-hub.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
 import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
-import { ApiError, notFound, type ObjectStore, type StoredEvent } from './store.ts';
+import { ApiError, notFound, objectId, type ObjectStore } from './store.ts';
+import { checkFieldSelector, paginate, scalable, waitForResourceVersion } from './api-semantics.ts';
+import { serveScale } from './scale.ts';
+import { prepareCreate } from './create-defaults.ts';
 
 import type { KubeObject as Obj } from './kube-object.ts';
 
@@ -15,20 +21,6 @@ export interface ApiServerOptions {
   tls: { key: string; cert: string; ca: string };
   kubernetesVersion: string;
   log?: (line: string) => void;
-}
-
-/** Fault hooks for tests (LAB.md §2): reached at POST /lab/faults with the admin certificate. */
-interface Faults {
-  expireNextWatch?: 'event' | 'http';
-  delayMs: number;
-  stalledWatches: Set<WatchConnection>;
-  bookmarkEveryMs: number;
-  defaultWatchTimeoutS: number;
-}
-
-interface WatchConnection {
-  response: ServerResponse;
-  close(): void;
 }
 
 /**
@@ -42,17 +34,20 @@ export class LabApiServer {
   readonly store: ObjectStore;
   private types: ResourceType[] = builtinTypes();
   private readonly options: ApiServerOptions;
-  private readonly watches = new Set<WatchConnection>();
-  private readonly faults: Faults = { delayMs: 0, stalledWatches: new Set(), bookmarkEveryMs: 5_000, defaultWatchTimeoutS: 1800 };
+  private readonly hub: WatchHub;
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.store = options.store;
+    this.hub = new WatchHub(this.store, { table: (...args) => this.table(...args), present: (...args) => this.present(...args) });
     this.refreshCrdTypes();
     this.store.onEvent((event) => {
       if (event.key === 'apiextensions.k8s.io/customresourcedefinitions') this.refreshCrdTypes();
+      // A Terminating namespace goes once its last object (held by a finalizer) is gone.
+      const ns = event.object.metadata?.namespace;
+      if (event.type === 'DELETED' && ns) setImmediate(() => this.finalizeNamespace(ns));
     });
   }
 
@@ -74,7 +69,7 @@ export class LabApiServer {
 
   /** Stops listening and drops every connection at once (watches included), as a killed apiserver does. */
   close(): Promise<void> {
-    for (const watch of this.watches) watch.close();
+    this.hub.closeAll();
     for (const socket of this.sockets) socket.destroy();
     return new Promise((resolve) => {
       if (!this.server) return resolve();
@@ -102,7 +97,7 @@ export class LabApiServer {
     const started = Date.now();
     response.on('finish', () => this.options.log?.(`${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - started}ms`));
     try {
-      if (this.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.faults.delayMs));
+      if (this.hub.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.hub.faults.delayMs));
       const raw = await readBody(request);
       let body = raw.toString('utf8');
       if (/protobuf/.test(request.headers['content-type'] ?? '') && raw.length > 0) {
@@ -130,16 +125,16 @@ export class LabApiServer {
   private async route(request: IncomingMessage, response: ServerResponse, url: URL, body: string): Promise<void> {
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const method = request.method ?? 'GET';
-    if (path === '/lab/faults' && method === 'POST') return this.applyFault(response, JSON.parse(body || '{}'));
+    if (path === '/lab/faults' && method === 'POST') return this.hub.applyFault(response, JSON.parse(body || '{}'));
     if (path === '/version') return sendJson(response, 200, versionInfo(this.options.kubernetesVersion));
     if (['/healthz', '/livez', '/readyz'].includes(path)) {
       response.writeHead(200, { 'Content-Type': 'text/plain' });
       return void response.end('ok');
     }
     if (path === '/api') return sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }] });
-    if (path === '/apis') return sendJson(response, 200, this.groupList());
-    if (path === '/openapi/v3') return sendJson(response, 200, this.openApiIndex());
-    if (path.startsWith('/openapi/v3/')) return this.sendOpenApi(response, path.slice('/openapi/v3/'.length));
+    if (path === '/apis') return sendJson(response, 200, groupList(this.types));
+    if (path === '/openapi/v3') return sendJson(response, 200, openApiIndex(this.types, this.store.resourceVersion));
+    if (path.startsWith('/openapi/v3/')) return sendOpenApi(response, this.types, path.slice('/openapi/v3/'.length), this.options.kubernetesVersion);
     if (path === '/openapi/v2') return sendStatus(response, 404, 'NotFound', 'the lab API server publishes OpenAPI v3 only');
 
     const segments = path.split('/').filter(Boolean);
@@ -148,10 +143,10 @@ export class LabApiServer {
     let rest: string[];
     if (segments[0] === 'api' && segments[1]) [group, version, rest] = ['', segments[1], segments.slice(2)];
     else if (segments[0] === 'apis' && segments[1] && segments[2]) [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
-    else if (segments[0] === 'apis' && segments[1]) return this.sendGroup(response, segments[1]);
+    else if (segments[0] === 'apis' && segments[1]) return sendGroup(response, this.types, segments[1]);
     else return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
 
-    if (rest.length === 0) return this.sendResourceList(response, group, version);
+    if (rest.length === 0) return sendResourceList(response, this.types, group, version);
 
     let namespace: string | undefined;
     if (rest[0] === 'namespaces' && rest.length >= 3 && this.resolveType(group, version, rest[2]!) && !(group === '' && ['status', 'finalize'].includes(rest[2]!))) {
@@ -162,15 +157,16 @@ export class LabApiServer {
     if (!type || type.plural !== rest[0]) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
     const name = rest[1];
     const subresource = rest[2];
-    if (subresource && !(subresource === 'status' && type.hasStatus)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace);
+    if (subresource && !(subresource === 'status' && type.hasStatus) && !(subresource === 'scale' && scalable.has(storageKey(type)))) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (subresource === 'scale' && name) return serveScale(this.store, request, response, method, type, type.namespaced ? namespace : undefined, name, body);
+    if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace, method === 'POST');
     const watch = url.searchParams.get('watch');
     const isWatch = watch === 'true' || watch === '1';
 
     switch (method) {
       case 'GET':
         if (name) return this.sendObject(request, response, type, version, this.store.get(type, type.namespaced ? namespace : undefined, name));
-        if (isWatch) return this.watch(request, response, url, type, version, namespace);
+        if (isWatch) return this.hub.serve(request, response, url, type, version, namespace);
         return this.list(request, response, url, type, version, namespace);
       case 'POST': {
         if (name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
@@ -183,7 +179,7 @@ export class LabApiServer {
         }
         else if (object.metadata) delete object.metadata.namespace;
         if (url.searchParams.get('dryRun') === 'All') return sendJson(response, 201, this.present(type, version, object));
-        const created = this.store.create(type, this.prepareCreate(type, object));
+        const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       case 'PUT': {
@@ -209,59 +205,15 @@ export class LabApiServer {
     }
   }
 
-  private requireNamespace(namespace: string): void {
+  private requireNamespace(namespace: string, creating: boolean): void {
     const nsType = this.typeFor('', 'namespaces')!;
-    if (!this.store.find(nsType, undefined, namespace)) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    const found = this.store.find(nsType, undefined, namespace);
+    if (!found) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
+    if (creating && found.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, { name: namespace, kind: 'namespaces' });
   }
 
   private checkKind(object: Obj, type: ResourceType, version: string): void {
     if (object.kind && object.kind !== type.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type.group, version)})`);
-  }
-
-  private prepareCreate(type: ResourceType, object: Obj): Obj {
-    if (type.plural === 'customresourcedefinitions') {
-      object.status = {
-        acceptedNames: object.spec?.names ?? {},
-        storedVersions: ((object.spec?.versions ?? []) as Obj[]).filter((v) => v.storage).map((v) => v.name),
-        conditions: [
-          { type: 'NamesAccepted', status: 'True', reason: 'NoConflicts', message: 'no conflicts found', lastTransitionTime: new Date().toISOString() },
-          { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted', lastTransitionTime: new Date().toISOString() },
-        ],
-      };
-    }
-    if (type.plural === 'namespaces') object.status = { phase: 'Active' };
-    if (type.plural === 'services') {
-      object.spec = { type: 'ClusterIP', sessionAffinity: 'None', ...object.spec };
-      object.spec.ports = ((object.spec.ports ?? []) as Obj[]).map((port) => ({ protocol: 'TCP', targetPort: port.port, ...port }));
-      if (!object.spec.clusterIP) {
-        object.spec.clusterIP = this.allocateClusterIp();
-        object.spec.clusterIPs = [object.spec.clusterIP];
-      }
-      if (object.spec.type === 'LoadBalancer' || object.spec.type === 'NodePort') {
-        object.spec.ports = (object.spec.ports as Obj[]).map((port) => ({ ...port, nodePort: port.nodePort ?? this.allocateNodePort() }));
-        object.spec.externalTrafficPolicy ??= 'Cluster';
-      }
-      object.status ??= { loadBalancer: {} };
-    }
-    if (type.plural === 'deployments') {
-      object.spec = { replicas: 1, ...object.spec };
-      object.status ??= {};
-    }
-    return object;
-  }
-
-  private allocateClusterIp(): string {
-    const used = new Set(this.store.list(this.typeFor('', 'services')!).map((s) => s.spec?.clusterIP));
-    for (let i = 10; i < 65000; i += 1) {
-      const ip = `10.96.${Math.floor(i / 254)}.${(i % 254) + 1}`;
-      if (!used.has(ip)) return ip;
-    }
-    throw new ApiError(500, 'InternalError', 'no cluster IPs left');
-  }
-
-  private allocateNodePort(): number {
-    const used = new Set(this.store.list(this.typeFor('', 'services')!).flatMap((s) => ((s.spec?.ports ?? []) as Obj[]).map((p) => p.nodePort)));
-    for (let port = 30000 + Math.floor(Math.random() * 2000); ; port = port >= 32767 ? 30000 : port + 1) if (!used.has(port)) return port;
   }
 
   private async patch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined, name: string, body: string, subresource: string | undefined): Promise<void> {
@@ -274,7 +226,7 @@ export class LabApiServer {
       const manager = url.searchParams.get('fieldManager') ?? 'unknown';
       if (!current) {
         const object = { ...applied, metadata: { ...applied.metadata, name, ...(type.namespaced ? { namespace: ns ?? 'default' } : {}), managedFields: [managedField(manager, 'Apply', type, version)] } };
-        const created = this.store.create(type, this.prepareCreate(type, object));
+        const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       const merged = applyPatch(current, applied) as Obj;
@@ -306,7 +258,11 @@ export class LabApiServer {
 
   /** Deletes an object and, as the garbage collector would, what it owns. */
   deleteWithDependents(type: ResourceType, namespace: string | undefined, name: string): Obj {
-    const deleted = this.store.delete(type, namespace, name);
+    const isNamespace = type.plural === 'namespaces' && type.group === '';
+    // A namespace goes Terminating first; the namespace controller removes it once it is empty.
+    const deleted = isNamespace ? this.terminateNamespace(type, name) : this.store.delete(type, namespace, name);
+    // An object held by finalizers stays (terminating): background propagation waits for it to go.
+    if (!isNamespace && this.store.find(type, namespace, name)) return deleted;
     const uid = deleted.metadata.uid;
     for (const key of this.store.allKeys()) {
       const ownedType = this.types.find((t) => storageKey(t) === key);
@@ -323,7 +279,25 @@ export class LabApiServer {
         }
       }
     }
-    return deleted;
+    if (isNamespace) this.finalizeNamespace(name);
+    return this.store.find(type, undefined, name) ?? deleted;
+  }
+
+  private terminateNamespace(type: ResourceType, name: string): Obj {
+    const current = this.store.get(type, undefined, name);
+    return this.store.terminate(type, undefined, name, { ...current.status, phase: 'Terminating' });
+  }
+
+  /** The namespace controller's last step: a Terminating namespace with nothing left in it is removed. */
+  private finalizeNamespace(name: string): void {
+    const nsType = this.typeFor('', 'namespaces')!;
+    const ns = this.store.find(nsType, undefined, name);
+    if (!ns?.metadata.deletionTimestamp) return;
+    const remaining = this.store.allKeys().some((key) => {
+      const owned = this.types.find((t) => storageKey(t) === key && t.namespaced);
+      return owned ? this.store.list(owned, name).length > 0 : false;
+    });
+    if (!remaining) this.store.delete(nsType, undefined, name);
   }
 
   private deleteCollection(response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
@@ -335,14 +309,20 @@ export class LabApiServer {
   private select(url: URL, type: ResourceType, namespace: string | undefined): Obj[] {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
+    checkFieldSelector(type, fields);
     return this.store.list(type, type.namespaced ? namespace : undefined).filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
   }
 
-  private list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
-    const items = this.select(url, type, namespace);
-    const resourceVersion = this.store.resourceVersion;
-    if (wantsTable(request)) return sendJson(response, 200, this.table(type, items, resourceVersion, url, version));
-    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion }, items: items.map((o) => this.present(type, version, o)) });
+  private async list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
+    await waitForResourceVersion(this.store, url.searchParams.get('continue') ? null : url.searchParams.get('resourceVersion'));
+    const selected = Boolean(url.searchParams.get('labelSelector') || url.searchParams.get('fieldSelector'));
+    let items = this.select(url, type, namespace);
+    // etcd lists in key order (bytes), which `continue` tokens point into.
+    if (url.searchParams.get('limit') || url.searchParams.get('continue')) items = [...items].sort((a, b) => (objectId(a) < objectId(b) ? -1 : 1));
+    const page = paginate(items, url, this.store, selected);
+    const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}), ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}) };
+    if (wantsTable(request)) return sendJson(response, 200, { ...this.table(type, page.items, page.resourceVersion, url, version), metadata });
+    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata, items: page.items.map((o) => this.present(type, version, o)) });
   }
 
   private sendObject(request: IncomingMessage, response: ServerResponse, type: ResourceType, version: string, object: Obj): void {
@@ -375,231 +355,8 @@ export class LabApiServer {
     const { kind: _kind, apiVersion: _apiVersion, ...rest } = object;
     return { apiVersion: apiVersionOf(type.group, version), kind: type.kind, ...rest };
   }
-
-  private watch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
-    const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
-    const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
-    const rvParam = url.searchParams.get('resourceVersion');
-    const bookmarks = url.searchParams.get('allowWatchBookmarks') === 'true';
-    const timeoutS = Number(url.searchParams.get('timeoutSeconds') ?? this.faults.defaultWatchTimeoutS);
-    const asTable = wantsTable(request);
-    const key = storageKey(type);
-
-    const expire = this.faults.expireNextWatch;
-    this.faults.expireNextWatch = undefined;
-    const startRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
-    if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
-    const tooOld = startRv !== undefined && startRv < this.store.oldestWatchable;
-    // A real server answers a too-old version with an in-stream ERROR; the HTTP 410 form
-    // is what clients see from some proxies and older servers, and is a fault hook here.
-    if (expire === 'http') {
-      return sendStatus(response, 410, 'Expired', `too old resource version: ${rvParam} (${this.store.resourceVersion})`);
-    }
-
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
-    // Clients wait for the headers before they consider the watch open.
-    response.flushHeaders();
-    const matches = (object: Obj) => (!namespace || !type.namespaced || object.metadata.namespace === namespace) && matchesLabels(object.metadata.labels, labels) && matchesFields(object, fields);
-    let lastRv = startRv ?? Number(this.store.resourceVersion);
-    const connection: WatchConnection = {
-      response,
-      close: () => {
-        cleanup();
-        response.end();
-      },
-    };
-    const write = (type_: string, object: Obj) => {
-      if (this.faults.stalledWatches.has(connection)) return;
-      const payload = asTable && type_ !== 'ERROR' && type_ !== 'BOOKMARK' ? this.table(type, [object], object.metadata.resourceVersion, url, version) : type_ === 'ERROR' ? object : this.present(type, version, object);
-      response.write(`${JSON.stringify({ type: type_, object: payload })}\n`);
-    };
-    if (expire === 'event' || tooOld) {
-      response.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`);
-      response.end();
-      return;
-    }
-    if (startRv === undefined) {
-      // No version (or "0"): the current state first, as synthetic ADDED events.
-      for (const object of this.store.list(type, type.namespaced ? namespace : undefined)) if (matches(object)) write('ADDED', object);
-    } else {
-      for (const event of this.store.eventsSince(startRv, key)) {
-        if (matches(event.object)) write(event.type, event.object);
-        lastRv = event.rv;
-      }
-    }
-    const unsubscribe = this.store.onEvent((event: StoredEvent) => {
-      if (event.key !== key) return;
-      lastRv = event.rv;
-      if (matches(event.object)) write(event.type, event.object);
-    });
-    const bookmarkTimer = bookmarks
-      ? setInterval(() => {
-          if (!this.faults.stalledWatches.has(connection)) response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`);
-        }, this.faults.bookmarkEveryMs)
-      : undefined;
-    const timeout = setTimeout(() => connection.close(), Math.max(1, timeoutS) * 1000);
-    const cleanup = () => {
-      unsubscribe();
-      clearInterval(bookmarkTimer);
-      clearTimeout(timeout);
-      this.watches.delete(connection);
-      this.faults.stalledWatches.delete(connection);
-    };
-    this.watches.add(connection);
-    request.on('close', cleanup);
-  }
-
-  private applyFault(response: ServerResponse, fault: Obj): void {
-    switch (fault.action) {
-      case 'expire-next-watch':
-        this.faults.expireNextWatch = fault.mode === 'http' ? 'http' : 'event';
-        break;
-      case 'compact':
-        this.store.compact();
-        break;
-      case 'stall-watches':
-        for (const watch of this.watches) this.faults.stalledWatches.add(watch);
-        break;
-      case 'close-watches':
-        for (const watch of this.watches) watch.close();
-        break;
-      case 'delay':
-        this.faults.delayMs = Number(fault.ms ?? 0);
-        break;
-      case 'inject-garbage':
-        // What a broken proxy or a buggy server might send: a line that is not JSON, and an object without metadata.
-        for (const watch of this.watches) {
-          watch.response.write('this is not json\n');
-          watch.response.write(`${JSON.stringify({ type: 'ADDED', object: { kind: 'Unknown', spec: { broken: true } } })}\n`);
-        }
-        break;
-      case 'bookmarks':
-        this.faults.bookmarkEveryMs = Number(fault.everyMs ?? 5000);
-        break;
-      case 'watch-timeout':
-        this.faults.defaultWatchTimeoutS = Number(fault.seconds ?? 1800);
-        break;
-      default:
-        return sendStatus(response, 400, 'BadRequest', `unknown fault action "${fault.action}"`);
-    }
-    sendJson(response, 200, { ok: true, watches: this.watches.size });
-  }
-
-  private groupVersions(): string[] {
-    return [...new Set(this.types.map((t) => (t.group ? `apis/${t.group}/${t.version}` : `api/${t.version}`)))];
-  }
-
-  /** The OpenAPI v3 index kubectl reads to learn that PATCH takes fieldValidation. */
-  private openApiIndex(): Obj {
-    return { paths: Object.fromEntries(this.groupVersions().map((gv) => [gv, { serverRelativeURL: `/openapi/v3/${gv}?hash=${this.store.resourceVersion}` }])) };
-  }
-
-  /**
-   * A minimal OpenAPI v3 document per group version: each resource's operations with
-   * their GVK and query parameters (no schemas). kubectl then validates on the server
-   * (fieldValidation) instead of downloading schemas.
-   */
-  private sendOpenApi(response: ServerResponse, gv: string): void {
-    if (!this.groupVersions().includes(gv)) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    const [, group, version] = gv.startsWith('api/') ? ['', '', gv.slice(4)] : gv.split('/');
-    const params = ['dryRun', 'fieldManager', 'fieldValidation', 'force'].map((name) => ({ name, in: 'query', schema: { type: name === 'force' ? 'boolean' : 'string' } }));
-    const paths: Obj = {};
-    for (const type of this.types.filter((t) => t.group === (group ?? '') && t.version === version)) {
-      const gvk = { group: type.group, version: type.version, kind: type.kind };
-      const base = `/${gv}${type.namespaced ? '/namespaces/{namespace}' : ''}/${type.plural}`;
-      const op = (action: string) => ({ 'x-kubernetes-action': action, 'x-kubernetes-group-version-kind': gvk, parameters: params, responses: { '200': { description: 'OK' } } });
-      paths[base] = { get: op('list'), post: op('post'), delete: op('deletecollection') };
-      paths[`${base}/{name}`] = { get: op('get'), put: op('put'), patch: op('patch'), delete: op('delete') };
-    }
-    sendJson(response, 200, { openapi: '3.0.0', info: { title: 'Kubernetes', version: this.options.kubernetesVersion }, paths, components: { schemas: {} } });
-  }
-
-  private groupList(): Obj {
-    const groups = new Map<string, Set<string>>();
-    for (const type of this.types) if (type.group) (groups.get(type.group) ?? groups.set(type.group, new Set()).get(type.group)!).add(type.version);
-    return {
-      kind: 'APIGroupList',
-      apiVersion: 'v1',
-      groups: [...groups].map(([name, versions]) => {
-        const list = [...versions].sort(compareVersions);
-        return { name, versions: list.map((v) => ({ groupVersion: `${name}/${v}`, version: v })), preferredVersion: { groupVersion: `${name}/${list[0]}`, version: list[0] } };
-      }),
-    };
-  }
-
-  private sendGroup(response: ServerResponse, group: string): void {
-    const found = this.groupList().groups.find((g: Obj) => g.name === group);
-    if (!found) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    sendJson(response, 200, { kind: 'APIGroup', apiVersion: 'v1', ...found });
-  }
-
-  private sendResourceList(response: ServerResponse, group: string, version: string): void {
-    const types = this.types.filter((t) => t.group === group && t.version === version);
-    if (types.length === 0) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    const verbs = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
-    sendJson(response, 200, {
-      kind: 'APIResourceList',
-      apiVersion: 'v1',
-      groupVersion: apiVersionOf(group, version),
-      resources: types.flatMap((t) => [
-        { name: t.plural, singularName: t.singular, namespaced: t.namespaced, kind: t.kind, verbs, ...(t.shortNames.length ? { shortNames: t.shortNames } : {}), ...(t.categories.length ? { categories: t.categories } : {}) },
-        ...(t.hasStatus ? [{ name: `${t.plural}/status`, singularName: '', namespaced: t.namespaced, kind: t.kind, verbs: ['get', 'patch', 'update'] }] : []),
-      ]),
-    });
-  }
-}
-
-/** Kubernetes version order: v2 > v1 > v2beta1 > v1beta1 > v1alpha1. */
-export function compareVersions(a: string, b: string): number {
-  const rank = (v: string) => {
-    const match = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
-    if (!match) return [0, 0, 0];
-    const stage = match[2] === 'alpha' ? 1 : match[2] === 'beta' ? 2 : 3;
-    return [stage, Number(match[1]), Number(match[3] ?? 0)];
-  };
-  const [sa, ma, na] = rank(a);
-  const [sb, mb, nb] = rank(b);
-  return sb! - sa! || mb! - ma! || nb! - na!;
 }
 
 function managedField(manager: string, operation: string, type: ResourceType, version: string): Obj {
   return { manager, operation, apiVersion: apiVersionOf(type.group, version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: {} };
-}
-
-function versionInfo(gitVersion: string): Obj {
-  const [, major = '1', minor = '33'] = /^v(\d+)\.(\d+)/.exec(gitVersion) ?? [];
-  return { major, minor, gitVersion, gitCommit: 'lab', gitTreeState: 'clean', buildDate: '2025-05-15T00:00:00Z', goVersion: 'go1.24.2', compiler: 'gc', platform: 'linux/amd64' };
-}
-
-function wantsTable(request: IncomingMessage): boolean {
-  return /as=Table/.test(request.headers.accept ?? '');
-}
-
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks)));
-    request.on('error', reject);
-  });
-}
-
-function parseBody(body: string, request: IncomingMessage, allowArray = false): Obj {
-  let value: unknown;
-  try {
-    value = /yaml/.test(request.headers['content-type'] ?? '') ? parseYaml(body) : JSON.parse(body);
-  } catch (error) {
-    throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded: ${(error as Error).message}`);
-  }
-  if (!value || typeof value !== 'object' || (Array.isArray(value) && !allowArray)) throw new ApiError(400, 'BadRequest', 'the body of the request must be an object');
-  return value as Obj;
-}
-
-function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  response.end(JSON.stringify(body));
-}
-
-function sendStatus(response: ServerResponse, code: number, reason: string, message: string, details?: Obj): void {
-  sendJson(response, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
 }

@@ -11,6 +11,8 @@ export interface StoredEvent {
   type: WatchEventType;
   key: string;
   object: Obj;
+  /** The object before a MODIFIED event: a watch with a selector turns a move into or out of it into ADDED / DELETED. */
+  previous?: Obj;
 }
 
 export class ApiError extends Error {
@@ -114,13 +116,17 @@ export class ObjectStore {
   update(type: ResourceType, object: Obj, options: { expectedRv?: string; subresource?: 'status' } = {}): Obj {
     const meta = object.metadata ?? {};
     const current = this.get(type, type.namespaced ? meta.namespace : undefined, meta.name);
+    checkFinalizers(type, current, object);
     if (options.expectedRv && options.expectedRv !== current.metadata.resourceVersion) {
       throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: meta.name, group: type.group, kind: type.plural });
     }
     let next: Obj;
     if (options.subresource === 'status') next = { ...current, status: object.status };
     else {
-      next = { ...object, metadata: { ...object.metadata, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
+      // deletionTimestamp is the server's: kept once set, never taken from a client.
+      const { deletionTimestamp: _clientDeletion, deletionGracePeriodSeconds: _clientGrace, ...clientMeta } = object.metadata ?? {};
+      const deletion = current.metadata.deletionTimestamp ? { deletionTimestamp: current.metadata.deletionTimestamp, deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds ?? 0 } : {};
+      next = { ...object, metadata: { ...clientMeta, ...deletion, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
       // With a status subresource, the main resource cannot change status.
       if (type.hasStatus) next.status = current.status;
       if (JSON.stringify(stripForGeneration(next)) !== JSON.stringify(stripForGeneration(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
@@ -128,13 +134,31 @@ export class ObjectStore {
     if (JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: undefined, managedFields: undefined } }) === JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: undefined, managedFields: undefined } })) {
       return current;
     }
-    return this.commit(type, 'MODIFIED', next);
+    // The last finalizer of a terminating object removed: the object goes.
+    if (next.metadata.deletionTimestamp && ((next.metadata.finalizers ?? []) as string[]).length === 0) {
+      this.bucket(type).delete(objectId(current));
+      return this.commit(type, 'DELETED', next, true);
+    }
+    return this.commit(type, 'MODIFIED', next, false, current);
   }
 
+  /**
+   * Deletes an object — or, while it has finalizers, marks it terminating
+   * (deletionTimestamp set, MODIFIED) until an update removes the last one.
+   */
   delete(type: ResourceType, namespace: string | undefined, name: string): Obj {
     const current = this.get(type, namespace, name);
+    if (((current.metadata.finalizers ?? []) as string[]).length > 0) return this.terminate(type, namespace, name);
     this.bucket(type).delete(objectId(current));
     return this.commit(type, 'DELETED', { ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } }, true);
+  }
+
+  /** Marks an object terminating (deletionTimestamp, and a status such as a namespace's phase): MODIFIED. */
+  terminate(type: ResourceType, namespace: string | undefined, name: string, status?: Obj): Obj {
+    const current = this.get(type, namespace, name);
+    if (current.metadata.deletionTimestamp) return current;
+    const terminating = { ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), deletionGracePeriodSeconds: 0 }, ...(status ? { status } : {}) };
+    return this.commit(type, 'MODIFIED', terminating, false, current);
   }
 
   private bucket(type: ResourceType): Map<string, Obj> {
@@ -147,12 +171,12 @@ export class ObjectStore {
     return bucket;
   }
 
-  private commit(type: ResourceType, eventType: WatchEventType, object: Obj, removed = false): Obj {
+  private commit(type: ResourceType, eventType: WatchEventType, object: Obj, removed = false, previous?: Obj): Obj {
     this.rv += 1;
     const stored = structuredClone(object);
     stored.metadata.resourceVersion = String(this.rv);
     if (!removed) this.bucket(type).set(objectId(stored), stored);
-    const event: StoredEvent = { rv: this.rv, type: eventType, key: storageKey(type), object: stored };
+    const event: StoredEvent = { rv: this.rv, type: eventType, key: storageKey(type), object: stored, ...(previous ? { previous } : {}) };
     this.history.push(event);
     if (this.history.length > historyLimit) this.history.splice(0, this.history.length - historyLimit);
     this.save();
@@ -164,9 +188,19 @@ export class ObjectStore {
     const objects: Record<string, Obj[]> = {};
     for (const [key, bucket] of this.objects) objects[key] = [...bucket.values()];
     const temporary = `${this.file}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ rv: this.rv, objects, history: this.history }));
+    // The previous objects stay in memory only: saved, they would double every write of the history.
+    writeFileSync(temporary, JSON.stringify({ rv: this.rv, objects, history: this.history.map(({ previous: _previous, ...event }) => event) }));
     renameSync(temporary, this.file);
   }
+}
+
+/** The API server's rule: once an object is terminating, no new finalizer may be added. */
+function checkFinalizers(type: ResourceType, current: Obj, next: Obj): void {
+  if (!current.metadata.deletionTimestamp) return;
+  const before = new Set((current.metadata.finalizers ?? []) as string[]);
+  const added = ((next.metadata?.finalizers ?? []) as string[]).filter((f) => !before.has(f));
+  if (added.length === 0) return;
+  throw new ApiError(422, 'Invalid', `${type.kind} "${current.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`);
 }
 
 function stripForGeneration(object: Obj): Obj {

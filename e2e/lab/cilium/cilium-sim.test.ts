@@ -104,6 +104,18 @@ describe('simulated Cilium with kube-proxy replacement and L2 announcements (tun
     expect(output).toMatch(new RegExp(`Reply ${ip.replace(/\./g, '\\.')} is-at ${macOf(holder)}`));
   });
 
+  it('a VIP answers TCP on the service port but not ICMP echo, while the holder node still answers ping (cilium/cilium#14118)', async () => {
+    const ip = externalIp(cluster, 'sample');
+    await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
+    const ping = (target: string) => spawnSync('ping', ['-c', '2', '-W', '1', target], { encoding: 'utf8' });
+    const toVip = ping(ip);
+    expect(toVip.stdout).toMatch(/2 packets transmitted, 0 received/);
+    expect(toVip.status).not.toBe(0);
+    const holder = lease(cluster, 'sample').spec.holderIdentity as string;
+    const holderIp = docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.IPAddress}}', holder]).trim();
+    expect(ping(holderIp).stdout).toMatch(/2 packets transmitted, 2 received/);
+  });
+
   it('gives an IP but no answer while the Deployment has no ready pods', async () => {
     kubectlOk(cluster, ['apply', '-f', '-'], sample('empty', 0));
     await eventually(() => expect(externalIp(cluster, 'empty')).toMatch(/^\d+\.\d+\.2[0-4]\d\.\d+$/));
@@ -114,20 +126,54 @@ describe('simulated Cilium with kube-proxy replacement and L2 announcements (tun
     await eventually(() => expect(curl(ip)).toMatch(/Hello from empty-\S+\s+200$/));
   });
 
+  it('a paused holder loses the lease to the other worker; unpaused, it no longer answers for the VIP', async () => {
+    const ip = externalIp(cluster, 'sample');
+    const before = lease(cluster, 'sample').spec.holderIdentity as string;
+    const successor = cluster.nodeNames.find((n) => n.includes('-worker') && n !== before)!;
+    docker(['pause', before]);
+    try {
+      await eventually(() => expect(lease(cluster, 'sample').spec.holderIdentity).toBe(successor));
+      await eventually(() => expect(neighbourMac(ip)).toBe(macOf(successor)));
+      await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
+    } finally {
+      docker(['unpause', before]);
+    }
+    // The agent back from the pause withdraws the VIP it lost (two nodes must not answer ARP).
+    await eventually(() => expect(docker(['exec', before, 'ip', '-br', 'addr', 'show', 'lo'])).not.toContain(ip));
+    const bridge = `br-${(JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id as string).slice(0, 12)}`;
+    spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge]);
+    await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
+    expect(neighbourMac(ip)).toBe(macOf(successor));
+    expect(lease(cluster, 'sample').spec.holderIdentity).toBe(successor);
+  });
+
   it('fails over: the holder stops, the lease moves, the new holder\'s gratuitous ARP updates the host, curl answers', async () => {
     const ip = externalIp(cluster, 'sample');
     const before = lease(cluster, 'sample').spec;
+    // The other worker will take over: capture what its eth0 sends for the VIP.
+    const successor = cluster.nodeNames.find((n) => n.includes('-worker') && n !== before.holderIdentity)!;
+    const capture = spawn('docker', ['run', '--rm', '--net', `container:${successor}`, '--cap-add', 'NET_RAW', '--cap-add', 'NET_ADMIN', ensureToolsImage(), 'tcpdump', '-n', '-l', '-e', '-i', 'eth0', `arp and host ${ip}`]);
+    let arp = '';
+    capture.stdout.on('data', (c: Buffer) => (arp += c.toString()));
+    capture.stderr.on('data', (c: Buffer) => (arp += c.toString()));
     try {
+      await eventually(() => expect(arp).toMatch(/listening on eth0/));
       docker(['stop', '-t', '1', before.holderIdentity]);
       await eventually(() => expect(lease(cluster, 'sample').spec.holderIdentity).not.toBe(before.holderIdentity));
       const after = lease(cluster, 'sample').spec;
+      expect(after.holderIdentity).toBe(successor);
       expect(after.leaseTransitions).toBe((before.leaseTransitions ?? 0) + 1);
+      // The takeover is a gratuitous ARP reply (opcode 2, "Reply" in tcpdump) broadcast by the new holder (cilium/cilium#25933).
+      const mac = macOf(successor);
+      await eventually(() => expect(arp).toMatch(new RegExp(`${mac} > ff:ff:ff:ff:ff:ff, ethertype ARP \\(0x0806\\), length \\d+: Reply ${ip.replace(/\./g, '\\.')} is-at ${mac}`)));
+      expect(arp).not.toMatch(new RegExp(`${mac} > ff:ff:ff:ff:ff:ff.*Request who-has ${ip.replace(/\./g, '\\.')} tell ${ip.replace(/\./g, '\\.')}`));
       await eventually(() => expect(neighbourMac(ip)).toBe(macOf(after.holderIdentity)));
       await eventually(() => expect(curl(ip)).toMatch(/Hello from sample-\S+\s+200$/));
       const backend = /Hello from (\S+)/.exec(curl(ip))![1];
       const pod = JSON.parse(kubectlOk(cluster, ['get', 'pod', backend!, '-o', 'json']));
       expect(docker(['inspect', '-f', '{{.State.Running}}', pod.spec.nodeName]).trim()).toBe('true');
     } finally {
+      capture.kill();
       docker(['start', before.holderIdentity]);
     }
   });
@@ -150,6 +196,9 @@ describe('the seed\'s own install command: kubeProxyReplacement=strict (Cilium 1
     const ip = externalIp(cluster, 'strict');
     await new Promise((resolve) => setTimeout(resolve, 2000));
     expect(kubectl(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-strict']).code).not.toBe(0);
+    // A stale host entry from an earlier cluster that used this IP would hide the answer (or its absence): ask afresh.
+    const bridge = `br-${(JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id as string).slice(0, 12)}`;
+    spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge]);
     expect(curl(ip)).not.toMatch(/200$/);
     expect(neighbourMac(ip)).toBeUndefined();
     expect(JSON.parse(kubectlOk(cluster, ['get', 'cm', '-n', 'kube-system', 'cilium-config', '-o', 'json'])).data['kube-proxy-replacement']).toBe('strict');

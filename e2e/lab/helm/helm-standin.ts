@@ -14,6 +14,7 @@ import { labHome } from '../lab-paths.ts';
 import { labKubeClient, type LabKubeClient } from '../kube-client.ts';
 import type { KubeObject } from '../apiserver/kube-object.ts';
 import { applySet, deepMerge } from './strvals.ts';
+import { ChartRenderError, kubeProxyReplacementOf, validateChartValues } from './chart-rules.ts';
 
 const helmVersion = 'v3.18.3';
 class HelmError extends Error {}
@@ -62,18 +63,23 @@ async function readRelease(kube: LabKubeClient, namespace: string, name: string)
 
 /** What the chart renders that the lab simulates, from the merged values. */
 function chartObjects(values: KubeObject, chartVersion: string): KubeObject[] {
-  const kpr = values.kubeProxyReplacement;
   const l2 = (values.l2announcements ?? {}) as KubeObject;
+  const ipam = (values.ipam ?? {}) as KubeObject;
   const config: Record<string, string> = {
     'cilium-version': chartVersion,
-    'kube-proxy-replacement': kpr === undefined ? 'false' : String(kpr),
+    'kube-proxy-replacement': kubeProxyReplacementOf(values),
     'enable-l2-announcements': String(l2.enabled === true),
     'l2-announcements-lease-duration': String(l2.leaseDuration ?? '15s'),
     'l2-announcements-renew-deadline': String(l2.leaseRenewDeadline ?? '5s'),
     'l2-announcements-retry-period': String(l2.leaseRetryPeriod ?? '2s'),
     'routing-mode': String(values.routingMode ?? 'tunnel'),
     'tunnel-protocol': String(values.tunnelProtocol ?? 'vxlan'),
-    ipam: String((values.ipam as KubeObject | undefined)?.mode ?? 'cluster-pool'),
+    ipam: String(ipam.mode ?? 'cluster-pool'),
+    // The chart's cluster-pool defaults: the operator hands out /24s of 10.0.0.0/8, not node.spec.podCIDR.
+    'cluster-pool-ipv4-cidr': [((ipam.operator as KubeObject | undefined)?.clusterPoolIPv4PodCIDRList ?? ['10.0.0.0/8'])].flat().join(' '),
+    'cluster-pool-ipv4-mask-size': String((ipam.operator as KubeObject | undefined)?.clusterPoolIPv4MaskSize ?? 24),
+    'enable-ipv4-masquerade': String(values.enableIPv4Masquerade ?? true),
+    ...(values.ipv4NativeRoutingCIDR ? { 'ipv4-native-routing-cidr': String(values.ipv4NativeRoutingCIDR) } : {}),
     ...(values.devices ? { devices: String(values.devices) } : {}),
   };
   const labels = { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/part-of': 'cilium' };
@@ -117,6 +123,12 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   for (const expression of (values.set as string[] | undefined) ?? []) applySet(userValues, expression);
   for (const expression of (values['set-string'] as string[] | undefined) ?? []) applySet(userValues, expression.replace(/=(true|false|\d+)(,|$)/g, '="$1"$2'));
 
+  try {
+    validateChartValues(userValues, chartVersion);
+  } catch (error) {
+    if (error instanceof ChartRenderError) throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${error.message}`);
+    throw error;
+  }
   const crds = readFileSync(join(import.meta.dirname, '../manifests/cilium-crds.yaml'), 'utf8');
   for (const document of parseAllDocuments(crds)) await apply(kube, document.toJSON() as KubeObject);
   for (const object of chartObjects(userValues, chartVersion)) await apply(kube, object);
@@ -126,7 +138,16 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   const secret = { apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: { name: releaseSecretName(release, revision), namespace, labels: { owner: 'helm', name: release, status: 'deployed', version: String(revision) } }, data: { release: Buffer.from(JSON.stringify(record)).toString('base64') } };
   await apply(kube, secret);
 
-  if (values.wait) await waitReady(kube, parseDuration((values.timeout as string | undefined) ?? '5m0s'));
+  if (values.wait) {
+    try {
+      await waitReady(kube, parseDuration((values.timeout as string | undefined) ?? '5m0s'));
+    } catch (error) {
+      // A release whose wait ran out stays, marked failed, as helm leaves it.
+      const failed = { ...record, status: 'failed' };
+      await apply(kube, { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata.labels, status: 'failed' } }, data: { release: Buffer.from(JSON.stringify(failed)).toString('base64') } });
+      throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${(error as Error).message}`);
+    }
+  }
   process.stdout.write(
     `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ${chartVersion}.\n\nFor any further help, visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
   );
@@ -141,7 +162,7 @@ async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> 
     if (ready && ds.body.status?.numberReady > 0 && ds.body.status.numberReady === ds.body.status.desiredNumberScheduled) return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new HelmError('INSTALLATION FAILED: context deadline exceeded');
+  throw new HelmError('context deadline exceeded');
 }
 
 function parseDuration(text: string): number {
@@ -150,8 +171,44 @@ function parseDuration(text: string): number {
   return ms || 300_000;
 }
 
+/** helm's persistent (global) flags: cobra takes them before or after the subcommand. */
+const globalsWithValue = new Set(['namespace', 'kube-context', 'kubeconfig', 'registry-config', 'repository-config', 'repository-cache', 'content-cache', 'burst-limit', 'qps', 'kube-apiserver', 'kube-as-user', 'kube-as-group', 'kube-ca-file', 'kube-token', 'kube-tls-server-name']);
+const globalSwitches = new Set(['debug', 'kube-insecure-skip-tls-verify']);
+/** The globals the subcommands read (through `common`); the rest are accepted and have no effect here. */
+const forwarded = new Set(['namespace', 'kube-context', 'kubeconfig']);
+
+/** Finds the subcommand among global flags and moves the forwarded globals after it. */
+function splitGlobalFlags(argv: string[]): { command: string | undefined; rest: string[] } {
+  const rest: string[] = [];
+  const globals: string[] = [];
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i += 1) {
+    const token = argv[i]!;
+    const long = /^--([^=]+)(?:=(.*))?$/.exec(token);
+    const name = long ? long[1]! : token === '-n' ? 'namespace' : /^-n./.test(token) ? 'namespace' : undefined;
+    if (name && (globalsWithValue.has(name) || globalSwitches.has(name))) {
+      let value: string | undefined = long ? long[2] : token.length > 2 ? token.slice(2) : undefined;
+      if (globalsWithValue.has(name) && value === undefined) value = argv[++i];
+      if (globalsWithValue.has(name) && value === undefined) throw new HelmError(`flag needs an argument: --${name}`);
+      if (name === 'repository-config') process.env.HELM_REPOSITORY_CONFIG = value;
+      if (forwarded.has(name)) globals.push(`--${name}`, value!);
+      continue;
+    }
+    if (command === undefined && !token.startsWith('-')) command = token;
+    else rest.push(token);
+  }
+  return { command, rest: [...rest, ...globals] };
+}
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  let command: string | undefined;
+  let rest: string[];
+  try {
+    ({ command, rest } = splitGlobalFlags(argv));
+  } catch (error) {
+    process.stderr.write(`Error: ${(error as Error).message}\n`);
+    return 1;
+  }
   try {
     switch (command) {
       case 'version': {

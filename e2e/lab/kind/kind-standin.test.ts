@@ -114,6 +114,15 @@ describe('kind stand-in: errors and delete', () => {
     expect(unknown.output).toContain('ERROR: unknown flag: --bogus');
   });
 
+  it('rejects a lab node-monitor grace period that is not a duration, naming the variable and the fix', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kindscope-kind-'));
+    const env = labEnv({ KUBECONFIG: join(dir, 'kubeconfig'), KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: 'soon' });
+    const result = await run('kind', ['create', 'cluster', '--name', 'i12-badgrace'], env);
+    expect(result.code).toBe(1);
+    expect(result.output).toContain('ERROR: failed to create cluster: KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD="soon" is not a duration. Fix: use a Go-style duration such as 5s or 40s');
+    expect(tryDocker(['inspect', 'i12-badgrace-control-plane']).status).not.toBe(0);
+  });
+
   it('delete removes the nodes and kubeconfig entries and keeps the kind network', async () => {
     const doomed = await startLabCluster({ workers: 0 });
     const deleted = await run('kind', ['delete', 'cluster', '--name', doomed.name], doomed.env);

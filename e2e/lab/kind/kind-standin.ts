@@ -32,6 +32,14 @@ export interface ClusterState {
   apiUpstream: { host: string; port: number };
   nodes: { name: string; role: 'control-plane' | 'worker' }[];
   createdAt: string;
+  /**
+   * kube-controller-manager's --node-monitor-grace-period, when the lab shortens it for
+   * tests (KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD at create, e.g. `5s`); otherwise the
+   * version's default.
+   */
+  nodeMonitorGraceMs?: number;
+  /** kube-apiserver's --default-unreachable-toleration-seconds when shortened (KINDSCOPE_LAB_UNREACHABLE_TOLERATION); 300 s otherwise. */
+  unreachableTolerationMs?: number;
 }
 
 class KindError extends Error {}
@@ -148,6 +156,8 @@ async function createCluster(values: Record<string, string | boolean | undefined
     apiUpstream: { host: '', port: 0 },
     nodes,
     createdAt: new Date().toISOString(),
+    ...labDuration('nodeMonitorGraceMs', 'KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD'),
+    ...labDuration('unreachableTolerationMs', 'KINDSCOPE_LAB_UNREACHABLE_TOLERATION'),
   };
   const stateDir = clusterStateDir(name);
   let image = requestedImage;
@@ -192,6 +202,15 @@ async function createCluster(values: Record<string, string | boolean | undefined
   const kubeconfig = kubeconfigPath(process.env, values.kubeconfig as string | undefined);
   upsertKindContext(kubeconfig, kubeconfigEntry(state));
   err(`Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`);
+}
+
+/** A lab setting from the environment at create time, as a duration (`5s`, `300ms`, `2m`). */
+function labDuration(field: 'nodeMonitorGraceMs' | 'unreachableTolerationMs', variable: string): Partial<Record<typeof field, number>> {
+  const text = process.env[variable];
+  if (!text) return {};
+  const match = /^(\d+)(ms|s|m)$/.exec(text.trim());
+  if (!match) throw new KindError(`${variable}="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
+  return { [field]: Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000) };
 }
 
 function readConfig(path: string): string {

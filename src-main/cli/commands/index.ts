@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { checkCommand } from './check';
+import { dnsCommand } from './dns';
 import { dockerCommand } from './docker';
 import { statusCommand } from './status';
 import { toolsCommand } from './tools';
@@ -16,4 +17,4 @@ import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycl
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, versionCommand, planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand];
+export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, dnsCommand, planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand, versionCommand];

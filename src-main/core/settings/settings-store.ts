@@ -6,6 +6,8 @@ import type { Logger } from '../util/logger';
 const Settings = z.object({
   /** Per-tool path chosen by the user ("Choose…"), absolute. */
   toolPaths: z.record(z.string(), z.string()).default({}),
+  /** ISO time the first-run welcome was dismissed; absent until then. */
+  welcomeSeenAt: z.string().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

@@ -2,7 +2,11 @@ import { isAbsolute } from 'node:path';
 import { KindscopeError } from '../../contract';
 
 /** The programs Kindscope runs, and nothing else. */
-export const allowedTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'env'] as const;
+export const allowedTools = [
+  'kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'env',
+  // Wiring the resolver to the DNS responder (core/dns): the administrator prompts and resolved's version.
+  'osascript', 'pkexec', 'resolvectl',
+] as const;
 export type AllowedTool = (typeof allowedTools)[number];
 
 /** kind's rule for cluster names (validate.go): `^[a-z0-9.-]+$`. */

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import type { AppError, AppInfo, StreamState } from '@contract';
 import type { StoreState } from './index';
 
-export const areas = ['home', 'clusters', 'create-lab', 'topology', 'troubleshoot', 'settings'] as const;
+export const areas = ['home', 'clusters', 'create-lab', 'topology', 'troubleshoot', 'names', 'settings'] as const;
 export type Area = (typeof areas)[number];
 
 export function isArea(value: string): value is Area {

@@ -7,6 +7,7 @@ import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
+import { ServiceName } from '../names/ServiceName';
 
 /** Each kind cluster's Kubernetes side: nodes, Cilium, LoadBalancer IPs and who answers for them — or why nobody does. */
 export function ClustersPage() {
@@ -63,6 +64,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
                   {svc.namespace}/{svc.name}
                 </strong>
                 <code>{svc.externalIPs.join(', ') || '<pending>'}</code>
+                <ServiceName cluster={status.cluster} service={svc} />
                 <StatusPill state={svc.findings.length === 0 && svc.holder ? 'live' : svc.externalIPs.length === 0 ? 'offline' : 'connecting'} label={svc.externalIPs.length === 0 ? 'pending' : svc.holder ? `answered by ${svc.holder}` : 'not announced'} />
                 <span className="muted">
                   {svc.holderMac ? `MAC ${svc.holderMac} · ` : ''}
