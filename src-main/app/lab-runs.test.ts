@@ -140,13 +140,15 @@ describe('kindscope create (the pipeline on the lab)', () => {
   it('cancel during cluster creation, then cleanup, leaves no container and no context of that run', async () => {
     const name = newName();
     const record = await invoke(client.invoke('lab:create', { name }));
-    let cancelled = false;
-    const stopped = await settle(record.id, (run) => {
-      if (!cancelled && run.steps.find((s) => s.name === 'kind-create')?.state === 'running') {
-        cancelled = true;
-        setTimeout(() => void client.invoke('lab:cancel', { id: record.id }), 300);
-      }
-    });
+    // Cancel once kind has made a node container: kind is mid-create, with processes to end.
+    const canceller = setInterval(() => {
+      if (docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim() === '') return;
+      clearInterval(canceller);
+      void client.invoke('lab:cancel', { id: record.id });
+    }, 50);
+    const stopped = await settle(record.id).finally(() => clearInterval(canceller));
+    // The kind process tree is gone at once, not left to finish on its own.
+    expect(spawnSync('pgrep', ['-f', `create cluster --name ${name}`], { encoding: 'utf8' }).stdout.trim()).toBe('');
     expect(stopped.state).toBe('cancelled');
     expect(stopped.steps.find((s) => s.name === 'kind-create')).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
     const plan = await invoke(client.invoke('lab:cleanup-plan', { id: record.id }));

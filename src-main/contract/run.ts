@@ -56,6 +56,8 @@ export const RunRecord = z.object({
   facts: z.record(z.string(), z.unknown()),
   /** The folder holding journal.json and the step logs. */
   dir: z.string(),
+  /** The process running it (a CLI `create` and the window may both follow one run). */
+  owner: z.object({ pid: z.number().int(), startedAt: z.string() }).optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

@@ -77,7 +77,19 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           title: step.title,
           command,
           run: async (context) => {
+            const ours = context.facts.kindCreateStarted === true;
+            const existing = await deps.nodeAddresses();
+            if (existing.length > 0 && !ours) {
+              // Made by someone else since the preflight: never record (and so never clean up) another's cluster.
+              throw new KindscopeError('INVALID_INPUT', `A kind cluster named "${name}" appeared since the preflight`, 'Choose another name and start a new run.');
+            }
+            if (existing.length > 0) {
+              // A retry after a cancel or a crash: kind refuses to create over the partial cluster this run made.
+              context.log(`removing the partial cluster ${name} left by the previous attempt`);
+              await deps.runTool('kind', ['delete', 'cluster', '--name', name], { signal: context.signal, onLine: (line) => context.log(line) });
+            }
             // Recorded first: a cancel halfway through still leaves containers to clean up.
+            context.facts.kindCreateStarted = true;
             context.created({ kind: 'kind-cluster', name });
             context.created({ kind: 'kubeconfig-context', name: `kind-${name}` });
             // Never `--wait`: without a CNI the nodes stay NotReady and it only times out.
@@ -94,8 +106,11 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           title: step.title,
           command: command.replace(' --wait', ''),
           run: async (context) => {
+            if (context.facts.ciliumInstallStarted === true) await removeStaleRelease(deps, name, context);
+            context.facts.ciliumInstallStarted = true;
+            // Records (and saves the flag above) before helm runs.
             context.created({ kind: 'helm-release', name: 'kube-system/cilium', detail: `kind-${name}` });
-            // The next step waits on the live status and shows each pod's reason; helm's own --wait would hide them.
+            // The next step waits on the live status and shows what is missing; helm's own --wait would hide it.
             await run(step, context, (a) => a.filter((arg) => arg !== '--wait'));
           },
         });
@@ -137,6 +152,18 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
     }
   }
   return steps;
+}
+
+/**
+ * A killed `helm install` leaves the release `pending-install`, and installing again fails
+ * with "cannot re-use a name that is still in use" (helm/helm#8380): remove it first.
+ */
+async function removeStaleRelease(deps: LabPipelineDeps, cluster: string, context: StepContext): Promise<void> {
+  const where = ['--namespace', 'kube-system', '--kube-context', `kind-${cluster}`];
+  const status = await deps.runTool('helm', ['status', 'cilium', ...where], { signal: context.signal, allowFailure: true });
+  if (status.exitCode !== 0) return;
+  context.log(`removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`);
+  await deps.runTool('helm', ['uninstall', 'cilium', ...where], { signal: context.signal, onLine: (line) => context.log(line) });
 }
 
 function verifyStep(deps: LabPipelineDeps, namespace: string, service: string): StepDefinition {

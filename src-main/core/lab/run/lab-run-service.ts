@@ -59,6 +59,7 @@ export class LabRunService {
   /** Runs a failed, cancelled or interrupted run again from the step that stopped it. */
   async resume(id: string): Promise<RunRecord> {
     const record = this.get(id);
+    this.refuseWhileActive(record, 'resume');
     if (record.state === 'done' || record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`, 'Nothing to resume.');
     const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster);
     this.launch(record, steps);
@@ -115,7 +116,7 @@ export class LabRunService {
   async cleanup(id: string, confirmed: boolean): Promise<RunRecord> {
     if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Cleanup of run ${id} needs confirmation`, 'Confirm in the dialog, or pass --yes.');
     const record = this.get(id);
-    await this.pending.get(id)?.catch(() => undefined);
+    this.refuseWhileActive(record, 'clean up');
     record.created = collapse(record.created);
     return this.runner.cleanup(record, this.removers());
   }
@@ -139,6 +140,11 @@ export class LabRunService {
   /** Waits for a run this process started (the CLI's `create` waits for its own). */
   async settled(id: string): Promise<RunRecord> {
     return (await this.pending.get(id)) ?? this.get(id);
+  }
+
+  /** A run that this or another live process is running cannot be resumed or cleaned up. */
+  private refuseWhileActive(record: RunRecord, what: string): void {
+    if (record.state === 'running') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is still running${this.runner.activeIds().has(record.id) ? '' : ` (in process ${record.owner?.pid ?? '?'})`}`, `Cancel it first, then ${what}.`);
   }
 
   private async lifecycle(kind: 'stop' | 'start' | 'delete' | 'fix', cluster: string): Promise<RunRecord> {

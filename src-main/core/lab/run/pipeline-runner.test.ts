@@ -61,9 +61,9 @@ describe('PipelineRunner', () => {
       {
         name: 'sleep',
         title: 'Sleep',
-        command: 'sh -c "sleep 30 & sleep 30"',
+        command: 'sh -c "sleep 600 & sleep 600"',
         run: async (c) => {
-          const pending = runCli('sh', ['-c', 'echo $$; sleep 30 & sleep 30'], { signal: c.signal, graceMs: 200, onLine: (line) => (pid ??= Number(line)) });
+          const pending = runCli('sh', ['-c', 'echo $$; sleep 600 & sleep 600'], { signal: c.signal, graceMs: 200, onLine: (line) => (pid ??= Number(line)) });
           await pending;
         },
       },

@@ -42,6 +42,7 @@ export type Remover = (resource: CreatedResource, log: (line: string) => void, s
  */
 export class PipelineRunner {
   private readonly running = new Map<string, AbortController>();
+  private readonly cleaning = new Set<string>();
   private readonly listeners = new Set<(run: RunRecord) => void>();
   private readonly logListeners = new Set<(line: RunLogLine) => void>();
 
@@ -70,6 +71,7 @@ export class PipelineRunner {
     const controller = new AbortController();
     this.running.set(record.id, controller);
     record.state = 'running';
+    record.owner = { pid: process.pid, startedAt: new Date().toISOString() };
     this.changed(record);
     try {
       for (const definition of steps) {
@@ -105,13 +107,25 @@ export class PipelineRunner {
    * un-cleaned, so cleanup can be tried again.
    */
   async cleanup(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
-    if (this.running.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is still running`, 'Cancel it first, then clean up.');
+    if (this.running.has(record.id) || this.cleaning.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is ${this.cleaning.has(record.id) ? 'being cleaned up' : 'still running'}`, 'Cancel it first, then clean up.');
+    this.cleaning.add(record.id);
+    try {
+      return await this.removeCreated(record, removers);
+    } finally {
+      this.cleaning.delete(record.id);
+    }
+  }
+
+  private async removeCreated(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
     const step = cleanupStep(record);
     const log = (line: string) => this.options.store.appendLog(step, line);
     const failures: string[] = [];
     for (const resource of [...record.created].reverse()) {
       const remover = removers[resource.kind];
-      if (!remover) continue;
+      if (!remover) {
+        failures.push(`${resource.kind} ${resource.name}: Kindscope cannot remove this kind of thing`);
+        continue;
+      }
       log(`removing ${resource.kind} ${resource.name}`);
       try {
         await remover(resource, log, new AbortController().signal);
@@ -144,7 +158,7 @@ export class PipelineRunner {
         try {
           listener({ run: record.id, step: step.name, line });
         } catch {
-          // As above: the log on disk has the line.
+          // A failing follower must not stop the run; the log on disk has the line.
         }
       }
     };

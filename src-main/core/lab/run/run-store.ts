@@ -50,7 +50,10 @@ export class RunStore {
     renameSync(temporary, file);
   }
 
-  /** A run by id; a run left `running` by a Kindscope that stopped is marked interrupted. */
+  /**
+   * A run by id. A run left `running` whose owner process is gone (Kindscope stopped or
+   * crashed) is marked interrupted; one another live process runs stays `running`.
+   */
   load(id: string, activeIds: ReadonlySet<string> = new Set()): RunRecord {
     if (!/^[a-z0-9-]+$/.test(id)) throw new KindscopeError('INVALID_INPUT', `"${id}" is not a run id`, 'Run ids look like 20261201-083000-create-a1b2c3: see `kindscope runs`.');
     const file = join(this.root, id, 'journal.json');
@@ -58,7 +61,7 @@ export class RunStore {
     const parsed = RunRecord.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new KindscopeError('INTERNAL', `The journal of run ${id} is damaged (${parsed.error.issues[0]?.message})`, `Its logs are still in ${join(this.root, id, 'logs')}.`);
     const record = parsed.data;
-    if (record.state === 'running' && !activeIds.has(id)) markInterrupted(record);
+    if (record.state === 'running' && !activeIds.has(id) && !ownerAlive(record)) markInterrupted(record);
     return record;
   }
 
@@ -84,6 +87,18 @@ export class RunStore {
     if (!existsSync(step.logPath)) return '';
     const text = readFileSync(step.logPath, 'utf8');
     return text.length > maxBytes ? text.slice(-maxBytes) : text;
+  }
+}
+
+/** Whether another live process owns the run (signal 0 checks existence only). */
+function ownerAlive(record: RunRecord): boolean {
+  const pid = record.owner?.pid;
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -1,5 +1,8 @@
 import type { AnsweredBy, ClusterStatus, Finding, LeaseHolder, ServiceCheck } from '../../../contract';
-import { runCli } from '../../tools/cli-runner';
+import ipaddr from 'ipaddr.js';
+import { KindscopeError } from '../../../contract';
+import { runCli, type RunOptions } from '../../tools/cli-runner';
+import { checkCommand } from '../../tools/run-policy';
 import { checkService, readNeighbour, type NeighbourEntry } from '../../troubleshoot/service-check';
 
 export interface Verification {
@@ -12,6 +15,8 @@ export interface Verification {
   answeredBy?: AnsweredBy;
   /** Whether a stale neighbour entry was cleared before the probe (needs CAP_NET_ADMIN on Linux). */
   neighbourCleared: boolean;
+  /** The entry's state after the probe (REACHABLE, DELAY, STALE, PERMANENT…), as `ip neigh` says. */
+  neighbourState?: string;
   reachable: boolean;
   findings: Finding[];
 }
@@ -30,11 +35,14 @@ export interface VerifyProbes {
 export const hostProbes: VerifyProbes = {
   async clearNeighbour(ip) {
     if (process.platform !== 'linux') return false;
-    const listed = await runCli('ip', ['-j', 'neigh', 'show', 'to', ip], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+    if (!ipaddr.isValid(ip)) throw new KindscopeError('INVALID_INPUT', `"${ip}" is not an IP address`, 'The service status gave an address Kindscope cannot probe: report this.');
+    const listed = await runIp(['-j', 'neigh', 'show', 'to', ip]);
     const devices = listed?.exitCode === 0 ? parseNeighbourDevices(listed.stdout, ip) : [];
     let cleared = true;
     for (const dev of devices) {
-      const result = await runCli('ip', ['neigh', 'del', ip, 'dev', dev], { allowFailure: true, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+      // Device names come from `ip` itself; checked anyway before they become arguments.
+      if (!/^[\w.@-]{1,15}$/.test(dev)) return false;
+      const result = await runIp(['neigh', 'del', ip, 'dev', dev]);
       cleared &&= result?.exitCode === 0;
     }
     return cleared && listed?.exitCode === 0;
@@ -56,10 +64,14 @@ export async function verifyService(status: ClusterStatus, namespace: string, na
   const check = await checkService(status, namespace, name, probes.readNeighbour);
   const checkedAt = new Date().toISOString();
   const mac = check.neighbour?.mac;
-  const answeredBy: AnsweredBy | undefined = mac ? { mac, checkedAt, ...nodeFor(status, mac) } : undefined;
+  const state = check.neighbour?.state;
+  // A measurement only if the entry is fresh: cleared before the probe, or confirmed by it.
+  // An uncleared STALE or PERMANENT entry says who answered some time ago, or nobody.
+  const measured = neighbourCleared || /REACHABLE|DELAY|PROBE/.test(state ?? '');
+  const answeredBy: AnsweredBy | undefined = mac && measured ? { mac, checkedAt, ...nodeFor(status, mac) } : undefined;
   const findings: Finding[] = [];
   const holder = service.leaseHolder;
-  if (holder?.mac && mac && holder.mac !== mac) {
+  if (holder?.mac && answeredBy && holder.mac !== answeredBy.mac) {
     findings.push({
       code: 'answer-mismatch',
       message: `ARP for ${ip} was answered by ${answeredBy?.node ?? mac} (${mac}), but the lease is held by ${holder.node} (${holder.mac})`,
@@ -67,7 +79,13 @@ export async function verifyService(status: ClusterStatus, namespace: string, na
     });
   }
   const reachable = check.http?.status !== undefined;
-  return { ip, port: check.port ?? 80, http: check.http ?? { ok: false, ms: 0 }, ...(holder ? { leaseHolder: holder } : {}), ...(answeredBy ? { answeredBy } : {}), neighbourCleared, reachable, findings: [...findings, ...(reachable ? [] : check.findings)] };
+  return { ip, port: check.port ?? 80, http: check.http ?? { ok: false, ms: 0 }, ...(holder ? { leaseHolder: holder } : {}), ...(answeredBy ? { answeredBy } : {}), neighbourCleared, ...(state ? { neighbourState: state } : {}), reachable, findings: [...findings, ...(reachable ? [] : check.findings)] };
+}
+
+/** `ip`, through the run policy. */
+function runIp(args: string[], options: RunOptions = {}) {
+  checkCommand('ip', args);
+  return runCli('ip', args, { allowFailure: true, signal: AbortSignal.timeout(3_000), ...options }).catch(() => undefined);
 }
 
 function parseNeighbourDevices(json: string, ip: string): string[] {
