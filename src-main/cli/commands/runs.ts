@@ -6,7 +6,7 @@ export const runsCommand: CliCommand = {
   summary: 'The lab runs on this machine: state, steps, where their logs are',
   help: `kindscope runs [--json]
 
-Every create run Kindscope journaled on this machine, newest first: its state, the step it
+Every run Kindscope journaled on this machine (create, fix, stop, start, delete), newest first: its state, the step it
 stopped at, and its folder (journal.json and one log per step).`,
   async run({ client, fail, print }) {
     const result = await client.invoke('lab:runs', {});

@@ -54,6 +54,17 @@ export async function waitForStatus(
   });
 }
 
+/** A pipeline step's wait: progress and log lines from the check's detail. */
+export async function waitStep(
+  source: ClusterStatusSource,
+  context: { signal: AbortSignal; log(line: string): void; progress(fraction: number | undefined, detail?: string): void },
+  check: (status: ClusterStatus) => WaitCheck,
+  what: string,
+  timeoutMs: number,
+): Promise<void> {
+  await waitForStatus(source, check, { signal: context.signal, timeoutMs, what, onProgress: (detail, fraction) => (context.log(detail), context.progress(fraction, detail)) });
+}
+
 /** Cilium agents on every node, the operator, and every node Ready (what `cilium status --wait` checks). */
 export function ciliumReady(expectedNodes: number) {
   return (status: ClusterStatus): WaitCheck => {
@@ -63,6 +74,21 @@ export function ciliumReady(expectedNodes: number) {
     const done = status.cilium.installed && agents.ready >= expectedNodes && operator.ready >= 1 && operator.ready >= operator.desired && ready >= expectedNodes && status.nodes.length >= expectedNodes;
     const total = expectedNodes * 2 + 1;
     return { done, detail: parts.join(', '), fraction: Math.min(1, (Math.min(agents.ready, expectedNodes) + Math.min(ready, expectedNodes) + Math.min(operator.ready, 1)) / total) };
+  };
+}
+
+/**
+ * Every LoadBalancer service has its IP, ready endpoints and a lease holder — renewed after
+ * `since` when given, so a Lease left from before a stop does not count as re-elected.
+ */
+export function allAnnounced(since?: number) {
+  return (status: ClusterStatus): WaitCheck => {
+    const fresh = (renewTime?: string) => since === undefined || (renewTime !== undefined && Date.parse(renewTime) >= since);
+    const services = status.services;
+    const missing = services.filter((s) => s.externalIPs.length === 0 || s.readyEndpoints === 0 || !s.leaseHolder || !fresh(s.leaseHolder.renewTime));
+    const why = (s: (typeof services)[number]) => (s.externalIPs.length === 0 ? `<pending>${s.findings[0] ? ` (${s.findings[0].message})` : ''}` : s.readyEndpoints === 0 ? 'no ready endpoints' : !s.leaseHolder ? 'no lease holder yet' : 'lease not renewed since the start');
+    const detail = missing.length === 0 ? `${services.length} service(s) announced` : missing.map((s) => `${s.namespace}/${s.name} ${s.externalIPs[0] ?? ''}: ${why(s)}`).join('; ');
+    return { done: status.connection.state === 'live' && missing.length === 0, detail, fraction: services.length ? (services.length - missing.length) / services.length : 1 };
   };
 }
 

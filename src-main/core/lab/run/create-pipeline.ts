@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import { KindscopeError, type LabRendering, type LabStep, type StepArg } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/cli-runner';
 import { shellQuote } from '../script';
-import { ciliumReady, serviceAnnounced, waitForStatus, type ClusterStatusSource } from './cluster-watch';
+import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { PreflightCheck } from './preflight';
 import type { Verification } from './verify-service';
@@ -38,8 +38,8 @@ export function displayCommand(step: LabStep, workDir: string): string {
 /**
  * The create pipeline for a rendered plan: preflight, then the plan's own steps (the ones
  * the standalone script runs, from the same list), with the waits done on the cluster's
- * live status (each pod's reason shown) instead of `kubectl wait`, and `curl` replaced by
- * the measured verification.
+ * live status (what is still missing shown while waiting) instead of `kubectl wait`, and
+ * `curl` replaced by the measured verification.
  */
 export function createPipeline(rendering: LabRendering, workDir: string, deps: LabPipelineDeps): StepDefinition[] {
   const plan = rendering.plan;
@@ -125,7 +125,7 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           name: 'cilium-ready',
           title: 'Wait for Cilium and the nodes',
           command: `watch kube-system pods and nodes of kind-${name} until every agent and the operator are ready and all ${nodes} nodes are Ready`,
-          run: (context) => wait(deps, context, ciliumReady(nodes), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+          run: (context) => waitStep(deps.statusSource(), context, ciliumReady(nodes), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
         });
         break;
       case 'external-ip': {
@@ -134,7 +134,7 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           name: 'external-ip',
           title: step.title,
           command: `watch service ${namespace}/${service} until it has an external IP, ready endpoints and an L2 lease holder`,
-          run: (context) => wait(deps, context, serviceAnnounced(namespace, service), `the external IP of ${namespace}/${service}`, deps.timeouts?.externalIP ?? 180_000),
+          run: (context) => waitStep(deps.statusSource(), context, serviceAnnounced(namespace, service), `the external IP of ${namespace}/${service}`, deps.timeouts?.externalIP ?? 180_000),
         });
         steps.push(verifyStep(deps, namespace, service));
         break;
@@ -182,18 +182,6 @@ function verifyStep(deps: LabPipelineDeps, namespace: string, service: string): 
       if (!verification.reachable) throw new KindscopeError('INTERNAL', `${verification.ip} did not answer from this machine (${verification.http.error ?? 'no response'})`, verification.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
     },
   };
-}
-
-async function wait(deps: LabPipelineDeps, context: StepContext, check: Parameters<typeof waitForStatus>[1], what: string, timeoutMs: number): Promise<void> {
-  await waitForStatus(deps.statusSource(), check, {
-    signal: context.signal,
-    timeoutMs,
-    what,
-    onProgress: (detail, fraction) => {
-      context.log(detail);
-      context.progress(fraction, detail);
-    },
-  });
 }
 
 /** Node containers must have addresses on the kind network (docker/desktop-feedback#430: some releases gave none). */

@@ -4,9 +4,9 @@ import { defaultPlan } from '../plan';
 import { carvePool } from '../pool-carve';
 import { renderL2Policy, renderPool } from '../render';
 import type { LabEnvironment } from '../lab-environment';
-import { ciliumReady, waitForStatus, type ClusterStatusSource, type WaitCheck } from './cluster-watch';
+import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
-import type { StepContext, StepDefinition } from './pipeline-runner';
+import type { StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 
 export interface LifecycleDeps {
@@ -64,15 +64,16 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
           context.log(`started ${node.name}`);
         }
         context.facts.nodes = nodes.length;
+        context.facts.startedAt = Date.now();
       },
     },
     {
       name: 'cilium-ready',
       title: 'Wait for Cilium and the nodes',
       command: `watch kube-system pods and nodes of kind-${cluster} until every agent and the operator are ready and every node is Ready`,
-      run: async (context) => wait(deps, context, ciliumReady(Number(context.facts.nodes ?? 1)), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+      run: (context) => waitStep(deps.statusSource(), context, ciliumReady(Number(context.facts.nodes ?? 1)), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
     },
-    ...reannounceAndVerify(cluster, deps),
+    ...reannounceAndVerify(cluster, deps, true),
   ];
 }
 
@@ -111,8 +112,19 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
   const steps: StepDefinition[] = [];
   for (const fix of fixesFor(status)) {
     if (fix === 'cilium-values') {
-      const args = ['upgrade', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--reuse-values', '--set', 'kubeProxyReplacement=true', '--set', 'l2announcements.enabled=true', '--set', 'externalIPs.enabled=true', '--timeout', '10m0s'];
-      steps.push({ name: 'cilium-upgrade', title: 'Turn on kube-proxy replacement and L2 announcements', command: `helm ${args.join(' ')}`, run: async (c) => void (await deps.runTool('helm', args, { signal: c.signal, onLine: c.log })) });
+      // helm skips an identical repository ("already exists with the same configuration").
+      const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
+      // The agents and the operator read their ConfigMap at start: roll them out so the new values apply.
+      const args = ['upgrade', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--reuse-values', '--set', 'kubeProxyReplacement=true', '--set', 'l2announcements.enabled=true', '--set', 'externalIPs.enabled=true', '--set', 'rollOutCiliumPods=true', '--set', 'operator.rollOutPods=true', '--timeout', '10m0s'];
+      steps.push({
+        name: 'cilium-upgrade',
+        title: 'Turn on kube-proxy replacement and L2 announcements',
+        command: `helm ${repo.join(' ')}; helm ${args.join(' ')}`,
+        run: async (c) => {
+          await deps.runTool('helm', repo, { signal: c.signal, onLine: c.log });
+          await deps.runTool('helm', args, { signal: c.signal, onLine: c.log });
+        },
+      });
     }
     if (fix === 'pool') {
       steps.push({
@@ -139,13 +151,14 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
 }
 
 /** Every LoadBalancer service gets its IP and a lease holder; then each IP is measured from this machine. */
-function reannounceAndVerify(cluster: string, deps: LifecycleDeps): StepDefinition[] {
+function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = false): StepDefinition[] {
   return [
     {
       name: 'leases',
       title: 'Wait for every LoadBalancer IP and its lease holder',
       command: `watch the LoadBalancer services of kind-${cluster} until each has an external IP, ready endpoints and a lease holder`,
-      run: (context) => wait(deps, context, allAnnounced, 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000),
+      // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
+      run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000),
     },
     {
       name: 'verify',
@@ -166,17 +179,6 @@ function reannounceAndVerify(cluster: string, deps: LifecycleDeps): StepDefiniti
       },
     },
   ];
-}
-
-function allAnnounced(status: ClusterStatus): WaitCheck {
-  const services = status.services;
-  const missing = services.filter((s) => s.externalIPs.length === 0 || s.readyEndpoints === 0 || !s.leaseHolder);
-  const detail = missing.length === 0 ? `${services.length} service(s) announced` : missing.map((s) => `${s.namespace}/${s.name}: ${s.externalIPs[0] ?? '<pending>'}${s.findings[0] ? ` (${s.findings[0].message})` : s.leaseHolder ? '' : ', no lease holder yet'}`).join('; ');
-  return { done: status.connection.state === 'live' && missing.length === 0, detail, fraction: services.length ? (services.length - missing.length) / services.length : 1 };
-}
-
-async function wait(deps: LifecycleDeps, context: StepContext, check: (status: ClusterStatus) => WaitCheck, what: string, timeoutMs: number): Promise<void> {
-  await waitForStatus(deps.statusSource(), check, { signal: context.signal, timeoutMs, what, onProgress: (detail, fraction) => (context.log(detail), context.progress(fraction, detail)) });
 }
 
 function notFound(cluster: string): KindscopeError {
