@@ -14,6 +14,7 @@ import { createStderrLogger } from '../src-main/core/util/logger';
 import { printGraphBench } from './graph/topology-graph-bench';
 import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
+import { benchCreate, formatCreateBench } from './create';
 import { benchDns, formatDnsTable } from './dns';
 
 // BENCH_ONLY=graph: only the renderer's graph benchmark (no lab cluster, ~20 s).
@@ -123,6 +124,11 @@ if (process.env.BENCH_STATUS !== '0') {
   const memory = status.memory as { nodes: number; services: number; watchedServices: number; heapGrowthMiB: number; rssMiB: number };
   process.stdout.write(`\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`);
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
+}
+if (process.env.BENCH_CREATE !== '0') {
+  const create = await benchCreate();
+  process.stdout.write(formatCreateBench(create));
+  process.stdout.write(`${JSON.stringify({ benchmark: 'create', ...create }, null, 2)}\n`);
 }
 if (process.env.BENCH_DNS !== '0') {
   const dns = await benchDns();

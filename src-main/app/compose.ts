@@ -17,6 +17,9 @@ import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabService } from '../core/lab/lab-service';
 import { labHandlers } from './lab-handlers';
+import { LabRunService } from '../core/lab/run/lab-run-service';
+import { RunStore } from '../core/lab/run/run-store';
+import { runHandlers, statusSourceFrom } from './run-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 import { createCaptureHandlers } from './capture-handlers';
 
@@ -44,6 +47,8 @@ export interface AppServices {
   clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
   lab: LabService;
+  /** Created on first use: the pipeline needs the engine. */
+  runs?: LabRunService;
   settings: SettingsStore;
   dataDir: string;
   /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
@@ -74,7 +79,7 @@ export function createApp(options: AppOptions): App {
     },
   });
   const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
-  const router = createRouter(createHandlers(services, options, log), createEventSources(services), log);
+  const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,
     router,
@@ -144,6 +149,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
     ...labHandlers(services.lab),
+    ...runHandlers(() => labRuns(services, options, log)),
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
@@ -156,7 +162,7 @@ function kubeconfigOf(environment: GuiEnvironment): { kubeconfigPath?: string } 
   return path ? { kubeconfigPath: path } : {};
 }
 
-function createEventSources(services: AppServices): EventSources {
+function createEventSources(services: AppServices, options: AppOptions, log: Logger): EventSources {
   return {
     dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
     topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
@@ -165,6 +171,8 @@ function createEventSources(services: AppServices): EventSources {
       return () => subscription.dispose();
     },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
+    labRunChanged: (listener) => (services.docker ? labRuns(services, options, log).onDidChange(listener) : () => undefined),
+    labRunLogLine: (listener) => (services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined),
     clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
 }
@@ -176,6 +184,25 @@ function createEventSources(services: AppServices): EventSources {
 function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
   const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
   return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, lingerMs: 30_000, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
+}
+
+/** The pipeline over the tools (through the run policy), the engine and the per-cluster status services. */
+function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRunService {
+  if (services.runs) return services.runs;
+  const docker = requireDocker(services);
+  const topology = requireTopology(services);
+  services.runs = new LabRunService({
+    store: new RunStore(options.dataDir ?? appDataDir()),
+    lab: services.lab,
+    docker: docker.docker,
+    log,
+    runTool: (name, args, runOptions) => services.tools.run(name, args, runOptions),
+    toolStatus: (name) => services.tools.status(name),
+    listClusters: async () => (await topology.listClusters()).map((c) => c.name),
+    statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
+    engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
+  });
+  return services.runs;
 }
 
 function requireTopology(services: AppServices): TopologyService {

@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { callList, calls, createTypedClient, eventList, KindscopeError, type CallKey } from '../contract';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers } from './router';
+import { fakeEventSources, fakeHandlers } from './router.fake';
 
 /** Handlers that fail the test if they ever run. */
 function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
@@ -11,45 +12,12 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
       called.push(key);
       throw new Error(`handler ${key} must not run for malformed input`);
     });
-  // Listing every key makes this table a type error when a call is added without it.
-  const handlers: Handlers = {
-    appInfo: untouchable('appInfo'),
-    dockerEngine: untouchable('dockerEngine'),
-    topologyClusters: untouchable('topologyClusters'),
-    topologySnapshot: untouchable('topologySnapshot'),
-    toolsReport: untouchable('toolsReport'),
-    clusterStatus: untouchable('clusterStatus'),
-    troubleshootService: untouchable('troubleshootService'),
-    toolsDownload: untouchable('toolsDownload'),
-    toolsSetPath: untouchable('toolsSetPath'),
-    labDefaultPlan: untouchable('labDefaultPlan'),
-    labValidatePlan: untouchable('labValidatePlan'),
-    labImport: untouchable('labImport'),
-    labRender: untouchable('labRender'),
-    welcomeState: untouchable('welcomeState'),
-    welcomeDismiss: untouchable('welcomeDismiss'),
-    cliLink: untouchable('cliLink'),
-    dnsNames: untouchable('dnsNames'),
-    dnsStatus: untouchable('dnsStatus'),
-    dnsServe: untouchable('dnsServe'),
-    dnsWiringPlan: untouchable('dnsWiringPlan'),
-    dnsApplyWiring: untouchable('dnsApplyWiring'),
-    captureArp: untouchable('captureArp'),
-    captureDecode: untouchable('captureDecode'),
-    capturePing: untouchable('capturePing'),
-    captureFailover: untouchable('captureFailover'),
-  };
+  const handlers = fakeHandlers(Object.fromEntries((Object.keys(calls) as CallKey[]).map((key) => [key, untouchable(key)])));
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
 }
 
-const noSources: EventSources = {
-  dockerEngineChanged: () => () => undefined,
-  topologyChanged: () => () => undefined,
-  clustersChanged: () => () => undefined,
-  toolDownloadProgress: () => () => undefined,
-  clusterStatusChanged: () => () => undefined,
-};
+const noSources: EventSources = fakeEventSources();
 
 /** Inputs that no call's schema may accept. */
 const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }, { cluster: 'x; rm -rf ~', refresh: 'yes' }, { tool: 'rm', path: 'relative' }];
@@ -74,7 +42,7 @@ describe('every contract call rejects malformed input before any handler runs', 
 
 describe('router', () => {
   const log = createMemoryLogger();
-  const baseHandlers = (): Handlers => ({
+  const baseHandlers = (): Handlers => fakeHandlers({
     appInfo: async () => ({ name: 'Kindscope', version: '1.2.3', transport: 'test' }),
     dockerEngine: async () => {
       throw new KindscopeError('DOCKER_UNREACHABLE', 'engine gone', 'start it');
@@ -83,27 +51,6 @@ describe('router', () => {
     topologySnapshot: async () => {
       throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
     },
-    toolsReport: async () => Promise.reject(new Error('not in this test')),
-    clusterStatus: async () => Promise.reject(new Error('not in this test')),
-    troubleshootService: async () => Promise.reject(new Error('not in this test')),
-    toolsDownload: async () => Promise.reject(new Error('not in this test')),
-    toolsSetPath: async () => Promise.reject(new Error('not in this test')),
-    labDefaultPlan: async () => Promise.reject(new Error('not in this test')),
-    labValidatePlan: async () => Promise.reject(new Error('not in this test')),
-    labImport: async () => Promise.reject(new Error('not in this test')),
-    labRender: async () => Promise.reject(new Error('not in this test')),
-    welcomeState: async () => Promise.reject(new Error('not in this test')),
-    welcomeDismiss: async () => Promise.reject(new Error('not in this test')),
-    cliLink: async () => Promise.reject(new Error('not in this test')),
-    dnsNames: async () => Promise.reject(new Error('not in this test')),
-    dnsStatus: async () => Promise.reject(new Error('not in this test')),
-    dnsServe: async () => Promise.reject(new Error('not in this test')),
-    dnsWiringPlan: async () => Promise.reject(new Error('not in this test')),
-    dnsApplyWiring: async () => Promise.reject(new Error('not in this test')),
-    captureArp: async () => Promise.reject(new Error('not in this test')),
-    captureDecode: async () => Promise.reject(new Error('not in this test')),
-    capturePing: async () => Promise.reject(new Error('not in this test')),
-    captureFailover: async () => Promise.reject(new Error('not in this test')),
   });
 
   it('answers a valid call with the value its handler returned', async () => {

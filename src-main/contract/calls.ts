@@ -6,6 +6,7 @@ import { DownloadProgress, ToolName, ToolsReport, ToolStatus } from './tools';
 import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
+import { lifecycleCalls, runCalls, runEvents } from './run';
 import { welcomeCalls } from './welcome';
 import { dnsCalls } from './dns';
 import { captureCalls } from './capture';
@@ -62,6 +63,8 @@ export const calls = {
     'Uses this file for a tool (null forgets the choice)',
   ),
   ...labCalls,
+  ...runCalls,
+  ...lifecycleCalls,
   ...welcomeCalls,
   ...dnsCalls,
   ...captureCalls,
@@ -74,6 +77,7 @@ export const events = {
   clusterStatusChanged: defineEvent('cluster:status-changed', ClusterStatus, 'A followed cluster\'s Kubernetes state changed (coalesced)'),
   toolDownloadProgress: defineEvent('tools:download-progress', DownloadProgress, 'Bytes received of a managed download'),
   clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
+  ...runEvents,
 } as const;
 
 export type Calls = typeof calls;

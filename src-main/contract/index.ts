@@ -13,5 +13,6 @@ export * from './client';
 export * from './ipc';
 export * from './wire';
 export * from './typed-client';
+export * from './run';
 export * from './lab';
 export * from './effects';

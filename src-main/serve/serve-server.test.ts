@@ -1,6 +1,5 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { get as httpGet, type IncomingHttpHeaders } from 'node:http';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +8,8 @@ import { serveTokenCookie, type DockerEngineStatus, type ServerMessage } from '.
 import { parseCsp } from '../core/security/csp';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources } from '../app/router';
-import { startServeServer, type ServeServer } from './serve-server';
+import { fakeEventSources, fakeHandlers } from '../app/router.fake';
+import { hostAllowed, startServeServer, type ServeServer } from './serve-server';
 
 let server: ServeServer;
 let emitEngine: (status: DockerEngineStatus) => void;
@@ -20,48 +20,21 @@ beforeEach(async () => {
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Kindscope test</title>');
   writeFileSync(join(staticDir, 'assets/app.js'), 'console.log(1)');
-  writeFileSync(join(staticDir, 'assets/big.js'), Array.from({ length: 2000 }, (_, i) => `export const value${i} = ${i};`).join('\n'));
   writeFileSync(join(staticDir, '..', 'secret.txt'), 'secret');
   const listeners = new Set<(status: DockerEngineStatus) => void>();
   emitEngine = (status) => listeners.forEach((listener) => listener(status));
-  const sources: EventSources = {
-    topologyChanged: () => () => undefined,
-    clustersChanged: () => () => undefined,
-    toolDownloadProgress: () => () => undefined,
-    clusterStatusChanged: () => () => undefined,
+  const sources: EventSources = fakeEventSources({
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-  };
+  });
   const router = createRouter(
-    {
+    fakeHandlers({
       appInfo: async () => ({ name: 'Kindscope', version: '9.9.9', transport: 'serve' }),
       dockerEngine: async () => engine,
       topologyClusters: async () => ({ clusters: [] }),
-      topologySnapshot: async () => Promise.reject(new Error('not in this test')),
-      toolsReport: async () => Promise.reject(new Error('not in this test')),
-      clusterStatus: async () => Promise.reject(new Error('not in this test')),
-      troubleshootService: async () => Promise.reject(new Error('not in this test')),
-      toolsDownload: async () => Promise.reject(new Error('not in this test')),
-      toolsSetPath: async () => Promise.reject(new Error('not in this test')),
-      labDefaultPlan: async () => Promise.reject(new Error('not in this test')),
-      labValidatePlan: async () => Promise.reject(new Error('not in this test')),
-      labImport: async () => Promise.reject(new Error('not in this test')),
-      labRender: async () => Promise.reject(new Error('not in this test')),
-      welcomeState: async () => Promise.reject(new Error('not in this test')),
-      welcomeDismiss: async () => Promise.reject(new Error('not in this test')),
-      cliLink: async () => Promise.reject(new Error('not in this test')),
-      dnsNames: async () => Promise.reject(new Error('not in this test')),
-      dnsStatus: async () => Promise.reject(new Error('not in this test')),
-      dnsServe: async () => Promise.reject(new Error('not in this test')),
-      dnsWiringPlan: async () => Promise.reject(new Error('not in this test')),
-      dnsApplyWiring: async () => Promise.reject(new Error('not in this test')),
-      captureArp: async () => Promise.reject(new Error('not in this test')),
-      captureDecode: async () => Promise.reject(new Error('not in this test')),
-      capturePing: async () => Promise.reject(new Error('not in this test')),
-      captureFailover: async () => Promise.reject(new Error('not in this test')),
-    },
+    }),
     sources,
     createMemoryLogger(),
   );
@@ -74,18 +47,6 @@ afterEach(async () => {
 
 const base = () => `http://127.0.0.1:${server.port}`;
 
-/** node:http, not fetch: fetch decompresses and hides Content-Encoding. */
-function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const request = httpGet({ host: '127.0.0.1', port: server.port, path, headers }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-    });
-    request.on('error', reject);
-  });
-}
-
 describe('serve mode HTTP', () => {
   it('binds loopback by default and prints a URL with a long random token', () => {
     expect(server.host).toBe('127.0.0.1');
@@ -93,14 +54,8 @@ describe('serve mode HTTP', () => {
     expect(server.token.length).toBeGreaterThanOrEqual(32);
   });
 
-  it('answers 401 without the token, and with a wrong one, as a page that says what to do', async () => {
-    const page = await fetch(`${base()}/`);
-    expect(page.status).toBe(401);
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    const text = await page.text();
-    expect(text).toContain('Kindscope needs its access token');
-    expect(text).toContain('open the URL that <code>npm run serve</code> printed');
-    expect(parseCsp(page.headers.get('content-security-policy') ?? '').get('default-src')).toEqual(["'none'"]);
+  it('answers 401 without the token, and with a wrong one', async () => {
+    expect((await fetch(`${base()}/`)).status).toBe(401);
     expect((await fetch(`${base()}/assets/app.js`)).status).toBe(401);
     expect((await fetch(`${base()}/?token=wrong`)).status).toBe(401);
     expect((await fetch(`${base()}/`, { headers: { cookie: `${serveTokenCookie}=wrong` } })).status).toBe(401);
@@ -132,22 +87,6 @@ describe('serve mode HTTP', () => {
       request.on('error', reject);
     });
     expect(status).toBe(421);
-  });
-
-  it('serves the bundle compressed, as the browser accepts', async () => {
-    const cookie = `${serveTokenCookie}=${server.token}`;
-    const plain = await rawGet('/assets/big.js', { cookie, 'accept-encoding': 'identity' });
-    const gzipped = await rawGet('/assets/big.js', { cookie, 'accept-encoding': 'gzip' });
-    const brotli = await rawGet('/assets/big.js', { cookie, 'accept-encoding': 'gzip, deflate, br' });
-    expect(plain.headers['content-encoding']).toBeUndefined();
-    expect(gzipped.headers['content-encoding']).toBe('gzip');
-    expect(brotli.headers['content-encoding']).toBe('br');
-    expect(brotli.headers.vary).toBe('Accept-Encoding');
-    expect(gunzipSync(gzipped.body).equals(plain.body)).toBe(true);
-    expect(brotliDecompressSync(brotli.body).equals(plain.body)).toBe(true);
-    expect(brotli.body.length).toBeLessThan(plain.body.length / 5);
-    // Refused with q=0: identity.
-    expect((await rawGet('/assets/big.js', { cookie, 'accept-encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding']).toBeUndefined();
   });
 
   it('does not serve files outside the renderer folder', async () => {
@@ -219,5 +158,17 @@ describe('serve mode WebSocket', () => {
     emitEngine({ ...engine, state: 'offline', problem: { message: 'gone', hint: 'start it' } });
     expect(await pushed).toMatchObject({ type: 'event', event: 'docker:engine-changed', payload: { state: 'offline' } });
     ws.close();
+  });
+});
+
+describe('hostAllowed', () => {
+  it('accepts loopback names with our port only', () => {
+    expect(hostAllowed('127.0.0.1:7420', '127.0.0.1', 7420)).toBe(true);
+    expect(hostAllowed('localhost:7420', '127.0.0.1', 7420)).toBe(true);
+    expect(hostAllowed('[::1]:7420', '::1', 7420)).toBe(true);
+    expect(hostAllowed('127.0.0.1:7421', '127.0.0.1', 7420)).toBe(false);
+    expect(hostAllowed('rebind.evil.example:7420', '127.0.0.1', 7420)).toBe(false);
+    expect(hostAllowed(undefined, '127.0.0.1', 7420)).toBe(false);
+    expect(hostAllowed('lab-server.lan:7420', '0.0.0.0', 7420)).toBe(true);
   });
 });

@@ -9,9 +9,17 @@ import { topologyCommand } from './topology';
 import { versionCommand } from './version';
 import { planCommand } from './plan';
 import { scriptCommand } from './script';
+import { createCommand } from './create';
+import { runsCommand } from './runs';
+import { cleanupCommand } from './cleanup';
+import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
  * in this folder and one line here.
  */
-export const commands: readonly CliCommand[] = [dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand, captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, planCommand, scriptCommand, versionCommand];
+export const commands: readonly CliCommand[] = [
+  dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand,
+  planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand,
+  captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, versionCommand,
+];

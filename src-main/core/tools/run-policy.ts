@@ -37,13 +37,37 @@ const firstArgIn =
   (args: readonly string[]) =>
     args[0] !== undefined && allowed.includes(args[0]) ? undefined : `the first argument must be one of ${allowed.join(', ')} (got ${JSON.stringify(args[0] ?? '')})`;
 
+/**
+ * The subcommand after the tool's global flags (`kubectl --context kind-demo apply`, `helm
+ * --kube-context X install`: cobra takes them before or after the subcommand). Each global
+ * flag named here takes one value; any other leading flag is refused.
+ */
+const verbAfterGlobals =
+  (globals: readonly string[], ...allowed: string[]) =>
+  (args: readonly string[]) => {
+    let i = 0;
+    while (i < args.length && args[i]!.startsWith('-')) {
+      const flag = args[i]!.split('=')[0]!;
+      if (!globals.includes(flag)) return `the global flag ${JSON.stringify(flag)} is not one Kindscope passes`;
+      i += args[i]!.includes('=') ? 1 : 2;
+    }
+    return firstArgIn(...allowed)(args.slice(i));
+  };
+
 const exactly =
   (...shapes: readonly string[][]) =>
   (args: readonly string[]) =>
     shapes.some((shape) => shape.length === args.length && shape.every((a, i) => a === args[i])) ? undefined : `only ${shapes.map((s) => `"${s.join(' ')}"`).join(' or ')} is run`;
 
-/** `ip -j {link|route|neigh|addr} show [ADDRESS]`: read-only, JSON. */
+/**
+ * `ip -j {link|route|neigh|addr} show [ADDRESS]`: read-only, JSON; and `ip neigh del ADDRESS
+ * dev DEVICE`, the one change: the pipeline's verification clears a stale entry first.
+ */
 function ipArgs(args: readonly string[]): string | undefined {
+  if (args[0] === 'neigh' && args[1] === 'del') {
+    const [, , address, dev, device, ...extra] = args;
+    return address && /^[0-9a-fA-F.:]{2,45}$/.test(address) && dev === 'dev' && device && /^[\w.@-]{1,15}$/.test(device) && extra.length === 0 ? undefined : 'only `ip neigh del ADDRESS dev DEVICE` changes anything';
+  }
   const [json, object, verb, address, ...rest] = args;
   if (json !== '-j' || !['link', 'route', 'neigh', 'addr'].includes(object ?? '') || verb !== 'show' || rest.length > 0) return 'only `ip -j link|route|neigh|addr show [ADDRESS]` is run';
   if (address !== undefined && !/^[0-9a-fA-F.:]{2,45}$/.test(address)) return `"${address}" is not an IP address`;
@@ -61,10 +85,10 @@ function tarArgs(args: readonly string[]): string | undefined {
 
 const rules: Record<PolicyTool, ToolRule> = {
   kind: { fileName: named('kind'), checkArgs: firstArgIn('version', 'create', 'delete', 'get', 'export', 'load', 'build') },
-  helm: { fileName: named('helm'), checkArgs: firstArgIn('version', 'repo', 'install', 'upgrade', 'uninstall', 'get', 'status', 'list', 'show', 'template', 'search', 'pull', 'dependency') },
+  helm: { fileName: named('helm'), checkArgs: verbAfterGlobals(['--kube-context', '--kubeconfig', '--namespace', '-n'], 'version', 'repo', 'install', 'upgrade', 'uninstall', 'get', 'status', 'list', 'show', 'template', 'search', 'pull', 'dependency') },
   kubectl: {
     fileName: named('kubectl'),
-    checkArgs: firstArgIn('version', 'get', 'describe', 'apply', 'create', 'delete', 'patch', 'label', 'annotate', 'wait', 'rollout', 'expose', 'scale', 'logs', 'exec', 'config', 'cluster-info', 'api-resources', 'api-versions', 'auth', 'events', 'explain', 'diff', 'run', 'port-forward', 'top'),
+    checkArgs: verbAfterGlobals(['--context', '--kubeconfig', '--namespace', '-n', '--request-timeout'], 'version', 'get', 'describe', 'apply', 'create', 'delete', 'patch', 'label', 'annotate', 'wait', 'rollout', 'expose', 'scale', 'logs', 'exec', 'config', 'cluster-info', 'api-resources', 'api-versions', 'auth', 'events', 'explain', 'diff', 'run', 'port-forward', 'top'),
   },
   cilium: { fileName: named('cilium'), checkArgs: firstArgIn('version', 'status', 'install', 'upgrade', 'uninstall', 'config', 'hubble', 'connectivity', 'sysdump') },
   // Not `system` (prune) and not `login`/`logout` (credentials): Kindscope has no use for them.

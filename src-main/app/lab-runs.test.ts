@@ -1,0 +1,192 @@
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlOk } from '../../e2e/lab/lab-api.ts';
+import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
+import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
+import { createApp, type App } from './compose';
+import { createTypedClient, type KindscopeClient, type RunRecord } from '../contract';
+
+let app: App;
+let client: KindscopeClient;
+let home: string;
+let env: NodeJS.ProcessEnv;
+const made: string[] = [];
+const plantedIps: string[] = [];
+const saved = { ...process.env };
+
+beforeAll(() => {
+  requireDocker();
+  home = mkdtempSync(join(tmpdir(), 'kindscope-runs-'));
+  // A helm in front of the lab's: when told to, it hangs in `install` so the test can kill it mid-install.
+  env = labEnv({ KUBECONFIG: join(home, 'kubeconfig'), KINDSCOPE_HOME: join(home, 'data') });
+  const realHelm = (env.PATH ?? '').split(':').map((dir) => join(dir, 'helm')).find((path) => existsSync(path))!;
+  writeFileSync(join(home, 'helm'), `#!/bin/sh\nif [ "$1" = install ] && [ -f "${home}/hang-helm" ]; then rm "${home}/hang-helm"; echo $$ > "${home}/helm.pid.tmp"; mv "${home}/helm.pid.tmp" "${home}/helm.pid"; exec sleep 60; fi\nexec "${realHelm}" "$@"\n`);
+  chmodSync(join(home, 'helm'), 0o755);
+  Object.assign(process.env, env, { PATH: `${home}:${env.PATH}` });
+  app = createApp({ transport: 'test', live: true, dataDir: join(home, 'data') });
+  client = createTypedClient(app.router);
+});
+
+afterAll(async () => {
+  await app?.dispose();
+  for (const ip of plantedIps) spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge()]);
+  for (const name of made) await run('kind', ['delete', 'cluster', '--name', name], { ...env, PATH: process.env.PATH });
+  process.env = saved;
+  rmSync(home, { recursive: true, force: true });
+});
+
+const newName = () => {
+  const name = `i15-${randomBytes(2).toString('hex')}`;
+  made.push(name);
+  return name;
+};
+
+/** Resolves when the run leaves `running`; `onChange` sees every pushed change first. */
+function settle(id: string, onChange: (run: RunRecord) => void = () => undefined): Promise<RunRecord> {
+  return new Promise((resolve) => {
+    const stop = client.subscribe('lab:run-changed', (record) => {
+      if (record.id !== id) return;
+      onChange(record);
+      if (record.state !== 'running') {
+        stop();
+        resolve(record);
+      }
+    });
+  });
+}
+
+async function invoke<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+  const answer = await result;
+  if (!answer.ok) throw new Error(answer.error.message);
+  return answer.value;
+}
+
+function holderHasVip(cluster: string, ip: string): boolean {
+  const workers = docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--filter', 'label=io.x-k8s.kind.role=worker', '--format', '{{.Names}}']).trim().split('\n');
+  return workers.some((worker) => spawnSync('docker', ['exec', worker, 'ip', '-o', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' }).stdout.includes(`${ip}/32`));
+}
+
+const bridge = () => `br-${docker(['network', 'inspect', 'kind', '--format', '{{.Id}}']).trim().slice(0, 12)}`;
+const macOf = (container: string) => docker(['inspect', container, '--format', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}']).trim();
+
+describe('kindscope create (the pipeline on the lab)', () => {
+  it('builds the default plan and measures who answered ARP, past a planted neighbour entry naming another node', async () => {
+    const name = newName();
+    const rendering = await invoke(client.invoke('lab:render', { name }));
+    // LB-IPAM hands out the pool's first usable address (allowFirstLastIPs: No).
+    const expectedIp = rendering.poolCidr!.replace(/\.0\/\d+$/, '.1');
+    const record = await invoke(client.invoke('lab:create', { name }));
+    let planted: string | undefined;
+    const done = await settle(record.id, (run) => {
+      if (!planted && run.steps.find((s) => s.name === 'external-ip')?.state === 'done') {
+        // Between the two steps (this listener runs synchronously, holding the pipeline), after the
+        // holder took the VIP: an entry naming the control plane, which never holds the lease (the
+        // policy excludes it). PERMANENT, so neither the holder's announcements nor the kernel's
+        // own probing correct it — and traffic still flows, since the control plane forwards to
+        // the holder: only clearing the entry before the probe gives the true answer.
+        for (let i = 0; i < 50 && !holderHasVip(name, expectedIp); i++) spawnSync('sleep', ['0.1']);
+        planted = macOf(`${name}-control-plane`);
+        plantedIps.push(expectedIp);
+        const result = spawnSync('ip', ['neigh', 'replace', expectedIp, 'lladdr', planted, 'dev', bridge(), 'nud', 'permanent'], { encoding: 'utf8' });
+        expect(result.status, result.stderr).toBe(0);
+      }
+    });
+    expect(planted).toBeDefined();
+    expect(done.state).toBe('done');
+    expect(done.steps.every((s) => s.state === 'done')).toBe(true);
+    for (const step of done.steps) expect(readFileSync(step.logPath, 'utf8')).toContain(`$ ${step.command}`);
+    const verification = done.facts.verification as { ip: string; answeredBy?: { node?: string; mac: string }; leaseHolder?: { node: string; mac?: string }; neighbourCleared: boolean };
+    expect(verification.ip).toBe(expectedIp);
+    expect(verification.leaseHolder?.node).toMatch(new RegExp(`^${name}-worker`));
+    expect(verification.answeredBy?.mac).toBe(macOf(verification.leaseHolder!.node));
+    expect(verification.answeredBy?.node).toBe(verification.leaseHolder!.node);
+    expect(verification.neighbourCleared).toBe(true);
+    expect(spawnSync('ip', ['neigh', 'show', expectedIp], { encoding: 'utf8' }).stdout).not.toContain('PERMANENT');
+  });
+
+  it('a helm killed mid-install fails its step with the log kept; resume skips the finished steps and completes', async () => {
+    const name = newName();
+    writeFileSync(join(home, 'hang-helm'), '');
+    const record = await invoke(client.invoke('lab:create', { name }));
+    // The hanging helm writes its pid once it runs; kill it as a user's `kill -9` would.
+    const killer = setInterval(() => {
+      const pid = existsSync(join(home, 'helm.pid')) ? Number(readFileSync(join(home, 'helm.pid'), 'utf8')) : 0;
+      if (!(pid > 1)) return;
+      clearInterval(killer);
+      rmSync(join(home, 'helm.pid'));
+      process.kill(pid, 'SIGKILL');
+    }, 100);
+    const failed = await settle(record.id).finally(() => clearInterval(killer));
+    expect(failed.state).toBe('failed');
+    const install = failed.steps.find((s) => s.name === 'cilium-install')!;
+    expect(install.state).toBe('failed');
+    expect(install.error?.message).toMatch(/helm install .* failed \(SIGKILL\)/);
+    expect(readFileSync(install.logPath, 'utf8')).toContain('$ helm install cilium cilium/cilium');
+    const before = failed.steps.filter((s) => s.state === 'done').map((s) => s.name);
+    expect(before).toEqual(['preflight', 'helm-repo-add', 'helm-repo-update', 'kind-create']);
+
+    const resumed = settle(record.id);
+    await invoke(client.invoke('lab:resume', { id: record.id }));
+    const done = await resumed;
+    expect(done.state).toBe('done');
+    for (const step of done.steps) expect(step.attempts, step.name).toBe(step.name === 'cilium-install' ? 2 : 1);
+    expect(readFileSync(install.logPath, 'utf8')).toMatch(/failed[^]*\$ helm install/);
+  });
+
+  it('cancel during cluster creation, then cleanup, leaves no container and no context of that run', async () => {
+    const name = newName();
+    const record = await invoke(client.invoke('lab:create', { name }));
+    // Cancel once kind has made a node container: kind is mid-create, with processes to end.
+    const canceller = setInterval(() => {
+      if (docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim() === '') return;
+      clearInterval(canceller);
+      void client.invoke('lab:cancel', { id: record.id });
+    }, 50);
+    const stopped = await settle(record.id).finally(() => clearInterval(canceller));
+    // The kind process tree is gone at once, not left to finish on its own.
+    expect(spawnSync('pgrep', ['-f', `create cluster --name ${name}`], { encoding: 'utf8' }).stdout.trim()).toBe('');
+    expect(stopped.state).toBe('cancelled');
+    expect(stopped.steps.find((s) => s.name === 'kind-create')).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    const plan = await invoke(client.invoke('lab:cleanup-plan', { id: record.id }));
+    expect(plan.remove.map((r) => `${r.kind} ${r.name}`)).toEqual([`kind-cluster ${name}`, `kubeconfig-context kind-${name}`]);
+    await expect(client.invoke('lab:cleanup', { id: record.id, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('input.confirm') } });
+    const cleaned = await invoke(client.invoke('lab:cleanup', { id: record.id, confirm: true }));
+    expect(cleaned.state).toBe('cleaned');
+    expect(docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim()).toBe('');
+    const kubeconfig = existsSync(join(home, 'kubeconfig')) ? readFileSync(join(home, 'kubeconfig'), 'utf8') : '';
+    expect(kubeconfig).not.toContain(`kind-${name}`);
+  });
+
+  it('fix makes a hand-made cluster stuck at <pending> answer; stop then start ends with the IP answering again', async () => {
+    // By hand, as the article's readers do: kind + Cilium, but no pool and no L2 policy.
+    const lab = await startLabCluster({ workers: 2, cilium: {}, kubeconfig: join(home, 'kubeconfig') });
+    made.push(lab.name);
+    kubectlOk(lab, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
+    kubectlOk(lab, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+    const plan = await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }));
+    expect(plan.fixes).toEqual(['pool', 'l2-policy']);
+    await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining('input.confirm') } });
+
+    const fixing = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true }));
+    const fixed = await settle(fixing.id);
+    expect(fixed.state, JSON.stringify(fixed.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
+    const [verification] = fixed.facts.verifications as { ip: string; reachable: boolean; answeredBy?: { mac: string; node?: string }; leaseHolder?: { node: string } }[];
+    expect(verification?.reachable).toBe(true);
+    expect(verification?.answeredBy?.mac).toBe(macOf(verification!.leaseHolder!.node));
+    const body = await (await fetch(`http://${verification!.ip}/`, { signal: AbortSignal.timeout(5_000) })).text();
+    expect(body).toContain('Hello from web-');
+
+    const stopping = await invoke(client.invoke('lab:stop', { cluster: lab.name }));
+    expect((await settle(stopping.id)).state).toBe('done');
+    expect(docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${lab.name}`, '--format', '{{.Names}}']).trim()).toBe('');
+    const starting = await invoke(client.invoke('lab:start', { cluster: lab.name }));
+    const started = await settle(starting.id);
+    expect(started.state, JSON.stringify(started.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
+    const again = (started.facts.verifications as { ip: string; reachable: boolean }[]).find((v) => v.ip === verification!.ip);
+    expect(again?.reachable).toBe(true);
+  });
+});

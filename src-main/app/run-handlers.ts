@@ -1,0 +1,47 @@
+import type { lifecycleCalls, runCalls } from '../contract/run';
+import type { ClusterRegistry } from '../core/cluster/cluster-registry';
+import type { ClusterStatusSource } from '../core/lab/run/cluster-watch';
+import type { LabRunService } from '../core/lab/run/lab-run-service';
+import type { Handlers } from './router';
+
+type RunHandlers = Pick<Handlers, keyof typeof runCalls | keyof typeof lifecycleCalls>;
+
+/** The pipeline's calls: create, follow, resume, cancel and clean up runs. */
+export function runHandlers(runs: () => LabRunService): RunHandlers {
+  return {
+    labCreate: (source) => runs().create(source),
+    labRuns: async () => ({ runs: runs().list() }),
+    labRun: async ({ id }) => runs().get(id),
+    labRunLog: async ({ id, step }) => runs().log(id, step),
+    labResume: ({ id }) => runs().resume(id),
+    labCancel: async ({ id }) => runs().cancel(id),
+    labCleanupPlan: async ({ id }) => ({ remove: runs().cleanupPlan(id) }),
+    labCleanup: ({ id, confirm }) => runs().cleanup(id, confirm),
+    labStop: ({ cluster }) => runs().stop(cluster),
+    labStart: ({ cluster }) => runs().start(cluster),
+    labDeletePlan: ({ cluster }) => runs().deletePlan(cluster),
+    labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
+    labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
+    labFix: ({ cluster, confirm }) => runs().fix(cluster, confirm),
+  };
+}
+
+/**
+ * A cluster's live status for the pipeline's waits: the cluster wing's session for it (the
+ * one the Clusters page shows — no second watcher), followed while a wait listens.
+ */
+export function statusSourceFrom(clusters: ClusterRegistry, cluster: string): ClusterStatusSource {
+  return {
+    status: () => clusters.status(cluster),
+    onDidChange(listener) {
+      const hold = clusters.hold(cluster);
+      const subscription = clusters.subscribe((status) => {
+        if (status.cluster === cluster) listener(status);
+      });
+      return () => {
+        subscription.dispose();
+        hold.dispose();
+      };
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import type { RunRecord } from '../../contract';
+import type { CliCommand, CliContext } from '../cli-command';
+import { ExitCode } from '../output';
+import { readNamedFile } from './plan';
+
+/** Follows a run until it stops: step transitions and log lines on stderr, the final record returned. */
+export async function followRun(context: CliContext, start: () => Promise<RunRecord | string>): Promise<RunRecord | string> {
+  const { client, output, json } = context;
+  const seen = new Map<string, string>();
+  let id: string | undefined;
+  let resolveDone: (run: RunRecord) => void = () => undefined;
+  const done = new Promise<RunRecord>((resolve) => (resolveDone = resolve));
+  const report = (run: RunRecord) => {
+    if (run.id !== id) return;
+    run.steps.forEach((step, index) => {
+      if (seen.get(step.name) === step.state) return;
+      seen.set(step.name, step.state);
+      if (step.state === 'running') output.err(`==> [${index + 1}/${run.steps.length}] ${step.title}\n    $ ${step.command}\n`);
+      else if (step.state === 'done') output.err(`    done in ${((step.ms ?? 0) / 1000).toFixed(1)} s\n`);
+      else if (step.state === 'failed' || step.state === 'cancelled') output.err(`    ${step.state}: ${step.error?.message ?? ''}\n    hint: ${step.error?.hint ?? ''}\n    log: ${step.logPath}\n`);
+    });
+    if (run.state !== 'running') resolveDone(run);
+  };
+  const stopChanges = client.subscribe('lab:run-changed', report);
+  const stopLines = json ? () => undefined : client.subscribe('lab:run-log-line', (line) => line.run === id && !line.line.startsWith('$ ') && output.err(`    ${line.line}\n`));
+  const cancel = () => id && void client.invoke('lab:cancel', { id });
+  context.signal.addEventListener('abort', cancel, { once: true });
+  try {
+    const started = await start();
+    if (typeof started === 'string') return started;
+    id = started.id;
+    output.err(`Run ${id} (journal and logs in ${started.dir})\n`);
+    const current = await client.invoke('lab:run', { id });
+    if (current.ok) report(current.value);
+    return await done;
+  } finally {
+    context.signal.removeEventListener('abort', cancel);
+    stopChanges();
+    stopLines();
+  }
+}
+
+/** The result scripts read: the service, the claim and the measurement side by side. */
+export function runResult(run: RunRecord) {
+  const verification = run.facts.verification as { ip?: string; leaseHolder?: { node: string; mac?: string }; answeredBy?: { node?: string; mac: string; checkedAt: string } } | undefined;
+  const plan = (run.facts.rendering as { plan?: { sample?: { namespace: string; name: string } } } | undefined)?.plan;
+  return {
+    cluster: run.cluster,
+    ...(plan?.sample ? { service: { namespace: plan.sample.namespace, name: plan.sample.name, ...(verification?.ip ? { ip: verification.ip } : {}) } } : {}),
+    ...(verification?.leaseHolder ? { leaseHolder: { node: verification.leaseHolder.node, ...(verification.leaseHolder.mac ? { mac: verification.leaseHolder.mac } : {}) } } : {}),
+    ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
+    steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
+    run: run.id,
+    state: run.state,
+  };
+}
+
+export const createCommand: CliCommand = {
+  name: 'create',
+  summary: 'Build a lab from a plan: kind, Cilium, pool, L2 policy, sample app — proven to answer from here',
+  help: `kindscope create [--name NAME] [-f lab.yaml] [--json]
+kindscope create --resume RUN [--json]
+
+Runs the plan's steps (see \`kindscope plan\`), each with its log on disk, and ends by
+measuring that the sample's LoadBalancer IP answers HTTP from this machine and which node
+answered ARP. Progress goes to stderr; with --json the result goes to stdout:
+{ cluster, service: { namespace, name, ip }, leaseHolder, answeredBy, steps, run }.
+A failed run names the failed step; \`kindscope create --resume RUN\` continues from it.
+Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` removes what it made.`,
+  options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, resume: { type: 'string' } },
+  async run(context) {
+    const { client, values, fail, usageError, print } = context;
+    if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined)) return usageError('--resume RUN takes no --name or -f: the run keeps its plan');
+    const outcome = await followRun(context, async () => {
+      if (typeof values.resume === 'string') {
+        const resumed = await client.invoke('lab:resume', { id: values.resume });
+        if (!resumed.ok) throw resumed.error;
+        return resumed.value;
+      }
+      let yaml: string | undefined;
+      if (typeof values.file === 'string') {
+        const read = readNamedFile(values.file, '-f');
+        if ('problem' in read) return read.problem;
+        yaml = read.text;
+      }
+      const name = typeof values.name === 'string' ? values.name : undefined;
+      if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
+      const created = await client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+      if (!created.ok) throw created.error;
+      return created.value;
+    }).catch((error: unknown) => error as { code: 'INVALID_INPUT'; message: string; hint: string });
+    if (typeof outcome === 'string') return usageError(outcome);
+    if (!('steps' in outcome)) return fail(outcome);
+    const result = runResult(outcome);
+    const failed = outcome.steps.find((s) => s.state === 'failed' || s.state === 'cancelled');
+    print(result, formatResult(outcome, result));
+    if (outcome.state === 'cancelled') return ExitCode.interrupted;
+    if (failed) context.output.err(`kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`);
+    return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
+  },
+};
+
+function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): string {
+  if (run.state !== 'done') return `Run ${run.id}: ${run.state}\n`;
+  const answered = result.answeredBy ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})` : 'answered ARP: not measured here';
+  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n`;
+}

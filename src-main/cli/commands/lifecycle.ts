@@ -1,0 +1,101 @@
+import type { AppError, RunRecord } from '../../contract';
+import type { CliCommand, CliContext } from '../cli-command';
+import { ExitCode } from '../output';
+import { followRun } from './create';
+
+type Started = { ok: true; value: RunRecord } | { ok: false; error: AppError };
+
+/** Runs a lifecycle run to its end, printing its steps on stderr; JSON: the run and what was measured. */
+async function follow(context: CliContext, start: () => Promise<Started>, done: (run: RunRecord) => string): Promise<number> {
+  let failure: AppError | undefined;
+  const outcome = await followRun(context, async () => {
+    const started = await start();
+    if (started.ok) return started.value;
+    failure = started.error;
+    return 'failed';
+  });
+  if (failure) return context.fail(failure);
+  if (typeof outcome === 'string') return context.usageError(outcome);
+  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: outcome.facts.verifications ?? [] }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
+  if (outcome.state === 'cancelled') return ExitCode.interrupted;
+  const failed = outcome.steps.find((s) => s.state === 'failed');
+  if (failed) context.output.err(`kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`);
+  return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
+}
+
+const clusterOf = (context: CliContext, verb: string): string | number => (typeof context.values.cluster === 'string' ? context.values.cluster : context.usageError(`${verb} needs --cluster NAME (see \`kindscope topology\` for the clusters)`));
+
+const verifiedText = (run: RunRecord) => {
+  const results = (run.facts.verifications ?? []) as { ip: string; reachable: boolean; answeredBy?: { node?: string; mac: string } }[];
+  return results.map((r) => `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`).join('');
+};
+
+export const stopCommand: CliCommand = {
+  name: 'stop',
+  summary: "Stop a lab's node containers (they keep their state; `start` brings them back)",
+  help: 'kindscope stop --cluster NAME [--json]',
+  options: { cluster: { type: 'string' } },
+  async run(context) {
+    const cluster = clusterOf(context, 'stop');
+    if (typeof cluster === 'number') return cluster;
+    return follow(context, () => context.client.invoke('lab:stop', { cluster }), () => `Stopped ${cluster}.\n`);
+  },
+};
+
+export const startCommand: CliCommand = {
+  name: 'start',
+  summary: 'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering',
+  help: 'kindscope start --cluster NAME [--json]',
+  options: { cluster: { type: 'string' } },
+  async run(context) {
+    const cluster = clusterOf(context, 'start');
+    if (typeof cluster === 'number') return cluster;
+    return follow(context, () => context.client.invoke('lab:start', { cluster }), (run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`);
+  },
+};
+
+export const deleteCommand: CliCommand = {
+  name: 'delete',
+  summary: 'Delete a kind cluster (asks first; --yes to confirm); the kind network stays',
+  help: `kindscope delete --cluster NAME [--yes] [--json]
+
+Names the node containers and the kubeconfig context it removes; without --yes it only lists
+them and exits 1. The kind network stays, as kind leaves it.`,
+  options: { cluster: { type: 'string' }, yes: { type: 'boolean', default: false } },
+  async run(context) {
+    const cluster = clusterOf(context, 'delete');
+    if (typeof cluster === 'number') return cluster;
+    const plan = await context.client.invoke('lab:delete-plan', { cluster });
+    if (!plan.ok) return context.fail(plan.error);
+    const list = `${plan.value.containers.map((c) => `  container ${c}`).join('\n')}\n  kubeconfig context ${plan.value.context}\n`;
+    if (context.values.yes !== true) {
+      context.output.err(`Deleting ${cluster} removes:\n${list}Run again with --yes to delete it.\n`);
+      return ExitCode.failed;
+    }
+    context.output.err(`Deleting ${cluster}:\n${list}`);
+    return follow(context, () => context.client.invoke('lab:delete', { cluster, confirm: true }), () => `Deleted ${cluster} (the kind network stays).\n`);
+  },
+};
+
+export const fixCommand: CliCommand = {
+  name: 'fix',
+  summary: 'Repair a lab stuck at <pending>: a carved pool, the L2 policy, the missing Cilium values',
+  help: `kindscope fix --cluster NAME [--yes] [--json]
+
+Shows the steps the diagnosis calls for — a pool carved from the kind network, the L2
+announcement policy, \`helm upgrade\` with kube-proxy replacement and L2 announcements — and,
+with --yes, runs them and proves every LoadBalancer IP answers from this machine.`,
+  options: { cluster: { type: 'string' }, yes: { type: 'boolean', default: false } },
+  async run(context) {
+    const cluster = clusterOf(context, 'fix');
+    if (typeof cluster === 'number') return cluster;
+    const plan = await context.client.invoke('lab:fix-plan', { cluster });
+    if (!plan.ok) return context.fail(plan.error);
+    const list = plan.value.steps.map((s, i) => `  ${i + 1}. ${s.title}\n     $ ${s.command}`).join('\n');
+    if (context.values.yes !== true) {
+      context.output.err(`${plan.value.fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\nRun again with --yes to run them.\n`);
+      return ExitCode.failed;
+    }
+    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
+  },
+};

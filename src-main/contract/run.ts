@@ -1,0 +1,112 @@
+import { z } from 'zod';
+import { defineCall, defineEvent } from './define';
+import { AppError } from './errors';
+
+/** A step's life: pending → running → done | failed | cancelled; `skipped` when not needed. */
+export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']);
+export type StepState = z.infer<typeof StepState>;
+
+/** What a run made, so that cleanup removes exactly that and nothing else. */
+export const CreatedResource = z.object({
+  kind: z.enum(['kind-cluster', 'kubeconfig-context', 'helm-release', 'manifest', 'container', 'file']),
+  /** The name as the tool knows it: cluster name, context, `namespace/name` of a release or object. */
+  name: z.string(),
+  /** For manifests: `kind apiVersion` of the object, the kubeconfig context it lives in. */
+  detail: z.string().optional(),
+});
+export type CreatedResource = z.infer<typeof CreatedResource>;
+
+export const RunStep = z.object({
+  name: z.string(),
+  title: z.string(),
+  state: StepState,
+  /** The exact command or API call the step runs, shown before it runs. */
+  command: z.string(),
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  /** Wall time of the last attempt (ms). */
+  ms: z.number().optional(),
+  /** 0–1 where the step can tell. */
+  progress: z.number().min(0).max(1).optional(),
+  /** What the step is waiting for right now (e.g. "cilium-abcde: ContainerCreating"). */
+  detail: z.string().optional(),
+  /** The step's own log on disk. */
+  logPath: z.string(),
+  error: AppError.optional(),
+  /** How many times the step ran (resume runs only the failed and later steps). */
+  attempts: z.number().int().min(0),
+});
+export type RunStep = z.infer<typeof RunStep>;
+
+export const RunState = z.enum(['running', 'done', 'failed', 'cancelled', 'cleaned']);
+export type RunState = z.infer<typeof RunState>;
+
+/** A run's journal as stored on disk: it survives a restart of Kindscope. */
+export const RunRecord = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/),
+  /** What the run does: build a lab, fix one, start or stop it. */
+  kind: z.enum(['create', 'fix', 'start', 'stop', 'delete']),
+  cluster: z.string(),
+  state: RunState,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  steps: z.array(RunStep),
+  created: z.array(CreatedResource),
+  /** Facts later steps need and the result shows (external IP, lease holder, …). */
+  facts: z.record(z.string(), z.unknown()),
+  /** The folder holding journal.json and the step logs. */
+  dir: z.string(),
+  /** The process running it (a CLI `create` and the window may both follow one run). */
+  owner: z.object({ pid: z.number().int(), startedAt: z.string() }).optional(),
+});
+export type RunRecord = z.infer<typeof RunRecord>;
+
+const RunId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');
+const RunInput = z.object({ id: RunId }).strict();
+
+/** A plan to build: its object, a lab.yaml text, or just a name for the default plan. */
+export const CreateLabInput = z
+  .object({
+    plan: z.unknown().optional(),
+    yaml: z.string().max(1_000_000).optional(),
+    name: z.string().max(63).optional(),
+  })
+  .strict();
+
+export const RunLogLine = z.object({ run: z.string(), step: z.string(), line: z.string() });
+export type RunLogLine = z.infer<typeof RunLogLine>;
+
+export const runCalls = {
+  labCreate: defineCall('lab:create', CreateLabInput, RunRecord, 'Starts building the lab a plan describes; the run goes on in the background and is journaled on disk'),
+  labRuns: defineCall('lab:runs', z.object({}).strict(), z.object({ runs: z.array(RunRecord) }), 'Every run on this machine, newest first, with its steps and what it created'),
+  labRun: defineCall('lab:run', RunInput, RunRecord, "One run's journal"),
+  labRunLog: defineCall('lab:run-log', RunInput.extend({ step: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a step name of the run') }).strict(), z.object({ text: z.string(), path: z.string() }), "A step's log as kept on disk (the last 256 KiB)"),
+  labResume: defineCall('lab:resume', RunInput, RunRecord, 'Runs a failed, cancelled or interrupted run again from the step that stopped it; finished steps are skipped'),
+  labCancel: defineCall('lab:cancel', RunInput, RunRecord, "Cancels a running run: the current step's processes are ended"),
+  labCleanupPlan: defineCall('lab:cleanup-plan', RunInput, z.object({ remove: z.array(CreatedResource) }), 'What cleaning up a run would remove, for the confirmation'),
+  labCleanup: defineCall(
+    'lab:cleanup',
+    RunInput.extend({ confirm: z.literal(true, { error: 'must be true: cleanup removes what the run created (confirm in the dialog, or pass --yes)' }) }).strict(),
+    RunRecord,
+    'Removes exactly what a run created (containers, kubeconfig context, release, objects), after confirmation',
+  ),
+} as const;
+
+const Cluster = z.object({ cluster: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be a kind cluster name (see `kindscope topology`)') }).strict();
+const confirmation = (what: string) => z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
+
+export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values']);
+
+export const lifecycleCalls = {
+  labStop: defineCall('lab:stop', Cluster, RunRecord, "Stops a lab's node containers (workers first); a run"),
+  labStart: defineCall('lab:start', Cluster, RunRecord, "Starts a lab's node containers, then re-verifies: nodes Ready, leases re-elected, every IP answering; a run"),
+  labDeletePlan: defineCall('lab:delete-plan', Cluster, z.object({ containers: z.array(z.string()), context: z.string() }), 'What deleting a cluster removes (node containers, kubeconfig context), for the confirmation'),
+  labDelete: defineCall('lab:delete', Cluster.extend({ confirm: confirmation('deleting removes the node containers and the kubeconfig context') }).strict(), RunRecord, '`kind delete cluster` after confirmation; the kind network stays'),
+  labFixPlan: defineCall('lab:fix-plan', Cluster, z.object({ fixes: z.array(FixKind), steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string() })) }), 'The repairs for a cluster stuck at <pending>: a carved pool, the L2 policy, helm upgrade with the missing values'),
+  labFix: defineCall('lab:fix', Cluster.extend({ confirm: confirmation('fix changes the cluster') }).strict(), RunRecord, 'Runs those repairs, then proves every LoadBalancer IP answers; a run'),
+} as const;
+
+export const runEvents = {
+  labRunChanged: defineEvent('lab:run-changed', RunRecord, 'A run changed state, progressed or recorded something it created'),
+  labRunLogLine: defineEvent('lab:run-log-line', RunLogLine, 'A line written to a step log (follow with care: high frequency)'),
+} as const;

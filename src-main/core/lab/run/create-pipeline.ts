@@ -1,0 +1,211 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { KindscopeError, type LabRendering, type LabStep, type StepArg } from '../../../contract';
+import type { RunOptions, RunResult } from '../../tools/run-tool';
+import { shellQuote } from '../script';
+import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
+import type { StepContext, StepDefinition } from './pipeline-runner';
+import type { PreflightCheck } from './preflight';
+import type { Verification } from './verify-service';
+
+export type LabTool = 'kind' | 'helm' | 'kubectl';
+
+/** What the pipeline's steps use: the tools through the run policy, the live cluster status, the probes. */
+export interface LabPipelineDeps {
+  runTool(name: LabTool, args: string[], options: RunOptions): Promise<RunResult>;
+  preflight(): Promise<PreflightCheck[]>;
+  /** The cluster wing's live status for the cluster being built. */
+  statusSource(): ClusterStatusSource;
+  verify(namespace: string, name: string): Promise<Verification | undefined>;
+  /** The node containers' IPv4 addresses on the kind network (Docker's view). */
+  nodeAddresses(): Promise<{ name: string; ipv4?: string }[]>;
+  /** Per-wait limits (ms); generous defaults since image pulls dominate on a real machine. */
+  timeouts?: { cilium?: number; externalIP?: number };
+}
+
+/** The facts the create run keeps in its journal (and the result reports). */
+export interface CreateFacts {
+  verification?: Verification;
+}
+
+/** The exact command line, as the step log and the run view show it. */
+export function displayCommand(step: LabStep, workDir: string): string {
+  const words = step.command.map((arg) => (typeof arg === 'string' ? shellQuote(arg) : 'file' in arg ? shellQuote(join(workDir, arg.file)) : `$(${arg.output})`));
+  return `${words.join(' ')}${step.stdin ? ` < ${step.stdin}.yaml` : ''}`;
+}
+
+/**
+ * The create pipeline for a rendered plan: preflight, then the plan's own steps (the ones
+ * the standalone script runs, from the same list), with the waits done on the cluster's
+ * live status (what is still missing shown while waiting) instead of `kubectl wait`, and
+ * `curl` replaced by the measured verification.
+ */
+export function createPipeline(rendering: LabRendering, workDir: string, deps: LabPipelineDeps): StepDefinition[] {
+  const plan = rendering.plan;
+  const name = plan.cluster.name;
+  const nodes = plan.cluster.controlPlanes + plan.cluster.workers;
+  const fileDir = join(workDir, 'files');
+  const args = (step: LabStep) => step.command.slice(1).map((arg) => resolveArg(arg, fileDir));
+  const run = (step: LabStep, context: StepContext, extra: (a: string[]) => string[] = (a) => a) => {
+    const [tool] = step.command;
+    if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl') throw new KindscopeError('INTERNAL', `Step ${step.id} runs ${String(tool)}`, 'The plan has a step the pipeline cannot run: report this.');
+    const input = step.stdin ? rendering.manifests[step.stdin as keyof LabRendering['manifests']] : undefined;
+    return deps.runTool(tool, extra(args(step)), { signal: context.signal, onLine: (line) => context.log(line), ...(input ? { input } : {}) });
+  };
+  const steps: StepDefinition[] = [
+    {
+      name: 'preflight',
+      title: 'Check this machine',
+      command: 'docker info; kind/helm/kubectl versions; the name; inotify limits; cloud-provider-kind',
+      run: async (context) => {
+        const checks = await deps.preflight();
+        for (const check of checks) context.log(`${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`);
+        const failed = checks.filter((c) => !c.ok && c.severity === 'error');
+        if (failed.length) throw new KindscopeError('INVALID_INPUT', `Preflight failed: ${failed.map((c) => c.detail).join('; ')}`, failed.map((c) => c.fix).filter(Boolean).join(' '));
+      },
+    },
+  ];
+  mkdirSync(fileDir, { recursive: true });
+  for (const [file, contents] of Object.entries(rendering.files)) writeFileSync(join(fileDir, file), contents);
+  for (const step of rendering.steps) {
+    const command = displayCommand(step, fileDir);
+    switch (step.id) {
+      case 'kind-create':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command,
+          run: async (context) => {
+            const ours = context.facts.kindCreateStarted === true;
+            const existing = await deps.nodeAddresses();
+            if (existing.length > 0 && !ours) {
+              // Made by someone else since the preflight: never record (and so never clean up) another's cluster.
+              throw new KindscopeError('INVALID_INPUT', `A kind cluster named "${name}" appeared since the preflight`, 'Choose another name and start a new run.');
+            }
+            if (existing.length > 0) {
+              // A retry after a cancel or a crash: kind refuses to create over the partial cluster this run made.
+              context.log(`removing the partial cluster ${name} left by the previous attempt`);
+              await deps.runTool('kind', ['delete', 'cluster', '--name', name], { signal: context.signal, onLine: (line) => context.log(line) });
+            }
+            // Recorded first: a cancel halfway through still leaves containers to clean up.
+            context.facts.kindCreateStarted = true;
+            context.created({ kind: 'kind-cluster', name });
+            context.created({ kind: 'kubeconfig-context', name: `kind-${name}` });
+            // Never `--wait`: without a CNI the nodes stay NotReady and it only times out.
+            await run(step, context);
+            await checkNodeAddresses(deps, nodes, context);
+            // Start following the new cluster now, while Cilium installs: the waits then begin on a live status.
+            deps.statusSource().status().catch(() => undefined);
+          },
+        });
+        break;
+      case 'cilium-install':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command: command.replace(' --wait', ''),
+          run: async (context) => {
+            if (context.facts.ciliumInstallStarted === true) await removeStaleRelease(deps, name, context);
+            context.facts.ciliumInstallStarted = true;
+            // Records (and saves the flag above) before helm runs.
+            context.created({ kind: 'helm-release', name: 'kube-system/cilium', detail: `kind-${name}` });
+            // The next step waits on the live status and shows what is missing; helm's own --wait would hide it.
+            await run(step, context, (a) => a.filter((arg) => arg !== '--wait'));
+          },
+        });
+        break;
+      case 'nodes-ready':
+      case 'sample-ready':
+      case 'curl-sample':
+        // Folded into the live waits and the verification below.
+        break;
+      case 'cilium-ready':
+        steps.push({
+          name: 'cilium-ready',
+          title: 'Wait for Cilium and the nodes',
+          command: `watch kube-system pods and nodes of kind-${name} until every agent and the operator are ready and all ${nodes} nodes are Ready`,
+          run: (context) => waitStep(deps.statusSource(), context, ciliumReady(nodes), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+        });
+        break;
+      case 'external-ip': {
+        const { namespace, name: service } = plan.sample;
+        steps.push({
+          name: 'external-ip',
+          title: step.title,
+          command: `watch service ${namespace}/${service} until it has an external IP, ready endpoints and an L2 lease holder`,
+          run: (context) => waitStep(deps.statusSource(), context, serviceAnnounced(namespace, service), `the external IP of ${namespace}/${service}`, deps.timeouts?.externalIP ?? 180_000),
+        });
+        steps.push(verifyStep(deps, namespace, service));
+        break;
+      }
+      default:
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command,
+          run: async (context) => {
+            if (step.stdin) for (const object of manifestObjects(rendering.manifests[step.stdin as keyof LabRendering['manifests']] ?? '')) context.created({ kind: 'manifest', name: object, detail: `kind-${name}` });
+            await run(step, context);
+          },
+        });
+    }
+  }
+  return steps;
+}
+
+/**
+ * A killed `helm install` leaves the release `pending-install`, and installing again fails
+ * with "cannot re-use a name that is still in use" (helm/helm#8380): remove it first.
+ */
+async function removeStaleRelease(deps: LabPipelineDeps, cluster: string, context: StepContext): Promise<void> {
+  const where = ['--namespace', 'kube-system', '--kube-context', `kind-${cluster}`];
+  const status = await deps.runTool('helm', ['status', 'cilium', ...where], { signal: context.signal, allowFailure: true });
+  if (status.exitCode !== 0) return;
+  context.log(`removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`);
+  await deps.runTool('helm', ['uninstall', 'cilium', ...where], { signal: context.signal, onLine: (line) => context.log(line) });
+}
+
+function verifyStep(deps: LabPipelineDeps, namespace: string, service: string): StepDefinition {
+  return {
+    name: 'verify',
+    title: 'Prove the IP answers from this machine',
+    command: `clear this machine's neighbour entry for the IP; HTTP GET http://IP/; read which MAC answered ARP`,
+    run: async (context) => {
+      const verification = await deps.verify(namespace, service);
+      if (!verification) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP to verify`, 'Resume the run: the external IP step runs again.');
+      context.facts.verification = verification;
+      context.log(`HTTP ${verification.http.status ?? verification.http.error} from ${verification.ip}:${verification.port} in ${verification.http.ms} ms`);
+      context.log(`lease held by ${verification.leaseHolder?.node ?? 'nobody'}${verification.leaseHolder?.mac ? ` (${verification.leaseHolder.mac})` : ''}`);
+      context.log(verification.answeredBy ? `answered ARP: ${verification.answeredBy.node ?? 'not a node of this cluster'} (${verification.answeredBy.mac}, checked ${verification.answeredBy.checkedAt})` : 'answered ARP: not measured (no neighbour entry readable here)');
+      for (const finding of verification.findings) context.log(`! ${finding.message}\n  fix: ${finding.fix}`);
+      if (!verification.reachable) throw new KindscopeError('INTERNAL', `${verification.ip} did not answer from this machine (${verification.http.error ?? 'no response'})`, verification.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
+    },
+  };
+}
+
+/** Node containers must have addresses on the kind network (docker/desktop-feedback#430: some releases gave none). */
+async function checkNodeAddresses(deps: LabPipelineDeps, expected: number, context: StepContext): Promise<void> {
+  const nodes = await deps.nodeAddresses();
+  for (const node of nodes) context.log(`${node.name}: ${node.ipv4 ?? 'no IPv4 address'}`);
+  const missing = nodes.filter((n) => !n.ipv4);
+  if (nodes.length < expected || missing.length) {
+    throw new KindscopeError('DOCKER_ERROR', `Node containers without an IPv4 address on the kind network: ${missing.map((n) => n.name).join(', ') || `${nodes.length} of ${expected} nodes found`}`, 'Docker Desktop: update it or switch its network stack (docker/desktop-feedback#430); then clean up this run and create again.');
+  }
+}
+
+function resolveArg(arg: StepArg, fileDir: string): string {
+  if (typeof arg === 'string') return arg;
+  if ('file' in arg) return join(fileDir, arg.file);
+  throw new KindscopeError('INTERNAL', `A step argument needs the output of ${arg.output}`, 'The pipeline resolves these itself: report this.');
+}
+
+/** `Kind/namespace/name` of each object in a multi-document manifest, for the cleanup record. */
+export function manifestObjects(manifest: string): string[] {
+  return parseAllDocuments(manifest).flatMap((document) => {
+    const object = document.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
+    const { kind, metadata } = object ?? {};
+    if (typeof kind !== 'string' || typeof metadata?.name !== 'string') return [];
+    return [`${kind}/${typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : ''}${metadata.name}`];
+  });
+}

@@ -1,0 +1,188 @@
+import type Docker from 'dockerode';
+import { KindscopeError, type ClusterStatus } from '../../../contract';
+import { defaultPlan } from '../plan';
+import { carvePool } from '../pool-carve';
+import { renderL2Policy, renderPool } from '../render';
+import type { LabEnvironment } from '../lab-environment';
+import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
+import type { LabPipelineDeps } from './create-pipeline';
+import type { StepDefinition } from './pipeline-runner';
+import type { Verification } from './verify-service';
+
+export interface LifecycleDeps {
+  docker: Docker;
+  runTool: LabPipelineDeps['runTool'];
+  statusSource(): ClusterStatusSource;
+  verify(namespace: string, name: string): Promise<Verification | undefined>;
+  environment(): Promise<LabEnvironment | undefined>;
+  timeouts?: { cilium?: number; externalIP?: number };
+}
+
+const kindLabel = 'io.x-k8s.kind.cluster';
+const roleLabel = 'io.x-k8s.kind.role';
+
+/** The node containers of a kind cluster, control planes first (Docker labels, as kind sets them). */
+export async function nodeContainers(docker: Docker, cluster: string): Promise<{ id: string; name: string; role: string; state: string }[]> {
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${kindLabel}=${cluster}`] } });
+  return containers
+    .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, role: c.Labels[roleLabel] ?? 'worker', state: c.State }))
+    .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1));
+}
+
+export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[] {
+  return [
+    {
+      name: 'stop-nodes',
+      title: `Stop the node containers of ${cluster}`,
+      command: `docker stop <workers> then <control planes> (labelled ${kindLabel}=${cluster})`,
+      run: async (context) => {
+        const nodes = (await nodeContainers(deps.docker, cluster)).reverse();
+        if (nodes.length === 0) throw notFound(cluster);
+        for (const [index, node] of nodes.entries()) {
+          context.progress(index / nodes.length, `stopping ${node.name}`);
+          if (node.state === 'running') await deps.docker.getContainer(node.id).stop();
+          context.log(`stopped ${node.name}`);
+        }
+      },
+    },
+  ];
+}
+
+/** Start, then prove the lab works again: nodes Ready, Cilium up, leases re-elected, every IP answering. */
+export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition[] {
+  return [
+    {
+      name: 'start-nodes',
+      title: `Start the node containers of ${cluster}`,
+      command: `docker start <control planes> then <workers> (labelled ${kindLabel}=${cluster})`,
+      run: async (context) => {
+        const nodes = await nodeContainers(deps.docker, cluster);
+        if (nodes.length === 0) throw notFound(cluster);
+        for (const [index, node] of nodes.entries()) {
+          context.progress(index / nodes.length, `starting ${node.name}`);
+          if (node.state !== 'running') await deps.docker.getContainer(node.id).start();
+          context.log(`started ${node.name}`);
+        }
+        context.facts.nodes = nodes.length;
+        context.facts.startedAt = Date.now();
+      },
+    },
+    {
+      name: 'cilium-ready',
+      title: 'Wait for Cilium and the nodes',
+      command: `watch kube-system pods and nodes of kind-${cluster} until every agent and the operator are ready and every node is Ready`,
+      run: (context) => waitStep(deps.statusSource(), context, ciliumReady(Number(context.facts.nodes ?? 1)), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+    },
+    ...reannounceAndVerify(cluster, deps, true),
+  ];
+}
+
+export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinition[] {
+  return [
+    {
+      name: 'kind-delete',
+      title: `Delete the kind cluster ${cluster}`,
+      command: `kind delete cluster --name ${cluster}`,
+      run: async (context) => {
+        if ((await nodeContainers(deps.docker, cluster)).length === 0) throw notFound(cluster);
+        await deps.runTool('kind', ['delete', 'cluster', '--name', cluster], { signal: context.signal, onLine: context.log });
+      },
+    },
+  ];
+}
+
+/** What `fix` would do for a cluster's status: the repairs the diagnosis points at, in order. */
+export function fixesFor(status: ClusterStatus): ('pool' | 'l2-policy' | 'cilium-values')[] {
+  const fixes: ('pool' | 'l2-policy' | 'cilium-values')[] = [];
+  // Nothing is concluded from data not read yet (the cluster wing's `complete`).
+  if (!status.complete || status.cilium.state === 'unknown') throw new KindscopeError('DATA_INCOMPLETE', `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`, `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`);
+  if (!status.cilium.installed) throw new KindscopeError('INVALID_INPUT', `Cilium is not installed on ${status.cluster}`, 'Build a lab with `kindscope create`; fix repairs a Cilium lab.');
+  if (status.cilium.kubeProxyReplacement !== 'true' || !status.cilium.l2Announcements) fixes.push('cilium-values');
+  if (status.pools.length === 0) fixes.push('pool');
+  if (status.policies.length === 0) fixes.push('l2-policy');
+  return fixes;
+}
+
+/**
+ * The same steps the pipeline runs, applied to a cluster made by hand and stuck at
+ * `<pending>`: a carved pool, the L2 policy, `helm upgrade` with the missing values.
+ */
+export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps): StepDefinition[] {
+  const context = `kind-${cluster}`;
+  const plan = defaultPlan(cluster);
+  if (status.cilium.version) plan.cilium.version = status.cilium.version.replace(/^v/, '');
+  const steps: StepDefinition[] = [];
+  for (const fix of fixesFor(status)) {
+    if (fix === 'cilium-values') {
+      // helm skips an identical repository ("already exists with the same configuration").
+      const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
+      // The agents and the operator read their ConfigMap at start: roll them out so the new values apply.
+      const args = ['upgrade', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--reuse-values', '--set', 'kubeProxyReplacement=true', '--set', 'l2announcements.enabled=true', '--set', 'externalIPs.enabled=true', '--set', 'rollOutCiliumPods=true', '--set', 'operator.rollOutPods=true', '--timeout', '10m0s'];
+      steps.push({
+        name: 'cilium-upgrade',
+        title: 'Turn on kube-proxy replacement and L2 announcements',
+        command: `helm ${repo.join(' ')}; helm ${args.join(' ')}`,
+        run: async (c) => {
+          await deps.runTool('helm', repo, { signal: c.signal, onLine: c.log });
+          await deps.runTool('helm', args, { signal: c.signal, onLine: c.log });
+        },
+      });
+    }
+    if (fix === 'pool') {
+      steps.push({
+        name: 'apply-pool',
+        title: 'Create a LoadBalancer IP pool from the kind network',
+        command: `kubectl --context ${context} apply -f - < pool.yaml (a free block carved from the kind network)`,
+        run: async (c) => {
+          const env = await deps.environment();
+          if (!env?.network) throw new KindscopeError('DOCKER_ERROR', 'The kind network has no IPv4 subnet to carve a pool from', 'Check `docker network inspect kind`.');
+          const carved = carvePool(env.network.subnet, env.used);
+          if (!carved.ok) throw new KindscopeError('INVALID_INPUT', carved.reason, 'Free addresses in the kind network, or give a pool by hand.');
+          const manifest = renderPool(plan, carved.cidr);
+          c.log(manifest);
+          await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest });
+        },
+      });
+    }
+    if (fix === 'l2-policy') {
+      const manifest = renderL2Policy(plan);
+      steps.push({ name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest })) });
+    }
+  }
+  return [...steps, ...reannounceAndVerify(cluster, deps)];
+}
+
+/** Every LoadBalancer service gets its IP and a lease holder; then each IP is measured from this machine. */
+function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = false): StepDefinition[] {
+  return [
+    {
+      name: 'leases',
+      title: 'Wait for every LoadBalancer IP and its lease holder',
+      command: `watch the LoadBalancer services of kind-${cluster} until each has an external IP, ready endpoints and a lease holder`,
+      // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
+      run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000),
+    },
+    {
+      name: 'verify',
+      title: 'Prove every IP answers from this machine',
+      command: "for each IP: clear this machine's neighbour entry; HTTP GET; read which MAC answered ARP",
+      run: async (context) => {
+        const status = await deps.statusSource().status();
+        const results: Verification[] = [];
+        for (const service of status.services.filter((s) => s.externalIPs.length > 0)) {
+          const verification = await deps.verify(service.namespace, service.name);
+          if (!verification) continue;
+          results.push(verification);
+          context.log(`${service.namespace}/${service.name} ${verification.ip}: ${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; lease held by ${verification.leaseHolder?.node ?? 'nobody'}; answered ARP: ${verification.answeredBy ? `${verification.answeredBy.node ?? verification.answeredBy.mac} (checked ${verification.answeredBy.checkedAt})` : 'not measured'}`);
+        }
+        context.facts.verifications = results;
+        const failed = results.filter((r) => !r.reachable);
+        if (failed.length) throw new KindscopeError('INTERNAL', `${failed.map((r) => r.ip).join(', ')} did not answer from this machine`, failed[0]?.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
+      },
+    },
+  ];
+}
+
+function notFound(cluster: string): KindscopeError {
+  return new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${cluster}" on this engine`, 'See `kindscope topology` for the clusters.');
+}

@@ -1,0 +1,222 @@
+import { KindscopeError, toAppError, type CreatedResource, type RunRecord, type RunStep } from '../../../contract';
+import type { Logger } from '../../util/logger';
+import type { RunStore } from './run-store';
+
+/** What a running step may do: log, report progress, record what it makes, share facts. */
+export interface StepContext {
+  signal: AbortSignal;
+  /** One line into the step's log on disk (and the run view). */
+  log(line: string): void;
+  /**
+   * Records what the step is about to make, before it makes it: a cancel halfway through
+   * `kind create cluster` still leaves a record for cleanup, which tolerates absence.
+   */
+  created(resource: CreatedResource): void;
+  /** 0–1, and what the step is waiting for now. */
+  progress(fraction: number | undefined, detail?: string): void;
+  /** Shared with later steps and kept in the journal (external IP, lease holder, …). */
+  facts: Record<string, unknown>;
+}
+
+export interface StepDefinition {
+  name: string;
+  title: string;
+  /** The exact command or API call, shown before the step runs. */
+  command: string;
+  run(context: StepContext): Promise<void>;
+}
+
+export interface RunLogLine {
+  run: string;
+  step: string;
+  line: string;
+}
+
+export type Remover = (resource: CreatedResource, log: (line: string) => void, signal: AbortSignal) => Promise<void>;
+
+/**
+ * Runs a journal's steps in order. Completed steps are skipped, not rerun, so a failed or
+ * interrupted run resumes at the step that stopped it. Cancel ends the step's process tree
+ * (steps pass `signal` to the tool runner). Every transition is written to the journal
+ * before listeners hear of it.
+ */
+export class PipelineRunner {
+  private readonly running = new Map<string, AbortController>();
+  private readonly cleaning = new Set<string>();
+  private readonly listeners = new Set<(run: RunRecord) => void>();
+  private readonly logListeners = new Set<(line: RunLogLine) => void>();
+
+  constructor(private readonly options: { store: RunStore; log: Logger }) {}
+
+  /** Ids of the runs this process is running now. */
+  activeIds(): ReadonlySet<string> {
+    return new Set(this.running.keys());
+  }
+
+  onDidChange(listener: (run: RunRecord) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Each log line as it is written (high-frequency: kept out of the run record's events). */
+  onDidLog(listener: (line: RunLogLine) => void): () => void {
+    this.logListeners.add(listener);
+    return () => this.logListeners.delete(listener);
+  }
+
+  /** Runs every step that is not done yet; resolves with the final journal (never rejects for a failed step). */
+  async run(record: RunRecord, steps: readonly StepDefinition[]): Promise<RunRecord> {
+    if (this.running.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is already running`, 'Wait for it, or cancel it first.');
+    if (record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} was cleaned up`, 'Start a new run.');
+    const controller = new AbortController();
+    this.running.set(record.id, controller);
+    record.state = 'running';
+    record.owner = { pid: process.pid, startedAt: new Date().toISOString() };
+    this.changed(record);
+    try {
+      for (const definition of steps) {
+        const step = record.steps.find((s) => s.name === definition.name);
+        if (!step) throw new KindscopeError('INTERNAL', `Run ${record.id} has no step "${definition.name}"`, 'The journal is from another Kindscope version: start a new run.');
+        if (step.state === 'done' || step.state === 'skipped') continue;
+        const outcome = await this.runStep(record, step, definition, controller.signal);
+        if (outcome !== 'done') {
+          record.state = outcome;
+          for (const later of record.steps) if (later.state === 'running') later.state = 'pending';
+          this.changed(record);
+          return record;
+        }
+      }
+      record.state = 'done';
+      this.changed(record);
+      return record;
+    } finally {
+      this.running.delete(record.id);
+    }
+  }
+
+  /** Cancels a running run: its current step's processes are ended. */
+  cancel(id: string): boolean {
+    const controller = this.running.get(id);
+    controller?.abort(new KindscopeError('CANCELLED', 'Cancelled by the user', 'Resume the run, or clean it up.'));
+    return Boolean(controller);
+  }
+
+  /**
+   * Removes what the run recorded as created, newest first, and nothing else. The caller
+   * has the user's confirmation. A removal that fails is logged and the run stays
+   * un-cleaned, so cleanup can be tried again.
+   */
+  async cleanup(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
+    if (this.running.has(record.id) || this.cleaning.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is ${this.cleaning.has(record.id) ? 'being cleaned up' : 'still running'}`, 'Cancel it first, then clean up.');
+    this.cleaning.add(record.id);
+    try {
+      return await this.removeCreated(record, removers);
+    } finally {
+      this.cleaning.delete(record.id);
+    }
+  }
+
+  private async removeCreated(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
+    const step = cleanupStep(record);
+    const log = (line: string) => this.options.store.appendLog(step, line);
+    const failures: string[] = [];
+    for (const resource of [...record.created].reverse()) {
+      const remover = removers[resource.kind];
+      if (!remover) {
+        failures.push(`${resource.kind} ${resource.name}: Kindscope cannot remove this kind of thing`);
+        continue;
+      }
+      log(`removing ${resource.kind} ${resource.name}`);
+      try {
+        await remover(resource, log, new AbortController().signal);
+        record.created = record.created.filter((r) => r !== resource);
+      } catch (error) {
+        const message = toAppError(error).message;
+        failures.push(`${resource.kind} ${resource.name}: ${message}`);
+        log(`failed: ${message}`);
+      }
+      this.options.store.save(record);
+    }
+    step.state = failures.length ? 'failed' : 'done';
+    if (failures.length) step.error = { code: 'INTERNAL', message: `Could not remove ${failures.join('; ')}`, hint: 'See the cleanup log, fix the cause, and clean up again.' };
+    else record.state = 'cleaned';
+    this.changed(record);
+    return record;
+  }
+
+  private async runStep(record: RunRecord, step: RunStep, definition: StepDefinition, signal: AbortSignal): Promise<'done' | 'failed' | 'cancelled'> {
+    const store = this.options.store;
+    const started = performance.now();
+    Object.assign(step, { state: 'running', command: definition.command, startedAt: new Date().toISOString(), attempts: step.attempts + 1 });
+    delete step.error;
+    delete step.endedAt;
+    delete step.progress;
+    delete step.detail;
+    const log = (line: string) => {
+      store.appendLog(step, line);
+      for (const listener of this.logListeners) {
+        try {
+          listener({ run: record.id, step: step.name, line });
+        } catch {
+          // A failing follower must not stop the run; the log on disk has the line.
+        }
+      }
+    };
+    log(`$ ${definition.command}`);
+    this.changed(record);
+    const context: StepContext = {
+      signal,
+      facts: record.facts,
+      log,
+      created: (resource) => {
+        if (!record.created.some((r) => r.kind === resource.kind && r.name === resource.name && r.detail === resource.detail)) record.created.push(resource);
+        this.changed(record);
+      },
+      progress: (fraction, detail) => {
+        if (fraction === undefined) delete step.progress;
+        else step.progress = Math.min(1, Math.max(0, fraction));
+        if (detail === undefined) delete step.detail;
+        else step.detail = detail;
+        this.changed(record);
+      },
+    };
+    try {
+      await definition.run(context);
+      if (signal.aborted) throw signal.reason;
+      step.state = 'done';
+    } catch (error) {
+      const cancelled = signal.aborted;
+      step.state = cancelled ? 'cancelled' : 'failed';
+      step.error = cancelled ? { code: 'CANCELLED', message: 'Cancelled by the user', hint: 'Resume the run, or clean it up.' } : toAppError(error);
+      log(`${cancelled ? 'cancelled' : 'failed'}: ${step.error.message}${step.error.hint ? `\nhint: ${step.error.hint}` : ''}`);
+      if (!cancelled) this.options.log.warn(`Run ${record.id}: step ${step.name} failed: ${step.error.message}`);
+    }
+    step.endedAt = new Date().toISOString();
+    step.ms = Math.round(performance.now() - started);
+    this.changed(record);
+    return step.state === 'done' ? 'done' : step.state === 'cancelled' ? 'cancelled' : 'failed';
+  }
+
+  private changed(record: RunRecord): void {
+    this.options.store.save(record);
+    for (const listener of this.listeners) {
+      try {
+        listener(record);
+      } catch (error) {
+        // A failing listener (a closed window, a broken client) must not stop the run.
+        this.options.log.warn(`A run listener failed: ${(error as Error).message}`);
+      }
+    }
+  }
+}
+
+function cleanupStep(record: RunRecord): RunStep {
+  let step = record.steps.find((s) => s.name === 'cleanup');
+  if (!step) {
+    step = { name: 'cleanup', title: 'Clean up', state: 'running', command: 'remove what this run created', logPath: `${record.dir}/logs/cleanup.log`, attempts: 0 };
+    record.steps.push(step);
+  }
+  step.state = 'running';
+  step.attempts += 1;
+  return step;
+}
