@@ -19,6 +19,7 @@ import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
 import { runHandlers, statusSourceFrom } from './run-handlers';
+import { clusterExportHandlers } from './cluster-export-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -117,6 +118,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     },
     ...labHandlers(services.lab),
     ...runHandlers(() => labRuns(services, options, log)),
+    ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
   };
 }
 

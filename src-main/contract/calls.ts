@@ -7,6 +7,7 @@ import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
 import { lifecycleCalls, runCalls, runEvents } from './run';
+import { clusterExportCalls } from './cluster-export';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -62,6 +63,7 @@ export const calls = {
   ...labCalls,
   ...runCalls,
   ...lifecycleCalls,
+  ...clusterExportCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
