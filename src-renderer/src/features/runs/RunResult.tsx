@@ -43,11 +43,11 @@ function ResultRow({ result }: { result: Verification }) {
       <dl className="result-facts">
         <div>
           <dt>Answered ARP (measured)</dt>
-          <dd aria-label="Answered ARP">{answered ? `answered ARP: ${answered.node ?? 'not a node of this cluster'} (${answered.mac}, checked ${clock(answered.checkedAt)})` : 'not measured: no neighbour entry readable here'}</dd>
+          <dd>{answered ? `answered ARP: ${answered.node ?? 'not a node of this cluster'} (${answered.mac}, checked ${clock(answered.checkedAt)})` : 'not measured: no neighbour entry readable here'}</dd>
         </div>
         <div>
           <dt>L2 lease (claimed)</dt>
-          <dd aria-label="Lease holder">{result.leaseHolder ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}` : 'no lease holder'}</dd>
+          <dd>{result.leaseHolder ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}` : 'no lease holder'}</dd>
         </div>
       </dl>
       {result.findings.length > 0 && (
