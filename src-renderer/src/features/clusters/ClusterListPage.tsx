@@ -194,8 +194,13 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
           <span className="muted">—</span>
         )}
       </td>
-      <td>{madeByKindscope ? <span className="tag tag-kindscope">Kindscope</span> : <span className="tag">by hand</span>}</td>
+      <td>{madeByKindscope ? <span className="tag tag-kindscope" title="A Kindscope run on this machine created it">Kindscope</span> : <span className="tag" title="No Kindscope run on this machine created it">by hand</span>}</td>
       <td className="row-actions">
+        {row.fixPlanError && !row.statusError && (
+          <span className="muted small" title={row.fixPlanError.hint}>
+            no fix: {row.fixPlanError.message}
+          </span>
+        )}
         {fixPlan && fixPlan.fixes.length > 0 && (
           <button type="button" className="button button-small button-primary" aria-label={`Fix ${summary.name}`} title={`Missing: ${fixPlan.fixes.join(', ')}`} onClick={() => actions.askFix(row)}>
             Fix

@@ -9,6 +9,7 @@ export interface ClusterRow {
   status?: ClusterStatus;
   statusError?: AppError;
   fixPlan?: FixPlan;
+  fixPlanError?: AppError;
 }
 
 /**
@@ -23,14 +24,22 @@ export function useClusterList(): { rows?: ClusterRow[]; runs: RunRecord[]; erro
   const [runs, setRuns] = useState<RunRecord[]>([]);
   const [error, setError] = useState<AppError>();
 
+  const fixPlan = useCallback(
+    async (name: string) => {
+      const fix = await client.invoke('lab:fix-plan', { cluster: name });
+      setDetails((d) => ({ ...d, [name]: { ...d[name], ...(fix.ok ? { fixPlan: fix.value, fixPlanError: undefined } : { fixPlanError: fix.error }) } }));
+    },
+    [client],
+  );
+
   const detail = useCallback(
     async (name: string) => {
       const status = await client.invoke('cluster:status', { cluster: name });
       if (!status.ok) return setDetails((d) => ({ ...d, [name]: { statusError: status.error } }));
-      const fix = await client.invoke('lab:fix-plan', { cluster: name });
-      setDetails((d) => ({ ...d, [name]: { status: status.value, ...(fix.ok ? { fixPlan: fix.value } : {}) } }));
+      setDetails((d) => ({ ...d, [name]: { ...d[name], status: status.value, statusError: undefined } }));
+      await fixPlan(name);
     },
-    [client],
+    [client, fixPlan],
   );
 
   const reload = useCallback(() => {
@@ -44,11 +53,18 @@ export function useClusterList(): { rows?: ClusterRow[]; runs: RunRecord[]; erro
   }, [client, detail]);
 
   useEffect(() => {
+    const fixAsked = new Map<string, number>();
     reload();
     const stops = [
       client.subscribe('topology:clusters-changed', ({ clusters }) => setSummaries(clusters)),
       client.subscribe('cluster:status-changed', (status) => {
         setDetails((d) => ({ ...d, [status.cluster]: { ...d[status.cluster], status } }));
+        // What needs fixing follows the cluster's state (asked at most once per second per cluster).
+        const last = fixAsked.get(status.cluster) ?? 0;
+        if (Date.now() - last > 1_000) {
+          fixAsked.set(status.cluster, Date.now());
+          void fixPlan(status.cluster);
+        }
       }),
       client.subscribe('lab:run-changed', (run) => {
         setRuns((list) => [run, ...list.filter((r) => r.id !== run.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
@@ -57,7 +73,7 @@ export function useClusterList(): { rows?: ClusterRow[]; runs: RunRecord[]; erro
       }),
     ];
     return () => stops.forEach((stop) => stop());
-  }, [client, reload, detail]);
+  }, [client, reload, detail, fixPlan]);
 
   const rows = summaries?.map((summary) => ({ summary, ...details[summary.name] }));
   return { ...(rows ? { rows } : {}), runs, ...(error ? { error } : {}), reload };
