@@ -123,6 +123,39 @@ test('from no cluster of ours, the wizard with its defaults builds a lab; a relo
   await shot(page, 'run-view-reachable.png');
   await page.setViewportSize({ width: 1024, height: 700 });
   await shot(page, 'run-view-1024x700.png');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'run-view-dark.png');
+});
+
+test('keyboard only: through every wizard step to the review, and between its files', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(serve.url);
+  const lab = new CreateLabPage(page);
+  await lab.open();
+  await lab.name.focus();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(`i16-${randomBytes(2).toString('hex')}`);
+  /** Tab forward until the named button has focus (a keyboard user's way to it), then press it. */
+  const tabTo = async (name: string) => {
+    const target = page.getByRole('button', { name, exact: true });
+    for (let i = 0; i < 60 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    await expect(target).toBeFocused();
+    await expect(target).toBeEnabled();
+    await page.keyboard.press('Enter');
+  };
+  for (const to of ['Cilium', 'Load balancing', 'Sample app', 'Review']) {
+    await tabTo('Next');
+    await expect(lab.stepHeading(to)).toBeVisible();
+    if (to === 'Load balancing') await shot(page, 'create-lab-1024x700-pool.png');
+  }
+  const kindTab = page.getByRole('tab', { name: 'kind config' });
+  await expect(kindTab).toHaveAttribute('aria-selected', 'true');
+  await kindTab.focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByRole('tab', { name: 'Helm values' })).toBeFocused();
+  await expect(page.getByRole('tabpanel')).toContainText('kubeProxyReplacement: true');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await shot(page, 'create-lab-review-dark.png');
 });
 
 test('an invalid pool CIDR and a taken cluster name show the plan\'s message next to the field and keep Next disabled', async ({ page }) => {

@@ -1,6 +1,6 @@
 import type { PlanValidation } from './use-plan-validation';
 import { AddressBar } from './AddressBar';
-import { CheckField, SelectField, TextField } from './fields';
+import { CheckField, FieldFindings, SelectField, TextField } from './fields';
 import { getAt, type PlanDraft } from './plan-draft';
 
 export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?: PlanValidation }) {
@@ -15,6 +15,8 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
             The <code>kind</code> network does not exist yet (kind creates it with the first cluster), or the engine could not be read: the pool is carved from it when the run starts.
           </p>
         )}
+        {/* What the bar could not show: other clusters' pools that were not readable, an unread engine. */}
+        <FieldFindings findings={(validation?.findings ?? []).filter((f) => f.code === 'pools-not-checked' || f.code === 'engine-not-checked')} id="pool-network-notes" />
         {auto && validation?.poolCidr && (
           <p className="wizard-picked" role="status" aria-label="Picked pool">
             Kindscope picked <code>{validation.poolCidr}</code>: free of every node, the gateway and other clusters' pools.
