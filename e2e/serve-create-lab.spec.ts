@@ -159,7 +159,9 @@ test('keyboard only: through every wizard step to the review, and between its fi
 });
 
 test('an invalid pool CIDR and a taken cluster name show the plan\'s message next to the field and keep Next disabled', async ({ page }) => {
-  const taken = made[0]!;
+  // The lab the first test built; run alone, any kind cluster on the engine (only its name is read).
+  const taken = made.find((name) => containersOf(name) !== '') ?? docker(['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Label "io.x-k8s.kind.cluster"}}']).trim().split('\n')[0]!;
+  expect(taken, 'a kind cluster must exist for the taken-name check').not.toBe('');
   await page.goto(serve.url);
   const lab = new CreateLabPage(page);
   await lab.open();
