@@ -129,7 +129,7 @@ function ClusterList() {
         </ConfirmDialog>
       )}
       {pending?.kind === 'fix' && (
-        <ConfirmDialog title={`Fix ${pending.cluster}?`} confirmLabel="Run these steps" busy={busy} onCancel={() => setPending(undefined)} onConfirm={() => (setBusy(true), void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true }).then(toRun))}>
+        <ConfirmDialog title={`Fix ${pending.cluster}?`} confirmLabel="Run these steps" keepLabel="Not now" busy={busy} onCancel={() => setPending(undefined)} onConfirm={() => (setBusy(true), void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true }).then(toRun))}>
           <p>Kindscope runs these steps on the cluster, then proves each LoadBalancer IP answers from this machine:</p>
           <ol className="removal-list" aria-label="Fix steps">
             {pending.plan.steps.map((s) => (
@@ -154,7 +154,14 @@ interface RowActions {
 }
 
 function CiliumCell({ row }: { row: ClusterRow }) {
-  if (row.statusError) return <span className="muted" title={row.statusError.hint}>not readable: {row.statusError.message}</span>;
+  if (row.statusError) {
+    return (
+      <span className="cell-unreadable" title={`${row.statusError.message} — ${row.statusError.hint}`}>
+        <span className="muted">not readable</span>
+        <span className="cell-reason">{row.statusError.message}</span>
+      </span>
+    );
+  }
   const status = row.status;
   if (!status) return <span className="muted">reading…</span>;
   const c = status.cilium;

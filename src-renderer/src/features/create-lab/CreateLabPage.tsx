@@ -19,7 +19,13 @@ export function CreateLabPage() {
   return runId ? <RunView id={runId} /> : <Wizard />;
 }
 
-const initialName = 'lab';
+/** `lab`, or `lab-2`, `lab-3`… when that name is already a cluster on this engine. */
+function freeName(taken: readonly string[]): string {
+  for (let n = 1; ; n++) {
+    const name = n === 1 ? 'lab' : `lab-${n}`;
+    if (!taken.includes(name)) return name;
+  }
+}
 
 function Wizard() {
   const context = useAppContext();
@@ -33,10 +39,13 @@ function Wizard() {
   const { validation, checking, error: validateError } = usePlanValidation(draft);
 
   useEffect(() => {
-    void context.client.invoke('lab:default-plan', { name: initialName }).then((result) => {
+    void (async () => {
+      const clusters = await context.client.invoke('topology:clusters', {});
+      // Without an engine the name is not checked here; the plan check says so.
+      const result = await context.client.invoke('lab:default-plan', { name: freeName(clusters.ok ? clusters.value.clusters.map((c) => c.name) : []) });
       if (result.ok) setDraft(asDraft(result.value.plan));
       else setLoadError(result.error);
-    });
+    })();
   }, [context]);
 
   const update = useCallback((path: string, value: unknown) => setDraft((current) => (current ? setAt(current, path, value) : current)), []);

@@ -4,10 +4,12 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * A modal confirmation on the native <dialog>: the browser traps focus, Escape cancels and
  * the dialog is announced with its title. Nothing destructive runs without `onConfirm`.
  */
-export function ConfirmDialog({ title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel }: {
+export function ConfirmDialog({ title, children, confirmLabel, keepLabel = 'Keep it', danger = false, busy = false, onConfirm, onCancel }: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The safe answer, focused first (Escape means the same). */
+  keepLabel?: string;
   danger?: boolean;
   busy?: boolean;
   onConfirm: () => void;
@@ -33,7 +35,7 @@ export function ConfirmDialog({ title, children, confirmLabel, danger = false, b
       <div className="confirm-body">{children}</div>
       <div className="confirm-actions">
         <button type="button" className="button" onClick={onCancel} autoFocus>
-          Keep it
+          {keepLabel}
         </button>
         <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={busy} onClick={onConfirm}>
           {busy ? 'Working…' : confirmLabel}

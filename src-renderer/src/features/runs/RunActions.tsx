@@ -55,7 +55,7 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
         </button>
       )}
       {dialog === 'cancel' && (
-        <ConfirmDialog title="Cancel this run?" confirmLabel="Cancel run" danger busy={busy} onCancel={() => setDialog(undefined)} onConfirm={() => void act(() => client.invoke('lab:cancel', { id: run.id }))}>
+        <ConfirmDialog title="Cancel this run?" confirmLabel="Cancel run" keepLabel="Keep running" danger busy={busy} onCancel={() => setDialog(undefined)} onConfirm={() => void act(() => client.invoke('lab:cancel', { id: run.id }))}>
           <p>
             The current step (<strong>{run.steps.find((s) => s.state === 'running')?.title ?? '—'}</strong>) is stopped and its processes ended. What was created so far stays until you clean up;
             you can also resume from this step later.
