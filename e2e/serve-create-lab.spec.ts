@@ -283,8 +283,12 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
   const row = page.getByRole('row', { name: `Cluster ${name}` });
-  await expect(row).toContainText('by hand');
+  await expect(row).toContainText('made by hand');
   await expect(row).toContainText('<pending>');
+  await expect(row.getByRole('button', { name: `Fix ${name}` })).toBeVisible();
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await shot(page, 'clusters-list-1024x700.png');
+  await page.setViewportSize({ width: 1280, height: 720 });
   await row.getByRole('button', { name: `Fix ${name}` }).click();
   const dialog = page.getByRole('dialog', { name: `Fix ${name}?` });
   await expect(dialog.getByRole('list', { name: 'Fix steps' })).toContainText('pool');

@@ -88,16 +88,15 @@ function ClusterList() {
         </section>
       )}
       {rows && rows.length > 0 && (
+        <div className="cluster-table-scroll">
         <table className="cluster-table">
           <caption className="visually-hidden">Kind clusters</caption>
           <thead>
             <tr>
               <th scope="col">Cluster</th>
-              <th scope="col">Nodes</th>
-              <th scope="col">Kubernetes</th>
+              <th scope="col">Nodes · Kubernetes</th>
               <th scope="col">Cilium</th>
               <th scope="col">LoadBalancers</th>
-              <th scope="col">Made by</th>
               <th scope="col">
                 <span className="visually-hidden">Actions</span>
               </th>
@@ -109,6 +108,7 @@ function ClusterList() {
             ))}
           </tbody>
         </table>
+        </div>
       )}
       <PastRuns runs={runs} />
       {pending?.kind === 'delete' && (
@@ -181,13 +181,20 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
     <tr aria-label={`Cluster ${summary.name}`}>
       <th scope="row">
         <a href={`${openPrefix}${encodeURIComponent(summary.name)}`}>{summary.name}</a>
+        <br />
+        {madeByKindscope ? <span className="tag tag-kindscope" title="A Kindscope run on this machine created it">made by Kindscope</span> : <span className="tag" title="No Kindscope run on this machine created it">made by hand</span>}
       </th>
       <td>
         <span className={summary.running === summary.nodes ? 'cell-ok' : summary.running === 0 ? 'cell-muted' : 'cell-warn'}>
           {summary.running}/{summary.nodes} running
         </span>
+        <br />
+        {kubernetesVersion(summary.image) ?? (
+          <span className="muted" title="Docker lists the node image by ID only (its tag was moved since), so its version is not known here">
+            version unknown
+          </span>
+        )}
       </td>
-      <td>{kubernetesVersion(summary.image) ?? <span className="muted">—</span>}</td>
       <td>
         <CiliumCell row={row} />
       </td>
@@ -201,8 +208,8 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
           <span className="muted">—</span>
         )}
       </td>
-      <td>{madeByKindscope ? <span className="tag tag-kindscope" title="A Kindscope run on this machine created it">Kindscope</span> : <span className="tag" title="No Kindscope run on this machine created it">by hand</span>}</td>
-      <td className="row-actions">
+      <td className="row-actions-cell">
+        <div className="row-actions">
         {row.fixPlanError && !row.statusError && (
           <span className="muted small" title={row.fixPlanError.hint}>
             no fix: {row.fixPlanError.message}
@@ -225,6 +232,7 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
         <button type="button" className="button button-small button-danger-outline" aria-label={`Delete ${summary.name}`} onClick={() => actions.askDelete(row)}>
           Delete…
         </button>
+        </div>
       </td>
     </tr>
   );
