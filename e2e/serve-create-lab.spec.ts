@@ -300,3 +300,39 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   await expectReachable(lab, name);
   await shot(page, 'run-view-fix.png');
 });
+
+test('Clusters: Export kubeconfig saves the context alone; Stop, then Start answers again; Delete names the containers and the context', async ({ page }) => {
+  test.setTimeout(240_000);
+  const name = made[made.length - 1]!; // the cluster Fix repaired
+  expect(containersOf(name), 'runs after the Fix test').not.toBe('');
+  await page.goto(serve.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  const row = page.getByRole('row', { name: `Cluster ${name}` });
+  const download = page.waitForEvent('download');
+  await row.getByRole('button', { name: `Export kubeconfig of ${name}` }).click();
+  const saved = await download;
+  expect(saved.suggestedFilename()).toBe(`kind-${name}.kubeconfig`);
+  const text = readFileSync((await saved.path())!, 'utf8');
+  expect(text).toContain(`current-context: kind-${name}`);
+  expect(text.match(/^\s*- name: /gm)?.length, 'one cluster, one context, one user').toBe(3);
+
+  const lab = new CreateLabPage(page);
+  await row.getByRole('button', { name: `Stop ${name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Stopping ${name}` })).toBeVisible();
+  await expect(lab.runState).toHaveText('Done', { timeout: 120_000 });
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  await expect(row).toContainText('0/2 running');
+  await row.getByRole('button', { name: `Start ${name}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Starting ${name}` })).toBeVisible();
+  await expectReachable(lab, name);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  await row.getByRole('button', { name: `Delete ${name}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
+  await expect(dialog.getByRole('list', { name: 'Will be removed' }).getByRole('listitem')).toHaveText([`container ${name}-control-plane`, `container ${name}-worker`, `kubeconfig context kind-${name}`]);
+  await dialog.getByRole('button', { name: 'Delete cluster' }).click();
+  await expect(lab.runState).toHaveText('Done', { timeout: 120_000 });
+  expect(containersOf(name)).toBe('');
+  expect(kubeconfigText()).not.toContain(`kind-${name}`);
+  expect(docker(['network', 'ls', '--filter', 'name=^kind$', '--format', '{{.Name}}']).trim()).toBe('kind');
+});
