@@ -68,6 +68,7 @@ const shot = (page: Page, file: string) => page.screenshot({ path: join(artifact
 /** From the Cluster step to the run view, with the defaults (Next on each step). */
 async function buildWithDefaults(lab: CreateLabPage, name: string, screenshots = false) {
   await lab.name.fill(name);
+  await expect(lab.page.getByRole('status', { name: 'Plan check' })).toHaveText('Plan checked');
   if (screenshots) await shot(lab.page, 'create-lab-1-cluster.png');
   for (const [to, file] of [['Cilium', 'create-lab-2-cilium.png'], ['Load balancing', 'create-lab-3-load-balancing.png'], ['Sample app', 'create-lab-4-sample.png'], ['Review', 'create-lab-5-review.png']] as const) {
     await lab.goNext(to);
@@ -121,6 +122,16 @@ test('from no cluster of ours, the wizard with its defaults builds a lab; a relo
   await lab.step('Prove the IP answers from this machine').click();
   await expect(page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' })).toContainText(`HTTP 200 from ${ip}`);
   await shot(page, 'run-view-reachable.png');
+
+  // A long log stays fast: 20 000 lines on disk, only a window of them in the page, following the end.
+  const panel = page.getByRole('region', { name: 'Step Prove the IP answers from this machine' });
+  const logPath = (await panel.getByText(/^Log on disk:/).innerText()).replace(/^Log on disk:\s*/, '').trim();
+  writeFileSync(logPath, Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} of a long log`).join('\n') + '\n', { flag: 'a' });
+  await lab.step('Wait for the external IP').click();
+  await lab.step('Prove the IP answers from this machine').click();
+  const log = page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' });
+  await expect(log).toContainText('line 20000 of a long log');
+  expect(await log.evaluate((element) => element.querySelectorAll('pre > div').length)).toBeLessThan(200);
   await page.setViewportSize({ width: 1024, height: 700 });
   await shot(page, 'run-view-1024x700.png');
   await page.emulateMedia({ colorScheme: 'dark' });
