@@ -24,7 +24,9 @@ test.afterAll(async () => {
 test('Clusters shows who answers for each LoadBalancer IP, and explains one that is pending', async ({ page }) => {
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
-  await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+  // Clusters is a list (issue 16); Open shows the cluster's detail.
+  await page.getByRole('row', { name: `Cluster ${cluster.name}` }).getByRole('link', { name: `Open ${cluster.name}` }).click();
+  await expect(page.getByRole('combobox', { name: 'Cluster' })).toHaveValue(cluster.name);
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
   const holder = () => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
   // The Lease's claim, never worded as an answer: no probe has run yet.

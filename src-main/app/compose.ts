@@ -22,6 +22,7 @@ import { RunStore } from '../core/lab/run/run-store';
 import { runHandlers, statusSourceFrom } from './run-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 import { createCaptureHandlers } from './capture-handlers';
+import { clusterExportHandlers } from './cluster-export-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -153,6 +154,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
+    ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
   };
 }
 

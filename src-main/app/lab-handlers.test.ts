@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireDocker } from '../../e2e/lab/require-docker.ts';
+import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { createTypedClient } from '../contract';
 import { createApp, type App } from './compose';
 
@@ -20,6 +20,10 @@ describe('lab calls', () => {
     const validated = await client().invoke('lab:validate-plan', { plan: defaults.value.plan });
     expect(validated.ok && validated.value.valid).toBe(true);
     expect(validated.ok && validated.value.poolCidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/2\d$/);
+    // The wizard's address bar: the network as Docker has it, with its gateway among the used ranges.
+    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']).split(' ').find((s) => s.includes('.'));
+    expect(validated.ok && validated.value.network?.subnet).toBe(subnet);
+    expect(validated.ok && validated.value.network?.used.some((u) => u.kind === 'gateway')).toBe(true);
   });
 
   it('lab:validate-plan answers a malformed plan with one finding per field', async () => {

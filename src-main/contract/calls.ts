@@ -10,6 +10,7 @@ import { lifecycleCalls, runCalls, runEvents } from './run';
 import { welcomeCalls } from './welcome';
 import { dnsCalls } from './dns';
 import { captureCalls } from './capture';
+import { clusterExportCalls } from './cluster-export';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -68,6 +69,7 @@ export const calls = {
   ...welcomeCalls,
   ...dnsCalls,
   ...captureCalls,
+  ...clusterExportCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

@@ -179,6 +179,18 @@ const PlanSource = z
   })
   .strict();
 
+export const LabUsedRangeKind = z.enum(['node', 'gateway', 'container', 'pool']);
+export type LabUsedRangeKind = z.infer<typeof LabUsedRangeKind>;
+
+/** The kind network the pool is carved from, with what already uses its addresses (the wizard's address bar). */
+export const LabNetworkView = z.object({
+  name: z.string(),
+  subnet: z.string(),
+  gateway: z.string().optional(),
+  used: z.array(z.object({ cidr: z.string(), what: z.string(), kind: LabUsedRangeKind })),
+});
+export type LabNetworkView = z.infer<typeof LabNetworkView>;
+
 export const ImportSource = z.object({ name: z.string(), text: z.string().max(1_000_000) }).strict();
 
 export const labCalls = {
@@ -191,7 +203,7 @@ export const labCalls = {
   labValidatePlan: defineCall(
     'lab:validate-plan',
     PlanSource,
-    z.object({ valid: z.boolean(), plan: LabPlan.optional(), poolCidr: z.string().optional(), findings: z.array(LabFinding) }),
+    z.object({ valid: z.boolean(), plan: LabPlan.optional(), poolCidr: z.string().optional(), findings: z.array(LabFinding), network: LabNetworkView.optional() }),
     'Checks a plan against its schema, the compatibility table and this engine (name taken, pool inside the kind network and free)',
   ),
   labImport: defineCall(

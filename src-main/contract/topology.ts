@@ -111,5 +111,7 @@ export const KindClusterSummary = z.object({
   running: z.number(),
   networks: z.array(z.string()),
   apiServer: z.object({ address: z.string(), port: z.number() }).optional(),
+  /** The control plane's node image (`kindest/node:v1.33.1@sha256:…`): its tag is the Kubernetes version. */
+  image: z.string().optional(),
 });
 export type KindClusterSummary = z.infer<typeof KindClusterSummary>;

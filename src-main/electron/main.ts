@@ -1,7 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { app, BrowserWindow, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, protocol, session, shell } from 'electron';
 import { createApp } from '../app/compose';
+import { createTypedClient } from '../contract';
+import { closeQuestion, runningRuns, whenRunsEnd } from './close-guard';
 import { createStderrLogger } from '../core/util/logger';
 import { registerIpc } from './ipc';
 import { allowNavigation, allowPermission, appEntryUrl, appHost, appScheme, mainWindowOptions, rendererCsp, windowOpenDecision } from './security';
@@ -71,7 +73,21 @@ void app.whenReady().then(() => {
   });
   void window.loadURL(devServerUrl ?? appEntryUrl);
 
-  app.on('window-all-closed', () => app.quit());
+  // Closing during a run asks first; the run goes on in this process and the app quits when it ends.
+  const client = createTypedClient(kindscope.router);
+  let closeConfirmed = false;
+  window.on('close', (event) => {
+    if (closeConfirmed) return;
+    event.preventDefault();
+    void runningRuns(client).then(async (running) => {
+      const question = closeQuestion(running);
+      const answer = question ? await dialog.showMessageBox(window, { type: 'question', message: question.message, detail: question.detail, buttons: question.buttons, defaultId: 0, cancelId: 0 }) : { response: 1 };
+      if (answer.response !== 1) return;
+      closeConfirmed = true;
+      window.close();
+    });
+  });
+  app.on('window-all-closed', () => void whenRunsEnd(client).then(() => app.quit()));
   // A logout or `kill` sends SIGTERM: quit through will-quit so helper containers go too.
   process.once('SIGTERM', () => app.quit());
   let disposed = false;

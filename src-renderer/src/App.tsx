@@ -3,10 +3,10 @@ import { useShallow } from 'zustand/react/shallow';
 import { useAppContext, useAppStore } from './app-context';
 import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
-import { ClustersPage } from './features/clusters/ClustersPage';
+import { ClusterListPage } from './features/clusters/ClusterListPage';
+import { CreateLabPage } from './features/create-lab/CreateLabPage';
 import { HomePage } from './features/home/HomePage';
 import { NamesPage } from './features/names/NamesPage';
-import { PlannedPage } from './features/placeholder/PlannedPage';
 import { SettingsPage } from './features/settings/SettingsPage';
 import { TopologyPage } from './features/topology/TopologyPage';
 import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
@@ -25,10 +25,8 @@ const areaLabels: Record<Area, string> = {
 
 const pages: Record<Area, () => ReactNode> = {
   home: () => <HomePage />,
-  clusters: () => <ClustersPage />,
-  'create-lab': () => (
-    <PlannedPage title="Create lab" summary="A guided wizard: kind without default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool — and proof it answers from the host." />
-  ),
+  clusters: () => <ClusterListPage />,
+  'create-lab': () => <CreateLabPage />,
   topology: () => <TopologyPage />,
   troubleshoot: () => <TroubleshootPage />,
   names: () => <NamesPage />,
@@ -39,7 +37,8 @@ function useHashNavigation() {
   const navigate = useAppStore((state) => state.navigate);
   useEffect(() => {
     const sync = () => {
-      const area = window.location.hash.replace(/^#\/?/, '');
+      // `#/create-lab/run/<id>`: the first segment is the area, the rest is the page's own.
+      const area = window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
       navigate(isArea(area) ? area : 'home');
     };
     sync();

@@ -5,11 +5,12 @@
  * engine may have changed since.
  */
 import type Docker from 'dockerode';
-import { KindscopeError, LabPlan, type LabFinding, type LabRendering } from '../../contract';
+import { KindscopeError, LabPlan, type LabFinding, type LabNetworkView, type LabRendering } from '../../contract';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
 import { importPlan } from './import/import-plan';
 import { readLabEnvironment, type LabEnvironment } from './lab-environment';
+import { networkView } from './network-view';
 import { readOtherPools } from './other-pools';
 import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan';
 import { renderHelmValues } from './render';
@@ -75,7 +76,7 @@ export class LabService {
    * The plan's findings on this engine. A plan that does not even parse is answered with
    * one finding per bad field (the wizard shows them beside the fields), not an error.
    */
-  async validate(source: PlanSource): Promise<{ valid: boolean; plan?: LabPlan; poolCidr?: string; findings: LabFinding[] }> {
+  async validate(source: PlanSource): Promise<{ valid: boolean; plan?: LabPlan; poolCidr?: string; findings: LabFinding[]; network?: LabNetworkView }> {
     let plan: LabPlan;
     try {
       plan = this.planFrom(source);
@@ -86,7 +87,8 @@ export class LabService {
     const { env, findings: envFindings } = await this.environment(plan.cluster.name);
     const result = validatePlan(plan, env);
     const findings = [...envFindings, ...result.findings];
-    return { valid: !hasErrors(findings), plan, ...(result.poolCidr ? { poolCidr: result.poolCidr } : {}), findings };
+    const network = networkView(env);
+    return { valid: !hasErrors(findings), plan, ...(result.poolCidr ? { poolCidr: result.poolCidr } : {}), findings, ...(network ? { network } : {}) };
   }
 
   async import(sources: readonly { name: string; text: string }[], name?: string): Promise<{ plan: LabPlan; findings: LabFinding[] }> {

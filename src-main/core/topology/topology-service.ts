@@ -94,6 +94,8 @@ export class TopologyService {
       for (const network of Object.keys(container.NetworkSettings?.Networks ?? {})) if (!summary.networks.includes(network)) summary.networks.push(network);
       const api = container.Ports?.find((p) => p.PrivatePort === 6443 && p.PublicPort);
       if (api && container.Labels[roleLabel] === 'control-plane') summary.apiServer = { address: api.IP || '127.0.0.1', port: api.PublicPort };
+      // Docker lists the image ID instead of the name once the tag points elsewhere (a re-pulled node image).
+      if (container.Labels[roleLabel] === 'control-plane' && container.Image && !container.Image.startsWith('sha256:')) summary.image = container.Image;
       byName.set(name, summary);
     }
     return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));

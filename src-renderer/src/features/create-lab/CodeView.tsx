@@ -1,0 +1,48 @@
+import { useState } from 'react';
+
+/** Saves text as a file the way a browser does (Electron shows its save dialog for it). */
+export function saveText(fileName: string, text: string, type = 'text/plain') {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
+}
+
+/** A generated file, read-only, with Copy and (optionally) Save. */
+export function CodeView({ title, text, fileName, save = false }: { title: string; text: string; fileName: string; save?: boolean }) {
+  const [copied, setCopied] = useState<'copied' | 'failed' | undefined>();
+  return (
+    <section className="code-view" aria-label={title}>
+      <header className="code-view-header">
+        <code className="code-view-name">{fileName}</code>
+        <span className="spacer" />
+        <span className="muted small" role="status">
+          {copied === 'copied' ? 'Copied' : copied === 'failed' ? 'Copy was refused: select the text and copy it' : ''}
+        </span>
+        <button
+          type="button"
+          className="button button-small"
+          aria-label={`Copy ${title}`}
+          onClick={() => {
+            navigator.clipboard.writeText(text).then(
+              () => setCopied('copied'),
+              () => setCopied('failed'),
+            );
+          }}
+        >
+          Copy
+        </button>
+        {save && (
+          <button type="button" className="button button-small" aria-label={`Save ${fileName}`} onClick={() => saveText(fileName, text)}>
+            Save…
+          </button>
+        )}
+      </header>
+      <pre className="code-view-body" tabIndex={0} aria-label={`${title} (read-only)`}>
+        <code>{text}</code>
+      </pre>
+    </section>
+  );
+}

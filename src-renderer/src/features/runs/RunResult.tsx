@@ -1,0 +1,67 @@
+import type { RunRecord } from '@contract';
+import { useAppStore } from '../../app-context';
+import { RichText } from '../../components/RichText';
+import { clock, verificationsOf, type Verification } from './verification';
+
+/**
+ * The run's measured end: each IP, whether it answered HTTP from this machine, and beside
+ * each other — never merged — the claim (the Lease's holder) and the measurement (whose
+ * MAC answered ARP, and when).
+ */
+export function RunResult({ run }: { run: RunRecord }) {
+  const selectCluster = useAppStore((state) => state.selectCluster);
+  const results = verificationsOf(run);
+  if (results.length === 0) return null;
+  return (
+    <section className="card run-result" aria-label="Result">
+      <header className="card-header">
+        <h2>Measured from this machine</h2>
+        <span className="spacer" />
+        <a className="button button-small" href="#/topology" onClick={() => selectCluster(run.cluster)}>
+          Open in Topology
+        </a>
+        <a className="button button-small" href="#/troubleshoot" onClick={() => selectCluster(run.cluster)}>
+          Troubleshoot
+        </a>
+      </header>
+      {results.map((result) => (
+        <ResultRow key={result.ip} result={result} />
+      ))}
+    </section>
+  );
+}
+
+function ResultRow({ result }: { result: Verification }) {
+  const answered = result.answeredBy;
+  return (
+    <div className="result-row" aria-label={`IP ${result.ip}`} role="group">
+      <code className="result-ip">{result.ip}</code>
+      <span className={`result-verdict ${result.reachable ? 'result-ok' : 'result-bad'}`} role="status" aria-label="Reachability">
+        {result.reachable ? 'Reachable' : 'Not reachable'}
+      </span>
+      <span className="muted">{result.http.status ? `HTTP ${result.http.status}${result.http.ms !== undefined ? ` in ${result.http.ms} ms` : ''}` : result.http.error ?? ''}</span>
+      <dl className="result-facts">
+        <div>
+          <dt>Answered ARP (measured)</dt>
+          <dd>{answered ? `answered ARP: ${answered.node ?? 'not a node of this cluster'} (${answered.mac}, checked ${clock(answered.checkedAt)})` : 'not measured: no neighbour entry readable here'}</dd>
+        </div>
+        <div>
+          <dt>L2 lease (claimed)</dt>
+          <dd>{result.leaseHolder ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}` : 'no lease holder'}</dd>
+        </div>
+      </dl>
+      {result.findings.length > 0 && (
+        <ul className="findings" aria-label={`Findings for ${result.ip}`}>
+          {result.findings.map((f) => (
+            <li key={f.code}>
+              <strong>{f.message}</strong>
+              <span>
+                Fix: <RichText text={f.fix} />
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
