@@ -31,6 +31,21 @@ export function ciliumState(input: DiagnoseInput): CiliumState {
 }
 
 export const podReady = (pod: KubePod) => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+/**
+ * Why a pod is not ready, as kubectl's STATUS column says it: the first waiting or terminated
+ * container's reason (ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff…),
+ * else the phase. Image pulls are most of the wait on a real machine.
+ */
+export function podReason(pod: KubePod): string {
+  for (const container of pod.status?.containerStatuses ?? []) {
+    const waiting = container.state?.waiting?.reason;
+    if (waiting) return `${waiting}${container.state?.waiting?.message ? ` (${container.state.waiting.message.slice(0, 160)})` : ''}`;
+    const terminated = container.state?.terminated?.reason;
+    if (terminated) return `${terminated}${container.state?.terminated?.exitCode !== undefined ? ` (exit ${container.state.terminated.exitCode})` : ''}`;
+  }
+  return pod.status?.phase ?? 'Pending';
+}
+
 const agentPods = (pods: KubePod[]) => pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'cilium');
 
 export function ciliumNotInstalled(input: DiagnoseInput): Finding[] {
@@ -62,11 +77,14 @@ export function agentsNotReady(input: DiagnoseInput): Finding[] {
   const agents = agentPods(pods);
   return nodes
     .filter((node) => !agents.some((p) => p.spec?.nodeName === node.metadata.name && podReady(p)))
-    .map((node) => ({
+    .map((node) => {
+      const pod = agents.find((p) => p.spec?.nodeName === node.metadata.name);
+      return {
       code: 'agent-not-ready' as const,
-      message: `No ready Cilium agent on ${node.metadata.name}`,
+      message: `No ready Cilium agent on ${node.metadata.name}${pod ? ` (${pod.metadata.name}: ${podReason(pod)})` : ' (no agent pod scheduled there yet)'}`,
       fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=cilium -o wide --field-selector spec.nodeName=${node.metadata.name}`,
-    }));
+      };
+    });
 }
 
 export function agentRestarts(input: DiagnoseInput): Finding[] {
@@ -82,7 +100,7 @@ export function corednsNotReady(input: DiagnoseInput): Finding[] {
   if (ciliumState(input) !== 'installed' || !pods) return [];
   const coredns = pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'kube-dns');
   if (coredns.length === 0 || coredns.some(podReady)) return [];
-  return [{ code: 'coredns-not-ready', message: 'CoreDNS has no ready pod: names do not resolve in the cluster', fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=kube-dns` }];
+  return [{ code: 'coredns-not-ready', message: `CoreDNS has no ready pod: names do not resolve in the cluster (${coredns.map((p) => `${p.metadata.name}: ${podReason(p)}`).join(', ')})`, fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=kube-dns` }];
 }
 
 /**

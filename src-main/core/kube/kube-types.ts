@@ -63,7 +63,22 @@ export type KubeDeployment = z.infer<typeof KubeDeployment>;
 export const KubePod = z.object({
   metadata: Metadata,
   spec: z.object({ nodeName: z.string().optional() }).optional(),
-  status: z.object({ phase: z.string().optional(), conditions: z.array(Condition).optional(), containerStatuses: z.array(z.object({ name: z.string(), restartCount: z.number().optional() })).optional() }).optional(),
+  status: z
+    .object({
+      phase: z.string().optional(),
+      conditions: z.array(Condition).optional(),
+      containerStatuses: z
+        .array(
+          z.object({
+            name: z.string(),
+            restartCount: z.number().optional(),
+            /** Why a container is not running: ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff… */
+            state: z.object({ waiting: z.object({ reason: z.string().optional(), message: z.string().optional() }).optional(), terminated: z.object({ reason: z.string().optional(), exitCode: z.number().optional() }).optional() }).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 export type KubePod = z.infer<typeof KubePod>;
 

@@ -70,13 +70,16 @@ export async function waitStep(
   await waitForStatus(source, check, { signal: context.signal, timeoutMs, what, onProgress: (detail, fraction) => (context.log(detail), context.progress(fraction, detail)) });
 }
 
-/** Cilium agents on every node, the operator, and every node Ready (what `cilium status --wait` checks). */
+/** Cilium agents on every node, the operator, every node Ready and CoreDNS ready (what `cilium status --wait` checks, and DNS). */
 export function ciliumReady(expectedNodes: number) {
   return (status: ClusterStatus): WaitCheck => {
     const { agents, operator } = status.cilium;
     const ready = status.nodes.filter((n) => n.ready).length;
-    const parts = [`agents ${agents.ready}/${Math.max(agents.desired, expectedNodes)}`, `operator ${operator.ready}/${operator.desired || 1}`, `nodes Ready ${ready}/${expectedNodes}`];
-    const done = status.cilium.installed && agents.ready >= expectedNodes && operator.ready >= 1 && operator.ready >= operator.desired && ready >= expectedNodes && status.nodes.length >= expectedNodes;
+    // Each not-ready pod's reason (ContainerCreating, ImagePullBackOff, CrashLoopBackOff…) from the diagnosis.
+    const reasons = status.findings.filter((f) => f.code === 'agent-not-ready' || f.code === 'coredns-not-ready').map((f) => f.message);
+    const parts = [`agents ${agents.ready}/${Math.max(agents.desired, expectedNodes)}`, `operator ${operator.ready}/${operator.desired || 1}`, `nodes Ready ${ready}/${expectedNodes}`, ...reasons];
+    const coredns = !status.findings.some((f) => f.code === 'coredns-not-ready');
+    const done = status.cilium.installed && agents.ready >= expectedNodes && operator.ready >= 1 && operator.ready >= operator.desired && ready >= expectedNodes && status.nodes.length >= expectedNodes && coredns;
     const total = expectedNodes * 2 + 1;
     return { done, detail: parts.join(', '), fraction: Math.min(1, (Math.min(agents.ready, expectedNodes) + Math.min(ready, expectedNodes) + Math.min(operator.ready, 1)) / total) };
   };
