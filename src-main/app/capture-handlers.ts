@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { KindscopeError, type ClusterStatus } from '../contract';
 import { CaptureService } from '../core/capture/capture-service';
@@ -14,6 +14,12 @@ export interface CaptureHandlerDeps {
   tools: ToolsService;
   dataDir: string;
   log: Logger;
+  /**
+   * Whether `capture:decode` may read any file. Only the CLI (the user's own shell) may;
+   * through the window or serve mode a token holder could otherwise read the first bytes of
+   * any file Kindscope can read (their error names them), so there it reads Kindscope's captures only.
+   */
+  decodeAnyPath: boolean;
 }
 
 type CaptureHandlers = Pick<Handlers, 'captureArp' | 'captureDecode' | 'capturePing' | 'captureFailover'>;
@@ -24,7 +30,13 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
   const service = () => new CaptureService({ docker: deps.docker(), statusOf: deps.statusOf, capturesDir, log: deps.log });
   return {
     captureArp: (input) => service().captureArp(input),
-    captureDecode: ({ path }) => service().decodeFile(path),
+    captureDecode: ({ path }) => {
+      const inside = relative(capturesDir, resolve(path));
+      if (!deps.decodeAnyPath && (inside.startsWith('..') || isAbsolute(inside))) {
+        throw new KindscopeError('INVALID_INPUT', `path: ${path} is not one of Kindscope's captures`, `Here only captures in ${capturesDir} are decoded; decode other files with \`kindscope pcap FILE\`.`);
+      }
+      return service().decodeFile(path);
+    },
     capturePing: async ({ cluster, node, namespace, service: name }) => {
       const status = await deps.statusOf(cluster);
       if (node) return pingNode(status, node);

@@ -153,7 +153,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...runHandlers(() => labRuns(services, options, log)),
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
     ...createDnsHandlers(services.dns),
-    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
+    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log, decodeAnyPath: options.transport === 'cli' }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
   };
 }

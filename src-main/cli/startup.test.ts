@@ -6,13 +6,17 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '../..');
 
-/** The heavy dependencies a CLI run loads, as seen by a module hook. */
+/**
+ * The heavy dependencies a CLI run loads, as seen by a module hook. The hook writes with
+ * writeSync: it runs on the loader thread, whose buffered stderr is lost when the CLI ends
+ * with process.exit (as it does, so that a hung socket cannot keep it alive).
+ */
 function heavyModulesLoaded(args: string[]): string[] {
   const hook = join(mkdtempSync(join(tmpdir(), 'kindscope-hook-')), 'hook.mjs');
   writeFileSync(
     hook,
     `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`export async function resolve(s, c, n) { if (/^(dockerode|@kubernetes\\\\/client-node|ws)$/.test(s)) process.stderr.write('LOADED ' + s + '\\\\n'); return n(s, c); }\`));
+register('data:text/javascript,' + encodeURIComponent(\`import { writeSync } from 'node:fs'; export async function resolve(s, c, n) { if (/^(dockerode|@kubernetes\\\\/client-node|ws)$/.test(s)) writeSync(2, 'LOADED ' + s + '\\\\n'); return n(s, c); }\`));
 `,
   );
   const result = spawnSync(process.execPath, ['--import', hook, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/i13.sock' } });

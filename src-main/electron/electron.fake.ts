@@ -94,7 +94,12 @@ export class BrowserWindow extends Emitter {
   }
   show(): void {}
 }
-export default { app, ipcMain, protocol, session, shell, BrowserWindow };
+/** The close-during-a-run question: answered "keep the window" unless a test says otherwise. */
+export const dialog = {
+  showMessageBox: async () => ({ response: 0 }),
+};
+
+export default { app, ipcMain, protocol, session, shell, BrowserWindow, dialog };
 
 const appUrl = 'kindscope://app/index.html';
 

@@ -67,7 +67,7 @@ export class CaptureService {
     try {
       bytes = await readFile(path);
     } catch (error) {
-      throw new KindscopeError('INVALID_INPUT', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, 'Give the path of a pcap or pcapng file that exists and is readable.');
+      throw new KindscopeError('INVALID_INPUT', `path: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, 'Give the path of a pcap or pcapng file that exists and is readable.');
     }
     return decodeCapture(bytes);
   }

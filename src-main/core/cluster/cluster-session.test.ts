@@ -161,7 +161,10 @@ describe('cluster sessions', () => {
       await api.fault({ action: 'close-watches' });
       await settlesEqual();
       expect(followed.latest().services.map((s) => s.name)).toEqual(['alpha', 'outside']);
-      expect(log.entries.some((e) => /services: watch error 410/.test(e.message))).toBe(true);
+      // Some watches resumed from a compacted version and were told 410, which only a relist
+      // answers (which ones depends on which were open when the stall began); the model above
+      // equals a fresh list for every resource, the relisted ones included.
+      expect(log.entries.some((e) => /: watch error 410/.test(e.message))).toBe(true);
       // Garbage on the streams: skipped, the streams live on.
       await api.fault({ action: 'inject-garbage' });
       kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-garbage'));
@@ -189,7 +192,7 @@ describe('cluster sessions', () => {
   });
 
   it('explains an IP nobody announces: L2 announcements off, then kube-proxy replacement "strict"', async () => {
-    const upgrade = (...sets: string[]) => run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--install', '--namespace', 'kube-system', '--kube-context', `kind-${cluster.name}`, ...sets.flatMap((s) => ['--set', s])], cluster.env);
+    const upgrade = (...sets: string[]) => run('helm', ['upgrade', 'cilium', 'cilium/cilium', '--install', '--namespace', 'kube-system', '--kube-context', `kind-${cluster.name}`, ...sets.flatMap((s) => (s.startsWith('--') ? [s] : ['--set', s]))], cluster.env);
     expect((await upgrade('kubeProxyReplacement=true', 'l2announcements.enabled=false')).code).toBe(0);
     const followed = follow(registry());
     try {
@@ -203,7 +206,8 @@ describe('cluster sessions', () => {
         expect(check.answeredBy).toBeUndefined();
         expect(check.findings.map((f) => f.code)).toContain('l2-announcements-disabled');
       });
-      expect((await upgrade('kubeProxyReplacement=strict', 'l2announcements.enabled=true')).code).toBe(0);
+      // Only the 1.15 chart takes `strict` (and then lacks the features, cilium/cilium#32711); 1.16+ refuses it (cilium/cilium#36131).
+      expect((await upgrade('kubeProxyReplacement=strict', 'l2announcements.enabled=true', '--version=1.15.7')).code).toBe(0);
       await eventually(() => expect(alpha().findings).toContainEqual(expect.objectContaining({ code: 'kube-proxy-replacement-strict', fix: expect.stringContaining('kubeProxyReplacement=true') })));
     } finally {
       followed.dispose();

@@ -11,16 +11,16 @@ export const leaseName = (service: KubeService) => `cilium-l2announce-${service.
 
 /**
  * L2 announcements need kube-proxy replacement and `enable-l2-announcements`
- * (https://docs.cilium.io/en/stable/network/l2-announcements/#prerequisites). Cilium 1.15+
+ * (https://docs.cilium.io/en/stable/network/l2-announcements/#prerequisites). Cilium 1.15
  * takes `kubeProxyReplacement: strict` but no longer enables the replacement's features
- * with it, so announcements stay off (cilium/cilium#32711).
+ * with it, so announcements stay off (cilium/cilium#32711); 1.16+ refuses it (cilium/cilium#36131).
  */
 function releaseSettings(service: KubeService, input: DiagnoseInput): Finding[] {
   const config = ciliumConfig(input);
   if (!config) return [];
   const findings: Finding[] = [];
   const kpr = config['kube-proxy-replacement'];
-  if (kpr === 'strict') findings.push({ code: 'kube-proxy-replacement-strict', message: 'kubeProxyReplacement is "strict": Cilium 1.15+ accepts it but does not enable kube-proxy replacement\'s features, so L2 announcements stay off (cilium/cilium#32711)', fix: helmUpgrade(input.context, 'kubeProxyReplacement=true') });
+  if (kpr === 'strict') findings.push({ code: 'kube-proxy-replacement-strict', message: 'kubeProxyReplacement is "strict": the 1.15 chart accepts it but does not enable kube-proxy replacement\'s features, so L2 announcements stay off (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131)', fix: helmUpgrade(input.context, 'kubeProxyReplacement=true') });
   else if (kpr !== 'true') findings.push({ code: 'kube-proxy-replacement-off', message: `kube-proxy replacement is ${kpr ?? 'not set'}: L2 announcements need it`, fix: helmUpgrade(input.context, 'kubeProxyReplacement=true') });
   if (config['enable-l2-announcements'] !== 'true') findings.push({ code: 'l2-announcements-disabled', message: `L2 announcements are not enabled in the Cilium release: no node answers ARP for ${externalIPs(service).join(', ')}`, fix: helmUpgrade(input.context, 'l2announcements.enabled=true') });
   return findings;

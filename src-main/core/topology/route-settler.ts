@@ -26,6 +26,11 @@ export class RouteSettler {
 
   constructor(private readonly options: RouteSettlerOptions) {}
 
+  /** Whether a restarted node's routes are still being re-read (bounded: at most the delays' sum). */
+  get settling(): boolean {
+    return this.timers.size > 0;
+  }
+
   settle(cluster: string, node: string): void {
     this.cancel(cluster, node);
     this.step(cluster, node, 0, undefined);

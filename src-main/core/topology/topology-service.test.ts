@@ -156,6 +156,9 @@ describe('live topology', () => {
     // and the list of Kindscope's helpers it leaves out of the counts — answer other test
     // files' containers on the same engine).
     const engineProbe = (c: { path: string; target: string }) => ['/info', '/version'].includes(c.path) || (c.path === '/containers/json' && decodeURIComponent(c.target).includes('io.kindscope.helper'));
+    // A started node's routes are re-read until they settle (a bounded back-off, not polling):
+    // the idle window begins once that is done.
+    await vi.waitFor(() => expect(service.settlingRoutes).toBe(false), { timeout: 60_000, interval: 200 });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const idleSince = Date.now();
     // 6 s: long enough to catch polling every 2–5 s, which a 2 s window would miss.

@@ -205,6 +205,11 @@ export class TopologyService {
   }
 
   /** The last snapshot of a followed cluster, if any. */
+  /** Whether a node that started is still having its routes re-read until they settle. */
+  get settlingRoutes(): boolean {
+    return this.settler.settling;
+  }
+
   cached(name: string): ClusterTopology | undefined {
     return this.followed.get(name);
   }

@@ -129,7 +129,7 @@ export class LabRunService {
   log(id: string, stepName: string): { text: string; path: string } {
     const record = this.get(id);
     const step = record.steps.find((s) => s.name === stepName);
-    if (!step) throw new KindscopeError('INVALID_INPUT', `Run ${id} has no step "${stepName}"`, `Its steps: ${record.steps.map((s) => s.name).join(', ')}.`);
+    if (!step) throw new KindscopeError('INVALID_INPUT', `step: run ${id} has no step "${stepName}"`, `Its steps: ${record.steps.map((s) => s.name).join(', ')}.`);
     return { text: this.options.store.readLog(step), path: step.logPath };
   }
 

@@ -55,9 +55,9 @@ export class RunStore {
    * crashed) is marked interrupted; one another live process runs stays `running`.
    */
   load(id: string, activeIds: ReadonlySet<string> = new Set()): RunRecord {
-    if (!/^[a-z0-9-]+$/.test(id)) throw new KindscopeError('INVALID_INPUT', `"${id}" is not a run id`, 'Run ids look like 20261201-083000-create-a1b2c3: see `kindscope runs`.');
+    if (!/^[a-z0-9-]+$/.test(id)) throw new KindscopeError('INVALID_INPUT', `id: "${id}" is not a run id`, 'Run ids look like 20261201-083000-create-a1b2c3: see `kindscope runs`.');
     const file = join(this.root, id, 'journal.json');
-    if (!existsSync(file)) throw new KindscopeError('INVALID_INPUT', `No run "${id}"`, 'See `kindscope runs` for the runs on this machine.');
+    if (!existsSync(file)) throw new KindscopeError('INVALID_INPUT', `id: there is no run ${id}`, 'See `kindscope runs` for the runs on this machine.');
     const parsed = RunRecord.safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (!parsed.success) throw new KindscopeError('INTERNAL', `The journal of run ${id} is damaged (${parsed.error.issues[0]?.message})`, `Its logs are still in ${join(this.root, id, 'logs')}.`);
     const record = parsed.data;
