@@ -42,7 +42,7 @@ describe('kindscope pcap FILE --json on every capture in shared/fixtures/pcap', 
     expect(truncated.err).toContain('The capture is cut short in the middle of packet 1');
     const missing = await kindscope(['pcap', '/nonexistent.pcap']);
     expect(missing.code).toBe(ExitCode.failed);
-    expect(missing.err).toContain('Cannot read /nonexistent.pcap: ENOENT');
+    expect(missing.err).toContain('cannot read /nonexistent.pcap (ENOENT)');
     expect((await kindscope(['pcap'])).code).toBe(ExitCode.usage);
   });
 });

@@ -158,6 +158,9 @@ describe('cluster sessions', () => {
       await api.fault({ action: 'stall-watches' });
       kubectlOk(cluster, ['delete', 'svc', 'after-restart']);
       await api.fault({ action: 'compact' });
+      // And the next watch opened is told so in-stream (a real server's 410 ERROR event), so at
+      // least one resume meets it whatever the timing of the reconnects.
+      await api.fault({ action: 'expire-next-watch', mode: 'event' });
       await api.fault({ action: 'close-watches' });
       await settlesEqual();
       expect(followed.latest().services.map((s) => s.name)).toEqual(['alpha', 'outside']);
