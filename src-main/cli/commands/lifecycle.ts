@@ -30,29 +30,24 @@ const verifiedText = (run: RunRecord) => {
   return results.map((r) => `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`).join('');
 };
 
-export const stopCommand: CliCommand = {
-  name: 'stop',
-  summary: "Stop a lab's node containers (they keep their state; `start` brings them back)",
-  help: 'kindscope stop --cluster NAME [--json]',
-  options: { cluster: { type: 'string' } },
-  async run(context) {
-    const cluster = clusterOf(context, 'stop');
-    if (typeof cluster === 'number') return cluster;
-    return follow(context, () => context.client.invoke('lab:stop', { cluster }), () => `Stopped ${cluster}.\n`);
-  },
-};
+/** `stop` and `start`: the same shape, a different call and result text. */
+function powerCommand(name: 'stop' | 'start', summary: string, done: (cluster: string, run: RunRecord) => string): CliCommand {
+  return {
+    name,
+    summary,
+    help: `kindscope ${name} --cluster NAME [--json]`,
+    options: { cluster: { type: 'string' } },
+    async run(context) {
+      const cluster = clusterOf(context, name);
+      if (typeof cluster === 'number') return cluster;
+      return follow(context, () => context.client.invoke(name === 'stop' ? 'lab:stop' : 'lab:start', { cluster }), (run) => done(cluster, run));
+    },
+  };
+}
 
-export const startCommand: CliCommand = {
-  name: 'start',
-  summary: 'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering',
-  help: 'kindscope start --cluster NAME [--json]',
-  options: { cluster: { type: 'string' } },
-  async run(context) {
-    const cluster = clusterOf(context, 'start');
-    if (typeof cluster === 'number') return cluster;
-    return follow(context, () => context.client.invoke('lab:start', { cluster }), (run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`);
-  },
-};
+export const stopCommand = powerCommand('stop', "Stop a lab's node containers (they keep their state; `start` brings them back)", (cluster) => `Stopped ${cluster}.\n`);
+
+export const startCommand = powerCommand('start', 'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering', (cluster, run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`);
 
 export const deleteCommand: CliCommand = {
   name: 'delete',

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../contract';
+import { fakeClusterStatus } from '../../contract/cluster-status.fake';
 import { arpVerdict } from './arp-verdict';
 import { buckets, measureDowntime } from './failover-drill';
 import { leaseTimings, parseGoDuration, takeoverCandidates } from './lease-timings';
@@ -40,22 +41,13 @@ describe('lease timings and takeover candidates', () => {
   });
 
   const node = (name: string, ready = true, roles = ['worker']) => ({ name, roles, ready, podCIDRs: [] });
-  const status = (nodes: ClusterStatus['nodes']): ClusterStatus => ({
-    cluster: 'demo',
-    context: 'kind-demo',
-    connection: { state: 'live' },
-    nodes,
-    cilium: { installed: true, state: 'installed', agents: { ready: 3, desired: 3 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-    services: [],
-    pools: [],
-    // The seed article's policy (e2e/lab/manifests/seed-l2-policy.yaml).
-    policies: [{ name: 'policy1', interfaces: ['^eth[0-9]+'], loadBalancerIPs: true, externalIPs: true, nodeSelector: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }] } }],
-    leases: [],
-    findings: [],
-    streams: [],
-    complete: true,
-    generatedAt: '2026-12-01T00:00:00Z',
-  });
+  const status = (nodes: ClusterStatus['nodes']): ClusterStatus =>
+    fakeClusterStatus({
+      nodes,
+      cilium: { installed: true, state: 'installed', agents: { ready: 3, desired: 3 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
+      // The seed article's policy (e2e/lab/manifests/seed-l2-policy.yaml).
+      policies: [{ name: 'policy1', interfaces: ['^eth[0-9]+'], loadBalancerIPs: true, externalIPs: true, nodeSelector: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }] } }],
+    });
 
   it('refuses when no other Ready node the policy selects exists, saying why', () => {
     expect(takeoverCandidates(status([node('cp', true, ['control-plane']), node('w1'), node('w2')]), 'w1').nodes).toEqual(['w2']);

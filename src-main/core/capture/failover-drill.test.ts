@@ -1,6 +1,7 @@
 import type Docker from 'dockerode';
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../contract';
+import { fakeClusterStatus, fakeService } from '../../contract/cluster-status.fake';
 import { createMemoryLogger } from '../util/logger';
 import { runFailoverDrill } from './failover-drill';
 
@@ -12,21 +13,12 @@ const untouchableDocker = new Proxy({} as Docker, {
 });
 
 function status(nodes: ClusterStatus['nodes']): ClusterStatus {
-  return {
-    cluster: 'demo',
-    context: 'kind-demo',
-    connection: { state: 'live' },
+  return fakeClusterStatus({
     nodes,
     cilium: { installed: true, state: 'installed', agents: { ready: 2, desired: 2 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-    services: [{ namespace: 'default', name: 'web', type: 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: ['172.18.250.1'], readyEndpoints: 1, holder: 'demo-worker', leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web' }, findings: [] }],
-    pools: [],
+    services: [fakeService({ externalIPs: ['172.18.250.1'], holder: 'demo-worker', leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web' } })],
     policies: [{ name: 'policy1', interfaces: ['^eth[0-9]+'], loadBalancerIPs: true, externalIPs: true, nodeSelector: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }] } }],
-    leases: [],
-    findings: [],
-    streams: [],
-    complete: true,
-    generatedAt: '2026-12-01T00:00:00Z',
-  };
+  });
 }
 
 const drill = (s: ClusterStatus, service = 'web') =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterStatus } from '../../contract';
+import { fakeClusterStatus } from '../../contract/cluster-status.fake';
 import type { KubePod } from '../kube/kube-types';
 import { ciliumReady } from '../lab/run/cluster-watch';
 import { podReason } from './cilium-rules';
@@ -20,21 +20,10 @@ describe('podReason (what kubectl get pods says in STATUS)', () => {
 
 describe('the pipeline\'s Cilium wait shows each not-ready pod\'s reason', () => {
   it('names the reason while waiting, and waits for CoreDNS too', () => {
-    const status: ClusterStatus = {
-      cluster: 'demo',
-      context: 'kind-demo',
-      connection: { state: 'live' },
+    const status = fakeClusterStatus({
       nodes: [{ name: 'demo-control-plane', roles: [], ready: true, podCIDRs: [] }],
-      cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-      services: [],
-      pools: [],
-      policies: [],
-      leases: [],
       findings: [{ code: 'coredns-not-ready', message: 'CoreDNS has no ready pod: names do not resolve in the cluster (coredns-1: ContainerCreating)', fix: '' }],
-      streams: [],
-      complete: true,
-      generatedAt: new Date().toISOString(),
-    };
+    });
     const check = ciliumReady(1)(status);
     expect(check.done).toBe(false);
     expect(check.detail).toContain('coredns-1: ContainerCreating');

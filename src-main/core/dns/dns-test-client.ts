@@ -3,6 +3,7 @@ import { connect } from 'node:net';
 import * as dnsPacket from 'dns-packet';
 import type { DecodedPacket, RecordType } from 'dns-packet';
 import type { ClusterStatus } from '../../contract';
+import { fakeClusterStatus, fakeService } from '../../contract/cluster-status.fake';
 
 /** A decoded reply: dns-packet's decode also gives the rcode name (its types leave it out). */
 export type Reply = DecodedPacket & { rcode?: string };
@@ -69,19 +70,11 @@ export function addressesOf(packet: Reply | undefined): string[] {
 
 /** A cluster status as the cluster wing reports it, with only what the zone reads filled in. */
 export function statusWith(cluster: string, services: { namespace: string; name: string; ips: string[]; type?: string }[], nodes: { name: string; ip: string }[] = []): ClusterStatus {
-  return {
+  return fakeClusterStatus({
     cluster,
     context: `kind-${cluster}`,
-    connection: { state: 'live' },
     nodes: nodes.map((n) => ({ name: n.name, roles: [], ready: true, internalIP: n.ip, podCIDRs: [] })),
-    cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-    services: services.map((s) => ({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: s.ips, readyEndpoints: 1, findings: [] })),
-    pools: [],
-    policies: [],
-    leases: [],
-    findings: [],
-    streams: [],
-    complete: true,
+    services: services.map((s) => fakeService({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', externalIPs: s.ips })),
     generatedAt: new Date().toISOString(),
-  };
+  });
 }

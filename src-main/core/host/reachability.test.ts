@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ClusterStatus } from '../../contract';
+import { fakeClusterStatus, fakeService } from '../../contract/cluster-status.fake';
 import { parsePing } from './probes';
 import { pingNode, proveService, type ReachabilityProbes } from './reachability';
 
-const status: ClusterStatus = {
-  cluster: 'demo',
-  context: 'kind-demo',
-  connection: { state: 'live' },
+const status = fakeClusterStatus({
   nodes: [{ name: 'demo-worker', roles: ['worker'], ready: true, internalIP: '172.18.0.3', podCIDRs: [], mac: '02:42:ac:12:00:03' }],
-  cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
-  services: [{ namespace: 'default', name: 'web', type: 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: ['172.18.250.1'], readyEndpoints: 2, findings: [] }],
-  pools: [],
-  policies: [],
-  leases: [],
-  findings: [],
-  streams: [],
-  complete: true,
-  generatedAt: '2026-12-01T00:00:00Z',
-};
+  services: [fakeService({ externalIPs: ['172.18.250.1'], readyEndpoints: 2 })],
+});
 
 // Probes as data: what ping, a TCP connect and `ip neigh` would have answered.
 const probes = (over: Partial<ReachabilityProbes>): ReachabilityProbes => ({

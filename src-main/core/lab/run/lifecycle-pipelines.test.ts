@@ -1,25 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../../contract';
+import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
 import { allAnnounced } from './cluster-watch';
 import { fixesFor } from './lifecycle-pipelines';
 
 type Over = { cilium?: Partial<ClusterStatus['cilium']>; pools?: number; policies?: number; services?: ClusterStatus['services'] };
 function status(over: Over = {}): ClusterStatus {
-  return {
-    cluster: 'demo',
-    context: 'kind-demo',
-    connection: { state: 'live' },
-    nodes: [],
+  return fakeClusterStatus({
     cilium: { installed: true, state: 'installed', agents: { ready: 2, desired: 2 }, operator: { ready: 1, desired: 1 }, kubeProxyReplacement: 'true', l2Announcements: true, ...over.cilium },
     services: over.services ?? [],
     pools: Array.from({ length: over.pools ?? 1 }, (_, i) => ({ name: `p${i}`, apiVersion: 'cilium.io/v2', ranges: [], disabled: false, conflict: false, findings: [] })),
     policies: Array.from({ length: over.policies ?? 1 }, (_, i) => ({ name: `l2-${i}`, interfaces: [], loadBalancerIPs: true, externalIPs: false })),
-    leases: [],
-    findings: [],
-    streams: [],
-    complete: true,
-    generatedAt: new Date().toISOString(),
-  } as ClusterStatus;
+  });
 }
 
 describe('fixesFor (what `kindscope fix` repairs)', () => {
@@ -40,17 +32,7 @@ describe('fixesFor (what `kindscope fix` repairs)', () => {
 });
 
 describe('allAnnounced (the re-verification wait after start)', () => {
-  const service = (renewTime?: string) => ({
-    namespace: 'default',
-    name: 'web',
-    type: 'LoadBalancer',
-    ports: ['80/TCP'],
-    servicePorts: [{ port: 80, protocol: 'TCP' }],
-    externalIPs: ['172.18.250.1'],
-    readyEndpoints: 1,
-    leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web', ...(renewTime ? { renewTime } : {}) },
-    findings: [],
-  });
+  const service = (renewTime?: string) => fakeService({ externalIPs: ['172.18.250.1'], leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web', ...(renewTime ? { renewTime } : {}) } });
   it('a Lease left from before the start is not a re-election; one renewed since is', () => {
     const started = Date.parse('2026-12-01T10:00:00Z');
     const check = allAnnounced(started);

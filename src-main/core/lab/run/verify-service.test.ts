@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../../contract';
+import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
 import { verifyService, type VerifyProbes } from './verify-service';
 
 let server: Server;
@@ -19,35 +20,19 @@ const otherMac = '02:42:ac:12:00:04';
 /** A status whose service's "external IP" is this machine's loopback server, so the HTTP probe is real. */
 function status(): ClusterStatus {
   const node = (name: string, mac: string) => ({ name, roles: [], ready: true, podCIDRs: [], mac });
-  return {
-    cluster: 'demo',
-    context: 'kind-demo',
-    connection: { state: 'live' },
+  return fakeClusterStatus({
     nodes: [node('demo-worker', holderMac), node('demo-worker2', otherMac)],
-    cilium: { installed: true, state: 'installed', agents: { ready: 2, desired: 2 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
     services: [
-      {
-        namespace: 'default',
-        name: 'web',
-        type: 'LoadBalancer',
+      fakeService({
         ports: [`${port}/TCP`],
         servicePorts: [{ port, protocol: 'TCP' }],
         externalIPs: ['127.0.0.1'],
-        readyEndpoints: 1,
         holder: 'demo-worker',
         holderMac,
         leaseHolder: { node: 'demo-worker', mac: holderMac, lease: 'cilium-l2announce-default-web' },
-        findings: [],
-      },
+      }),
     ],
-    pools: [],
-    policies: [],
-    leases: [],
-    findings: [],
-    streams: [],
-    complete: true,
-    generatedAt: new Date().toISOString(),
-  } as ClusterStatus;
+  });
 }
 
 const probes = (entry: { state: string; mac?: string }, cleared: boolean): VerifyProbes => ({ clearNeighbour: async () => cleared, readNeighbour: async () => entry });
