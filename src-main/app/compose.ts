@@ -23,6 +23,7 @@ import { runHandlers, statusSourceFrom } from './run-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
+import { createConnectivityHandlers } from './connectivity-handlers';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -128,6 +129,12 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
+/** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
+async function engineClues(engine: DockerEngineService) {
+  const [status, version] = await Promise.all([engine.refresh(), engine.docker.version() as Promise<{ Platform?: { Name?: string } }>]);
+  return status.engine ? { flavour: status.engine.flavour, ...(version.Platform?.Name ? { platformName: version.Platform.Name } : {}) } : undefined;
+}
+
 function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
@@ -155,6 +162,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
+    ...createConnectivityHandlers({ docker: () => requireDocker(services).docker, engineClues: () => engineClues(requireDocker(services)), statusOf: (cluster) => services.clusters.status(cluster) }),
   };
 }
 

@@ -90,14 +90,14 @@ export const macNetConnectFormula = 'chipmk/tap/docker-mac-net-connect';
  * The administrator prompts: one fixed shell script per prompt, built by Kindscope. The
  * resolver wiring (core/dns) has the port as its only variable — never a user's string;
  * a script that runs Homebrew (docker-mac-net-connect's service runs as root) must be exactly
- * `<prefix>/bin/brew services start|stop <formula>` with one of Homebrew's two fixed prefixes.
+ * `<prefix>/bin/brew services start|stop|restart <formula>` with one of Homebrew's two fixed prefixes.
  */
 function osascriptArgs(args: readonly string[]): string | undefined {
   const shape = /^do shell script "([^"\\]*)" with administrator privileges$/.exec(args[1] ?? '');
   if (args.length !== 2 || args[0] !== '-e' || !shape) return 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run';
   const script = shape[1]!;
-  if (/\bbrew\b/.test(script) && !/^\/(opt\/homebrew|usr\/local)\/bin\/brew services (start|stop) chipmk\/tap\/docker-mac-net-connect$/.test(script)) {
-    return 'Homebrew runs as root only as `/opt/homebrew/bin/brew` or `/usr/local/bin/brew` `services start|stop chipmk/tap/docker-mac-net-connect`';
+  if (/\bbrew\b/.test(script) && !/^\/(opt\/homebrew|usr\/local)\/bin\/brew services (start|stop|restart) chipmk\/tap\/docker-mac-net-connect$/.test(script)) {
+    return 'Homebrew runs as root only as `/opt/homebrew/bin/brew` or `/usr/local/bin/brew` `services start|stop|restart chipmk/tap/docker-mac-net-connect`';
   }
   return undefined;
 }
@@ -129,6 +129,7 @@ const rules: Record<PolicyTool, ToolRule> = {
       ['services', 'info', '--json', macNetConnectFormula],
       ['services', 'start', macNetConnectFormula],
       ['services', 'stop', macNetConnectFormula],
+      ['services', 'restart', macNetConnectFormula],
     ),
   },
   ip: { fileName: /^ip$/, checkArgs: ipArgs },
