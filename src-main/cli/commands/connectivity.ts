@@ -38,14 +38,14 @@ Exit 0 when every hop answers, 1 otherwise.`,
     if (!checked.ok) return checked.error.code === 'INVALID_INPUT' ? usageError(checked.error.message) : fail(checked.error);
     const report = checked.value;
     if (values.fix !== true && values.remove !== true) {
-      print(report.hops, `${formatHops(report.hops)}${report.failingHop ? `\n\nFailing hop: ${report.failingHop}${report.plan.length ? `\n\`kindscope connectivity --cluster ${cluster} --fix\` would run:\n${formatPlan(report, report.plan)}` : report.planNote ? `\n${report.planNote}` : ''}` : '\n\nEvery hop answers.'}`);
+      print(report.hops, `${formatHops(report.hops)}${report.failingHop ? `\n\nFailing hop: ${report.failingHop}${report.plan.length ? `\n\`kindscope connectivity --cluster ${cluster} --fix\` would run:\n${formatPlan(report, report.plan)}` : report.planNote ? `\n${report.planNote}` : ''}` : '\n\nEvery hop answers.'}\n`);
       return report.failingHop ? ExitCode.failed : ExitCode.ok;
     }
     const remove = values.remove === true;
     if (values.yes !== true) {
       // Shown before anything runs: the exact commands, so the user knows what the prompt is for.
       const plan = remove ? report.removePlan : report.plan;
-      const text = plan.length ? `${remove ? 'Removing' : 'Fixing'} runs exactly:\n${formatPlan(report, plan)}\n\nRun again with --yes to do it.` : formatPlan(report, plan);
+      const text = plan.length ? `${remove ? 'Removing' : 'Fixing'} runs exactly:\n${formatPlan(report, plan)}\n\nRun again with --yes to do it.\n` : `${formatPlan(report, plan)}\n`;
       if (json) print({ consentRequired: true, plan }, text);
       else output.err(text);
       return ExitCode.failed;
@@ -53,8 +53,8 @@ Exit 0 when every hop answers, 1 otherwise.`,
     const result = await client.invoke(remove ? 'connectivity:remove' : 'connectivity:fix', { cluster });
     if (!result.ok) return fail(result.error);
     const steps = result.value.steps.map((s) => `${s.ok ? '✓' : '✗'} ${s.display}${s.denied ? ' (administrator prompt cancelled)' : ''}`).join('\n');
-    print(result.value.report.hops, `${steps ? `${steps}\n\n` : ''}${formatHops(result.value.report.hops)}\n\n${result.value.summary}`);
-    if (json) output.err(result.value.summary);
+    print(result.value.report.hops, `${steps ? `${steps}\n\n` : ''}${formatHops(result.value.report.hops)}\n\n${result.value.summary}\n`);
+    if (json) output.err(`${result.value.summary}\n`);
     return result.value.ok ? ExitCode.ok : ExitCode.failed;
   },
 };
