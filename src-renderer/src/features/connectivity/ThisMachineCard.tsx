@@ -75,7 +75,7 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
           {report.planNote && <p className="muted">{report.planNote}</p>}
         </>
       )}
-      {fixed && <p role="status">{fixed.summary}</p>}
+      {fixed && <p role="status" aria-label="Fix result">{fixed.summary}</p>}
       <div className="service-main">
         <button type="button" className="button" disabled={!!busy} onClick={() => void verify()}>
           {busy === 'check' ? 'Verifying…' : 'Verify'}
