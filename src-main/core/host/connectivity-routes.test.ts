@@ -4,6 +4,7 @@ import { fixtureFiles } from '../net/fixtures';
 import { elevatedStep, planMacFix } from './connectivity-mac';
 import { resolveHostContext } from './connectivity-platform';
 import { linuxRoutes, macRoutes, routeForSubnet } from './connectivity-routes';
+import { connectivityHops } from './connectivity-check';
 
 const tables = Object.fromEntries(fixtureFiles('netstat-rn-macos').map((f) => [f.name, f.text]));
 const before = tables['before-docker-mac-net-connect.txt']!;
@@ -72,5 +73,33 @@ describe('the elevated command', () => {
 
   it('without /var/run/docker.sock: no plan, and the Docker Desktop setting to turn on', () => {
     expect(planMacFix(host, { ...state, dockerSocket: false }, false)).toEqual({ plan: [], note: expect.stringContaining('"Allow the default Docker socket to be used"') });
+  });
+});
+
+describe('the hop that fails when the route is fine but nothing answers', () => {
+  const facts = { nodes: [{ name: 'demo-control-plane', ip: '172.18.0.2', network: 'kind' }], subnets: [{ network: 'kind', subnet: '172.18.0.0/16' }] };
+  const silent = { icmp: async () => ({ sent: 2, received: 0, rttMs: [] }), tcp: async () => ({ ok: false, ms: 3000, error: 'ETIMEDOUT' }), http: async () => ({ ok: false }) };
+  const status = { error: 'connect ECONNREFUSED 127.0.0.1:6443' };
+
+  it('Linux: names the DOCKER-USER chain and a VPN, with the commands to inspect them', async () => {
+    const routes = { table: async () => ({ routes: linuxRoutes('[{"dst":"172.18.0.0/16","dev":"br-0123456789ab","flags":[]}]'), command: 'ip -j route show' }), interfaceFor: async () => undefined };
+    const hops = await connectivityHops({ cluster: 'demo', host: { platform: 'linux', runtime: 'native', source: 'engine' }, facts, routes, probes: silent, status });
+    expect(hops.map((h) => h.ok)).toEqual([true, true, false, false]);
+    expect(hops[2]).toMatchObject({ hop: 'ping demo-control-plane (172.18.0.2)', detail: 'The route is fine but no reply came (2 sent).' });
+    expect(hops[2]!.fix).toContain('sudo iptables -L DOCKER-USER -n -v');
+    expect(hops[2]!.fix).toContain('ip rule show');
+  });
+
+  it('macOS: a utun route whose tunnel is down (after a Docker Desktop upgrade)', async () => {
+    const routes = { table: async () => ({ routes: macRoutes(after), command: 'netstat -rn -f inet' }), interfaceFor: async () => 'utun0' };
+    const mac = { brew: { path: '/opt/homebrew/bin/brew', prefix: '/opt/homebrew' as const }, installedVersion: '0.1.5', requiredVersion: '0.1.5', serviceRunning: true, dockerSocket: true };
+    const hops = await connectivityHops({ cluster: 'demo', host: { platform: 'darwin', runtime: 'docker-desktop', source: 'environment' }, facts, routes, probes: silent, status, mac });
+    expect(hops.find((h) => !h.ok)!.detail).toMatch(/^The route goes into docker-mac-net-connect's utun, but no reply came \(2 sent\): the tunnel is down/);
+  });
+
+  it("macOS: `route -n get` naming another interface than netstat's best route (a VPN wins)", async () => {
+    const routes = { table: async () => ({ routes: macRoutes(after), command: 'netstat -rn -f inet' }), interfaceFor: async () => 'utun4' };
+    const hops = await connectivityHops({ cluster: 'demo', host: { platform: 'darwin', runtime: 'orbstack', source: 'environment' }, facts, routes, probes: silent, status });
+    expect(hops[1]).toMatchObject({ ok: false, detail: expect.stringContaining('but `route -n get 172.18.0.2` names utun4') });
   });
 });
