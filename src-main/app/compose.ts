@@ -24,6 +24,7 @@ import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeatu
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
 import { createConnectivityHandlers } from './connectivity-handlers';
+import { ConnectivityService, type ConnectivityDeps } from '../core/host/connectivity-service';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -129,6 +130,10 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
+function connectivityDeps(services: AppServices): ConnectivityDeps {
+  return { docker: () => requireDocker(services).docker, engineClues: () => engineClues(requireDocker(services)), statusOf: (cluster) => services.clusters.status(cluster) };
+}
+
 /** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
 async function engineClues(engine: DockerEngineService) {
   const [status, version] = await Promise.all([engine.refresh(), engine.docker.version() as Promise<{ Platform?: { Name?: string } }>]);
@@ -162,7 +167,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
-    ...createConnectivityHandlers({ docker: () => requireDocker(services).docker, engineClues: () => engineClues(requireDocker(services)), statusOf: (cluster) => services.clusters.status(cluster) }),
+    ...createConnectivityHandlers(connectivityDeps(services)),
   };
 }
 
@@ -211,6 +216,7 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
     listClusters: async () => (await topology.listClusters()).map((c) => c.name),
     statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
     engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
+    hostPreflight: (cluster) => new ConnectivityService(connectivityDeps(services)).preflight(cluster),
   });
   return services.runs;
 }

@@ -37,7 +37,25 @@ export class ConnectivityService {
 
   async host(): Promise<HostContext> {
     const needsEngine = !this.env.KINDSCOPE_RUNTIME || (this.env.KINDSCOPE_RUNTIME === 'docker-desktop' && !this.env.KINDSCOPE_RUNTIME_VERSION);
-    return resolveHostContext(this.env, needsEngine ? await this.deps.engineClues().catch(() => undefined) : undefined);
+    return resolveHostContext(this.env, needsEngine ? await Promise.resolve().then(() => this.deps.engineClues()).catch(() => undefined) : undefined);
+  }
+
+  /**
+   * Before a lab exists (the wizard's preflight): whether this machine will reach its
+   * containers — on macOS with Docker Desktop, whether docker-mac-net-connect is ready.
+   * Warnings only: the lab builds either way, and `kindscope connectivity --fix` comes after.
+   */
+  async preflight(cluster: string): Promise<{ name: string; ok: boolean; severity: 'warning'; detail: string; fix?: string }[]> {
+    const host = await this.host();
+    const name = 'reach from this machine';
+    if (host.platform !== 'darwin') return [];
+    if (host.runtime === 'orbstack') return [{ name, ok: true, severity: 'warning', detail: 'OrbStack routes container IPs to macOS itself.' }];
+    const fixCommand = `kindscope connectivity --cluster ${cluster} --fix`;
+    if (host.runtime !== 'docker-desktop') return [{ name, ok: false, severity: 'warning', detail: `With ${host.runtime} the node and LoadBalancer IPs live in a VM this Mac has no route to.`, fix: planMacFix(host, { serviceRunning: false, dockerSocket: false }, false).note ?? fixCommand }];
+    const mac = await readMacState(host, this.deps.mac ?? realMacEnvironment(this.env));
+    const { plan, note } = planMacFix(host, mac, true);
+    const ready = plan.length === 0 && !note;
+    return [{ name, ok: ready, severity: 'warning', detail: ready ? `${describeMacState(mac)}: the tunnel routes Docker networks to this Mac.` : `${describeMacState(mac)}: this Mac will not reach the node and LoadBalancer IPs.`, ...(ready ? {} : { fix: note ?? `After the lab is built: ${fixCommand} (runs ${plan.map((s) => s.display).join(', then ')}).` }) }];
   }
 
   async check(cluster: string): Promise<ConnectivityReport> {
