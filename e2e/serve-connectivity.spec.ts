@@ -51,3 +51,21 @@ test('This machine: the failing hop, the fix only after the consent dialog showi
   await expect(card).toContainText('Reaches the cluster');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot-this-machine.png'), fullPage: true });
 });
+
+test('This machine: Remove stops the service as root and uninstalls, only after its dialog', async ({ page }) => {
+  test.setTimeout(120_000);
+  mac.set({ state: 'running', routes: true });
+  mac.clearCalls();
+  await page.goto(serve.url);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
+  await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+  const card = page.getByRole('region', { name: 'This machine', exact: true });
+  await card.getByRole('button', { name: 'Remove docker-mac-net-connect…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Stop and uninstall docker-mac-net-connect?' });
+  await expect(dialog).toContainText('osascript -e \'do shell script "/opt/homebrew/bin/brew services stop chipmk/tap/docker-mac-net-connect" with administrator privileges\'');
+  await expect(dialog).toContainText(`${join(mac.dir, 'bin/brew')} uninstall chipmk/tap/docker-mac-net-connect`);
+  await dialog.getByRole('button', { name: 'Run them' }).click();
+  await expect(card.getByRole('status', { name: 'Fix result' })).toContainText('Stopped and uninstalled docker-mac-net-connect', { timeout: 60_000 });
+  expect(mac.state()).toMatchObject({ state: 'not-installed', routes: false });
+  await expect(card).toContainText('Fails at: docker-mac-net-connect');
+});

@@ -14,7 +14,7 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
   const [report, setReport] = useState<ConnectivityReport>();
   const [fixed, setFixed] = useState<ConnectivityFixResult>();
   const [busy, setBusy] = useState<'check' | 'fix' | undefined>();
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'fix' | 'remove' | undefined>();
 
   const verify = useCallback(async () => {
     setBusy('check');
@@ -33,17 +33,17 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
     void verify();
   }, [verify]);
 
-  const fix = async () => {
+  const fix = async (what: 'fix' | 'remove') => {
     setBusy('fix');
     try {
-      const answer = await client.invoke('connectivity:fix', { cluster });
+      const answer = await client.invoke(what === 'fix' ? 'connectivity:fix' : 'connectivity:remove', { cluster });
       if (answer.ok) {
         setFixed(answer.value);
         setReport(answer.value.report);
       } else store.getState().showError(answer.error);
     } finally {
       setBusy(undefined);
-      setConfirming(false);
+      setConfirming(undefined);
     }
   };
 
@@ -81,16 +81,29 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
           {busy === 'check' ? 'Verifying…' : 'Verify'}
         </button>
         {report && report.plan.length > 0 && (
-          <button type="button" className="button button-primary" disabled={!!busy} onClick={() => setConfirming(true)}>
+          <button type="button" className="button button-primary" disabled={!!busy} onClick={() => setConfirming('fix')}>
             Fix: install and start docker-mac-net-connect
+          </button>
+        )}
+        {report && report.removePlan.length > 0 && (
+          <button type="button" className="button" disabled={!!busy} onClick={() => setConfirming('remove')}>
+            Remove docker-mac-net-connect…
           </button>
         )}
       </div>
       {confirming && report && (
-        <ConfirmDialog title="Run these commands on this machine?" confirmLabel="Run them" keepLabel="Cancel" busy={busy === 'fix'} onConfirm={() => void fix()} onCancel={() => setConfirming(false)}>
+        <ConfirmDialog
+          title={confirming === 'fix' ? 'Run these commands on this machine?' : 'Stop and uninstall docker-mac-net-connect?'}
+          confirmLabel="Run them"
+          keepLabel="Cancel"
+          danger={confirming === 'remove'}
+          busy={busy === 'fix'}
+          onConfirm={() => void fix(confirming)}
+          onCancel={() => setConfirming(undefined)}
+        >
           <p>Kindscope runs exactly these, in order, then verifies every hop again. The one marked “as root” opens the macOS administrator prompt.</p>
           <ol>
-            {report.plan.map((step) => (
+            {(confirming === 'fix' ? report.plan : report.removePlan).map((step) => (
               <li key={step.display}>
                 <code>{step.display}</code> <span className="muted small">{step.elevated ? '(as root)' : '(as you)'}</span>
               </li>
