@@ -8,7 +8,8 @@ import { probeHttp, probeIcmp, probeTcp, type IcmpResult } from './probes';
 /** What Docker alone says about a cluster: its nodes' IPs and the subnets of their networks. */
 export interface ClusterNetworkFacts {
   nodes: { name: string; ip: string; network: string }[];
-  subnets: { network: string; subnet: string }[];
+  /** `bridge`: the Linux bridge Docker made for the network (`br-<id12>`, or its configured name). */
+  subnets: { network: string; subnet: string; bridge?: string }[];
 }
 
 /** Reads the cluster from Docker (kind's labels), not from its API: works when the API is unreachable. */
@@ -21,8 +22,9 @@ export async function clusterNetworkFacts(docker: Docker, cluster: string): Prom
     .sort((a, b) => a.name.localeCompare(b.name));
   const subnets: ClusterNetworkFacts['subnets'] = [];
   for (const network of [...new Set(nodes.map((n) => n.network))]) {
-    const inspected = (await docker.getNetwork(network).inspect()) as { IPAM?: { Config?: { Subnet?: string }[] } };
-    for (const config of inspected.IPAM?.Config ?? []) if (config.Subnet && !config.Subnet.includes(':')) subnets.push({ network, subnet: config.Subnet });
+    const inspected = (await docker.getNetwork(network).inspect()) as { Id?: string; Driver?: string; Options?: Record<string, string>; IPAM?: { Config?: { Subnet?: string }[] } };
+    const bridge = inspected.Driver === 'bridge' ? (inspected.Options?.['com.docker.network.bridge.name'] ?? (network === 'bridge' ? 'docker0' : `br-${(inspected.Id ?? '').slice(0, 12)}`)) : undefined;
+    for (const config of inspected.IPAM?.Config ?? []) if (config.Subnet && !config.Subnet.includes(':')) subnets.push({ network, subnet: config.Subnet, ...(bridge ? { bridge } : {}) });
   }
   return { nodes, subnets };
 }
@@ -58,7 +60,7 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
   const { routes: table, command } = await input.routes.table();
   const darwin = input.host.platform === 'darwin';
   const hops: ConnectivityHop[] = [];
-  for (const { network, subnet } of input.facts.subnets) {
+  for (const { network, subnet, bridge } of input.facts.subnets) {
     const hop = `host route to ${subnet} (Docker network ${network})`;
     const route = routeForSubnet(table, subnet);
     const probeIp = input.facts.nodes.find((n) => n.network === network)?.ip;
@@ -68,6 +70,10 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
     if (!route || route.blocks || route.cidr === '0.0.0.0/0') {
       const why = !route ? `no route in \`${command}\` contains ${subnet}` : route.blocks ? `${subnet} matches a blocking route (${route.raw})` : `only the default route (${routeDetail(route)}) contains ${subnet}: packets to the containers go to the LAN gateway`;
       hops.push({ hop, ok: false, detail: `No route: ${why}.`, fix: noRouteFix });
+      continue;
+    }
+    if (!darwin && input.host.runtime === 'native' && bridge && route.dev !== bridge) {
+      hops.push({ hop, ok: false, detail: `${subnet} goes to ${routeDetail(route)}, not to the network's bridge ${bridge}: another route (a VPN capturing the range?) wins the longest prefix match in \`${command}\`.`, fix: inspectHint(probeIp ?? subnet.split('/')[0]!) });
       continue;
     }
     if (!darwin) {

@@ -103,3 +103,16 @@ describe('the hop that fails when the route is fine but nothing answers', () => 
     expect(hops[1]).toMatchObject({ ok: false, detail: expect.stringContaining('but `route -n get 172.18.0.2` names utun4') });
   });
 });
+
+describe('Linux: a route to the subnet that is not its bridge', () => {
+  it('a VPN route more specific than the bridge wins: the route hop fails and names both', async () => {
+    const facts = { nodes: [{ name: 'demo-control-plane', ip: '172.18.0.2', network: 'kind' }], subnets: [{ network: 'kind', subnet: '172.18.0.0/16', bridge: 'br-0123456789ab' }] };
+    // The bridge's kernel route (metric 0 when absent) against a VPN's /15 and a VPN's /16 with a lower metric.
+    const table = linuxRoutes('[{"dst":"172.18.0.0/16","dev":"br-0123456789ab","metric":100,"flags":[]},{"dst":"172.18.0.0/15","dev":"wg0","flags":[]},{"dst":"172.18.0.0/16","dev":"tun0","metric":5,"flags":[]}]');
+    const routes = { table: async () => ({ routes: table, command: 'ip -j route show' }), interfaceFor: async () => undefined };
+    const probes = { icmp: async () => ({ sent: 2, received: 0, rttMs: [] }), tcp: async () => ({ ok: false, ms: 1 }), http: async () => ({ ok: false }) };
+    const hops = await connectivityHops({ cluster: 'demo', host: { platform: 'linux', runtime: 'native', source: 'engine' }, facts, routes, probes, status: { error: 'x' } });
+    expect(hops[1]).toMatchObject({ ok: false, detail: expect.stringContaining("goes to 172.18.0.0/16 dev tun0, not to the network's bridge br-0123456789ab") });
+    expect(hops[1]!.fix).toContain('ip route get 172.18.0.2');
+  });
+});

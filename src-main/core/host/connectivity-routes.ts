@@ -11,6 +11,8 @@ export interface HostRoute {
   /** The interface: `br-0123456789ab`, `utun0`, `en0`. */
   dev: string;
   gateway?: string;
+  /** Linux: among equal prefixes the lowest metric wins (0 when absent, as the kernel). */
+  metric?: number;
   /** unreachable/blackhole/prohibit routes match but carry nothing. */
   blocks: boolean;
   /** A route docker-mac-net-connect adds: exactly a Docker subnet into a `utun`, gateway = the interface. */
@@ -35,7 +37,7 @@ export function linuxRoutes(json: string): HostRoute[] {
   return parseIpRoute(json).items.flatMap((route) => {
     const cidr = ipv4Cidr(route.dst);
     if (!cidr || !['unicast', ...blockingTypes].includes(route.type)) return [];
-    return [{ cidr, dev: route.dev ?? '', ...(route.via ? { gateway: route.via } : {}), blocks: blockingTypes.has(route.type), tunnel: false, raw: route.raw }];
+    return [{ cidr, dev: route.dev ?? '', ...(route.via ? { gateway: route.via } : {}), ...(route.metric !== undefined ? { metric: route.metric } : {}), blocks: blockingTypes.has(route.type), tunnel: false, raw: route.raw }];
   });
 }
 
@@ -51,7 +53,8 @@ export function macRoutes(text: string): HostRoute[] {
 
 /**
  * The route that carries a whole Docker subnet: the longest prefix among the routes that
- * contain it (a route narrower than the subnet carries only part of it, so it does not count).
+ * contain it (a route narrower than the subnet carries only part of it, so it does not count),
+ * the lowest metric among equal prefixes.
  */
 export function routeForSubnet(routes: readonly HostRoute[], subnet: string): HostRoute | undefined {
   const [network, prefix] = ipaddr.parseCIDR(subnet);
@@ -59,7 +62,7 @@ export function routeForSubnet(routes: readonly HostRoute[], subnet: string): Ho
   for (const route of routes) {
     const range = ipaddr.parseCIDR(route.cidr);
     if (range[0].kind() !== network.kind() || range[1] > prefix || !network.match(range)) continue;
-    if (!best || range[1] > best.prefix) best = { route, prefix: range[1] };
+    if (!best || range[1] > best.prefix || (range[1] === best.prefix && (route.metric ?? 0) < (best.route.metric ?? 0))) best = { route, prefix: range[1] };
   }
   return best?.route;
 }
