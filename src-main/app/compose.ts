@@ -23,6 +23,8 @@ import { runHandlers, statusSourceFrom } from './run-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
+import { createConnectivityHandlers } from './connectivity-handlers';
+import { ConnectivityService, type ConnectivityDeps } from '../core/host/connectivity-service';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -128,6 +130,16 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
+function connectivityDeps(services: AppServices): ConnectivityDeps {
+  return { docker: () => requireDocker(services).docker, engineClues: () => engineClues(requireDocker(services)), statusOf: (cluster) => services.clusters.status(cluster) };
+}
+
+/** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
+async function engineClues(engine: DockerEngineService) {
+  const [status, version] = await Promise.all([engine.refresh(), engine.docker.version() as Promise<{ Platform?: { Name?: string } }>]);
+  return status.engine ? { flavour: status.engine.flavour, ...(version.Platform?.Name ? { platformName: version.Platform.Name } : {}) } : undefined;
+}
+
 function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
@@ -155,6 +167,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log, decodeAnyPath: options.transport === 'cli' }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
+    ...createConnectivityHandlers(connectivityDeps(services)),
   };
 }
 
@@ -203,6 +216,7 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
     listClusters: async () => (await topology.listClusters()).map((c) => c.name),
     statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
     engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
+    hostPreflight: (cluster) => new ConnectivityService(connectivityDeps(services)).preflight(cluster),
   });
   return services.runs;
 }

@@ -11,6 +11,7 @@ import { welcomeCalls } from './welcome';
 import { dnsCalls } from './dns';
 import { captureCalls } from './capture';
 import { clusterExportCalls } from './cluster-export';
+import { connectivityCalls } from './connectivity';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -70,6 +71,7 @@ export const calls = {
   ...dnsCalls,
   ...captureCalls,
   ...clusterExportCalls,
+  ...connectivityCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

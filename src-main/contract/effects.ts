@@ -17,4 +17,6 @@ export const callsWithEffects: ReadonlySet<string> = new Set([
   'lab:delete',
   'lab:fix',
   'capture:failover',
+  'connectivity:fix',
+  'connectivity:remove',
 ]);

@@ -16,3 +16,4 @@ export * from './typed-client';
 export * from './run';
 export * from './lab';
 export * from './effects';
+export * from './connectivity';

@@ -13,6 +13,7 @@ import { createCommand } from './create';
 import { runsCommand } from './runs';
 import { cleanupCommand } from './cleanup';
 import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
+import { connectivityCommand } from './connectivity';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
@@ -21,5 +22,5 @@ import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycl
 export const commands: readonly CliCommand[] = [
   dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand,
   planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand,
-  captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, versionCommand,
+  captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, connectivityCommand, versionCommand,
 ];

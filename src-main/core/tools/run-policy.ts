@@ -9,7 +9,7 @@ import { KindscopeError } from '../../contract';
  */
 
 /** The programs Kindscope runs, and nothing else. `login-shell` is the user's `$SHELL`, read once for PATH. */
-export const policyTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'login-shell', 'osascript', 'pkexec', 'resolvectl', 'ping'] as const;
+export const policyTools = ['kind', 'helm', 'kubectl', 'cilium', 'docker', 'brew', 'ip', 'netstat', 'tar', 'login-shell', 'osascript', 'pkexec', 'resolvectl', 'ping', 'route'] as const;
 export type PolicyTool = (typeof policyTools)[number];
 
 export interface RunRequest {
@@ -83,6 +83,25 @@ function tarArgs(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The Homebrew formula of docker-mac-net-connect (chipmk/docker-mac-net-connect). */
+export const macNetConnectFormula = 'chipmk/tap/docker-mac-net-connect';
+
+/**
+ * The administrator prompts: one fixed shell script per prompt, built by Kindscope. The
+ * resolver wiring (core/dns) has the port as its only variable — never a user's string;
+ * a script that runs Homebrew (docker-mac-net-connect's service runs as root) must be exactly
+ * `<prefix>/bin/brew services start|stop|restart <formula>` with one of Homebrew's two fixed prefixes.
+ */
+function osascriptArgs(args: readonly string[]): string | undefined {
+  const shape = /^do shell script "([^"\\]*)" with administrator privileges$/.exec(args[1] ?? '');
+  if (args.length !== 2 || args[0] !== '-e' || !shape) return 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run';
+  const script = shape[1]!;
+  if (/\bbrew\b/.test(script) && !/^\/(opt\/homebrew|usr\/local)\/bin\/brew services (start|stop|restart) chipmk\/tap\/docker-mac-net-connect$/.test(script)) {
+    return 'Homebrew runs as root only as `/opt/homebrew/bin/brew` or `/usr/local/bin/brew` `services start|stop|restart chipmk/tap/docker-mac-net-connect`';
+  }
+  return undefined;
+}
+
 const rules: Record<PolicyTool, ToolRule> = {
   kind: { fileName: named('kind'), checkArgs: firstArgIn('version', 'create', 'delete', 'get', 'export', 'load', 'build') },
   helm: { fileName: named('helm'), checkArgs: verbAfterGlobals(['--kube-context', '--kubeconfig', '--namespace', '-n'], 'version', 'repo', 'install', 'upgrade', 'uninstall', 'get', 'status', 'list', 'show', 'template', 'search', 'pull', 'dependency') },
@@ -96,15 +115,33 @@ const rules: Record<PolicyTool, ToolRule> = {
     fileName: named('docker'),
     checkArgs: firstArgIn('version', 'info', 'ps', 'inspect', 'network', 'container', 'image', 'images', 'exec', 'run', 'create', 'start', 'stop', 'kill', 'rm', 'logs', 'pull', 'tag', 'save', 'load', 'cp', 'events', 'context'),
   },
-  brew: { fileName: /^brew$/, checkArgs: firstArgIn('--version', '--prefix', 'list', 'info', 'install', 'uninstall', 'upgrade', 'tap', 'services') },
+  // Homebrew for docker-mac-net-connect (core/host/connectivity-mac): its own version and
+  // prefix, and the one formula, by its fixed name; nothing else is installed or started.
+  brew: {
+    fileName: /^brew$/,
+    checkArgs: exactly(
+      ['--version'],
+      ['--prefix'],
+      ['list', '--versions', macNetConnectFormula],
+      ['install', macNetConnectFormula],
+      ['upgrade', macNetConnectFormula],
+      ['uninstall', macNetConnectFormula],
+      ['services', 'info', '--json', macNetConnectFormula],
+      ['services', 'start', macNetConnectFormula],
+      ['services', 'stop', macNetConnectFormula],
+      ['services', 'restart', macNetConnectFormula],
+    ),
+  },
   ip: { fileName: /^ip$/, checkArgs: ipArgs },
   netstat: { fileName: /^netstat$/, checkArgs: exactly(['-rn', '-f', 'inet'], ['-rn']) },
+  // `route -n get ADDRESS` (macOS): which interface owns the route to one address, read-only.
+  route: { fileName: /^route$/, checkArgs: (args) => (args.length === 3 && args[0] === '-n' && args[1] === 'get' && /^[0-9.]{7,15}$/.test(args[2] ?? '') ? undefined : 'only `route -n get IPV4-ADDRESS` is run') },
   tar: { fileName: /^tar$/, checkArgs: tarArgs },
   // A constant command: nothing of the user's reaches the shell's command line.
   'login-shell': { fileName: /^(sh|bash|zsh|fish|dash|ksh|mksh|tcsh|csh)$/, checkArgs: exactly(['-ilc', 'env -0']) },
   // The administrator prompts (resolver wiring, core/dns): one fixed shell script per prompt,
   // built by Kindscope with the port as its only variable — never a user's string.
-  osascript: { fileName: /^osascript$/, checkArgs: (args) => (args.length === 2 && args[0] === '-e' && /^do shell script "[^"\\]*" with administrator privileges$/.test(args[1] ?? '') ? undefined : 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run') },
+  osascript: { fileName: /^osascript$/, checkArgs: osascriptArgs },
   pkexec: { fileName: /^pkexec$/, checkArgs: (args) => (args.length === 3 && args[0] === '/bin/sh' && args[1] === '-c' ? undefined : 'only `pkexec /bin/sh -c SCRIPT` is run') },
   resolvectl: { fileName: /^resolvectl$/, checkArgs: exactly(['--version']) },
   // `ping -n -c COUNT -W WAIT IP` (core/host): a count, a wait and one address, nothing else.

@@ -24,6 +24,8 @@ export interface LabRunServiceOptions {
   statusSource(cluster: string): ClusterStatusSource;
   probes?: VerifyProbes;
   engineIsLocalLinux: boolean;
+  /** Extra preflight findings about this machine (core/host connectivity: docker-mac-net-connect on macOS). */
+  hostPreflight?(cluster: string): Promise<Awaited<ReturnType<typeof runPreflight>>>;
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
@@ -190,7 +192,8 @@ export class LabRunService {
         const clusters = await o.listClusters();
         // On resume the cluster is this run's own: it is not "taken".
         const own = record.created.some((r) => r.kind === 'kind-cluster' && r.name === cluster);
-        return runPreflight({ cluster, kubernetesVersion: kubernetesVersionOf(rendering), ...(await readEngineFacts(o.docker)), existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters, toolStatus: o.toolStatus, engineIsLocalLinux: o.engineIsLocalLinux });
+        const checks = await runPreflight({ cluster, kubernetesVersion: kubernetesVersionOf(rendering), ...(await readEngineFacts(o.docker)), existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters, toolStatus: o.toolStatus, engineIsLocalLinux: o.engineIsLocalLinux });
+        return [...checks, ...((await o.hostPreflight?.(cluster).catch(() => [])) ?? [])];
       },
       statusSource: () => o.statusSource(cluster),
       verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),

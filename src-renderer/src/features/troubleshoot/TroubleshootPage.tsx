@@ -9,6 +9,7 @@ import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 import { CaptureTools } from './CaptureTools';
 import { NodePings } from './NodePings';
+import { ThisMachineCard } from '../connectivity/ThisMachineCard';
 
 const verdictLabel: Record<ServiceCheck['verdict'], string> = {
   answers: 'Answers',
@@ -46,6 +47,7 @@ export function TroubleshootPage() {
         </section>
       )}
       {status && status.cluster === selected && <NodePings status={status} />}
+      {selected && <ThisMachineCard cluster={selected} />}
     </>
   );
 }

@@ -1,0 +1,108 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+/**
+ * Stateful stand-ins for macOS's `brew`, `osascript`, `netstat`, `route` and `ping`, first on
+ * PATH, so the docker-mac-net-connect logic runs on Linux. State moves as on a Mac:
+ * not-installed → installed → service running → routes present. `netstat` replays the real
+ * tables of ../shared/fixtures/real/netstat-rn-macos (before and after the tunnel). Every call
+ * is recorded (tool and arguments, one line each, fields separated by \x1f).
+ */
+export type MacNetState = 'not-installed' | 'installed' | 'running';
+
+export interface MacStandIns {
+  dir: string;
+  env: NodeJS.ProcessEnv;
+  set(options: { state?: MacNetState; version?: string; routes?: boolean; routesOnStart?: boolean; deny?: boolean; prefix?: string }): void;
+  state(): { state: MacNetState; version: string; routes: boolean };
+  calls(): string[][];
+  clearCalls(): void;
+  remove(): void;
+}
+
+const fixtures = join(import.meta.dirname, '../../../shared/fixtures/real/netstat-rn-macos');
+
+const record = `printf '%s\\037' "$(basename "$0")" "$@" >> "$S/calls"; printf '\\n' >> "$S/calls"`;
+
+const scripts: Record<string, string> = {
+  brew: `${record}
+state=$(cat "$S/state"); F=chipmk/tap/docker-mac-net-connect
+case "$*" in
+  "--prefix") cat "$S/prefix" ;;
+  "--version") echo "Homebrew 4.4.20" ;;
+  "list --versions $F") [ "$state" = not-installed ] && exit 1; echo "docker-mac-net-connect $(cat "$S/version")" ;;
+  "install $F") [ "$state" = not-installed ] && echo installed > "$S/state"; echo "==> Installing docker-mac-net-connect from chipmk/tap" ;;
+  "upgrade $F") [ "$state" = not-installed ] && { echo "Error: $F not installed" >&2; exit 1; }; echo 0.1.6 > "$S/version"; echo "==> Upgrading chipmk/tap/docker-mac-net-connect" ;;
+  "uninstall $F") [ "$state" = not-installed ] && { echo "Error: No such keg" >&2; exit 1; }; echo not-installed > "$S/state"; rm -f "$S/routes"; echo "Uninstalling docker-mac-net-connect" ;;
+  "services info --json $F")
+    if [ "$state" = running ]; then echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":true,"loaded":true,"user":"root","status":"started","exit_code":0}]';
+    else echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":false,"loaded":false,"user":null,"status":"none"}]'; fi ;;
+  services\\ start*|services\\ stop*|services\\ restart*) echo "Error: docker-mac-net-connect must be run as root to start at system startup!" >&2; exit 1 ;;
+  *) echo "Error: Unknown command: $*" >&2; exit 1 ;;
+esac`,
+  osascript: `${record}
+[ "$#" -eq 2 ] && [ "$1" = -e ] || { echo "usage: osascript -e script" >&2; exit 1; }
+if [ -e "$S/deny" ]; then echo "0:140: execution error: User canceled. (-128)" >&2; exit 1; fi
+F=chipmk/tap/docker-mac-net-connect; state=$(cat "$S/state")
+case "$2" in
+  "do shell script \\"/opt/homebrew/bin/brew services start $F\\" with administrator privileges"|"do shell script \\"/opt/homebrew/bin/brew services restart $F\\" with administrator privileges")
+    [ "$state" = not-installed ] && { echo "0:120: execution error: Error: Formula \`docker-mac-net-connect\` is not installed. (1)" >&2; exit 1; }
+    echo running > "$S/state"; [ -e "$S/routes-on-start" ] && touch "$S/routes"; echo "==> Successfully started \`docker-mac-net-connect\` (label: homebrew.mxcl.docker-mac-net-connect)" ;;
+  "do shell script \\"/opt/homebrew/bin/brew services stop $F\\" with administrator privileges")
+    [ "$state" = running ] && echo installed > "$S/state"; rm -f "$S/routes"; echo "Stopping \`docker-mac-net-connect\`... (might take a while)" ;;
+  *) echo "0:42: execution error: sh: command not found (127)" >&2; exit 1 ;;
+esac`,
+  netstat: `${record}
+[ "$*" = "-rn -f inet" ] || [ "$*" = "-rn" ] || { echo "netstat: unsupported here: $*" >&2; exit 1; }
+if [ -e "$S/routes" ]; then tail -n +2 "$FIX/after-docker-mac-net-connect-utun0-172.17-172.18.txt"; else tail -n +2 "$FIX/before-docker-mac-net-connect.txt"; fi`,
+  route: `${record}
+[ "$1" = -n ] && [ "$2" = get ] || { echo "route: usage" >&2; exit 64; }
+case "$3" in 172.1[78].*) if [ -e "$S/routes" ]; then dest=\${3%.*.*}.0.0; printf '   route to: %s\\ndestination: %s\\n       mask: 255.255.0.0\\n  interface: utun0\\n      flags: <UP,DONE,STATIC,PRCLONING>\\n' "$3" "$dest"; exit 0; fi ;; esac
+printf '   route to: %s\\ndestination: default\\n       mask: default\\n    gateway: 192.168.1.1\\n  interface: en0\\n      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING,GLOBAL>\\n' "$3"`,
+  ping: `${record}
+ip=$(eval echo \\\${$#}); count=$3
+echo "PING $ip ($ip): 56 data bytes"
+if [ -e "$S/routes" ]; then i=0; while [ $i -lt "$count" ]; do echo "64 bytes from $ip: icmp_seq=$i ttl=63 time=0.42$i ms"; i=$((i+1)); done
+  printf -- '\\n--- %s ping statistics ---\\n%s packets transmitted, %s packets received, 0.0%% packet loss\\n' "$ip" "$count" "$count"; exit 0; fi
+i=0; while [ $i -lt "$count" ]; do echo "Request timeout for icmp_seq $i"; i=$((i+1)); done
+printf -- '\\n--- %s ping statistics ---\\n%s packets transmitted, 0 packets received, 100.0%% packet loss\\n' "$ip" "$count"; exit 2`,
+};
+
+export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): MacStandIns {
+  const dir = mkdtempSync(join(tmpdir(), 'i19-mac-'));
+  const bin = join(dir, 'bin');
+  const state = join(dir, 'state');
+  mkdirSync(bin);
+  mkdirSync(state);
+  for (const [name, body] of Object.entries(scripts)) {
+    const path = join(bin, name);
+    writeFileSync(path, `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\n${body}\n`);
+    chmodSync(path, 0o755);
+  }
+  const file = (name: string) => join(state, name);
+  const flag = (name: string, on: boolean | undefined) => {
+    if (on === undefined) return;
+    if (on) writeFileSync(file(name), '');
+    else rmSync(file(name), { force: true });
+  };
+  const standIns: MacStandIns = {
+    dir,
+    env: { ...baseEnv, PATH: `${bin}${delimiter}${baseEnv.PATH ?? ''}`, KINDSCOPE_PLATFORM: 'darwin', KINDSCOPE_RUNTIME: 'docker-desktop' },
+    set(options) {
+      if (options.state) writeFileSync(file('state'), `${options.state}\n`);
+      if (options.version) writeFileSync(file('version'), `${options.version}\n`);
+      if (options.prefix !== undefined) writeFileSync(file('prefix'), `${options.prefix}\n`);
+      flag('routes', options.routes);
+      flag('routes-on-start', options.routesOnStart);
+      flag('deny', options.deny);
+    },
+    state: () => ({ state: readFileSync(file('state'), 'utf8').trim() as MacNetState, version: readFileSync(file('version'), 'utf8').trim(), routes: existsSync(file('routes')) }),
+    calls: () => (existsSync(file('calls')) ? readFileSync(file('calls'), 'utf8').split('\n').filter(Boolean).map((line) => line.split('\x1f').slice(0, -1)) : []),
+    clearCalls: () => rmSync(file('calls'), { force: true }),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+  standIns.set({ state: 'not-installed', version: '0.1.5', prefix: '/opt/homebrew', routes: false, routesOnStart: true, deny: false });
+  return standIns;
+}
+

@@ -1,0 +1,14 @@
+import { ConnectivityService, type ConnectivityDeps } from '../core/host/connectivity-service';
+import type { Handlers } from './router';
+
+type ConnectivityHandlers = Pick<Handlers, 'connectivityCheck' | 'connectivityFix' | 'connectivityRemove'>;
+
+/** `connectivity:*` over the host connectivity service (Docker and this machine; the cluster API only for LoadBalancer IPs). */
+export function createConnectivityHandlers(deps: ConnectivityDeps): ConnectivityHandlers {
+  const service = new ConnectivityService(deps);
+  return {
+    connectivityCheck: ({ cluster }) => service.check(cluster),
+    connectivityFix: ({ cluster }) => service.fix(cluster),
+    connectivityRemove: ({ cluster }) => service.remove(cluster),
+  };
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ConnectivityFixResult, ConnectivityReport } from '@contract';
+import { useAppContext } from '../../app-context';
+import { StatusPill } from '../../components/StatusPill';
+import { ConfirmDialog } from '../runs/ConfirmDialog';
+
+/**
+ * "This machine": whether this computer reaches the cluster's node and LoadBalancer IPs, hop
+ * by hop, and the one-click fix (docker-mac-net-connect on macOS) behind a consent dialog that
+ * shows the exact commands before anything runs.
+ */
+export function ThisMachineCard({ cluster }: { cluster: string }) {
+  const { client, store } = useAppContext();
+  const [report, setReport] = useState<ConnectivityReport>();
+  const [fixed, setFixed] = useState<ConnectivityFixResult>();
+  const [busy, setBusy] = useState<'check' | 'fix' | undefined>();
+  const [confirming, setConfirming] = useState<'fix' | 'remove' | undefined>();
+
+  const verify = useCallback(async () => {
+    setBusy('check');
+    try {
+      const answer = await client.invoke('connectivity:check', { cluster });
+      if (answer.ok) setReport(answer.value);
+      else store.getState().showError(answer.error);
+    } finally {
+      setBusy(undefined);
+    }
+  }, [client, store, cluster]);
+
+  useEffect(() => {
+    setReport(undefined);
+    setFixed(undefined);
+    void verify();
+  }, [verify]);
+
+  const fix = async (what: 'fix' | 'remove') => {
+    setBusy('fix');
+    try {
+      const answer = await client.invoke(what === 'fix' ? 'connectivity:fix' : 'connectivity:remove', { cluster });
+      if (answer.ok) {
+        setFixed(answer.value);
+        setReport(answer.value.report);
+      } else store.getState().showError(answer.error);
+    } finally {
+      setBusy(undefined);
+      setConfirming(undefined);
+    }
+  };
+
+  const ok = report && !report.failingHop;
+  return (
+    <section className="card" aria-label="This machine">
+      <h2>This machine</h2>
+      {!report && <p className="muted">{busy ? 'Checking the route and probing the nodes…' : 'Not checked yet.'}</p>}
+      {report && (
+        <>
+          <p>
+            <StatusPill state={ok ? 'live' : 'offline'} label={ok ? 'Reaches the cluster' : `Fails at: ${report.failingHop}`} />{' '}
+            <span className="muted small">
+              {report.host.runtime}
+              {report.host.runtimeVersion ? ` ${report.host.runtimeVersion}` : ''} on {report.host.platform}
+            </span>
+          </p>
+          <ol className="services" aria-label="Hops">
+            {report.hops.map((hop) => (
+              <li key={hop.hop} aria-label={`Hop ${hop.hop}`}>
+                <div className="service-main">
+                  <span aria-hidden>{hop.ok ? '✓' : '✗'}</span> <strong>{hop.hop}</strong>
+                </div>
+                <p className="small">{hop.detail}</p>
+                {hop.fix && <p className="muted small">Fix: {hop.fix}</p>}
+              </li>
+            ))}
+          </ol>
+          {report.planNote && <p className="muted">{report.planNote}</p>}
+        </>
+      )}
+      {fixed && <p role="status" aria-label="Fix result">{fixed.summary}</p>}
+      <div className="service-main">
+        <button type="button" className="button" disabled={!!busy} onClick={() => void verify()}>
+          {busy === 'check' ? 'Verifying…' : 'Verify'}
+        </button>
+        {report && report.plan.length > 0 && (
+          <button type="button" className="button button-primary" disabled={!!busy} onClick={() => setConfirming('fix')}>
+            Fix: install and start docker-mac-net-connect
+          </button>
+        )}
+        {report && report.removePlan.length > 0 && (
+          <button type="button" className="button" disabled={!!busy} onClick={() => setConfirming('remove')}>
+            Remove docker-mac-net-connect…
+          </button>
+        )}
+      </div>
+      {confirming && report && (
+        <ConfirmDialog
+          title={confirming === 'fix' ? 'Run these commands on this machine?' : 'Stop and uninstall docker-mac-net-connect?'}
+          confirmLabel="Run them"
+          keepLabel="Cancel"
+          danger={confirming === 'remove'}
+          busy={busy === 'fix'}
+          onConfirm={() => void fix(confirming)}
+          onCancel={() => setConfirming(undefined)}
+        >
+          <p>Kindscope runs exactly these, in order, then verifies every hop again. The one marked “as root” opens the macOS administrator prompt.</p>
+          <ol>
+            {(confirming === 'fix' ? report.plan : report.removePlan).map((step) => (
+              <li key={step.display}>
+                <code>{step.display}</code> <span className="muted small">{step.elevated ? '(as root)' : '(as you)'}</span>
+              </li>
+            ))}
+          </ol>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
