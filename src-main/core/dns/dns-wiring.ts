@@ -1,6 +1,7 @@
-import { accessSync, constants, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import { KindscopeError, type DnsBackend } from '../../contract';
+import { findExecutable } from '../tools/executable';
 import { runTool, type RunResult } from '../tools/run-tool';
 import { planWiring, RESOLVED_MIN_VERSION_FOR_PORT, type PlannedWiring, type WiringPrograms } from './dns-wiring-plan';
 
@@ -95,17 +96,9 @@ export class DnsWiring {
   }
 
   private which(name: string): string | undefined {
-    for (const dir of this.env.path) {
-      const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // Not here.
-      }
-    }
-    return undefined;
+    return findExecutable(name, this.env.path);
   }
+
 
   private async resolvedVersion(resolvectl: string): Promise<number | undefined> {
     try {

@@ -1,8 +1,9 @@
-import { accessSync, constants, existsSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { delimiter } from 'node:path';
 import type { FixStep, FixStepResult, HostContext, MacNetConnectState } from '../../contract';
 import { compareVersions } from '../tools/tool-specs';
 import { macNetConnectFormula } from '../tools/run-policy';
+import { findExecutable } from '../tools/executable';
 import { runTool } from '../tools/run-tool';
 
 /** Homebrew's two prefixes: Apple silicon, then Intel (docs.brew.sh/Installation). */
@@ -22,16 +23,7 @@ export interface MacEnvironment {
 export const realMacEnvironment = (env: NodeJS.ProcessEnv = process.env): MacEnvironment => ({ env, exists: existsSync });
 
 function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
-    }
-  }
-  return undefined;
+  return findExecutable(name, (env.PATH ?? '').split(delimiter).filter(Boolean));
 }
 
 /**

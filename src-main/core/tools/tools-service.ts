@@ -1,10 +1,11 @@
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { arch as osArch } from 'node:os';
 import { join } from 'node:path';
 import { KindscopeError, type DownloadProgress, type ToolName, type ToolsReport, type ToolStatus } from '../../contract';
 import type { SettingsStore } from '../settings/settings-store';
 import type { Logger } from '../util/logger';
 import type { GuiEnvironment } from './gui-environment';
+import { isExecutable } from './executable';
 import { validate } from './run-policy';
 import { runTool, type RunOptions, type RunResult } from './run-tool';
 import { downloadTool } from './tool-download';
@@ -163,16 +164,6 @@ export class ToolsService {
       }
     }
     return undefined;
-  }
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
   }
 }
 
