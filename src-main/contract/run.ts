@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { AppError } from './errors';
+import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
 
 /** A step's life: pending → running → done | failed | cancelled; `skipped` when not needed. */
 export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']);
@@ -60,6 +61,38 @@ export const RunRecord = z.object({
   owner: z.object({ pid: z.number().int(), startedAt: z.string() }).optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
+
+/**
+ * What a run measured of one LoadBalancer IP from this machine: the claim (`leaseHolder`,
+ * from the Lease) and the measurement (`answeredBy`, the MAC the neighbour entry resolved to
+ * after the HTTP probe) side by side. A create run keeps it in `facts.verification`; fix and
+ * start runs keep one per IP in `facts.verifications`.
+ */
+export const Verification = z.object({
+  ip: z.string(),
+  port: z.number(),
+  http: z.object({ ok: z.boolean(), status: z.number().optional(), body: z.string().optional(), error: z.string().optional(), ms: z.number() }),
+  leaseHolder: LeaseHolder.optional(),
+  answeredBy: AnsweredBy.optional(),
+  /** Whether a stale neighbour entry was cleared before the probe (needs CAP_NET_ADMIN on Linux). */
+  neighbourCleared: z.boolean(),
+  /** The entry's state after the probe (REACHABLE, DELAY, STALE, PERMANENT…), as `ip neigh` says. */
+  neighbourState: z.string().optional(),
+  reachable: z.boolean(),
+  findings: z.array(Finding),
+});
+export type Verification = z.infer<typeof Verification>;
+
+/**
+ * The verifications a run recorded. Facts are untyped in the journal, so they are parsed:
+ * a journal from another version yields nothing rather than something wrong.
+ */
+export function verificationsOf(run: Pick<RunRecord, 'facts'>): Verification[] {
+  const single = Verification.safeParse(run.facts.verification);
+  if (single.success) return [single.data];
+  const many = z.array(Verification).safeParse(run.facts.verifications);
+  return many.success ? many.data : [];
+}
 
 const RunId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');
 const RunInput = z.object({ id: RunId }).strict();

@@ -1,4 +1,4 @@
-import type { RunRecord } from '../../contract';
+import { verificationsOf, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { readNamedFile } from './plan';
@@ -42,7 +42,7 @@ export async function followRun(context: CliContext, start: () => Promise<RunRec
 
 /** The result scripts read: the service, the claim and the measurement side by side. */
 export function runResult(run: RunRecord) {
-  const verification = run.facts.verification as { ip?: string; leaseHolder?: { node: string; mac?: string }; answeredBy?: { node?: string; mac: string; checkedAt: string } } | undefined;
+  const [verification] = verificationsOf(run);
   const plan = (run.facts.rendering as { plan?: { sample?: { namespace: string; name: string } } } | undefined)?.plan;
   return {
     cluster: run.cluster,

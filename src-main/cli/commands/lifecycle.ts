@@ -1,4 +1,4 @@
-import type { AppError, RunRecord } from '../../contract';
+import { verificationsOf, type AppError, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { followRun } from './create';
@@ -16,7 +16,7 @@ async function follow(context: CliContext, start: () => Promise<Started>, done: 
   });
   if (failure) return context.fail(failure);
   if (typeof outcome === 'string') return context.usageError(outcome);
-  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: outcome.facts.verifications ?? [] }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
+  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: verificationsOf(outcome) }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
   if (outcome.state === 'cancelled') return ExitCode.interrupted;
   const failed = outcome.steps.find((s) => s.state === 'failed');
   if (failed) context.output.err(`kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`);
@@ -26,7 +26,7 @@ async function follow(context: CliContext, start: () => Promise<Started>, done: 
 const clusterOf = (context: CliContext, verb: string): string | number => (typeof context.values.cluster === 'string' ? context.values.cluster : context.usageError(`${verb} needs --cluster NAME (see \`kindscope topology\` for the clusters)`));
 
 const verifiedText = (run: RunRecord) => {
-  const results = (run.facts.verifications ?? []) as { ip: string; reachable: boolean; answeredBy?: { node?: string; mac: string } }[];
+  const results = verificationsOf(run);
   return results.map((r) => `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`).join('');
 };
 

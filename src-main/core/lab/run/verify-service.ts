@@ -1,25 +1,10 @@
-import type { AnsweredBy, ClusterStatus, Finding, LeaseHolder, ServiceCheck } from '../../../contract';
 import ipaddr from 'ipaddr.js';
-import { KindscopeError } from '../../../contract';
+import { KindscopeError, type AnsweredBy, type ClusterStatus, type Finding, type Verification } from '../../../contract';
 import { readNeighbour, type NeighbourEntry } from '../../host/neighbour';
 import { runTool, type RunOptions } from '../../tools/run-tool';
 import { checkService } from '../../troubleshoot/service-check';
 
-export interface Verification {
-  ip: string;
-  port: number;
-  http: NonNullable<ServiceCheck['http']>;
-  /** The claim, from the Lease. */
-  leaseHolder?: LeaseHolder;
-  /** The measurement: the MAC this machine resolved the IP to after the probe, and whose it is. */
-  answeredBy?: AnsweredBy;
-  /** Whether a stale neighbour entry was cleared before the probe (needs CAP_NET_ADMIN on Linux). */
-  neighbourCleared: boolean;
-  /** The entry's state after the probe (REACHABLE, DELAY, STALE, PERMANENT…), as `ip neigh` says. */
-  neighbourState?: string;
-  reachable: boolean;
-  findings: Finding[];
-}
+export type { Verification } from '../../../contract';
 
 export interface VerifyProbes {
   /** Drops this machine's neighbour entry for the IP; false when not allowed or not possible here. */
