@@ -11,7 +11,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as dnsPacket from 'dns-packet';
-import { queryPacket } from '../src-main/core/dns/dns-test-client';
+import { freePort, queryPacket } from '../src-main/core/dns/dns-test-client';
 import { benchServices } from './dns-names';
 
 const totalQueries = Number(process.env.BENCH_DNS_QUERIES ?? 20_000);
@@ -87,14 +87,6 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
     child.stderr?.on('data', onData);
     child.once('exit', (code) => reject(new Error(`exited with ${code} before it was ready: ${output}`)));
   });
-}
-
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
 }
 
 export async function benchDns(): Promise<{ rows: Measurement[]; services: number; concurrency: number; note?: string }> {

@@ -1,12 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createMemoryLogger } from '../util/logger';
 import { DnsResponder } from './dns-responder';
-import { addressesOf, queryPacket, statusWith, udpExchange } from './dns-test-client';
+import { addressesOf, freePort, queryPacket, statusWith, udpExchange } from './dns-test-client';
 import { planWiring } from './dns-wiring-plan';
 import { buildZoneIndex } from './dns-zone';
 
@@ -19,14 +18,6 @@ let dir: string;
 let dnsmasq: ChildProcess;
 let dnsmasqPort: number;
 const responder = new DnsResponder({ port: 0, zone: () => buildZoneIndex([statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }])]), log: createMemoryLogger() });
-
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  const { port } = socket.address();
-  await new Promise<void>((resolve) => socket.close(() => resolve()));
-  return port;
-}
 
 beforeAll(async () => {
   if (spawnSync('dnsmasq', ['--version']).error) throw new Error('dnsmasq is not installed: apt-get install dnsmasq-base (.ci/run installs it)');

@@ -21,6 +21,15 @@ export function queryPacket(name: string, type: RecordType | 'ANY' = 'A', id = M
 }
 
 /** Sends raw bytes over UDP and resolves with the decoded reply, or `undefined` after `timeoutMs` (ms). */
+/** A UDP port free on loopback right now (bound, read, released). */
+export async function freePort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
 export function udpExchange(port: number, message: Buffer, timeoutMs = 5_000): Promise<Reply | undefined> {
   return new Promise((resolve) => {
     const socket = createSocket('udp4');

@@ -48,9 +48,9 @@ export async function waitForStatus(
       options.timeoutMs,
     );
     const unsubscribe = source.onDidChange(evaluate);
-    // Pushes leave out lease renewals (statusChangeKey), so a check on `renewTime` also re-reads
-    // the session's in-memory model once a second: no request to the API server, just the cache.
-    const recheck = setInterval(() => void source.status().then(evaluate, () => undefined), options.recheckMs ?? 1_000);
+    // Pushes leave out lease renewals (statusChangeKey), so a check on `renewTime` asks to re-read
+    // the session's in-memory model every `recheckMs`: no request to the API server, just the cache.
+    const recheck = options.recheckMs ? setInterval(() => void source.status().then(evaluate, () => undefined), options.recheckMs) : undefined;
     options.signal.addEventListener('abort', onAbort, { once: true });
     source.status().then(evaluate, (error: unknown) => {
       last = `status unavailable: ${(error as Error).message}`;
@@ -66,8 +66,9 @@ export async function waitStep(
   check: (status: ClusterStatus) => WaitCheck,
   what: string,
   timeoutMs: number,
+  recheckMs?: number,
 ): Promise<void> {
-  await waitForStatus(source, check, { signal: context.signal, timeoutMs, what, onProgress: (detail, fraction) => (context.log(detail), context.progress(fraction, detail)) });
+  await waitForStatus(source, check, { signal: context.signal, timeoutMs, what, ...(recheckMs ? { recheckMs } : {}), onProgress: (detail, fraction) => (context.log(detail), context.progress(fraction, detail)) });
 }
 
 /** Cilium agents on every node, the operator, every node Ready and CoreDNS ready (what `cilium status --wait` checks, and DNS). */

@@ -160,7 +160,8 @@ function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = f
       title: 'Wait for every LoadBalancer IP and its lease holder',
       command: `watch the LoadBalancer services of kind-${cluster} until each has an external IP, ready endpoints and a lease holder`,
       // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
-      run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000),
+      // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
+      run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000, reelected ? 1_000 : undefined),
     },
     {
       name: 'verify',
