@@ -108,12 +108,12 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     if (options.live) docker.start();
     if (options.live) void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
     const topology = new TopologyService({ engine: docker, log });
-    const lab = new LabService({ docker: docker.docker, log, ...kubeconfigOf(environment) });
+    const lab = new LabService({ docker: docker.docker, log, kubeconfigEnv: () => environment.value('KUBECONFIG').value });
     return { docker, topology, tools, environment, clusters: clusterRegistry(topology, environment, log), dockerProblem: undefined, lab, settings, dataDir };
   } catch (error) {
     const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
     log.warn(problem.message);
-    const lab = new LabService({ docker: undefined, log, ...kubeconfigOf(environment) });
+    const lab = new LabService({ docker: undefined, log, kubeconfigEnv: () => environment.value('KUBECONFIG').value });
     return { docker: undefined, topology: undefined, tools, environment, clusters: clusterRegistry(undefined, environment, log), dockerProblem: problem, lab, settings, dataDir };
   }
 }

@@ -22,8 +22,8 @@ export interface LabServiceOptions {
   /** Undefined when no engine endpoint could be resolved: plans are then not checked against it. */
   docker: Docker | undefined;
   log: Logger;
-  /** The kubeconfig kind writes to (other clusters' pools are read through it). */
-  kubeconfigPath?: string;
+  /** KUBECONFIG (the GUI environment's, every file merged): other clusters' pools are read through it. */
+  kubeconfigEnv?: () => string | undefined;
 }
 
 export interface PlanSource {
@@ -62,7 +62,8 @@ export class LabService {
     }
     const others = env.clustersOnNetwork.filter((c) => c !== ownName);
     if (others.length) {
-      const pools = await readOtherPools(others, this.options.kubeconfigPath ? { kubeconfigPath: this.options.kubeconfigPath } : {});
+      const kubeconfigEnv = this.options.kubeconfigEnv?.();
+      const pools = await readOtherPools(others, kubeconfigEnv ? { kubeconfigEnv } : {});
       env.used.push(...pools.used);
       env.problems.push(...pools.problems);
     }

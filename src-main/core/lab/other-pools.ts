@@ -4,7 +4,8 @@
  * ARP for it. Read from each cluster's API through its `kind-<name>` kubeconfig context;
  * a cluster that is down or has no Cilium is noted, not fatal.
  */
-import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { CustomObjectsApi } from '@kubernetes/client-node';
+import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import type { UsedRange } from './pool-carve';
 
 interface PoolObject {
@@ -15,16 +16,12 @@ interface PoolObject {
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
 
-export async function readOtherPools(clusters: readonly string[], options: { kubeconfigPath?: string; timeoutMs?: number } = {}): Promise<{ used: UsedRange[]; problems: string[] }> {
+/** `kubeconfigEnv`: KUBECONFIG as the GUI environment has it, every file merged as kubectl does. */
+export async function readOtherPools(clusters: readonly string[], options: { kubeconfigEnv?: string; timeoutMs?: number } = {}): Promise<{ used: UsedRange[]; problems: string[] }> {
   const used: UsedRange[] = [];
-  const problems: string[] = [];
-  const base = new KubeConfig();
-  try {
-    if (options.kubeconfigPath) base.loadFromFile(options.kubeconfigPath);
-    else base.loadFromDefault();
-  } catch (error) {
-    return { used, problems: [`the kubeconfig could not be read (${(error as Error).message}); other clusters' pools were not checked`] };
-  }
+  const loaded = loadKubeConfig(options.kubeconfigEnv);
+  const base = loaded.config;
+  const problems: string[] = loaded.problems.map((problem) => `the kubeconfig could not be read (${problem}); pools of clusters only it names were not checked`);
   await Promise.all(
     clusters.map(async (cluster) => {
       const context = `kind-${cluster}`;
@@ -32,10 +29,7 @@ export async function readOtherPools(clusters: readonly string[], options: { kub
         problems.push(`cluster "${cluster}" has no kubeconfig context ${context}; its pools were not checked`);
         return;
       }
-      const config = new KubeConfig();
-      config.loadFromString(base.exportConfig());
-      config.setCurrentContext(context);
-      const api = config.makeApiClient(CustomObjectsApi);
+      const api = withContext(base, context).makeApiClient(CustomObjectsApi);
       // v2alpha1 is served by every release that has pools (also next to v2 from 1.18).
       try {
         const list = (await withTimeout(api.listClusterCustomObject({ group: 'cilium.io', version: 'v2alpha1', plural: 'ciliumloadbalancerippools' }), options.timeoutMs ?? 3000)) as { items: PoolObject[] };
