@@ -1,10 +1,13 @@
-import { verificationsOf, type RunRecord } from '../../contract';
+import { verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { readNamedFile } from './plan';
 
-/** Follows a run until it stops: step transitions and log lines on stderr, the final record returned. */
-export async function followRun(context: CliContext, start: () => Promise<RunRecord | string>): Promise<RunRecord | string> {
+/**
+ * Follows a run until it stops: step transitions and log lines on stderr, the final record
+ * returned. `start` answers the call that started it, or a usage problem in words.
+ */
+export async function followRun(context: CliContext, start: () => Promise<Result<RunRecord> | string>): Promise<RunRecord | string | { error: AppError }> {
   const { client, output, json } = context;
   const seen = new Map<string, string>();
   let id: string | undefined;
@@ -28,8 +31,9 @@ export async function followRun(context: CliContext, start: () => Promise<RunRec
   try {
     const started = await start();
     if (typeof started === 'string') return started;
-    id = started.id;
-    output.err(`Run ${id} (journal and logs in ${started.dir})\n`);
+    if (!started.ok) return { error: started.error };
+    id = started.value.id;
+    output.err(`Run ${id} (journal and logs in ${started.value.dir})\n`);
     const current = await client.invoke('lab:run', { id });
     if (current.ok) report(current.value);
     return await done;
@@ -72,11 +76,7 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     const { client, values, fail, usageError, print } = context;
     if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined)) return usageError('--resume RUN takes no --name or -f: the run keeps its plan');
     const outcome = await followRun(context, async () => {
-      if (typeof values.resume === 'string') {
-        const resumed = await client.invoke('lab:resume', { id: values.resume });
-        if (!resumed.ok) throw resumed.error;
-        return resumed.value;
-      }
+      if (typeof values.resume === 'string') return client.invoke('lab:resume', { id: values.resume });
       let yaml: string | undefined;
       if (typeof values.file === 'string') {
         const read = readNamedFile(values.file, '-f');
@@ -85,12 +85,10 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
       }
       const name = typeof values.name === 'string' ? values.name : undefined;
       if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
-      const created = await client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
-      if (!created.ok) throw created.error;
-      return created.value;
-    }).catch((error: unknown) => error as { code: 'INVALID_INPUT'; message: string; hint: string });
+      return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+    });
     if (typeof outcome === 'string') return usageError(outcome);
-    if (!('steps' in outcome)) return fail(outcome);
+    if ('error' in outcome) return fail(outcome.error);
     const result = runResult(outcome);
     const failed = outcome.steps.find((s) => s.state === 'failed' || s.state === 'cancelled');
     print(result, formatResult(outcome, result));

@@ -1,21 +1,13 @@
-import { verificationsOf, type AppError, type RunRecord } from '../../contract';
+import { verificationsOf, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { followRun } from './create';
 
-type Started = { ok: true; value: RunRecord } | { ok: false; error: AppError };
-
 /** Runs a lifecycle run to its end, printing its steps on stderr; JSON: the run and what was measured. */
-async function follow(context: CliContext, start: () => Promise<Started>, done: (run: RunRecord) => string): Promise<number> {
-  let failure: AppError | undefined;
-  const outcome = await followRun(context, async () => {
-    const started = await start();
-    if (started.ok) return started.value;
-    failure = started.error;
-    return 'failed';
-  });
-  if (failure) return context.fail(failure);
+async function follow(context: CliContext, start: () => Promise<Result<RunRecord>>, done: (run: RunRecord) => string): Promise<number> {
+  const outcome = await followRun(context, start);
   if (typeof outcome === 'string') return context.usageError(outcome);
+  if ('error' in outcome) return context.fail(outcome.error);
   context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: verificationsOf(outcome) }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
   if (outcome.state === 'cancelled') return ExitCode.interrupted;
   const failed = outcome.steps.find((s) => s.state === 'failed');
