@@ -167,7 +167,8 @@ describe('cluster sessions', () => {
       // Some watches resumed from a compacted version and were told 410, which only a relist
       // answers (which ones depends on which were open when the stall began); the model above
       // equals a fresh list for every resource, the relisted ones included.
-      expect(log.entries.some((e) => /: watch error 410/.test(e.message))).toBe(true);
+      await eventually(() => expect(log.entries.some((e) => /: watch error 410/.test(e.message))).toBe(true));
+      await settlesEqual();
       // Garbage on the streams: skipped, the streams live on.
       await api.fault({ action: 'inject-garbage' });
       kubectlOk(cluster, ['apply', '-f', '-'], lbService('after-garbage'));

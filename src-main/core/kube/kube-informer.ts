@@ -50,6 +50,8 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
   private timer: NodeJS.Timeout | undefined;
   private abort: AbortController | undefined;
   private disposed = false;
+  /** Clean closes in a row that came within a second of their watch opening. */
+  private quickCloses = 0;
 
   constructor(private readonly options: KubeInformerOptions<T>) {}
 
@@ -151,9 +153,12 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
   private onDone(generation: number, error: unknown, openedAt: number): void {
     if (generation !== this.generation || this.disposed) return;
     if (!error) {
-      // A clean close (the server's timeoutSeconds): resume from the last version, unless
-      // the server keeps closing at once, which would be a tight loop.
-      if (Date.now() - openedAt > 1_000) void this.watch(generation).catch((e: unknown) => this.fail(generation, `${this.options.name}: ${describeNetworkError(e)}`));
+      // A clean close (the server's timeoutSeconds, a restarted proxy): resume from the last
+      // version at once, as client-go's reflector does — a compacted version then answers
+      // 410 and the relist follows. Only a server that keeps closing at once (a second
+      // close within a second of its opening) waits for a backed-off relist: no tight loop.
+      this.quickCloses = Date.now() - openedAt > 1_000 ? 0 : this.quickCloses + 1;
+      if (this.quickCloses < 2) void this.watch(generation).catch((e: unknown) => this.fail(generation, `${this.options.name}: ${describeNetworkError(e)}`));
       else this.retryLater(generation);
       return;
     }
