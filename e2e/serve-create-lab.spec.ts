@@ -121,6 +121,12 @@ test('from no cluster of ours, the wizard with its defaults builds a lab; a relo
   await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '100');
   await lab.step('Prove the IP answers from this machine').click();
   await expect(page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' })).toContainText(`HTTP 200 from ${ip}`);
+  // The same hops `kindscope connectivity` checks, as the verification saw them: all answer here.
+  await page.getByText(/^Path from this machine: all \d+ hops answer$/).click();
+  const path = page.getByRole('list', { name: 'Path from this machine' });
+  await expect(path.getByRole('listitem').filter({ hasText: /host route to .* \(Docker network kind\)/ })).toContainText('✓ ok');
+  await expect(path.getByRole('listitem').filter({ hasText: `ping ${name}-control-plane` })).toContainText('✓ ok');
+  await expect(path.getByRole('listitem').filter({ hasText: `TCP default/web ${ip}:80` })).toContainText('HTTP 200');
   await shot(page, 'run-view-reachable.png');
 
   // A long log stays fast: 20 000 lines on disk, only a window of them in the page, following the end.

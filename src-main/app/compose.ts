@@ -217,6 +217,7 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
     statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
     engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
     hostPreflight: (cluster) => new ConnectivityService(connectivityDeps(services)).preflight(cluster),
+    hostCheck: async (cluster) => (await new ConnectivityService(connectivityDeps(services)).check(cluster)).hops,
   });
   return services.runs;
 }

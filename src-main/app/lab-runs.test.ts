@@ -8,7 +8,7 @@ import { kubectlOk } from '../../e2e/lab/lab-api.ts';
 import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { createApp, type App } from './compose';
-import { createTypedClient, type KindscopeClient, type RunRecord } from '../contract';
+import { createTypedClient, hopsOf, type KindscopeClient, type RunRecord } from '../contract';
 
 let app: App;
 let client: KindscopeClient;
@@ -106,6 +106,13 @@ describe('kindscope create (the pipeline on the lab)', () => {
     expect(verification.answeredBy?.node).toBe(verification.leaseHolder!.node);
     expect(verification.neighbourCleared).toBe(true);
     expect(spawnSync('ip', ['neigh', 'show', expectedIp], { encoding: 'utf8' }).stdout).not.toContain('PERMANENT');
+    // Then the hops `kindscope connectivity` checks, as the run saw them: the bridge route, every node, the sample's IP.
+    const hops = hopsOf(done);
+    const nodes = docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim().split('\n').sort();
+    expect(hops.find((h) => h.hop.startsWith('host route to '))).toMatchObject({ ok: true, detail: expect.stringContaining(bridge()) });
+    expect(hops.filter((h) => h.hop.startsWith('ping ')).map((h) => [h.hop.split(' ')[1], h.ok]).sort()).toEqual(nodes.map((n) => [n, true]));
+    const { namespace, name: sample } = rendering.plan.sample;
+    expect(hops.find((h) => h.hop === `TCP ${namespace}/${sample} ${expectedIp}:80`)).toMatchObject({ ok: true, detail: expect.stringContaining('HTTP 200') });
   });
 
   it('a helm killed mid-install fails its step with the log kept; resume skips the finished steps and completes', async () => {

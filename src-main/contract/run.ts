@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { AppError } from './errors';
 import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { ConnectivityHop } from './connectivity';
 
 /** A step's life: pending → running → done | failed | cancelled; `skipped` when not needed. */
 export const StepState = z.enum(['pending', 'running', 'done', 'failed', 'cancelled', 'skipped']);
@@ -92,6 +93,12 @@ export function verificationsOf(run: Pick<RunRecord, 'facts'>): Verification[] {
   if (single.success) return [single.data];
   const many = z.array(Verification).safeParse(run.facts.verifications);
   return many.success ? many.data : [];
+}
+
+/** The hops the final verification checked (`kindscope connectivity`'s), in path order; none in a journal from before them. */
+export function hopsOf(run: Pick<RunRecord, 'facts'>): ConnectivityHop[] {
+  const hops = z.array(ConnectivityHop).safeParse(run.facts.connectivity);
+  return hops.success ? hops.data : [];
 }
 
 const RunId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');

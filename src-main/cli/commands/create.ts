@@ -1,4 +1,4 @@
-import { verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
+import { hopsOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { readNamedFile } from './plan';
@@ -53,6 +53,8 @@ export function runResult(run: RunRecord) {
     ...(plan?.sample ? { service: { namespace: plan.sample.namespace, name: plan.sample.name, ...(verification?.ip ? { ip: verification.ip } : {}) } } : {}),
     ...(verification?.leaseHolder ? { leaseHolder: { node: verification.leaseHolder.node, ...(verification.leaseHolder.mac ? { mac: verification.leaseHolder.mac } : {}) } } : {}),
     ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
+    // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
+    connectivity: hopsOf(run),
     steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
     run: run.id,
     state: run.state,
@@ -68,7 +70,8 @@ kindscope create --resume RUN [--json]
 Runs the plan's steps (see \`kindscope plan\`), each with its log on disk, and ends by
 measuring that the sample's LoadBalancer IP answers HTTP from this machine and which node
 answered ARP. Progress goes to stderr; with --json the result goes to stdout:
-{ cluster, service: { namespace, name, ip }, leaseHolder, answeredBy, steps, run }.
+{ cluster, service: { namespace, name, ip }, leaseHolder, answeredBy, connectivity, steps, run }
+(connectivity: the hops of \`kindscope connectivity\`, checked after the measurement).
 A failed run names the failed step; \`kindscope create --resume RUN\` continues from it.
 Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` removes what it made.`,
   options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, resume: { type: 'string' } },
@@ -93,7 +96,7 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     const failed = outcome.steps.find((s) => s.state === 'failed' || s.state === 'cancelled');
     print(result, formatResult(outcome, result));
     if (outcome.state === 'cancelled') return ExitCode.interrupted;
-    if (failed) context.output.err(`kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`);
+    if (failed) context.output.err(`kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''}  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`);
     return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
   },
 };
@@ -101,5 +104,7 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
 function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): string {
   if (run.state !== 'done') return `Run ${run.id}: ${run.state}\n`;
   const answered = result.answeredBy ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})` : 'answered ARP: not measured here';
-  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n`;
+  const failing = result.connectivity.filter((h) => !h.ok);
+  const path = result.connectivity.length === 0 ? '' : failing.length === 0 ? `  path from this machine: all ${result.connectivity.length} hops answer (kindscope connectivity)\n` : failing.map((h) => `  ✗ ${h.hop}: ${h.detail}\n`).join('');
+  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
 }

@@ -1,4 +1,4 @@
-import { verificationsOf, type Result, type RunRecord } from '../../contract';
+import { hopsOf, verificationsOf, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { followRun } from './create';
@@ -8,7 +8,7 @@ async function follow(context: CliContext, start: () => Promise<Result<RunRecord
   const outcome = await followRun(context, start);
   if (typeof outcome === 'string') return context.usageError(outcome);
   if ('error' in outcome) return context.fail(outcome.error);
-  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: verificationsOf(outcome) }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
+  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: verificationsOf(outcome), connectivity: hopsOf(outcome) }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
   if (outcome.state === 'cancelled') return ExitCode.interrupted;
   const failed = outcome.steps.find((s) => s.state === 'failed');
   if (failed) context.output.err(`kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`);

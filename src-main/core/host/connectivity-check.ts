@@ -118,39 +118,33 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
   hops.push(...routes);
   const routedNetworks = new Set(input.facts.subnets.filter((_, i) => routes[i]?.ok).map((s) => s.network));
   const tunnelled = input.host.platform === 'darwin' && input.host.runtime === 'docker-desktop';
-  for (const node of input.facts.nodes) {
-    const icmp = await input.probes.icmp(node.ip);
-    const hop = `ping ${node.name} (${node.ip})`;
-    if (icmp.received > 0) {
-      hops.push({ hop, ok: true, detail: `${icmp.received} of ${icmp.sent} replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.` });
-    } else if (!routedNetworks.has(node.network)) {
-      hops.push({ hop, ok: false, detail: `No reply (${icmp.sent} sent): there is no route to ${node.network}'s subnet (see the route hop).` });
-    } else if (tunnelled) {
-      hops.push({ hop, ok: false, detail: `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.`, fix: `Restart the service: kindscope connectivity --cluster ${input.cluster} --fix` });
-    } else {
-      hops.push({ hop, ok: false, detail: `The route is fine but no reply came (${icmp.sent} sent${icmp.error ? `: ${icmp.error}` : ''}).`, fix: inspectHint(node.ip) });
-    }
-  }
+  // The probes run side by side (a ping waits up to 2 s for a node that does not answer); the hops keep path order.
+  const nodeHops = await Promise.all(
+    input.facts.nodes.map(async (node): Promise<ConnectivityHop> => {
+      const icmp = await input.probes.icmp(node.ip);
+      const hop = `ping ${node.name} (${node.ip})`;
+      if (icmp.received > 0) return { hop, ok: true, detail: `${icmp.received} of ${icmp.sent} replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.` };
+      if (!routedNetworks.has(node.network)) return { hop, ok: false, detail: `No reply (${icmp.sent} sent): there is no route to ${node.network}'s subnet (see the route hop).` };
+      if (tunnelled) return { hop, ok: false, detail: `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.`, fix: `Restart the service: kindscope connectivity --cluster ${input.cluster} --fix` };
+      return { hop, ok: false, detail: `The route is fine but no reply came (${icmp.sent} sent${icmp.error ? `: ${icmp.error}` : ''}).`, fix: inspectHint(node.ip) };
+    }),
+  );
+  hops.push(...nodeHops);
   hops.push(...(await loadBalancerHops(input)));
   return hops;
 }
 
 async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
   if ('error' in input.status) return [{ hop: 'LoadBalancer IPs', ok: false, detail: `Not known: the cluster's API did not answer (${input.status.error}); the hops above come from Docker and this machine alone.` }];
-  const hops: ConnectivityHop[] = [];
-  for (const service of input.status.services) {
-    for (const ip of service.externalIPs) {
-      const port = Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80);
+  const targets = input.status.services.flatMap((service) => service.externalIPs.map((ip) => ({ service, ip, port: Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80) })));
+  return Promise.all(
+    targets.map(async ({ service, ip, port }): Promise<ConnectivityHop> => {
       const hop = `TCP ${service.namespace}/${service.name} ${ip}:${port}`;
       // VIPs do not answer ICMP (cilium/cilium#14118): a TCP connect, then HTTP, prove the LoadBalancer IP.
       const tcp = await input.probes.tcp(ip, port);
-      if (!tcp.ok) {
-        hops.push({ hop, ok: false, detail: `TCP connect failed (${tcp.error ?? 'no answer'}); a LoadBalancer IP does not answer ping (cilium/cilium#14118).`, fix: input.host.platform === 'linux' ? inspectHint(ip) : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.` });
-        continue;
-      }
+      if (!tcp.ok) return { hop, ok: false, detail: `TCP connect failed (${tcp.error ?? 'no answer'}); a LoadBalancer IP does not answer ping (cilium/cilium#14118).`, fix: input.host.platform === 'linux' ? inspectHint(ip) : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.` };
       const http = await input.probes.http(ip, port);
-      hops.push({ hop, ok: true, detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}.` });
-    }
-  }
-  return hops;
+      return { hop, ok: true, detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}.` };
+    }),
+  );
 }

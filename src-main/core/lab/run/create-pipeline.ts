@@ -8,6 +8,7 @@ import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } fro
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { PreflightCheck } from './preflight';
 import type { Verification } from './verify-service';
+import { verifyStep, type VerifyStepDeps } from './verify-step';
 
 export type LabTool = 'kind' | 'helm' | 'kubectl';
 
@@ -18,6 +19,7 @@ export interface LabPipelineDeps {
   /** The cluster wing's live status for the cluster being built. */
   statusSource(): ClusterStatusSource;
   verify(namespace: string, name: string): Promise<Verification | undefined>;
+  hostCheck?: VerifyStepDeps['hostCheck'];
   /** The node containers' IPv4 addresses on the kind network (Docker's view). */
   nodeAddresses(): Promise<{ name: string; ipv4?: string }[]>;
   /** Per-wait limits (ms); generous defaults since image pulls dominate on a real machine. */
@@ -136,7 +138,7 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           command: `watch service ${namespace}/${service} until it has an external IP, ready endpoints and an L2 lease holder`,
           run: (context) => waitStep(deps.statusSource(), context, serviceAnnounced(namespace, service), `the external IP of ${namespace}/${service}`, deps.timeouts?.externalIP ?? 180_000),
         });
-        steps.push(verifyStep(deps, namespace, service));
+        steps.push(verifyStep(deps, { namespace, name: service }));
         break;
       }
       default:
@@ -164,24 +166,6 @@ async function removeStaleRelease(deps: LabPipelineDeps, cluster: string, contex
   if (status.exitCode !== 0) return;
   context.log(`removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`);
   await deps.runTool('helm', ['uninstall', 'cilium', ...where], { signal: context.signal, onLine: (line) => context.log(line) });
-}
-
-function verifyStep(deps: LabPipelineDeps, namespace: string, service: string): StepDefinition {
-  return {
-    name: 'verify',
-    title: 'Prove the IP answers from this machine',
-    command: `clear this machine's neighbour entry for the IP; HTTP GET http://IP/; read which MAC answered ARP`,
-    run: async (context) => {
-      const verification = await deps.verify(namespace, service);
-      if (!verification) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP to verify`, 'Resume the run: the external IP step runs again.');
-      context.facts.verification = verification;
-      context.log(`HTTP ${verification.http.status ?? verification.http.error} from ${verification.ip}:${verification.port} in ${verification.http.ms} ms`);
-      context.log(`lease held by ${verification.leaseHolder?.node ?? 'nobody'}${verification.leaseHolder?.mac ? ` (${verification.leaseHolder.mac})` : ''}`);
-      context.log(verification.answeredBy ? `answered ARP: ${verification.answeredBy.node ?? 'not a node of this cluster'} (${verification.answeredBy.mac}, checked ${verification.answeredBy.checkedAt})` : 'answered ARP: not measured (no neighbour entry readable here)');
-      for (const finding of verification.findings) context.log(`! ${finding.message}\n  fix: ${finding.fix}`);
-      if (!verification.reachable) throw new KindscopeError('INTERNAL', `${verification.ip} did not answer from this machine (${verification.http.error ?? 'no response'})`, verification.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
-    },
-  };
 }
 
 /** Node containers must have addresses on the kind network (docker/desktop-feedback#430: some releases gave none). */

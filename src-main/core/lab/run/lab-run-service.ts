@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
+import { KindscopeError, type ConnectivityHop, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { Logger } from '../../util/logger';
 import type { LabService, PlanSource } from '../lab-service';
@@ -26,6 +26,8 @@ export interface LabRunServiceOptions {
   engineIsLocalLinux: boolean;
   /** Extra preflight findings about this machine (core/host connectivity: docker-mac-net-connect on macOS). */
   hostPreflight?(cluster: string): Promise<Awaited<ReturnType<typeof runPreflight>>>;
+  /** The hops from this machine to a cluster (core/host connectivity), checked by the final verification. */
+  hostCheck?(cluster: string): Promise<ConnectivityHop[]>;
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
@@ -172,6 +174,7 @@ export class LabRunService {
       runTool: o.runTool,
       statusSource: () => o.statusSource(cluster),
       verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),
+      ...(o.hostCheck ? { hostCheck: () => o.hostCheck!(cluster) } : {}),
       environment: async () => (await o.lab.environment(cluster)).env,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     };
@@ -197,6 +200,7 @@ export class LabRunService {
       },
       statusSource: () => o.statusSource(cluster),
       verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),
+      ...(o.hostCheck ? { hostCheck: () => o.hostCheck!(cluster) } : {}),
       nodeAddresses: () => nodeAddresses(o.docker, cluster),
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     });

@@ -8,12 +8,14 @@ import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from '.
 import type { LabPipelineDeps } from './create-pipeline';
 import type { StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
+import { verifyStep, type VerifyStepDeps } from './verify-step';
 
 export interface LifecycleDeps {
   docker: Docker;
   runTool: LabPipelineDeps['runTool'];
   statusSource(): ClusterStatusSource;
   verify(namespace: string, name: string): Promise<Verification | undefined>;
+  hostCheck?: VerifyStepDeps['hostCheck'];
   environment(): Promise<LabEnvironment | undefined>;
   timeouts?: { cilium?: number; externalIP?: number };
 }
@@ -163,24 +165,7 @@ function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = f
       // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
       run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000, reelected ? 1_000 : undefined),
     },
-    {
-      name: 'verify',
-      title: 'Prove every IP answers from this machine',
-      command: "for each IP: clear this machine's neighbour entry; HTTP GET; read which MAC answered ARP",
-      run: async (context) => {
-        const status = await deps.statusSource().status();
-        const results: Verification[] = [];
-        for (const service of status.services.filter((s) => s.externalIPs.length > 0)) {
-          const verification = await deps.verify(service.namespace, service.name);
-          if (!verification) continue;
-          results.push(verification);
-          context.log(`${service.namespace}/${service.name} ${verification.ip}: ${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; lease held by ${verification.leaseHolder?.node ?? 'nobody'}; answered ARP: ${verification.answeredBy ? `${verification.answeredBy.node ?? verification.answeredBy.mac} (checked ${verification.answeredBy.checkedAt})` : 'not measured'}`);
-        }
-        context.facts.verifications = results;
-        const failed = results.filter((r) => !r.reachable);
-        if (failed.length) throw new KindscopeError('INTERNAL', `${failed.map((r) => r.ip).join(', ')} did not answer from this machine`, failed[0]?.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
-      },
-    },
+    verifyStep(deps, 'every-ip'),
   ];
 }
 

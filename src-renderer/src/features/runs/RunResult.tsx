@@ -1,7 +1,7 @@
-import type { RunRecord } from '@contract';
+import type { ConnectivityHop, RunRecord } from '@contract';
 import { useAppStore } from '../../app-context';
 import { RichText } from '../../components/RichText';
-import { clock, verificationsOf, type Verification } from './verification';
+import { clock, hopsOf, verificationsOf, type Verification } from './verification';
 
 /**
  * The run's measured end: each IP, whether it answered HTTP from this machine, and beside
@@ -27,6 +27,7 @@ export function RunResult({ run }: { run: RunRecord }) {
       {results.map((result) => (
         <ResultRow key={result.ip} result={result} />
       ))}
+      <PathHops hops={hopsOf(run)} />
     </section>
   );
 }
@@ -63,5 +64,30 @@ function ResultRow({ result }: { result: Verification }) {
         </ul>
       )}
     </div>
+  );
+}
+
+/** The hops `kindscope connectivity` checks, as the verification saw them: where the path breaks, with its fix. */
+function PathHops({ hops }: { hops: ConnectivityHop[] }) {
+  if (hops.length === 0) return null;
+  const broken = hops.filter((h) => !h.ok).length;
+  return (
+    <details className="path-hops" open={broken > 0}>
+      <summary>
+        Path from this machine: {broken === 0 ? `all ${hops.length} hops answer` : `${broken} of ${hops.length} hops fail`}
+      </summary>
+      <ol aria-label="Path from this machine">
+        {hops.map((hop) => (
+          <li key={hop.hop} className={hop.ok ? 'hop-ok' : 'hop-bad'}>
+            <span className="hop-state">{hop.ok ? '✓ ok' : '✗ fails'}</span> <strong>{hop.hop}</strong>: <RichText text={hop.detail} />
+            {!hop.ok && hop.fix && (
+              <div>
+                Fix: <RichText text={hop.fix} />
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </details>
   );
 }

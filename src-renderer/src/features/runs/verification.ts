@@ -1,4 +1,4 @@
-export { verificationsOf, type Verification } from '@contract';
+export { hopsOf, verificationsOf, type Verification } from '@contract';
 
 /** "10:42:07" in the viewer's time zone: the moment of the measurement. */
 export const clock = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
