@@ -310,9 +310,29 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   const dialog = page.getByRole('dialog', { name: `Fix ${name}?` });
   await expect(dialog.getByRole('list', { name: 'Fix steps' })).toContainText('pool');
   await expect(dialog.getByRole('list', { name: 'Fix steps' })).toContainText('L2 announcement policy');
+  // Each repair is ticked on its own: with the pool unticked, only the policy is made (and then
+  // nothing gets an IP to wait for: the run is cancelled, and Fix offers the pool alone).
+  const poolChoice = dialog.getByRole('checkbox', { name: 'Create a LoadBalancer IP pool from the kind network' });
+  await expect(poolChoice).toBeChecked();
+  await poolChoice.uncheck();
+  await expect(dialog.getByRole('button', { name: 'Run 1 of 2 repairs' })).toBeVisible();
   await shot(page, 'clusters-fix.png');
-  await dialog.getByRole('button', { name: 'Run these steps' }).click();
+  await dialog.getByRole('button', { name: 'Run 1 of 2 repairs' }).click();
   const lab = new CreateLabPage(page);
+  await expect(page.getByRole('heading', { level: 1, name: `Fixing ${name}` })).toBeVisible();
+  await expect(lab.step('Create the L2 announcement policy')).toBeVisible();
+  await expect(lab.step('Create a LoadBalancer IP pool')).toHaveCount(0);
+  await expect(lab.step('Wait for every LoadBalancer IP')).toHaveAccessibleName(/running/);
+  await page.getByRole('button', { name: 'Cancel run' }).click();
+  await page.getByRole('dialog', { name: 'Cancel this run?' }).getByRole('button', { name: 'Cancel run' }).click();
+  await expect(lab.runState).toHaveText('Cancelled');
+  expect(kubectl(name, ['get', 'ippools', '-o', 'name']).trim()).toBe('');
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
+  await row.getByRole('button', { name: `Fix ${name}` }).click();
+  const again = page.getByRole('dialog', { name: `Fix ${name}?` });
+  await expect(again.getByRole('list', { name: 'Fix steps' })).not.toContainText('L2 announcement policy');
+  await again.getByRole('button', { name: 'Run these steps' }).click();
   await expect(page.getByRole('heading', { level: 1, name: `Fixing ${name}` })).toBeVisible();
   await expectReachable(lab, name);
   await shot(page, 'run-view-fix.png');

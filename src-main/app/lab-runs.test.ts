@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { kubectlOk } from '../../e2e/lab/lab-api.ts';
 import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
@@ -177,6 +177,24 @@ describe('kindscope create (the pipeline on the lab)', () => {
     const plan = await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }));
     expect(plan.fixes).toEqual(['pool', 'l2-policy']);
     await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining('input.confirm') } });
+    expect(plan.steps.map((s) => s.fix ?? s.name)).toEqual(['pool', 'l2-policy', 'leases', 'verify']);
+
+    // Each repair is confirmed on its own: with only the policy ticked, no pool is made — nor on resume.
+    const partial = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true, repairs: ['l2-policy'] }));
+    expect(partial.steps.map((s) => s.name)).toEqual(['apply-l2-policy', 'leases', 'verify']);
+    // Without a pool there is no IP to wait for: cancel once the wait has begun, then resume and cancel again.
+    const cancelWhileWaiting = async () => {
+      await vi.waitFor(async () => expect((await invoke(client.invoke('lab:run', { id: partial.id }))).steps.find((s) => s.name === 'leases')?.state).toBe('running'), { timeout: 30_000, interval: 100 });
+      await invoke(client.invoke('lab:cancel', { id: partial.id }));
+      await vi.waitFor(async () => expect((await invoke(client.invoke('lab:run', { id: partial.id }))).state).toBe('cancelled'), { timeout: 30_000, interval: 100 });
+    };
+    await cancelWhileWaiting();
+    expect(kubectlOk(lab, ['get', 'ciliuml2announcementpolicies', '-o', 'name'])).not.toBe('');
+    const resumed = await invoke(client.invoke('lab:resume', { id: partial.id }));
+    expect(resumed.steps.map((s) => s.name)).toEqual(['apply-l2-policy', 'leases', 'verify']);
+    await cancelWhileWaiting();
+    expect(kubectlOk(lab, ['get', 'ippools', '-o', 'name']).trim()).toBe('');
+    expect((await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }))).fixes).toEqual(['pool']);
 
     const fixing = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true }));
     const fixed = await settle(fixing.id);

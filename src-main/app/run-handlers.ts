@@ -22,7 +22,7 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labDeletePlan: ({ cluster }) => runs().deletePlan(cluster),
     labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
     labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
-    labFix: ({ cluster, confirm }) => runs().fix(cluster, confirm),
+    labFix: ({ cluster, confirm, repairs }) => runs().fix(cluster, confirm, repairs),
   };
 }
 

@@ -135,15 +135,32 @@ export const runCalls = {
 const Cluster = z.object({ cluster: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be a kind cluster name (see `kindscope topology`)') }).strict();
 const confirmation = (what: string) => z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
 
-export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values']);
+/** A repair `fix` can make, by name. */
+export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values'], { error: 'must be a repair by name: pool, l2-policy or cilium-values (see lab:fix-plan)' });
+export type FixKind = z.infer<typeof FixKind>;
 
 export const lifecycleCalls = {
   labStop: defineCall('lab:stop', Cluster, RunRecord, "Stops a lab's node containers (workers first); a run"),
   labStart: defineCall('lab:start', Cluster, RunRecord, "Starts a lab's node containers, then re-verifies: nodes Ready, leases re-elected, every IP answering; a run"),
   labDeletePlan: defineCall('lab:delete-plan', Cluster, z.object({ containers: z.array(z.string()), context: z.string() }), 'What deleting a cluster removes (node containers, kubeconfig context), for the confirmation'),
   labDelete: defineCall('lab:delete', Cluster.extend({ confirm: confirmation('deleting removes the node containers and the kubeconfig context') }).strict(), RunRecord, '`kind delete cluster` after confirmation; the kind network stays'),
-  labFixPlan: defineCall('lab:fix-plan', Cluster, z.object({ fixes: z.array(FixKind), steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string() })) }), 'The repairs for a cluster stuck at <pending>: a carved pool, the L2 policy, helm upgrade with the missing values'),
-  labFix: defineCall('lab:fix', Cluster.extend({ confirm: confirmation('fix changes the cluster') }).strict(), RunRecord, 'Runs those repairs, then proves every LoadBalancer IP answers; a run'),
+  labFixPlan: defineCall(
+    'lab:fix-plan',
+    Cluster,
+    // `fix` on a step: the repair it makes (what `repairs` of lab:fix chooses); the waits and the verification after them have none and always run.
+    z.object({ fixes: z.array(FixKind), steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string(), fix: FixKind.optional() })) }),
+    'The repairs for a cluster stuck at <pending>: a carved pool, the L2 policy, helm upgrade with the missing values',
+  ),
+  labFix: defineCall(
+    'lab:fix',
+    Cluster.extend({
+      confirm: confirmation('fix changes the cluster'),
+      /** The repairs the user confirmed, each by its name in lab:fix-plan; all of them when absent. */
+      repairs: z.array(FixKind).optional(),
+    }).strict(),
+    RunRecord,
+    'Runs the confirmed repairs (all, or those in `repairs`), then proves every LoadBalancer IP answers; a run',
+  ),
 } as const;
 
 export const runEvents = {

@@ -1,4 +1,4 @@
-import { hopsOf, verificationsOf, type Result, type RunRecord } from '../../contract';
+import { FixKind, hopsOf, verificationsOf, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { followRun } from './create';
@@ -67,22 +67,36 @@ them and exits 1. The kind network stays, as kind leaves it.`,
 export const fixCommand: CliCommand = {
   name: 'fix',
   summary: 'Repair a lab stuck at <pending>: a carved pool, the L2 policy, the missing Cilium values',
-  help: `kindscope fix --cluster NAME [--yes] [--json]
+  help: `kindscope fix --cluster NAME [--only REPAIR,...] [--yes] [--json]
 
-Shows the steps the diagnosis calls for — a pool carved from the kind network, the L2
-announcement policy, \`helm upgrade\` with kube-proxy replacement and L2 announcements — and,
-with --yes, runs them and proves every LoadBalancer IP answers from this machine.`,
-  options: { cluster: { type: 'string' }, yes: { type: 'boolean', default: false } },
+Shows the steps the diagnosis calls for, each with the repair it makes — [pool] a pool carved
+from the kind network, [l2-policy] the L2 announcement policy, [cilium-values] \`helm upgrade\`
+with kube-proxy replacement and L2 announcements — and, with --yes, runs them and proves every
+LoadBalancer IP answers from this machine. --only runs just the repairs named (the waits and
+the verification always run): \`kindscope fix --cluster demo --only pool --yes\`.`,
+  options: { cluster: { type: 'string' }, only: { type: 'string' }, yes: { type: 'boolean', default: false } },
   async run(context) {
     const cluster = clusterOf(context, 'fix');
     if (typeof cluster === 'number') return cluster;
     const plan = await context.client.invoke('lab:fix-plan', { cluster });
     if (!plan.ok) return context.fail(plan.error);
-    const list = plan.value.steps.map((s, i) => `  ${i + 1}. ${s.title}\n     $ ${s.command}`).join('\n');
+    const { fixes, steps } = plan.value;
+    let repairs: FixKind[] | undefined;
+    if (typeof context.values.only === 'string') {
+      const named = context.values.only.split(',').map((r) => r.trim()).filter(Boolean);
+      const unknown = named.find((r) => !FixKind.safeParse(r).success);
+      if (unknown !== undefined || named.length === 0) return context.usageError(`Invalid --only: ${unknown === undefined ? 'it names no repair' : `"${unknown}" is not a repair`}; choose from ${fixes.length ? `this cluster's: ${fixes.join(', ')}` : 'pool, l2-policy, cilium-values (this cluster needs none)'}`);
+      const unneeded = named.find((r) => !fixes.includes(r as FixKind));
+      if (unneeded) return context.usageError(`Invalid --only: ${cluster} does not need "${unneeded}"; ${fixes.length ? `its repairs: ${fixes.join(', ')}` : 'it needs no repair (fix without --only re-verifies)'}`);
+      repairs = named as FixKind[];
+    }
+    const chosen = steps.filter((s) => !s.fix || !repairs || repairs.includes(s.fix));
+    const list = chosen.map((s, i) => `  ${i + 1}. ${s.fix ? `[${s.fix}] ` : ''}${s.title}\n     $ ${s.command}`).join('\n');
     if (context.values.yes !== true) {
-      context.output.err(`${plan.value.fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\nRun again with --yes to run them.\n`);
+      const how = repairs || fixes.length < 2 ? 'Run again with --yes to run them.' : `Run again with --yes to run them all, or choose repairs: --only ${fixes.join(',')} --yes (any of them).`;
+      context.output.err(`${fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\n${how}\n`);
       return ExitCode.failed;
     }
-    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
+    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true, ...(repairs ? { repairs } : {}) }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
   },
 };

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type ConnectivityHop, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
+import { FixKind, KindscopeError, type ConnectivityHop, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { Logger } from '../../util/logger';
 import type { LabService, PlanSource } from '../lab-service';
@@ -65,7 +65,7 @@ export class LabRunService {
     const record = this.get(id);
     this.refuseWhileActive(record, 'resume');
     if (record.state === 'done' || record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`, 'Nothing to resume.');
-    const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster);
+    const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster, record.facts);
     this.launch(record, steps);
     return record;
   }
@@ -95,15 +95,16 @@ export class LabRunService {
   }
 
   /** The repairs `fix` would make on a cluster stuck at `<pending>`, from its live status. */
-  async fixPlan(cluster: string): Promise<{ fixes: ReturnType<typeof fixesFor>; steps: { name: string; title: string; command: string }[] }> {
+  async fixPlan(cluster: string): Promise<{ fixes: FixKind[]; steps: { name: string; title: string; command: string; fix?: FixKind }[] }> {
     const status = await this.options.statusSource(cluster).status();
     const steps = fixSteps(cluster, status, this.lifecycleDeps(cluster));
-    return { fixes: fixesFor(status), steps: steps.map(({ name, title, command }) => ({ name, title, command })) };
+    return { fixes: fixesFor(status), steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })) };
   }
 
-  async fix(cluster: string, confirmed: boolean): Promise<RunRecord> {
+  /** Runs the repairs the user confirmed (`repairs`; all when absent), then re-verifies. Kept in the run, so a resume makes the same choice. */
+  async fix(cluster: string, confirmed: boolean, repairs?: FixKind[]): Promise<RunRecord> {
     if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Fixing ${cluster} needs confirmation`, 'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.');
-    return this.lifecycle('fix', cluster);
+    return this.lifecycle('fix', cluster, repairs ? { repairs } : {});
   }
 
   cancel(id: string): RunRecord {
@@ -151,19 +152,19 @@ export class LabRunService {
     if (record.state === 'running') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is still running${this.runner.activeIds().has(record.id) ? '' : ` (in process ${record.owner?.pid ?? '?'})`}`, `Cancel it first, then ${what}.`);
   }
 
-  private async lifecycle(kind: 'stop' | 'start' | 'delete' | 'fix', cluster: string): Promise<RunRecord> {
-    const steps = await this.lifecycleSteps(kind, cluster);
-    const record = this.options.store.create({ kind, cluster, steps: steps.map(({ name, title, command }) => ({ name, title, command })) });
+  private async lifecycle(kind: 'stop' | 'start' | 'delete' | 'fix', cluster: string, facts: Record<string, unknown> = {}): Promise<RunRecord> {
+    const steps = await this.lifecycleSteps(kind, cluster, facts);
+    const record = this.options.store.create({ kind, cluster, steps: steps.map(({ name, title, command }) => ({ name, title, command })), facts });
     this.launch(record, steps);
     return record;
   }
 
-  private async lifecycleSteps(kind: RunRecord['kind'], cluster: string): Promise<StepDefinition[]> {
+  private async lifecycleSteps(kind: RunRecord['kind'], cluster: string, facts: Record<string, unknown>): Promise<StepDefinition[]> {
     const deps = this.lifecycleDeps(cluster);
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
     if (kind === 'delete') return deleteSteps(cluster, deps);
-    if (kind === 'fix') return fixSteps(cluster, await deps.statusSource().status(), deps);
+    if (kind === 'fix') return fixSteps(cluster, await deps.statusSource().status(), deps, repairsOf(facts));
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }
 
@@ -252,4 +253,10 @@ async function nodeAddresses(docker: Docker, cluster: string): Promise<{ name: s
     const ipv4 = Object.values(c.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
     return { name: c.Names[0]?.replace(/^\//, '') ?? c.Id, ...(ipv4 ? { ipv4 } : {}) };
   });
+}
+
+/** The repairs a fix run was confirmed for (kept in its facts); undefined: all. */
+function repairsOf(facts: Record<string, unknown>): FixKind[] | undefined {
+  const parsed = FixKind.array().safeParse(facts.repairs);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type ClusterStatus } from '../../../contract';
+import { KindscopeError, type ClusterStatus, type FixKind } from '../../../contract';
 import { defaultPlan } from '../plan';
 import { carvePool } from '../pool-carve';
 import { renderL2Policy, renderPool } from '../render';
@@ -94,8 +94,8 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
 }
 
 /** What `fix` would do for a cluster's status: the repairs the diagnosis points at, in order. */
-export function fixesFor(status: ClusterStatus): ('pool' | 'l2-policy' | 'cilium-values')[] {
-  const fixes: ('pool' | 'l2-policy' | 'cilium-values')[] = [];
+export function fixesFor(status: ClusterStatus): FixKind[] {
+  const fixes: FixKind[] = [];
   // Nothing is concluded from data not read yet (the cluster wing's `complete`).
   if (!status.complete || status.cilium.state === 'unknown') throw new KindscopeError('DATA_INCOMPLETE', `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`, `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`);
   if (!status.cilium.installed) throw new KindscopeError('INVALID_INPUT', `Cilium is not installed on ${status.cluster}`, 'Build a lab with `kindscope create`; fix repairs a Cilium lab.');
@@ -109,18 +109,20 @@ export function fixesFor(status: ClusterStatus): ('pool' | 'l2-policy' | 'cilium
  * The same steps the pipeline runs, applied to a cluster made by hand and stuck at
  * `<pending>`: a carved pool, the L2 policy, `helm upgrade` with the missing values.
  */
-export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps): StepDefinition[] {
+export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, repairs?: readonly FixKind[]): (StepDefinition & { fix?: FixKind })[] {
   const context = `kind-${cluster}`;
   const plan = defaultPlan(cluster);
   if (status.cilium.version) plan.cilium.version = status.cilium.version.replace(/^v/, '');
-  const steps: StepDefinition[] = [];
-  for (const fix of fixesFor(status)) {
+  const steps: (StepDefinition & { fix: FixKind })[] = [];
+  // Only the repairs the user confirmed (each shown first); one no longer needed is not made.
+  for (const fix of fixesFor(status).filter((f) => !repairs || repairs.includes(f))) {
     if (fix === 'cilium-values') {
       // helm skips an identical repository ("already exists with the same configuration").
       const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
       // The agents and the operator read their ConfigMap at start: roll them out so the new values apply.
       const args = ['upgrade', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--reuse-values', '--set', 'kubeProxyReplacement=true', '--set', 'l2announcements.enabled=true', '--set', 'externalIPs.enabled=true', '--set', 'rollOutCiliumPods=true', '--set', 'operator.rollOutPods=true', '--timeout', '10m0s'];
       steps.push({
+        fix,
         name: 'cilium-upgrade',
         title: 'Turn on kube-proxy replacement and L2 announcements',
         command: `helm ${repo.join(' ')}; helm ${args.join(' ')}`,
@@ -132,6 +134,7 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
     }
     if (fix === 'pool') {
       steps.push({
+        fix,
         name: 'apply-pool',
         title: 'Create a LoadBalancer IP pool from the kind network',
         command: `kubectl --context ${context} apply -f - < pool.yaml (a free block carved from the kind network)`,
@@ -148,7 +151,7 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
     }
     if (fix === 'l2-policy') {
       const manifest = renderL2Policy(plan);
-      steps.push({ name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest })) });
+      steps.push({ fix, name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest })) });
     }
   }
   return [...steps, ...reannounceAndVerify(cluster, deps)];

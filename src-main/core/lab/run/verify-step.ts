@@ -25,7 +25,7 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
   return {
     name: 'verify',
     title: one ? 'Prove the IP answers from this machine' : 'Prove every IP answers from this machine',
-    command: `${one ? 'clear this machine\'s neighbour entry for the IP; HTTP GET http://IP/' : "for each IP: clear this machine's neighbour entry; HTTP GET"}; read which MAC answered ARP; then the hops of \`kindscope connectivity\``,
+    command: `${one ? 'clear this machine\'s neighbour entry for the IP; HTTP GET http://IP/' : "for each IP: clear this machine's neighbour entry; HTTP GET"}; read which MAC answered ARP; then the hops kindscope connectivity checks`,
     run: async (context) => {
       const results = one ? [await measureOne(deps, target, context)] : await measureAll(deps, context);
       if (one) context.facts.verification = results[0];

@@ -6,6 +6,7 @@ import { saveText } from '../create-lab/CodeView';
 import { ConfirmDialog } from '../runs/ConfirmDialog';
 import { runHash } from '../runs/run-route';
 import { ClustersPage } from './ClustersPage';
+import { FixDialog } from './FixDialog';
 import { useClusterList, type ClusterRow, type FixPlan } from './use-cluster-list';
 import './clusters.css';
 
@@ -129,18 +130,7 @@ function ClusterList() {
         </ConfirmDialog>
       )}
       {pending?.kind === 'fix' && (
-        <ConfirmDialog title={`Fix ${pending.cluster}?`} confirmLabel="Run these steps" keepLabel="Not now" busy={busy} onCancel={() => setPending(undefined)} onConfirm={() => (setBusy(true), void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true }).then(toRun))}>
-          <p>Kindscope runs these steps on the cluster, then proves each LoadBalancer IP answers from this machine:</p>
-          <ol className="removal-list" aria-label="Fix steps">
-            {pending.plan.steps.map((s) => (
-              <li key={s.name}>
-                <strong>{s.title}</strong>
-                <br />
-                <code className="small">{s.command}</code>
-              </li>
-            ))}
-          </ol>
-        </ConfirmDialog>
+        <FixDialog cluster={pending.cluster} plan={pending.plan} busy={busy} onCancel={() => setPending(undefined)} onConfirm={(repairs) => (setBusy(true), void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true, repairs }).then(toRun))} />
       )}
     </>
   );
