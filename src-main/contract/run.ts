@@ -155,11 +155,14 @@ export const lifecycleCalls = {
     'lab:fix',
     Cluster.extend({
       confirm: confirmation('fix changes the cluster'),
-      /** The repairs the user confirmed, each by its name in lab:fix-plan; all of them when absent. */
+      /**
+       * The repairs the user confirmed, each by its name in lab:fix-plan; when absent, all that
+       * the cluster needs at the call. A repair already made when its step runs is skipped, saying so.
+       */
       repairs: z.array(FixKind).optional(),
     }).strict(),
     RunRecord,
-    'Runs the confirmed repairs (all, or those in `repairs`), then proves every LoadBalancer IP answers; a run',
+    'Runs the confirmed repairs (those in `repairs`, or all the cluster needs), then proves every LoadBalancer IP answers; a run',
   ),
 } as const;
 

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { kindscope } from './kindscope-process';
 
@@ -14,6 +15,8 @@ beforeAll(async () => {
   const home = mkdtempSync(join(tmpdir(), 'kindscope-fix-'));
   cluster = await startLabCluster({ name: `fix-${randomBytes(2).toString('hex')}`, workers: 1, cilium: {}, kubeconfig: join(home, 'kubeconfig') });
   env = { ...cluster.env, KINDSCOPE_HOME: join(home, 'data') };
+  kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
+  kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
 });
 
 afterAll(async () => {
@@ -43,5 +46,22 @@ describe('kindscope fix shows each repair and runs only the ones confirmed', () 
     const unneeded = kindscope(['fix', '--cluster', cluster.name, '--only', 'cilium-values', '--yes'], env);
     expect(unneeded.code).toBe(2);
     expect(unneeded.stderr).toContain(`Invalid --only: ${cluster.name} does not need "cilium-values"; its repairs: pool, l2-policy`);
+  });
+
+  it('--only … --yes makes just those repairs: the wait then names the one left out; fix --yes makes the rest and the IP answers', { timeout: 120_000 }, () => {
+    const policyOnly = kindscope(['fix', '--cluster', cluster.name, '--only', 'l2-policy', '--yes', '--json'], env);
+    expect(policyOnly.code, policyOnly.stderr).toBe(1);
+    const partial = JSON.parse(policyOnly.stdout) as { state: string; steps: { name: string; state: string }[] };
+    expect(partial).toMatchObject({ state: 'failed', steps: [{ name: 'apply-l2-policy', state: 'done' }, { name: 'leases', state: 'failed' }, { name: 'verify', state: 'pending' }] });
+    expect(policyOnly.stderr).toContain(`still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make`);
+    expect(policyOnly.stderr).toContain(`hint: Run \`kindscope fix --cluster ${cluster.name} --only pool\``);
+
+    const rest = kindscope(['fix', '--cluster', cluster.name, '--yes', '--json'], env);
+    expect(rest.code, rest.stderr).toBe(0);
+    const fixed = JSON.parse(rest.stdout) as { steps: { name: string }[]; verifications: { reachable: boolean }[]; connectivity: { hop: string; ok: boolean }[] };
+    expect(fixed.steps.map((s) => s.name)).toEqual(['apply-pool', 'leases', 'verify']);
+    expect(fixed.verifications).toMatchObject([{ reachable: true }]);
+    expect(fixed.connectivity.filter((h) => !h.ok)).toEqual([]);
+    expect(fixed.connectivity.some((h) => h.hop.startsWith('TCP default/web '))).toBe(true);
   });
 });

@@ -97,6 +97,7 @@ the verification always run): \`kindscope fix --cluster demo --only pool --yes\`
       context.output.err(`${fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\n${how}\n`);
       return ExitCode.failed;
     }
-    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true, ...(repairs ? { repairs } : {}) }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
+    // Exactly the repairs listed above: one that became needed since is not made unseen.
+    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true, repairs: repairs ?? fixes }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
   },
 };

@@ -97,14 +97,23 @@ export class LabRunService {
   /** The repairs `fix` would make on a cluster stuck at `<pending>`, from its live status. */
   async fixPlan(cluster: string): Promise<{ fixes: FixKind[]; steps: { name: string; title: string; command: string; fix?: FixKind }[] }> {
     const status = await this.options.statusSource(cluster).status();
-    const steps = fixSteps(cluster, status, this.lifecycleDeps(cluster));
-    return { fixes: fixesFor(status), steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })) };
+    const fixes = fixesFor(status);
+    const steps = fixSteps(cluster, status, this.lifecycleDeps(cluster), fixes);
+    return { fixes, steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })) };
   }
 
-  /** Runs the repairs the user confirmed (`repairs`; all when absent), then re-verifies. Kept in the run, so a resume makes the same choice. */
+  /**
+   * Runs the repairs the user confirmed (`repairs`; when absent, all that the status needs
+   * now), then re-verifies. The planned list is kept in the run: a resume builds the same
+   * steps whatever the cluster looks like by then, and a repair made meanwhile is skipped
+   * by its step, saying so.
+   */
   async fix(cluster: string, confirmed: boolean, repairs?: FixKind[]): Promise<RunRecord> {
     if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Fixing ${cluster} needs confirmation`, 'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.');
-    return this.lifecycle('fix', cluster, repairs ? { repairs } : {});
+    // fixesFor refuses a cluster whose state is not read yet, or without Cilium, either way.
+    const needed = fixesFor(await this.options.statusSource(cluster).status());
+    const planned = repairs ? [...new Set(repairs)] : needed;
+    return this.lifecycle('fix', cluster, { repairs: planned });
   }
 
   cancel(id: string): RunRecord {
@@ -164,7 +173,11 @@ export class LabRunService {
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
     if (kind === 'delete') return deleteSteps(cluster, deps);
-    if (kind === 'fix') return fixSteps(cluster, await deps.statusSource().status(), deps, repairsOf(facts));
+    if (kind === 'fix') {
+      const status = await deps.statusSource().status();
+      // A journal from before the planned list was kept: what the status needs now.
+      return fixSteps(cluster, status, deps, repairsOf(facts) ?? fixesFor(status));
+    }
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }
 
@@ -255,7 +268,7 @@ async function nodeAddresses(docker: Docker, cluster: string): Promise<{ name: s
   });
 }
 
-/** The repairs a fix run was confirmed for (kept in its facts); undefined: all. */
+/** The repairs a fix run was confirmed for (kept in its facts). */
 function repairsOf(facts: Record<string, unknown>): FixKind[] | undefined {
   const parsed = FixKind.array().safeParse(facts.repairs);
   return parsed.success ? parsed.data : undefined;

@@ -6,7 +6,7 @@ import { renderL2Policy, renderPool } from '../render';
 import type { LabEnvironment } from '../lab-environment';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
-import type { StepDefinition } from './pipeline-runner';
+import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
 
@@ -95,27 +95,47 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
 
 /** What `fix` would do for a cluster's status: the repairs the diagnosis points at, in order. */
 export function fixesFor(status: ClusterStatus): FixKind[] {
-  const fixes: FixKind[] = [];
   // Nothing is concluded from data not read yet (the cluster wing's `complete`).
   if (!status.complete || status.cilium.state === 'unknown') throw new KindscopeError('DATA_INCOMPLETE', `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`, `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`);
   if (!status.cilium.installed) throw new KindscopeError('INVALID_INPUT', `Cilium is not installed on ${status.cluster}`, 'Build a lab with `kindscope create`; fix repairs a Cilium lab.');
-  if (status.cilium.kubeProxyReplacement !== 'true' || !status.cilium.l2Announcements) fixes.push('cilium-values');
-  if (status.pools.length === 0) fixes.push('pool');
-  if (status.policies.length === 0) fixes.push('l2-policy');
-  return fixes;
+  return repairOrder.filter((fix) => stillNeeded(fix, status));
+}
+
+/** The order repairs run in: Cilium's values first (the agents restart), then the pool, then the policy. */
+const repairOrder: readonly FixKind[] = ['cilium-values', 'pool', 'l2-policy'];
+
+/** Whether a repair is still to be made on this status (the same rules as `fixesFor`, one repair at a time). */
+function stillNeeded(fix: FixKind, status: ClusterStatus): boolean {
+  if (fix === 'pool') return status.pools.length === 0;
+  if (fix === 'l2-policy') return status.policies.length === 0;
+  return status.cilium.kubeProxyReplacement !== 'true' || !status.cilium.l2Announcements;
+}
+
+/** Runs a repair unless the live status says it is made already (by hand, or since the plan was shown): said in the log, never silent. */
+function unlessMade(fix: FixKind, deps: LifecycleDeps, make: (c: StepContext) => Promise<void>): (c: StepContext) => Promise<void> {
+  return async (c) => {
+    const now = await deps.statusSource().status();
+    if (now.complete && !stillNeeded(fix, now)) {
+      c.log(fix === 'pool' ? `the cluster has a pool now (${now.pools.map((p) => p.name).join(', ')}): nothing to make` : fix === 'l2-policy' ? `the cluster has an L2 policy now (${now.policies.map((p) => p.name).join(', ')}): nothing to make` : 'kube-proxy replacement and L2 announcements are on now: nothing to change');
+      return;
+    }
+    await make(c);
+  };
 }
 
 /**
  * The same steps the pipeline runs, applied to a cluster made by hand and stuck at
- * `<pending>`: a carved pool, the L2 policy, `helm upgrade` with the missing values.
+ * `<pending>`: a carved pool, the L2 policy, `helm upgrade` with the missing values — the
+ * `planned` ones, those the user confirmed (kept in the run, so a resume builds the same
+ * steps whatever the cluster looks like by then). Then the waits and the verification; a
+ * repair still needed that was not planned fails the wait at once, naming it.
  */
-export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, repairs?: readonly FixKind[]): (StepDefinition & { fix?: FixKind })[] {
+export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, planned: readonly FixKind[]): (StepDefinition & { fix?: FixKind })[] {
   const context = `kind-${cluster}`;
   const plan = defaultPlan(cluster);
   if (status.cilium.version) plan.cilium.version = status.cilium.version.replace(/^v/, '');
   const steps: (StepDefinition & { fix: FixKind })[] = [];
-  // Only the repairs the user confirmed (each shown first); one no longer needed is not made.
-  for (const fix of fixesFor(status).filter((f) => !repairs || repairs.includes(f))) {
+  for (const fix of repairOrder.filter((f) => planned.includes(f))) {
     if (fix === 'cilium-values') {
       // helm skips an identical repository ("already exists with the same configuration").
       const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
@@ -126,10 +146,10 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
         name: 'cilium-upgrade',
         title: 'Turn on kube-proxy replacement and L2 announcements',
         command: `helm ${repo.join(' ')}; helm ${args.join(' ')}`,
-        run: async (c) => {
+        run: unlessMade(fix, deps, async (c) => {
           await deps.runTool('helm', repo, { signal: c.signal, onLine: c.log });
           await deps.runTool('helm', args, { signal: c.signal, onLine: c.log });
-        },
+        }),
       });
     }
     if (fix === 'pool') {
@@ -138,7 +158,7 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
         name: 'apply-pool',
         title: 'Create a LoadBalancer IP pool from the kind network',
         command: `kubectl --context ${context} apply -f - < pool.yaml (a free block carved from the kind network)`,
-        run: async (c) => {
+        run: unlessMade(fix, deps, async (c) => {
           const env = await deps.environment();
           if (!env?.network) throw new KindscopeError('DOCKER_ERROR', 'The kind network has no IPv4 subnet to carve a pool from', 'Check `docker network inspect kind`.');
           const carved = carvePool(env.network.subnet, env.used);
@@ -146,31 +166,44 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
           const manifest = renderPool(plan, carved.cidr);
           c.log(manifest);
           await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest });
-        },
+        }),
       });
     }
     if (fix === 'l2-policy') {
       const manifest = renderL2Policy(plan);
-      steps.push({ fix, name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest })) });
+      steps.push({ fix, name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: unlessMade(fix, deps, async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest }))) });
     }
   }
-  return [...steps, ...reannounceAndVerify(cluster, deps)];
+  return [...steps, ...reannounceAndVerify(cluster, deps, false, planned)];
 }
 
-/** Every LoadBalancer service gets its IP and a lease holder; then each IP is measured from this machine. */
-function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = false): StepDefinition[] {
+/**
+ * Every LoadBalancer service gets its IP and a lease holder; then each IP is measured from
+ * this machine. `planned` (fix): a repair still needed but not planned means the wait cannot
+ * end well — say so at once instead of after the timeout.
+ */
+function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = false, planned?: readonly FixKind[]): StepDefinition[] {
   return [
     {
       name: 'leases',
       title: 'Wait for every LoadBalancer IP and its lease holder',
       command: `watch the LoadBalancer services of kind-${cluster} until each has an external IP, ready endpoints and a lease holder`,
-      // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
-      // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
-      run: (context) => waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000, reelected ? 1_000 : undefined),
+      run: async (context) => {
+        if (planned) {
+          const status = await deps.statusSource().status();
+          const left = status.complete ? repairOrder.filter((f) => !planned.includes(f) && stillNeeded(f, status)) : [];
+          if (left.length > 0) throw new KindscopeError('INVALID_INPUT', `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`, `Run \`kindscope fix --cluster ${cluster} --only ${left.join(',')}\` (or tick it in the Fix dialog) — or make it by hand, then resume this run.`);
+        }
+        // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
+        // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
+        await waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000, reelected ? 1_000 : undefined);
+      },
     },
     verifyStep(deps, 'every-ip'),
   ];
 }
+
+const repairText = (fix: FixKind) => (fix === 'pool' ? 'a LoadBalancer IP pool [pool]' : fix === 'l2-policy' ? 'an L2 announcement policy [l2-policy]' : 'kube-proxy replacement and L2 announcements [cilium-values]');
 
 function notFound(cluster: string): KindscopeError {
   return new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${cluster}" on this engine`, 'See `kindscope topology` for the clusters.');

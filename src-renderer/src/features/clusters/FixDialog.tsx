@@ -29,6 +29,7 @@ export function FixDialog({ cluster, plan, busy, onCancel, onConfirm }: { cluste
           </li>
         ))}
       </ol>
+      {chosen.length < plan.fixes.length && <p className="muted">A repair left unticked is not made; the run then stops at the wait, naming what is still missing.</p>}
     </ConfirmDialog>
   );
 }
