@@ -11,6 +11,8 @@ export const ConnectivityHop = z.object({
   ok: z.boolean(),
   detail: z.string(),
   fix: z.string().optional(),
+  /** What the hop is about: the subnet a route hop routes, the address a ping or TCP hop probes. */
+  target: z.string().optional(),
 });
 export type ConnectivityHop = z.infer<typeof ConnectivityHop>;
 

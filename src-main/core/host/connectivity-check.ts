@@ -69,28 +69,28 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
       : darwin ? 'Route the subnet to the engine VM (see the plan note).' : 'With a local engine the bridge route appears with the network; is this the machine that runs the engine (`docker context ls`), and is this shell in the host\'s network namespace?';
     if (!route || route.blocks || route.cidr === '0.0.0.0/0') {
       const why = !route ? `no route in \`${command}\` contains ${subnet}` : route.blocks ? `${subnet} matches a blocking route (${route.raw})` : `only the default route (${routeDetail(route)}) contains ${subnet}: packets to the containers go to the LAN gateway`;
-      hops.push({ hop, ok: false, detail: `No route: ${why}.`, fix: noRouteFix });
+      hops.push({ hop, target: subnet, ok: false, detail: `No route: ${why}.`, fix: noRouteFix });
       continue;
     }
     if (!darwin && input.host.runtime === 'native' && bridge && route.dev !== bridge) {
-      hops.push({ hop, ok: false, detail: `${subnet} goes to ${routeDetail(route)}, not to the network's bridge ${bridge}: another route (a VPN capturing the range?) wins the longest prefix match in \`${command}\`.`, fix: inspectHint(probeIp ?? subnet.split('/')[0]!) });
+      hops.push({ hop, target: subnet, ok: false, detail: `${subnet} goes to ${routeDetail(route)}, not to the network's bridge ${bridge}: another route (a VPN capturing the range?) wins the longest prefix match in \`${command}\`.`, fix: inspectHint(probeIp ?? subnet.split('/')[0]!) });
       continue;
     }
     if (!darwin) {
-      hops.push({ hop, ok: true, detail: `${routeDetail(route)} — longest prefix match in \`${command}\`${route.dev.startsWith('br-') || route.dev === 'docker0' ? ': the Docker bridge' : ''}.` });
+      hops.push({ hop, target: subnet, ok: true, detail: `${routeDetail(route)} — longest prefix match in \`${command}\`${route.dev.startsWith('br-') || route.dev === 'docker0' ? ': the Docker bridge' : ''}.` });
       continue;
     }
     // macOS: cross-check with the kernel's own answer for a node IP (`route -n get`).
     const owner = probeIp ? await input.routes.interfaceFor(probeIp) : undefined;
     const ownerText = owner ? `; \`route -n get ${probeIp}\` names ${owner}` : '';
     if (/^utun\d+$/.test(route.dev) && !route.tunnel) {
-      hops.push({ hop, ok: false, detail: `${subnet} goes to ${route.dev} by the wider route ${route.cidr} — a VPN's tunnel, not docker-mac-net-connect's (its routes are exactly the Docker subnet)${ownerText}.`, fix: 'Exclude the Docker subnets from the VPN (split tunnelling), or disconnect it, then start docker-mac-net-connect.' });
+      hops.push({ hop, target: subnet, ok: false, detail: `${subnet} goes to ${route.dev} by the wider route ${route.cidr} — a VPN's tunnel, not docker-mac-net-connect's (its routes are exactly the Docker subnet)${ownerText}.`, fix: 'Exclude the Docker subnets from the VPN (split tunnelling), or disconnect it, then start docker-mac-net-connect.' });
     } else if (owner && owner !== route.dev) {
-      hops.push({ hop, ok: false, detail: `\`netstat\` shows ${routeDetail(route)}, but \`route -n get ${probeIp}\` names ${owner}: another route (a VPN's) wins for the node addresses.`, fix: 'Exclude the Docker subnets from the VPN, or disconnect it.' });
+      hops.push({ hop, target: subnet, ok: false, detail: `\`netstat\` shows ${routeDetail(route)}, but \`route -n get ${probeIp}\` names ${owner}: another route (a VPN's) wins for the node addresses.`, fix: 'Exclude the Docker subnets from the VPN, or disconnect it.' });
     } else if (route.tunnel) {
-      hops.push({ hop, ok: true, detail: `${routeDetail(route)} — docker-mac-net-connect's tunnel route${ownerText}.` });
+      hops.push({ hop, target: subnet, ok: true, detail: `${routeDetail(route)} — docker-mac-net-connect's tunnel route${ownerText}.` });
     } else {
-      hops.push({ hop, ok: true, detail: `${routeDetail(route)} — longest prefix match in \`${command}\`${ownerText}.` });
+      hops.push({ hop, target: subnet, ok: true, detail: `${routeDetail(route)} — longest prefix match in \`${command}\`${ownerText}.` });
     }
   }
   return hops;
@@ -123,10 +123,11 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
     input.facts.nodes.map(async (node): Promise<ConnectivityHop> => {
       const icmp = await input.probes.icmp(node.ip);
       const hop = `ping ${node.name} (${node.ip})`;
-      if (icmp.received > 0) return { hop, ok: true, detail: `${icmp.received} of ${icmp.sent} replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.` };
-      if (!routedNetworks.has(node.network)) return { hop, ok: false, detail: `No reply (${icmp.sent} sent): there is no route to ${node.network}'s subnet (see the route hop).` };
-      if (tunnelled) return { hop, ok: false, detail: `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.`, fix: `Restart the service: kindscope connectivity --cluster ${input.cluster} --fix` };
-      return { hop, ok: false, detail: `The route is fine but no reply came (${icmp.sent} sent${icmp.error ? `: ${icmp.error}` : ''}).`, fix: inspectHint(node.ip) };
+      const target = node.ip;
+      if (icmp.received > 0) return { hop, target, ok: true, detail: `${icmp.received} of ${icmp.sent} replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.` };
+      if (!routedNetworks.has(node.network)) return { hop, target, ok: false, detail: `No reply (${icmp.sent} sent): there is no route to ${node.network}'s subnet (see the route hop).` };
+      if (tunnelled) return { hop, target, ok: false, detail: `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.`, fix: `Restart the service: kindscope connectivity --cluster ${input.cluster} --fix` };
+      return { hop, target, ok: false, detail: `The route is fine but no reply came (${icmp.sent} sent${icmp.error ? `: ${icmp.error}` : ''}).`, fix: inspectHint(node.ip) };
     }),
   );
   hops.push(...nodeHops);
@@ -142,9 +143,9 @@ async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
       const hop = `TCP ${service.namespace}/${service.name} ${ip}:${port}`;
       // VIPs do not answer ICMP (cilium/cilium#14118): a TCP connect, then HTTP, prove the LoadBalancer IP.
       const tcp = await input.probes.tcp(ip, port);
-      if (!tcp.ok) return { hop, ok: false, detail: `TCP connect failed (${tcp.error ?? 'no answer'}); a LoadBalancer IP does not answer ping (cilium/cilium#14118).`, fix: input.host.platform === 'linux' ? inspectHint(ip) : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.` };
+      if (!tcp.ok) return { hop, target: ip, ok: false, detail: `TCP connect failed (${tcp.error ?? 'no answer'}); a LoadBalancer IP does not answer ping (cilium/cilium#14118).`, fix: input.host.platform === 'linux' ? inspectHint(ip) : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.` };
       const http = await input.probes.http(ip, port);
-      return { hop, ok: true, detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}.` };
+      return { hop, target: ip, ok: true, detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}.` };
     }),
   );
 }

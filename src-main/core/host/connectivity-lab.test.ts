@@ -200,7 +200,7 @@ describe('Linux, the real path on the lab', () => {
       expect(result.code, result.stdout + result.stderr).toBe(0);
       const list = hops(result);
       expect(list[0]).toMatchObject({ hop: 'runtime', ok: true, detail: "native on linux (the engine's own info)." });
-      expect(list[1]).toEqual({ hop: `host route to ${subnet()} (Docker network kind)`, ok: true, detail: `${subnet()} dev ${bridge} — longest prefix match in \`ip -j route show\`: the Docker bridge.` });
+      expect(list[1]).toEqual({ hop: `host route to ${subnet()} (Docker network kind)`, target: subnet(), ok: true, detail: `${subnet()} dev ${bridge} — longest prefix match in \`ip -j route show\`: the Docker bridge.` });
       for (const { name, ip } of nodeIps()) expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: true }));
       expect(list).toContainEqual(expect.objectContaining({ hop: `TCP default/web ${lbIp}:80`, ok: true, detail: expect.stringMatching(/HTTP 200\.$/) }));
     }, { timeout: 60_000, interval: 2_000 });

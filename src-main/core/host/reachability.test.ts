@@ -40,6 +40,14 @@ describe('ping and reachability, explained', () => {
     expect(result.explanation).toContain('cilium/cilium#14118');
   });
 
+  it("a ping's neighbour entry names the node whose MAC it holds — and no node when the MAC is no node's", async () => {
+    const answered = (mac: string) => pingNode(status, 'demo-worker', probes({ icmp: async () => ({ sent: 2, received: 2, rttMs: [0.1, 0.1] }), neighbour: async () => ({ state: 'REACHABLE', mac }) }));
+    expect((await answered('02:42:ac:12:00:03')).answeredBy).toMatchObject({ node: 'demo-worker', mac: '02:42:ac:12:00:03' });
+    const stranger = (await answered('02:42:ac:12:00:99')).answeredBy;
+    expect(stranger).toMatchObject({ mac: '02:42:ac:12:00:99' });
+    expect(stranger).not.toHaveProperty('node');
+  });
+
   it('names the nodes when the one asked for does not exist', async () => {
     expect((await pingNode(status, 'nope', probes({}))).explanation).toBe('nope is not a node of "demo" (nodes: demo-worker).');
   });

@@ -23,7 +23,9 @@ export async function pingNode(status: ClusterStatus, node: string, probes: Reac
   const icmp = await probes.icmp(ip);
   const neighbour = await probes.neighbour(ip);
   const target = { kind: 'node' as const, name: node, ip };
-  const seen = neighbour?.mac ? { neighbour, answeredBy: { node: status.nodes.find((n) => n.mac === neighbour.mac)?.name ?? node, mac: neighbour.mac, checkedAt: new Date().toISOString() } } : neighbour ? { neighbour } : {};
+  // A measurement: the node whose MAC the entry holds — none named when the MAC is no node's (a stale entry, another host).
+  const owner = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
+  const seen = neighbour?.mac ? { neighbour, answeredBy: { ...(owner ? { node: owner } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() } } : neighbour ? { neighbour } : {};
   if (icmp.received > 0) {
     const avg = icmp.rttMs.reduce((a, b) => a + b, 0) / Math.max(1, icmp.rttMs.length);
     return { target, icmp, ...seen, verdict: 'reachable', explanation: `${node} (${ip}) answered ${icmp.received} of ${icmp.sent} pings from this machine, ${avg.toFixed(2)} ms on average.` };

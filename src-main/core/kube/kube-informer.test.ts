@@ -88,6 +88,27 @@ describe('KubeInformer recovery', () => {
     expect(server.requests.slice(4)).toEqual([]);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(server.requests.slice(4)).toEqual(['list@12', 'watch from 12']);
+    // Still closing at once after that list: the backoff keeps growing (250–500 ms now), not reset by the list.
+    server.last().close();
+    await vi.advanceTimersByTimeAsync(249);
+    expect(server.requests.slice(6)).toEqual([]);
+    await vi.advanceTimersByTimeAsync(251);
+    expect(server.requests.slice(6)).toEqual(['list@13', 'watch from 13']);
+    informer.dispose();
+  });
+
+  it('an error event other than 410: offline, and the end of that stream does not resume it — one relist, after the backoff', async () => {
+    const server = scriptedServer();
+    const informer = await start(server);
+    await vi.advanceTimersByTimeAsync(5_000);
+    server.last().emit({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'etcdserver: request timed out' } });
+    server.last().close();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(informer.state).toEqual({ state: 'offline', reason: 'things: watch error 500 etcdserver: request timed out' });
+    expect(server.requests).toEqual(['list@11', 'watch from 11']);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(server.requests).toEqual(['list@11', 'watch from 11', 'list@12', 'watch from 12']);
+    expect(informer.state).toEqual({ state: 'live' });
     informer.dispose();
   });
 });

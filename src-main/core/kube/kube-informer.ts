@@ -99,7 +99,8 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
       if (generation !== this.generation) return;
       this.replace(list.items);
       this.resourceVersion = list.resourceVersion;
-      this.backoff.reset();
+      // A server that keeps closing watches at once keeps its backoff growing: a list alone is no recovery.
+      if (this.quickCloses < 2) this.backoff.reset();
       this.setState({ state: 'live' }, true);
       await this.watch(generation);
     } catch (error) {
@@ -177,8 +178,13 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
 
   private fail(generation: number, reason: string): void {
     if (generation !== this.generation || this.disposed) return;
+    // A new generation: the failed watch's own close (an error event is followed by the end
+    // of the stream) must not resume it while the backed-off relist is pending.
+    const next = ++this.generation;
+    this.abort?.abort();
+    this.abort = undefined;
     this.setState(this.listed ? { state: 'offline', reason } : { state: 'unknown', reason }, true);
-    this.retryLater(generation);
+    this.retryLater(next);
   }
 
   private retryLater(generation: number): void {

@@ -14,9 +14,10 @@ const measured = (reachable: boolean): Verification => ({
   findings: reachable ? [] : [{ code: 'arp-no-reply', message: 'No answer', fix: 'Run `kindscope check`.' }],
 });
 
-const route = (ok: boolean): ConnectivityHop =>
-  ok ? { hop: 'host route to 172.18.0.0/16 (Docker network kind)', ok: true, detail: '172.18.0.0/16 dev br-1' } : { hop: 'host route to 172.18.0.0/16 (Docker network kind)', ok: false, detail: 'No route: no route in `netstat -rn -f inet` contains 172.18.0.0/16.', fix: 'install and start docker-mac-net-connect (`kindscope connectivity --cluster demo --fix`)' };
-const ping = (ok: boolean): ConnectivityHop => ({ hop: 'ping demo-worker (172.18.0.3)', ok, detail: ok ? '2 of 2 replies' : 'The route is fine but no reply came (2 sent).', ...(ok ? {} : { fix: 'sudo iptables -L DOCKER-USER -n -v' }) });
+const route = (ok: boolean, subnet = '172.18.0.0/16'): ConnectivityHop =>
+  ok ? { hop: `host route to ${subnet} (Docker network kind)`, target: subnet, ok: true, detail: `${subnet} dev br-1` } : { hop: `host route to ${subnet} (Docker network kind)`, target: subnet, ok: false, detail: `No route: no route in \`netstat -rn -f inet\` contains ${subnet}.`, fix: 'install and start docker-mac-net-connect (`kindscope connectivity --cluster demo --fix`)' };
+const ping = (ok: boolean): ConnectivityHop => ({ hop: 'ping demo-worker (172.18.0.3)', target: '172.18.0.3', ok, detail: ok ? '2 of 2 replies' : 'The route is fine but no reply came (2 sent).', ...(ok ? {} : { fix: 'sudo iptables -L DOCKER-USER -n -v' }) });
+const tcp = (ok: boolean): ConnectivityHop => ({ hop: 'TCP default/web 172.18.250.1:80', target: '172.18.250.1', ok, detail: ok ? 'TCP connect in 1 ms; HTTP 200.' : 'TCP connect failed (ECONNREFUSED).', ...(ok ? {} : { fix: 'ip route get 172.18.250.1' }) });
 
 function context(): StepContext & { lines: string[] } {
   const lines: string[] = [];
@@ -52,6 +53,23 @@ describe('the final verification', () => {
     await verifyStep(deps(true, [route(true), ping(false)]), 'every-ip').run(c);
     expect(c.facts.verifications).toMatchObject([{ reachable: true }]);
     expect((c.facts.connectivity as ConnectivityHop[]).map((h) => h.ok)).toEqual([true, false]);
+  });
+
+  it('blames only a hop on the way to the IP: its TCP hop, not a node that drops ICMP; a route of another subnet is no cause', async () => {
+    const c = context();
+    const failure = await verifyStep(deps(false, [route(true), ping(false), tcp(false)]), 'every-ip').run(c).then(() => undefined, (error: unknown) => error as { message: string; hint: string });
+    expect(failure).toMatchObject({ message: expect.stringContaining('the path breaks at "TCP default/web 172.18.250.1:80"'), hint: 'ip route get 172.18.250.1' });
+    const other = await verifyStep(deps(false, [route(false, '10.89.0.0/24'), ping(false)]), 'every-ip').run(context()).then(() => undefined, (error: unknown) => error as { message: string; hint: string });
+    expect(other).toMatchObject({ message: '172.18.250.1 did not answer from this machine', hint: 'Run `kindscope check`.' });
+  });
+
+  it('a cancel during the hop check ends the step at once', async () => {
+    const c = context();
+    const controller = new AbortController();
+    const step = verifyStep({ ...deps(true, []), hostCheck: () => new Promise(() => undefined) }, 'every-ip');
+    const running = step.run({ ...c, signal: controller.signal });
+    controller.abort(new Error('cancelled'));
+    await expect(running).rejects.toThrow('cancelled');
   });
 
   it('a hop check that cannot run is logged; the failure falls back to the measurement\'s own fix', async () => {

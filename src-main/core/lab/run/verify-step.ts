@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { KindscopeError, type ConnectivityHop } from '../../../contract';
 import type { ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
@@ -30,10 +31,11 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
       const results = one ? [await measureOne(deps, target, context)] : await measureAll(deps, context);
       if (one) context.facts.verification = results[0];
       else context.facts.verifications = results;
-      const broken = await checkPath(deps, context);
+      const hops = await checkPath(deps, context);
       const failed = results.filter((r) => !r.reachable);
       if (failed.length === 0) return;
       const first = failed[0]!;
+      const broken = blame(hops, first.ip);
       const cause = broken ? `; the path breaks at "${broken.hop}": ${broken.detail}` : one ? ` (${first.http.error ?? 'no response'})` : '';
       throw new KindscopeError('INTERNAL', `${failed.map((r) => r.ip).join(', ')} did not answer from this machine${cause}`, broken?.fix ?? first.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
     },
@@ -64,18 +66,49 @@ async function measureAll(deps: VerifyStepDeps, context: StepContext): Promise<V
 
 const answeredText = (v: Verification) => (v.answeredBy ? `answered ARP: ${v.answeredBy.node ?? 'not a node of this cluster'} (${v.answeredBy.mac}, checked ${v.answeredBy.checkedAt})` : 'answered ARP: not measured (no neighbour entry readable here)');
 
-/** The connectivity hops, logged and kept in `facts.connectivity`; the first that fails, if one does. A check that cannot run is logged, never fatal. */
-async function checkPath(deps: VerifyStepDeps, context: StepContext): Promise<ConnectivityHop | undefined> {
-  if (!deps.hostCheck) return undefined;
+/** The connectivity hops, logged and kept in `facts.connectivity`. A check that cannot run (or is cancelled) is logged, never fatal. */
+async function checkPath(deps: VerifyStepDeps, context: StepContext): Promise<ConnectivityHop[]> {
+  if (!deps.hostCheck) return [];
   let hops: ConnectivityHop[];
   try {
-    hops = await deps.hostCheck();
+    hops = await untilAborted(deps.hostCheck(), context.signal);
   } catch (error) {
+    context.signal.throwIfAborted();
     context.log(`path from this machine: not checked (${(error as Error).message})`);
-    return undefined;
+    return [];
   }
   context.facts.connectivity = hops;
   context.log('path from this machine (kindscope connectivity):');
   for (const hop of hops) context.log(`  ${hop.ok ? '✓' : '✗'} ${hop.hop}: ${hop.detail}${hop.fix && !hop.ok ? `\n    fix: ${hop.fix}` : ''}`);
-  return hops.find((h) => !h.ok);
+  return hops;
+}
+
+/**
+ * The failing hop on the way to an IP that did not answer: docker-mac-net-connect's tunnel,
+ * the route of the subnet holding the IP, or the IP's own TCP hop — never a hop about
+ * something else (a node that drops ICMP says nothing about a VIP). None: the measurement's
+ * own finding explains it.
+ */
+export function blame(hops: readonly ConnectivityHop[], ip: string): ConnectivityHop | undefined {
+  const failing = hops.filter((h) => !h.ok);
+  const inSubnet = (cidr: string) => {
+    try {
+      const address = ipaddr.parse(ip);
+      const range = ipaddr.parseCIDR(cidr);
+      return address.kind() === range[0].kind() && address.match(range);
+    } catch {
+      return false;
+    }
+  };
+  return failing.find((h) => h.hop === 'docker-mac-net-connect') ?? failing.find((h) => h.target?.includes('/') && inSubnet(h.target)) ?? failing.find((h) => h.target === ip && h.hop.startsWith('TCP '));
+}
+
+/** The check's answer, or the step's cancellation, whichever comes first. */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
