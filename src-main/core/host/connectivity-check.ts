@@ -35,7 +35,8 @@ export interface HopProbes {
   http(ip: string, port: number): Promise<{ ok: boolean; status?: number; error?: string }>;
 }
 
-export const realHopProbes: HopProbes = { icmp: (ip) => probeIcmp(ip, 2), tcp: (ip, port) => probeTcp(ip, port), http: (ip, port) => probeHttp(ip, port) };
+// Two echoes 0.2 s apart: one lost packet is no verdict, and the check stays quick.
+export const realHopProbes: HopProbes = { icmp: (ip) => probeIcmp(ip, 2, 0.2), tcp: (ip, port) => probeTcp(ip, port), http: (ip, port) => probeHttp(ip, port) };
 
 export interface HopInputs {
   cluster: string;

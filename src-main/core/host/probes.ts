@@ -51,11 +51,14 @@ export interface IcmpResult {
 }
 
 /** `ping -c COUNT -W 1 IP` through the run policy; parses iputils' and macOS's reply lines. */
-export async function probeIcmp(ip: string, count = 3): Promise<IcmpResult> {
+export async function probeIcmp(ip: string, count = 3, intervalS?: number): Promise<IcmpResult> {
   try {
-    // -n: no reverse lookups; -W: per-reply wait (s on Linux, ms on macOS — 1 and 1000 both mean a second).
+    // -n: no reverse lookups; -W: per-reply wait (s on Linux, ms on macOS — 1 and 1000 both mean a second);
+    // -i: the gap between echoes (1 s by default). Linux (iputils) allows 0.2 s without privileges;
+    // the BSD ping of macOS refuses less than a second to a user ("-i interval too short"), so it keeps its default.
     const wait = process.platform === 'darwin' ? '1000' : '1';
-    const args = ['-n', '-c', String(count), '-W', wait, ip];
+    const interval = intervalS !== undefined && process.platform === 'linux' ? ['-i', String(intervalS)] : [];
+    const args = ['-n', '-c', String(count), ...interval, '-W', wait, ip];
     const result = await runTool('ping', 'ping', args, { allowFailure: true, signal: AbortSignal.timeout((count + 3) * 1_000) });
     return parsePing(result.stdout, count, result.exitCode === 0 ? undefined : result.stderr.trim() || undefined);
   } catch (error) {

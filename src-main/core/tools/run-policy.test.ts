@@ -25,6 +25,8 @@ const allowed: Row[] = [
   ['kubectl', 'kubectl', ['--context=kind-demo', '--namespace', 'default', 'get', 'svc']],
   ['helm', 'helm', ['--kube-context', 'kind-demo', 'install', 'cilium', 'cilium/cilium']],
   ['netstat', 'netstat', ['-rn', '-f', 'inet']],
+  ['ping', 'ping', ['-n', '-c', '3', '-W', '1', '172.18.0.2']],
+  ['ping', '/sbin/ping', ['-n', '-c', '2', '-i', '0.2', '-W', '1000', '172.18.0.2']],
   ['route', '/sbin/route', ['-n', 'get', '172.18.0.2']],
   ['brew', '/opt/homebrew/bin/brew', ['--prefix']],
   ['brew', '/usr/local/bin/brew', ['install', 'chipmk/tap/docker-mac-net-connect']],
@@ -43,6 +45,9 @@ const allowed: Row[] = [
 
 /** [tool, bin, args, what the refusal must say] */
 const refused: [...Row, RegExp][] = [
+  ['ping', 'ping', ['-n', '-c', '2', '-i', '0.01', '-W', '1', '172.18.0.2'], /INTERVAL ≥ 0\.2/],
+  ['ping', 'ping', ['-n', '-f', '172.18.0.2'], /only `ping -n -c COUNT/],
+  ['ping', 'ping', ['-n', '-c', '2', '-W', '1', '172.18.0.2', '-p', 'ff'], /only `ping -n -c COUNT/],
   ['kind', '/bin/sh', ['version'], /\/bin\/sh is not kind: its file name is "sh"/],
   ['kind', '/usr/bin/python3', ['version'], /is not kind/],
   ['kind', './kind', ['version'], /relative/],

@@ -144,8 +144,8 @@ const rules: Record<PolicyTool, ToolRule> = {
   osascript: { fileName: /^osascript$/, checkArgs: osascriptArgs },
   pkexec: { fileName: /^pkexec$/, checkArgs: (args) => (args.length === 3 && args[0] === '/bin/sh' && args[1] === '-c' ? undefined : 'only `pkexec /bin/sh -c SCRIPT` is run') },
   resolvectl: { fileName: /^resolvectl$/, checkArgs: exactly(['--version']) },
-  // `ping -n -c COUNT -W WAIT IP` (core/host): a count, a wait and one address, nothing else.
-  ping: { fileName: /^ping$/, checkArgs: (args) => (args.length === 6 && args[0] === '-n' && args[1] === '-c' && /^\d{1,2}$/.test(args[2] ?? '') && args[3] === '-W' && /^\d{1,4}$/.test(args[4] ?? '') && /^[0-9a-fA-F.:]{2,45}$/.test(args[5] ?? '') ? undefined : 'only `ping -n -c COUNT -W WAIT ADDRESS` is run') },
+  // `ping -n -c COUNT [-i INTERVAL] -W WAIT IP` (core/host): a count, an interval of 0.2 s or more, a wait and one address, nothing else.
+  ping: { fileName: /^ping$/, checkArgs: (args) => pingArgsProblem(args) },
 };
 
 /** More than any command Kindscope writes; a bigger one is a bug or an attack. */
@@ -224,3 +224,12 @@ export const validate = {
     return value;
   },
 };
+
+function pingArgsProblem(args: readonly string[]): string | undefined {
+  const [n, c, count, ...rest] = args;
+  // 0.2 s is the shortest interval ping allows a user without privileges (iputils); no flooding.
+  const interval = rest[0] === '-i' ? rest[1] : undefined;
+  const tail = interval === undefined ? rest : rest.slice(2);
+  const ok = n === '-n' && c === '-c' && /^\d{1,2}$/.test(count ?? '') && (interval === undefined || (/^\d{1,2}(\.\d{1,2})?$/.test(interval) && Number(interval) >= 0.2)) && tail.length === 3 && tail[0] === '-W' && /^\d{1,4}$/.test(tail[1] ?? '') && /^[0-9a-fA-F.:]{2,45}$/.test(tail[2] ?? '');
+  return ok ? undefined : 'only `ping -n -c COUNT [-i INTERVAL ≥ 0.2] -W WAIT ADDRESS` is run';
+}
