@@ -13,7 +13,7 @@ type Item = { metadata: { name: string } };
  */
 function scriptedServer() {
   const requests: string[] = [];
-  const watches: { from: string; emit(event: WatchEvent): void; close(error?: unknown): void }[] = [];
+  const watches: { from: string; emit(event: WatchEvent): void; close(error?: unknown): void; abort: AbortController }[] = [];
   let version = 10;
   const http = {
     server: 'https://127.0.0.1:6443',
@@ -24,8 +24,9 @@ function scriptedServer() {
     },
     watch: async (_path: string, from: string, _inactivityMs: number, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void) => {
       requests.push(`watch from ${from}`);
-      watches.push({ from, emit: onEvent, close: (error = null) => done(error) });
-      return new AbortController();
+      const abort = new AbortController();
+      watches.push({ from, emit: onEvent, close: (error = null) => done(error), abort });
+      return abort;
     },
   } as unknown as KubeHttp;
   return { http, requests, watches, last: () => watches.at(-1)! };
@@ -94,6 +95,12 @@ describe('KubeInformer recovery', () => {
     expect(server.requests.slice(6)).toEqual([]);
     await vi.advanceTimersByTimeAsync(251);
     expect(server.requests.slice(6)).toEqual(['list@13', 'watch from 13']);
+    // Then the server streams again: the burst is over, and the next failure is retried at the first backoff step (≤ 250 ms).
+    server.last().emit({ type: 'BOOKMARK', object: { metadata: { resourceVersion: '20' } } });
+    await vi.advanceTimersByTimeAsync(60_000);
+    server.last().close(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+    await vi.advanceTimersByTimeAsync(250);
+    expect(server.requests.slice(8)).toEqual(['list@14', 'watch from 14']);
     informer.dispose();
   });
 
@@ -106,6 +113,7 @@ describe('KubeInformer recovery', () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(informer.state).toEqual({ state: 'offline', reason: 'things: watch error 500 etcdserver: request timed out' });
     expect(server.requests).toEqual(['list@11', 'watch from 11']);
+    expect(server.watches[0]!.abort.signal.aborted).toBe(true);
     await vi.advanceTimersByTimeAsync(1_000);
     expect(server.requests).toEqual(['list@11', 'watch from 11', 'list@12', 'watch from 12']);
     expect(informer.state).toEqual({ state: 'live' });

@@ -135,6 +135,9 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
       return;
     }
     if (object?.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
+    // The server streams again (an event or a bookmark): whatever closed quickly before is over.
+    this.quickCloses = 0;
+    this.backoff.reset();
     if (event.type === 'BOOKMARK') {
       if (this.status.state !== 'live') this.setState({ state: 'live' }, true);
       return;

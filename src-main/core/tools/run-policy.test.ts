@@ -26,6 +26,7 @@ const allowed: Row[] = [
   ['helm', 'helm', ['--kube-context', 'kind-demo', 'install', 'cilium', 'cilium/cilium']],
   ['netstat', 'netstat', ['-rn', '-f', 'inet']],
   ['ping', 'ping', ['-n', '-c', '3', '-W', '1', '172.18.0.2']],
+  ['ping', 'ping', ['-n', '-c', '2', '-W', '1', 'fc00:f853:ccd:e793::3']],
   ['ping', '/sbin/ping', ['-n', '-c', '2', '-i', '0.2', '-W', '1000', '172.18.0.2']],
   ['route', '/sbin/route', ['-n', 'get', '172.18.0.2']],
   ['brew', '/opt/homebrew/bin/brew', ['--prefix']],
@@ -46,6 +47,10 @@ const allowed: Row[] = [
 /** [tool, bin, args, what the refusal must say] */
 const refused: [...Row, RegExp][] = [
   ['ping', 'ping', ['-n', '-c', '2', '-i', '0.01', '-W', '1', '172.18.0.2'], /INTERVAL ≥ 0\.2/],
+  // A name (a lookup: .cafe is a real TLD), broadcast, multicast, unspecified, no count or wait.
+  ...(['dead.beef.cafe', 'cafe', '255.255.255.255', '224.0.0.1', 'ff02::1', '::', '0.0.0.0'].map((address): [...Row, RegExp] => ['ping', 'ping', ['-n', '-c', '2', '-W', '1', address], /one unicast IP address/])),
+  ['ping', 'ping', ['-n', '-c', '0', '-W', '1', '172.18.0.2'], /COUNT \(1–10\)/],
+  ['ping', 'ping', ['-n', '-c', '2', '-W', '0', '172.18.0.2'], /only `ping -n -c COUNT/],
   ['ping', 'ping', ['-n', '-f', '172.18.0.2'], /only `ping -n -c COUNT/],
   ['ping', 'ping', ['-n', '-c', '2', '-W', '1', '172.18.0.2', '-p', 'ff'], /only `ping -n -c COUNT/],
   ['kind', '/bin/sh', ['version'], /\/bin\/sh is not kind: its file name is "sh"/],

@@ -1,4 +1,6 @@
+import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
+import ipaddr from 'ipaddr.js';
 import { KindscopeError } from '../../contract';
 
 /**
@@ -230,6 +232,13 @@ function pingArgsProblem(args: readonly string[]): string | undefined {
   // 0.2 s is the shortest interval ping allows a user without privileges (iputils); no flooding.
   const interval = rest[0] === '-i' ? rest[1] : undefined;
   const tail = interval === undefined ? rest : rest.slice(2);
-  const ok = n === '-n' && c === '-c' && /^\d{1,2}$/.test(count ?? '') && (interval === undefined || (/^\d{1,2}(\.\d{1,2})?$/.test(interval) && Number(interval) >= 0.2)) && tail.length === 3 && tail[0] === '-W' && /^\d{1,4}$/.test(tail[1] ?? '') && /^[0-9a-fA-F.:]{2,45}$/.test(tail[2] ?? '');
-  return ok ? undefined : 'only `ping -n -c COUNT [-i INTERVAL ≥ 0.2] -W WAIT ADDRESS` is run';
+  const ok = n === '-n' && c === '-c' && /^([1-9]|10)$/.test(count ?? '') && (interval === undefined || (/^\d{1,2}(\.\d{1,2})?$/.test(interval) && Number(interval) >= 0.2)) && tail.length === 3 && tail[0] === '-W' && /^[1-9]\d{0,3}$/.test(tail[1] ?? '') && unicastAddress(tail[2]);
+  return ok ? undefined : 'only `ping -n -c COUNT (1–10) [-i INTERVAL ≥ 0.2] -W WAIT ADDRESS` is run, to one unicast IP address (no name, broadcast or multicast)';
+}
+
+/** One IP address of one host: never a name (no lookup), a broadcast, multicast or unspecified address. */
+function unicastAddress(value: string | undefined): boolean {
+  if (!value || !isIP(value)) return false;
+  const range = ipaddr.parse(value).range();
+  return !['broadcast', 'multicast', 'unspecified', 'reserved'].includes(range);
 }

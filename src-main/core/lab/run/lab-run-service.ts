@@ -66,6 +66,7 @@ export class LabRunService {
     this.refuseWhileActive(record, 'resume');
     if (record.state === 'done' || record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`, 'Nothing to resume.');
     const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster, record.facts);
+    this.runner.assertSteps(record, steps);
     this.launch(record, steps);
     return record;
   }
@@ -111,9 +112,11 @@ export class LabRunService {
   async fix(cluster: string, confirmed: boolean, repairs?: FixKind[]): Promise<RunRecord> {
     if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Fixing ${cluster} needs confirmation`, 'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.');
     // fixesFor refuses a cluster whose state is not read yet, or without Cilium, either way.
-    const needed = fixesFor(await this.options.statusSource(cluster).status());
+    const status = await this.options.statusSource(cluster).status();
+    const needed = fixesFor(status);
     const planned = repairs ? [...new Set(repairs)] : needed;
-    return this.lifecycle('fix', cluster, { repairs: planned });
+    // The chart version `helm upgrade` keeps, as read now: a resume must not fall back to another.
+    return this.lifecycle('fix', cluster, { repairs: planned, ...(status.cilium.version ? { ciliumVersion: status.cilium.version } : {}) });
   }
 
   cancel(id: string): RunRecord {
@@ -175,8 +178,10 @@ export class LabRunService {
     if (kind === 'delete') return deleteSteps(cluster, deps);
     if (kind === 'fix') {
       const status = await deps.statusSource().status();
+      // Refuses a status not fully read (a resume right after a restart): steps are never built from a guess.
+      const needed = fixesFor(status);
       // A journal from before the planned list was kept: what the status needs now.
-      return fixSteps(cluster, status, deps, repairsOf(facts) ?? fixesFor(status));
+      return fixSteps(cluster, status, deps, repairsOf(facts) ?? needed, typeof facts.ciliumVersion === 'string' ? facts.ciliumVersion : status.cilium.version);
     }
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../../contract';
 import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
 import { allAnnounced } from './cluster-watch';
-import { fixesFor } from './lifecycle-pipelines';
+import { fixesFor, fixSteps, type LifecycleDeps } from './lifecycle-pipelines';
+import type { StepContext } from './pipeline-runner';
 
 type Over = { cilium?: Partial<ClusterStatus['cilium']>; pools?: number; policies?: number; services?: ClusterStatus['services'] };
 function status(over: Over = {}): ClusterStatus {
@@ -39,5 +40,51 @@ describe('allAnnounced (the re-verification wait after start)', () => {
     expect(check(status({ services: [service('2026-12-01T09:59:00Z')] }))).toMatchObject({ done: false, detail: expect.stringContaining('not renewed since the start') });
     expect(check(status({ services: [service('2026-12-01T10:00:02Z')] })).done).toBe(true);
     expect(allAnnounced()(status({ services: [service('2026-12-01T09:59:00Z')] })).done).toBe(true);
+  });
+});
+
+describe('fixSteps (the planned repairs, made or skipped out loud)', () => {
+  function fake(now: () => ClusterStatus) {
+    const ran: string[][] = [];
+    const deps: LifecycleDeps = {
+      docker: {} as LifecycleDeps['docker'],
+      runTool: async (name, args) => (ran.push([name, ...args]), { exitCode: 0, stdout: '', stderr: '' }) as Awaited<ReturnType<LifecycleDeps['runTool']>>,
+      statusSource: () => ({ status: async () => now(), onDidChange: () => () => undefined }),
+      verify: async () => undefined,
+      environment: async () => ({ network: { name: 'kind', subnet: '172.18.0.0/16' }, used: [] }) as unknown as Awaited<ReturnType<LifecycleDeps['environment']>>,
+    };
+    return { deps, ran };
+  }
+  const context = (): StepContext & { lines: string[] } => {
+    const lines: string[] = [];
+    return { lines, signal: new AbortController().signal, log: (line) => void lines.push(line), created: () => undefined, progress: () => undefined, facts: {} };
+  };
+  const stepNamed = (steps: ReturnType<typeof fixSteps>, name: string) => steps.find((s) => s.name === name)!;
+
+  it('a planned repair made meanwhile (by hand) is skipped by its step, saying so; the others run', async () => {
+    let now = status({ pools: 0, policies: 0 });
+    const { deps, ran } = fake(() => now);
+    const steps = fixSteps('demo', now, deps, ['pool', 'l2-policy']);
+    expect(steps.map((s) => s.name)).toEqual(['apply-pool', 'apply-l2-policy', 'leases', 'verify']);
+    now = status({ pools: 1, policies: 0 });
+    const pool = context();
+    await stepNamed(steps, 'apply-pool').run(pool);
+    expect(pool.lines).toEqual(['the cluster has a pool now (p0): nothing to make']);
+    expect(ran).toEqual([]);
+    await stepNamed(steps, 'apply-l2-policy').run(context());
+    expect(ran).toEqual([['kubectl', '--context', 'kind-demo', 'apply', '-f', '-']]);
+  });
+
+  it('a needed repair that was not planned stops the wait at once, naming it and the command that makes it', async () => {
+    const now = status({ pools: 0, policies: 0 });
+    const { deps } = fake(() => now);
+    const leases = stepNamed(fixSteps('demo', now, deps, ['l2-policy']), 'leases');
+    await expect(leases.run(context())).rejects.toMatchObject({ message: 'demo still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make: without it no LoadBalancer IP gets an address', hint: expect.stringContaining('kindscope fix --cluster demo --only pool') });
+  });
+
+  it('helm upgrade keeps the chart version read when the fix was confirmed, not a default, when the status lacks it', () => {
+    const { deps } = fake(() => status());
+    const unread = status({ cilium: { l2Announcements: false, version: undefined } });
+    expect(stepNamed(fixSteps('demo', unread, deps, ['cilium-values'], 'v1.16.3'), 'cilium-upgrade').command).toContain('--version 1.16.3 ');
   });
 });

@@ -130,10 +130,10 @@ function unlessMade(fix: FixKind, deps: LifecycleDeps, make: (c: StepContext) =>
  * steps whatever the cluster looks like by then). Then the waits and the verification; a
  * repair still needed that was not planned fails the wait at once, naming it.
  */
-export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, planned: readonly FixKind[]): (StepDefinition & { fix?: FixKind })[] {
+export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, planned: readonly FixKind[], ciliumVersion = status.cilium.version): (StepDefinition & { fix?: FixKind })[] {
   const context = `kind-${cluster}`;
   const plan = defaultPlan(cluster);
-  if (status.cilium.version) plan.cilium.version = status.cilium.version.replace(/^v/, '');
+  if (ciliumVersion) plan.cilium.version = ciliumVersion.replace(/^v/, '');
   const steps: (StepDefinition & { fix: FixKind })[] = [];
   for (const fix of repairOrder.filter((f) => planned.includes(f))) {
     if (fix === 'cilium-values') {

@@ -54,6 +54,20 @@ describe('PipelineRunner', () => {
     expect(log.match(/two ran/g)).toHaveLength(2);
   });
 
+  it('steps the journal does not have are refused before the run is marked running: it stays resumable as it was', async () => {
+    const { store, runner } = setup();
+    const record = store.create({ kind: 'fix', cluster: 'demo', steps: shape(['apply-l2-policy', 'leases', 'verify']) });
+    record.state = 'failed';
+    store.save(record);
+    const steps: StepDefinition[] = ['apply-pool', 'leases', 'verify'].map((name) => ({ name, title: name, command: name, run: async () => undefined }));
+    await expect(runner.run(store.load(record.id), steps)).rejects.toThrow('has no step "apply-pool" (its steps: apply-l2-policy, leases, verify)');
+    // Untouched: not claimed by this process, not marked interrupted.
+    const after = store.load(record.id, runner.activeIds());
+    expect(after).toMatchObject({ state: 'failed' });
+    expect(after.owner).toBeUndefined();
+    expect(after.steps.map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
+  });
+
   it('cancel ends the running step\'s process tree and leaves the run resumable', async () => {
     const { store, runner } = setup();
     let pid: number | undefined;

@@ -65,9 +65,17 @@ export class PipelineRunner {
   }
 
   /** Runs every step that is not done yet; resolves with the final journal (never rejects for a failed step). */
+  /** Every definition has its step in the journal (a resume of a journal from another version may not). */
+  assertSteps(record: RunRecord, steps: readonly StepDefinition[]): void {
+    const unknown = steps.find((definition) => !record.steps.some((s) => s.name === definition.name));
+    if (unknown) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} has no step "${unknown.name}" (its steps: ${record.steps.map((s) => s.name).join(', ')})`, 'The journal is from another Kindscope version, or the cluster changed since: start a new run.');
+  }
+
   async run(record: RunRecord, steps: readonly StepDefinition[]): Promise<RunRecord> {
     if (this.running.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is already running`, 'Wait for it, or cancel it first.');
     if (record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} was cleaned up`, 'Start a new run.');
+    // Before the run is marked running: a journal whose steps these definitions do not match stays as it was.
+    this.assertSteps(record, steps);
     const controller = new AbortController();
     this.running.set(record.id, controller);
     record.state = 'running';
@@ -75,8 +83,7 @@ export class PipelineRunner {
     this.changed(record);
     try {
       for (const definition of steps) {
-        const step = record.steps.find((s) => s.name === definition.name);
-        if (!step) throw new KindscopeError('INTERNAL', `Run ${record.id} has no step "${definition.name}"`, 'The journal is from another Kindscope version: start a new run.');
+        const step = record.steps.find((s) => s.name === definition.name)!;
         if (step.state === 'done' || step.state === 'skipped') continue;
         const outcome = await this.runStep(record, step, definition, controller.signal);
         if (outcome !== 'done') {

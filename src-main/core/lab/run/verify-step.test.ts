@@ -63,6 +63,15 @@ describe('the final verification', () => {
     expect(other).toMatchObject({ message: '172.18.250.1 did not answer from this machine', hint: 'Run `kindscope check`.' });
   });
 
+  it("blames that IP's own TCP hop, not another service's, and the tunnel before any route", async () => {
+    const otherTcp: ConnectivityHop = { hop: 'TCP default/api 172.18.250.2:80', target: '172.18.250.2', ok: false, detail: 'TCP connect failed (ETIMEDOUT).', fix: 'ip route get 172.18.250.2' };
+    const wrong = await verifyStep(deps(false, [route(true), otherTcp, tcp(true)]), { namespace: 'default', name: 'web' }).run(context()).then(() => undefined, (error: unknown) => error as { message: string });
+    expect(wrong?.message).toBe('172.18.250.1 did not answer from this machine (connect ETIMEDOUT)');
+    const tunnel: ConnectivityHop = { hop: 'docker-mac-net-connect', ok: false, detail: 'docker-mac-net-connect 0.1.5 (not running).', fix: 'kindscope connectivity --cluster demo --fix' };
+    const down = await verifyStep(deps(false, [tunnel, route(false), tcp(false)]), 'every-ip').run(context()).then(() => undefined, (error: unknown) => error as { message: string; hint: string });
+    expect(down).toMatchObject({ message: expect.stringContaining('the path breaks at "docker-mac-net-connect"'), hint: 'kindscope connectivity --cluster demo --fix' });
+  });
+
   it('a cancel during the hop check ends the step at once', async () => {
     const c = context();
     const controller = new AbortController();
