@@ -320,6 +320,10 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   await dialog.getByRole('button', { name: 'Run 1 of 2 repairs' }).click();
   const lab = new CreateLabPage(page);
   await expect(page.getByRole('heading', { level: 1, name: `Fixing ${name}` })).toBeVisible();
+  // A run started on Clusters is shown there: the sidebar keeps Clusters current, with the way back.
+  expect(page.url()).toMatch(/#\/clusters\/run\/[a-z0-9-]+-fix-[a-z0-9]+$/);
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('link', { name: '← All clusters' })).toBeVisible();
   await expect(lab.step('Create the L2 announcement policy')).toBeVisible();
   await expect(lab.step('Create a LoadBalancer IP pool')).toHaveCount(0);
   await expect(lab.runState).toHaveText('Failed');

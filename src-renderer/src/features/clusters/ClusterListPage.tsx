@@ -4,7 +4,8 @@ import { useAppContext, useAppStore } from '../../app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { saveText } from '../create-lab/CodeView';
 import { ConfirmDialog } from '../runs/ConfirmDialog';
-import { runHash } from '../runs/run-route';
+import { RunView } from '../runs/RunView';
+import { runHash, useRunIdFromHash } from '../runs/run-route';
 import { ClustersPage } from './ClustersPage';
 import { FixDialog } from './FixDialog';
 import { useClusterList, type ClusterRow, type FixPlan } from './use-cluster-list';
@@ -26,6 +27,7 @@ function useOpenCluster(): string | undefined {
 /** Clusters: every kind cluster on the engine as a list; Open shows one cluster's detail. */
 export function ClusterListPage() {
   const open = useOpenCluster();
+  const runId = useRunIdFromHash();
   const selectCluster = useAppStore((state) => state.selectCluster);
   useEffect(() => {
     if (open) selectCluster(open);
@@ -37,6 +39,17 @@ export function ClusterListPage() {
           ← All clusters
         </a>
         <ClustersPage />
+      </>
+    );
+  }
+  if (runId) {
+    // A fix, stop, start or delete started here: its run view, with the way back.
+    return (
+      <>
+        <a className="back-link" href="#/clusters">
+          ← All clusters
+        </a>
+        <RunView id={runId} />
       </>
     );
   }
@@ -57,7 +70,7 @@ function ClusterList() {
     setBusy(false);
     setPending(undefined);
     if (!result.ok) return setActionError(result.error);
-    window.location.hash = runHash(result.value.id);
+    window.location.hash = runHash(result.value.id, result.value.kind);
   };
   const actions: RowActions = {
     stopStart: (row) => void client.invoke(row.summary.running > 0 ? 'lab:stop' : 'lab:start', { cluster: row.summary.name }).then(toRun),
@@ -240,7 +253,7 @@ function PastRuns({ runs }: { runs: RunRecord[] }) {
         <ul className="run-list" aria-label="Runs">
           {runs.slice(0, 30).map((run) => (
             <li key={run.id}>
-              <a href={runHash(run.id)} aria-label={`${runKinds[run.kind]} ${run.cluster}, ${run.state}, ${new Date(run.createdAt).toLocaleString()}`}>
+              <a href={runHash(run.id, run.kind)} aria-label={`${runKinds[run.kind]} ${run.cluster}, ${run.state}, ${new Date(run.createdAt).toLocaleString()}`}>
                 {runKinds[run.kind]} <code>{run.cluster}</code>
               </a>
               <span className={`run-list-state run-list-${run.state}`}>{run.state}</span>

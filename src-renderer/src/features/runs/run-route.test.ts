@@ -8,6 +8,11 @@ describe('the run view address', () => {
     expect(runIdFromHash(runHash('20261201-090600-create-c2a87d'))).toBe('20261201-090600-create-c2a87d');
     expect(runIdFromHash('#/create-lab')).toBeUndefined();
     expect(runIdFromHash('#/create-lab/run/../../etc')).toBeUndefined();
+    // Lifecycle runs live under Clusters, where they were started.
+    expect(runHash('20261201-090600-fix-c2a87d', 'fix')).toBe('#/clusters/run/20261201-090600-fix-c2a87d');
+    expect(runHash('20261201-090600-create-c2a87d', 'create')).toBe('#/create-lab/run/20261201-090600-create-c2a87d');
+    expect(runIdFromHash(runHash('20261201-090600-fix-c2a87d', 'fix'))).toBe('20261201-090600-fix-c2a87d');
+    expect(runIdFromHash('#/topology/run/20261201-090600-fix-c2a87d')).toBeUndefined();
   });
 });
 
