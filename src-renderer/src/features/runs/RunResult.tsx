@@ -1,5 +1,6 @@
 import type { ConnectivityHop, RunRecord } from '@contract';
 import { useAppStore } from '../../app-context';
+import { FindingList } from '../../components/FindingList';
 import { RichText } from '../../components/RichText';
 import { clock, hopsOf, verificationsOf, type Verification } from './verification';
 
@@ -51,18 +52,7 @@ function ResultRow({ result }: { result: Verification }) {
           <dd>{result.leaseHolder ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}` : 'no lease holder'}</dd>
         </div>
       </dl>
-      {result.findings.length > 0 && (
-        <ul className="findings" aria-label={`Findings for ${result.ip}`}>
-          {result.findings.map((f) => (
-            <li key={f.code}>
-              <strong>{f.message}</strong>
-              <span>
-                Fix: <RichText text={f.fix} />
-              </span>
-            </li>
-          ))}
-        </ul>
-      )}
+      <FindingList findings={result.findings} label={`Findings for ${result.ip}`} />
     </div>
   );
 }
