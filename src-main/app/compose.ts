@@ -56,6 +56,8 @@ export interface AppServices {
   dataDir: string;
   /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
   dns: DnsFeature;
+  /** Reaching the clusters from this machine: `kindscope connectivity`, the pipeline's preflight and final verification. */
+  connectivity: ConnectivityService;
 }
 
 export interface App {
@@ -81,7 +83,7 @@ export function createApp(options: AppOptions): App {
       return () => subscription.dispose();
     },
   });
-  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }) };
+  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }), connectivity: new ConnectivityService(connectivityDeps(() => services)) };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,
@@ -95,7 +97,7 @@ export function createApp(options: AppOptions): App {
   };
 }
 
-function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns'> {
+function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns' | 'connectivity'> {
   const dataDir = options.dataDir ?? appDataDir();
   const environment = options.environment ?? new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
@@ -130,8 +132,8 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
   }
 }
 
-function connectivityDeps(services: AppServices): ConnectivityDeps {
-  return { docker: () => requireDocker(services).docker, engineClues: () => engineClues(requireDocker(services)), statusOf: (cluster) => services.clusters.status(cluster) };
+function connectivityDeps(services: () => AppServices): ConnectivityDeps {
+  return { docker: () => requireDocker(services()).docker, engineClues: () => engineClues(requireDocker(services())), statusOf: (cluster) => services().clusters.status(cluster) };
 }
 
 /** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
@@ -167,7 +169,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log, decodeAnyPath: options.transport === 'cli' }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
-    ...createConnectivityHandlers(connectivityDeps(services)),
+    ...createConnectivityHandlers(services.connectivity),
   };
 }
 
@@ -216,8 +218,8 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
     listClusters: async () => (await topology.listClusters()).map((c) => c.name),
     statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
     engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
-    hostPreflight: (cluster) => new ConnectivityService(connectivityDeps(services)).preflight(cluster),
-    hostCheck: async (cluster) => (await new ConnectivityService(connectivityDeps(services)).check(cluster)).hops,
+    hostPreflight: (cluster) => services.connectivity.preflight(cluster),
+    hostCheck: async (cluster) => (await services.connectivity.check(cluster)).hops,
   });
   return services.runs;
 }

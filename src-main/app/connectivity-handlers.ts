@@ -1,11 +1,10 @@
-import { ConnectivityService, type ConnectivityDeps } from '../core/host/connectivity-service';
+import type { ConnectivityService } from '../core/host/connectivity-service';
 import type { Handlers } from './router';
 
 type ConnectivityHandlers = Pick<Handlers, 'connectivityCheck' | 'connectivityFix' | 'connectivityRemove'>;
 
 /** `connectivity:*` over the host connectivity service (Docker and this machine; the cluster API only for LoadBalancer IPs). */
-export function createConnectivityHandlers(deps: ConnectivityDeps): ConnectivityHandlers {
-  const service = new ConnectivityService(deps);
+export function createConnectivityHandlers(service: ConnectivityService): ConnectivityHandlers {
   return {
     connectivityCheck: ({ cluster }) => service.check(cluster),
     connectivityFix: ({ cluster }) => service.fix(cluster),
