@@ -167,7 +167,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...runHandlers(() => labRuns(services, options, log)),
     ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
     ...createDnsHandlers(services.dns),
-    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: options.dataDir ?? appDataDir(), log, decodeAnyPath: options.transport === 'cli' }),
+    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: services.dataDir, log, decodeAnyPath: options.transport === 'cli' }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
     ...createConnectivityHandlers(services.connectivity),
   };
@@ -209,7 +209,7 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
   const docker = requireDocker(services);
   const topology = requireTopology(services);
   services.runs = new LabRunService({
-    store: new RunStore(options.dataDir ?? appDataDir()),
+    store: new RunStore(services.dataDir),
     lab: services.lab,
     docker: docker.docker,
     log,

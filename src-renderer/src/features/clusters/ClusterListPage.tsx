@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { AppError, RunRecord } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
 import { ErrorNotice } from '../../components/ErrorNotice';
-import { saveText } from '../create-lab/CodeView';
+import { saveText } from '../../components/clipboard';
 import { ConfirmDialog } from '../runs/ConfirmDialog';
 import { RunView } from '../runs/RunView';
 import { runHash, useRunIdFromHash } from '../runs/run-route';

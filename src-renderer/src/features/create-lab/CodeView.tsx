@@ -1,14 +1,5 @@
 import { useState } from 'react';
-
-/** Saves text as a file the way a browser does (Electron shows its save dialog for it). */
-export function saveText(fileName: string, text: string, type = 'text/plain') {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1_000);
-}
+import { copyText, saveText } from '../../components/clipboard';
 
 /** A generated file, read-only, with Copy and (optionally) Save. */
 export function CodeView({ title, text, fileName, save = false }: { title: string; text: string; fileName: string; save?: boolean }) {
@@ -25,12 +16,7 @@ export function CodeView({ title, text, fileName, save = false }: { title: strin
           type="button"
           className="button button-small"
           aria-label={`Copy ${title}`}
-          onClick={() => {
-            navigator.clipboard.writeText(text).then(
-              () => setCopied('copied'),
-              () => setCopied('failed'),
-            );
-          }}
+          onClick={() => void copyText(text).then((ok) => setCopied(ok ? 'copied' : 'failed'))}
         >
           Copy
         </button>

@@ -1,32 +1,11 @@
 import { useState } from 'react';
 import { serviceDnsName, type ServiceStatus } from '@contract';
+import { copyText } from '../../components/clipboard';
 
 /** `http://name/` for port 80, `http://name:P/` for the first other TCP port (ports read "80:30397/TCP", the node port optional). */
 export function serviceUrl(name: string, ports: readonly string[]): string {
   const tcp = ports.map((p) => /^(\d+)(?::\d+)?\/TCP$/i.exec(p)?.[1]).find(Boolean);
   return `http://${name}${tcp && tcp !== '80' ? `:${tcp}` : ''}/`;
-}
-
-/**
- * The async clipboard where it is allowed (serve mode in a browser); the window denies
- * every permission request (electron/security.ts), so there a selection copy stands in.
- */
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.setAttribute('readonly', '');
-    area.style.position = 'fixed';
-    area.style.opacity = '0';
-    document.body.append(area);
-    area.select();
-    const copied = document.execCommand('copy');
-    area.remove();
-    return copied;
-  }
 }
 
 /**

@@ -6,6 +6,7 @@ import { followClusterStatus } from '../../commands/status-commands';
 import { followTopology, refreshTopologyCommand } from '../../commands/topology-commands';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { CommandButton } from '../../components/CommandButton';
+import { saveText } from '../../components/clipboard';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { darkPalette, exportSvg, lightPalette } from './graph/export-svg';
 import { TopologyGraph } from './graph/TopologyGraph';
@@ -86,12 +87,7 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
     if (!layout.positions) return;
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
     const svg = exportSvg(spec, layout.positions, dark ? darkPalette : lightPalette, `Kindscope topology of ${topology.name}`);
-    const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = `${topology.name}-topology.svg`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000); // ms: long enough for the download to start
+    saveText(`${topology.name}-topology.svg`, svg, 'image/svg+xml');
   }, [spec, layout.positions, topology.name]);
 
   return (

@@ -63,6 +63,3 @@ export interface Box {
   height: number;
 }
 
-export interface LaidOutGraph extends GraphSpec {
-  positions: Map<string, Box>;
-}

@@ -1,4 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
+import { copyText } from '../../../components/clipboard';
 
 export interface Column<Row> {
   header: string;
@@ -22,8 +23,7 @@ export function DataTable<Row>({ title, rows, columns, rowKey }: { title: string
   }, [rows, columns, sort, filter]);
   const copy = async () => {
     const lines = [columns.map((c) => c.header), ...shown.map((row) => columns.map((c) => c.text(row)))].map((cells) => cells.join('\t'));
-    await navigator.clipboard.writeText(`${lines.join('\n')}\n`);
-    setCopied(true);
+    setCopied(await copyText(`${lines.join('\n')}\n`));
   };
   return (
     <section className="card data-table" aria-label={title}>
