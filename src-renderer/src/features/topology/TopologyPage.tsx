@@ -67,8 +67,34 @@ function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
 }
 
 function TopologyView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
-  const { view, selected, select, expandedGroups, toggleGroup } = useAppStore(
-    useShallow((state) => ({ view: state.topologyView, selected: state.topologySelection, select: state.selectTopologyItem, expandedGroups: state.expandedGroups, toggleGroup: state.toggleGroup })),
+  const view = useAppStore((state) => state.topologyView);
+  return (
+    <>
+      {/* The graph (its spec, its ELK layout) exists only while it is shown: the tables need neither. */}
+      {view === 'graph' ? (
+        <GraphView topology={topology} status={status} />
+      ) : (
+        <>
+          <TopologyHeader onExport={undefined} />
+          <TopologyTables topology={topology} status={status} />
+        </>
+      )}
+      {topology.problems.map((problem) => (
+        <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
+      ))}
+      <p className="muted small">
+        {view === 'graph' ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · ' : ''}
+        Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
+        {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
+        {status ? ` · Kubernetes ${status.connection.state}` : ' · Kubernetes side not loaded'}
+      </p>
+    </>
+  );
+}
+
+function GraphView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
+  const { selected, select, expandedGroups, toggleGroup } = useAppStore(
+    useShallow((state) => ({ selected: state.topologySelection, select: state.selectTopologyItem, expandedGroups: state.expandedGroups, toggleGroup: state.toggleGroup })),
   );
   const spec = useTopologySpec(topology, status, expandedGroups);
   const layout = useGraphLayout(spec);
@@ -93,25 +119,12 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
   return (
     <>
       <TopologyHeader onExport={layout.positions ? onExport : undefined} />
-      {view === 'graph' ? (
-        <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
-          <section className="graph-region" aria-label="Topology graph">
-            {layout.positions ? <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={selected} onSelect={onSelect} /> : <p className="muted">Laying out…</p>}
-          </section>
-          {selected && <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} onClose={() => select(undefined)} />}
-        </div>
-      ) : (
-        <TopologyTables topology={topology} status={status} />
-      )}
-      {topology.problems.map((problem) => (
-        <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
-      ))}
-      <p className="muted small">
-        {view === 'graph' ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · ' : ''}
-        Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
-        {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
-        {status ? ` · Kubernetes ${status.connection.state}` : ' · Kubernetes side not loaded'}
-      </p>
+      <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
+        <section className="graph-region" aria-label="Topology graph">
+          {layout.positions ? <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={selected} onSelect={onSelect} /> : <p className="muted">Laying out…</p>}
+        </section>
+        {selected && <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} onClose={() => select(undefined)} />}
+      </div>
     </>
   );
 }
