@@ -90,6 +90,9 @@ export const ServiceStatus = z.object({
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
+/** The port every probe of a LoadBalancer service uses: its first (80 when it lists none). */
+export const probePort = (service: Pick<ServiceStatus, 'servicePorts'>): number => service.servicePorts[0]?.port ?? 80;
+
 export const PoolStatus = z.object({
   name: z.string(),
   apiVersion: z.string(),

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
-import { KindscopeError, type CaptureResult, type ClusterStatus, type DecodedCapture, type LeaseHolder, type ServiceStatus } from '../../contract';
+import { KindscopeError, probePort, type CaptureResult, type ClusterStatus, type DecodedCapture, type LeaseHolder, type ServiceStatus } from '../../contract';
 import { probeHttp } from '../host/probes';
 import type { Logger } from '../util/logger';
 import { arpVerdict } from './arp-verdict';
@@ -39,10 +39,6 @@ export function leaseClaim(service: ServiceStatus): LeaseHolder | undefined {
   if (service.leaseHolder) return service.leaseHolder;
   if (!service.holder) return undefined;
   return { node: service.holder, ...(service.holderMac ? { mac: service.holderMac } : {}), lease: `cilium-l2announce-${service.namespace}-${service.name}` };
-}
-
-export function servicePort(service: ServiceStatus): number {
-  return Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80);
 }
 
 /** Node containers' MACs on their Docker network: the truth `docker inspect` tells. */
@@ -85,7 +81,7 @@ export class CaptureService {
     const ip = service.externalIPs[0];
     const base = { service: label, image: this.image, seconds, ...(leaseHolder ? { leaseHolder } : {}) };
     if (!ip) return { ...base, packets: [], verdict: 'no-ip', explanation: `${label} has no IP yet (<pending>): there is nothing to ask ARP for.`, findings: service.findings };
-    const port = servicePort(service);
+    const port = probePort(service);
     // Without a claim, listen on the first worker: the packets still say whether anyone answers.
     const node = leaseHolder?.node ?? status.nodes.find((n) => !n.roles.includes('control-plane'))?.name ?? status.nodes[0]?.name;
     if (!node) throw new KindscopeError('CLUSTER_NOT_FOUND', `Cluster "${input.cluster}" has no nodes`, 'Check `kind get nodes --name ' + input.cluster + '`.');

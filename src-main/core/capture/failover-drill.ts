@@ -1,13 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
-import { KindscopeError, type ArpPacket, type ClusterStatus, type FailoverResult, type HttpProbe, type TimelineEvent } from '../../contract';
+import { KindscopeError, probePort, type ArpPacket, type ClusterStatus, type FailoverResult, type HttpProbe, type TimelineEvent } from '../../contract';
 import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
 import { probeHttp } from '../host/probes';
 import type { Logger } from '../util/logger';
 import { announcementForm } from './arp-verdict';
 import { captureImageName, ensureCaptureImage } from './capture-image';
-import { findService, leaseClaim, nodeNetwork, servicePort } from './capture-service';
+import { findService, leaseClaim, nodeNetwork } from './capture-service';
 import { leaseTimings, parseGoDuration, takeoverCandidates } from './lease-timings';
 import { startNodeCapture, type RunningCapture } from './node-capture';
 import { decodeCapture } from './pcap-decoder';
@@ -57,7 +57,7 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
   if (candidates.nodes.length === 0) {
     throw new KindscopeError('INVALID_INPUT', `Refusing the drill: ${candidates.why}`, 'Add a worker node the L2 policy selects (or wait until one is Ready), then run the drill again.');
   }
-  const port = servicePort(service);
+  const port = probePort(service);
   const intervalMs = input.intervalMs ?? 100;
   const image = captureImageName(options.env);
   const neighbour = options.neighbour ?? readNeighbour;

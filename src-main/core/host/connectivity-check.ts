@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type ClusterStatus, type ConnectivityHop, type HostContext, type MacNetConnectState } from '../../contract';
+import { KindscopeError, probePort, type ClusterStatus, type ConnectivityHop, type HostContext, type MacNetConnectState } from '../../contract';
 import type { RouteReader, HostRoute } from './connectivity-routes';
 import { routeForSubnet } from './connectivity-routes';
 import { describeMacState, isTooOld } from './connectivity-mac';
@@ -138,7 +138,7 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
 
 async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
   if ('error' in input.status) return [{ hop: 'LoadBalancer IPs', ok: false, detail: `Not known: the cluster's API did not answer (${input.status.error}); the hops above come from Docker and this machine alone.` }];
-  const targets = input.status.services.flatMap((service) => service.externalIPs.map((ip) => ({ service, ip, port: Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80) })));
+  const targets = input.status.services.flatMap((service) => service.externalIPs.map((ip) => ({ service, ip, port: probePort(service) })));
   return Promise.all(
     targets.map(async ({ service, ip, port }): Promise<ConnectivityHop> => {
       const hop = `TCP ${service.namespace}/${service.name} ${ip}:${port}`;

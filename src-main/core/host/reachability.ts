@@ -1,4 +1,4 @@
-import type { ClusterStatus, PingResult } from '../../contract';
+import { probePort, type ClusterStatus, type PingResult } from '../../contract';
 import { readNeighbour, type NeighbourEntry } from './neighbour';
 import { probeIcmp, probeTcp, type IcmpResult } from './probes';
 
@@ -53,7 +53,7 @@ export async function proveService(status: ClusterStatus, namespace: string, nam
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const ip = service?.externalIPs[0];
   if (!service || !ip) return { target: { kind: 'service', name: label }, verdict: 'no-ip', explanation: service ? `${label} has no IP yet (<pending>).` : `${label} is not a LoadBalancer service of "${status.cluster}".` };
-  const port = Number(/^(\d+)/.exec(service.ports[0] ?? '80')?.[1] ?? 80);
+  const port = probePort(service);
   const tcp = await probes.tcp(ip, port);
   const neighbour = await probes.neighbour(ip);
   const node = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;

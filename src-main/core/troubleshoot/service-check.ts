@@ -1,4 +1,4 @@
-import { KindscopeError, type ClusterStatus, type ServiceCheck } from '../../contract';
+import { KindscopeError, probePort, type ClusterStatus, type ServiceCheck } from '../../contract';
 import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
 import { probeHttp } from '../host/probes';
 
@@ -21,7 +21,7 @@ export async function checkService(status: ClusterStatus, namespace: string, nam
   const claim = { ...(holder ? { holder } : {}), ...(service.leaseHolder ? { leaseHolder: service.leaseHolder } : {}) };
   const ip = service.externalIPs[0];
   if (!ip) return { service: label, verdict: 'pending', explanation: `${label} has no IP yet (<pending>).`, findings: service.findings, ...claim };
-  const port = service.servicePorts[0]?.port ?? 80;
+  const port = probePort(service);
   const http = await probeHttp(ip, port);
   const entry = await neighbour(ip);
   const checkedAt = new Date().toISOString();
