@@ -5,13 +5,6 @@ import '../core/util/node-guard.mjs';
 const { runCli } = await import('./run-cli');
 const { ExitCode } = await import('./output');
 
-// package.json "engines": an older Node fails later, deep in a dependency, with a stack trace.
-const [major = 0, minor = 0] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 19)) {
-  process.stderr.write(`kindscope: Node.js ${process.versions.node} is too old\n  hint: Kindscope needs Node.js 22.19 or later (24 LTS recommended); put it first on PATH (check with: node --version).\n`);
-  process.exit(ExitCode.failed);
-}
-
 /**
  * Ctrl-C (or SIGTERM) aborts the running command and waits while the app disposes, so the
  * helper container a topology read started is removed before the process ends. A second
