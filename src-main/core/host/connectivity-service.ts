@@ -63,7 +63,7 @@ export class ConnectivityService {
     const facts = await clusterNetworkFacts(this.deps.docker(), cluster);
     const macEnv = this.deps.mac ?? realMacEnvironment(this.env);
     const mac: MacNetConnectState | undefined = host.platform === 'darwin' && host.runtime === 'docker-desktop' ? await readMacState(host, macEnv) : undefined;
-    const [status] = await Promise.all([statusOrReason(this.deps, cluster)]);
+    const status = await statusOrReason(this.deps, cluster);
     const routes = this.deps.routes?.(host) ?? hostRouteReader(host.platform);
     const hops = await connectivityHops({ cluster, host, facts, routes, probes: this.deps.probes ?? realHopProbes, status, ...(mac ? { mac } : {}) });
     const routed = hops.filter((h) => h.hop.startsWith('host route to ')).every((h) => h.ok);

@@ -10,6 +10,7 @@ import { PipelineRunner, type Remover, type StepDefinition } from './pipeline-ru
 import { readEngineFacts, runPreflight } from './preflight';
 import type { RunStore } from './run-store';
 import { verifyService, type VerifyProbes } from './verify-service';
+import type { VerifyStepDeps } from './verify-step';
 
 export interface LabRunServiceOptions {
   store: RunStore;
@@ -186,14 +187,22 @@ export class LabRunService {
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }
 
+  /** What every final verification uses (create and the lifecycle runs alike): the live status, the measured probe, the hop checks. */
+  private verifyDeps(cluster: string): VerifyStepDeps {
+    const { statusSource, probes, hostCheck } = this.options;
+    return {
+      statusSource: () => statusSource(cluster),
+      verify: async (namespace, name) => verifyService(await statusSource(cluster).status(), namespace, name, probes),
+      ...(hostCheck ? { hostCheck: () => hostCheck(cluster) } : {}),
+    };
+  }
+
   private lifecycleDeps(cluster: string): LifecycleDeps {
     const o = this.options;
     return {
       docker: o.docker,
       runTool: o.runTool,
-      statusSource: () => o.statusSource(cluster),
-      verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),
-      ...(o.hostCheck ? { hostCheck: () => o.hostCheck!(cluster) } : {}),
+      ...this.verifyDeps(cluster),
       environment: async () => (await o.lab.environment(cluster)).env,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     };
@@ -217,9 +226,7 @@ export class LabRunService {
         const checks = await runPreflight({ cluster, kubernetesVersion: kubernetesVersionOf(rendering), ...(await readEngineFacts(o.docker)), existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters, toolStatus: o.toolStatus, engineIsLocalLinux: o.engineIsLocalLinux });
         return [...checks, ...((await o.hostPreflight?.(cluster).catch(() => [])) ?? [])];
       },
-      statusSource: () => o.statusSource(cluster),
-      verify: async (namespace, name) => verifyService(await o.statusSource(cluster).status(), namespace, name, o.probes),
-      ...(o.hostCheck ? { hostCheck: () => o.hostCheck!(cluster) } : {}),
+      ...this.verifyDeps(cluster),
       nodeAddresses: () => nodeAddresses(o.docker, cluster),
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     });

@@ -4,6 +4,7 @@ import { defaultPlan } from '../plan';
 import { carvePool } from '../pool-carve';
 import { renderL2Policy, renderPool } from '../render';
 import type { LabEnvironment } from '../lab-environment';
+import { clusterLabel, roleLabel } from '../../topology/topology-service';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
 import type { StepContext, StepDefinition } from './pipeline-runner';
@@ -20,12 +21,10 @@ export interface LifecycleDeps {
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
-const kindLabel = 'io.x-k8s.kind.cluster';
-const roleLabel = 'io.x-k8s.kind.role';
 
 /** The node containers of a kind cluster, control planes first (Docker labels, as kind sets them). */
 export async function nodeContainers(docker: Docker, cluster: string): Promise<{ id: string; name: string; role: string; state: string }[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${kindLabel}=${cluster}`] } });
+  const containers = await docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${cluster}`] } });
   return containers
     .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, role: c.Labels[roleLabel] ?? 'worker', state: c.State }))
     .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1));
@@ -36,7 +35,7 @@ export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[
     {
       name: 'stop-nodes',
       title: `Stop the node containers of ${cluster}`,
-      command: `docker stop <workers> then <control planes> (labelled ${kindLabel}=${cluster})`,
+      command: `docker stop <workers> then <control planes> (labelled ${clusterLabel}=${cluster})`,
       run: async (context) => {
         const nodes = (await nodeContainers(deps.docker, cluster)).reverse();
         if (nodes.length === 0) throw notFound(cluster);
@@ -56,7 +55,7 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
     {
       name: 'start-nodes',
       title: `Start the node containers of ${cluster}`,
-      command: `docker start <control planes> then <workers> (labelled ${kindLabel}=${cluster})`,
+      command: `docker start <control planes> then <workers> (labelled ${clusterLabel}=${cluster})`,
       run: async (context) => {
         const nodes = await nodeContainers(deps.docker, cluster);
         if (nodes.length === 0) throw notFound(cluster);
