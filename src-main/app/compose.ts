@@ -38,6 +38,8 @@ export interface AppOptions {
   bundledCliPath?: string;
   /** The repaired GUI environment (login shell); built from the process's own by default. */
   environment?: GuiEnvironment;
+  /** How often the DNS zone is re-read besides the pushed changes (ms; by default 30 s live, 2 s in the CLI). */
+  dnsRefreshMs?: number;
 }
 
 export interface AppServices {
@@ -82,8 +84,9 @@ export function createApp(options: AppOptions): App {
       const subscription = services.clusters.subscribe(listener);
       return () => subscription.dispose();
     },
+    ...(options.live ? { subscribeClusters: (listener: (clusters: { name: string }[]) => void) => services.topology?.onDidChangeClusters(listener) ?? (() => undefined) } : {}),
   });
-  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource }), connectivity: new ConnectivityService(connectivityDeps(() => services)) };
+  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource, ...(options.dnsRefreshMs ? { refreshMs: options.dnsRefreshMs } : {}) }), connectivity: new ConnectivityService(connectivityDeps(() => services)) };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,

@@ -23,11 +23,16 @@ export function createDnsZoneSource(deps: {
   clusters: () => Promise<{ name: string; running: number }[]>;
   status: (cluster: string) => Promise<ClusterStatus>;
   subscribe: (listener: (status: ClusterStatus) => void) => () => void;
+  /** The engine's cluster list as it changes (a cluster made, started, stopped or deleted), where it is followed live. */
+  subscribeClusters?: (listener: (clusters: { name: string }[]) => void) => () => void;
 }): DnsZoneSource {
   return {
     clusters: async () => (await deps.clusters()).filter((c) => c.running > 0).map((c) => c.name),
     status: deps.status,
-    onDidChange: (listener) => deps.subscribe((status) => listener(status.cluster)),
+    onDidChange: (listener) => {
+      const stops = [deps.subscribe((status) => listener(status.cluster)), deps.subscribeClusters?.((clusters) => clusters.forEach((c) => listener(c.name)))];
+      return () => stops.forEach((stop) => stop?.());
+    },
   };
 }
 
@@ -44,9 +49,11 @@ export function configuredDnsPort(env: NodeJS.ProcessEnv = process.env): number 
  * Builds the feature. Desktop and serve mode (`live`) start the responder at once and keep
  * it for the app's life; the CLI starts it only for `kindscope dns serve`.
  */
-export function createDnsFeature(options: { source: DnsZoneSource; live: boolean; log: Logger }): DnsFeature {
+export function createDnsFeature(options: { source: DnsZoneSource; live: boolean; log: Logger; refreshMs?: number }): DnsFeature {
   const wiring = new DnsWiring(systemWiringEnvironment());
-  const service = new DnsService({ source: options.source, log: options.log, backend: () => wiring.detect() });
+  // Live, the zone follows pushed changes (statuses and the cluster list), and the re-read is only a backstop;
+  // the CLI (`kindscope dns serve`) has no pushed cluster list, so it re-reads every 2 s.
+  const service = new DnsService({ source: options.source, log: options.log, backend: () => wiring.detect(), refreshMs: options.refreshMs ?? (options.live ? 30_000 : 2_000) });
   // After the composition root has finished (the source reads services it is still building).
   if (options.live) {
     queueMicrotask(() =>

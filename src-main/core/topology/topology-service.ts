@@ -204,12 +204,12 @@ export class TopologyService {
     return topology;
   }
 
-  /** The last snapshot of a followed cluster, if any. */
   /** Whether a node that started is still having its routes re-read until they settle. */
   get settlingRoutes(): boolean {
     return this.settler.settling;
   }
 
+  /** The last snapshot of a followed cluster, if any. */
   cached(name: string): ClusterTopology | undefined {
     return this.followed.get(name);
   }
