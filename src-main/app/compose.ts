@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
-import { LabService } from '../core/lab/lab-service';
+import { LabService } from '../core/lab/lab-plan-service';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';

@@ -1,5 +1,5 @@
 import type { labCalls } from '../contract/lab';
-import type { LabService } from '../core/lab/lab-service';
+import type { LabService } from '../core/lab/lab-plan-service';
 import type { Handlers } from './router';
 
 type LabHandlers = Pick<Handlers, keyof typeof labCalls>;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KindscopeError, type LabRendering, type LabStep, type StepArg } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
-import { shellQuote } from '../script';
+import { shellQuote } from '../plan/script';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { PreflightCheck } from './preflight';

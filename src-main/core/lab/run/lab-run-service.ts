@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import { FixKind, KindscopeError, type ConnectivityHop, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { Logger } from '../../util/logger';
-import type { LabService, PlanSource } from '../lab-service';
+import type { LabService, PlanSource } from '../lab-plan-service';
 import type { ClusterStatusSource } from './cluster-watch';
 import { createPipeline, type LabTool } from './create-pipeline';
 import { deleteSteps, fixesFor, fixSteps, nodeContainers, startSteps, stopSteps, type LifecycleDeps } from './lifecycle-pipelines';

@@ -1,9 +1,9 @@
 import type Docker from 'dockerode';
 import { KindscopeError, type ClusterStatus, type FixKind } from '../../../contract';
-import { defaultPlan } from '../plan';
-import { carvePool } from '../pool-carve';
-import { renderL2Policy, renderPool } from '../render';
-import type { LabEnvironment } from '../lab-environment';
+import { defaultPlan } from '../plan/plan';
+import { carvePool } from '../plan/pool-carve';
+import { renderL2Policy, renderPool } from '../plan/render';
+import type { LabEnvironment } from '../environment/lab-environment';
 import { clusterLabel, roleLabel } from '../../topology/topology-service';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';

@@ -15,7 +15,7 @@
  * Only the sections in `checkedSections` were read in full; a key in another section is
  * checked only for its top-level name (a near miss of a known name is reported).
  */
-import { closestName } from '../util/closest';
+import { closestName } from '../../util/closest';
 import { versionAtLeast } from './compat-table';
 
 export interface ChartKeySource {

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { LabEnvironment } from '../lab-environment';
+import type { LabEnvironment } from '../../environment/lab-environment';
 import { renderHelmValues } from '../render';
 import { validatePlan } from '../validate-plan';
 import { importPlan } from './import-plan';
 
-const fixtures = join(import.meta.dirname, '../../../../../shared/fixtures/article');
+const fixtures = join(import.meta.dirname, '../../../../../../shared/fixtures/article');
 /** The article's kind config and helm command in one file, as pasted. */
 const article = `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`;
 

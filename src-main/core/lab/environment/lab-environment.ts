@@ -5,8 +5,8 @@
  * service's client; the arithmetic on it is pure (`pool-carve.ts`).
  */
 import type Docker from 'dockerode';
-import { clusterLabel } from '../topology/topology-service';
-import { ipv4Range, type UsedRange } from './pool-carve';
+import { clusterLabel } from '../../topology/topology-service';
+import { ipv4Range, type UsedRange } from '../plan/pool-carve';
 
 export interface LabEnvironment {
   networkName: string;

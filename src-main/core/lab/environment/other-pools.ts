@@ -5,8 +5,8 @@
  * a cluster that is down or has no Cilium is noted, not fatal.
  */
 import { CustomObjectsApi } from '@kubernetes/client-node';
-import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
-import type { UsedRange } from './pool-carve';
+import { loadKubeConfig, withContext } from '../../kube/kube-config-loader';
+import type { UsedRange } from '../plan/pool-carve';
 
 interface PoolObject {
   metadata?: { name?: string };

@@ -2,7 +2,7 @@
  * The standalone bash script: the plan's steps printed in order, generated files and
  * manifests as heredocs. Needs docker, kind, helm, kubectl and curl; no Kindscope.
  */
-import type { LabPlan, LabStep, StepArg } from '../../contract';
+import type { LabPlan, LabStep, StepArg } from '../../../contract';
 import type { LabArtifacts } from './steps';
 
 const heredocEnd = 'KINDSCOPE_EOF';

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import type { LabFinding } from '../../../contract';
+import type { LabFinding } from '../../../../contract';
 import { parseSetArgument, type Assignment } from './helm-set';
 import { readPaste, type PastedCommand } from './paste';
 

@@ -4,7 +4,7 @@
  * steps and the script take these texts as they are.
  */
 import { stringify } from 'yaml';
-import type { LabPlan } from '../../contract';
+import type { LabPlan } from '../../../contract';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
 

@@ -2,8 +2,8 @@
  * The importer's manifests: the article's pool, L2 policy and sample app, each checked
  * against the plan (pool inside the kind network, interfaces among the devices).
  */
-import type { LabFinding, LabPlanInput } from '../../../contract';
-import type { LabEnvironment } from '../lab-environment';
+import type { LabFinding, LabPlanInput } from '../../../../contract';
+import type { LabEnvironment } from '../../environment/lab-environment';
 import { checkPool, type UsedRange } from '../pool-carve';
 import { finding, type Gathered } from './import-sources';
 

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
-import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
+import { labEnv } from '../../../../e2e/lab/lab-cluster.ts';
+import { docker, requireDocker } from '../../../../e2e/lab/require-docker.ts';
 import { readFileSync } from 'node:fs';
 import { importPlan } from './import/import-plan';
 import { savePlanYaml } from './plan';
@@ -17,7 +17,7 @@ import { savePlanYaml } from './plan';
  * answers from this machine. The lab's helm refuses the article's own command
  * (--reuse-values on install) and its Cilium stays silent with kubeProxyReplacement=strict.
  */
-const root = join(import.meta.dirname, '../../..');
+const root = join(import.meta.dirname, '../../../..');
 const name = `i14-script-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'i14-script-'));
 let env: NodeJS.ProcessEnv;

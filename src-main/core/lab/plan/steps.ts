@@ -3,7 +3,7 @@
  * argument array, files written to a work folder, manifests on stdin) and the standalone
  * script prints the very same list. One source, so the two cannot drift.
  */
-import type { LabPlan, LabStep } from '../../contract';
+import type { LabPlan, LabStep } from '../../../contract';
 import { renderHelmValuesYaml, renderKindConfig, renderL2Policy, renderPool, renderSample } from './render';
 
 export const ciliumRepo = { name: 'cilium', url: 'https://helm.cilium.io/' };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readPaste, shellWords } from './paste';
 
-const fixtures = join(import.meta.dirname, '../../../../../shared/fixtures/article');
+const fixtures = join(import.meta.dirname, '../../../../../../shared/fixtures/article');
 
 describe('shellWords: words as a shell reads them', () => {
   it.each([

@@ -2,12 +2,12 @@
  * The plan's refusals: one small rule per cause, each naming the field and the fix.
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
-import type { LabFinding, LabPlan } from '../../contract';
+import type { LabFinding, LabPlan } from '../../../contract';
 import { unknownChartKeys } from './chart-keys';
 import { compatTable, findCompatRow } from './compat-table';
 import { carvePool, checkPool, cidrsOverlap, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
-import type { LabEnvironment } from './lab-environment';
+import type { LabEnvironment } from '../environment/lab-environment';
 
 /** What a kind node has: eth0 on the kind network (and lo). Cilium's own devices come later. */
 export const kindNodeDevices = ['eth0'];

@@ -8,15 +8,15 @@ import type Docker from 'dockerode';
 import { KindscopeError, LabPlan, type LabFinding, type LabNetworkView, type LabRendering } from '../../contract';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
-import { importPlan } from './import/import-plan';
-import { readLabEnvironment, type LabEnvironment } from './lab-environment';
-import { networkView } from './network-view';
-import { readOtherPools } from './other-pools';
-import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan';
-import { renderHelmValues } from './render';
-import { renderScript } from './script';
-import { labArtifacts, labSteps } from './steps';
-import { hasErrors, validatePlan } from './validate-plan';
+import { importPlan } from './plan/import/import-plan';
+import { readLabEnvironment, type LabEnvironment } from './environment/lab-environment';
+import { networkView } from './environment/network-view';
+import { readOtherPools } from './environment/other-pools';
+import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan/plan';
+import { renderHelmValues } from './plan/render';
+import { renderScript } from './plan/script';
+import { labArtifacts, labSteps } from './plan/steps';
+import { hasErrors, validatePlan } from './plan/validate-plan';
 
 export interface LabServiceOptions {
   /** Undefined when no engine endpoint could be resolved: plans are then not checked against it. */

@@ -4,7 +4,7 @@
  * (nodes, the gateway, other containers) and `readOtherPools` (other clusters' pools);
  * the plan's own subnets are not on the network and are left out.
  */
-import type { LabNetworkView, LabUsedRangeKind } from '../../contract';
+import type { LabNetworkView, LabUsedRangeKind } from '../../../contract';
 import type { LabEnvironment } from './lab-environment';
 
 function kindOf(what: string): LabUsedRangeKind {

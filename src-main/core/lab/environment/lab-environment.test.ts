@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureBusyboxImage, labLabel } from '../../../e2e/lab/images.ts';
-import { labInstance } from '../../../e2e/lab/lab-paths.ts';
-import { docker, requireDocker, tryDocker } from '../../../e2e/lab/require-docker.ts';
-import { createDockerClient } from '../docker/docker-client';
-import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
+import { ensureBusyboxImage, labLabel } from '../../../../e2e/lab/images.ts';
+import { labInstance } from '../../../../e2e/lab/lab-paths.ts';
+import { docker, requireDocker, tryDocker } from '../../../../e2e/lab/require-docker.ts';
+import { createDockerClient } from '../../docker/docker-client';
+import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../../docker/docker-endpoint';
 import { readLabEnvironment } from './lab-environment';
-import { defaultPlan } from './plan';
-import { carvePool } from './pool-carve';
-import { validatePlan } from './validate-plan';
+import { defaultPlan } from '../plan/plan';
+import { carvePool } from '../plan/pool-carve';
+import { validatePlan } from '../plan/validate-plan';
 
 /**
  * Against the real engine: a network of this test's own (never the shared `kind`

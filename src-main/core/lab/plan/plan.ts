@@ -3,7 +3,7 @@
  * agents must use, durations, and the plan's YAML form.
  */
 import { parse as parseYaml, stringify } from 'yaml';
-import { LabPlan, type LabPlanInput, describeZodError, KindscopeError } from '../../contract';
+import { LabPlan, type LabPlanInput, describeZodError, KindscopeError } from '../../../contract';
 import { defaultCompatRow } from './compat-table';
 
 /** The default plan for a cluster name: what the article builds, with its mistakes fixed. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LabPlan, type LabPlanInput } from '../../contract';
-import type { LabEnvironment } from './lab-environment';
+import { LabPlan, type LabPlanInput } from '../../../contract';
+import type { LabEnvironment } from '../environment/lab-environment';
 import { defaultPlan } from './plan';
 import { validatePlan } from './validate-plan';
 

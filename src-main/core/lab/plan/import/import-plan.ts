@@ -3,11 +3,11 @@
  * plan plus findings `{ code, message, fix }`, each fix applied in the returned plan
  * where it is unambiguous. The returned plan contains none of the mistakes it reports.
  */
-import { LabPlan, type LabFinding, type LabPlanInput } from '../../../contract';
-import { closestName } from '../../util/closest';
+import { LabPlan, type LabFinding, type LabPlanInput } from '../../../../contract';
+import { closestName } from '../../../util/closest';
 import { unknownChartKeys } from '../chart-keys';
 import { compatTable, defaultCompatRow } from '../compat-table';
-import type { LabEnvironment } from '../lab-environment';
+import type { LabEnvironment } from '../../environment/lab-environment';
 import { defaultPlan, durationMs, nodeNames } from '../plan';
 import { kindNodeDevices, validatePlan } from '../validate-plan';
 import { applyAssignment } from './helm-set';

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { LabPlan } from '../../contract';
+import { LabPlan } from '../../../contract';
 import { defaultPlan } from './plan';
 import { renderScript, shellQuote } from './script';
 import { labArtifacts, labSteps } from './steps';
