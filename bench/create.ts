@@ -27,7 +27,10 @@ export async function benchCreate(): Promise<Record<string, unknown>> {
     const created = await client.invoke('lab:create', { name: names.kindscope });
     if (!created.ok) throw new Error(created.error.message);
     const record = await new Promise<RunRecord>((resolve) => {
-      const stop = client.subscribe('lab:run-changed', (r) => r.id === created.value.id && r.state !== 'running' && (stop(), resolve(r)));
+      const stop = client.subscribe(
+        'lab:run-changed',
+        (r) => r.id === created.value.id && r.state !== 'running' && (stop(), resolve(r)),
+      );
     });
     const kindscopeMs = performance.now() - started;
     if (record.state !== 'done') throw new Error(`the create run ended ${record.state}`);
@@ -46,7 +49,8 @@ export async function benchCreate(): Promise<Record<string, unknown>> {
         pending += chunk.toString();
         const lines = pending.split('\n');
         pending = lines.pop() ?? '';
-        for (const line of lines) if (line.startsWith('==> ')) marks.push({ title: line.slice(4), at: performance.now() });
+        for (const line of lines)
+          if (line.startsWith('==> ')) marks.push({ title: line.slice(4), at: performance.now() });
       });
       child.stderr.resume();
       child.once('error', reject);
@@ -54,12 +58,18 @@ export async function benchCreate(): Promise<Record<string, unknown>> {
     });
     const scriptMs = performance.now() - scriptStarted;
     if (code !== 0) throw new Error(`the script exited ${code}`);
-    const scriptSteps = marks.map((mark, i) => ({ title: mark.title, ms: Math.round((marks[i + 1]?.at ?? scriptStarted + scriptMs) - mark.at) }));
+    const scriptSteps = marks.map((mark, i) => ({
+      title: mark.title,
+      ms: Math.round((marks[i + 1]?.at ?? scriptStarted + scriptMs) - mark.at),
+    }));
 
     const ms = (name: string) => record.steps.find((s) => s.name === name)?.ms ?? 0;
     const assignedToVerified = ms('verify');
     return {
-      kindscope: { totalMs: Math.round(kindscopeMs), steps: record.steps.map((s) => ({ name: s.name, ms: s.ms ?? 0 })) },
+      kindscope: {
+        totalMs: Math.round(kindscopeMs),
+        steps: record.steps.map((s) => ({ name: s.name, ms: s.ms ?? 0 })),
+      },
       script: { totalMs: Math.round(scriptMs), steps: scriptSteps },
       overheadPercent: Math.round(((kindscopeMs - scriptMs) / scriptMs) * 1000) / 10,
       externalIpAssignedToVerifiedMs: assignedToVerified,
@@ -73,7 +83,12 @@ export async function benchCreate(): Promise<Record<string, unknown>> {
 }
 
 export function formatCreateBench(result: Record<string, unknown>): string {
-  const r = result as { kindscope: { totalMs: number; steps: { name: string; ms: number }[] }; script: { totalMs: number; steps: { title: string; ms: number }[] }; overheadPercent: number; externalIpAssignedToVerifiedMs: number };
+  const r = result as {
+    kindscope: { totalMs: number; steps: { name: string; ms: number }[] };
+    script: { totalMs: number; steps: { title: string; ms: number }[] };
+    overheadPercent: number;
+    externalIpAssignedToVerifiedMs: number;
+  };
   const rows = r.kindscope.steps.map((s) => `| ${s.name} | ${s.ms} |`).join('\n');
   const scriptRows = r.script.steps.map((s) => `| ${s.title} | ${s.ms} |`).join('\n');
   return `\n| kindscope create step | ms |\n|---|---:|\n${rows}\n| **total (wall)** | **${r.kindscope.totalMs}** |\n\n| exported script step | ms |\n|---|---:|\n${scriptRows}\n| **total (wall)** | **${r.script.totalMs}** |\n\nKindscope's overhead over the bare commands: ${r.overheadPercent} %; external IP assigned → verified: ${r.externalIpAssignedToVerifiedMs} ms\n`;

@@ -9,8 +9,17 @@ import { buildZoneIndex } from '../src-main/core/dns/dns-zone';
 import { createStderrLogger } from '../src-main/core/util/logger';
 import { benchServices } from './dns-names';
 
-const zone = buildZoneIndex([statusWith('bench', benchServices().map((s) => ({ namespace: s.namespace, name: s.name, ips: [s.ip] })))]);
+const zone = buildZoneIndex([
+  statusWith(
+    'bench',
+    benchServices().map((s) => ({ namespace: s.namespace, name: s.name, ips: [s.ip] })),
+  ),
+]);
 // The benchmark's client sockets each stay far below the per-source limit; the limit stays the product's default.
-const responder = new DnsResponder({ port: Number(process.argv[2] ?? 0), zone: () => zone, log: createStderrLogger('bench-dns', 'warn') });
+const responder = new DnsResponder({
+  port: Number(process.argv[2] ?? 0),
+  zone: () => zone,
+  log: createStderrLogger('bench-dns', 'warn'),
+});
 const port = await responder.start();
 process.stdout.write(`ready ${port}\n`);

@@ -30,7 +30,9 @@ interface Measurement {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted.length ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 1000) / 1000 : Number.NaN;
+  return sorted.length
+    ? Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 1000) / 1000
+    : Number.NaN;
 }
 
 /** One socket per worker, one query in flight each; a reply is "ok" when it carries the expected address. */
@@ -72,7 +74,15 @@ async function load(server: string, port: number): Promise<Measurement> {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  return { server, queries: latencies.length + timeouts, answeredOk: ok, timeouts, qps: Math.round(latencies.length / elapsed), p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    server,
+    queries: latencies.length + timeouts,
+    answeredOk: ok,
+    timeouts,
+    qps: Math.round(latencies.length / elapsed),
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
@@ -89,9 +99,17 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
-export async function benchDns(): Promise<{ rows: Measurement[]; services: number; concurrency: number; note?: string }> {
+export async function benchDns(): Promise<{
+  rows: Measurement[];
+  services: number;
+  concurrency: number;
+  note?: string;
+}> {
   const rows: Measurement[] = [];
-  const kindscope = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/dns-server.ts'), '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const kindscope = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/dns-server.ts'), '0'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   try {
     const port = Number(await waitForLine(kindscope, /ready (\d+)/));
     await load('kindscope', port); // warm-up (JIT), not counted
@@ -105,13 +123,35 @@ export async function benchDns(): Promise<{ rows: Measurement[]; services: numbe
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'i21-bench-dnsmasq-'));
     const hosts = join(dir, 'hosts');
-    writeFileSync(hosts, benchServices().map((s) => `${s.ip} ${s.fqdn}\n`).join(''));
+    writeFileSync(
+      hosts,
+      benchServices()
+        .map((s) => `${s.ip} ${s.fqdn}\n`)
+        .join(''),
+    );
     // dnsmasq drops root for "nobody" before it reads the hosts file.
     chmodSync(dir, 0o755);
     chmodSync(hosts, 0o644);
     const port = await freePort();
     // Authoritative-style: no upstream, no /etc/hosts, names only from the file; foreground, logging to stderr.
-    const dnsmasq = spawn('dnsmasq', ['--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', `--addn-hosts=${hosts}`, '--listen-address=127.0.0.1', '--bind-interfaces', `--port=${port}`, '--local=/kind.internal/', '--cache-size=1000', '--log-facility=-', '--pid-file'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const dnsmasq = spawn(
+      'dnsmasq',
+      [
+        '--keep-in-foreground',
+        '--conf-file=/dev/null',
+        '--no-resolv',
+        '--no-hosts',
+        `--addn-hosts=${hosts}`,
+        '--listen-address=127.0.0.1',
+        '--bind-interfaces',
+        `--port=${port}`,
+        '--local=/kind.internal/',
+        '--cache-size=1000',
+        '--log-facility=-',
+        '--pid-file',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     try {
       await waitForLine(dnsmasq, /(started, version)/);
       await load('dnsmasq', port);

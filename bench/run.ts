@@ -64,7 +64,8 @@ for (const size of sizes) {
       const started = performance.now();
       const result = await topology.snapshot(cluster.name);
       snapshots.push(performance.now() - started);
-      if (result.nodes.length !== size || result.nodes.some((n) => !n.veth)) throw new Error(`incomplete snapshot of ${cluster.name}`);
+      if (result.nodes.length !== size || result.nodes.some((n) => !n.veth))
+        throw new Error(`incomplete snapshot of ${cluster.name}`);
     }
     const article: number[] = [];
     for (let i = 0; i < Math.max(1, Math.min(runs, size >= 32 ? 2 : runs)); i += 1) article.push(articleWay(cluster));
@@ -101,10 +102,14 @@ await topology.dispose();
 engine.dispose();
 
 const header = ['nodes', 'snapshot median ms', 'snapshot min ms', "article's way ms", 'speed-up', 'stop→push ms'];
-const table = rows.map((r) => [r.nodes, r.snapshotMedianMs, r.snapshotMinMs, r.articleWayMedianMs, `${r.speedup}×`, r.pushDelayMs].map(String));
+const table = rows.map((r) =>
+  [r.nodes, r.snapshotMedianMs, r.snapshotMinMs, r.articleWayMedianMs, `${r.speedup}×`, r.pushDelayMs].map(String),
+);
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
-process.stdout.write(`${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`);
+process.stdout.write(
+  `${line(header)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${table.map(line).join('\n')}\n`,
+);
 const first = rows.find((r) => r.nodes === Math.min(...sizes));
 const last = rows.find((r) => r.nodes === Math.max(...sizes));
 const summary = {
@@ -112,7 +117,8 @@ const summary = {
   runs,
   machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   rows,
-  ratioLargestToSmallest: first && last ? Math.round((last.snapshotMedianMs / first.snapshotMedianMs) * 10) / 10 : undefined,
+  ratioLargestToSmallest:
+    first && last ? Math.round((last.snapshotMedianMs / first.snapshotMedianMs) * 10) / 10 : undefined,
 };
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
 // The renderer's Topology graph at 50 nodes / 500 services (bench/graph; BENCH_GRAPH=0 skips).
@@ -121,8 +127,16 @@ if (process.env.BENCH_GRAPH !== '0') await printGraphBench();
 if (process.env.BENCH_STATUS !== '0') {
   const status = await benchStatus();
   const change = status.changeToPush as { medianMsAfterKubectl: number; minMs: number; maxMs: number; rounds: number };
-  const memory = status.memory as { nodes: number; services: number; watchedServices: number; heapGrowthMiB: number; rssMiB: number };
-  process.stdout.write(`\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`);
+  const memory = status.memory as {
+    nodes: number;
+    services: number;
+    watchedServices: number;
+    heapGrowthMiB: number;
+    rssMiB: number;
+  };
+  process.stdout.write(
+    `\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`,
+  );
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
 }
 if (process.env.BENCH_CREATE !== '0') {
@@ -132,6 +146,8 @@ if (process.env.BENCH_CREATE !== '0') {
 }
 if (process.env.BENCH_DNS !== '0') {
   const dns = await benchDns();
-  process.stdout.write(`\n${formatDnsTable(dns.rows)}${dns.note ? `(${dns.note})\n` : ''}${JSON.stringify({ benchmark: 'dns', ...dns }, null, 2)}\n`);
+  process.stdout.write(
+    `\n${formatDnsTable(dns.rows)}${dns.note ? `(${dns.note})\n` : ''}${JSON.stringify({ benchmark: 'dns', ...dns }, null, 2)}\n`,
+  );
 }
 process.exit(0);

@@ -5,7 +5,10 @@ import { docker, requireDocker } from './lab/require-docker.ts';
 import { TopologyPage } from './pages/topology-page.ts';
 import { electronTarget, launchKindscope } from './support/electron-app.ts';
 
-const helpers = () => new Set(docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}']).split('\n').filter(Boolean));
+const helpers = () =>
+  new Set(
+    docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}']).split('\n').filter(Boolean),
+  );
 
 /**
  * Reading a cluster's topology starts the helper container (README: "removed when

@@ -49,10 +49,16 @@ if (electronTarget) {
     // A second window with Kindscope's own preload but a foreign origin: the bridge exists
     // there, so only the main process's sender check stands between it and the handlers.
     const result = await launched.app.evaluate(async ({ BrowserWindow }, preloadPath) => {
-      const foreign = new BrowserWindow({ show: false, webPreferences: { preload: preloadPath, sandbox: true, contextIsolation: true } });
+      const foreign = new BrowserWindow({
+        show: false,
+        webPreferences: { preload: preloadPath, sandbox: true, contextIsolation: true },
+      });
       try {
         await foreign.loadURL('data:text/html,<title>foreign</title>');
-        return (await foreign.webContents.executeJavaScript("window.kindscope.invoke('app:info', {})")) as { ok: boolean; error?: { code: string } };
+        return (await foreign.webContents.executeJavaScript("window.kindscope.invoke('app:info', {})")) as {
+          ok: boolean;
+          error?: { code: string };
+        };
       } finally {
         foreign.destroy();
       }

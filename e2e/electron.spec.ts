@@ -20,14 +20,16 @@ if (electronTarget) {
       await expect(home.fact('Version')).toHaveText(docker(['version', '--format', '{{.Server.Version}}']).trim());
       // The renderer has no Node and only the named bridge.
       expect(await window.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-      expect(await window.evaluate(() => Object.keys((globalThis as unknown as { kindscope: object }).kindscope).sort())).toEqual(['invoke', 'subscribe']);
+      expect(
+        await window.evaluate(() => Object.keys((globalThis as unknown as { kindscope: object }).kindscope).sort()),
+      ).toEqual(['invoke', 'subscribe']);
       await window.screenshot({ path: join(root, 'e2e/artifacts/electron-home.png') });
     } finally {
       await app.close();
     }
   });
 
-  test('the window opens on Home from the app\'s own scheme, even without an engine', async () => {
+  test("the window opens on Home from the app's own scheme, even without an engine", async () => {
     const { app } = await launchKindscope(target, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     try {
       const window = await app.firstWindow();
@@ -39,7 +41,11 @@ if (electronTarget) {
   });
 
   test('the first start of the installed app shows the welcome, with the CLI link command', async () => {
-    const { app } = await launchKindscope(target, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }, { firstRun: true });
+    const { app } = await launchKindscope(
+      target,
+      { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
+      { firstRun: true },
+    );
     try {
       const welcome = new WelcomeDialog(await app.firstWindow());
       await expect(welcome.dialog).toBeVisible();

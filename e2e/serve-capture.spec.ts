@@ -12,11 +12,20 @@ let serve: ServeProcess;
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  cluster = await startLabCluster({ name: `i18-${randomBytes(3).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i18-${randomBytes(3).toString('hex')}`,
+    workers: 2,
+    cilium: { pool: 'auto' },
+  });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
   // Each test reads the holder from the Lease first: wait until there is one.
-  await expect.poll(() => kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', '-o', 'jsonpath={.items[*].spec.holderIdentity}']), { timeout: 60_000 }).toMatch(/worker/);
+  await expect
+    .poll(
+      () => kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', '-o', 'jsonpath={.items[*].spec.holderIdentity}']),
+      { timeout: 60_000 },
+    )
+    .toMatch(/worker/);
   // The lab's tools image (tcpdump, arping): no registry here, tests never pull.
   serve = await startServe({ ...cluster.env, KINDSCOPE_CAPTURE_IMAGE: ensureToolsImage() });
 });
@@ -26,7 +35,9 @@ test.afterAll(async () => {
   await cluster?.down();
 });
 
-test('Troubleshoot captures ARP on the holder: the ladder with the request and the reply, the packet table, and the verdict naming the holder', async ({ page }) => {
+test('Troubleshoot captures ARP on the holder: the ladder with the request and the reply, the packet table, and the verdict naming the holder', async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
@@ -36,11 +47,15 @@ test('Troubleshoot captures ARP on the holder: the ladder with the request and t
   await row.getByRole('button', { name: 'Capture ARP' }).click();
 
   const result = page.getByRole('region', { name: 'Capture of default/web' });
-  const holder = JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  const holder = JSON.parse(
+    kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json']),
+  ).spec.holderIdentity as string;
   const mac = docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}', holder]).trim();
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
   await expect(result.getByRole('status')).toHaveText('Lease holder answered', { timeout: 60_000 });
-  await expect(result).toContainText(`${holder} (${mac}) answered for ${ip}: it holds the lease cilium-l2announce-default-web`);
+  await expect(result).toContainText(
+    `${holder} (${mac}) answered for ${ip}: it holds the lease cilium-l2announce-default-web`,
+  );
   const ladder = result.getByRole('img', { name: 'ARP ladder' });
   await expect(ladder).toContainText(`who has ${ip}? tell`);
   await expect(ladder).toContainText(`${ip} is at ${mac}`);
@@ -54,7 +69,9 @@ test('Troubleshoot captures ARP on the holder: the ladder with the request and t
   // Ping a node from this machine; the service's Ping proves it with TCP + ARP instead of ICMP.
   const worker = page.getByRole('listitem', { name: `Node ${cluster.name}-worker`, exact: true });
   await worker.getByRole('button', { name: `Ping ${cluster.name}-worker` }).click();
-  await expect(page.getByRole('region', { name: `Ping result for ${cluster.name}-worker` })).toContainText(/answered \d of 3 pings from this machine/);
+  await expect(page.getByRole('region', { name: `Ping result for ${cluster.name}-worker` })).toContainText(
+    /answered \d of 3 pings from this machine/,
+  );
   await row.getByRole('button', { name: 'Ping', exact: true }).click();
   await expect(page.getByRole('region', { name: 'Ping default/web' })).toContainText('cilium/cilium#14118');
 });
@@ -65,7 +82,9 @@ test('Troubleshoot runs the failover drill only after confirmation, and draws it
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
   await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
   const row = page.getByRole('listitem', { name: 'Check default/web', exact: true });
-  const holder = JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  const holder = JSON.parse(
+    kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json']),
+  ).spec.holderIdentity as string;
   await row.getByRole('button', { name: 'Failover drill' }).click();
   const dialog = page.getByRole('dialog', { name: 'Confirm the failover drill' });
   await dialog.getByRole('button', { name: 'Cancel' }).click();

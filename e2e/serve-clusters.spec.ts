@@ -10,7 +10,11 @@ let cluster: LabCluster;
 let serve: ServeProcess;
 
 test.beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i11-e2e-${randomBytes(2).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i11-e2e-${randomBytes(2).toString('hex')}`,
+    workers: 2,
+    cilium: { pool: 'auto' },
+  });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
   serve = await startServe(cluster.env);
@@ -25,20 +29,43 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
   // Clusters is a list (issue 16); Open shows the cluster's detail.
-  await page.getByRole('row', { name: `Cluster ${cluster.name}` }).getByRole('link', { name: `Open ${cluster.name}` }).click();
+  await page
+    .getByRole('row', { name: `Cluster ${cluster.name}` })
+    .getByRole('link', { name: `Open ${cluster.name}` })
+    .click();
   await expect(page.getByRole('combobox', { name: 'Cluster' })).toHaveValue(cluster.name);
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
-  const holder = () => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  const holder = () =>
+    JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json']))
+      .spec.holderIdentity as string;
   // The Lease's claim, never worded as an answer: no probe has run yet.
   await expect(web.getByRole('status').first()).toHaveText(/^lease held by /);
   await expect(web.getByRole('status').first()).toHaveText(`lease held by ${holder()}`);
   await expect(web).not.toContainText('answered ARP');
-  await expect(web).toContainText(kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim());
+  await expect(web).toContainText(
+    kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim(),
+  );
 
   // A service outside every pool's selector: pushed live, with the reason and the fix.
   const pool = JSON.parse(kubectlOk(cluster, ['get', 'ippools', '-o', 'json'])).items[0].metadata.name;
-  kubectlOk(cluster, ['patch', 'ippool', pool, '--type=merge', '-p', '{"spec":{"serviceSelector":{"matchLabels":{"pool":"lab"}}}}']);
-  kubectlOk(cluster, ['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'picky', labels: { team: 'blue' } }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 81 }] } }));
+  kubectlOk(cluster, [
+    'patch',
+    'ippool',
+    pool,
+    '--type=merge',
+    '-p',
+    '{"spec":{"serviceSelector":{"matchLabels":{"pool":"lab"}}}}',
+  ]);
+  kubectlOk(
+    cluster,
+    ['apply', '-f', '-'],
+    JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'picky', labels: { team: 'blue' } },
+      spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 81 }] },
+    }),
+  );
   const picky = page.getByRole('listitem', { name: 'Service default/picky', exact: true });
   await expect(picky.getByRole('status')).toHaveText('pending');
   await expect(picky).toContainText("No pool's serviceSelector matches this service (labels: team=blue)");
@@ -62,8 +89,12 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
   const graph = page.getByRole('region', { name: 'Topology graph' });
-  await expect(graph.getByRole('group', { name: new RegExp(`^${ip.replaceAll('.', '\\.')} — lease held by ${holder()}`) })).toHaveCount(1);
-  await expect(graph.getByRole('group', { name: new RegExp(`^Pod CIDR 10\\.244\\.\\d+\\.0/24 of ${holder()}$`) })).toContainText('cilium_host');
+  await expect(
+    graph.getByRole('group', { name: new RegExp(`^${ip.replaceAll('.', '\\.')} — lease held by ${holder()}`) }),
+  ).toHaveCount(1);
+  await expect(
+    graph.getByRole('group', { name: new RegExp(`^Pod CIDR 10\\.244\\.\\d+\\.0/24 of ${holder()}$`) }),
+  ).toContainText('cilium_host');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/topology-cilium.png'), fullPage: true });
 
   // Troubleshoot: curl the IP from this machine; the answer and the node that answered ARP.

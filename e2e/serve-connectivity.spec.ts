@@ -8,7 +8,8 @@ import { startServe, type ServeProcess } from './support/serve-process.ts';
 let cluster: LabCluster;
 let mac: MacStandIns;
 let serve: ServeProcess;
-const elevatedStart = 'osascript -e \'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges\'';
+const elevatedStart =
+  'osascript -e \'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges\'';
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
@@ -24,14 +25,18 @@ test.afterAll(async () => {
   await cluster?.down();
 });
 
-test('This machine: the failing hop, the fix only after the consent dialog showing the exact commands, then verified', async ({ page }) => {
+test('This machine: the failing hop, the fix only after the consent dialog showing the exact commands, then verified', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
   await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
   const card = page.getByRole('region', { name: 'This machine', exact: true });
   await expect(card).toContainText('Fails at: docker-mac-net-connect', { timeout: 60_000 });
-  await expect(card.getByRole('listitem', { name: 'Hop docker-mac-net-connect' })).toContainText('Not installed (Homebrew at /opt/homebrew).');
+  await expect(card.getByRole('listitem', { name: 'Hop docker-mac-net-connect' })).toContainText(
+    'Not installed (Homebrew at /opt/homebrew).',
+  );
 
   await card.getByRole('button', { name: 'Fix: install and start docker-mac-net-connect' }).click();
   const dialog = page.getByRole('dialog', { name: 'Run these commands on this machine?' });
@@ -43,9 +48,13 @@ test('This machine: the failing hop, the fix only after the consent dialog showi
 
   await card.getByRole('button', { name: 'Fix: install and start docker-mac-net-connect' }).click();
   await dialog.getByRole('button', { name: 'Run them' }).click();
-  await expect(card.getByRole('status', { name: 'Fix result' })).toContainText('verified every hop', { timeout: 60_000 });
+  await expect(card.getByRole('status', { name: 'Fix result' })).toContainText('verified every hop', {
+    timeout: 60_000,
+  });
   await expect(card).toContainText('Reaches the cluster');
-  await expect(card.getByRole('listitem', { name: /^Hop host route to/ })).toContainText("dev utun0 — docker-mac-net-connect's tunnel route");
+  await expect(card.getByRole('listitem', { name: /^Hop host route to/ })).toContainText(
+    "dev utun0 — docker-mac-net-connect's tunnel route",
+  );
   expect(mac.state()).toMatchObject({ state: 'running', routes: true });
   await card.getByRole('button', { name: 'Verify' }).click();
   await expect(card).toContainText('Reaches the cluster');
@@ -62,10 +71,15 @@ test('This machine: Remove stops the service as root and uninstalls, only after 
   const card = page.getByRole('region', { name: 'This machine', exact: true });
   await card.getByRole('button', { name: 'Remove docker-mac-net-connect…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Stop and uninstall docker-mac-net-connect?' });
-  await expect(dialog).toContainText('osascript -e \'do shell script "/opt/homebrew/bin/brew services stop chipmk/tap/docker-mac-net-connect" with administrator privileges\'');
+  await expect(dialog).toContainText(
+    'osascript -e \'do shell script "/opt/homebrew/bin/brew services stop chipmk/tap/docker-mac-net-connect" with administrator privileges\'',
+  );
   await expect(dialog).toContainText(`${join(mac.dir, 'bin/brew')} uninstall chipmk/tap/docker-mac-net-connect`);
   await dialog.getByRole('button', { name: 'Run them' }).click();
-  await expect(card.getByRole('status', { name: 'Fix result' })).toContainText('Stopped and uninstalled docker-mac-net-connect', { timeout: 60_000 });
+  await expect(card.getByRole('status', { name: 'Fix result' })).toContainText(
+    'Stopped and uninstalled docker-mac-net-connect',
+    { timeout: 60_000 },
+  );
   expect(mac.state()).toMatchObject({ state: 'not-installed', routes: false });
   await expect(card).toContainText('Fails at: docker-mac-net-connect');
 });

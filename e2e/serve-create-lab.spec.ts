@@ -29,14 +29,24 @@ test.beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true });
   home = mkdtempSync(join(tmpdir(), 'kindscope-i16-'));
   const lab = labEnv({ KUBECONFIG: join(home, 'kubeconfig') });
-  const real = (tool: string) => (lab.PATH ?? '').split(delimiter).map((dir) => join(dir, tool)).find((path) => existsSync(path))!;
+  const real = (tool: string) =>
+    (lab.PATH ?? '')
+      .split(delimiter)
+      .map((dir) => join(dir, tool))
+      .find((path) => existsSync(path))!;
   // Wrappers in front of the lab's stand-ins, armed by a flag file: helm hangs in `install`
   // (so the test can kill it, as a user's kill -9 would); kind creates the cluster, then
   // lingers, so a cancel lands while the step runs and after it made containers.
   const wrappers = join(home, 'bin');
   mkdirSync(wrappers);
-  writeFileSync(join(wrappers, 'helm'), `#!/bin/sh\nif [ "$1" = install ] && [ -f "${home}/hang-helm" ]; then rm "${home}/hang-helm"; echo $$ > "${home}/helm.pid.tmp"; mv "${home}/helm.pid.tmp" "${home}/helm.pid"; exec sleep 120; fi\nexec "${real('helm')}" "$@"\n`);
-  writeFileSync(join(wrappers, 'kind'), `#!/bin/sh\nif [ "$1" = create ] && [ -f "${home}/slow-kind" ]; then rm "${home}/slow-kind"; "${real('kind')}" "$@"; touch "${home}/kind-created"; exec sleep 120; fi\nexec "${real('kind')}" "$@"\n`);
+  writeFileSync(
+    join(wrappers, 'helm'),
+    `#!/bin/sh\nif [ "$1" = install ] && [ -f "${home}/hang-helm" ]; then rm "${home}/hang-helm"; echo $$ > "${home}/helm.pid.tmp"; mv "${home}/helm.pid.tmp" "${home}/helm.pid"; exec sleep 120; fi\nexec "${real('helm')}" "$@"\n`,
+  );
+  writeFileSync(
+    join(wrappers, 'kind'),
+    `#!/bin/sh\nif [ "$1" = create ] && [ -f "${home}/slow-kind" ]; then rm "${home}/slow-kind"; "${real('kind')}" "$@"; touch "${home}/kind-created"; exec sleep 120; fi\nexec "${real('kind')}" "$@"\n`,
+  );
   chmodSync(join(wrappers, 'helm'), 0o755);
   chmodSync(join(wrappers, 'kind'), 0o755);
   env = { ...lab, PATH: `${wrappers}${delimiter}${lab.PATH}` };
@@ -56,13 +66,20 @@ const newName = () => {
 };
 
 function kubectl(name: string, args: string[], input?: string): string {
-  const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], { env, encoding: 'utf8', input, timeout: 60_000 });
+  const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], {
+    env,
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+  });
   if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
   return result.stdout;
 }
 
-const containersOf = (name: string) => docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim();
-const kubeconfigText = () => (existsSync(join(home, 'kubeconfig')) ? readFileSync(join(home, 'kubeconfig'), 'utf8') : '');
+const containersOf = (name: string) =>
+  docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim();
+const kubeconfigText = () =>
+  existsSync(join(home, 'kubeconfig')) ? readFileSync(join(home, 'kubeconfig'), 'utf8') : '';
 const shot = (page: Page, file: string) => page.screenshot({ path: join(artifacts, file), fullPage: true });
 
 /** From the Cluster step to the run view, with the defaults (Next on each step). */
@@ -70,9 +87,17 @@ async function buildWithDefaults(lab: CreateLabPage, name: string, screenshots =
   await lab.name.fill(name);
   await expect(lab.page.getByRole('status', { name: 'Plan check' })).toHaveText('Plan checked');
   if (screenshots) await shot(lab.page, 'create-lab-1-cluster.png');
-  for (const [to, file] of [['Cilium', 'create-lab-2-cilium.png'], ['Load balancing', 'create-lab-3-load-balancing.png'], ['Sample app', 'create-lab-4-sample.png'], ['Review', 'create-lab-5-review.png']] as const) {
+  for (const [to, file] of [
+    ['Cilium', 'create-lab-2-cilium.png'],
+    ['Load balancing', 'create-lab-3-load-balancing.png'],
+    ['Sample app', 'create-lab-4-sample.png'],
+    ['Review', 'create-lab-5-review.png'],
+  ] as const) {
     await lab.goNext(to);
-    if (to === 'Load balancing') await expect(lab.page.getByRole('status', { name: 'Picked pool' })).toContainText(/Kindscope picked \d+\.\d+\.\d+\.\d+\/\d+/);
+    if (to === 'Load balancing')
+      await expect(lab.page.getByRole('status', { name: 'Picked pool' })).toContainText(
+        /Kindscope picked \d+\.\d+\.\d+\.\d+\/\d+/,
+      );
     if (to === 'Review') await expect(lab.page.getByRole('tabpanel')).toContainText('kind: Cluster');
     if (screenshots) await shot(lab.page, file);
   }
@@ -85,16 +110,24 @@ async function buildWithDefaults(lab: CreateLabPage, name: string, screenshots =
 async function expectReachable(lab: CreateLabPage, name: string) {
   await expect(lab.runState).toHaveText('Done', { timeout: 120_000 });
   const ip = kubectl(name, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
-  const holder = JSON.parse(kubectl(name, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json'])).spec.holderIdentity as string;
+  const holder = JSON.parse(
+    kubectl(name, ['get', 'lease', '-n', 'kube-system', 'cilium-l2announce-default-web', '-o', 'json']),
+  ).spec.holderIdentity as string;
   const row = lab.runRow(ip);
   await expect(row.getByRole('status', { name: 'Reachability' })).toHaveText('Reachable');
   // The measurement and the claim, worded apart, each in its own definition beside the other.
-  await expect(row.getByRole('definition').filter({ hasText: /^answered ARP/ })).toHaveText(new RegExp(`^answered ARP: ${holder} \\(([0-9a-f]{2}:){5}[0-9a-f]{2}, checked \\d\\d:\\d\\d:\\d\\d\\)$`));
-  await expect(row.getByRole('definition').filter({ hasText: /^lease held by/ })).toHaveText(new RegExp(`^lease held by ${holder}`));
+  await expect(row.getByRole('definition').filter({ hasText: /^answered ARP/ })).toHaveText(
+    new RegExp(`^answered ARP: ${holder} \\(([0-9a-f]{2}:){5}[0-9a-f]{2}, checked \\d\\d:\\d\\d:\\d\\d\\)$`),
+  );
+  await expect(row.getByRole('definition').filter({ hasText: /^lease held by/ })).toHaveText(
+    new RegExp(`^lease held by ${holder}`),
+  );
   return { ip, holder };
 }
 
-test('from no cluster of ours, the wizard with its defaults builds a lab; a reload mid-run shows the same run still going; it ends Reachable', async ({ page }) => {
+test('from no cluster of ours, the wizard with its defaults builds a lab; a reload mid-run shows the same run still going; it ends Reachable', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   await page.setViewportSize({ width: 1280, height: 860 });
   const name = newName();
@@ -114,17 +147,23 @@ test('from no cluster of ours, the wizard with its defaults builds a lab; a relo
   await expect(page.getByRole('heading', { level: 1, name: `Building ${name}` })).toBeVisible();
   const doneBefore = await lab.steps.getByRole('button', { name: /, done/ }).count();
   await expect(lab.runState).toHaveText('Running');
-  await expect.poll(() => lab.steps.getByRole('button', { name: /, done/ }).count(), { timeout: 60_000 }).toBeGreaterThan(doneBefore);
+  await expect
+    .poll(() => lab.steps.getByRole('button', { name: /, done/ }).count(), { timeout: 60_000 })
+    .toBeGreaterThan(doneBefore);
   await shot(page, 'run-view-running.png');
 
   const { ip } = await expectReachable(lab, name);
   await expect(page.getByRole('progressbar', { name: 'Overall progress' })).toHaveAttribute('aria-valuenow', '100');
   await lab.step('Prove the IP answers from this machine').click();
-  await expect(page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' })).toContainText(`HTTP 200 from ${ip}`);
+  await expect(page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' })).toContainText(
+    `HTTP 200 from ${ip}`,
+  );
   // The same hops `kindscope connectivity` checks, as the verification saw them: all answer here.
   await page.getByText(/^Path from this machine: all \d+ hops answer$/).click();
   const path = page.getByRole('list', { name: 'Path from this machine' });
-  await expect(path.getByRole('listitem').filter({ hasText: /host route to .* \(Docker network kind\)/ })).toContainText('✓ ok');
+  await expect(
+    path.getByRole('listitem').filter({ hasText: /host route to .* \(Docker network kind\)/ }),
+  ).toContainText('✓ ok');
   await expect(path.getByRole('listitem').filter({ hasText: `ping ${name}-control-plane` })).toContainText('✓ ok');
   await expect(path.getByRole('listitem').filter({ hasText: `TCP default/web ${ip}:80` })).toContainText('HTTP 200');
   await shot(page, 'run-view-reachable.png');
@@ -132,7 +171,9 @@ test('from no cluster of ours, the wizard with its defaults builds a lab; a relo
   // A long log stays fast: 20 000 lines on disk, only a window of them in the page, following the end.
   const panel = page.getByRole('region', { name: 'Step Prove the IP answers from this machine' });
   const logPath = (await panel.getByText(/^Log on disk:/).innerText()).replace(/^Log on disk:\s*/, '').trim();
-  writeFileSync(logPath, Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} of a long log`).join('\n') + '\n', { flag: 'a' });
+  writeFileSync(logPath, Array.from({ length: 20_000 }, (_, i) => `line ${i + 1} of a long log`).join('\n') + '\n', {
+    flag: 'a',
+  });
   await lab.step('Wait for the external IP').click();
   await lab.step('Prove the IP answers from this machine').click();
   const log = page.getByRole('log', { name: 'Log of Prove the IP answers from this machine' });
@@ -155,7 +196,8 @@ test('keyboard only: through every wizard step to the review, and between its fi
   /** Tab forward until the named button has focus (a keyboard user's way to it), then press it. */
   const tabTo = async (name: string) => {
     const target = page.getByRole('button', { name, exact: true });
-    for (let i = 0; i < 60 && !(await target.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    for (let i = 0; i < 60 && !(await target.evaluate((el) => el === document.activeElement)); i++)
+      await page.keyboard.press('Tab');
     await expect(target).toBeFocused();
     await expect(target).toBeEnabled();
     await page.keyboard.press('Enter');
@@ -175,15 +217,23 @@ test('keyboard only: through every wizard step to the review, and between its fi
   await shot(page, 'create-lab-review-dark.png');
 });
 
-test('an invalid pool CIDR and a taken cluster name show the plan\'s message next to the field and keep Next disabled', async ({ page }) => {
+test("an invalid pool CIDR and a taken cluster name show the plan's message next to the field and keep Next disabled", async ({
+  page,
+}) => {
   // The lab the first test built; run alone, any kind cluster on the engine (only its name is read).
-  const taken = made.find((name) => containersOf(name) !== '') ?? docker(['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Label "io.x-k8s.kind.cluster"}}']).trim().split('\n')[0]!;
+  const taken =
+    made.find((name) => containersOf(name) !== '') ??
+    docker(['ps', '-a', '--filter', 'label=io.x-k8s.kind.cluster', '--format', '{{.Label "io.x-k8s.kind.cluster"}}'])
+      .trim()
+      .split('\n')[0]!;
   expect(taken, 'a kind cluster must exist for the taken-name check').not.toBe('');
   await page.goto(serve.url);
   const lab = new CreateLabPage(page);
   await lab.open();
   await lab.name.fill(taken);
-  await expect(lab.name).toHaveAccessibleDescription(new RegExp(`A kind cluster named "${taken}" already exists on this engine`));
+  await expect(lab.name).toHaveAccessibleDescription(
+    new RegExp(`A kind cluster named "${taken}" already exists on this engine`),
+  );
   await expect(lab.name).toHaveAttribute('aria-invalid', 'true');
   await expect(lab.next).toBeDisabled();
   await shot(page, 'create-lab-name-taken.png');
@@ -192,9 +242,13 @@ test('an invalid pool CIDR and a taken cluster name show the plan\'s message nex
   await lab.goNext('Cilium');
   await lab.goNext('Load balancing');
   await lab.poolCidr.fill('10.99.0.0/24');
-  await expect(lab.poolCidr).toHaveAccessibleDescription(/10\.99\.0\.0\/24 is outside the kind network .*ARP from this machine can never reach it/);
+  await expect(lab.poolCidr).toHaveAccessibleDescription(
+    /10\.99\.0\.0\/24 is outside the kind network .*ARP from this machine can never reach it/,
+  );
   await expect(lab.next).toBeDisabled();
-  const network = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']).split(' ').find((s) => s.includes('.'))!;
+  const network = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+    .split(' ')
+    .find((s) => s.includes('.'))!;
   const malformed = network.replace(/\/\d+$/, '/33');
   await lab.poolCidr.fill(malformed);
   await expect(lab.poolCidr).toHaveAccessibleDescription(new RegExp(malformed.replace(/[./]/g, '\\$&')));
@@ -204,7 +258,9 @@ test('an invalid pool CIDR and a taken cluster name show the plan\'s message nex
   await expect(lab.next).toBeEnabled();
 });
 
-test("pasting the article's helm command shows the typo and the strict findings, and the fixed plan builds", async ({ page }) => {
+test("pasting the article's helm command shows the typo and the strict findings, and the fixed plan builds", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const name = newName();
   await page.goto(serve.url);
@@ -219,7 +275,10 @@ test("pasting the article's helm command shows the typo and the strict findings,
   const typo = findings.getByRole('listitem').filter({ hasText: 'k8sServiceHost=kind-control-plan names no node' });
   await expect(typo).toContainText('Fixed in the plan');
   await expect(typo).toContainText(`Set k8sServiceHost=${name}-control-plane.`);
-  const strict = findings.getByRole('listitem').filter({ hasText: 'the last value' }).or(findings.getByRole('listitem').filter({ hasText: '"strict"' }));
+  const strict = findings
+    .getByRole('listitem')
+    .filter({ hasText: 'the last value' })
+    .or(findings.getByRole('listitem').filter({ hasText: '"strict"' }));
   await expect(strict).toContainText('cilium/cilium#32711');
   await expect(strict).toContainText('Set kubeProxyReplacement=true, once.');
   await expect(findings).toContainText('--reuse-values');
@@ -252,7 +311,9 @@ test('a helm killed mid-install fails its step with the log shown; Resume comple
   await expect(lab.step('Install Cilium')).toHaveAccessibleName(/, failed/);
   const panel = page.getByRole('region', { name: /^Step Install Cilium/ });
   await expect(panel.getByRole('alert')).toContainText(/helm install .* failed \(SIGKILL\)/);
-  await expect(panel.getByRole('log', { name: /^Log of Install Cilium/ })).toContainText('$ helm install cilium cilium/cilium');
+  await expect(panel.getByRole('log', { name: /^Log of Install Cilium/ })).toContainText(
+    '$ helm install cilium cilium/cilium',
+  );
   await shot(page, 'run-view-failed.png');
   await page.getByRole('button', { name: /^Resume from “Install Cilium/ }).click();
   await expectReachable(lab, name);
@@ -279,7 +340,10 @@ test('a run cancelled during cluster creation and cleaned up leaves no container
   await page.getByRole('button', { name: 'Clean up…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Clean up this run?' });
   const removal = dialog.getByRole('list', { name: 'Will be removed' });
-  await expect(removal.getByRole('listitem')).toHaveText([`kind cluster (its node containers) ${name}`, `kubeconfig context kind-${name}`]);
+  await expect(removal.getByRole('listitem')).toHaveText([
+    `kind cluster (its node containers) ${name}`,
+    `kubeconfig context kind-${name}`,
+  ]);
   await shot(page, 'run-view-cleanup.png');
   await dialog.getByRole('button', { name: 'Remove these' }).click();
   await expect(lab.runState).toHaveText('Cleaned up');
@@ -287,7 +351,9 @@ test('a run cancelled during cluster creation and cleaned up leaves no container
   expect(kubeconfigText()).not.toContain(`kind-${name}`);
 });
 
-test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes its service answer', async ({ page }) => {
+test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes its service answer', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const name = newName();
   // As a user following the article would: kind, then helm install cilium, no pool, no policy.
@@ -322,13 +388,18 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   await expect(page.getByRole('heading', { level: 1, name: `Fixing ${name}` })).toBeVisible();
   // A run started on Clusters is shown there: the sidebar keeps Clusters current, with the way back.
   expect(page.url()).toMatch(/#\/clusters\/run\/[a-z0-9-]+-fix-[a-z0-9]+$/);
-  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' })).toHaveAttribute(
+    'aria-current',
+    'page',
+  );
   await expect(page.getByRole('link', { name: '← All clusters' })).toBeVisible();
   await expect(lab.step('Create the L2 announcement policy')).toBeVisible();
   await expect(lab.step('Create a LoadBalancer IP pool')).toHaveCount(0);
   await expect(lab.runState).toHaveText('Failed');
   await expect(lab.step('Wait for every LoadBalancer IP')).toHaveAccessibleName(/failed/);
-  await expect(page.getByRole('region', { name: 'Step Wait for every LoadBalancer IP and its lease holder' })).toContainText('still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make');
+  await expect(
+    page.getByRole('region', { name: 'Step Wait for every LoadBalancer IP and its lease holder' }),
+  ).toContainText('still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make');
   await shot(page, 'run-view-fix-partial.png');
   expect(kubectl(name, ['get', 'ippools', '-o', 'name']).trim()).toBe('');
 
@@ -342,7 +413,9 @@ test('on a hand-made cluster stuck at <pending>, Fix on the Clusters page makes 
   await shot(page, 'run-view-fix.png');
 });
 
-test('Clusters: Export kubeconfig saves the context alone; Stop, then Start answers again; Delete names the containers and the context', async ({ page }) => {
+test('Clusters: Export kubeconfig saves the context alone; Stop, then Start answers again; Delete names the containers and the context', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const name = made[made.length - 1]!; // the cluster Fix repaired
   expect(containersOf(name), 'runs after the Fix test').not.toBe('');
@@ -370,7 +443,11 @@ test('Clusters: Export kubeconfig saves the context alone; Stop, then Start answ
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
   await row.getByRole('button', { name: `Delete ${name}` }).click();
   const dialog = page.getByRole('dialog', { name: `Delete ${name}?` });
-  await expect(dialog.getByRole('list', { name: 'Will be removed' }).getByRole('listitem')).toHaveText([`container ${name}-control-plane`, `container ${name}-worker`, `kubeconfig context kind-${name}`]);
+  await expect(dialog.getByRole('list', { name: 'Will be removed' }).getByRole('listitem')).toHaveText([
+    `container ${name}-control-plane`,
+    `container ${name}-worker`,
+    `kubeconfig context kind-${name}`,
+  ]);
   await dialog.getByRole('button', { name: 'Delete cluster' }).click();
   await expect(lab.runState).toHaveText('Done', { timeout: 120_000 });
   expect(containersOf(name)).toBe('');

@@ -15,7 +15,11 @@ let serve: ServeProcess;
 const dnsPort = 20_000 + (randomBytes(2).readUInt16BE(0) % 20_000);
 
 test.beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i21-${randomBytes(2).toString('hex')}`, workers: 1, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i21-${randomBytes(2).toString('hex')}`,
+    workers: 1,
+    cilium: { pool: 'auto' },
+  });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
   serve = await startServe({ ...cluster.env, KINDSCOPE_DNS_PORT: String(dnsPort) });
@@ -26,12 +30,17 @@ test.afterAll(async () => {
   await cluster?.down();
 });
 
-test('serve mode runs the responder; Clusters shows each LoadBalancer service its name, Names the zone and whether the OS uses it', async ({ page }) => {
+test('serve mode runs the responder; Clusters shows each LoadBalancer service its name, Names the zone and whether the OS uses it', async ({
+  page,
+}) => {
   const name = `web.default.${cluster.name}.kind.internal`;
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Clusters' }).click();
   // Clusters is a list (issue 16); Open shows the cluster's detail.
-  await page.getByRole('row', { name: `Cluster ${cluster.name}` }).getByRole('link', { name: `Open ${cluster.name}` }).click();
+  await page
+    .getByRole('row', { name: `Cluster ${cluster.name}` })
+    .getByRole('link', { name: `Open ${cluster.name}` })
+    .click();
   const web = page.getByRole('listitem', { name: 'Service default/web', exact: true });
   const link = web.getByRole('link', { name });
   await expect(link).toHaveAttribute('href', `http://${name}/`);
@@ -43,7 +52,12 @@ test('serve mode runs the responder; Clusters shows each LoadBalancer service it
   // The responder serve mode started answers that name with the IP the page shows.
   const ip = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
   await expect(web).toContainText(ip);
-  await expect.poll(() => spawnSync('dig', ['@127.0.0.1', '-p', String(dnsPort), name, '+short'], { encoding: 'utf8' }).stdout.trim(), { timeout: 30_000 }).toBe(ip);
+  await expect
+    .poll(
+      () => spawnSync('dig', ['@127.0.0.1', '-p', String(dnsPort), name, '+short'], { encoding: 'utf8' }).stdout.trim(),
+      { timeout: 30_000 },
+    )
+    .toBe(ip);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Names' }).click();
   const card = page.getByRole('region', { name: 'Names status' });
@@ -69,28 +83,47 @@ function changesRun(log: string): string[] {
     });
 }
 
-test('wiring the OS happens only after a dialog that shows every file and command; Cancel runs nothing', async ({ page }) => {
+test('wiring the OS happens only after a dialog that shows every file and command; Cancel runs nothing', async ({
+  page,
+}) => {
   // The macOS logic on Linux: KINDSCOPE_PLATFORM and stand-ins for the administrator prompt that record what they run.
   const dir = mkdtempSync(join(tmpdir(), 'i21-e2e-wiring-'));
   const standIns = installWiringStandIns(dir);
-  const wiringServe = await startServe({ ...cluster.env, ...standIns.env, KINDSCOPE_PLATFORM: 'darwin', KINDSCOPE_DNS_PORT: String(dnsPort + 1), PATH: `${standIns.bin}:${cluster.env.PATH}` });
+  const wiringServe = await startServe({
+    ...cluster.env,
+    ...standIns.env,
+    KINDSCOPE_PLATFORM: 'darwin',
+    KINDSCOPE_DNS_PORT: String(dnsPort + 1),
+    PATH: `${standIns.bin}:${cluster.env.PATH}`,
+  });
   try {
     await page.goto(wiringServe.url);
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Names' }).click();
-    await expect(page.getByRole('region', { name: 'Names status' }).getByRole('row', { name: /Resolver/ })).toContainText('macos-resolver');
+    await expect(
+      page.getByRole('region', { name: 'Names status' }).getByRole('row', { name: /Resolver/ }),
+    ).toContainText('macos-resolver');
     await page.getByRole('button', { name: 'Wire this machine…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm DNS wiring' });
     await expect(dialog).toContainText('/etc/resolver/kind.internal');
     await expect(dialog).toContainText(`nameserver 127.0.0.1\nport ${dnsPort + 1}`);
-    await expect(dialog.getByRole('list', { name: 'Commands' })).toContainText('/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal');
+    await expect(dialog.getByRole('list', { name: 'Commands' })).toContainText(
+      '/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal',
+    );
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
     expect(changesRun(standIns.log)).toEqual([]);
 
     await page.getByRole('button', { name: 'Wire this machine…' }).click();
-    await page.getByRole('dialog', { name: 'Confirm DNS wiring' }).getByRole('button', { name: 'Run as administrator' }).click();
-    await expect.poll(() => existsSync(join(standIns.root, 'etc/resolver/kind.internal')), { timeout: 30_000 }).toBe(true);
-    expect(readFileSync(join(standIns.root, 'etc/resolver/kind.internal'), 'utf8')).toBe(`nameserver 127.0.0.1\nport ${dnsPort + 1}\n`);
+    await page
+      .getByRole('dialog', { name: 'Confirm DNS wiring' })
+      .getByRole('button', { name: 'Run as administrator' })
+      .click();
+    await expect
+      .poll(() => existsSync(join(standIns.root, 'etc/resolver/kind.internal')), { timeout: 30_000 })
+      .toBe(true);
+    expect(readFileSync(join(standIns.root, 'etc/resolver/kind.internal'), 'utf8')).toBe(
+      `nameserver 127.0.0.1\nport ${dnsPort + 1}\n`,
+    );
     expect(changesRun(standIns.log).map((line) => JSON.parse(line).name)).toEqual(['osascript']);
   } finally {
     await wiringServe.stop();

@@ -21,10 +21,13 @@ function freePort(): Promise<number> {
 function statusWithHost(url: string, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const request = httpRequest({ host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: { host } }, (response) => {
-      response.resume();
-      resolve(response.statusCode ?? 0);
-    });
+    const request = httpRequest(
+      { host: target.hostname, port: target.port, path: `${target.pathname}${target.search}`, headers: { host } },
+      (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      },
+    );
     request.on('error', reject);
     request.end();
   });
@@ -60,7 +63,9 @@ test('a restarted serve keeps its token: the open tab greys out, then reconnects
   await serve.stop();
   serve = await startServe({}, { dataDir, args: ['--port', port, '--new-token'] });
   expect(serve.url).not.toBe(firstUrl);
-  await expect(page.getByRole('heading', { name: 'Kindscope needs its access token' })).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByRole('heading', { name: 'Kindscope needs its access token' })).toBeVisible({
+    timeout: 30_000,
+  });
   await expect(page.getByText('open the URL that npm run serve printed')).toBeVisible();
 });
 

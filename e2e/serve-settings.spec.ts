@@ -20,10 +20,14 @@ test('Settings lists the tools with their versions and refuses a path that is no
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   const tools = page.getByRole('list', { name: 'Tools' });
   const kubectl = tools.getByRole('listitem', { name: 'Tool kubectl', exact: true });
-  const version = /"gitVersion":\s*"v(\d+\.\d+\.\d+)/.exec(spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout)![1]!;
+  const version = /"gitVersion":\s*"v(\d+\.\d+\.\d+)/.exec(
+    spawnSync('kubectl', ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout,
+  )![1]!;
   await expect(kubectl).toContainText(version);
   await expect(kubectl.getByRole('status')).toHaveText('Ready');
-  await expect(tools.getByRole('listitem', { name: 'Tool helm', exact: true }).getByRole('button', { name: /^Download 3\./ })).toBeVisible();
+  await expect(
+    tools.getByRole('listitem', { name: 'Tool helm', exact: true }).getByRole('button', { name: /^Download 3\./ }),
+  ).toBeVisible();
 
   await kubectl.getByRole('button', { name: 'Choose…' }).click();
   const notAProgram = join(mkdtempSync(join(tmpdir(), 'kindscope-')), 'notes.txt');
@@ -35,7 +39,9 @@ test('Settings lists the tools with their versions and refuses a path that is no
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/settings.png'), fullPage: true });
 });
 
-test('Settings refuses a program that is not the tool, and marks PATH folders the user did not set', async ({ page }) => {
+test('Settings refuses a program that is not the tool, and marks PATH folders the user did not set', async ({
+  page,
+}) => {
   await page.goto(serve.url);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings' }).click();
   const kind = page.getByRole('list', { name: 'Tools' }).getByRole('listitem', { name: 'Tool kind', exact: true });
@@ -47,8 +53,15 @@ test('Settings refuses a program that is not the tool, and marks PATH folders th
   await expect(kind).not.toContainText('/bin/sh · found in settings');
 
   const folders = page.getByRole('list', { name: 'PATH folders' });
-  await expect(folders.getByRole('listitem').filter({ hasText: '/opt/homebrew/bin' })).toContainText('not on this machine');
-  await expect(folders.getByRole('listitem').filter({ hasText: /node_modules\/\.bin/ }).first()).toContainText('added by npm run, not by you');
+  await expect(folders.getByRole('listitem').filter({ hasText: '/opt/homebrew/bin' })).toContainText(
+    'not on this machine',
+  );
+  await expect(
+    folders
+      .getByRole('listitem')
+      .filter({ hasText: /node_modules\/\.bin/ })
+      .first(),
+  ).toContainText('added by npm run, not by you');
   const usrBin = folders.getByRole('listitem').filter({ has: page.getByText('/usr/bin', { exact: true }) });
   await expect(usrBin).toHaveText('/usr/bin process');
 });

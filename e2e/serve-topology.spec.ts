@@ -16,8 +16,15 @@ const artifacts = join(import.meta.dirname, 'artifacts');
 test.describe.configure({ mode: 'serial', timeout: 240_000 });
 
 test.beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i17-${randomBytes(3).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
-  for (const [name, port] of [['web', '80'], ['api', '8080']] as const) {
+  cluster = await startLabCluster({
+    name: `i17-${randomBytes(3).toString('hex')}`,
+    workers: 2,
+    cilium: { pool: 'auto' },
+  });
+  for (const [name, port] of [
+    ['web', '80'],
+    ['api', '8080'],
+  ] as const) {
     kubectlOk(cluster, ['create', 'deployment', name, '--image=nginx', '--replicas=2']);
     kubectlOk(cluster, ['expose', 'deployment', name, '--type=LoadBalancer', `--port=${port}`]);
   }
@@ -29,13 +36,20 @@ test.afterAll(async () => {
   await cluster?.down();
 });
 
-const externalIP = (service: string) => kubectlOk(cluster, ['get', 'svc', service, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
-const holderOf = (service: string) => JSON.parse(kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', `cilium-l2announce-default-${service}`, '-o', 'json'])).spec.holderIdentity as string;
+const externalIP = (service: string) =>
+  kubectlOk(cluster, ['get', 'svc', service, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim();
+const holderOf = (service: string) =>
+  JSON.parse(
+    kubectlOk(cluster, ['get', 'lease', '-n', 'kube-system', `cilium-l2announce-default-${service}`, '-o', 'json']),
+  ).spec.holderIdentity as string;
 
 async function openTopology(page: Page): Promise<TopologyPage> {
   const topology = new TopologyPage(page);
   await page.goto(serve.url);
-  const listed = page.getByRole('list', { name: 'Kind clusters' }).getByRole('listitem').filter({ hasText: cluster.name });
+  const listed = page
+    .getByRole('list', { name: 'Kind clusters' })
+    .getByRole('listitem')
+    .filter({ hasText: cluster.name });
   await expect(listed.getByRole('status')).toHaveText('3/3 nodes running');
   await listed.getByRole('link', { name: cluster.name }).click();
   await expect(topology.heading).toBeVisible();
@@ -43,16 +57,22 @@ async function openTopology(page: Page): Promise<TopologyPage> {
   return topology;
 }
 
-test('the graph draws bridge, veth pairs, nodes, pod CIDRs and each IP joined to its lease holder; a failover moves the line live', async ({ page }) => {
+test('the graph draws bridge, veth pairs, nodes, pod CIDRs and each IP joined to its lease holder; a failover moves the line live', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const topology = await openTopology(page);
   const networkId: string = JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id;
   await expect(topology.bridge(`br-${networkId.slice(0, 12)}`)).toBeVisible();
   await expect(topology.host()).toBeVisible();
 
-  const hostLinks: { ifindex: number; ifname: string }[] = JSON.parse(spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout);
+  const hostLinks: { ifindex: number; ifname: string }[] = JSON.parse(
+    spawnSync('ip', ['-j', 'link', 'show'], { encoding: 'utf8' }).stdout,
+  );
   const podCIDRs: Record<string, string> = Object.fromEntries(
-    JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items.map((n: { metadata: { name: string }; spec: { podCIDR: string } }) => [n.metadata.name, n.spec.podCIDR]),
+    JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items.map(
+      (n: { metadata: { name: string }; spec: { podCIDR: string } }) => [n.metadata.name, n.spec.podCIDR],
+    ),
   );
   for (const name of cluster.nodeNames) {
     // The pair as `ip link` names it: the host side by its ifname, the node side as eth0@if<host ifindex>.
@@ -60,7 +80,9 @@ test('the graph draws bridge, veth pairs, nodes, pod CIDRs and each IP joined to
     const veth = hostLinks.find((link) => link.ifindex === iflink)!.ifname;
     await expect(topology.item(`veth pair ${veth} ⇄ eth0@if${iflink} of ${name}`)).toBeVisible();
     const node = topology.node(name);
-    await expect(node).toContainText(docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.IPAddress}}', name]).trim());
+    await expect(node).toContainText(
+      docker(['inspect', '--format', '{{.NetworkSettings.Networks.kind.IPAddress}}', name]).trim(),
+    );
     await expect(node).toContainText('running · Ready');
     await expect(topology.item(`Pod CIDR ${podCIDRs[name]} of ${name}`)).toContainText('cilium_host');
   }
@@ -76,11 +98,18 @@ test('the graph draws bridge, veth pairs, nodes, pod CIDRs and each IP joined to
   const holder = holderOf('web');
   await topology.item(`Service default/web ${ips.web}`).click();
   await expect(topology.details).toContainText(`held by ${holder}`);
-  for (const lit of [topology.node(holder), topology.item(new RegExp(`^veth pair .* of ${holder}$`)), topology.bridge(`br-${networkId.slice(0, 12)}`), topology.host(), topology.lease(ips.web, holder)]) {
+  for (const lit of [
+    topology.node(holder),
+    topology.item(new RegExp(`^veth pair .* of ${holder}$`)),
+    topology.bridge(`br-${networkId.slice(0, 12)}`),
+    topology.host(),
+    topology.lease(ips.web, holder),
+  ]) {
     await expect(lit).toHaveAttribute('data-lit', 'true');
   }
   const other = cluster.nodeNames.find((n) => n.endsWith('-worker') || n.endsWith('-worker2'))!;
-  const bystander = other === holder ? cluster.nodeNames.find((n) => n !== holder && !n.endsWith('control-plane'))! : other;
+  const bystander =
+    other === holder ? cluster.nodeNames.find((n) => n !== holder && !n.endsWith('control-plane'))! : other;
   await expect(topology.node(bystander)).not.toHaveAttribute('data-lit', 'true');
 
   // Stopping the holder: the IP's line moves to the other worker in the open page, the old one is gone.
@@ -100,7 +129,9 @@ test('the graph draws bridge, veth pairs, nodes, pod CIDRs and each IP joined to
   await expect(routes).toHaveCount(expected, { timeout: 60_000 });
 });
 
-test('selecting a node explains its routes; arrow keys move between boxes; tables and the SVG carry the same facts', async ({ page }) => {
+test('selecting a node explains its routes; arrow keys move between boxes; tables and the SVG carry the same facts', async ({
+  page,
+}) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   const topology = await openTopology(page);
   const worker = `${cluster.name}-worker`;
@@ -145,7 +176,10 @@ test('selecting a node explains its routes; arrow keys move between boxes; table
   await topology.view('Graph').click();
 
   for (const colorScheme of ['light', 'dark'] as const) {
-    for (const [width, height] of [[1280, 800], [1024, 700]] as const) {
+    for (const [width, height] of [
+      [1280, 800],
+      [1024, 700],
+    ] as const) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height });
       const close = page.getByRole('button', { name: 'Close details' });
@@ -162,9 +196,18 @@ test.describe('a native-routing lab with one worker holding 21 LoadBalancer IPs'
   let nativeServe: ServeProcess;
 
   test.beforeAll(async () => {
-    native = await startLabCluster({ name: `i17-${randomBytes(3).toString('hex')}`, workers: 1, cilium: { pool: 'auto', routing: 'native' } });
+    native = await startLabCluster({
+      name: `i17-${randomBytes(3).toString('hex')}`,
+      workers: 1,
+      cilium: { pool: 'auto', routing: 'native' },
+    });
     kubectlOk(native, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
-    const services = Array.from({ length: 21 }, (_, i) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: `web-${i}` }, spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] } }));
+    const services = Array.from({ length: 21 }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: `web-${i}` },
+      spec: { type: 'LoadBalancer', selector: { app: 'web' }, ports: [{ port: 80 }] },
+    }));
     kubectlOk(native, ['apply', '-f', '-'], services.map((service) => JSON.stringify(service)).join('\n'));
     nativeServe = await startServe(native.env);
   });
@@ -174,7 +217,9 @@ test.describe('a native-routing lab with one worker holding 21 LoadBalancer IPs'
     await native?.down();
   });
 
-  test('native routes are drawn via node IPs, and 21 services on one node collapse into a group that expands on click', async ({ page }) => {
+  test('native routes are drawn via node IPs, and 21 services on one node collapse into a group that expands on click', async ({
+    page,
+  }) => {
     const topology = new TopologyPage(page);
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.goto(nativeServe.url);
@@ -182,7 +227,9 @@ test.describe('a native-routing lab with one worker holding 21 LoadBalancer IPs'
     await topology.cluster.selectOption(native.name);
     const networkId: string = JSON.parse(docker(['network', 'inspect', 'kind']))[0].Id;
     await expect(topology.item(`Native routing over br-${networkId.slice(0, 12)}`)).toBeVisible();
-    await expect(topology.item(new RegExp(`^Native routes of ${native.name}-worker: 10\\.244\\.\\d+\\.0/24 via 172\\.`))).toHaveCount(1);
+    await expect(
+      topology.item(new RegExp(`^Native routes of ${native.name}-worker: 10\\.244\\.\\d+\\.0/24 via 172\\.`)),
+    ).toHaveCount(1);
     await expect(topology.item(/^Tunnel overlay/)).toHaveCount(0);
 
     const worker = `${native.name}-worker`;

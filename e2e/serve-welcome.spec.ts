@@ -17,7 +17,9 @@ test.afterEach(async () => {
   serve = undefined;
 });
 
-test('the first run says what will be created and where, shows the engine and tools found, and is shown once', async ({ page }) => {
+test('the first run says what will be created and where, shows the engine and tools found, and is shown once', async ({
+  page,
+}) => {
   requireDocker();
   const home = mkdtempSync(join(tmpdir(), 'kindscope-welcome-e2e-'));
   const env = { KINDSCOPE_WELCOME: '1', KINDSCOPE_HOME: home, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined };

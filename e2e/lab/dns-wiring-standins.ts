@@ -42,9 +42,13 @@ if (name === 'resolvectl') {
 process.exit(0);
 `;
 
-
 /** Writes the stand-ins into `<dir>/bin` and returns the environment they read (log, scratch root). */
-export function installWiringStandIns(dir: string): { bin: string; root: string; log: string; env: Record<string, string> } {
+export function installWiringStandIns(dir: string): {
+  bin: string;
+  root: string;
+  log: string;
+  env: Record<string, string>;
+} {
   const bin = join(dir, 'bin');
   const root = join(dir, 'root');
   const log = join(dir, 'calls.log');

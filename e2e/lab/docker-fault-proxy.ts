@@ -92,7 +92,8 @@ export class DockerFaultProxy {
       (call) =>
         (filter.since === undefined || call.at >= filter.since) &&
         (filter.method === undefined || call.method === filter.method) &&
-        (filter.path === undefined || (typeof filter.path === 'string' ? call.path === filter.path : filter.path.test(call.path))),
+        (filter.path === undefined ||
+          (typeof filter.path === 'string' ? call.path === filter.path : filter.path.test(call.path))),
     ).length;
   }
 

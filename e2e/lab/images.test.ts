@@ -11,7 +11,9 @@ describe('lab images (docker import, no registry)', () => {
   it('the node image runs the real iproute2 and busybox arping/httpd', () => {
     const image = ensureNodeImage();
     expect(docker(['run', '--rm', image, 'ip', '-V'])).toMatch(/iproute2/);
-    expect(docker(['run', '--rm', image, 'sh', '-c', 'arping --help 2>&1; httpd --help 2>&1; true'])).toMatch(/arping[\s\S]*httpd/i);
+    expect(docker(['run', '--rm', image, 'sh', '-c', 'arping --help 2>&1; httpd --help 2>&1; true'])).toMatch(
+      /arping[\s\S]*httpd/i,
+    );
   });
 
   it('the tools image runs tcpdump', () => {

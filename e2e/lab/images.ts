@@ -1,6 +1,17 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { docker } from './require-docker.ts';
@@ -9,7 +20,32 @@ import { docker } from './require-docker.ts';
 export const labLabel = 'io.kindscope.lab';
 
 const busyboxPath = '/bin/busybox';
-const busyboxApplets = ['sh', 'sleep', 'httpd', 'arping', 'cat', 'echo', 'ls', 'true', 'ping', 'wget', 'nc', 'hostname', 'mkdir', 'rm', 'kill', 'pkill', 'ps', 'grep', 'sed', 'date', 'env', 'printf', 'test', '['];
+const busyboxApplets = [
+  'sh',
+  'sleep',
+  'httpd',
+  'arping',
+  'cat',
+  'echo',
+  'ls',
+  'true',
+  'ping',
+  'wget',
+  'nc',
+  'hostname',
+  'mkdir',
+  'rm',
+  'kill',
+  'pkill',
+  'ps',
+  'grep',
+  'sed',
+  'date',
+  'env',
+  'printf',
+  'test',
+  '[',
+];
 
 interface ImageSpec {
   repository: string;
@@ -28,11 +64,14 @@ interface ImageSpec {
 function ensureImage(spec: ImageSpec): string {
   const entries: { from: string; to: string }[] = [{ from: busyboxPath, to: '/bin/busybox' }];
   for (const binary of spec.binaries) {
-    if (!existsSync(binary.from)) throw new Error(`${binary.from} is missing. Fix: run \`bash .ci/run\` (it installs the lab's Debian packages).`);
+    if (!existsSync(binary.from))
+      throw new Error(`${binary.from} is missing. Fix: run \`bash .ci/run\` (it installs the lab's Debian packages).`);
     entries.push({ from: binary.from, to: binary.to });
     for (const library of sharedLibraries(binary.from)) entries.push({ from: library, to: library });
   }
-  const unique = [...new Map(entries.map((entry) => [entry.to, entry])).values()].sort((a, b) => a.to.localeCompare(b.to));
+  const unique = [...new Map(entries.map((entry) => [entry.to, entry])).values()].sort((a, b) =>
+    a.to.localeCompare(b.to),
+  );
   const hash = createHash('sha256');
   for (const entry of unique) hash.update(entry.to).update(readFileSync(entry.from));
   hash.update(JSON.stringify([busyboxApplets, spec.files ?? {}, spec.cmd, spec.binaries.map((b) => b.links)]));
@@ -41,23 +80,58 @@ function ensureImage(spec: ImageSpec): string {
 
   const root = mkdtempSync(join(tmpdir(), 'kindscope-image-'));
   try {
-    for (const dir of ['bin', 'sbin', 'usr/bin', 'usr/sbin', 'tmp', 'etc', 'proc', 'sys', 'dev', 'run', 'var/www', 'kind']) mkdirSync(join(root, dir), { recursive: true });
+    for (const dir of [
+      'bin',
+      'sbin',
+      'usr/bin',
+      'usr/sbin',
+      'tmp',
+      'etc',
+      'proc',
+      'sys',
+      'dev',
+      'run',
+      'var/www',
+      'kind',
+    ])
+      mkdirSync(join(root, dir), { recursive: true });
     for (const entry of unique) {
       mkdirSync(join(root, dirname(entry.to)), { recursive: true });
       copyFileSync(realpathSync(entry.from), join(root, entry.to));
       chmodSync(join(root, entry.to), 0o755);
     }
-    for (const applet of busyboxApplets) if (!(applet === 'sh' && spec.binaries.some((b) => b.to === '/bin/dash'))) symlinkSync('busybox', join(root, 'bin', applet));
+    for (const applet of busyboxApplets)
+      if (!(applet === 'sh' && spec.binaries.some((b) => b.to === '/bin/dash')))
+        symlinkSync('busybox', join(root, 'bin', applet));
     if (spec.binaries.some((b) => b.to === '/bin/dash')) symlinkSync('dash', join(root, 'bin', 'sh'));
-    for (const binary of spec.binaries) for (const link of binary.links ?? []) if (!existsSync(join(root, link))) symlinkSync(binary.to, join(root, link));
-    const files = { '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:109::/nonexistent:/bin/false\n', '/etc/group': 'root:x:0:\ntcpdump:x:109:\n', ...spec.files };
+    for (const binary of spec.binaries)
+      for (const link of binary.links ?? [])
+        if (!existsSync(join(root, link))) symlinkSync(binary.to, join(root, link));
+    const files = {
+      '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\ntcpdump:x:104:109::/nonexistent:/bin/false\n',
+      '/etc/group': 'root:x:0:\ntcpdump:x:109:\n',
+      ...spec.files,
+    };
     for (const [path, content] of Object.entries(files)) {
       mkdirSync(join(root, dirname(path)), { recursive: true });
       writeFileSync(join(root, path), content);
     }
     const tar = spawnSync('tar', ['-C', root, '-c', '.'], { maxBuffer: 512 * 1024 * 1024 });
     if (tar.status !== 0) throw new Error(`tar failed: ${tar.stderr.toString()}`);
-    docker(['import', '--change', `LABEL ${labLabel}=1`, '--change', `CMD ${JSON.stringify(spec.cmd)}`, '--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '-', tag], tar.stdout);
+    docker(
+      [
+        'import',
+        '--change',
+        `LABEL ${labLabel}=1`,
+        '--change',
+        `CMD ${JSON.stringify(spec.cmd)}`,
+        '--change',
+        'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+        '-',
+        tag,
+      ],
+      tar.stdout,
+    );
     return tag;
   } finally {
     rmSync(root, { recursive: true, force: true });
@@ -100,7 +174,11 @@ export function ensureNodeImage(): string {
       { from: '/usr/bin/socat', to: '/usr/bin/socat' },
     ],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
-    cmd: ['/bin/sh', '-c', `trap "exit 0" TERM INT; if [ -n "$KINDSCOPE_LAB_API_UPSTREAM" ]; then ${apiRelayCommand} & fi; while :; do sleep 3600 & wait $!; done`],
+    cmd: [
+      '/bin/sh',
+      '-c',
+      `trap "exit 0" TERM INT; if [ -n "$KINDSCOPE_LAB_API_UPSTREAM" ]; then ${apiRelayCommand} & fi; while :; do sleep 3600 & wait $!; done`,
+    ],
   });
 }
 

@@ -7,7 +7,12 @@ import type { KubeObject } from './apiserver/kube-object.ts';
 /** What the stand-ins (helm, cilium) need of a Kubernetes client: the kubeconfig's context and JSON requests. */
 export interface LabKubeClient {
   context: string;
-  request(method: string, path: string, body?: unknown, contentType?: string): Promise<{ status: number; body: KubeObject }>;
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<{ status: number; body: KubeObject }>;
 }
 
 export function labKubeClient(options: { kubeconfig?: string; context?: string } = {}): LabKubeClient {

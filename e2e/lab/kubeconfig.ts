@@ -31,10 +31,24 @@ interface Kubeconfig {
 }
 
 function read(path: string): Kubeconfig {
-  const empty: Kubeconfig = { apiVersion: 'v1', kind: 'Config', preferences: {}, clusters: [], users: [], contexts: [], 'current-context': '' };
+  const empty: Kubeconfig = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    preferences: {},
+    clusters: [],
+    users: [],
+    contexts: [],
+    'current-context': '',
+  };
   if (!existsSync(path)) return empty;
   const parsed = (parse(readFileSync(path, 'utf8')) ?? {}) as Partial<Kubeconfig>;
-  return { ...empty, ...parsed, clusters: parsed.clusters ?? [], users: parsed.users ?? [], contexts: parsed.contexts ?? [] };
+  return {
+    ...empty,
+    ...parsed,
+    clusters: parsed.clusters ?? [],
+    users: parsed.users ?? [],
+    contexts: parsed.contexts ?? [],
+  };
 }
 
 function write(path: string, config: Kubeconfig): void {
@@ -58,7 +72,10 @@ export function kindEntries(entry: KindKubeconfigEntry) {
 export function upsertKindContext(path: string, entry: KindKubeconfigEntry): void {
   const config = read(path);
   const { cluster, user, context } = kindEntries(entry);
-  const replace = <T extends { name: string }>(list: T[], item: T) => [...list.filter((x) => x.name !== item.name), item];
+  const replace = <T extends { name: string }>(list: T[], item: T) => [
+    ...list.filter((x) => x.name !== item.name),
+    item,
+  ];
   config.clusters = replace(config.clusters, cluster);
   config.users = replace(config.users, user);
   config.contexts = replace(config.contexts, context);
@@ -81,5 +98,13 @@ export function removeKindContext(path: string, clusterName: string): void {
 /** A kubeconfig holding only this cluster, as `kind get kubeconfig` prints it. */
 export function renderKindKubeconfig(entry: KindKubeconfigEntry): string {
   const { cluster, user, context } = kindEntries(entry);
-  return stringify({ apiVersion: 'v1', clusters: [cluster], contexts: [context], 'current-context': context.name, kind: 'Config', preferences: {}, users: [user] });
+  return stringify({
+    apiVersion: 'v1',
+    clusters: [cluster],
+    contexts: [context],
+    'current-context': context.name,
+    kind: 'Config',
+    preferences: {},
+    users: [user],
+  });
 }

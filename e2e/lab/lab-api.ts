@@ -28,10 +28,23 @@ export function labApi(cluster: LabCluster) {
       return new Promise((resolve, reject) => {
         const body = JSON.stringify(fault);
         const req = request(
-          { host: '127.0.0.1', port: state().apiPort, path: '/lab/faults', method: 'POST', ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key'), headers: { 'content-type': 'application/json' } },
+          {
+            host: '127.0.0.1',
+            port: state().apiPort,
+            path: '/lab/faults',
+            method: 'POST',
+            ca: pki('ca.crt'),
+            cert: pki('admin.crt'),
+            key: pki('admin.key'),
+            headers: { 'content-type': 'application/json' },
+          },
           (response) => {
             response.resume();
-            response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`fault ${fault.action}: HTTP ${response.statusCode}`))));
+            response.on('end', () =>
+              response.statusCode === 200
+                ? resolve()
+                : reject(new Error(`fault ${fault.action}: HTTP ${response.statusCode}`)),
+            );
           },
         );
         req.on('error', reject);
@@ -46,8 +59,16 @@ export function labApi(cluster: LabCluster) {
 
 /** Runs the machine's kubectl against the cluster's kubeconfig; no shell. */
 export function kubectl(cluster: LabCluster, args: string[], input?: string) {
-  const result = spawnSync('kubectl', ['--context', `kind-${cluster.name}`, ...args], { env: cluster.env, encoding: 'utf8', input, timeout: 60_000 });
-  if (result.error) throw new Error(`kubectl could not run (${result.error.message}). Fix: the machine image provides /usr/bin/kubectl; install kubectl >= 1.27 elsewhere.`);
+  const result = spawnSync('kubectl', ['--context', `kind-${cluster.name}`, ...args], {
+    env: cluster.env,
+    encoding: 'utf8',
+    input,
+    timeout: 60_000,
+  });
+  if (result.error)
+    throw new Error(
+      `kubectl could not run (${result.error.message}). Fix: the machine image provides /usr/bin/kubectl; install kubectl >= 1.27 elsewhere.`,
+    );
   return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -10,7 +10,11 @@ import { requireDocker, tryDocker } from './require-docker.ts';
 
 /** `npm run lab -- …` as a person runs it, in a lab home and kind network of its own. */
 function lab(args: string[], env: NodeJS.ProcessEnv) {
-  const result = spawnSync(process.execPath, [join(repoRoot, 'e2e/lab/lab-cli.ts'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [join(repoRoot, 'e2e/lab/lab-cli.ts'), ...args], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -20,7 +24,11 @@ describe('npm run lab', () => {
     const home = mkdtempSync(join(tmpdir(), 'kindscope-labhome-'));
     const network = `ks-net-${randomBytes(3).toString('hex')}`;
     const name = `ks-${randomBytes(3).toString('hex')}`;
-    const env = { KINDSCOPE_LAB_HOME: home, KIND_EXPERIMENTAL_DOCKER_NETWORK: network, KUBECONFIG: join(home, 'kubeconfig') };
+    const env = {
+      KINDSCOPE_LAB_HOME: home,
+      KIND_EXPERIMENTAL_DOCKER_NETWORK: network,
+      KUBECONFIG: join(home, 'kubeconfig'),
+    };
 
     const up = lab(['up', '--name', name, '--workers', '1', '--no-cilium'], env);
     expect(up.code, up.stderr).toBe(0);
@@ -30,7 +38,10 @@ describe('npm run lab', () => {
 
     const shellenv = lab(['shellenv'], env);
     expect(shellenv.stdout).toContain(`export PATH='${join(home, 'bin')}':"$PATH"`);
-    const kind = spawnSync(join(home, 'bin', 'kind'), ['get', 'clusters'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+    const kind = spawnSync(join(home, 'bin', 'kind'), ['get', 'clusters'], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
     expect(kind.stdout.split('\n')).toContain(name);
 
     const janitor = lab(['janitor', '--keep-images'], env);
@@ -44,9 +55,21 @@ describe('npm run lab', () => {
 
   it('says what is missing instead of guessing', () => {
     expect(lab(['up'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('up needs --name N') });
-    expect(lab(['up', '--name', 'x', '--workers', 'many', '--no-cilium'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('--workers must be a whole number') });
-    expect(lab(['up', '--name', 'x', '--routing', 'bgp'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('--routing must be tunnel or native') });
-    expect(lab(['up', '--name', 'x', '--no-cilium', '--pool', 'auto'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('drop --no-cilium') });
-    expect(lab(['frobnicate'], {})).toMatchObject({ code: 2, stderr: expect.stringContaining('unknown command "frobnicate"') });
+    expect(lab(['up', '--name', 'x', '--workers', 'many', '--no-cilium'], {})).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--workers must be a whole number'),
+    });
+    expect(lab(['up', '--name', 'x', '--routing', 'bgp'], {})).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--routing must be tunnel or native'),
+    });
+    expect(lab(['up', '--name', 'x', '--no-cilium', '--pool', 'auto'], {})).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('drop --no-cilium'),
+    });
+    expect(lab(['frobnicate'], {})).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('unknown command "frobnicate"'),
+    });
   });
 });

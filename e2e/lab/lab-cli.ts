@@ -60,17 +60,25 @@ async function main(argv: string[]): Promise<number> {
       const name = values.name as string | undefined;
       if (!name) return fail('up needs --name N (a kind cluster name: lowercase letters, digits, "-" and ".")');
       const workers = Number(values.workers ?? 1);
-      if (!Number.isInteger(workers) || workers < 0 || workers > 32) return fail(`--workers must be a whole number from 0 to 32, not "${values.workers}"`);
+      if (!Number.isInteger(workers) || workers < 0 || workers > 32)
+        return fail(`--workers must be a whole number from 0 to 32, not "${values.workers}"`);
       const routing = (values.routing as string | undefined) ?? 'tunnel';
-      if (routing !== 'tunnel' && routing !== 'native') return fail(`--routing must be tunnel or native, not "${routing}"`);
-      if (values['no-cilium'] && (values.pool !== undefined || values.routing !== undefined)) return fail('--pool and --routing need Cilium: drop --no-cilium');
+      if (routing !== 'tunnel' && routing !== 'native')
+        return fail(`--routing must be tunnel or native, not "${routing}"`);
+      if (values['no-cilium'] && (values.pool !== undefined || values.routing !== undefined))
+        return fail('--pool and --routing need Cilium: drop --no-cilium');
       const configFile = join(labHome(), `${name}.kind.yaml`);
       writeFileSync(configFile, kindConfigYaml(workers));
       const print = (line: string) => process.stderr.write(`${line}\n`);
       const result = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], env, print);
       if (result.code !== 0) return result.code;
       if (!values['no-cilium']) {
-        const installed = await installCilium(name, env, { routing, ...(values.pool !== undefined ? { pool: values.pool as string } : {}) }, print);
+        const installed = await installCilium(
+          name,
+          env,
+          { routing, ...(values.pool !== undefined ? { pool: values.pool as string } : {}) },
+          print,
+        );
         if (installed !== 0) return installed;
       }
       process.stderr.write(`\nKubeconfig: ${env.KUBECONFIG}\nUse it: eval "$(npm run -s lab -- shellenv)"\n`);
@@ -79,13 +87,17 @@ async function main(argv: string[]): Promise<number> {
     case 'down': {
       const name = values.name as string | undefined;
       if (!name) return fail('down needs --name N');
-      return (await run('kind', ['delete', 'cluster', '--name', name], env, (line) => process.stderr.write(`${line}\n`))).code;
+      return (
+        await run('kind', ['delete', 'cluster', '--name', name], env, (line) => process.stderr.write(`${line}\n`))
+      ).code;
     }
     case 'janitor':
       return janitor(Boolean(values['keep-images']), env);
     case 'shellenv': {
       const bin = writeStandInWrappers();
-      process.stdout.write(`export PATH=${shellQuote(bin)}:"$PATH"\nexport KINDSCOPE_LAB_HOME=${shellQuote(labHome())}\nexport KUBECONFIG=${shellQuote(env.KUBECONFIG ?? labKubeconfig())}\n`);
+      process.stdout.write(
+        `export PATH=${shellQuote(bin)}:"$PATH"\nexport KINDSCOPE_LAB_HOME=${shellQuote(labHome())}\nexport KUBECONFIG=${shellQuote(env.KUBECONFIG ?? labKubeconfig())}\n`,
+      );
       return 0;
     }
     default:
@@ -104,14 +116,20 @@ function janitor(keepImages: boolean, env: NodeJS.ProcessEnv): number {
   const clustersDir = join(labHome(), 'clusters');
   const clusters = existsSync(clustersDir) ? readdirSync(clustersDir) : [];
   for (const cluster of clusters) stopApiServer(join(clustersDir, cluster));
-  for (const cluster of clusters) for (const kubeconfig of new Set([env.KUBECONFIG, labKubeconfig()])) if (kubeconfig) removeKindContext(kubeconfig, cluster);
+  for (const cluster of clusters)
+    for (const kubeconfig of new Set([env.KUBECONFIG, labKubeconfig()]))
+      if (kubeconfig) removeKindContext(kubeconfig, cluster);
   rmSync(clustersDir, { recursive: true, force: true });
   let images = 0;
   if (!keepImages) {
-    const labImages = tryDocker(['images', '--filter', `label=${labLabel}`, '--format', '{{.Repository}}:{{.Tag}}']).stdout.split('\n').filter((tag) => tag && !tag.includes('<none>'));
+    const labImages = tryDocker(['images', '--filter', `label=${labLabel}`, '--format', '{{.Repository}}:{{.Tag}}'])
+      .stdout.split('\n')
+      .filter((tag) => tag && !tag.includes('<none>'));
     for (const image of labImages) if (tryDocker(['rmi', image]).status === 0) images += 1;
   }
-  process.stderr.write(`Removed ${containers.length} containers, ${networks.length} networks, ${clusters.length} cluster states${keepImages ? '' : `, ${images} images`}.\n`);
+  process.stderr.write(
+    `Removed ${containers.length} containers, ${networks.length} networks, ${clusters.length} cluster states${keepImages ? '' : `, ${images} images`}.\n`,
+  );
   return 0;
 }
 

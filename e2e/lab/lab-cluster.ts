@@ -20,20 +20,59 @@ export interface CiliumOptions {
  * Installs the simulated Cilium as a user does: `helm repo add` and `helm install cilium
  * cilium/cilium` with the seed article's values, then the pool and the L2 policy.
  */
-export async function installCilium(name: string, env: NodeJS.ProcessEnv, options: CiliumOptions = {}, onLine?: (line: string) => void): Promise<number> {
+export async function installCilium(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  options: CiliumOptions = {},
+  onLine?: (line: string) => void,
+): Promise<number> {
   const context = `kind-${name}`;
   const steps: [string, string[]][] = [
     ['helm', ['repo', 'add', 'cilium', 'https://helm.cilium.io/']],
     [
       'helm',
       [
-        'install', 'cilium', 'cilium/cilium', '--version', options.version ?? '1.16.5', '--namespace', 'kube-system', '--kube-context', context,
-        '--set', 'kubeProxyReplacement=true', '--set', `k8sServiceHost=${name}-control-plane`, '--set', 'k8sServicePort=6443',
-        '--set', 'l2announcements.enabled=true', '--set', 'l2announcements.leaseDuration=3s', '--set', 'l2announcements.leaseRenewDeadline=1s', '--set', 'l2announcements.leaseRetryPeriod=200ms',
-        '--set', 'ipam.mode=kubernetes', '--set', 'operator.replicas=1',
-        ...(options.routing === 'native' ? ['--set', 'routingMode=native', '--set', 'autoDirectNodeRoutes=true', '--set', 'ipv4NativeRoutingCIDR=10.244.0.0/16'] : []),
+        'install',
+        'cilium',
+        'cilium/cilium',
+        '--version',
+        options.version ?? '1.16.5',
+        '--namespace',
+        'kube-system',
+        '--kube-context',
+        context,
+        '--set',
+        'kubeProxyReplacement=true',
+        '--set',
+        `k8sServiceHost=${name}-control-plane`,
+        '--set',
+        'k8sServicePort=6443',
+        '--set',
+        'l2announcements.enabled=true',
+        '--set',
+        'l2announcements.leaseDuration=3s',
+        '--set',
+        'l2announcements.leaseRenewDeadline=1s',
+        '--set',
+        'l2announcements.leaseRetryPeriod=200ms',
+        '--set',
+        'ipam.mode=kubernetes',
+        '--set',
+        'operator.replicas=1',
+        ...(options.routing === 'native'
+          ? [
+              '--set',
+              'routingMode=native',
+              '--set',
+              'autoDirectNodeRoutes=true',
+              '--set',
+              'ipv4NativeRoutingCIDR=10.244.0.0/16',
+            ]
+          : []),
         ...(options.set ?? []).flatMap((expression) => ['--set', expression]),
-        '--wait', '--timeout', '2m',
+        '--wait',
+        '--timeout',
+        '2m',
       ],
     ],
   ];
@@ -60,7 +99,9 @@ export async function installCilium(name: string, env: NodeJS.ProcessEnv, option
  * lab clusters sharing the network never hand out the same IP (two nodes would answer ARP).
  */
 export function autoPool(network = 'kind', cluster?: string): string {
-  const subnets = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', network]).trim().split(' ');
+  const subnets = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', network])
+    .trim()
+    .split(' ');
   const v4 = subnets.find((s) => s.includes('.'));
   if (!v4) throw new Error(`network ${network} has no IPv4 subnet`);
   const [a, b] = v4.split('.');
@@ -68,7 +109,12 @@ export function autoPool(network = 'kind', cluster?: string): string {
   return `${a}.${b}.${third}.0/24`;
 }
 
-function runWithInput(bin: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<{ code: number; output: string }> {
+function runWithInput(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input: string,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
@@ -107,7 +153,12 @@ export interface LabCluster {
 }
 
 /** Runs a command, streaming lines; resolves with the exit code and all output. */
-export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, onLine?: (line: string) => void): Promise<{ code: number; output: string }> {
+export function run(
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine?: (line: string) => void,
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -126,7 +177,12 @@ export function run(bin: string, args: string[], env: NodeJS.ProcessEnv, onLine?
 /** The environment that puts the lab's stand-ins first on PATH. */
 export function labEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const bin = writeStandInWrappers();
-  return { ...process.env, KINDSCOPE_LAB_HOME: labHome(), ...extra, PATH: `${bin}${delimiter}${process.env.PATH ?? ''}` };
+  return {
+    ...process.env,
+    KINDSCOPE_LAB_HOME: labHome(),
+    ...extra,
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+  };
 }
 
 export function kindConfigYaml(workers: number, networking: Record<string, unknown> = {}): string {
@@ -158,10 +214,17 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
   const env = labEnv({ KUBECONFIG: kubeconfig });
   const createEnv = {
     ...env,
-    ...(options.nodeMonitorGracePeriod ? { KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: options.nodeMonitorGracePeriod } : {}),
+    ...(options.nodeMonitorGracePeriod
+      ? { KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: options.nodeMonitorGracePeriod }
+      : {}),
     ...(options.unreachableToleration ? { KINDSCOPE_LAB_UNREACHABLE_TOLERATION: options.unreachableToleration } : {}),
   };
-  const created = await run('kind', ['create', 'cluster', '--name', name, '--config', configFile], createEnv, options.onLine);
+  const created = await run(
+    'kind',
+    ['create', 'cluster', '--name', name, '--config', configFile],
+    createEnv,
+    options.onLine,
+  );
   if (created.code !== 0) {
     await run('kind', ['delete', 'cluster', '--name', name], env);
     throw new Error(`kind create cluster --name ${name} failed:\n${created.output}`);
@@ -178,7 +241,10 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
     name,
     kubeconfig,
     env,
-    nodeNames: [`${name}-control-plane`, ...Array.from({ length: workers }, (_, i) => `${name}-worker${i === 0 ? '' : i + 1}`)],
+    nodeNames: [
+      `${name}-control-plane`,
+      ...Array.from({ length: workers }, (_, i) => `${name}-worker${i === 0 ? '' : i + 1}`),
+    ],
     async down() {
       const deleted = await run('kind', ['delete', 'cluster', '--name', name], env);
       rmSync(dir, { recursive: true, force: true });

@@ -14,7 +14,14 @@ export type MacNetState = 'not-installed' | 'installed' | 'running';
 export interface MacStandIns {
   dir: string;
   env: NodeJS.ProcessEnv;
-  set(options: { state?: MacNetState; version?: string; routes?: boolean; routesOnStart?: boolean; deny?: boolean; prefix?: string }): void;
+  set(options: {
+    state?: MacNetState;
+    version?: string;
+    routes?: boolean;
+    routesOnStart?: boolean;
+    deny?: boolean;
+    prefix?: string;
+  }): void;
   state(): { state: MacNetState; version: string; routes: boolean };
   calls(): string[][];
   clearCalls(): void;
@@ -88,7 +95,12 @@ export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): Mac
   };
   const standIns: MacStandIns = {
     dir,
-    env: { ...baseEnv, PATH: `${bin}${delimiter}${baseEnv.PATH ?? ''}`, KINDSCOPE_PLATFORM: 'darwin', KINDSCOPE_RUNTIME: 'docker-desktop' },
+    env: {
+      ...baseEnv,
+      PATH: `${bin}${delimiter}${baseEnv.PATH ?? ''}`,
+      KINDSCOPE_PLATFORM: 'darwin',
+      KINDSCOPE_RUNTIME: 'docker-desktop',
+    },
     set(options) {
       if (options.state) writeFileSync(file('state'), `${options.state}\n`);
       if (options.version) writeFileSync(file('version'), `${options.version}\n`);
@@ -97,12 +109,28 @@ export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): Mac
       flag('routes-on-start', options.routesOnStart);
       flag('deny', options.deny);
     },
-    state: () => ({ state: readFileSync(file('state'), 'utf8').trim() as MacNetState, version: readFileSync(file('version'), 'utf8').trim(), routes: existsSync(file('routes')) }),
-    calls: () => (existsSync(file('calls')) ? readFileSync(file('calls'), 'utf8').split('\n').filter(Boolean).map((line) => line.split('\x1f').slice(0, -1)) : []),
+    state: () => ({
+      state: readFileSync(file('state'), 'utf8').trim() as MacNetState,
+      version: readFileSync(file('version'), 'utf8').trim(),
+      routes: existsSync(file('routes')),
+    }),
+    calls: () =>
+      existsSync(file('calls'))
+        ? readFileSync(file('calls'), 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => line.split('\x1f').slice(0, -1))
+        : [],
     clearCalls: () => rmSync(file('calls'), { force: true }),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
-  standIns.set({ state: 'not-installed', version: '0.1.5', prefix: '/opt/homebrew', routes: false, routesOnStart: true, deny: false });
+  standIns.set({
+    state: 'not-installed',
+    version: '0.1.5',
+    prefix: '/opt/homebrew',
+    routes: false,
+    routesOnStart: true,
+    deny: false,
+  });
   return standIns;
 }
-

@@ -21,7 +21,10 @@ export function writeStandInWrappers(env: NodeJS.ProcessEnv = process.env): stri
   mkdirSync(bin, { recursive: true });
   for (const [tool, entry] of Object.entries(standIns)) {
     const file = join(bin, tool);
-    writeFileSync(file, `#!/bin/sh\n# Kindscope test lab stand-in for ${tool} (see ../shared/LAB.md)\nexec ${quote(process.execPath)} ${quote(join(repoRoot, entry))} "$@"\n`);
+    writeFileSync(
+      file,
+      `#!/bin/sh\n# Kindscope test lab stand-in for ${tool} (see ../shared/LAB.md)\nexec ${quote(process.execPath)} ${quote(join(repoRoot, entry))} "$@"\n`,
+    );
     chmodSync(file, 0o755);
   }
   return bin;

@@ -32,7 +32,10 @@ function devElectronBinary(): string | undefined {
 function findTarget(): ElectronTarget | undefined {
   const packaged = process.env.KINDSCOPE_PACKAGED_APP;
   if (packaged) {
-    if (!existsSync(packaged)) throw new Error(`KINDSCOPE_PACKAGED_APP=${packaged} does not exist. Fix: build it with \`npm run package:e2e -- --dir\`.`);
+    if (!existsSync(packaged))
+      throw new Error(
+        `KINDSCOPE_PACKAGED_APP=${packaged} does not exist. Fix: build it with \`npm run package:e2e -- --dir\`.`,
+      );
     return { executablePath: packaged, args: [], packaged: true };
   }
   const binary = devElectronBinary();
@@ -43,7 +46,9 @@ export const electronTarget = findTarget();
 
 if (!electronTarget) {
   // The one allowed skip: one line for all Electron specs (module state is per process).
-  console.log('Electron e2e did not run: no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1) and no KINDSCOPE_PACKAGED_APP.');
+  console.log(
+    'Electron e2e did not run: no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1) and no KINDSCOPE_PACKAGED_APP.',
+  );
 }
 
 export interface LaunchedApp {
@@ -58,9 +63,14 @@ export interface LaunchedApp {
  * Launches the target with a throwaway data folder and collects its log. The first-run
  * welcome is marked seen unless `firstRun` (it covers Home on a first start).
  */
-export async function launchKindscope(target: ElectronTarget, env: NodeJS.ProcessEnv = {}, options: { firstRun?: boolean } = {}): Promise<LaunchedApp> {
+export async function launchKindscope(
+  target: ElectronTarget,
+  env: NodeJS.ProcessEnv = {},
+  options: { firstRun?: boolean } = {},
+): Promise<LaunchedApp> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kindscope-electron-e2e-'));
-  if (!options.firstRun) writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ welcomeSeenAt: new Date().toISOString() }));
+  if (!options.firstRun)
+    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ welcomeSeenAt: new Date().toISOString() }));
   const app = await electron.launch({
     executablePath: target.executablePath,
     args: target.args,

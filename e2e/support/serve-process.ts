@@ -16,12 +16,20 @@ export interface ServeProcess {
  * Starts the built serve mode exactly as `npm run serve` does (on a free port) and
  * returns the printed URL. The environment is the test's to set (e.g. DOCKER_HOST).
  */
-export async function startServe(env: Record<string, string | undefined> = {}, options: { dataDir?: string; args?: string[] } = {}): Promise<ServeProcess> {
+export async function startServe(
+  env: Record<string, string | undefined> = {},
+  options: { dataDir?: string; args?: string[] } = {},
+): Promise<ServeProcess> {
   const entry = join(root, 'out/main/serve.js');
-  if (!existsSync(entry)) throw new Error('out/main/serve.js is missing. Fix: run `npm run build` first (`npm test` does).');
+  if (!existsSync(entry))
+    throw new Error('out/main/serve.js is missing. Fix: run `npm run build` first (`npm test` does).');
   // A throwaway data folder: settings and managed tools never touch the user's own.
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindscope-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [entry, ...(options.args ?? ['--port', '0'])], { cwd: root, env: { ...process.env, KINDSCOPE_HOME: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [entry, ...(options.args ?? ['--port', '0'])], {
+    cwd: root,
+    env: { ...process.env, KINDSCOPE_HOME: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {

@@ -20,7 +20,13 @@ async function archive(files: Record<string, string>): Promise<string> {
   return join(dir, 'app.asar');
 }
 
-const app = { 'package.json': '{}', 'out/main/index.js': 'x', 'out/preload/index.cjs': 'x', 'out/renderer/index.html': '<html>', 'node_modules/zod/index.js': 'z'.repeat(100) };
+const app = {
+  'package.json': '{}',
+  'out/main/index.js': 'x',
+  'out/preload/index.cjs': 'x',
+  'out/renderer/index.html': '<html>',
+  'node_modules/zod/index.js': 'z'.repeat(100),
+};
 
 describe('inspectAsar', () => {
   it('passes the app as built, with its size and largest packages', async () => {
@@ -54,17 +60,29 @@ describe('inspectAsar', () => {
     const report = inspectAsar(
       await archive({
         ...app,
-        'out/main/index.js': 'import { WebSocketServer } from "ws";\nimport { z } from "zod";\nconst fs = await import("node:fs");\nrequire("electron");',
+        'out/main/index.js':
+          'import { WebSocketServer } from "ws";\nimport { z } from "zod";\nconst fs = await import("node:fs");\nrequire("electron");',
         'node_modules/zod/package.json': JSON.stringify({ name: 'zod', dependencies: { tslib: '^2' } }),
-        'node_modules/dockerode/package.json': JSON.stringify({ name: 'dockerode', dependencies: { 'docker-modem': '^5' } }),
-        'node_modules/dockerode/node_modules/docker-modem/package.json': JSON.stringify({ name: 'docker-modem', optionalDependencies: { 'cpu-features': '*' } }),
+        'node_modules/dockerode/package.json': JSON.stringify({
+          name: 'dockerode',
+          dependencies: { 'docker-modem': '^5' },
+        }),
+        'node_modules/dockerode/node_modules/docker-modem/package.json': JSON.stringify({
+          name: 'docker-modem',
+          optionalDependencies: { 'cpu-features': '*' },
+        }),
       }),
     );
-    expect(report.problems).toEqual(['/out/main/index.js imports ws, which is not in app.asar', 'node_modules/zod depends on tslib, which is not in app.asar']);
+    expect(report.problems).toEqual([
+      '/out/main/index.js imports ws, which is not in app.asar',
+      'node_modules/zod depends on tslib, which is not in app.asar',
+    ]);
   });
 
   it('says when the app could not start', async () => {
     const { 'out/preload/index.cjs': _dropped, ...rest } = app;
-    expect(inspectAsar(await archive(rest)).problems).toEqual(['/out/preload/index.cjs: missing (the app cannot start)']);
+    expect(inspectAsar(await archive(rest)).problems).toEqual([
+      '/out/preload/index.cjs: missing (the app cannot start)',
+    ]);
   });
 });

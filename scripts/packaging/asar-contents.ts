@@ -32,7 +32,10 @@ export function asarEntries(archive: string): AsarEntry[] {
 
 /** Paths that mean the wrong files were packed; each with the reason. */
 const forbidden: { pattern: RegExp; reason: string }[] = [
-  { pattern: /^\/(src-main|src-renderer|e2e|bench|scripts|docs|\.lab|\.ci|\.github|test-results)\//, reason: 'project source, tests or lab' },
+  {
+    pattern: /^\/(src-main|src-renderer|e2e|bench|scripts|docs|\.lab|\.ci|\.github|test-results)\//,
+    reason: 'project source, tests or lab',
+  },
   { pattern: /\.(test|spec)\.[cm]?[jt]sx?$/, reason: 'a test file' },
   { pattern: /\.map$/, reason: 'a source map' },
   { pattern: /^\/out\/.*\.tsx?$/, reason: 'TypeScript source in the build output' },
@@ -40,7 +43,12 @@ const forbidden: { pattern: RegExp; reason: string }[] = [
 ];
 
 /** Entries the app cannot start without. */
-export const requiredEntries = ['/package.json', '/out/main/index.js', '/out/preload/index.cjs', '/out/renderer/index.html'];
+export const requiredEntries = [
+  '/package.json',
+  '/out/main/index.js',
+  '/out/preload/index.cjs',
+  '/out/renderer/index.html',
+];
 
 export interface AsarReport {
   files: number;
@@ -70,14 +78,19 @@ export function inspectAsar(archive: string): AsarReport {
     if (hit) problems.push(`${entry.path}: ${hit.reason}`);
   }
   const paths = new Set(entries.map((entry) => entry.path));
-  for (const required of requiredEntries) if (!paths.has(required)) problems.push(`${required}: missing (the app cannot start)`);
+  for (const required of requiredEntries)
+    if (!paths.has(required)) problems.push(`${required}: missing (the app cannot start)`);
   for (const entry of entries.filter((e) => e.path.startsWith('/out/') && /\.(c?js|html)$/.test(e.path))) {
     const text = extractFile(archive, entry.path.slice(1)).toString('utf8');
     for (const rule of secretPatterns) if (rule.pattern.test(text)) problems.push(`${entry.path}: ${rule.reason}`);
   }
   problems.push(...unresolvedImports(archive, entries));
   const byPackage = new Map<string, number>();
-  for (const entry of entries) byPackage.set(packageOf(entry.path), (byPackage.get(packageOf(entry.path)) ?? 0) + entry.size);
-  const largest = [...byPackage].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 5);
+  for (const entry of entries)
+    byPackage.set(packageOf(entry.path), (byPackage.get(packageOf(entry.path)) ?? 0) + entry.size);
+  const largest = [...byPackage]
+    .map(([name, bytes]) => ({ name, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
   return { files: entries.length, bytes: entries.reduce((sum, entry) => sum + entry.size, 0), problems, largest };
 }

@@ -43,12 +43,18 @@ export function unresolvedImports(archive: string, entries: AsarEntry[]): string
     const dir = manifest.slice(0, -'/package.json'.length);
     let dependencies: Record<string, string>;
     try {
-      dependencies = (JSON.parse(extractFile(archive, manifest.slice(1)).toString('utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {};
+      dependencies =
+        (
+          JSON.parse(extractFile(archive, manifest.slice(1)).toString('utf8')) as {
+            dependencies?: Record<string, string>;
+          }
+        ).dependencies ?? {};
     } catch {
       continue; // a nested package.json that is not a package's manifest (test fixtures, "type" markers)
     }
     for (const name of Object.keys(dependencies)) {
-      if (!resolvePackage(name, dir, paths)) problems.add(`${dir.slice(1)} depends on ${name}, which is not in app.asar`);
+      if (!resolvePackage(name, dir, paths))
+        problems.add(`${dir.slice(1)} depends on ${name}, which is not in app.asar`);
     }
   }
   return [...problems];

@@ -30,7 +30,8 @@ const seaFuse = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`\`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal})`);
+  if (result.status !== 0)
+    throw new Error(`\`${[command, ...args].join(' ')}\` failed (exit ${result.status ?? result.signal})`);
 }
 
 mkdirSync(work, { recursive: true });
@@ -67,17 +68,28 @@ await build({
   keepNames: true,
   logLevel: 'error',
 });
-if (!existsSync(join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm run package does).');
+if (!existsSync(join(rendererDir, 'index.html')))
+  throw new Error('out/renderer is missing: run `npx electron-vite build` first (npm run package does).');
 const rendererFiles = readdirSync(rendererDir, { recursive: true, withFileTypes: true })
   .filter((entry) => entry.isFile())
   .map((entry) => join(entry.parentPath, entry.name));
-const assets = Object.fromEntries([['serve.mjs', serveBundle], ...rendererFiles.map((file) => [`renderer/${relative(rendererDir, file)}`, file])]);
-writeFileSync(join(work, 'sea-config.json'), JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, assets }));
+const assets = Object.fromEntries([
+  ['serve.mjs', serveBundle],
+  ...rendererFiles.map((file) => [`renderer/${relative(rendererDir, file)}`, file]),
+]);
+writeFileSync(
+  join(work, 'sea-config.json'),
+  JSON.stringify({ main: bundle, output: blob, disableExperimentalSEAWarning: true, assets }),
+);
 run(process.execPath, ['--experimental-sea-config', join(work, 'sea-config.json')]);
 copyFileSync(process.execPath, executable);
 chmodSync(executable, 0o755);
 if (process.platform === 'darwin') run('codesign', ['--remove-signature', executable]);
-const postject = ['--sentinel-fuse', seaFuse, ...(process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [])];
+const postject = [
+  '--sentinel-fuse',
+  seaFuse,
+  ...(process.platform === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : []),
+];
 run(join(root, 'node_modules/.bin/postject'), [executable, 'NODE_SEA_BLOB', blob, ...postject]);
 if (process.platform === 'darwin') run('codesign', ['--sign', '-', executable]);
 

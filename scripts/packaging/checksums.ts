@@ -14,7 +14,9 @@ export async function sha256File(path: string): Promise<string> {
 
 /** Writes `<dir>/SHA256SUMS` for every artifact directly in `dir`; returns its lines. */
 export async function writeChecksums(dir: string): Promise<string[]> {
-  const names = readdirSync(dir).filter((name) => artifactPattern.test(name) && statSync(join(dir, name)).isFile()).sort();
+  const names = readdirSync(dir)
+    .filter((name) => artifactPattern.test(name) && statSync(join(dir, name)).isFile())
+    .sort();
   const lines = await Promise.all(names.map(async (name) => `${await sha256File(join(dir, name))}  ${name}`));
   writeFileSync(join(dir, 'SHA256SUMS'), lines.length > 0 ? `${lines.join('\n')}\n` : '');
   return lines;

@@ -48,7 +48,9 @@ let runModule: { default?: Run } & Run;
 try {
   runModule = requireFrom('@doyensec/electronegativity');
 } catch {
-  process.stderr.write('electronegativity-gate: @doyensec/electronegativity is not installed.\n  hint: npm install --no-save @doyensec/electronegativity@1.10.3\n');
+  process.stderr.write(
+    'electronegativity-gate: @doyensec/electronegativity is not installed.\n  hint: npm install --no-save @doyensec/electronegativity@1.10.3\n',
+  );
   process.exit(2);
 }
 const run: Run = runModule.default ?? runModule;
@@ -57,25 +59,47 @@ const temp = mkdtempSync(join(tmpdir(), 'kindscope-electronegativity-'));
 try {
   extractAll(asar, temp);
   const input = join(temp, 'out');
-  const electronVersion = (JSON.parse(readFileSync(join(process.cwd(), 'node_modules/electron/package.json'), 'utf8')) as { version: string }).version;
+  const electronVersion = (
+    JSON.parse(readFileSync(join(process.cwd(), 'node_modules/electron/package.json'), 'utf8')) as { version: string }
+  ).version;
   const result = await run(
-    { input, isRelative: true, customScan: [], excludeFromScan, severitySet: 'informational', confidenceSet: 'tentative', electronVersionOverride: electronVersion },
+    {
+      input,
+      isRelative: true,
+      customScan: [],
+      excludeFromScan,
+      severitySet: 'informational',
+      confidenceSet: 'tentative',
+      electronVersionOverride: electronVersion,
+    },
     false,
   );
   const lines = (file: string) => readFileSync(join(input, file), 'utf8').split('\n');
   const high = result.issues.filter((issue) => issue.severity.name === 'HIGH');
-  const accepted = high.filter((issue) => reviewed.some((r) => r.id === issue.id && r.file === issue.file && r.line.test(lines(issue.file)[issue.location.line - 1] ?? '')));
+  const accepted = high.filter((issue) =>
+    reviewed.some(
+      (r) =>
+        r.id === issue.id && r.file === issue.file && r.line.test(lines(issue.file)[issue.location.line - 1] ?? ''),
+    ),
+  );
   const failing = high.filter((issue) => !accepted.includes(issue));
   for (const issue of result.issues) {
     const mark = failing.includes(issue) ? 'FAIL' : accepted.includes(issue) ? 'reviewed' : 'info';
-    process.stdout.write(`${mark.padEnd(8)} ${issue.severity.name.padEnd(6)} ${issue.id} ${issue.file}:${issue.location.line}\n`);
+    process.stdout.write(
+      `${mark.padEnd(8)} ${issue.severity.name.padEnd(6)} ${issue.id} ${issue.file}:${issue.location.line}\n`,
+    );
   }
-  for (const issue of accepted) process.stdout.write(`reviewed: ${issue.id} — ${reviewed.find((r) => r.id === issue.id)!.why}\n`);
+  for (const issue of accepted)
+    process.stdout.write(`reviewed: ${issue.id} — ${reviewed.find((r) => r.id === issue.id)!.why}\n`);
   if (failing.length > 0) {
-    process.stderr.write(`Electronegativity: ${failing.length} HIGH finding(s) in the packaged bundle. Fix them, or review one and add it to scripts/packaging/electronegativity-gate.ts with the reason.\n`);
+    process.stderr.write(
+      `Electronegativity: ${failing.length} HIGH finding(s) in the packaged bundle. Fix them, or review one and add it to scripts/packaging/electronegativity-gate.ts with the reason.\n`,
+    );
     process.exitCode = 1;
   } else {
-    process.stdout.write(`Electronegativity: no unreviewed HIGH finding in ${result.issues.length} findings (bundle from ${asar})\n`);
+    process.stdout.write(
+      `Electronegativity: no unreviewed HIGH finding in ${result.issues.length} findings (bundle from ${asar})\n`,
+    );
   }
 } finally {
   rmSync(temp, { recursive: true, force: true });

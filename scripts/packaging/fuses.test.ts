@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { configuredFuses, e2eFuseOverride, fuseWireProblems, shippedFuses } from './fuses.ts';
 import { deepMerge, installerOverrides } from './installer-overrides.ts';
 
-const packageJson = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
+const packageJson = JSON.parse(readFileSync(join(import.meta.dirname, '../../package.json'), 'utf8')) as {
+  scripts: Record<string, string>;
+};
 
 describe('electron-builder.yml fuses', () => {
   it('declares exactly the shipped policy, every fuse explicitly', () => {
@@ -29,17 +31,36 @@ describe('electron-builder.yml fuses', () => {
     const withSwitch = Object.entries(packageJson.scripts).filter(([, command]) => /--e2e\b/.test(command));
     expect(withSwitch.map(([name]) => name)).toEqual(['package:e2e']);
     for (const platform of ['linux', 'darwin'] as const) {
-      const shipped = deepMerge({ electronFuses: configuredFuses() }, installerOverrides({ platform, env: {}, e2e: false }).config);
-      const e2e = deepMerge({ electronFuses: configuredFuses() }, installerOverrides({ platform, env: {}, e2e: true }).config);
+      const shipped = deepMerge(
+        { electronFuses: configuredFuses() },
+        installerOverrides({ platform, env: {}, e2e: false }).config,
+      );
+      const e2e = deepMerge(
+        { electronFuses: configuredFuses() },
+        installerOverrides({ platform, env: {}, e2e: true }).config,
+      );
       expect(shipped.electronFuses).toEqual(shippedFuses);
       expect(e2e.electronFuses).toEqual({ ...shippedFuses, enableNodeCliInspectArguments: true });
     }
   });
 
   it('names every fuse of a binary that disagrees with the policy', () => {
-    const good = { [FuseV1Options.RunAsNode]: FuseState.DISABLE, [FuseV1Options.EnableCookieEncryption]: FuseState.ENABLE, [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: FuseState.DISABLE, [FuseV1Options.EnableNodeCliInspectArguments]: FuseState.DISABLE, [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: FuseState.ENABLE, [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.ENABLE, [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: FuseState.DISABLE, [FuseV1Options.GrantFileProtocolExtraPrivileges]: FuseState.DISABLE };
+    const good = {
+      [FuseV1Options.RunAsNode]: FuseState.DISABLE,
+      [FuseV1Options.EnableCookieEncryption]: FuseState.ENABLE,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: FuseState.DISABLE,
+      [FuseV1Options.EnableNodeCliInspectArguments]: FuseState.DISABLE,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: FuseState.ENABLE,
+      [FuseV1Options.OnlyLoadAppFromAsar]: FuseState.ENABLE,
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: FuseState.DISABLE,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: FuseState.DISABLE,
+    };
     expect(fuseWireProblems(good, shippedFuses)).toEqual([]);
-    expect(fuseWireProblems({ ...good, [FuseV1Options.RunAsNode]: FuseState.ENABLE }, shippedFuses)).toEqual(['runAsNode: expected DISABLE, binary has ENABLE']);
-    expect(fuseWireProblems(good, { ...shippedFuses, ...e2eFuseOverride })).toEqual(['enableNodeCliInspectArguments: expected ENABLE, binary has DISABLE']);
+    expect(fuseWireProblems({ ...good, [FuseV1Options.RunAsNode]: FuseState.ENABLE }, shippedFuses)).toEqual([
+      'runAsNode: expected DISABLE, binary has ENABLE',
+    ]);
+    expect(fuseWireProblems(good, { ...shippedFuses, ...e2eFuseOverride })).toEqual([
+      'enableNodeCliInspectArguments: expected ENABLE, binary has DISABLE',
+    ]);
   });
 });

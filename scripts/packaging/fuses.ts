@@ -40,7 +40,9 @@ export const shippedFuses: Readonly<Record<BuilderFuseKey, boolean>> = {
  * The one difference of the e2e build (`npm run package:e2e`): Playwright's
  * `_electron.launch` connects through `--inspect`, which this fuse gates.
  */
-export const e2eFuseOverride = { enableNodeCliInspectArguments: true } as const satisfies Partial<Record<BuilderFuseKey, boolean>>;
+export const e2eFuseOverride = { enableNodeCliInspectArguments: true } as const satisfies Partial<
+  Record<BuilderFuseKey, boolean>
+>;
 
 const wireIndex: Record<BuilderFuseKey, FuseV1Options> = {
   runAsNode: FuseV1Options.RunAsNode,
@@ -60,7 +62,10 @@ export function configuredFuses(configText = readFileSync(builderConfigPath, 'ut
 }
 
 /** Differences between a fuse wire read from a binary and the expected policy, in words. */
-export function fuseWireProblems(wire: Partial<Record<number, FuseState>>, expected: Record<BuilderFuseKey, boolean>): string[] {
+export function fuseWireProblems(
+  wire: Partial<Record<number, FuseState>>,
+  expected: Record<BuilderFuseKey, boolean>,
+): string[] {
   return (Object.keys(expected) as BuilderFuseKey[]).flatMap((key) => {
     const state = wire[wireIndex[key]];
     const want = expected[key] ? FuseState.ENABLE : FuseState.DISABLE;

@@ -27,12 +27,17 @@ export interface IconFile {
 }
 
 export function renderPng(svg: string, size: number): Buffer {
-  return Buffer.from(new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render().asPng());
+  return Buffer.from(
+    new Resvg(svg, { fitTo: { mode: 'width', value: size }, background: 'rgba(0,0,0,0)' }).render().asPng(),
+  );
 }
 
 /** Every icon file, rendered from the SVG. */
 export function renderIcons(svg = readFileSync(iconSource, 'utf8')): IconFile[] {
-  const files: IconFile[] = linuxIconSizes.map((size) => ({ path: `png/${size}x${size}.png`, bytes: renderPng(svg, size) }));
+  const files: IconFile[] = linuxIconSizes.map((size) => ({
+    path: `png/${size}x${size}.png`,
+    bytes: renderPng(svg, size),
+  }));
   const largest = files.at(-1)!.bytes;
   // png2icons downsizes the 1024 px render for the icns slots (16 … 512@2x).
   const icns = png2icons.createICNS(largest, png2icons.BICUBIC2, 0);
@@ -43,13 +48,15 @@ export function renderIcons(svg = readFileSync(iconSource, 'utf8')): IconFile[] 
 
 /** Names of committed icon files that are missing or differ from a fresh render. */
 export function staleIcons(files = renderIcons()): string[] {
-  return files.filter((file) => {
-    try {
-      return !readFileSync(join(iconDir, file.path)).equals(file.bytes);
-    } catch {
-      return true;
-    }
-  }).map((file) => file.path);
+  return files
+    .filter((file) => {
+      try {
+        return !readFileSync(join(iconDir, file.path)).equals(file.bytes);
+      } catch {
+        return true;
+      }
+    })
+    .map((file) => file.path);
 }
 
 function main(argv: string[]): number {
@@ -57,7 +64,9 @@ function main(argv: string[]): number {
   if (argv.includes('--check')) {
     const stale = staleIcons(files);
     if (stale.length > 0) {
-      process.stderr.write(`icons: ${stale.join(', ')} differ from resources/icon.svg.\n  hint: run \`npm run icons\` and commit resources/icons.\n`);
+      process.stderr.write(
+        `icons: ${stale.join(', ')} differ from resources/icon.svg.\n  hint: run \`npm run icons\` and commit resources/icons.\n`,
+      );
       return 1;
     }
     process.stdout.write(`icons: ${files.length} files match resources/icon.svg\n`);

@@ -13,19 +13,29 @@ describe('installerOverrides', () => {
   });
 
   it('signs with the identity but skips notarization, naming the variables, when Apple credentials are partial', () => {
-    const { config, notes } = installerOverrides({ platform: 'darwin', env: { ...developerId, APPLE_ID: 'me@example.com' }, e2e: false });
+    const { config, notes } = installerOverrides({
+      platform: 'darwin',
+      env: { ...developerId, APPLE_ID: 'me@example.com' },
+      e2e: false,
+    });
     expect(config).toEqual({ mac: { notarize: false } });
     expect(notes[0]).toContain('APPLE_APP_SPECIFIC_PASSWORD');
   });
 
   it('changes nothing when identity and notarization credentials are complete', () => {
-    const { config, notes } = installerOverrides({ platform: 'darwin', env: { ...developerId, ...apiKey }, e2e: false });
+    const { config, notes } = installerOverrides({
+      platform: 'darwin',
+      env: { ...developerId, ...apiKey },
+      e2e: false,
+    });
     expect(config).toEqual({});
     expect(notes).toEqual(['macOS: signing with the Developer ID from CSC_LINK, notarizing with APPLE_API_KEY.']);
   });
 
   it('treats a blank variable as absent (an unset CI secret expands to "")', () => {
-    expect(installerOverrides({ platform: 'darwin', env: { CSC_LINK: ' ' }, e2e: false }).config).toMatchObject({ mac: { identity: '-' } });
+    expect(installerOverrides({ platform: 'darwin', env: { CSC_LINK: ' ' }, e2e: false }).config).toMatchObject({
+      mac: { identity: '-' },
+    });
   });
 
   it('leaves Linux builds alone', () => {
@@ -33,6 +43,8 @@ describe('installerOverrides', () => {
   });
 
   it('deep-merges objects and replaces arrays', () => {
-    expect(deepMerge({ mac: { target: ['dmg'], category: 'x' } }, { mac: { target: ['zip'] } })).toEqual({ mac: { target: ['zip'], category: 'x' } });
+    expect(deepMerge({ mac: { target: ['dmg'], category: 'x' } }, { mac: { target: ['zip'] } })).toEqual({
+      mac: { target: ['zip'], category: 'x' },
+    });
   });
 });

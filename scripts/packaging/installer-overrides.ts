@@ -54,7 +54,12 @@ function macOverrides(env: OverrideRequest['env']): InstallerOverrides {
       ],
     };
   }
-  return { config: {}, notes: [`macOS: signing with the Developer ID from ${has(env, 'CSC_LINK') ? 'CSC_LINK' : 'CSC_NAME'}, notarizing with ${notarizeWith}.`] };
+  return {
+    config: {},
+    notes: [
+      `macOS: signing with the Developer ID from ${has(env, 'CSC_LINK') ? 'CSC_LINK' : 'CSC_NAME'}, notarizing with ${notarizeWith}.`,
+    ],
+  };
 }
 
 export function installerOverrides(request: OverrideRequest): InstallerOverrides {
@@ -62,7 +67,10 @@ export function installerOverrides(request: OverrideRequest): InstallerOverrides
   if (!request.e2e) return platform;
   return {
     config: { ...platform.config, electronFuses: { ...e2eFuseOverride } },
-    notes: [...platform.notes, 'e2e build: the nodeCliInspect fuse is ON so Playwright can attach. Never ship this build.'],
+    notes: [
+      ...platform.notes,
+      'e2e build: the nodeCliInspect fuse is ON so Playwright can attach. Never ship this build.',
+    ],
   };
 }
 

@@ -37,16 +37,23 @@ interface Step {
 }
 
 export async function lintWorkflows(): Promise<WorkflowLint> {
-  const files = readdirSync(workflowDir).filter((name) => /\.ya?ml$/.test(name)).sort();
+  const files = readdirSync(workflowDir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort();
   const problems: string[] = [];
   for (const name of files) {
     const text = readFileSync(join(workflowDir, name), 'utf8');
     for (const result of await runLint(text, `.github/workflows/${name}`)) {
-      if (result.kind === 'runner-label' && labelsNewerThanLinter.some((label) => result.message.startsWith(`label "${label}" is unknown`))) continue;
+      if (
+        result.kind === 'runner-label' &&
+        labelsNewerThanLinter.some((label) => result.message.startsWith(`label "${label}" is unknown`))
+      )
+        continue;
       problems.push(`.github/workflows/${name}:${result.line}:${result.column} ${result.message} [${result.kind}]`);
     }
   }
-  const shellcheck = spawnSync('shellcheck', ['--version'], { encoding: 'utf8' }).status === 0 ? 'checked' : 'not installed';
+  const shellcheck =
+    spawnSync('shellcheck', ['--version'], { encoding: 'utf8' }).status === 0 ? 'checked' : 'not installed';
   if (shellcheck === 'checked') problems.push(...shellcheckRunScripts(files));
   return { files, problems, shellcheck };
 }
@@ -56,7 +63,9 @@ function shellcheckRunScripts(files: string[]): string[] {
   const problems: string[] = [];
   try {
     for (const name of files) {
-      const workflow = parse(readFileSync(join(workflowDir, name), 'utf8')) as { jobs?: Record<string, { steps?: Step[] }> };
+      const workflow = parse(readFileSync(join(workflowDir, name), 'utf8')) as {
+        jobs?: Record<string, { steps?: Step[] }>;
+      };
       for (const [job, { steps = [] }] of Object.entries(workflow.jobs ?? {})) {
         steps.forEach((step, index) => {
           if (!step.run) return;
@@ -64,8 +73,13 @@ function shellcheckRunScripts(files: string[]): string[] {
           const script = `#!/usr/bin/env bash\n${step.run.replace(/\$\{\{[^}]*\}\}/g, 'GITHUB_EXPRESSION')}`;
           const file = join(temp, `${job}-${index}.sh`);
           writeFileSync(file, script);
-          const result = spawnSync('shellcheck', ['--shell=bash', '--format=gcc', '--exclude=SC2154', file], { encoding: 'utf8' });
-          if (result.status !== 0) problems.push(`${name} job ${job}, step "${step.name ?? index}":\n${result.stdout.replaceAll(file, 'run')}`);
+          const result = spawnSync('shellcheck', ['--shell=bash', '--format=gcc', '--exclude=SC2154', file], {
+            encoding: 'utf8',
+          });
+          if (result.status !== 0)
+            problems.push(
+              `${name} job ${job}, step "${step.name ?? index}":\n${result.stdout.replaceAll(file, 'run')}`,
+            );
         });
       }
     }
@@ -78,6 +92,8 @@ function shellcheckRunScripts(files: string[]): string[] {
 if (import.meta.main) {
   const lint = await lintWorkflows();
   for (const problem of lint.problems) process.stderr.write(`${problem}\n`);
-  process.stdout.write(`workflows: ${lint.files.join(', ')}: ${lint.problems.length} problems (actionlint 1.7.7; shellcheck on run: scripts ${lint.shellcheck})\n`);
+  process.stdout.write(
+    `workflows: ${lint.files.join(', ')}: ${lint.problems.length} problems (actionlint 1.7.7; shellcheck on run: scripts ${lint.shellcheck})\n`,
+  );
   process.exitCode = lint.problems.length > 0 ? 1 : 0;
 }

@@ -23,20 +23,34 @@ if (!executable) {
 const withDocker = flags.includes('--docker');
 const results: string[] = [];
 function fail(message: string, log = ''): never {
-  process.stderr.write(`smoke test FAILED: ${message}\n${log ? `--- app log ---\n${log.split('\n').slice(-40).join('\n')}\n` : ''}`);
+  process.stderr.write(
+    `smoke test FAILED: ${message}\n${log ? `--- app log ---\n${log.split('\n').slice(-40).join('\n')}\n` : ''}`,
+  );
   if (/No usable sandbox|SUID sandbox helper binary/.test(log)) {
-    process.stderr.write('hint: Chromium could not create its sandbox. On Ubuntu 24.04 an unconfined program may not create user namespaces; the deb installs an AppArmor profile, an AppImage needs the one in the README ("AppImage on Ubuntu 24.04"). Never work around it with --no-sandbox.\n');
+    process.stderr.write(
+      'hint: Chromium could not create its sandbox. On Ubuntu 24.04 an unconfined program may not create user namespaces; the deb installs an AppArmor profile, an AppImage needs the one in the README ("AppImage on Ubuntu 24.04"). Never work around it with --no-sandbox.\n',
+    );
   }
   process.exit(1);
 }
-const helpers = () => spawnSync('docker', ['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}'], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean);
+const helpers = () =>
+  spawnSync('docker', ['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.ID}}'], {
+    encoding: 'utf8',
+  })
+    .stdout.split('\n')
+    .filter(Boolean);
 
 const before = withDocker ? new Set(helpers()) : new Set<string>();
-const child = spawn(executable, [], { env: { ...process.env, KINDSCOPE_HOME: mkdtempSync(join(tmpdir(), 'kindscope-smoke-')), KINDSCOPE_LOG: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+const child = spawn(executable, [], {
+  env: { ...process.env, KINDSCOPE_HOME: mkdtempSync(join(tmpdir(), 'kindscope-smoke-')), KINDSCOPE_LOG: 'info' },
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let log = '';
 child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
 child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+  child.once('exit', (code, signal) => resolve({ code, signal })),
+);
 
 const ready = await Promise.race([
   new Promise<boolean>((resolve) => {
@@ -65,12 +79,16 @@ if (process.platform === 'linux') {
 }
 
 child.kill('SIGTERM');
-const end = await Promise.race([exited, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), quitLimit).unref())]);
+const end = await Promise.race([
+  exited,
+  new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), quitLimit).unref()),
+]);
 if (!end) {
   child.kill('SIGKILL');
   fail(`did not quit within ${quitLimit / 1000} s of SIGTERM`, log);
 }
-if (end.code !== 0) fail(`quit with ${end.code === null ? `signal ${end.signal}` : `exit code ${end.code}`}, not 0`, log);
+if (end.code !== 0)
+  fail(`quit with ${end.code === null ? `signal ${end.signal}` : `exit code ${end.code}`}, not 0`, log);
 results.push('quit on SIGTERM with exit code 0');
 
 if (withDocker) {

@@ -27,20 +27,30 @@ type CaptureHandlers = Pick<Handlers, 'captureArp' | 'captureDecode' | 'captureP
 /** The capture, decode, ping and failover calls over the capture service and the host probes. */
 export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers {
   const capturesDir = join(deps.dataDir, 'captures');
-  const service = () => new CaptureService({ docker: deps.docker(), statusOf: deps.statusOf, capturesDir, log: deps.log });
+  const service = () =>
+    new CaptureService({ docker: deps.docker(), statusOf: deps.statusOf, capturesDir, log: deps.log });
   return {
     captureArp: (input) => service().captureArp(input),
     captureDecode: ({ path }) => {
       const inside = relative(capturesDir, resolve(path));
       if (!deps.decodeAnyPath && (inside.startsWith('..') || isAbsolute(inside))) {
-        throw new KindscopeError('INVALID_INPUT', `path: ${path} is not one of Kindscope's captures`, `Here only captures in ${capturesDir} are decoded; decode other files with \`kindscope pcap FILE\`.`);
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          `path: ${path} is not one of Kindscope's captures`,
+          `Here only captures in ${capturesDir} are decoded; decode other files with \`kindscope pcap FILE\`.`,
+        );
       }
       return service().decodeFile(path);
     },
     capturePing: async ({ cluster, node, namespace, service: name }) => {
       const status = await deps.statusOf(cluster);
       if (node) return pingNode(status, node);
-      if (!name) throw new KindscopeError('INVALID_INPUT', 'ping needs a node or a service', 'Pass --node NAME or --service NAMESPACE/NAME.');
+      if (!name)
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          'ping needs a node or a service',
+          'Pass --node NAME or --service NAMESPACE/NAME.',
+        );
       return proveService(status, namespace ?? 'default', name);
     },
     captureFailover: (input) =>
@@ -50,7 +60,22 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
           statusOf: deps.statusOf,
           capturesDir,
           log: deps.log,
-          ciliumValues: async (cluster) => JSON.parse((await deps.tools.run('helm', ['get', 'values', 'cilium', '--namespace', 'kube-system', '--kube-context', `kind-${cluster}`, '--output', 'json'])).stdout || '{}'),
+          ciliumValues: async (cluster) =>
+            JSON.parse(
+              (
+                await deps.tools.run('helm', [
+                  'get',
+                  'values',
+                  'cilium',
+                  '--namespace',
+                  'kube-system',
+                  '--kube-context',
+                  `kind-${cluster}`,
+                  '--output',
+                  'json',
+                ])
+              ).stdout || '{}',
+            ),
         },
         input,
       ),

@@ -1,7 +1,11 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { KindscopeError, toAppError, type AppInfo } from '../contract';
 import { createDockerClient } from '../core/docker/docker-client';
-import { defaultEndpointEnvironment, resolveDockerEndpoint, type EndpointEnvironment } from '../core/docker/docker-endpoint';
+import {
+  defaultEndpointEnvironment,
+  resolveDockerEndpoint,
+  type EndpointEnvironment,
+} from '../core/docker/docker-endpoint';
 import { DockerEngineService } from '../core/docker/docker-engine-service';
 import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
@@ -74,7 +78,12 @@ export interface App {
  */
 export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
-  const log = options.log ?? createStderrLogger(options.transport, options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined);
+  const log =
+    options.log ??
+    createStderrLogger(
+      options.transport,
+      options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined,
+    );
   const base = createServices(options, log);
   // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
   const dnsSource = createDnsZoneSource({
@@ -84,9 +93,23 @@ export function createApp(options: AppOptions): App {
       const subscription = services.clusters.subscribe(listener);
       return () => subscription.dispose();
     },
-    ...(options.live ? { subscribeClusters: (listener: (clusters: { name: string }[]) => void) => services.topology?.onDidChangeClusters(listener) ?? (() => undefined) } : {}),
+    ...(options.live
+      ? {
+          subscribeClusters: (listener: (clusters: { name: string }[]) => void) =>
+            services.topology?.onDidChangeClusters(listener) ?? (() => undefined),
+        }
+      : {}),
   });
-  const services: AppServices = { ...base, dns: createDnsFeature({ live: options.live, log, source: dnsSource, ...(options.dnsRefreshMs ? { refreshMs: options.dnsRefreshMs } : {}) }), connectivity: new ConnectivityService(connectivityDeps(() => services)) };
+  const services: AppServices = {
+    ...base,
+    dns: createDnsFeature({
+      live: options.live,
+      log,
+      source: dnsSource,
+      ...(options.dnsRefreshMs ? { refreshMs: options.dnsRefreshMs } : {}),
+    }),
+    connectivity: new ConnectivityService(connectivityDeps(() => services)),
+  };
   const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
   return {
     services,
@@ -111,20 +134,55 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
     const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
     if (options.live) docker.start();
-    if (options.live) void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
+    if (options.live)
+      void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
     const topology = new TopologyService({ engine: docker, log });
-    const lab = new LabService({ docker: docker.docker, log, kubeconfigEnv: () => environment.value('KUBECONFIG').value });
-    return { docker, topology, tools, environment, clusters: clusterRegistry(topology, environment, log), dockerProblem: undefined, lab, settings, dataDir };
+    const lab = new LabService({
+      docker: docker.docker,
+      log,
+      kubeconfigEnv: () => environment.value('KUBECONFIG').value,
+    });
+    return {
+      docker,
+      topology,
+      tools,
+      environment,
+      clusters: clusterRegistry(topology, environment, log),
+      dockerProblem: undefined,
+      lab,
+      settings,
+      dataDir,
+    };
   } catch (error) {
-    const problem = error instanceof KindscopeError ? error : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', { cause: error });
+    const problem =
+      error instanceof KindscopeError
+        ? error
+        : new KindscopeError('DOCKER_ERROR', toAppError(error).message, 'Check DOCKER_HOST and your docker context.', {
+            cause: error,
+          });
     log.warn(problem.message);
     const lab = new LabService({ docker: undefined, log, kubeconfigEnv: () => environment.value('KUBECONFIG').value });
-    return { docker: undefined, topology: undefined, tools, environment, clusters: clusterRegistry(undefined, environment, log), dockerProblem: problem, lab, settings, dataDir };
+    return {
+      docker: undefined,
+      topology: undefined,
+      tools,
+      environment,
+      clusters: clusterRegistry(undefined, environment, log),
+      dockerProblem: problem,
+      lab,
+      settings,
+      dataDir,
+    };
   }
 }
 
 /** Kindscope's own connections follow the login shell's DOCKER_HOST / DOCKER_CONTEXT too, not only the tools it runs. */
-function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnvironment, options: AppOptions, log: Logger): void {
+function retargetFromLoginShell(
+  docker: DockerEngineService,
+  environment: GuiEnvironment,
+  options: AppOptions,
+  log: Logger,
+): void {
   try {
     const endpoint = loginShellEndpoint(environment, options.endpointEnvironment);
     if (!endpoint) return;
@@ -136,13 +194,22 @@ function retargetFromLoginShell(docker: DockerEngineService, environment: GuiEnv
 }
 
 function connectivityDeps(services: () => AppServices): ConnectivityDeps {
-  return { docker: () => requireDocker(services()).docker, engineClues: () => engineClues(requireDocker(services())), statusOf: (cluster) => services().clusters.status(cluster) };
+  return {
+    docker: () => requireDocker(services()).docker,
+    engineClues: () => engineClues(requireDocker(services())),
+    statusOf: (cluster) => services().clusters.status(cluster),
+  };
 }
 
 /** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
 async function engineClues(engine: DockerEngineService) {
-  const [status, version] = await Promise.all([engine.refresh(), engine.docker.version() as Promise<{ Platform?: { Name?: string } }>]);
-  return status.engine ? { flavour: status.engine.flavour, ...(version.Platform?.Name ? { platformName: version.Platform.Name } : {}) } : undefined;
+  const [status, version] = await Promise.all([
+    engine.refresh(),
+    engine.docker.version() as Promise<{ Platform?: { Name?: string } }>,
+  ]);
+  return status.engine
+    ? { flavour: status.engine.flavour, ...(version.Platform?.Name ? { platformName: version.Platform.Name } : {}) }
+    : undefined;
 }
 
 function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
@@ -150,7 +217,9 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {
       const docker = requireDocker(services);
-      return refresh || !options.live || docker.getStatus().state === 'connecting' ? docker.refresh() : docker.getStatus();
+      return refresh || !options.live || docker.getStatus().state === 'connecting'
+        ? docker.refresh()
+        : docker.getStatus();
     },
     clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
@@ -168,9 +237,20 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     },
     ...labHandlers(services.lab),
     ...runHandlers(() => labRuns(services, options, log)),
-    ...createWelcomeHandlers({ ...services, transport: options.transport, ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) }),
+    ...createWelcomeHandlers({
+      ...services,
+      transport: options.transport,
+      ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}),
+    }),
     ...createDnsHandlers(services.dns),
-    ...createCaptureHandlers({ docker: () => requireDocker(services).docker, statusOf: (cluster) => services.clusters.status(cluster), tools: services.tools, dataDir: services.dataDir, log, decodeAnyPath: options.transport === 'cli' }),
+    ...createCaptureHandlers({
+      docker: () => requireDocker(services).docker,
+      statusOf: (cluster) => services.clusters.status(cluster),
+      tools: services.tools,
+      dataDir: services.dataDir,
+      log,
+      decodeAnyPath: options.transport === 'cli',
+    }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
     ...createConnectivityHandlers(services.connectivity),
   };
@@ -191,9 +271,12 @@ function createEventSources(services: AppServices, options: AppOptions, log: Log
       return () => subscription.dispose();
     },
     toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
-    labRunChanged: (listener) => (services.docker ? labRuns(services, options, log).onDidChange(listener) : () => undefined),
-    labRunLogLine: (listener) => (services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined),
-    clustersChanged: (listener) => services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
+    labRunChanged: (listener) =>
+      services.docker ? labRuns(services, options, log).onDidChange(listener) : () => undefined,
+    labRunLogLine: (listener) =>
+      services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined,
+    clustersChanged: (listener) =>
+      services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
   };
 }
 
@@ -201,9 +284,19 @@ function createEventSources(services: AppServices, options: AppOptions, log: Log
  * Sessions read KUBECONFIG from the GUI environment (the login shell's when started from a
  * menu). KINDSCOPE_STREAM_DEADLINE_MS: how long a silent Kubernetes stream is trusted (30 s).
  */
-function clusterRegistry(topology: TopologyService | undefined, environment: GuiEnvironment, log: Logger): ClusterRegistry {
+function clusterRegistry(
+  topology: TopologyService | undefined,
+  environment: GuiEnvironment,
+  log: Logger,
+): ClusterRegistry {
   const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
-  return new ClusterRegistry({ topology, kubeconfigEnv: () => environment.value('KUBECONFIG').value, log, lingerMs: 30_000, ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}) });
+  return new ClusterRegistry({
+    topology,
+    kubeconfigEnv: () => environment.value('KUBECONFIG').value,
+    log,
+    lingerMs: 30_000,
+    ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}),
+  });
 }
 
 /** The pipeline over the tools (through the run policy), the engine and the per-cluster status services. */
@@ -229,10 +322,16 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
 
 function requireTopology(services: AppServices): TopologyService {
   if (services.topology) return services.topology;
-  throw services.dockerProblem ?? new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.');
+  throw (
+    services.dockerProblem ??
+    new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.')
+  );
 }
 
 function requireDocker(services: AppServices): DockerEngineService {
   if (services.docker) return services.docker;
-  throw services.dockerProblem ?? new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.');
+  throw (
+    services.dockerProblem ??
+    new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.')
+  );
 }

@@ -30,7 +30,10 @@ export function createDnsZoneSource(deps: {
     clusters: async () => (await deps.clusters()).filter((c) => c.running > 0).map((c) => c.name),
     status: deps.status,
     onDidChange: (listener) => {
-      const stops = [deps.subscribe((status) => listener(status.cluster)), deps.subscribeClusters?.((clusters) => clusters.forEach((c) => listener(c.name)))];
+      const stops = [
+        deps.subscribe((status) => listener(status.cluster)),
+        deps.subscribeClusters?.((clusters) => clusters.forEach((c) => listener(c.name))),
+      ];
       return () => stops.forEach((stop) => stop?.());
     },
   };
@@ -41,7 +44,12 @@ export function configuredDnsPort(env: NodeJS.ProcessEnv = process.env): number 
   const raw = env.KINDSCOPE_DNS_PORT;
   if (raw === undefined || raw === '') return DEFAULT_DNS_PORT;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) throw new KindscopeError('INVALID_INPUT', `KINDSCOPE_DNS_PORT "${raw}" is not a port number`, 'Set it to a whole number from 1 to 65535, or unset it for 15353.');
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `KINDSCOPE_DNS_PORT "${raw}" is not a port number`,
+      'Set it to a whole number from 1 to 65535, or unset it for 15353.',
+    );
   return port;
 }
 
@@ -49,18 +57,30 @@ export function configuredDnsPort(env: NodeJS.ProcessEnv = process.env): number 
  * Builds the feature. Desktop and serve mode (`live`) start the responder at once and keep
  * it for the app's life; the CLI starts it only for `kindscope dns serve`.
  */
-export function createDnsFeature(options: { source: DnsZoneSource; live: boolean; log: Logger; refreshMs?: number }): DnsFeature {
+export function createDnsFeature(options: {
+  source: DnsZoneSource;
+  live: boolean;
+  log: Logger;
+  refreshMs?: number;
+}): DnsFeature {
   const wiring = new DnsWiring(systemWiringEnvironment());
   // Live, the zone follows pushed changes (statuses and the cluster list), and the re-read is only a backstop;
   // the CLI (`kindscope dns serve`) has no pushed cluster list, so it re-reads every 2 s.
-  const service = new DnsService({ source: options.source, log: options.log, backend: () => wiring.detect(), refreshMs: options.refreshMs ?? (options.live ? 30_000 : 2_000) });
+  const service = new DnsService({
+    source: options.source,
+    log: options.log,
+    backend: () => wiring.detect(),
+    refreshMs: options.refreshMs ?? (options.live ? 30_000 : 2_000),
+  });
   // After the composition root has finished (the source reads services it is still building).
   if (options.live) {
-    queueMicrotask(() =>
-      void (async () => service.start(configuredDnsPort()))().catch((error: Error) => {
-        // CANCELLED: the app closed while starting; nothing to say.
-        if (!(error instanceof KindscopeError && error.code === 'CANCELLED')) options.log.warn(`DNS names are off: ${error.message}`);
-      }),
+    queueMicrotask(
+      () =>
+        void (async () => service.start(configuredDnsPort()))().catch((error: Error) => {
+          // CANCELLED: the app closed while starting; nothing to say.
+          if (!(error instanceof KindscopeError && error.code === 'CANCELLED'))
+            options.log.warn(`DNS names are off: ${error.message}`);
+        }),
     );
   }
   return { service, wiring, dispose: () => service.stop() };

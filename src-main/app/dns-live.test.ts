@@ -18,11 +18,21 @@ beforeAll(async () => {
   requireDocker();
   home = mkdtempSync(join(tmpdir(), 'kindscope-dns-live-'));
   port = await freePort();
-  Object.assign(process.env, labEnv({ KUBECONFIG: join(home, 'kubeconfig'), KINDSCOPE_HOME: join(home, 'data'), KINDSCOPE_DNS_PORT: String(port) }));
+  Object.assign(
+    process.env,
+    labEnv({
+      KUBECONFIG: join(home, 'kubeconfig'),
+      KINDSCOPE_HOME: join(home, 'data'),
+      KINDSCOPE_DNS_PORT: String(port),
+    }),
+  );
   // The desktop app's and serve mode's composition: the responder starts with the app. No
   // re-read within the test: a name can only come from a followed change.
   app = createApp({ transport: 'test', live: true, dataDir: join(home, 'data'), dnsRefreshMs: 3_600_000 });
-  await vi.waitFor(async () => expect((await udpExchange(port, queryPacket('nosuch.kind.internal')))?.rcode).toBe('NXDOMAIN'), { timeout: 30_000, interval: 200 });
+  await vi.waitFor(
+    async () => expect((await udpExchange(port, queryPacket('nosuch.kind.internal')))?.rcode).toBe('NXDOMAIN'),
+    { timeout: 30_000, interval: 200 },
+  );
 });
 
 afterAll(async () => {
@@ -33,9 +43,30 @@ afterAll(async () => {
 });
 
 describe('names in the running app', () => {
-  it("a cluster made after the app started gets its nodes' names from the pushed cluster list, not from a re-read", { timeout: 90_000 }, async () => {
-    cluster = await startLabCluster({ name: `dnslive-${randomBytes(2).toString('hex')}`, workers: 1, kubeconfig: join(home, 'kubeconfig') });
-    const ip = docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${cluster.name}-control-plane`]).trim();
-    await vi.waitFor(async () => expect(addressesOf(await udpExchange(port, queryPacket(`${cluster!.name}-control-plane.${cluster!.name}.kind.internal`)))).toEqual([ip]), { timeout: 60_000, interval: 250 });
-  });
+  it(
+    "a cluster made after the app started gets its nodes' names from the pushed cluster list, not from a re-read",
+    { timeout: 90_000 },
+    async () => {
+      cluster = await startLabCluster({
+        name: `dnslive-${randomBytes(2).toString('hex')}`,
+        workers: 1,
+        kubeconfig: join(home, 'kubeconfig'),
+      });
+      const ip = docker([
+        'inspect',
+        '-f',
+        '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+        `${cluster.name}-control-plane`,
+      ]).trim();
+      await vi.waitFor(
+        async () =>
+          expect(
+            addressesOf(
+              await udpExchange(port, queryPacket(`${cluster!.name}-control-plane.${cluster!.name}.kind.internal`)),
+            ),
+          ).toEqual([ip]),
+        { timeout: 60_000, interval: 250 },
+      );
+    },
+  );
 });

@@ -21,13 +21,17 @@ describe('lab calls', () => {
     expect(validated.ok && validated.value.valid).toBe(true);
     expect(validated.ok && validated.value.poolCidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/2\d$/);
     // The wizard's address bar: the network as Docker has it, with its gateway among the used ranges.
-    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']).split(' ').find((s) => s.includes('.'));
+    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+      .split(' ')
+      .find((s) => s.includes('.'));
     expect(validated.ok && validated.value.network?.subnet).toBe(subnet);
     expect(validated.ok && validated.value.network?.used.some((u) => u.kind === 'gateway')).toBe(true);
   });
 
   it('lab:validate-plan answers a malformed plan with one finding per field', async () => {
-    const result = await client().invoke('lab:validate-plan', { plan: { cluster: { name: 'i14-x', workers: -1 }, cilium: { devices: [] } } });
+    const result = await client().invoke('lab:validate-plan', {
+      plan: { cluster: { name: 'i14-x', workers: -1 }, cilium: { devices: [] } },
+    });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.value.valid).toBe(false);
@@ -35,7 +39,9 @@ describe('lab calls', () => {
   });
 
   it('lab:render refuses a plan with errors as data naming the field and the fix', async () => {
-    const result = await client().invoke('lab:render', { plan: { cluster: { name: 'i14-y' }, cilium: { operatorReplicas: 5 } } });
+    const result = await client().invoke('lab:render', {
+      plan: { cluster: { name: 'i14-y' }, cilium: { operatorReplicas: 5 } },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatchObject({ code: 'INVALID_INPUT' });
@@ -44,7 +50,15 @@ describe('lab calls', () => {
   });
 
   it('lab:import and lab:render give the script on request', async () => {
-    const imported = await client().invoke('lab:import', { sources: [{ name: 'cmd', text: 'helm install cilium cilium/cilium --set ipam.mode=kubernetes --set kubeProxyReplacement=true' }], name: 'i14-z' });
+    const imported = await client().invoke('lab:import', {
+      sources: [
+        {
+          name: 'cmd',
+          text: 'helm install cilium cilium/cilium --set ipam.mode=kubernetes --set kubeProxyReplacement=true',
+        },
+      ],
+      name: 'i14-z',
+    });
     expect(imported.ok).toBe(true);
     if (!imported.ok) return;
     const rendered = await client().invoke('lab:render', { plan: imported.value.plan, script: true });

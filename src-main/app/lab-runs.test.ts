@@ -23,8 +23,14 @@ beforeAll(() => {
   home = mkdtempSync(join(tmpdir(), 'kindscope-runs-'));
   // A helm in front of the lab's: when told to, it hangs in `install` so the test can kill it mid-install.
   env = labEnv({ KUBECONFIG: join(home, 'kubeconfig'), KINDSCOPE_HOME: join(home, 'data') });
-  const realHelm = (env.PATH ?? '').split(':').map((dir) => join(dir, 'helm')).find((path) => existsSync(path))!;
-  writeFileSync(join(home, 'helm'), `#!/bin/sh\nif [ "$1" = install ] && [ -f "${home}/hang-helm" ]; then rm "${home}/hang-helm"; echo $$ > "${home}/helm.pid.tmp"; mv "${home}/helm.pid.tmp" "${home}/helm.pid"; exec sleep 60; fi\nexec "${realHelm}" "$@"\n`);
+  const realHelm = (env.PATH ?? '')
+    .split(':')
+    .map((dir) => join(dir, 'helm'))
+    .find((path) => existsSync(path))!;
+  writeFileSync(
+    join(home, 'helm'),
+    `#!/bin/sh\nif [ "$1" = install ] && [ -f "${home}/hang-helm" ]; then rm "${home}/hang-helm"; echo $$ > "${home}/helm.pid.tmp"; mv "${home}/helm.pid.tmp" "${home}/helm.pid"; exec sleep 60; fi\nexec "${realHelm}" "$@"\n`,
+  );
   chmodSync(join(home, 'helm'), 0o755);
   Object.assign(process.env, env, { PATH: `${home}:${env.PATH}` });
   app = createApp({ transport: 'test', live: true, dataDir: join(home, 'data') });
@@ -65,19 +71,36 @@ function settle(id: string, onChange: (run: RunRecord) => void = () => undefined
   });
 }
 
-async function invoke<T>(result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>): Promise<T> {
+async function invoke<T>(
+  result: Promise<{ ok: true; value: T } | { ok: false; error: { message: string } }>,
+): Promise<T> {
   const answer = await result;
   if (!answer.ok) throw new Error(answer.error.message);
   return answer.value;
 }
 
 function holderHasVip(cluster: string, ip: string): boolean {
-  const workers = docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${cluster}`, '--filter', 'label=io.x-k8s.kind.role=worker', '--format', '{{.Names}}']).trim().split('\n');
-  return workers.some((worker) => spawnSync('docker', ['exec', worker, 'ip', '-o', 'addr', 'show', 'dev', 'lo'], { encoding: 'utf8' }).stdout.includes(`${ip}/32`));
+  const workers = docker([
+    'ps',
+    '--filter',
+    `label=io.x-k8s.kind.cluster=${cluster}`,
+    '--filter',
+    'label=io.x-k8s.kind.role=worker',
+    '--format',
+    '{{.Names}}',
+  ])
+    .trim()
+    .split('\n');
+  return workers.some((worker) =>
+    spawnSync('docker', ['exec', worker, 'ip', '-o', 'addr', 'show', 'dev', 'lo'], {
+      encoding: 'utf8',
+    }).stdout.includes(`${ip}/32`),
+  );
 }
 
 const bridge = () => `br-${docker(['network', 'inspect', 'kind', '--format', '{{.Id}}']).trim().slice(0, 12)}`;
-const macOf = (container: string) => docker(['inspect', container, '--format', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}']).trim();
+const macOf = (container: string) =>
+  docker(['inspect', container, '--format', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}']).trim();
 
 describe('kindscope create (the pipeline on the lab)', () => {
   it('builds the default plan and measures who answered ARP, past a planted neighbour entry naming another node', async () => {
@@ -97,7 +120,11 @@ describe('kindscope create (the pipeline on the lab)', () => {
         for (let i = 0; i < 50 && !holderHasVip(name, expectedIp); i++) spawnSync('sleep', ['0.1']);
         planted = macOf(`${name}-control-plane`);
         plantedIps.push(expectedIp);
-        const result = spawnSync('ip', ['neigh', 'replace', expectedIp, 'lladdr', planted, 'dev', bridge(), 'nud', 'permanent'], { encoding: 'utf8' });
+        const result = spawnSync(
+          'ip',
+          ['neigh', 'replace', expectedIp, 'lladdr', planted, 'dev', bridge(), 'nud', 'permanent'],
+          { encoding: 'utf8' },
+        );
         expect(result.status, result.stderr).toBe(0);
       }
     });
@@ -105,7 +132,12 @@ describe('kindscope create (the pipeline on the lab)', () => {
     expect(done.state).toBe('done');
     expect(done.steps.every((s) => s.state === 'done')).toBe(true);
     for (const step of done.steps) expect(readFileSync(step.logPath, 'utf8')).toContain(`$ ${step.command}`);
-    const verification = done.facts.verification as { ip: string; answeredBy?: { node?: string; mac: string }; leaseHolder?: { node: string; mac?: string }; neighbourCleared: boolean };
+    const verification = done.facts.verification as {
+      ip: string;
+      answeredBy?: { node?: string; mac: string };
+      leaseHolder?: { node: string; mac?: string };
+      neighbourCleared: boolean;
+    };
     expect(verification.ip).toBe(expectedIp);
     expect(verification.leaseHolder?.node).toMatch(new RegExp(`^${name}-worker`));
     expect(verification.answeredBy?.mac).toBe(macOf(verification.leaseHolder!.node));
@@ -114,11 +146,25 @@ describe('kindscope create (the pipeline on the lab)', () => {
     expect(spawnSync('ip', ['neigh', 'show', expectedIp], { encoding: 'utf8' }).stdout).not.toContain('PERMANENT');
     // Then the hops `kindscope connectivity` checks, as the run saw them: the bridge route, every node, the sample's IP.
     const hops = hopsOf(done);
-    const nodes = docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim().split('\n').sort();
-    expect(hops.find((h) => h.hop.startsWith('host route to '))).toMatchObject({ ok: true, detail: expect.stringContaining(bridge()) });
-    expect(hops.filter((h) => h.hop.startsWith('ping ')).map((h) => [h.hop.split(' ')[1], h.ok]).sort()).toEqual(nodes.map((n) => [n, true]));
+    const nodes = docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}'])
+      .trim()
+      .split('\n')
+      .sort();
+    expect(hops.find((h) => h.hop.startsWith('host route to '))).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining(bridge()),
+    });
+    expect(
+      hops
+        .filter((h) => h.hop.startsWith('ping '))
+        .map((h) => [h.hop.split(' ')[1], h.ok])
+        .sort(),
+    ).toEqual(nodes.map((n) => [n, true]));
     const { namespace, name: sample } = rendering.plan.sample;
-    expect(hops.find((h) => h.hop === `TCP ${namespace}/${sample} ${expectedIp}:80`)).toMatchObject({ ok: true, detail: expect.stringContaining('HTTP 200') });
+    expect(hops.find((h) => h.hop === `TCP ${namespace}/${sample} ${expectedIp}:80`)).toMatchObject({
+      ok: true,
+      detail: expect.stringContaining('HTTP 200'),
+    });
   });
 
   it('a helm killed mid-install fails its step with the log kept; resume skips the finished steps and completes', async () => {
@@ -154,7 +200,10 @@ describe('kindscope create (the pipeline on the lab)', () => {
     const record = await invoke(client.invoke('lab:create', { name }));
     // Cancel once kind has made a node container: kind is mid-create, with processes to end.
     const canceller = setInterval(() => {
-      if (docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim() === '') return;
+      if (
+        docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim() === ''
+      )
+        return;
       clearInterval(canceller);
       void client.invoke('lab:cancel', { id: record.id });
     }, 50);
@@ -162,13 +211,24 @@ describe('kindscope create (the pipeline on the lab)', () => {
     // The kind process tree is gone at once, not left to finish on its own.
     expect(spawnSync('pgrep', ['-f', `create cluster --name ${name}`], { encoding: 'utf8' }).stdout.trim()).toBe('');
     expect(stopped.state).toBe('cancelled');
-    expect(stopped.steps.find((s) => s.name === 'kind-create')).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
+    expect(stopped.steps.find((s) => s.name === 'kind-create')).toMatchObject({
+      state: 'cancelled',
+      error: { code: 'CANCELLED' },
+    });
     const plan = await invoke(client.invoke('lab:cleanup-plan', { id: record.id }));
-    expect(plan.remove.map((r) => `${r.kind} ${r.name}`)).toEqual([`kind-cluster ${name}`, `kubeconfig-context kind-${name}`]);
-    await expect(client.invoke('lab:cleanup', { id: record.id, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringContaining('input.confirm') } });
+    expect(plan.remove.map((r) => `${r.kind} ${r.name}`)).toEqual([
+      `kind-cluster ${name}`,
+      `kubeconfig-context kind-${name}`,
+    ]);
+    await expect(client.invoke('lab:cleanup', { id: record.id, confirm: false as true })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringContaining('input.confirm') },
+    });
     const cleaned = await invoke(client.invoke('lab:cleanup', { id: record.id, confirm: true }));
     expect(cleaned.state).toBe('cleaned');
-    expect(docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim()).toBe('');
+    expect(
+      docker(['ps', '-a', '--filter', `label=io.x-k8s.kind.cluster=${name}`, '--format', '{{.Names}}']).trim(),
+    ).toBe('');
     const kubeconfig = existsSync(join(home, 'kubeconfig')) ? readFileSync(join(home, 'kubeconfig'), 'utf8') : '';
     expect(kubeconfig).not.toContain(`kind-${name}`);
   });
@@ -181,17 +241,29 @@ describe('kindscope create (the pipeline on the lab)', () => {
     kubectlOk(lab, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
     const plan = await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }));
     expect(plan.fixes).toEqual(['pool', 'l2-policy']);
-    await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({ ok: false, error: { message: expect.stringContaining('input.confirm') } });
+    await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({
+      ok: false,
+      error: { message: expect.stringContaining('input.confirm') },
+    });
     expect(plan.steps.map((s) => s.fix ?? s.name)).toEqual(['pool', 'l2-policy', 'leases', 'verify']);
 
     // Each repair is confirmed on its own: with only the policy ticked, no pool is made, and the
     // wait that follows stops at once naming the repair left out — nor does a resume make it.
-    const partial = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true, repairs: ['l2-policy'] }));
+    const partial = await invoke(
+      client.invoke('lab:fix', { cluster: lab.name, confirm: true, repairs: ['l2-policy'] }),
+    );
     expect(partial.steps.map((s) => s.name)).toEqual(['apply-l2-policy', 'leases', 'verify']);
     const stopsAtTheWait = (run: RunRecord) => {
       expect(run.state).toBe('failed');
-      expect(run.steps.map((s) => [s.name, s.state])).toEqual([['apply-l2-policy', 'done'], ['leases', 'failed'], ['verify', 'pending']]);
-      expect(run.steps[1]!.error).toMatchObject({ message: `${lab.name} still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make: without it no LoadBalancer IP gets an address`, hint: expect.stringContaining(`kindscope fix --cluster ${lab.name} --only pool`) });
+      expect(run.steps.map((s) => [s.name, s.state])).toEqual([
+        ['apply-l2-policy', 'done'],
+        ['leases', 'failed'],
+        ['verify', 'pending'],
+      ]);
+      expect(run.steps[1]!.error).toMatchObject({
+        message: `${lab.name} still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make: without it no LoadBalancer IP gets an address`,
+        hint: expect.stringContaining(`kindscope fix --cluster ${lab.name} --only pool`),
+      });
     };
     stopsAtTheWait(await settle(partial.id));
     expect(kubectlOk(lab, ['get', 'ciliuml2announcementpolicies', '-o', 'name'])).not.toBe('');
@@ -203,7 +275,12 @@ describe('kindscope create (the pipeline on the lab)', () => {
     const fixing = await invoke(client.invoke('lab:fix', { cluster: lab.name, confirm: true }));
     const fixed = await settle(fixing.id);
     expect(fixed.state, JSON.stringify(fixed.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
-    const [verification] = fixed.facts.verifications as { ip: string; reachable: boolean; answeredBy?: { mac: string; node?: string }; leaseHolder?: { node: string } }[];
+    const [verification] = fixed.facts.verifications as {
+      ip: string;
+      reachable: boolean;
+      answeredBy?: { mac: string; node?: string };
+      leaseHolder?: { node: string };
+    }[];
     expect(verification?.reachable).toBe(true);
     expect(verification?.answeredBy?.mac).toBe(macOf(verification!.leaseHolder!.node));
     const body = await (await fetch(`http://${verification!.ip}/`, { signal: AbortSignal.timeout(5_000) })).text();
@@ -211,11 +288,15 @@ describe('kindscope create (the pipeline on the lab)', () => {
 
     const stopping = await invoke(client.invoke('lab:stop', { cluster: lab.name }));
     expect((await settle(stopping.id)).state).toBe('done');
-    expect(docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${lab.name}`, '--format', '{{.Names}}']).trim()).toBe('');
+    expect(docker(['ps', '--filter', `label=io.x-k8s.kind.cluster=${lab.name}`, '--format', '{{.Names}}']).trim()).toBe(
+      '',
+    );
     const starting = await invoke(client.invoke('lab:start', { cluster: lab.name }));
     const started = await settle(starting.id);
     expect(started.state, JSON.stringify(started.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
-    const again = (started.facts.verifications as { ip: string; reachable: boolean }[]).find((v) => v.ip === verification!.ip);
+    const again = (started.facts.verifications as { ip: string; reachable: boolean }[]).find(
+      (v) => v.ip === verification!.ip,
+    );
     expect(again?.reachable).toBe(true);
   });
 });

@@ -15,7 +15,9 @@ function shellExporting(values: Record<string, string>): { shell: string; home: 
   const home = mkdtempSync(join(tmpdir(), 'kindscope-shell-'));
   mkdirSync(join(home, 'bin'));
   const shell = join(home, 'bin/bash');
-  const exports = Object.entries(values).map(([k, v]) => `export ${k}='${v}'`).join('\n');
+  const exports = Object.entries(values)
+    .map(([k, v]) => `export ${k}='${v}'`)
+    .join('\n');
   writeFileSync(shell, `#!/bin/sh\n${exports}\nexec env -0\n`, { mode: 0o755 });
   return { shell, home };
 }
@@ -33,14 +35,22 @@ describe('DOCKER_HOST set only in the login shell', () => {
     const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: home }, shell });
     expect(loginShellEndpoint(environment, defaultEndpointEnvironment({}))).toBeUndefined();
     await environment.loadLoginShell();
-    expect(loginShellEndpoint(environment, defaultEndpointEnvironment({}))).toMatchObject({ host: proxy.dockerHost, source: 'DOCKER_HOST' });
+    expect(loginShellEndpoint(environment, defaultEndpointEnvironment({}))).toMatchObject({
+      host: proxy.dockerHost,
+      source: 'DOCKER_HOST',
+    });
   });
 
   it("the process's own DOCKER_HOST wins, as in a terminal", async () => {
     const { shell, home } = shellExporting({ DOCKER_HOST: proxy.dockerHost });
-    const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: home, DOCKER_HOST: 'unix:///var/run/docker.sock' }, shell });
+    const environment = new GuiEnvironment({
+      env: { PATH: '/usr/bin:/bin', HOME: home, DOCKER_HOST: 'unix:///var/run/docker.sock' },
+      shell,
+    });
     await environment.loadLoginShell();
-    expect(loginShellEndpoint(environment, defaultEndpointEnvironment({ DOCKER_HOST: 'unix:///var/run/docker.sock' }))).toBeUndefined();
+    expect(
+      loginShellEndpoint(environment, defaultEndpointEnvironment({ DOCKER_HOST: 'unix:///var/run/docker.sock' })),
+    ).toBeUndefined();
   });
 
   it("moves a desktop app's own engine connection there (status, events and calls)", async () => {
@@ -56,10 +66,15 @@ describe('DOCKER_HOST set only in the login shell', () => {
       environment: new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: home }, shell }),
     });
     try {
-      await expect.poll(async () => {
-        const result = await app.router.invoke('docker:engine', {});
-        return result.ok ? (result.value as { endpoint: { host: string }; state: string }) : undefined;
-      }, { timeout: 20_000 }).toMatchObject({ endpoint: { host: proxy.dockerHost }, state: 'live' });
+      await expect
+        .poll(
+          async () => {
+            const result = await app.router.invoke('docker:engine', {});
+            return result.ok ? (result.value as { endpoint: { host: string }; state: string }) : undefined;
+          },
+          { timeout: 20_000 },
+        )
+        .toMatchObject({ endpoint: { host: proxy.dockerHost }, state: 'live' });
       expect(proxy.count({ path: '/events', since })).toBeGreaterThan(0);
       await app.router.invoke('topology:clusters', {});
       expect(proxy.count({ path: '/containers/json', since })).toBeGreaterThan(0);

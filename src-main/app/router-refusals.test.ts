@@ -5,14 +5,23 @@ import { createRouter, type EventSources, type Handlers } from './router';
 
 /** A handler table where only the given handlers exist (robust to calls added later). */
 function handlers(overrides: Partial<Handlers>): Handlers {
-  return new Proxy({} as Handlers, { get: (_target, key: string) => overrides[key as keyof Handlers] ?? (async () => Promise.reject(new Error('not in this test'))) });
+  return new Proxy({} as Handlers, {
+    get: (_target, key: string) =>
+      overrides[key as keyof Handlers] ?? (async () => Promise.reject(new Error('not in this test'))),
+  });
 }
 const sources = new Proxy({} as EventSources, { get: () => () => () => undefined });
 
 describe('router refusals stay readable and structured', () => {
   it('clips an echoed huge value (a refusal of 2 MB input is not a 2 MB message)', async () => {
     const huge = 'a'.repeat(2_000_000);
-    const router = createRouter(handlers({ toolsSetPath: async ({ path }) => Promise.reject(new Error(`kind path: ${path} is not an executable file`)) }), sources, createMemoryLogger());
+    const router = createRouter(
+      handlers({
+        toolsSetPath: async ({ path }) => Promise.reject(new Error(`kind path: ${path} is not an executable file`)),
+      }),
+      sources,
+      createMemoryLogger(),
+    );
     const result = await router.invoke('tools:set-path', { tool: 'kind', path: `/${huge}` });
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -22,10 +31,18 @@ describe('router refusals stay readable and structured', () => {
 
   it('turns a zod error thrown inside a handler into INVALID_INPUT naming the field, not INTERNAL', async () => {
     const Plan = z.object({ name: z.string().min(1, 'must not be empty') });
-    const router = createRouter(handlers({ toolsSetPath: async () => Plan.parse({ name: '' }) as never }), sources, createMemoryLogger());
+    const router = createRouter(
+      handlers({ toolsSetPath: async () => Plan.parse({ name: '' }) as never }),
+      sources,
+      createMemoryLogger(),
+    );
     await expect(router.invoke('tools:set-path', { tool: 'kind', path: null })).resolves.toEqual({
       ok: false,
-      error: { code: 'INVALID_INPUT', message: 'Invalid input for tools:set-path: input.name: must not be empty', hint: 'Correct the named field and try again.' },
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'Invalid input for tools:set-path: input.name: must not be empty',
+        hint: 'Correct the named field and try again.',
+      },
     });
   });
 });

@@ -34,7 +34,12 @@ beforeAll(() => {
   globalThis.fetch = loopbackOnlyFetch(realFetch);
   process.on('unhandledRejection', onUnhandled);
   // The real services on the real engine, with a throwaway data folder (settings, tools).
-  app = createApp({ transport: 'test', live: false, dataDir: mkdtempSync(join(tmpdir(), 'kindscope-campaign-')), log: { debug() {}, info() {}, warn() {}, error() {} } as never });
+  app = createApp({
+    transport: 'test',
+    live: false,
+    dataDir: mkdtempSync(join(tmpdir(), 'kindscope-campaign-')),
+    log: { debug() {}, info() {}, warn() {}, error() {} } as never,
+  });
 });
 
 afterAll(async () => {
@@ -42,41 +47,62 @@ afterAll(async () => {
   sandbox.leave();
   process.off('unhandledRejection', onUnhandled);
   globalThis.fetch = realFetch;
-  const table = [...counts].map(([id, c]) => `${id.padEnd(28)} ${String(c.runs).padStart(4)} runs${c.budgetReached ? ' (time budget reached)' : ''}  ${String(c.ok).padStart(4)} ok  ${Object.entries(c.refused).map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  const table = [...counts].map(
+    ([id, c]) =>
+      `${id.padEnd(28)} ${String(c.runs).padStart(4)} runs${c.budgetReached ? ' (time budget reached)' : ''}  ${String(c.ok).padStart(4)} ok  ${Object.entries(
+        c.refused,
+      )
+        .map(([code, n]) => `${code} ${n}`)
+        .join(', ')}`,
+  );
   process.stdout.write(`\nRouter campaign (seed ${seed}):\n${table.join('\n')}\n`);
 });
 
 describe('router campaign: generated and mutated input for every contract call', () => {
   // callList, not a list of our own: calls other engineers add are covered automatically.
-  it.each(callList.map((call) => [call.id, call] as const))('%s: no crash, every refusal structured and naming the field', { timeout: budgetPerCallMs + hangMs + 5_000 }, async (id, call) => {
-    const count = newCounts();
-    counts.set(id, count);
-    const started = performance.now();
-    await fc.assert(
-      fc.asyncProperty(mutatedInput(call.input), async ({ input, mutation, baseValid }) => {
-        // A call with effects (a lab built or deleted, the resolver rewired) gets only input its schema refuses.
-        if (callsWithEffects.has(id) && call.input.safeParse(input ?? {}).success) {
+  it.each(callList.map((call) => [call.id, call] as const))(
+    '%s: no crash, every refusal structured and naming the field',
+    { timeout: budgetPerCallMs + hangMs + 5_000 },
+    async (id, call) => {
+      const count = newCounts();
+      counts.set(id, count);
+      const started = performance.now();
+      await fc.assert(
+        fc.asyncProperty(mutatedInput(call.input), async ({ input, mutation, baseValid }) => {
+          // A call with effects (a lab built or deleted, the resolver rewired) gets only input its schema refuses.
+          if (callsWithEffects.has(id) && call.input.safeParse(input ?? {}).success) {
+            count.runs += 1;
+            count.refused['not sent (valid, has effects)'] = (count.refused['not sent (valid, has effects)'] ?? 0) + 1;
+            return;
+          }
+          const result = await app.router.invoke(id, input);
           count.runs += 1;
-          count.refused['not sent (valid, has effects)'] = (count.refused['not sent (valid, has effects)'] ?? 0) + 1;
-          return;
-        }
-        const result = await app.router.invoke(id, input);
-        count.runs += 1;
-        if (result.ok) {
-          count.ok += 1;
-          return;
-        }
-        const error: AppError = result.error;
-        count.refused[error.code] = (count.refused[error.code] ?? 0) + 1;
-        const problem = refusalProblem(error);
-        if (problem) throw new Error(`${id} with ${JSON.stringify(input)?.slice(0, 300)}: ${problem}`);
-        if (!namesTheField(error, mutation, baseValid)) throw new Error(`${id}: the refusal of a bad "${mutation}" does not name it: ${error.message.slice(0, 300)}`);
-      }),
-      { seed, numRuns: runsPerCall, endOnFailure: true, timeout: hangMs, interruptAfterTimeLimit: budgetPerCallMs, markInterruptAsFailure: false },
-    );
-    count.budgetReached = count.runs < runsPerCall && performance.now() - started >= budgetPerCallMs;
-    // Every call gets its 200 unless it used up its time budget (then the table says so).
-    expect(count.runs).toBeGreaterThanOrEqual(Math.min(runsPerCall, 20));
-    expect(unhandled).toEqual([]);
-  });
+          if (result.ok) {
+            count.ok += 1;
+            return;
+          }
+          const error: AppError = result.error;
+          count.refused[error.code] = (count.refused[error.code] ?? 0) + 1;
+          const problem = refusalProblem(error);
+          if (problem) throw new Error(`${id} with ${JSON.stringify(input)?.slice(0, 300)}: ${problem}`);
+          if (!namesTheField(error, mutation, baseValid))
+            throw new Error(
+              `${id}: the refusal of a bad "${mutation}" does not name it: ${error.message.slice(0, 300)}`,
+            );
+        }),
+        {
+          seed,
+          numRuns: runsPerCall,
+          endOnFailure: true,
+          timeout: hangMs,
+          interruptAfterTimeLimit: budgetPerCallMs,
+          markInterruptAsFailure: false,
+        },
+      );
+      count.budgetReached = count.runs < runsPerCall && performance.now() - started >= budgetPerCallMs;
+      // Every call gets its 200 unless it used up its time budget (then the table says so).
+      expect(count.runs).toBeGreaterThanOrEqual(Math.min(runsPerCall, 20));
+      expect(unhandled).toEqual([]);
+    },
+  );
 });

@@ -12,7 +12,9 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
       called.push(key);
       throw new Error(`handler ${key} must not run for malformed input`);
     });
-  const handlers = fakeHandlers(Object.fromEntries((Object.keys(calls) as CallKey[]).map((key) => [key, untouchable(key)])));
+  const handlers = fakeHandlers(
+    Object.fromEntries((Object.keys(calls) as CallKey[]).map((key) => [key, untouchable(key)])),
+  );
   expect(Object.keys(handlers).sort()).toEqual(Object.keys(calls).sort());
   return { handlers, called };
 }
@@ -20,7 +22,16 @@ function untouchableHandlers(): { handlers: Handlers; called: CallKey[] } {
 const noSources: EventSources = fakeEventSources();
 
 /** Inputs that no call's schema may accept. */
-const malformedInputs: unknown[] = [42, 'text', true, [], { unexpectedField: 1 }, { refresh: 'yes', unexpectedField: null }, { cluster: 'x; rm -rf ~', refresh: 'yes' }, { tool: 'rm', path: 'relative' }];
+const malformedInputs: unknown[] = [
+  42,
+  'text',
+  true,
+  [],
+  { unexpectedField: 1 },
+  { refresh: 'yes', unexpectedField: null },
+  { cluster: 'x; rm -rf ~', refresh: 'yes' },
+  { tool: 'rm', path: 'relative' },
+];
 
 describe('every contract call rejects malformed input before any handler runs', () => {
   it.each(callList.map((call) => [call.id, call] as const))('%s', async (id) => {
@@ -42,20 +53,24 @@ describe('every contract call rejects malformed input before any handler runs', 
 
 describe('router', () => {
   const log = createMemoryLogger();
-  const baseHandlers = (): Handlers => fakeHandlers({
-    appInfo: async () => ({ name: 'Kindscope', version: '1.2.3', transport: 'test' }),
-    dockerEngine: async () => {
-      throw new KindscopeError('DOCKER_UNREACHABLE', 'engine gone', 'start it');
-    },
-    topologyClusters: async () => ({ clusters: [] }),
-    topologySnapshot: async () => {
-      throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
-    },
-  });
+  const baseHandlers = (): Handlers =>
+    fakeHandlers({
+      appInfo: async () => ({ name: 'Kindscope', version: '1.2.3', transport: 'test' }),
+      dockerEngine: async () => {
+        throw new KindscopeError('DOCKER_UNREACHABLE', 'engine gone', 'start it');
+      },
+      topologyClusters: async () => ({ clusters: [] }),
+      topologySnapshot: async () => {
+        throw new KindscopeError('CLUSTER_NOT_FOUND', 'no such cluster', 'list them');
+      },
+    });
 
   it('answers a valid call with the value its handler returned', async () => {
     const router = createRouter(baseHandlers(), noSources, log);
-    await expect(router.invoke('app:info', {})).resolves.toEqual({ ok: true, value: { name: 'Kindscope', version: '1.2.3', transport: 'test' } });
+    await expect(router.invoke('app:info', {})).resolves.toEqual({
+      ok: true,
+      value: { name: 'Kindscope', version: '1.2.3', transport: 'test' },
+    });
   });
 
   it('names the offending field when the input is wrong', async () => {
@@ -67,7 +82,10 @@ describe('router', () => {
 
   it('reports an unknown call as data', async () => {
     const router = createRouter(baseHandlers(), noSources, log);
-    await expect(router.invoke('nope:nothing', {})).resolves.toMatchObject({ ok: false, error: { code: 'UNKNOWN_CALL' } });
+    await expect(router.invoke('nope:nothing', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_CALL' },
+    });
   });
 
   it('carries a KindscopeError across as code, message and hint', async () => {
@@ -108,7 +126,11 @@ describe('router', () => {
     const router = createRouter(baseHandlers(), sources, memory);
     const received: unknown[] = [];
     const unsubscribe = router.subscribe('docker:engine-changed', (payload) => received.push(payload));
-    const good = { state: 'offline', endpoint: { host: 'unix:///x', source: 'default', tls: false }, updatedAt: new Date(0).toISOString() };
+    const good = {
+      state: 'offline',
+      endpoint: { host: 'unix:///x', source: 'default', tls: false },
+      updatedAt: new Date(0).toISOString(),
+    };
     emit(good);
     emit({ state: 'exploded' });
     unsubscribe();

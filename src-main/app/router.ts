@@ -46,19 +46,17 @@ export interface Router extends KindscopeBridge {
 const maxTextLength = 1_000;
 
 function clip(text: string): string {
-  return text.length > maxTextLength ? `${text.slice(0, maxTextLength - 30)}… (${text.length - maxTextLength + 30} more characters)` : text;
+  return text.length > maxTextLength
+    ? `${text.slice(0, maxTextLength - 30)}… (${text.length - maxTextLength + 30} more characters)`
+    : text;
 }
 
 function readable(error: AppError): AppError {
   return { code: error.code, message: clip(error.message), hint: clip(error.hint) };
 }
 
-const callKeyById = new Map<string, CallKey>(
-  (Object.keys(calls) as CallKey[]).map((key) => [calls[key].id, key]),
-);
-const eventKeyById = new Map<string, EventKey>(
-  (Object.keys(events) as EventKey[]).map((key) => [events[key].id, key]),
-);
+const callKeyById = new Map<string, CallKey>((Object.keys(calls) as CallKey[]).map((key) => [calls[key].id, key]));
+const eventKeyById = new Map<string, EventKey>((Object.keys(events) as EventKey[]).map((key) => [events[key].id, key]));
 
 export function createRouter(handlers: Handlers, sources: EventSources, log: RouterLog = console): Router {
   return {
@@ -68,7 +66,11 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
       if (!call || !key) {
         return {
           ok: false,
-          error: { code: 'UNKNOWN_CALL', message: `No call named "${callId}"`, hint: 'Kindscope and its window are out of step: restart Kindscope.' },
+          error: {
+            code: 'UNKNOWN_CALL',
+            message: `No call named "${callId}"`,
+            hint: 'Kindscope and its window are out of step: restart Kindscope.',
+          },
         };
       }
       const parsed = call.input.safeParse(input ?? {});
@@ -87,14 +89,26 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
         const output = call.output.safeParse(await handler(parsed.data));
         if (!output.success) {
           log.error(`Handler ${callId} returned a value outside its contract`, output.error);
-          return { ok: false, error: toAppError(new Error(`${callId} answered outside its contract: ${describeZodError(output.error, 'output')}`)) };
+          return {
+            ok: false,
+            error: toAppError(
+              new Error(`${callId} answered outside its contract: ${describeZodError(output.error, 'output')}`),
+            ),
+          };
         }
         return { ok: true, value: output.data };
       } catch (error) {
         // A handler that validates deeper (a plan built from the input) and throws zod's
         // error refused the input: say which field, as the router's own check does.
         if (error instanceof ZodError) {
-          return { ok: false, error: readable({ code: 'INVALID_INPUT', message: `Invalid input for ${callId}: ${describeZodError(error)}`, hint: 'Correct the named field and try again.' }) };
+          return {
+            ok: false,
+            error: readable({
+              code: 'INVALID_INPUT',
+              message: `Invalid input for ${callId}: ${describeZodError(error)}`,
+              hint: 'Correct the named field and try again.',
+            }),
+          };
         }
         const appError = toAppError(error);
         if (appError.code === 'INTERNAL') log.error(`Handler ${callId} failed`, error);
@@ -105,7 +119,11 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
       const event = findEvent(eventId);
       const key = eventKeyById.get(eventId);
       if (!event || !key) {
-        throw new KindscopeError('UNKNOWN_EVENT', `No event named "${eventId}"`, 'Kindscope and its window are out of step: restart Kindscope.');
+        throw new KindscopeError(
+          'UNKNOWN_EVENT',
+          `No event named "${eventId}"`,
+          'Kindscope and its window are out of step: restart Kindscope.',
+        );
       }
       const source = sources[key] as (listener: (payload: unknown) => void) => () => void;
       return source((payload) => {

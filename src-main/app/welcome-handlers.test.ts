@@ -14,7 +14,13 @@ afterEach(async () => {
 /** The app as each transport builds it, over the real router and typed client. */
 function start(transport: 'electron' | 'serve', options: { dataDir?: string; bundledCliPath?: string } = {}) {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'kindscope-welcome-'));
-  const app: App = createApp({ transport, live: false, dataDir, log: createMemoryLogger(), ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}) });
+  const app: App = createApp({
+    transport,
+    live: false,
+    dataDir,
+    log: createMemoryLogger(),
+    ...(options.bundledCliPath ? { bundledCliPath: options.bundledCliPath } : {}),
+  });
   cleanup.push(() => app.dispose());
   cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
   return { client: createTypedClient(app.router), dataDir };
@@ -28,7 +34,9 @@ describe('welcome', () => {
     expect(first.ok && first.value.creates.map((item) => item.where)).toContain(dataDir);
     const dismissed = await client.invoke('welcome:dismiss', {});
     expect(dismissed.ok).toBe(true);
-    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).welcomeSeenAt).toEqual(dismissed.ok && dismissed.value.seenAt);
+    expect(JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')).welcomeSeenAt).toEqual(
+      dismissed.ok && dismissed.value.seenAt,
+    );
     // A later start of the app, with the same data folder, does not show it again.
     const again = await start('electron', { dataDir }).client.invoke('welcome:state', {});
     expect(again.ok && again.value.show).toBe(false);
@@ -52,7 +60,10 @@ describe('welcome', () => {
     writeFileSync(bundledCliPath, '#!/bin/sh\n');
     const { client } = start('electron', { bundledCliPath });
     const state = await client.invoke('welcome:state', {});
-    expect(state.ok && state.value.cli).toMatchObject({ state: 'not-linked', command: expect.stringContaining(`ln -s '${bundledCliPath}'`) });
+    expect(state.ok && state.value.cli).toMatchObject({
+      state: 'not-linked',
+      command: expect.stringContaining(`ln -s '${bundledCliPath}'`),
+    });
     const linked = await client.invoke('cli:link', {});
     expect(linked.ok && linked.value.state).toBe('linked');
     expect(readlinkSync(join(home, '.local/bin/kindscope'))).toBe(bundledCliPath);

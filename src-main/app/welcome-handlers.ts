@@ -22,10 +22,16 @@ export interface WelcomeDependencies {
  * dismissed; serve mode and the CLI are started from a terminal and skip it.
  * KINDSCOPE_WELCOME=1 shows it in any transport (to preview it in a browser, and for tests).
  */
-export function createWelcomeHandlers(deps: WelcomeDependencies): Pick<Handlers, 'welcomeState' | 'welcomeDismiss' | 'cliLink'> {
+export function createWelcomeHandlers(
+  deps: WelcomeDependencies,
+): Pick<Handlers, 'welcomeState' | 'welcomeDismiss' | 'cliLink'> {
   const env = deps.env ?? process.env;
   const home = env.HOME ?? homedir();
-  const linkContext = (): CliLinkContext => ({ bundledPath: deps.bundledCliPath, home, pathDirs: deps.environment.pathEntries().map((entry) => entry.dir) });
+  const linkContext = (): CliLinkContext => ({
+    bundledPath: deps.bundledCliPath,
+    home,
+    pathDirs: deps.environment.pathEntries().map((entry) => entry.dir),
+  });
   return {
     welcomeState: async () => ({
       show: (deps.transport === 'electron' || env.KINDSCOPE_WELCOME === '1') && !deps.settings.get().welcomeSeenAt,
@@ -42,12 +48,25 @@ export function createWelcomeHandlers(deps: WelcomeDependencies): Pick<Handlers,
 }
 
 function plannedArtifacts(deps: WelcomeDependencies, home: string): PlannedArtifact[] {
-  const kubeconfig = deps.environment.value('KUBECONFIG').value?.split(':').find(Boolean) ?? join(home, '.kube', 'config');
+  const kubeconfig =
+    deps.environment.value('KUBECONFIG').value?.split(':').find(Boolean) ?? join(home, '.kube', 'config');
   return [
-    { what: 'Settings and the tools you let it download (kind, helm, kubectl, cilium), each checked against its published SHA-256', where: deps.dataDir },
-    { what: 'Each lab cluster you create: one container per node, on the Docker network "kind" (kind creates it)', where: 'your Docker engine' },
+    {
+      what: 'Settings and the tools you let it download (kind, helm, kubectl, cilium), each checked against its published SHA-256',
+      where: deps.dataDir,
+    },
+    {
+      what: 'Each lab cluster you create: one container per node, on the Docker network "kind" (kind creates it)',
+      where: 'your Docker engine',
+    },
     { what: 'A kubeconfig context kind-<name> for each cluster (written by kind)', where: kubeconfig },
-    { what: `While a topology is shown: one helper container labelled ${helperLabel}, removed when Kindscope quits`, where: 'your Docker engine' },
-    { what: 'A link to the kindscope command line, only if you ask below', where: join(home, '.local', 'bin', 'kindscope') },
+    {
+      what: `While a topology is shown: one helper container labelled ${helperLabel}, removed when Kindscope quits`,
+      where: 'your Docker engine',
+    },
+    {
+      what: 'A link to the kindscope command line, only if you ask below',
+      where: join(home, '.local', 'bin', 'kindscope'),
+    },
   ];
 }

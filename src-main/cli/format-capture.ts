@@ -4,7 +4,11 @@ import type { ArpPacket, CaptureResult, DecodedCapture, FailoverResult, PingResu
 export function formatPacket(p: ArpPacket): string {
   const time = p.time.slice(11, 26);
   const what =
-    p.op === 'request' ? `Request who-has ${p.targetIp} tell ${p.senderIp} (${p.senderMac})` : p.op === 'reply' ? `Reply ${p.senderIp} is-at ${p.senderMac} (to ${p.targetIp} ${p.targetMac})` : `opcode ${p.opcode} from ${p.senderIp} ${p.senderMac}`;
+    p.op === 'request'
+      ? `Request who-has ${p.targetIp} tell ${p.senderIp} (${p.senderMac})`
+      : p.op === 'reply'
+        ? `Reply ${p.senderIp} is-at ${p.senderMac} (to ${p.targetIp} ${p.targetMac})`
+        : `opcode ${p.opcode} from ${p.senderIp} ${p.senderMac}`;
   return `  ${String(p.frame).padStart(3)}  ${time}  ${p.gratuitous ? 'gratuitous ' : ''}${what}${p.direction ? `  [${p.direction}]` : ''}`;
 }
 
@@ -14,11 +18,26 @@ export function formatDecoded(file: string, decoded: DecodedCapture): string {
 }
 
 export function formatCapture(result: CaptureResult): string {
-  const lines = [`${result.service}${result.ip ? ` (${result.ip})` : ''}: ${result.verdict}`, `  ${result.explanation}`];
-  if (result.leaseHolder) lines.push(`  lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}`);
-  if (result.answeredBy) lines.push(`  answered ARP: ${result.answeredBy.node ?? result.answeredBy.mac} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt.slice(11, 23)})`);
-  if (result.capturedOn) lines.push(`  captured on ${result.capturedOn.node} (-i ${result.capturedOn.interface}) with ${result.image} for ${result.seconds} s`);
-  if (result.http) lines.push(`  HTTP from this machine: ${result.http.ok ? `${result.http.status} in ${result.http.ms} ms` : result.http.error ?? result.http.status}`);
+  const lines = [
+    `${result.service}${result.ip ? ` (${result.ip})` : ''}: ${result.verdict}`,
+    `  ${result.explanation}`,
+  ];
+  if (result.leaseHolder)
+    lines.push(
+      `  lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}`,
+    );
+  if (result.answeredBy)
+    lines.push(
+      `  answered ARP: ${result.answeredBy.node ?? result.answeredBy.mac} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt.slice(11, 23)})`,
+    );
+  if (result.capturedOn)
+    lines.push(
+      `  captured on ${result.capturedOn.node} (-i ${result.capturedOn.interface}) with ${result.image} for ${result.seconds} s`,
+    );
+  if (result.http)
+    lines.push(
+      `  HTTP from this machine: ${result.http.ok ? `${result.http.status} in ${result.http.ms} ms` : (result.http.error ?? result.http.status)}`,
+    );
   lines.push(...result.packets.map(formatPacket));
   if (result.pcapPath) lines.push(`  pcap: ${result.pcapPath} (open it in Wireshark)`);
   for (const f of result.findings) lines.push(`  ! ${f.message}`, `    fix: ${f.fix}`);
@@ -26,7 +45,10 @@ export function formatCapture(result: CaptureResult): string {
 }
 
 export function formatPing(result: PingResult): string {
-  const lines = [`${result.target.name}${result.target.ip ? ` (${result.target.ip})` : ''}: ${result.verdict}`, `  ${result.explanation}`];
+  const lines = [
+    `${result.target.name}${result.target.ip ? ` (${result.target.ip})` : ''}: ${result.verdict}`,
+    `  ${result.explanation}`,
+  ];
   if (result.icmp?.rttMs.length) lines.push(`  rtt: ${result.icmp.rttMs.map((r) => `${r} ms`).join(', ')}`);
   if (result.fix) lines.push(`  fix: ${result.fix}`);
   return lines.join('\n') + '\n';
@@ -41,7 +63,10 @@ export function formatFailover(result: FailoverResult): string {
     `  downtime: ${result.downtimeMs ?? '?'} ms, sampled every ${result.samplingIntervalMs} ms; lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} (${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
   ];
   if (result.gratuitous) lines.push(`  announcement:${formatPacket(result.gratuitous).slice(1)}`);
-  lines.push('  timeline (ms after the stop):', ...result.timeline.map((e) => `    ${String(e.atMs).padStart(7)}  ${e.kind.padEnd(15)} ${e.text}`));
+  lines.push(
+    '  timeline (ms after the stop):',
+    ...result.timeline.map((e) => `    ${String(e.atMs).padStart(7)}  ${e.kind.padEnd(15)} ${e.text}`),
+  );
   lines.push(`  success per ${500} ms: ${result.intervals.map((i) => `${i.ok}/${i.total}`).join(' ')}`);
   if (result.pcapPath) lines.push(`  pcap: ${result.pcapPath}`);
   return lines.join('\n') + '\n';

@@ -4,21 +4,34 @@ import type { ClusterTopology, KindClusterSummary } from '../contract';
 export function formatTopology(topology: ClusterTopology): string {
   const lines: string[] = [];
   const api = topology.apiServer ? `, API server ${topology.apiServer.address}:${topology.apiServer.port}` : '';
-  lines.push(`kind cluster "${topology.name}" — seen from ${topology.observedFrom === 'host' ? 'this machine' : "the engine's VM (helper container)"}${api}`);
-  lines.push(`host (${topology.host.platform}): reachable ${topology.host.reachability.status} — ${topology.host.reachability.reason}`);
+  lines.push(
+    `kind cluster "${topology.name}" — seen from ${topology.observedFrom === 'host' ? 'this machine' : "the engine's VM (helper container)"}${api}`,
+  );
+  lines.push(
+    `host (${topology.host.platform}): reachable ${topology.host.reachability.status} — ${topology.host.reachability.reason}`,
+  );
   for (const route of topology.host.routes) lines.push(`│  route ${route.raw.trim()}\n│    ↳ ${route.explanation}`);
   topology.networks.forEach((network, networkIndex) => {
     const lastNetwork = networkIndex === topology.networks.length - 1;
     const subnets = network.subnets.map((s) => `${s.subnet}${s.gateway ? ` gw ${s.gateway}` : ''}`).join(', ');
     const bridge = network.bridge;
-    lines.push(`${lastNetwork ? '└' : '├'}─ bridge ${bridge.name || '(none)'}${bridge.present ? ` ${bridge.state ?? ''}`.trimEnd() : ' (not visible)'} — network "${network.name}" ${subnets}${network.mtu ? `, MTU ${network.mtu}` : ''}`);
+    lines.push(
+      `${lastNetwork ? '└' : '├'}─ bridge ${bridge.name || '(none)'}${bridge.present ? ` ${bridge.state ?? ''}`.trimEnd() : ' (not visible)'} — network "${network.name}" ${subnets}${network.mtu ? `, MTU ${network.mtu}` : ''}`,
+    );
     const nodes = topology.nodes.filter((node) => node.network === network.name);
     const indent = lastNetwork ? '   ' : '│  ';
     nodes.forEach((node, nodeIndex) => {
       const lastNode = nodeIndex === nodes.length - 1;
-      const veth = node.veth ? `${node.veth.ifname} (if${node.veth.ifindex}${node.veth.onBridge ? '' : `, master ${node.veth.master ?? 'none'}`})` : 'no veth';
+      const veth = node.veth
+        ? `${node.veth.ifname} (if${node.veth.ifindex}${node.veth.onBridge ? '' : `, master ${node.veth.master ?? 'none'}`})`
+        : 'no veth';
       const eth0 = node.eth0 ? `eth0 (if${node.eth0.ifindex})` : 'eth0';
-      lines.push(`${indent}${lastNode ? '└' : '├'}─ ${veth} ⇄ ${node.name} ${eth0} ${node.ipv4 ?? ''} ${node.mac ?? ''} [${node.role}, ${node.state}]`.replace(/\s+\[/, ' ['));
+      lines.push(
+        `${indent}${lastNode ? '└' : '├'}─ ${veth} ⇄ ${node.name} ${eth0} ${node.ipv4 ?? ''} ${node.mac ?? ''} [${node.role}, ${node.state}]`.replace(
+          /\s+\[/,
+          ' [',
+        ),
+      );
       const nodeIndent = `${indent}${lastNode ? '   ' : '│  '}`;
       if (node.problem) lines.push(`${nodeIndent}! ${node.problem}`);
       node.routes.forEach((route, routeIndex) => {
@@ -34,8 +47,22 @@ export function formatTopology(topology: ClusterTopology): string {
 
 export function formatClusterList(clusters: KindClusterSummary[]): string {
   if (clusters.length === 0) return 'No kind clusters on this Docker engine.\n';
-  const rows = clusters.map((c) => [c.name, `${c.running}/${c.nodes}`, c.networks.join(','), c.apiServer ? `${c.apiServer.address}:${c.apiServer.port}` : '-']);
+  const rows = clusters.map((c) => [
+    c.name,
+    `${c.running}/${c.nodes}`,
+    c.networks.join(','),
+    c.apiServer ? `${c.apiServer.address}:${c.apiServer.port}` : '-',
+  ]);
   const header = ['NAME', 'RUNNING', 'NETWORK', 'API SERVER'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  return [header, ...rows].map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    [header, ...rows]
+      .map((r) =>
+        r
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }

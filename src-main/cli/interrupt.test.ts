@@ -25,17 +25,33 @@ describe('Ctrl-C during `kindscope topology`', () => {
   it('exits 130 and removes the helper container it started', async () => {
     // A slow engine (every chunk delayed) keeps the command running while the helper exists.
     proxy.delay(150);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'topology', '--cluster', cluster.name], {
-      cwd: root,
-      env: { ...process.env, DOCKER_HOST: proxy.dockerHost, KUBECONFIG: cluster.kubeconfig },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'topology', '--cluster', cluster.name],
+      {
+        cwd: root,
+        env: { ...process.env, DOCKER_HOST: proxy.dockerHost, KUBECONFIG: cluster.kubeconfig },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const ownedByChild = () => docker(['ps', '-a', '--filter', `label=io.kindscope.owner-pid=${child.pid}`, '--format', '{{.Names}}']).trim();
-    await expect.poll(() => proxy.calls.some((call) => call.method === 'POST' && call.path === '/containers/create' && call.target.includes('kindscope-helper-')), { timeout: 60_000, interval: 50 }).toBe(true);
-    await expect.poll(ownedByChild, { timeout: 30_000, interval: 100 }).toMatch(/^kindscope-helper-netns-\d+-[0-9a-f]{6}$/);
+    const ownedByChild = () =>
+      docker(['ps', '-a', '--filter', `label=io.kindscope.owner-pid=${child.pid}`, '--format', '{{.Names}}']).trim();
+    await expect
+      .poll(
+        () =>
+          proxy.calls.some(
+            (call) =>
+              call.method === 'POST' && call.path === '/containers/create' && call.target.includes('kindscope-helper-'),
+          ),
+        { timeout: 60_000, interval: 50 },
+      )
+      .toBe(true);
+    await expect
+      .poll(ownedByChild, { timeout: 30_000, interval: 100 })
+      .toMatch(/^kindscope-helper-netns-\d+-[0-9a-f]{6}$/);
     child.kill('SIGINT');
     expect(await exited).toBe(ExitCode.interrupted);
     expect(stderr).toContain('interrupted; cleaning up');

@@ -35,7 +35,10 @@ export function formatDockerStatus(status: DockerEngineStatus): string {
   if (status.state === 'live' && engine) {
     rows.push(
       ['Flavour', engine.flavour],
-      ['Version', `${engine.version} (API ${engine.apiVersion}${engine.minApiVersion ? `, min ${engine.minApiVersion}` : ''})`],
+      [
+        'Version',
+        `${engine.version} (API ${engine.apiVersion}${engine.minApiVersion ? `, min ${engine.minApiVersion}` : ''})`,
+      ],
       ['OS/Arch', `${engine.os}/${engine.arch}, ${engine.operatingSystem}, kernel ${engine.kernelVersion}`],
       ['Name', engine.name],
       [
@@ -58,8 +61,17 @@ export function formatTools(report: ToolsReport): string {
     .map((tool) => [tool.name, tool.status, tool.version ?? '-', tool.path ?? '-', tool.source ?? '-']);
   const header = ['TOOL', 'STATUS', 'VERSION', 'PATH', 'FOUND IN'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const table = [header, ...rows].map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
-  const problems = report.tools.filter((t) => t.problem).map((t) => `  ${t.name}: ${plain(t.problem ?? '')}\n    fix: ${plain(t.fix ?? '')}`);
+  const table = [header, ...rows]
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+  const problems = report.tools
+    .filter((t) => t.problem)
+    .map((t) => `  ${t.name}: ${plain(t.problem ?? '')}\n    fix: ${plain(t.fix ?? '')}`);
   const shell = report.environment.loginShell.problem ? `\nLogin shell: ${report.environment.loginShell.problem}` : '';
   return `${table}\n${problems.length ? `\n${problems.join('\n')}\n` : ''}${shell}${shell ? '\n' : ''}`;
 }

@@ -34,13 +34,34 @@ describe('kindscope docker', () => {
     const result = kindscope(['docker', '--json'], { DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined });
     expect(result.code).toBe(0);
     const status = JSON.parse(result.stdout);
-    const [version, api, os, arch] = docker(['version', '--format', '{{.Server.Version}}|{{.Server.APIVersion}}|{{.Server.Os}}|{{.Server.Arch}}']).trim().split('|');
-    const [containers, running, name] = docker(['info', '--format', '{{.Containers}}|{{.ContainersRunning}}|{{.Name}}']).trim().split('|');
+    const [version, api, os, arch] = docker([
+      'version',
+      '--format',
+      '{{.Server.Version}}|{{.Server.APIVersion}}|{{.Server.Os}}|{{.Server.Arch}}',
+    ])
+      .trim()
+      .split('|');
+    const [containers, running, name] = docker(['info', '--format', '{{.Containers}}|{{.ContainersRunning}}|{{.Name}}'])
+      .trim()
+      .split('|');
     // Kindscope's own helper containers are left out of the user's counts.
-    const helpers = docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.State}}']).trim().split('\n').filter(Boolean);
+    const helpers = docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.State}}'])
+      .trim()
+      .split('\n')
+      .filter(Boolean);
     expect(status).toMatchObject({
       state: 'live',
-      engine: { version, apiVersion: api, os, arch, name, containers: { total: Number(containers) - helpers.length, running: Number(running) - helpers.filter((s) => s === 'running').length } },
+      engine: {
+        version,
+        apiVersion: api,
+        os,
+        arch,
+        name,
+        containers: {
+          total: Number(containers) - helpers.length,
+          running: Number(running) - helpers.filter((s) => s === 'running').length,
+        },
+      },
     });
   });
 
@@ -61,22 +82,40 @@ describe('kindscope docker', () => {
 
     const json = kindscope(['docker', '--json'], { DOCKER_HOST: 'unix:///nonexistent.sock' });
     expect(json.code).toBe(ExitCode.failed);
-    expect(JSON.parse(json.stdout)).toMatchObject({ state: 'offline', problem: { message: expect.stringContaining('/nonexistent.sock'), hint: expect.any(String) } });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      state: 'offline',
+      problem: { message: expect.stringContaining('/nonexistent.sock'), hint: expect.any(String) },
+    });
   });
 
   it('reports a malformed DOCKER_HOST as an error with the variable named', () => {
     const result = kindscope(['docker', '--json'], { DOCKER_HOST: 'localhost:2375' });
     expect(result.code).toBe(ExitCode.failed);
-    expect(JSON.parse(result.stdout)).toEqual({ error: { code: 'DOCKER_ERROR', message: expect.stringContaining('DOCKER_HOST'), hint: expect.stringContaining('tcp://') } });
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'DOCKER_ERROR',
+        message: expect.stringContaining('DOCKER_HOST'),
+        hint: expect.stringContaining('tcp://'),
+      },
+    });
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
 
 describe('kindscope usage', () => {
   it('exits 2 for an unknown command or option, naming it', async () => {
-    await expect(inProcess(['frobnicate'])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('Unknown command "frobnicate"') });
-    await expect(inProcess(['docker', '--colour'])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('--colour') });
-    await expect(inProcess([])).resolves.toMatchObject({ code: ExitCode.usage, err: expect.stringContaining('Usage: kindscope') });
+    await expect(inProcess(['frobnicate'])).resolves.toMatchObject({
+      code: ExitCode.usage,
+      err: expect.stringContaining('Unknown command "frobnicate"'),
+    });
+    await expect(inProcess(['docker', '--colour'])).resolves.toMatchObject({
+      code: ExitCode.usage,
+      err: expect.stringContaining('--colour'),
+    });
+    await expect(inProcess([])).resolves.toMatchObject({
+      code: ExitCode.usage,
+      err: expect.stringContaining('Usage: kindscope'),
+    });
   });
 
   it('documents commands and exit codes in --help', async () => {

@@ -35,7 +35,12 @@ function commandUsage(command: CliCommand): string {
  * The app (Docker, Kubernetes client) is loaded only once a command is known to run, so a
  * usage error or `--help` answers at once.
  */
-export async function runCli(argv: string[], output: Output, appOptions: Partial<AppOptions> = {}, signal: AbortSignal = new AbortController().signal): Promise<number> {
+export async function runCli(
+  argv: string[],
+  output: Output,
+  appOptions: Partial<AppOptions> = {},
+  signal: AbortSignal = new AbortController().signal,
+): Promise<number> {
   // `--json` anywhere asks for errors as JSON on stdout, usage errors included.
   const wantsJson = argv.includes('--json');
   const usageError = (message: string, hint = 'Run `kindscope --help` for the commands and options.') => {
@@ -48,15 +53,26 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
   const name = argv[0] === undefined || argv[0].startsWith('-') ? undefined : argv[0];
   const command = commands.find((candidate) => candidate.name === name);
   if (name !== undefined && !command) {
-    const suggestion = closest(name, commands.map((c) => c.name));
-    return usageError(`Unknown command "${name}"`, suggestion ? `Did you mean \`kindscope ${suggestion}\`? Run \`kindscope --help\` for the commands.` : 'Run `kindscope --help` for the commands.');
+    const suggestion = closest(
+      name,
+      commands.map((c) => c.name),
+    );
+    return usageError(
+      `Unknown command "${name}"`,
+      suggestion
+        ? `Did you mean \`kindscope ${suggestion}\`? Run \`kindscope --help\` for the commands.`
+        : 'Run `kindscope --help` for the commands.',
+    );
   }
   const options = { ...globalOptions, ...command?.options };
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options });
   } catch (error) {
-    return usageError(describeParseError(error as Error, Object.keys(options)), command ? `Run \`kindscope ${command.name} --help\`.` : undefined);
+    return usageError(
+      describeParseError(error as Error, Object.keys(options)),
+      command ? `Run \`kindscope ${command.name} --help\`.` : undefined,
+    );
   }
   const { values, positionals } = parsed;
   if (!command) {
@@ -68,7 +84,8 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
     return ExitCode.ok;
   }
   const rest = positionals.slice(1);
-  if (rest.length > 0 && !command.positionals) return usageError(`Unexpected argument "${rest[0]}"`, `Run \`kindscope ${command.name} --help\`.`);
+  if (rest.length > 0 && !command.positionals)
+    return usageError(`Unexpected argument "${rest[0]}"`, `Run \`kindscope ${command.name} --help\`.`);
 
   const { createApp } = await import('../app/compose');
   const app = createApp({ transport: 'cli', live: command.live?.(values) ?? false, ...appOptions });
@@ -105,14 +122,22 @@ export async function runCli(argv: string[], output: Output, appOptions: Partial
 }
 
 /** Contract fields as the command line names them. */
-const flagForField: Record<string, string> = { cluster: '--cluster', namespace: '--service (its namespace)', service: '--service', tool: 'the tool name', path: 'PATH' };
+const flagForField: Record<string, string> = {
+  cluster: '--cluster',
+  namespace: '--service (its namespace)',
+  service: '--service',
+  tool: 'the tool name',
+  path: 'PATH',
+};
 
 /**
  * The router speaks of calls and input fields (`Invalid input for topology:snapshot:
  * input.cluster: …`); a person at a terminal typed a command and flags.
  */
 export function cliWording(message: string): string {
-  return message.replace(/^Invalid input for [a-z-]+:[a-z-]+: /, 'Invalid ').replace(/\binput\.([A-Za-z]+)(?:\.[\w.]+)?/g, (whole, field: string) => flagForField[field] ?? whole);
+  return message
+    .replace(/^Invalid input for [a-z-]+:[a-z-]+: /, 'Invalid ')
+    .replace(/\binput\.([A-Za-z]+)(?:\.[\w.]+)?/g, (whole, field: string) => flagForField[field] ?? whole);
 }
 
 /** parseArgs' own messages name the option; add the closest known one. */

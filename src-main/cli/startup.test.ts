@@ -19,14 +19,26 @@ function heavyModulesLoaded(args: string[]): string[] {
 register('data:text/javascript,' + encodeURIComponent(\`import { writeSync } from 'node:fs'; export async function resolve(s, c, n) { if (/^(dockerode|@kubernetes\\\\/client-node|ws)$/.test(s)) writeSync(2, 'LOADED ' + s + '\\\\n'); return n(s, c); }\`));
 `,
   );
-  const result = spawnSync(process.execPath, ['--import', hook, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/i13.sock' } });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', hook, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/i13.sock' },
+    },
+  );
   return [...result.stderr.matchAll(/^LOADED (.+)$/gm)].map((m) => m[1]!);
 }
 
 describe('CLI start-up', () => {
-  it.each([[['--help']], [['topolgy']], [['docker', '--bogus']], [['status', '--help']]])('%j answers without loading Docker or the Kubernetes client', (args) => {
-    expect(heavyModulesLoaded(args)).toEqual([]);
-  });
+  it.each([[['--help']], [['topolgy']], [['docker', '--bogus']], [['status', '--help']]])(
+    '%j answers without loading Docker or the Kubernetes client',
+    (args) => {
+      expect(heavyModulesLoaded(args)).toEqual([]);
+    },
+  );
 
   it('a command that runs loads them (the hook sees what it should)', () => {
     expect(heavyModulesLoaded(['docker'])).toEqual(expect.arrayContaining(['dockerode']));

@@ -42,7 +42,12 @@ export const calls = {
     DockerEngineStatus,
     'The Docker engine Kindscope (and kind) talk to: endpoint, reachability, version, flavour',
   ),
-  topologyClusters: defineCall('topology:clusters', NoInput, z.object({ clusters: z.array(KindClusterSummary) }), 'The kind clusters on this engine, found from Docker labels'),
+  topologyClusters: defineCall(
+    'topology:clusters',
+    NoInput,
+    z.object({ clusters: z.array(KindClusterSummary) }),
+    'The kind clusters on this engine, found from Docker labels',
+  ),
   topologySnapshot: defineCall(
     'topology:snapshot',
     z.object({ cluster: ClusterName, refresh: z.boolean().optional() }).strict(),
@@ -55,9 +60,24 @@ export const calls = {
     ClusterStatus,
     'Nodes, Cilium, LoadBalancer services with IPs, lease holders and the reason for every <pending> or unanswered IP, pools, policies, leases',
   ),
-  troubleshootService: defineCall('troubleshoot:check-service', CheckServiceInput, ServiceCheck, 'curl a LoadBalancer service from this machine, read which node answered ARP, and explain'),
-  toolsReport: defineCall('tools:report', NoInput, ToolsReport, 'Each tool: path, version, where it was found, status and fix; and the environment'),
-  toolsDownload: defineCall('tools:download', z.object({ tool: ToolName }).strict(), ToolStatus, 'Installs the pinned version of a tool into the data folder (SHA-256 checked)'),
+  troubleshootService: defineCall(
+    'troubleshoot:check-service',
+    CheckServiceInput,
+    ServiceCheck,
+    'curl a LoadBalancer service from this machine, read which node answered ARP, and explain',
+  ),
+  toolsReport: defineCall(
+    'tools:report',
+    NoInput,
+    ToolsReport,
+    'Each tool: path, version, where it was found, status and fix; and the environment',
+  ),
+  toolsDownload: defineCall(
+    'tools:download',
+    z.object({ tool: ToolName }).strict(),
+    ToolStatus,
+    'Installs the pinned version of a tool into the data folder (SHA-256 checked)',
+  ),
   toolsSetPath: defineCall(
     'tools:set-path',
     z.object({ tool: ToolName, path: z.string().startsWith('/', 'must be an absolute path').nullable() }).strict(),
@@ -76,11 +96,27 @@ export const calls = {
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */
 export const events = {
-  dockerEngineChanged: defineEvent('docker:engine-changed', DockerEngineStatus, 'The engine went away, came back or changed'),
+  dockerEngineChanged: defineEvent(
+    'docker:engine-changed',
+    DockerEngineStatus,
+    'The engine went away, came back or changed',
+  ),
   topologyChanged: defineEvent('topology:changed', ClusterTopology, 'A followed cluster changed (coalesced)'),
-  clusterStatusChanged: defineEvent('cluster:status-changed', ClusterStatus, 'A followed cluster\'s Kubernetes state changed (coalesced)'),
-  toolDownloadProgress: defineEvent('tools:download-progress', DownloadProgress, 'Bytes received of a managed download'),
-  clustersChanged: defineEvent('topology:clusters-changed', z.object({ clusters: z.array(KindClusterSummary) }), 'Kind clusters appeared, disappeared or changed state'),
+  clusterStatusChanged: defineEvent(
+    'cluster:status-changed',
+    ClusterStatus,
+    "A followed cluster's Kubernetes state changed (coalesced)",
+  ),
+  toolDownloadProgress: defineEvent(
+    'tools:download-progress',
+    DownloadProgress,
+    'Bytes received of a managed download',
+  ),
+  clustersChanged: defineEvent(
+    'topology:clusters-changed',
+    z.object({ clusters: z.array(KindClusterSummary) }),
+    'Kind clusters appeared, disappeared or changed state',
+  ),
   ...runEvents,
 } as const;
 

@@ -3,8 +3,13 @@ import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
 import { defineCall } from './define';
 import { ClusterName } from './topology';
 
-const KubeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
-const AbsolutePath = z.string().startsWith('/', 'must be an absolute path').refine((p) => !p.includes('\0'), 'must not contain NUL');
+const KubeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
+const AbsolutePath = z
+  .string()
+  .startsWith('/', 'must be an absolute path')
+  .refine((p) => !p.includes('\0'), 'must not contain NUL');
 
 /** One decoded ARP packet: the fields the seed article reads off tcpdump, plus time. */
 export const ArpPacket = z.object({
@@ -39,7 +44,13 @@ export const DecodedCapture = z.object({
 });
 export type DecodedCapture = z.infer<typeof DecodedCapture>;
 
-export const HttpProbe = z.object({ ok: z.boolean(), status: z.number().optional(), body: z.string().optional(), error: z.string().optional(), ms: z.number() });
+export const HttpProbe = z.object({
+  ok: z.boolean(),
+  status: z.number().optional(),
+  body: z.string().optional(),
+  error: z.string().optional(),
+  ms: z.number(),
+});
 export type HttpProbe = z.infer<typeof HttpProbe>;
 
 const ServiceTarget = { cluster: ClusterName, namespace: KubeName, service: KubeName };
@@ -83,13 +94,28 @@ export const CaptureResult = z.object({
 export type CaptureResult = z.infer<typeof CaptureResult>;
 
 export const PingInput = z
-  .object({ cluster: ClusterName, node: KubeName.optional(), namespace: KubeName.optional(), service: KubeName.optional() })
+  .object({
+    cluster: ClusterName,
+    node: KubeName.optional(),
+    namespace: KubeName.optional(),
+    service: KubeName.optional(),
+  })
   .strict()
-  .refine((v) => (v.node === undefined) !== (v.service === undefined), { message: 'give exactly one of node or service', path: ['node'] });
+  .refine((v) => (v.node === undefined) !== (v.service === undefined), {
+    message: 'give exactly one of node or service',
+    path: ['node'],
+  });
 
 export const PingResult = z.object({
-  target: z.object({ kind: z.enum(['node', 'service']), name: z.string(), ip: z.string().optional(), port: z.number().optional() }),
-  icmp: z.object({ sent: z.number(), received: z.number(), rttMs: z.array(z.number()), error: z.string().optional() }).optional(),
+  target: z.object({
+    kind: z.enum(['node', 'service']),
+    name: z.string(),
+    ip: z.string().optional(),
+    port: z.number().optional(),
+  }),
+  icmp: z
+    .object({ sent: z.number(), received: z.number(), rttMs: z.array(z.number()), error: z.string().optional() })
+    .optional(),
   tcp: z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() }).optional(),
   neighbour: z.object({ state: z.string(), mac: z.string().optional(), dev: z.string().optional() }).optional(),
   answeredBy: AnsweredBy.optional(),
@@ -103,7 +129,9 @@ export const FailoverInput = z
   .object({
     ...ServiceTarget,
     /** Stopping a node is destructive: the caller must have asked the user. */
-    confirm: z.literal(true, { message: 'must be true: the drill stops the lease holder\'s node container (it is started again afterwards)' }),
+    confirm: z.literal(true, {
+      message: "must be true: the drill stops the lease holder's node container (it is started again afterwards)",
+    }),
     /** Probe interval, ms (100 or faster). */
     intervalMs: z.number().int().min(20).max(100, 'must be 100 ms or faster').optional(),
     /** How long to wait for a new holder, s. */
@@ -115,7 +143,18 @@ export const FailoverInput = z
 export const TimelineEvent = z.object({
   /** ms since the node was stopped (negative: before). */
   atMs: z.number(),
-  kind: z.enum(['stopped', 'last-renew', 'renew-deadline', 'lease-expiry', 'new-holder', 'gratuitous-arp', 'neighbour-flip', 'http-back', 'node-not-ready', 'started']),
+  kind: z.enum([
+    'stopped',
+    'last-renew',
+    'renew-deadline',
+    'lease-expiry',
+    'new-holder',
+    'gratuitous-arp',
+    'neighbour-flip',
+    'http-back',
+    'node-not-ready',
+    'started',
+  ]),
   text: z.string(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
@@ -133,7 +172,13 @@ export const FailoverResult = z.object({
   /** From the last good HTTP probe before the stop to the first good one after it (ms; the outage lies within, to one samplingIntervalMs). */
   downtimeMs: z.number().optional(),
   /** Cilium's values (helm get values), with the downtime they predict. */
-  leaseTimings: z.object({ leaseDuration: z.string(), renewDeadline: z.string(), retryPeriod: z.string(), source: z.string(), predictedMaxDowntimeMs: z.number() }),
+  leaseTimings: z.object({
+    leaseDuration: z.string(),
+    renewDeadline: z.string(),
+    retryPeriod: z.string(),
+    source: z.string(),
+    predictedMaxDowntimeMs: z.number(),
+  }),
   timeline: z.array(TimelineEvent),
   /** Share of successful probes per interval. */
   intervals: z.array(z.object({ startMs: z.number(), ok: z.number(), total: z.number() })),
@@ -147,8 +192,28 @@ export const FailoverResult = z.object({
 export type FailoverResult = z.infer<typeof FailoverResult>;
 
 export const captureCalls = {
-  captureArp: defineCall('capture:arp', CaptureInput, CaptureResult, 'Capture ARP on the lease holder while a fresh request is made, decode it, and say who answered'),
-  captureDecode: defineCall('capture:decode', z.object({ path: AbsolutePath }).strict(), DecodedCapture, 'Decode the ARP packets of a pcap or pcapng file'),
-  capturePing: defineCall('capture:ping', PingInput, PingResult, 'Ping a node from this machine, or prove a service reachable with ARP and a TCP connect'),
-  captureFailover: defineCall('capture:failover', FailoverInput, FailoverResult, 'Stop the lease holder, measure the takeover and the downtime, start the node again'),
+  captureArp: defineCall(
+    'capture:arp',
+    CaptureInput,
+    CaptureResult,
+    'Capture ARP on the lease holder while a fresh request is made, decode it, and say who answered',
+  ),
+  captureDecode: defineCall(
+    'capture:decode',
+    z.object({ path: AbsolutePath }).strict(),
+    DecodedCapture,
+    'Decode the ARP packets of a pcap or pcapng file',
+  ),
+  capturePing: defineCall(
+    'capture:ping',
+    PingInput,
+    PingResult,
+    'Ping a node from this machine, or prove a service reachable with ARP and a TCP connect',
+  ),
+  captureFailover: defineCall(
+    'capture:failover',
+    FailoverInput,
+    FailoverResult,
+    'Stop the lease holder, measure the takeover and the downtime, start the node again',
+  ),
 } as const;

@@ -10,7 +10,13 @@ export function fakeClusterStatus(over: Partial<ClusterStatus> = {}): ClusterSta
     context: 'kind-demo',
     connection: { state: 'live' },
     nodes: [],
-    cilium: { installed: true, state: 'installed', agents: { ready: 1, desired: 1 }, operator: { ready: 1, desired: 1 }, l2Announcements: true },
+    cilium: {
+      installed: true,
+      state: 'installed',
+      agents: { ready: 1, desired: 1 },
+      operator: { ready: 1, desired: 1 },
+      l2Announcements: true,
+    },
     services: [],
     pools: [],
     policies: [],
@@ -25,5 +31,15 @@ export function fakeClusterStatus(over: Partial<ClusterStatus> = {}): ClusterSta
 
 /** A LoadBalancer service on port 80/TCP with one ready endpoint. */
 export function fakeService(over: Partial<ServiceStatus> = {}): ServiceStatus {
-  return { namespace: 'default', name: 'web', type: 'LoadBalancer', ports: ['80/TCP'], servicePorts: [{ port: 80, protocol: 'TCP' }], externalIPs: [], readyEndpoints: 1, findings: [], ...over };
+  return {
+    namespace: 'default',
+    name: 'web',
+    type: 'LoadBalancer',
+    ports: ['80/TCP'],
+    servicePorts: [{ port: 80, protocol: 'TCP' }],
+    externalIPs: [],
+    readyEndpoints: 1,
+    findings: [],
+    ...over,
+  };
 }

@@ -52,13 +52,23 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
-export const LeaseHolder = z.object({ node: z.string(), mac: z.string().optional(), lease: z.string(), renewTime: z.string().optional() });
+export const LeaseHolder = z.object({
+  node: z.string(),
+  mac: z.string().optional(),
+  lease: z.string(),
+  renewTime: z.string().optional(),
+});
 export type LeaseHolder = z.infer<typeof LeaseHolder>;
 
 export const AnsweredBy = z.object({ node: z.string().optional(), mac: z.string(), checkedAt: z.string() });
 export type AnsweredBy = z.infer<typeof AnsweredBy>;
 
-export const ServicePort = z.object({ name: z.string().optional(), port: z.number(), nodePort: z.number().optional(), protocol: z.string() });
+export const ServicePort = z.object({
+  name: z.string().optional(),
+  port: z.number(),
+  nodePort: z.number().optional(),
+  protocol: z.string(),
+});
 export type ServicePort = z.infer<typeof ServicePort>;
 
 export const ServiceStatus = z.object({
@@ -142,14 +152,36 @@ export const ClusterStatus = z.object({
   }),
   services: z.array(ServiceStatus),
   pools: z.array(PoolStatus),
-  policies: z.array(z.object({ name: z.string(), interfaces: z.array(z.string()), loadBalancerIPs: z.boolean(), externalIPs: z.boolean(), nodeSelector: z.unknown().optional(), serviceSelector: z.unknown().optional() })),
-  leases: z.array(z.object({ name: z.string(), holder: z.string().optional(), renewTime: z.string().optional(), leaseDurationSeconds: z.number().optional() })),
+  policies: z.array(
+    z.object({
+      name: z.string(),
+      interfaces: z.array(z.string()),
+      loadBalancerIPs: z.boolean(),
+      externalIPs: z.boolean(),
+      nodeSelector: z.unknown().optional(),
+      serviceSelector: z.unknown().optional(),
+    }),
+  ),
+  leases: z.array(
+    z.object({
+      name: z.string(),
+      holder: z.string().optional(),
+      renewTime: z.string().optional(),
+      leaseDurationSeconds: z.number().optional(),
+    }),
+  ),
   findings: z.array(Finding),
   /**
    * Each followed resource: `unknown` until its first list (nothing is concluded from it),
    * `live`, `offline` (broken or silent past its deadline, retrying), `absent` (not served: a CRD missing).
    */
-  streams: z.array(z.object({ resource: z.string(), state: z.enum(['unknown', 'live', 'offline', 'absent']), reason: z.string().optional() })),
+  streams: z.array(
+    z.object({
+      resource: z.string(),
+      state: z.enum(['unknown', 'live', 'offline', 'absent']),
+      reason: z.string().optional(),
+    }),
+  ),
   /** Every resource listed (or known absent): false means some data is unknown and the model incomplete. */
   complete: z.boolean(),
   generatedAt: z.string(),
@@ -162,5 +194,7 @@ export type ClusterStatus = z.infer<typeof ClusterStatus>;
  * changes nothing a person or a script acts on; a new holder does change the key.
  */
 export function statusChangeKey(status: ClusterStatus): string {
-  return JSON.stringify(status, (key, value: unknown) => (key === 'generatedAt' || key === 'renewTime' ? undefined : value));
+  return JSON.stringify(status, (key, value: unknown) =>
+    key === 'generatedAt' || key === 'renewTime' ? undefined : value,
+  );
 }

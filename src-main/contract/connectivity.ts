@@ -72,7 +72,12 @@ export const ConnectivityReport = z.object({
 });
 export type ConnectivityReport = z.infer<typeof ConnectivityReport>;
 
-export const FixStepResult = FixStep.extend({ ok: z.boolean(), exitCode: z.number().nullable(), output: z.string(), denied: z.boolean() });
+export const FixStepResult = FixStep.extend({
+  ok: z.boolean(),
+  exitCode: z.number().nullable(),
+  output: z.string(),
+  denied: z.boolean(),
+});
 export type FixStepResult = z.infer<typeof FixStepResult>;
 
 export const ConnectivityFixResult = z.object({
@@ -88,7 +93,22 @@ export type ConnectivityFixResult = z.infer<typeof ConnectivityFixResult>;
 const ClusterInput = z.object({ cluster: ClusterName });
 
 export const connectivityCalls = {
-  connectivityCheck: defineCall('connectivity:check', ClusterInput, ConnectivityReport, 'Check hop by hop whether this machine reaches the cluster\'s node and LoadBalancer IPs'),
-  connectivityFix: defineCall('connectivity:fix', ClusterInput, ConnectivityFixResult, 'Install and start docker-mac-net-connect (macOS, with the administrator prompt), then verify'),
-  connectivityRemove: defineCall('connectivity:remove', ClusterInput, ConnectivityFixResult, 'Stop and uninstall docker-mac-net-connect'),
+  connectivityCheck: defineCall(
+    'connectivity:check',
+    ClusterInput,
+    ConnectivityReport,
+    "Check hop by hop whether this machine reaches the cluster's node and LoadBalancer IPs",
+  ),
+  connectivityFix: defineCall(
+    'connectivity:fix',
+    ClusterInput,
+    ConnectivityFixResult,
+    'Install and start docker-mac-net-connect (macOS, with the administrator prompt), then verify',
+  ),
+  connectivityRemove: defineCall(
+    'connectivity:remove',
+    ClusterInput,
+    ConnectivityFixResult,
+    'Stop and uninstall docker-mac-net-connect',
+  ),
 } as const;

@@ -63,26 +63,61 @@ export const DnsStatus = z.object({
   zone: z.string(),
   ttl: z.number(),
   port: z.number(),
-  responder: z.object({ state: z.enum(['starting', 'running', 'stopped', 'failed']), address: z.string().optional(), reason: z.string().optional() }),
+  responder: z.object({
+    state: z.enum(['starting', 'running', 'stopped', 'failed']),
+    address: z.string().optional(),
+    reason: z.string().optional(),
+  }),
   backend: DnsBackend,
   /** The measurement: a probe name resolved through the system resolver (getaddrinfo), and whether the responder saw it. */
   os: z.object({ sendsQueries: z.boolean(), probeName: z.string(), checkedAt: z.string(), detail: z.string() }),
 });
 export type DnsStatus = z.infer<typeof DnsStatus>;
 
-export const DnsApplyResult = z.object({ plan: DnsWiringPlan, applied: z.boolean(), output: z.string(), status: DnsStatus });
+export const DnsApplyResult = z.object({
+  plan: DnsWiringPlan,
+  applied: z.boolean(),
+  output: z.string(),
+  status: DnsStatus,
+});
 export type DnsApplyResult = z.infer<typeof DnsApplyResult>;
 
 const WiringAction = z.enum(['apply', 'remove']);
 
 export const dnsCalls = {
-  dnsNames: defineCall('dns:names', z.object({ cluster: ClusterName.optional() }).strict(), DnsNames, 'Every name in kind.internal: LoadBalancer services and nodes, with their current addresses'),
-  dnsStatus: defineCall('dns:status', z.object({ port: DnsPort.optional() }).strict(), DnsStatus, 'The responder (zone, port, state) and whether the OS sends kind.internal queries to it (a probe through the system resolver)'),
-  dnsServe: defineCall('dns:serve', z.object({ port: DnsPort.optional() }).strict(), DnsStatus, 'Starts the loopback DNS responder (if not running) and answers its status'),
-  dnsWiringPlan: defineCall('dns:wiring-plan', z.object({ action: WiringAction, port: DnsPort.optional() }).strict(), DnsWiringPlan, 'What wiring the OS to the responder would write and run, exactly, before anything runs'),
+  dnsNames: defineCall(
+    'dns:names',
+    z.object({ cluster: ClusterName.optional() }).strict(),
+    DnsNames,
+    'Every name in kind.internal: LoadBalancer services and nodes, with their current addresses',
+  ),
+  dnsStatus: defineCall(
+    'dns:status',
+    z.object({ port: DnsPort.optional() }).strict(),
+    DnsStatus,
+    'The responder (zone, port, state) and whether the OS sends kind.internal queries to it (a probe through the system resolver)',
+  ),
+  dnsServe: defineCall(
+    'dns:serve',
+    z.object({ port: DnsPort.optional() }).strict(),
+    DnsStatus,
+    'Starts the loopback DNS responder (if not running) and answers its status',
+  ),
+  dnsWiringPlan: defineCall(
+    'dns:wiring-plan',
+    z.object({ action: WiringAction, port: DnsPort.optional() }).strict(),
+    DnsWiringPlan,
+    'What wiring the OS to the responder would write and run, exactly, before anything runs',
+  ),
   dnsApplyWiring: defineCall(
     'dns:apply-wiring',
-    z.object({ action: WiringAction, port: DnsPort.optional(), confirm: z.literal(true, { message: 'must be true: the user saw the plan and agreed' }) }).strict(),
+    z
+      .object({
+        action: WiringAction,
+        port: DnsPort.optional(),
+        confirm: z.literal(true, { message: 'must be true: the user saw the plan and agreed' }),
+      })
+      .strict(),
     DnsApplyResult,
     'Runs the wiring plan through one administrator prompt (macOS) or pkexec (Linux); a denied prompt changes nothing',
   ),

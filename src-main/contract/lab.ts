@@ -21,7 +21,9 @@ export const LabCluster = z
     /** A row of the compatibility table (`kind` release); the node image comes from it. */
     kindVersion: z.string().default('v0.29.0'),
     /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
-    nodeImage: z.string().default('kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f'),
+    nodeImage: z
+      .string()
+      .default('kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f'),
     controlPlanes: z.number().int().min(1).max(9).default(1),
     workers: z.number().int().min(0).max(9).default(1),
     podSubnet: Cidr4.default('10.244.0.0/16'),
@@ -62,7 +64,10 @@ export const LabCilium = z
     externalIPs: z.boolean().default(true),
     operatorReplicas: z.number().int().min(1).default(1),
     /** Cilium's L2 guide: lease renewals need more than the client's default 5 QPS. */
-    k8sClientRateLimit: z.object({ qps: z.number().int().min(1), burst: z.number().int().min(1) }).strict().default({ qps: 50, burst: 100 }),
+    k8sClientRateLimit: z
+      .object({ qps: z.number().int().min(1), burst: z.number().int().min(1) })
+      .strict()
+      .default({ qps: 50, burst: 100 }),
     routingMode: z.enum(['tunnel', 'native']).default('tunnel'),
     ipv4NativeRoutingCIDR: Cidr4.optional(),
     autoDirectNodeRoutes: z.boolean().optional(),
@@ -203,7 +208,13 @@ export const labCalls = {
   labValidatePlan: defineCall(
     'lab:validate-plan',
     PlanSource,
-    z.object({ valid: z.boolean(), plan: LabPlan.optional(), poolCidr: z.string().optional(), findings: z.array(LabFinding), network: LabNetworkView.optional() }),
+    z.object({
+      valid: z.boolean(),
+      plan: LabPlan.optional(),
+      poolCidr: z.string().optional(),
+      findings: z.array(LabFinding),
+      network: LabNetworkView.optional(),
+    }),
     'Checks a plan against its schema, the compatibility table and this engine (name taken, pool inside the kind network and free)',
   ),
   labImport: defineCall(

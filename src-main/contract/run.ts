@@ -72,7 +72,13 @@ export type RunRecord = z.infer<typeof RunRecord>;
 export const Verification = z.object({
   ip: z.string(),
   port: z.number(),
-  http: z.object({ ok: z.boolean(), status: z.number().optional(), body: z.string().optional(), error: z.string().optional(), ms: z.number() }),
+  http: z.object({
+    ok: z.boolean(),
+    status: z.number().optional(),
+    body: z.string().optional(),
+    error: z.string().optional(),
+    ms: z.number(),
+  }),
   leaseHolder: LeaseHolder.optional(),
   answeredBy: AnsweredBy.optional(),
   /** Whether a stale neighbour entry was cleared before the probe (needs CAP_NET_ADMIN on Linux). */
@@ -101,7 +107,9 @@ export function hopsOf(run: Pick<RunRecord, 'facts'>): ConnectivityHop[] {
   return hops.success ? hops.data : [];
 }
 
-const RunId = z.string().regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');
+const RunId = z
+  .string()
+  .regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');
 const RunInput = z.object({ id: RunId }).strict();
 
 /** A plan to build: its object, a lab.yaml text, or just a name for the default plan. */
@@ -117,38 +125,99 @@ export const RunLogLine = z.object({ run: z.string(), step: z.string(), line: z.
 export type RunLogLine = z.infer<typeof RunLogLine>;
 
 export const runCalls = {
-  labCreate: defineCall('lab:create', CreateLabInput, RunRecord, 'Starts building the lab a plan describes; the run goes on in the background and is journaled on disk'),
-  labRuns: defineCall('lab:runs', z.object({}).strict(), z.object({ runs: z.array(RunRecord) }), 'Every run on this machine, newest first, with its steps and what it created'),
+  labCreate: defineCall(
+    'lab:create',
+    CreateLabInput,
+    RunRecord,
+    'Starts building the lab a plan describes; the run goes on in the background and is journaled on disk',
+  ),
+  labRuns: defineCall(
+    'lab:runs',
+    z.object({}).strict(),
+    z.object({ runs: z.array(RunRecord) }),
+    'Every run on this machine, newest first, with its steps and what it created',
+  ),
   labRun: defineCall('lab:run', RunInput, RunRecord, "One run's journal"),
-  labRunLog: defineCall('lab:run-log', RunInput.extend({ step: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a step name of the run') }).strict(), z.object({ text: z.string(), path: z.string() }), "A step's log as kept on disk (the last 256 KiB)"),
-  labResume: defineCall('lab:resume', RunInput, RunRecord, 'Runs a failed, cancelled or interrupted run again from the step that stopped it; finished steps are skipped'),
-  labCancel: defineCall('lab:cancel', RunInput, RunRecord, "Cancels a running run: the current step's processes are ended"),
-  labCleanupPlan: defineCall('lab:cleanup-plan', RunInput, z.object({ remove: z.array(CreatedResource) }), 'What cleaning up a run would remove, for the confirmation'),
+  labRunLog: defineCall(
+    'lab:run-log',
+    RunInput.extend({ step: z.string().regex(/^[a-z0-9-]{1,64}$/, 'must be a step name of the run') }).strict(),
+    z.object({ text: z.string(), path: z.string() }),
+    "A step's log as kept on disk (the last 256 KiB)",
+  ),
+  labResume: defineCall(
+    'lab:resume',
+    RunInput,
+    RunRecord,
+    'Runs a failed, cancelled or interrupted run again from the step that stopped it; finished steps are skipped',
+  ),
+  labCancel: defineCall(
+    'lab:cancel',
+    RunInput,
+    RunRecord,
+    "Cancels a running run: the current step's processes are ended",
+  ),
+  labCleanupPlan: defineCall(
+    'lab:cleanup-plan',
+    RunInput,
+    z.object({ remove: z.array(CreatedResource) }),
+    'What cleaning up a run would remove, for the confirmation',
+  ),
   labCleanup: defineCall(
     'lab:cleanup',
-    RunInput.extend({ confirm: z.literal(true, { error: 'must be true: cleanup removes what the run created (confirm in the dialog, or pass --yes)' }) }).strict(),
+    RunInput.extend({
+      confirm: z.literal(true, {
+        error: 'must be true: cleanup removes what the run created (confirm in the dialog, or pass --yes)',
+      }),
+    }).strict(),
     RunRecord,
     'Removes exactly what a run created (containers, kubeconfig context, release, objects), after confirmation',
   ),
 } as const;
 
-const Cluster = z.object({ cluster: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be a kind cluster name (see `kindscope topology`)') }).strict();
-const confirmation = (what: string) => z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
+const Cluster = z
+  .object({
+    cluster: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/, 'must be a kind cluster name (see `kindscope topology`)'),
+  })
+  .strict();
+const confirmation = (what: string) =>
+  z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
 
 /** A repair `fix` can make, by name. */
-export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values'], { error: 'must be a repair by name: pool, l2-policy or cilium-values (see lab:fix-plan)' });
+export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values'], {
+  error: 'must be a repair by name: pool, l2-policy or cilium-values (see lab:fix-plan)',
+});
 export type FixKind = z.infer<typeof FixKind>;
 
 export const lifecycleCalls = {
   labStop: defineCall('lab:stop', Cluster, RunRecord, "Stops a lab's node containers (workers first); a run"),
-  labStart: defineCall('lab:start', Cluster, RunRecord, "Starts a lab's node containers, then re-verifies: nodes Ready, leases re-elected, every IP answering; a run"),
-  labDeletePlan: defineCall('lab:delete-plan', Cluster, z.object({ containers: z.array(z.string()), context: z.string() }), 'What deleting a cluster removes (node containers, kubeconfig context), for the confirmation'),
-  labDelete: defineCall('lab:delete', Cluster.extend({ confirm: confirmation('deleting removes the node containers and the kubeconfig context') }).strict(), RunRecord, '`kind delete cluster` after confirmation; the kind network stays'),
+  labStart: defineCall(
+    'lab:start',
+    Cluster,
+    RunRecord,
+    "Starts a lab's node containers, then re-verifies: nodes Ready, leases re-elected, every IP answering; a run",
+  ),
+  labDeletePlan: defineCall(
+    'lab:delete-plan',
+    Cluster,
+    z.object({ containers: z.array(z.string()), context: z.string() }),
+    'What deleting a cluster removes (node containers, kubeconfig context), for the confirmation',
+  ),
+  labDelete: defineCall(
+    'lab:delete',
+    Cluster.extend({
+      confirm: confirmation('deleting removes the node containers and the kubeconfig context'),
+    }).strict(),
+    RunRecord,
+    '`kind delete cluster` after confirmation; the kind network stays',
+  ),
   labFixPlan: defineCall(
     'lab:fix-plan',
     Cluster,
     // `fix` on a step: the repair it makes (what `repairs` of lab:fix chooses); the waits and the verification after them have none and always run.
-    z.object({ fixes: z.array(FixKind), steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string(), fix: FixKind.optional() })) }),
+    z.object({
+      fixes: z.array(FixKind),
+      steps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string(), fix: FixKind.optional() })),
+    }),
     'The repairs for a cluster stuck at <pending>: a carved pool, the L2 policy, helm upgrade with the missing values',
   ),
   labFix: defineCall(
@@ -167,6 +236,14 @@ export const lifecycleCalls = {
 } as const;
 
 export const runEvents = {
-  labRunChanged: defineEvent('lab:run-changed', RunRecord, 'A run changed state, progressed or recorded something it created'),
-  labRunLogLine: defineEvent('lab:run-log-line', RunLogLine, 'A line written to a step log (follow with care: high frequency)'),
+  labRunChanged: defineEvent(
+    'lab:run-changed',
+    RunRecord,
+    'A run changed state, progressed or recorded something it created',
+  ),
+  labRunLogLine: defineEvent(
+    'lab:run-log-line',
+    RunLogLine,
+    'A line written to a step log (follow with care: high frequency)',
+  ),
 } as const;

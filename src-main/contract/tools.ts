@@ -43,5 +43,9 @@ export const ToolsReport = z.object({
 });
 export type ToolsReport = z.infer<typeof ToolsReport>;
 
-export const DownloadProgress = z.object({ tool: ToolName, receivedBytes: z.number(), totalBytes: z.number().optional() });
+export const DownloadProgress = z.object({
+  tool: ToolName,
+  receivedBytes: z.number(),
+  totalBytes: z.number().optional(),
+});
 export type DownloadProgress = z.infer<typeof DownloadProgress>;

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** kind's own rule for cluster names (pkg/internal/apis/config/validate.go). */
 export const ClusterName = z
   .string()
-  .regex(/^[a-z0-9.-]+$/, 'must be a kind cluster name: lowercase letters, digits, "-" and "." (see `kind get clusters`)')
+  .regex(
+    /^[a-z0-9.-]+$/,
+    'must be a kind cluster name: lowercase letters, digits, "-" and "." (see `kind get clusters`)',
+  )
   .max(63);
 
 export const TopologyRoute = z.object({
@@ -48,9 +51,25 @@ export const TopologyNode = z.object({
   ipv4: z.string().optional(),
   ipv6: z.string().optional(),
   mac: z.string().optional(),
-  eth0: z.object({ ifindex: z.number(), peerIfindex: z.number().optional(), mtu: z.number().optional(), mac: z.string().optional() }).optional(),
+  eth0: z
+    .object({
+      ifindex: z.number(),
+      peerIfindex: z.number().optional(),
+      mtu: z.number().optional(),
+      mac: z.string().optional(),
+    })
+    .optional(),
   /** The host side of the node's eth0 veth pair, on the engine's host. */
-  veth: z.object({ ifname: z.string(), ifindex: z.number(), master: z.string().optional(), state: z.string().optional(), mtu: z.number().optional(), onBridge: z.boolean() }).optional(),
+  veth: z
+    .object({
+      ifname: z.string(),
+      ifindex: z.number(),
+      master: z.string().optional(),
+      state: z.string().optional(),
+      mtu: z.number().optional(),
+      onBridge: z.boolean(),
+    })
+    .optional(),
   interfaces: z.array(TopologyInterface),
   routes: z.array(TopologyRoute),
   /** Lines of the node's `ip` output that were not understood. */
@@ -63,7 +82,9 @@ export const TopologyNetwork = z.object({
   name: z.string(),
   id: z.string(),
   driver: z.string(),
-  subnets: z.array(z.object({ subnet: z.string(), gateway: z.string().optional(), family: z.union([z.literal(4), z.literal(6)]) })),
+  subnets: z.array(
+    z.object({ subnet: z.string(), gateway: z.string().optional(), family: z.union([z.literal(4), z.literal(6)]) }),
+  ),
   mtu: z.number().optional(),
   bridge: z.object({
     name: z.string(),

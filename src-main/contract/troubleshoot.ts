@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
 import { ClusterName } from './topology';
 
-const KubeName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
+const KubeName = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, 'must be a Kubernetes name: lowercase letters, digits, "-" and "."');
 
 export const CheckServiceInput = z.object({ cluster: ClusterName, namespace: KubeName, service: KubeName }).strict();
 
@@ -11,7 +13,15 @@ export const ServiceCheck = z.object({
   ip: z.string().optional(),
   port: z.number().optional(),
   /** What `curl http://IP:PORT/` from this machine got. */
-  http: z.object({ ok: z.boolean(), status: z.number().optional(), body: z.string().optional(), error: z.string().optional(), ms: z.number() }).optional(),
+  http: z
+    .object({
+      ok: z.boolean(),
+      status: z.number().optional(),
+      body: z.string().optional(),
+      error: z.string().optional(),
+      ms: z.number(),
+    })
+    .optional(),
   /** This machine's neighbour entry for the IP after the attempt (Linux). */
   neighbour: z.object({ state: z.string(), mac: z.string().optional(), dev: z.string().optional() }).optional(),
   holder: z.object({ node: z.string(), mac: z.string().optional() }).optional(),

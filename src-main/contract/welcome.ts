@@ -33,7 +33,22 @@ const NoInput = z.object({}).strict();
 
 /** The first-run welcome (issue 20, item 6). */
 export const welcomeCalls = {
-  welcomeState: defineCall('welcome:state', NoInput, WelcomeState, 'Whether to show the first-run welcome, what Kindscope will create and where, and the CLI link'),
-  welcomeDismiss: defineCall('welcome:dismiss', NoInput, z.object({ seenAt: z.string() }), 'Remembers that the welcome was seen (settings.json)'),
-  cliLink: defineCall('cli:link', NoInput, CliLink, 'Links the bundled `kindscope` CLI into ~/.local/bin (no sudo); refuses to replace another file'),
+  welcomeState: defineCall(
+    'welcome:state',
+    NoInput,
+    WelcomeState,
+    'Whether to show the first-run welcome, what Kindscope will create and where, and the CLI link',
+  ),
+  welcomeDismiss: defineCall(
+    'welcome:dismiss',
+    NoInput,
+    z.object({ seenAt: z.string() }),
+    'Remembers that the welcome was seen (settings.json)',
+  ),
+  cliLink: defineCall(
+    'cli:link',
+    NoInput,
+    CliLink,
+    'Links the bundled `kindscope` CLI into ~/.local/bin (no sudo); refuses to replace another file',
+  ),
 } as const;

@@ -5,7 +5,19 @@ import { fakeEventSources, fakeHandlers } from '../app/router.fake';
 import { createMemoryLogger } from '../core/util/logger';
 import { closeQuestion, runningRuns, whenRunsEnd } from './close-guard';
 
-const run = (over: Partial<RunRecord>): RunRecord => ({ id: 'r1', kind: 'create', cluster: 'demo', state: 'running', createdAt: '2026-12-01T09:00:00Z', updatedAt: '2026-12-01T09:00:00Z', steps: [], created: [], facts: {}, dir: '/tmp/r1', ...over });
+const run = (over: Partial<RunRecord>): RunRecord => ({
+  id: 'r1',
+  kind: 'create',
+  cluster: 'demo',
+  state: 'running',
+  createdAt: '2026-12-01T09:00:00Z',
+  updatedAt: '2026-12-01T09:00:00Z',
+  steps: [],
+  created: [],
+  facts: {},
+  dir: '/tmp/r1',
+  ...over,
+});
 
 describe('closing the window during a run', () => {
   it('closes without asking when nothing runs', () => {
@@ -20,7 +32,9 @@ describe('closing the window during a run', () => {
   });
 
   it('names every run in flight', () => {
-    expect(closeQuestion([run({}), run({ id: 'r2', kind: 'fix', cluster: 'hand' })])!.message).toBe('Kindscope is still running 2 runs: building demo, fixing hand.');
+    expect(closeQuestion([run({}), run({ id: 'r2', kind: 'fix', cluster: 'hand' })])!.message).toBe(
+      'Kindscope is still running 2 runs: building demo, fixing hand.',
+    );
   });
 });
 

@@ -12,14 +12,24 @@ export interface CloseQuestion {
   buttons: [string, string];
 }
 
-const verbs: Record<RunRecord['kind'], string> = { create: 'building', fix: 'fixing', start: 'starting', stop: 'stopping', delete: 'deleting' };
+const verbs: Record<RunRecord['kind'], string> = {
+  create: 'building',
+  fix: 'fixing',
+  start: 'starting',
+  stop: 'stopping',
+  delete: 'deleting',
+};
 
 export function closeQuestion(running: readonly RunRecord[]): CloseQuestion | undefined {
   if (running.length === 0) return undefined;
   const names = running.map((run) => `${verbs[run.kind]} ${run.cluster}`);
   return {
-    message: running.length === 1 ? `Kindscope is still ${names[0]}.` : `Kindscope is still running ${running.length} runs: ${names.join(', ')}.`,
-    detail: 'Closing the window does not stop it: the run goes on in the background and Kindscope quits when it ends. Open Kindscope again to watch it, or cancel it from the run view.',
+    message:
+      running.length === 1
+        ? `Kindscope is still ${names[0]}.`
+        : `Kindscope is still running ${running.length} runs: ${names.join(', ')}.`,
+    detail:
+      'Closing the window does not stop it: the run goes on in the background and Kindscope quits when it ends. Open Kindscope again to watch it, or cancel it from the run view.',
     buttons: ['Keep the window open', 'Close the window'],
   };
 }

@@ -29,7 +29,8 @@ const record = {
   windows: [] as { options: unknown; loaded: string[] }[],
   openedExternally: [] as string[],
   protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
-  permissionRequestHandler: undefined as undefined | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
+  permissionRequestHandler: undefined as
+    undefined | ((contents: unknown, permission: string, callback: (granted: boolean) => void) => void),
   permissionCheckHandler: undefined as undefined | ((contents: unknown, permission: string) => boolean),
   ipcHandlers: new Map<string, Listener>(),
 };
@@ -122,21 +123,39 @@ function prevented(contents: Emitter, name: string, ...args: unknown[]): boolean
 }
 
 function fakeSender() {
-  const sender = Object.assign(new Emitter(), { sent: [] as unknown[], isDestroyed: () => false, send: (...args: unknown[]) => sender.sent.push(args) });
+  const sender = Object.assign(new Emitter(), {
+    sent: [] as unknown[],
+    isDestroyed: () => false,
+    send: (...args: unknown[]) => sender.sent.push(args),
+  });
   return sender;
 }
 
 async function probeIpc() {
   const invoke = record.ipcHandlers.get('kindscope:invoke');
-  const untrustedInvoke = invoke ? await invoke({ senderFrame: { url: 'https://evil.example/invoke' }, sender: fakeSender() }, 'app:info', {}) : undefined;
-  const subFrameInvoke = invoke ? await invoke({ senderFrame: { url: appUrl, parent: {} }, sender: fakeSender() }, 'app:info', {}) : undefined;
-  const trustedInvoke = invoke ? await invoke({ senderFrame: { url: appUrl }, sender: fakeSender() }, 'app:info', {}) : undefined;
+  const untrustedInvoke = invoke
+    ? await invoke({ senderFrame: { url: 'https://evil.example/invoke' }, sender: fakeSender() }, 'app:info', {})
+    : undefined;
+  const subFrameInvoke = invoke
+    ? await invoke({ senderFrame: { url: appUrl, parent: {} }, sender: fakeSender() }, 'app:info', {})
+    : undefined;
+  const trustedInvoke = invoke
+    ? await invoke({ senderFrame: { url: appUrl }, sender: fakeSender() }, 'app:info', {})
+    : undefined;
   // A subscription registers a `destroyed` listener on its sender; a refused one does not.
   const untrustedSender = fakeSender();
-  ipcMain.emit('kindscope:subscribe', { senderFrame: { url: 'https://evil.example/subscribe' }, sender: untrustedSender }, 'docker:engine-changed');
+  ipcMain.emit(
+    'kindscope:subscribe',
+    { senderFrame: { url: 'https://evil.example/subscribe' }, sender: untrustedSender },
+    'docker:engine-changed',
+  );
   const trustedSender = fakeSender();
   ipcMain.emit('kindscope:subscribe', { senderFrame: { url: appUrl }, sender: trustedSender }, 'docker:engine-changed');
-  ipcMain.emit('kindscope:unsubscribe', { senderFrame: { url: 'https://evil.example/unsubscribe' }, sender: trustedSender }, 'docker:engine-changed');
+  ipcMain.emit(
+    'kindscope:unsubscribe',
+    { senderFrame: { url: 'https://evil.example/unsubscribe' }, sender: trustedSender },
+    'docker:engine-changed',
+  );
   return {
     channels: [...record.ipcHandlers.keys(), ...ipcMain.listeners.keys()],
     untrustedInvoke,
@@ -153,7 +172,11 @@ async function probeProtocol() {
   const index = await handler(new Request('kindscope://app/index.html'));
   const outside = await handler(new Request('kindscope://app/..%2F..%2Fmain%2Findex.js'));
   const otherHost = await handler(new Request('kindscope://elsewhere/index.html'));
-  return { index: { status: index.status, csp: index.headers.get('content-security-policy') }, outside: outside.status, otherHost: otherHost.status };
+  return {
+    index: { status: index.status, csp: index.headers.get('content-security-policy') },
+    outside: outside.status,
+    otherHost: otherHost.status,
+  };
 }
 
 async function probe(): Promise<void> {

@@ -18,7 +18,14 @@ export function registerIpc(router: Router, log: Logger, devServerUrl?: string):
 
   ipcMain.handle(ipcChannels.invoke, async (event, id: unknown, input: unknown): Promise<Result<unknown>> => {
     if (!trusted(event)) {
-      return { ok: false, error: { code: 'TRANSPORT', message: 'Refused a call from an untrusted frame', hint: 'Only Kindscope’s own window may call it.' } };
+      return {
+        ok: false,
+        error: {
+          code: 'TRANSPORT',
+          message: 'Refused a call from an untrusted frame',
+          hint: 'Only Kindscope’s own window may call it.',
+        },
+      };
     }
     return router.invoke(String(id), input);
   });
@@ -37,9 +44,12 @@ export function registerIpc(router: Router, log: Logger, devServerUrl?: string):
     }
     if (perSender.has(id)) return;
     try {
-      perSender.set(id, router.subscribe(id, (payload) => {
-        if (!sender.isDestroyed()) sender.send(ipcChannels.event, id, payload);
-      }));
+      perSender.set(
+        id,
+        router.subscribe(id, (payload) => {
+          if (!sender.isDestroyed()) sender.send(ipcChannels.event, id, payload);
+        }),
+      );
     } catch (error) {
       log.warn(`Refused a subscription: ${toAppError(error).message}`);
     }

@@ -9,7 +9,11 @@ const root = join(import.meta.dirname, '../..');
 const mainBundle = join(root, 'out/main/index.js');
 
 function newestSource(dir: string): number {
-  return Math.max(...readdirSync(dir, { withFileTypes: true, recursive: true }).filter((e) => e.isFile() && e.name.endsWith('.ts')).map((e) => statSync(join(e.parentPath, e.name)).mtimeMs));
+  return Math.max(
+    ...readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs),
+  );
 }
 
 interface WiringReport {
@@ -18,7 +22,14 @@ interface WiringReport {
   windows: { options: ReturnType<typeof mainWindowOptions>; loaded: string[] }[];
   navigation: Record<string, unknown>;
   permissions: { requestGranted?: boolean; checkGranted?: boolean };
-  ipc: { channels: string[]; untrustedInvoke?: unknown; subFrameInvoke?: unknown; trustedInvoke?: unknown; untrustedSubscribeRegistered: boolean; trustedSubscribeRegistered: boolean };
+  ipc: {
+    channels: string[];
+    untrustedInvoke?: unknown;
+    subFrameInvoke?: unknown;
+    trustedInvoke?: unknown;
+    untrustedSubscribeRegistered: boolean;
+    trustedSubscribeRegistered: boolean;
+  };
   protocol?: { index: { status: number; csp: string | null }; outside: number; otherHost: number };
 }
 
@@ -32,17 +43,30 @@ let log: string;
  */
 beforeAll(() => {
   if (!existsSync(mainBundle) || statSync(mainBundle).mtimeMs < newestSource(join(root, 'src-main'))) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+      { cwd: root, encoding: 'utf8' },
+    );
     if (build.status !== 0) throw new Error(`electron-vite build failed: ${build.stderr}`);
   }
   const dir = mkdtempSync(join(tmpdir(), 'kindscope-wiring-'));
   const reportFile = join(dir, 'report.json');
-  const run = spawnSync(process.execPath, ['--import', join(import.meta.dirname, 'electron.fake-hooks.ts'), mainBundle], {
-    cwd: root,
-    encoding: 'utf8',
-    timeout: 30_000,
-    env: { ...process.env, KINDSCOPE_HOME: join(dir, 'data'), KINDSCOPE_WIRING_REPORT: reportFile, ELECTRON_RENDERER_URL: '' },
-  });
+  const run = spawnSync(
+    process.execPath,
+    ['--import', join(import.meta.dirname, 'electron.fake-hooks.ts'), mainBundle],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: {
+        ...process.env,
+        KINDSCOPE_HOME: join(dir, 'data'),
+        KINDSCOPE_WIRING_REPORT: reportFile,
+        ELECTRON_RENDERER_URL: '',
+      },
+    },
+  );
   if (!existsSync(reportFile)) throw new Error(`the main bundle wrote no report (exit ${run.status}): ${run.stderr}`);
   report = JSON.parse(readFileSync(reportFile, 'utf8')) as WiringReport;
   log = run.stderr;
@@ -77,17 +101,25 @@ describe('built main bundle: Electron hardening wiring', () => {
   });
 
   it('checks the sender of every IPC channel (trusted())', () => {
-    const refused = { ok: false, error: { code: 'TRANSPORT', message: 'Refused a call from an untrusted frame', hint: expect.any(String) } };
+    const refused = {
+      ok: false,
+      error: { code: 'TRANSPORT', message: 'Refused a call from an untrusted frame', hint: expect.any(String) },
+    };
     expect(report.ipc.channels.sort()).toEqual(['kindscope:invoke', 'kindscope:subscribe', 'kindscope:unsubscribe']);
     expect(report.ipc.untrustedInvoke).toEqual(refused);
     expect(report.ipc.subFrameInvoke).toEqual(refused);
     expect(report.ipc.trustedInvoke).toMatchObject({ ok: true, value: { name: 'Kindscope', transport: 'electron' } });
     expect(report.ipc.untrustedSubscribeRegistered).toBe(false);
     expect(report.ipc.trustedSubscribeRegistered).toBe(true);
-    for (const channel of ['invoke', 'subscribe', 'unsubscribe']) expect(log).toContain(`Refused IPC from https://evil.example/${channel}`);
+    for (const channel of ['invoke', 'subscribe', 'unsubscribe'])
+      expect(log).toContain(`Refused IPC from https://evil.example/${channel}`);
   });
 
   it('serves the renderer only from its folder on kindscope://app, with the CSP', () => {
-    expect(report.protocol).toMatchObject({ index: { status: 200, csp: expect.stringContaining("script-src 'self'") }, outside: 403, otherHost: 403 });
+    expect(report.protocol).toMatchObject({
+      index: { status: 200, csp: expect.stringContaining("script-src 'self'") },
+      outside: 403,
+      otherHost: 403,
+    });
   });
 });

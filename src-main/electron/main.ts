@@ -6,7 +6,16 @@ import { createTypedClient } from '../contract';
 import { closeQuestion, runningRuns, whenRunsEnd } from './close-guard';
 import { createStderrLogger } from '../core/util/logger';
 import { registerIpc } from './ipc';
-import { allowNavigation, allowPermission, appEntryUrl, appHost, appScheme, mainWindowOptions, rendererCsp, windowOpenDecision } from './security';
+import {
+  allowNavigation,
+  allowPermission,
+  appEntryUrl,
+  appHost,
+  appScheme,
+  mainWindowOptions,
+  rendererCsp,
+  windowOpenDecision,
+} from './security';
 
 const log = createStderrLogger('electron');
 // An empty value (a shell's `export ELECTRON_RENDERER_URL=`) means no dev server, not an empty URL.
@@ -14,10 +23,18 @@ const devServerUrl = process.env.ELECTRON_RENDERER_URL || undefined;
 const rendererDir = resolve(import.meta.dirname, '../renderer');
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 
-protocol.registerSchemesAsPrivileged([{ scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 app.enableSandbox();
 
-const mimeTypes: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.png': 'image/png' };
+const mimeTypes: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
 
 /** Serves the built renderer on kindscope://app/ with the CSP; nothing outside its folder. */
 function registerRendererProtocol(): void {
@@ -28,7 +45,10 @@ function registerRendererProtocol(): void {
     try {
       const body = await readFile(file);
       return new Response(body, {
-        headers: { 'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream', 'Content-Security-Policy': rendererCsp },
+        headers: {
+          'Content-Type': mimeTypes[extname(file)] ?? 'application/octet-stream',
+          'Content-Security-Policy': rendererCsp,
+        },
       });
     } catch {
       return new Response('Not found', { status: 404 });
@@ -58,8 +78,15 @@ function hardenWebContents(): void {
 
 void app.whenReady().then(() => {
   // The installed app carries the CLI as a single executable (electron-builder extraResources).
-  const kindscope = createApp({ transport: 'electron', live: true, log, ...(app.isPackaged ? { bundledCliPath: join(process.resourcesPath, 'bin', 'kindscope') } : {}) });
-  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) => callback(allowPermission(permission)));
+  const kindscope = createApp({
+    transport: 'electron',
+    live: true,
+    log,
+    ...(app.isPackaged ? { bundledCliPath: join(process.resourcesPath, 'bin', 'kindscope') } : {}),
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback) =>
+    callback(allowPermission(permission)),
+  );
   session.defaultSession.setPermissionCheckHandler((_contents, permission) => allowPermission(permission));
   registerRendererProtocol();
   hardenWebContents();
@@ -81,7 +108,16 @@ void app.whenReady().then(() => {
     event.preventDefault();
     void runningRuns(client).then(async (running) => {
       const question = closeQuestion(running);
-      const answer = question ? await dialog.showMessageBox(window, { type: 'question', message: question.message, detail: question.detail, buttons: question.buttons, defaultId: 0, cancelId: 0 }) : { response: 1 };
+      const answer = question
+        ? await dialog.showMessageBox(window, {
+            type: 'question',
+            message: question.message,
+            detail: question.detail,
+            buttons: question.buttons,
+            defaultId: 0,
+            cancelId: 0,
+          })
+        : { response: 1 };
       if (answer.response !== 1) return;
       closeConfirmed = true;
       window.close();

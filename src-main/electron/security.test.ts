@@ -5,7 +5,15 @@ import { createContext, runInContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { bridgeGlobal, bridgeMethods, ipcChannels } from '../contract/ipc';
 import { parseCsp } from '../core/security/csp';
-import { allowNavigation, allowPermission, appEntryUrl, isTrustedSender, mainWindowOptions, rendererCsp, windowOpenDecision } from './security';
+import {
+  allowNavigation,
+  allowPermission,
+  appEntryUrl,
+  isTrustedSender,
+  mainWindowOptions,
+  rendererCsp,
+  windowOpenDecision,
+} from './security';
 
 const root = join(import.meta.dirname, '../..');
 
@@ -72,14 +80,18 @@ describe('navigation and new windows', () => {
   it('denies every new window; only https links go to the browser', () => {
     expect(windowOpenDecision('https://docs.cilium.io/')).toEqual({ action: 'deny', openExternally: true });
     expect(windowOpenDecision('http://example.com/')).toEqual({ action: 'deny', openExternally: false });
-    expect(windowOpenDecision('http://web.default.demo.kind.internal/')).toEqual({ action: 'deny', openExternally: true });
+    expect(windowOpenDecision('http://web.default.demo.kind.internal/')).toEqual({
+      action: 'deny',
+      openExternally: true,
+    });
     expect(windowOpenDecision('http://kind.internal.example.com/')).toEqual({ action: 'deny', openExternally: false });
     expect(windowOpenDecision('file:///etc/passwd')).toEqual({ action: 'deny', openExternally: false });
     expect(windowOpenDecision('javascript:alert(1)')).toEqual({ action: 'deny', openExternally: false });
   });
 
   it('grants no permission', () => {
-    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal']) expect(allowPermission(permission)).toBe(false);
+    for (const permission of ['media', 'notifications', 'geolocation', 'clipboard-read', 'openExternal'])
+      expect(allowPermission(permission)).toBe(false);
   });
 });
 
@@ -100,7 +112,11 @@ describe('built preload', () => {
 
   beforeAll(() => {
     if (!existsSync(preloadFile) || statSync(preloadFile).mtimeMs < statSync(preloadSource).mtimeMs) {
-      const build = spawnSync(process.execPath, [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, encoding: 'utf8' });
+      const build = spawnSync(
+        process.execPath,
+        [join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'],
+        { cwd: root, encoding: 'utf8' },
+      );
       if (build.status !== 0) throw new Error(`electron-vite build failed: ${build.stderr}`);
     }
   });
@@ -147,7 +163,10 @@ describe('built preload', () => {
 
   it('invokes over the invoke channel and counts subscriptions per event', async () => {
     const { exposed, sent, invoked, handlers } = loadPreload();
-    const api = exposed[0]!.api as { invoke: (id: string, input: unknown) => Promise<unknown>; subscribe: (id: string, l: (p: unknown) => void) => () => void };
+    const api = exposed[0]!.api as {
+      invoke: (id: string, input: unknown) => Promise<unknown>;
+      subscribe: (id: string, l: (p: unknown) => void) => () => void;
+    };
     await api.invoke('app:info', {});
     expect(invoked).toEqual([[ipcChannels.invoke, 'app:info', {}]]);
 
@@ -157,10 +176,16 @@ describe('built preload', () => {
     expect(sent).toEqual([[ipcChannels.subscribe, 'docker:engine-changed']]);
     handlers.get(ipcChannels.event)?.({}, 'docker:engine-changed', 1);
     handlers.get(ipcChannels.event)?.({}, 'other', 2);
-    expect(received).toEqual([['a', 1], ['b', 1]]);
+    expect(received).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     stopA();
     expect(sent).toHaveLength(1);
     stopB();
-    expect(sent).toEqual([[ipcChannels.subscribe, 'docker:engine-changed'], [ipcChannels.unsubscribe, 'docker:engine-changed']]);
+    expect(sent).toEqual([
+      [ipcChannels.subscribe, 'docker:engine-changed'],
+      [ipcChannels.unsubscribe, 'docker:engine-changed'],
+    ]);
   });
 });

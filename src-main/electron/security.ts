@@ -68,7 +68,12 @@ export function windowOpenDecision(url: string): { action: 'deny'; openExternall
   let external: boolean;
   try {
     const parsed = new URL(url);
-    external = parsed.protocol === 'https:' || (parsed.protocol === 'http:' && parsed.hostname.endsWith('.kind.internal') && parsed.username === '' && parsed.password === '');
+    external =
+      parsed.protocol === 'https:' ||
+      (parsed.protocol === 'http:' &&
+        parsed.hostname.endsWith('.kind.internal') &&
+        parsed.username === '' &&
+        parsed.password === '');
   } catch {
     external = false;
   }
@@ -79,7 +84,10 @@ export function windowOpenDecision(url: string): { action: 'deny'; openExternall
  * Every IPC handler asks this first: only the app's own top-level frame may call.
  * A sub-frame or a frame that navigated elsewhere is refused.
  */
-export function isTrustedSender(frame: { url: string; parent?: unknown } | null | undefined, devServerUrl?: string): boolean {
+export function isTrustedSender(
+  frame: { url: string; parent?: unknown } | null | undefined,
+  devServerUrl?: string,
+): boolean {
   if (!frame) return false;
   if (frame.parent) return false;
   return isAppUrl(frame.url, devServerUrl);

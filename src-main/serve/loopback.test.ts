@@ -45,7 +45,9 @@ describe('Host check', () => {
 describe('exposure warning', () => {
   it('is silent for the default, names loopback for 127.0.0.2 and other machines for the rest', () => {
     expect(exposureWarning('127.0.0.1')).toBeUndefined();
-    expect(exposureWarning('127.0.0.2')).toMatch(/^Binding 127\.0\.0\.2: a loopback address.*Anyone with the token controls your Docker engine/);
+    expect(exposureWarning('127.0.0.2')).toMatch(
+      /^Binding 127\.0\.0\.2: a loopback address.*Anyone with the token controls your Docker engine/,
+    );
     expect(exposureWarning('0.0.0.0')).toMatch(/reached from other machines/);
     expect(exposureWarning('lab.example')).toMatch(/reached from other machines/);
   });

@@ -27,7 +27,12 @@ const log = createStderrLogger('serve');
 let values: { port?: string; host?: string; help?: boolean; 'new-token'?: boolean };
 try {
   ({ values } = parseArgs({
-    options: { port: { type: 'string' }, host: { type: 'string' }, help: { type: 'boolean', short: 'h' }, 'new-token': { type: 'boolean' } },
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+      'new-token': { type: 'boolean' },
+    },
     strict: true,
   }));
 } catch (error) {
@@ -54,8 +59,14 @@ const app = createApp({ transport: 'serve', live: true, log, dataDir });
 const staticDir = process.env.KINDSCOPE_SERVE_STATIC_DIR ?? resolve(import.meta.dirname, '../renderer');
 try {
   const server = await startServeServer({ router: app.router, staticDir, log, host, port, token: tokenChoice.token });
-  const tokenNote = { KINDSCOPE_TOKEN: 'The token is KINDSCOPE_TOKEN.', kept: `The token is kept from the last run (${tokenChoice.file}); --new-token makes a new one.`, new: `A new token, kept in ${tokenChoice.file} for the next run.` }[tokenChoice.source];
-  process.stdout.write(`Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). ${tokenNote} Press Ctrl-C to stop.\n`);
+  const tokenNote = {
+    KINDSCOPE_TOKEN: 'The token is KINDSCOPE_TOKEN.',
+    kept: `The token is kept from the last run (${tokenChoice.file}); --new-token makes a new one.`,
+    new: `A new token, kept in ${tokenChoice.file} for the next run.`,
+  }[tokenChoice.source];
+  process.stdout.write(
+    `Kindscope is serving at ${server.url}\nOpen that URL in a browser (it carries the access token). ${tokenNote} Press Ctrl-C to stop.\n`,
+  );
   const stop = () => {
     void server
       .close()

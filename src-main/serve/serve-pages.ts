@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 
 /** The small pages serve mode answers with instead of the app: no script, one hashed style. */
 
-const style = 'body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2530}code{background:#eef1f5;padding:0 .25em;border-radius:3px}h1{font-size:1.3rem}';
+const style =
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2530}code{background:#eef1f5;padding:0 .25em;border-radius:3px}h1{font-size:1.3rem}';
 
 /** Nothing but this page's own style block. */
 export const pagesCsp = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;

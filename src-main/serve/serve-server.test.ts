@@ -13,7 +13,11 @@ import { hostAllowed, startServeServer, type ServeServer } from './serve-server'
 
 let server: ServeServer;
 let emitEngine: (status: DockerEngineStatus) => void;
-const engine: DockerEngineStatus = { state: 'live', endpoint: { host: 'unix:///x.sock', source: 'default', tls: false }, updatedAt: new Date(0).toISOString() };
+const engine: DockerEngineStatus = {
+  state: 'live',
+  endpoint: { host: 'unix:///x.sock', source: 'default', tls: false },
+  updatedAt: new Date(0).toISOString(),
+};
 
 beforeEach(async () => {
   const staticDir = mkdtempSync(join(tmpdir(), 'kindscope-static-'));
@@ -80,10 +84,18 @@ describe('serve mode HTTP', () => {
   it('refuses a Host that is not this server (DNS rebinding)', async () => {
     // fetch() may not set Host; node:http sends what a rebinding browser would.
     const status = await new Promise<number>((resolve, reject) => {
-      const request = httpGet({ host: '127.0.0.1', port: server.port, path: `/?token=${server.token}`, headers: { host: `evil.example:${server.port}` } }, (response) => {
-        response.resume();
-        resolve(response.statusCode ?? 0);
-      });
+      const request = httpGet(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          path: `/?token=${server.token}`,
+          headers: { host: `evil.example:${server.port}` },
+        },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        },
+      );
       request.on('error', reject);
     });
     expect(status).toBe(421);
@@ -132,7 +144,9 @@ describe('serve mode WebSocket', () => {
   it('refuses a socket without the token (401) and from a foreign Origin (403)', async () => {
     await expect(upgradeStatus(openSocket())).resolves.toBe(401);
     await expect(upgradeStatus(openSocket({ token: server.token, origin: 'http://evil.example' }))).resolves.toBe(403);
-    await expect(upgradeStatus(openSocket({ token: server.token, host: 'evil.example', origin: 'http://evil.example' }))).resolves.toBe(421);
+    await expect(
+      upgradeStatus(openSocket({ token: server.token, host: 'evil.example', origin: 'http://evil.example' })),
+    ).resolves.toBe(421);
   });
 
   it('answers calls and pushes events to a same-origin socket with the token', async () => {
@@ -141,7 +155,11 @@ describe('serve mode WebSocket', () => {
 
     const answer = nextMessage(ws, (m) => m.type === 'result' && m.seq === 7);
     ws.send(JSON.stringify({ type: 'invoke', seq: 7, call: 'app:info', input: {} }));
-    expect(await answer).toEqual({ type: 'result', seq: 7, result: { ok: true, value: { name: 'Kindscope', version: '9.9.9', transport: 'serve' } } });
+    expect(await answer).toEqual({
+      type: 'result',
+      seq: 7,
+      result: { ok: true, value: { name: 'Kindscope', version: '9.9.9', transport: 'serve' } },
+    });
 
     const rejected = nextMessage(ws, (m) => m.type === 'result' && m.seq === 8);
     ws.send(JSON.stringify({ type: 'invoke', seq: 8, call: 'docker:engine', input: { refresh: 'no' } }));
@@ -156,7 +174,11 @@ describe('serve mode WebSocket', () => {
     ws.send(JSON.stringify({ type: 'invoke', seq: 9, call: 'app:info', input: {} }));
     await ping;
     emitEngine({ ...engine, state: 'offline', problem: { message: 'gone', hint: 'start it' } });
-    expect(await pushed).toMatchObject({ type: 'event', event: 'docker:engine-changed', payload: { state: 'offline' } });
+    expect(await pushed).toMatchObject({
+      type: 'event',
+      event: 'docker:engine-changed',
+      payload: { state: 'offline' },
+    });
     ws.close();
   });
 });

@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { extname, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ClientMessage, describeZodError, serveTokenCookie, serveWsPath, toAppError, type ServerMessage } from '../contract';
+import {
+  ClientMessage,
+  describeZodError,
+  serveTokenCookie,
+  serveWsPath,
+  toAppError,
+  type ServerMessage,
+} from '../contract';
 import type { Router } from '../app/router';
 import type { Logger } from '../core/util/logger';
 import { contentSecurityPolicy } from '../core/security/csp';
@@ -57,7 +64,9 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
 
   const files = new StaticFiles(staticRoot, (type) => ({
     // The page's own origin ('self') covers its WebSocket; the names are for older engines.
-    'Content-Security-Policy': contentSecurityPolicy({ connectSrc: [...new Set([`ws://${urlHostOf(host)}:${port}`, `ws://127.0.0.1:${port}`, `ws://localhost:${port}`])] }),
+    'Content-Security-Policy': contentSecurityPolicy({
+      connectSrc: [...new Set([`ws://${urlHostOf(host)}:${port}`, `ws://127.0.0.1:${port}`, `ws://localhost:${port}`])],
+    }),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': 'DENY',
@@ -104,7 +113,8 @@ export async function startServeServer(options: ServeOptions): Promise<ServeServ
     if (!hostAllowed(request.headers.host, host, port)) return rejectUpgrade(socket, 421, 'Misdirected Request');
     if (!isAuthorized(request, url)) return rejectUpgrade(socket, 401, 'Unauthorized');
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${request.headers.host}`) return rejectUpgrade(socket, 403, 'Forbidden');
+    if (origin !== undefined && origin !== `http://${request.headers.host}`)
+      return rejectUpgrade(socket, 403, 'Forbidden');
     wss.handleUpgrade(request, socket, head, (ws) => attachSocket(ws, router, log));
   });
 
@@ -154,14 +164,37 @@ function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
       // A call that can be answered is answered (its caller would wait for ever otherwise):
       // e.g. an invoke without `input`, which zod 4 does not treat as optional.
       const seq = invokeSeq(json);
-      if (seq !== undefined) send({ type: 'result', seq, result: { ok: false, error: { code: 'INVALID_INPUT', message: `Malformed call: ${describeZodError(parsed.error, 'message')}`, hint: 'Send {type: "invoke", seq, call, input}.' } } });
+      if (seq !== undefined)
+        send({
+          type: 'result',
+          seq,
+          result: {
+            ok: false,
+            error: {
+              code: 'INVALID_INPUT',
+              message: `Malformed call: ${describeZodError(parsed.error, 'message')}`,
+              hint: 'Send {type: "invoke", seq, call, input}.',
+            },
+          },
+        });
       return log.warn('Ignored a malformed WebSocket message', parsed.error.issues[0]);
     }
     const message = parsed.data;
     switch (message.type) {
       case 'invoke':
         if (inFlight >= maxInFlight) {
-          send({ type: 'result', seq: message.seq, result: { ok: false, error: { code: 'TRANSPORT', message: `Too many calls at once on this connection (${maxInFlight} are running)`, hint: 'Wait for the answers before sending more; reload the page if this persists.' } } });
+          send({
+            type: 'result',
+            seq: message.seq,
+            result: {
+              ok: false,
+              error: {
+                code: 'TRANSPORT',
+                message: `Too many calls at once on this connection (${maxInFlight} are running)`,
+                hint: 'Wait for the answers before sending more; reload the page if this persists.',
+              },
+            },
+          });
           break;
         }
         inFlight += 1;
@@ -193,7 +226,12 @@ function attachSocket(ws: WebSocket, router: Router, log: Logger): void {
   });
 }
 
-async function serveStatic(request: IncomingMessage, response: ServerResponse, files: StaticFiles, pathname: string): Promise<void> {
+async function serveStatic(
+  request: IncomingMessage,
+  response: ServerResponse,
+  files: StaticFiles,
+  pathname: string,
+): Promise<void> {
   let file = files.resolve(pathname);
   if (!file) return plain(response, 403, 'Forbidden');
   if (!(await isFile(file))) {

@@ -33,6 +33,9 @@ describe('serve token', () => {
 
   it('KINDSCOPE_TOKEN wins and is not written', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-token-'));
-    expect(chooseServeToken(dir, { env: { KINDSCOPE_TOKEN: 'from-the-environment' } })).toMatchObject({ token: 'from-the-environment', source: 'KINDSCOPE_TOKEN' });
+    expect(chooseServeToken(dir, { env: { KINDSCOPE_TOKEN: 'from-the-environment' } })).toMatchObject({
+      token: 'from-the-environment',
+      source: 'KINDSCOPE_TOKEN',
+    });
   });
 });

@@ -16,7 +16,10 @@ const tokenPattern = /^[A-Za-z0-9_-]{32,128}$/;
  * `<data dir>/serve-token`, owner-only (0600; the folder 0700). `rotate` (`--new-token`)
  * makes a new one, which logs out every browser that had the old.
  */
-export function chooseServeToken(dataDir: string, options: { rotate?: boolean; env?: NodeJS.ProcessEnv } = {}): ServeTokenChoice {
+export function chooseServeToken(
+  dataDir: string,
+  options: { rotate?: boolean; env?: NodeJS.ProcessEnv } = {},
+): ServeTokenChoice {
   const file = join(dataDir, 'serve-token');
   const fromEnv = (options.env ?? process.env).KINDSCOPE_TOKEN;
   if (fromEnv) return { token: fromEnv, source: 'KINDSCOPE_TOKEN', file };

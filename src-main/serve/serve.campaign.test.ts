@@ -39,7 +39,12 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Kindscope</title>');
   writeFileSync(join(staticDir, 'assets/app.js'), 'export const x = 1;\n'.repeat(200));
   writeFileSync(join(staticDir, '..', 'secret.txt'), secret);
-  app = createApp({ transport: 'serve', live: false, dataDir: mkdtempSync(join(tmpdir(), 'kindscope-serve-campaign-')), log: createMemoryLogger() });
+  app = createApp({
+    transport: 'serve',
+    live: false,
+    dataDir: mkdtempSync(join(tmpdir(), 'kindscope-serve-campaign-')),
+    log: createMemoryLogger(),
+  });
   server = await startServeServer({ router: app.router, staticDir, log: createMemoryLogger(), port: 0 });
 });
 
@@ -50,7 +55,12 @@ afterAll(async () => {
   process.off('unhandledRejection', onUnhandled);
   process.off('uncaughtException', onUnhandled);
   globalThis.fetch = realFetch;
-  process.stdout.write(`\nServe campaign (seed ${seed}): ${Object.entries(tally).sort().map(([k, n]) => `${k} ${n}`).join(', ')}\n`);
+  process.stdout.write(
+    `\nServe campaign (seed ${seed}): ${Object.entries(tally)
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}\n`,
+  );
 });
 
 interface Answer {
@@ -61,21 +71,30 @@ interface Answer {
 /** Beside the renderer folder: no request may ever get it. */
 const secret = `TOPSECRET-${process.pid}`;
 
-function send(options: { method: string; path: string; headers: Record<string, string> }): Promise<Answer | 'refused-by-client' | 'reset'> {
+function send(options: {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+}): Promise<Answer | 'refused-by-client' | 'reset'> {
   return new Promise((resolve, reject) => {
     let request;
     try {
-      request = httpRequest({ host: '127.0.0.1', port: server.port, method: options.method, path: options.path, headers: options.headers }, (response) => {
-        let body = '';
-        response.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
-      });
+      request = httpRequest(
+        { host: '127.0.0.1', port: server.port, method: options.method, path: options.path, headers: options.headers },
+        (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString('latin1')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        },
+      );
     } catch {
       // node:http itself refuses some header values and paths: nothing reached the server.
       return resolve('refused-by-client');
     }
     // A request too big for the parser (431, 414) may be answered and cut before we read it.
-    request.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve('reset') : reject(error)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve('reset') : reject(error),
+    );
     request.end();
   });
 }
@@ -94,7 +113,11 @@ function rawExchange(bytes: string): Promise<string> {
 }
 
 async function appStillServes(): Promise<void> {
-  const page = await send({ method: 'GET', path: '/', headers: { host: `127.0.0.1:${server.port}`, cookie: `${serveTokenCookie}=${server.token}` } });
+  const page = await send({
+    method: 'GET',
+    path: '/',
+    headers: { host: `127.0.0.1:${server.port}`, cookie: `${serveTokenCookie}=${server.token}` },
+  });
   expect(page).toMatchObject({ status: 200 });
 }
 
@@ -112,33 +135,94 @@ const allowedStatus = new Set([200, 303, 400, 401, 403, 404, 405, 414, 421, 431]
 describe('serve campaign: HTTP', () => {
   it('answers generated requests with a known status and keeps serving', async () => {
     // Mostly the right Host and cookie, so the static files, traversal and compression paths run too.
-    const host = () => fc.oneof({ weight: 4, arbitrary: fc.constant(`127.0.0.1:${server.port}`) }, fc.constantFrom(`localhost:${server.port}`, `evil.example:${server.port}`, '127.0.0.1', '', `[::1]:${server.port}`, 'x'.repeat(5_000)));
+    const host = () =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant(`127.0.0.1:${server.port}`) },
+        fc.constantFrom(
+          `localhost:${server.port}`,
+          `evil.example:${server.port}`,
+          '127.0.0.1',
+          '',
+          `[::1]:${server.port}`,
+          'x'.repeat(5_000),
+        ),
+      );
     const path = fc.oneof(
-      fc.constantFrom('/', '/index.html', '/assets/app.js', '/topology', '/ws', '/../secret.txt', '/..%2fsecret.txt', '/assets/..%2f..%2fsecret.txt', '/%2e%2e/%2e%2e/etc/passwd', '/%', '/%zz', '/%00', '/a%00b.js', `/?token=${'x'.repeat(40)}`, '/?token=&token=', '//etc/passwd', '/\\..\\..\\x'),
+      fc.constantFrom(
+        '/',
+        '/index.html',
+        '/assets/app.js',
+        '/topology',
+        '/ws',
+        '/../secret.txt',
+        '/..%2fsecret.txt',
+        '/assets/..%2f..%2fsecret.txt',
+        '/%2e%2e/%2e%2e/etc/passwd',
+        '/%',
+        '/%zz',
+        '/%00',
+        '/a%00b.js',
+        `/?token=${'x'.repeat(40)}`,
+        '/?token=&token=',
+        '//etc/passwd',
+        '/\\..\\..\\x',
+      ),
       fc.constantFrom(...hostileStrings()).map((s) => `/${encodePath(s)}`),
       fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => `/${encodePath(s)}`),
       fc.integer({ min: 8_000, max: 80_000 }).map((n) => `/${'a'.repeat(n)}`),
     );
-    const cookie = () => fc.oneof({ weight: 4, arbitrary: fc.constant(`${serveTokenCookie}=${server.token}`) }, fc.constantFrom(`${serveTokenCookie}=wrong`, '', `${serveTokenCookie}=`, `;;;=;${serveTokenCookie}`, `${serveTokenCookie}=${'x'.repeat(4_000)}`, `a=1; ${serveTokenCookie}=${server.token}; b=2`));
+    const cookie = () =>
+      fc.oneof(
+        { weight: 4, arbitrary: fc.constant(`${serveTokenCookie}=${server.token}`) },
+        fc.constantFrom(
+          `${serveTokenCookie}=wrong`,
+          '',
+          `${serveTokenCookie}=`,
+          `;;;=;${serveTokenCookie}`,
+          `${serveTokenCookie}=${'x'.repeat(4_000)}`,
+          `a=1; ${serveTokenCookie}=${server.token}; b=2`,
+        ),
+      );
     await fc.assert(
       fc.asyncProperty(
-        fc.record({ method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'), path, host: host(), cookie: cookie(), encoding: fc.constantFrom('br', 'gzip', 'br;q=0, gzip;q=0', '*', 'identity', 'bogus;q=x', '') }),
+        fc.record({
+          method: fc.constantFrom('GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'),
+          path,
+          host: host(),
+          cookie: cookie(),
+          encoding: fc.constantFrom('br', 'gzip', 'br;q=0, gzip;q=0', '*', 'identity', 'bogus;q=x', ''),
+        }),
         async ({ method, path, host, cookie, encoding }) => {
-          const answer = await send({ method, path, headers: { ...(host ? { host } : {}), ...(cookie ? { cookie } : {}), 'accept-encoding': encoding } });
+          const answer = await send({
+            method,
+            path,
+            headers: { ...(host ? { host } : {}), ...(cookie ? { cookie } : {}), 'accept-encoding': encoding },
+          });
           if (answer === 'refused-by-client') return void count('http:not-sendable');
           if (answer === 'reset') {
             // Allowed only for requests beyond the parser's limits (16 KiB of headers).
-            if (path.length + host.length + cookie.length < 16_000) throw new Error(`${method} ${path.slice(0, 80)}: connection reset`);
+            if (path.length + host.length + cookie.length < 16_000)
+              throw new Error(`${method} ${path.slice(0, 80)}: connection reset`);
             return void count('http:reset-oversized');
           }
           count(`http:${answer.status}`);
-          if (answer.body.includes(secret)) throw new Error(`${method} ${path.slice(0, 80)} served a file outside the renderer folder`);
-          if (!allowedStatus.has(answer.status)) throw new Error(`${method} ${path.slice(0, 80)} (Host ${host.slice(0, 40)}): status ${answer.status}`);
+          if (answer.body.includes(secret))
+            throw new Error(`${method} ${path.slice(0, 80)} served a file outside the renderer folder`);
+          if (!allowedStatus.has(answer.status))
+            throw new Error(`${method} ${path.slice(0, 80)} (Host ${host.slice(0, 40)}): status ${answer.status}`);
         },
       ),
       { seed, numRuns: httpRuns, endOnFailure: true },
     );
-    for (const bytes of ['GET / HTTP/1.1\r\n\r\n', 'GARBAGE\r\n\r\n', `GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`, 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n', 'GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n', '\x00\x01\x02\xff', `GET / HTTP/1.1\r\n${'X: y\r\n'.repeat(5_000)}\r\n`]) {
+    for (const bytes of [
+      'GET / HTTP/1.1\r\n\r\n',
+      'GARBAGE\r\n\r\n',
+      `GET /${'a'.repeat(100_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`,
+      'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n',
+      'GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n',
+      '\x00\x01\x02\xff',
+      `GET / HTTP/1.1\r\n${'X: y\r\n'.repeat(5_000)}\r\n`,
+    ]) {
       count('http:raw');
       await rawExchange(bytes);
     }
@@ -149,22 +233,65 @@ describe('serve campaign: HTTP', () => {
 
 function openSocket(): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { cookie: `${serveTokenCookie}=${server.token}`, origin: `http://127.0.0.1:${server.port}` }, maxPayload: 64 * 1024 * 1024 });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, {
+      headers: { cookie: `${serveTokenCookie}=${server.token}`, origin: `http://127.0.0.1:${server.port}` },
+      maxPayload: 64 * 1024 * 1024,
+    });
     ws.once('open', () => resolve(ws));
     ws.once('error', reject);
   });
 }
 
-type Frame = { kind: 'invoke'; seq: number; call: string; input: unknown } | { kind: 'text'; data: string } | { kind: 'binary'; data: string } | { kind: 'subscribe'; event: string } | { kind: 'unsubscribe'; event: string };
+type Frame =
+  | { kind: 'invoke'; seq: number; call: string; input: unknown }
+  | { kind: 'text'; data: string }
+  | { kind: 'binary'; data: string }
+  | { kind: 'subscribe'; event: string }
+  | { kind: 'unsubscribe'; event: string };
 
 function frame(): fc.Arbitrary<Frame> {
-  const invoke = fc.constantFrom(...callList).chain((call) => fc.tuple(fc.nat(1_000_000), mutatedInput(call.input)).map(([seq, { input }]): Frame => ({ kind: 'invoke', seq, call: call.id, input })));
+  const invoke = fc
+    .constantFrom(...callList)
+    .chain((call) =>
+      fc
+        .tuple(fc.nat(1_000_000), mutatedInput(call.input))
+        .map(([seq, { input }]): Frame => ({ kind: 'invoke', seq, call: call.id, input })),
+    );
   return fc.oneof(
     { weight: 4, arbitrary: invoke },
-    { weight: 1, arbitrary: fc.tuple(fc.nat(), fc.constantFrom('nosuch:call', '', '__proto__', ...hostileStrings())).map(([seq, call]): Frame => ({ kind: 'invoke', seq, call, input: {} })) },
-    { weight: 2, arbitrary: fc.oneof(fc.constantFrom('not json', '{', '[]', 'null', '{"type":"invoke"}', '{"type":"invoke","seq":-1,"call":"app:info"}', '{"type":"subscribe"}', '{"type":"nope"}', '"x"', '1e999'), fc.json()).map((data): Frame => ({ kind: 'text', data })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.nat(), fc.constantFrom('nosuch:call', '', '__proto__', ...hostileStrings()))
+        .map(([seq, call]): Frame => ({ kind: 'invoke', seq, call, input: {} })),
+    },
+    {
+      weight: 2,
+      arbitrary: fc
+        .oneof(
+          fc.constantFrom(
+            'not json',
+            '{',
+            '[]',
+            'null',
+            '{"type":"invoke"}',
+            '{"type":"invoke","seq":-1,"call":"app:info"}',
+            '{"type":"subscribe"}',
+            '{"type":"nope"}',
+            '"x"',
+            '1e999',
+          ),
+          fc.json(),
+        )
+        .map((data): Frame => ({ kind: 'text', data })),
+    },
     { weight: 1, arbitrary: fc.string({ maxLength: 64 }).map((data): Frame => ({ kind: 'binary', data })) },
-    { weight: 1, arbitrary: fc.tuple(fc.boolean(), fc.constantFrom(...eventList.map((e) => e.id), 'nosuch:event', ...hostileStrings())).map(([on, event]): Frame => (on ? { kind: 'subscribe', event } : { kind: 'unsubscribe', event })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.boolean(), fc.constantFrom(...eventList.map((e) => e.id), 'nosuch:event', ...hostileStrings()))
+        .map(([on, event]): Frame => (on ? { kind: 'subscribe', event } : { kind: 'unsubscribe', event })),
+    },
   );
 }
 
@@ -172,7 +299,8 @@ function collect(ws: WebSocket): Map<number, unknown> {
   const results = new Map<number, unknown>();
   ws.on('message', (data) => {
     const parsed = ServerMessage.safeParse(JSON.parse(data.toString()));
-    if (!parsed.success) throw new Error(`the server sent a message outside its contract: ${data.toString().slice(0, 200)}`);
+    if (!parsed.success)
+      throw new Error(`the server sent a message outside its contract: ${data.toString().slice(0, 200)}`);
     if (parsed.data.type === 'result') results.set(parsed.data.seq, parsed.data.result);
   });
   return results;
@@ -198,14 +326,19 @@ describe('serve campaign: WebSocket', () => {
             }
             expected.push(seq);
             ws.send(text);
-          } else if (f.kind === 'subscribe' || f.kind === 'unsubscribe') ws.send(JSON.stringify({ type: f.kind, event: f.event }));
+          } else if (f.kind === 'subscribe' || f.kind === 'unsubscribe')
+            ws.send(JSON.stringify({ type: f.kind, event: f.event }));
           else if (f.kind === 'binary') ws.send(Buffer.from(f.data));
           else ws.send(f.data);
         }
         const deadline = Date.now() + 30_000;
-        while (!expected.every((seq) => results.has(seq)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+        while (!expected.every((seq) => results.has(seq)) && Date.now() < deadline)
+          await new Promise((resolve) => setTimeout(resolve, 20));
         const missing = expected.filter((seq) => !results.has(seq));
-        if (missing.length > 0) throw new Error(`no answer to ${missing.length} of ${expected.length} invokes (socket ${ws.readyState === WebSocket.OPEN ? "open" : "closed"}; unhandled: ${String(unhandled[0])}): ${JSON.stringify(frames).slice(0, 600)}`);
+        if (missing.length > 0)
+          throw new Error(
+            `no answer to ${missing.length} of ${expected.length} invokes (socket ${ws.readyState === WebSocket.OPEN ? 'open' : 'closed'}; unhandled: ${String(unhandled[0])}): ${JSON.stringify(frames).slice(0, 600)}`,
+          );
         for (const seq of expected) {
           const result = results.get(seq) as { ok: boolean; error?: Parameters<typeof refusalProblem>[0] };
           if (!result.ok) {
@@ -240,11 +373,14 @@ describe('serve campaign: WebSocket', () => {
   it('a flood of 3000 frames is bounded: calls beyond the limit are refused at once, and the socket keeps answering', async () => {
     const ws = await openSocket();
     const results = collect(ws);
-    for (let seq = 0; seq < 3_000; seq++) ws.send(seq % 3 === 0 ? 'not json' : JSON.stringify({ type: 'invoke', seq, call: 'tools:report', input: {} }));
+    for (let seq = 0; seq < 3_000; seq++)
+      ws.send(seq % 3 === 0 ? 'not json' : JSON.stringify({ type: 'invoke', seq, call: 'tools:report', input: {} }));
     count('ws:flood-frames');
     const invoked = Array.from({ length: 3_000 }, (_, seq) => seq).filter((seq) => seq % 3 !== 0);
     await expect.poll(() => invoked.every((seq) => results.has(seq)), { timeout: 60_000 }).toBe(true);
-    const refused = invoked.filter((seq) => (results.get(seq) as { ok: boolean; error?: { code: string } }).error?.code === 'TRANSPORT');
+    const refused = invoked.filter(
+      (seq) => (results.get(seq) as { ok: boolean; error?: { code: string } }).error?.code === 'TRANSPORT',
+    );
     tally['ws:flood-refused'] = refused.length;
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.length).toBeLessThan(invoked.length);

@@ -75,9 +75,15 @@ export class StaticFiles {
     const extension = extname(file);
     const type = contentTypes[extension] ?? 'application/octet-stream';
     const entry = await this.load(file);
-    let encoding: Encoding = compressible.has(extension) && entry.raw.length >= minCompressBytes ? chooseEncoding(request.headers['accept-encoding']) : 'identity';
+    let encoding: Encoding =
+      compressible.has(extension) && entry.raw.length >= minCompressBytes
+        ? chooseEncoding(request.headers['accept-encoding'])
+        : 'identity';
     let body = entry.raw;
-    if (encoding === 'br') body = entry.br ??= await brotli(entry.raw, { params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.raw.length } });
+    if (encoding === 'br')
+      body = entry.br ??= await brotli(entry.raw, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: entry.raw.length },
+      });
     else if (encoding === 'gzip') body = entry.gzip ??= await gzipAsync(entry.raw, { level: 9 });
     if (body.length >= entry.raw.length) {
       encoding = 'identity';

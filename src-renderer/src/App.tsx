@@ -99,14 +99,21 @@ export function App() {
             title="Disconnected"
             error={{
               code: 'TRANSPORT',
-              message: connection === 'connecting' ? 'Connecting to the Kindscope server…' : 'Lost the connection to the Kindscope server.',
+              message:
+                connection === 'connecting'
+                  ? 'Connecting to the Kindscope server…'
+                  : 'Lost the connection to the Kindscope server.',
               hint: 'Check that `npm run serve` is still running; this page reconnects by itself.',
             }}
           />
         )}
         {lastError && <ErrorNotice error={lastError} onDismiss={dismissError} />}
         {/* While disconnected the page shows the last data it had: greyed and inert, never as live. */}
-        <div className={connection === 'live' ? 'page' : 'page page-stale'} inert={connection !== 'live'} aria-label={connection === 'live' ? undefined : 'Last known data (disconnected)'}>
+        <div
+          className={connection === 'live' ? 'page' : 'page page-stale'}
+          inert={connection !== 'live'}
+          aria-label={connection === 'live' ? undefined : 'Last known data (disconnected)'}
+        >
           {pages[area]()}
         </div>
       </main>

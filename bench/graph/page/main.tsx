@@ -54,13 +54,23 @@ function Bench() {
   return (
     <div className="topology-graph-layout" style={{ height: '100vh' }}>
       <section className="graph-region" aria-label="Topology graph">
-        {layout.positions && <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={undefined} onSelect={ignoreSelection} />}
+        {layout.positions && (
+          <TopologyGraph
+            spec={spec}
+            positions={layout.positions}
+            generation={layout.generation}
+            selected={undefined}
+            onSelect={ignoreSelection}
+          />
+        )}
       </section>
     </div>
   );
 }
 
-function startLoad(setModel: (update: (m: ReturnType<typeof syntheticModel>) => ReturnType<typeof syntheticModel>) => void) {
+function startLoad(
+  setModel: (update: (m: ReturnType<typeof syntheticModel>) => ReturnType<typeof syntheticModel>) => void,
+) {
   let last = performance.now();
   const loadStart = last;
   const frame = (now: number) => {

@@ -29,10 +29,23 @@ function probe(path: string, waitMs: number): Promise<Outcome> {
   const stateDir = labApi(cluster).stateDir;
   const pki = (name: string) => readFileSync(join(stateDir, 'pki', name));
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port: new URL(labApi(cluster).url()).port, path, agent: false, ca: pki('ca.crt'), cert: pki('admin.crt'), key: pki('admin.key') }, (response) => {
-      response.resume();
-      response.on('end', () => resolve(response.statusCode === 200 ? 'answered' : `failed: HTTP ${response.statusCode}`));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: new URL(labApi(cluster).url()).port,
+        path,
+        agent: false,
+        ca: pki('ca.crt'),
+        cert: pki('admin.crt'),
+        key: pki('admin.key'),
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () =>
+          resolve(response.statusCode === 200 ? 'answered' : `failed: HTTP ${response.statusCode}`),
+        );
+      },
+    );
     const timer = setTimeout(() => {
       req.destroy();
       resolve('hung');
@@ -60,9 +73,12 @@ describe('the control-plane relay of port 6443', () => {
           return client.makeApiClient(CoreV1Api).listNamespace();
         }),
       );
-      const failures = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason).slice(0, 200));
+      const failures = results
+        .filter((r) => r.status === 'rejected')
+        .map((r) => String((r as PromiseRejectedResult).reason).slice(0, 200));
       expect(failures).toEqual([]);
-      for (const result of results) expect((result as PromiseFulfilledResult<{ items: unknown[] }>).value.items.length).toBeGreaterThan(0);
+      for (const result of results)
+        expect((result as PromiseFulfilledResult<{ items: unknown[] }>).value.items.length).toBeGreaterThan(0);
     } finally {
       await api.fault({ action: 'delay', ms: 0 });
     }
@@ -96,7 +112,8 @@ describe('the control-plane relay of port 6443', () => {
     } finally {
       docker(['start', node]);
     }
-    for (let i = 0; i < 50 && (await probe('/version', 3_000)) !== 'answered'; i += 1) await new Promise((resolve) => setTimeout(resolve, 200));
+    for (let i = 0; i < 50 && (await probe('/version', 3_000)) !== 'answered'; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await probe('/version', 10_000)).toBe('answered');
   });
 });

@@ -26,7 +26,8 @@ export function podCidrFor(podSubnet: string, index: number): string {
   return `${a}.${b}.${index}.0/24`;
 }
 
-const notReadyMessage = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+const notReadyMessage =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 
 /**
  * What kubeadm and the kubelets make on start: the system namespaces and one Node per node
@@ -35,7 +36,12 @@ const notReadyMessage = 'container runtime network not ready: NetworkReady=false
 export function bootstrapCluster(server: LabApiServer, facts: ClusterFacts): void {
   const nsType = server.typeFor('', 'namespaces')!;
   for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease', 'local-path-storage']) {
-    if (!server.store.find(nsType, undefined, name)) server.store.create(nsType, { metadata: { name, labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    if (!server.store.find(nsType, undefined, name))
+      server.store.create(nsType, {
+        metadata: { name, labels: { 'kubernetes.io/metadata.name': name } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
   }
   const nodeType = server.typeFor('', 'nodes')!;
   facts.nodes.forEach((node, index) => {
@@ -46,7 +52,11 @@ export function bootstrapCluster(server: LabApiServer, facts: ClusterFacts): voi
     }
     // A restarted node container may have a new address: the kubelet reports it.
     const addresses = nodeObject(facts, node, existing.spec.podCIDR, existing).status.addresses;
-    server.store.update(nodeType, { ...existing, status: { ...existing.status, addresses } }, { subresource: 'status' });
+    server.store.update(
+      nodeType,
+      { ...existing, status: { ...existing.status, addresses } },
+      { subresource: 'status' },
+    );
   });
 }
 
@@ -57,7 +67,7 @@ function readyCondition(ready: boolean, previous?: Obj): Obj {
     type: 'Ready',
     status: ready ? 'True' : 'False',
     lastHeartbeatTime: now,
-    lastTransitionTime: changed ? now : previous?.lastTransitionTime ?? now,
+    lastTransitionTime: changed ? now : (previous?.lastTransitionTime ?? now),
     reason: ready ? 'KubeletReady' : 'KubeletNotReady',
     message: ready ? 'kubelet is posting ready status' : notReadyMessage,
   };
@@ -66,7 +76,14 @@ function readyCondition(ready: boolean, previous?: Obj): Obj {
 function nodeObject(facts: ClusterFacts, node: NodeFacts, podCIDR: string, existing?: Obj): Obj {
   const controlPlane = node.role === 'control-plane';
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const pressure = (type: string, reason: string, message: string) => ({ type, status: 'False', lastHeartbeatTime: now, lastTransitionTime: now, reason, message });
+  const pressure = (type: string, reason: string, message: string) => ({
+    type,
+    status: 'False',
+    lastHeartbeatTime: now,
+    lastTransitionTime: now,
+    reason,
+    message,
+  });
   const previousReady = ((existing?.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready');
   return {
     apiVersion: 'v1',
@@ -79,7 +96,12 @@ function nodeObject(facts: ClusterFacts, node: NodeFacts, podCIDR: string, exist
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/hostname': node.name,
         'kubernetes.io/os': 'linux',
-        ...(controlPlane ? { 'node-role.kubernetes.io/control-plane': '', 'node.kubernetes.io/exclude-from-external-load-balancers': '' } : {}),
+        ...(controlPlane
+          ? {
+              'node-role.kubernetes.io/control-plane': '',
+              'node.kubernetes.io/exclude-from-external-load-balancers': '',
+            }
+          : {}),
         ...(existing?.metadata?.labels ?? {}),
       },
       annotations: {

@@ -47,7 +47,14 @@ export class CiliumSimulation {
     this.server = server;
     this.cluster = cluster;
     this.log = log;
-    this.controllers = new KubeControllers({ server, running: this.running, stoppedSince: this.stoppedSince, nodeMonitorGraceMs: cluster.nodeMonitorGraceMs, unreachableTolerationMs: cluster.unreachableTolerationMs, podCidrOf: (node) => this.podCidrOf(node) });
+    this.controllers = new KubeControllers({
+      server,
+      running: this.running,
+      stoppedSince: this.stoppedSince,
+      nodeMonitorGraceMs: cluster.nodeMonitorGraceMs,
+      unreachableTolerationMs: cluster.unreachableTolerationMs,
+      podCidrOf: (node) => this.podCidrOf(node),
+    });
   }
 
   start(): void {
@@ -55,7 +62,19 @@ export class CiliumSimulation {
       if (dockerOk(['inspect', '-f', '{{.State.Running}}', node.name]).trim() === 'true') this.running.add(node.name);
       else this.stoppedSince.set(node.name, Date.now());
     }
-    this.events = spawn('docker', ['events', '--format', '{{json .}}', '--filter', `label=io.x-k8s.kind.cluster=${this.cluster.name}`, '--filter', 'type=container'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    this.events = spawn(
+      'docker',
+      [
+        'events',
+        '--format',
+        '{{json .}}',
+        '--filter',
+        `label=io.x-k8s.kind.cluster=${this.cluster.name}`,
+        '--filter',
+        'type=container',
+      ],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    );
     this.events.stdout?.on('data', (chunk: Buffer) => {
       for (const line of chunk.toString().split('\n').filter(Boolean)) {
         try {
@@ -105,8 +124,10 @@ export class CiliumSimulation {
   }
 
   private config(): Record<string, string> | undefined {
-    const cm = this.type('', 'configmaps') && this.store.find(this.type('', 'configmaps')!, 'kube-system', 'cilium-config');
-    const ds = this.type('apps', 'daemonsets') && this.store.find(this.type('apps', 'daemonsets')!, 'kube-system', 'cilium');
+    const cm =
+      this.type('', 'configmaps') && this.store.find(this.type('', 'configmaps')!, 'kube-system', 'cilium-config');
+    const ds =
+      this.type('apps', 'daemonsets') && this.store.find(this.type('apps', 'daemonsets')!, 'kube-system', 'cilium');
     return cm && ds ? (cm.data as Record<string, string>) : undefined;
   }
 
@@ -143,7 +164,10 @@ export class CiliumSimulation {
   podCidrOf(node: Obj): string | undefined {
     const config = this.currentConfig;
     if (!config || config.ipam === 'kubernetes' || !node.spec?.podCIDR) return node.spec?.podCIDR;
-    const order = this.list('', 'nodes').filter((n) => n.spec?.podCIDR).sort((a, b) => cidrIndex(a.spec.podCIDR) - cidrIndex(b.spec.podCIDR)).map((n) => n.metadata.name);
+    const order = this.list('', 'nodes')
+      .filter((n) => n.spec?.podCIDR)
+      .sort((a, b) => cidrIndex(a.spec.podCIDR) - cidrIndex(b.spec.podCIDR))
+      .map((n) => n.metadata.name);
     const index = order.indexOf(node.metadata.name);
     const [base = '10.0.0.0/8'] = (config['cluster-pool-ipv4-cidr'] ?? '10.0.0.0/8').split(' ');
     const [network, bits] = base.split('/');
@@ -162,15 +186,40 @@ export class CiliumSimulation {
     for (const node of nodes) {
       const name = `cilium-${shortHash(node.metadata.name)}`;
       const existing = this.store.find(podType, 'kube-system', name);
-      const pod = runningPod('kube-system', name, node.metadata.name, node.status.addresses.find((a: Obj) => a.type === 'InternalIP')?.address, { 'k8s-app': 'cilium' }, ds, 'cilium-agent', image);
+      const pod = runningPod(
+        'kube-system',
+        name,
+        node.metadata.name,
+        node.status.addresses.find((a: Obj) => a.type === 'InternalIP')?.address,
+        { 'k8s-app': 'cilium' },
+        ds,
+        'cilium-agent',
+        image,
+      );
       if (agentError) pod.status = crashLoopStatus(pod.status, agentError);
       if (!existing) this.store.create(podType, pod);
-      else if (Boolean(agentError) !== (existing.status?.containerStatuses?.[0]?.ready === false)) this.store.update(podType, { ...existing, status: pod.status }, { subresource: 'status' });
+      else if (Boolean(agentError) !== (existing.status?.containerStatuses?.[0]?.ready === false))
+        this.store.update(podType, { ...existing, status: pod.status }, { subresource: 'status' });
     }
     const count = nodes.length;
     const ready = agentError ? 0 : count;
     if (ds.status?.numberReady !== ready || ds.status?.desiredNumberScheduled !== count) {
-      this.store.update(dsType, { ...ds, status: { desiredNumberScheduled: count, currentNumberScheduled: count, numberReady: ready, numberAvailable: ready, ...(ready < count ? { numberUnavailable: count - ready } : {}), updatedNumberScheduled: count, observedGeneration: ds.metadata.generation } }, { subresource: 'status' });
+      this.store.update(
+        dsType,
+        {
+          ...ds,
+          status: {
+            desiredNumberScheduled: count,
+            currentNumberScheduled: count,
+            numberReady: ready,
+            numberAvailable: ready,
+            ...(ready < count ? { numberUnavailable: count - ready } : {}),
+            updatedNumberScheduled: count,
+            observedGeneration: ds.metadata.generation,
+          },
+        },
+        { subresource: 'status' },
+      );
     }
   }
 
@@ -189,7 +238,8 @@ export class CiliumSimulation {
       ];
       for (const other of all) {
         const cidr = this.podCidrOf(other)!;
-        if (other.metadata.name === node.metadata.name) lines.push(`ip route replace ${cidr} via ${hostIp} dev cilium_host proto kernel src ${hostIp}`);
+        if (other.metadata.name === node.metadata.name)
+          lines.push(`ip route replace ${cidr} via ${hostIp} dev cilium_host proto kernel src ${hostIp}`);
         else if (native) lines.push(`ip route replace ${cidr} via ${internalIp(other)} dev eth0 proto kernel`);
         else lines.push(`ip route replace ${cidr} via ${hostIp} dev cilium_host proto kernel src ${hostIp} mtu 1450`);
       }
@@ -206,20 +256,52 @@ export class CiliumSimulation {
     const pools = poolType ? this.store.list(poolType) : [];
     const services = this.list('', 'services').filter((s) => s.spec?.type === 'LoadBalancer');
     const used = new Map<string, string>();
-    for (const s of services) for (const ingress of s.status?.loadBalancer?.ingress ?? []) used.set(ingress.ip, `${s.metadata.namespace}/${s.metadata.name}`);
+    for (const s of services)
+      for (const ingress of s.status?.loadBalancer?.ingress ?? [])
+        used.set(ingress.ip, `${s.metadata.namespace}/${s.metadata.name}`);
     for (const service of services) {
       if ((service.status?.loadBalancer?.ingress ?? []).length > 0) continue;
-      const labels = { ...service.metadata.labels, 'io.kubernetes.service.namespace': service.metadata.namespace, 'io.kubernetes.service.name': service.metadata.name };
+      const labels = {
+        ...service.metadata.labels,
+        'io.kubernetes.service.namespace': service.metadata.namespace,
+        'io.kubernetes.service.name': service.metadata.name,
+      };
       const pool = pools.find((p) => !p.spec?.disabled && selectorMatches(p.spec?.serviceSelector, labels));
       let ip: string | undefined;
-      if (pool) for (const candidate of poolAddresses(pool)) if (!used.has(candidate)) { ip = candidate; break; }
+      if (pool)
+        for (const candidate of poolAddresses(pool))
+          if (!used.has(candidate)) {
+            ip = candidate;
+            break;
+          }
       const condition = ip
-        ? { type: 'cilium.io/IPAMRequestSatisfied', status: 'True', reason: 'satisfied', message: '', lastTransitionTime: now() }
-        : { type: 'cilium.io/IPAMRequestSatisfied', status: 'False', reason: pool ? 'out_of_ips' : 'no_pool', message: pool ? 'There are no more free IPs in the matching pools' : 'There are no enabled CiliumLoadBalancerIPPools that match this service', lastTransitionTime: now() };
+        ? {
+            type: 'cilium.io/IPAMRequestSatisfied',
+            status: 'True',
+            reason: 'satisfied',
+            message: '',
+            lastTransitionTime: now(),
+          }
+        : {
+            type: 'cilium.io/IPAMRequestSatisfied',
+            status: 'False',
+            reason: pool ? 'out_of_ips' : 'no_pool',
+            message: pool
+              ? 'There are no more free IPs in the matching pools'
+              : 'There are no enabled CiliumLoadBalancerIPPools that match this service',
+            lastTransitionTime: now(),
+          };
       const previous = (service.status?.conditions ?? []).find((c: Obj) => c.type === condition.type);
       if (ip) used.set(ip, service.metadata.name);
       if (!ip && previous?.reason === condition.reason) continue;
-      this.store.update(svcType, { ...service, status: { loadBalancer: ip ? { ingress: [{ ip, ipMode: 'VIP' }] } : {}, conditions: [condition] } }, { subresource: 'status' });
+      this.store.update(
+        svcType,
+        {
+          ...service,
+          status: { loadBalancer: ip ? { ingress: [{ ip, ipMode: 'VIP' }] } : {}, conditions: [condition] },
+        },
+        { subresource: 'status' },
+      );
     }
     for (const pool of pools) {
       const total = poolAddresses(pool).length;
@@ -228,10 +310,25 @@ export class CiliumSimulation {
         ['cilium.io/IPsTotal', total],
         ['cilium.io/IPsAvailable', total - inUse],
         ['cilium.io/IPsUsed', inUse],
-      ].map(([type, value]) => ({ type, status: 'Unknown', reason: 'noreason', message: String(value), observedGeneration: pool.metadata.generation, lastTransitionTime: now() }));
-      conditions.push({ type: 'cilium.io/PoolConflict', status: 'False', reason: 'resolved', message: '', observedGeneration: pool.metadata.generation, lastTransitionTime: now() });
+      ].map(([type, value]) => ({
+        type,
+        status: 'Unknown',
+        reason: 'noreason',
+        message: String(value),
+        observedGeneration: pool.metadata.generation,
+        lastTransitionTime: now(),
+      }));
+      conditions.push({
+        type: 'cilium.io/PoolConflict',
+        status: 'False',
+        reason: 'resolved',
+        message: '',
+        observedGeneration: pool.metadata.generation,
+        lastTransitionTime: now(),
+      });
       const strip = (list: Obj[] = []) => JSON.stringify(list.map(({ lastTransitionTime: _t, ...rest }) => rest));
-      if (strip(pool.status?.conditions) !== strip(conditions)) this.store.update(poolType!, { ...pool, status: { conditions } }, { subresource: 'status' });
+      if (strip(pool.status?.conditions) !== strip(conditions))
+        this.store.update(poolType!, { ...pool, status: { conditions } }, { subresource: 'status' });
     }
   }
 
@@ -248,27 +345,42 @@ export class CiliumSimulation {
       const vip = service.status?.loadBalancer?.ingress?.[0]?.ip;
       if (!vip) continue;
       // loadBalancerIPs is a plain bool in the CRD's Go type: absent means false, nothing announced.
-      const policy = policies.find((p) => p.spec?.loadBalancerIPs === true && selectorMatches(p.spec?.serviceSelector, service.metadata.labels ?? {}));
+      const policy = policies.find(
+        (p) =>
+          p.spec?.loadBalancerIPs === true && selectorMatches(p.spec?.serviceSelector, service.metadata.labels ?? {}),
+      );
       if (!policy) continue;
       const interfaces = (policy.spec?.interfaces ?? []) as string[];
       if (interfaces.length > 0 && !interfaces.some((pattern) => new RegExp(pattern).test('eth0'))) continue;
-      const eligible = nodes.filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {})).map((n) => n.metadata.name).sort();
+      const eligible = nodes
+        .filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {}))
+        .map((n) => n.metadata.name)
+        .sort();
       const leaseName = `cilium-l2announce-${service.metadata.namespace}-${service.metadata.name}`;
       const lease = this.store.find(leaseType, 'kube-system', leaseName);
       const holder = lease?.spec?.holderIdentity as string | undefined;
       const expired = !lease || Date.parse(lease.spec.renewTime) + durationS * 1000 < Date.now();
       let next = holder;
-      if (!holder || !eligible.includes(holder) || (expired && !this.running.has(holder))) next = eligible.find((n) => this.running.has(n));
+      if (!holder || !eligible.includes(holder) || (expired && !this.running.has(holder)))
+        next = eligible.find((n) => this.running.has(n));
       if (!next) continue;
-      const spec = { holderIdentity: next, leaseDurationSeconds: durationS, renewTime: microTime(), acquireTime: next === holder ? lease!.spec.acquireTime : microTime(), leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + (holder && next !== holder ? 1 : 0) };
+      const spec = {
+        holderIdentity: next,
+        leaseDurationSeconds: durationS,
+        renewTime: microTime(),
+        acquireTime: next === holder ? lease!.spec.acquireTime : microTime(),
+        leaseTransitions: (lease?.spec?.leaseTransitions ?? 0) + (holder && next !== holder ? 1 : 0),
+      };
       // The holder renews while its node runs; a stopped holder's lease runs out.
       if (!lease) this.store.create(leaseType, { metadata: { name: leaseName, namespace: 'kube-system' }, spec });
       else if (next !== holder || this.running.has(next)) {
-        if (next !== holder || Date.parse(lease.spec.renewTime) + 1000 < Date.now()) this.store.update(leaseType, { ...lease, spec });
+        if (next !== holder || Date.parse(lease.spec.renewTime) + 1000 < Date.now())
+          this.store.update(leaseType, { ...lease, spec });
       }
       const endpoints = this.readyBackends(service);
       const port = service.spec.ports?.[0]?.port ?? 80;
-      if (endpoints.length > 0 && this.running.has(next)) wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}`);
+      if (endpoints.length > 0 && this.running.has(next))
+        wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}`);
     }
     // Announce what is wanted; withdraw what is not.
     for (const [key, value] of wanted) {
@@ -302,8 +414,13 @@ export class CiliumSimulation {
   }
 
   private readyBackends(service: Obj): string[] {
-    const slice = this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace).find((s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name);
-    return ((slice?.endpoints ?? []) as Obj[]).filter((e) => e.conditions?.ready && this.running.has(e.nodeName)).map((e) => e.targetRef.name).sort();
+    const slice = this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace).find(
+      (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name,
+    );
+    return ((slice?.endpoints ?? []) as Obj[])
+      .filter((e) => e.conditions?.ready && this.running.has(e.nodeName))
+      .map((e) => e.targetRef.name)
+      .sort();
   }
 }
 
@@ -331,7 +448,10 @@ function announceScript(vip: string, port: string, svc: string, backend: string)
 }
 
 function withdraw(node: string, vip: string, port: string): void {
-  dockerExec(node, `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`);
+  dockerExec(
+    node,
+    `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`,
+  );
 }
 
 function dockerOk(args: string[]): string {
@@ -346,7 +466,8 @@ function dockerExec(node: string, script: string): boolean {
 
 const microTime = () => new Date().toISOString().replace('Z', '000Z');
 const seconds = (text: string) => Number(/^(\d+)/.exec(text)?.[1] ?? 15) * (text.endsWith('m') ? 60 : 1);
-const internalIp = (node: Obj) => node.status.addresses.find((a: Obj) => a.type === 'InternalIP' && !a.address.includes(':'))?.address as string;
+const internalIp = (node: Obj) =>
+  node.status.addresses.find((a: Obj) => a.type === 'InternalIP' && !a.address.includes(':'))?.address as string;
 
 const cidrIndex = (cidr: string) => Number(String(cidr).split('.')[2] ?? 0);
 
@@ -355,14 +476,36 @@ function crashLoopStatus(status: Obj, error: string): Obj {
   const t = now();
   return {
     ...status,
-    conditions: (status.conditions as Obj[]).map((c) => (c.type === 'Ready' || c.type === 'ContainersReady' ? { ...c, status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [cilium-agent]' } : c)),
+    conditions: (status.conditions as Obj[]).map((c) =>
+      c.type === 'Ready' || c.type === 'ContainersReady'
+        ? {
+            ...c,
+            status: 'False',
+            reason: 'ContainersNotReady',
+            message: 'containers with unready status: [cilium-agent]',
+          }
+        : c,
+    ),
     containerStatuses: (status.containerStatuses as Obj[]).map((c) => ({
       ...c,
       ready: false,
       started: false,
       restartCount: 5,
-      state: { waiting: { reason: 'CrashLoopBackOff', message: `back-off 2m40s restarting failed container=cilium-agent pod=${c.name}` } },
-      lastState: { terminated: { exitCode: 1, reason: 'Error', message: `level=fatal msg="failed to start: daemon creation failed: ${error}" subsys=daemon`, startedAt: t, finishedAt: t } },
+      state: {
+        waiting: {
+          reason: 'CrashLoopBackOff',
+          message: `back-off 2m40s restarting failed container=cilium-agent pod=${c.name}`,
+        },
+      },
+      lastState: {
+        terminated: {
+          exitCode: 1,
+          reason: 'Error',
+          message: `level=fatal msg="failed to start: daemon creation failed: ${error}" subsys=daemon`,
+          startedAt: t,
+          finishedAt: t,
+        },
+      },
     })),
   };
 }
@@ -372,4 +515,3 @@ export function ciliumHostIp(node: Obj, podCidr: string = node.spec.podCIDR): st
   const [a, b, c] = String(podCidr).split('.');
   return `${a}.${b}.${c}.${100 + (parseInt(shortHash(node.metadata.name), 16) % 150)}`;
 }
-

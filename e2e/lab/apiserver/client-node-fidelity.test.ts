@@ -28,13 +28,22 @@ function serviceInformer(inactivityMs = 2_000) {
   // client-node's watch inactivity timeout (30 s) is private in its typings; shortened
   // here so a stalled watch is noticed within the test's deadline.
   Object.assign(watch, { requestTimeoutMs: inactivityMs });
-  const informer = new ListWatch<V1Service>('/api/v1/namespaces/default/services', watch, () => api.listNamespacedService({ namespace: 'default' }), false);
+  const informer = new ListWatch<V1Service>(
+    '/api/v1/namespaces/default/services',
+    watch,
+    () => api.listNamespacedService({ namespace: 'default' }),
+    false,
+  );
   let stopped = false;
   informer.on('error', () => {
     if (!stopped) setTimeout(() => void informer.start().catch(() => undefined), 300);
   });
   void informer.start();
-  const names = () => informer.list().map((s) => s.metadata?.name).sort();
+  const names = () =>
+    informer
+      .list()
+      .map((s) => s.metadata?.name)
+      .sort();
   return {
     informer,
     names,
@@ -47,7 +56,9 @@ function serviceInformer(inactivityMs = 2_000) {
 
 /** What a fresh list says, to compare the cache with. */
 function freshServiceNames(): string[] {
-  return JSON.parse(kubectlOk(cluster, ['get', 'svc', '-n', 'default', '-o', 'json'])).items.map((s: V1Service) => s.metadata?.name).sort();
+  return JSON.parse(kubectlOk(cluster, ['get', 'svc', '-n', 'default', '-o', 'json']))
+    .items.map((s: V1Service) => s.metadata?.name)
+    .sort();
 }
 
 const eventually = (fn: () => void) => vi.waitFor(fn, { timeout: 30_000, interval: 100 });
@@ -58,7 +69,12 @@ describe('@kubernetes/client-node informers against the lab API server', () => {
     const informer = new ListWatch<V1Node>('/api/v1/nodes', new Watch(kubeConfig), () => api.listNode(), false);
     await informer.start();
     try {
-      expect(informer.list().map((n) => n.spec?.podCIDR).sort()).toEqual(['10.244.0.0/24', '10.244.1.0/24']);
+      expect(
+        informer
+          .list()
+          .map((n) => n.spec?.podCIDR)
+          .sort(),
+      ).toEqual(['10.244.0.0/24', '10.244.1.0/24']);
     } finally {
       await informer.stop();
     }

@@ -12,7 +12,10 @@ import { join } from 'node:path';
 export async function startApiServer(stateDir: string): Promise<void> {
   if (isRunning(stateDir)) return;
   const log = openSync(join(stateDir, 'apiserver.log'), 'a');
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts'), '--state', stateDir], { detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'main.ts'), '--state', stateDir], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  });
   child.unref();
   const { host, port } = JSON.parse(readFileSync(join(stateDir, 'cluster.json'), 'utf8')).apiUpstream;
   const deadline = Date.now() + 20_000;
@@ -21,7 +24,9 @@ export async function startApiServer(stateDir: string): Promise<void> {
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`the lab API server did not start; see ${join(stateDir, 'apiserver.log')}:\n${readFileSync(join(stateDir, 'apiserver.log'), 'utf8').slice(-2000)}`);
+  throw new Error(
+    `the lab API server did not start; see ${join(stateDir, 'apiserver.log')}:\n${readFileSync(join(stateDir, 'apiserver.log'), 'utf8').slice(-2000)}`,
+  );
 }
 
 export function stopApiServer(stateDir: string): void {

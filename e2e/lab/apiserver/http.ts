@@ -25,7 +25,8 @@ export function parseBody(body: string, request: IncomingMessage, allowArray = f
   } catch (error) {
     throw new ApiError(400, 'BadRequest', `the body of the request could not be decoded: ${(error as Error).message}`);
   }
-  if (!value || typeof value !== 'object' || (Array.isArray(value) && !allowArray)) throw new ApiError(400, 'BadRequest', 'the body of the request must be an object');
+  if (!value || typeof value !== 'object' || (Array.isArray(value) && !allowArray))
+    throw new ApiError(400, 'BadRequest', 'the body of the request must be an object');
   return value as Obj;
 }
 
@@ -34,6 +35,21 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(JSON.stringify(body));
 }
 
-export function sendStatus(response: ServerResponse, code: number, reason: string, message: string, details?: Obj): void {
-  sendJson(response, code, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code });
+export function sendStatus(
+  response: ServerResponse,
+  code: number,
+  reason: string,
+  message: string,
+  details?: Obj,
+): void {
+  sendJson(response, code, {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  });
 }

@@ -22,7 +22,8 @@ export interface ControllerContext {
   podCidrOf(node: Obj): string | undefined;
 }
 
-const notReadyMessage = 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+const notReadyMessage =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
 const unreachableTaint = 'node.kubernetes.io/unreachable';
 
 /**
@@ -76,7 +77,12 @@ export class KubeControllers {
         continue;
       }
       const since = this.ctx.stoppedSince.get(node);
-      if (byReplicaSet && since !== undefined && Date.now() - since >= this.ctx.nodeMonitorGraceMs + this.ctx.unreachableTolerationMs) this.store.terminate(podType, pod.metadata.namespace, pod.metadata.name);
+      if (
+        byReplicaSet &&
+        since !== undefined &&
+        Date.now() - since >= this.ctx.nodeMonitorGraceMs + this.ctx.unreachableTolerationMs
+      )
+        this.store.terminate(podType, pod.metadata.namespace, pod.metadata.name);
     }
   }
 
@@ -92,30 +98,61 @@ export class KubeControllers {
       const name = node.metadata.name as string;
       const lost = this.unreachable(name);
       const conditions = ((node.status?.conditions ?? []) as Obj[]).map((c) => conditionFor(c, lost, cni));
-      const taints = ((node.spec?.taints ?? []) as Obj[]).filter((t) => t.key !== unreachableTaint && t.key !== 'node.kubernetes.io/not-ready');
-      if (lost) taints.push({ key: unreachableTaint, effect: 'NoSchedule', timeAdded: taintTime(node, 'NoSchedule') }, { key: unreachableTaint, effect: 'NoExecute', timeAdded: taintTime(node, 'NoExecute') });
+      const taints = ((node.spec?.taints ?? []) as Obj[]).filter(
+        (t) => t.key !== unreachableTaint && t.key !== 'node.kubernetes.io/not-ready',
+      );
+      if (lost)
+        taints.push(
+          { key: unreachableTaint, effect: 'NoSchedule', timeAdded: taintTime(node, 'NoSchedule') },
+          { key: unreachableTaint, effect: 'NoExecute', timeAdded: taintTime(node, 'NoExecute') },
+        );
       else if (!cni) taints.push({ key: 'node.kubernetes.io/not-ready', effect: 'NoSchedule' });
       let current = node;
-      if (JSON.stringify(taints.map(stripTime)) !== JSON.stringify(((node.spec?.taints ?? []) as Obj[]).map(stripTime))) current = this.store.update(nodeType, { ...node, spec: { ...node.spec, taints } });
-      if (JSON.stringify(conditions.map(stripTimes)) !== JSON.stringify(((node.status?.conditions ?? []) as Obj[]).map(stripTimes))) this.store.update(nodeType, { ...current, status: { ...current.status, conditions } }, { subresource: 'status' });
+      if (JSON.stringify(taints.map(stripTime)) !== JSON.stringify(((node.spec?.taints ?? []) as Obj[]).map(stripTime)))
+        current = this.store.update(nodeType, { ...node, spec: { ...node.spec, taints } });
+      if (
+        JSON.stringify(conditions.map(stripTimes)) !==
+        JSON.stringify(((node.status?.conditions ?? []) as Obj[]).map(stripTimes))
+      )
+        this.store.update(
+          nodeType,
+          { ...current, status: { ...current.status, conditions } },
+          { subresource: 'status' },
+        );
       // MarkPodsNotReady: the pods' Ready condition goes False (phase and container statuses stay).
       // Only pods whose containers are ready are flipped back (a crash-looping one stays not ready).
       const containersReady = (p: Obj) => ((p.status?.containerStatuses ?? []) as Obj[]).every((c) => c.ready);
-      for (const pod of this.list('', 'pods').filter((p) => p.spec?.nodeName === name && p.status?.phase === 'Running' && containersReady(p))) {
+      for (const pod of this.list('', 'pods').filter(
+        (p) => p.spec?.nodeName === name && p.status?.phase === 'Running' && containersReady(p),
+      )) {
         const want = lost ? 'False' : 'True';
-        const podConditions = ((pod.status?.conditions ?? []) as Obj[]).map((c) => (c.type === 'Ready' && c.status !== want ? { ...c, status: want, lastTransitionTime: now() } : c));
-        if (JSON.stringify(podConditions) !== JSON.stringify(pod.status.conditions)) this.store.update(podType, { ...pod, status: { ...pod.status, conditions: podConditions } }, { subresource: 'status' });
+        const podConditions = ((pod.status?.conditions ?? []) as Obj[]).map((c) =>
+          c.type === 'Ready' && c.status !== want ? { ...c, status: want, lastTransitionTime: now() } : c,
+        );
+        if (JSON.stringify(podConditions) !== JSON.stringify(pod.status.conditions))
+          this.store.update(
+            podType,
+            { ...pod, status: { ...pod.status, conditions: podConditions } },
+            { subresource: 'status' },
+          );
       }
     }
   }
 
   /** Nodes the default scheduler may place a pod on, for a template's nodeSelector. */
   private eligibleNodes(template: Obj): Obj[] {
-    const selector = Object.entries((template.spec?.nodeSelector ?? {}) as Record<string, string>).map(([key, value]) => ({ key, op: 'eq' as const, value: String(value) }));
+    const selector = Object.entries((template.spec?.nodeSelector ?? {}) as Record<string, string>).map(
+      ([key, value]) => ({ key, op: 'eq' as const, value: String(value) }),
+    );
     return this.list('', 'nodes').filter((n) => {
       if (n.spec?.unschedulable) return false;
       // The not-ready taint of a cluster without CNI is kept out of this check: such pods are bound and Pending until the CNI comes.
-      if (((n.spec?.taints ?? []) as Obj[]).some((t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== 'node.kubernetes.io/not-ready')) return false;
+      if (
+        ((n.spec?.taints ?? []) as Obj[]).some(
+          (t) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && t.key !== 'node.kubernetes.io/not-ready',
+        )
+      )
+        return false;
       return matchesLabels(n.metadata.labels, selector);
     });
   }
@@ -127,7 +164,12 @@ export class KubeControllers {
    */
   private pickNode(candidates: Obj[], placed: Map<string, { owned: number; total: number }>): Obj | undefined {
     const score = (n: Obj) => placed.get(n.metadata.name) ?? { owned: 0, total: 0 };
-    return [...candidates].sort((a, b) => score(a).owned - score(b).owned || score(a).total - score(b).total || String(a.metadata.name).localeCompare(b.metadata.name))[0];
+    return [...candidates].sort(
+      (a, b) =>
+        score(a).owned - score(b).owned ||
+        score(a).total - score(b).total ||
+        String(a.metadata.name).localeCompare(b.metadata.name),
+    )[0];
   }
 
   private placement(ownerUid: string): Map<string, { owned: number; total: number }> {
@@ -155,11 +197,24 @@ export class KubeControllers {
       const replicas = deployment.spec.replicas ?? 1;
       let rs = this.store.find(rsType, ns, rsName);
       if (!rs) {
-        rs = this.store.create(rsType, { metadata: { name: rsName, namespace: ns, labels: { ...template.metadata?.labels, 'pod-template-hash': hash }, ownerReferences: [owner(deployment, 'apps/v1', 'Deployment')] }, spec: { replicas, selector: deployment.spec.selector, template } });
-      } else if (rs.spec.replicas !== replicas) rs = this.store.update(rsType, { ...rs, spec: { ...rs.spec, replicas } });
+        rs = this.store.create(rsType, {
+          metadata: {
+            name: rsName,
+            namespace: ns,
+            labels: { ...template.metadata?.labels, 'pod-template-hash': hash },
+            ownerReferences: [owner(deployment, 'apps/v1', 'Deployment')],
+          },
+          spec: { replicas, selector: deployment.spec.selector, template },
+        });
+      } else if (rs.spec.replicas !== replicas)
+        rs = this.store.update(rsType, { ...rs, spec: { ...rs.spec, replicas } });
       // Old ReplicaSets of this Deployment go (a rollout, simplified).
       for (const old of this.list('apps', 'replicasets', ns)) {
-        if (old.metadata.name !== rsName && (old.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === deployment.metadata.uid)) this.ctx.server.deleteWithDependents(rsType, ns, old.metadata.name);
+        if (
+          old.metadata.name !== rsName &&
+          (old.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === deployment.metadata.uid)
+        )
+          this.ctx.server.deleteWithDependents(rsType, ns, old.metadata.name);
       }
       const owned = (p: Obj) => (p.metadata.ownerReferences ?? []).some((r: Obj) => r.uid === rs!.metadata.uid);
       // Terminating pods no longer count as replicas: the ReplicaSet replaces them.
@@ -173,8 +228,20 @@ export class KubeControllers {
           placed.set(node.metadata.name, { owned: entry.owned + 1, total: entry.total + 1 });
         }
         const name = `${rsName}-${shortHash(`${rsName}-${Date.now()}-${i}`).slice(0, 5)}`;
-        const pod = runningPod(ns, name, node?.metadata.name, undefined, { ...template.metadata?.labels, 'pod-template-hash': hash }, rs, template.spec?.containers?.[0]?.name ?? 'app', template.spec?.containers?.[0]?.image ?? 'nginx');
-        if (!node || !cni) Object.assign(pod, { status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: node ? 'True' : 'False' }] } });
+        const pod = runningPod(
+          ns,
+          name,
+          node?.metadata.name,
+          undefined,
+          { ...template.metadata?.labels, 'pod-template-hash': hash },
+          rs,
+          template.spec?.containers?.[0]?.name ?? 'app',
+          template.spec?.containers?.[0]?.image ?? 'nginx',
+        );
+        if (!node || !cni)
+          Object.assign(pod, {
+            status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: node ? 'True' : 'False' }] },
+          });
         else pod.status.podIP = podIpFor(this.ctx.podCidrOf(node), this.list('', 'pods').length + i);
         this.store.create(podType, pod);
       }
@@ -183,13 +250,57 @@ export class KubeControllers {
       for (const pod of pods.slice(0, replicas)) {
         if (cni && pod.status?.phase === 'Pending' && pod.spec.nodeName) {
           const node = candidates.find((n) => n.metadata.name === pod.spec.nodeName);
-          if (node) this.store.update(podType, { ...pod, status: runningPod(ns, pod.metadata.name, node.metadata.name, podIpFor(this.ctx.podCidrOf(node), this.list('', 'pods').length), {}, rs, 'app', 'x').status }, { subresource: 'status' });
+          if (node)
+            this.store.update(
+              podType,
+              {
+                ...pod,
+                status: runningPod(
+                  ns,
+                  pod.metadata.name,
+                  node.metadata.name,
+                  podIpFor(this.ctx.podCidrOf(node), this.list('', 'pods').length),
+                  {},
+                  rs,
+                  'app',
+                  'x',
+                ).status,
+              },
+              { subresource: 'status' },
+            );
         }
       }
       const ready = this.list('', 'pods', ns).filter((p) => owned(p) && podIsReady(p)).length;
-      const status = { observedGeneration: deployment.metadata.generation, replicas, updatedReplicas: replicas, readyReplicas: ready, availableReplicas: ready, ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}), conditions: [{ type: 'Available', status: ready >= replicas ? 'True' : 'False', reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable', message: ready >= replicas ? 'Deployment has minimum availability.' : 'Deployment does not have minimum availability.' }] };
-      if (JSON.stringify(deployment.status) !== JSON.stringify(status)) this.store.update(deployType, { ...deployment, status }, { subresource: 'status' });
-      if (rs.status?.readyReplicas !== ready || rs.status?.replicas !== replicas) this.store.update(rsType, { ...rs, status: { replicas, readyReplicas: ready, availableReplicas: ready, fullyLabeledReplicas: replicas } }, { subresource: 'status' });
+      const status = {
+        observedGeneration: deployment.metadata.generation,
+        replicas,
+        updatedReplicas: replicas,
+        readyReplicas: ready,
+        availableReplicas: ready,
+        ...(ready < replicas ? { unavailableReplicas: replicas - ready } : {}),
+        conditions: [
+          {
+            type: 'Available',
+            status: ready >= replicas ? 'True' : 'False',
+            reason: ready >= replicas ? 'MinimumReplicasAvailable' : 'MinimumReplicasUnavailable',
+            message:
+              ready >= replicas
+                ? 'Deployment has minimum availability.'
+                : 'Deployment does not have minimum availability.',
+          },
+        ],
+      };
+      if (JSON.stringify(deployment.status) !== JSON.stringify(status))
+        this.store.update(deployType, { ...deployment, status }, { subresource: 'status' });
+      if (rs.status?.readyReplicas !== ready || rs.status?.replicas !== replicas)
+        this.store.update(
+          rsType,
+          {
+            ...rs,
+            status: { replicas, readyReplicas: ready, availableReplicas: ready, fullyLabeledReplicas: replicas },
+          },
+          { subresource: 'status' },
+        );
     }
   }
 
@@ -203,17 +314,53 @@ export class KubeControllers {
     for (const service of this.list('', 'services')) {
       if (!service.spec?.selector) continue;
       const ns = service.metadata.namespace;
-      const pods = this.list('', 'pods', ns).filter((p) => p.status?.podIP && p.spec?.nodeName && matchesLabels(p.metadata.labels, Object.entries(service.spec.selector).map(([key, value]) => ({ key, op: 'eq' as const, value: String(value) }))));
+      const pods = this.list('', 'pods', ns).filter(
+        (p) =>
+          p.status?.podIP &&
+          p.spec?.nodeName &&
+          matchesLabels(
+            p.metadata.labels,
+            Object.entries(service.spec.selector).map(([key, value]) => ({
+              key,
+              op: 'eq' as const,
+              value: String(value),
+            })),
+          ),
+      );
       const name = `${service.metadata.name}-${shortHash(service.metadata.uid).slice(0, 5)}`;
       const desired = {
-        metadata: { name, namespace: ns, labels: { 'kubernetes.io/service-name': service.metadata.name, 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, ownerReferences: [owner(service, 'v1', 'Service')] },
+        metadata: {
+          name,
+          namespace: ns,
+          labels: {
+            'kubernetes.io/service-name': service.metadata.name,
+            'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
+          },
+          ownerReferences: [owner(service, 'v1', 'Service')],
+        },
         addressType: 'IPv4',
-        endpoints: pods.map((p) => ({ addresses: [p.status.podIP], conditions: { ready: podIsReady(p), serving: podIsReady(p), terminating: Boolean(p.metadata.deletionTimestamp) }, nodeName: p.spec.nodeName, targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns, uid: p.metadata.uid } })),
-        ports: (service.spec.ports ?? []).map((p: Obj) => ({ name: p.name ?? '', port: typeof p.targetPort === 'number' ? p.targetPort : p.port, protocol: p.protocol ?? 'TCP' })),
+        endpoints: pods.map((p) => ({
+          addresses: [p.status.podIP],
+          conditions: {
+            ready: podIsReady(p),
+            serving: podIsReady(p),
+            terminating: Boolean(p.metadata.deletionTimestamp),
+          },
+          nodeName: p.spec.nodeName,
+          targetRef: { kind: 'Pod', name: p.metadata.name, namespace: ns, uid: p.metadata.uid },
+        })),
+        ports: (service.spec.ports ?? []).map((p: Obj) => ({
+          name: p.name ?? '',
+          port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+          protocol: p.protocol ?? 'TCP',
+        })),
       };
       const existing = this.store.find(sliceType, ns, name);
       if (!existing) this.store.create(sliceType, desired);
-      else if (JSON.stringify([existing.endpoints, existing.ports]) !== JSON.stringify([desired.endpoints, desired.ports])) this.store.update(sliceType, { ...existing, endpoints: desired.endpoints, ports: desired.ports });
+      else if (
+        JSON.stringify([existing.endpoints, existing.ports]) !== JSON.stringify([desired.endpoints, desired.ports])
+      )
+        this.store.update(sliceType, { ...existing, endpoints: desired.endpoints, ports: desired.ports });
     }
   }
 }
@@ -221,7 +368,13 @@ export class KubeControllers {
 function conditionFor(condition: Obj, lost: boolean, cni: boolean): Obj {
   if (lost) {
     if (condition.status === 'Unknown') return condition;
-    return { ...condition, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: now() };
+    return {
+      ...condition,
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+      lastTransitionTime: now(),
+    };
   }
   const healthy = condition.type === 'Ready' ? (cni ? 'True' : 'False') : 'False';
   if (condition.status === healthy && condition.reason !== 'NodeStatusUnknown') return condition;
@@ -232,18 +385,31 @@ function conditionFor(condition: Obj, lost: boolean, cni: boolean): Obj {
     PIDPressure: ['KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
   };
   const [reason, message] = kubelet[condition.type] ?? [condition.reason, condition.message];
-  return { ...condition, status: healthy, reason, message, lastHeartbeatTime: now(), lastTransitionTime: condition.status === healthy ? condition.lastTransitionTime : now() };
+  return {
+    ...condition,
+    status: healthy,
+    reason,
+    message,
+    lastHeartbeatTime: now(),
+    lastTransitionTime: condition.status === healthy ? condition.lastTransitionTime : now(),
+  };
 }
 
 function taintTime(node: Obj, effect: string): string {
-  return ((node.spec?.taints ?? []) as Obj[]).find((t) => t.key === unreachableTaint && t.effect === effect)?.timeAdded ?? now();
+  return (
+    ((node.spec?.taints ?? []) as Obj[]).find((t) => t.key === unreachableTaint && t.effect === effect)?.timeAdded ??
+    now()
+  );
 }
 
 const stripTime = ({ timeAdded: _t, ...rest }: Obj) => rest;
 const stripTimes = ({ lastHeartbeatTime: _h, lastTransitionTime: _t, ...rest }: Obj) => rest;
 
 export function podIsReady(pod: Obj): boolean {
-  return pod.status?.phase === 'Running' && ((pod.status?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True');
+  return (
+    pod.status?.phase === 'Running' &&
+    ((pod.status?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
+  );
 }
 
 export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
@@ -256,13 +422,34 @@ function podIpFor(cidr: string | undefined, index: number): string | undefined {
 }
 
 export function owner(object: Obj, apiVersion: string, kind: string): Obj {
-  return { apiVersion, kind, name: object.metadata.name, uid: object.metadata.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion,
+    kind,
+    name: object.metadata.name,
+    uid: object.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
-export function runningPod(namespace: string, name: string, nodeName: string | undefined, hostIp: string | undefined, labels: Record<string, string>, ownerObject: Obj, container: string, image: string): Obj {
+export function runningPod(
+  namespace: string,
+  name: string,
+  nodeName: string | undefined,
+  hostIp: string | undefined,
+  labels: Record<string, string>,
+  ownerObject: Obj,
+  container: string,
+  image: string,
+): Obj {
   const t = now();
   return {
-    metadata: { name, namespace, labels, ownerReferences: [owner(ownerObject, ownerObject.apiVersion ?? 'apps/v1', ownerObject.kind ?? 'ReplicaSet')] },
+    metadata: {
+      name,
+      namespace,
+      labels,
+      ownerReferences: [owner(ownerObject, ownerObject.apiVersion ?? 'apps/v1', ownerObject.kind ?? 'ReplicaSet')],
+    },
     spec: { nodeName, containers: [{ name: container, image }] },
     status: {
       phase: 'Running',
@@ -274,7 +461,9 @@ export function runningPod(namespace: string, name: string, nodeName: string | u
         { type: 'ContainersReady', status: 'True', lastTransitionTime: t },
         { type: 'Ready', status: 'True', lastTransitionTime: t },
       ],
-      containerStatuses: [{ name: container, image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } } }],
+      containerStatuses: [
+        { name: container, image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } } },
+      ],
     },
   };
 }

@@ -5,9 +5,19 @@ import type { KubeObject as Obj } from './kube-object.ts';
 export function selectorMatches(selector: Obj | undefined, labels: Record<string, string>): boolean {
   if (!selector) return true;
   const requirements = [
-    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({ key, op: 'eq' as const, value: String(value) })),
+    ...Object.entries(selector.matchLabels ?? {}).map(([key, value]) => ({
+      key,
+      op: 'eq' as const,
+      value: String(value),
+    })),
     ...((selector.matchExpressions ?? []) as Obj[]).map((e) =>
-      e.operator === 'In' ? { key: e.key, op: 'in' as const, values: e.values } : e.operator === 'NotIn' ? { key: e.key, op: 'notin' as const, values: e.values } : e.operator === 'Exists' ? { key: e.key, op: 'exists' as const } : { key: e.key, op: 'notexists' as const },
+      e.operator === 'In'
+        ? { key: e.key, op: 'in' as const, values: e.values }
+        : e.operator === 'NotIn'
+          ? { key: e.key, op: 'notin' as const, values: e.values }
+          : e.operator === 'Exists'
+            ? { key: e.key, op: 'exists' as const }
+            : { key: e.key, op: 'notexists' as const },
     ),
   ];
   return matchesLabels(labels, requirements);

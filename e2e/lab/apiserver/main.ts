@@ -24,7 +24,16 @@ const log = (line: string) => process.stdout.write(`${new Date().toISOString()} 
 
 function nodeFacts(): NodeFacts[] {
   return (cluster.nodes as { name: string; role: 'control-plane' | 'worker' }[]).map((node) => {
-    const result = spawnSync('docker', ['inspect', '--format', `{{with index .NetworkSettings.Networks "${cluster.network}"}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}`, node.name], { encoding: 'utf8' });
+    const result = spawnSync(
+      'docker',
+      [
+        'inspect',
+        '--format',
+        `{{with index .NetworkSettings.Networks "${cluster.network}"}}{{.IPAddress}} {{.GlobalIPv6Address}}{{end}}`,
+        node.name,
+      ],
+      { encoding: 'utf8' },
+    );
     const [ipv4, ipv6] = result.stdout.trim().split(' ');
     return { ...node, ...(ipv4 ? { ipv4 } : {}), ...(ipv6 ? { ipv6 } : {}) };
   });

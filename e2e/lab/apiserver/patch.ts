@@ -4,7 +4,8 @@ type JsonObject = { [key: string]: Json };
 
 export class PatchError extends Error {}
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const clone = <T>(value: T): T => structuredClone(value);
 
 /** RFC 7386 JSON merge patch. */
@@ -21,7 +22,10 @@ export function mergePatch(target: Json, patch: Json): Json {
 function pointer(path: string): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw new PatchError(`invalid JSON pointer "${path}"`);
-  return path.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(document: Json, tokens: string[]): { parent: JsonObject | Json[]; key: string } {
@@ -29,7 +33,8 @@ function parentOf(document: Json, tokens: string[]): { parent: JsonObject | Json
   for (const token of tokens.slice(0, -1)) {
     if (Array.isArray(current)) current = current[Number(token)] as Json;
     else if (isObject(current)) current = current[token] as Json;
-    if (current === undefined || current === null || typeof current !== 'object') throw new PatchError(`doc is missing path: /${tokens.join('/')}`);
+    if (current === undefined || current === null || typeof current !== 'object')
+      throw new PatchError(`doc is missing path: /${tokens.join('/')}`);
   }
   return { parent: current as JsonObject | Json[], key: tokens.at(-1)! };
 }
@@ -50,7 +55,8 @@ export function jsonPatch(target: Json, operations: unknown): Json {
   if (!Array.isArray(operations)) throw new PatchError('a JSON patch must be a list of operations');
   let document = clone(target);
   for (const raw of operations) {
-    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string') throw new PatchError('each operation needs "op" and "path"');
+    if (!isObject(raw) || typeof raw.op !== 'string' || typeof raw.path !== 'string')
+      throw new PatchError('each operation needs "op" and "path"');
     const tokens = pointer(raw.path);
     const remove = (path: string[]) => {
       const { parent, key } = parentOf(document, path);
@@ -68,7 +74,8 @@ export function jsonPatch(target: Json, operations: unknown): Json {
       const { parent, key } = parentOf(document, path);
       if (Array.isArray(parent)) {
         const index = key === '-' ? parent.length : Number(key);
-        if (index > parent.length || index < 0 || Number.isNaN(index)) throw new PatchError(`index out of range: ${key}`);
+        if (index > parent.length || index < 0 || Number.isNaN(index))
+          throw new PatchError(`index out of range: ${key}`);
         parent.splice(index, 0, value);
       } else parent[key] = value;
     };
@@ -95,7 +102,8 @@ export function jsonPatch(target: Json, operations: unknown): Json {
         add(tokens, clone(getAt(document, pointer(String(raw.from)))));
         break;
       case 'test':
-        if (JSON.stringify(getAt(document, tokens)) !== JSON.stringify(raw.value)) throw new PatchError(`testing value ${raw.path} failed`);
+        if (JSON.stringify(getAt(document, tokens)) !== JSON.stringify(raw.value))
+          throw new PatchError(`testing value ${raw.path} failed`);
         break;
       default:
         throw new PatchError(`unknown operation "${raw.op}"`);
@@ -138,7 +146,8 @@ export function strategicMergePatch(target: Json, patch: Json, field = ''): Json
     if (key.startsWith('$setElementOrder/') || key === '$retainKeys' || key === '$patch') continue;
     if (key.startsWith('$deleteFromPrimitiveList/')) {
       const list = key.slice('$deleteFromPrimitiveList/'.length);
-      if (Array.isArray(result[list]) && Array.isArray(value)) result[list] = (result[list] as Json[]).filter((item) => !value.includes(item));
+      if (Array.isArray(result[list]) && Array.isArray(value))
+        result[list] = (result[list] as Json[]).filter((item) => !value.includes(item));
       continue;
     }
     if (value === null) {

@@ -29,7 +29,15 @@ export function parseLabelSelector(text: string | null | undefined): Requirement
   if (!text) return [];
   return splitTopLevel(text).map((part) => {
     let match = /^([\w./-]+)\s+(in|notin)\s+\(([^)]*)\)$/.exec(part);
-    if (match) return { key: match[1]!, op: match[2] as 'in' | 'notin', values: match[3]!.split(',').map((v) => v.trim()).filter(Boolean) };
+    if (match)
+      return {
+        key: match[1]!,
+        op: match[2] as 'in' | 'notin',
+        values: match[3]!
+          .split(',')
+          .map((v) => v.trim())
+          .filter(Boolean),
+      };
     match = /^([\w./-]+)\s*(==|=|!=)\s*([\w.-]*)$/.exec(part);
     if (match) return { key: match[1]!, op: match[2] === '!=' ? 'neq' : 'eq', value: match[3]! };
     match = /^(!?)([\w./-]+)$/.exec(part);
@@ -78,7 +86,8 @@ export function parseFieldSelector(text: string | null | undefined): FieldRequir
 export function matchesFields(object: unknown, requirements: FieldRequirement[]): boolean {
   return requirements.every((r) => {
     let current: unknown = object;
-    for (const key of r.path.split('.')) current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
+    for (const key of r.path.split('.'))
+      current = current && typeof current === 'object' ? (current as Record<string, unknown>)[key] : undefined;
     const value = current === undefined || current === null ? '' : String(current);
     return r.op === 'eq' ? value === r.value : value !== r.value;
   });

@@ -41,7 +41,10 @@ export class LabApiServer {
   constructor(options: ApiServerOptions) {
     this.options = options;
     this.store = options.store;
-    this.hub = new WatchHub(this.store, { table: (...args) => this.table(...args), present: (...args) => this.present(...args) });
+    this.hub = new WatchHub(this.store, {
+      table: (...args) => this.table(...args),
+      present: (...args) => this.present(...args),
+    });
     this.refreshCrdTypes();
     this.store.onEvent((event) => {
       if (event.key === 'apiextensions.k8s.io/customresourcedefinitions') this.refreshCrdTypes();
@@ -53,7 +56,13 @@ export class LabApiServer {
 
   listen(port: number, host: string): Promise<number> {
     const server = createServer(
-      { key: this.options.tls.key, cert: this.options.tls.cert, ca: this.options.tls.ca, requestCert: true, rejectUnauthorized: true },
+      {
+        key: this.options.tls.key,
+        cert: this.options.tls.cert,
+        ca: this.options.tls.ca,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
       (request, response) => void this.handle(request, response),
     );
     this.server = server;
@@ -79,7 +88,12 @@ export class LabApiServer {
 
   /** The type serving `group/version` `plural` (or a short name / singular / kind). */
   resolveType(group: string, version: string, name: string): ResourceType | undefined {
-    return this.types.find((t) => t.group === group && t.version === version && (t.plural === name || t.singular === name || t.shortNames.includes(name)));
+    return this.types.find(
+      (t) =>
+        t.group === group &&
+        t.version === version &&
+        (t.plural === name || t.singular === name || t.shortNames.includes(name)),
+    );
   }
 
   typeFor(group: string, plural: string): ResourceType | undefined {
@@ -95,15 +109,21 @@ export class LabApiServer {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'https://lab');
     const started = Date.now();
-    response.on('finish', () => this.options.log?.(`${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - started}ms`));
+    response.on('finish', () =>
+      this.options.log?.(
+        `${request.method} ${url.pathname}${url.search} ${response.statusCode} ${Date.now() - started}ms`,
+      ),
+    );
     try {
-      if (this.hub.faults.delayMs > 0 && url.pathname !== '/lab/faults') await new Promise((r) => setTimeout(r, this.hub.faults.delayMs));
+      if (this.hub.faults.delayMs > 0 && url.pathname !== '/lab/faults')
+        await new Promise((r) => setTimeout(r, this.hub.faults.delayMs));
       const raw = await readBody(request);
       let body = raw.toString('utf8');
       if (/protobuf/.test(request.headers['content-type'] ?? '') && raw.length > 0) {
         // kubectl's typed clients (create deployment, …) send protobuf.
         const decoded = decodeKubernetesProtobuf(raw);
-        if (decoded.unknownFields.length > 0) this.options.log?.(`protobuf fields the lab does not decode: ${decoded.unknownFields.join(', ')}`);
+        if (decoded.unknownFields.length > 0)
+          this.options.log?.(`protobuf fields the lab does not decode: ${decoded.unknownFields.join(', ')}`);
         body = JSON.stringify(decoded.object);
         request.headers['content-type'] = 'application/json';
       }
@@ -114,7 +134,13 @@ export class LabApiServer {
         return;
       }
       if (error instanceof ApiError) sendStatus(response, error.code, error.reason, error.message, error.details);
-      else if (error instanceof PatchError || error instanceof SelectorError) sendStatus(response, error instanceof SelectorError ? 400 : 422, error instanceof SelectorError ? 'BadRequest' : 'Invalid', error.message);
+      else if (error instanceof PatchError || error instanceof SelectorError)
+        sendStatus(
+          response,
+          error instanceof SelectorError ? 400 : 422,
+          error instanceof SelectorError ? 'BadRequest' : 'Invalid',
+          error.message,
+        );
       else {
         this.options.log?.(`internal error: ${(error as Error).stack}`);
         sendStatus(response, 500, 'InternalError', (error as Error).message);
@@ -131,68 +157,135 @@ export class LabApiServer {
       response.writeHead(200, { 'Content-Type': 'text/plain' });
       return void response.end('ok');
     }
-    if (path === '/api') return sendJson(response, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }] });
+    if (path === '/api')
+      return sendJson(response, 200, {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: '172.18.0.2:6443' }],
+      });
     if (path === '/apis') return sendJson(response, 200, groupList(this.types));
     if (path === '/openapi/v3') return sendJson(response, 200, openApiIndex(this.types, this.store.resourceVersion));
-    if (path.startsWith('/openapi/v3/')) return sendOpenApi(response, this.types, path.slice('/openapi/v3/'.length), this.options.kubernetesVersion);
-    if (path === '/openapi/v2') return sendStatus(response, 404, 'NotFound', 'the lab API server publishes OpenAPI v3 only');
+    if (path.startsWith('/openapi/v3/'))
+      return sendOpenApi(response, this.types, path.slice('/openapi/v3/'.length), this.options.kubernetesVersion);
+    if (path === '/openapi/v2')
+      return sendStatus(response, 404, 'NotFound', 'the lab API server publishes OpenAPI v3 only');
 
     const segments = path.split('/').filter(Boolean);
     let group: string;
     let version: string;
     let rest: string[];
     if (segments[0] === 'api' && segments[1]) [group, version, rest] = ['', segments[1], segments.slice(2)];
-    else if (segments[0] === 'apis' && segments[1] && segments[2]) [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
+    else if (segments[0] === 'apis' && segments[1] && segments[2])
+      [group, version, rest] = [segments[1], segments[2], segments.slice(3)];
     else if (segments[0] === 'apis' && segments[1]) return sendGroup(response, this.types, segments[1]);
     else return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
 
     if (rest.length === 0) return sendResourceList(response, this.types, group, version);
 
     let namespace: string | undefined;
-    if (rest[0] === 'namespaces' && rest.length >= 3 && this.resolveType(group, version, rest[2]!) && !(group === '' && ['status', 'finalize'].includes(rest[2]!))) {
+    if (
+      rest[0] === 'namespaces' &&
+      rest.length >= 3 &&
+      this.resolveType(group, version, rest[2]!) &&
+      !(group === '' && ['status', 'finalize'].includes(rest[2]!))
+    ) {
       namespace = rest[1];
       rest = rest.slice(2);
     }
     const type = this.resolveType(group, version, rest[0]!);
-    if (!type || type.plural !== rest[0]) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (!type || type.plural !== rest[0])
+      return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
     const name = rest[1];
     const subresource = rest[2];
-    if (subresource && !(subresource === 'status' && type.hasStatus) && !(subresource === 'scale' && scalable.has(storageKey(type)))) return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
-    if (subresource === 'scale' && name) return serveScale(this.store, request, response, method, type, type.namespaced ? namespace : undefined, name, body);
+    if (
+      subresource &&
+      !(subresource === 'status' && type.hasStatus) &&
+      !(subresource === 'scale' && scalable.has(storageKey(type)))
+    )
+      return sendStatus(response, 404, 'NotFound', 'the server could not find the requested resource');
+    if (subresource === 'scale' && name)
+      return serveScale(
+        this.store,
+        request,
+        response,
+        method,
+        type,
+        type.namespaced ? namespace : undefined,
+        name,
+        body,
+      );
     if (namespace && type.namespaced && method !== 'GET') this.requireNamespace(namespace, method === 'POST');
     const watch = url.searchParams.get('watch');
     const isWatch = watch === 'true' || watch === '1';
 
     switch (method) {
       case 'GET':
-        if (name) return this.sendObject(request, response, type, version, this.store.get(type, type.namespaced ? namespace : undefined, name));
+        if (name)
+          return this.sendObject(
+            request,
+            response,
+            type,
+            version,
+            this.store.get(type, type.namespaced ? namespace : undefined, name),
+          );
         if (isWatch) return this.hub.serve(request, response, url, type, version, namespace);
         return this.list(request, response, url, type, version, namespace);
       case 'POST': {
-        if (name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (name)
+          return sendStatus(
+            response,
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         const object = parseBody(body, request);
         this.checkKind(object, type, version);
         if (type.namespaced) {
           const bodyNamespace = object.metadata?.namespace || undefined;
-          if (bodyNamespace && namespace && bodyNamespace !== namespace) throw new ApiError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+          if (bodyNamespace && namespace && bodyNamespace !== namespace)
+            throw new ApiError(
+              400,
+              'BadRequest',
+              'the namespace of the provided object does not match the namespace sent on the request',
+            );
           object.metadata = { ...object.metadata, namespace: bodyNamespace ?? namespace ?? 'default' };
-        }
-        else if (object.metadata) delete object.metadata.namespace;
-        if (url.searchParams.get('dryRun') === 'All') return sendJson(response, 201, this.present(type, version, object));
+        } else if (object.metadata) delete object.metadata.namespace;
+        if (url.searchParams.get('dryRun') === 'All')
+          return sendJson(response, 201, this.present(type, version, object));
         const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       case 'PUT': {
-        if (!name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (!name)
+          return sendStatus(
+            response,
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         const object = parseBody(body, request);
         this.checkKind(object, type, version);
-        if (object.metadata?.name && object.metadata.name !== name) throw new ApiError(400, 'BadRequest', `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`);
+        if (object.metadata?.name && object.metadata.name !== name)
+          throw new ApiError(
+            400,
+            'BadRequest',
+            `the name of the object (${object.metadata.name}) does not match the name on the URL (${name})`,
+          );
         object.metadata = { ...object.metadata, name, ...(type.namespaced ? { namespace } : {}) };
-        const updated = this.store.update(type, object, { expectedRv: object.metadata.resourceVersion, ...(subresource === 'status' ? { subresource: 'status' as const } : {}) });
+        const updated = this.store.update(type, object, {
+          expectedRv: object.metadata.resourceVersion,
+          ...(subresource === 'status' ? { subresource: 'status' as const } : {}),
+        });
         return sendJson(response, 200, this.present(type, version, updated));
       }
       case 'PATCH': {
-        if (!name) return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        if (!name)
+          return sendStatus(
+            response,
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
         return this.patch(request, response, url, type, version, namespace, name, body, subresource);
       }
       case 'DELETE': {
@@ -201,22 +294,52 @@ export class LabApiServer {
         return sendJson(response, 200, this.present(type, version, deleted));
       }
       default:
-        return sendStatus(response, 405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+        return sendStatus(
+          response,
+          405,
+          'MethodNotAllowed',
+          'the server does not allow this method on the requested resource',
+        );
     }
   }
 
   private requireNamespace(namespace: string, creating: boolean): void {
     const nsType = this.typeFor('', 'namespaces')!;
     const found = this.store.find(nsType, undefined, namespace);
-    if (!found) throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, { name: namespace, kind: 'namespaces' });
-    if (creating && found.metadata.deletionTimestamp) throw new ApiError(403, 'Forbidden', `unable to create new content in namespace ${namespace} because it is being terminated`, { name: namespace, kind: 'namespaces' });
+    if (!found)
+      throw new ApiError(404, 'NotFound', `namespaces "${namespace}" not found`, {
+        name: namespace,
+        kind: 'namespaces',
+      });
+    if (creating && found.metadata.deletionTimestamp)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `unable to create new content in namespace ${namespace} because it is being terminated`,
+        { name: namespace, kind: 'namespaces' },
+      );
   }
 
   private checkKind(object: Obj, type: ResourceType, version: string): void {
-    if (object.kind && object.kind !== type.kind) throw new ApiError(400, 'BadRequest', `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type.group, version)})`);
+    if (object.kind && object.kind !== type.kind)
+      throw new ApiError(
+        400,
+        'BadRequest',
+        `the API version in the data (${object.apiVersion}) does not match the expected API version (${apiVersionOf(type.group, version)})`,
+      );
   }
 
-  private async patch(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined, name: string, body: string, subresource: string | undefined): Promise<void> {
+  private async patch(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+    name: string,
+    body: string,
+    subresource: string | undefined,
+  ): Promise<void> {
     const contentType = (request.headers['content-type'] ?? '').split(';')[0]!.trim();
     const ns = type.namespaced ? namespace : undefined;
     const current = this.store.find(type, ns, name);
@@ -225,13 +348,29 @@ export class LabApiServer {
       this.checkKind(applied, type, version);
       const manager = url.searchParams.get('fieldManager') ?? 'unknown';
       if (!current) {
-        const object = { ...applied, metadata: { ...applied.metadata, name, ...(type.namespaced ? { namespace: ns ?? 'default' } : {}), managedFields: [managedField(manager, 'Apply', type, version)] } };
+        const object = {
+          ...applied,
+          metadata: {
+            ...applied.metadata,
+            name,
+            ...(type.namespaced ? { namespace: ns ?? 'default' } : {}),
+            managedFields: [managedField(manager, 'Apply', type, version)],
+          },
+        };
         const created = this.store.create(type, prepareCreate(this.store, this.types, type, object));
         return sendJson(response, 201, this.present(type, version, created));
       }
       const merged = applyPatch(current, applied) as Obj;
-      merged.metadata.managedFields = [...((current.metadata.managedFields ?? []) as Obj[]).filter((f) => f.manager !== manager), managedField(manager, 'Apply', type, version)];
-      if (subresource === 'status') return sendJson(response, 200, this.present(type, version, this.store.update(type, merged, { subresource: 'status' })));
+      merged.metadata.managedFields = [
+        ...((current.metadata.managedFields ?? []) as Obj[]).filter((f) => f.manager !== manager),
+        managedField(manager, 'Apply', type, version),
+      ];
+      if (subresource === 'status')
+        return sendJson(
+          response,
+          200,
+          this.present(type, version, this.store.update(type, merged, { subresource: 'status' })),
+        );
       return sendJson(response, 200, this.present(type, version, this.store.update(type, merged)));
     }
     if (!current) throw notFound(type, name);
@@ -245,11 +384,21 @@ export class LabApiServer {
         next = jsonPatch(current, patchBody) as Obj;
         break;
       case 'application/strategic-merge-patch+json':
-        if (!type.group.includes('.') || type.group.endsWith('.k8s.io')) next = strategicMergePatch(current, patchBody) as Obj;
-        else throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`);
+        if (!type.group.includes('.') || type.group.endsWith('.k8s.io'))
+          next = strategicMergePatch(current, patchBody) as Obj;
+        else
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+          );
         break;
       default:
-        throw new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`);
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+        );
     }
     next.metadata = { ...next.metadata, name, ...(type.namespaced ? { namespace: ns } : {}) };
     const updated = this.store.update(type, next, subresource === 'status' ? { subresource: 'status' } : {});
@@ -300,33 +449,78 @@ export class LabApiServer {
     if (!remaining) this.store.delete(nsType, undefined, name);
   }
 
-  private deleteCollection(response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): void {
+  private deleteCollection(
+    response: ServerResponse,
+    url: URL,
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+  ): void {
     const items = this.select(url, type, namespace);
     const deleted = items.map((o) => this.deleteWithDependents(type, o.metadata.namespace, o.metadata.name));
-    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: this.store.resourceVersion }, items: deleted.map((o) => this.present(type, version, o)) });
+    sendJson(response, 200, {
+      kind: type.listKind,
+      apiVersion: apiVersionOf(type.group, version),
+      metadata: { resourceVersion: this.store.resourceVersion },
+      items: deleted.map((o) => this.present(type, version, o)),
+    });
   }
 
   private select(url: URL, type: ResourceType, namespace: string | undefined): Obj[] {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
     checkFieldSelector(type, fields);
-    return this.store.list(type, type.namespaced ? namespace : undefined).filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
+    return this.store
+      .list(type, type.namespaced ? namespace : undefined)
+      .filter((o) => matchesLabels(o.metadata.labels, labels) && matchesFields(o, fields));
   }
 
-  private async list(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
-    await waitForResourceVersion(this.store, url.searchParams.get('continue') ? null : url.searchParams.get('resourceVersion'));
+  private async list(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+  ): Promise<void> {
+    await waitForResourceVersion(
+      this.store,
+      url.searchParams.get('continue') ? null : url.searchParams.get('resourceVersion'),
+    );
     const selected = Boolean(url.searchParams.get('labelSelector') || url.searchParams.get('fieldSelector'));
     let items = this.select(url, type, namespace);
     // etcd lists in key order (bytes), which `continue` tokens point into.
-    if (url.searchParams.get('limit') || url.searchParams.get('continue')) items = [...items].sort((a, b) => (objectId(a) < objectId(b) ? -1 : 1));
+    if (url.searchParams.get('limit') || url.searchParams.get('continue'))
+      items = [...items].sort((a, b) => (objectId(a) < objectId(b) ? -1 : 1));
     const page = paginate(items, url, this.store, selected);
-    const metadata = { resourceVersion: page.resourceVersion, ...(page.continue ? { continue: page.continue } : {}), ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}) };
-    if (wantsTable(request)) return sendJson(response, 200, { ...this.table(type, page.items, page.resourceVersion, url, version), metadata });
-    sendJson(response, 200, { kind: type.listKind, apiVersion: apiVersionOf(type.group, version), metadata, items: page.items.map((o) => this.present(type, version, o)) });
+    const metadata = {
+      resourceVersion: page.resourceVersion,
+      ...(page.continue ? { continue: page.continue } : {}),
+      ...(page.remainingItemCount !== undefined ? { remainingItemCount: page.remainingItemCount } : {}),
+    };
+    if (wantsTable(request))
+      return sendJson(response, 200, { ...this.table(type, page.items, page.resourceVersion, url, version), metadata });
+    sendJson(response, 200, {
+      kind: type.listKind,
+      apiVersion: apiVersionOf(type.group, version),
+      metadata,
+      items: page.items.map((o) => this.present(type, version, o)),
+    });
   }
 
-  private sendObject(request: IncomingMessage, response: ServerResponse, type: ResourceType, version: string, object: Obj): void {
-    if (wantsTable(request)) return sendJson(response, 200, this.table(type, [object], this.store.resourceVersion, new URL('https://lab/'), version));
+  private sendObject(
+    request: IncomingMessage,
+    response: ServerResponse,
+    type: ResourceType,
+    version: string,
+    object: Obj,
+  ): void {
+    if (wantsTable(request))
+      return sendJson(
+        response,
+        200,
+        this.table(type, [object], this.store.resourceVersion, new URL('https://lab/'), version),
+      );
     sendJson(response, 200, this.present(type, version, object));
   }
 
@@ -337,7 +531,13 @@ export class LabApiServer {
       kind: 'Table',
       apiVersion: 'meta.k8s.io/v1',
       metadata: { resourceVersion },
-      columnDefinitions: type.columns.map((c) => ({ name: c.name, type: c.type, format: c.format ?? '', description: c.description, priority: c.priority })),
+      columnDefinitions: type.columns.map((c) => ({
+        name: c.name,
+        type: c.type,
+        format: c.format ?? '',
+        description: c.description,
+        priority: c.priority,
+      })),
       rows: items.map((item) => ({
         cells: type.columns.map((c) => c.cell(item, now)),
         object:
@@ -358,5 +558,12 @@ export class LabApiServer {
 }
 
 function managedField(manager: string, operation: string, type: ResourceType, version: string): Obj {
-  return { manager, operation, apiVersion: apiVersionOf(type.group, version), time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), fieldsType: 'FieldsV1', fieldsV1: {} };
+  return {
+    manager,
+    operation,
+    apiVersion: apiVersionOf(type.group, version),
+    time: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    fieldsType: 'FieldsV1',
+    fieldsV1: {},
+  };
 }

@@ -44,9 +44,14 @@ export class ObjectStore {
   constructor(file: string) {
     this.file = file;
     if (existsSync(file)) {
-      const saved = JSON.parse(readFileSync(file, 'utf8')) as { rv: number; objects: Record<string, Obj[]>; history: StoredEvent[] };
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as {
+        rv: number;
+        objects: Record<string, Obj[]>;
+        history: StoredEvent[];
+      };
       this.rv = saved.rv;
-      for (const [key, list] of Object.entries(saved.objects)) this.objects.set(key, new Map(list.map((o) => [objectId(o), o])));
+      for (const [key, list] of Object.entries(saved.objects))
+        this.objects.set(key, new Map(list.map((o) => [objectId(o), o])));
       this.history = saved.history ?? [];
     }
   }
@@ -77,7 +82,9 @@ export class ObjectStore {
 
   list(type: ResourceType, namespace?: string): Obj[] {
     const all = [...(this.objects.get(storageKey(type))?.values() ?? [])];
-    return (namespace ? all.filter((o) => o.metadata.namespace === namespace) : all).sort((a, b) => objectId(a).localeCompare(objectId(b)));
+    return (namespace ? all.filter((o) => o.metadata.namespace === namespace) : all).sort((a, b) =>
+      objectId(a).localeCompare(objectId(b)),
+    );
   }
 
   allKeys(): string[] {
@@ -96,14 +103,30 @@ export class ObjectStore {
 
   create(type: ResourceType, object: Obj): Obj {
     const meta = (object.metadata ??= {});
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomUUID().replace(/-/g, '').slice(0, 5)}`;
-    if (!meta.name) throw new ApiError(422, 'Invalid', `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`);
+    if (!meta.name && meta.generateName)
+      meta.name = `${meta.generateName}${randomUUID().replace(/-/g, '').slice(0, 5)}`;
+    if (!meta.name)
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "" is invalid: metadata.name: Required value: name or generateName is required`,
+      );
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(meta.name) || meta.name.length > 253) {
-      throw new ApiError(422, 'Invalid', `${type.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+      throw new ApiError(
+        422,
+        'Invalid',
+        `${type.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      );
     }
     const id = idOf(type.namespaced ? meta.namespace : undefined, meta.name);
     const bucket = this.bucket(type);
-    if (bucket.has(id)) throw new ApiError(409, 'AlreadyExists', `${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}" already exists`, { name: meta.name, group: type.group, kind: type.plural });
+    if (bucket.has(id))
+      throw new ApiError(
+        409,
+        'AlreadyExists',
+        `${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}" already exists`,
+        { name: meta.name, group: type.group, kind: type.plural },
+      );
     meta.uid = randomUUID();
     meta.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     meta.generation = 1;
@@ -118,20 +141,53 @@ export class ObjectStore {
     const current = this.get(type, type.namespaced ? meta.namespace : undefined, meta.name);
     checkFinalizers(type, current, object);
     if (options.expectedRv && options.expectedRv !== current.metadata.resourceVersion) {
-      throw new ApiError(409, 'Conflict', `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`, { name: meta.name, group: type.group, kind: type.plural });
+      throw new ApiError(
+        409,
+        'Conflict',
+        `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        { name: meta.name, group: type.group, kind: type.plural },
+      );
     }
     let next: Obj;
     if (options.subresource === 'status') next = { ...current, status: object.status };
     else {
       // deletionTimestamp is the server's: kept once set, never taken from a client.
-      const { deletionTimestamp: _clientDeletion, deletionGracePeriodSeconds: _clientGrace, ...clientMeta } = object.metadata ?? {};
-      const deletion = current.metadata.deletionTimestamp ? { deletionTimestamp: current.metadata.deletionTimestamp, deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds ?? 0 } : {};
-      next = { ...object, metadata: { ...clientMeta, ...deletion, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, generation: current.metadata.generation } };
+      const {
+        deletionTimestamp: _clientDeletion,
+        deletionGracePeriodSeconds: _clientGrace,
+        ...clientMeta
+      } = object.metadata ?? {};
+      const deletion = current.metadata.deletionTimestamp
+        ? {
+            deletionTimestamp: current.metadata.deletionTimestamp,
+            deletionGracePeriodSeconds: current.metadata.deletionGracePeriodSeconds ?? 0,
+          }
+        : {};
+      next = {
+        ...object,
+        metadata: {
+          ...clientMeta,
+          ...deletion,
+          uid: current.metadata.uid,
+          creationTimestamp: current.metadata.creationTimestamp,
+          generation: current.metadata.generation,
+        },
+      };
       // With a status subresource, the main resource cannot change status.
       if (type.hasStatus) next.status = current.status;
-      if (JSON.stringify(stripForGeneration(next)) !== JSON.stringify(stripForGeneration(current))) next.metadata.generation = (current.metadata.generation ?? 1) + 1;
+      if (JSON.stringify(stripForGeneration(next)) !== JSON.stringify(stripForGeneration(current)))
+        next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }
-    if (JSON.stringify({ ...next, metadata: { ...next.metadata, resourceVersion: undefined, managedFields: undefined } }) === JSON.stringify({ ...current, metadata: { ...current.metadata, resourceVersion: undefined, managedFields: undefined } })) {
+    if (
+      JSON.stringify({
+        ...next,
+        metadata: { ...next.metadata, resourceVersion: undefined, managedFields: undefined },
+      }) ===
+      JSON.stringify({
+        ...current,
+        metadata: { ...current.metadata, resourceVersion: undefined, managedFields: undefined },
+      })
+    ) {
       return current;
     }
     // The last finalizer of a terminating object removed: the object goes.
@@ -150,14 +206,30 @@ export class ObjectStore {
     const current = this.get(type, namespace, name);
     if (((current.metadata.finalizers ?? []) as string[]).length > 0) return this.terminate(type, namespace, name);
     this.bucket(type).delete(objectId(current));
-    return this.commit(type, 'DELETED', { ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') } }, true);
+    return this.commit(
+      type,
+      'DELETED',
+      {
+        ...current,
+        metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+      },
+      true,
+    );
   }
 
   /** Marks an object terminating (deletionTimestamp, and a status such as a namespace's phase): MODIFIED. */
   terminate(type: ResourceType, namespace: string | undefined, name: string, status?: Obj): Obj {
     const current = this.get(type, namespace, name);
     if (current.metadata.deletionTimestamp) return current;
-    const terminating = { ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), deletionGracePeriodSeconds: 0 }, ...(status ? { status } : {}) };
+    const terminating = {
+      ...current,
+      metadata: {
+        ...current.metadata,
+        deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+        deletionGracePeriodSeconds: 0,
+      },
+      ...(status ? { status } : {}),
+    };
     return this.commit(type, 'MODIFIED', terminating, false, current);
   }
 
@@ -176,7 +248,13 @@ export class ObjectStore {
     const stored = structuredClone(object);
     stored.metadata.resourceVersion = String(this.rv);
     if (!removed) this.bucket(type).set(objectId(stored), stored);
-    const event: StoredEvent = { rv: this.rv, type: eventType, key: storageKey(type), object: stored, ...(previous ? { previous } : {}) };
+    const event: StoredEvent = {
+      rv: this.rv,
+      type: eventType,
+      key: storageKey(type),
+      object: stored,
+      ...(previous ? { previous } : {}),
+    };
     this.history.push(event);
     if (this.history.length > historyLimit) this.history.splice(0, this.history.length - historyLimit);
     this.save();
@@ -189,7 +267,10 @@ export class ObjectStore {
     for (const [key, bucket] of this.objects) objects[key] = [...bucket.values()];
     const temporary = `${this.file}.tmp`;
     // The previous objects stay in memory only: saved, they would double every write of the history.
-    writeFileSync(temporary, JSON.stringify({ rv: this.rv, objects, history: this.history.map(({ previous: _previous, ...event }) => event) }));
+    writeFileSync(
+      temporary,
+      JSON.stringify({ rv: this.rv, objects, history: this.history.map(({ previous: _previous, ...event }) => event) }),
+    );
     renameSync(temporary, this.file);
   }
 }
@@ -200,7 +281,11 @@ function checkFinalizers(type: ResourceType, current: Obj, next: Obj): void {
   const before = new Set((current.metadata.finalizers ?? []) as string[]);
   const added = ((next.metadata?.finalizers ?? []) as string[]).filter((f) => !before.has(f));
   if (added.length === 0) return;
-  throw new ApiError(422, 'Invalid', `${type.kind} "${current.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`);
+  throw new ApiError(
+    422,
+    'Invalid',
+    `${type.kind} "${current.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+  );
 }
 
 function stripForGeneration(object: Obj): Obj {
@@ -217,5 +302,9 @@ export function objectId(object: Obj): string {
 }
 
 export function notFound(type: ResourceType, name: string): ApiError {
-  return new ApiError(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`, { name, group: type.group, kind: type.plural });
+  return new ApiError(404, 'NotFound', `${type.plural}${type.group ? `.${type.group}` : ''} "${name}" not found`, {
+    name,
+    group: type.group,
+    kind: type.plural,
+  });
 }

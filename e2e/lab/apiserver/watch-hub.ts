@@ -35,7 +35,12 @@ export interface WatchRender {
  */
 export class WatchHub {
   readonly watches = new Set<WatchConnection>();
-  readonly faults: Faults = { delayMs: 0, stalledWatches: new Set(), bookmarkEveryMs: 5_000, defaultWatchTimeoutS: 1800 };
+  readonly faults: Faults = {
+    delayMs: 0,
+    stalledWatches: new Set(),
+    bookmarkEveryMs: 5_000,
+    defaultWatchTimeoutS: 1800,
+  };
   private readonly store: ObjectStore;
   private readonly render: WatchRender;
 
@@ -48,7 +53,14 @@ export class WatchHub {
     for (const watch of this.watches) watch.close();
   }
 
-  async serve(request: IncomingMessage, response: ServerResponse, url: URL, type: ResourceType, version: string, namespace: string | undefined): Promise<void> {
+  async serve(
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    type: ResourceType,
+    version: string,
+    namespace: string | undefined,
+  ): Promise<void> {
     const labels = parseLabelSelector(url.searchParams.get('labelSelector'));
     const fields = parseFieldSelector(url.searchParams.get('fieldSelector'));
     checkFieldSelector(type, fields);
@@ -61,19 +73,33 @@ export class WatchHub {
     const expire = this.faults.expireNextWatch;
     this.faults.expireNextWatch = undefined;
     const startRv = rvParam && rvParam !== '0' ? Number(rvParam) : undefined;
-    if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam)) throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
+    if (rvParam && rvParam !== '0' && !/^\d+$/.test(rvParam))
+      throw new ApiError(400, 'BadRequest', `invalid resource version "${rvParam}"`);
     const tooOld = startRv !== undefined && startRv < this.store.oldestWatchable;
-    if (startRv !== undefined && startRv > Number(this.store.resourceVersion)) await waitForResourceVersion(this.store, rvParam);
+    if (startRv !== undefined && startRv > Number(this.store.resourceVersion))
+      await waitForResourceVersion(this.store, rvParam);
     // A real server answers a too-old version with an in-stream ERROR; the HTTP 410 form
     // is what clients see from some proxies and older servers, and is a fault hook here.
     if (expire === 'http') {
-      return sendStatus(response, 410, 'Expired', `too old resource version: ${rvParam} (${this.store.resourceVersion})`);
+      return sendStatus(
+        response,
+        410,
+        'Expired',
+        `too old resource version: ${rvParam} (${this.store.resourceVersion})`,
+      );
     }
 
-    response.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache, private' });
+    response.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache, private',
+    });
     // Clients wait for the headers before they consider the watch open.
     response.flushHeaders();
-    const matches = (object: Obj) => (!namespace || !type.namespaced || object.metadata.namespace === namespace) && matchesLabels(object.metadata.labels, labels) && matchesFields(object, fields);
+    const matches = (object: Obj) =>
+      (!namespace || !type.namespaced || object.metadata.namespace === namespace) &&
+      matchesLabels(object.metadata.labels, labels) &&
+      matchesFields(object, fields);
     let lastRv = startRv ?? Number(this.store.resourceVersion);
     const connection: WatchConnection = {
       response,
@@ -84,17 +110,25 @@ export class WatchHub {
     };
     const write = (type_: string, object: Obj) => {
       if (this.faults.stalledWatches.has(connection)) return;
-      const payload = asTable && type_ !== 'ERROR' && type_ !== 'BOOKMARK' ? this.render.table(type, [object], object.metadata.resourceVersion, url, version) : type_ === 'ERROR' ? object : this.render.present(type, version, object);
+      const payload =
+        asTable && type_ !== 'ERROR' && type_ !== 'BOOKMARK'
+          ? this.render.table(type, [object], object.metadata.resourceVersion, url, version)
+          : type_ === 'ERROR'
+            ? object
+            : this.render.present(type, version, object);
       response.write(`${JSON.stringify({ type: type_, object: payload })}\n`);
     };
     if (expire === 'event' || tooOld) {
-      response.write(`${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`);
+      response.write(
+        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`,
+      );
       response.end();
       return;
     }
     if (startRv === undefined) {
       // No version (or "0"): the current state first, as synthetic ADDED events.
-      for (const object of this.store.list(type, type.namespaced ? namespace : undefined)) if (matches(object)) write('ADDED', object);
+      for (const object of this.store.list(type, type.namespaced ? namespace : undefined))
+        if (matches(object)) write('ADDED', object);
     } else {
       for (const event of this.store.eventsSince(startRv, key)) {
         const sent = watchEventFor(event, matches);
@@ -110,7 +144,10 @@ export class WatchHub {
     });
     const bookmarkTimer = bookmarks
       ? setInterval(() => {
-          if (!this.faults.stalledWatches.has(connection)) response.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`);
+          if (!this.faults.stalledWatches.has(connection))
+            response.write(
+              `${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`,
+            );
         }, this.faults.bookmarkEveryMs)
       : undefined;
     const timeout = setTimeout(() => connection.close(), Math.max(1, timeoutS) * 1000);
@@ -146,7 +183,9 @@ export class WatchHub {
         // What a broken proxy or a buggy server might send: a line that is not JSON, and an object without metadata.
         for (const watch of this.watches) {
           watch.response.write('this is not json\n');
-          watch.response.write(`${JSON.stringify({ type: 'ADDED', object: { kind: 'Unknown', spec: { broken: true } } })}\n`);
+          watch.response.write(
+            `${JSON.stringify({ type: 'ADDED', object: { kind: 'Unknown', spec: { broken: true } } })}\n`,
+          );
         }
         break;
       case 'bookmarks':

@@ -35,22 +35,40 @@ async function readStatus(context?: string) {
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'version') {
-    process.stdout.write(`cilium-cli: ${cliVersion} compiled with go1.24.4 on linux/amd64\ncilium image (default): v1.17.5\ncilium image (stable): v1.18.0\n`);
+    process.stdout.write(
+      `cilium-cli: ${cliVersion} compiled with go1.24.4 on linux/amd64\ncilium image (default): v1.17.5\ncilium image (stable): v1.18.0\n`,
+    );
     return 0;
   }
   if (command !== 'status') {
     process.stderr.write(`Error: unknown command "${command ?? ''}" for "cilium"\n`);
     return 1;
   }
-  const { values } = parseArgs({ args: rest, strict: true, options: { wait: { type: 'boolean' }, 'wait-duration': { type: 'string' }, output: { type: 'string', short: 'o' }, context: { type: 'string' } } });
-  const deadline = Date.now() + (values.wait ? Number(/(\d+)/.exec(values['wait-duration'] ?? '5m')?.[1] ?? 5) * ((values['wait-duration'] ?? '5m').endsWith('s') ? 1000 : 60_000) : 0);
+  const { values } = parseArgs({
+    args: rest,
+    strict: true,
+    options: {
+      wait: { type: 'boolean' },
+      'wait-duration': { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      context: { type: 'string' },
+    },
+  });
+  const deadline =
+    Date.now() +
+    (values.wait
+      ? Number(/(\d+)/.exec(values['wait-duration'] ?? '5m')?.[1] ?? 5) *
+        ((values['wait-duration'] ?? '5m').endsWith('s') ? 1000 : 60_000)
+      : 0);
   let status = await readStatus(values.context);
   while (values.wait && !(status.cilium.ok && status.operator.ok) && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     status = await readStatus(values.context);
   }
   if (values.output === 'json') {
-    process.stdout.write(`${JSON.stringify({ cilium_status: { state: status.cilium.ok ? 'OK' : 'error' }, operator_status: { state: status.operator.ok ? 'OK' : 'error' }, daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } }, deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } }, version: status.version }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ cilium_status: { state: status.cilium.ok ? 'OK' : 'error' }, operator_status: { state: status.operator.ok ? 'OK' : 'error' }, daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } }, deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } }, version: status.version }, null, 2)}\n`,
+    );
   } else {
     const state = (ok: boolean) => (!status.installed ? 'error' : ok ? 'OK' : '1 errors');
     process.stdout.write(

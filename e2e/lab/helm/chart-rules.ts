@@ -9,7 +9,10 @@ export class ChartRenderError extends Error {}
 
 /** `1.16.5` → [1, 16, 5]; a leading `v` is allowed. */
 export function chartVersionParts(version: string): [number, number, number] {
-  const [major = 0, minor = 0, patch = 0] = version.replace(/^v/, '').split(/[.-]/).map((part) => Number.parseInt(part, 10) || 0);
+  const [major = 0, minor = 0, patch = 0] = version
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .map((part) => Number.parseInt(part, 10) || 0);
   return [major, minor, patch];
 }
 
@@ -34,7 +37,9 @@ export function validateChartValues(values: KubeObject, chartVersion: string): v
   const kpr = kubeProxyReplacementOf(values);
   if (atLeast(chartVersion, 1, 16) && kpr !== 'true' && kpr !== 'false') {
     const line = atLeast(chartVersion, 1, 17) ? '73:5' : '71:5';
-    throw new ChartRenderError(`execution error at (cilium/templates/cilium-configmap.yaml:${line}): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.`);
+    throw new ChartRenderError(
+      `execution error at (cilium/templates/cilium-configmap.yaml:${line}): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.`,
+    );
   }
 }
 

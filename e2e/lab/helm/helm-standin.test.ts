@@ -20,30 +20,75 @@ describe('the helm stand-in says no where the chart does, by version', () => {
     await cluster?.down();
   });
 
-  it('1.16 refuses kubeProxyReplacement=strict with the chart\'s message and leaves no release and no object (cilium/cilium#36131)', async () => {
-    const result = await helm([...base, '--version', '1.16.5', '--kube-context', `kind-${cluster.name}`, '--set', 'kubeProxyReplacement=strict']);
+  it("1.16 refuses kubeProxyReplacement=strict with the chart's message and leaves no release and no object (cilium/cilium#36131)", async () => {
+    const result = await helm([
+      ...base,
+      '--version',
+      '1.16.5',
+      '--kube-context',
+      `kind-${cluster.name}`,
+      '--set',
+      'kubeProxyReplacement=strict',
+    ]);
     expect(result.code).toBe(1);
-    expect(result.output.trim()).toBe('Error: INSTALLATION FAILED: execution error at (cilium/templates/cilium-configmap.yaml:71:5): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.');
-    expect((await helm(['list', '-n', 'kube-system', '--kube-context', `kind-${cluster.name}`, '-o', 'json'])).output.trim()).toBe('[]');
+    expect(result.output.trim()).toBe(
+      'Error: INSTALLATION FAILED: execution error at (cilium/templates/cilium-configmap.yaml:71:5): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.',
+    );
+    expect(
+      (await helm(['list', '-n', 'kube-system', '--kube-context', `kind-${cluster.name}`, '-o', 'json'])).output.trim(),
+    ).toBe('[]');
     expect(kubectl(cluster, ['get', 'configmap', '-n', 'kube-system', 'cilium-config']).code).not.toBe(0);
     expect(kubectl(cluster, ['get', 'crd', 'ciliumloadbalancerippools.cilium.io']).code).not.toBe(0);
   });
 
-  it('1.17 refuses partial too (the chart\'s line moved to 73:5)', async () => {
-    const refused = await helm([...base, '--version', '1.17.4', '--kube-context', `kind-${cluster.name}`, '--set', 'kubeProxyReplacement=partial']);
-    expect(refused.output).toContain('cilium-configmap.yaml:73:5): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.');
+  it("1.17 refuses partial too (the chart's line moved to 73:5)", async () => {
+    const refused = await helm([
+      ...base,
+      '--version',
+      '1.17.4',
+      '--kube-context',
+      `kind-${cluster.name}`,
+      '--set',
+      'kubeProxyReplacement=partial',
+    ]);
+    expect(refused.output).toContain(
+      'cilium-configmap.yaml:73:5): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.',
+    );
     expect(refused.code).toBe(1);
   });
 
   it('takes global flags before the subcommand, as cobra does; with ipam.mode unset pod routes come from 10.0.0.0/8, not spec.podCIDR', async () => {
-    const installed = await helm(['--kube-context', `kind-${cluster.name}`, '-n', 'kube-system', 'install', 'cilium', 'cilium/cilium', '--version', '1.16.5', '--set', 'kubeProxyReplacement=true', '--set', 'noSuchChartValue.really=1', '--wait', '--timeout', '1m']);
+    const installed = await helm([
+      '--kube-context',
+      `kind-${cluster.name}`,
+      '-n',
+      'kube-system',
+      'install',
+      'cilium',
+      'cilium/cilium',
+      '--version',
+      '1.16.5',
+      '--set',
+      'kubeProxyReplacement=true',
+      '--set',
+      'noSuchChartValue.really=1',
+      '--wait',
+      '--timeout',
+      '1m',
+    ]);
     expect(installed.output).toContain('STATUS: deployed');
     expect(installed.code).toBe(0);
     const nodes = JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items as KubeObject[];
     const podCidrs = nodes.map((n) => n.spec.podCIDR as string);
     expect(podCidrs.every((cidr) => cidr.startsWith('10.244.'))).toBe(true);
-    const config = JSON.parse(kubectlOk(cluster, ['get', 'cm', '-n', 'kube-system', 'cilium-config', '-o', 'json'])).data;
-    expect(config).toMatchObject({ ipam: 'cluster-pool', 'cluster-pool-ipv4-cidr': '10.0.0.0/8', 'cluster-pool-ipv4-mask-size': '24' });
+    const config = JSON.parse(
+      kubectlOk(cluster, ['get', 'cm', '-n', 'kube-system', 'cilium-config', '-o', 'json']),
+    ).data;
+    expect(config).toMatchObject({
+      ipam: 'cluster-pool',
+      'cluster-pool-ipv4-cidr': '10.0.0.0/8',
+      'cluster-pool-ipv4-mask-size': '24',
+    });
     for (const node of cluster.nodeNames) {
       await eventually(() => {
         const routes = JSON.parse(docker(['exec', node, 'ip', '-j', 'route'])) as KubeObject[];
@@ -68,16 +113,39 @@ describe('native routing without ipv4NativeRoutingCIDR: the chart renders, the a
     await cluster?.down();
   });
 
-  it('helm --wait times out, the agents crash-loop with the agent\'s error, nodes stay NotReady', async () => {
-    const result = await run('helm', [...base, '--version', '1.16.5', '--set', 'kubeProxyReplacement=true', '--set', 'routingMode=native', '--set', 'ipam.mode=kubernetes', '--kube-context', `kind-${cluster.name}`, '--wait', '--timeout', '8s'], cluster.env);
+  it("helm --wait times out, the agents crash-loop with the agent's error, nodes stay NotReady", async () => {
+    const result = await run(
+      'helm',
+      [
+        ...base,
+        '--version',
+        '1.16.5',
+        '--set',
+        'kubeProxyReplacement=true',
+        '--set',
+        'routingMode=native',
+        '--set',
+        'ipam.mode=kubernetes',
+        '--kube-context',
+        `kind-${cluster.name}`,
+        '--wait',
+        '--timeout',
+        '8s',
+      ],
+      cluster.env,
+    );
     expect(result.output).toContain('Error: INSTALLATION FAILED: context deadline exceeded');
     expect(result.code).toBe(1);
-    const agents = JSON.parse(kubectlOk(cluster, ['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=cilium', '-o', 'json'])).items as KubeObject[];
+    const agents = JSON.parse(
+      kubectlOk(cluster, ['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=cilium', '-o', 'json']),
+    ).items as KubeObject[];
     expect(agents).toHaveLength(2);
     for (const agent of agents) {
       const status = agent.status.containerStatuses[0];
       expect(status.state.waiting.reason).toBe('CrashLoopBackOff');
-      expect(status.lastState.terminated.message).toContain('native routing cidr must be configured with option --ipv4-native-routing-cidr');
+      expect(status.lastState.terminated.message).toContain(
+        'native routing cidr must be configured with option --ipv4-native-routing-cidr',
+      );
     }
     expect(kubectlOk(cluster, ['get', 'nodes'])).not.toMatch(/\sReady\s/);
     const status = await run('cilium', ['status', '--context', `kind-${cluster.name}`], cluster.env);

@@ -20,9 +20,14 @@ const helmVersion = 'v3.18.3';
 class HelmError extends Error {}
 
 const reposFile = () => process.env.HELM_REPOSITORY_CONFIG ?? join(labHome(), 'helm-repositories.json');
-const readRepos = (): Record<string, string> => (existsSync(reposFile()) ? (JSON.parse(readFileSync(reposFile(), 'utf8')) as Record<string, string>) : {});
+const readRepos = (): Record<string, string> =>
+  existsSync(reposFile()) ? (JSON.parse(readFileSync(reposFile(), 'utf8')) as Record<string, string>) : {};
 
-const common = { namespace: { type: 'string' as const, short: 'n' }, 'kube-context': { type: 'string' as const }, kubeconfig: { type: 'string' as const } };
+const common = {
+  namespace: { type: 'string' as const, short: 'n' },
+  'kube-context': { type: 'string' as const },
+  kubeconfig: { type: 'string' as const },
+};
 const installFlags = {
   ...common,
   version: { type: 'string' as const },
@@ -37,11 +42,16 @@ const installFlags = {
 };
 
 function client(values: Record<string, unknown>): LabKubeClient {
-  return labKubeClient({ ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}), ...(values['kube-context'] ? { context: values['kube-context'] as string } : {}) });
+  return labKubeClient({
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
+    ...(values['kube-context'] ? { context: values['kube-context'] as string } : {}),
+  });
 }
 
 async function apply(kube: LabKubeClient, object: KubeObject): Promise<void> {
-  const [group, version] = String(object.apiVersion).includes('/') ? String(object.apiVersion).split('/') : ['', object.apiVersion];
+  const [group, version] = String(object.apiVersion).includes('/')
+    ? String(object.apiVersion).split('/')
+    : ['', object.apiVersion];
   const plural = `${String(object.kind).toLowerCase()}s`.replace(/ys$/, 'ies').replace(/sss$/, 'sses');
   const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
@@ -55,8 +65,13 @@ function releaseSecretName(name: string, revision: number): string {
 }
 
 async function readRelease(kube: LabKubeClient, namespace: string, name: string): Promise<KubeObject | undefined> {
-  const list = await kube.request('GET', `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${name}`)}`);
-  const items = ((list.body.items ?? []) as KubeObject[]).sort((a, b) => Number(b.metadata.labels.version) - Number(a.metadata.labels.version));
+  const list = await kube.request(
+    'GET',
+    `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${name}`)}`,
+  );
+  const items = ((list.body.items ?? []) as KubeObject[]).sort(
+    (a, b) => Number(b.metadata.labels.version) - Number(a.metadata.labels.version),
+  );
   const latest = items[0];
   return latest ? (JSON.parse(Buffer.from(latest.data.release, 'base64').toString()) as KubeObject) : undefined;
 }
@@ -76,7 +91,9 @@ function chartObjects(values: KubeObject, chartVersion: string): KubeObject[] {
     'tunnel-protocol': String(values.tunnelProtocol ?? 'vxlan'),
     ipam: String(ipam.mode ?? 'cluster-pool'),
     // The chart's cluster-pool defaults: the operator hands out /24s of 10.0.0.0/8, not node.spec.podCIDR.
-    'cluster-pool-ipv4-cidr': [((ipam.operator as KubeObject | undefined)?.clusterPoolIPv4PodCIDRList ?? ['10.0.0.0/8'])].flat().join(' '),
+    'cluster-pool-ipv4-cidr': [(ipam.operator as KubeObject | undefined)?.clusterPoolIPv4PodCIDRList ?? ['10.0.0.0/8']]
+      .flat()
+      .join(' '),
     'cluster-pool-ipv4-mask-size': String((ipam.operator as KubeObject | undefined)?.clusterPoolIPv4MaskSize ?? 24),
     'enable-ipv4-masquerade': String(values.enableIPv4Masquerade ?? true),
     ...(values.ipv4NativeRoutingCIDR ? { 'ipv4-native-routing-cidr': String(values.ipv4NativeRoutingCIDR) } : {}),
@@ -88,17 +105,37 @@ function chartObjects(values: KubeObject, chartVersion: string): KubeObject[] {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: 'kube-system', labels: { ...labels, ...appLabels } },
-    spec: { replicas, selector: { matchLabels: appLabels }, template: { metadata: { labels: appLabels }, spec: { containers: [{ name, image }] } } },
+    spec: {
+      replicas,
+      selector: { matchLabels: appLabels },
+      template: { metadata: { labels: appLabels }, spec: { containers: [{ name, image }] } },
+    },
   });
   return [
-    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cilium-config', namespace: 'kube-system', labels }, data: config },
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cilium-config', namespace: 'kube-system', labels },
+      data: config,
+    },
     {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'cilium', namespace: 'kube-system', labels: { ...labels, 'k8s-app': 'cilium' } },
-      spec: { selector: { matchLabels: { 'k8s-app': 'cilium' } }, template: { metadata: { labels: { 'k8s-app': 'cilium' } }, spec: { containers: [{ name: 'cilium-agent', image: `quay.io/cilium/cilium:v${chartVersion}` }] } } },
+      spec: {
+        selector: { matchLabels: { 'k8s-app': 'cilium' } },
+        template: {
+          metadata: { labels: { 'k8s-app': 'cilium' } },
+          spec: { containers: [{ name: 'cilium-agent', image: `quay.io/cilium/cilium:v${chartVersion}` }] },
+        },
+      },
     },
-    deployment('cilium-operator', operatorReplicas, { 'io.cilium/app': 'operator', name: 'cilium-operator' }, `quay.io/cilium/operator-generic:v${chartVersion}`),
+    deployment(
+      'cilium-operator',
+      operatorReplicas,
+      { 'io.cilium/app': 'operator', name: 'cilium-operator' },
+      `quay.io/cilium/operator-generic:v${chartVersion}`,
+    ),
     deployment('coredns', 2, { 'k8s-app': 'kube-dns' }, 'registry.k8s.io/coredns/coredns:v1.12.0'),
   ];
 }
@@ -110,8 +147,12 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   if (!release || !chart) throw new HelmError(`"helm ${upgrade ? 'upgrade' : 'install'}" requires 2 arguments`);
   if (upgrade && !values.install) throw new HelmError(`"${release}" has no deployed releases`);
   const [repo, chartName] = chart.split('/');
-  if (!readRepos()[repo!]) throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: repo ${repo} not found`);
-  if (chartName !== 'cilium') throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: the lab serves only the cilium chart, not "${chart}"`);
+  if (!readRepos()[repo!])
+    throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: repo ${repo} not found`);
+  if (chartName !== 'cilium')
+    throw new HelmError(
+      `${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: the lab serves only the cilium chart, not "${chart}"`,
+    );
   const chartVersion = String(values.version ?? '1.16.5').replace(/^v/, '');
   const namespace = (values.namespace as string | undefined) ?? 'default';
   const kube = client(values);
@@ -119,14 +160,17 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   if (existing && !upgrade) throw new HelmError('INSTALLATION FAILED: cannot re-use a name that is still in use');
 
   const userValues: KubeObject = {};
-  for (const file of (values.values as string[] | undefined) ?? []) deepMerge(userValues, (parseYaml(readFileSync(file, 'utf8')) ?? {}) as KubeObject);
+  for (const file of (values.values as string[] | undefined) ?? [])
+    deepMerge(userValues, (parseYaml(readFileSync(file, 'utf8')) ?? {}) as KubeObject);
   for (const expression of (values.set as string[] | undefined) ?? []) applySet(userValues, expression);
-  for (const expression of (values['set-string'] as string[] | undefined) ?? []) applySet(userValues, expression.replace(/=(true|false|\d+)(,|$)/g, '="$1"$2'));
+  for (const expression of (values['set-string'] as string[] | undefined) ?? [])
+    applySet(userValues, expression.replace(/=(true|false|\d+)(,|$)/g, '="$1"$2'));
 
   try {
     validateChartValues(userValues, chartVersion);
   } catch (error) {
-    if (error instanceof ChartRenderError) throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${error.message}`);
+    if (error instanceof ChartRenderError)
+      throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${error.message}`);
     throw error;
   }
   const crds = readFileSync(join(import.meta.dirname, '../manifests/cilium-crds.yaml'), 'utf8');
@@ -134,8 +178,27 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
   for (const object of chartObjects(userValues, chartVersion)) await apply(kube, object);
 
   const revision = (existing?.revision ?? 0) + 1;
-  const record = { name: release, namespace, chart: `cilium-${chartVersion}`, version: chartVersion, revision, status: 'deployed', values: userValues, updated: new Date().toISOString() };
-  const secret = { apiVersion: 'v1', kind: 'Secret', type: 'helm.sh/release.v1', metadata: { name: releaseSecretName(release, revision), namespace, labels: { owner: 'helm', name: release, status: 'deployed', version: String(revision) } }, data: { release: Buffer.from(JSON.stringify(record)).toString('base64') } };
+  const record = {
+    name: release,
+    namespace,
+    chart: `cilium-${chartVersion}`,
+    version: chartVersion,
+    revision,
+    status: 'deployed',
+    values: userValues,
+    updated: new Date().toISOString(),
+  };
+  const secret = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    type: 'helm.sh/release.v1',
+    metadata: {
+      name: releaseSecretName(release, revision),
+      namespace,
+      labels: { owner: 'helm', name: release, status: 'deployed', version: String(revision) },
+    },
+    data: { release: Buffer.from(JSON.stringify(record)).toString('base64') },
+  };
   await apply(kube, secret);
 
   if (values.wait) {
@@ -144,7 +207,11 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
     } catch (error) {
       // A release whose wait ran out stays, marked failed, as helm leaves it.
       const failed = { ...record, status: 'failed' };
-      await apply(kube, { ...secret, metadata: { ...secret.metadata, labels: { ...secret.metadata.labels, status: 'failed' } }, data: { release: Buffer.from(JSON.stringify(failed)).toString('base64') } });
+      await apply(kube, {
+        ...secret,
+        metadata: { ...secret.metadata, labels: { ...secret.metadata.labels, status: 'failed' } },
+        data: { release: Buffer.from(JSON.stringify(failed)).toString('base64') },
+      });
       throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${(error as Error).message}`);
     }
   }
@@ -158,8 +225,15 @@ async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> 
   while (Date.now() < deadline) {
     const ds = await kube.request('GET', '/apis/apps/v1/namespaces/kube-system/daemonsets/cilium');
     const nodes = await kube.request('GET', '/api/v1/nodes');
-    const ready = ((nodes.body.items ?? []) as KubeObject[]).every((n) => (n.status.conditions as KubeObject[]).some((c) => c.type === 'Ready' && c.status === 'True'));
-    if (ready && ds.body.status?.numberReady > 0 && ds.body.status.numberReady === ds.body.status.desiredNumberScheduled) return;
+    const ready = ((nodes.body.items ?? []) as KubeObject[]).every((n) =>
+      (n.status.conditions as KubeObject[]).some((c) => c.type === 'Ready' && c.status === 'True'),
+    );
+    if (
+      ready &&
+      ds.body.status?.numberReady > 0 &&
+      ds.body.status.numberReady === ds.body.status.desiredNumberScheduled
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new HelmError('context deadline exceeded');
@@ -167,12 +241,29 @@ async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> 
 
 function parseDuration(text: string): number {
   let ms = 0;
-  for (const [, value, unit] of text.matchAll(/(\d+)(h|m|s)/g)) ms += Number(value) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1_000);
+  for (const [, value, unit] of text.matchAll(/(\d+)(h|m|s)/g))
+    ms += Number(value) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1_000);
   return ms || 300_000;
 }
 
 /** helm's persistent (global) flags: cobra takes them before or after the subcommand. */
-const globalsWithValue = new Set(['namespace', 'kube-context', 'kubeconfig', 'registry-config', 'repository-config', 'repository-cache', 'content-cache', 'burst-limit', 'qps', 'kube-apiserver', 'kube-as-user', 'kube-as-group', 'kube-ca-file', 'kube-token', 'kube-tls-server-name']);
+const globalsWithValue = new Set([
+  'namespace',
+  'kube-context',
+  'kubeconfig',
+  'registry-config',
+  'repository-config',
+  'repository-cache',
+  'content-cache',
+  'burst-limit',
+  'qps',
+  'kube-apiserver',
+  'kube-as-user',
+  'kube-as-group',
+  'kube-ca-file',
+  'kube-token',
+  'kube-tls-server-name',
+]);
 const globalSwitches = new Set(['debug', 'kube-insecure-skip-tls-verify']);
 /** The globals the subcommands read (through `common`); the rest are accepted and have no effect here. */
 const forwarded = new Set(['namespace', 'kube-context', 'kubeconfig']);
@@ -213,7 +304,11 @@ async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'version': {
         const short = rest.includes('--short');
-        process.stdout.write(short ? `${helmVersion}+g6838ebc\n` : `version.BuildInfo{Version:"${helmVersion}", GitCommit:"6838ebcf265a3842d1433956e8a622e3290cf324", GitTreeState:"clean", GoVersion:"go1.24.4"}\n`);
+        process.stdout.write(
+          short
+            ? `${helmVersion}+g6838ebc\n`
+            : `version.BuildInfo{Version:"${helmVersion}", GitCommit:"6838ebcf265a3842d1433956e8a622e3290cf324", GitTreeState:"clean", GoVersion:"go1.24.4"}\n`,
+        );
         return 0;
       }
       case 'repo': {
@@ -230,7 +325,9 @@ async function main(argv: string[]): Promise<number> {
         if (verb === 'update') {
           const repos = Object.keys(readRepos());
           if (repos.length === 0) throw new HelmError('no repositories found. You must add one before updating');
-          process.stdout.write(`Hang tight while we grab the latest from your chart repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update Complete. ⎈Happy Helming!⎈\n`);
+          process.stdout.write(
+            `Hang tight while we grab the latest from your chart repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update Complete. ⎈Happy Helming!⎈\n`,
+          );
           return 0;
         }
         throw new HelmError(`unknown command "${verb}" for "helm repo"`);
@@ -244,29 +341,66 @@ async function main(argv: string[]): Promise<number> {
       case 'get': {
         const [what, ...args] = rest;
         if (what !== 'values') throw new HelmError(`unknown command "${what}" for "helm get"`);
-        const parsed = parseArgs({ args, options: { ...common, output: { type: 'string', short: 'o' }, all: { type: 'boolean', short: 'a' } }, allowPositionals: true, strict: true });
-        const release = await readRelease(client(parsed.values), parsed.values.namespace ?? 'default', parsed.positionals[0] ?? '');
+        const parsed = parseArgs({
+          args,
+          options: { ...common, output: { type: 'string', short: 'o' }, all: { type: 'boolean', short: 'a' } },
+          allowPositionals: true,
+          strict: true,
+        });
+        const release = await readRelease(
+          client(parsed.values),
+          parsed.values.namespace ?? 'default',
+          parsed.positionals[0] ?? '',
+        );
         if (!release) throw new HelmError('release: not found');
-        process.stdout.write(parsed.values.output === 'json' ? `${JSON.stringify(release.values)}\n` : `USER-SUPPLIED VALUES:\n${stringify(release.values)}`);
+        process.stdout.write(
+          parsed.values.output === 'json'
+            ? `${JSON.stringify(release.values)}\n`
+            : `USER-SUPPLIED VALUES:\n${stringify(release.values)}`,
+        );
         return 0;
       }
       case 'status':
       case 'list':
       case 'ls': {
-        const parsed = parseArgs({ args: rest, options: { ...common, output: { type: 'string', short: 'o' }, 'all-namespaces': { type: 'boolean', short: 'A' } }, allowPositionals: true, strict: true });
+        const parsed = parseArgs({
+          args: rest,
+          options: {
+            ...common,
+            output: { type: 'string', short: 'o' },
+            'all-namespaces': { type: 'boolean', short: 'A' },
+          },
+          allowPositionals: true,
+          strict: true,
+        });
         const kube = client(parsed.values);
         const namespace = parsed.values.namespace ?? 'default';
         if (command === 'status') {
           const release = await readRelease(kube, namespace, parsed.positionals[0] ?? '');
           if (!release) throw new HelmError('release: not found');
-          process.stdout.write(`NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ${release.namespace}\nSTATUS: ${release.status}\nREVISION: ${release.revision}\nTEST SUITE: None\n`);
+          process.stdout.write(
+            `NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ${release.namespace}\nSTATUS: ${release.status}\nREVISION: ${release.revision}\nTEST SUITE: None\n`,
+          );
           return 0;
         }
         const path = parsed.values['all-namespaces'] ? '/api/v1/secrets' : `/api/v1/namespaces/${namespace}/secrets`;
-        const secrets = ((await kube.request('GET', `${path}?labelSelector=owner%3Dhelm`)).body.items ?? []) as KubeObject[];
-        const releases = [...new Map(secrets.map((s) => JSON.parse(Buffer.from(s.data.release, 'base64').toString()) as KubeObject).map((r) => [`${r.namespace}/${r.name}`, r])).values()];
-        if (parsed.values.output === 'json') process.stdout.write(`${JSON.stringify(releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: String(r.revision), status: r.status, chart: r.chart, app_version: r.version })))}\n`);
-        else process.stdout.write(`NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`);
+        const secrets = ((await kube.request('GET', `${path}?labelSelector=owner%3Dhelm`)).body.items ??
+          []) as KubeObject[];
+        const releases = [
+          ...new Map(
+            secrets
+              .map((s) => JSON.parse(Buffer.from(s.data.release, 'base64').toString()) as KubeObject)
+              .map((r) => [`${r.namespace}/${r.name}`, r]),
+          ).values(),
+        ];
+        if (parsed.values.output === 'json')
+          process.stdout.write(
+            `${JSON.stringify(releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: String(r.revision), status: r.status, chart: r.chart, app_version: r.version })))}\n`,
+          );
+        else
+          process.stdout.write(
+            `NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`,
+          );
         return 0;
       }
       case 'uninstall': {
@@ -274,9 +408,18 @@ async function main(argv: string[]): Promise<number> {
         const kube = client(parsed.values);
         const namespace = parsed.values.namespace ?? 'default';
         const name = parsed.positionals[0] ?? '';
-        if (!(await readRelease(kube, namespace, name))) throw new HelmError(`uninstall: Release not loaded: ${name}: release: not found`);
-        for (const path of ['/apis/apps/v1/namespaces/kube-system/daemonsets/cilium', '/apis/apps/v1/namespaces/kube-system/deployments/cilium-operator', '/api/v1/namespaces/kube-system/configmaps/cilium-config']) await kube.request('DELETE', path);
-        await kube.request('DELETE', `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${name}`)}`);
+        if (!(await readRelease(kube, namespace, name)))
+          throw new HelmError(`uninstall: Release not loaded: ${name}: release: not found`);
+        for (const path of [
+          '/apis/apps/v1/namespaces/kube-system/daemonsets/cilium',
+          '/apis/apps/v1/namespaces/kube-system/deployments/cilium-operator',
+          '/api/v1/namespaces/kube-system/configmaps/cilium-config',
+        ])
+          await kube.request('DELETE', path);
+        await kube.request(
+          'DELETE',
+          `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${name}`)}`,
+        );
         process.stdout.write(`release "${name}" uninstalled\n`);
         return 0;
       }
@@ -284,7 +427,10 @@ async function main(argv: string[]): Promise<number> {
         throw new HelmError(command ? `unknown command "${command}" for "helm"` : 'The Kubernetes package manager');
     }
   } catch (error) {
-    const message = error instanceof HelmError ? error.message : (error as Error).message.replace(/^Unknown option '(.+?)'.*$/s, 'unknown flag: $1');
+    const message =
+      error instanceof HelmError
+        ? error.message
+        : (error as Error).message.replace(/^Unknown option '(.+?)'.*$/s, 'unknown flag: $1');
     process.stderr.write(`Error: ${message}\n`);
     return 1;
   }

@@ -58,7 +58,15 @@ function setPath(values: Record<string, unknown>, path: string, value: unknown):
 
 export function deepMerge(target: Record<string, unknown>, source: Record<string, unknown>): Record<string, unknown> {
   for (const [key, value] of Object.entries(source)) {
-    if (value && typeof value === 'object' && !Array.isArray(value) && target[key] && typeof target[key] === 'object' && !Array.isArray(target[key])) deepMerge(target[key] as Record<string, unknown>, value as Record<string, unknown>);
+    if (
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      target[key] &&
+      typeof target[key] === 'object' &&
+      !Array.isArray(target[key])
+    )
+      deepMerge(target[key] as Record<string, unknown>, value as Record<string, unknown>);
     else target[key] = value;
   }
   return target;

@@ -23,9 +23,38 @@ export interface KindClusterConfig {
 /** kind v0.29's default node image. */
 export const defaultNodeImage = 'kindest/node:v1.33.1';
 
-const topLevelFields = new Set(['kind', 'apiVersion', 'name', 'nodes', 'networking', 'featureGates', 'runtimeConfig', 'kubeadmConfigPatches', 'kubeadmConfigPatchesJSON6902', 'containerdConfigPatches', 'containerdConfigPatchesJSON6902']);
-const nodeFields = new Set(['role', 'image', 'labels', 'extraMounts', 'extraPortMappings', 'kubeadmConfigPatches', 'kubeadmConfigPatchesJSON6902']);
-const networkingFields = new Set(['ipFamily', 'apiServerPort', 'apiServerAddress', 'podSubnet', 'serviceSubnet', 'disableDefaultCNI', 'kubeProxyMode', 'dnsSearch']);
+const topLevelFields = new Set([
+  'kind',
+  'apiVersion',
+  'name',
+  'nodes',
+  'networking',
+  'featureGates',
+  'runtimeConfig',
+  'kubeadmConfigPatches',
+  'kubeadmConfigPatchesJSON6902',
+  'containerdConfigPatches',
+  'containerdConfigPatchesJSON6902',
+]);
+const nodeFields = new Set([
+  'role',
+  'image',
+  'labels',
+  'extraMounts',
+  'extraPortMappings',
+  'kubeadmConfigPatches',
+  'kubeadmConfigPatchesJSON6902',
+]);
+const networkingFields = new Set([
+  'ipFamily',
+  'apiServerPort',
+  'apiServerAddress',
+  'podSubnet',
+  'serviceSubnet',
+  'disableDefaultCNI',
+  'kubeProxyMode',
+  'dnsSearch',
+]);
 
 export class KindConfigError extends Error {}
 
@@ -33,11 +62,19 @@ export class KindConfigError extends Error {}
  * Reads a kind `Cluster` config (kind.x-k8s.io/v1alpha4) as kind does: strict fields,
  * defaults, then kind's validation messages (pkg/internal/apis/config/validate.go).
  */
-export function loadKindConfig(text: string | undefined, options: { name?: string; image?: string }): KindClusterConfig {
-  const raw = (text === undefined ? { kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4' } : parse(text)) as Record<string, unknown> | null;
-  if (!raw || typeof raw !== 'object') throw new KindConfigError('unable to decode config: the config is empty or not a YAML object');
+export function loadKindConfig(
+  text: string | undefined,
+  options: { name?: string; image?: string },
+): KindClusterConfig {
+  const raw = (text === undefined ? { kind: 'Cluster', apiVersion: 'kind.x-k8s.io/v1alpha4' } : parse(text)) as Record<
+    string,
+    unknown
+  > | null;
+  if (!raw || typeof raw !== 'object')
+    throw new KindConfigError('unable to decode config: the config is empty or not a YAML object');
   if (raw.kind !== 'Cluster') throw new KindConfigError(`unknown kind "${String(raw.kind)}" (expected "Cluster")`);
-  if (raw.apiVersion !== 'kind.x-k8s.io/v1alpha4') throw new KindConfigError(`unknown apiVersion: ${String(raw.apiVersion)}`);
+  if (raw.apiVersion !== 'kind.x-k8s.io/v1alpha4')
+    throw new KindConfigError(`unknown apiVersion: ${String(raw.apiVersion)}`);
   strictFields(raw, topLevelFields, '');
   const networkingRaw = (raw.networking ?? {}) as Record<string, unknown>;
   strictFields(networkingRaw, networkingFields, 'networking.');
@@ -55,7 +92,10 @@ export function loadKindConfig(text: string | undefined, options: { name?: strin
     name: options.name ?? (typeof raw.name === 'string' ? raw.name : 'kind'),
     nodes: nodesRaw.map((node) => {
       strictFields(node, nodeFields, 'nodes[].');
-      return { role: node.role as KindNodeConfig['role'], image: options.image ?? (typeof node.image === 'string' ? node.image : defaultNodeImage) };
+      return {
+        role: node.role as KindNodeConfig['role'],
+        image: options.image ?? (typeof node.image === 'string' ? node.image : defaultNodeImage),
+      };
     }),
     networking: {
       ipFamily,
@@ -73,15 +113,21 @@ export function loadKindConfig(text: string | undefined, options: { name?: strin
 
 function strictFields(object: Record<string, unknown>, allowed: Set<string>, prefix: string): void {
   for (const key of Object.keys(object)) {
-    if (!allowed.has(key)) throw new KindConfigError(`unable to decode config: strict decoding error: unknown field "${prefix}${key}"`);
+    if (!allowed.has(key))
+      throw new KindConfigError(`unable to decode config: strict decoding error: unknown field "${prefix}${key}"`);
   }
 }
 
 function validate(config: KindClusterConfig): void {
   const errors: string[] = [];
-  if (!/^[a-z0-9.-]+$/.test(config.name)) errors.push(`'${config.name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``);
+  if (!/^[a-z0-9.-]+$/.test(config.name))
+    errors.push(`'${config.name}' is not a valid cluster name, cluster names must match \`^[a-z0-9.-]+$\``);
   const { networking } = config;
-  if (networking.apiServerPort < -1 || networking.apiServerPort > 65535 || !Number.isInteger(networking.apiServerPort)) {
+  if (
+    networking.apiServerPort < -1 ||
+    networking.apiServerPort > 65535 ||
+    !Number.isInteger(networking.apiServerPort)
+  ) {
     errors.push(`invalid apiServerPort: invalid port number: ${networking.apiServerPort}`);
   }
   if (!isIP(networking.apiServerAddress)) errors.push(`invalid apiServerAddress: ${networking.apiServerAddress}`);
@@ -90,14 +136,17 @@ function validate(config: KindClusterConfig): void {
   if (podError) errors.push(`invalid pod subnet ${podError}`);
   const serviceError = subnetError(networking.serviceSubnet, networking.ipFamily);
   if (serviceError) errors.push(`invalid service subnet ${serviceError}`);
-  if (!['iptables', 'ipvs', 'nftables', 'none'].includes(networking.kubeProxyMode)) errors.push(`invalid kubeProxyMode: ${networking.kubeProxyMode}`);
+  if (!['iptables', 'ipvs', 'nftables', 'none'].includes(networking.kubeProxyMode))
+    errors.push(`invalid kubeProxyMode: ${networking.kubeProxyMode}`);
   config.nodes.forEach((node, index) => {
-    if (node.role !== 'control-plane' && node.role !== 'worker') errors.push(`invalid configuration for node ${index}: "${String(node.role)}" is not a valid node role`);
+    if (node.role !== 'control-plane' && node.role !== 'worker')
+      errors.push(`invalid configuration for node ${index}: "${String(node.role)}" is not a valid node role`);
   });
   const controlPlanes = config.nodes.filter((node) => node.role === 'control-plane').length;
   if (controlPlanes < 1) errors.push('must have at least one control-plane node');
   if (errors.length > 0) throw new KindConfigError(errors.length === 1 ? errors[0]! : `[${errors.join(', ')}]`);
-  if (controlPlanes > 1) throw new KindConfigError('the test lab simulates one control-plane node; remove the extra control-plane nodes');
+  if (controlPlanes > 1)
+    throw new KindConfigError('the test lab simulates one control-plane node; remove the extra control-plane nodes');
 }
 
 function subnetError(value: string, family: string): string | undefined {
@@ -112,7 +161,8 @@ function subnetError(value: string, family: string): string | undefined {
   }
   const families = parts.map((part) => isIP(part.split('/')[0]!));
   if (family === 'dual') {
-    if (parts.length > 2 || (parts.length === 2 && families[0] === families[1])) return 'expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking';
+    if (parts.length > 2 || (parts.length === 2 && families[0] === families[1]))
+      return 'expected one (IPv4 or IPv6) CIDR or two CIDRs from each family for dual-stack networking';
     return undefined;
   }
   if (parts.length > 1) return 'only one CIDR allowed for single-stack networking';

@@ -29,8 +29,14 @@ const inspect = (name: string) => JSON.parse(docker(['inspect', name]))[0];
 describe('kind stand-in: create cluster', () => {
   it('leaves the containers kind leaves, with its labels, hostnames and the API port on 127.0.0.1', () => {
     const [controlPlane, worker, worker2] = cluster.nodeNames.map(inspect);
-    expect(controlPlane.Config.Labels).toMatchObject({ 'io.x-k8s.kind.cluster': cluster.name, 'io.x-k8s.kind.role': 'control-plane' });
-    expect(worker.Config.Labels).toMatchObject({ 'io.x-k8s.kind.cluster': cluster.name, 'io.x-k8s.kind.role': 'worker' });
+    expect(controlPlane.Config.Labels).toMatchObject({
+      'io.x-k8s.kind.cluster': cluster.name,
+      'io.x-k8s.kind.role': 'control-plane',
+    });
+    expect(worker.Config.Labels).toMatchObject({
+      'io.x-k8s.kind.cluster': cluster.name,
+      'io.x-k8s.kind.role': 'worker',
+    });
     expect(worker2.Name).toBe(`/${cluster.name}-worker2`);
     for (const node of [controlPlane, worker, worker2]) {
       expect(node.Config.Hostname).toBe(node.Name.slice(1));
@@ -58,7 +64,9 @@ describe('kind stand-in: create cluster', () => {
     expect(config['current-context']).toBe(`kind-${cluster.name}`);
     const entry = config.clusters.find((c: { name: string }) => c.name === `kind-${cluster.name}`);
     expect(entry.cluster.server).toBe(`https://127.0.0.1:${port}`);
-    expect(Buffer.from(entry.cluster['certificate-authority-data'], 'base64').toString()).toContain('BEGIN CERTIFICATE');
+    expect(Buffer.from(entry.cluster['certificate-authority-data'], 'base64').toString()).toContain(
+      'BEGIN CERTIFICATE',
+    );
     const user = config.users.find((u: { name: string }) => u.name === `kind-${cluster.name}`);
     expect(Buffer.from(user.user['client-key-data'], 'base64').toString()).toContain('PRIVATE KEY');
   });
@@ -70,7 +78,9 @@ describe('kind stand-in: create cluster', () => {
     expect(nodes.output.trim().split('\n')).toEqual([...cluster.nodeNames].sort());
     const again = await run('kind', ['create', 'cluster', '--name', cluster.name], cluster.env);
     expect(again.code).toBe(1);
-    expect(again.output).toContain(`ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${cluster.name}"`);
+    expect(again.output).toContain(
+      `ERROR: failed to create cluster: node(s) already exist for a cluster with the name "${cluster.name}"`,
+    );
   });
 
   it('wires each node eth0 to a host veth whose master is the network bridge', () => {
@@ -91,7 +101,7 @@ describe('kind stand-in: create cluster', () => {
     expect(routes.some((route: { dst: string }) => route.dst === 'default')).toBe(true);
   });
 
-  it('prints kind\'s kubeconfig for the cluster, and the internal one', async () => {
+  it("prints kind's kubeconfig for the cluster, and the internal one", async () => {
     const external = await run('kind', ['get', 'kubeconfig', '--name', cluster.name], cluster.env);
     expect(parse(external.output).clusters[0].cluster.server).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const internal = await run('kind', ['get', 'kubeconfig', '--internal', '--name', cluster.name], cluster.env);
@@ -119,7 +129,9 @@ describe('kind stand-in: errors and delete', () => {
     const env = labEnv({ KUBECONFIG: join(dir, 'kubeconfig'), KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD: 'soon' });
     const result = await run('kind', ['create', 'cluster', '--name', 'i12-badgrace'], env);
     expect(result.code).toBe(1);
-    expect(result.output).toContain('ERROR: failed to create cluster: KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD="soon" is not a duration. Fix: use a Go-style duration such as 5s or 40s');
+    expect(result.output).toContain(
+      'ERROR: failed to create cluster: KINDSCOPE_LAB_NODE_MONITOR_GRACE_PERIOD="soon" is not a duration. Fix: use a Go-style duration such as 5s or 40s',
+    );
     expect(tryDocker(['inspect', 'i12-badgrace-control-plane']).status).not.toBe(0);
   });
 

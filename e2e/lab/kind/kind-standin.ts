@@ -49,14 +49,23 @@ const err = (text: string) => process.stderr.write(text);
 function docker(args: string[]): string {
   const result = tryDocker(args);
   if (result.status !== 0) {
-    throw new KindError(`command "docker ${args.join(' ')}" failed with error: exit status ${result.status}\nCommand Output: ${result.stderr.trim()}`);
+    throw new KindError(
+      `command "docker ${args.join(' ')}" failed with error: exit status ${result.status}\nCommand Output: ${result.stderr.trim()}`,
+    );
   }
   return result.stdout;
 }
 
 export function listNodes(cluster?: string): { name: string; cluster: string; role: string }[] {
   const filter = cluster ? `label=${clusterLabel}=${cluster}` : `label=${clusterLabel}`;
-  const out = docker(['ps', '-a', '--filter', filter, '--format', `{{.Names}}\t{{.Label "${clusterLabel}"}}\t{{.Label "${roleLabel}"}}`]);
+  const out = docker([
+    'ps',
+    '-a',
+    '--filter',
+    filter,
+    '--format',
+    `{{.Names}}\t{{.Label "${clusterLabel}"}}\t{{.Label "${roleLabel}"}}`,
+  ]);
   return out
     .split('\n')
     .filter(Boolean)
@@ -87,20 +96,34 @@ function kubeconfigEntry(state: ClusterState): KindKubeconfigEntry {
 export function ulaSubnetFor(name: string, attempt = 0): string {
   const attemptBytes = Buffer.alloc(4);
   attemptBytes.writeInt32LE(attempt);
-  const hash = createHash('sha1').update(Buffer.concat([Buffer.from(name), attemptBytes])).digest();
+  const hash = createHash('sha1')
+    .update(Buffer.concat([Buffer.from(name), attemptBytes]))
+    .digest();
   const groups = [0xfc00, hash.readUInt16BE(2), hash.readUInt16BE(4), hash.readUInt16BE(6)];
   return `${groups.map((g) => g.toString(16)).join(':')}::/64`;
 }
 
 function ensureNetwork(name: string): void {
   if (tryDocker(['network', 'inspect', name]).status === 0) return;
-  const base = ['network', 'create', '-d=bridge', '-o', 'com.docker.network.bridge.enable_ip_masquerade=true', '-o', 'com.docker.network.driver.mtu=1500', '--label', `${labLabel}=${labInstance()}`];
+  const base = [
+    'network',
+    'create',
+    '-d=bridge',
+    '-o',
+    'com.docker.network.bridge.enable_ip_masquerade=true',
+    '-o',
+    'com.docker.network.driver.mtu=1500',
+    '--label',
+    `${labLabel}=${labInstance()}`,
+  ];
   const withIpv6 = tryDocker([...base, '--ipv6', '--subnet', ulaSubnetFor(name), name]);
   if (withIpv6.status === 0) return;
   // kind falls back to IPv4 only when the kernel has IPv6 disabled.
   const ipv4 = tryDocker([...base, name]);
   if (ipv4.status !== 0) {
-    throw new KindError(`failed to ensure docker network: command "docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 --ipv6 --subnet ${ulaSubnetFor(name)} ${name}" failed with error: exit status 1\nCommand Output: ${withIpv6.stderr.trim()}`);
+    throw new KindError(
+      `failed to ensure docker network: command "docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 --ipv6 --subnet ${ulaSubnetFor(name)} ${name}" failed with error: exit status 1\nCommand Output: ${withIpv6.stderr.trim()}`,
+    );
   }
 }
 
@@ -130,7 +153,10 @@ async function createCluster(values: Record<string, string | boolean | undefined
   const configText = typeof values.config === 'string' ? readConfig(values.config) : undefined;
   let config: KindClusterConfig;
   try {
-    config = loadKindConfig(configText, { name: (values.name as string | undefined) ?? process.env.KIND_CLUSTER_NAME, image: values.image as string | undefined });
+    config = loadKindConfig(configText, {
+      name: (values.name as string | undefined) ?? process.env.KIND_CLUSTER_NAME,
+      image: values.image as string | undefined,
+    });
   } catch (error) {
     if (error instanceof KindConfigError) throw new KindError(error.message);
     throw error;
@@ -144,7 +170,10 @@ async function createCluster(values: Record<string, string | boolean | undefined
   const workerCount = config.nodes.filter((node) => node.role === 'worker').length;
   const nodes = [
     { name: `${name}-control-plane`, role: 'control-plane' as const },
-    ...Array.from({ length: workerCount }, (_, index) => ({ name: `${name}-worker${index === 0 ? '' : index + 1}`, role: 'worker' as const })),
+    ...Array.from({ length: workerCount }, (_, index) => ({
+      name: `${name}-worker${index === 0 ? '' : index + 1}`,
+      role: 'worker' as const,
+    })),
   ];
   const apiPort = config.networking.apiServerPort > 0 ? config.networking.apiServerPort : await freePortOn('127.0.0.1');
   const state: ClusterState = {
@@ -167,16 +196,46 @@ async function createCluster(values: Record<string, string | boolean | undefined
     });
     await step(`Preparing nodes ${nodes.map(() => '📦').join(' ')}`, async () => {
       ensureNetwork(network);
-      const gateway = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', network]).split(' ').find((ip) => ip.includes('.'));
+      const gateway = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Gateway}} {{end}}', network])
+        .split(' ')
+        .find((ip) => ip.includes('.'));
       if (!gateway) throw new KindError(`network "${network}" has no IPv4 gateway`);
       state.apiUpstream = { host: gateway, port: await freePortOn(gateway) };
       for (const node of nodes) {
         docker([
-          'run', '--detach', '--hostname', node.name, '--name', node.name,
-          '--label', `${clusterLabel}=${name}`, '--label', `${roleLabel}=${node.role}`, '--label', `${labLabel}=${labInstance()}`,
-          '--net', network, '--restart=on-failure:1', '--cap-add', 'NET_ADMIN', '--cap-add', 'NET_RAW',
-          '--tmpfs', '/tmp', '--tmpfs', '/run', '--env', 'container=docker',
-          ...(node.role === 'control-plane' ? ['--publish', `${config.networking.apiServerAddress}:${apiPort}:6443/TCP`, '--env', `KINDSCOPE_LAB_API_UPSTREAM=${state.apiUpstream.host}:${state.apiUpstream.port}`] : []),
+          'run',
+          '--detach',
+          '--hostname',
+          node.name,
+          '--name',
+          node.name,
+          '--label',
+          `${clusterLabel}=${name}`,
+          '--label',
+          `${roleLabel}=${node.role}`,
+          '--label',
+          `${labLabel}=${labInstance()}`,
+          '--net',
+          network,
+          '--restart=on-failure:1',
+          '--cap-add',
+          'NET_ADMIN',
+          '--cap-add',
+          'NET_RAW',
+          '--tmpfs',
+          '/tmp',
+          '--tmpfs',
+          '/run',
+          '--env',
+          'container=docker',
+          ...(node.role === 'control-plane'
+            ? [
+                '--publish',
+                `${config.networking.apiServerAddress}:${apiPort}:6443/TCP`,
+                '--env',
+                `KINDSCOPE_LAB_API_UPSTREAM=${state.apiUpstream.host}:${state.apiUpstream.port}`,
+              ]
+            : []),
           image,
         ]);
       }
@@ -201,15 +260,21 @@ async function createCluster(values: Record<string, string | boolean | undefined
   }
   const kubeconfig = kubeconfigPath(process.env, values.kubeconfig as string | undefined);
   upsertKindContext(kubeconfig, kubeconfigEntry(state));
-  err(`Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`);
+  err(
+    `Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`,
+  );
 }
 
 /** A lab setting from the environment at create time, as a duration (`5s`, `300ms`, `2m`). */
-function labDuration(field: 'nodeMonitorGraceMs' | 'unreachableTolerationMs', variable: string): Partial<Record<typeof field, number>> {
+function labDuration(
+  field: 'nodeMonitorGraceMs' | 'unreachableTolerationMs',
+  variable: string,
+): Partial<Record<typeof field, number>> {
   const text = process.env[variable];
   if (!text) return {};
   const match = /^(\d+)(ms|s|m)$/.exec(text.trim());
-  if (!match) throw new KindError(`${variable}="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
+  if (!match)
+    throw new KindError(`${variable}="${text}" is not a duration. Fix: use a Go-style duration such as 5s or 40s`);
   return { [field]: Number(match[1]) * (match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000) };
 }
 
@@ -234,14 +299,26 @@ function deleteCluster(values: Record<string, string | boolean | undefined>): vo
 
 function requireState(name: string): ClusterState {
   const state = readClusterState(name);
-  if (!state || listNodes(name).length === 0) throw new KindError(`could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster`);
+  if (!state || listNodes(name).length === 0)
+    throw new KindError(
+      `could not locate any control plane nodes for cluster named '${name}'. Use the --name option to select a different cluster`,
+    );
   return state;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [verb, noun, ...rest] = argv;
   const flag = { type: 'string' as const };
-  const options = { name: flag, config: flag, image: flag, kubeconfig: flag, wait: flag, retain: { type: 'boolean' as const }, internal: { type: 'boolean' as const }, verbosity: { ...flag, short: 'v' } };
+  const options = {
+    name: flag,
+    config: flag,
+    image: flag,
+    kubeconfig: flag,
+    wait: flag,
+    retain: { type: 'boolean' as const },
+    internal: { type: 'boolean' as const },
+    verbosity: { ...flag, short: 'v' },
+  };
   try {
     if (verb === 'version' || verb === '--version') {
       process.stdout.write(`${kindVersion}\n`);
@@ -275,7 +352,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'get kubeconfig': {
         const state = requireState(name);
         const entry = kubeconfigEntry(state);
-        process.stdout.write(renderKindKubeconfig(values.internal ? { ...entry, server: `https://${name}-control-plane:6443` } : entry));
+        process.stdout.write(
+          renderKindKubeconfig(values.internal ? { ...entry, server: `https://${name}-control-plane:6443` } : entry),
+        );
         return 0;
       }
       case 'export kubeconfig': {
@@ -292,15 +371,23 @@ export async function main(argv: string[]): Promise<number> {
         for (const image of images) {
           const id = tryDocker(['image', 'inspect', '--format', '{{.Id}}', image]);
           if (id.status !== 0) throw new KindError(`image: "${image}" not present locally`);
-          for (const node of nodes) err(`Image: "${image}" with ID "${id.stdout.trim()}" not yet present on node "${node.name}", loading...\n`);
+          for (const node of nodes)
+            err(`Image: "${image}" with ID "${id.stdout.trim()}" not yet present on node "${node.name}", loading...\n`);
         }
         return 0;
       }
       default:
-        throw new KindError(verb ? `unknown command "${[verb, noun].filter(Boolean).join(' ')}" for "kind"\nRun 'kind --help' for usage.` : 'kind creates and manages local Kubernetes clusters using Docker container \'nodes\'');
+        throw new KindError(
+          verb
+            ? `unknown command "${[verb, noun].filter(Boolean).join(' ')}" for "kind"\nRun 'kind --help' for usage.`
+            : "kind creates and manages local Kubernetes clusters using Docker container 'nodes'",
+        );
     }
   } catch (error) {
-    const message = error instanceof KindError ? error.message : (error as Error).message.replace(/^Unknown option '(.+)'.*$/s, 'unknown flag: $1');
+    const message =
+      error instanceof KindError
+        ? error.message
+        : (error as Error).message.replace(/^Unknown option '(.+)'.*$/s, 'unknown flag: $1');
     err(`ERROR: ${message}\n`);
     return 1;
   }

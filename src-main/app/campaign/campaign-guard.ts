@@ -20,7 +20,8 @@ export function newCounts(): CampaignCounts {
 export function loopbackOnlyFetch(real: typeof fetch): typeof fetch {
   return (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) return Promise.reject(new TypeError(`fetch failed: the campaign allows only loopback (${url.hostname})`));
+    if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+      return Promise.reject(new TypeError(`fetch failed: the campaign allows only loopback (${url.hostname})`));
     return real(input, init);
   };
 }
@@ -48,6 +49,9 @@ export function namesTheField(error: AppError, mutation: string, baseValid = tru
   if (error.code !== 'INVALID_INPUT' || mutation === 'none') return true;
   if (!error.message.startsWith('Invalid input for ') || !baseValid) return namesAField.test(error.message);
   if (mutation === 'root') return /\binput\b/.test(error.message);
-  if (mutation.startsWith('extra:')) return error.message.includes(mutation.slice('extra:'.length).slice(0, 20)) || /Unrecognized key/.test(error.message);
+  if (mutation.startsWith('extra:'))
+    return (
+      error.message.includes(mutation.slice('extra:'.length).slice(0, 20)) || /Unrecognized key/.test(error.message)
+    );
   return error.message.includes(mutation);
 }

@@ -58,7 +58,9 @@ export function mutatedInput(schema: z.ZodType): fc.Arbitrary<Mutated> {
 
 function mutations(schema: z.ZodType): fc.Arbitrary<{ input: unknown; mutation: string; base: unknown }> {
   const valid = arbitraryFor(schema);
-  const keys = Object.keys((schema as unknown as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape ?? {});
+  const keys = Object.keys(
+    (schema as unknown as { _zod: { def: { shape?: Record<string, unknown> } } })._zod.def.shape ?? {},
+  );
   const field = keys.length > 0 ? fc.constantFrom(...keys) : fc.constant(undefined);
   const hostile = fc.oneof(
     fc.constantFrom(...hostileStrings()),
@@ -66,26 +68,58 @@ function mutations(schema: z.ZodType): fc.Arbitrary<{ input: unknown; mutation: 
     fc.string({ unit: 'grapheme', maxLength: 64 }).map(confined),
     fc.integer({ min: 10_000, max: 2_000_000 }).map((n) => 'a'.repeat(n)),
   );
-  const asObject = (value: unknown): Record<string, unknown> => (value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {});
+  const asObject = (value: unknown): Record<string, unknown> =>
+    value && typeof value === 'object' && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
   return fc.oneof(
     { weight: 1, arbitrary: valid.map((input) => ({ input, mutation: 'none', base: input })) },
     {
       weight: 2,
-      arbitrary: fc.tuple(valid, field, fc.constantFrom(...wrongTypes)).map(([value, key, wrong]) => (key ? { input: { ...asObject(value), [key]: wrong }, mutation: key, base: value } : { input: wrong, mutation: 'root', base: value })),
+      arbitrary: fc
+        .tuple(valid, field, fc.constantFrom(...wrongTypes))
+        .map(([value, key, wrong]) =>
+          key
+            ? { input: { ...asObject(value), [key]: wrong }, mutation: key, base: value }
+            : { input: wrong, mutation: 'root', base: value },
+        ),
     },
     {
       weight: 3,
-      arbitrary: fc.tuple(valid, field, hostile).map(([value, key, text]) => (key ? { input: { ...asObject(value), [key]: text }, mutation: key, base: value } : { input: { [text.slice(0, 40) || 'x']: 1 }, mutation: `extra:${text.slice(0, 40) || 'x'}`, base: value })),
+      arbitrary: fc
+        .tuple(valid, field, hostile)
+        .map(([value, key, text]) =>
+          key
+            ? { input: { ...asObject(value), [key]: text }, mutation: key, base: value }
+            : { input: { [text.slice(0, 40) || 'x']: 1 }, mutation: `extra:${text.slice(0, 40) || 'x'}`, base: value },
+        ),
     },
-    { weight: 1, arbitrary: fc.tuple(valid, field).map(([value, key]) => ({ input: Object.fromEntries(Object.entries(asObject(value)).filter(([k]) => k !== key)), mutation: key ?? 'none', base: value })) },
     {
       weight: 1,
-      arbitrary: fc.tuple(valid, fc.constantFrom('__proto__', 'constructor', 'extra', 'prototype', 'toString')).map(([value, key]) => {
-        const input = asObject(value);
-        Object.defineProperty(input, key, { value: { polluted: true }, enumerable: true, configurable: true, writable: true });
-        return { input, mutation: `extra:${key}`, base: value };
-      }),
+      arbitrary: fc.tuple(valid, field).map(([value, key]) => ({
+        input: Object.fromEntries(Object.entries(asObject(value)).filter(([k]) => k !== key)),
+        mutation: key ?? 'none',
+        base: value,
+      })),
     },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(null, undefined, 'string', 42, [], [{}], true).map((input) => ({ input, mutation: 'root', base: {} })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(valid, fc.constantFrom('__proto__', 'constructor', 'extra', 'prototype', 'toString'))
+        .map(([value, key]) => {
+          const input = asObject(value);
+          Object.defineProperty(input, key, {
+            value: { polluted: true },
+            enumerable: true,
+            configurable: true,
+            writable: true,
+          });
+          return { input, mutation: `extra:${key}`, base: value };
+        }),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom<unknown>(null, undefined, 'string', 42, [], [{}], true)
+        .map((input) => ({ input, mutation: 'root', base: {} })),
+    },
   );
 }

@@ -19,7 +19,9 @@ export function arbitraryFor(schema: z.ZodType): fc.Arbitrary<unknown> {
       return fc.boolean();
     case 'number':
     case 'int':
-      return fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.double({ noNaN: true, noDefaultInfinity: true })).filter((n) => schema.safeParse(n).success || Math.random() < 0.05);
+      return fc
+        .oneof(fc.integer({ min: -10, max: 100_000 }), fc.double({ noNaN: true, noDefaultInfinity: true }))
+        .filter((n) => schema.safeParse(n).success || Math.random() < 0.05);
     case 'enum':
       return fc.constantFrom(...Object.values(def.entries ?? {}));
     case 'literal':
@@ -54,7 +56,11 @@ export function arbitraryFor(schema: z.ZodType): fc.Arbitrary<unknown> {
 interface ZodDef {
   type: string;
   shape?: Record<string, z.ZodType>;
-  checks?: { _zod: { def: { check: string; format?: string; pattern?: RegExp; prefix?: string; maximum?: number; minimum?: number } } }[];
+  checks?: {
+    _zod: {
+      def: { check: string; format?: string; pattern?: RegExp; prefix?: string; maximum?: number; minimum?: number };
+    };
+  }[];
   entries?: Record<string, string>;
   values?: unknown[];
   innerType?: z.ZodType;
@@ -85,6 +91,10 @@ function stringArbitrary(schema: z.ZodType, def: ZodDef): fc.Arbitrary<unknown> 
       ? fc.string({ maxLength: Math.max(0, max - prefix.length) }).map((s) => confined(prefix + s))
       : fc.string({ minLength: Math.min(min, max), maxLength: Math.max(min, max) }).map(confined);
   // Realistic values first (what a person would type), then the generated ones.
-  const realistic = ['kind', 'default', 'web', 'demo', `${sandboxDir()}/kind`].filter((s) => schema.safeParse(s).success);
-  return realistic.length > 0 ? fc.oneof({ arbitrary: base, weight: 4 }, { arbitrary: fc.constantFrom(...realistic), weight: 1 }) : base;
+  const realistic = ['kind', 'default', 'web', 'demo', `${sandboxDir()}/kind`].filter(
+    (s) => schema.safeParse(s).success,
+  );
+  return realistic.length > 0
+    ? fc.oneof({ arbitrary: base, weight: 4 }, { arbitrary: fc.constantFrom(...realistic), weight: 1 })
+    : base;
 }

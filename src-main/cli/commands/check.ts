@@ -12,13 +12,21 @@ the result beside the L2 lease's holder. Exit 1 when the service does not answer
 unknown service is an error listing the cluster's LoadBalancer services.`,
   options: { cluster: { type: 'string' }, service: { type: 'string' } },
   async run({ client, values, fail, usageError, print }) {
-    if (typeof values.cluster !== 'string' || typeof values.service !== 'string') return usageError('check needs --cluster NAME and --service [NAMESPACE/]NAME');
+    if (typeof values.cluster !== 'string' || typeof values.service !== 'string')
+      return usageError('check needs --cluster NAME and --service [NAMESPACE/]NAME');
     const { namespace, service } = parseServiceRef(values.service);
     const result = await client.invoke('troubleshoot:check-service', { cluster: values.cluster, namespace, service });
-    if (!result.ok) return result.error.code === 'INVALID_INPUT' && result.error.message.startsWith('Invalid input') ? usageError(result.error.message) : fail(result.error);
+    if (!result.ok)
+      return result.error.code === 'INVALID_INPUT' && result.error.message.startsWith('Invalid input')
+        ? usageError(result.error.message)
+        : fail(result.error);
     const check = result.value;
-    const lease = check.leaseHolder ? `  lease held by ${check.leaseHolder.node}${check.leaseHolder.mac ? ` (${check.leaseHolder.mac})` : ''}\n` : '';
-    const answered = check.answeredBy ? `  answered ARP: ${check.answeredBy.node ?? 'no node'} (${check.answeredBy.mac}, checked ${check.answeredBy.checkedAt.slice(11, 19)})\n` : '';
+    const lease = check.leaseHolder
+      ? `  lease held by ${check.leaseHolder.node}${check.leaseHolder.mac ? ` (${check.leaseHolder.mac})` : ''}\n`
+      : '';
+    const answered = check.answeredBy
+      ? `  answered ARP: ${check.answeredBy.node ?? 'no node'} (${check.answeredBy.mac}, checked ${check.answeredBy.checkedAt.slice(11, 19)})\n`
+      : '';
     print(
       check,
       `${check.service}: ${check.verdict}\n  ${check.explanation}\n${lease}${answered}${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`,

@@ -25,7 +25,12 @@ as kind leaves it). Without --yes it only lists them and exits 1.`,
     const result = await client.invoke('lab:cleanup', { id, confirm: true });
     if (!result.ok) return fail(result.error);
     const step = result.value.steps.find((s) => s.name === 'cleanup');
-    print(result.value, result.value.state === 'cleaned' ? `Cleaned up ${id}.\n` : `Cleanup of ${id} is incomplete: ${step?.error?.message ?? ''}\n  log: ${step?.logPath ?? ''}\n`);
+    print(
+      result.value,
+      result.value.state === 'cleaned'
+        ? `Cleaned up ${id}.\n`
+        : `Cleanup of ${id} is incomplete: ${step?.error?.message ?? ''}\n  log: ${step?.logPath ?? ''}\n`,
+    );
     return result.value.state === 'cleaned' ? ExitCode.ok : ExitCode.failed;
   },
 };

@@ -7,7 +7,10 @@ import { readNamedFile } from './plan';
  * Follows a run until it stops: step transitions and log lines on stderr, the final record
  * returned. `start` answers the call that started it, or a usage problem in words.
  */
-export async function followRun(context: CliContext, start: () => Promise<Result<RunRecord> | string>): Promise<RunRecord | string | { error: AppError }> {
+export async function followRun(
+  context: CliContext,
+  start: () => Promise<Result<RunRecord> | string>,
+): Promise<RunRecord | string | { error: AppError }> {
   const { client, output, json } = context;
   const seen = new Map<string, string>();
   let id: string | undefined;
@@ -18,14 +21,23 @@ export async function followRun(context: CliContext, start: () => Promise<Result
     run.steps.forEach((step, index) => {
       if (seen.get(step.name) === step.state) return;
       seen.set(step.name, step.state);
-      if (step.state === 'running') output.err(`==> [${index + 1}/${run.steps.length}] ${step.title}\n    $ ${step.command}\n`);
+      if (step.state === 'running')
+        output.err(`==> [${index + 1}/${run.steps.length}] ${step.title}\n    $ ${step.command}\n`);
       else if (step.state === 'done') output.err(`    done in ${((step.ms ?? 0) / 1000).toFixed(1)} s\n`);
-      else if (step.state === 'failed' || step.state === 'cancelled') output.err(`    ${step.state}: ${step.error?.message ?? ''}\n    hint: ${step.error?.hint ?? ''}\n    log: ${step.logPath}\n`);
+      else if (step.state === 'failed' || step.state === 'cancelled')
+        output.err(
+          `    ${step.state}: ${step.error?.message ?? ''}\n    hint: ${step.error?.hint ?? ''}\n    log: ${step.logPath}\n`,
+        );
     });
     if (run.state !== 'running') resolveDone(run);
   };
   const stopChanges = client.subscribe('lab:run-changed', report);
-  const stopLines = json ? () => undefined : client.subscribe('lab:run-log-line', (line) => line.run === id && !line.line.startsWith('$ ') && output.err(`    ${line.line}\n`));
+  const stopLines = json
+    ? () => undefined
+    : client.subscribe(
+        'lab:run-log-line',
+        (line) => line.run === id && !line.line.startsWith('$ ') && output.err(`    ${line.line}\n`),
+      );
   const cancel = () => id && void client.invoke('lab:cancel', { id });
   context.signal.addEventListener('abort', cancel, { once: true });
   try {
@@ -50,8 +62,23 @@ export function runResult(run: RunRecord) {
   const plan = (run.facts.rendering as { plan?: { sample?: { namespace: string; name: string } } } | undefined)?.plan;
   return {
     cluster: run.cluster,
-    ...(plan?.sample ? { service: { namespace: plan.sample.namespace, name: plan.sample.name, ...(verification?.ip ? { ip: verification.ip } : {}) } } : {}),
-    ...(verification?.leaseHolder ? { leaseHolder: { node: verification.leaseHolder.node, ...(verification.leaseHolder.mac ? { mac: verification.leaseHolder.mac } : {}) } } : {}),
+    ...(plan?.sample
+      ? {
+          service: {
+            namespace: plan.sample.namespace,
+            name: plan.sample.name,
+            ...(verification?.ip ? { ip: verification.ip } : {}),
+          },
+        }
+      : {}),
+    ...(verification?.leaseHolder
+      ? {
+          leaseHolder: {
+            node: verification.leaseHolder.node,
+            ...(verification.leaseHolder.mac ? { mac: verification.leaseHolder.mac } : {}),
+          },
+        }
+      : {}),
     ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
@@ -77,7 +104,8 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
   options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, resume: { type: 'string' } },
   async run(context) {
     const { client, values, fail, usageError, print } = context;
-    if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined)) return usageError('--resume RUN takes no --name or -f: the run keeps its plan');
+    if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined))
+      return usageError('--resume RUN takes no --name or -f: the run keeps its plan');
     const outcome = await followRun(context, async () => {
       if (typeof values.resume === 'string') return client.invoke('lab:resume', { id: values.resume });
       let yaml: string | undefined;
@@ -96,15 +124,25 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     const failed = outcome.steps.find((s) => s.state === 'failed' || s.state === 'cancelled');
     print(result, formatResult(outcome, result));
     if (outcome.state === 'cancelled') return ExitCode.interrupted;
-    if (failed) context.output.err(`kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''}  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`);
+    if (failed)
+      context.output.err(
+        `kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''}  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`,
+      );
     return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
   },
 };
 
 function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): string {
   if (run.state !== 'done') return `Run ${run.id}: ${run.state}\n`;
-  const answered = result.answeredBy ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})` : 'answered ARP: not measured here';
+  const answered = result.answeredBy
+    ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})`
+    : 'answered ARP: not measured here';
   const failing = result.connectivity.filter((h) => !h.ok);
-  const path = result.connectivity.length === 0 ? '' : failing.length === 0 ? `  path from this machine: all ${result.connectivity.length} hops answer (kindscope connectivity)\n` : failing.map((h) => `  ✗ ${h.hop}: ${h.detail}\n`).join('');
+  const path =
+    result.connectivity.length === 0
+      ? ''
+      : failing.length === 0
+        ? `  path from this machine: all ${result.connectivity.length} hops answer (kindscope connectivity)\n`
+        : failing.map((h) => `  ✗ ${h.hop}: ${h.detail}\n`).join('');
   return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
 }

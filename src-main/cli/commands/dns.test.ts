@@ -14,7 +14,14 @@ function kindscope(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, KINDSCOPE_HOME: join(dir, 'home'), KINDSCOPE_PLATFORM: 'darwin', PATH: `${standIns.bin}:${process.env.PATH}`, ...standIns.env, ...env },
+    env: {
+      ...process.env,
+      KINDSCOPE_HOME: join(dir, 'home'),
+      KINDSCOPE_PLATFORM: 'darwin',
+      PATH: `${standIns.bin}:${process.env.PATH}`,
+      ...standIns.env,
+      ...env,
+    },
     timeout: 60_000,
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -31,8 +38,12 @@ describe('kindscope dns wire / unwire (macOS logic, stand-in prompt)', () => {
   it('shows every file and command and runs nothing without --yes', () => {
     const result = kindscope(['dns', 'wire', '--port', '15399']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('file /etc/resolver/kind.internal:\n    | nameserver 127.0.0.1\n    | port 15399\n');
-    expect(result.stdout).toContain("$ /bin/echo 'port 15399' >> /etc/resolver/kind.internal.kindscope-new   (as administrator)");
+    expect(result.stdout).toContain(
+      'file /etc/resolver/kind.internal:\n    | nameserver 127.0.0.1\n    | port 15399\n',
+    );
+    expect(result.stdout).toContain(
+      "$ /bin/echo 'port 15399' >> /etc/resolver/kind.internal.kindscope-new   (as administrator)",
+    );
     expect(result.stdout).toContain('Nothing ran. Run again with --yes');
     expect(readFileSync(standIns.log, 'utf8')).toBe('');
   });
@@ -49,7 +60,10 @@ describe('kindscope dns wire / unwire (macOS logic, stand-in prompt)', () => {
     const removed = kindscope(['dns', 'unwire', '--port', '15399', '--yes']);
     expect(removed.code).toBe(0);
     expect(existsSync(resolverFile())).toBe(false);
-    const calls = readFileSync(standIns.log, 'utf8').trim().split('\n').map((line) => JSON.parse(line).name);
+    const calls = readFileSync(standIns.log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).name);
     expect(calls).toEqual(['osascript', 'osascript', 'osascript']);
   });
 
@@ -65,8 +79,17 @@ describe('kindscope dns wire / unwire (macOS logic, stand-in prompt)', () => {
 
 describe('kindscope dns usage', () => {
   it('names the option that does not belong to the subcommand', () => {
-    expect(kindscope(['dns', 'serve', '--cluster', 'demo'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--cluster is for kindscope dns') });
-    expect(kindscope(['dns', 'status', '--yes'])).toMatchObject({ code: 2, stderr: expect.stringContaining('--yes is for dns wire') });
-    expect(kindscope(['dns', 'bogus'])).toMatchObject({ code: 2, stderr: expect.stringContaining('Unknown dns subcommand "bogus"') });
+    expect(kindscope(['dns', 'serve', '--cluster', 'demo'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--cluster is for kindscope dns'),
+    });
+    expect(kindscope(['dns', 'status', '--yes'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--yes is for dns wire'),
+    });
+    expect(kindscope(['dns', 'bogus'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('Unknown dns subcommand "bogus"'),
+    });
   });
 });

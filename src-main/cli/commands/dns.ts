@@ -30,12 +30,21 @@ unwire   undoes it the same way.`,
   async run(context) {
     const [sub, ...extra] = context.positionals;
     if (extra.length > 0) return context.usageError(`Unexpected argument "${extra[0]}"`);
-    if (sub !== undefined && !(subcommands as readonly string[]).includes(sub)) return context.usageError(`Unknown dns subcommand "${sub}": use one of ${subcommands.join(', ')}`);
-    if (sub !== undefined && context.values.cluster !== undefined) return context.usageError(`--cluster is for \`kindscope dns\` (the list), not \`dns ${sub}\`: the responder answers for every cluster`);
-    if (context.values.yes === true && sub !== 'wire' && sub !== 'unwire') return context.usageError('--yes is for `dns wire` and `dns unwire`');
-    if (sub === undefined && context.values.port !== undefined) return context.usageError('--port is for `dns serve`, `dns status`, `dns wire` and `dns unwire`');
+    if (sub !== undefined && !(subcommands as readonly string[]).includes(sub))
+      return context.usageError(`Unknown dns subcommand "${sub}": use one of ${subcommands.join(', ')}`);
+    if (sub !== undefined && context.values.cluster !== undefined)
+      return context.usageError(
+        `--cluster is for \`kindscope dns\` (the list), not \`dns ${sub}\`: the responder answers for every cluster`,
+      );
+    if (context.values.yes === true && sub !== 'wire' && sub !== 'unwire')
+      return context.usageError('--yes is for `dns wire` and `dns unwire`');
+    if (sub === undefined && context.values.port !== undefined)
+      return context.usageError('--port is for `dns serve`, `dns status`, `dns wire` and `dns unwire`');
     const port = parsePort(context.values.port);
-    if (port === null) return context.usageError(`--port "${String(context.values.port)}" is not a port number: use a whole number from 1 to 65535`);
+    if (port === null)
+      return context.usageError(
+        `--port "${String(context.values.port)}" is not a port number: use a whole number from 1 to 65535`,
+      );
     if (sub === 'serve') return serve(context, port);
     if (sub === 'status') return status(context, port);
     if (sub === 'wire' || sub === 'unwire') return wire(context, sub === 'wire' ? 'apply' : 'remove', port);
@@ -54,19 +63,32 @@ function parsePort(value: unknown): number | undefined | null {
 async function list({ client, values, fail, usageError, print }: CliContext): Promise<number> {
   const cluster = typeof values.cluster === 'string' ? values.cluster : undefined;
   const result = await client.invoke('dns:names', cluster ? { cluster } : {});
-  if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+  if (!result.ok)
+    return result.error.code === 'INVALID_INPUT'
+      ? usageError(result.error.message.replace('input.cluster', '--cluster'))
+      : fail(result.error);
   print(result.value, formatNames(result.value));
   return ExitCode.ok;
 }
 
 export function formatNames(names: DnsNames): string {
-  const rows = names.names.map((n) => `  ${n.name.padEnd(48)} ${n.addresses.join(', ')}${n.kind === 'node' ? '  (node)' : ''}`);
-  const notes = [...names.skipped.map((s) => `  ! ${s.cluster}: ${s.reason}`), ...names.unavailable.map((u) => `  ! ${u.cluster}: status unavailable (${u.reason}); its names are the last known or missing`)];
+  const rows = names.names.map(
+    (n) => `  ${n.name.padEnd(48)} ${n.addresses.join(', ')}${n.kind === 'node' ? '  (node)' : ''}`,
+  );
+  const notes = [
+    ...names.skipped.map((s) => `  ! ${s.cluster}: ${s.reason}`),
+    ...names.unavailable.map(
+      (u) => `  ! ${u.cluster}: status unavailable (${u.reason}); its names are the last known or missing`,
+    ),
+  ];
   return `Zone ${names.zone} (TTL ${names.ttl} s)\n${rows.length ? rows.join('\n') : '  (no LoadBalancer service with an external IP, and no node with an address)'}\n${notes.length ? `${notes.join('\n')}\n` : ''}`;
 }
 
 function formatStatus(status: DnsStatus): string {
-  const responder = status.responder.state === 'running' ? `running on ${status.responder.address} (UDP and TCP)${status.responder.reason ? ` — ${status.responder.reason}` : ''}` : `${status.responder.state}: ${status.responder.reason ?? ''}`;
+  const responder =
+    status.responder.state === 'running'
+      ? `running on ${status.responder.address} (UDP and TCP)${status.responder.reason ? ` — ${status.responder.reason}` : ''}`
+      : `${status.responder.state}: ${status.responder.reason ?? ''}`;
   return `Zone ${status.zone}, port ${status.port}\n  responder: ${responder}\n  resolver: ${status.backend}\n  OS sends queries here: ${status.os.sendsQueries ? 'yes' : 'no'} — ${status.os.detail} (checked ${status.os.checkedAt})\n`;
 }
 
@@ -83,15 +105,22 @@ async function serve(context: CliContext, port: number | undefined): Promise<num
   if (!result.ok) return fail(result.error);
   const address = result.value.responder.address ?? `127.0.0.1:${result.value.port}`;
   if (json) output.out(`${JSON.stringify(result.value)}\n`);
-  else output.out(`DNS responder for ${result.value.zone} on ${address} (UDP and TCP), TTL ${result.value.ttl} s. Ctrl-C stops it.\n  try: dig @127.0.0.1 -p ${result.value.port} <service>.<namespace>.<cluster>.kind.internal +short\n`);
+  else
+    output.out(
+      `DNS responder for ${result.value.zone} on ${address} (UDP and TCP), TTL ${result.value.ttl} s. Ctrl-C stops it.\n  try: dig @127.0.0.1 -p ${result.value.port} <service>.<namespace>.<cluster>.kind.internal +short\n`,
+    );
   // Runs until interrupted; the app's dispose (run-cli's finally) closes the sockets.
-  await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+  await new Promise<void>((resolve) =>
+    signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
   return ExitCode.interrupted;
 }
 
 function formatPlan(plan: DnsWiringPlan): string {
   const files = plan.files.map((f) => `  file ${f.path}:\n${f.content.replace(/^/gm, '    | ').trimEnd()}\n`).join('');
-  const steps = plan.steps.map((s, i) => `  ${i + 1}. ${s.description}\n     $ ${s.command}${s.elevated ? '   (as administrator)' : ''}\n`).join('');
+  const steps = plan.steps
+    .map((s, i) => `  ${i + 1}. ${s.description}\n     $ ${s.command}${s.elevated ? '   (as administrator)' : ''}\n`)
+    .join('');
   const manual = plan.manual.map((line) => `  - ${line}\n`).join('');
   return `${plan.action === 'apply' ? 'Wire' : 'Unwire'} the ${plan.backend} resolver for kind.internal → 127.0.0.1#${plan.port}\n${files}${steps}${manual}${plan.note ? `  note: ${plan.note}\n` : ''}`;
 }
@@ -102,7 +131,10 @@ async function wire(context: CliContext, action: 'apply' | 'remove', port: numbe
   const planned = await client.invoke('dns:wiring-plan', input);
   if (!planned.ok) return fail(planned.error);
   if (values.yes !== true || planned.value.steps.length === 0) {
-    print(planned.value, `${formatPlan(planned.value)}${planned.value.steps.length ? `\nNothing ran. Run again with --yes to do this (one administrator prompt).\n` : ''}`);
+    print(
+      planned.value,
+      `${formatPlan(planned.value)}${planned.value.steps.length ? `\nNothing ran. Run again with --yes to do this (one administrator prompt).\n` : ''}`,
+    );
     return planned.value.steps.length === 0 ? ExitCode.failed : ExitCode.ok;
   }
   if (!json) output.out(formatPlan(planned.value));

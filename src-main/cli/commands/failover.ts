@@ -16,26 +16,49 @@ per interval, downtimeMs with its sampling interval beside the lease timings fro
 Cilium values; then starts the node again. Refused when no other node could take over.`,
   options: { cluster: { type: 'string' }, service: { type: 'string' }, yes: { type: 'boolean' } },
   async run({ client, values, fail, usageError, print, signal }) {
-    if (typeof values.cluster !== 'string' || typeof values.service !== 'string') return usageError('failover needs --cluster NAME and --service [NAMESPACE/]NAME');
+    if (typeof values.cluster !== 'string' || typeof values.service !== 'string')
+      return usageError('failover needs --cluster NAME and --service [NAMESPACE/]NAME');
     const { namespace, service } = parseServiceRef(values.service);
     const status = await client.invoke('cluster:status', { cluster: values.cluster });
-    const found = status.ok ? status.value.services.find((s) => s.namespace === namespace && s.name === service) : undefined;
+    const found = status.ok
+      ? status.value.services.find((s) => s.namespace === namespace && s.name === service)
+      : undefined;
     const holder = found?.leaseHolder?.node ?? found?.holder;
-    if (values.yes !== true) return usageError(`failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`);
+    if (values.yes !== true)
+      return usageError(
+        `failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`,
+      );
     // Ctrl-C (main.ts aborts the command and waits): start the stopped node first and remove
     // this process's capture containers, so nothing is left broken.
     const restartOnInterrupt = () => {
       void (async () => {
-        const listed = await runTool('docker', 'docker', ['ps', '-aq', '--filter', `label=${ownerLabel}=${process.pid}`], { allowFailure: true, signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
+        const listed = await runTool(
+          'docker',
+          'docker',
+          ['ps', '-aq', '--filter', `label=${ownerLabel}=${process.pid}`],
+          { allowFailure: true, signal: AbortSignal.timeout(10_000) },
+        ).catch(() => undefined);
         const captures = listed?.stdout.split('\n').filter(Boolean) ?? [];
-        if (captures.length > 0) await runTool('docker', 'docker', ['rm', '-f', ...captures], { allowFailure: true, signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
-        if (holder) await runTool('docker', 'docker', ['start', holder], { allowFailure: true, signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+        if (captures.length > 0)
+          await runTool('docker', 'docker', ['rm', '-f', ...captures], {
+            allowFailure: true,
+            signal: AbortSignal.timeout(30_000),
+          }).catch(() => undefined);
+        if (holder)
+          await runTool('docker', 'docker', ['start', holder], {
+            allowFailure: true,
+            signal: AbortSignal.timeout(30_000),
+          }).catch(() => undefined);
       })();
     };
     signal.addEventListener('abort', restartOnInterrupt, { once: true });
-    const result = await client.invoke('capture:failover', { cluster: values.cluster, namespace, service, confirm: true }).finally(() => signal.removeEventListener('abort', restartOnInterrupt));
+    const result = await client
+      .invoke('capture:failover', { cluster: values.cluster, namespace, service, confirm: true })
+      .finally(() => signal.removeEventListener('abort', restartOnInterrupt));
     if (!result.ok) return fail(result.error);
     print(result.value, formatFailover(result.value));
-    return result.value.newHolder && result.value.httpAfter?.ok && result.value.restarted ? ExitCode.ok : ExitCode.failed;
+    return result.value.newHolder && result.value.httpAfter?.ok && result.value.restarted
+      ? ExitCode.ok
+      : ExitCode.failed;
   },
 };

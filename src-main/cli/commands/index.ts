@@ -20,7 +20,25 @@ import { connectivityCommand } from './connectivity';
  * in this folder and one line here.
  */
 export const commands: readonly CliCommand[] = [
-  dockerCommand, toolsCommand, topologyCommand, statusCommand, checkCommand,
-  planCommand, scriptCommand, createCommand, runsCommand, cleanupCommand, fixCommand, stopCommand, startCommand, deleteCommand,
-  captureCommand, pcapCommand, pingCommand, failoverCommand, dnsCommand, connectivityCommand, versionCommand,
+  dockerCommand,
+  toolsCommand,
+  topologyCommand,
+  statusCommand,
+  checkCommand,
+  planCommand,
+  scriptCommand,
+  createCommand,
+  runsCommand,
+  cleanupCommand,
+  fixCommand,
+  stopCommand,
+  startCommand,
+  deleteCommand,
+  captureCommand,
+  pcapCommand,
+  pingCommand,
+  failoverCommand,
+  dnsCommand,
+  connectivityCommand,
+  versionCommand,
 ];

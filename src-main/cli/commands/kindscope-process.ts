@@ -8,7 +8,13 @@ const entry = ['--import', 'tsx', join(root, 'src-main/cli/main.ts')];
 
 /** Runs `kindscope …` as a user does (through tsx, like `npm run cli`); killed after `timeoutMs`. */
 export function kindscope(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
-  const result = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8', env, timeout: timeoutMs, killSignal: 'SIGKILL' });
+  const result = spawnSync(process.execPath, [...entry, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: timeoutMs,
+    killSignal: 'SIGKILL',
+  });
   return { code: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -24,7 +30,11 @@ export class StatusWatch {
   private exited: Promise<number | null>;
 
   constructor(cluster: string, env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [...entry, 'status', '--cluster', cluster, '--watch', '--json'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...entry, 'status', '--cluster', cluster, '--watch', '--json'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.child.stdout!.on('data', (chunk: Buffer) => {
       this.buffer += chunk.toString();
       let newline;

@@ -4,26 +4,55 @@ import { ExitCode } from '../output';
 import { followRun } from './create';
 
 /** Runs a lifecycle run to its end, printing its steps on stderr; JSON: the run and what was measured. */
-async function follow(context: CliContext, start: () => Promise<Result<RunRecord>>, done: (run: RunRecord) => string): Promise<number> {
+async function follow(
+  context: CliContext,
+  start: () => Promise<Result<RunRecord>>,
+  done: (run: RunRecord) => string,
+): Promise<number> {
   const outcome = await followRun(context, start);
   if (typeof outcome === 'string') return context.usageError(outcome);
   if ('error' in outcome) return context.fail(outcome.error);
-  context.print({ run: outcome.id, cluster: outcome.cluster, state: outcome.state, steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })), verifications: verificationsOf(outcome), connectivity: hopsOf(outcome) }, outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`);
+  context.print(
+    {
+      run: outcome.id,
+      cluster: outcome.cluster,
+      state: outcome.state,
+      steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
+      verifications: verificationsOf(outcome),
+      connectivity: hopsOf(outcome),
+    },
+    outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`,
+  );
   if (outcome.state === 'cancelled') return ExitCode.interrupted;
   const failed = outcome.steps.find((s) => s.state === 'failed');
-  if (failed) context.output.err(`kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`);
+  if (failed)
+    context.output.err(
+      `kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`,
+    );
   return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
 }
 
-const clusterOf = (context: CliContext, verb: string): string | number => (typeof context.values.cluster === 'string' ? context.values.cluster : context.usageError(`${verb} needs --cluster NAME (see \`kindscope topology\` for the clusters)`));
+const clusterOf = (context: CliContext, verb: string): string | number =>
+  typeof context.values.cluster === 'string'
+    ? context.values.cluster
+    : context.usageError(`${verb} needs --cluster NAME (see \`kindscope topology\` for the clusters)`);
 
 const verifiedText = (run: RunRecord) => {
   const results = verificationsOf(run);
-  return results.map((r) => `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`).join('');
+  return results
+    .map(
+      (r) =>
+        `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`,
+    )
+    .join('');
 };
 
 /** `stop` and `start`: the same shape, a different call and result text. */
-function powerCommand(name: 'stop' | 'start', summary: string, done: (cluster: string, run: RunRecord) => string): CliCommand {
+function powerCommand(
+  name: 'stop' | 'start',
+  summary: string,
+  done: (cluster: string, run: RunRecord) => string,
+): CliCommand {
   return {
     name,
     summary,
@@ -32,14 +61,26 @@ function powerCommand(name: 'stop' | 'start', summary: string, done: (cluster: s
     async run(context) {
       const cluster = clusterOf(context, name);
       if (typeof cluster === 'number') return cluster;
-      return follow(context, () => context.client.invoke(name === 'stop' ? 'lab:stop' : 'lab:start', { cluster }), (run) => done(cluster, run));
+      return follow(
+        context,
+        () => context.client.invoke(name === 'stop' ? 'lab:stop' : 'lab:start', { cluster }),
+        (run) => done(cluster, run),
+      );
     },
   };
 }
 
-export const stopCommand = powerCommand('stop', "Stop a lab's node containers (they keep their state; `start` brings them back)", (cluster) => `Stopped ${cluster}.\n`);
+export const stopCommand = powerCommand(
+  'stop',
+  "Stop a lab's node containers (they keep their state; `start` brings them back)",
+  (cluster) => `Stopped ${cluster}.\n`,
+);
 
-export const startCommand = powerCommand('start', 'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering', (cluster, run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`);
+export const startCommand = powerCommand(
+  'start',
+  'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering',
+  (cluster, run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`,
+);
 
 export const deleteCommand: CliCommand = {
   name: 'delete',
@@ -60,7 +101,11 @@ them and exits 1. The kind network stays, as kind leaves it.`,
       return ExitCode.failed;
     }
     context.output.err(`Deleting ${cluster}:\n${list}`);
-    return follow(context, () => context.client.invoke('lab:delete', { cluster, confirm: true }), () => `Deleted ${cluster} (the kind network stays).\n`);
+    return follow(
+      context,
+      () => context.client.invoke('lab:delete', { cluster, confirm: true }),
+      () => `Deleted ${cluster} (the kind network stays).\n`,
+    );
   },
 };
 
@@ -83,21 +128,41 @@ the verification always run): \`kindscope fix --cluster demo --only pool --yes\`
     const { fixes, steps } = plan.value;
     let repairs: FixKind[] | undefined;
     if (typeof context.values.only === 'string') {
-      const named = context.values.only.split(',').map((r) => r.trim()).filter(Boolean);
+      const named = context.values.only
+        .split(',')
+        .map((r) => r.trim())
+        .filter(Boolean);
       const unknown = named.find((r) => !FixKind.safeParse(r).success);
-      if (unknown !== undefined || named.length === 0) return context.usageError(`Invalid --only: ${unknown === undefined ? 'it names no repair' : `"${unknown}" is not a repair`}; choose from ${fixes.length ? `this cluster's: ${fixes.join(', ')}` : 'pool, l2-policy, cilium-values (this cluster needs none)'}`);
+      if (unknown !== undefined || named.length === 0)
+        return context.usageError(
+          `Invalid --only: ${unknown === undefined ? 'it names no repair' : `"${unknown}" is not a repair`}; choose from ${fixes.length ? `this cluster's: ${fixes.join(', ')}` : 'pool, l2-policy, cilium-values (this cluster needs none)'}`,
+        );
       const unneeded = named.find((r) => !fixes.includes(r as FixKind));
-      if (unneeded) return context.usageError(`Invalid --only: ${cluster} does not need "${unneeded}"; ${fixes.length ? `its repairs: ${fixes.join(', ')}` : 'it needs no repair (fix without --only re-verifies)'}`);
+      if (unneeded)
+        return context.usageError(
+          `Invalid --only: ${cluster} does not need "${unneeded}"; ${fixes.length ? `its repairs: ${fixes.join(', ')}` : 'it needs no repair (fix without --only re-verifies)'}`,
+        );
       repairs = named as FixKind[];
     }
     const chosen = steps.filter((s) => !s.fix || !repairs || repairs.includes(s.fix));
-    const list = chosen.map((s, i) => `  ${i + 1}. ${s.fix ? `[${s.fix}] ` : ''}${s.title}\n     $ ${s.command}`).join('\n');
+    const list = chosen
+      .map((s, i) => `  ${i + 1}. ${s.fix ? `[${s.fix}] ` : ''}${s.title}\n     $ ${s.command}`)
+      .join('\n');
     if (context.values.yes !== true) {
-      const how = repairs || fixes.length < 2 ? 'Run again with --yes to run them.' : `Run again with --yes to run them all, or choose repairs: --only ${fixes.join(',')} --yes (any of them).`;
-      context.output.err(`${fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\n${how}\n`);
+      const how =
+        repairs || fixes.length < 2
+          ? 'Run again with --yes to run them.'
+          : `Run again with --yes to run them all, or choose repairs: --only ${fixes.join(',')} --yes (any of them).`;
+      context.output.err(
+        `${fixes.length ? `Fixing ${cluster} runs:` : `${cluster} needs no repair; fix would only re-verify:`}\n${list}\n${how}\n`,
+      );
       return ExitCode.failed;
     }
     // Exactly the repairs listed above: one that became needed since is not made unseen.
-    return follow(context, () => context.client.invoke('lab:fix', { cluster, confirm: true, repairs: repairs ?? fixes }), (run) => `Fixed ${cluster}:\n${verifiedText(run)}`);
+    return follow(
+      context,
+      () => context.client.invoke('lab:fix', { cluster, confirm: true, repairs: repairs ?? fixes }),
+      (run) => `Fixed ${cluster}:\n${verifiedText(run)}`,
+    );
   },
 };

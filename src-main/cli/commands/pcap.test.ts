@@ -15,9 +15,36 @@ async function kindscope(args: string[]) {
 }
 
 function tsharkRows(file: string): string[][] | undefined {
-  const result = spawnSync('tshark', ['-r', file, '-T', 'fields', '-e', 'arp.opcode', '-e', 'arp.src.hw_mac', '-e', 'arp.src.proto_ipv4', '-e', 'arp.dst.hw_mac', '-e', 'arp.dst.proto_ipv4'], { encoding: 'utf8' });
-  if (result.error) throw new Error(`tshark could not run (${result.error.message}). Fix: apt-get install tshark (bash .ci/run installs it).`);
-  return result.status === 0 ? result.stdout.split('\n').filter((l) => l.trim()).map((l) => l.split('\t')) : undefined;
+  const result = spawnSync(
+    'tshark',
+    [
+      '-r',
+      file,
+      '-T',
+      'fields',
+      '-e',
+      'arp.opcode',
+      '-e',
+      'arp.src.hw_mac',
+      '-e',
+      'arp.src.proto_ipv4',
+      '-e',
+      'arp.dst.hw_mac',
+      '-e',
+      'arp.dst.proto_ipv4',
+    ],
+    { encoding: 'utf8' },
+  );
+  if (result.error)
+    throw new Error(
+      `tshark could not run (${result.error.message}). Fix: apt-get install tshark (bash .ci/run installs it).`,
+    );
+  return result.status === 0
+    ? result.stdout
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => l.split('\t'))
+    : undefined;
 }
 
 describe('kindscope pcap FILE --json on every capture in shared/fixtures/pcap', () => {
@@ -28,12 +55,26 @@ describe('kindscope pcap FILE --json on every capture in shared/fixtures/pcap', 
       const result = await kindscope(['pcap', path, '--json']);
       if (!expected) {
         expect(result.code).toBe(ExitCode.failed);
-        expect(JSON.parse(result.out)).toEqual({ error: { code: 'INVALID_INPUT', message: expect.stringMatching(/cut short|Not a packet capture/), hint: expect.any(String) } });
+        expect(JSON.parse(result.out)).toEqual({
+          error: {
+            code: 'INVALID_INPUT',
+            message: expect.stringMatching(/cut short|Not a packet capture/),
+            hint: expect.any(String),
+          },
+        });
         return;
       }
       expect(result.code).toBe(ExitCode.ok);
-      const packets = JSON.parse(result.out).packets as { opcode: number; senderMac: string; senderIp: string; targetMac: string; targetIp: string }[];
-      expect(packets.map((p) => [String(p.opcode), p.senderMac, p.senderIp, p.targetMac, p.targetIp])).toEqual(expected);
+      const packets = JSON.parse(result.out).packets as {
+        opcode: number;
+        senderMac: string;
+        senderIp: string;
+        targetMac: string;
+        targetIp: string;
+      }[];
+      expect(packets.map((p) => [String(p.opcode), p.senderMac, p.senderIp, p.targetMac, p.targetIp])).toEqual(
+        expected,
+      );
     });
   }
 

@@ -17,9 +17,15 @@ answered ARP. Exit 1 when the target is unreachable.`,
     if (typeof values.cluster !== 'string') return usageError('ping needs --cluster NAME');
     const node = typeof values.node === 'string' ? values.node : undefined;
     const serviceRef = typeof values.service === 'string' ? parseServiceRef(values.service) : undefined;
-    if ((node === undefined) === (serviceRef === undefined)) return usageError('ping needs exactly one of --node NAME or --service [NAMESPACE/]NAME');
-    const result = await client.invoke('capture:ping', { cluster: values.cluster, ...(node ? { node } : {}), ...(serviceRef ? { namespace: serviceRef.namespace, service: serviceRef.service } : {}) });
-    if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message) : fail(result.error);
+    if ((node === undefined) === (serviceRef === undefined))
+      return usageError('ping needs exactly one of --node NAME or --service [NAMESPACE/]NAME');
+    const result = await client.invoke('capture:ping', {
+      cluster: values.cluster,
+      ...(node ? { node } : {}),
+      ...(serviceRef ? { namespace: serviceRef.namespace, service: serviceRef.service } : {}),
+    });
+    if (!result.ok)
+      return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message) : fail(result.error);
     print(result.value, formatPing(result.value));
     return result.value.verdict === 'reachable' ? ExitCode.ok : ExitCode.failed;
   },

@@ -15,21 +15,33 @@ const dir = mkdtempSync(join(tmpdir(), 'i14-plan-'));
 
 /** The real `kindscope` entry point, as `npm run cli` runs it. */
 function kindscope(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
   requireDocker();
   // One file holding both, as pasted from the article.
-  writeFileSync(join(dir, 'article.txt'), `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`);
+  writeFileSync(
+    join(dir, 'article.txt'),
+    `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`,
+  );
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** What the kind network holds now: its IPv4 subnet and every container address on it. */
 function kindNetwork() {
-  const inspect = JSON.parse(docker(['network', 'inspect', 'kind'])) as [{ IPAM: { Config: { Subnet: string }[] }; Containers: Record<string, { IPv4Address: string }> }];
-  return { subnet: inspect[0].IPAM.Config.find((c) => c.Subnet.includes('.'))!.Subnet, addresses: Object.values(inspect[0].Containers).map((c) => c.IPv4Address.split('/')[0]!) };
+  const inspect = JSON.parse(docker(['network', 'inspect', 'kind'])) as [
+    { IPAM: { Config: { Subnet: string }[] }; Containers: Record<string, { IPv4Address: string }> },
+  ];
+  return {
+    subnet: inspect[0].IPAM.Config.find((c) => c.Subnet.includes('.'))!.Subnet,
+    addresses: Object.values(inspect[0].Containers).map((c) => c.IPv4Address.split('/')[0]!),
+  };
 }
 
 describe('kindscope plan', () => {
@@ -38,12 +50,30 @@ describe('kindscope plan', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const output = JSON.parse(result.stdout);
-    expect(Object.keys(output)).toEqual(expect.arrayContaining(['plan', 'kindConfig', 'helmValues', 'manifests', 'findings']));
+    expect(Object.keys(output)).toEqual(
+      expect.arrayContaining(['plan', 'kindConfig', 'helmValues', 'manifests', 'findings']),
+    );
     const codes = output.findings.map((f: { code: string }) => f.code);
-    expect(codes).toEqual(expect.arrayContaining(['k8s-service-host-unknown', 'kube-proxy-replacement-strict', 'helm-reuse-values-on-install', 'ipam-mode-unset', 'device-not-on-nodes']));
-    for (const f of output.findings) expect(f).toEqual(expect.objectContaining({ code: expect.any(String), message: expect.any(String), fix: expect.any(String) }));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'k8s-service-host-unknown',
+        'kube-proxy-replacement-strict',
+        'helm-reuse-values-on-install',
+        'ipam-mode-unset',
+        'device-not-on-nodes',
+      ]),
+    );
+    for (const f of output.findings)
+      expect(f).toEqual(
+        expect.objectContaining({ code: expect.any(String), message: expect.any(String), fix: expect.any(String) }),
+      );
     expect(LabPlan.safeParse(output.plan).success).toBe(true);
-    expect(output.helmValues).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: 'i14-article-control-plane', ipam: { mode: 'kubernetes' }, devices: ['eth0'] });
+    expect(output.helmValues).toMatchObject({
+      kubeProxyReplacement: true,
+      k8sServiceHost: 'i14-article-control-plane',
+      ipam: { mode: 'kubernetes' },
+      devices: ['eth0'],
+    });
     // The returned plan validates on this engine.
     writeFileSync(join(dir, 'imported.json'), JSON.stringify(output.plan));
     const again = kindscope(['plan', '-f', join(dir, 'imported.json'), '--json']);
@@ -58,7 +88,11 @@ describe('kindscope plan', () => {
     expect(kindConfig).toMatch(/disableDefaultCNI: true/);
     expect(kindConfig).toMatch(/kubeProxyMode: none/);
     expect(plan.cluster.nodeImage).toMatch(/@sha256:[0-9a-f]{64}$/);
-    expect(helmValues).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: 'demo-control-plane', ipam: { mode: 'kubernetes' } });
+    expect(helmValues).toMatchObject({
+      kubeProxyReplacement: true,
+      k8sServiceHost: 'demo-control-plane',
+      ipam: { mode: 'kubernetes' },
+    });
     expect(manifests.pool).toContain(`blocks:\n    - cidr: ${poolCidr}`);
     expect(manifests.pool).toContain('allowFirstLastIPs: "No"');
     const network = kindNetwork();
@@ -66,11 +100,16 @@ describe('kindscope plan', () => {
     const net = ipv4Range(network.subnet)!;
     expect(pool.first >= net.first && pool.last <= net.last).toBe(true);
     for (const address of network.addresses) expect(cidrsOverlap(poolCidr, `${address}/32`), address).toBe(false);
-    expect(cidrsOverlap(poolCidr, plan.cluster.podSubnet) || cidrsOverlap(poolCidr, plan.cluster.serviceSubnet)).toBe(false);
+    expect(cidrsOverlap(poolCidr, plan.cluster.podSubnet) || cidrsOverlap(poolCidr, plan.cluster.serviceSubnet)).toBe(
+      false,
+    );
   });
 
   it('refuses a plan with the field and the fix, exit 1', () => {
-    writeFileSync(join(dir, 'bad.yaml'), 'cluster:\n  name: i14-bad\ncilium:\n  routingMode: native\n  l2announcements:\n    leaseDuration: 1s\n    leaseRenewDeadline: 2s\npool:\n  cidr: 10.99.0.0/24\n');
+    writeFileSync(
+      join(dir, 'bad.yaml'),
+      'cluster:\n  name: i14-bad\ncilium:\n  routingMode: native\n  l2announcements:\n    leaseDuration: 1s\n    leaseRenewDeadline: 2s\npool:\n  cidr: 10.99.0.0/24\n',
+    );
     const result = kindscope(['plan', '-f', join(dir, 'bad.yaml')]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/cilium\.ipv4NativeRoutingCIDR: routingMode native needs ipv4NativeRoutingCIDR/);

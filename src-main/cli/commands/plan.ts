@@ -9,13 +9,20 @@ export function readNamedFile(path: string, flag: string): { text: string } | { 
   try {
     return { text: readFileSync(path, 'utf8') };
   } catch (error) {
-    return { problem: `${flag} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}` };
+    return {
+      problem: `${flag} ${path}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
+    };
   }
 }
 
 export function formatFindings(findings: readonly LabFinding[]): string {
   if (findings.length === 0) return 'No findings.\n';
-  return findings.map((f) => `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${f.message}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`).join('');
+  return findings
+    .map(
+      (f) =>
+        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${f.message}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
+    )
+    .join('');
 }
 
 function formatRendering(r: LabRendering): string {
@@ -36,10 +43,15 @@ function formatRendering(r: LabRendering): string {
 type Source = { plan: unknown } | { yaml: string } | { name: string };
 
 /** The plan source from --import / -f / --name, reading the named files; a string is a usage problem. */
-async function planSource({ client, values, positionals }: CliContext): Promise<{ source: Source; name?: string; findings: LabFinding[] } | string> {
+async function planSource({
+  client,
+  values,
+  positionals,
+}: CliContext): Promise<{ source: Source; name?: string; findings: LabFinding[] } | string> {
   const name = typeof values.name === 'string' ? values.name : undefined;
   const imports = [...((values.import as string[] | undefined) ?? []), ...(values.import ? positionals : [])];
-  if (positionals.length && !values.import) return `unexpected argument "${positionals[0]}" (files to import go after --import)`;
+  if (positionals.length && !values.import)
+    return `unexpected argument "${positionals[0]}" (files to import go after --import)`;
   if (imports.length && typeof values.file === 'string') return 'give either -f lab.yaml or --import FILE…, not both';
   if (imports.length) {
     const sources = [];
@@ -62,29 +74,44 @@ async function planSource({ client, values, positionals }: CliContext): Promise<
 }
 
 /** Import findings first, then what validation adds, without repeating a code. */
-const mergeFindings = (first: LabFinding[], then: LabFinding[]) => [...first, ...then.filter((f) => !first.some((x) => x.code === f.code && x.field === f.field))];
+const mergeFindings = (first: LabFinding[], then: LabFinding[]) => [
+  ...first,
+  ...then.filter((f) => !first.some((x) => x.code === f.code && x.field === f.field)),
+];
 
-export async function renderFromCli(context: CliContext, script: boolean): Promise<{ rendering?: LabRendering & { script?: string }; findings: LabFinding[]; plan?: unknown; exit?: number }> {
+export async function renderFromCli(
+  context: CliContext,
+  script: boolean,
+): Promise<{ rendering?: LabRendering & { script?: string }; findings: LabFinding[]; plan?: unknown; exit?: number }> {
   let source;
   try {
     source = await planSource(context);
   } catch (error) {
     return { findings: [], exit: context.fail(error as never) };
   }
-  if (typeof source === 'string') return { findings: [], exit: context.usageError(`${script ? 'script' : 'plan'} ${source}`) };
-  const rendered = await context.client.invoke('lab:render', { ...source.source, ...(source.name ? { name: source.name } : {}), script });
+  if (typeof source === 'string')
+    return { findings: [], exit: context.usageError(`${script ? 'script' : 'plan'} ${source}`) };
+  const rendered = await context.client.invoke('lab:render', {
+    ...source.source,
+    ...(source.name ? { name: source.name } : {}),
+    script,
+  });
   if (!rendered.ok) {
     const plan = 'plan' in source.source ? source.source.plan : undefined;
-    if (context.json && !script) context.output.out(`${JSON.stringify({ plan, findings: source.findings, error: rendered.error }, null, 2)}\n`);
+    if (context.json && !script)
+      context.output.out(`${JSON.stringify({ plan, findings: source.findings, error: rendered.error }, null, 2)}\n`);
     else if (source.findings.length) context.output.err(`Findings:\n${formatFindings(source.findings)}`);
-    return { findings: source.findings, exit: context.json && !script ? ExitCode.failed : context.fail(rendered.error) };
+    return {
+      findings: source.findings,
+      exit: context.json && !script ? ExitCode.failed : context.fail(rendered.error),
+    };
   }
   return { rendering: rendered.value, findings: mergeFindings(source.findings, rendered.value.findings) };
 }
 
 export const planCommand: CliCommand = {
   name: 'plan',
-  summary: 'The lab plan: kind config, Cilium values, pool, L2 policy and sample app; import an article\'s commands',
+  summary: "The lab plan: kind config, Cilium values, pool, L2 policy and sample app; import an article's commands",
   help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--save lab.yaml [--yes]] [--json]
 
 Prints everything a lab would create — the kind config, the Cilium chart values, the
@@ -94,18 +121,28 @@ values files and helm/kind command lines (or a paste of them, as copied from an 
 into a plan, each mistake explained and fixed. --json prints
 { plan, kindConfig, helmValues, manifests, findings }. --save writes the plan as lab.yaml
 (an existing file only with --yes). Exit 1 when the plan is refused.`,
-  options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, import: { type: 'string', multiple: true }, save: { type: 'string' }, yes: { type: 'boolean' } },
+  options: {
+    name: { type: 'string' },
+    file: { type: 'string', short: 'f' },
+    import: { type: 'string', multiple: true },
+    save: { type: 'string' },
+    yes: { type: 'boolean' },
+  },
   positionals: true,
   async run(context) {
     const { rendering, findings, exit } = await renderFromCli(context, false);
     if (!rendering) return exit ?? ExitCode.failed;
     const save = context.values.save;
     if (typeof save === 'string') {
-      if (existsSync(save) && !context.values.yes) return context.usageError(`--save ${save}: the file exists; add --yes to replace it`);
+      if (existsSync(save) && !context.values.yes)
+        return context.usageError(`--save ${save}: the file exists; add --yes to replace it`);
       writeFileSync(save, rendering.labYaml);
     }
     const { plan, kindConfig, helmValues, manifests } = rendering;
-    context.print({ plan, kindConfig, helmValues, manifests, findings, poolCidr: rendering.poolCidr, steps: rendering.steps }, formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''));
+    context.print(
+      { plan, kindConfig, helmValues, manifests, findings, poolCidr: rendering.poolCidr, steps: rendering.steps },
+      formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''),
+    );
     return ExitCode.ok;
   },
 };

@@ -15,7 +15,10 @@ stopped at, and its folder (journal.json and one log per step).`,
       const stopped = run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'running');
       return `${run.id}  ${run.cluster.padEnd(16)} ${run.state.padEnd(9)} ${stopped ? `${stopped.state} at ${stopped.name}` : `${run.steps.filter((s) => s.state === 'done').length}/${run.steps.length} steps`}\n    ${run.dir}`;
     });
-    print(result.value, rows.length ? `${rows.join('\n')}\n` : 'No runs yet. Build a lab with `kindscope create --name demo`.\n');
+    print(
+      result.value,
+      rows.length ? `${rows.join('\n')}\n` : 'No runs yet. Build a lab with `kindscope create --name demo`.\n',
+    );
     return ExitCode.ok;
   },
 };

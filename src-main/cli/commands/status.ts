@@ -20,17 +20,26 @@ incomplete: nothing is concluded from it).
   async run(context) {
     const { values, usageError } = context;
     const cluster = values.cluster;
-    if (typeof cluster !== 'string') return usageError('status needs --cluster NAME (see `kindscope topology` for the clusters)');
+    if (typeof cluster !== 'string')
+      return usageError('status needs --cluster NAME (see `kindscope topology` for the clusters)');
     return values.watch === true ? watch(context, cluster) : once(context, cluster);
   },
 };
 
 async function once({ client, fail, usageError, print }: CliContext, cluster: string): Promise<number> {
   const result = await client.invoke('cluster:status', { cluster });
-  if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+  if (!result.ok)
+    return result.error.code === 'INVALID_INPUT'
+      ? usageError(result.error.message.replace('input.cluster', '--cluster'))
+      : fail(result.error);
   const status = result.value;
   // Unknown data is never shown as a conclusion ("Cilium: not installed"): say what is missing instead.
-  if (!status.complete) return fail({ code: 'DATA_INCOMPLETE', message: describeIncomplete(status), hint: `Check that the cluster's API server answers: kubectl --context ${status.context} get nodes; \`kindscope topology --cluster ${cluster}\` shows its containers.` });
+  if (!status.complete)
+    return fail({
+      code: 'DATA_INCOMPLETE',
+      message: describeIncomplete(status),
+      hint: `Check that the cluster's API server answers: kubectl --context ${status.context} get nodes; \`kindscope topology --cluster ${cluster}\` shows its containers.`,
+    });
   print(status, formatClusterStatus(status));
   return ExitCode.ok;
 }
@@ -44,12 +53,20 @@ async function watch({ client, fail, usageError, output, json, signal }: CliCont
     last = key;
     output.out(json ? `${JSON.stringify(status)}\n` : `${formatClusterStatus(status)}\n`);
   };
-  const unsubscribe = client.subscribe('cluster:status-changed', (status) => status.cluster === cluster && emit(status));
+  const unsubscribe = client.subscribe(
+    'cluster:status-changed',
+    (status) => status.cluster === cluster && emit(status),
+  );
   try {
     const result = await client.invoke('cluster:status', { cluster });
-    if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+    if (!result.ok)
+      return result.error.code === 'INVALID_INPUT'
+        ? usageError(result.error.message.replace('input.cluster', '--cluster'))
+        : fail(result.error);
     emit(result.value);
-    await new Promise<void>((resolve) => (signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true })));
+    await new Promise<void>((resolve) =>
+      signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
     return ExitCode.interrupted;
   } finally {
     unsubscribe();

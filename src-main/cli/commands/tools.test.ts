@@ -17,11 +17,19 @@ describe('kindscope tools set-path', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kindscope-setpath-'));
     const result = await kindscope(['tools', 'set-path', 'kind', '/bin/sh'], dataDir);
     expect(result.code).toBe(ExitCode.failed);
-    expect(result.err).toBe('kindscope: kind path: /bin/sh is not kind: its file name is "sh"\n  hint: Choose the kind program itself (for example /usr/local/bin/kind).\n');
+    expect(result.err).toBe(
+      'kindscope: kind path: /bin/sh is not kind: its file name is "sh"\n  hint: Choose the kind program itself (for example /usr/local/bin/kind).\n',
+    );
     expect(existsSync(join(dataDir, 'settings.json'))).toBe(false);
 
     const json = await kindscope(['tools', 'set-path', 'kind', '/bin/sh', '--json'], dataDir);
-    expect(JSON.parse(json.out)).toEqual({ error: { code: 'INVALID_INPUT', message: expect.stringContaining('/bin/sh is not kind'), hint: expect.any(String) } });
+    expect(JSON.parse(json.out)).toEqual({
+      error: {
+        code: 'INVALID_INPUT',
+        message: expect.stringContaining('/bin/sh is not kind'),
+        hint: expect.any(String),
+      },
+    });
   });
 
   it('keeps a real kind and forgets it with --clear', async () => {

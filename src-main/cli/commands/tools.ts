@@ -23,7 +23,8 @@ name and its \`version\` output are checked, anything else is refused with the r
     const [verb, tool, ...extra] = positionals;
     if (verb === 'download') {
       const parsedTool = ToolName.safeParse(tool);
-      if (!parsedTool.success || extra.length > 0) return usageError(`tools download takes one of ${ToolName.options.join(', ')}`);
+      if (!parsedTool.success || extra.length > 0)
+        return usageError(`tools download takes one of ${ToolName.options.join(', ')}`);
       const stopProgress = json ? undefined : client.subscribe('tools:download-progress', () => undefined);
       const result = await client.invoke('tools:download', { tool: parsedTool.data });
       stopProgress?.();
@@ -33,20 +34,37 @@ name and its \`version\` output are checked, anything else is refused with the r
     }
     if (verb === 'set-path') {
       const parsedTool = ToolName.safeParse(tool);
-      if (!parsedTool.success) return usageError(`tools set-path takes a tool (${ToolName.options.join(', ')}) and a path`);
+      if (!parsedTool.success)
+        return usageError(`tools set-path takes a tool (${ToolName.options.join(', ')}) and a path`);
       const clear = values.clear === true;
       const [path, ...more] = extra;
-      if (clear ? path !== undefined : path === undefined || more.length > 0) return usageError(clear ? 'tools set-path NAME --clear takes no path' : 'tools set-path takes one PATH (absolute), or --clear');
-      const result = await client.invoke('tools:set-path', { tool: parsedTool.data, path: clear ? null : resolve(path!) });
+      if (clear ? path !== undefined : path === undefined || more.length > 0)
+        return usageError(
+          clear ? 'tools set-path NAME --clear takes no path' : 'tools set-path takes one PATH (absolute), or --clear',
+        );
+      const result = await client.invoke('tools:set-path', {
+        tool: parsedTool.data,
+        path: clear ? null : resolve(path!),
+      });
       if (!result.ok) return fail(result.error);
       const status = result.value;
-      print(status, clear ? `${status.name}: the chosen path is forgotten; now ${status.path ?? 'not found'}${status.source ? ` (${status.source})` : ''}\n` : `${status.name} ${status.version ?? ''}: using ${status.path}\n`);
+      print(
+        status,
+        clear
+          ? `${status.name}: the chosen path is forgotten; now ${status.path ?? 'not found'}${status.source ? ` (${status.source})` : ''}\n`
+          : `${status.name} ${status.version ?? ''}: using ${status.path}\n`,
+      );
       return ExitCode.ok;
     }
-    if (verb !== undefined) return usageError(`Unknown tools command "${verb}"${verb ? ' (tools, tools download NAME, tools set-path NAME PATH)' : ''}`);
+    if (verb !== undefined)
+      return usageError(
+        `Unknown tools command "${verb}"${verb ? ' (tools, tools download NAME, tools set-path NAME PATH)' : ''}`,
+      );
     const result = await client.invoke('tools:report', {});
     if (!result.ok) return fail(result.error);
     print(result.value, formatTools(result.value));
-    return result.value.tools.some((t) => t.status === 'missing' || t.status === 'broken' || t.status === 'too-old') ? ExitCode.failed : ExitCode.ok;
+    return result.value.tools.some((t) => t.status === 'missing' || t.status === 'broken' || t.status === 'too-old')
+      ? ExitCode.failed
+      : ExitCode.ok;
   },
 };

@@ -13,7 +13,10 @@ route explained. All kind clusters on the engine, or the one named by --cluster.
   async run({ client, values, fail, usageError, print }) {
     if (typeof values.cluster === 'string') {
       const result = await client.invoke('topology:snapshot', { cluster: values.cluster });
-      if (!result.ok) return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message.replace('input.cluster', '--cluster')) : fail(result.error);
+      if (!result.ok)
+        return result.error.code === 'INVALID_INPUT'
+          ? usageError(result.error.message.replace('input.cluster', '--cluster'))
+          : fail(result.error);
       print(result.value, formatTopology(result.value));
       return ExitCode.ok;
     }
@@ -25,7 +28,10 @@ route explained. All kind clusters on the engine, or the one named by --cluster.
       if (!result.ok) return fail(result.error);
       topologies.push(result.value);
     }
-    print({ clusters: topologies }, topologies.length === 0 ? formatClusterList([]) : topologies.map(formatTopology).join('\n'));
+    print(
+      { clusters: topologies },
+      topologies.length === 0 ? formatClusterList([]) : topologies.map(formatTopology).join('\n'),
+    );
     return ExitCode.ok;
   },
 };

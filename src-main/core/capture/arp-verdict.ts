@@ -32,33 +32,60 @@ export function arpVerdict(input: VerdictInput): Verdict {
   const requests = packets.filter((p) => p.op === 'request' && p.targetIp === ip && !p.gratuitous);
   const replies = packets.filter((p) => p.op === 'reply' && p.senderIp === ip && !p.gratuitous);
   const announcements = packets.filter((p) => p.gratuitous && p.senderIp === ip);
-  const announced = announcements[0] ? ` ${input.nodesByMac.get(announcements[0].senderMac) ?? announcements[0].senderMac} also announced it with ${announcementForm(announcements[0])}.` : '';
+  const announced = announcements[0]
+    ? ` ${input.nodesByMac.get(announcements[0].senderMac) ?? announcements[0].senderMac} also announced it with ${announcementForm(announcements[0])}.`
+    : '';
   const reply = replies[0];
   if (reply) {
     const node = input.nodesByMac.get(reply.senderMac);
     const answeredBy: AnsweredBy = { ...(node ? { node } : {}), mac: reply.senderMac, checkedAt: reply.time };
     const who = `${node ?? 'a machine that is no node of this cluster'} (${reply.senderMac})`;
     if (leaseHolder && node === leaseHolder.node) {
-      return { verdict: 'holder-answered', answeredBy, findings: [], explanation: `${who} answered for ${ip}: it holds the lease ${leaseHolder.lease}.${announced}` };
+      return {
+        verdict: 'holder-answered',
+        answeredBy,
+        findings: [],
+        explanation: `${who} answered for ${ip}: it holds the lease ${leaseHolder.lease}.${announced}`,
+      };
     }
-    const claim = leaseHolder ? `the lease ${leaseHolder.lease} is held by ${leaseHolder.node}${leaseHolder.mac ? ` (${leaseHolder.mac})` : ''}` : 'no node holds a lease for it';
+    const claim = leaseHolder
+      ? `the lease ${leaseHolder.lease} is held by ${leaseHolder.node}${leaseHolder.mac ? ` (${leaseHolder.mac})` : ''}`
+      : 'no node holds a lease for it';
     return {
       verdict: 'other-answered',
       answeredBy,
       explanation: `${who} answered for ${ip}, but ${claim}.${announced}`,
-      findings: [{ code: 'arp-answer-not-holder', message: `ARP for ${ip} is answered by ${who}, not by the lease holder (answered ARP: ${node ?? reply.senderMac}, checked ${clock(reply.time)}).`, fix: 'Another cluster or machine on the same Docker network announces this IP: give each cluster its own LoadBalancer pool range, or remove the stale announcer.' }],
+      findings: [
+        {
+          code: 'arp-answer-not-holder',
+          message: `ARP for ${ip} is answered by ${who}, not by the lease holder (answered ARP: ${node ?? reply.senderMac}, checked ${clock(reply.time)}).`,
+          fix: 'Another cluster or machine on the same Docker network announces this IP: give each cluster its own LoadBalancer pool range, or remove the stale announcer.',
+        },
+      ],
     };
   }
   if (requests.length > 0) {
     return {
       verdict: 'no-reply',
       explanation: `${requests.length} request${requests.length > 1 ? 's' : ''} "who has ${ip}?" reached ${input.capturedOn}, and nobody answered.${announced}`,
-      findings: [{ code: 'arp-no-reply', message: `Nobody answers ARP for ${ip} on ${input.capturedOn}${leaseHolder ? `, although the lease is held by ${leaseHolder.node}` : ' and no node holds its lease'}.`, fix: 'Check that L2 announcements are on with kube-proxy replacement, that the CiliumL2AnnouncementPolicy selects this service and node, and that its interfaces regex matches the node\'s interface (eth0 in kind).' }],
+      findings: [
+        {
+          code: 'arp-no-reply',
+          message: `Nobody answers ARP for ${ip} on ${input.capturedOn}${leaseHolder ? `, although the lease is held by ${leaseHolder.node}` : ' and no node holds its lease'}.`,
+          fix: "Check that L2 announcements are on with kube-proxy replacement, that the CiliumL2AnnouncementPolicy selects this service and node, and that its interfaces regex matches the node's interface (eth0 in kind).",
+        },
+      ],
     };
   }
   return {
     verdict: 'no-request',
     explanation: `No ARP request for ${ip} reached ${input.capturedOn} while the capture ran: the asker is on another network, or the capture ran on the wrong interface.${announced}`,
-    findings: [{ code: 'arp-no-request', message: `The capture on ${input.capturedOn} saw no request for ${ip}.`, fix: 'Capture again; if it repeats, check that the node is attached to the Docker network the IP belongs to.' }],
+    findings: [
+      {
+        code: 'arp-no-request',
+        message: `The capture on ${input.capturedOn} saw no request for ${ip}.`,
+        fix: 'Capture again; if it repeats, check that the node is attached to the Docker network the IP belongs to.',
+      },
+    ],
   };
 }

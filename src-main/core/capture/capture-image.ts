@@ -8,7 +8,10 @@ import { imagePresent, pullImage } from './node-capture';
  * one pull the user agrees to. `KINDSCOPE_CAPTURE_IMAGE` chooses another (the test lab
  * points it at its tools image: no registry there, so tests never pull).
  */
-export const defaultCaptureImage = { name: 'docker.io/nicolaka/netshoot:v0.13', approxSize: 'about 200 MB (compressed, linux/amd64 as listed on Docker Hub; check before pulling on a metered link)' };
+export const defaultCaptureImage = {
+  name: 'docker.io/nicolaka/netshoot:v0.13',
+  approxSize: 'about 200 MB (compressed, linux/amd64 as listed on Docker Hub; check before pulling on a metered link)',
+};
 
 export function captureImageName(env: NodeJS.ProcessEnv = process.env): string {
   return env.KINDSCOPE_CAPTURE_IMAGE?.trim() || defaultCaptureImage.name;
@@ -28,6 +31,11 @@ export async function ensureCaptureImage(docker: Docker, image: string, allowPul
   try {
     await pullImage(docker, image);
   } catch (error) {
-    throw new KindscopeError('CAPTURE_FAILED', `Pulling ${image} failed: ${(error as Error).message}`, 'Check the engine reaches the registry, or set KINDSCOPE_CAPTURE_IMAGE to a local image with tcpdump and arping.', { cause: error });
+    throw new KindscopeError(
+      'CAPTURE_FAILED',
+      `Pulling ${image} failed: ${(error as Error).message}`,
+      'Check the engine reaches the registry, or set KINDSCOPE_CAPTURE_IMAGE to a local image with tcpdump and arping.',
+      { cause: error },
+    );
   }
 }

@@ -20,18 +20,36 @@ const work = mkdtempSync(join(tmpdir(), 'i18-capture-'));
 
 /** The real `kindscope` entry point, as a user runs it (through tsx, like `npm run cli`). */
 function kindscope(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', env, timeout: 240_000 });
+  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env,
+    timeout: 240_000,
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 function leaseHolder(): string {
-  return kubectlOk(cluster, ['-n', 'kube-system', 'get', 'lease', 'cilium-l2announce-default-web', '-o', 'jsonpath={.spec.holderIdentity}']).trim();
+  return kubectlOk(cluster, [
+    '-n',
+    'kube-system',
+    'get',
+    'lease',
+    'cilium-l2announce-default-web',
+    '-o',
+    'jsonpath={.spec.holderIdentity}',
+  ]).trim();
 }
 
-const macOf = (node: string) => docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}', node]).trim();
+const macOf = (node: string) =>
+  docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}', node]).trim();
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i18-${randomBytes(3).toString('hex')}`, workers: 2, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i18-${randomBytes(3).toString('hex')}`,
+    workers: 2,
+    cilium: { pool: 'auto' },
+  });
   // The lab's tools image has tcpdump and arping: no registry here, so tests never pull.
   env = { ...cluster.env, KINDSCOPE_CAPTURE_IMAGE: ensureToolsImage(), KINDSCOPE_HOME: join(work, 'home') };
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
@@ -45,24 +63,66 @@ afterAll(async () => {
 }, 120_000);
 
 describe('kindscope capture', () => {
-  it('returns the request for the IP and the reply from the lease holder\'s MAC (docker inspect), as tshark reads the kept pcap', () => {
+  it("returns the request for the IP and the reply from the lease holder's MAC (docker inspect), as tshark reads the kept pcap", () => {
     const pcap = join(work, 'capture.pcap');
-    const result = kindscope(['capture', '--cluster', cluster.name, '--service', 'default/web', '--pcap', pcap, '--json']);
+    const result = kindscope([
+      'capture',
+      '--cluster',
+      cluster.name,
+      '--service',
+      'default/web',
+      '--pcap',
+      pcap,
+      '--json',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const capture = JSON.parse(result.stdout) as CaptureResult;
     const holder = leaseHolder();
     const holderMac = macOf(holder);
     const ip = capture.ip!;
-    expect(ip).toBe(kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim());
-    expect(capture.packets).toContainEqual(expect.objectContaining({ op: 'request', opcode: 1, targetIp: ip, senderIp: capture.asker!.ip }));
+    expect(ip).toBe(
+      kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim(),
+    );
+    expect(capture.packets).toContainEqual(
+      expect.objectContaining({ op: 'request', opcode: 1, targetIp: ip, senderIp: capture.asker!.ip }),
+    );
     // The answer to the asker (the HTTP probe makes this machine ask too).
-    const reply = capture.packets.find((p) => p.op === 'reply' && p.senderIp === ip && p.targetIp === capture.asker!.ip);
+    const reply = capture.packets.find(
+      (p) => p.op === 'reply' && p.senderIp === ip && p.targetIp === capture.asker!.ip,
+    );
     expect(reply).toMatchObject({ opcode: 2, senderMac: holderMac, targetIp: capture.asker!.ip });
-    expect(capture).toMatchObject({ verdict: 'holder-answered', pcapPath: pcap, capturedOn: { node: holder, mac: holderMac }, leaseHolder: { node: holder }, answeredBy: { node: holder, mac: holderMac } });
-    expect(capture.explanation).toBe(`${holder} (${holderMac}) answered for ${ip}: it holds the lease cilium-l2announce-default-web.`);
+    expect(capture).toMatchObject({
+      verdict: 'holder-answered',
+      pcapPath: pcap,
+      capturedOn: { node: holder, mac: holderMac },
+      leaseHolder: { node: holder },
+      answeredBy: { node: holder, mac: holderMac },
+    });
+    expect(capture.explanation).toBe(
+      `${holder} (${holderMac}) answered for ${ip}: it holds the lease cilium-l2announce-default-web.`,
+    );
 
-    const tshark = spawnSync('tshark', ['-r', pcap, '-T', 'fields', '-e', 'arp.opcode', '-e', 'arp.src.hw_mac', '-e', 'arp.src.proto_ipv4', '-e', 'arp.dst.hw_mac', '-e', 'arp.dst.proto_ipv4'], { encoding: 'utf8' });
+    const tshark = spawnSync(
+      'tshark',
+      [
+        '-r',
+        pcap,
+        '-T',
+        'fields',
+        '-e',
+        'arp.opcode',
+        '-e',
+        'arp.src.hw_mac',
+        '-e',
+        'arp.src.proto_ipv4',
+        '-e',
+        'arp.dst.hw_mac',
+        '-e',
+        'arp.dst.proto_ipv4',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(tshark.status, tshark.stderr).toBe(0);
     expect(tshark.stdout).toContain(['2', holderMac, ip, reply!.targetMac, reply!.targetIp].join('\t'));
     // The capture and arping containers are gone.
@@ -85,12 +145,29 @@ describe('kindscope capture', () => {
 
 describe('kindscope ping', () => {
   it('pings a node from this machine and proves a service with a TCP connect and ARP instead of ICMP', () => {
-    const node = JSON.parse(kindscope(['ping', '--cluster', cluster.name, '--node', `${cluster.name}-worker`, '--json']).stdout) as PingResult;
-    expect(node).toMatchObject({ verdict: 'reachable', target: { kind: 'node', ip: docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', `${cluster.name}-worker`]).trim() } });
+    const node = JSON.parse(
+      kindscope(['ping', '--cluster', cluster.name, '--node', `${cluster.name}-worker`, '--json']).stdout,
+    ) as PingResult;
+    expect(node).toMatchObject({
+      verdict: 'reachable',
+      target: {
+        kind: 'node',
+        ip: docker([
+          'inspect',
+          '-f',
+          '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}',
+          `${cluster.name}-worker`,
+        ]).trim(),
+      },
+    });
     expect(node.icmp!.received).toBeGreaterThan(0);
     const service = kindscope(['ping', '--cluster', cluster.name, '--service', 'default/web', '--json']);
     const proof = JSON.parse(service.stdout) as PingResult;
-    expect(proof).toMatchObject({ verdict: 'reachable', tcp: { ok: true }, answeredBy: { node: leaseHolder(), mac: macOf(leaseHolder()) } });
+    expect(proof).toMatchObject({
+      verdict: 'reachable',
+      tcp: { ok: true },
+      answeredBy: { node: leaseHolder(), mac: macOf(leaseHolder()) },
+    });
     expect(proof.explanation).toContain('cilium/cilium#14118');
     expect(kindscope(['ping', '--cluster', cluster.name]).code).toBe(2);
   });
@@ -105,7 +182,7 @@ describe('kindscope failover', () => {
     expect(docker(['inspect', '-f', '{{.State.Running}}', holder]).trim()).toBe('true');
   });
 
-  it('with --yes: old and new holder, the new holder\'s gratuitous ARP, downtimeMs and its sampling interval; HTTP answers after; the node runs again', () => {
+  it("with --yes: old and new holder, the new holder's gratuitous ARP, downtimeMs and its sampling interval; HTTP answers after; the node runs again", () => {
     const oldHolder = leaseHolder();
     // Before the drill: a restarted container may get another address (and MAC) from Docker on a busy network.
     const oldMac = macOf(oldHolder);
@@ -114,12 +191,30 @@ describe('kindscope failover', () => {
     const drill = JSON.parse(result.stdout) as FailoverResult;
     const newHolder = leaseHolder();
     expect(newHolder).not.toBe(oldHolder);
-    expect(drill).toMatchObject({ oldHolder: { node: oldHolder, mac: oldMac }, newHolder: { node: newHolder, mac: macOf(newHolder) }, samplingIntervalMs: 100, restarted: true, httpAfter: { ok: true } });
+    expect(drill).toMatchObject({
+      oldHolder: { node: oldHolder, mac: oldMac },
+      newHolder: { node: newHolder, mac: macOf(newHolder) },
+      samplingIntervalMs: 100,
+      restarted: true,
+      httpAfter: { ok: true },
+    });
     // Either form of the announcement (the lab sends a request today; Cilium a reply), from the new holder.
-    expect(drill.gratuitous).toMatchObject({ gratuitous: true, senderIp: drill.ip, targetIp: drill.ip, senderMac: macOf(newHolder) });
+    expect(drill.gratuitous).toMatchObject({
+      gratuitous: true,
+      senderIp: drill.ip,
+      targetIp: drill.ip,
+      senderMac: macOf(newHolder),
+    });
     expect(drill.downtimeMs).toBeGreaterThan(0);
-    expect(drill.leaseTimings).toMatchObject({ leaseDuration: '3s', renewDeadline: '1s', retryPeriod: '200ms', source: 'helm values of the cilium release' });
-    expect(drill.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['stopped', 'new-holder', 'gratuitous-arp', 'neighbour-flip', 'http-back', 'started']));
+    expect(drill.leaseTimings).toMatchObject({
+      leaseDuration: '3s',
+      renewDeadline: '1s',
+      retryPeriod: '200ms',
+      source: 'helm values of the cilium release',
+    });
+    expect(drill.timeline.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(['stopped', 'new-holder', 'gratuitous-arp', 'neighbour-flip', 'http-back', 'started']),
+    );
     expect(drill.intervals.some((i) => i.ok < i.total)).toBe(true);
     expect(docker(['inspect', '-f', '{{.State.Running}}', oldHolder]).trim()).toBe('true');
     const after = spawnSync('curl', ['-s', '--max-time', '3', `http://${drill.ip}/`], { encoding: 'utf8' });

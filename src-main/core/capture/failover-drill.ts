@@ -1,7 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type Docker from 'dockerode';
-import { KindscopeError, probePort, type ArpPacket, type ClusterStatus, type FailoverResult, type HttpProbe, type TimelineEvent } from '../../contract';
+import {
+  KindscopeError,
+  probePort,
+  type ArpPacket,
+  type ClusterStatus,
+  type FailoverResult,
+  type HttpProbe,
+  type TimelineEvent,
+} from '../../contract';
 import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
 import { probeHttp } from '../host/probes';
 import type { Logger } from '../util/logger';
@@ -45,17 +53,35 @@ const bucketMs = 500;
  * machine every `intervalMs`, watches the Lease and this machine's neighbour entry, captures
  * the new holder's announcement in its namespace, and starts the node again — always.
  */
-export async function runFailoverDrill(options: FailoverDrillOptions, input: FailoverInput, signal?: AbortSignal): Promise<FailoverResult> {
+export async function runFailoverDrill(
+  options: FailoverDrillOptions,
+  input: FailoverInput,
+  signal?: AbortSignal,
+): Promise<FailoverResult> {
   const status = await options.statusOf(input.cluster);
   const service = findService(status, input.namespace, input.service);
   const label = `${input.namespace}/${input.service}`;
   const claim = leaseClaim(service);
   const ip = service.externalIPs[0];
-  if (!ip) throw new KindscopeError('INVALID_INPUT', `${label} has no IP yet (<pending>): there is nothing to fail over`, `See \`kindscope status --cluster ${input.cluster}\` for why.`);
-  if (!claim) throw new KindscopeError('INVALID_INPUT', `No node holds the lease for ${label}: there is no holder to stop`, 'Check the L2 announcement policy selects this service (kindscope status).');
+  if (!ip)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `${label} has no IP yet (<pending>): there is nothing to fail over`,
+      `See \`kindscope status --cluster ${input.cluster}\` for why.`,
+    );
+  if (!claim)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `No node holds the lease for ${label}: there is no holder to stop`,
+      'Check the L2 announcement policy selects this service (kindscope status).',
+    );
   const candidates = takeoverCandidates(status, claim.node);
   if (candidates.nodes.length === 0) {
-    throw new KindscopeError('INVALID_INPUT', `Refusing the drill: ${candidates.why}`, 'Add a worker node the L2 policy selects (or wait until one is Ready), then run the drill again.');
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `Refusing the drill: ${candidates.why}`,
+      'Add a worker node the L2 policy selects (or wait until one is Ready), then run the drill again.',
+    );
   }
   const port = probePort(service);
   const intervalMs = input.intervalMs ?? 100;
@@ -69,7 +95,16 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
 
   // Listen on every node that might take over: which one will is only known afterwards.
   const captures = new Map<string, RunningCapture>();
-  for (const node of candidates.nodes) captures.set(node, await startNodeCapture(options.docker, { image, node, seconds: deadlineMs / 1000 + 10, ...(signal ? { signal } : {}) }));
+  for (const node of candidates.nodes)
+    captures.set(
+      node,
+      await startNodeCapture(options.docker, {
+        image,
+        node,
+        seconds: deadlineMs / 1000 + 10,
+        ...(signal ? { signal } : {}),
+      }),
+    );
   await Promise.all([...captures.values()].map((c) => c.ready));
 
   const node = options.docker.getContainer(claim.node);
@@ -85,18 +120,47 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
     await node.stop({ t: 0 });
     // 0 is when the stop was asked for; this is when Docker said the container was gone.
     timeline.push({ atMs: Date.now() - t0, kind: 'stopped', text: `${claim.node} stopped (docker stop)` });
-    const watched = await watchTakeover({ options, input, ip, port, intervalMs, deadlineMs, t0, oldNode: claim.node, oldMac, neighbour, samples, timeline, ...(signal ? { signal } : {}) });
+    const watched = await watchTakeover({
+      options,
+      input,
+      ip,
+      port,
+      intervalMs,
+      deadlineMs,
+      t0,
+      oldNode: claim.node,
+      oldMac,
+      neighbour,
+      samples,
+      timeline,
+      ...(signal ? { signal } : {}),
+    });
     newHolder = watched.newHolder;
     flipped = watched.neighbourAfter;
   } finally {
     for (const capture of captures.values()) await capture.stop();
     await node.start().catch((error: Error) => options.log.error(`Could not start ${claim.node} again`, error));
     restarted = (await node.inspect().catch(() => undefined))?.State?.Running === true;
-    timeline.push({ atMs: Date.now() - t0, kind: 'started', text: restarted ? `${claim.node} started again` : `${claim.node} could NOT be started again: run docker start ${claim.node}` });
+    timeline.push({
+      atMs: Date.now() - t0,
+      kind: 'started',
+      text: restarted
+        ? `${claim.node} started again`
+        : `${claim.node} could NOT be started again: run docker start ${claim.node}`,
+    });
   }
-  if (newHolder?.node) newHolder = { ...newHolder, ...(newHolder.mac ? {} : { mac: (await nodeNetwork(options.docker, newHolder.node)).mac }) };
+  if (newHolder?.node)
+    newHolder = {
+      ...newHolder,
+      ...(newHolder.mac ? {} : { mac: (await nodeNetwork(options.docker, newHolder.node)).mac }),
+    };
   const { gratuitous, pcapPath } = await keepAnnouncement(options, input, captures, newHolder, ip);
-  if (gratuitous) timeline.push({ atMs: Date.parse(gratuitous.time) - t0, kind: 'gratuitous-arp', text: `${newHolder?.node} announced the IP: ${announcementForm(gratuitous)}` });
+  if (gratuitous)
+    timeline.push({
+      atMs: Date.parse(gratuitous.time) - t0,
+      kind: 'gratuitous-arp',
+      text: `${newHolder?.node} announced the IP: ${announcementForm(gratuitous)}`,
+    });
   if (lastRenew) addLeaseMarks(timeline, Date.parse(lastRenew) - t0, timings);
   const httpAfter = await probeHttp(ip, port);
   const downtimeMs = measureDowntime(samples);
@@ -117,7 +181,16 @@ export async function runFailoverDrill(options: FailoverDrillOptions, input: Fai
     httpAfter,
     restarted,
     ...(pcapPath ? { pcapPath } : {}),
-    explanation: explain({ claim: claim.node, newHolder, downtimeMs, intervalMs, timings, gratuitous, httpAfter, restarted }),
+    explanation: explain({
+      claim: claim.node,
+      newHolder,
+      downtimeMs,
+      intervalMs,
+      timings,
+      gratuitous,
+      httpAfter,
+      restarted,
+    }),
     findings: [],
   };
 }
@@ -150,7 +223,9 @@ interface WatchContext {
 }
 
 /** Probes every interval until a new holder has the lease and HTTP has answered for a while again. */
-async function watchTakeover(ctx: WatchContext): Promise<{ newHolder?: { node: string; mac?: string }; neighbourAfter?: string }> {
+async function watchTakeover(
+  ctx: WatchContext,
+): Promise<{ newHolder?: { node: string; mac?: string }; neighbourAfter?: string }> {
   const { timeline, samples, t0 } = ctx;
   const since = () => Date.now() - t0;
   let newHolder: { node: string; mac?: string } | undefined;
@@ -180,7 +255,11 @@ async function watchTakeover(ctx: WatchContext): Promise<{ newHolder?: { node: s
         neighbourBusy = false;
         if (!neighbourAfter && entry?.mac && entry.mac !== ctx.oldMac) {
           neighbourAfter = entry.mac;
-          timeline.push({ atMs: since(), kind: 'neighbour-flip', text: `this machine's neighbour entry for ${ctx.ip} is now ${entry.mac}` });
+          timeline.push({
+            atMs: since(),
+            kind: 'neighbour-flip',
+            text: `this machine's neighbour entry for ${ctx.ip} is now ${entry.mac}`,
+          });
         }
       });
     }
@@ -190,7 +269,13 @@ async function watchTakeover(ctx: WatchContext): Promise<{ newHolder?: { node: s
       timeline.push({ atMs: firstOkAfterOutage(samples) ?? atMs, kind: 'http-back', text: `HTTP answers again` });
     }
     // Done: a new holder, HTTP back for a second, the neighbour entry flipped (or a second more).
-    if (newHolder && httpBackAt !== undefined && since() - httpBackAt > 1_000 && (neighbourAfter || since() - httpBackAt > 2_000)) break;
+    if (
+      newHolder &&
+      httpBackAt !== undefined &&
+      since() - httpBackAt > 1_000 &&
+      (neighbourAfter || since() - httpBackAt > 2_000)
+    )
+      break;
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, ctx.intervalMs - (since() - atMs))));
   }
   await Promise.all(inflight);
@@ -234,31 +319,66 @@ export function buckets(samples: Sample[]): FailoverResult['intervals'] {
 function addLeaseMarks(timeline: TimelineEvent[], lastRenewMs: number, timings: FailoverResult['leaseTimings']): void {
   const ms = (d: string) => parseGoDuration(d) ?? 0;
   timeline.push({ atMs: lastRenewMs, kind: 'last-renew', text: 'the old holder last renewed the lease' });
-  timeline.push({ atMs: lastRenewMs + ms(timings.renewDeadline), kind: 'renew-deadline', text: `renew deadline (${timings.renewDeadline}) passes: the old holder could not have renewed` });
-  timeline.push({ atMs: lastRenewMs + ms(timings.leaseDuration), kind: 'lease-expiry', text: `lease duration (${timings.leaseDuration}) ends: another node may take it` });
+  timeline.push({
+    atMs: lastRenewMs + ms(timings.renewDeadline),
+    kind: 'renew-deadline',
+    text: `renew deadline (${timings.renewDeadline}) passes: the old holder could not have renewed`,
+  });
+  timeline.push({
+    atMs: lastRenewMs + ms(timings.leaseDuration),
+    kind: 'lease-expiry',
+    text: `lease duration (${timings.leaseDuration}) ends: another node may take it`,
+  });
 }
 
-async function keepAnnouncement(options: FailoverDrillOptions, input: FailoverInput, captures: Map<string, RunningCapture>, newHolder: { node: string; mac?: string } | undefined, ip: string): Promise<{ gratuitous?: ArpPacket; pcapPath?: string }> {
+async function keepAnnouncement(
+  options: FailoverDrillOptions,
+  input: FailoverInput,
+  captures: Map<string, RunningCapture>,
+  newHolder: { node: string; mac?: string } | undefined,
+  ip: string,
+): Promise<{ gratuitous?: ArpPacket; pcapPath?: string }> {
   let result: { gratuitous?: ArpPacket; pcapPath?: string } = {};
   for (const [node, capture] of captures) {
     const pcap = await capture.done.catch(() => undefined);
     if (!pcap || node !== newHolder?.node) continue;
-    const pcapPath = input.pcapPath ?? join(options.capturesDir, `${input.cluster}-${input.namespace}-${input.service}-failover-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`);
+    const pcapPath =
+      input.pcapPath ??
+      join(
+        options.capturesDir,
+        `${input.cluster}-${input.namespace}-${input.service}-failover-${new Date().toISOString().replace(/[:.]/g, '-')}.pcap`,
+      );
     await mkdir(dirname(pcapPath), { recursive: true });
     await writeFile(pcapPath, pcap);
     const packets = decodeCapture(pcap).packets;
-    const gratuitous = packets.find((p) => p.gratuitous && p.senderIp === ip && (!newHolder.mac || p.senderMac === newHolder.mac));
+    const gratuitous = packets.find(
+      (p) => p.gratuitous && p.senderIp === ip && (!newHolder.mac || p.senderMac === newHolder.mac),
+    );
     result = { pcapPath, ...(gratuitous ? { gratuitous } : {}) };
   }
   return result;
 }
 
-function explain(facts: { claim: string; newHolder?: { node: string; mac?: string }; downtimeMs?: number; intervalMs: number; timings: FailoverResult['leaseTimings']; gratuitous?: ArpPacket; httpAfter?: HttpProbe; restarted: boolean }): string {
+function explain(facts: {
+  claim: string;
+  newHolder?: { node: string; mac?: string };
+  downtimeMs?: number;
+  intervalMs: number;
+  timings: FailoverResult['leaseTimings'];
+  gratuitous?: ArpPacket;
+  httpAfter?: HttpProbe;
+  restarted: boolean;
+}): string {
   const parts: string[] = [];
-  parts.push(facts.newHolder ? `${facts.newHolder.node} took the lease over from ${facts.claim}` : `No node took the lease over from ${facts.claim} in time`);
+  parts.push(
+    facts.newHolder
+      ? `${facts.newHolder.node} took the lease over from ${facts.claim}`
+      : `No node took the lease over from ${facts.claim} in time`,
+  );
   if (facts.gratuitous) parts.push(`and announced the IP with ${announcementForm(facts.gratuitous)}`);
   let text = parts.join(' ') + '.';
-  if (facts.downtimeMs !== undefined) text += ` HTTP was down for ${facts.downtimeMs} ms (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
+  if (facts.downtimeMs !== undefined)
+    text += ` HTTP was down for ${facts.downtimeMs} ms (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
   text += facts.httpAfter?.ok ? ' HTTP answers again.' : ' HTTP does not answer afterwards.';
   text += facts.restarted ? ` ${facts.claim} was started again.` : ` ${facts.claim} could not be started again.`;
   return text;

@@ -22,7 +22,12 @@ export function leaseTimings(values: unknown): FailoverResult['leaseTimings'] {
   const renewDeadline = pick('leaseRenewDeadline', ciliumDefaults.renewDeadline);
   const retryPeriod = pick('leaseRetryPeriod', ciliumDefaults.retryPeriod);
   const given = ['leaseDuration', 'leaseRenewDeadline', 'leaseRetryPeriod'].filter((k) => typeof l2[k] === 'string');
-  const source = given.length === 3 ? 'helm values of the cilium release' : given.length === 0 ? "Cilium's defaults (the release sets none)" : `helm values (${given.join(', ')}) and Cilium's defaults`;
+  const source =
+    given.length === 3
+      ? 'helm values of the cilium release'
+      : given.length === 0
+        ? "Cilium's defaults (the release sets none)"
+        : `helm values (${given.join(', ')}) and Cilium's defaults`;
   // A holder that dies right after renewing: the lease runs out after leaseDuration, and a
   // candidate notices within one retryPeriod.
   const predictedMaxDowntimeMs = (parseGoDuration(leaseDuration) ?? 15_000) + (parseGoDuration(retryPeriod) ?? 2_000);
@@ -35,12 +40,16 @@ export function leaseTimings(values: unknown): FailoverResult['leaseTimings'] {
  * selector ClusterStatus lets us evaluate: it carries roles, not labels).
  */
 export function takeoverCandidates(status: ClusterStatus, holder: string): { nodes: string[]; why: string } {
-  const excludesControlPlane = status.policies.some((p) => JSON.stringify(p.nodeSelector ?? {}).includes('node-role.kubernetes.io/control-plane'));
+  const excludesControlPlane = status.policies.some((p) =>
+    JSON.stringify(p.nodeSelector ?? {}).includes('node-role.kubernetes.io/control-plane'),
+  );
   const others = status.nodes.filter((n) => n.name !== holder);
-  const nodes = others.filter((n) => n.ready && !(excludesControlPlane && n.roles.includes('control-plane'))).map((n) => n.name);
+  const nodes = others
+    .filter((n) => n.ready && !(excludesControlPlane && n.roles.includes('control-plane')))
+    .map((n) => n.name);
   const why =
     others.length === 0
       ? `${holder} is the cluster's only other node candidate: nothing could take the lease over`
-      : `no other node is Ready and selected by the L2 policy (${others.map((n) => `${n.name}: ${!n.ready ? 'NotReady' : 'control-plane, excluded by the policy\'s nodeSelector'}`).join('; ')})`;
+      : `no other node is Ready and selected by the L2 policy (${others.map((n) => `${n.name}: ${!n.ready ? 'NotReady' : "control-plane, excluded by the policy's nodeSelector"}`).join('; ')})`;
   return { nodes, why };
 }

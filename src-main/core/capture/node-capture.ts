@@ -10,9 +10,15 @@ const expiresLabel = 'io.kindscope.capture.expires';
 
 /** Capture containers left behind by a Kindscope that died mid-capture, past their time bound. */
 async function removeExpiredCaptures(docker: Docker): Promise<void> {
-  const leftovers = await docker.listContainers({ all: true, filters: JSON.stringify({ label: [`${captureLabel}=capture`, expiresLabel] }) }).catch(() => []);
+  const leftovers = await docker
+    .listContainers({ all: true, filters: JSON.stringify({ label: [`${captureLabel}=capture`, expiresLabel] }) })
+    .catch(() => []);
   for (const info of leftovers) {
-    if (Number(info.Labels[expiresLabel]) < Date.now()) await docker.getContainer(info.Id).remove({ force: true }).catch(() => undefined);
+    if (Number(info.Labels[expiresLabel]) < Date.now())
+      await docker
+        .getContainer(info.Id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
 }
 
@@ -49,7 +55,19 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
     Image: options.image,
     Entrypoint: ['tcpdump'],
     // -U: write each packet as it arrives; -s 0: whole frames; -n: no lookups; -w -: pcap on stdout;
-    Cmd: ['-i', options.interface ?? 'any', '-U', '-n', '-s', '0', '-c', String(options.maxPackets ?? 200), '-w', '-', 'arp'],
+    Cmd: [
+      '-i',
+      options.interface ?? 'any',
+      '-U',
+      '-n',
+      '-s',
+      '0',
+      '-c',
+      String(options.maxPackets ?? 200),
+      '-w',
+      '-',
+      'arp',
+    ],
     Labels: {
       [captureLabel]: 'capture',
       'io.kindscope.capture.node': options.node,
@@ -62,7 +80,12 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
     // NET_RAW/NET_ADMIN open the packet socket. SETUID/SETGID only let tcpdump give up root
     // right after that (Debian's and Alpine's builds drop to the "tcpdump" user, and even
     // `-Z root` calls initgroups): without them it exits "Couldn't change to 'tcpdump'".
-    HostConfig: { NetworkMode: `container:${options.node}`, CapDrop: ['ALL'], CapAdd: ['NET_RAW', 'NET_ADMIN', 'SETUID', 'SETGID'], AutoRemove: false },
+    HostConfig: {
+      NetworkMode: `container:${options.node}`,
+      CapDrop: ['ALL'],
+      CapAdd: ['NET_RAW', 'NET_ADMIN', 'SETUID', 'SETGID'],
+      AutoRemove: false,
+    },
   });
   const remove = () => container.remove({ force: true }).catch(() => undefined);
   try {
@@ -116,7 +139,12 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
     return { ready: Promise.race([ready, done.then(() => undefined)]), done, stop };
   } catch (error) {
     await remove();
-    throw new KindscopeError('CAPTURE_FAILED', `Could not start a capture in ${options.node}'s namespace: ${(error as Error).message}`, 'Check that the node container runs and the capture image exists.', { cause: error });
+    throw new KindscopeError(
+      'CAPTURE_FAILED',
+      `Could not start a capture in ${options.node}'s namespace: ${(error as Error).message}`,
+      'Check that the node container runs and the capture image exists.',
+      { cause: error },
+    );
   }
 }
 
@@ -125,7 +153,10 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
  * (`arping`), so this machine's own neighbour cache is neither needed nor touched.
  * Returns the asker's address and MAC, as Docker assigned them.
  */
-export async function arpingFrom(docker: Docker, options: { image: string; network: string; ip: string; count?: number; signal?: AbortSignal }): Promise<{ ip?: string; mac?: string; output: string }> {
+export async function arpingFrom(
+  docker: Docker,
+  options: { image: string; network: string; ip: string; count?: number; signal?: AbortSignal },
+): Promise<{ ip?: string; mac?: string; output: string }> {
   const container = await docker.createContainer({
     Image: options.image,
     Entrypoint: ['arping'],
@@ -139,7 +170,11 @@ export async function arpingFrom(docker: Docker, options: { image: string; netwo
     const net = inspected.NetworkSettings.Networks[options.network];
     await container.wait();
     const logs = await container.logs({ stdout: true, stderr: true, follow: false });
-    return { ...(net?.IPAddress ? { ip: net.IPAddress } : {}), ...(net?.MacAddress ? { mac: net.MacAddress } : {}), output: stripFrames(logs) };
+    return {
+      ...(net?.IPAddress ? { ip: net.IPAddress } : {}),
+      ...(net?.MacAddress ? { mac: net.MacAddress } : {}),
+      output: stripFrames(logs),
+    };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
@@ -170,5 +205,7 @@ export async function imagePresent(docker: Docker, image: string): Promise<boole
 /** Pulls an image (after consent) and waits for the pull to finish. */
 export async function pullImage(docker: Docker, image: string): Promise<void> {
   const stream = await docker.pull(image);
-  await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
+  );
 }

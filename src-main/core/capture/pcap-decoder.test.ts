@@ -10,18 +10,47 @@ import type { DecodedCapture } from '../../contract';
 import { decodeCapture } from './pcap-decoder';
 
 const fixtures = join(import.meta.dirname, '../../../../shared/fixtures/pcap');
-const fields = ['-e', 'frame.number', '-e', 'arp.opcode', '-e', 'arp.src.hw_mac', '-e', 'arp.src.proto_ipv4', '-e', 'arp.dst.hw_mac', '-e', 'arp.dst.proto_ipv4'];
+const fields = [
+  '-e',
+  'frame.number',
+  '-e',
+  'arp.opcode',
+  '-e',
+  'arp.src.hw_mac',
+  '-e',
+  'arp.src.proto_ipv4',
+  '-e',
+  'arp.dst.hw_mac',
+  '-e',
+  'arp.dst.proto_ipv4',
+];
 
 /** tshark's reading of a file: one row per ARP frame, or its complaint. */
 function tshark(file: string): { rows: string[][] } | { error: string } {
   const result = spawnSync('tshark', ['-r', file, '-T', 'fields', ...fields], { encoding: 'utf8', timeout: 60_000 });
-  if (result.error) throw new Error(`tshark could not run (${result.error.message}). Fix: apt-get install tshark (bash .ci/run installs it).`);
+  if (result.error)
+    throw new Error(
+      `tshark could not run (${result.error.message}). Fix: apt-get install tshark (bash .ci/run installs it).`,
+    );
   if (result.status !== 0) return { error: result.stderr.trim() };
-  return { rows: result.stdout.split('\n').filter(Boolean).map((line) => line.split('\t')).filter((row) => row[1]) };
+  return {
+    rows: result.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.split('\t'))
+      .filter((row) => row[1]),
+  };
 }
 
 function ours(decoded: DecodedCapture): string[][] {
-  return decoded.packets.map((p) => [String(p.frame), String(p.opcode), p.senderMac, p.senderIp, p.targetMac, p.targetIp]);
+  return decoded.packets.map((p) => [
+    String(p.frame),
+    String(p.opcode),
+    p.senderMac,
+    p.senderIp,
+    p.targetMac,
+    p.targetIp,
+  ]);
 }
 
 function agreesWithTshark(file: string): DecodedCapture {
@@ -53,8 +82,12 @@ describe('the pcap decoder against tshark, on every file in shared/fixtures/pcap
   }
 
   it('says why: a truncated file names the packet and the bytes; a text file is "not a packet capture"', () => {
-    expect(() => decodeCapture(readFileSync(join(fixtures, 'truncated.pcap')))).toThrow('The capture is cut short in the middle of packet 1 (at byte 40: 58 bytes announced, 30 present)');
-    expect(() => decodeCapture(readFileSync(join(fixtures, 'not-a-capture.pcap')))).toThrow(/^Not a packet capture: the file starts with 0x6e6f7420/);
+    expect(() => decodeCapture(readFileSync(join(fixtures, 'truncated.pcap')))).toThrow(
+      'The capture is cut short in the middle of packet 1 (at byte 40: 58 bytes announced, 30 present)',
+    );
+    expect(() => decodeCapture(readFileSync(join(fixtures, 'not-a-capture.pcap')))).toThrow(
+      /^Not a packet capture: the file starts with 0x6e6f7420/,
+    );
     expect(() => decodeCapture(new Uint8Array(0))).toThrow(/fewer than a pcap header/);
   });
 
@@ -65,8 +98,14 @@ describe('the pcap decoder against tshark, on every file in shared/fixtures/pcap
   });
 
   it('skips, without crashing, the malformed MetalLB GARP of metallb/metallb#588 (cooked link, ARP hardware type 1327), as tshark shows no ARP fields for it', () => {
-    const dump = readFileSync(join(fixtures, '../real/arp-tcpdump/TSHARK-V-metallb-malformed-garp-infiniband.txt'), 'utf8');
-    const frame = Buffer.from([...dump.matchAll(/^[0-9a-f]{4} {2}((?:[0-9a-f]{2} ?)+)/gm)].map((m) => m[1]!.replace(/\s/g, '')).join(''), 'hex');
+    const dump = readFileSync(
+      join(fixtures, '../real/arp-tcpdump/TSHARK-V-metallb-malformed-garp-infiniband.txt'),
+      'utf8',
+    );
+    const frame = Buffer.from(
+      [...dump.matchAll(/^[0-9a-f]{4} {2}((?:[0-9a-f]{2} ?)+)/gm)].map((m) => m[1]!.replace(/\s/g, '')).join(''),
+      'hex',
+    );
     expect(frame.length).toBe(62);
     const header = Buffer.alloc(24);
     header.writeUInt32LE(0xa1b2c3d4, 0);
@@ -77,7 +116,12 @@ describe('the pcap decoder against tshark, on every file in shared/fixtures/pcap
     const record = Buffer.alloc(16);
     record.writeUInt32LE(frame.length, 8);
     record.writeUInt32LE(frame.length, 12);
-    expect(decodeCapture(Buffer.concat([header, record, frame]))).toMatchObject({ frames: 1, skipped: 1, packets: [], linkTypes: [{ type: 113 }] });
+    expect(decodeCapture(Buffer.concat([header, record, frame]))).toMatchObject({
+      frames: 1,
+      skipped: 1,
+      packets: [],
+      linkTypes: [{ type: 113 }],
+    });
   });
 
   it('refuses a link type it does not decode, naming it', () => {
@@ -90,7 +134,9 @@ describe('the pcap decoder against tshark, on every file in shared/fixtures/pcap
     const record = Buffer.alloc(16 + 10);
     record.writeUInt32LE(10, 8);
     record.writeUInt32LE(10, 12);
-    expect(() => decodeCapture(Buffer.concat([header, record]))).toThrow('link type 105 (IEEE802_11 (Wi-Fi)) is not one Kindscope decodes');
+    expect(() => decodeCapture(Buffer.concat([header, record]))).toThrow(
+      'link type 105 (IEEE802_11 (Wi-Fi)) is not one Kindscope decodes',
+    );
   });
 });
 
@@ -115,18 +161,69 @@ describe('the pcap decoder against tshark, on tcpdump captures made here', () =>
     requireDocker();
     const image = ensureToolsImage();
     docker(['network', 'create', '--label', 'io.kindscope.lab=1', network]);
-    const script = captures.map((c) => `tcpdump ${c.args.join(' ')} -U -n -w /tmp/${c.file} arp 2>>/tmp/err &`).join('\n') + '\nsleep 30';
-    docker(['run', '-d', '--name', listener, '--label', 'io.kindscope.lab=1', '--network', network, '--cap-drop', 'ALL', '--cap-add', 'NET_RAW', '--cap-add', 'NET_ADMIN', '--cap-add', 'SETUID', '--cap-add', 'SETGID', '--cap-add', 'CHOWN', image, 'sh', '-c', script]);
-    for (let i = 0; i < 50 && (docker(['exec', listener, 'sh', '-c', 'grep -c "listening on" /tmp/err || true']).trim() !== '3'); i++) spawnSync('sleep', ['0.2']);
+    const script =
+      captures.map((c) => `tcpdump ${c.args.join(' ')} -U -n -w /tmp/${c.file} arp 2>>/tmp/err &`).join('\n') +
+      '\nsleep 30';
+    docker([
+      'run',
+      '-d',
+      '--name',
+      listener,
+      '--label',
+      'io.kindscope.lab=1',
+      '--network',
+      network,
+      '--cap-drop',
+      'ALL',
+      '--cap-add',
+      'NET_RAW',
+      '--cap-add',
+      'NET_ADMIN',
+      '--cap-add',
+      'SETUID',
+      '--cap-add',
+      'SETGID',
+      '--cap-add',
+      'CHOWN',
+      image,
+      'sh',
+      '-c',
+      script,
+    ]);
+    for (
+      let i = 0;
+      i < 50 && docker(['exec', listener, 'sh', '-c', 'grep -c "listening on" /tmp/err || true']).trim() !== '3';
+      i++
+    )
+      spawnSync('sleep', ['0.2']);
     const ip = docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', listener]).trim();
-    const asker = ['run', '--rm', '--network', network, '--cap-drop', 'ALL', '--cap-add', 'NET_RAW', '--entrypoint', 'sh', image, '-c'];
-    docker([...asker, `arping -c 2 -w 3 -I eth0 ${ip}; ip=$(hostname -i); arping -U -c 1 -I eth0 -s $ip $ip; arping -A -c 1 -I eth0 -s $ip $ip; true`]);
+    const asker = [
+      'run',
+      '--rm',
+      '--network',
+      network,
+      '--cap-drop',
+      'ALL',
+      '--cap-add',
+      'NET_RAW',
+      '--entrypoint',
+      'sh',
+      image,
+      '-c',
+    ];
+    docker([
+      ...asker,
+      `arping -c 2 -w 3 -I eth0 ${ip}; ip=$(hostname -i); arping -U -c 1 -I eth0 -s $ip $ip; arping -A -c 1 -I eth0 -s $ip $ip; true`,
+    ]);
     spawnSync('sleep', ['0.5']);
     // -U wrote every packet as it came; stopping the container ends tcpdump.
     docker(['stop', '-t', '1', listener]);
     for (const c of captures) docker(['cp', `${listener}:/tmp/${c.file}`, join(dir, c.file)]);
-    const converted = spawnSync('editcap', ['-F', 'pcapng', join(dir, 'any-sll2.pcap'), join(dir, 'any-sll2.pcapng')], { encoding: 'utf8' });
-    if (converted.status !== 0) throw new Error(`editcap failed (${converted.stderr}). Fix: apt-get install tshark (it brings editcap).`);
+    const converted = spawnSync('editcap', ['-F', 'pcapng', join(dir, 'any-sll2.pcap'), join(dir, 'any-sll2.pcapng')], {
+      encoding: 'utf8',
+    });
+    if (converted.status !== 0)
+      throw new Error(`editcap failed (${converted.stderr}). Fix: apt-get install tshark (it brings editcap).`);
   }, 120_000);
 
   afterAll(() => {
@@ -138,7 +235,11 @@ describe('the pcap decoder against tshark, on tcpdump captures made here', () =>
   for (const file of ['any-sll2.pcap', 'any-sll.pcap', 'eth0-nano.pcap', 'any-sll2.pcapng']) {
     it(`${file}: request, reply, gratuitous request and reply, field by field as tshark`, () => {
       const decoded = agreesWithTshark(join(dir, file));
-      const expectedLink = file.startsWith('any-sll2') ? 'LINUX_SLL2 (Linux cooked v2)' : file.startsWith('any-sll') ? 'LINUX_SLL (Linux cooked v1)' : 'EN10MB (Ethernet)';
+      const expectedLink = file.startsWith('any-sll2')
+        ? 'LINUX_SLL2 (Linux cooked v2)'
+        : file.startsWith('any-sll')
+          ? 'LINUX_SLL (Linux cooked v1)'
+          : 'EN10MB (Ethernet)';
       expect(decoded.linkTypes.map((l) => l.name)).toEqual([expectedLink]);
       const kinds = decoded.packets.map((p) => `${p.gratuitous ? 'gratuitous ' : ''}${p.op}`);
       expect(kinds).toEqual(expect.arrayContaining(['request', 'reply', 'gratuitous request', 'gratuitous reply']));

@@ -25,7 +25,10 @@ interface RawFrame {
   cut: boolean;
 }
 
-function invalid(message: string, hint = 'Give a capture written by tcpdump -w, tshark -w or Wireshark (pcap or pcapng).'): KindscopeError {
+function invalid(
+  message: string,
+  hint = 'Give a capture written by tcpdump -w, tshark -w or Wireshark (pcap or pcapng).',
+): KindscopeError {
   return new KindscopeError('INVALID_INPUT', message, hint);
 }
 
@@ -38,7 +41,8 @@ function truncated(what: string, offset: number, need: number, have: number): Ki
 
 /** Decodes every ARP packet of a pcap or pcapng file. Throws INVALID_INPUT with a fix for anything else. */
 export function decodeCapture(bytes: Uint8Array): DecodedCapture {
-  if (bytes.length < 4) throw invalid(`Not a packet capture: the file has ${bytes.length} bytes, fewer than a pcap header`);
+  if (bytes.length < 4)
+    throw invalid(`Not a packet capture: the file has ${bytes.length} bytes, fewer than a pcap header`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magicBE = view.getUint32(0, false);
   const magicLE = view.getUint32(0, true);
@@ -51,7 +55,9 @@ export function decodeCapture(bytes: Uint8Array): DecodedCapture {
     format = 'pcap';
     read = readPcap(bytes, view);
   } else {
-    throw invalid(`Not a packet capture: the file starts with 0x${magicBE.toString(16).padStart(8, '0')}, neither the pcap magic (a1b2c3d4) nor the pcapng one (0a0d0d0a)`);
+    throw invalid(
+      `Not a packet capture: the file starts with 0x${magicBE.toString(16).padStart(8, '0')}, neither the pcap magic (a1b2c3d4) nor the pcapng one (0a0d0d0a)`,
+    );
   }
   return toCapture(format, read.frames, read.linkTypes);
 }
@@ -77,9 +83,20 @@ function toCapture(format: DecodedCapture['format'], frames: RawFrame[], declare
       continue;
     }
     const offsetMs = first ? (frame.seconds - first.seconds) * 1000 + (frame.fractionNs - first.fractionNs) / 1e6 : 0;
-    packets.push({ frame: frame.number, time: isoTime(frame.seconds, frame.fractionNs), offsetMs: Math.round(offsetMs * 1000) / 1000, ...arp });
+    packets.push({
+      frame: frame.number,
+      time: isoTime(frame.seconds, frame.fractionNs),
+      offsetMs: Math.round(offsetMs * 1000) / 1000,
+      ...arp,
+    });
   }
-  return { format, linkTypes: linkTypes.map((type) => ({ type, name: linkTypeName(type) })), frames: frames.length, skipped, packets };
+  return {
+    format,
+    linkTypes: linkTypes.map((type) => ({ type, name: linkTypeName(type) })),
+    frames: frames.length,
+    skipped,
+    packets,
+  };
 }
 
 /** ISO 8601 with microseconds (Date keeps milliseconds only). */
@@ -99,14 +116,26 @@ function readPcap(bytes: Uint8Array, view: DataView): { frames: RawFrame[]; link
   let offset = 24;
   while (offset < bytes.length) {
     const number = frames.length + 1;
-    if (offset + 16 > bytes.length) throw truncated(`the record header of packet ${number}`, offset, 16, bytes.length - offset);
+    if (offset + 16 > bytes.length)
+      throw truncated(`the record header of packet ${number}`, offset, 16, bytes.length - offset);
     const seconds = view.getUint32(offset, little);
     const fraction = view.getUint32(offset + 4, little);
     const captured = view.getUint32(offset + 8, little);
     const original = view.getUint32(offset + 12, little);
-    if (captured > Math.max(snapLength, 262_144) * 4) throw invalid(`Packet ${number} claims ${captured} bytes, far beyond the snapshot length ${snapLength}: the file is damaged`);
-    if (offset + 16 + captured > bytes.length) throw truncated(`packet ${number}`, offset + 16, captured, bytes.length - offset - 16);
-    frames.push({ number, seconds, fractionNs: nanos ? fraction : fraction * 1000, linkType, data: bytes.subarray(offset + 16, offset + 16 + captured), cut: captured < original });
+    if (captured > Math.max(snapLength, 262_144) * 4)
+      throw invalid(
+        `Packet ${number} claims ${captured} bytes, far beyond the snapshot length ${snapLength}: the file is damaged`,
+      );
+    if (offset + 16 + captured > bytes.length)
+      throw truncated(`packet ${number}`, offset + 16, captured, bytes.length - offset - 16);
+    frames.push({
+      number,
+      seconds,
+      fractionNs: nanos ? fraction : fraction * 1000,
+      linkType,
+      data: bytes.subarray(offset + 16, offset + 16 + captured),
+      cut: captured < original,
+    });
     offset += 16 + captured;
   }
   return { frames, linkTypes: [linkType] };
@@ -132,26 +161,42 @@ function readPcapng(bytes: Uint8Array, view: DataView): { frames: RawFrame[]; li
       const order = view.getUint32(offset + 8, true);
       if (order === PCAPNG_BYTE_ORDER) little = true;
       else if (view.getUint32(offset + 8, false) === PCAPNG_BYTE_ORDER) little = false;
-      else throw invalid(`The pcapng section header at byte ${offset} has no valid byte-order magic: the file is damaged`);
+      else
+        throw invalid(`The pcapng section header at byte ${offset} has no valid byte-order magic: the file is damaged`);
       interfaces = [];
     }
     const type = view.getUint32(offset, little);
     const length = view.getUint32(offset + 4, little);
-    if (length < 12 || length % 4 !== 0) throw invalid(`The pcapng block at byte ${offset} has an impossible length ${length}: the file is damaged`);
-    if (offset + length > bytes.length) throw truncated(`a pcapng block (type ${type})`, offset, length, bytes.length - offset);
+    if (length < 12 || length % 4 !== 0)
+      throw invalid(`The pcapng block at byte ${offset} has an impossible length ${length}: the file is damaged`);
+    if (offset + length > bytes.length)
+      throw truncated(`a pcapng block (type ${type})`, offset, length, bytes.length - offset);
     const body = offset + 8;
     const bodyEnd = offset + length - 4;
     if (type === 1) {
-      interfaces.push({ linkType: view.getUint16(body, little), unitsPerSecond: interfaceResolution(view, body + 8, bodyEnd, little) });
+      interfaces.push({
+        linkType: view.getUint16(body, little),
+        unitsPerSecond: interfaceResolution(view, body + 8, bodyEnd, little),
+      });
       linkTypes.push(view.getUint16(body, little));
     } else if (type === 6 || type === 2) {
       frames.push(enhancedPacket(bytes, view, { type, body, bodyEnd, little, interfaces, number: frames.length + 1 }));
     } else if (type === 3) {
       const iface = interfaces[0];
-      if (!iface) throw invalid(`A pcapng simple packet block at byte ${offset} comes before any interface description: the file is damaged`);
+      if (!iface)
+        throw invalid(
+          `A pcapng simple packet block at byte ${offset} comes before any interface description: the file is damaged`,
+        );
       const original = view.getUint32(body, little);
       const captured = Math.min(original, bodyEnd - body - 4);
-      frames.push({ number: frames.length + 1, seconds: 0, fractionNs: 0, linkType: iface.linkType, data: bytes.subarray(body + 4, body + 4 + captured), cut: captured < original });
+      frames.push({
+        number: frames.length + 1,
+        seconds: 0,
+        fractionNs: 0,
+        linkType: iface.linkType,
+        data: bytes.subarray(body + 4, body + 4 + captured),
+        cut: captured < original,
+      });
     }
     offset += length;
   }
@@ -161,20 +206,38 @@ function readPcapng(bytes: Uint8Array, view: DataView): { frames: RawFrame[]; li
 function enhancedPacket(
   bytes: Uint8Array,
   view: DataView,
-  block: { type: number; body: number; bodyEnd: number; little: boolean; interfaces: PcapngInterface[]; number: number },
+  block: {
+    type: number;
+    body: number;
+    bodyEnd: number;
+    little: boolean;
+    interfaces: PcapngInterface[];
+    number: number;
+  },
 ): RawFrame {
   const { body, little } = block;
   // Block type 2 (obsolete Packet Block) has a 2-byte interface id and a drops counter.
   const interfaceId = block.type === 6 ? view.getUint32(body, little) : view.getUint16(body, little);
   const iface = block.interfaces[interfaceId];
-  if (!iface) throw invalid(`Packet ${block.number} names interface ${interfaceId}, which the pcapng file never describes: the file is damaged`);
+  if (!iface)
+    throw invalid(
+      `Packet ${block.number} names interface ${interfaceId}, which the pcapng file never describes: the file is damaged`,
+    );
   const stamp = (BigInt(view.getUint32(body + 4, little)) << 32n) | BigInt(view.getUint32(body + 8, little));
   const captured = view.getUint32(body + 12, little);
   const original = view.getUint32(body + 16, little);
-  if (body + 20 + captured > block.bodyEnd) throw truncated(`packet ${block.number}`, body + 20, captured, block.bodyEnd - body - 20);
+  if (body + 20 + captured > block.bodyEnd)
+    throw truncated(`packet ${block.number}`, body + 20, captured, block.bodyEnd - body - 20);
   const seconds = stamp / iface.unitsPerSecond;
   const fractionNs = ((stamp % iface.unitsPerSecond) * 1_000_000_000n) / iface.unitsPerSecond;
-  return { number: block.number, seconds: Number(seconds), fractionNs: Number(fractionNs), linkType: iface.linkType, data: bytes.subarray(body + 20, body + 20 + captured), cut: captured < original };
+  return {
+    number: block.number,
+    seconds: Number(seconds),
+    fractionNs: Number(fractionNs),
+    linkType: iface.linkType,
+    data: bytes.subarray(body + 20, body + 20 + captured),
+    cut: captured < original,
+  };
 }
 
 /** The if_tsresol option (code 9) of an interface description block. */

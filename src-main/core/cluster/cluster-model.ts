@@ -25,7 +25,10 @@ export function buildClusterStatus(input: ModelInput): ClusterStatus {
   const operator = kube.deployments?.find((d) => d.metadata.name === 'cilium-operator');
   const state = ciliumState(input);
   const nodes = (kube.nodes ?? []).map((node) => nodeStatus(node, input));
-  const clusterCIDR = clusterCidr(input, nodes.flatMap((n) => n.podCIDRs));
+  const clusterCIDR = clusterCidr(
+    input,
+    nodes.flatMap((n) => n.podCIDRs),
+  );
   return {
     cluster: input.cluster,
     context: input.context,
@@ -41,39 +44,65 @@ export function buildClusterStatus(input: ModelInput): ClusterStatus {
       ...(config?.['kube-proxy-replacement'] ? { kubeProxyReplacement: config['kube-proxy-replacement'] } : {}),
       l2Announcements: config?.['enable-l2-announcements'] === 'true',
       ...(config?.['routing-mode'] ? { routingMode: config['routing-mode'] } : {}),
-      ...(config?.['l2-announcements-lease-duration'] ? { leaseDuration: config['l2-announcements-lease-duration'] } : {}),
+      ...(config?.['l2-announcements-lease-duration']
+        ? { leaseDuration: config['l2-announcements-lease-duration'] }
+        : {}),
     },
-    services: (kube.services ?? []).filter((s) => s.spec?.type === 'LoadBalancer').map((service) => serviceStatus(service, input)).sort(byName),
-    pools: (kube.pools ?? []).map((pool) => {
-      const facts = poolFacts(pool);
-      const network = poolNetwork(pool, input);
-      return {
-        name: pool.metadata.name,
-        apiVersion: pool.apiVersion ?? 'cilium.io/v2alpha1',
-        ranges: facts.ranges,
-        disabled: facts.disabled,
-        ...(pool.spec?.serviceSelector ? { serviceSelector: pool.spec.serviceSelector } : {}),
-        ...(facts.total !== undefined ? { total: facts.total } : {}),
-        ...(facts.available !== undefined ? { available: facts.available } : {}),
-        ...(facts.used !== undefined ? { used: facts.used } : {}),
-        conflict: facts.conflict,
-        ...(network ? { dockerNetwork: network } : {}),
-        findings: poolRules.flatMap((rule) => rule(pool, input)),
-      };
-    }).sort(byName),
-    policies: (kube.policies ?? []).map((p) => ({ name: p.metadata.name, interfaces: p.spec?.interfaces ?? [], loadBalancerIPs: p.spec?.loadBalancerIPs === true, externalIPs: p.spec?.externalIPs === true, ...(p.spec?.nodeSelector ? { nodeSelector: p.spec.nodeSelector } : {}), ...(p.spec?.serviceSelector ? { serviceSelector: p.spec.serviceSelector } : {}) })).sort(byName),
+    services: (kube.services ?? [])
+      .filter((s) => s.spec?.type === 'LoadBalancer')
+      .map((service) => serviceStatus(service, input))
+      .sort(byName),
+    pools: (kube.pools ?? [])
+      .map((pool) => {
+        const facts = poolFacts(pool);
+        const network = poolNetwork(pool, input);
+        return {
+          name: pool.metadata.name,
+          apiVersion: pool.apiVersion ?? 'cilium.io/v2alpha1',
+          ranges: facts.ranges,
+          disabled: facts.disabled,
+          ...(pool.spec?.serviceSelector ? { serviceSelector: pool.spec.serviceSelector } : {}),
+          ...(facts.total !== undefined ? { total: facts.total } : {}),
+          ...(facts.available !== undefined ? { available: facts.available } : {}),
+          ...(facts.used !== undefined ? { used: facts.used } : {}),
+          conflict: facts.conflict,
+          ...(network ? { dockerNetwork: network } : {}),
+          findings: poolRules.flatMap((rule) => rule(pool, input)),
+        };
+      })
+      .sort(byName),
+    policies: (kube.policies ?? [])
+      .map((p) => ({
+        name: p.metadata.name,
+        interfaces: p.spec?.interfaces ?? [],
+        loadBalancerIPs: p.spec?.loadBalancerIPs === true,
+        externalIPs: p.spec?.externalIPs === true,
+        ...(p.spec?.nodeSelector ? { nodeSelector: p.spec.nodeSelector } : {}),
+        ...(p.spec?.serviceSelector ? { serviceSelector: p.spec.serviceSelector } : {}),
+      }))
+      .sort(byName),
     leases: (kube.leases ?? [])
       .filter((l) => l.metadata.name.startsWith('cilium-l2announce-'))
-      .map((l) => ({ name: l.metadata.name, ...(l.spec?.holderIdentity ? { holder: l.spec.holderIdentity } : {}), ...(l.spec?.renewTime ? { renewTime: l.spec.renewTime } : {}), ...(l.spec?.leaseDurationSeconds ? { leaseDurationSeconds: l.spec.leaseDurationSeconds } : {}) }))
+      .map((l) => ({
+        name: l.metadata.name,
+        ...(l.spec?.holderIdentity ? { holder: l.spec.holderIdentity } : {}),
+        ...(l.spec?.renewTime ? { renewTime: l.spec.renewTime } : {}),
+        ...(l.spec?.leaseDurationSeconds ? { leaseDurationSeconds: l.spec.leaseDurationSeconds } : {}),
+      }))
       .sort(byName),
     findings: [...clusterRules.flatMap((rule) => rule(input)), ...poolOverlaps(input)],
-    streams: input.streams.map((s) => ({ resource: s.resource, state: s.state, ...(s.reason ? { reason: s.reason } : {}) })),
+    streams: input.streams.map((s) => ({
+      resource: s.resource,
+      state: s.state,
+      ...(s.reason ? { reason: s.reason } : {}),
+    })),
     complete: input.streams.every((s) => s.state === 'live' || s.state === 'absent'),
     generatedAt: new Date().toISOString(),
   };
 }
 
-const byName = (a: { name: string; namespace?: string }, b: { name: string; namespace?: string }) => `${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.namespace ?? ''}/${b.name}`);
+const byName = (a: { name: string; namespace?: string }, b: { name: string; namespace?: string }) =>
+  `${a.namespace ?? ''}/${a.name}`.localeCompare(`${b.namespace ?? ''}/${b.name}`);
 
 /** offline when any stream is; connecting while any is unknown; otherwise live. */
 export function connection(streams: StreamStatus[]): { state: StreamState; reason?: string } {
@@ -82,7 +111,10 @@ export function connection(streams: StreamStatus[]): { state: StreamState; reaso
   const unknown = streams.filter((s) => s.state === 'unknown');
   if (unknown.length > 0) {
     const reason = unknown.find((s) => s.reason)?.reason;
-    return { state: 'connecting', reason: `not listed yet: ${unknown.map((s) => s.resource).join(', ')}${reason ? ` (${reason})` : ''}` };
+    return {
+      state: 'connecting',
+      reason: `not listed yet: ${unknown.map((s) => s.resource).join(', ')}${reason ? ` (${reason})` : ''}`,
+    };
   }
   return { state: 'live' };
 }
@@ -93,7 +125,10 @@ function nodeStatus(node: KubeNode, input: ModelInput): ClusterStatus['nodes'][n
   const internalIP = node.status?.addresses?.find((a) => a.type === 'InternalIP' && !a.address.includes(':'))?.address;
   return {
     name,
-    roles: Object.keys(node.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.split('/')[1]!).filter(Boolean),
+    roles: Object.keys(node.metadata.labels ?? {})
+      .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+      .map((k) => k.split('/')[1]!)
+      .filter(Boolean),
     ready: (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     ...(internalIP ? { internalIP } : {}),
     podCIDRs: node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []),
@@ -108,7 +143,10 @@ function serviceStatus(service: KubeService, input: ModelInput): ClusterStatus['
   const lease = input.kube.leases?.find((l) => l.metadata.name === leaseName(service));
   const holder = lease?.spec?.holderIdentity;
   const holderMac = holder ? input.topology?.nodes.find((n) => n.name === holder)?.mac : undefined;
-  const slices = input.kube.endpointSlices?.filter((s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === name) ?? [];
+  const slices =
+    input.kube.endpointSlices?.filter(
+      (s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === name,
+    ) ?? [];
   const probe = input.probes.get(`${ns}/${name}`);
   const ports = service.spec?.ports ?? [];
   return {
@@ -117,12 +155,26 @@ function serviceStatus(service: KubeService, input: ModelInput): ClusterStatus['
     type: service.spec?.type ?? 'ClusterIP',
     ...(service.spec?.clusterIP ? { clusterIP: service.spec.clusterIP } : {}),
     ports: ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`),
-    servicePorts: ports.map((p) => ({ ...(p.name ? { name: p.name } : {}), port: p.port, ...(p.nodePort ? { nodePort: p.nodePort } : {}), protocol: p.protocol ?? 'TCP' })),
+    servicePorts: ports.map((p) => ({
+      ...(p.name ? { name: p.name } : {}),
+      port: p.port,
+      ...(p.nodePort ? { nodePort: p.nodePort } : {}),
+      protocol: p.protocol ?? 'TCP',
+    })),
     externalIPs: externalIPs(service),
     readyEndpoints: slices.flatMap((s) => s.endpoints ?? []).filter((e) => e.conditions?.ready !== false).length,
     ...(holder ? { holder } : {}),
     ...(holderMac ? { holderMac } : {}),
-    ...(holder ? { leaseHolder: { node: holder, lease: leaseName(service), ...(holderMac ? { mac: holderMac } : {}), ...(lease?.spec?.renewTime ? { renewTime: lease.spec.renewTime } : {}) } } : {}),
+    ...(holder
+      ? {
+          leaseHolder: {
+            node: holder,
+            lease: leaseName(service),
+            ...(holderMac ? { mac: holderMac } : {}),
+            ...(lease?.spec?.renewTime ? { renewTime: lease.spec.renewTime } : {}),
+          },
+        }
+      : {}),
     ...(probe ? { answeredBy: probe } : {}),
     findings: [...pendingReasons(service, input), ...announcementReasons(service, input)],
   };
@@ -130,7 +182,8 @@ function serviceStatus(service: KubeService, input: ModelInput): ClusterStatus['
 
 /** kubeadm's podSubnet (kube-system/kubeadm-config), else the smallest supernet of the nodes' IPv4 pod CIDRs. */
 function clusterCidr(input: ModelInput, podCidrs: string[]): ClusterStatus['clusterCIDR'] {
-  const kubeadm = input.kube.configMaps?.find((cm) => cm.metadata.name === 'kubeadm-config')?.data?.ClusterConfiguration;
+  const kubeadm = input.kube.configMaps?.find((cm) => cm.metadata.name === 'kubeadm-config')?.data
+    ?.ClusterConfiguration;
   const podSubnet = kubeadm ? /podSubnet:\s*(\S+)/.exec(kubeadm)?.[1] : undefined;
   if (podSubnet) return { cidr: podSubnet, source: 'kubeadm-config' };
   const v4 = podCidrs.map((c) => parseCidr(c)).filter((c) => c?.family === 4);

@@ -4,7 +4,14 @@ import { createMemoryLogger } from '../util/logger';
 import { ClusterRegistry } from './cluster-registry';
 
 // No Docker, no API server: a session with no kubeconfig context, enough to see who holds what.
-const registry = (lingerMs = 0) => new ClusterRegistry({ topology: undefined, kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig', log: createMemoryLogger(), firstListWaitMs: 50, lingerMs });
+const registry = (lingerMs = 0) =>
+  new ClusterRegistry({
+    topology: undefined,
+    kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig',
+    log: createMemoryLogger(),
+    firstListWaitMs: 50,
+    lingerMs,
+  });
 const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ClusterRegistry', () => {
@@ -23,7 +30,12 @@ describe('ClusterRegistry', () => {
   it('a one-shot status follows nothing afterwards; with a listener it keeps the cluster until the listener leaves (after the linger)', async () => {
     const clusters = registry(30);
     const status = await clusters.status('demo');
-    expect(status).toMatchObject({ complete: false, connection: { state: 'connecting', reason: expect.stringContaining('No kubeconfig context "kind-demo"') }, cilium: { state: 'unknown', installed: false }, findings: [] });
+    expect(status).toMatchObject({
+      complete: false,
+      connection: { state: 'connecting', reason: expect.stringContaining('No kubeconfig context "kind-demo"') },
+      cilium: { state: 'unknown', installed: false },
+      findings: [],
+    });
     expect(clusters.followed).toEqual([]);
     const pushed: ClusterStatus[] = [];
     const listening = clusters.subscribe((s) => pushed.push(s));

@@ -44,7 +44,13 @@ export class ClusterRegistry implements Disposable {
   hold(cluster: string): Disposable {
     let entry = this.entries.get(cluster);
     if (!entry) {
-      const session = new ClusterSession({ cluster, kubeconfigEnv: this.options.kubeconfigEnv, topology: this.options.topology, log: this.options.log, ...this.options.session });
+      const session = new ClusterSession({
+        cluster,
+        kubeconfigEnv: this.options.kubeconfigEnv,
+        topology: this.options.topology,
+        log: this.options.log,
+        ...this.options.session,
+      });
       session.onDidChange((status) => this.changed.fire(status));
       entry = { session, started: session.start(), holders: 0 };
       this.entries.set(cluster, entry);
@@ -129,6 +135,12 @@ export class ClusterRegistry implements Disposable {
     if (!topology || this.entries.has(cluster)) return;
     const clusters = (await topology.listClusters()).map((c) => c.name);
     if (clusters.includes(cluster)) return;
-    throw new KindscopeError('CLUSTER_NOT_FOUND', `no kind cluster named ${cluster}; clusters: ${clusters.join(', ') || 'none'}`, 'Pick one of the listed clusters (`kindscope topology`), or create it with `kind create cluster --name ' + cluster + '`.');
+    throw new KindscopeError(
+      'CLUSTER_NOT_FOUND',
+      `no kind cluster named ${cluster}; clusters: ${clusters.join(', ') || 'none'}`,
+      'Pick one of the listed clusters (`kindscope topology`), or create it with `kind create cluster --name ' +
+        cluster +
+        '`.',
+    );
   }
 }

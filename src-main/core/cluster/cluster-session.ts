@@ -1,6 +1,12 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
-import { KindscopeError, statusChangeKey, type AnsweredBy, type ClusterStatus, type ClusterTopology } from '../../contract';
+import {
+  KindscopeError,
+  statusChangeKey,
+  type AnsweredBy,
+  type ClusterStatus,
+  type ClusterTopology,
+} from '../../contract';
 import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
 import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import { KubeState, type StreamStatus } from '../kube/kube-state';
@@ -64,9 +70,13 @@ export class ClusterSession implements Disposable {
     this.connectKube();
     const topology = this.options.topology;
     if (!topology) return;
-    this.store.add(toDisposable(topology.onDidChangeTopology((t) => t.name === this.options.cluster && this.onTopology(t))));
+    this.store.add(
+      toDisposable(topology.onDidChangeTopology((t) => t.name === this.options.cluster && this.onTopology(t))),
+    );
     // A deleted cluster is no longer followed by the topology; when it is back, follow it again.
-    this.store.add(toDisposable(topology.onDidChangeClusters((clusters) => void this.onClusters(clusters.map((c) => c.name)))));
+    this.store.add(
+      toDisposable(topology.onDidChangeClusters((clusters) => void this.onClusters(clusters.map((c) => c.name)))),
+    );
     await this.readTopology();
   }
 
@@ -155,7 +165,14 @@ export class ClusterSession implements Disposable {
     this.kubeStore = new DisposableStore();
     this.kubeProblem = undefined;
     this.server = identity;
-    const kube = this.kubeStore.add(new KubeState({ config: scoped, log: this.options.log, ...(this.options.deadlineMs ? { deadlineMs: this.options.deadlineMs } : {}), ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}) }));
+    const kube = this.kubeStore.add(
+      new KubeState({
+        config: scoped,
+        log: this.options.log,
+        ...(this.options.deadlineMs ? { deadlineMs: this.options.deadlineMs } : {}),
+        ...(this.options.requestTimeoutMs ? { requestTimeoutMs: this.options.requestTimeoutMs } : {}),
+      }),
+    );
     this.kube = kube;
     this.kubeStore.add(kube.onDidChange(() => this.recompute.schedule()));
     kube.start();
@@ -215,7 +232,14 @@ export class ClusterSession implements Disposable {
     if (!topology || !this.topology) return;
     const clusters = await topology.listClusters().catch(() => []);
     const networks = new Set(this.topology.networks.map((n) => n.name));
-    const others = clusters.filter((c) => c.name !== this.options.cluster && (!names || names.includes(c.name)) && c.networks.some((n) => networks.has(n))).map((c) => c.name);
+    const others = clusters
+      .filter(
+        (c) =>
+          c.name !== this.options.cluster &&
+          (!names || names.includes(c.name)) &&
+          c.networks.some((n) => networks.has(n)),
+      )
+      .map((c) => c.name);
     this.otherPools = await readOtherClusterPools(loadKubeConfig(this.options.kubeconfigEnv()).config, others);
     this.recompute.schedule();
   }

@@ -13,10 +13,22 @@ export async function readOtherClusterPools(config: KubeConfig, clusters: string
     clusters.map(async (cluster) => {
       if (!config.getContextObject(`kind-${cluster}`)) return [];
       try {
-        const list = await new KubeHttp(withContext(config, `kind-${cluster}`)).list('/apis/cilium.io/v2alpha1/ciliumloadbalancerippools', 5_000);
+        const list = await new KubeHttp(withContext(config, `kind-${cluster}`)).list(
+          '/apis/cilium.io/v2alpha1/ciliumloadbalancerippools',
+          5_000,
+        );
         return list.items.map((raw) => {
-          const pool = raw as { metadata?: { name?: string }; spec?: { blocks?: { cidr?: string }[]; cidrs?: { cidr?: string }[] } };
-          return { cluster, name: pool.metadata?.name ?? '?', ranges: [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])].map((b) => b.cidr).filter((c): c is string => Boolean(c)) };
+          const pool = raw as {
+            metadata?: { name?: string };
+            spec?: { blocks?: { cidr?: string }[]; cidrs?: { cidr?: string }[] };
+          };
+          return {
+            cluster,
+            name: pool.metadata?.name ?? '?',
+            ranges: [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])]
+              .map((b) => b.cidr)
+              .filter((c): c is string => Boolean(c)),
+          };
         });
       } catch {
         return [];

@@ -8,7 +8,10 @@ import type { ClusterStatus } from '../../contract';
  */
 export function comparable(status: ClusterStatus) {
   return {
-    services: status.services.map(({ answeredBy: _, ...service }) => ({ ...service, ...(service.leaseHolder ? { leaseHolder: { ...service.leaseHolder, renewTime: undefined } } : {}) })),
+    services: status.services.map(({ answeredBy: _, ...service }) => ({
+      ...service,
+      ...(service.leaseHolder ? { leaseHolder: { ...service.leaseHolder, renewTime: undefined } } : {}),
+    })),
     pools: status.pools,
     leases: status.leases.map((lease) => ({ ...lease, renewTime: undefined })),
     findings: status.findings,

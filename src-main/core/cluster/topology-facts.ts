@@ -4,8 +4,15 @@ import type { TopologyFacts } from '../diagnose/diagnose-input';
 /** The part of a topology snapshot the cluster status joins: node containers, MACs, IPv4 subnets. */
 export function topologyFacts(topology: ClusterTopology): TopologyFacts {
   return {
-    nodes: topology.nodes.map((n) => ({ name: n.name, state: n.state, running: n.running, ...(n.mac ? { mac: n.mac } : {}) })),
-    networks: topology.networks.flatMap((n) => n.subnets.filter((s) => s.family === 4).map((s) => ({ name: n.name, subnet: s.subnet }))),
+    nodes: topology.nodes.map((n) => ({
+      name: n.name,
+      state: n.state,
+      running: n.running,
+      ...(n.mac ? { mac: n.mac } : {}),
+    })),
+    networks: topology.networks.flatMap((n) =>
+      n.subnets.filter((s) => s.family === 4).map((s) => ({ name: n.name, subnet: s.subnet })),
+    ),
   };
 }
 

@@ -30,7 +30,8 @@ export function ciliumState(input: DiagnoseInput): CiliumState {
   return 'unknown';
 }
 
-export const podReady = (pod: KubePod) => (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+export const podReady = (pod: KubePod) =>
+  (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 /**
  * Why a pod is not ready, as kubectl's STATUS column says it: the first waiting or terminated
  * container's reason (ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff…),
@@ -39,9 +40,11 @@ export const podReady = (pod: KubePod) => (pod.status?.conditions ?? []).some((c
 export function podReason(pod: KubePod): string {
   for (const container of pod.status?.containerStatuses ?? []) {
     const waiting = container.state?.waiting?.reason;
-    if (waiting) return `${waiting}${container.state?.waiting?.message ? ` (${container.state.waiting.message.slice(0, 160)})` : ''}`;
+    if (waiting)
+      return `${waiting}${container.state?.waiting?.message ? ` (${container.state.waiting.message.slice(0, 160)})` : ''}`;
     const terminated = container.state?.terminated?.reason;
-    if (terminated) return `${terminated}${container.state?.terminated?.exitCode !== undefined ? ` (exit ${container.state.terminated.exitCode})` : ''}`;
+    if (terminated)
+      return `${terminated}${container.state?.terminated?.exitCode !== undefined ? ` (exit ${container.state.terminated.exitCode})` : ''}`;
   }
   return pod.status?.phase ?? 'Pending';
 }
@@ -53,7 +56,8 @@ export function ciliumNotInstalled(input: DiagnoseInput): Finding[] {
   return [
     {
       code: 'cilium-not-installed',
-      message: 'Cilium is not installed in this cluster (no cilium-config ConfigMap, no cilium DaemonSet in kube-system)',
+      message:
+        'Cilium is not installed in this cluster (no cilium-config ConfigMap, no cilium DaemonSet in kube-system)',
       fix: `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} --set kubeProxyReplacement=true --set l2announcements.enabled=true (or Create lab)`,
     },
   ];
@@ -65,7 +69,8 @@ export function ciliumCrdMissing(input: DiagnoseInput): Finding[] {
   return [
     {
       code: 'cilium-crd-missing',
-      message: 'The API server does not serve CiliumLoadBalancerIPPool: cilium-operator registers Cilium\'s CRDs when it starts, so it has not run yet',
+      message:
+        "The API server does not serve CiliumLoadBalancerIPPool: cilium-operator registers Cilium's CRDs when it starts, so it has not run yet",
       fix: `kubectl --context ${input.context} -n kube-system get pods -l io.cilium/app=operator`,
     },
   ];
@@ -80,9 +85,9 @@ export function agentsNotReady(input: DiagnoseInput): Finding[] {
     .map((node) => {
       const pod = agents.find((p) => p.spec?.nodeName === node.metadata.name);
       return {
-      code: 'agent-not-ready' as const,
-      message: `No ready Cilium agent on ${node.metadata.name}${pod ? ` (${pod.metadata.name}: ${podReason(pod)})` : ' (no agent pod scheduled there yet)'}`,
-      fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=cilium -o wide --field-selector spec.nodeName=${node.metadata.name}`,
+        code: 'agent-not-ready' as const,
+        message: `No ready Cilium agent on ${node.metadata.name}${pod ? ` (${pod.metadata.name}: ${podReason(pod)})` : ' (no agent pod scheduled there yet)'}`,
+        fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=cilium -o wide --field-selector spec.nodeName=${node.metadata.name}`,
       };
     });
 }
@@ -90,9 +95,18 @@ export function agentsNotReady(input: DiagnoseInput): Finding[] {
 export function agentRestarts(input: DiagnoseInput): Finding[] {
   const pods = input.kube.pods;
   if (!pods) return [];
-  const restarts = agentPods(pods).reduce((sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0), 0);
+  const restarts = agentPods(pods).reduce(
+    (sum, p) => sum + (p.status?.containerStatuses ?? []).reduce((s, c) => s + (c.restartCount ?? 0), 0),
+    0,
+  );
   if (restarts === 0) return [];
-  return [{ code: 'agent-restarts', message: `Cilium agents restarted ${restarts} time${restarts === 1 ? '' : 's'}`, fix: `kubectl --context ${input.context} -n kube-system logs -l k8s-app=cilium --previous` }];
+  return [
+    {
+      code: 'agent-restarts',
+      message: `Cilium agents restarted ${restarts} time${restarts === 1 ? '' : 's'}`,
+      fix: `kubectl --context ${input.context} -n kube-system logs -l k8s-app=cilium --previous`,
+    },
+  ];
 }
 
 export function corednsNotReady(input: DiagnoseInput): Finding[] {
@@ -100,7 +114,13 @@ export function corednsNotReady(input: DiagnoseInput): Finding[] {
   if (ciliumState(input) !== 'installed' || !pods) return [];
   const coredns = pods.filter((p) => p.metadata.labels?.['k8s-app'] === 'kube-dns');
   if (coredns.length === 0 || coredns.some(podReady)) return [];
-  return [{ code: 'coredns-not-ready', message: `CoreDNS has no ready pod: names do not resolve in the cluster (${coredns.map((p) => `${p.metadata.name}: ${podReason(p)}`).join(', ')})`, fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=kube-dns` }];
+  return [
+    {
+      code: 'coredns-not-ready',
+      message: `CoreDNS has no ready pod: names do not resolve in the cluster (${coredns.map((p) => `${p.metadata.name}: ${podReason(p)}`).join(', ')})`,
+      fix: `kubectl --context ${input.context} -n kube-system get pods -l k8s-app=kube-dns`,
+    },
+  ];
 }
 
 /**
@@ -126,9 +146,18 @@ export function containerDown(container: { state: string; running: boolean }): b
   return !container.running || container.state === 'paused';
 }
 
-function ready(node: { status?: { conditions?: { type: string; status: string }[] | undefined } | undefined }): boolean {
+function ready(node: {
+  status?: { conditions?: { type: string; status: string }[] | undefined } | undefined;
+}): boolean {
   return (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Every cluster-wide rule, in the order a person reads them. */
-export const clusterRules = [ciliumNotInstalled, ciliumCrdMissing, nodeContainersStopped, agentsNotReady, corednsNotReady, agentRestarts];
+export const clusterRules = [
+  ciliumNotInstalled,
+  ciliumCrdMissing,
+  nodeContainersStopped,
+  agentsNotReady,
+  corednsNotReady,
+  agentRestarts,
+];

@@ -10,9 +10,20 @@ import type { DiagnoseInput } from './diagnose-input';
  * conflicts" and the `kubectl describe ippools` output there); older releases prefixed
  * `io.cilium/`.
  */
-export function poolFacts(pool: KubeIpPool): { ranges: string[]; disabled: boolean; total?: number; available?: number; used?: number; conflict: boolean; conflictMessage?: string } {
-  const ranges = [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])].map((b) => b.cidr ?? `${b.start ?? '?'}-${b.stop ?? b.start ?? '?'}`);
-  const condition = (type: string) => (pool.status?.conditions ?? []).find((c) => c.type === `cilium.io/${type}` || c.type === `io.cilium/${type}`);
+export function poolFacts(pool: KubeIpPool): {
+  ranges: string[];
+  disabled: boolean;
+  total?: number;
+  available?: number;
+  used?: number;
+  conflict: boolean;
+  conflictMessage?: string;
+} {
+  const ranges = [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])].map(
+    (b) => b.cidr ?? `${b.start ?? '?'}-${b.stop ?? b.start ?? '?'}`,
+  );
+  const condition = (type: string) =>
+    (pool.status?.conditions ?? []).find((c) => c.type === `cilium.io/${type}` || c.type === `io.cilium/${type}`);
   const count = (type: string) => {
     const value = Number(condition(type)?.message);
     return condition(type) && Number.isFinite(value) ? value : undefined;
@@ -35,7 +46,9 @@ export function poolFacts(pool: KubeIpPool): { ranges: string[]; disabled: boole
 /** The Docker network a pool's addresses fall in (ARP from the host reaches only those). */
 export function poolNetwork(pool: KubeIpPool, input: DiagnoseInput): string | undefined {
   const ranges = poolFacts(pool).ranges;
-  return input.topology?.networks.find((n) => ranges.some((r) => (r.includes('/') ? cidrContains(n.subnet, r) : cidrContains(n.subnet, r.split('-')[0]!))))?.name;
+  return input.topology?.networks.find((n) =>
+    ranges.some((r) => (r.includes('/') ? cidrContains(n.subnet, r) : cidrContains(n.subnet, r.split('-')[0]!))),
+  )?.name;
 }
 
 export function poolOutsideDockerNetwork(pool: KubeIpPool, input: DiagnoseInput): Finding[] {

@@ -9,9 +9,11 @@ import { poolOverlaps, poolRules } from './pool-rules';
 import { ciliumConfigMap, healthy, agentPod, pool, policy, service, withKube } from './test-objects';
 
 const web = (input: DiagnoseInput) => input.kube.services![0]!;
-const serviceCodes = (input: DiagnoseInput) => [...pendingReasons(web(input), input), ...announcementReasons(web(input), input)].map((f) => f.code);
+const serviceCodes = (input: DiagnoseInput) =>
+  [...pendingReasons(web(input), input), ...announcementReasons(web(input), input)].map((f) => f.code);
 const clusterCodes = (input: DiagnoseInput) => clusterRules.flatMap((rule) => rule(input)).map((f) => f.code);
-const poolCodes = (input: DiagnoseInput) => input.kube.pools!.flatMap((p) => poolRules.flatMap((rule) => rule(p, input))).map((f) => f.code);
+const poolCodes = (input: DiagnoseInput) =>
+  input.kube.pools!.flatMap((p) => poolRules.flatMap((rule) => rule(p, input))).map((f) => f.code);
 const pending = (input: DiagnoseInput) => withKube((k) => (k.services = [service('web', undefined)]), input);
 
 describe('a healthy cluster has no finding', () => {
@@ -25,24 +27,94 @@ describe('a healthy cluster has no finding', () => {
 
 // Each row changes one thing of a healthy cluster and names the one finding it causes.
 const serviceTable: [string, DiagnoseInput, FindingCode[]][] = [
-  ['Cilium not installed, IP pending', pending(withKube((k) => ((k.configMaps = []), (k.daemonSets = [])))), ['lb-ipam-not-running']],
+  [
+    'Cilium not installed, IP pending',
+    pending(withKube((k) => ((k.configMaps = []), (k.daemonSets = [])))),
+    ['lb-ipam-not-running'],
+  ],
   ['no pool', pending(withKube((k) => (k.pools = []))), ['no-pool']],
-  ['no pool selects the service', pending(withKube((k) => (k.pools = [pool('p', '172.18.250.0/24', { serviceSelector: { matchLabels: { team: 'red' } } })]))), ['no-pool-matches']],
-  ['the matching pool is disabled', pending(withKube((k) => (k.pools = [pool('p', '172.18.250.0/24', { disabled: true })]))), ['pool-disabled']],
-  ['the matching pool conflicts', pending(withKube((k) => (k.pools = [pool('p', '172.18.250.0/24', {}, [{ type: 'cilium.io/PoolConflict', status: 'True', message: 'overlaps' }])]))), ['pool-conflict']],
-  ['the matching pool is exhausted', pending(withKube((k) => (k.pools = [pool('p', '172.18.250.0/30', {}, [{ type: 'cilium.io/IPsAvailable', status: 'Unknown', message: '0' }])]))), ['pool-exhausted']],
+  [
+    'no pool selects the service',
+    pending(
+      withKube(
+        (k) => (k.pools = [pool('p', '172.18.250.0/24', { serviceSelector: { matchLabels: { team: 'red' } } })]),
+      ),
+    ),
+    ['no-pool-matches'],
+  ],
+  [
+    'the matching pool is disabled',
+    pending(withKube((k) => (k.pools = [pool('p', '172.18.250.0/24', { disabled: true })]))),
+    ['pool-disabled'],
+  ],
+  [
+    'the matching pool conflicts',
+    pending(
+      withKube(
+        (k) =>
+          (k.pools = [
+            pool('p', '172.18.250.0/24', {}, [{ type: 'cilium.io/PoolConflict', status: 'True', message: 'overlaps' }]),
+          ]),
+      ),
+    ),
+    ['pool-conflict'],
+  ],
+  [
+    'the matching pool is exhausted',
+    pending(
+      withKube(
+        (k) =>
+          (k.pools = [
+            pool('p', '172.18.250.0/30', {}, [{ type: 'cilium.io/IPsAvailable', status: 'Unknown', message: '0' }]),
+          ]),
+      ),
+    ),
+    ['pool-exhausted'],
+  ],
   ['pending for no known reason', pending(healthy()), ['lb-ipam-pending']],
-  ['Cilium not installed, IP from elsewhere', withKube((k) => ((k.configMaps = []), (k.daemonSets = []))), ['cilium-not-installed']],
-  ['kubeProxyReplacement strict', withKube((k) => (k.configMaps = [ciliumConfigMap({ 'kube-proxy-replacement': 'strict' })])), ['kube-proxy-replacement-strict']],
-  ['kubeProxyReplacement off', withKube((k) => (k.configMaps = [ciliumConfigMap({ 'kube-proxy-replacement': 'false' })])), ['kube-proxy-replacement-off']],
-  ['L2 announcements off', withKube((k) => (k.configMaps = [ciliumConfigMap({ 'enable-l2-announcements': 'false' })])), ['l2-announcements-disabled']],
+  [
+    'Cilium not installed, IP from elsewhere',
+    withKube((k) => ((k.configMaps = []), (k.daemonSets = []))),
+    ['cilium-not-installed'],
+  ],
+  [
+    'kubeProxyReplacement strict',
+    withKube((k) => (k.configMaps = [ciliumConfigMap({ 'kube-proxy-replacement': 'strict' })])),
+    ['kube-proxy-replacement-strict'],
+  ],
+  [
+    'kubeProxyReplacement off',
+    withKube((k) => (k.configMaps = [ciliumConfigMap({ 'kube-proxy-replacement': 'false' })])),
+    ['kube-proxy-replacement-off'],
+  ],
+  [
+    'L2 announcements off',
+    withKube((k) => (k.configMaps = [ciliumConfigMap({ 'enable-l2-announcements': 'false' })])),
+    ['l2-announcements-disabled'],
+  ],
   ['no L2 policy', withKube((k) => ((k.policies = []), (k.leases = []))), ['no-l2-policy']],
-  ['the policy selects no node', withKube((k) => (k.policies = [policy('l2', { nodeSelector: { matchLabels: { zone: 'nowhere' } } })])), ['policy-no-nodes']],
-  ['the policy names no device of the nodes', withKube((k) => (k.policies = [policy('l2', { interfaces: ['^enp.*'] })])), ['policy-interfaces']],
+  [
+    'the policy selects no node',
+    withKube((k) => (k.policies = [policy('l2', { nodeSelector: { matchLabels: { zone: 'nowhere' } } })])),
+    ['policy-no-nodes'],
+  ],
+  [
+    'the policy names no device of the nodes',
+    withKube((k) => (k.policies = [policy('l2', { interfaces: ['^enp.*'] })])),
+    ['policy-interfaces'],
+  ],
   ['nobody holds the lease', withKube((k) => (k.leases = [])), ['no-lease']],
   ['no ready endpoints', withKube((k) => (k.endpointSlices = [])), ['no-ready-endpoints']],
-  ['externalTrafficPolicy Local', withKube((k) => (k.services = [service('web', '172.18.250.1', { externalTrafficPolicy: 'Local' })])), ['etp-local']],
-  ['the IP is outside the Docker networks', withKube((k) => (k.services = [service('web', '10.99.0.1')])), ['vip-outside-docker-network']],
+  [
+    'externalTrafficPolicy Local',
+    withKube((k) => (k.services = [service('web', '172.18.250.1', { externalTrafficPolicy: 'Local' })])),
+    ['etp-local'],
+  ],
+  [
+    'the IP is outside the Docker networks',
+    withKube((k) => (k.services = [service('web', '10.99.0.1')])),
+    ['vip-outside-docker-network'],
+  ],
 ];
 
 describe('service rules: one cause each', () => {
@@ -59,7 +131,9 @@ describe('service rules: one cause each', () => {
     const input = healthy();
     input.topology!.nodes[1] = { name: 'demo-worker', state: 'paused', running: true };
     expect(serviceCodes(input)).toEqual(['lease-holder-stopped']);
-    expect(clusterRules.flatMap((rule) => rule(input))).toEqual([expect.objectContaining({ code: 'node-container-stopped', fix: 'docker unpause demo-worker' })]);
+    expect(clusterRules.flatMap((rule) => rule(input))).toEqual([
+      expect.objectContaining({ code: 'node-container-stopped', fix: 'docker unpause demo-worker' }),
+    ]);
   });
 
   it('the fix names the real context and selector, not an ellipsis', () => {
@@ -72,13 +146,28 @@ describe('service rules: one cause each', () => {
 // Each row: a cluster where one finding depends on one resource; with that resource not
 // listed yet, the finding must go, and no other may take its place.
 const unknowns: [string, DiagnoseInput, FindingCode, (k: KubeSnapshot) => void][] = [
-  ['config maps', withKube((k) => (k.configMaps = [ciliumConfigMap({ 'enable-l2-announcements': 'false' })])), 'l2-announcements-disabled', (k) => delete k.configMaps],
-  ['daemon sets', withKube((k) => ((k.configMaps = []), (k.daemonSets = []))), 'cilium-not-installed', (k) => delete k.daemonSets],
+  [
+    'config maps',
+    withKube((k) => (k.configMaps = [ciliumConfigMap({ 'enable-l2-announcements': 'false' })])),
+    'l2-announcements-disabled',
+    (k) => delete k.configMaps,
+  ],
+  [
+    'daemon sets',
+    withKube((k) => ((k.configMaps = []), (k.daemonSets = []))),
+    'cilium-not-installed',
+    (k) => delete k.daemonSets,
+  ],
   ['pools', pending(withKube((k) => (k.pools = []))), 'no-pool', (k) => delete k.pools],
   ['policies', withKube((k) => ((k.policies = []), (k.leases = []))), 'no-l2-policy', (k) => delete k.policies],
   ['leases', withKube((k) => (k.leases = [])), 'no-lease', (k) => delete k.leases],
   ['endpoint slices', withKube((k) => (k.endpointSlices = [])), 'no-ready-endpoints', (k) => delete k.endpointSlices],
-  ['nodes', withKube((k) => (k.policies = [policy('l2', { nodeSelector: { matchLabels: { zone: 'nowhere' } } })])), 'policy-no-nodes', (k) => delete k.nodes],
+  [
+    'nodes',
+    withKube((k) => (k.policies = [policy('l2', { nodeSelector: { matchLabels: { zone: 'nowhere' } } })])),
+    'policy-no-nodes',
+    (k) => delete k.nodes,
+  ],
   ['pods', withKube((k) => (k.pods = [agentPod('demo-control-plane')])), 'agent-not-ready', (k) => delete k.pods],
 ];
 
@@ -104,13 +193,28 @@ describe('unknown inputs yield no finding', () => {
     const input = withKube((k) => (k.services = [service('web', '10.99.0.1')]));
     delete input.topology;
     expect(serviceCodes(input)).toEqual([]);
-    expect(poolCodes(withKube((k) => (k.pools = [pool('far', '10.99.0.0/24')]), { ...healthy(), topology: undefined } as DiagnoseInput))).toEqual([]);
+    expect(
+      poolCodes(
+        withKube((k) => (k.pools = [pool('far', '10.99.0.0/24')]), {
+          ...healthy(),
+          topology: undefined,
+        } as DiagnoseInput),
+      ),
+    ).toEqual([]);
   });
 });
 
 describe('cluster and pool rules', () => {
   it('Cilium missing (a 404 on its CRDs, no config, no agents) is one finding with the helm command', () => {
-    const input = withKube((k) => ((k.configMaps = []), (k.daemonSets = []), delete k.pools, delete k.policies, (k.absent = ['pools', 'policies'])));
+    const input = withKube(
+      (k) => (
+        (k.configMaps = []),
+        (k.daemonSets = []),
+        delete k.pools,
+        delete k.policies,
+        (k.absent = ['pools', 'policies'])
+      ),
+    );
     const findings = clusterRules.flatMap((rule) => rule(input));
     expect(findings.map((f) => f.code)).toEqual(['cilium-not-installed']);
     expect(findings[0]!.fix).toContain('--kube-context kind-demo');
@@ -121,13 +225,31 @@ describe('cluster and pool rules', () => {
   });
 
   it('agents not ready, restarted; CoreDNS not ready', () => {
-    const input = withKube((k) => (k.pods = [agentPod('demo-control-plane', true, 2), { metadata: { name: 'coredns-1', labels: { 'k8s-app': 'kube-dns' } }, status: { conditions: [{ type: 'Ready', status: 'False' }] } }]));
+    const input = withKube(
+      (k) =>
+        (k.pods = [
+          agentPod('demo-control-plane', true, 2),
+          {
+            metadata: { name: 'coredns-1', labels: { 'k8s-app': 'kube-dns' } },
+            status: { conditions: [{ type: 'Ready', status: 'False' }] },
+          },
+        ]),
+    );
     expect(clusterCodes(input)).toEqual(['agent-not-ready', 'coredns-not-ready', 'agent-restarts']);
   });
 
-  it('a pool outside the Docker networks; a pool overlapping another cluster\'s', () => {
-    expect(poolCodes(withKube((k) => (k.pools = [pool('far', '10.99.0.0/24')])))).toEqual(['pool-outside-docker-network']);
-    expect(poolOverlaps({ ...healthy(), otherPools: [{ cluster: 'other', name: 'copied', ranges: ['172.18.250.0/25'] }] }).map((f) => f.code)).toEqual(['pool-overlap-other-cluster']);
-    expect(poolOverlaps({ ...healthy(), otherPools: [{ cluster: 'other', name: 'apart', ranges: ['172.18.251.0/24'] }] })).toEqual([]);
+  it("a pool outside the Docker networks; a pool overlapping another cluster's", () => {
+    expect(poolCodes(withKube((k) => (k.pools = [pool('far', '10.99.0.0/24')])))).toEqual([
+      'pool-outside-docker-network',
+    ]);
+    expect(
+      poolOverlaps({
+        ...healthy(),
+        otherPools: [{ cluster: 'other', name: 'copied', ranges: ['172.18.250.0/25'] }],
+      }).map((f) => f.code),
+    ).toEqual(['pool-overlap-other-cluster']);
+    expect(
+      poolOverlaps({ ...healthy(), otherPools: [{ cluster: 'other', name: 'apart', ranges: ['172.18.251.0/24'] }] }),
+    ).toEqual([]);
   });
 });

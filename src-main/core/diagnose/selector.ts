@@ -6,7 +6,10 @@ import type { LabelSelector } from '../kube/kube-types';
  * `In`/`NotIn` with no values is invalid there (the selector fails to build) and selects
  * nothing here — Cilium reports such a policy with a bad-selector condition.
  */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string | undefined>): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string | undefined>,
+): boolean {
   if (!selector) return true;
   const pairs = Object.entries(selector.matchLabels ?? {}).every(([key, value]) => labels[key] === value);
   const expressions = (selector.matchExpressions ?? []).every((expression) => {

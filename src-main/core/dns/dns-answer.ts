@@ -33,11 +33,28 @@ export function answerQuery(index: ZoneIndex, query: Packet, context: AnswerCont
     id: query.id ?? 0,
     type: 'response',
     // AA for what we own; RD copied back (RFC 1035 §4.1.1); RA never set: we do not recurse.
-    flags: (opcode << 11) | (rcode === Rcode.REFUSED ? 0 : dnsPacket.AUTHORITATIVE_ANSWER) | ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) | rcode,
+    flags:
+      (opcode << 11) |
+      (rcode === Rcode.REFUSED ? 0 : dnsPacket.AUTHORITATIVE_ANSWER) |
+      ((query.flags ?? 0) & dnsPacket.RECURSION_DESIRED) |
+      rcode,
     questions: query.questions ?? [],
     answers,
     authorities,
-    additionals: opt ? [{ type: 'OPT', name: '.', udpPayloadSize: EDNS_UDP_PAYLOAD, extendedRcode: badVersion ? BADVERS_UPPER : 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+    additionals: opt
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: EDNS_UDP_PAYLOAD,
+            extendedRcode: badVersion ? BADVERS_UPPER : 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ]
+      : [],
   });
   if (opcode !== 0) return reply(Rcode.NOTIMP);
   if (opt && (opt.ednsVersion ?? 0) > 0) return reply(Rcode.NOERROR, [], [], true);
@@ -51,11 +68,15 @@ export function answerQuery(index: ZoneIndex, query: Packet, context: AnswerCont
   // Zone transfers are not offered (and AXFR/IXFR over UDP is a format error in spirit).
   if (question.type === 'AXFR' || question.type === 'IXFR') return reply(Rcode.REFUSED);
 
-
   // A plain string: dns-packet's type union lacks ANY (255), which it does decode.
   const qtype: string = question.type;
   const soa = soaRecord(index);
-  if (context.isProbe?.(name)) return reply(Rcode.NOERROR, qtype === 'A' || qtype === 'ANY' ? [record(question, 'A', '127.0.0.1')] : [], qtype === 'A' ? [] : [soa]);
+  if (context.isProbe?.(name))
+    return reply(
+      Rcode.NOERROR,
+      qtype === 'A' || qtype === 'ANY' ? [record(question, 'A', '127.0.0.1')] : [],
+      qtype === 'A' ? [] : [soa],
+    );
   const records = index.names.get(name);
   if (!records) return reply(Rcode.NXDOMAIN, [], [soa]);
   const answers: Answer[] = [];
@@ -81,7 +102,15 @@ function soaRecord(index: ZoneIndex): Answer {
     type: 'SOA',
     class: 'IN',
     ttl: DNS_TTL,
-    data: { mname: ZONE, rname: `hostmaster.${ZONE}`, serial: index.serial >>> 0, refresh: 60, retry: 30, expire: 600, minimum: DNS_TTL },
+    data: {
+      mname: ZONE,
+      rname: `hostmaster.${ZONE}`,
+      serial: index.serial >>> 0,
+      refresh: 60,
+      retry: 30,
+      expire: 600,
+      minimum: DNS_TTL,
+    },
   };
 }
 
@@ -93,9 +122,16 @@ export function encodeResponse(response: Packet, query: Packet, transport: 'udp'
   const full = dnsPacket.encode(response);
   if (transport === 'tcp') return full;
   const opt = ednsOf(query);
-  const limit = opt ? Math.min(Math.max(opt.udpPayloadSize ?? CLASSIC_UDP_PAYLOAD, CLASSIC_UDP_PAYLOAD), EDNS_UDP_PAYLOAD) : CLASSIC_UDP_PAYLOAD;
+  const limit = opt
+    ? Math.min(Math.max(opt.udpPayloadSize ?? CLASSIC_UDP_PAYLOAD, CLASSIC_UDP_PAYLOAD), EDNS_UDP_PAYLOAD)
+    : CLASSIC_UDP_PAYLOAD;
   if (full.length <= limit) return full;
-  return dnsPacket.encode({ ...response, flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE, answers: [], authorities: [] });
+  return dnsPacket.encode({
+    ...response,
+    flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
+    answers: [],
+    authorities: [],
+  });
 }
 
 /**
@@ -106,5 +142,13 @@ export function formatErrorFor(packet: Buffer): Buffer | undefined {
   if (packet.length < 12) return undefined;
   const flags = packet.readUInt16BE(2);
   if (flags & 0x8000) return undefined;
-  return dnsPacket.encode({ id: packet.readUInt16BE(0), type: 'response', flags: Rcode.FORMERR | (flags & dnsPacket.RECURSION_DESIRED), questions: [], answers: [], authorities: [], additionals: [] });
+  return dnsPacket.encode({
+    id: packet.readUInt16BE(0),
+    type: 'response',
+    flags: Rcode.FORMERR | (flags & dnsPacket.RECURSION_DESIRED),
+    questions: [],
+    answers: [],
+    authorities: [],
+    additionals: [],
+  });
 }

@@ -17,10 +17,15 @@ import { buildZoneIndex } from './dns-zone';
 let dir: string;
 let dnsmasq: ChildProcess;
 let dnsmasqPort: number;
-const responder = new DnsResponder({ port: 0, zone: () => buildZoneIndex([statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }])]), log: createMemoryLogger() });
+const responder = new DnsResponder({
+  port: 0,
+  zone: () => buildZoneIndex([statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }])]),
+  log: createMemoryLogger(),
+});
 
 beforeAll(async () => {
-  if (spawnSync('dnsmasq', ['--version']).error) throw new Error('dnsmasq is not installed: apt-get install dnsmasq-base (.ci/run installs it)');
+  if (spawnSync('dnsmasq', ['--version']).error)
+    throw new Error('dnsmasq is not installed: apt-get install dnsmasq-base (.ci/run installs it)');
   const port = await responder.start();
   const plan = planWiring('dnsmasq', 'apply', port, { systemctl: '/usr/bin/systemctl' });
   dir = mkdtempSync(join(tmpdir(), 'i21-dnsmasq-'));
@@ -29,8 +34,26 @@ beforeAll(async () => {
   writeFileSync(conf, plan.files[0]!.content);
   chmodSync(conf, 0o644);
   dnsmasqPort = await freePort();
-  dnsmasq = spawn('dnsmasq', ['--keep-in-foreground', '--conf-file=' + conf, '--no-resolv', '--no-hosts', '--stop-dns-rebind', '--listen-address=127.0.0.1', '--bind-interfaces', `--port=${dnsmasqPort}`, '--log-facility=-', '--pid-file'], { stdio: 'ignore' });
-  await vi.waitFor(async () => expect(await udpExchange(dnsmasqPort, queryPacket('x.kind.internal'), 200)).toBeDefined(), { timeout: 10_000, interval: 100 });
+  dnsmasq = spawn(
+    'dnsmasq',
+    [
+      '--keep-in-foreground',
+      '--conf-file=' + conf,
+      '--no-resolv',
+      '--no-hosts',
+      '--stop-dns-rebind',
+      '--listen-address=127.0.0.1',
+      '--bind-interfaces',
+      `--port=${dnsmasqPort}`,
+      '--log-facility=-',
+      '--pid-file',
+    ],
+    { stdio: 'ignore' },
+  );
+  await vi.waitFor(
+    async () => expect(await udpExchange(dnsmasqPort, queryPacket('x.kind.internal'), 200)).toBeDefined(),
+    { timeout: 10_000, interval: 100 },
+  );
 });
 
 afterAll(async () => {
@@ -41,7 +64,9 @@ afterAll(async () => {
 
 describe('dnsmasq with the file Kindscope writes', () => {
   it('forwards kind.internal to the responder and keeps its private answer despite --stop-dns-rebind', async () => {
-    expect(addressesOf(await udpExchange(dnsmasqPort, queryPacket('web.default.demo.kind.internal')))).toEqual(['172.18.250.1']);
+    expect(addressesOf(await udpExchange(dnsmasqPort, queryPacket('web.default.demo.kind.internal')))).toEqual([
+      '172.18.250.1',
+    ]);
     expect((await udpExchange(dnsmasqPort, queryPacket('nope.default.demo.kind.internal')))?.rcode).toBe('NXDOMAIN');
   });
 });

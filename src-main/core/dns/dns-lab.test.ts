@@ -22,8 +22,11 @@ let port: number;
 let serverOutput = '';
 
 function dig(...args: string[]): string {
-  const result = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', ...args], { encoding: 'utf8' });
-  if (result.error) throw new Error(`dig did not run (${result.error.message}): apt-get install bind9-dnsutils (.ci/run installs it)`);
+  const result = spawnSync('dig', ['@127.0.0.1', '-p', String(port), '+time=1', '+tries=1', ...args], {
+    encoding: 'utf8',
+  });
+  if (result.error)
+    throw new Error(`dig did not run (${result.error.message}): apt-get install bind9-dnsutils (.ci/run installs it)`);
   return result.stdout;
 }
 const status = (output: string) => /status: ([A-Z]+)/.exec(output)?.[1];
@@ -38,12 +41,23 @@ async function freePort(): Promise<number> {
 }
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i21-${randomBytes(2).toString('hex')}`, workers: 1, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i21-${randomBytes(2).toString('hex')}`,
+    workers: 1,
+    cilium: { pool: 'auto' },
+  });
   port = await freePort();
-  server = spawn(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'dns', 'serve', '--port', String(port)], { cwd: root, env: cluster.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'dns', 'serve', '--port', String(port)],
+    { cwd: root, env: cluster.env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
-  await vi.waitFor(() => expect(serverOutput).toContain(`on 127.0.0.1:${port} (UDP and TCP)`), { timeout: 60_000, interval: 200 });
+  await vi.waitFor(() => expect(serverOutput).toContain(`on 127.0.0.1:${port} (UDP and TCP)`), {
+    timeout: 60_000,
+    interval: 200,
+  });
   kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
   kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
 }, 120_000);
@@ -83,7 +97,9 @@ describe('kindscope dns serve on the lab', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     junk.close();
     await new Promise<void>((resolve) => {
-      const socket = connect({ host: '127.0.0.1', port }, () => socket.end(Buffer.concat([Buffer.from([0xff, 0xff]), randomBytes(100)])));
+      const socket = connect({ host: '127.0.0.1', port }, () =>
+        socket.end(Buffer.concat([Buffer.from([0xff, 0xff]), randomBytes(100)])),
+      );
       socket.on('close', () => resolve());
       socket.on('error', () => resolve());
     });
@@ -102,12 +118,30 @@ describe('kindscope dns serve on the lab', () => {
     writeFileSync(join(dir, 'resolv.conf'), `nameserver ${listen}\n`);
     chmodSync(conf, 0o644);
     // It daemonizes: no pipes, or spawnSync would wait for the daemon to close them.
-    const dnsmasq = spawnSync('dnsmasq', [`--conf-file=${conf}`, '--no-resolv', '--no-hosts', '--stop-dns-rebind', `--listen-address=${listen}`, '--bind-interfaces', '--port=53', `--pid-file=${join(dir, 'pid')}`], { stdio: 'ignore' });
+    const dnsmasq = spawnSync(
+      'dnsmasq',
+      [
+        `--conf-file=${conf}`,
+        '--no-resolv',
+        '--no-hosts',
+        '--stop-dns-rebind',
+        `--listen-address=${listen}`,
+        '--bind-interfaces',
+        '--port=53',
+        `--pid-file=${join(dir, 'pid')}`,
+      ],
+      { stdio: 'ignore' },
+    );
     expect(dnsmasq.status).toBe(0);
     try {
       const name = `web.default.${cluster.name}.kind.internal`;
       const script = `mount --bind ${join(dir, 'resolv.conf')} /etc/resolv.conf && curl -s --max-time 10 http://${name}/ && ${process.execPath} --import tsx ${join(root, 'src-main/cli/main.ts')} dns status --port ${port} --json`;
-      const result = spawnSync('unshare', ['-m', 'sh', '-c', script], { cwd: root, env: cluster.env, encoding: 'utf8', timeout: 100_000 });
+      const result = spawnSync('unshare', ['-m', 'sh', '-c', script], {
+        cwd: root,
+        env: cluster.env,
+        encoding: 'utf8',
+        timeout: 100_000,
+      });
       expect(result.stdout, result.stderr).toContain('Hello from web-');
       const status = JSON.parse(result.stdout.slice(result.stdout.indexOf('{')));
       expect(status.os).toMatchObject({ sendsQueries: true });

@@ -20,7 +20,12 @@ const zone = buildZoneIndex([
 ]);
 
 describe('DnsResponder on loopback (UDP and TCP)', () => {
-  const responder = new DnsResponder({ port: 0, zone: () => zone, log: createMemoryLogger(), limits: { perSourceQps: 2_000, perSourceBurst: 200 } });
+  const responder = new DnsResponder({
+    port: 0,
+    zone: () => zone,
+    log: createMemoryLogger(),
+    limits: { perSourceQps: 2_000, perSourceBurst: 200 },
+  });
   let port = 0;
   beforeAll(async () => {
     port = await responder.start();
@@ -49,8 +54,13 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     expect(nodata?.authorities?.map((a) => a.type)).toEqual(['SOA']);
     const mx = await udpExchange(port, queryPacket('web.default.demo.kind.internal', 'MX'));
     expect([mx?.rcode, mx?.answers?.length]).toEqual(['NOERROR', 0]);
-    expect(addressesOf(await udpExchange(port, queryPacket('dual.shop.demo.kind.internal', 'AAAA')))).toEqual(['fc00:f853:ccd:e793::fa02']);
-    expect(addressesOf(await udpExchange(port, queryPacket('dual.shop.demo.kind.internal', 'ANY'))).sort()).toEqual(['172.18.250.2', 'fc00:f853:ccd:e793::fa02']);
+    expect(addressesOf(await udpExchange(port, queryPacket('dual.shop.demo.kind.internal', 'AAAA')))).toEqual([
+      'fc00:f853:ccd:e793::fa02',
+    ]);
+    expect(addressesOf(await udpExchange(port, queryPacket('dual.shop.demo.kind.internal', 'ANY'))).sort()).toEqual([
+      '172.18.250.2',
+      'fc00:f853:ccd:e793::fa02',
+    ]);
   });
 
   it('treats the names in between as empty non-terminals (RFC 8020): NOERROR, not NXDOMAIN', async () => {
@@ -61,7 +71,12 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
   });
 
   it('says NXDOMAIN with the zone SOA in authority for unknown names, and for services without an external IP', async () => {
-    for (const name of ['nope.default.demo.kind.internal', 'internal.default.demo.kind.internal', 'web.default.other.kind.internal', 'x.web.default.demo.kind.internal']) {
+    for (const name of [
+      'nope.default.demo.kind.internal',
+      'internal.default.demo.kind.internal',
+      'web.default.other.kind.internal',
+      'x.web.default.demo.kind.internal',
+    ]) {
       const reply = await udpExchange(port, queryPacket(name));
       expect([name, reply?.rcode]).toEqual([name, 'NXDOMAIN']);
       expect(reply?.authorities?.[0]).toMatchObject({ type: 'SOA', name: 'kind.internal', data: { minimum: 5 } });
@@ -82,7 +97,11 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
   });
 
   it('answers over TCP, pipelined queries on one connection in order', async () => {
-    const replies = await tcpExchange(port, [queryPacket('web.default.demo.kind.internal', 'A', 1), queryPacket('nope.demo.kind.internal', 'A', 2), queryPacket('example.org', 'A', 3)]);
+    const replies = await tcpExchange(port, [
+      queryPacket('web.default.demo.kind.internal', 'A', 1),
+      queryPacket('nope.demo.kind.internal', 'A', 2),
+      queryPacket('example.org', 'A', 3),
+    ]);
     expect(replies.map((r) => [r.id, r.rcode])).toEqual([
       [1, 'NOERROR'],
       [2, 'NXDOMAIN'],
@@ -96,7 +115,9 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     expect([udp?.flag_tc, udp?.answers?.length]).toEqual([true, 0]);
     const [tcp] = await tcpExchange(port, [queryPacket('many.default.demo.kind.internal')]);
     expect(addressesOf(tcp)).toHaveLength(20);
-    expect(addressesOf(await udpExchange(port, queryPacket('many.default.demo.kind.internal', 'A', 7, true)))).toHaveLength(20);
+    expect(
+      addressesOf(await udpExchange(port, queryPacket('many.default.demo.kind.internal', 'A', 7, true))),
+    ).toHaveLength(20);
   });
 
   it('answers malformed, truncated and unsupported queries with the right rcode, drops what is not a query, and keeps answering', async () => {
@@ -105,20 +126,61 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     const truncated = await udpExchange(port, valid.subarray(0, 20));
     expect([truncated?.id, truncated?.rcode]).toEqual([0x1234, 'FORMERR']);
     // Two questions in one query.
-    const two = dnsPacket.encode({ id: 9, type: 'query', questions: [{ name: 'a.kind.internal', type: 'A' }, { name: 'b.kind.internal', type: 'A' }] });
+    const two = dnsPacket.encode({
+      id: 9,
+      type: 'query',
+      questions: [
+        { name: 'a.kind.internal', type: 'A' },
+        { name: 'b.kind.internal', type: 'A' },
+      ],
+    });
     expect((await udpExchange(port, two))?.rcode).toBe('FORMERR');
     // Opcode NOTIFY (4).
-    const notify = dnsPacket.encode({ id: 10, type: 'query', flags: 4 << 11, questions: [{ name: 'kind.internal', type: 'SOA' }] });
+    const notify = dnsPacket.encode({
+      id: 10,
+      type: 'query',
+      flags: 4 << 11,
+      questions: [{ name: 'kind.internal', type: 'SOA' }],
+    });
     expect((await udpExchange(port, notify))?.rcode).toBe('NOTIMP');
     // EDNS version 1: BADVERS (extended rcode 16).
-    const edns1 = dnsPacket.encode({ id: 11, type: 'query', questions: [{ name: 'kind.internal', type: 'SOA' }], additionals: [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 1, flags: 0, flag_do: false, options: [] }] });
+    const edns1 = dnsPacket.encode({
+      id: 11,
+      type: 'query',
+      questions: [{ name: 'kind.internal', type: 'SOA' }],
+      additionals: [
+        {
+          type: 'OPT',
+          name: '.',
+          udpPayloadSize: 1232,
+          extendedRcode: 0,
+          ednsVersion: 1,
+          flags: 0,
+          flag_do: false,
+          options: [],
+        },
+      ],
+    });
     const badvers = await udpExchange(port, edns1);
     expect(badvers?.additionals?.find((a) => a.type === 'OPT')).toMatchObject({ extendedRcode: 1 });
     // CHAOS class (version.bind): refused.
-    expect((await udpExchange(port, dnsPacket.encode({ id: 12, type: 'query', questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] })))?.rcode).toBe('REFUSED');
+    expect(
+      (
+        await udpExchange(
+          port,
+          dnsPacket.encode({ id: 12, type: 'query', questions: [{ name: 'version.bind', type: 'TXT', class: 'CH' }] }),
+        )
+      )?.rcode,
+    ).toBe('REFUSED');
     // Nothing comes back for: 5 bytes, a response packet, 5000 bytes of junk, a compression-pointer loop.
     expect(await udpExchange(port, Buffer.from('hello'), 300)).toBeUndefined();
-    expect(await udpExchange(port, dnsPacket.encode({ id: 13, type: 'response', questions: [{ name: 'kind.internal', type: 'A' }] }), 300)).toBeUndefined();
+    expect(
+      await udpExchange(
+        port,
+        dnsPacket.encode({ id: 13, type: 'response', questions: [{ name: 'kind.internal', type: 'A' }] }),
+        300,
+      ),
+    ).toBeUndefined();
     expect(await udpExchange(port, Buffer.alloc(5000, 0xab), 300)).toBeUndefined();
     const loop = Buffer.from([0, 14, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xc0, 12, 0, 1, 0, 1]);
     expect((await udpExchange(port, loop))?.rcode).toBe('FORMERR');
@@ -133,7 +195,8 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     let sent = 0;
     const flood = new Promise<void>((resolve) => {
       const burst = () => {
-        for (let i = 0; i < 500 && sent < 20_000; i++, sent++) flooder.send(junk[sent % junk.length]!, port, '127.0.0.1');
+        for (let i = 0; i < 500 && sent < 20_000; i++, sent++)
+          flooder.send(junk[sent % junk.length]!, port, '127.0.0.1');
         if (sent < 20_000) setImmediate(burst);
         else resolve();
       };
@@ -142,7 +205,8 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     const before = { ...responder.stats };
     // A client with retries, as every stub resolver has.
     let answered: string[] = [];
-    for (let attempt = 0; attempt < 10 && answered.length === 0; attempt++) answered = addressesOf(await udpExchange(port, queryPacket('demo-worker.demo.kind.internal'), 500));
+    for (let attempt = 0; attempt < 10 && answered.length === 0; attempt++)
+      answered = addressesOf(await udpExchange(port, queryPacket('demo-worker.demo.kind.internal'), 500));
     await flood;
     flooder.close();
     expect(answered).toEqual(['172.18.0.3']);
@@ -150,7 +214,9 @@ describe('DnsResponder on loopback (UDP and TCP)', () => {
     // process at all (the kernel's receive buffer overflows); of those that do, some were refused a reply.
     expect(responder.stats.limited - before.limited).toBeGreaterThan(0);
     expect(responder.stats.dropped).toBeGreaterThan(before.dropped);
-    expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual(['172.18.250.1']);
+    expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual([
+      '172.18.250.1',
+    ]);
   });
 
   it('binds 127.0.0.1 only, and names the port when it is taken', async () => {

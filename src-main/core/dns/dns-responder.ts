@@ -18,7 +18,13 @@ export interface DnsResponderLimits {
   tcpIdleMs: number;
 }
 
-const defaultLimits: DnsResponderLimits = { maxQueryBytes: 4096, perSourceQps: 5000, perSourceBurst: 1000, maxTcpConnections: 64, tcpIdleMs: 10_000 };
+const defaultLimits: DnsResponderLimits = {
+  maxQueryBytes: 4096,
+  perSourceQps: 5000,
+  perSourceBurst: 1000,
+  maxTcpConnections: 64,
+  tcpIdleMs: 10_000,
+};
 
 export interface DnsResponderOptions {
   /** 0 picks a free port (tests). */
@@ -109,12 +115,21 @@ export class DnsResponder {
     const tcp = this.tcp;
     this.udp = undefined;
     this.tcp = undefined;
-    await Promise.all([udp && new Promise<void>((resolve) => udp.close(() => resolve())), tcp && new Promise<void>((resolve) => tcp.close(() => resolve()))]);
+    await Promise.all([
+      udp && new Promise<void>((resolve) => udp.close(() => resolve())),
+      tcp && new Promise<void>((resolve) => tcp.close(() => resolve())),
+    ]);
   }
 
   private onDatagram(udp: UdpSocket, message: Buffer, address: string, port: number): void {
     const response = this.handle(message, `${address}:${port}`, 'udp');
-    if (response) udp.send(response, port, address, (error) => error && this.options.log.debug?.(`DNS reply to ${address}:${port} failed: ${error.message}`));
+    if (response)
+      udp.send(
+        response,
+        port,
+        address,
+        (error) => error && this.options.log.debug?.(`DNS reply to ${address}:${port} failed: ${error.message}`),
+      );
   }
 
   private onConnection(socket: Socket): void {
@@ -167,7 +182,10 @@ export class DnsResponder {
       return reply;
     }
     try {
-      const response = answerQuery(this.options.zone(), query, { transport, ...(this.options.isProbe ? { isProbe: this.options.isProbe } : {}) });
+      const response = answerQuery(this.options.zone(), query, {
+        transport,
+        ...(this.options.isProbe ? { isProbe: this.options.isProbe } : {}),
+      });
       if (!response) {
         this.stats.dropped++;
         return undefined;
@@ -193,7 +211,10 @@ export class DnsResponder {
       bucket = { tokens: this.limits.perSourceBurst, at: now };
       this.buckets.set(source, bucket);
     }
-    bucket.tokens = Math.min(this.limits.perSourceBurst, bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSourceQps);
+    bucket.tokens = Math.min(
+      this.limits.perSourceBurst,
+      bucket.tokens + ((now - bucket.at) / 1000) * this.limits.perSourceQps,
+    );
     bucket.at = now;
     if (bucket.tokens < 1) return false;
     bucket.tokens -= 1;
@@ -202,7 +223,24 @@ export class DnsResponder {
 }
 
 function portError(port: number, error: NodeJS.ErrnoException): KindscopeError {
-  if (error.code === 'EADDRINUSE') return new KindscopeError('INVALID_INPUT', `DNS port ${port} on 127.0.0.1 is already in use (another Kindscope, or another DNS server)`, 'Choose another port with --port P (or KINDSCOPE_DNS_PORT), or stop the program using it.', { cause: error });
-  if (error.code === 'EACCES') return new KindscopeError('INVALID_INPUT', `DNS port ${port} needs privileges to bind`, 'Use a port above 1023 (the default is 15353).', { cause: error });
-  return new KindscopeError('INTERNAL', `The DNS responder could not listen on 127.0.0.1:${port}: ${error.message}`, 'Choose another port with --port P.', { cause: error });
+  if (error.code === 'EADDRINUSE')
+    return new KindscopeError(
+      'INVALID_INPUT',
+      `DNS port ${port} on 127.0.0.1 is already in use (another Kindscope, or another DNS server)`,
+      'Choose another port with --port P (or KINDSCOPE_DNS_PORT), or stop the program using it.',
+      { cause: error },
+    );
+  if (error.code === 'EACCES')
+    return new KindscopeError(
+      'INVALID_INPUT',
+      `DNS port ${port} needs privileges to bind`,
+      'Use a port above 1023 (the default is 15353).',
+      { cause: error },
+    );
+  return new KindscopeError(
+    'INTERNAL',
+    `The DNS responder could not listen on 127.0.0.1:${port}: ${error.message}`,
+    'Choose another port with --port P.',
+    { cause: error },
+  );
 }

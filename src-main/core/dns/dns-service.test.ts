@@ -34,15 +34,25 @@ afterEach(() => service?.stop());
 
 describe('DnsService keeps the zone in step with the cluster status', () => {
   it('answers a moved IP and then NXDOMAIN for a deleted service, on change events alone', async () => {
-    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
+    const fake = fakeSource({
+      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]),
+    });
     // A refresh period far beyond the test: only the change events can update it.
     service = new DnsService({ source: fake.source, log: createMemoryLogger(), refreshMs: 3_600_000 });
     const port = await service.start(0);
-    expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual(['172.18.250.1']);
+    expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual([
+      '172.18.250.1',
+    ]);
     fake.set('demo', statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.7'] }]));
-    await eventually(async () => expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual(['172.18.250.7']));
+    await eventually(async () =>
+      expect(addressesOf(await udpExchange(port, queryPacket('web.default.demo.kind.internal')))).toEqual([
+        '172.18.250.7',
+      ]),
+    );
     fake.set('demo', statusWith('demo', []));
-    await eventually(async () => expect((await udpExchange(port, queryPacket('web.default.demo.kind.internal')))?.rcode).toBe('NXDOMAIN'));
+    await eventually(async () =>
+      expect((await udpExchange(port, queryPacket('web.default.demo.kind.internal')))?.rcode).toBe('NXDOMAIN'),
+    );
   });
 
   it('finds changes by re-reading when no event comes (the CLI), and new clusters too', async () => {
@@ -51,17 +61,25 @@ describe('DnsService keeps the zone in step with the cluster status', () => {
     const port = await service.start(0);
     fake.listeners.clear();
     fake.set('lab2', statusWith('lab2', [{ namespace: 'shop', name: 'cart', ips: ['172.18.251.9'] }]));
-    await eventually(async () => expect(addressesOf(await udpExchange(port, queryPacket('cart.shop.lab2.kind.internal')))).toEqual(['172.18.251.9']));
+    await eventually(async () =>
+      expect(addressesOf(await udpExchange(port, queryPacket('cart.shop.lab2.kind.internal')))).toEqual([
+        '172.18.251.9',
+      ]),
+    );
   });
 
   it("keeps a cluster's last names while its API does not answer, and drops them when the cluster is gone", async () => {
-    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
+    const fake = fakeSource({
+      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]),
+    });
     service = new DnsService({ source: fake.source, log: createMemoryLogger(), refreshMs: 3_600_000 });
     await service.start(0);
     fake.set('demo', new Error('The API server of "demo" does not answer'));
     await service.refresh();
     expect((await service.names()).names.map((n) => n.name)).toEqual(['web.default.demo.kind.internal']);
-    expect((await service.names()).unavailable).toEqual([{ cluster: 'demo', reason: 'The API server of "demo" does not answer' }]);
+    expect((await service.names()).unavailable).toEqual([
+      { cluster: 'demo', reason: 'The API server of "demo" does not answer' },
+    ]);
     fake.set('demo', undefined);
     await service.refresh();
     expect((await service.names()).names).toEqual([]);
@@ -70,14 +88,35 @@ describe('DnsService keeps the zone in step with the cluster status', () => {
 
   it('lists services with their IPs and nodes, skipping hostnames and clusters whose name is not one DNS label', async () => {
     const fake = fakeSource({
-      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1', 'fc00::1'] }, { namespace: 'default', name: 'pending', ips: [] }, { namespace: 'default', name: 'elb', ips: ['lb.example.com'] }], [{ name: 'demo-worker', ip: '172.18.0.3' }]),
+      demo: statusWith(
+        'demo',
+        [
+          { namespace: 'default', name: 'web', ips: ['172.18.250.1', 'fc00::1'] },
+          { namespace: 'default', name: 'pending', ips: [] },
+          { namespace: 'default', name: 'elb', ips: ['lb.example.com'] },
+        ],
+        [{ name: 'demo-worker', ip: '172.18.0.3' }],
+      ),
       'my.lab': statusWith('my.lab', [{ namespace: 'default', name: 'web', ips: ['172.18.250.2'] }]),
     });
     service = new DnsService({ source: fake.source, log: createMemoryLogger() });
     const names = await service.names();
     expect(names.names).toEqual([
-      { name: 'demo-worker.demo.kind.internal', kind: 'node', cluster: 'demo', node: 'demo-worker', addresses: ['172.18.0.3'] },
-      { name: 'web.default.demo.kind.internal', kind: 'service', cluster: 'demo', namespace: 'default', service: 'web', addresses: ['172.18.250.1', 'fc00::1'] },
+      {
+        name: 'demo-worker.demo.kind.internal',
+        kind: 'node',
+        cluster: 'demo',
+        node: 'demo-worker',
+        addresses: ['172.18.0.3'],
+      },
+      {
+        name: 'web.default.demo.kind.internal',
+        kind: 'service',
+        cluster: 'demo',
+        namespace: 'default',
+        service: 'web',
+        addresses: ['172.18.250.1', 'fc00::1'],
+      },
     ]);
     expect(names.skipped.map((s) => s.cluster)).toEqual(['my.lab']);
   });
@@ -108,8 +147,14 @@ describe('DnsService keeps the zone in step with the cluster status', () => {
 
 describe('DnsService with a cluster whose API hangs', () => {
   it('rebuilds the zone without waiting for it', async () => {
-    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
-    const source: DnsZoneSource = { ...fake.source, clusters: async () => ['demo', 'paused'], status: (cluster) => (cluster === 'paused' ? new Promise(() => undefined) : fake.source.status(cluster)) };
+    const fake = fakeSource({
+      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]),
+    });
+    const source: DnsZoneSource = {
+      ...fake.source,
+      clusters: async () => ['demo', 'paused'],
+      status: (cluster) => (cluster === 'paused' ? new Promise(() => undefined) : fake.source.status(cluster)),
+    };
     service = new DnsService({ source, log: createMemoryLogger() });
     const names = await service.names();
     expect(names.names.map((n) => n.name)).toEqual(['web.default.demo.kind.internal']);
@@ -119,15 +164,25 @@ describe('DnsService with a cluster whose API hangs', () => {
 
 describe('DnsService status when another process runs the responder (the CLI beside the desktop app)', () => {
   it('reports that responder and checks the OS with a known name', async () => {
-    const fake = fakeSource({ demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]) });
+    const fake = fakeSource({
+      demo: statusWith('demo', [{ namespace: 'default', name: 'web', ips: ['172.18.250.1'] }]),
+    });
     const desktop = new DnsService({ source: fake.source, log: createMemoryLogger() });
     const port = await desktop.start(0);
     try {
       let asked = '';
-      const cli = new DnsService({ source: fake.source, log: createMemoryLogger(), lookup: async (name) => ((asked = name), { address: '172.18.250.1' }) });
+      const cli = new DnsService({
+        source: fake.source,
+        log: createMemoryLogger(),
+        lookup: async (name) => ((asked = name), { address: '172.18.250.1' }),
+      });
       await cli.start(port).catch(() => undefined); // the port is taken: the CLI's own responder does not run
       const status = await cli.status();
-      expect(status.responder).toMatchObject({ state: 'running', address: `127.0.0.1:${port}`, reason: expect.stringContaining('another Kindscope process') });
+      expect(status.responder).toMatchObject({
+        state: 'running',
+        address: `127.0.0.1:${port}`,
+        reason: expect.stringContaining('another Kindscope process'),
+      });
       expect(status.os).toMatchObject({ sendsQueries: true, probeName: 'web.default.demo.kind.internal' });
       expect(asked).toBe('web.default.demo.kind.internal');
     } finally {
@@ -140,7 +195,10 @@ describe('DnsService stopped while it starts', () => {
   it('binds nothing, so a closing app leaves no socket behind', async () => {
     let release: () => void = () => undefined;
     const fake = fakeSource({ demo: statusWith('demo', []) });
-    const slow: DnsZoneSource = { ...fake.source, clusters: () => new Promise((resolve) => (release = () => resolve(['demo']))) };
+    const slow: DnsZoneSource = {
+      ...fake.source,
+      clusters: () => new Promise((resolve) => (release = () => resolve(['demo']))),
+    };
     const dns = new DnsService({ source: slow, log: createMemoryLogger() });
     const starting = dns.start(0);
     await dns.stop();

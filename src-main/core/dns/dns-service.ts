@@ -2,7 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { lookup as systemLookup } from 'node:dns/promises';
 import * as dnsPacket from 'dns-packet';
-import { DNS_ZONE, DEFAULT_DNS_PORT, KindscopeError, type ClusterStatus, type DnsBackend, type DnsNames, type DnsStatus } from '../../contract';
+import {
+  DNS_ZONE,
+  DEFAULT_DNS_PORT,
+  KindscopeError,
+  type ClusterStatus,
+  type DnsBackend,
+  type DnsNames,
+  type DnsStatus,
+} from '../../contract';
 import type { Logger } from '../util/logger';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
 import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
@@ -50,18 +58,27 @@ function answersForZone(port: number): Promise<boolean> {
     socket.on('message', (message) => {
       try {
         const reply = dnsPacket.decode(message);
-        done(reply.id === id && (reply.answers ?? []).some((a) => a.type === 'SOA' && a.name.toLowerCase() === DNS_ZONE));
+        done(
+          reply.id === id && (reply.answers ?? []).some((a) => a.type === 'SOA' && a.name.toLowerCase() === DNS_ZONE),
+        );
       } catch {
         done(false);
       }
     });
-    socket.send(dnsPacket.encode({ id, type: 'query', questions: [{ name: DNS_ZONE, type: 'SOA' }] }), port, '127.0.0.1');
+    socket.send(
+      dnsPacket.encode({ id, type: 'query', questions: [{ name: DNS_ZONE, type: 'SOA' }] }),
+      port,
+      '127.0.0.1',
+    );
   });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  return Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)))]).finally(() => clearTimeout(timer));
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
+  ]).finally(() => clearTimeout(timer));
 }
 
 /**
@@ -93,11 +110,22 @@ export class DnsService {
   /** Every name, read fresh from the source (the CLI's `kindscope dns`). */
   async names(cluster?: string): Promise<DnsNames> {
     if (!this.responder) await this.refresh();
-    const mine = <T extends { cluster: string }>(items: T[]) => items.filter((item) => cluster === undefined || item.cluster === cluster);
+    const mine = <T extends { cluster: string }>(items: T[]) =>
+      items.filter((item) => cluster === undefined || item.cluster === cluster);
     if (cluster !== undefined && !this.known.includes(cluster)) {
-      throw new KindscopeError('CLUSTER_NOT_FOUND', `No running kind cluster named "${cluster}"`, 'See `kindscope topology` for the clusters, or leave out --cluster for all.');
+      throw new KindscopeError(
+        'CLUSTER_NOT_FOUND',
+        `No running kind cluster named "${cluster}"`,
+        'See `kindscope topology` for the clusters, or leave out --cluster for all.',
+      );
     }
-    return { zone: DNS_ZONE, ttl: DNS_TTL, names: mine(this.index.listing), skipped: mine(this.index.skipped), unavailable: mine(this.unavailable) };
+    return {
+      zone: DNS_ZONE,
+      ttl: DNS_TTL,
+      names: mine(this.index.listing),
+      skipped: mine(this.index.skipped),
+      unavailable: mine(this.unavailable),
+    };
   }
 
   /** The zone as the responder sees it now. */
@@ -121,7 +149,8 @@ export class DnsService {
       this.starting = false;
     }
     // Stopped while the first zone was read (the app closing as it starts): bind nothing.
-    if (generation !== this.generation) throw new KindscopeError('CANCELLED', 'The DNS responder was stopped before it started', 'Start it again.');
+    if (generation !== this.generation)
+      throw new KindscopeError('CANCELLED', 'The DNS responder was stopped before it started', 'Start it again.');
     const responder = new DnsResponder({
       port,
       zone: () => this.index,
@@ -167,11 +196,22 @@ export class DnsService {
         ? { state: 'starting', reason: 'Reading the clusters for the first zone.' }
         : this.failure
           ? { state: 'failed', reason: this.failure }
-          : { state: 'stopped', reason: 'Not started: the desktop app and serve mode run it; headless: `kindscope dns serve`.' };
+          : {
+              state: 'stopped',
+              reason: 'Not started: the desktop app and serve mode run it; headless: `kindscope dns serve`.',
+            };
     const base = { zone: DNS_ZONE, ttl: DNS_TTL, port, backend: this.options.backend?.() ?? 'manual' };
     // Not ours, but maybe another Kindscope's (the desktop app while the CLI asks): say so, and check with a known name.
     if ((responder.state === 'stopped' || responder.state === 'failed') && (await answersForZone(port))) {
-      return { ...base, responder: { state: 'running', address: `127.0.0.1:${port}`, reason: 'Answered by another Kindscope process (the desktop app, serve mode or `kindscope dns serve`).' }, os: await this.probeKnownName(port) };
+      return {
+        ...base,
+        responder: {
+          state: 'running',
+          address: `127.0.0.1:${port}`,
+          reason: 'Answered by another Kindscope process (the desktop app, serve mode or `kindscope dns serve`).',
+        },
+        os: await this.probeKnownName(port),
+      };
     }
     return { ...base, responder, os: await this.probe() };
   }
@@ -181,14 +221,36 @@ export class DnsService {
     await this.refresh();
     const known = this.index.listing.find((name) => name.addresses.some((a) => !a.includes(':')));
     const checkedAt = new Date().toISOString();
-    if (!known) return { sendsQueries: false, probeName: '', checkedAt, detail: 'No name to check with yet (no LoadBalancer service with an IPv4 address, no node).' };
+    if (!known)
+      return {
+        sendsQueries: false,
+        probeName: '',
+        checkedAt,
+        detail: 'No name to check with yet (no LoadBalancer service with an IPv4 address, no node).',
+      };
     const lookup = this.options.lookup ?? ((name: string) => systemLookup(name, { family: 4 }));
     try {
-      const { address } = await withTimeout(lookup(known.name), PROBE_TIMEOUT_MS, `no answer in ${PROBE_TIMEOUT_MS / 1000} s`);
+      const { address } = await withTimeout(
+        lookup(known.name),
+        PROBE_TIMEOUT_MS,
+        `no answer in ${PROBE_TIMEOUT_MS / 1000} s`,
+      );
       const same = known.addresses.includes(address);
-      return { sendsQueries: same, probeName: known.name, checkedAt, detail: same ? `The system resolver gives ${known.name} its address ${address}.` : `The system resolver gives ${known.name} ${address}, not ${known.addresses.join(', ')}.` };
+      return {
+        sendsQueries: same,
+        probeName: known.name,
+        checkedAt,
+        detail: same
+          ? `The system resolver gives ${known.name} its address ${address}.`
+          : `The system resolver gives ${known.name} ${address}, not ${known.addresses.join(', ')}.`,
+      };
     } catch (error) {
-      return { sendsQueries: false, probeName: known.name, checkedAt, detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${port}.` };
+      return {
+        sendsQueries: false,
+        probeName: known.name,
+        checkedAt,
+        detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${port}.`,
+      };
     }
   }
 
@@ -199,13 +261,25 @@ export class DnsService {
   private async probe(): Promise<DnsStatus['os']> {
     const probeName = `kindscope-probe-${randomBytes(4).toString('hex')}.${DNS_ZONE}`;
     const checkedAt = new Date().toISOString();
-    if (!this.responder) return { sendsQueries: false, probeName, checkedAt, detail: 'The responder is not running, so nothing answers kind.internal.' };
+    if (!this.responder)
+      return {
+        sendsQueries: false,
+        probeName,
+        checkedAt,
+        detail: 'The responder is not running, so nothing answers kind.internal.',
+      };
     this.probes.set(probeName, false);
     const lookup = this.options.lookup ?? ((name: string) => systemLookup(name, { family: 4 }));
     let detail: string;
     try {
-      const result = await withTimeout(lookup(probeName), PROBE_TIMEOUT_MS, `no answer in ${PROBE_TIMEOUT_MS / 1000} s`);
-      detail = this.probes.get(probeName) ? `The system resolver sent ${probeName} here and got ${result.address}.` : `The system resolver answered ${result.address} for ${probeName} without asking this responder.`;
+      const result = await withTimeout(
+        lookup(probeName),
+        PROBE_TIMEOUT_MS,
+        `no answer in ${PROBE_TIMEOUT_MS / 1000} s`,
+      );
+      detail = this.probes.get(probeName)
+        ? `The system resolver sent ${probeName} here and got ${result.address}.`
+        : `The system resolver answered ${result.address} for ${probeName} without asking this responder.`;
     } catch (error) {
       detail = `The system resolver did not send ${probeName} here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${this.responder.port}.`;
     }
@@ -244,11 +318,21 @@ export class DnsService {
       clusters = await this.options.source.clusters();
     } catch (error) {
       // Docker went away: keep answering from the last zone rather than forgetting every name.
-      this.options.log.warn(`DNS zone: the cluster list could not be read (${(error as Error).message}); answering from the last one`);
+      this.options.log.warn(
+        `DNS zone: the cluster list could not be read (${(error as Error).message}); answering from the last one`,
+      );
       return;
     }
     // One cluster whose API hangs (a paused control plane) must not hold every other name back.
-    const results = await Promise.allSettled(clusters.map((cluster) => withTimeout(this.options.source.status(cluster), STATUS_TIMEOUT_MS, `no status in ${STATUS_TIMEOUT_MS / 1000} s`)));
+    const results = await Promise.allSettled(
+      clusters.map((cluster) =>
+        withTimeout(
+          this.options.source.status(cluster),
+          STATUS_TIMEOUT_MS,
+          `no status in ${STATUS_TIMEOUT_MS / 1000} s`,
+        ),
+      ),
+    );
     const unavailable: DnsNames['unavailable'] = [];
     const statuses: ClusterStatus[] = [];
     results.forEach((result, i) => {

@@ -9,14 +9,32 @@ import { fakeClusterStatus, fakeService } from '../../contract/cluster-status.fa
 export type Reply = DecodedPacket & { rcode?: string };
 
 /** Test and benchmark helper: one query over UDP or TCP to 127.0.0.1:port, decoded with dns-packet. */
-export function queryPacket(name: string, type: RecordType | 'ANY' = 'A', id = Math.floor(Math.random() * 65535), edns = false): Buffer {
+export function queryPacket(
+  name: string,
+  type: RecordType | 'ANY' = 'A',
+  id = Math.floor(Math.random() * 65535),
+  edns = false,
+): Buffer {
   return dnsPacket.encode({
     id,
     type: 'query',
     flags: dnsPacket.RECURSION_DESIRED,
     // dns-packet encodes ANY (255) though its type union leaves it out.
     questions: [{ name, type: type as RecordType, class: 'IN' }],
-    additionals: edns ? [{ type: 'OPT', name: '.', udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] : [],
+    additionals: edns
+      ? [
+          {
+            type: 'OPT',
+            name: '.',
+            udpPayloadSize: 1232,
+            extendedRcode: 0,
+            ednsVersion: 0,
+            flags: 0,
+            flag_do: false,
+            options: [],
+          },
+        ]
+      : [],
   });
 }
 
@@ -57,7 +75,11 @@ export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000)
       socket.destroy();
       resolve(replies);
     };
-    socket.on('connect', () => socket.write(Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m])))));
+    socket.on('connect', () =>
+      socket.write(
+        Buffer.concat(messages.map((m) => Buffer.concat([Buffer.from([m.length >> 8, m.length & 0xff]), m]))),
+      ),
+    );
     socket.on('data', (chunk: Buffer) => {
       pending = Buffer.concat([pending, chunk]);
       while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
@@ -74,16 +96,24 @@ export function tcpExchange(port: number, messages: Buffer[], timeoutMs = 2_000)
 
 /** The addresses in a reply's answer section. */
 export function addressesOf(packet: Reply | undefined): string[] {
-  return (packet?.answers ?? []).flatMap((answer) => (answer.type === 'A' || answer.type === 'AAAA' ? [answer.data] : []));
+  return (packet?.answers ?? []).flatMap((answer) =>
+    answer.type === 'A' || answer.type === 'AAAA' ? [answer.data] : [],
+  );
 }
 
 /** A cluster status as the cluster wing reports it, with only what the zone reads filled in. */
-export function statusWith(cluster: string, services: { namespace: string; name: string; ips: string[]; type?: string }[], nodes: { name: string; ip: string }[] = []): ClusterStatus {
+export function statusWith(
+  cluster: string,
+  services: { namespace: string; name: string; ips: string[]; type?: string }[],
+  nodes: { name: string; ip: string }[] = [],
+): ClusterStatus {
   return fakeClusterStatus({
     cluster,
     context: `kind-${cluster}`,
     nodes: nodes.map((n) => ({ name: n.name, roles: [], ready: true, internalIP: n.ip, podCIDRs: [] })),
-    services: services.map((s) => fakeService({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', externalIPs: s.ips })),
+    services: services.map((s) =>
+      fakeService({ namespace: s.namespace, name: s.name, type: s.type ?? 'LoadBalancer', externalIPs: s.ips }),
+    ),
     generatedAt: new Date().toISOString(),
   });
 }

@@ -19,7 +19,8 @@ const calls = () =>
     .trim()
     .split('\n')
     .map((line) => JSON.parse(line) as { name: string; args: string[] });
-const links = () => (existsSync(join(root, 'links.json')) ? JSON.parse(readFileSync(join(root, 'links.json'), 'utf8')) : {});
+const links = () =>
+  existsSync(join(root, 'links.json')) ? JSON.parse(readFileSync(join(root, 'links.json'), 'utf8')) : {};
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'i21-wiring-'));
@@ -36,7 +37,9 @@ describe('macOS: /etc/resolver/kind.internal through the administrator prompt', 
   it('writes exactly "nameserver 127.0.0.1" and "port N" with one osascript call, and removes it again', async () => {
     const wiring = new DnsWiring(environment('darwin'));
     const plan = await wiring.plan('apply', 15353);
-    expect(plan.files).toEqual([{ path: '/etc/resolver/kind.internal', content: 'nameserver 127.0.0.1\nport 15353\n' }]);
+    expect(plan.files).toEqual([
+      { path: '/etc/resolver/kind.internal', content: 'nameserver 127.0.0.1\nport 15353\n' },
+    ]);
     expect(plan.steps.map((s) => s.command)).toEqual([
       '/bin/mkdir -p /etc/resolver',
       "/bin/echo 'nameserver 127.0.0.1' > /etc/resolver/kind.internal.kindscope-new",
@@ -44,19 +47,33 @@ describe('macOS: /etc/resolver/kind.internal through the administrator prompt', 
       '/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal',
     ]);
     await wiring.apply(plan);
-    expect(calls()).toEqual([{ name: 'osascript', args: ['-e', `do shell script "${plan.steps.map((s) => s.command).join(' && ')}" with administrator privileges`] }]);
+    expect(calls()).toEqual([
+      {
+        name: 'osascript',
+        args: [
+          '-e',
+          `do shell script "${plan.steps.map((s) => s.command).join(' && ')}" with administrator privileges`,
+        ],
+      },
+    ]);
     expect(readFileSync(join(root, 'etc/resolver/kind.internal'), 'utf8')).toBe('nameserver 127.0.0.1\nport 15353\n');
 
     const removal = await wiring.plan('remove', 15353);
     await wiring.apply(removal);
-    expect(calls().at(-1)).toEqual({ name: 'osascript', args: ['-e', 'do shell script "/bin/rm -f /etc/resolver/kind.internal" with administrator privileges'] });
+    expect(calls().at(-1)).toEqual({
+      name: 'osascript',
+      args: ['-e', 'do shell script "/bin/rm -f /etc/resolver/kind.internal" with administrator privileges'],
+    });
     expect(existsSync(join(root, 'etc/resolver/kind.internal'))).toBe(false);
   });
 
   it('leaves nothing when the prompt is cancelled (osascript: User canceled, -128)', async () => {
     process.env.STANDIN_DENY = '1';
     const wiring = new DnsWiring(environment('darwin'));
-    await expect(wiring.apply(await wiring.plan('apply', 15353))).rejects.toMatchObject({ code: 'CANCELLED', message: expect.stringContaining('nothing was changed') });
+    await expect(wiring.apply(await wiring.plan('apply', 15353))).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: expect.stringContaining('nothing was changed'),
+    });
     expect(existsSync(join(root, 'etc'))).toBe(false);
   });
 
@@ -94,7 +111,15 @@ describe('Linux with systemd-resolved: ~kind.internal on a link of its own, defa
       'resolvectl domain kindscope0 ~kind.internal',
       'resolvectl default-route kindscope0 false',
     ]);
-    expect(links()).toEqual({ kindscope0: { up: true, address: '192.0.2.53/32', dns: '127.0.0.1:15353', domain: '~kind.internal', 'default-route': 'false' } });
+    expect(links()).toEqual({
+      kindscope0: {
+        up: true,
+        address: '192.0.2.53/32',
+        dns: '127.0.0.1:15353',
+        domain: '~kind.internal',
+        'default-route': 'false',
+      },
+    });
 
     await wiring.apply(await wiring.plan('remove', 15353));
     expect(calls().at(-1)).toEqual({ name: 'ip', args: ['link', 'delete', 'kindscope0'] });
@@ -130,15 +155,29 @@ describe('dnsmasq and NetworkManager dnsmasq: server=/kind.internal/127.0.0.1#N'
     const wiring = new DnsWiring(environment('linux'));
     expect(wiring.detect()).toBe('dnsmasq');
     await wiring.apply(await wiring.plan('apply', 5300));
-    expect(readFileSync(join(root, 'etc/dnsmasq.d/kindscope.conf'), 'utf8')).toBe('server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n');
-    expect(calls().map((c) => [c.name, ...c.args].join(' ')).slice(1)).toEqual(['systemctl restart dnsmasq']);
+    expect(readFileSync(join(root, 'etc/dnsmasq.d/kindscope.conf'), 'utf8')).toBe(
+      'server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n',
+    );
+    expect(
+      calls()
+        .map((c) => [c.name, ...c.args].join(' '))
+        .slice(1),
+    ).toEqual(['systemctl restart dnsmasq']);
   });
 
   it("uses NetworkManager's dnsmasq folder when NetworkManager runs dnsmasq", async () => {
     files.set('/etc/NetworkManager/NetworkManager.conf', '[main]\ndns=dnsmasq\n');
     const wiring = new DnsWiring(environment('linux'));
     const plan = await wiring.plan('apply', 5300);
-    expect([plan.backend, plan.files]).toEqual(['networkmanager-dnsmasq', [{ path: '/etc/NetworkManager/dnsmasq.d/kindscope.conf', content: 'server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n' }]]);
+    expect([plan.backend, plan.files]).toEqual([
+      'networkmanager-dnsmasq',
+      [
+        {
+          path: '/etc/NetworkManager/dnsmasq.d/kindscope.conf',
+          content: 'server=/kind.internal/127.0.0.1#5300\nrebind-domain-ok=/kind.internal/\n',
+        },
+      ],
+    ]);
     expect(plan.steps.at(-1)?.command).toBe(`${bin}/systemctl reload NetworkManager`);
   });
 

@@ -27,7 +27,13 @@ export function systemWiringEnvironment(env: NodeJS.ProcessEnv = process.env): W
   return {
     platform,
     // The elevated prompt's programs live in the system folders; PATH first so a chosen install (or a test's stand-in) wins.
-    path: [...(env.PATH ?? '').split(delimiter).filter((dir) => dir.startsWith('/')), '/usr/bin', '/bin', '/usr/sbin', '/sbin'],
+    path: [
+      ...(env.PATH ?? '').split(delimiter).filter((dir) => dir.startsWith('/')),
+      '/usr/bin',
+      '/bin',
+      '/usr/sbin',
+      '/sbin',
+    ],
     readFile: (path) => tryRead(() => readFileSync(path, 'utf8')),
     readLink: (path) => tryRead(() => readlinkSync(path)),
     listDir: (path) => tryRead(() => readdirSync(path)) ?? [],
@@ -49,21 +55,33 @@ export class DnsWiring {
     if (env.platform !== 'linux') return 'manual';
     const resolvConf = env.readFile('/etc/resolv.conf') ?? '';
     const link = env.readLink('/etc/resolv.conf') ?? '';
-    if (link.includes('/run/systemd/resolve/') || /^\s*nameserver\s+127\.0\.0\.53\b/m.test(resolvConf)) return this.which('resolvectl') ? 'systemd-resolved' : 'manual';
-    const nmConfigs = [env.readFile('/etc/NetworkManager/NetworkManager.conf') ?? '', ...env.listDir('/etc/NetworkManager/conf.d').map((f) => env.readFile(`/etc/NetworkManager/conf.d/${f}`) ?? '')];
+    if (link.includes('/run/systemd/resolve/') || /^\s*nameserver\s+127\.0\.0\.53\b/m.test(resolvConf))
+      return this.which('resolvectl') ? 'systemd-resolved' : 'manual';
+    const nmConfigs = [
+      env.readFile('/etc/NetworkManager/NetworkManager.conf') ?? '',
+      ...env.listDir('/etc/NetworkManager/conf.d').map((f) => env.readFile(`/etc/NetworkManager/conf.d/${f}`) ?? ''),
+    ];
     if (nmConfigs.some((text) => /^\s*dns\s*=\s*dnsmasq\b/m.test(text))) return 'networkmanager-dnsmasq';
-    if (/^\s*nameserver\s+127\.0\.0\.1\b/m.test(resolvConf) && env.readFile('/etc/dnsmasq.conf') !== undefined) return 'dnsmasq';
+    if (/^\s*nameserver\s+127\.0\.0\.1\b/m.test(resolvConf) && env.readFile('/etc/dnsmasq.conf') !== undefined)
+      return 'dnsmasq';
     return 'manual';
   }
 
   /** The plan for this machine, exactly as {@link apply} would run it. */
   async plan(action: 'apply' | 'remove', port: number): Promise<PlannedWiring> {
     const backend = this.detect();
-    const programs: WiringPrograms = { ...pick('ip', this.which('ip')), ...pick('resolvectl', this.which('resolvectl')), ...pick('systemctl', this.which('systemctl')) };
+    const programs: WiringPrograms = {
+      ...pick('ip', this.which('ip')),
+      ...pick('resolvectl', this.which('resolvectl')),
+      ...pick('systemctl', this.which('systemctl')),
+    };
     if (backend === 'systemd-resolved' && action === 'apply') {
       const version = await this.resolvedVersion(programs.resolvectl!);
       if (version !== undefined && version < RESOLVED_MIN_VERSION_FOR_PORT) {
-        return { ...planWiring('manual', action, port), note: `systemd ${version} cannot send DNS to a port other than 53 (added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): use dnsmasq, or run the responder on port 53 as root.` };
+        return {
+          ...planWiring('manual', action, port),
+          note: `systemd ${version} cannot send DNS to a port other than 53 (added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): use dnsmasq, or run the responder on port 53 as root.`,
+        };
       }
     }
     return planWiring(backend, action, port, programs);
@@ -74,24 +92,53 @@ export class DnsWiring {
    * prompt throws `CANCELLED` and nothing ran; a failed step rolls back where the plan says so.
    */
   async apply(plan: PlannedWiring): Promise<RunResult> {
-    if (!plan.script) throw new KindscopeError('INVALID_INPUT', `Kindscope cannot wire the ${plan.backend} resolver itself`, plan.manual.join(' '));
+    if (!plan.script)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Kindscope cannot wire the ${plan.backend} resolver itself`,
+        plan.manual.join(' '),
+      );
     const [bin, args] = this.elevation(plan.script);
-    const result = await runTool(this.env.platform === 'darwin' ? 'osascript' : 'pkexec', bin, args, { allowFailure: true, signal: AbortSignal.timeout(5 * 60_000) });
+    const result = await runTool(this.env.platform === 'darwin' ? 'osascript' : 'pkexec', bin, args, {
+      allowFailure: true,
+      signal: AbortSignal.timeout(5 * 60_000),
+    });
     if (result.exitCode === 0) return result;
     const text = `${result.stderr}\n${result.stdout}`;
     // osascript: "User canceled. (-128)"; pkexec: 126 dismissed, 127 not authorised (pkexec(1)).
-    if (/User cancel+ed|\(-128\)/.test(text) || (this.env.platform !== 'darwin' && (result.exitCode === 126 || result.exitCode === 127))) {
-      throw new KindscopeError('CANCELLED', 'The administrator prompt was cancelled or refused: nothing was changed', 'Run it again and enter an administrator password, or follow the manual steps.');
+    if (
+      /User cancel+ed|\(-128\)/.test(text) ||
+      (this.env.platform !== 'darwin' && (result.exitCode === 126 || result.exitCode === 127))
+    ) {
+      throw new KindscopeError(
+        'CANCELLED',
+        'The administrator prompt was cancelled or refused: nothing was changed',
+        'Run it again and enter an administrator password, or follow the manual steps.',
+      );
     }
-    throw new KindscopeError('INTERNAL', `Wiring the resolver failed (exit ${result.exitCode}): ${text.trim().split('\n').slice(-3).join(' ')}`, 'Nothing is left half-done (the script rolls back); check the message, or follow the manual steps.');
+    throw new KindscopeError(
+      'INTERNAL',
+      `Wiring the resolver failed (exit ${result.exitCode}): ${text.trim().split('\n').slice(-3).join(' ')}`,
+      'Nothing is left half-done (the script rolls back); check the message, or follow the manual steps.',
+    );
   }
 
   /** macOS: AppleScript's `do shell script … with administrator privileges`; Linux: pkexec, one prompt for all steps. */
   private elevation(script: string): [string, string[]] {
-    if (/["\\]/.test(script)) throw new Error('A wiring script may not contain double quotes or backslashes (AppleScript string)');
-    if (this.env.platform === 'darwin') return [this.which('osascript') ?? '/usr/bin/osascript', ['-e', `do shell script "${script}" with administrator privileges`]];
+    if (/["\\]/.test(script))
+      throw new Error('A wiring script may not contain double quotes or backslashes (AppleScript string)');
+    if (this.env.platform === 'darwin')
+      return [
+        this.which('osascript') ?? '/usr/bin/osascript',
+        ['-e', `do shell script "${script}" with administrator privileges`],
+      ];
     const pkexec = this.which('pkexec');
-    if (!pkexec) throw new KindscopeError('TOOL_MISSING', 'pkexec (polkit) was not found, so Kindscope cannot ask for administrator rights', `Run the steps shown with sudo yourself: sudo /bin/sh -c '${script.replace(/'/g, "'\\''")}'`);
+    if (!pkexec)
+      throw new KindscopeError(
+        'TOOL_MISSING',
+        'pkexec (polkit) was not found, so Kindscope cannot ask for administrator rights',
+        `Run the steps shown with sudo yourself: sudo /bin/sh -c '${script.replace(/'/g, "'\\''")}'`,
+      );
     return [pkexec, ['/bin/sh', '-c', script]];
   }
 
@@ -99,10 +146,12 @@ export class DnsWiring {
     return findExecutable(name, this.env.path);
   }
 
-
   private async resolvedVersion(resolvectl: string): Promise<number | undefined> {
     try {
-      const result = await runTool('resolvectl', resolvectl, ['--version'], { signal: AbortSignal.timeout(5_000), allowFailure: true });
+      const result = await runTool('resolvectl', resolvectl, ['--version'], {
+        signal: AbortSignal.timeout(5_000),
+        allowFailure: true,
+      });
       const version = /systemd (\d+)/.exec(result.stdout)?.[1];
       return version ? Number(version) : undefined;
     } catch {

@@ -47,13 +47,21 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
       if (!list.includes(address)) list.push(address);
     }
     // Every ancestor up to the apex exists, records or not.
-    for (let dot = name.indexOf('.'); dot >= 0 && name.length - dot - 1 >= ZONE.length; dot = name.indexOf('.', dot + 1)) ensure(name.slice(dot + 1));
+    for (
+      let dot = name.indexOf('.');
+      dot >= 0 && name.length - dot - 1 >= ZONE.length;
+      dot = name.indexOf('.', dot + 1)
+    )
+      ensure(name.slice(dot + 1));
   };
   ensure(ZONE);
   for (const status of statuses) {
     const cluster = status.cluster.toLowerCase();
     if (!label.test(cluster)) {
-      skipped.push({ cluster: status.cluster, reason: 'the cluster name is not a single DNS label (it contains "." or is too long), so it gets no names' });
+      skipped.push({
+        cluster: status.cluster,
+        reason: 'the cluster name is not a single DNS label (it contains "." or is too long), so it gets no names',
+      });
       continue;
     }
     add(`${cluster}.${ZONE}`, []);
@@ -70,7 +78,14 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
       const addresses = service.externalIPs.filter((ip) => isIP(ip) !== 0);
       if (addresses.length === 0) continue;
       add(name, addresses);
-      listing.push({ name, kind: 'service', cluster: status.cluster, namespace: service.namespace, service: service.name, addresses });
+      listing.push({
+        name,
+        kind: 'service',
+        cluster: status.cluster,
+        namespace: service.namespace,
+        service: service.name,
+        addresses,
+      });
     }
   }
   listing.sort((a, b) => a.name.localeCompare(b.name));

@@ -16,7 +16,13 @@ export function createDockerClient(endpoint: ResolvedEndpoint, options: { timeou
   const common = { version: undefined, timeout: options.timeoutMs };
   switch (url.protocol) {
     case 'unix:':
-      return new Docker({ ...common, socketPath: decodeURIComponent(url.pathname), host: undefined, port: undefined, protocol: undefined });
+      return new Docker({
+        ...common,
+        socketPath: decodeURIComponent(url.pathname),
+        host: undefined,
+        port: undefined,
+        protocol: undefined,
+      });
     case 'tcp:': {
       const tls = endpoint.tlsFiles;
       return new Docker({
@@ -54,7 +60,11 @@ export function socketPathOf(host: string): string | undefined {
  * Turns a failure to reach the engine into a message and a hint a person can act on:
  * what was tried (and why that endpoint), and which engines this machine does have.
  */
-export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown, env: Record<string, string | undefined> = process.env): { message: string; hint: string } {
+export function explainUnreachable(
+  endpoint: ResolvedEndpoint,
+  error: unknown,
+  env: Record<string, string | undefined> = process.env,
+): { message: string; hint: string } {
   const code = (error as { code?: string } | undefined)?.code;
   const socket = socketPathOf(endpoint.host);
   const where = `${endpoint.host} (from ${describeSource(endpoint)})`;
@@ -93,9 +103,15 @@ export function explainUnreachable(endpoint: ResolvedEndpoint, error: unknown, e
   }
   if (others.length > 0) {
     const list = others
-      .map((c) => `${c.flavour} at ${c.path}${c.context && endpoint.source !== 'DOCKER_HOST' ? ` (\`docker context use ${c.context}\`)` : ''}`)
+      .map(
+        (c) =>
+          `${c.flavour} at ${c.path}${c.context && endpoint.source !== 'DOCKER_HOST' ? ` (\`docker context use ${c.context}\`)` : ''}`,
+      )
       .join('; ');
-    const howToSelect = endpoint.source === 'DOCKER_HOST' ? 'DOCKER_HOST=unix://PATH' : '`docker context use NAME` or DOCKER_HOST=unix://PATH';
+    const howToSelect =
+      endpoint.source === 'DOCKER_HOST'
+        ? 'DOCKER_HOST=unix://PATH'
+        : '`docker context use NAME` or DOCKER_HOST=unix://PATH';
     hints.push(`Engines found on this machine: ${list}. Select one with ${howToSelect}.`);
   } else {
     hints.push('No other engine socket was found on this machine.');

@@ -50,7 +50,9 @@ const defaultHost = 'unix:///var/run/docker.sock';
  * default. A context other than `default` is read from the CLI's context store, whose
  * folder name is the SHA-256 of the context name.
  */
-export function resolveDockerEndpoint(environment: EndpointEnvironment = defaultEndpointEnvironment()): ResolvedEndpoint {
+export function resolveDockerEndpoint(
+  environment: EndpointEnvironment = defaultEndpointEnvironment(),
+): ResolvedEndpoint {
   const { env } = environment;
   const configDir = env.DOCKER_CONFIG || join(environment.home, '.docker');
 
@@ -111,7 +113,9 @@ export function resolveDockerEndpoint(environment: EndpointEnvironment = default
   }
   validateHost(endpoint.Host, `context ${contextName}`);
   const tlsDir = join(configDir, 'contexts', 'tls', hash, 'docker');
-  const hasTls = environment.readFile(join(tlsDir, 'ca.pem')) !== undefined || environment.readFile(join(tlsDir, 'cert.pem')) !== undefined;
+  const hasTls =
+    environment.readFile(join(tlsDir, 'ca.pem')) !== undefined ||
+    environment.readFile(join(tlsDir, 'cert.pem')) !== undefined;
   return {
     host: endpoint.Host,
     source,
@@ -160,7 +164,9 @@ export function knownEngineSockets(home: string, env: Record<string, string | un
     { flavour: 'Colima', path: join(home, '.colima/docker.sock'), context: 'colima' },
     { flavour: 'Rancher Desktop', path: join(home, '.rd/docker.sock'), context: 'rancher-desktop' },
     ...(runtimeDir ? [{ flavour: 'Podman', path: join(runtimeDir, 'podman/podman.sock'), context: undefined }] : []),
-    ...(tmp ? [{ flavour: 'Podman', path: join(tmp, 'podman/podman-machine-default-api.sock'), context: undefined }] : []),
+    ...(tmp
+      ? [{ flavour: 'Podman', path: join(tmp, 'podman/podman-machine-default-api.sock'), context: undefined }]
+      : []),
     { flavour: 'Podman', path: '/run/podman/podman.sock', context: undefined },
     // `dockerd-rootless-setuptool.sh install` creates the context `rootless` for this socket.
     ...(runtimeDir ? [{ flavour: 'rootless Docker', path: join(runtimeDir, 'docker.sock'), context: 'rootless' }] : []),

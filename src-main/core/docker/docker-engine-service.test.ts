@@ -31,7 +31,12 @@ afterAll(async () => {
 
 function serviceFor(dockerHost: string): DockerEngineService {
   const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment({ DOCKER_HOST: dockerHost }));
-  const service = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger(), coalesceMs: 50 });
+  const service = new DockerEngineService({
+    endpoint,
+    docker: createDockerClient(endpoint),
+    log: createMemoryLogger(),
+    coalesceMs: 50,
+  });
   services.push(service);
   return service;
 }
@@ -47,7 +52,13 @@ const until = <T>(fn: () => T) => vi.waitFor(fn, { timeout: 20_000, interval: 50
 describe('DockerEngineService on the real engine', () => {
   it('reports what `docker version` and `docker info` report', async () => {
     const status = await serviceFor('unix:///var/run/docker.sock').refresh();
-    const [serverVersion, apiVersion, os, arch] = docker(['version', '--format', '{{.Server.Version}}|{{.Server.APIVersion}}|{{.Server.Os}}|{{.Server.Arch}}']).trim().split('|');
+    const [serverVersion, apiVersion, os, arch] = docker([
+      'version',
+      '--format',
+      '{{.Server.Version}}|{{.Server.APIVersion}}|{{.Server.Os}}|{{.Server.Arch}}',
+    ])
+      .trim()
+      .split('|');
     const [operatingSystem, name] = docker(['info', '--format', '{{.OperatingSystem}}|{{.Name}}']).trim().split('|');
     expect(status.state).toBe('live');
     expect(status.engine).toMatchObject({ version: serverVersion, apiVersion, os, arch, operatingSystem, name });
@@ -78,7 +89,8 @@ describe('DockerEngineService on the real engine', () => {
     // the list of Kindscope's own helpers (left out of the counts) each.
     let eventsInWindow = 0;
     service.onDidReceiveEvent((event) => {
-      if (event.Type === 'container' && /^(create|destroy|start|die|pause|unpause|stop|kill)$/.test(event.Action)) eventsInWindow += 1;
+      if (event.Type === 'container' && /^(create|destroy|start|die|pause|unpause|stop|kill)$/.test(event.Action))
+        eventsInWindow += 1;
     });
     const settled = proxy.count();
     // 6 s: long enough to catch polling every 2–5 s, which a 1.5 s window would miss.

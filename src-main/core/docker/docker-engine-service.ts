@@ -149,7 +149,9 @@ export class DockerEngineService {
       engineVersion(client, AbortSignal.timeout(timeout)),
       engineInfo(client, AbortSignal.timeout(timeout)),
       // Kindscope's own helper containers are not the user's: left out of the counts.
-      client.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) }).catch(() => []),
+      client
+        .listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) })
+        .catch(() => []),
     ]);
     // Retargeted meanwhile: this answer is the old engine's, not the one now followed.
     if (client !== this.client) return;
@@ -222,7 +224,12 @@ export class DockerEngineService {
 }
 
 function publicEndpoint(endpoint: ResolvedEndpoint) {
-  return { host: endpoint.host, source: endpoint.source, tls: endpoint.tls, ...(endpoint.context ? { context: endpoint.context } : {}) };
+  return {
+    host: endpoint.host,
+    source: endpoint.source,
+    tls: endpoint.tls,
+    ...(endpoint.context ? { context: endpoint.context } : {}),
+  };
 }
 
 function count(value: unknown): number {

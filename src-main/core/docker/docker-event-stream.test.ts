@@ -23,18 +23,29 @@ describe('DockerEventStream', () => {
     const log = createMemoryLogger();
     const events: DockerEvent[] = [];
     const states: StreamState[] = [];
-    const stream = new DockerEventStream({ open: engine.open, log, onEvent: (e) => events.push(e), onConnected: () => undefined, onState: (s) => states.push(s) });
+    const stream = new DockerEventStream({
+      open: engine.open,
+      log,
+      onEvent: (e) => events.push(e),
+      onConnected: () => undefined,
+      onState: (s) => states.push(s),
+    });
     stream.start();
     await vi.waitFor(() => expect(states).toContain('live'));
     const socket = engine.streams[0]!;
-    socket.write('{"Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"x"}},"scope":"local","time":1700000000,"timeNano":1700000000123456789}\n');
+    socket.write(
+      '{"Type":"container","Action":"start","Actor":{"ID":"abc","Attributes":{"name":"x"}},"scope":"local","time":1700000000,"timeNano":1700000000123456789}\n',
+    );
     socket.write('this is not json\n');
     socket.write('{"status":"start","id":"old-only-fields"}\n');
     // A line split across chunks.
     socket.write('{"Type":"network","Action":"connect","Actor":{"ID":"net1"},"time":1700000001');
     socket.write(',"timeNano":1700000001000000000}\n');
     await vi.waitFor(() => expect(events).toHaveLength(2));
-    expect(events.map((e) => `${e.Type}/${e.Action}/${e.Actor.ID}`)).toEqual(['container/start/abc', 'network/connect/net1']);
+    expect(events.map((e) => `${e.Type}/${e.Action}/${e.Actor.ID}`)).toEqual([
+      'container/start/abc',
+      'network/connect/net1',
+    ]);
     expect(log.entries.filter((e) => e.level === 'warn')).toHaveLength(2);
     expect(stream.currentState).toBe('live');
     stream.dispose();

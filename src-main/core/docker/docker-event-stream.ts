@@ -131,7 +131,9 @@ export class DockerEventStream {
       if (broken || generation !== this.generation) return;
       broken = true;
       this.stream = undefined;
-      this.scheduleReconnect(error ?? Object.assign(new Error('The engine closed the event stream'), { code: 'ECONNRESET' }));
+      this.scheduleReconnect(
+        error ?? Object.assign(new Error('The engine closed the event stream'), { code: 'ECONNRESET' }),
+      );
     };
     stream.on('error', onBroken);
     stream.on('end', () => onBroken());

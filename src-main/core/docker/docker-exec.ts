@@ -11,8 +11,15 @@ export interface ExecResult {
  * Runs a fixed command in a running container through the engine API (the docker CLI's
  * `exec`, without spawning it): output demultiplexed, exit code read back.
  */
-export async function execInContainer(docker: Docker, containerId: string, cmd: string[], signal?: AbortSignal): Promise<ExecResult> {
-  const exec = await docker.getContainer(containerId).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
+export async function execInContainer(
+  docker: Docker,
+  containerId: string,
+  cmd: string[],
+  signal?: AbortSignal,
+): Promise<ExecResult> {
+  const exec = await docker
+    .getContainer(containerId)
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
   const stream = await exec.start({ hijack: true, stdin: false, ...(signal ? { abortSignal: signal } : {}) });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -31,7 +38,11 @@ export async function execInContainer(docker: Docker, containerId: string, cmd: 
 }
 
 /** Runs `tasks` with at most `limit` at a time, keeping their order in the result. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {

@@ -31,19 +31,45 @@ describe('a Docker socket this user may not open', () => {
     chmodSync(home, 0o777);
     const result = spawnSync(
       'setpriv',
-      ['--reuid=65534', '--regid=65534', '--clear-groups', nodeForNobody(), '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'docker', '--json'],
-      { cwd: root, encoding: 'utf8', timeout: 60_000, env: { PATH: '/usr/bin:/bin', HOME: home, USER: 'nobody', KINDSCOPE_HOME: join(home, 'data') } },
+      [
+        '--reuid=65534',
+        '--regid=65534',
+        '--clear-groups',
+        nodeForNobody(),
+        '--import',
+        'tsx',
+        join(root, 'src-main/cli/main.ts'),
+        'docker',
+        '--json',
+      ],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: '/usr/bin:/bin', HOME: home, USER: 'nobody', KINDSCOPE_HOME: join(home, 'data') },
+      },
     );
     expect(result.status, result.stderr).toBe(1);
     const status = JSON.parse(result.stdout) as { state: string; problem: { message: string; hint: string } };
     expect(status.state).toBe('offline');
-    expect(status.problem.message).toBe('Permission denied on /var/run/docker.sock (owned by group docker, which nobody does not have in this session)');
-    expect(status.problem.hint).toContain('/var/run/docker.sock belongs to the `docker` group. Add yourself: `sudo usermod -aG docker $USER`, then log out and back in (a new login)');
+    expect(status.problem.message).toBe(
+      'Permission denied on /var/run/docker.sock (owned by group docker, which nobody does not have in this session)',
+    );
+    expect(status.problem.hint).toContain(
+      '/var/run/docker.sock belongs to the `docker` group. Add yourself: `sudo usermod -aG docker $USER`, then log out and back in (a new login)',
+    );
     expect(status.problem.hint).toContain('Rootless Docker listens at `$XDG_RUNTIME_DIR/docker.sock`');
   });
 
   it('tells a user already listed in the group that only a new login is missing', () => {
-    expect(permissionHint('/var/run/docker.sock', { group: 'docker', listedInGroup: true, processHasGroup: false, user: 'ada' })).toMatch(/^You are in the `docker` group, but this session started before you were added: log out and back in/);
+    expect(
+      permissionHint('/var/run/docker.sock', {
+        group: 'docker',
+        listedInGroup: true,
+        processHasGroup: false,
+        user: 'ada',
+      }),
+    ).toMatch(/^You are in the `docker` group, but this session started before you were added: log out and back in/);
   });
 });
 
@@ -61,8 +87,16 @@ describe('rootless Docker', () => {
 
   it('when the default socket is missing, names the rootless socket at $XDG_RUNTIME_DIR/docker.sock and how to select it', () => {
     const missing = Object.assign(new Error('connect ENOENT'), { code: 'ENOENT' });
-    const problem = explainUnreachable({ host: 'unix:///nonexistent/docker.sock', source: 'default', tls: false }, missing, { XDG_RUNTIME_DIR: runtimeDir });
-    expect(problem.message).toBe('No Docker engine socket at /nonexistent/docker.sock, selected by the default endpoint');
-    expect(problem.hint).toContain(`rootless Docker at ${join(runtimeDir, 'docker.sock')} (\`docker context use rootless\`)`);
+    const problem = explainUnreachable(
+      { host: 'unix:///nonexistent/docker.sock', source: 'default', tls: false },
+      missing,
+      { XDG_RUNTIME_DIR: runtimeDir },
+    );
+    expect(problem.message).toBe(
+      'No Docker engine socket at /nonexistent/docker.sock, selected by the default endpoint',
+    );
+    expect(problem.hint).toContain(
+      `rootless Docker at ${join(runtimeDir, 'docker.sock')} (\`docker context use rootless\`)`,
+    );
   });
 });

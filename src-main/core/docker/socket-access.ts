@@ -40,7 +40,12 @@ export function socketAccess(path: string, groupFile = '/etc/group'): SocketAcce
     // No /etc/group (macOS uses Directory Services): the group stays unnamed.
   }
   const groups = typeof process.getgroups === 'function' ? process.getgroups() : [];
-  return { group, listedInGroup: user !== undefined && members.includes(user), processHasGroup: gid !== undefined && groups.includes(gid), user };
+  return {
+    group,
+    listedInGroup: user !== undefined && members.includes(user),
+    processHasGroup: gid !== undefined && groups.includes(gid),
+    user,
+  };
 }
 
 function safeUser(): string | undefined {

@@ -19,8 +19,14 @@ describe('cli link', () => {
   it('shows the exact command, links into ~/.local/bin, and then reports linked', () => {
     const ctx = context();
     const before = cliLinkStatus(ctx);
-    expect(before).toMatchObject({ state: 'not-linked', linkPath: join(ctx.home, '.local/bin/kindscope'), onPath: false });
-    expect(before.command).toBe(`mkdir -p '${ctx.home}/.local/bin' && ln -s '${ctx.bundledPath}' '${ctx.home}/.local/bin/kindscope'`);
+    expect(before).toMatchObject({
+      state: 'not-linked',
+      linkPath: join(ctx.home, '.local/bin/kindscope'),
+      onPath: false,
+    });
+    expect(before.command).toBe(
+      `mkdir -p '${ctx.home}/.local/bin' && ln -s '${ctx.bundledPath}' '${ctx.home}/.local/bin/kindscope'`,
+    );
     expect(linkCli(ctx).state).toBe('linked');
     expect(readlinkSync(join(ctx.home, '.local/bin/kindscope'))).toBe(ctx.bundledPath);
   });
@@ -46,6 +52,8 @@ describe('cli link', () => {
 
   it('quotes paths with spaces and quotes for the shown command', () => {
     const ctx = context();
-    expect(cliLinkStatus({ ...ctx, bundledPath: "/Applications/Kind scope's.app/kindscope" }).command).toContain(`ln -s '/Applications/Kind scope'\\''s.app/kindscope'`);
+    expect(cliLinkStatus({ ...ctx, bundledPath: "/Applications/Kind scope's.app/kindscope" }).command).toContain(
+      `ln -s '/Applications/Kind scope'\\''s.app/kindscope'`,
+    );
   });
 });

@@ -23,7 +23,14 @@ export function cliLinkStatus({ bundledPath, home, pathDirs }: CliLinkContext): 
   const onPath = pathDirs.includes(dirname(linkPath));
   const command = `mkdir -p ${quote(dirname(linkPath))} && ln -s ${quote(bundledPath ?? '<the app>/resources/bin/kindscope')} ${quote(linkPath)}`;
   if (!bundledPath) {
-    return { linkPath, command, onPath, state: 'unavailable', problem: 'This Kindscope is not an installed app, so it has no bundled CLI. Use `npm run cli --`, or the `kindscope` bin of the npm package.' };
+    return {
+      linkPath,
+      command,
+      onPath,
+      state: 'unavailable',
+      problem:
+        'This Kindscope is not an installed app, so it has no bundled CLI. Use `npm run cli --`, or the `kindscope` bin of the npm package.',
+    };
   }
   let target: string | undefined;
   try {

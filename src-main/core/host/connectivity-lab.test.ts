@@ -13,13 +13,22 @@ vi.setConfig({ testTimeout: 120_000 });
 
 const root = join(import.meta.dirname, '../../..');
 const formula = 'chipmk/tap/docker-mac-net-connect';
-const elevated = (action: string) => `do shell script "/opt/homebrew/bin/brew services ${action} ${formula}" with administrator privileges`;
+const elevated = (action: string) =>
+  `do shell script "/opt/homebrew/bin/brew services ${action} ${formula}" with administrator privileges`;
 let cluster: LabCluster;
 let mac: MacStandIns;
 
 /** The real `kindscope` entry point, as a user runs it (optionally inside another network namespace). */
 function kindscope(args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []) {
-  const [bin, ...rest] = [...prefix, process.execPath, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'connectivity', ...args];
+  const [bin, ...rest] = [
+    ...prefix,
+    process.execPath,
+    '--import',
+    'tsx',
+    join(root, 'src-main/cli/main.ts'),
+    'connectivity',
+    ...args,
+  ];
   const result = spawnSync(bin!, rest, { cwd: root, encoding: 'utf8', env, timeout: 100_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -33,19 +42,41 @@ function hops(result: { stdout: string; stderr: string }): ConnectivityHop[] {
 }
 
 /** The calls that change something on a Mac (everything else only reads). */
-const changes = () => mac.calls().filter(([tool, ...args]) => tool === 'osascript' || (tool === 'brew' && ['install', 'upgrade', 'uninstall', 'services'].includes(args[0]!) && args[1] !== 'info'));
+const changes = () =>
+  mac
+    .calls()
+    .filter(
+      ([tool, ...args]) =>
+        tool === 'osascript' ||
+        (tool === 'brew' && ['install', 'upgrade', 'uninstall', 'services'].includes(args[0]!) && args[1] !== 'info'),
+    );
 
-const nodeIps = () => cluster.nodeNames.map((name) => ({ name, ip: docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]).trim() }));
-const subnet = () => JSON.parse(docker(['network', 'inspect', 'kind', '-f', '{{json .IPAM.Config}}'])).find((c: { Subnet: string }) => !c.Subnet.includes(':')).Subnet as string;
+const nodeIps = () =>
+  cluster.nodeNames.map((name) => ({
+    name,
+    ip: docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]).trim(),
+  }));
+const subnet = () =>
+  JSON.parse(docker(['network', 'inspect', 'kind', '-f', '{{json .IPAM.Config}}'])).find(
+    (c: { Subnet: string }) => !c.Subnet.includes(':'),
+  ).Subnet as string;
 
 beforeAll(async () => {
-  cluster = await startLabCluster({ name: `i19-${randomBytes(3).toString('hex')}`, workers: 1, cilium: { pool: 'auto' } });
+  cluster = await startLabCluster({
+    name: `i19-${randomBytes(3).toString('hex')}`,
+    workers: 1,
+    cilium: { pool: 'auto' },
+  });
   mac = createMacStandIns(cluster.env);
 }, 180_000);
 
 afterAll(async () => {
   // Whatever ran, no elevated string other than the fixed ones ever reached osascript.
-  const scripts = mac?.calls().filter(([tool]) => tool === 'osascript').map(([, , script]) => script) ?? [];
+  const scripts =
+    mac
+      ?.calls()
+      .filter(([tool]) => tool === 'osascript')
+      .map(([, , script]) => script) ?? [];
   mac?.remove();
   await cluster?.down();
   for (const script of scripts) expect([elevated('start'), elevated('stop'), elevated('restart')]).toContain(script);
@@ -53,7 +84,15 @@ afterAll(async () => {
 
 describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME=docker-desktop, stand-ins on PATH)', () => {
   const reset = (options: Parameters<MacStandIns['set']>[0]) => {
-    mac.set({ state: 'not-installed', version: '0.1.5', prefix: '/opt/homebrew', routes: false, routesOnStart: true, deny: false, ...options });
+    mac.set({
+      state: 'not-installed',
+      version: '0.1.5',
+      prefix: '/opt/homebrew',
+      routes: false,
+      routesOnStart: true,
+      deny: false,
+      ...options,
+    });
     mac.clearCalls();
   };
 
@@ -62,11 +101,16 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     const result = kindscope(['--cluster', cluster.name, '--json'], mac.env);
     expect(result.code).toBe(1);
     const list = hops(result);
-    expect(list.map((h) => h.hop).slice(0, 3)).toEqual(['runtime', 'docker-mac-net-connect', `host route to ${subnet()} (Docker network kind)`]);
+    expect(list.map((h) => h.hop).slice(0, 3)).toEqual([
+      'runtime',
+      'docker-mac-net-connect',
+      `host route to ${subnet()} (Docker network kind)`,
+    ]);
     expect(list[1]).toMatchObject({ ok: false, detail: 'Not installed (Homebrew at /opt/homebrew).' });
     expect(list[2]!.ok).toBe(false);
     expect(list[2]!.detail).toMatch(/^No route: only the default route \(0\.0\.0\.0\/0 dev en0 via 192\.168\.1\.1\)/);
-    for (const { name, ip } of nodeIps()) expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: false }));
+    for (const { name, ip } of nodeIps())
+      expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: false }));
     expect(changes()).toEqual([]);
   });
 
@@ -95,8 +139,12 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     expect(afterStart).toContainEqual(['route', '-n', 'get', nodeIps()[0]!.ip].filter(Boolean) as string[]);
     const list = hops(result);
     expect(list.every((h) => h.ok)).toBe(true);
-    expect(list.find((h) => h.hop.startsWith('host route'))!.detail).toBe(`172.18.0.0/16 dev utun0 — docker-mac-net-connect's tunnel route; \`route -n get ${list.find((h) => h.hop.startsWith('ping'))!.hop.match(/\((.+)\)/)![1]}\` names utun0.`);
-    expect(result.stderr).toMatch(/Ran 2 step\(s\) and verified every hop; state now: docker-mac-net-connect 0.1.5 installed, service running \(was: docker-mac-net-connect not installed\)/);
+    expect(list.find((h) => h.hop.startsWith('host route'))!.detail).toBe(
+      `172.18.0.0/16 dev utun0 — docker-mac-net-connect's tunnel route; \`route -n get ${list.find((h) => h.hop.startsWith('ping'))!.hop.match(/\((.+)\)/)![1]}\` names utun0.`,
+    );
+    expect(result.stderr).toMatch(
+      /Ran 2 step\(s\) and verified every hop; state now: docker-mac-net-connect 0.1.5 installed, service running \(was: docker-mac-net-connect not installed\)/,
+    );
     expect(mac.state()).toEqual({ state: 'running', version: '0.1.5', routes: true });
   });
 
@@ -118,18 +166,27 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     expect(result.stderr).toContain(`1. osascript -e '${elevated('start')}'`);
     expect(result.stderr).not.toContain('install chipmk');
     const check = hops(kindscope(['--cluster', cluster.name, '--json'], mac.env));
-    expect(check[1]).toMatchObject({ hop: 'docker-mac-net-connect', ok: false, detail: 'docker-mac-net-connect 0.1.5 installed, service not running.' });
+    expect(check[1]).toMatchObject({
+      hop: 'docker-mac-net-connect',
+      ok: false,
+      detail: 'docker-mac-net-connect 0.1.5 installed, service not running.',
+    });
   });
 
   it('too old for Docker Desktop 4.52: says so (chipmk/docker-mac-net-connect#63) and plans brew upgrade; fine for 4.51', () => {
     reset({ state: 'running', version: '0.1.4', routes: true });
     const env = { ...mac.env, KINDSCOPE_RUNTIME_VERSION: '4.52.0' };
     const list = hops(kindscope(['--cluster', cluster.name, '--json'], env));
-    expect(list[1]).toMatchObject({ ok: false, detail: '0.1.4 is installed, but Docker Desktop 4.52.0 needs 0.1.5 or later (chipmk/docker-mac-net-connect#63).' });
+    expect(list[1]).toMatchObject({
+      ok: false,
+      detail: '0.1.4 is installed, but Docker Desktop 4.52.0 needs 0.1.5 or later (chipmk/docker-mac-net-connect#63).',
+    });
     const plan = kindscope(['--cluster', cluster.name, '--fix'], env);
     expect(plan.stderr).toContain(`1. ${join(mac.dir, 'bin/brew')} upgrade ${formula}`);
     expect(plan.stderr).toContain(`2. osascript -e '${elevated('restart')}'`);
-    const older = hops(kindscope(['--cluster', cluster.name, '--json'], { ...mac.env, KINDSCOPE_RUNTIME_VERSION: '4.51.1' }));
+    const older = hops(
+      kindscope(['--cluster', cluster.name, '--json'], { ...mac.env, KINDSCOPE_RUNTIME_VERSION: '4.51.1' }),
+    );
     expect(older[1]).toMatchObject({ ok: true });
     expect(changes()).toEqual([]);
   });
@@ -140,13 +197,20 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     const list = hops(result);
     expect(list[1]).toMatchObject({ hop: 'docker-mac-net-connect', ok: true });
     expect(list.find((h) => !h.ok)!.hop).toBe(`host route to ${subnet()} (Docker network kind)`);
-    expect(kindscope(['--cluster', cluster.name, '--fix'], mac.env).stderr).toContain(`1. osascript -e '${elevated('restart')}'`);
+    expect(kindscope(['--cluster', cluster.name, '--fix'], mac.env).stderr).toContain(
+      `1. osascript -e '${elevated('restart')}'`,
+    );
   });
 
   it('OrbStack: nothing to install, verify only — no Homebrew call at all', () => {
     reset({});
-    const result = kindscope(['--cluster', cluster.name, '--fix', '--yes'], { ...mac.env, KINDSCOPE_RUNTIME: 'orbstack' });
-    expect(result.stdout).toContain('OrbStack routes container IPs to macOS itself: nothing to install, Kindscope only verifies.');
+    const result = kindscope(['--cluster', cluster.name, '--fix', '--yes'], {
+      ...mac.env,
+      KINDSCOPE_RUNTIME: 'orbstack',
+    });
+    expect(result.stdout).toContain(
+      'OrbStack routes container IPs to macOS itself: nothing to install, Kindscope only verifies.',
+    );
     expect(result.stdout).not.toContain('docker-mac-net-connect\n');
     expect(mac.calls().filter(([tool]) => tool === 'brew' || tool === 'osascript')).toEqual([]);
     expect(result.code).toBe(1);
@@ -166,7 +230,10 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     expect(odd.code).toBe(1);
     expect(odd.stdout).toMatch(/reports the prefix .* not \/opt\/homebrew or \/usr\/local/);
     expect(changes()).toEqual([]);
-    const badEnv = kindscope(['--cluster', cluster.name, '--fix', '--yes'], { ...mac.env, KINDSCOPE_RUNTIME_VERSION: '4.52.0"; $(id); `id`' });
+    const badEnv = kindscope(['--cluster', cluster.name, '--fix', '--yes'], {
+      ...mac.env,
+      KINDSCOPE_RUNTIME_VERSION: '4.52.0"; $(id); `id`',
+    });
     expect(badEnv.code).not.toBe(0);
     expect(badEnv.stderr + badEnv.stdout).toContain('KINDSCOPE_RUNTIME_VERSION');
     expect(changes()).toEqual([]);
@@ -189,21 +256,48 @@ describe('Linux, the real path on the lab', () => {
   beforeAll(async () => {
     kubectlOk(cluster, ['create', 'deployment', 'web', '--image=nginx', '--replicas=1']);
     kubectlOk(cluster, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
-    await vi.waitFor(() => expect((lbIp = kubectlOk(cluster, ['get', 'svc', 'web', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).trim())).not.toBe(''), { timeout: 60_000, interval: 500 });
+    await vi.waitFor(
+      () =>
+        expect(
+          (lbIp = kubectlOk(cluster, [
+            'get',
+            'svc',
+            'web',
+            '-o',
+            'jsonpath={.status.loadBalancer.ingress[0].ip}',
+          ]).trim()),
+        ).not.toBe(''),
+      { timeout: 60_000, interval: 500 },
+    );
   }, 90_000);
 
   it('reports the bridge route and successful probes to every node IP and the LoadBalancer IP', async () => {
     const bridge = `br-${docker(['network', 'inspect', 'kind', '-f', '{{.Id}}']).trim().slice(0, 12)}`;
     // The L2 lease holder serves the VIP once its endpoints are ready: eventually, not at once.
-    await vi.waitFor(() => {
-      const result = kindscope(['--cluster', cluster.name, '--json'], cluster.env);
-      expect(result.code, result.stdout + result.stderr).toBe(0);
-      const list = hops(result);
-      expect(list[0]).toMatchObject({ hop: 'runtime', ok: true, detail: "native on linux (the engine's own info)." });
-      expect(list[1]).toEqual({ hop: `host route to ${subnet()} (Docker network kind)`, target: subnet(), ok: true, detail: `${subnet()} dev ${bridge} — longest prefix match in \`ip -j route show\`: the Docker bridge.` });
-      for (const { name, ip } of nodeIps()) expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: true }));
-      expect(list).toContainEqual(expect.objectContaining({ hop: `TCP default/web ${lbIp}:80`, ok: true, detail: expect.stringMatching(/HTTP 200\.$/) }));
-    }, { timeout: 60_000, interval: 2_000 });
+    await vi.waitFor(
+      () => {
+        const result = kindscope(['--cluster', cluster.name, '--json'], cluster.env);
+        expect(result.code, result.stdout + result.stderr).toBe(0);
+        const list = hops(result);
+        expect(list[0]).toMatchObject({ hop: 'runtime', ok: true, detail: "native on linux (the engine's own info)." });
+        expect(list[1]).toEqual({
+          hop: `host route to ${subnet()} (Docker network kind)`,
+          target: subnet(),
+          ok: true,
+          detail: `${subnet()} dev ${bridge} — longest prefix match in \`ip -j route show\`: the Docker bridge.`,
+        });
+        for (const { name, ip } of nodeIps())
+          expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: true }));
+        expect(list).toContainEqual(
+          expect.objectContaining({
+            hop: `TCP default/web ${lbIp}:80`,
+            ok: true,
+            detail: expect.stringMatching(/HTTP 200\.$/),
+          }),
+        );
+      },
+      { timeout: 60_000, interval: 2_000 },
+    );
   });
 
   it('inside unshare -n (no route to the containers, no API on 127.0.0.1) the missing route is the failing hop and the hops still come out', () => {
@@ -211,8 +305,12 @@ describe('Linux, the real path on the lab', () => {
     expect(result.code).toBe(1);
     const list = hops(result);
     const failing = list.find((h) => !h.ok)!;
-    expect(failing).toMatchObject({ hop: `host route to ${subnet()} (Docker network kind)`, detail: `No route: no route in \`ip -j route show\` contains ${subnet()}.` });
-    for (const { name, ip } of nodeIps()) expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: false }));
+    expect(failing).toMatchObject({
+      hop: `host route to ${subnet()} (Docker network kind)`,
+      detail: `No route: no route in \`ip -j route show\` contains ${subnet()}.`,
+    });
+    for (const { name, ip } of nodeIps())
+      expect(list).toContainEqual(expect.objectContaining({ hop: `ping ${name} (${ip})`, ok: false }));
     expect(list.at(-1)).toMatchObject({ hop: 'LoadBalancer IPs', ok: false });
   });
 });

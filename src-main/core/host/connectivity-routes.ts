@@ -37,7 +37,17 @@ export function linuxRoutes(json: string): HostRoute[] {
   return parseIpRoute(json).items.flatMap((route) => {
     const cidr = ipv4Cidr(route.dst);
     if (!cidr || !['unicast', ...blockingTypes].includes(route.type)) return [];
-    return [{ cidr, dev: route.dev ?? '', ...(route.via ? { gateway: route.via } : {}), ...(route.metric !== undefined ? { metric: route.metric } : {}), blocks: blockingTypes.has(route.type), tunnel: false, raw: route.raw }];
+    return [
+      {
+        cidr,
+        dev: route.dev ?? '',
+        ...(route.via ? { gateway: route.via } : {}),
+        ...(route.metric !== undefined ? { metric: route.metric } : {}),
+        blocks: blockingTypes.has(route.type),
+        tunnel: false,
+        raw: route.raw,
+      },
+    ];
   });
 }
 
@@ -47,7 +57,16 @@ export function macRoutes(text: string): HostRoute[] {
     const cidr = route.family === 'inet' && route.cidr ? ipv4Cidr(route.cidr) : undefined;
     if (!cidr) return [];
     const tunnel = /^utun\d+$/.test(route.netif) && route.gateway === route.netif && route.flags.includes('S');
-    return [{ cidr, dev: route.netif, gateway: route.gateway, blocks: route.flags.includes('B') || route.flags.includes('R'), tunnel, raw: route.raw.trim() }];
+    return [
+      {
+        cidr,
+        dev: route.netif,
+        gateway: route.gateway,
+        blocks: route.flags.includes('B') || route.flags.includes('R'),
+        tunnel,
+        raw: route.raw.trim(),
+      },
+    ];
   });
 }
 
@@ -62,7 +81,8 @@ export function routeForSubnet(routes: readonly HostRoute[], subnet: string): Ho
   for (const route of routes) {
     const range = ipaddr.parseCIDR(route.cidr);
     if (range[0].kind() !== network.kind() || range[1] > prefix || !network.match(range)) continue;
-    if (!best || range[1] > best.prefix || (range[1] === best.prefix && (route.metric ?? 0) < (best.route.metric ?? 0))) best = { route, prefix: range[1] };
+    if (!best || range[1] > best.prefix || (range[1] === best.prefix && (route.metric ?? 0) < (best.route.metric ?? 0)))
+      best = { route, prefix: range[1] };
   }
   return best?.route;
 }
@@ -77,7 +97,10 @@ export interface RouteReader {
 export function hostRouteReader(platform: HostPlatform): RouteReader {
   if (platform === 'darwin') {
     return {
-      table: async () => ({ routes: macRoutes((await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'])).stdout), command: 'netstat -rn -f inet' }),
+      table: async () => ({
+        routes: macRoutes((await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'])).stdout),
+        command: 'netstat -rn -f inet',
+      }),
       interfaceFor: async (ip) => {
         const result = await runTool('route', 'route', ['-n', 'get', ip], { allowFailure: true });
         return /^\s*interface:\s*(\S+)/m.exec(result.stdout)?.[1];
@@ -85,7 +108,10 @@ export function hostRouteReader(platform: HostPlatform): RouteReader {
     };
   }
   return {
-    table: async () => ({ routes: linuxRoutes((await runTool('ip', 'ip', ['-j', 'route', 'show'])).stdout), command: 'ip -j route show' }),
+    table: async () => ({
+      routes: linuxRoutes((await runTool('ip', 'ip', ['-j', 'route', 'show'])).stdout),
+      command: 'ip -j route show',
+    }),
     interfaceFor: () => Promise.resolve(undefined),
   };
 }

@@ -1,7 +1,22 @@
 import type Docker from 'dockerode';
-import type { ClusterStatus, ConnectivityFixResult, ConnectivityReport, FixStep, HostContext, MacNetConnectState } from '../../contract';
+import type {
+  ClusterStatus,
+  ConnectivityFixResult,
+  ConnectivityReport,
+  FixStep,
+  HostContext,
+  MacNetConnectState,
+} from '../../contract';
 import { clusterNetworkFacts, connectivityHops, realHopProbes, type HopProbes } from './connectivity-check';
-import { planMacFix, planMacRemove, readMacState, realMacEnvironment, runSteps, describeMacState, type MacEnvironment } from './connectivity-mac';
+import {
+  planMacFix,
+  planMacRemove,
+  readMacState,
+  realMacEnvironment,
+  runSteps,
+  describeMacState,
+  type MacEnvironment,
+} from './connectivity-mac';
 import { resolveHostContext, type EngineClues } from './connectivity-platform';
 import { hostRouteReader, type RouteReader } from './connectivity-routes';
 
@@ -20,8 +35,13 @@ export interface ConnectivityDeps {
 /** The cluster's API may be unreachable (in a VM, `unshare -n`): the hops come out without it. */
 async function statusOrReason(deps: ConnectivityDeps, cluster: string): Promise<ClusterStatus | { error: string }> {
   try {
-    const status = await Promise.race([deps.statusOf(cluster), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref())]);
-    return status.services.length === 0 && status.complete === false ? { error: 'the API did not list services in time' } : status;
+    const status = await Promise.race([
+      deps.statusOf(cluster),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer in 10 s')), 10_000).unref()),
+    ]);
+    return status.services.length === 0 && status.complete === false
+      ? { error: 'the API did not list services in time' }
+      : status;
   } catch (error) {
     return { error: (error as Error).message };
   }
@@ -36,8 +56,17 @@ export class ConnectivityService {
   }
 
   async host(): Promise<HostContext> {
-    const needsEngine = !this.env.KINDSCOPE_RUNTIME || (this.env.KINDSCOPE_RUNTIME === 'docker-desktop' && !this.env.KINDSCOPE_RUNTIME_VERSION);
-    return resolveHostContext(this.env, needsEngine ? await Promise.resolve().then(() => this.deps.engineClues()).catch(() => undefined) : undefined);
+    const needsEngine =
+      !this.env.KINDSCOPE_RUNTIME ||
+      (this.env.KINDSCOPE_RUNTIME === 'docker-desktop' && !this.env.KINDSCOPE_RUNTIME_VERSION);
+    return resolveHostContext(
+      this.env,
+      needsEngine
+        ? await Promise.resolve()
+            .then(() => this.deps.engineClues())
+            .catch(() => undefined)
+        : undefined,
+    );
   }
 
   /**
@@ -45,31 +74,79 @@ export class ConnectivityService {
    * containers — on macOS with Docker Desktop, whether docker-mac-net-connect is ready.
    * Warnings only: the lab builds either way, and `kindscope connectivity --fix` comes after.
    */
-  async preflight(cluster: string): Promise<{ name: string; ok: boolean; severity: 'warning'; detail: string; fix?: string }[]> {
+  async preflight(
+    cluster: string,
+  ): Promise<{ name: string; ok: boolean; severity: 'warning'; detail: string; fix?: string }[]> {
     const host = await this.host();
     const name = 'reach from this machine';
     if (host.platform !== 'darwin') return [];
-    if (host.runtime === 'orbstack') return [{ name, ok: true, severity: 'warning', detail: 'OrbStack routes container IPs to macOS itself.' }];
+    if (host.runtime === 'orbstack')
+      return [{ name, ok: true, severity: 'warning', detail: 'OrbStack routes container IPs to macOS itself.' }];
     const fixCommand = `kindscope connectivity --cluster ${cluster} --fix`;
-    if (host.runtime !== 'docker-desktop') return [{ name, ok: false, severity: 'warning', detail: `With ${host.runtime} the node and LoadBalancer IPs live in a VM this Mac has no route to.`, fix: planMacFix(host, { serviceRunning: false, dockerSocket: false }, false).note ?? fixCommand }];
+    if (host.runtime !== 'docker-desktop')
+      return [
+        {
+          name,
+          ok: false,
+          severity: 'warning',
+          detail: `With ${host.runtime} the node and LoadBalancer IPs live in a VM this Mac has no route to.`,
+          fix: planMacFix(host, { serviceRunning: false, dockerSocket: false }, false).note ?? fixCommand,
+        },
+      ];
     const mac = await readMacState(host, this.deps.mac ?? realMacEnvironment(this.env));
     const { plan, note } = planMacFix(host, mac, true);
     const ready = plan.length === 0 && !note;
-    return [{ name, ok: ready, severity: 'warning', detail: ready ? `${describeMacState(mac)}: the tunnel routes Docker networks to this Mac.` : `${describeMacState(mac)}: this Mac will not reach the node and LoadBalancer IPs.`, ...(ready ? {} : { fix: note ?? `After the lab is built: ${fixCommand} (runs ${plan.map((s) => s.display).join(', then ')}).` }) }];
+    return [
+      {
+        name,
+        ok: ready,
+        severity: 'warning',
+        detail: ready
+          ? `${describeMacState(mac)}: the tunnel routes Docker networks to this Mac.`
+          : `${describeMacState(mac)}: this Mac will not reach the node and LoadBalancer IPs.`,
+        ...(ready
+          ? {}
+          : {
+              fix:
+                note ?? `After the lab is built: ${fixCommand} (runs ${plan.map((s) => s.display).join(', then ')}).`,
+            }),
+      },
+    ];
   }
 
   async check(cluster: string): Promise<ConnectivityReport> {
     const host = await this.host();
     const facts = await clusterNetworkFacts(this.deps.docker(), cluster);
     const macEnv = this.deps.mac ?? realMacEnvironment(this.env);
-    const mac: MacNetConnectState | undefined = host.platform === 'darwin' && host.runtime === 'docker-desktop' ? await readMacState(host, macEnv) : undefined;
+    const mac: MacNetConnectState | undefined =
+      host.platform === 'darwin' && host.runtime === 'docker-desktop' ? await readMacState(host, macEnv) : undefined;
     const status = await statusOrReason(this.deps, cluster);
     const routes = this.deps.routes?.(host) ?? hostRouteReader(host.platform);
-    const hops = await connectivityHops({ cluster, host, facts, routes, probes: this.deps.probes ?? realHopProbes, status, ...(mac ? { mac } : {}) });
+    const hops = await connectivityHops({
+      cluster,
+      host,
+      facts,
+      routes,
+      probes: this.deps.probes ?? realHopProbes,
+      status,
+      ...(mac ? { mac } : {}),
+    });
     const routed = hops.filter((h) => h.hop.startsWith('host route to ')).every((h) => h.ok);
-    const { plan, note } = host.platform === 'darwin' ? planMacFix(host, mac ?? { serviceRunning: false, dockerSocket: false }, routed) : { plan: [] as FixStep[], note: undefined };
+    const { plan, note } =
+      host.platform === 'darwin'
+        ? planMacFix(host, mac ?? { serviceRunning: false, dockerSocket: false }, routed)
+        : { plan: [] as FixStep[], note: undefined };
     const failing = hops.find((h) => !h.ok);
-    return { cluster, host, hops, ...(failing ? { failingHop: failing.hop } : {}), ...(mac ? { macNetConnect: mac } : {}), plan, removePlan: mac ? planMacRemove(mac) : [], ...(note ? { planNote: note } : {}) };
+    return {
+      cluster,
+      host,
+      hops,
+      ...(failing ? { failingHop: failing.hop } : {}),
+      ...(mac ? { macNetConnect: mac } : {}),
+      plan,
+      removePlan: mac ? planMacRemove(mac) : [],
+      ...(note ? { planNote: note } : {}),
+    };
   }
 
   /** Runs the plan (install as the user, start as root through the prompt), then verifies. */
@@ -83,9 +160,25 @@ export class ConnectivityService {
     return this.runAndVerify(cluster, before, before.removePlan, 'remove');
   }
 
-  private async runAndVerify(cluster: string, before: ConnectivityReport, plan: FixStep[], what: 'fix' | 'remove'): Promise<ConnectivityFixResult> {
+  private async runAndVerify(
+    cluster: string,
+    before: ConnectivityReport,
+    plan: FixStep[],
+    what: 'fix' | 'remove',
+  ): Promise<ConnectivityFixResult> {
     if (plan.length === 0) {
-      return { ok: what === 'fix' ? !before.failingHop : true, steps: [], summary: before.planNote ?? (what === 'fix' ? (before.failingHop ? `Nothing Kindscope can install or start fixes "${before.failingHop}".` : 'Nothing to do: every hop answers.') : 'docker-mac-net-connect is not installed.'), report: before };
+      return {
+        ok: what === 'fix' ? !before.failingHop : true,
+        steps: [],
+        summary:
+          before.planNote ??
+          (what === 'fix'
+            ? before.failingHop
+              ? `Nothing Kindscope can install or start fixes "${before.failingHop}".`
+              : 'Nothing to do: every hop answers.'
+            : 'docker-mac-net-connect is not installed.'),
+        report: before,
+      };
     }
     const steps = await runSteps(plan, this.env);
     let report = await this.check(cluster);
@@ -98,11 +191,17 @@ export class ConnectivityService {
     const failed = steps.find((s) => !s.ok);
     const stateBefore = before.macNetConnect ? describeMacState(before.macNetConnect) : 'unknown';
     const stateAfter = report.macNetConnect ? describeMacState(report.macNetConnect) : 'unknown';
-    const unchanged = stateBefore === stateAfter ? `state unchanged: ${stateAfter}` : `state now: ${stateAfter} (was: ${stateBefore})`;
+    const unchanged =
+      stateBefore === stateAfter ? `state unchanged: ${stateAfter}` : `state now: ${stateAfter} (was: ${stateBefore})`;
     let summary: string;
-    if (failed?.denied) summary = `The administrator prompt was cancelled, so \`${failed.display}\` did not run; ${unchanged}.`;
-    else if (failed) summary = `\`${failed.display}\` failed (exit ${failed.exitCode}); the steps after it did not run; ${unchanged}.`;
-    else if (what === 'fix') summary = report.failingHop ? `Ran ${steps.length} step(s); verification still fails at "${report.failingHop}"; ${unchanged}.` : `Ran ${steps.length} step(s) and verified every hop; ${unchanged}.`;
+    if (failed?.denied)
+      summary = `The administrator prompt was cancelled, so \`${failed.display}\` did not run; ${unchanged}.`;
+    else if (failed)
+      summary = `\`${failed.display}\` failed (exit ${failed.exitCode}); the steps after it did not run; ${unchanged}.`;
+    else if (what === 'fix')
+      summary = report.failingHop
+        ? `Ran ${steps.length} step(s); verification still fails at "${report.failingHop}"; ${unchanged}.`
+        : `Ran ${steps.length} step(s) and verified every hop; ${unchanged}.`;
     else summary = `Stopped and uninstalled docker-mac-net-connect; ${unchanged}.`;
     return { ok: !failed && (what === 'remove' || !report.failingHop), steps, summary, report };
   }

@@ -11,9 +11,20 @@ export async function readNeighbour(ip: string): Promise<NeighbourEntry | undefi
   if (process.platform !== 'linux') return undefined;
   try {
     const result = await runTool('ip', 'ip', ['-j', 'neigh', 'show', ip], { signal: AbortSignal.timeout(3_000) });
-    const entries = JSON.parse(result.stdout || '[]') as { dst: string; dev?: string; lladdr?: string; state?: string[] }[];
+    const entries = JSON.parse(result.stdout || '[]') as {
+      dst: string;
+      dev?: string;
+      lladdr?: string;
+      state?: string[];
+    }[];
     const entry = entries.find((e) => e.dst === ip);
-    return entry ? { state: (entry.state ?? ['UNKNOWN']).join(','), ...(entry.lladdr ? { mac: entry.lladdr } : {}), ...(entry.dev ? { dev: entry.dev } : {}) } : { state: 'NONE' };
+    return entry
+      ? {
+          state: (entry.state ?? ['UNKNOWN']).join(','),
+          ...(entry.lladdr ? { mac: entry.lladdr } : {}),
+          ...(entry.dev ? { dev: entry.dev } : {}),
+        }
+      : { state: 'NONE' };
   } catch {
     return undefined;
   }

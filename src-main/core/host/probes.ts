@@ -20,16 +20,24 @@ export function probeHttp(ip: string, port: number, timeoutMs = 3_000): Promise<
         const status = response.statusCode ?? 0;
         resolve({ ok: status >= 200 && status < 300, status, body, ms: ms() });
       });
-      response.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, status: response.statusCode ?? 0, error: error.code ?? error.message, ms: ms() }));
+      response.on('error', (error: NodeJS.ErrnoException) =>
+        resolve({ ok: false, status: response.statusCode ?? 0, error: error.code ?? error.message, ms: ms() }),
+      );
     });
     req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) => resolve({ ok: false, error: error.code ?? error.message, ms: ms() }));
+    req.on('error', (error: NodeJS.ErrnoException) =>
+      resolve({ ok: false, error: error.code ?? error.message, ms: ms() }),
+    );
     req.end();
   });
 }
 
 /** A TCP connect to IP:PORT (what proves a LoadBalancer IP reachable, since its VIP does not answer ICMP). */
-export function probeTcp(ip: string, port: number, timeoutMs = 3_000): Promise<{ ok: boolean; ms: number; error?: string }> {
+export function probeTcp(
+  ip: string,
+  port: number,
+  timeoutMs = 3_000,
+): Promise<{ ok: boolean; ms: number; error?: string }> {
   const started = performance.now();
   return new Promise((resolve) => {
     const socket = connect({ host: ip, port, timeout: timeoutMs });
@@ -59,7 +67,10 @@ export async function probeIcmp(ip: string, count = 3, intervalS?: number): Prom
     const wait = process.platform === 'darwin' ? '1000' : '1';
     const interval = intervalS !== undefined && process.platform === 'linux' ? ['-i', String(intervalS)] : [];
     const args = ['-n', '-c', String(count), ...interval, '-W', wait, ip];
-    const result = await runTool('ping', 'ping', args, { allowFailure: true, signal: AbortSignal.timeout((count + 3) * 1_000) });
+    const result = await runTool('ping', 'ping', args, {
+      allowFailure: true,
+      signal: AbortSignal.timeout((count + 3) * 1_000),
+    });
     return parsePing(result.stdout, count, result.exitCode === 0 ? undefined : result.stderr.trim() || undefined);
   } catch (error) {
     return { sent: count, received: 0, rttMs: [], error: (error as Error).message };
@@ -69,5 +80,10 @@ export async function probeIcmp(ip: string, count = 3, intervalS?: number): Prom
 export function parsePing(stdout: string, count: number, error?: string): IcmpResult {
   const rttMs = [...stdout.matchAll(/time[=<]([\d.]+) ?ms/g)].map((m) => Number(m[1]));
   const summary = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
-  return { sent: summary ? Number(summary[1]) : count, received: summary ? Number(summary[2]) : rttMs.length, rttMs, ...(error ? { error } : {}) };
+  return {
+    sent: summary ? Number(summary[1]) : count,
+    received: summary ? Number(summary[2]) : rttMs.length,
+    rttMs,
+    ...(error ? { error } : {}),
+  };
 }

@@ -9,29 +9,68 @@ export interface ReachabilityProbes {
   platform: NodeJS.Platform;
 }
 
-export const hostProbes: ReachabilityProbes = { icmp: (ip) => probeIcmp(ip), tcp: (ip, port) => probeTcp(ip, port), neighbour: readNeighbour, platform: process.platform };
+export const hostProbes: ReachabilityProbes = {
+  icmp: (ip) => probeIcmp(ip),
+  tcp: (ip, port) => probeTcp(ip, port),
+  neighbour: readNeighbour,
+  platform: process.platform,
+};
 
 const macRouteFix =
-  'On macOS the kind network lives in Docker Desktop\'s VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.';
+  "On macOS the kind network lives in Docker Desktop's VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.";
 
 /** `ping` a node's InternalIP from this machine, and explain a timeout. */
-export async function pingNode(status: ClusterStatus, node: string, probes: ReachabilityProbes = hostProbes): Promise<PingResult> {
+export async function pingNode(
+  status: ClusterStatus,
+  node: string,
+  probes: ReachabilityProbes = hostProbes,
+): Promise<PingResult> {
   const found = status.nodes.find((n) => n.name === node);
-  if (!found) return { target: { kind: 'node', name: node }, verdict: 'no-ip', explanation: `${node} is not a node of "${status.cluster}" (nodes: ${status.nodes.map((n) => n.name).join(', ') || 'none'}).` };
+  if (!found)
+    return {
+      target: { kind: 'node', name: node },
+      verdict: 'no-ip',
+      explanation: `${node} is not a node of "${status.cluster}" (nodes: ${status.nodes.map((n) => n.name).join(', ') || 'none'}).`,
+    };
   const ip = found.internalIP;
-  if (!ip) return { target: { kind: 'node', name: node }, verdict: 'no-ip', explanation: `${node} reports no InternalIP yet.` };
+  if (!ip)
+    return {
+      target: { kind: 'node', name: node },
+      verdict: 'no-ip',
+      explanation: `${node} reports no InternalIP yet.`,
+    };
   const icmp = await probes.icmp(ip);
   const neighbour = await probes.neighbour(ip);
   const target = { kind: 'node' as const, name: node, ip };
   // A measurement: the node whose MAC the entry holds — none named when the MAC is no node's (a stale entry, another host).
   const owner = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
-  const seen = neighbour?.mac ? { neighbour, answeredBy: { ...(owner ? { node: owner } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() } } : neighbour ? { neighbour } : {};
+  const seen = neighbour?.mac
+    ? {
+        neighbour,
+        answeredBy: { ...(owner ? { node: owner } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() },
+      }
+    : neighbour
+      ? { neighbour }
+      : {};
   if (icmp.received > 0) {
     const avg = icmp.rttMs.reduce((a, b) => a + b, 0) / Math.max(1, icmp.rttMs.length);
-    return { target, icmp, ...seen, verdict: 'reachable', explanation: `${node} (${ip}) answered ${icmp.received} of ${icmp.sent} pings from this machine, ${avg.toFixed(2)} ms on average.` };
+    return {
+      target,
+      icmp,
+      ...seen,
+      verdict: 'reachable',
+      explanation: `${node} (${ip}) answered ${icmp.received} of ${icmp.sent} pings from this machine, ${avg.toFixed(2)} ms on average.`,
+    };
   }
   if (probes.platform === 'darwin') {
-    return { target, icmp, ...seen, verdict: 'unreachable', explanation: `${node} (${ip}) did not answer: with Docker Desktop the node sits on a bridge inside the engine's VM, and macOS has no route to ${ip}.`, fix: macRouteFix };
+    return {
+      target,
+      icmp,
+      ...seen,
+      verdict: 'unreachable',
+      explanation: `${node} (${ip}) did not answer: with Docker Desktop the node sits on a bridge inside the engine's VM, and macOS has no route to ${ip}.`,
+      fix: macRouteFix,
+    };
   }
   return {
     target,
@@ -39,7 +78,10 @@ export async function pingNode(status: ClusterStatus, node: string, probes: Reac
     ...seen,
     verdict: 'unreachable',
     explanation: `${node} (${ip}) did not answer ${icmp.sent} pings${icmp.error ? ` (${icmp.error})` : ''}${neighbour ? `; this machine's neighbour entry is ${neighbour.state}` : ''}.`,
-    fix: 'Check that the node container runs (`docker ps`) and that this machine has a route to the kind network (`ip route get ' + ip + '`); with a remote or VM engine, the nodes are not on this machine.',
+    fix:
+      'Check that the node container runs (`docker ps`) and that this machine has a route to the kind network (`ip route get ' +
+      ip +
+      '`); with a remote or VM engine, the nodes are not on this machine.',
   };
 }
 
@@ -48,25 +90,51 @@ export async function pingNode(status: ClusterStatus, node: string, probes: Reac
  * (cilium/cilium#14118) — so reachability is proven with ARP (who answers) plus a TCP
  * connect to the service port.
  */
-export async function proveService(status: ClusterStatus, namespace: string, name: string, probes: ReachabilityProbes = hostProbes): Promise<PingResult> {
+export async function proveService(
+  status: ClusterStatus,
+  namespace: string,
+  name: string,
+  probes: ReachabilityProbes = hostProbes,
+): Promise<PingResult> {
   const label = `${namespace}/${name}`;
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const ip = service?.externalIPs[0];
-  if (!service || !ip) return { target: { kind: 'service', name: label }, verdict: 'no-ip', explanation: service ? `${label} has no IP yet (<pending>).` : `${label} is not a LoadBalancer service of "${status.cluster}".` };
+  if (!service || !ip)
+    return {
+      target: { kind: 'service', name: label },
+      verdict: 'no-ip',
+      explanation: service
+        ? `${label} has no IP yet (<pending>).`
+        : `${label} is not a LoadBalancer service of "${status.cluster}".`,
+    };
   const port = probePort(service);
   const tcp = await probes.tcp(ip, port);
   const neighbour = await probes.neighbour(ip);
   const node = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
-  const answeredBy = neighbour?.mac ? { ...(node ? { node } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() } : undefined;
-  const base = { target: { kind: 'service' as const, name: label, ip, port }, tcp, ...(neighbour ? { neighbour } : {}), ...(answeredBy ? { answeredBy } : {}) };
+  const answeredBy = neighbour?.mac
+    ? { ...(node ? { node } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() }
+    : undefined;
+  const base = {
+    target: { kind: 'service' as const, name: label, ip, port },
+    tcp,
+    ...(neighbour ? { neighbour } : {}),
+    ...(answeredBy ? { answeredBy } : {}),
+  };
   const noIcmp = `A LoadBalancer IP does not answer ping (Cilium's VIPs do not, cilium/cilium#14118), so Kindscope proves it with ARP and a TCP connect instead`;
   if (tcp.ok) {
-    return { ...base, verdict: 'reachable', explanation: `${noIcmp}: ${ip}:${port} accepted a TCP connection in ${tcp.ms} ms${answeredBy ? `; answered ARP: ${node ?? answeredBy.mac} (${answeredBy.mac})` : ''}.` };
+    return {
+      ...base,
+      verdict: 'reachable',
+      explanation: `${noIcmp}: ${ip}:${port} accepted a TCP connection in ${tcp.ms} ms${answeredBy ? `; answered ARP: ${node ?? answeredBy.mac} (${answeredBy.mac})` : ''}.`,
+    };
   }
   return {
     ...base,
     verdict: 'unreachable',
     explanation: `${noIcmp}: ${ip}:${port} refused or dropped a TCP connection (${tcp.error ?? 'no answer'})${neighbour ? `; this machine's neighbour entry is ${neighbour.state}${neighbour.mac ? ` ${neighbour.mac}` : ''}` : ''}.`,
-    fix: probes.platform === 'darwin' ? macRouteFix : `Run \`kindscope capture --cluster ${status.cluster} --service ${label}\` to see whether anyone answers ARP, and \`kindscope check\` for the HTTP side.`,
+    fix:
+      probes.platform === 'darwin'
+        ? macRouteFix
+        : `Run \`kindscope capture --cluster ${status.cluster} --service ${label}\` to see whether anyone answers ARP, and \`kindscope check\` for the HTTP side.`,
   };
 }

@@ -24,8 +24,22 @@ function file(name: string, clusters: [string, string][], current?: string): str
 
 describe('loadKubeConfig (KUBECONFIG with several files, as kubectl merges them)', () => {
   it('merges every file, the first to set a name wins, missing files are skipped, the first current-context wins', () => {
-    const a = file('a', [['kind-one', 'https://127.0.0.1:1001'], ['kind-shared', 'https://a.example:6443']], 'kind-one');
-    const b = file('b', [['kind-two', 'https://127.0.0.1:1002'], ['kind-shared', 'https://b.example:6443']], 'kind-two');
+    const a = file(
+      'a',
+      [
+        ['kind-one', 'https://127.0.0.1:1001'],
+        ['kind-shared', 'https://a.example:6443'],
+      ],
+      'kind-one',
+    );
+    const b = file(
+      'b',
+      [
+        ['kind-two', 'https://127.0.0.1:1002'],
+        ['kind-shared', 'https://b.example:6443'],
+      ],
+      'kind-two',
+    );
     const { config, files } = loadKubeConfig([a, join(dir, 'missing'), '', b].join(delimiter));
     expect(files).toEqual([a, b]);
     expect(config.getContexts().map((c) => c.name)).toEqual(['kind-one', 'kind-shared', 'kind-two']);

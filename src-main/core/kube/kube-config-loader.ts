@@ -12,7 +12,11 @@ import { KubeConfig } from '@kubernetes/client-node';
  * `kubeconfigEnv` is the GUI environment's KUBECONFIG (the login shell's when the app was
  * started from a menu).
  */
-export function loadKubeConfig(kubeconfigEnv: string | undefined): { config: KubeConfig; files: string[]; problems: string[] } {
+export function loadKubeConfig(kubeconfigEnv: string | undefined): {
+  config: KubeConfig;
+  files: string[];
+  problems: string[];
+} {
   const files = kubeconfigEnv ? kubeconfigEnv.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')];
   const present = files.filter((file) => existsSync(file));
   const merged = new KubeConfig();
@@ -28,9 +32,11 @@ export function loadKubeConfig(kubeconfigEnv: string | undefined): { config: Kub
       continue;
     }
     if (!merged.currentContext && one.currentContext) merged.setCurrentContext(one.currentContext);
-    for (const cluster of one.clusters) if (!merged.clusters.some((c) => c.name === cluster.name)) merged.addCluster(cluster);
+    for (const cluster of one.clusters)
+      if (!merged.clusters.some((c) => c.name === cluster.name)) merged.addCluster(cluster);
     for (const user of one.users) if (!merged.users.some((u) => u.name === user.name)) merged.addUser(user);
-    for (const context of one.contexts) if (!merged.contexts.some((c) => c.name === context.name)) merged.addContext(context);
+    for (const context of one.contexts)
+      if (!merged.contexts.some((c) => c.name === context.name)) merged.addContext(context);
   }
   return { config: merged, files: present, problems };
 }
@@ -38,6 +44,11 @@ export function loadKubeConfig(kubeconfigEnv: string | undefined): { config: Kub
 /** A copy of `config` using `context`, so two sessions never share a current context. */
 export function withContext(config: KubeConfig, context: string): KubeConfig {
   const copy = new KubeConfig();
-  copy.loadFromOptions({ clusters: config.clusters, users: config.users, contexts: config.contexts, currentContext: context });
+  copy.loadFromOptions({
+    clusters: config.clusters,
+    users: config.users,
+    contexts: config.contexts,
+    currentContext: context,
+  });
   return copy;
 }

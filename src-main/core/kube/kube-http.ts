@@ -42,26 +42,50 @@ export class KubeHttp {
     const signal = AbortSignal.timeout(timeoutMs);
     let response;
     try {
-      response = await fetch(url, { method: 'GET', headers: { ...ctx.getHeaders(), accept: 'application/json' }, dispatcher: ctx.getDispatcher() as never, signal });
+      response = await fetch(url, {
+        method: 'GET',
+        headers: { ...ctx.getHeaders(), accept: 'application/json' },
+        dispatcher: ctx.getDispatcher() as never,
+        signal,
+      });
     } catch (error) {
-      if (signal.aborted) throw new Error(`no answer to a list within ${Math.round(timeoutMs / 1000)} s`, { cause: error });
+      if (signal.aborted)
+        throw new Error(`no answer to a list within ${Math.round(timeoutMs / 1000)} s`, { cause: error });
       throw new Error(describeNetworkError(error), { cause: error });
     }
     const text = await response.text().catch(() => '');
-    if (response.status !== 200) throw new KubeHttpError(response.status, `HTTP ${response.status} on ${path}: ${statusMessage(text) ?? response.statusText}`);
+    if (response.status !== 200)
+      throw new KubeHttpError(
+        response.status,
+        `HTTP ${response.status} on ${path}: ${statusMessage(text) ?? response.statusText}`,
+      );
     const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
-    return { items: Array.isArray(body.items) ? body.items : [], resourceVersion: body.metadata?.resourceVersion ?? '' };
+    return {
+      items: Array.isArray(body.items) ? body.items : [],
+      resourceVersion: body.metadata?.resourceVersion ?? '',
+    };
   }
 
   /**
    * Opens a watch from `resourceVersion` with bookmarks. `inactivityMs`: client-node aborts
    * the request when no byte arrived for that long (reported to `done` as a TimeoutError).
    */
-  watch(path: string, resourceVersion: string, inactivityMs: number, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void): Promise<AbortController> {
+  watch(
+    path: string,
+    resourceVersion: string,
+    inactivityMs: number,
+    onEvent: (event: WatchEvent) => void,
+    done: (error: unknown) => void,
+  ): Promise<AbortController> {
     const watch = new Watch(this.config);
     // Private in client-node's typings; it is both the connect and the inactivity timeout.
     Object.assign(watch, { requestTimeoutMs: inactivityMs });
-    return watch.watch(path, { resourceVersion, allowWatchBookmarks: true }, (type, object) => onEvent({ type, object }), done);
+    return watch.watch(
+      path,
+      { resourceVersion, allowWatchBookmarks: true },
+      (type, object) => onEvent({ type, object }),
+      done,
+    );
   }
 }
 

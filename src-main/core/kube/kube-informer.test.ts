@@ -13,7 +13,12 @@ type Item = { metadata: { name: string } };
  */
 function scriptedServer() {
   const requests: string[] = [];
-  const watches: { from: string; emit(event: WatchEvent): void; close(error?: unknown): void; abort: AbortController }[] = [];
+  const watches: {
+    from: string;
+    emit(event: WatchEvent): void;
+    close(error?: unknown): void;
+    abort: AbortController;
+  }[] = [];
   let version = 10;
   const http = {
     server: 'https://127.0.0.1:6443',
@@ -22,7 +27,13 @@ function scriptedServer() {
       requests.push(`list@${version}`);
       return { items: [{ metadata: { name: 'a' } }], resourceVersion: String(version) };
     },
-    watch: async (_path: string, from: string, _inactivityMs: number, onEvent: (event: WatchEvent) => void, done: (error: unknown) => void) => {
+    watch: async (
+      _path: string,
+      from: string,
+      _inactivityMs: number,
+      onEvent: (event: WatchEvent) => void,
+      done: (error: unknown) => void,
+    ) => {
       requests.push(`watch from ${from}`);
       const abort = new AbortController();
       watches.push({ from, emit: onEvent, close: (error = null) => done(error), abort });
@@ -41,7 +52,13 @@ describe('KubeInformer recovery', () => {
   });
 
   const start = async (server: ReturnType<typeof scriptedServer>) => {
-    const informer = new KubeInformer<Item>({ name: 'things', path: '/api/v1/things', http: server.http, parse: (raw) => raw as Item, log: createMemoryLogger() });
+    const informer = new KubeInformer<Item>({
+      name: 'things',
+      path: '/api/v1/things',
+      http: server.http,
+      parse: (raw) => raw as Item,
+      log: createMemoryLogger(),
+    });
     informer.start();
     await vi.advanceTimersByTimeAsync(0);
     return informer;
@@ -53,7 +70,10 @@ describe('KubeInformer recovery', () => {
     expect(server.requests).toEqual(['list@11', 'watch from 11']);
     await vi.advanceTimersByTimeAsync(5_000);
     // What a real server sends when the version was compacted away, then it ends the stream.
-    server.last().emit({ type: 'ERROR', object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 11 (40)' } });
+    server.last().emit({
+      type: 'ERROR',
+      object: { kind: 'Status', code: 410, reason: 'Expired', message: 'too old resource version: 11 (40)' },
+    });
     server.last().close();
     await vi.advanceTimersByTimeAsync(0);
     expect(server.requests).toEqual(['list@11', 'watch from 11', 'list@12', 'watch from 12']);
@@ -108,10 +128,15 @@ describe('KubeInformer recovery', () => {
     const server = scriptedServer();
     const informer = await start(server);
     await vi.advanceTimersByTimeAsync(5_000);
-    server.last().emit({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'etcdserver: request timed out' } });
+    server
+      .last()
+      .emit({ type: 'ERROR', object: { kind: 'Status', code: 500, message: 'etcdserver: request timed out' } });
     server.last().close();
     await vi.advanceTimersByTimeAsync(0);
-    expect(informer.state).toEqual({ state: 'offline', reason: 'things: watch error 500 etcdserver: request timed out' });
+    expect(informer.state).toEqual({
+      state: 'offline',
+      reason: 'things: watch error 500 etcdserver: request timed out',
+    });
     expect(server.requests).toEqual(['list@11', 'watch from 11']);
     expect(server.watches[0]!.abort.signal.aborted).toBe(true);
     await vi.advanceTimersByTimeAsync(1_000);

@@ -10,7 +10,11 @@ import { describeNetworkError, KubeHttpError, type KubeHttp, type WatchEvent } f
  * - `offline`: listed once, but the stream is broken or silent: the items are the last known.
  * - `absent`: the API server answers 404 for the resource (a CRD not installed).
  */
-export type InformerState = { state: 'unknown'; reason?: string } | { state: 'live' } | { state: 'offline'; reason: string } | { state: 'absent'; reason: string };
+export type InformerState =
+  | { state: 'unknown'; reason?: string }
+  | { state: 'live' }
+  | { state: 'offline'; reason: string }
+  | { state: 'absent'; reason: string };
 
 export interface KubeInformerOptions<T> {
   name: string;
@@ -38,7 +42,9 @@ export interface KubeInformerOptions<T> {
  * past its deadline — client-node's own informer treats its timeout as "resume quietly",
  * so a hung server (`docker pause`) would stay "live" with stale data for ever.
  */
-export class KubeInformer<T extends { metadata: { name: string; namespace?: string | undefined } }> implements Disposable {
+export class KubeInformer<
+  T extends { metadata: { name: string; namespace?: string | undefined } },
+> implements Disposable {
   private readonly cache = new Map<string, T>();
   private readonly changed = new Emitter<void>();
   readonly onDidChange = this.changed.event;
@@ -118,20 +124,31 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
 
   private async watch(generation: number): Promise<void> {
     const openedAt = Date.now();
-    const abort = await this.options.http.watch(this.options.path, this.resourceVersion, this.deadlineMs, (event) => this.onEvent(generation, event), (error) => this.onDone(generation, error, openedAt));
+    const abort = await this.options.http.watch(
+      this.options.path,
+      this.resourceVersion,
+      this.deadlineMs,
+      (event) => this.onEvent(generation, event),
+      (error) => this.onDone(generation, error, openedAt),
+    );
     if (generation === this.generation) this.abort = abort;
     else abort.abort();
   }
 
   private onEvent(generation: number, event: WatchEvent): void {
     if (generation !== this.generation) return;
-    const object = event.object as { metadata?: { resourceVersion?: string }; code?: number; message?: string } | undefined;
+    const object = event.object as
+      { metadata?: { resourceVersion?: string }; code?: number; message?: string } | undefined;
     if (event.type === 'ERROR') {
       this.options.log.debug(`${this.options.name}: watch error ${object?.code ?? ''} ${object?.message ?? ''}`);
       // 410 Gone: the version was compacted away; only a relist gives the right answer, now.
       // Any other error status: offline, and relist after a backoff (never a tight loop).
       if (object?.code === 410) void this.relist();
-      else this.fail(generation, `${this.options.name}: watch error ${object?.code ?? ''} ${object?.message ?? ''}`.trim());
+      else
+        this.fail(
+          generation,
+          `${this.options.name}: watch error ${object?.code ?? ''} ${object?.message ?? ''}`.trim(),
+        );
       return;
     }
     if (object?.metadata?.resourceVersion) this.resourceVersion = object.metadata.resourceVersion;
@@ -162,7 +179,10 @@ export class KubeInformer<T extends { metadata: { name: string; namespace?: stri
       // 410 and the relist follows. Only a server that keeps closing at once (a second
       // close within a second of its opening) waits for a backed-off relist: no tight loop.
       this.quickCloses = Date.now() - openedAt > 1_000 ? 0 : this.quickCloses + 1;
-      if (this.quickCloses < 2) void this.watch(generation).catch((e: unknown) => this.fail(generation, `${this.options.name}: ${describeNetworkError(e)}`));
+      if (this.quickCloses < 2)
+        void this.watch(generation).catch((e: unknown) =>
+          this.fail(generation, `${this.options.name}: ${describeNetworkError(e)}`),
+        );
       else this.retryLater(generation);
       return;
     }

@@ -89,7 +89,9 @@ export class KubeState implements Disposable {
       this.store.add(informer.onDidChange(() => this.changed.fire()));
       return informer;
     };
-    this.informers = Object.fromEntries((Object.keys(resources) as ResourceName[]).map((name) => [name, make(name)])) as never;
+    this.informers = Object.fromEntries(
+      (Object.keys(resources) as ResourceName[]).map((name) => [name, make(name)]),
+    ) as never;
     // A Cilium CRD that appears (helm install) is listed again at once: "not installed" is re-checked.
     this.store.add(
       this.informers.crds.onDidChange(() => {

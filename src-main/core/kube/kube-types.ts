@@ -6,23 +6,47 @@ import { z } from 'zod';
  * (STYLE rule 8). Unknown fields are dropped, which keeps 500 services small.
  */
 const Labels = z.record(z.string(), z.string());
-const Metadata = z.object({ name: z.string(), namespace: z.string().optional(), labels: Labels.optional(), resourceVersion: z.string().optional(), creationTimestamp: z.string().optional() });
-const Condition = z.object({ type: z.string(), status: z.string(), reason: z.string().optional(), message: z.string().optional() });
+const Metadata = z.object({
+  name: z.string(),
+  namespace: z.string().optional(),
+  labels: Labels.optional(),
+  resourceVersion: z.string().optional(),
+  creationTimestamp: z.string().optional(),
+});
+const Condition = z.object({
+  type: z.string(),
+  status: z.string(),
+  reason: z.string().optional(),
+  message: z.string().optional(),
+});
 
 export const LabelSelector = z.object({
   matchLabels: Labels.optional(),
-  matchExpressions: z.array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() })).optional(),
+  matchExpressions: z
+    .array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() }))
+    .optional(),
 });
 export type LabelSelector = z.infer<typeof LabelSelector>;
 
 export const KubeNode = z.object({
   metadata: Metadata,
   spec: z.object({ podCIDR: z.string().optional(), podCIDRs: z.array(z.string()).optional() }).optional(),
-  status: z.object({ conditions: z.array(Condition).optional(), addresses: z.array(z.object({ type: z.string(), address: z.string() })).optional() }).optional(),
+  status: z
+    .object({
+      conditions: z.array(Condition).optional(),
+      addresses: z.array(z.object({ type: z.string(), address: z.string() })).optional(),
+    })
+    .optional(),
 });
 export type KubeNode = z.infer<typeof KubeNode>;
 
-export const KubeServicePort = z.object({ name: z.string().optional(), port: z.number(), nodePort: z.number().optional(), protocol: z.string().optional(), targetPort: z.union([z.number(), z.string()]).optional() });
+export const KubeServicePort = z.object({
+  name: z.string().optional(),
+  port: z.number(),
+  nodePort: z.number().optional(),
+  protocol: z.string().optional(),
+  targetPort: z.union([z.number(), z.string()]).optional(),
+});
 export const KubeService = z.object({
   metadata: Metadata,
   spec: z
@@ -35,29 +59,56 @@ export const KubeService = z.object({
       loadBalancerClass: z.string().optional(),
     })
     .optional(),
-  status: z.object({ loadBalancer: z.object({ ingress: z.array(z.object({ ip: z.string().optional(), hostname: z.string().optional() })).optional() }).optional(), conditions: z.array(Condition).optional() }).optional(),
+  status: z
+    .object({
+      loadBalancer: z
+        .object({
+          ingress: z.array(z.object({ ip: z.string().optional(), hostname: z.string().optional() })).optional(),
+        })
+        .optional(),
+      conditions: z.array(Condition).optional(),
+    })
+    .optional(),
 });
 export type KubeService = z.infer<typeof KubeService>;
 
 export const KubeEndpointSlice = z.object({
   metadata: Metadata,
-  endpoints: z.array(z.object({ conditions: z.object({ ready: z.boolean().optional() }).optional(), nodeName: z.string().optional() })).nullish(),
+  endpoints: z
+    .array(
+      z.object({ conditions: z.object({ ready: z.boolean().optional() }).optional(), nodeName: z.string().optional() }),
+    )
+    .nullish(),
 });
 export type KubeEndpointSlice = z.infer<typeof KubeEndpointSlice>;
 
 export const KubeLease = z.object({
   metadata: Metadata,
-  spec: z.object({ holderIdentity: z.string().optional(), renewTime: z.string().optional(), leaseDurationSeconds: z.number().optional(), acquireTime: z.string().optional() }).optional(),
+  spec: z
+    .object({
+      holderIdentity: z.string().optional(),
+      renewTime: z.string().optional(),
+      leaseDurationSeconds: z.number().optional(),
+      acquireTime: z.string().optional(),
+    })
+    .optional(),
 });
 export type KubeLease = z.infer<typeof KubeLease>;
 
 export const KubeConfigMap = z.object({ metadata: Metadata, data: z.record(z.string(), z.string()).optional() });
 export type KubeConfigMap = z.infer<typeof KubeConfigMap>;
 
-export const KubeDaemonSet = z.object({ metadata: Metadata, status: z.object({ numberReady: z.number().optional(), desiredNumberScheduled: z.number().optional() }).optional() });
+export const KubeDaemonSet = z.object({
+  metadata: Metadata,
+  status: z.object({ numberReady: z.number().optional(), desiredNumberScheduled: z.number().optional() }).optional(),
+});
 export type KubeDaemonSet = z.infer<typeof KubeDaemonSet>;
 
-export const KubeDeployment = z.object({ metadata: Metadata, spec: z.object({ replicas: z.number().optional() }).optional(), status: z.object({ readyReplicas: z.number().optional() }).optional() });
+export const KubeDeployment = z.object({
+  metadata: Metadata,
+  spec: z.object({ replicas: z.number().optional() }).optional(),
+  status: z.object({ readyReplicas: z.number().optional() }).optional(),
+});
 export type KubeDeployment = z.infer<typeof KubeDeployment>;
 
 export const KubePod = z.object({
@@ -73,7 +124,12 @@ export const KubePod = z.object({
             name: z.string(),
             restartCount: z.number().optional(),
             /** Why a container is not running: ContainerCreating, ErrImagePull, ImagePullBackOff, CrashLoopBackOff… */
-            state: z.object({ waiting: z.object({ reason: z.string().optional(), message: z.string().optional() }).optional(), terminated: z.object({ reason: z.string().optional(), exitCode: z.number().optional() }).optional() }).optional(),
+            state: z
+              .object({
+                waiting: z.object({ reason: z.string().optional(), message: z.string().optional() }).optional(),
+                terminated: z.object({ reason: z.string().optional(), exitCode: z.number().optional() }).optional(),
+              })
+              .optional(),
           }),
         )
         .optional(),
@@ -86,7 +142,14 @@ const PoolBlock = z.object({ cidr: z.string().optional(), start: z.string().opti
 export const KubeIpPool = z.object({
   apiVersion: z.string().optional(),
   metadata: Metadata,
-  spec: z.object({ blocks: z.array(PoolBlock).optional(), cidrs: z.array(PoolBlock).optional(), disabled: z.boolean().optional(), serviceSelector: LabelSelector.optional() }).optional(),
+  spec: z
+    .object({
+      blocks: z.array(PoolBlock).optional(),
+      cidrs: z.array(PoolBlock).optional(),
+      disabled: z.boolean().optional(),
+      serviceSelector: LabelSelector.optional(),
+    })
+    .optional(),
   status: z.object({ conditions: z.array(Condition).optional() }).optional(),
 });
 export type KubeIpPool = z.infer<typeof KubeIpPool>;
@@ -94,7 +157,13 @@ export type KubeIpPool = z.infer<typeof KubeIpPool>;
 export const KubeL2Policy = z.object({
   metadata: Metadata,
   spec: z
-    .object({ interfaces: z.array(z.string()).optional(), loadBalancerIPs: z.boolean().optional(), externalIPs: z.boolean().optional(), nodeSelector: LabelSelector.optional(), serviceSelector: LabelSelector.optional() })
+    .object({
+      interfaces: z.array(z.string()).optional(),
+      loadBalancerIPs: z.boolean().optional(),
+      externalIPs: z.boolean().optional(),
+      nodeSelector: LabelSelector.optional(),
+      serviceSelector: LabelSelector.optional(),
+    })
     .optional(),
   status: z.object({ conditions: z.array(Condition).optional() }).optional(),
 });

@@ -39,12 +39,20 @@ describe('Export kubeconfig', () => {
     expect(exported.context).toBe('kind-demo');
     expect(config['current-context']).toBe('kind-demo');
     expect(config.clusters.map((c: { name: string }) => c.name)).toEqual(['kind-demo']);
-    expect(config.users).toEqual([{ name: 'kind-demo', user: { 'client-certificate-data': 'BBB', 'client-key-data': 'CCC' } }]);
+    expect(config.users).toEqual([
+      { name: 'kind-demo', user: { 'client-certificate-data': 'BBB', 'client-key-data': 'CCC' } },
+    ]);
     expect(exported.kubeconfig).not.toContain('secret-of-another-cluster');
   });
 
   it('names the fix when the context is missing or the file unreadable', async () => {
-    await expect(exportKindKubeconfig('absent', file)).rejects.toMatchObject({ code: 'CLUSTER_NOT_FOUND', hint: 'Run `kind export kubeconfig --name absent` to write it again.' });
-    await expect(exportKindKubeconfig('demo', join(dir, 'nope'))).rejects.toMatchObject({ code: 'CLUSTER_NOT_FOUND', message: expect.stringContaining('could not be read') });
+    await expect(exportKindKubeconfig('absent', file)).rejects.toMatchObject({
+      code: 'CLUSTER_NOT_FOUND',
+      hint: 'Run `kind export kubeconfig --name absent` to write it again.',
+    });
+    await expect(exportKindKubeconfig('demo', join(dir, 'nope'))).rejects.toMatchObject({
+      code: 'CLUSTER_NOT_FOUND',
+      message: expect.stringContaining('could not be read'),
+    });
   });
 });

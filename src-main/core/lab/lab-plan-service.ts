@@ -45,13 +45,23 @@ export class LabService {
     if (source.yaml !== undefined) return loadPlanYaml(source.yaml, source.name);
     if (source.plan !== undefined) return parsePlan(source.plan, source.name);
     if (source.name) return defaultPlan(source.name);
-    throw new KindscopeError('INVALID_INPUT', 'No plan given: input.plan, input.yaml or input.name is required', 'Pass --name NAME for the default plan, or -f lab.yaml.');
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      'No plan given: input.plan, input.yaml or input.name is required',
+      'Pass --name NAME for the default plan, or -f lab.yaml.',
+    );
   }
 
   /** The engine as the plan sees it; undefined with a finding when it cannot be read. */
   async environment(ownName?: string): Promise<{ env?: LabEnvironment; findings: LabFinding[] }> {
     const docker = this.options.docker;
-    const notChecked = (why: string): LabFinding => ({ code: 'engine-not-checked', message: `The Docker engine was not read (${why}): the name and the pool were not checked against it`, fix: 'Start Docker (or select its context) and plan again.', severity: 'warning', applied: false });
+    const notChecked = (why: string): LabFinding => ({
+      code: 'engine-not-checked',
+      message: `The Docker engine was not read (${why}): the name and the pool were not checked against it`,
+      fix: 'Start Docker (or select its context) and plan again.',
+      severity: 'warning',
+      applied: false,
+    });
     if (!docker) return { findings: [notChecked('no engine endpoint')] };
     let env: LabEnvironment;
     try {
@@ -68,7 +78,15 @@ export class LabService {
       env.problems.push(...pools.problems);
     }
     const findings: LabFinding[] = env.problems.length
-      ? [{ code: 'pools-not-checked', message: `Not every other cluster's pool could be read: ${env.problems.join('; ')}`, fix: "Start those clusters (or merge their kubeconfigs), or make sure their pools do not overlap this plan's.", severity: 'info', applied: false }]
+      ? [
+          {
+            code: 'pools-not-checked',
+            message: `Not every other cluster's pool could be read: ${env.problems.join('; ')}`,
+            fix: "Start those clusters (or merge their kubeconfigs), or make sure their pools do not overlap this plan's.",
+            severity: 'info',
+            applied: false,
+          },
+        ]
       : [];
     return { env, findings };
   }
@@ -77,22 +95,38 @@ export class LabService {
    * The plan's findings on this engine. A plan that does not even parse is answered with
    * one finding per bad field (the wizard shows them beside the fields), not an error.
    */
-  async validate(source: PlanSource): Promise<{ valid: boolean; plan?: LabPlan; poolCidr?: string; findings: LabFinding[]; network?: LabNetworkView }> {
+  async validate(
+    source: PlanSource,
+  ): Promise<{ valid: boolean; plan?: LabPlan; poolCidr?: string; findings: LabFinding[]; network?: LabNetworkView }> {
     let plan: LabPlan;
     try {
       plan = this.planFrom(source);
     } catch (error) {
       if (!(error instanceof KindscopeError) || error.code !== 'INVALID_INPUT') throw error;
-      return { valid: false, findings: schemaFindings(source) ?? [{ code: 'plan-invalid', message: error.message, fix: error.hint, severity: 'error', applied: false }] };
+      return {
+        valid: false,
+        findings: schemaFindings(source) ?? [
+          { code: 'plan-invalid', message: error.message, fix: error.hint, severity: 'error', applied: false },
+        ],
+      };
     }
     const { env, findings: envFindings } = await this.environment(plan.cluster.name);
     const result = validatePlan(plan, env);
     const findings = [...envFindings, ...result.findings];
     const network = networkView(env);
-    return { valid: !hasErrors(findings), plan, ...(result.poolCidr ? { poolCidr: result.poolCidr } : {}), findings, ...(network ? { network } : {}) };
+    return {
+      valid: !hasErrors(findings),
+      plan,
+      ...(result.poolCidr ? { poolCidr: result.poolCidr } : {}),
+      findings,
+      ...(network ? { network } : {}),
+    };
   }
 
-  async import(sources: readonly { name: string; text: string }[], name?: string): Promise<{ plan: LabPlan; findings: LabFinding[] }> {
+  async import(
+    sources: readonly { name: string; text: string }[],
+    name?: string,
+  ): Promise<{ plan: LabPlan; findings: LabFinding[] }> {
     const { env, findings } = await this.environment(name);
     const imported = importPlan(sources, { ...(name ? { name } : {}), ...(env ? { env } : {}) });
     return { plan: imported.plan, findings: [...findings, ...imported.findings] };
@@ -138,7 +172,11 @@ function schemaFindings(source: PlanSource): LabFinding[] | undefined {
       return undefined;
     }
   }
-  const result = LabPlan.safeParse(source.name && value && typeof value === 'object' ? { ...value, cluster: { ...((value as { cluster?: object }).cluster ?? {}), name: source.name } } : value);
+  const result = LabPlan.safeParse(
+    source.name && value && typeof value === 'object'
+      ? { ...value, cluster: { ...((value as { cluster?: object }).cluster ?? {}), name: source.name } }
+      : value,
+  );
   if (result.success) return undefined;
   return result.error.issues.map((issue) => ({
     code: 'plan-invalid',

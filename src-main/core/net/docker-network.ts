@@ -35,7 +35,12 @@ const family = (cidr: string): 4 | 6 => (cidr.includes(':') ? 6 : 4);
 const strip = (address: string | undefined) => (address ? address.split('/')[0] : undefined);
 
 /** The bridge device of a Docker bridge network, as dockerd names it. */
-export function bridgeNameOf(network: { Name?: string; Id?: string; Driver?: string; Options?: Record<string, string> | null }): string | undefined {
+export function bridgeNameOf(network: {
+  Name?: string;
+  Id?: string;
+  Driver?: string;
+  Options?: Record<string, string> | null;
+}): string | undefined {
   if (network.Driver && network.Driver !== 'bridge') return undefined;
   const named = network.Options?.['com.docker.network.bridge.name'];
   if (named) return named;
@@ -62,7 +67,21 @@ export function parseDockerNetwork(input: string | unknown): ParseResult<DockerN
       // A jq listing of quoted subnets, one per line.
       const subnets = body.split('\n').map((l) => /^"([^"]+)"$/.exec(l.trim())?.[1]);
       if (subnets.length > 0 && subnets.every(Boolean)) {
-        return { items: [{ format: 'subnets-only', name: '', subnets: subnets.map((s) => ({ subnet: s!, family: family(s!) })), ipv6: subnets.some((s) => s!.includes(':')), internal: false, options: {}, labels: {}, containers: [] }], unparsed };
+        return {
+          items: [
+            {
+              format: 'subnets-only',
+              name: '',
+              subnets: subnets.map((s) => ({ subnet: s!, family: family(s!) })),
+              ipv6: subnets.some((s) => s!.includes(':')),
+              internal: false,
+              options: {},
+              labels: {},
+              containers: [],
+            },
+          ],
+          unparsed,
+        };
       }
       return { items: [], unparsed: [...unparsed, body] };
     }
@@ -86,31 +105,39 @@ function fromObject(o: Record<string, unknown>): DockerNetwork | undefined {
   if (typeof o.Name === 'string') {
     const ipam = record(o.IPAM) as unknown as { Config?: { Subnet?: string; Gateway?: string }[] | null };
     const options = record(o.Options);
-    const containers = Object.entries(record(o.Containers) as unknown as Record<string, Record<string, string>>).map(([id, c]) => ({
-      id,
-      name: c.Name ?? '',
-      ...(c.MacAddress ? { mac: c.MacAddress } : {}),
-      ...(strip(c.IPv4Address) ? { ipv4: strip(c.IPv4Address) } : {}),
-      ...(strip(c.IPv6Address) ? { ipv6: strip(c.IPv6Address) } : {}),
-    }));
+    const containers = Object.entries(record(o.Containers) as unknown as Record<string, Record<string, string>>).map(
+      ([id, c]) => ({
+        id,
+        name: c.Name ?? '',
+        ...(c.MacAddress ? { mac: c.MacAddress } : {}),
+        ...(strip(c.IPv4Address) ? { ipv4: strip(c.IPv4Address) } : {}),
+        ...(strip(c.IPv6Address) ? { ipv6: strip(c.IPv6Address) } : {}),
+      }),
+    );
     const mtu = Number(options['com.docker.network.driver.mtu']);
     return {
       format: 'docker',
       name: o.Name,
       ...(typeof o.Id === 'string' ? { id: o.Id } : {}),
       ...(typeof o.Driver === 'string' ? { driver: o.Driver } : {}),
-      subnets: (ipam.Config ?? []).filter((c) => c.Subnet).map((c) => ({ subnet: c.Subnet!, family: family(c.Subnet!), ...(c.Gateway ? { gateway: c.Gateway } : {}) })),
+      subnets: (ipam.Config ?? [])
+        .filter((c) => c.Subnet)
+        .map((c) => ({ subnet: c.Subnet!, family: family(c.Subnet!), ...(c.Gateway ? { gateway: c.Gateway } : {}) })),
       ipv6: o.EnableIPv6 === true,
       internal: o.Internal === true,
       ...(Number.isFinite(mtu) && mtu > 0 ? { mtu } : {}),
-      ...(bridgeNameOf({ Name: o.Name, Id: o.Id as string, Driver: o.Driver as string, Options: options }) ? { bridge: bridgeNameOf({ Name: o.Name, Id: o.Id as string, Driver: o.Driver as string, Options: options })! } : {}),
+      ...(bridgeNameOf({ Name: o.Name, Id: o.Id as string, Driver: o.Driver as string, Options: options })
+        ? { bridge: bridgeNameOf({ Name: o.Name, Id: o.Id as string, Driver: o.Driver as string, Options: options })! }
+        : {}),
       options,
       labels: record(o.Labels),
       containers,
     };
   }
   if (typeof o.name === 'string' && Array.isArray(o.subnets)) {
-    const subnets = (o.subnets as { subnet?: string; gateway?: string }[]).filter((s) => s.subnet).map((s) => ({ subnet: s.subnet!, family: family(s.subnet!), ...(s.gateway ? { gateway: s.gateway } : {}) }));
+    const subnets = (o.subnets as { subnet?: string; gateway?: string }[])
+      .filter((s) => s.subnet)
+      .map((s) => ({ subnet: s.subnet!, family: family(s.subnet!), ...(s.gateway ? { gateway: s.gateway } : {}) }));
     return {
       format: 'podman-netavark',
       name: o.name,
@@ -127,8 +154,12 @@ function fromObject(o: Record<string, unknown>): DockerNetwork | undefined {
   }
   if (typeof o.name === 'string' && Array.isArray(o.plugins)) {
     const bridgePlugin = (o.plugins as Record<string, unknown>[]).find((p) => p.type === 'bridge');
-    const ranges = ((bridgePlugin?.ipam as { ranges?: { subnet?: string; gateway?: string }[][] } | undefined)?.ranges ?? []).flat();
-    const subnets = ranges.filter((r) => r.subnet).map((r) => ({ subnet: r.subnet!, family: family(r.subnet!), ...(r.gateway ? { gateway: r.gateway } : {}) }));
+    const ranges = (
+      (bridgePlugin?.ipam as { ranges?: { subnet?: string; gateway?: string }[][] } | undefined)?.ranges ?? []
+    ).flat();
+    const subnets = ranges
+      .filter((r) => r.subnet)
+      .map((r) => ({ subnet: r.subnet!, family: family(r.subnet!), ...(r.gateway ? { gateway: r.gateway } : {}) }));
     return {
       format: 'podman-cni',
       name: o.name,

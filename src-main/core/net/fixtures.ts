@@ -6,7 +6,8 @@ export const fixturesRoot = join(import.meta.dirname, '../../../../shared/fixtur
 
 export function fixtureFiles(folder: string): { name: string; text: string }[] {
   const dir = join(fixturesRoot, folder);
-  if (!existsSync(dir)) throw new Error(`Fixtures missing at ${dir}: the tests need ../shared/fixtures/real beside the repository.`);
+  if (!existsSync(dir))
+    throw new Error(`Fixtures missing at ${dir}: the tests need ../shared/fixtures/real beside the repository.`);
   return readdirSync(dir)
     .filter((name) => name.endsWith('.txt'))
     .sort()

@@ -49,7 +49,14 @@ export function parseIpLink(input: string): ParseResult<IpLink> {
     const header = /^(\d+):\s+([^:@\s]+)(?:@([^:\s]+))?:\s+<([^>]*)>\s*(.*)$/.exec(line);
     if (header) {
       const [, index, name, peer, flags, rest] = header;
-      current = { ifindex: Number(index), ifname: name!, flags: flags ? flags.split(',') : [], altnames: [], addresses: [], raw: line };
+      current = {
+        ifindex: Number(index),
+        ifname: name!,
+        flags: flags ? flags.split(',') : [],
+        altnames: [],
+        addresses: [],
+        raw: line,
+      };
       if (peer) {
         const peerIndex = /^if(\d+)$/.exec(peer);
         if (peerIndex) current.peerIfindex = Number(peerIndex[1]);
@@ -85,7 +92,11 @@ export function parseIpLink(input: string): ParseResult<IpLink> {
         if (word === 'brd') lastAddress.broadcast = words[++i]!;
         else if (word === 'scope') lastAddress.scope = words[++i]!;
         else if (word === 'dynamic') lastAddress.dynamic = true;
-        else if (i === words.length - 1 && !['noprefixroute', 'secondary', 'deprecated', 'tentative', 'mngtmpaddr', 'permanent', 'nodad'].includes(word)) lastAddress.label = word;
+        else if (
+          i === words.length - 1 &&
+          !['noprefixroute', 'secondary', 'deprecated', 'tentative', 'mngtmpaddr', 'permanent', 'nodad'].includes(word)
+        )
+          lastAddress.label = word;
       }
       current.addresses.push(lastAddress);
     } else if (/^altname\s+\S+/.test(body)) current.altnames.push(body.split(/\s+/)[1]!);

@@ -24,9 +24,49 @@ export interface ParseResult<T> {
   unparsed: string[];
 }
 
-const routeTypes = new Set(['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat', 'anycast']);
-const flagWords = new Set(['linkdown', 'onlink', 'pervasive', 'offload', 'trap', 'notify', 'dead', 'rt_offload', 'rt_trap']);
-const keyValue = new Set(['via', 'dev', 'proto', 'scope', 'src', 'metric', 'mtu', 'table', 'advmss', 'pref', 'expires', 'realm', 'initcwnd', 'hoplimit', 'weight', 'nhid', 'rtt', 'window']);
+const routeTypes = new Set([
+  'unicast',
+  'local',
+  'broadcast',
+  'multicast',
+  'throw',
+  'unreachable',
+  'prohibit',
+  'blackhole',
+  'nat',
+  'anycast',
+]);
+const flagWords = new Set([
+  'linkdown',
+  'onlink',
+  'pervasive',
+  'offload',
+  'trap',
+  'notify',
+  'dead',
+  'rt_offload',
+  'rt_trap',
+]);
+const keyValue = new Set([
+  'via',
+  'dev',
+  'proto',
+  'scope',
+  'src',
+  'metric',
+  'mtu',
+  'table',
+  'advmss',
+  'pref',
+  'expires',
+  'realm',
+  'initcwnd',
+  'hoplimit',
+  'weight',
+  'nhid',
+  'rtt',
+  'window',
+]);
 
 /** Parses `ip route` (text) or `ip -j route` (JSON, including the invalid JSON of old iproute2). */
 export function parseIpRoute(input: string): ParseResult<IpRoute> {
@@ -141,7 +181,10 @@ export function splitIpJson(input: string): ParseResult<Record<string, unknown>>
   const trimmed = input.trim();
   const jsonStart = trimmed.search(/^\[|\n\[/);
   if (jsonStart < 0) return undefined;
-  const before = trimmed.slice(0, jsonStart).split('\n').filter((l) => l.trim());
+  const before = trimmed
+    .slice(0, jsonStart)
+    .split('\n')
+    .filter((l) => l.trim());
   const json = parseIpJsonArray(trimmed.slice(jsonStart).trim());
   return { items: json.items, unparsed: [...before, ...json.unparsed] };
 }
@@ -193,7 +236,10 @@ export function parseIpJsonArray(text: string): ParseResult<Record<string, unkno
       }
     }
   }
-  const rest = text.slice(consumed).replace(/^[\s,\]]+/, '').trim();
+  const rest = text
+    .slice(consumed)
+    .replace(/^[\s,\]]+/, '')
+    .trim();
   if (rest) unparsed.push(rest);
   return { items, unparsed };
 }

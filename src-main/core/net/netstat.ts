@@ -87,7 +87,8 @@ export function normaliseDestination(destination: string, family: 'inet' | 'inet
   if (family === 'inet6') return destination.includes(':') ? destination.split('%')[0] : undefined;
   const [address = '', prefix] = destination.split('/');
   const octets = address.split('.');
-  if (octets.length === 0 || octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255)) return undefined;
+  if (octets.length === 0 || octets.length > 4 || octets.some((o) => !/^\d{1,3}$/.test(o) || Number(o) > 255))
+    return undefined;
   const full = [...octets, '0', '0', '0'].slice(0, 4).join('.');
   return `${full}/${prefix ?? octets.length * 8}`;
 }

@@ -16,7 +16,8 @@ export interface RouteContext {
   uplinkMtu?: number;
 }
 
-const podCidrOwner = (dst: string, ctx: RouteContext) => ctx.podCidrs.find((p) => p.cidr === dst || cidrContains(p.cidr, dst));
+const podCidrOwner = (dst: string, ctx: RouteContext) =>
+  ctx.podCidrs.find((p) => p.cidr === dst || cidrContains(p.cidr, dst));
 const networkOf = (address: string, ctx: RouteContext) => ctx.networks.find((n) => cidrContains(n.subnet, address));
 const nodeWithIp = (ip: string, ctx: RouteContext) => ctx.nodeIps.find((n) => n.ip === ip)?.node;
 
@@ -26,9 +27,11 @@ const nodeWithIp = (ip: string, ctx: RouteContext) => ctx.nodeIps.find((n) => n.
  */
 export function explainRoute(route: IpRoute, ctx: RouteContext): string {
   const dev = route.dev ? `\`${route.dev}\`` : 'the default interface';
-  if (route.type === 'local') return `${route.dst} is an address of this machine itself (local table): packets to it never leave.`;
+  if (route.type === 'local')
+    return `${route.dst} is an address of this machine itself (local table): packets to it never leave.`;
   if (route.type === 'broadcast') return `${route.dst} is a broadcast address on ${dev}.`;
-  if (route.type === 'blackhole' || route.type === 'unreachable' || route.type === 'prohibit') return `Traffic to ${route.dst} is dropped (${route.type}).`;
+  if (route.type === 'blackhole' || route.type === 'unreachable' || route.type === 'prohibit')
+    return `Traffic to ${route.dst} is dropped (${route.type}).`;
 
   if (route.dst === 'default') {
     const network = route.via ? networkOf(route.via, ctx) : undefined;
@@ -42,7 +45,12 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
     return `${route.dst} is \`cilium_host\`'s own address — the gateway this node's pods use — reachable directly on \`cilium_host\`.`;
   }
   const owner = podCidrOwner(route.dst, ctx);
-  const mtuNote = route.mtu && route.mtu < (ctx.uplinkMtu ?? 1500) ? `, MTU ${route.mtu} because of the tunnel's overhead (${(ctx.uplinkMtu ?? 1500) - route.mtu} bytes of encapsulation per packet)` : route.mtu ? `, MTU ${route.mtu}` : '';
+  const mtuNote =
+    route.mtu && route.mtu < (ctx.uplinkMtu ?? 1500)
+      ? `, MTU ${route.mtu} because of the tunnel's overhead (${(ctx.uplinkMtu ?? 1500) - route.mtu} bytes of encapsulation per packet)`
+      : route.mtu
+        ? `, MTU ${route.mtu}`
+        : '';
   if (owner && route.dev === 'cilium_host') {
     if (owner.node === ctx.node) {
       return `Traffic to ${route.dst} — this node's own pods — is handed to \`cilium_host\`${route.src ? ` with source ${route.src}` : ''}; Cilium's BPF programs deliver each packet to the pod's lxc interface${mtuNote}.`;
@@ -81,8 +89,10 @@ export function explainNetstatRoute(route: NetstatRoute, ctx: Pick<RouteContext,
   if (/^utun\d+$/.test(route.netif) && route.gateway === route.netif && route.cidr) {
     return `docker-mac-net-connect sends ${network ? `the Docker network "${network.name}" (${route.cidr})` : route.cidr} into its tunnel \`${route.netif}\`, to the engine's VM: this is what makes container IPs reachable from this Mac.`;
   }
-  if (route.destination === 'default') return `Everything else leaves through \`${route.netif}\`${/^\d/.test(route.gateway) ? ` to ${route.gateway}` : ''}.`;
-  if (route.flags.includes('H') && /^utun/.test(route.netif)) return `${route.destination} is the far end of the tunnel \`${route.netif}\`.`;
+  if (route.destination === 'default')
+    return `Everything else leaves through \`${route.netif}\`${/^\d/.test(route.gateway) ? ` to ${route.gateway}` : ''}.`;
+  if (route.flags.includes('H') && /^utun/.test(route.netif))
+    return `${route.destination} is the far end of the tunnel \`${route.netif}\`.`;
   return `Traffic to ${route.cidr ?? route.destination} goes through \`${route.netif}\`${/^\d/.test(route.gateway) ? ` via ${route.gateway}` : ''}.`;
 }
 

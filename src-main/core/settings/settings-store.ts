@@ -16,7 +16,10 @@ export class SettingsStore {
   private settings: Settings;
   readonly file: string;
 
-  constructor(dataDir: string, private readonly log: Logger) {
+  constructor(
+    dataDir: string,
+    private readonly log: Logger,
+  ) {
     this.file = join(dataDir, 'settings.json');
     this.settings = this.load();
   }

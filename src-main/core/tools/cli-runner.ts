@@ -48,7 +48,12 @@ export interface RunResult {
  * process group so cancelling ends the whole tree (SIGTERM, a grace period, then SIGKILL),
  * lines streamed from both pipes, failure decided by the exit code.
  */
-export function runCli(bin: string, args: readonly string[], options: RunOptions = {}, baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+export function runCli(
+  bin: string,
+  args: readonly string[],
+  options: RunOptions = {},
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     if (options.signal?.aborted) {
@@ -56,8 +61,15 @@ export function runCli(bin: string, args: readonly string[], options: RunOptions
       return;
     }
     const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries({ ...baseEnv, ...options.env })) if (value !== undefined) env[key] = value;
-    const child = spawn(bin, [...args], { shell: false, env, cwd: options.cwd, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    for (const [key, value] of Object.entries({ ...baseEnv, ...options.env }))
+      if (value !== undefined) env[key] = value;
+    const child = spawn(bin, [...args], {
+      shell: false,
+      env,
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let output = '';
@@ -69,7 +81,8 @@ export function runCli(bin: string, args: readonly string[], options: RunOptions
       pending[stream] += text;
       const lines = pending[stream].split(/\r?\n/);
       pending[stream] = flush ? '' : (lines.pop() ?? '');
-      for (const line of flush ? lines.filter((l, i) => l !== '' || i < lines.length - 1) : lines) options.onLine?.(line, stream);
+      for (const line of flush ? lines.filter((l, i) => l !== '' || i < lines.length - 1) : lines)
+        options.onLine?.(line, stream);
     };
     child.stdout.on('data', (chunk: Buffer) => {
       const text = chunk.toString();
@@ -100,7 +113,12 @@ export function runCli(bin: string, args: readonly string[], options: RunOptions
 
     child.once('error', (error) => {
       options.signal?.removeEventListener('abort', onAbort);
-      reject(Object.assign(new CliError(bin, args, null, null, error.message, false), { cause: error, code: (error as NodeJS.ErrnoException).code }));
+      reject(
+        Object.assign(new CliError(bin, args, null, null, error.message, false), {
+          cause: error,
+          code: (error as NodeJS.ErrnoException).code,
+        }),
+      );
     });
     child.once('close', (exitCode, signal) => {
       options.signal?.removeEventListener('abort', onAbort);
@@ -111,7 +129,8 @@ export function runCli(bin: string, args: readonly string[], options: RunOptions
       emitLines('stderr', '', true);
       const result = { exitCode, signal, stdout, stderr, output, durationMs: performance.now() - started };
       if (cancelled) reject(new CliError(bin, args, exitCode, signal, tail(stderr), true));
-      else if (exitCode !== 0 && !options.allowFailure) reject(new CliError(bin, args, exitCode, signal, tail(stderr), false));
+      else if (exitCode !== 0 && !options.allowFailure)
+        reject(new CliError(bin, args, exitCode, signal, tail(stderr), false));
       else resolve(result);
     });
     if (options.input !== undefined) child.stdin.end(options.input);

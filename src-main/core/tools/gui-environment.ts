@@ -16,7 +16,15 @@ type TakenName = (typeof takenFromShell)[number];
 
 /** Where people install these tools, prepended at once (before the login shell answers). */
 export function commonLocations(home: string = homedir()): string[] {
-  return ['/opt/homebrew/bin', '/usr/local/bin', join(home, '.local/bin'), join(home, 'go/bin'), join(home, '.rd/bin'), '/home/linuxbrew/.linuxbrew/bin', join(home, 'bin')];
+  return [
+    '/opt/homebrew/bin',
+    '/usr/local/bin',
+    join(home, '.local/bin'),
+    join(home, 'go/bin'),
+    join(home, '.rd/bin'),
+    '/home/linuxbrew/.linuxbrew/bin',
+    join(home, 'bin'),
+  ];
 }
 
 export interface GuiEnvironmentOptions {
@@ -84,7 +92,9 @@ export class GuiEnvironment {
   /** The environment to run tools with. */
   toolEnv(): Record<string, string | undefined> {
     return {
-      PATH: this.pathEntries().map((e) => e.dir).join(delimiter),
+      PATH: this.pathEntries()
+        .map((e) => e.dir)
+        .join(delimiter),
       KUBECONFIG: this.value('KUBECONFIG').value,
       DOCKER_HOST: this.value('DOCKER_HOST').value,
       DOCKER_CONTEXT: this.value('DOCKER_CONTEXT').value,
@@ -101,7 +111,13 @@ export class GuiEnvironment {
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs ?? 5_000);
     try {
       // A constant command: nothing of the user's reaches the shell's command line.
-      const result = await runTool('login-shell', shell, ['-ilc', 'env -0'], { signal: controller.signal, graceMs: 500, env: { HOME: this.home } }, this.env);
+      const result = await runTool(
+        'login-shell',
+        shell,
+        ['-ilc', 'env -0'],
+        { signal: controller.signal, graceMs: 500, env: { HOME: this.home } },
+        this.env,
+      );
       const values: Partial<Record<TakenName, string>> = {};
       for (const entry of result.stdout.split('\0')) {
         const equals = entry.indexOf('=');
@@ -111,7 +127,9 @@ export class GuiEnvironment {
       }
       this.shellValues = values;
     } catch (error) {
-      this.shellProblem = controller.signal.aborted ? `The login shell ${shell} did not answer within ${this.options.timeoutMs ?? 5_000} ms` : `The login shell ${shell} failed: ${(error as Error).message}`;
+      this.shellProblem = controller.signal.aborted
+        ? `The login shell ${shell} did not answer within ${this.options.timeoutMs ?? 5_000} ms`
+        : `The login shell ${shell} failed: ${(error as Error).message}`;
     } finally {
       clearTimeout(timer);
     }

@@ -9,7 +9,11 @@ type Row = [PolicyTool, string, string[]];
 const allowed: Row[] = [
   ['kind', 'kind', ['version']],
   ['kind', '/opt/homebrew/bin/kind', ['get', 'clusters']],
-  ['kind', '/home/u/.local/share/kindscope/tools/kind', ['create', 'cluster', '--name', 'lab', '--config', '/tmp/c.yaml']],
+  [
+    'kind',
+    '/home/u/.local/share/kindscope/tools/kind',
+    ['create', 'cluster', '--name', 'lab', '--config', '/tmp/c.yaml'],
+  ],
   ['kind', '/usr/local/bin/kind-linux-amd64', ['version']],
   ['helm', '/usr/local/bin/helm', ['upgrade', '--install', 'cilium', 'cilium/cilium', '--version', '1.16.5']],
   ['kubectl', '/usr/bin/kubectl', ['version', '--client', '-o', 'json']],
@@ -35,8 +39,22 @@ const allowed: Row[] = [
   ['brew', '/opt/homebrew/bin/brew', ['uninstall', 'chipmk/tap/docker-mac-net-connect']],
   ['brew', '/opt/homebrew/bin/brew', ['list', '--versions', 'chipmk/tap/docker-mac-net-connect']],
   ['brew', '/opt/homebrew/bin/brew', ['services', 'info', '--json', 'chipmk/tap/docker-mac-net-connect']],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges']],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "/usr/local/bin/brew services stop chipmk/tap/docker-mac-net-connect" with administrator privileges']],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    [
+      '-e',
+      'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges',
+    ],
+  ],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    [
+      '-e',
+      'do shell script "/usr/local/bin/brew services stop chipmk/tap/docker-mac-net-connect" with administrator privileges',
+    ],
+  ],
   ['tar', 'tar', ['-xzf', '/d/.helm.partial', '-C', '/d/.helm.partial.d', 'linux-amd64/helm']],
   ['login-shell', '/bin/zsh', ['-ilc', 'env -0']],
   ['login-shell', '/opt/homebrew/bin/fish', ['-ilc', 'env -0']],
@@ -48,7 +66,9 @@ const allowed: Row[] = [
 const refused: [...Row, RegExp][] = [
   ['ping', 'ping', ['-n', '-c', '2', '-i', '0.01', '-W', '1', '172.18.0.2'], /INTERVAL ≥ 0\.2/],
   // A name (a lookup: .cafe is a real TLD), broadcast, multicast, unspecified, no count or wait.
-  ...(['dead.beef.cafe', 'cafe', '255.255.255.255', '224.0.0.1', 'ff02::1', '::', '0.0.0.0'].map((address): [...Row, RegExp] => ['ping', 'ping', ['-n', '-c', '2', '-W', '1', address], /one unicast IP address/])),
+  ...['dead.beef.cafe', 'cafe', '255.255.255.255', '224.0.0.1', 'ff02::1', '::', '0.0.0.0'].map(
+    (address): [...Row, RegExp] => ['ping', 'ping', ['-n', '-c', '2', '-W', '1', address], /one unicast IP address/],
+  ),
   ['ping', 'ping', ['-n', '-c', '0', '-W', '1', '172.18.0.2'], /COUNT \(1–10\)/],
   ['ping', 'ping', ['-n', '-c', '2', '-W', '0', '172.18.0.2'], /only `ping -n -c COUNT/],
   ['ping', 'ping', ['-n', '-f', '172.18.0.2'], /only `ping -n -c COUNT/],
@@ -85,17 +105,48 @@ const refused: [...Row, RegExp][] = [
   ['login-shell', '/usr/bin/python3', ['-ilc', 'env -0'], /not a login shell/],
   ['rm' as PolicyTool, '/bin/rm', ['-rf', '/'], /does not run "rm"/],
   ['osascript', '/usr/bin/osascript', ['-e', 'x'], /only `osascript -e/],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "id" with administrator privileges', 'extra'], /only `osascript -e/],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    ['-e', 'do shell script "id" with administrator privileges', 'extra'],
+    /only `osascript -e/,
+  ],
   ['pkexec', '/usr/bin/pkexec', ['/usr/bin/id'], /only `pkexec \/bin\/sh -c SCRIPT`/],
   ['resolvectl', '/usr/bin/resolvectl', ['flush-caches'], /only "--version"/],
   ['route', '/sbin/route', ['add', '172.18.0.0/16', '10.0.0.1'], /only `route -n get/],
   ['route', '/sbin/route', ['-n', 'get', '$(id)'], /only `route -n get/],
   ['brew', '/opt/homebrew/bin/brew', ['install', 'evil/tap/backdoor'], /only "--version"/],
-  ['brew', '/opt/homebrew/bin/brew', ['services', 'start', 'chipmk/tap/docker-mac-net-connect', '--file=/tmp/x'], /only "--version"/],
+  [
+    'brew',
+    '/opt/homebrew/bin/brew',
+    ['services', 'start', 'chipmk/tap/docker-mac-net-connect', '--file=/tmp/x'],
+    /only "--version"/,
+  ],
   ['brew', '/opt/homebrew/bin/brew', ['tap', 'evil/tap'], /only "--version"/],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "/tmp/x/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges'], /Homebrew runs as root only/],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect; id" with administrator privileges'], /Homebrew runs as root only/],
-  ['osascript', '/usr/bin/osascript', ['-e', 'do shell script "/opt/homebrew/bin/brew install $(id)" with administrator privileges'], /Homebrew runs as root only/],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    [
+      '-e',
+      'do shell script "/tmp/x/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges',
+    ],
+    /Homebrew runs as root only/,
+  ],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    [
+      '-e',
+      'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect; id" with administrator privileges',
+    ],
+    /Homebrew runs as root only/,
+  ],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    ['-e', 'do shell script "/opt/homebrew/bin/brew install $(id)" with administrator privileges'],
+    /Homebrew runs as root only/,
+  ],
 ];
 
 describe('run policy', () => {
@@ -114,9 +165,12 @@ describe('run policy', () => {
 });
 
 describe('validate (user values before they become arguments)', () => {
-  it.each(['x; rm -rf ~', '$(id)', '`id`', 'Demo', '--kubeconfig=/etc/passwd', 'a b', ''])('refuses the cluster name %j', (name) => {
-    expect(() => validate.clusterName(name)).toThrow(KindscopeError);
-  });
+  it.each(['x; rm -rf ~', '$(id)', '`id`', 'Demo', '--kubeconfig=/etc/passwd', 'a b', ''])(
+    'refuses the cluster name %j',
+    (name) => {
+      expect(() => validate.clusterName(name)).toThrow(KindscopeError);
+    },
+  );
 
   it('accepts kind names', () => {
     expect(validate.clusterName('kind-lab.v2')).toBe('kind-lab.v2');

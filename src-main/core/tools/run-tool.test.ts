@@ -26,8 +26,12 @@ describe('every product call of the tool runner goes through the run policy', ()
       if (/from ['"]vitest['"]/.test(text)) return [];
       const name = relative(srcMain, file);
       return [
-        ...(rawRunnerImport.test(text) && name !== join('core', 'tools', 'run-tool.ts') ? [`${name} imports cli-runner (use runTool from core/tools/run-tool)`] : []),
-        ...(childProcessImport.test(text) && name !== join('core', 'tools', 'cli-runner.ts') ? [`${name} imports child_process`] : []),
+        ...(rawRunnerImport.test(text) && name !== join('core', 'tools', 'run-tool.ts')
+          ? [`${name} imports cli-runner (use runTool from core/tools/run-tool)`]
+          : []),
+        ...(childProcessImport.test(text) && name !== join('core', 'tools', 'cli-runner.ts')
+          ? [`${name} imports child_process`]
+          : []),
       ];
     });
     expect(offenders).toEqual([]);
@@ -35,12 +39,23 @@ describe('every product call of the tool runner goes through the run policy', ()
 
   it('the scan sees the product modules that run tools', () => {
     // If the scan looked nowhere, the test above would pass for nothing.
-    const users = sourceFiles(srcMain).filter((file) => /\brunTool\(/.test(readFileSync(file, 'utf8'))).map((file) => relative(srcMain, file));
-    expect(users).toEqual(expect.arrayContaining([join('core', 'tools', 'tools-service.ts'), join('core', 'tools', 'gui-environment.ts'), join('core', 'topology', 'host-view.ts')]));
+    const users = sourceFiles(srcMain)
+      .filter((file) => /\brunTool\(/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(srcMain, file));
+    expect(users).toEqual(
+      expect.arrayContaining([
+        join('core', 'tools', 'tools-service.ts'),
+        join('core', 'tools', 'gui-environment.ts'),
+        join('core', 'topology', 'host-view.ts'),
+      ]),
+    );
   });
 
   it('a refused command never starts', async () => {
-    await expect(runTool('kind', '/bin/sh', ['-c', 'touch /tmp/kindscope-policy-breach'])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is not kind') });
+    await expect(runTool('kind', '/bin/sh', ['-c', 'touch /tmp/kindscope-policy-breach'])).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('is not kind'),
+    });
   });
 
   it('an allowed command runs', async () => {

@@ -7,7 +7,13 @@ import { KindscopeError } from '../../contract';
  * refused command never starts. `run-tool.test.ts` fails when another module imports
  * `cli-runner` directly.
  */
-export function runTool(tool: PolicyTool, bin: string, args: readonly string[], options: RunOptions = {}, baseEnv: NodeJS.ProcessEnv = process.env): Promise<RunResult> {
+export function runTool(
+  tool: PolicyTool,
+  bin: string,
+  args: readonly string[],
+  options: RunOptions = {},
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<RunResult> {
   const decision = runCommandPolicy({ tool, bin, args });
   if (!decision.allowed) return Promise.reject(new KindscopeError('INVALID_INPUT', decision.reason, decision.hint));
   return runCli(bin, args, options, baseEnv);

@@ -32,7 +32,12 @@ export async function downloadTool(options: DownloadOptions): Promise<{ path: st
   try {
     const expected = await fetchChecksum(artifact.checksumUrl, signal);
     const response = await fetch(artifact.url, { signal: signal ?? null });
-    if (!response.ok || !response.body) throw new KindscopeError('DOWNLOAD_FAILED', `Downloading ${name} failed: HTTP ${response.status} from ${artifact.url}`, 'Check your connection, or install it yourself and choose it with "Choose…".');
+    if (!response.ok || !response.body)
+      throw new KindscopeError(
+        'DOWNLOAD_FAILED',
+        `Downloading ${name} failed: HTTP ${response.status} from ${artifact.url}`,
+        'Check your connection, or install it yourself and choose it with "Choose…".',
+      );
     const total = Number(response.headers.get('content-length')) || undefined;
     const hash = createHash('sha256');
     let received = 0;
@@ -44,27 +49,52 @@ export async function downloadTool(options: DownloadOptions): Promise<{ path: st
     });
     await pipeline(counting, createWriteStream(partial, { mode: 0o600 }), signal ? { signal } : {});
     if (total !== undefined && received !== total) {
-      throw new KindscopeError('DOWNLOAD_FAILED', `The download of ${name} was cut short: ${received} of ${total} bytes`, 'Nothing was installed. Try again.');
+      throw new KindscopeError(
+        'DOWNLOAD_FAILED',
+        `The download of ${name} was cut short: ${received} of ${total} bytes`,
+        'Nothing was installed. Try again.',
+      );
     }
     const actual = hash.digest('hex');
     if (actual !== expected) {
-      throw new KindscopeError('CHECKSUM_MISMATCH', `The download of ${name} does not match its published SHA-256 (expected ${expected}, got ${actual})`, 'Nothing was installed. The file was damaged or tampered with on the way; try again later or install it yourself.');
+      throw new KindscopeError(
+        'CHECKSUM_MISMATCH',
+        `The download of ${name} does not match its published SHA-256 (expected ${expected}, got ${actual})`,
+        'Nothing was installed. The file was damaged or tampered with on the way; try again later or install it yourself.',
+      );
     }
     let binary = partial;
     if (artifact.archiveMember) {
       await mkdir(extractDir);
-      await runTool('tar', 'tar', ['-xzf', partial, '-C', extractDir, artifact.archiveMember], { ...(signal ? { signal } : {}) });
+      await runTool('tar', 'tar', ['-xzf', partial, '-C', extractDir, artifact.archiveMember], {
+        ...(signal ? { signal } : {}),
+      });
       binary = join(extractDir, artifact.archiveMember);
     }
     const target = join(dir, name);
     await chmod(binary, 0o755);
     await rename(binary, target);
-    await writeFile(join(dir, `${name}.json`), JSON.stringify({ version: options.version, sha256: actual, url: artifact.url, installedAt: new Date().toISOString() }, null, 2));
+    await writeFile(
+      join(dir, `${name}.json`),
+      JSON.stringify(
+        { version: options.version, sha256: actual, url: artifact.url, installedAt: new Date().toISOString() },
+        null,
+        2,
+      ),
+    );
     return { path: target, sha256: actual };
   } catch (error) {
-    if (signal?.aborted) throw new KindscopeError('CANCELLED', `The download of ${name} was cancelled`, 'Nothing was installed.', { cause: error });
+    if (signal?.aborted)
+      throw new KindscopeError('CANCELLED', `The download of ${name} was cancelled`, 'Nothing was installed.', {
+        cause: error,
+      });
     if (error instanceof KindscopeError) throw error;
-    throw new KindscopeError('DOWNLOAD_FAILED', `Downloading ${name} failed: ${(error as Error).message}`, 'Nothing was installed. Check your connection and try again.', { cause: error });
+    throw new KindscopeError(
+      'DOWNLOAD_FAILED',
+      `Downloading ${name} failed: ${(error as Error).message}`,
+      'Nothing was installed. Check your connection and try again.',
+      { cause: error },
+    );
   } finally {
     await rm(partial, { force: true });
     await rm(extractDir, { recursive: true, force: true });
@@ -75,6 +105,11 @@ async function fetchChecksum(url: string, signal?: AbortSignal): Promise<string>
   const response = await fetch(url, { signal: signal ?? null });
   const text = response.ok ? await response.text() : '';
   const digest = /\b([a-f0-9]{64})\b/i.exec(text)?.[1];
-  if (!digest) throw new KindscopeError('DOWNLOAD_FAILED', `No published SHA-256 at ${url} (HTTP ${response.status})`, 'Without a checksum nothing is installed. Try again later.');
+  if (!digest)
+    throw new KindscopeError(
+      'DOWNLOAD_FAILED',
+      `No published SHA-256 at ${url} (HTTP ${response.status})`,
+      'Without a checksum nothing is installed. Try again later.',
+    );
   return digest.toLowerCase();
 }

@@ -28,12 +28,17 @@ export const toolSpecs: ToolSpec[] = [
     versionArgs: ['version'],
     parseVersion: firstMatch(/kind v(\d+\.\d+\.\d+)/),
     minimum: '0.20.0',
-    minimumReason: 'the lab config uses kubeProxyMode: none and disableDefaultCNI, which kind handles reliably from v0.20.0',
+    minimumReason:
+      'the lab config uses kubeProxyMode: none and disableDefaultCNI, which kind handles reliably from v0.20.0',
     download: {
       version: '0.29.0',
-      artifact: (os, arch) => ({ url: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}`, checksumUrl: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}.sha256sum` }),
+      artifact: (os, arch) => ({
+        url: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}`,
+        checksumUrl: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}.sha256sum`,
+      }),
     },
-    installHint: 'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download kind`), or `brew install kind`',
+    installHint:
+      'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download kind`), or `brew install kind`',
   },
   {
     name: 'helm',
@@ -43,9 +48,14 @@ export const toolSpecs: ToolSpec[] = [
     minimumReason: 'Cilium charts from 1.15 on need Helm 3.12 or later',
     download: {
       version: '3.18.3',
-      artifact: (os, arch) => ({ url: `https://get.helm.sh/helm-v3.18.3-${os}-${arch}.tar.gz`, checksumUrl: `https://get.helm.sh/helm-v3.18.3-${os}-${arch}.tar.gz.sha256sum`, archiveMember: `${os}-${arch}/helm` }),
+      artifact: (os, arch) => ({
+        url: `https://get.helm.sh/helm-v3.18.3-${os}-${arch}.tar.gz`,
+        checksumUrl: `https://get.helm.sh/helm-v3.18.3-${os}-${arch}.tar.gz.sha256sum`,
+        archiveMember: `${os}-${arch}/helm`,
+      }),
     },
-    installHint: 'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download helm`), or `brew install helm`',
+    installHint:
+      'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download helm`), or `brew install helm`',
   },
   {
     name: 'kubectl',
@@ -55,9 +65,13 @@ export const toolSpecs: ToolSpec[] = [
     minimumReason: 'server-side field validation and `kubectl wait --for=jsonpath` need 1.27 or later',
     download: {
       version: '1.33.1',
-      artifact: (os, arch) => ({ url: `https://dl.k8s.io/release/v1.33.1/bin/${os}/${arch}/kubectl`, checksumUrl: `https://dl.k8s.io/release/v1.33.1/bin/${os}/${arch}/kubectl.sha256` }),
+      artifact: (os, arch) => ({
+        url: `https://dl.k8s.io/release/v1.33.1/bin/${os}/${arch}/kubectl`,
+        checksumUrl: `https://dl.k8s.io/release/v1.33.1/bin/${os}/${arch}/kubectl.sha256`,
+      }),
     },
-    installHint: 'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download kubectl`), or `brew install kubectl`',
+    installHint:
+      'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download kubectl`), or `brew install kubectl`',
   },
   {
     name: 'cilium',
@@ -67,9 +81,14 @@ export const toolSpecs: ToolSpec[] = [
     minimumReason: '`cilium status --wait` with JSON output needs cilium-cli 0.15 or later',
     download: {
       version: '0.18.5',
-      artifact: (os, arch) => ({ url: `https://github.com/cilium/cilium-cli/releases/download/v0.18.5/cilium-${os}-${arch}.tar.gz`, checksumUrl: `https://github.com/cilium/cilium-cli/releases/download/v0.18.5/cilium-${os}-${arch}.tar.gz.sha256sum`, archiveMember: 'cilium' }),
+      artifact: (os, arch) => ({
+        url: `https://github.com/cilium/cilium-cli/releases/download/v0.18.5/cilium-${os}-${arch}.tar.gz`,
+        checksumUrl: `https://github.com/cilium/cilium-cli/releases/download/v0.18.5/cilium-${os}-${arch}.tar.gz.sha256sum`,
+        archiveMember: 'cilium',
+      }),
     },
-    installHint: 'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download cilium`), or `brew install cilium-cli`',
+    installHint:
+      'Install the pinned version with Kindscope (Settings → Download, or `kindscope tools download cilium`), or `brew install cilium-cli`',
   },
   {
     name: 'docker',

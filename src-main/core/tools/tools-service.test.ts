@@ -1,6 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +28,23 @@ const root = join(import.meta.dirname, '../../..');
 
 /** `kindscope tools --json` in an environment like a GUI app's: PATH=/usr/bin:/bin and nothing else. */
 function toolsAsGuiApp(home: string, extraEnv: Record<string, string> = {}): ToolsReport {
-  const result = spawnSync('env', ['-i', 'PATH=/usr/bin:/bin', `HOME=${home}`, 'SHELL=/bin/bash', ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`), process.execPath, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'tools', '--json'], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const result = spawnSync(
+    'env',
+    [
+      '-i',
+      'PATH=/usr/bin:/bin',
+      `HOME=${home}`,
+      'SHELL=/bin/bash',
+      ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`),
+      process.execPath,
+      '--import',
+      'tsx',
+      join(root, 'src-main/cli/main.ts'),
+      'tools',
+      '--json',
+    ],
+    { cwd: root, encoding: 'utf8', timeout: 60_000 },
+  );
   if (!result.stdout) throw new Error(`kindscope tools printed nothing: ${result.stderr}`);
   return JSON.parse(result.stdout) as ToolsReport;
 }
@@ -34,17 +60,37 @@ describe('finding tools the way a desktop app must', () => {
     // double: discovery and version parsing are under test, not cilium (the lab's stand-in
     // comes with the simulated Cilium).
     mkdirSync(join(home, 'shell-only'));
-    writeFileSync(join(home, 'shell-only/cilium'), '#!/bin/sh\necho "cilium-cli: v0.16.4 compiled with go1.22.1 on linux/amd64"\necho "cilium image (default): v1.15.3"\n', { mode: 0o755 });
-    writeFileSync(join(home, '.bash_profile'), 'export PATH="$HOME/shell-only:$PATH"\nexport KUBECONFIG="$HOME/.kube/lab-config"\n');
+    writeFileSync(
+      join(home, 'shell-only/cilium'),
+      '#!/bin/sh\necho "cilium-cli: v0.16.4 compiled with go1.22.1 on linux/amd64"\necho "cilium image (default): v1.15.3"\n',
+      { mode: 0o755 },
+    );
+    writeFileSync(
+      join(home, '.bash_profile'),
+      'export PATH="$HOME/shell-only:$PATH"\nexport KUBECONFIG="$HOME/.kube/lab-config"\n',
+    );
 
     const report = toolsAsGuiApp(home, { KINDSCOPE_HOME: join(home, 'data') });
     const tool = (name: string) => report.tools.find((t) => t.name === name)!;
-    expect(tool('kind')).toMatchObject({ status: 'ok', path: join(home, '.local/bin/kind'), source: 'common location', version: '0.29.0' });
-    expect(tool('cilium')).toMatchObject({ status: 'ok', path: join(home, 'shell-only/cilium'), source: 'login shell PATH', version: '0.16.4' });
+    expect(tool('kind')).toMatchObject({
+      status: 'ok',
+      path: join(home, '.local/bin/kind'),
+      source: 'common location',
+      version: '0.29.0',
+    });
+    expect(tool('cilium')).toMatchObject({
+      status: 'ok',
+      path: join(home, 'shell-only/cilium'),
+      source: 'login shell PATH',
+      version: '0.16.4',
+    });
     expect(tool('kubectl')).toMatchObject({ status: 'ok', path: '/usr/bin/kubectl', source: 'process PATH' });
     expect(report.environment.kubeconfig).toEqual({ value: join(home, '.kube/lab-config'), source: 'login shell' });
     expect(report.environment.loginShell.status).toBe('loaded');
-    expect(tool('helm')).toMatchObject({ status: 'missing', fix: expect.stringContaining('kindscope tools download helm') });
+    expect(tool('helm')).toMatchObject({
+      status: 'missing',
+      fix: expect.stringContaining('kindscope tools download helm'),
+    });
   });
 
   it('reports a tool that is too old, with why and the fix', async () => {
@@ -56,7 +102,12 @@ describe('finding tools the way a desktop app must', () => {
       managedDir: join(dir, 'data/tools'),
       log: createMemoryLogger(),
     });
-    await expect(service.status('kind')).resolves.toMatchObject({ status: 'too-old', version: '0.11.1', problem: expect.stringContaining('kubeProxyMode: none'), fix: expect.stringContaining('0.29.0') });
+    await expect(service.status('kind')).resolves.toMatchObject({
+      status: 'too-old',
+      version: '0.11.1',
+      problem: expect.stringContaining('kubeProxyMode: none'),
+      fix: expect.stringContaining('0.29.0'),
+    });
     // A path chosen in Settings wins, and must be an executable.
     await expect(service.setPath('kind', join(dir, 'nope'))).rejects.toThrow(/not an executable/);
     await expect(service.setPath('kind', 'relative/kind')).rejects.toThrow(/absolute path/);
@@ -70,16 +121,25 @@ describe('finding tools the way a desktop app must', () => {
       managedDir: join(dir, 'data/tools'),
       log: createMemoryLogger(),
     });
-    await expect(service.setPath('kind', '/bin/sh')).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'kind path: /bin/sh is not kind: its file name is "sh"' });
+    await expect(service.setPath('kind', '/bin/sh')).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: 'kind path: /bin/sh is not kind: its file name is "sh"',
+    });
     // Named kind, but a shell: `kind version` does not print a kind version. It must not be kept.
     mkdirSync(join(dir, 'fake'));
     copyFileSync('/bin/sh', join(dir, 'fake/kind'));
     chmodSync(join(dir, 'fake/kind'), 0o755);
-    await expect(service.setPath('kind', join(dir, 'fake/kind'))).rejects.toThrow(/is not kind: `kind version` printed/);
+    await expect(service.setPath('kind', join(dir, 'fake/kind'))).rejects.toThrow(
+      /is not kind: `kind version` printed/,
+    );
     expect(existsSync(join(dir, 'data/settings.json'))).toBe(false);
     // The real thing is kept.
     writeFileSync(join(dir, 'fake/kind'), '#!/bin/sh\necho "kind v0.29.0 go1.24.2 linux/amd64"\n', { mode: 0o755 });
-    await expect(service.setPath('kind', join(dir, 'fake/kind'))).resolves.toMatchObject({ status: 'ok', source: 'settings', version: '0.29.0' });
+    await expect(service.setPath('kind', join(dir, 'fake/kind'))).resolves.toMatchObject({
+      status: 'ok',
+      source: 'settings',
+      version: '0.29.0',
+    });
   });
 
   it('gives up on a login shell that hangs, without blocking', async () => {
@@ -87,7 +147,11 @@ describe('finding tools the way a desktop app must', () => {
     // Named bash: the run policy runs only known shells as the login shell.
     mkdirSync(join(dir, 'slow'));
     writeFileSync(join(dir, 'slow/bash'), '#!/bin/sh\nsleep 30\n', { mode: 0o755 });
-    const environment = new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: dir }, shell: join(dir, 'slow/bash'), timeoutMs: 300 });
+    const environment = new GuiEnvironment({
+      env: { PATH: '/usr/bin:/bin', HOME: dir },
+      shell: join(dir, 'slow/bash'),
+      timeoutMs: 300,
+    });
     const started = Date.now();
     await environment.loadLoginShell();
     expect(environment.loginShellProblem).toMatch(/did not answer within 300 ms/);
@@ -134,25 +198,38 @@ describe('managed downloads', () => {
 
   it('refuses a tampered artifact and leaves no file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
-    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('tampered'), dir })).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', hint: expect.stringContaining('Nothing was installed') });
+    await expect(
+      downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('tampered'), dir }),
+    ).rejects.toMatchObject({ code: 'CHECKSUM_MISMATCH', hint: expect.stringContaining('Nothing was installed') });
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('refuses a truncated artifact and leaves no file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
-    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('truncated'), dir })).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
+    await expect(
+      downloadTool({ name: 'kind', version: '0.29.0', artifact: artifact('truncated'), dir }),
+    ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED' });
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('refuses an artifact without a published checksum', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'kindscope-tools-'));
-    await expect(downloadTool({ name: 'kind', version: '0.29.0', artifact: { url: `${base}/good`, checksumUrl: `${base}/missing` }, dir })).rejects.toThrow(/No published SHA-256/);
+    await expect(
+      downloadTool({
+        name: 'kind',
+        version: '0.29.0',
+        artifact: { url: `${base}/good`, checksumUrl: `${base}/missing` },
+        dir,
+      }),
+    ).rejects.toThrow(/No published SHA-256/);
     expect(readdirSync(dir)).toEqual([]);
   });
 
   it('installs a good artifact, which `kindscope tools` then reports as managed', async () => {
     const data = mkdtempSync(join(tmpdir(), 'kindscope-data-'));
-    const specs: ToolSpec[] = toolSpecs.map((spec) => (spec.name === 'kind' ? { ...spec, download: { version: '0.29.0', artifact: () => artifact('good') } } : spec));
+    const specs: ToolSpec[] = toolSpecs.map((spec) =>
+      spec.name === 'kind' ? { ...spec, download: { version: '0.29.0', artifact: () => artifact('good') } } : spec,
+    );
     const progress: number[] = [];
     const service = new ToolsService({
       environment: new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: data } }),
@@ -162,12 +239,22 @@ describe('managed downloads', () => {
       specs,
     });
     service.onDidProgress((p) => progress.push(p.receivedBytes));
-    await expect(service.download('kind')).resolves.toMatchObject({ status: 'ok', source: 'managed', version: '0.29.0', path: join(data, 'tools/kind') });
+    await expect(service.download('kind')).resolves.toMatchObject({
+      status: 'ok',
+      source: 'managed',
+      version: '0.29.0',
+      path: join(data, 'tools/kind'),
+    });
     expect(statSync(join(data, 'tools/kind')).mode & 0o111).not.toBe(0);
     expect(progress.at(-1)).toBe(good.length);
     expect(existsSync(join(data, 'tools/kind.json'))).toBe(true);
 
     const report = toolsAsGuiApp(data, { KINDSCOPE_HOME: data });
-    expect(report.tools.find((t) => t.name === 'kind')).toMatchObject({ status: 'ok', source: 'managed', path: join(data, 'tools/kind'), managed: { installed: true } });
+    expect(report.tools.find((t) => t.name === 'kind')).toMatchObject({
+      status: 'ok',
+      source: 'managed',
+      path: join(data, 'tools/kind'),
+      managed: { installed: true },
+    });
   });
 });

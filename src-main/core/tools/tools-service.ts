@@ -1,7 +1,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { arch as osArch } from 'node:os';
 import { join } from 'node:path';
-import { KindscopeError, type DownloadProgress, type ToolName, type ToolsReport, type ToolStatus } from '../../contract';
+import {
+  KindscopeError,
+  type DownloadProgress,
+  type ToolName,
+  type ToolsReport,
+  type ToolStatus,
+} from '../../contract';
 import type { SettingsStore } from '../settings/settings-store';
 import type { Logger } from '../util/logger';
 import type { GuiEnvironment } from './gui-environment';
@@ -51,7 +57,11 @@ export class ToolsService {
       tools,
       environment: {
         loginShell: problem ? { status: 'failed', problem } : { status: 'loaded' },
-        path: env.pathEntries().map((entry) => ({ ...entry, exists: existsSync(entry.dir), ...(addedByNpm(entry.dir) ? { addedBy: 'npm' as const } : {}) })),
+        path: env.pathEntries().map((entry) => ({
+          ...entry,
+          exists: existsSync(entry.dir),
+          ...(addedByNpm(entry.dir) ? { addedBy: 'npm' as const } : {}),
+        })),
         kubeconfig: sourced(env.value('KUBECONFIG')),
         dockerHost: sourced(env.value('DOCKER_HOST')),
         dockerContext: sourced(env.value('DOCKER_CONTEXT')),
@@ -61,23 +71,55 @@ export class ToolsService {
 
   async status(name: ToolName): Promise<ToolStatus> {
     const spec = this.spec(name);
-    const managed = { available: Boolean(spec.download), ...(spec.download ? { version: spec.download.version } : {}), installed: existsSync(join(this.options.managedDir, name)) };
+    const managed = {
+      available: Boolean(spec.download),
+      ...(spec.download ? { version: spec.download.version } : {}),
+      installed: existsSync(join(this.options.managedDir, name)),
+    };
     const base = { name, minimum: spec.minimum, managed };
     if (spec.platforms && !spec.platforms.includes(this.platform)) return { ...base, status: 'not-applicable' };
     const found = this.find(spec);
     if (!found) {
-      return { ...base, status: 'missing', problem: `${name} was not found on PATH or in the usual folders`, fix: spec.installHint };
+      return {
+        ...base,
+        status: 'missing',
+        problem: `${name} was not found on PATH or in the usual folders`,
+        fix: spec.installHint,
+      };
     }
     let result: RunResult;
     try {
       result = await this.runVersion(spec, found.path);
     } catch (error) {
-      return { ...base, status: 'broken', path: found.path, source: found.source, problem: `${found.path} does not run: ${(error as Error).message}`, fix: spec.installHint };
+      return {
+        ...base,
+        status: 'broken',
+        path: found.path,
+        source: found.source,
+        problem: `${found.path} does not run: ${(error as Error).message}`,
+        fix: spec.installHint,
+      };
     }
     const version = spec.parseVersion(`${result.stdout}\n${result.stderr}`);
-    if (!version) return { ...base, status: 'broken', path: found.path, source: found.source, problem: `\`${name} ${spec.versionArgs.join(' ')}\` did not print a version`, fix: spec.installHint };
+    if (!version)
+      return {
+        ...base,
+        status: 'broken',
+        path: found.path,
+        source: found.source,
+        problem: `\`${name} ${spec.versionArgs.join(' ')}\` did not print a version`,
+        fix: spec.installHint,
+      };
     if (compareVersions(version, spec.minimum) < 0) {
-      return { ...base, status: 'too-old', path: found.path, source: found.source, version, problem: `${name} ${version} is too old: ${spec.minimumReason}`, fix: spec.download ? `Download ${name} ${spec.download.version} here, or upgrade yours.` : spec.installHint };
+      return {
+        ...base,
+        status: 'too-old',
+        path: found.path,
+        source: found.source,
+        version,
+        problem: `${name} ${version} is too old: ${spec.minimumReason}`,
+        fix: spec.download ? `Download ${name} ${spec.download.version} here, or upgrade yours.` : spec.installHint,
+      };
     }
     return { ...base, status: 'ok', path: found.path, source: found.source, version };
   }
@@ -100,7 +142,8 @@ export class ToolsService {
 
   async download(name: ToolName, signal?: AbortSignal): Promise<ToolStatus> {
     const spec = this.spec(name);
-    if (!spec.download) throw new KindscopeError('INVALID_INPUT', `Kindscope does not download ${name}`, spec.installHint);
+    if (!spec.download)
+      throw new KindscopeError('INVALID_INPUT', `Kindscope does not download ${name}`, spec.installHint);
     const os = this.platform === 'darwin' ? 'darwin' : 'linux';
     const cpu = osArch() === 'arm64' ? 'arm64' : 'amd64';
     await downloadTool({
@@ -109,7 +152,8 @@ export class ToolsService {
       artifact: spec.download.artifact(os, cpu),
       dir: this.options.managedDir,
       ...(signal ? { signal } : {}),
-      onProgress: (receivedBytes, totalBytes) => this.progressListeners.forEach((l) => l({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) })),
+      onProgress: (receivedBytes, totalBytes) =>
+        this.progressListeners.forEach((l) => l({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) })),
     });
     return this.status(name);
   }
@@ -123,32 +167,59 @@ export class ToolsService {
   async run(name: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const found = this.find(this.spec(name));
     if (!found) throw new KindscopeError('TOOL_MISSING', `${name} is not installed`, this.spec(name).installHint);
-    return runTool(name, found.path, args, { ...options, env: { ...this.options.environment.toolEnv(), ...options.env } });
+    return runTool(name, found.path, args, {
+      ...options,
+      env: { ...this.options.environment.toolEnv(), ...options.env },
+    });
   }
 
   private runVersion(spec: ToolSpec, path: string): Promise<RunResult> {
     // cwd "/": a file that is not the tool (a shell named kind) must not find a `version` script beside us.
-    return runTool(spec.name, path, spec.versionArgs, { cwd: '/', env: this.options.environment.toolEnv(), signal: AbortSignal.timeout(10_000), allowFailure: true });
+    return runTool(spec.name, path, spec.versionArgs, {
+      cwd: '/',
+      env: this.options.environment.toolEnv(),
+      signal: AbortSignal.timeout(10_000),
+      allowFailure: true,
+    });
   }
 
   private async checkIsTool(spec: ToolSpec, path: string): Promise<void> {
     const field = `${spec.name} path`;
     validate.path(path, field);
-    if (!isExecutable(path)) throw new KindscopeError('INVALID_INPUT', `${field}: ${path} is not an executable file`, `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`);
+    if (!isExecutable(path))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `${field}: ${path} is not an executable file`,
+        `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`,
+      );
     // The file name first (the policy refuses /bin/sh as kind without running it), then what it says it is.
     const result = await this.runVersion(spec, path).catch((error: unknown) => {
-      if (error instanceof KindscopeError) throw new KindscopeError(error.code, `${field}: ${error.message}`, error.hint);
-      throw new KindscopeError('INVALID_INPUT', `${field}: ${path} does not run: ${(error as Error).message}`, `Choose the ${spec.name} program itself.`);
+      if (error instanceof KindscopeError)
+        throw new KindscopeError(error.code, `${field}: ${error.message}`, error.hint);
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `${field}: ${path} does not run: ${(error as Error).message}`,
+        `Choose the ${spec.name} program itself.`,
+      );
     });
     if (!spec.parseVersion(`${result.stdout}\n${result.stderr}`)) {
       const said = `${result.stdout}\n${result.stderr}`.trim().split('\n')[0]?.slice(0, 120) || 'nothing';
-      throw new KindscopeError('INVALID_INPUT', `${field}: ${path} is not ${spec.name}: \`${spec.name} ${spec.versionArgs.join(' ')}\` printed "${said}", not a ${spec.name} version`, `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`);
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `${field}: ${path} is not ${spec.name}: \`${spec.name} ${spec.versionArgs.join(' ')}\` printed "${said}", not a ${spec.name} version`,
+        `Choose the ${spec.name} program itself (for example /usr/local/bin/${spec.name}).`,
+      );
     }
   }
 
   private spec(name: ToolName): ToolSpec {
     const spec = this.specs.find((s) => s.name === name);
-    if (!spec) throw new KindscopeError('INVALID_INPUT', `Unknown tool ${name}`, 'Use kind, helm, kubectl, cilium, docker or brew.');
+    if (!spec)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Unknown tool ${name}`,
+        'Use kind, helm, kubectl, cilium, docker or brew.',
+      );
     return spec;
   }
 
@@ -160,7 +231,15 @@ export class ToolsService {
     for (const entry of this.options.environment.pathEntries()) {
       const candidate = join(entry.dir, spec.name);
       if (isExecutable(candidate)) {
-        return { path: candidate, source: entry.source === 'process' ? 'process PATH' : entry.source === 'login shell' ? 'login shell PATH' : 'common location' };
+        return {
+          path: candidate,
+          source:
+            entry.source === 'process'
+              ? 'process PATH'
+              : entry.source === 'login shell'
+                ? 'login shell PATH'
+                : 'common location',
+        };
       }
     }
     return undefined;

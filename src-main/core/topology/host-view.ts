@@ -40,9 +40,13 @@ export class HostViewReader {
     let routes: IpRoute[] = [];
     let netstatRoutes: NetstatRoute[] = [];
     if (this.platform === 'linux') {
-      const [linkResult, routeResult] = await Promise.allSettled([runTool('ip', 'ip', ['-j', 'link', 'show']), runTool('ip', 'ip', ['-j', 'route', 'show'])]);
+      const [linkResult, routeResult] = await Promise.allSettled([
+        runTool('ip', 'ip', ['-j', 'link', 'show']),
+        runTool('ip', 'ip', ['-j', 'route', 'show']),
+      ]);
       if (linkResult.status === 'fulfilled') links = parseIpLink(linkResult.value.stdout).items;
-      else problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
+      else
+        problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
       if (routeResult.status === 'fulfilled') routes = parseIpRoute(routeResult.value.stdout).items;
     } else if (this.platform === 'darwin') {
       try {
@@ -52,19 +56,46 @@ export class HostViewReader {
       }
     }
     const bridgeHere = bridgeNames.some((name) => links.some((link) => link.ifname === name));
-    if (bridgeHere || bridgeNames.length === 0) return { platform: this.platform, links: engineLinks ?? links, routes, netstatRoutes, observedFrom: 'host', problems };
-    if (engineLinks) return { platform: this.platform, links: engineLinks, routes, netstatRoutes, observedFrom: 'engine-vm', problems };
+    if (bridgeHere || bridgeNames.length === 0)
+      return {
+        platform: this.platform,
+        links: engineLinks ?? links,
+        routes,
+        netstatRoutes,
+        observedFrom: 'host',
+        problems,
+      };
+    if (engineLinks)
+      return {
+        platform: this.platform,
+        links: engineLinks,
+        routes,
+        netstatRoutes,
+        observedFrom: 'engine-vm',
+        problems,
+      };
 
     if (!helperImage) {
-      problems.push('The bridge is not on this machine and no image with iproute2 is available to look inside the engine.');
+      problems.push(
+        'The bridge is not on this machine and no image with iproute2 is available to look inside the engine.',
+      );
       return { platform: this.platform, links: [], routes, netstatRoutes, observedFrom: 'engine-vm', problems };
     }
     try {
       const engineLinks = await this.readEngineNamespace(helperImage);
-      return { platform: this.platform, links: engineLinks, routes, netstatRoutes, observedFrom: 'engine-vm', problems };
+      return {
+        platform: this.platform,
+        links: engineLinks,
+        routes,
+        netstatRoutes,
+        observedFrom: 'engine-vm',
+        problems,
+      };
     } catch (error) {
       this.log.warn('Reading the engine namespace failed', error);
-      problems.push(`Could not look inside the engine's VM with a helper container (${helperImage}): ${(error as Error).message}`);
+      problems.push(
+        `Could not look inside the engine's VM with a helper container (${helperImage}): ${(error as Error).message}`,
+      );
       return { platform: this.platform, links: [], routes, netstatRoutes, observedFrom: 'engine-vm', problems };
     }
   }

@@ -21,8 +21,32 @@ let image: string;
 beforeAll(() => {
   requireDocker();
   image = ensureBusyboxImage();
-  docker(['create', '--name', orphan, '--label', `${helperLabel}=host-view`, '--label', `${ownerLabel}=${deadPid()}`, '--label', 'io.kindscope.lab=i13', image, 'true']);
-  docker(['create', '--name', living, '--label', `${helperLabel}=host-view`, '--label', `${ownerLabel}=${process.pid}`, '--label', 'io.kindscope.lab=i13', image, 'true']);
+  docker([
+    'create',
+    '--name',
+    orphan,
+    '--label',
+    `${helperLabel}=host-view`,
+    '--label',
+    `${ownerLabel}=${deadPid()}`,
+    '--label',
+    'io.kindscope.lab=i13',
+    image,
+    'true',
+  ]);
+  docker([
+    'create',
+    '--name',
+    living,
+    '--label',
+    `${helperLabel}=host-view`,
+    '--label',
+    `${ownerLabel}=${process.pid}`,
+    '--label',
+    'io.kindscope.lab=i13',
+    image,
+    'true',
+  ]);
 });
 afterAll(() => {
   docker(['rm', '-f', orphan, living]);
@@ -33,7 +57,10 @@ describe('NetnsReader helper', () => {
     const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment({}));
     const reader = new NetnsReader(createDockerClient(endpoint), createMemoryLogger());
     await reader.read(image, []);
-    const names = () => docker(['ps', '-a', '--filter', `label=${ownerLabel}`, '--format', '{{.Names}}']).trim().split('\n');
+    const names = () =>
+      docker(['ps', '-a', '--filter', `label=${ownerLabel}`, '--format', '{{.Names}}'])
+        .trim()
+        .split('\n');
     expect(names()).not.toContain(orphan);
     expect(names()).toContain(living);
     expect(names().filter((n) => n.startsWith(`kindscope-helper-netns-${process.pid}-`))).toHaveLength(1);

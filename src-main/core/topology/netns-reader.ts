@@ -46,11 +46,14 @@ export class NetnsReader {
     try {
       const id = await this.ensureHelper(image);
       const result = await execInContainer(this.docker, id, ['sh', '-c', script, 'sh', ...pids.map(String)]);
-      if (result.exitCode !== 0 && !result.stdout.includes(marker) && pids.length > 0) throw new Error(result.stderr.trim() || `exit code ${result.exitCode}`);
+      if (result.exitCode !== 0 && !result.stdout.includes(marker) && pids.length > 0)
+        throw new Error(result.stderr.trim() || `exit code ${result.exitCode}`);
       return parse(result.stdout);
     } catch (error) {
       this.unavailable = (error as Error).message;
-      this.log.info(`Reading node namespaces through a helper container is not possible here (${this.unavailable}); reading each node with docker exec instead.`);
+      this.log.info(
+        `Reading node namespaces through a helper container is not possible here (${this.unavailable}); reading each node with docker exec instead.`,
+      );
       await this.dispose();
       return undefined;
     }
@@ -63,7 +66,11 @@ export class NetnsReader {
     for (const helper of helpers) {
       const owner = Number(helper.Labels[ownerLabel]);
       const orphan = Number.isInteger(owner) ? !(await isAlive(owner)) : helper.Labels[helperLabel] === 'netns-reader';
-      if (orphan) await this.docker.getContainer(helper.Id).remove({ force: true }).catch(() => undefined);
+      if (orphan)
+        await this.docker
+          .getContainer(helper.Id)
+          .remove({ force: true })
+          .catch(() => undefined);
     }
   }
 
@@ -72,7 +79,11 @@ export class NetnsReader {
     const helper = this.helper;
     this.helper = undefined;
     const id = await helper?.catch(() => undefined);
-    if (id) await this.docker.getContainer(id).remove({ force: true }).catch(() => undefined);
+    if (id)
+      await this.docker
+        .getContainer(id)
+        .remove({ force: true })
+        .catch(() => undefined);
   }
 
   private ensureHelper(image: string): Promise<string> {
@@ -85,7 +96,13 @@ export class NetnsReader {
         Entrypoint: ['sleep'],
         Cmd: ['2147483647'],
         Labels: { [helperLabel]: 'netns-reader', [ownerLabel]: String(process.pid) },
-        HostConfig: { NetworkMode: 'host', PidMode: 'host', CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'], SecurityOpt: ['apparmor=unconfined'], AutoRemove: true },
+        HostConfig: {
+          NetworkMode: 'host',
+          PidMode: 'host',
+          CapAdd: ['SYS_ADMIN', 'SYS_PTRACE'],
+          SecurityOpt: ['apparmor=unconfined'],
+          AutoRemove: true,
+        },
       });
       // Made while dispose ran: remove it at once rather than leave it behind.
       if (this.disposed) {

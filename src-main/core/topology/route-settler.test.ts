@@ -13,9 +13,24 @@ function topologyWith(routes: Record<string, number>): ClusterTopology {
     image: 'kindest/node:v1.33.1',
     interfaces: [],
     unparsed: [],
-    routes: Array.from({ length: count }, (_, i) => ({ type: 'unicast', dst: `10.244.${i}.0/24`, flags: [], raw: `10.244.${i}.0/24 dev cilium_host`, explanation: '' })),
+    routes: Array.from({ length: count }, (_, i) => ({
+      type: 'unicast',
+      dst: `10.244.${i}.0/24`,
+      flags: [],
+      raw: `10.244.${i}.0/24 dev cilium_host`,
+      explanation: '',
+    })),
   }));
-  return { name: 'lab', observedFrom: 'host', networks: [], nodes, host: { platform: 'linux', routes: [], reachability: { status: 'yes', reason: '' } }, problems: [], generatedAt: '', tookMs: 0 };
+  return {
+    name: 'lab',
+    observedFrom: 'host',
+    networks: [],
+    nodes,
+    host: { platform: 'linux', routes: [], reachability: { status: 'yes', reason: '' } },
+    problems: [],
+    generatedAt: '',
+    tookMs: 0,
+  };
 }
 
 afterEach(() => vi.useRealTimers());
@@ -27,7 +42,11 @@ describe('RouteSettler', () => {
     const reads = [2, 2, 6, 6, 6].map((count) => topologyWith({ worker: count, peer: 6 }));
     const snapshot = vi.fn(async () => reads.shift()!);
     const published: number[] = [];
-    const settler = new RouteSettler({ snapshot, publish: (t) => published.push(t.nodes[0]!.routes.length), delaysMs: [10, 10, 10, 10, 10, 10] });
+    const settler = new RouteSettler({
+      snapshot,
+      publish: (t) => published.push(t.nodes[0]!.routes.length),
+      delaysMs: [10, 10, 10, 10, 10, 10],
+    });
     settler.settle('lab', 'worker');
     await vi.advanceTimersByTimeAsync(100);
     expect(snapshot).toHaveBeenCalledTimes(4);

@@ -14,7 +14,11 @@ export interface RouteSettlerOptions {
   delaysMs?: readonly number[];
 }
 
-const routesOf = (topology: ClusterTopology, node: string) => topology.nodes.find((n) => n.name === node)?.routes.map((r) => r.raw).join('\n');
+const routesOf = (topology: ClusterTopology, node: string) =>
+  topology.nodes
+    .find((n) => n.name === node)
+    ?.routes.map((r) => r.raw)
+    .join('\n');
 
 /**
  * Re-reads a started node's routes until they settle: two reads in a row agree and the node

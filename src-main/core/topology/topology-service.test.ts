@@ -40,9 +40,20 @@ interface HostLink {
 
 /** `kindscope topology --cluster N --json`, as a user runs it (optionally in another network namespace). */
 function kindscopeTopology(name: string, prefix: string[] = []): ClusterTopology {
-  const [bin, ...args] = [...prefix, process.execPath, '--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'topology', '--cluster', name, '--json'];
+  const [bin, ...args] = [
+    ...prefix,
+    process.execPath,
+    '--import',
+    'tsx',
+    join(root, 'src-main/cli/main.ts'),
+    'topology',
+    '--cluster',
+    name,
+    '--json',
+  ];
   const result = spawnSync(bin!, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`kindscope topology failed (${result.status}): ${result.stderr}${result.stdout}`);
+  if (result.status !== 0)
+    throw new Error(`kindscope topology failed (${result.status}): ${result.stderr}${result.stdout}`);
   return JSON.parse(result.stdout) as ClusterTopology;
 }
 
@@ -57,18 +68,36 @@ describe('kindscope topology agrees with ground truth taken independently', () =
     expect(topology.networks).toHaveLength(1);
     expect(topology.networks[0]!.bridge).toMatchObject({ name: bridge!.ifname, present: true });
     expect(topology.nodes.map((n) => n.name)).toEqual(cluster.nodeNames);
-    expect(topology.apiServer?.port).toBe(Number(JSON.parse(docker(['inspect', `${cluster.name}-control-plane`]))[0].NetworkSettings.Ports['6443/tcp'][0].HostPort));
+    expect(topology.apiServer?.port).toBe(
+      Number(
+        JSON.parse(docker(['inspect', `${cluster.name}-control-plane`]))[0].NetworkSettings.Ports['6443/tcp'][0]
+          .HostPort,
+      ),
+    );
 
     for (const node of topology.nodes) {
       const inspect = JSON.parse(docker(['inspect', node.name]))[0];
       const endpoint = inspect.NetworkSettings.Networks.kind;
-      expect(node).toMatchObject({ ipv4: endpoint.IPAddress, mac: endpoint.MacAddress, hostname: inspect.Config.Hostname, running: true });
+      expect(node).toMatchObject({
+        ipv4: endpoint.IPAddress,
+        mac: endpoint.MacAddress,
+        hostname: inspect.Config.Hostname,
+        running: true,
+      });
       const iflink = Number(docker(['exec', node.name, 'cat', '/sys/class/net/eth0/iflink']).trim());
       const peer = hostLinks.find((link) => link.ifindex === iflink)!;
       expect(node.veth).toMatchObject({ ifname: peer.ifname, ifindex: iflink, master: bridge!.ifname, onBridge: true });
-      const routes: { dst: string; dev?: string; gateway?: string }[] = JSON.parse(docker(['exec', node.name, 'ip', '-j', 'route']));
+      const routes: { dst: string; dev?: string; gateway?: string }[] = JSON.parse(
+        docker(['exec', node.name, 'ip', '-j', 'route']),
+      );
       for (const route of routes) {
-        expect(node.routes).toContainEqual(expect.objectContaining({ dst: route.dst, ...(route.dev ? { dev: route.dev } : {}), ...(route.gateway ? { via: route.gateway } : {}) }));
+        expect(node.routes).toContainEqual(
+          expect.objectContaining({
+            dst: route.dst,
+            ...(route.dev ? { dev: route.dev } : {}),
+            ...(route.gateway ? { via: route.gateway } : {}),
+          }),
+        );
       }
       for (const route of node.routes) expect(route.explanation.length).toBeGreaterThan(20);
     }
@@ -83,7 +112,18 @@ describe('kindscope topology agrees with ground truth taken independently', () =
     expect(topology.host.reachability.status).toBe('no');
     // The CLI's helper container is gone: every helper left on the shared engine belongs to a
     // Kindscope process that still runs (another test's, another engineer's), none to a finished one.
-    const owners = docker(['ps', '-a', '--filter', 'label=io.kindscope.helper', '--format', '{{.Label "io.kindscope.owner-pid"}}']).trim().split('\n').filter(Boolean).map(Number);
+    const owners = docker([
+      'ps',
+      '-a',
+      '--filter',
+      'label=io.kindscope.helper',
+      '--format',
+      '{{.Label "io.kindscope.owner-pid"}}',
+    ])
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
     expect(owners.filter((pid) => !isAlive(pid))).toEqual([]);
   });
 });
@@ -92,11 +132,17 @@ describe('without the helper container (refused, as on a rootless engine)', () =
   it('reads each node with its own docker exec and gets the same addresses and routes', async () => {
     const endpoint = resolveDockerEndpoint(defaultEndpointEnvironment());
     const log = createMemoryLogger();
-    const withHelper = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() }), log: createMemoryLogger() });
+    const withHelper = new TopologyService({
+      engine: new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log: createMemoryLogger() }),
+      log: createMemoryLogger(),
+    });
     // The same engine, except that it refuses to create containers: the helper cannot start.
     const refusing = Object.create(createDockerClient(endpoint)) as ReturnType<typeof createDockerClient>;
     refusing.createContainer = () => Promise.reject(new Error('refused by the test: no --pid host here'));
-    const perNode = new TopologyService({ engine: new DockerEngineService({ endpoint, docker: refusing, log: createMemoryLogger() }), log });
+    const perNode = new TopologyService({
+      engine: new DockerEngineService({ endpoint, docker: refusing, log: createMemoryLogger() }),
+      log,
+    });
     try {
       const [a, b] = [await withHelper.snapshot(cluster.name), await perNode.snapshot(cluster.name)];
       expect(log.entries.some((e) => /reading each node with docker exec instead/.test(e.message))).toBe(true);
@@ -150,12 +196,20 @@ describe('live topology', () => {
     expect(node(latest(), worker2)!.veth).toBeUndefined();
     expect(node(latest(), worker2)!.problem).toMatch(/exited/);
     docker(['start', worker2]);
-    await eventually(() => expect(node(latest(), worker2)).toMatchObject({ state: 'running', running: true, veth: expect.objectContaining({ onBridge: true }) }));
+    await eventually(() =>
+      expect(node(latest(), worker2)).toMatchObject({
+        state: 'running',
+        running: true,
+        veth: expect.objectContaining({ onBridge: true }),
+      }),
+    );
 
     // Idle: the topology makes no calls at all (the engine's own re-reads — /version, /info
     // and the list of Kindscope's helpers it leaves out of the counts — answer other test
     // files' containers on the same engine).
-    const engineProbe = (c: { path: string; target: string }) => ['/info', '/version'].includes(c.path) || (c.path === '/containers/json' && decodeURIComponent(c.target).includes('io.kindscope.helper'));
+    const engineProbe = (c: { path: string; target: string }) =>
+      ['/info', '/version'].includes(c.path) ||
+      (c.path === '/containers/json' && decodeURIComponent(c.target).includes('io.kindscope.helper'));
     // A started node's routes are re-read until they settle (a bounded back-off, not polling):
     // the idle window begins once that is done.
     await vi.waitFor(() => expect(service.settlingRoutes).toBe(false), { timeout: 60_000, interval: 200 });
@@ -164,7 +218,9 @@ describe('live topology', () => {
     // 6 s: long enough to catch polling every 2–5 s, which a 2 s window would miss.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
     expect(proxy.calls.filter((c) => c.at >= idleSince && !engineProbe(c))).toEqual([]);
-    expect(proxy.calls.filter((c) => c.at >= since && c.path === '/containers/json' && !engineProbe(c)).length).toBeLessThanOrEqual(8);
+    expect(
+      proxy.calls.filter((c) => c.at >= since && c.path === '/containers/json' && !engineProbe(c)).length,
+    ).toBeLessThanOrEqual(8);
   });
 
   it('recovers after the events stream is cut: changes during the cut arrive', async () => {
@@ -181,7 +237,23 @@ describe('live topology', () => {
   it('pushes a removed node as gone', async () => {
     const extra = `${cluster.name}-worker3`;
     const image = docker(['inspect', '--format', '{{.Config.Image}}', `${cluster.name}-worker`]).trim();
-    docker(['run', '-d', '--name', extra, '--hostname', extra, '--net', 'kind', '--label', `io.x-k8s.kind.cluster=${cluster.name}`, '--label', 'io.x-k8s.kind.role=worker', '--label', 'io.kindscope.lab=test', image]);
+    docker([
+      'run',
+      '-d',
+      '--name',
+      extra,
+      '--hostname',
+      extra,
+      '--net',
+      'kind',
+      '--label',
+      `io.x-k8s.kind.cluster=${cluster.name}`,
+      '--label',
+      'io.x-k8s.kind.role=worker',
+      '--label',
+      'io.kindscope.lab=test',
+      image,
+    ]);
     await eventually(() => expect(node(latest(), extra)?.running).toBe(true));
     docker(['rm', '-f', extra]);
     await eventually(() => expect(node(latest(), extra)).toBeUndefined());

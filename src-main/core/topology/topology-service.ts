@@ -1,9 +1,26 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type ClusterTopology, type HostRoute, type KindClusterSummary, type TopologyNetwork, type TopologyNode } from '../../contract';
+import {
+  KindscopeError,
+  type ClusterTopology,
+  type HostRoute,
+  type KindClusterSummary,
+  type TopologyNetwork,
+  type TopologyNode,
+} from '../../contract';
 import { execInContainer, mapBounded } from '../docker/docker-exec';
 import type { DockerEngineService } from '../docker/docker-engine-service';
 import type { DockerEvent } from '../docker/docker-event-stream';
-import { bridgeNameOf, cidrContains, explainNetstatRoute, explainRoute, isDockerMacNetConnectRoute, parseIpLink, parseIpRoute, type IpLink, type RouteContext } from '../net';
+import {
+  bridgeNameOf,
+  cidrContains,
+  explainNetstatRoute,
+  explainRoute,
+  isDockerMacNetConnectRoute,
+  parseIpLink,
+  parseIpRoute,
+  type IpLink,
+  type RouteContext,
+} from '../net';
 import type { Logger } from '../util/logger';
 import { HostViewReader, type HostView } from './host-view';
 import { NetnsReader } from './netns-reader';
@@ -12,20 +29,40 @@ import { RouteSettler } from './route-settler';
 export const clusterLabel = 'io.x-k8s.kind.cluster';
 
 /** Container events that change the data path (not exec_*, attach, resize, top, …). */
-const topologyActions = new Set(['create', 'start', 'restart', 'die', 'stop', 'kill', 'pause', 'unpause', 'destroy', 'rename', 'update', 'oom']);
+const topologyActions = new Set([
+  'create',
+  'start',
+  'restart',
+  'die',
+  'stop',
+  'kill',
+  'pause',
+  'unpause',
+  'destroy',
+  'rename',
+  'update',
+  'oom',
+]);
 export const roleLabel = 'io.x-k8s.kind.role';
 
 /**
  * A node's addresses and routes: `ip -j` (iproute2 in kind's Debian nodes), the text form
  * when JSON is not supported. Run without a shell: no shell is assumed in the node.
  */
-async function readNodeNetworking(docker: Docker, containerId: string): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+async function readNodeNetworking(
+  docker: Docker,
+  containerId: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const read = async (object: 'addr' | 'route') => {
     const json = await execInContainer(docker, containerId, ['ip', '-j', object, 'show']);
     return json.exitCode === 0 ? json : execInContainer(docker, containerId, ['ip', object, 'show']);
   };
   const [addr, route] = await Promise.all([read('addr'), read('route')]);
-  return { exitCode: addr.exitCode || route.exitCode, stdout: `${addr.stdout}@@KINDSCOPE@@${route.stdout}`, stderr: `${addr.stderr}${route.stderr}` };
+  return {
+    exitCode: addr.exitCode || route.exitCode,
+    stdout: `${addr.stdout}@@KINDSCOPE@@${route.stdout}`,
+    stderr: `${addr.stderr}${route.stderr}`,
+  };
 }
 
 export interface TopologyServiceOptions {
@@ -57,7 +94,10 @@ export class TopologyService {
   private hostView: HostViewReader;
   private netns: NetnsReader;
   private readonly disposers: (() => void)[] = [];
-  private readonly settler = new RouteSettler({ snapshot: (name) => this.snapshot(name), publish: (topology) => this.listeners.forEach((listener) => listener(topology)) });
+  private readonly settler = new RouteSettler({
+    snapshot: (name) => this.snapshot(name),
+    publish: (topology) => this.listeners.forEach((listener) => listener(topology)),
+  });
 
   constructor(private readonly options: TopologyServiceOptions) {
     this.hostView = options.hostView ?? new HostViewReader(options.engine.docker, options.log);
@@ -91,11 +131,14 @@ export class TopologyService {
       const summary = byName.get(name) ?? { name, nodes: 0, running: 0, networks: [] };
       summary.nodes += 1;
       if (container.State === 'running') summary.running += 1;
-      for (const network of Object.keys(container.NetworkSettings?.Networks ?? {})) if (!summary.networks.includes(network)) summary.networks.push(network);
+      for (const network of Object.keys(container.NetworkSettings?.Networks ?? {}))
+        if (!summary.networks.includes(network)) summary.networks.push(network);
       const api = container.Ports?.find((p) => p.PrivatePort === 6443 && p.PublicPort);
-      if (api && container.Labels[roleLabel] === 'control-plane') summary.apiServer = { address: api.IP || '127.0.0.1', port: api.PublicPort };
+      if (api && container.Labels[roleLabel] === 'control-plane')
+        summary.apiServer = { address: api.IP || '127.0.0.1', port: api.PublicPort };
       // Docker lists the image ID instead of the name once the tag points elsewhere (a re-pulled node image).
-      if (container.Labels[roleLabel] === 'control-plane' && container.Image && !container.Image.startsWith('sha256:')) summary.image = container.Image;
+      if (container.Labels[roleLabel] === 'control-plane' && container.Image && !container.Image.startsWith('sha256:'))
+        summary.image = container.Image;
       byName.set(name, summary);
     }
     return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -107,7 +150,11 @@ export class TopologyService {
     const containers = await this.docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${name}`] } });
     if (containers.length === 0) {
       this.followed.delete(name);
-      throw new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${name}" on this Docker engine`, 'List the clusters with `kindscope topology` or `kind get clusters`; check that Kindscope uses the same engine as kind (`kindscope docker`).');
+      throw new KindscopeError(
+        'CLUSTER_NOT_FOUND',
+        `No kind cluster named "${name}" on this Docker engine`,
+        'List the clusters with `kindscope topology` or `kind get clusters`; check that Kindscope uses the same engine as kind (`kindscope docker`).',
+      );
     }
     const concurrency = this.options.concurrency ?? 8;
     const inspected = await mapBounded(containers, concurrency, (c) => this.docker.getContainer(c.Id).inspect());
@@ -116,13 +163,31 @@ export class TopologyService {
     const helperImage = inspected.find((info) => info.State.Running)?.Config.Image ?? inspected[0]?.Config.Image;
     const running = inspected.filter((info) => info.State.Running);
     const [networkInfos, reading] = await Promise.all([
-      Promise.all(networkNames.map((network) => this.docker.getNetwork(network).inspect().catch(() => undefined))),
-      helperImage && running.length > 0 ? this.netns.read(helperImage, running.map((info) => info.State.Pid)) : Promise.resolve(undefined),
+      Promise.all(
+        networkNames.map((network) =>
+          this.docker
+            .getNetwork(network)
+            .inspect()
+            .catch(() => undefined),
+        ),
+      ),
+      helperImage && running.length > 0
+        ? this.netns.read(
+            helperImage,
+            running.map((info) => info.State.Pid),
+          )
+        : Promise.resolve(undefined),
     ]);
     const nodeOutputs = reading
       ? inspected.map((info) => {
           const node = reading.nodes.get(info.State.Pid);
-          return node ? { exitCode: node.addr && node.route ? 0 : 1, stdout: `${node.addr}@@KINDSCOPE@@${node.route}`, stderr: node.addr ? '' : 'no output from the node namespace' } : undefined;
+          return node
+            ? {
+                exitCode: node.addr && node.route ? 0 : 1,
+                stdout: `${node.addr}@@KINDSCOPE@@${node.route}`,
+                stderr: node.addr ? '' : 'no output from the node namespace',
+              }
+            : undefined;
         })
       : await mapBounded(inspected, concurrency, async (info) => {
           if (!info.State.Running) return undefined;
@@ -141,15 +206,33 @@ export class TopologyService {
         name: info.Name,
         id: info.Id,
         driver: info.Driver,
-        subnets: (info.IPAM?.Config ?? []).filter((c) => c.Subnet).map((c) => ({ subnet: c.Subnet!, family: c.Subnet!.includes(':') ? (6 as const) : (4 as const), ...(c.Gateway ? { gateway: c.Gateway } : {}) })),
+        subnets: (info.IPAM?.Config ?? [])
+          .filter((c) => c.Subnet)
+          .map((c) => ({
+            subnet: c.Subnet!,
+            family: c.Subnet!.includes(':') ? (6 as const) : (4 as const),
+            ...(c.Gateway ? { gateway: c.Gateway } : {}),
+          })),
         ...(Number.isFinite(mtu) && mtu > 0 ? { mtu } : {}),
         bridge: { name: bridgeNameOf(info) ?? '', present: false, addresses: [] },
       });
     }
-    const host = await this.hostView.read(networks.map((n) => n.bridge.name).filter(Boolean), helperImage, reading ? parseIpLink(reading.engineLinks).items : undefined);
+    const host = await this.hostView.read(
+      networks.map((n) => n.bridge.name).filter(Boolean),
+      helperImage,
+      reading ? parseIpLink(reading.engineLinks).items : undefined,
+    );
     for (const network of networks) {
       const bridge = host.links.find((link) => link.ifname === network.bridge.name);
-      if (bridge) network.bridge = { name: bridge.ifname, present: true, ...(bridge.state ? { state: bridge.state } : {}), ...(bridge.mtu ? { mtu: bridge.mtu } : {}), ...(bridge.mac ? { mac: bridge.mac } : {}), addresses: bridge.addresses.map((a) => `${a.local}/${a.prefixlen}`) };
+      if (bridge)
+        network.bridge = {
+          name: bridge.ifname,
+          present: true,
+          ...(bridge.state ? { state: bridge.state } : {}),
+          ...(bridge.mtu ? { mtu: bridge.mtu } : {}),
+          ...(bridge.mac ? { mac: bridge.mac } : {}),
+          addresses: bridge.addresses.map((a) => `${a.local}/${a.prefixlen}`),
+        };
     }
 
     const nodes: TopologyNode[] = inspected.map((info, index) => {
@@ -159,7 +242,10 @@ export class TopologyService {
       const routes = parseIpRoute(routeText);
       const [networkName, endpoint] = Object.entries(info.NetworkSettings.Networks ?? {})[0] ?? [];
       const eth0 = links.items.find((link) => link.ifname === 'eth0');
-      const veth = eth0?.peerIfindex !== undefined ? host.links.find((link) => link.ifindex === eth0.peerIfindex && link.ifname.startsWith('veth')) : undefined;
+      const veth =
+        eth0?.peerIfindex !== undefined
+          ? host.links.find((link) => link.ifindex === eth0.peerIfindex && link.ifname.startsWith('veth'))
+          : undefined;
       const bridge = networks.find((n) => n.name === networkName)?.bridge.name;
       const problem = !info.State.Running
         ? `The container is ${info.State.Status}: no veth, addresses or routes until it runs again.`
@@ -178,8 +264,28 @@ export class TopologyService {
         ...(endpoint?.IPAddress ? { ipv4: endpoint.IPAddress } : {}),
         ...(endpoint?.GlobalIPv6Address ? { ipv6: endpoint.GlobalIPv6Address } : {}),
         ...(endpoint?.MacAddress ? { mac: endpoint.MacAddress } : {}),
-        ...(eth0 ? { eth0: { ifindex: eth0.ifindex, ...(eth0.peerIfindex !== undefined ? { peerIfindex: eth0.peerIfindex } : {}), ...(eth0.mtu ? { mtu: eth0.mtu } : {}), ...(eth0.mac ? { mac: eth0.mac } : {}) } } : {}),
-        ...(veth ? { veth: { ifname: veth.ifname, ifindex: veth.ifindex, ...(veth.master ? { master: veth.master } : {}), ...(veth.state ? { state: veth.state } : {}), ...(veth.mtu ? { mtu: veth.mtu } : {}), onBridge: veth.master === bridge } } : {}),
+        ...(eth0
+          ? {
+              eth0: {
+                ifindex: eth0.ifindex,
+                ...(eth0.peerIfindex !== undefined ? { peerIfindex: eth0.peerIfindex } : {}),
+                ...(eth0.mtu ? { mtu: eth0.mtu } : {}),
+                ...(eth0.mac ? { mac: eth0.mac } : {}),
+              },
+            }
+          : {}),
+        ...(veth
+          ? {
+              veth: {
+                ifname: veth.ifname,
+                ifindex: veth.ifindex,
+                ...(veth.master ? { master: veth.master } : {}),
+                ...(veth.state ? { state: veth.state } : {}),
+                ...(veth.mtu ? { mtu: veth.mtu } : {}),
+                onBridge: veth.master === bridge,
+              },
+            }
+          : {}),
         interfaces: links.items.map(toInterface),
         routes: routes.items.map((route) => ({ ...route, explanation: '' })),
         unparsed: [...links.unparsed, ...routes.unparsed],
@@ -188,7 +294,8 @@ export class TopologyService {
     });
     explainNodeRoutes(nodes, networks);
 
-    const apiPort = inspected.find((info) => info.Config.Labels?.[roleLabel] === 'control-plane')?.NetworkSettings.Ports?.['6443/tcp']?.[0];
+    const apiPort = inspected.find((info) => info.Config.Labels?.[roleLabel] === 'control-plane')?.NetworkSettings
+      .Ports?.['6443/tcp']?.[0];
     const topology: ClusterTopology = {
       name,
       ...(apiPort ? { apiServer: { address: apiPort.HostIp || '127.0.0.1', port: Number(apiPort.HostPort) } } : {}),
@@ -248,7 +355,14 @@ export class TopologyService {
     }
     if (cluster && this.followed.has(cluster)) this.schedule(cluster);
     // A started node gets its routes back from Cilium over seconds: re-read it until they settle.
-    if (cluster && this.followed.has(cluster) && event.Type === 'container' && (event.Action === 'start' || event.Action === 'restart') && attributes.name) this.settler.settle(cluster, attributes.name);
+    if (
+      cluster &&
+      this.followed.has(cluster) &&
+      event.Type === 'container' &&
+      (event.Action === 'start' || event.Action === 'restart') &&
+      attributes.name
+    )
+      this.settler.settle(cluster, attributes.name);
   }
 
   private schedule(name: string): void {
@@ -306,9 +420,14 @@ function toInterface(link: IpLink) {
 function explainNodeRoutes(nodes: TopologyNode[], networks: TopologyNetwork[]): void {
   const podCidrs: RouteContext['podCidrs'] = [];
   for (const node of nodes) {
-    const hostAddress = node.interfaces.find((i) => i.ifname === 'cilium_host')?.addresses.find((a) => !a.includes(':'))?.split('/')[0];
+    const hostAddress = node.interfaces
+      .find((i) => i.ifname === 'cilium_host')
+      ?.addresses.find((a) => !a.includes(':'))
+      ?.split('/')[0];
     if (!hostAddress) continue;
-    const own = node.routes.find((r) => r.dst.includes('/') && r.dev === 'cilium_host' && cidrContains(r.dst, hostAddress));
+    const own = node.routes.find(
+      (r) => r.dst.includes('/') && r.dev === 'cilium_host' && cidrContains(r.dst, hostAddress),
+    );
     if (own) podCidrs.push({ cidr: own.dst, node: node.name });
   }
   const nodeIps = nodes.filter((n) => n.ipv4).map((n) => ({ ip: n.ipv4!, node: n.name }));
@@ -320,24 +439,50 @@ function explainNodeRoutes(nodes: TopologyNode[], networks: TopologyNetwork[]): 
       }
     }
   }
-  const contextNetworks = networks.flatMap((n) => n.subnets.map((s) => ({ name: n.name, subnet: s.subnet, ...(n.bridge.name ? { bridge: n.bridge.name } : {}), ...(s.gateway ? { gateway: s.gateway } : {}) })));
+  const contextNetworks = networks.flatMap((n) =>
+    n.subnets.map((s) => ({
+      name: n.name,
+      subnet: s.subnet,
+      ...(n.bridge.name ? { bridge: n.bridge.name } : {}),
+      ...(s.gateway ? { gateway: s.gateway } : {}),
+    })),
+  );
   for (const node of nodes) {
-    const ctx: RouteContext = { node: node.name, podCidrs, nodeIps, networks: contextNetworks, uplinkMtu: node.eth0?.mtu ?? 1500 };
+    const ctx: RouteContext = {
+      node: node.name,
+      podCidrs,
+      nodeIps,
+      networks: contextNetworks,
+      uplinkMtu: node.eth0?.mtu ?? 1500,
+    };
     for (const route of node.routes) route.explanation = explainRoute({ ...route, flags: route.flags }, ctx);
   }
 }
 
 function hostSide(host: HostView, networks: TopologyNetwork[]): ClusterTopology['host'] {
-  const contextNetworks = networks.flatMap((n) => n.subnets.map((s) => ({ name: n.name, subnet: s.subnet, ...(n.bridge.name ? { bridge: n.bridge.name } : {}) })));
+  const contextNetworks = networks.flatMap((n) =>
+    n.subnets.map((s) => ({ name: n.name, subnet: s.subnet, ...(n.bridge.name ? { bridge: n.bridge.name } : {}) })),
+  );
   const subnets = contextNetworks.filter((n) => !n.subnet.includes(':'));
   const routes: HostRoute[] = [];
   if (host.platform === 'darwin') {
     for (const route of host.netstatRoutes) {
-      const network = subnets.find((n) => route.cidr && route.cidr !== 'default' && (route.cidr === n.subnet || cidrContains(route.cidr, n.subnet)));
+      const network = subnets.find(
+        (n) =>
+          route.cidr && route.cidr !== 'default' && (route.cidr === n.subnet || cidrContains(route.cidr, n.subnet)),
+      );
       if (!network && route.destination !== 'default' && !isDockerMacNetConnectRoute(route)) continue;
-      routes.push({ dst: route.cidr ?? route.destination, dev: route.netif, ...(network ? { network: network.name } : {}), raw: route.raw, explanation: explainNetstatRoute(route, { networks: contextNetworks }) });
+      routes.push({
+        dst: route.cidr ?? route.destination,
+        dev: route.netif,
+        ...(network ? { network: network.name } : {}),
+        raw: route.raw,
+        explanation: explainNetstatRoute(route, { networks: contextNetworks }),
+      });
     }
-    const tunnelled = subnets.filter((n) => host.netstatRoutes.some((r) => isDockerMacNetConnectRoute(r) && r.cidr && cidrContains(r.cidr, n.subnet)));
+    const tunnelled = subnets.filter((n) =>
+      host.netstatRoutes.some((r) => isDockerMacNetConnectRoute(r) && r.cidr && cidrContains(r.cidr, n.subnet)),
+    );
     return {
       platform: host.platform,
       routes,
@@ -345,14 +490,29 @@ function hostSide(host: HostView, networks: TopologyNetwork[]): ClusterTopology[
         subnets.length === 0
           ? { status: 'unknown', reason: 'The cluster has no IPv4 Docker network.' }
           : tunnelled.length > 0
-            ? { status: 'yes', reason: `docker-mac-net-connect routes ${tunnelled.map((n) => n.subnet).join(', ')} into the engine's VM.` }
-            : { status: 'no', reason: `No route sends ${subnets.map((n) => n.subnet).join(', ')} into the engine's VM: container and LoadBalancer IPs cannot be reached from this Mac. Install docker-mac-net-connect (\`brew install chipmk/tap/docker-mac-net-connect\`).` },
+            ? {
+                status: 'yes',
+                reason: `docker-mac-net-connect routes ${tunnelled.map((n) => n.subnet).join(', ')} into the engine's VM.`,
+              }
+            : {
+                status: 'no',
+                reason: `No route sends ${subnets.map((n) => n.subnet).join(', ')} into the engine's VM: container and LoadBalancer IPs cannot be reached from this Mac. Install docker-mac-net-connect (\`brew install chipmk/tap/docker-mac-net-connect\`).`,
+              },
     };
   }
   for (const route of host.routes) {
-    const network = subnets.find((n) => route.dst === n.subnet || (route.dst !== 'default' && cidrContains(route.dst, n.subnet)));
+    const network = subnets.find(
+      (n) => route.dst === n.subnet || (route.dst !== 'default' && cidrContains(route.dst, n.subnet)),
+    );
     if (!network && route.dst !== 'default') continue;
-    routes.push({ dst: route.dst, ...(route.via ? { via: route.via } : {}), ...(route.dev ? { dev: route.dev } : {}), ...(network ? { network: network.name } : {}), raw: route.raw, explanation: explainRoute(route, { node: 'host', podCidrs: [], nodeIps: [], networks: contextNetworks }) });
+    routes.push({
+      dst: route.dst,
+      ...(route.via ? { via: route.via } : {}),
+      ...(route.dev ? { dev: route.dev } : {}),
+      ...(network ? { network: network.name } : {}),
+      raw: route.raw,
+      explanation: explainRoute(route, { node: 'host', podCidrs: [], nodeIps: [], networks: contextNetworks }),
+    });
   }
   const attached = subnets.filter((n) => host.routes.some((r) => r.dst === n.subnet && r.dev === n.bridge));
   const conflicts = subnets.filter((n) => host.routes.filter((r) => r.dst === n.subnet).length > 1);
@@ -361,11 +521,20 @@ function hostSide(host: HostView, networks: TopologyNetwork[]): ClusterTopology[
     routes,
     reachability:
       host.observedFrom === 'engine-vm'
-        ? { status: 'no', reason: "The Docker networks live inside the engine's VM; this machine has no route to them." }
+        ? {
+            status: 'no',
+            reason: "The Docker networks live inside the engine's VM; this machine has no route to them.",
+          }
         : conflicts.length > 0
-          ? { status: 'no', reason: `${conflicts.map((n) => n.subnet).join(', ')} is also routed to another interface on this machine (e.g. your Wi-Fi): traffic may go the wrong way. Recreate the kind network on a free subnet.` }
+          ? {
+              status: 'no',
+              reason: `${conflicts.map((n) => n.subnet).join(', ')} is also routed to another interface on this machine (e.g. your Wi-Fi): traffic may go the wrong way. Recreate the kind network on a free subnet.`,
+            }
           : attached.length > 0
-            ? { status: 'yes', reason: `The bridge of ${attached.map((n) => `"${n.name}"`).join(', ')} is on this machine: node and LoadBalancer IPs are one hop away.` }
+            ? {
+                status: 'yes',
+                reason: `The bridge of ${attached.map((n) => `"${n.name}"`).join(', ')} is on this machine: node and LoadBalancer IPs are one hop away.`,
+              }
             : { status: 'unknown', reason: 'No route to the Docker networks was found on this machine.' },
   };
 }

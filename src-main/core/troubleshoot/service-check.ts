@@ -7,20 +7,44 @@ import { probeHttp } from '../host/probes';
  * `curl` the IP, then look at the neighbour entry to see which node answered ARP — and
  * says what the result means, with the status findings that explain a failure.
  */
-export async function checkService(status: ClusterStatus, namespace: string, name: string, neighbour: (ip: string) => Promise<NeighbourEntry | undefined> = readNeighbour): Promise<ServiceCheck> {
+export async function checkService(
+  status: ClusterStatus,
+  namespace: string,
+  name: string,
+  neighbour: (ip: string) => Promise<NeighbourEntry | undefined> = readNeighbour,
+): Promise<ServiceCheck> {
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const label = `${namespace}/${name}`;
   if (!service && !status.streams.some((s) => s.resource === 'services' && s.state === 'live')) {
-    throw new KindscopeError('DATA_INCOMPLETE', `The services of "${status.cluster}" could not be read (${status.connection.reason ?? status.connection.state})`, `Check that the cluster's API server answers: kubectl --context ${status.context} get svc -A`);
+    throw new KindscopeError(
+      'DATA_INCOMPLETE',
+      `The services of "${status.cluster}" could not be read (${status.connection.reason ?? status.connection.state})`,
+      `Check that the cluster's API server answers: kubectl --context ${status.context} get svc -A`,
+    );
   }
   if (!service) {
     const known = status.services.map((s) => `${s.namespace}/${s.name}`);
-    throw new KindscopeError('INVALID_INPUT', `${label} is not a LoadBalancer service of "${status.cluster}"; its LoadBalancer services: ${known.join(', ') || 'none'}`, known.length > 0 ? `Use --service with one of: ${known.join(', ')}.` : `Create one: kubectl --context ${status.context} expose deployment NAME --type=LoadBalancer --port=80`);
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `${label} is not a LoadBalancer service of "${status.cluster}"; its LoadBalancer services: ${known.join(', ') || 'none'}`,
+      known.length > 0
+        ? `Use --service with one of: ${known.join(', ')}.`
+        : `Create one: kubectl --context ${status.context} expose deployment NAME --type=LoadBalancer --port=80`,
+    );
   }
-  const holder = service.holder ? { node: service.holder, ...(service.holderMac ? { mac: service.holderMac } : {}) } : undefined;
+  const holder = service.holder
+    ? { node: service.holder, ...(service.holderMac ? { mac: service.holderMac } : {}) }
+    : undefined;
   const claim = { ...(holder ? { holder } : {}), ...(service.leaseHolder ? { leaseHolder: service.leaseHolder } : {}) };
   const ip = service.externalIPs[0];
-  if (!ip) return { service: label, verdict: 'pending', explanation: `${label} has no IP yet (<pending>).`, findings: service.findings, ...claim };
+  if (!ip)
+    return {
+      service: label,
+      verdict: 'pending',
+      explanation: `${label} has no IP yet (<pending>).`,
+      findings: service.findings,
+      ...claim,
+    };
   const port = probePort(service);
   const http = await probeHttp(ip, port);
   const entry = await neighbour(ip);
@@ -28,17 +52,50 @@ export async function checkService(status: ClusterStatus, namespace: string, nam
   // The measurement: the MAC this machine's neighbour table holds for the IP right after the probe.
   const resolved = entry?.mac && !/FAILED|INCOMPLETE/.test(entry.state) ? entry.mac : undefined;
   const answeredNode = resolved ? status.nodes.find((n) => n.mac === resolved)?.name : undefined;
-  const answeredBy = resolved ? { ...(answeredNode ? { node: answeredNode } : {}), mac: resolved, checkedAt } : undefined;
-  const base = { service: label, ip, port, http, ...(entry ? { neighbour: entry } : {}), ...claim, ...(answeredBy ? { answeredBy } : {}), findings: service.findings };
+  const answeredBy = resolved
+    ? { ...(answeredNode ? { node: answeredNode } : {}), mac: resolved, checkedAt }
+    : undefined;
+  const base = {
+    service: label,
+    ip,
+    port,
+    http,
+    ...(entry ? { neighbour: entry } : {}),
+    ...claim,
+    ...(answeredBy ? { answeredBy } : {}),
+    findings: service.findings,
+  };
   const who = answeredBy ? `${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac})` : '';
   const lease = holder ? ` — lease held by ${holder.node}` : '';
   if (http.ok || http.status !== undefined) {
     if (holder?.mac && answeredBy && answeredBy.mac !== holder.mac) {
-      return { ...base, verdict: 'wrong-node', explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): a stale neighbour entry or another cluster announcing the same IP.` };
+      return {
+        ...base,
+        verdict: 'wrong-node',
+        explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): a stale neighbour entry or another cluster announcing the same IP.`,
+      };
     }
-    return { ...base, verdict: 'answers', explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms${answeredBy ? `; answered ARP: ${who}` : ''}${lease}.` };
+    return {
+      ...base,
+      verdict: 'answers',
+      explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms${answeredBy ? `; answered ARP: ${who}` : ''}${lease}.`,
+    };
   }
-  if (answeredBy) return { ...base, verdict: 'no-http', explanation: `Answered ARP for ${ip}: ${who}, but nothing answered on port ${port} (${http.error ?? 'no response'})${lease}.` };
-  if (entry) return { ...base, verdict: 'no-arp', explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.` };
-  return { ...base, verdict: 'unreachable', explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).` };
+  if (answeredBy)
+    return {
+      ...base,
+      verdict: 'no-http',
+      explanation: `Answered ARP for ${ip}: ${who}, but nothing answered on port ${port} (${http.error ?? 'no response'})${lease}.`,
+    };
+  if (entry)
+    return {
+      ...base,
+      verdict: 'no-arp',
+      explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.`,
+    };
+  return {
+    ...base,
+    verdict: 'unreachable',
+    explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).`,
+  };
 }

@@ -6,7 +6,10 @@ export class Backoff {
   private attempt = 0;
 
   constructor(
-    private readonly options: { initialMs: number; maxMs: number; random?: () => number } = { initialMs: 250, maxMs: 15_000 },
+    private readonly options: { initialMs: number; maxMs: number; random?: () => number } = {
+      initialMs: 250,
+      maxMs: 15_000,
+    },
   ) {}
 
   /** Delay in ms before the next attempt: a random value in [ceiling/2, ceiling]. */

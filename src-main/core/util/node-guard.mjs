@@ -14,8 +14,15 @@ export function nodeVersionProblem(version) {
   for (var i = 0; i < 3; i++) {
     if ((have[i] || 0) > need[i]) return undefined;
     if ((have[i] || 0) < need[i]) {
-      return 'Kindscope needs Node.js >= ' + MINIMUM_NODE + ' (Node 24 LTS recommended); this is Node ' + version +
-        ' (' + process.execPath + '). Install Node 24 and run it again.';
+      return (
+        'Kindscope needs Node.js >= ' +
+        MINIMUM_NODE +
+        ' (Node 24 LTS recommended); this is Node ' +
+        version +
+        ' (' +
+        process.execPath +
+        '). Install Node 24 and run it again.'
+      );
     }
   }
   return undefined;

@@ -8,7 +8,8 @@ const root = join(import.meta.dirname, '../../..');
 
 describe('node-guard', () => {
   it('has the minimum package.json declares in "engines"', () => {
-    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } }).engines.node;
+    const engines = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { engines: { node: string } })
+      .engines.node;
     expect(engines).toBe(`>=${MINIMUM_NODE.replace(/\.0$/, '')}`);
   });
 

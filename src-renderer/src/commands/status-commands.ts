@@ -10,7 +10,9 @@ export async function loadClusterStatus({ client, store }: CommandContext): Prom
 
 /** Follows the selected cluster's Kubernetes state; returns the unsubscribe. */
 export function followClusterStatus(context: CommandContext): () => void {
-  const stop = context.client.subscribe('cluster:status-changed', (status) => context.store.getState().setClusterStatus(status));
+  const stop = context.client.subscribe('cluster:status-changed', (status) =>
+    context.store.getState().setClusterStatus(status),
+  );
   void context.client.invoke('topology:clusters', {}).then((result) => {
     if (!result.ok) return context.store.getState().setClusterStatusError(result.error);
     context.store.getState().setClusters(result.value.clusters);

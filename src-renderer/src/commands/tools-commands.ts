@@ -21,7 +21,11 @@ export async function downloadTool({ client, store }: CommandContext, tool: Tool
 }
 
 /** Uses the given file for a tool (null: back to automatic discovery). */
-export async function chooseToolPath({ client, store }: CommandContext, tool: ToolName, path: string | null): Promise<boolean> {
+export async function chooseToolPath(
+  { client, store }: CommandContext,
+  tool: ToolName,
+  path: string | null,
+): Promise<boolean> {
   store.getState().setToolBusy(tool, true);
   try {
     const result = await client.invoke('tools:set-path', { tool, path });

@@ -6,7 +6,10 @@ export async function loadTopology({ client, store }: CommandContext, refresh = 
   if (!selectedCluster) return;
   setTopologyLoading(true);
   try {
-    const result = await client.invoke('topology:snapshot', { cluster: selectedCluster, ...(refresh ? { refresh: true } : {}) });
+    const result = await client.invoke('topology:snapshot', {
+      cluster: selectedCluster,
+      ...(refresh ? { refresh: true } : {}),
+    });
     if (result.ok) setTopology(result.value);
     else setTopologyError(result.error);
   } finally {

@@ -10,7 +10,13 @@ import { loadTopology } from '../commands/topology-commands';
  */
 export function ClusterPicker() {
   const context = useAppContext();
-  const { clusters, selected, selectCluster } = useAppStore(useShallow((state) => ({ clusters: state.clusters, selected: state.selectedCluster, selectCluster: state.selectCluster })));
+  const { clusters, selected, selectCluster } = useAppStore(
+    useShallow((state) => ({
+      clusters: state.clusters,
+      selected: state.selectedCluster,
+      selectCluster: state.selectCluster,
+    })),
+  );
   const id = useId();
   if (!clusters || clusters.length === 0) return null;
   return (

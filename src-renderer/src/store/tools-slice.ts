@@ -22,10 +22,13 @@ export const createToolsSlice: StateCreator<StoreState, [], [], ToolsSlice> = (s
   downloadProgress: {},
   setToolsReport: (toolsReport) => set({ toolsReport, toolsError: undefined }),
   setToolsError: (toolsError) => set({ toolsError }),
-  setToolBusy: (tool, busy) => set({ toolsBusy: busy ? [...get().toolsBusy, tool] : get().toolsBusy.filter((t) => t !== tool) }),
-  setDownloadProgress: (progress) => set({ downloadProgress: { ...get().downloadProgress, [progress.tool]: progress } }),
+  setToolBusy: (tool, busy) =>
+    set({ toolsBusy: busy ? [...get().toolsBusy, tool] : get().toolsBusy.filter((t) => t !== tool) }),
+  setDownloadProgress: (progress) =>
+    set({ downloadProgress: { ...get().downloadProgress, [progress.tool]: progress } }),
   replaceTool: (status) => {
     const report = get().toolsReport;
-    if (report) set({ toolsReport: { ...report, tools: report.tools.map((t) => (t.name === status.name ? status : t)) } });
+    if (report)
+      set({ toolsReport: { ...report, tools: report.tools.map((t) => (t.name === status.name ? status : t)) } });
   },
 });

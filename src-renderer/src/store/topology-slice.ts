@@ -23,9 +23,13 @@ export const createTopologySlice: StateCreator<StoreState, [], [], TopologySlice
   topologyError: undefined,
   setClusters: (clusters) => {
     const selected = get().selectedCluster;
-    set({ clusters, selectedCluster: selected && clusters.some((c) => c.name === selected) ? selected : clusters[0]?.name });
+    set({
+      clusters,
+      selectedCluster: selected && clusters.some((c) => c.name === selected) ? selected : clusters[0]?.name,
+    });
   },
-  selectCluster: (selectedCluster) => set({ selectedCluster, topology: get().topology?.name === selectedCluster ? get().topology : undefined }),
+  selectCluster: (selectedCluster) =>
+    set({ selectedCluster, topology: get().topology?.name === selectedCluster ? get().topology : undefined }),
   // Pushed snapshots of other followed clusters are ignored: only the one on screen matters.
   setTopology: (topology) => {
     if (topology.name === get().selectedCluster) set({ topology, topologyError: undefined });

@@ -13,7 +13,15 @@ interface Pending {
 
 async function tokenRefused(location: { host: string; protocol: string }): Promise<boolean> {
   try {
-    return (await fetch(`${location.protocol}//${location.host}/`, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' })).status === 401;
+    return (
+      (
+        await fetch(`${location.protocol}//${location.host}/`, {
+          method: 'HEAD',
+          cache: 'no-store',
+          credentials: 'same-origin',
+        })
+      ).status === 401
+    );
   } catch {
     return false;
   }
@@ -59,7 +67,8 @@ export function createWebSocketClient(location: { host: string; protocol: string
       opened = true;
       attempt = 0;
       setState('live');
-      for (const id of listeners.keys()) ws.send(JSON.stringify({ type: 'subscribe', event: id } satisfies ClientMessage));
+      for (const id of listeners.keys())
+        ws.send(JSON.stringify({ type: 'subscribe', event: id } satisfies ClientMessage));
       for (const text of queue.splice(0)) ws.send(text);
     });
     ws.addEventListener('message', (message) => {
@@ -85,7 +94,11 @@ export function createWebSocketClient(location: { host: string; protocol: string
       for (const [id, call] of pending) {
         call.resolve({
           ok: false,
-          error: { code: 'TRANSPORT', message: 'Lost the connection to the Kindscope server', hint: 'Check that `npm run serve` is still running; Kindscope reconnects by itself.' },
+          error: {
+            code: 'TRANSPORT',
+            message: 'Lost the connection to the Kindscope server',
+            hint: 'Check that `npm run serve` is still running; Kindscope reconnects by itself.',
+          },
         });
         pending.delete(id);
       }
@@ -96,7 +109,8 @@ export function createWebSocketClient(location: { host: string; protocol: string
       // A refused upgrade does not say why. If the server is back but no longer takes this
       // tab's token (started with --new-token), reloading shows its 401 page, which says
       // how to get the new URL; retrying would only say "reconnecting" for ever.
-      if (!opened && attempt > 1) void tokenRefused(location).then((refused) => (refused ? reload() : setTimeout(connect, delay)));
+      if (!opened && attempt > 1)
+        void tokenRefused(location).then((refused) => (refused ? reload() : setTimeout(connect, delay)));
       else setTimeout(connect, delay);
     });
   };

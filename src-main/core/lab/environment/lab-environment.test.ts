@@ -27,7 +27,15 @@ beforeAll(() => {
   // A /24 Docker picks from its own pools would be fine too; asking for one keeps the test
   // about a small network, where the carve must fall back to a smaller block.
   for (const third of [117, 118, 119, 120, 121]) {
-    const created = tryDocker(['network', 'create', '--label', `${labLabel}=${labInstance()}`, '--subnet', `172.29.${third}.0/24`, network]);
+    const created = tryDocker([
+      'network',
+      'create',
+      '--label',
+      `${labLabel}=${labInstance()}`,
+      '--subnet',
+      `172.29.${third}.0/24`,
+      network,
+    ]);
     if (created.status === 0) {
       subnet = `172.29.${third}.0/24`;
       break;
@@ -36,7 +44,23 @@ beforeAll(() => {
   if (!subnet) throw new Error(`could not create the test network ${network}`);
   for (const role of ['control-plane', 'worker']) {
     const name = `${cluster}-${role}`;
-    docker(['run', '-d', '--name', name, '--network', network, '--label', `io.x-k8s.kind.cluster=${cluster}`, '--label', `io.x-k8s.kind.role=${role}`, '--label', `${labLabel}=${labInstance()}`, image, 'sleep', '600']);
+    docker([
+      'run',
+      '-d',
+      '--name',
+      name,
+      '--network',
+      network,
+      '--label',
+      `io.x-k8s.kind.cluster=${cluster}`,
+      '--label',
+      `io.x-k8s.kind.role=${role}`,
+      '--label',
+      `${labLabel}=${labInstance()}`,
+      image,
+      'sleep',
+      '600',
+    ]);
     containers.push(name);
   }
 });
@@ -51,16 +75,26 @@ describe('readLabEnvironment (real engine)', () => {
 
   it('reads the subnet, the gateway, every container address and the cluster, as docker inspect shows them', async () => {
     const env = await readLabEnvironment(client(), network);
-    const config = JSON.parse(docker(['network', 'inspect', network, '--format', '{{json .IPAM.Config}}'])) as { Subnet: string; Gateway?: string }[];
+    const config = JSON.parse(docker(['network', 'inspect', network, '--format', '{{json .IPAM.Config}}'])) as {
+      Subnet: string;
+      Gateway?: string;
+    }[];
     const id = docker(['network', 'inspect', network, '--format', '{{.Id}}']).trim();
     const dockerSubnet = config[0]!.Subnet;
     // Created without --gateway, the network lists none; the bridge has the first address.
     expect(config[0]!.Gateway).toBeUndefined();
     const gateway = subnet.replace('.0/24', '.1');
-    expect(spawnSync('ip', ['-4', 'addr', 'show', `br-${id.slice(0, 12)}`], { encoding: 'utf8' }).stdout).toContain(`inet ${gateway}/24`);
+    expect(spawnSync('ip', ['-4', 'addr', 'show', `br-${id.slice(0, 12)}`], { encoding: 'utf8' }).stdout).toContain(
+      `inet ${gateway}/24`,
+    );
     expect(env.network).toEqual({ subnet: dockerSubnet, gateway });
     for (const name of containers) {
-      const address = docker(['inspect', name, '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`]).trim();
+      const address = docker([
+        'inspect',
+        name,
+        '--format',
+        `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+      ]).trim();
       expect(env.used).toContainEqual({ cidr: `${address}/32`, what: `node ${name}` });
     }
     expect(env.used).toContainEqual({ cidr: `${gateway}/32`, what: 'the network gateway (this machine)' });

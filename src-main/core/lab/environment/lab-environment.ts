@@ -34,7 +34,13 @@ interface NetworkInspect {
 
 /** Reads the kind network and the kind clusters from Docker. */
 export async function readLabEnvironment(docker: Docker, networkName = kindNetworkName()): Promise<LabEnvironment> {
-  const environment: LabEnvironment = { networkName, used: [], clusters: new Map(), clustersOnNetwork: [], problems: [] };
+  const environment: LabEnvironment = {
+    networkName,
+    used: [],
+    clusters: new Map(),
+    clustersOnNetwork: [],
+    problems: [],
+  };
   const containers = await docker.listContainers({ all: true, filters: { label: [clusterLabel] } });
   for (const container of containers) {
     const cluster = container.Labels[clusterLabel]!;
@@ -43,7 +49,8 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
     // A stopped node keeps no address in `network inspect`, but Docker may give it back on start.
     const address = container.NetworkSettings?.Networks?.[networkName]?.IPAddress;
     if (address) environment.used.push({ cidr: `${address}/32`, what: `node ${nodeName}` });
-    if (container.NetworkSettings?.Networks?.[networkName] && !environment.clustersOnNetwork.includes(cluster)) environment.clustersOnNetwork.push(cluster);
+    if (container.NetworkSettings?.Networks?.[networkName] && !environment.clustersOnNetwork.includes(cluster))
+      environment.clustersOnNetwork.push(cluster);
   }
   let inspected: NetworkInspect;
   try {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { networkView } from './network-view';
 
 describe('the kind network as the address bar draws it', () => {
-  it("classifies each range in use by what lab-environment and other-pools call it", () => {
+  it('classifies each range in use by what lab-environment and other-pools call it', () => {
     const view = networkView({
       networkName: 'kind',
       network: { subnet: '172.18.0.0/16', gateway: '172.18.0.1' },
@@ -21,7 +21,9 @@ describe('the kind network as the address bar draws it', () => {
   });
 
   it('has nothing to draw before the network exists', () => {
-    expect(networkView({ networkName: 'kind', used: [], clusters: new Map(), clustersOnNetwork: [], problems: [] })).toBeUndefined();
+    expect(
+      networkView({ networkName: 'kind', used: [], clusters: new Map(), clustersOnNetwork: [], problems: [] }),
+    ).toBeUndefined();
     expect(networkView(undefined)).toBeUndefined();
   });
 });

@@ -14,14 +14,22 @@ interface PoolObject {
 }
 
 const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+  Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
+  ]);
 
 /** `kubeconfigEnv`: KUBECONFIG as the GUI environment has it, every file merged as kubectl does. */
-export async function readOtherPools(clusters: readonly string[], options: { kubeconfigEnv?: string; timeoutMs?: number } = {}): Promise<{ used: UsedRange[]; problems: string[] }> {
+export async function readOtherPools(
+  clusters: readonly string[],
+  options: { kubeconfigEnv?: string; timeoutMs?: number } = {},
+): Promise<{ used: UsedRange[]; problems: string[] }> {
   const used: UsedRange[] = [];
   const loaded = loadKubeConfig(options.kubeconfigEnv);
   const base = loaded.config;
-  const problems: string[] = loaded.problems.map((problem) => `the kubeconfig could not be read (${problem}); pools of clusters only it names were not checked`);
+  const problems: string[] = loaded.problems.map(
+    (problem) => `the kubeconfig could not be read (${problem}); pools of clusters only it names were not checked`,
+  );
   await Promise.all(
     clusters.map(async (cluster) => {
       const context = `kind-${cluster}`;
@@ -32,14 +40,21 @@ export async function readOtherPools(clusters: readonly string[], options: { kub
       const api = withContext(base, context).makeApiClient(CustomObjectsApi);
       // v2alpha1 is served by every release that has pools (also next to v2 from 1.18).
       try {
-        const list = (await withTimeout(api.listClusterCustomObject({ group: 'cilium.io', version: 'v2alpha1', plural: 'ciliumloadbalancerippools' }), options.timeoutMs ?? 3000)) as { items: PoolObject[] };
+        const list = (await withTimeout(
+          api.listClusterCustomObject({ group: 'cilium.io', version: 'v2alpha1', plural: 'ciliumloadbalancerippools' }),
+          options.timeoutMs ?? 3000,
+        )) as { items: PoolObject[] };
         for (const pool of list.items) {
           for (const block of [...(pool.spec?.blocks ?? []), ...(pool.spec?.cidrs ?? [])]) {
-            if (block.cidr) used.push({ cidr: block.cidr, what: `the pool ${pool.metadata?.name ?? '?'} of cluster "${cluster}"` });
+            if (block.cidr)
+              used.push({ cidr: block.cidr, what: `the pool ${pool.metadata?.name ?? '?'} of cluster "${cluster}"` });
           }
         }
       } catch (error) {
-        if ((error as { code?: number }).code !== 404) problems.push(`cluster "${cluster}" did not list its pools (${(error as Error).message.split('\n')[0]}); they were not checked`);
+        if ((error as { code?: number }).code !== 404)
+          problems.push(
+            `cluster "${cluster}" did not list its pools (${(error as Error).message.split('\n')[0]}); they were not checked`,
+          );
       }
     }),
   );

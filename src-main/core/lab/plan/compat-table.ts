@@ -24,7 +24,8 @@ export interface CompatRow {
 // Cilium 1.18: "1.30, 1.31, 1.32, 1.33" e2e tested
 // (Documentation/network/kubernetes/compatibility.rst at v1.18.14).
 const cilium118 = ['1.18.14'];
-const cilium118Source = 'cilium/cilium v1.18.14 Documentation/network/kubernetes/compatibility.rst (1.30–1.33 e2e tested)';
+const cilium118Source =
+  'cilium/cilium v1.18.14 Documentation/network/kubernetes/compatibility.rst (1.30–1.33 e2e tested)';
 
 export const compatTable: readonly CompatRow[] = [
   {
@@ -33,7 +34,8 @@ export const compatTable: readonly CompatRow[] = [
     image: 'kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
     defaultImage: true,
     cilium: cilium118,
-    source: 'https://github.com/kubernetes-sigs/kind/releases/tag/v0.29.0 ("The default node image is now", quoted in karmada-io/karmada#6741)',
+    source:
+      'https://github.com/kubernetes-sigs/kind/releases/tag/v0.29.0 ("The default node image is now", quoted in karmada-io/karmada#6741)',
     ciliumSource: cilium118Source,
   },
   {
@@ -42,7 +44,8 @@ export const compatTable: readonly CompatRow[] = [
     image: 'kindest/node:v1.35.0@sha256:452d707d4862f52530247495d180205e029056831160e22870e37e3f6c1ac31f',
     defaultImage: true,
     cilium: [],
-    source: 'https://github.com/kubernetes-sigs/kind/releases/tag/v0.31.0 (quoted in cloudfoundry/kind-deployment#247); 1.35+ images drop cgroup v1',
+    source:
+      'https://github.com/kubernetes-sigs/kind/releases/tag/v0.31.0 (quoted in cloudfoundry/kind-deployment#247); 1.35+ images drop cgroup v1',
   },
   {
     kind: 'v0.32.0',
@@ -95,7 +98,11 @@ export function findCompatRow(kindVersion: string, image: string): CompatRow | u
 
 /** `1.18.14` → [1, 18, 14]; anything unparsable compares as 0. */
 export function versionParts(version: string): number[] {
-  return version.replace(/^v/, '').split(/[.-]/).slice(0, 3).map((part) => Number.parseInt(part, 10) || 0);
+  return version
+    .replace(/^v/, '')
+    .split(/[.-]/)
+    .slice(0, 3)
+    .map((part) => Number.parseInt(part, 10) || 0);
 }
 
 export function versionAtLeast(version: string, minimum: string): boolean {

@@ -15,9 +15,14 @@ export function defaultPlan(name: string): LabPlan {
 }
 
 /** kind's container (and host) names: `<name>-control-plane`, `<name>-control-plane2`, `<name>-worker`, `<name>-worker2`… */
-export function nodeNames(plan: Pick<LabPlan, 'cluster'>): { controlPlanes: string[]; workers: string[]; externalLoadBalancer?: string } {
+export function nodeNames(plan: Pick<LabPlan, 'cluster'>): {
+  controlPlanes: string[];
+  workers: string[];
+  externalLoadBalancer?: string;
+} {
   const { name, controlPlanes, workers } = plan.cluster;
-  const numbered = (base: string, count: number) => Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}${i + 1}`));
+  const numbered = (base: string, count: number) =>
+    Array.from({ length: count }, (_, i) => (i === 0 ? base : `${base}${i + 1}`));
   return {
     controlPlanes: numbered(`${name}-control-plane`, controlPlanes),
     workers: numbered(`${name}-worker`, workers),
@@ -46,10 +51,17 @@ export function durationMs(text: string): number | undefined {
 
 /** Parses a plan object; bad input is refused naming the field and what it must be. */
 export function parsePlan(input: unknown, name?: string): LabPlan {
-  const withName = name && input && typeof input === 'object' ? { ...input, cluster: { ...((input as { cluster?: object }).cluster ?? {}), name } } : input;
+  const withName =
+    name && input && typeof input === 'object'
+      ? { ...input, cluster: { ...((input as { cluster?: object }).cluster ?? {}), name } }
+      : input;
   const result = LabPlan.safeParse(withName);
   if (!result.success) {
-    throw new KindscopeError('INVALID_INPUT', describeZodError(result.error, 'plan'), 'Fix the named field in lab.yaml (see `kindscope plan --name NAME --json` for a complete plan with every default).');
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      describeZodError(result.error, 'plan'),
+      'Fix the named field in lab.yaml (see `kindscope plan --name NAME --json` for a complete plan with every default).',
+    );
   }
   return result.data;
 }
@@ -60,7 +72,12 @@ export function loadPlanYaml(text: string, name?: string): LabPlan {
   try {
     value = parseYaml(text);
   } catch (error) {
-    throw new KindscopeError('INVALID_INPUT', `lab.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`, 'Fix the YAML syntax at the line named.', { cause: error });
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `lab.yaml is not valid YAML: ${(error as Error).message.split('\n')[0]}`,
+      'Fix the YAML syntax at the line named.',
+      { cause: error },
+    );
   }
   return parsePlan(value, name);
 }

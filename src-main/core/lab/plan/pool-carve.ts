@@ -33,7 +33,9 @@ export function ipv4Range(text: string): Range | undefined {
 }
 
 function formatIPv4(value: number): string {
-  return ipaddr.fromByteArray([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).toString();
+  return ipaddr
+    .fromByteArray([(value >>> 24) & 255, (value >>> 16) & 255, (value >>> 8) & 255, value & 255])
+    .toString();
 }
 
 const overlaps = (a: Range, b: Range) => a.first <= b.last && b.first <= a.last;
@@ -103,7 +105,10 @@ export function checkPool(cidr: string, network: string, used: readonly UsedRang
   const pool = ipv4Range(cidr);
   const net = ipv4Range(network);
   if (!pool || !cidr.includes('/') || !isCanonicalIPv4Cidr(cidr)) {
-    return { code: 'pool-invalid', message: `${cidr} is not a canonical IPv4 CIDR (network address with prefix, e.g. 172.18.250.0/24)` };
+    return {
+      code: 'pool-invalid',
+      message: `${cidr} is not a canonical IPv4 CIDR (network address with prefix, e.g. 172.18.250.0/24)`,
+    };
   }
   if (!net || !contains(net, pool)) {
     return {
@@ -117,7 +122,10 @@ export function checkPool(cidr: string, network: string, used: readonly UsedRang
   for (const item of used) {
     const range = ipv4Range(item.cidr);
     if (range && overlaps(range, pool)) {
-      return { code: item.what.startsWith('node ') ? 'pool-overlaps-node' : 'pool-overlaps-in-use', message: `${cidr} overlaps ${item.what} (${item.cidr})` };
+      return {
+        code: item.what.startsWith('node ') ? 'pool-overlaps-node' : 'pool-overlaps-in-use',
+        message: `${cidr} overlaps ${item.what} (${item.cidr})`,
+      };
     }
   }
   return undefined;

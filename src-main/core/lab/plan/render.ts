@@ -37,7 +37,12 @@ function deepMerge(target: Record<string, unknown>, source: Record<string, unkno
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
     target[key] =
-      value && typeof value === 'object' && !Array.isArray(value) && existing && typeof existing === 'object' && !Array.isArray(existing)
+      value &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      existing &&
+      typeof existing === 'object' &&
+      !Array.isArray(existing)
         ? deepMerge({ ...(existing as Record<string, unknown>) }, value as Record<string, unknown>)
         : value;
   }
@@ -94,7 +99,13 @@ export function renderL2Policy(plan: LabPlan): string {
     kind: 'CiliumL2AnnouncementPolicy',
     metadata: { name: policy.name },
     spec: {
-      ...(policy.excludeControlPlane ? { nodeSelector: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }] } } : {}),
+      ...(policy.excludeControlPlane
+        ? {
+            nodeSelector: {
+              matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }],
+            },
+          }
+        : {}),
       interfaces: policy.interfaces,
       loadBalancerIPs: policy.loadBalancerIPs,
       externalIPs: policy.externalIPs,
@@ -113,7 +124,10 @@ export function renderSample(plan: LabPlan): string | undefined {
     spec: {
       replicas: sample.replicas,
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: { containers: [{ name: sample.name, image: sample.image, ports: [{ containerPort: 80 }] }] } },
+      template: {
+        metadata: { labels },
+        spec: { containers: [{ name: sample.name, image: sample.image, ports: [{ containerPort: 80 }] }] },
+      },
     },
   };
   const service = {

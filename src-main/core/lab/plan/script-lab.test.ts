@@ -32,33 +32,43 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it("kindscope script for the article's fixed plan builds a lab whose sample IP answers", { timeout: 600_000 }, async () => {
-  const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}']).split(' ').find((s) => s.includes('.'))!;
-  const [a, b] = subnet.split('.');
-  // A /28 above the lab's own per-cluster /24s (x.y.200–250), so clusters of other tests
-  // on the shared network never get the same IP.
-  const pool = `${a}.${b}.${randomInt(251, 255)}.${16 * randomInt(1, 15)}/28`;
-  const fixtures = join(root, '../shared/fixtures/article');
-  const article = `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`;
-  const { plan } = importPlan([{ name: 'article.txt', text: article }], { name });
-  expect(plan.cilium.operatorReplicas).toBe(2);
-  writeFileSync(join(dir, 'lab.yaml'), savePlanYaml({ ...plan, pool: { ...plan.pool, cidr: pool } }));
-  const generated = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'script', '-f', join(dir, 'lab.yaml')], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
-  expect(generated.stderr).toBe('');
-  expect(generated.status).toBe(0);
-  writeFileSync(join(dir, 'lab.sh'), generated.stdout);
+it(
+  "kindscope script for the article's fixed plan builds a lab whose sample IP answers",
+  { timeout: 600_000 },
+  async () => {
+    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+      .split(' ')
+      .find((s) => s.includes('.'))!;
+    const [a, b] = subnet.split('.');
+    // A /28 above the lab's own per-cluster /24s (x.y.200–250), so clusters of other tests
+    // on the shared network never get the same IP.
+    const pool = `${a}.${b}.${randomInt(251, 255)}.${16 * randomInt(1, 15)}/28`;
+    const fixtures = join(root, '../shared/fixtures/article');
+    const article = `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`;
+    const { plan } = importPlan([{ name: 'article.txt', text: article }], { name });
+    expect(plan.cilium.operatorReplicas).toBe(2);
+    writeFileSync(join(dir, 'lab.yaml'), savePlanYaml({ ...plan, pool: { ...plan.pool, cidr: pool } }));
+    const generated = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'script', '-f', join(dir, 'lab.yaml')],
+      { cwd: root, env, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(generated.stderr).toBe('');
+    expect(generated.status).toBe(0);
+    writeFileSync(join(dir, 'lab.sh'), generated.stdout);
 
-  const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
-    const child = spawn('bash', [join(dir, 'lab.sh')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let text = '';
-    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
-    child.once('exit', (code) => resolve({ code, text }));
-  });
-  expect(output.code, output.text).toBe(0);
-  const lines = output.text.trim().split('\n');
-  // The external IP the script waited for, from the pool, then the sample app's answer.
-  const ip = lines[lines.indexOf('==> Wait for the external IP') + 1]!;
-  expect(ip.startsWith(`${a}.${b}.`) && pool.startsWith(ip.split('.').slice(0, 3).join('.'))).toBe(true);
-  expect(lines.at(-1)).toMatch(/^Hello from web-/);
-});
+    const output = await new Promise<{ code: number | null; text: string }>((resolve) => {
+      const child = spawn('bash', [join(dir, 'lab.sh')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let text = '';
+      child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.stderr.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, text }));
+    });
+    expect(output.code, output.text).toBe(0);
+    const lines = output.text.trim().split('\n');
+    // The external IP the script waited for, from the pool, then the sample app's answer.
+    const ip = lines[lines.indexOf('==> Wait for the external IP') + 1]!;
+    expect(ip.startsWith(`${a}.${b}.`) && pool.startsWith(ip.split('.').slice(0, 3).join('.'))).toBe(true);
+    expect(lines.at(-1)).toMatch(/^Hello from web-/);
+  },
+);

@@ -14,13 +14,20 @@ function script(plan = defaultPlan('demo')) {
 /** A tool the checks need: missing is a loud failure with the fix, never a skip. */
 function run(bin: string, args: string[], input: string) {
   const result = spawnSync(bin, args, { input, encoding: 'utf8' });
-  if (result.error) throw new Error(`${bin} is needed for this test (${result.error.message}). Fix: apt-get install ${bin} (bash .ci/run installs it).`);
+  if (result.error)
+    throw new Error(
+      `${bin} is needed for this test (${result.error.message}). Fix: apt-get install ${bin} (bash .ci/run installs it).`,
+    );
   return result;
 }
 
 describe('the standalone script', () => {
   it('passes bash -n and shellcheck', () => {
-    for (const plan of [defaultPlan('demo'), LabPlan.parse({ ...defaultPlan('x'), sample: { enabled: false } }), LabPlan.parse({ ...defaultPlan('y'), sample: { port: 8080 } })]) {
+    for (const plan of [
+      defaultPlan('demo'),
+      LabPlan.parse({ ...defaultPlan('x'), sample: { enabled: false } }),
+      LabPlan.parse({ ...defaultPlan('y'), sample: { port: 8080 } }),
+    ]) {
       const { text } = script(plan);
       const syntax = run('bash', ['-n'], text);
       expect(syntax.stderr).toBe('');
@@ -40,19 +47,51 @@ describe('the standalone script', () => {
       expect(found, step.id).toBeGreaterThan(at);
       at = found;
     }
-    for (const body of [...Object.values(artifacts.files), ...Object.values(artifacts.manifests)]) expect(text).toContain(body);
-    expect(steps.map((s) => s.id)).toEqual(['helm-repo-add', 'helm-repo-update', 'kind-create', 'cilium-install', 'cilium-ready', 'nodes-ready', 'apply-pool', 'apply-l2-policy', 'apply-sample', 'sample-ready', 'external-ip', 'curl-sample']);
-    expect(text).toContain('helm install cilium cilium/cilium --version 1.18.14 --namespace kube-system --kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s');
-    expect(text).toContain('curl --fail --silent --show-error --max-time 5 --retry 10 --retry-delay 1 --retry-all-errors "http://${external_ip}/"');
+    for (const body of [...Object.values(artifacts.files), ...Object.values(artifacts.manifests)])
+      expect(text).toContain(body);
+    expect(steps.map((s) => s.id)).toEqual([
+      'helm-repo-add',
+      'helm-repo-update',
+      'kind-create',
+      'cilium-install',
+      'cilium-ready',
+      'nodes-ready',
+      'apply-pool',
+      'apply-l2-policy',
+      'apply-sample',
+      'sample-ready',
+      'external-ip',
+      'curl-sample',
+    ]);
+    expect(text).toContain(
+      'helm install cilium cilium/cilium --version 1.18.14 --namespace kube-system --kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s',
+    );
+    expect(text).toContain(
+      'curl --fail --silent --show-error --max-time 5 --retry 10 --retry-delay 1 --retry-all-errors "http://${external_ip}/"',
+    );
   });
 
   it('is what bash runs: the heredocs write exactly the generated files', () => {
     const { text, artifacts } = script();
     // Everything up to the first step, with a fake mktemp target kept, then the files listed.
     const prelude = text.slice(0, text.indexOf("echo '==> ")).replace(`trap 'rm -rf "$workdir"' EXIT`, '');
-    const result = run('bash', ['-c', `${prelude}\nfor f in "$workdir"/*; do printf '%s\\0' "$(basename "$f")"; cat "$f"; printf '\\0'; done; rm -rf "$workdir"`], '');
+    const result = run(
+      'bash',
+      [
+        '-c',
+        `${prelude}\nfor f in "$workdir"/*; do printf '%s\\0' "$(basename "$f")"; cat "$f"; printf '\\0'; done; rm -rf "$workdir"`,
+      ],
+      '',
+    );
     const parts = result.stdout.split('\0');
-    const written = Object.fromEntries(parts.slice(0, -1).reduce<string[][]>((pairs, part, i) => (i % 2 === 0 ? [...pairs, [part]] : (pairs.at(-1)!.push(part), pairs)), []));
+    const written = Object.fromEntries(
+      parts
+        .slice(0, -1)
+        .reduce<string[][]>(
+          (pairs, part, i) => (i % 2 === 0 ? [...pairs, [part]] : (pairs.at(-1)!.push(part), pairs)),
+          [],
+        ),
+    );
     expect(written).toEqual(Object.fromEntries(Object.entries(artifacts.files).map(([name, body]) => [name, body])));
   });
 });

@@ -57,7 +57,12 @@ function renderStep(step: LabStep, artifacts: LabArtifacts): string {
 }
 
 /** The script for a plan, from its artifacts and steps. */
-export function renderScript(plan: LabPlan, artifacts: LabArtifacts, steps: readonly LabStep[], poolCidr: string): string {
+export function renderScript(
+  plan: LabPlan,
+  artifacts: LabArtifacts,
+  steps: readonly LabStep[],
+  poolCidr: string,
+): string {
   const header = [
     '#!/usr/bin/env bash',
     `# Builds the kind + Cilium lab "${plan.cluster.name}": kind ${plan.cluster.kindVersion}, ${plan.cluster.nodeImage.split('@')[0]},`,
@@ -66,7 +71,7 @@ export function renderScript(plan: LabPlan, artifacts: LabArtifacts, steps: read
     'set -euo pipefail',
     '',
     'workdir="$(mktemp -d)"',
-    "trap 'rm -rf \"$workdir\"' EXIT",
+    'trap \'rm -rf "$workdir"\' EXIT',
   ];
   const files = Object.entries(artifacts.files).map(([name, body]) => `cat >"$workdir/${name}" ${heredoc(body)}`);
   return `${[...header, '', ...files, '', ...steps.map((step) => renderStep(step, artifacts))].join('\n')}\n`;

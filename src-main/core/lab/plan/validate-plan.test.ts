@@ -37,24 +37,151 @@ describe('the default plan for demo', () => {
 });
 
 describe('refusals name the field and the fix', () => {
-  const cases: { title: string; change: (p: LabPlanInput) => void; code: string; field: string; message: RegExp; fix: RegExp }[] = [
-    { title: 'a name that is no DNS-1123 label', change: (p) => void (p.cluster.name = 'My_Lab'), code: 'name-invalid', field: 'cluster.name', message: /DNS-1123/, fix: /"my-lab"/ },
-    { title: 'a name that makes a node name longer than 63', change: (p) => void (p.cluster.name = 'a'.repeat(50)), code: 'name-too-long', field: 'cluster.name', message: /-control-plane.*64 characters/, fix: /at most 49/ },
-    { title: 'a name too long for the external load balancer of two control planes', change: (p) => Object.assign(p.cluster, { name: 'b'.repeat(45), controlPlanes: 2 }), code: 'name-too-long', field: 'cluster.name', message: /-external-load-balancer" \(68 characters\)/, fix: /at most 40/ },
-    { title: 'a name already taken on the engine', change: (p) => void (p.cluster.name = 'other'), code: 'name-taken', field: 'cluster.name', message: /already exists.*other-control-plane/, fix: /kind delete cluster --name other/ },
-    { title: 'a pool outside the kind network', change: (p) => void (p.pool!.cidr = '192.168.1.0/24'), code: 'pool-outside-network', field: 'pool.cidr', message: /outside the kind network 172\.18\.0\.0\/16: ARP from this machine can never reach it/, fix: /pool\.cidr: auto \(here 172\.18\.250\.0\/24\)/ },
-    { title: 'a pool over a node address', change: (p) => void (p.pool!.cidr = '172.18.0.0/29'), code: 'pool-overlaps-in-use', field: 'pool.cidr', message: /network or broadcast/, fix: /auto/ },
-    { title: 'a pool over a node address (not the network address)', change: (p) => void (p.pool!.cidr = '172.18.0.2/31'), code: 'pool-overlaps-node', field: 'pool.cidr', message: /overlaps node other-control-plane/, fix: /auto/ },
-    { title: 'inverted lease timings', change: (p) => void (p.cilium!.l2announcements = { leaseDuration: '1s', leaseRenewDeadline: '3s', leaseRetryPeriod: '500ms' }), code: 'lease-timings-inverted', field: 'cilium.l2announcements', message: /leaseDuration > leaseRenewDeadline > leaseRetryPeriod; got 1s \/ 3s \/ 500ms/, fix: /3s \/ 1s \/ 500ms/ },
-    { title: 'equal lease timings', change: (p) => void (p.cilium!.l2announcements = { leaseRenewDeadline: '2s', leaseRetryPeriod: '2s' }), code: 'lease-timings-inverted', field: 'cilium.l2announcements', message: /got 3s \/ 2s \/ 2s/, fix: /failover/ },
-    { title: 'an L2 interface not in devices', change: (p) => void (p.l2Policy!.interfaces = ['^enp0s[0-9]+']), code: 'policy-interface-not-in-devices', field: 'l2Policy.interfaces', message: /"\^enp0s\[0-9\]\+" matches none of Cilium's devices \(eth0\)/, fix: /\^eth\[0-9\]\+/ },
-    { title: 'a device kind nodes do not have', change: (p) => void (p.cilium!.devices = ['eth0', 'net0']), code: 'device-not-on-nodes', field: 'cilium.devices', message: /no interface "net0"/, fix: /\[eth0\]/ },
-    { title: 'native routing without its CIDR', change: (p) => void (p.cilium!.routingMode = 'native'), code: 'native-routing-without-cidr', field: 'cilium.ipv4NativeRoutingCIDR', message: /routingMode native needs ipv4NativeRoutingCIDR/, fix: /10\.244\.0\.0\/16/ },
-    { title: 'more operator replicas than nodes', change: (p) => void (p.cilium!.operatorReplicas = 3), code: 'operator-replicas-above-nodes', field: 'cilium.operatorReplicas', message: /3 is more than the 2 nodes/, fix: /at most 2/ },
-    { title: 'an API host that is no control plane', change: (p) => void (p.cilium!.k8sServiceHost = 'demo-control-plan'), code: 'k8s-service-host-unknown', field: 'cilium.k8sServiceHost', message: /names no control-plane node/, fix: /demo-control-plane/ },
-    { title: 'a pod subnet inside the kind network', change: (p) => void (p.cluster.podSubnet = '172.18.128.0/17'), code: 'subnet-overlaps-network', field: 'cluster.podSubnet', message: /overlaps the kind network 172\.18\.0\.0\/16/, fix: /10\.244\.0\.0\/16/ },
-    { title: 'an image not pinned by digest', change: (p) => void (p.cluster.nodeImage = 'kindest/node:v1.33.1'), code: 'image-not-pinned', field: 'cluster.nodeImage', message: /not pinned by digest/, fix: /@sha256/ },
-    { title: 'a Cilium release not tested on the image', change: (p) => void (p.cilium!.version = '1.15.4'), code: 'cilium-not-tested', field: 'cilium.version', message: /1\.15\.4 is not listed as tested on Kubernetes 1\.33\.1 \(tested there: 1\.18\.14\)/, fix: /./ },
+  const cases: {
+    title: string;
+    change: (p: LabPlanInput) => void;
+    code: string;
+    field: string;
+    message: RegExp;
+    fix: RegExp;
+  }[] = [
+    {
+      title: 'a name that is no DNS-1123 label',
+      change: (p) => void (p.cluster.name = 'My_Lab'),
+      code: 'name-invalid',
+      field: 'cluster.name',
+      message: /DNS-1123/,
+      fix: /"my-lab"/,
+    },
+    {
+      title: 'a name that makes a node name longer than 63',
+      change: (p) => void (p.cluster.name = 'a'.repeat(50)),
+      code: 'name-too-long',
+      field: 'cluster.name',
+      message: /-control-plane.*64 characters/,
+      fix: /at most 49/,
+    },
+    {
+      title: 'a name too long for the external load balancer of two control planes',
+      change: (p) => Object.assign(p.cluster, { name: 'b'.repeat(45), controlPlanes: 2 }),
+      code: 'name-too-long',
+      field: 'cluster.name',
+      message: /-external-load-balancer" \(68 characters\)/,
+      fix: /at most 40/,
+    },
+    {
+      title: 'a name already taken on the engine',
+      change: (p) => void (p.cluster.name = 'other'),
+      code: 'name-taken',
+      field: 'cluster.name',
+      message: /already exists.*other-control-plane/,
+      fix: /kind delete cluster --name other/,
+    },
+    {
+      title: 'a pool outside the kind network',
+      change: (p) => void (p.pool!.cidr = '192.168.1.0/24'),
+      code: 'pool-outside-network',
+      field: 'pool.cidr',
+      message: /outside the kind network 172\.18\.0\.0\/16: ARP from this machine can never reach it/,
+      fix: /pool\.cidr: auto \(here 172\.18\.250\.0\/24\)/,
+    },
+    {
+      title: 'a pool over a node address',
+      change: (p) => void (p.pool!.cidr = '172.18.0.0/29'),
+      code: 'pool-overlaps-in-use',
+      field: 'pool.cidr',
+      message: /network or broadcast/,
+      fix: /auto/,
+    },
+    {
+      title: 'a pool over a node address (not the network address)',
+      change: (p) => void (p.pool!.cidr = '172.18.0.2/31'),
+      code: 'pool-overlaps-node',
+      field: 'pool.cidr',
+      message: /overlaps node other-control-plane/,
+      fix: /auto/,
+    },
+    {
+      title: 'inverted lease timings',
+      change: (p) =>
+        void (p.cilium!.l2announcements = { leaseDuration: '1s', leaseRenewDeadline: '3s', leaseRetryPeriod: '500ms' }),
+      code: 'lease-timings-inverted',
+      field: 'cilium.l2announcements',
+      message: /leaseDuration > leaseRenewDeadline > leaseRetryPeriod; got 1s \/ 3s \/ 500ms/,
+      fix: /3s \/ 1s \/ 500ms/,
+    },
+    {
+      title: 'equal lease timings',
+      change: (p) => void (p.cilium!.l2announcements = { leaseRenewDeadline: '2s', leaseRetryPeriod: '2s' }),
+      code: 'lease-timings-inverted',
+      field: 'cilium.l2announcements',
+      message: /got 3s \/ 2s \/ 2s/,
+      fix: /failover/,
+    },
+    {
+      title: 'an L2 interface not in devices',
+      change: (p) => void (p.l2Policy!.interfaces = ['^enp0s[0-9]+']),
+      code: 'policy-interface-not-in-devices',
+      field: 'l2Policy.interfaces',
+      message: /"\^enp0s\[0-9\]\+" matches none of Cilium's devices \(eth0\)/,
+      fix: /\^eth\[0-9\]\+/,
+    },
+    {
+      title: 'a device kind nodes do not have',
+      change: (p) => void (p.cilium!.devices = ['eth0', 'net0']),
+      code: 'device-not-on-nodes',
+      field: 'cilium.devices',
+      message: /no interface "net0"/,
+      fix: /\[eth0\]/,
+    },
+    {
+      title: 'native routing without its CIDR',
+      change: (p) => void (p.cilium!.routingMode = 'native'),
+      code: 'native-routing-without-cidr',
+      field: 'cilium.ipv4NativeRoutingCIDR',
+      message: /routingMode native needs ipv4NativeRoutingCIDR/,
+      fix: /10\.244\.0\.0\/16/,
+    },
+    {
+      title: 'more operator replicas than nodes',
+      change: (p) => void (p.cilium!.operatorReplicas = 3),
+      code: 'operator-replicas-above-nodes',
+      field: 'cilium.operatorReplicas',
+      message: /3 is more than the 2 nodes/,
+      fix: /at most 2/,
+    },
+    {
+      title: 'an API host that is no control plane',
+      change: (p) => void (p.cilium!.k8sServiceHost = 'demo-control-plan'),
+      code: 'k8s-service-host-unknown',
+      field: 'cilium.k8sServiceHost',
+      message: /names no control-plane node/,
+      fix: /demo-control-plane/,
+    },
+    {
+      title: 'a pod subnet inside the kind network',
+      change: (p) => void (p.cluster.podSubnet = '172.18.128.0/17'),
+      code: 'subnet-overlaps-network',
+      field: 'cluster.podSubnet',
+      message: /overlaps the kind network 172\.18\.0\.0\/16/,
+      fix: /10\.244\.0\.0\/16/,
+    },
+    {
+      title: 'an image not pinned by digest',
+      change: (p) => void (p.cluster.nodeImage = 'kindest/node:v1.33.1'),
+      code: 'image-not-pinned',
+      field: 'cluster.nodeImage',
+      message: /not pinned by digest/,
+      fix: /@sha256/,
+    },
+    {
+      title: 'a Cilium release not tested on the image',
+      change: (p) => void (p.cilium!.version = '1.15.4'),
+      code: 'cilium-not-tested',
+      field: 'cilium.version',
+      message: /1\.15\.4 is not listed as tested on Kubernetes 1\.33\.1 \(tested there: 1\.18\.14\)/,
+      fix: /./,
+    },
   ];
   it.each(cases)('$title', ({ change, code, field, message, fix }) => {
     const findings = validatePlan(plan(change), env()).findings;
@@ -66,7 +193,17 @@ describe('refusals name the field and the fix', () => {
   });
 
   it('warns about chart values the chart does not have, with the replacement', () => {
-    const findings = validatePlan(plan((p) => void (p.cilium!.extraValues = { hubble: { relay: { enabled: true } }, l2podAnnouncements: { interfac: 'eth0' }, tunnel: 'vxlan' })), env()).findings;
+    const findings = validatePlan(
+      plan(
+        (p) =>
+          void (p.cilium!.extraValues = {
+            hubble: { relay: { enabled: true } },
+            l2podAnnouncements: { interfac: 'eth0' },
+            tunnel: 'vxlan',
+          }),
+      ),
+      env(),
+    ).findings;
     expect(findings.map((f) => [f.field, f.severity, f.fix])).toEqual([
       ['cilium.extraValues.l2podAnnouncements.interfac', 'warning', 'Use l2podAnnouncements.interface.'],
       ['cilium.extraValues.tunnel', 'warning', 'Use routingMode=tunnel and tunnelProtocol=vxlan|geneve.'],
@@ -76,18 +213,38 @@ describe('refusals name the field and the fix', () => {
   it('with several control planes the API host is the external load balancer', () => {
     const p = plan((x) => void (x.cluster.controlPlanes = 3));
     expect(validatePlan(p, env()).findings).toEqual([]);
-    expect(validatePlan(plan((x) => Object.assign(x.cluster, { controlPlanes: 3 }) && void (x.cilium!.k8sServiceHost = 'demo-control-plane')), env()).findings).toEqual([]);
+    expect(
+      validatePlan(
+        plan(
+          (x) =>
+            Object.assign(x.cluster, { controlPlanes: 3 }) && void (x.cilium!.k8sServiceHost = 'demo-control-plane'),
+        ),
+        env(),
+      ).findings,
+    ).toEqual([]);
   });
 
   it('without the engine an auto pool is refused with the reason, a manual one kept', () => {
-    expect(validatePlan(defaultPlan('demo'), undefined).findings.map((f) => [f.code, f.field])).toEqual([['pool-not-resolved', 'pool.cidr']]);
-    expect(validatePlan(plan((p) => void (p.pool!.cidr = '172.18.250.0/24')), undefined)).toEqual({ poolCidr: '172.18.250.0/24', findings: [] });
+    expect(validatePlan(defaultPlan('demo'), undefined).findings.map((f) => [f.code, f.field])).toEqual([
+      ['pool-not-resolved', 'pool.cidr'],
+    ]);
+    expect(
+      validatePlan(
+        plan((p) => void (p.pool!.cidr = '172.18.250.0/24')),
+        undefined,
+      ),
+    ).toEqual({ poolCidr: '172.18.250.0/24', findings: [] });
   });
 
   it('without the kind network an auto pool is refused, a manual one noted as unchecked', () => {
     const noNetwork = { ...env(), network: undefined };
-    expect(validatePlan(defaultPlan('demo'), noNetwork).findings.map((f) => [f.code, f.severity])).toEqual([['network-missing', 'error']]);
-    const manual = validatePlan(plan((p) => void (p.pool!.cidr = '172.18.250.0/24')), noNetwork);
+    expect(validatePlan(defaultPlan('demo'), noNetwork).findings.map((f) => [f.code, f.severity])).toEqual([
+      ['network-missing', 'error'],
+    ]);
+    const manual = validatePlan(
+      plan((p) => void (p.pool!.cidr = '172.18.250.0/24')),
+      noNetwork,
+    );
     expect(manual.poolCidr).toBe('172.18.250.0/24');
     expect(manual.findings.map((f) => [f.code, f.severity])).toEqual([['network-not-checked', 'warning']]);
   });

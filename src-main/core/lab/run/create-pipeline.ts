@@ -33,7 +33,13 @@ export interface CreateFacts {
 
 /** The exact command line, as the step log and the run view show it. */
 export function displayCommand(step: LabStep, workDir: string): string {
-  const words = step.command.map((arg) => (typeof arg === 'string' ? shellQuote(arg) : 'file' in arg ? shellQuote(join(workDir, arg.file)) : `$(${arg.output})`));
+  const words = step.command.map((arg) =>
+    typeof arg === 'string'
+      ? shellQuote(arg)
+      : 'file' in arg
+        ? shellQuote(join(workDir, arg.file))
+        : `$(${arg.output})`,
+  );
   return `${words.join(' ')}${step.stdin ? ` < ${step.stdin}.yaml` : ''}`;
 }
 
@@ -51,9 +57,18 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
   const args = (step: LabStep) => step.command.slice(1).map((arg) => resolveArg(arg, fileDir));
   const run = (step: LabStep, context: StepContext, extra: (a: string[]) => string[] = (a) => a) => {
     const [tool] = step.command;
-    if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl') throw new KindscopeError('INTERNAL', `Step ${step.id} runs ${String(tool)}`, 'The plan has a step the pipeline cannot run: report this.');
+    if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl')
+      throw new KindscopeError(
+        'INTERNAL',
+        `Step ${step.id} runs ${String(tool)}`,
+        'The plan has a step the pipeline cannot run: report this.',
+      );
     const input = step.stdin ? rendering.manifests[step.stdin as keyof LabRendering['manifests']] : undefined;
-    return deps.runTool(tool, extra(args(step)), { signal: context.signal, onLine: (line) => context.log(line), ...(input ? { input } : {}) });
+    return deps.runTool(tool, extra(args(step)), {
+      signal: context.signal,
+      onLine: (line) => context.log(line),
+      ...(input ? { input } : {}),
+    });
   };
   const steps: StepDefinition[] = [
     {
@@ -62,9 +77,20 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
       command: 'docker info; kind/helm/kubectl versions; the name; inotify limits; cloud-provider-kind',
       run: async (context) => {
         const checks = await deps.preflight();
-        for (const check of checks) context.log(`${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`);
+        for (const check of checks)
+          context.log(
+            `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
+          );
         const failed = checks.filter((c) => !c.ok && c.severity === 'error');
-        if (failed.length) throw new KindscopeError('INVALID_INPUT', `Preflight failed: ${failed.map((c) => c.detail).join('; ')}`, failed.map((c) => c.fix).filter(Boolean).join(' '));
+        if (failed.length)
+          throw new KindscopeError(
+            'INVALID_INPUT',
+            `Preflight failed: ${failed.map((c) => c.detail).join('; ')}`,
+            failed
+              .map((c) => c.fix)
+              .filter(Boolean)
+              .join(' '),
+          );
       },
     },
   ];
@@ -83,12 +109,19 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
             const existing = await deps.nodeAddresses();
             if (existing.length > 0 && !ours) {
               // Made by someone else since the preflight: never record (and so never clean up) another's cluster.
-              throw new KindscopeError('INVALID_INPUT', `A kind cluster named "${name}" appeared since the preflight`, 'Choose another name and start a new run.');
+              throw new KindscopeError(
+                'INVALID_INPUT',
+                `A kind cluster named "${name}" appeared since the preflight`,
+                'Choose another name and start a new run.',
+              );
             }
             if (existing.length > 0) {
               // A retry after a cancel or a crash: kind refuses to create over the partial cluster this run made.
               context.log(`removing the partial cluster ${name} left by the previous attempt`);
-              await deps.runTool('kind', ['delete', 'cluster', '--name', name], { signal: context.signal, onLine: (line) => context.log(line) });
+              await deps.runTool('kind', ['delete', 'cluster', '--name', name], {
+                signal: context.signal,
+                onLine: (line) => context.log(line),
+              });
             }
             // Recorded first: a cancel halfway through still leaves containers to clean up.
             context.facts.kindCreateStarted = true;
@@ -98,7 +131,10 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
             await run(step, context);
             await checkNodeAddresses(deps, nodes, context);
             // Start following the new cluster now, while Cilium installs: the waits then begin on a live status.
-            deps.statusSource().status().catch(() => undefined);
+            deps
+              .statusSource()
+              .status()
+              .catch(() => undefined);
           },
         });
         break;
@@ -127,7 +163,14 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           name: 'cilium-ready',
           title: 'Wait for Cilium and the nodes',
           command: `watch kube-system pods and nodes of kind-${name} until every agent and the operator are ready and all ${nodes} nodes are Ready`,
-          run: (context) => waitStep(deps.statusSource(), context, ciliumReady(nodes), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+          run: (context) =>
+            waitStep(
+              deps.statusSource(),
+              context,
+              ciliumReady(nodes),
+              'Cilium and the nodes',
+              deps.timeouts?.cilium ?? 600_000,
+            ),
         });
         break;
       case 'external-ip': {
@@ -136,7 +179,14 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           name: 'external-ip',
           title: step.title,
           command: `watch service ${namespace}/${service} until it has an external IP, ready endpoints and an L2 lease holder`,
-          run: (context) => waitStep(deps.statusSource(), context, serviceAnnounced(namespace, service), `the external IP of ${namespace}/${service}`, deps.timeouts?.externalIP ?? 180_000),
+          run: (context) =>
+            waitStep(
+              deps.statusSource(),
+              context,
+              serviceAnnounced(namespace, service),
+              `the external IP of ${namespace}/${service}`,
+              deps.timeouts?.externalIP ?? 180_000,
+            ),
         });
         steps.push(verifyStep(deps, { namespace, name: service }));
         break;
@@ -147,7 +197,11 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
           title: step.title,
           command,
           run: async (context) => {
-            if (step.stdin) for (const object of manifestObjects(rendering.manifests[step.stdin as keyof LabRendering['manifests']] ?? '')) context.created({ kind: 'manifest', name: object, detail: `kind-${name}` });
+            if (step.stdin)
+              for (const object of manifestObjects(
+                rendering.manifests[step.stdin as keyof LabRendering['manifests']] ?? '',
+              ))
+                context.created({ kind: 'manifest', name: object, detail: `kind-${name}` });
             await run(step, context);
           },
         });
@@ -162,10 +216,18 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
  */
 async function removeStaleRelease(deps: LabPipelineDeps, cluster: string, context: StepContext): Promise<void> {
   const where = ['--namespace', 'kube-system', '--kube-context', `kind-${cluster}`];
-  const status = await deps.runTool('helm', ['status', 'cilium', ...where], { signal: context.signal, allowFailure: true });
+  const status = await deps.runTool('helm', ['status', 'cilium', ...where], {
+    signal: context.signal,
+    allowFailure: true,
+  });
   if (status.exitCode !== 0) return;
-  context.log(`removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`);
-  await deps.runTool('helm', ['uninstall', 'cilium', ...where], { signal: context.signal, onLine: (line) => context.log(line) });
+  context.log(
+    `removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`,
+  );
+  await deps.runTool('helm', ['uninstall', 'cilium', ...where], {
+    signal: context.signal,
+    onLine: (line) => context.log(line),
+  });
 }
 
 /** Node containers must have addresses on the kind network (docker/desktop-feedback#430: some releases gave none). */
@@ -174,14 +236,22 @@ async function checkNodeAddresses(deps: LabPipelineDeps, expected: number, conte
   for (const node of nodes) context.log(`${node.name}: ${node.ipv4 ?? 'no IPv4 address'}`);
   const missing = nodes.filter((n) => !n.ipv4);
   if (nodes.length < expected || missing.length) {
-    throw new KindscopeError('DOCKER_ERROR', `Node containers without an IPv4 address on the kind network: ${missing.map((n) => n.name).join(', ') || `${nodes.length} of ${expected} nodes found`}`, 'Docker Desktop: update it or switch its network stack (docker/desktop-feedback#430); then clean up this run and create again.');
+    throw new KindscopeError(
+      'DOCKER_ERROR',
+      `Node containers without an IPv4 address on the kind network: ${missing.map((n) => n.name).join(', ') || `${nodes.length} of ${expected} nodes found`}`,
+      'Docker Desktop: update it or switch its network stack (docker/desktop-feedback#430); then clean up this run and create again.',
+    );
   }
 }
 
 function resolveArg(arg: StepArg, fileDir: string): string {
   if (typeof arg === 'string') return arg;
   if ('file' in arg) return join(fileDir, arg.file);
-  throw new KindscopeError('INTERNAL', `A step argument needs the output of ${arg.output}`, 'The pipeline resolves these itself: report this.');
+  throw new KindscopeError(
+    'INTERNAL',
+    `A step argument needs the output of ${arg.output}`,
+    'The pipeline resolves these itself: report this.',
+  );
 }
 
 /** `Kind/namespace/name` of each object in a multi-document manifest, for the cleanup record. */

@@ -1,11 +1,26 @@
 import type Docker from 'dockerode';
-import { FixKind, KindscopeError, type ConnectivityHop, type CreatedResource, type LabRendering, type RunRecord } from '../../../contract';
+import {
+  FixKind,
+  KindscopeError,
+  type ConnectivityHop,
+  type CreatedResource,
+  type LabRendering,
+  type RunRecord,
+} from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { Logger } from '../../util/logger';
 import type { LabService, PlanSource } from '../lab-plan-service';
 import type { ClusterStatusSource } from './cluster-watch';
 import { createPipeline, type LabTool } from './create-pipeline';
-import { deleteSteps, fixesFor, fixSteps, nodeContainers, startSteps, stopSteps, type LifecycleDeps } from './lifecycle-pipelines';
+import {
+  deleteSteps,
+  fixesFor,
+  fixSteps,
+  nodeContainers,
+  startSteps,
+  stopSteps,
+  type LifecycleDeps,
+} from './lifecycle-pipelines';
 import { PipelineRunner, type Remover, type StepDefinition } from './pipeline-runner';
 import { readEngineFacts, runPreflight } from './preflight';
 import type { RunStore } from './run-store';
@@ -55,7 +70,14 @@ export class LabRunService {
     const name = rendering.plan.cluster.name;
     const record = this.options.store.create({ kind: 'create', cluster: name, steps: [], facts: { rendering } });
     const steps = this.steps(record, rendering);
-    record.steps = steps.map((step) => ({ name: step.name, title: step.title, command: step.command, state: 'pending', logPath: `${record.dir}/logs/${step.name}.log`, attempts: 0 }));
+    record.steps = steps.map((step) => ({
+      name: step.name,
+      title: step.title,
+      command: step.command,
+      state: 'pending',
+      logPath: `${record.dir}/logs/${step.name}.log`,
+      attempts: 0,
+    }));
     this.options.store.save(record);
     this.launch(record, steps);
     return record;
@@ -65,8 +87,16 @@ export class LabRunService {
   async resume(id: string): Promise<RunRecord> {
     const record = this.get(id);
     this.refuseWhileActive(record, 'resume');
-    if (record.state === 'done' || record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`, 'Nothing to resume.');
-    const steps = record.kind === 'create' ? this.steps(record, renderingOf(record)) : await this.lifecycleSteps(record.kind, record.cluster, record.facts);
+    if (record.state === 'done' || record.state === 'cleaned')
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Run ${id} is ${record.state === 'done' ? 'complete' : 'cleaned up'}`,
+        'Nothing to resume.',
+      );
+    const steps =
+      record.kind === 'create'
+        ? this.steps(record, renderingOf(record))
+        : await this.lifecycleSteps(record.kind, record.cluster, record.facts);
     this.runner.assertSteps(record, steps);
     this.launch(record, steps);
     return record;
@@ -85,23 +115,38 @@ export class LabRunService {
   /** What `delete` removes: shown in the confirmation. */
   async deletePlan(cluster: string): Promise<{ containers: string[]; context: string }> {
     const nodes = await nodeContainers(this.options.docker, cluster);
-    if (nodes.length === 0) throw new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${cluster}" on this engine`, 'See `kindscope topology` for the clusters.');
+    if (nodes.length === 0)
+      throw new KindscopeError(
+        'CLUSTER_NOT_FOUND',
+        `No kind cluster named "${cluster}" on this engine`,
+        'See `kindscope topology` for the clusters.',
+      );
     return { containers: nodes.map((n) => n.name), context: `kind-${cluster}` };
   }
 
   /** `kind delete cluster`; the kind network stays, as kind leaves it. `confirmed` is the user's explicit yes. */
   async delete(cluster: string, confirmed: boolean): Promise<RunRecord> {
-    if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Deleting ${cluster} needs confirmation`, 'Confirm in the dialog, or pass --yes.');
+    if (!confirmed)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Deleting ${cluster} needs confirmation`,
+        'Confirm in the dialog, or pass --yes.',
+      );
     await this.deletePlan(cluster);
     return this.lifecycle('delete', cluster);
   }
 
   /** The repairs `fix` would make on a cluster stuck at `<pending>`, from its live status. */
-  async fixPlan(cluster: string): Promise<{ fixes: FixKind[]; steps: { name: string; title: string; command: string; fix?: FixKind }[] }> {
+  async fixPlan(
+    cluster: string,
+  ): Promise<{ fixes: FixKind[]; steps: { name: string; title: string; command: string; fix?: FixKind }[] }> {
     const status = await this.options.statusSource(cluster).status();
     const fixes = fixesFor(status);
     const steps = fixSteps(cluster, status, this.lifecycleDeps(cluster), fixes);
-    return { fixes, steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })) };
+    return {
+      fixes,
+      steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })),
+    };
   }
 
   /**
@@ -111,17 +156,26 @@ export class LabRunService {
    * by its step, saying so.
    */
   async fix(cluster: string, confirmed: boolean, repairs?: FixKind[]): Promise<RunRecord> {
-    if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Fixing ${cluster} needs confirmation`, 'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.');
+    if (!confirmed)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Fixing ${cluster} needs confirmation`,
+        'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.',
+      );
     // fixesFor refuses a cluster whose state is not read yet, or without Cilium, either way.
     const status = await this.options.statusSource(cluster).status();
     const needed = fixesFor(status);
     const planned = repairs ? [...new Set(repairs)] : needed;
     // The chart version `helm upgrade` keeps, as read now: a resume must not fall back to another.
-    return this.lifecycle('fix', cluster, { repairs: planned, ...(status.cilium.version ? { ciliumVersion: status.cilium.version } : {}) });
+    return this.lifecycle('fix', cluster, {
+      repairs: planned,
+      ...(status.cilium.version ? { ciliumVersion: status.cilium.version } : {}),
+    });
   }
 
   cancel(id: string): RunRecord {
-    if (!this.runner.cancel(id)) throw new KindscopeError('INVALID_INPUT', `Run ${id} is not running`, 'See `kindscope runs`.');
+    if (!this.runner.cancel(id))
+      throw new KindscopeError('INVALID_INPUT', `Run ${id} is not running`, 'See `kindscope runs`.');
     return this.get(id);
   }
 
@@ -132,7 +186,12 @@ export class LabRunService {
 
   /** Removes what the run created. `confirmed` is the user's explicit yes. */
   async cleanup(id: string, confirmed: boolean): Promise<RunRecord> {
-    if (!confirmed) throw new KindscopeError('INVALID_INPUT', `Cleanup of run ${id} needs confirmation`, 'Confirm in the dialog, or pass --yes.');
+    if (!confirmed)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Cleanup of run ${id} needs confirmation`,
+        'Confirm in the dialog, or pass --yes.',
+      );
     const record = this.get(id);
     this.refuseWhileActive(record, 'clean up');
     record.created = collapse(record.created);
@@ -147,7 +206,12 @@ export class LabRunService {
   log(id: string, stepName: string): { text: string; path: string } {
     const record = this.get(id);
     const step = record.steps.find((s) => s.name === stepName);
-    if (!step) throw new KindscopeError('INVALID_INPUT', `step: run ${id} has no step "${stepName}"`, `Its steps: ${record.steps.map((s) => s.name).join(', ')}.`);
+    if (!step)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `step: run ${id} has no step "${stepName}"`,
+        `Its steps: ${record.steps.map((s) => s.name).join(', ')}.`,
+      );
     return { text: this.options.store.readLog(step), path: step.logPath };
   }
 
@@ -162,17 +226,35 @@ export class LabRunService {
 
   /** A run that this or another live process is running cannot be resumed or cleaned up. */
   private refuseWhileActive(record: RunRecord, what: string): void {
-    if (record.state === 'running') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is still running${this.runner.activeIds().has(record.id) ? '' : ` (in process ${record.owner?.pid ?? '?'})`}`, `Cancel it first, then ${what}.`);
+    if (record.state === 'running')
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Run ${record.id} is still running${this.runner.activeIds().has(record.id) ? '' : ` (in process ${record.owner?.pid ?? '?'})`}`,
+        `Cancel it first, then ${what}.`,
+      );
   }
 
-  private async lifecycle(kind: 'stop' | 'start' | 'delete' | 'fix', cluster: string, facts: Record<string, unknown> = {}): Promise<RunRecord> {
+  private async lifecycle(
+    kind: 'stop' | 'start' | 'delete' | 'fix',
+    cluster: string,
+    facts: Record<string, unknown> = {},
+  ): Promise<RunRecord> {
     const steps = await this.lifecycleSteps(kind, cluster, facts);
-    const record = this.options.store.create({ kind, cluster, steps: steps.map(({ name, title, command }) => ({ name, title, command })), facts });
+    const record = this.options.store.create({
+      kind,
+      cluster,
+      steps: steps.map(({ name, title, command }) => ({ name, title, command })),
+      facts,
+    });
     this.launch(record, steps);
     return record;
   }
 
-  private async lifecycleSteps(kind: RunRecord['kind'], cluster: string, facts: Record<string, unknown>): Promise<StepDefinition[]> {
+  private async lifecycleSteps(
+    kind: RunRecord['kind'],
+    cluster: string,
+    facts: Record<string, unknown>,
+  ): Promise<StepDefinition[]> {
     const deps = this.lifecycleDeps(cluster);
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
@@ -182,7 +264,13 @@ export class LabRunService {
       // Refuses a status not fully read (a resume right after a restart): steps are never built from a guess.
       const needed = fixesFor(status);
       // A journal from before the planned list was kept: what the status needs now.
-      return fixSteps(cluster, status, deps, repairsOf(facts) ?? needed, typeof facts.ciliumVersion === 'string' ? facts.ciliumVersion : status.cilium.version);
+      return fixSteps(
+        cluster,
+        status,
+        deps,
+        repairsOf(facts) ?? needed,
+        typeof facts.ciliumVersion === 'string' ? facts.ciliumVersion : status.cilium.version,
+      );
     }
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }
@@ -223,7 +311,14 @@ export class LabRunService {
         const clusters = await o.listClusters();
         // On resume the cluster is this run's own: it is not "taken".
         const own = record.created.some((r) => r.kind === 'kind-cluster' && r.name === cluster);
-        const checks = await runPreflight({ cluster, kubernetesVersion: kubernetesVersionOf(rendering), ...(await readEngineFacts(o.docker)), existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters, toolStatus: o.toolStatus, engineIsLocalLinux: o.engineIsLocalLinux });
+        const checks = await runPreflight({
+          cluster,
+          kubernetesVersion: kubernetesVersionOf(rendering),
+          ...(await readEngineFacts(o.docker)),
+          existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters,
+          toolStatus: o.toolStatus,
+          engineIsLocalLinux: o.engineIsLocalLinux,
+        });
         return [...checks, ...((await o.hostPreflight?.(cluster).catch(() => [])) ?? [])];
       },
       ...this.verifyDeps(cluster),
@@ -241,16 +336,32 @@ export class LabRunService {
       'kubeconfig-context': async (resource, log, signal) => {
         // kind delete removes its context; one left behind (a failed create) goes here.
         const contexts = await run('kubectl', ['config', 'get-contexts', '--output', 'name'], { signal });
-        if (contexts.stdout.split('\n').includes(resource.name)) await run('kubectl', ['config', 'delete-context', resource.name], { signal, onLine: log });
+        if (contexts.stdout.split('\n').includes(resource.name))
+          await run('kubectl', ['config', 'delete-context', resource.name], { signal, onLine: log });
       },
       'helm-release': async (resource, log, signal) => {
         const [namespace, release] = resource.name.split('/');
-        await run('helm', ['uninstall', release!, '--namespace', namespace!, '--kube-context', resource.detail!], { signal, onLine: log });
+        await run('helm', ['uninstall', release!, '--namespace', namespace!, '--kube-context', resource.detail!], {
+          signal,
+          onLine: log,
+        });
       },
       manifest: async (resource, log, signal) => {
         const [kind, ...rest] = resource.name.split('/');
         const name = rest.pop()!;
-        await run('kubectl', ['--context', resource.detail!, 'delete', kind!, name, ...(rest[0] ? ['--namespace', rest[0]] : []), '--ignore-not-found'], { signal, onLine: log });
+        await run(
+          'kubectl',
+          [
+            '--context',
+            resource.detail!,
+            'delete',
+            kind!,
+            name,
+            ...(rest[0] ? ['--namespace', rest[0]] : []),
+            '--ignore-not-found',
+          ],
+          { signal, onLine: log },
+        );
       },
     };
   }
@@ -259,12 +370,15 @@ export class LabRunService {
 /** With the cluster itself to remove, what lived inside it goes with it. */
 function collapse(created: CreatedResource[]): CreatedResource[] {
   const clusters = new Set(created.filter((r) => r.kind === 'kind-cluster').map((r) => `kind-${r.name}`));
-  return created.filter((r) => !((r.kind === 'manifest' || r.kind === 'helm-release') && r.detail && clusters.has(r.detail)));
+  return created.filter(
+    (r) => !((r.kind === 'manifest' || r.kind === 'helm-release') && r.detail && clusters.has(r.detail)),
+  );
 }
 
 function renderingOf(record: RunRecord): LabRendering {
   const rendering = record.facts.rendering as LabRendering | undefined;
-  if (!rendering?.plan) throw new KindscopeError('INTERNAL', `Run ${record.id} has no plan in its journal`, 'Start a new run.');
+  if (!rendering?.plan)
+    throw new KindscopeError('INTERNAL', `Run ${record.id} has no plan in its journal`, 'Start a new run.');
   return rendering;
 }
 
@@ -273,7 +387,10 @@ function kubernetesVersionOf(rendering: LabRendering): string {
 }
 
 async function nodeAddresses(docker: Docker, cluster: string): Promise<{ name: string; ipv4?: string }[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`io.x-k8s.kind.cluster=${cluster}`] } });
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`io.x-k8s.kind.cluster=${cluster}`] },
+  });
   return containers.map((c) => {
     const ipv4 = Object.values(c.NetworkSettings?.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress;
     return { name: c.Names[0]?.replace(/^\//, '') ?? c.Id, ...(ipv4 ? { ipv4 } : {}) };

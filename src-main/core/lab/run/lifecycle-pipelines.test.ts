@@ -5,13 +5,38 @@ import { allAnnounced } from './cluster-watch';
 import { fixesFor, fixSteps, type LifecycleDeps } from './lifecycle-pipelines';
 import type { StepContext } from './pipeline-runner';
 
-type Over = { cilium?: Partial<ClusterStatus['cilium']>; pools?: number; policies?: number; services?: ClusterStatus['services'] };
+type Over = {
+  cilium?: Partial<ClusterStatus['cilium']>;
+  pools?: number;
+  policies?: number;
+  services?: ClusterStatus['services'];
+};
 function status(over: Over = {}): ClusterStatus {
   return fakeClusterStatus({
-    cilium: { installed: true, state: 'installed', agents: { ready: 2, desired: 2 }, operator: { ready: 1, desired: 1 }, kubeProxyReplacement: 'true', l2Announcements: true, ...over.cilium },
+    cilium: {
+      installed: true,
+      state: 'installed',
+      agents: { ready: 2, desired: 2 },
+      operator: { ready: 1, desired: 1 },
+      kubeProxyReplacement: 'true',
+      l2Announcements: true,
+      ...over.cilium,
+    },
     services: over.services ?? [],
-    pools: Array.from({ length: over.pools ?? 1 }, (_, i) => ({ name: `p${i}`, apiVersion: 'cilium.io/v2', ranges: [], disabled: false, conflict: false, findings: [] })),
-    policies: Array.from({ length: over.policies ?? 1 }, (_, i) => ({ name: `l2-${i}`, interfaces: [], loadBalancerIPs: true, externalIPs: false })),
+    pools: Array.from({ length: over.pools ?? 1 }, (_, i) => ({
+      name: `p${i}`,
+      apiVersion: 'cilium.io/v2',
+      ranges: [],
+      disabled: false,
+      conflict: false,
+      findings: [],
+    })),
+    policies: Array.from({ length: over.policies ?? 1 }, (_, i) => ({
+      name: `l2-${i}`,
+      interfaces: [],
+      loadBalancerIPs: true,
+      externalIPs: false,
+    })),
   });
 }
 
@@ -21,8 +46,16 @@ describe('fixesFor (what `kindscope fix` repairs)', () => {
     ['no pool', { pools: 0 }, ['pool']],
     ['no policy', { policies: 0 }, ['l2-policy']],
     ['L2 announcements off', { cilium: { l2Announcements: false } }, ['cilium-values']],
-    ['kube-proxy replacement strict (1.15 accepts it without the features, cilium/cilium#32711)', { cilium: { kubeProxyReplacement: 'strict' } }, ['cilium-values']],
-    ['all three', { pools: 0, policies: 0, cilium: { l2Announcements: false } }, ['cilium-values', 'pool', 'l2-policy']],
+    [
+      'kube-proxy replacement strict (1.15 accepts it without the features, cilium/cilium#32711)',
+      { cilium: { kubeProxyReplacement: 'strict' } },
+      ['cilium-values'],
+    ],
+    [
+      'all three',
+      { pools: 0, policies: 0, cilium: { l2Announcements: false } },
+      ['cilium-values', 'pool', 'l2-policy'],
+    ],
   ] as const)('%s', (_, over, expected) => {
     expect(fixesFor(status(over as Over))).toEqual(expected);
   });
@@ -33,11 +66,18 @@ describe('fixesFor (what `kindscope fix` repairs)', () => {
 });
 
 describe('allAnnounced (the re-verification wait after start)', () => {
-  const service = (renewTime?: string) => fakeService({ externalIPs: ['172.18.250.1'], leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web', ...(renewTime ? { renewTime } : {}) } });
+  const service = (renewTime?: string) =>
+    fakeService({
+      externalIPs: ['172.18.250.1'],
+      leaseHolder: { node: 'demo-worker', lease: 'cilium-l2announce-default-web', ...(renewTime ? { renewTime } : {}) },
+    });
   it('a Lease left from before the start is not a re-election; one renewed since is', () => {
     const started = Date.parse('2026-12-01T10:00:00Z');
     const check = allAnnounced(started);
-    expect(check(status({ services: [service('2026-12-01T09:59:00Z')] }))).toMatchObject({ done: false, detail: expect.stringContaining('not renewed since the start') });
+    expect(check(status({ services: [service('2026-12-01T09:59:00Z')] }))).toMatchObject({
+      done: false,
+      detail: expect.stringContaining('not renewed since the start'),
+    });
     expect(check(status({ services: [service('2026-12-01T10:00:02Z')] })).done).toBe(true);
     expect(allAnnounced()(status({ services: [service('2026-12-01T09:59:00Z')] })).done).toBe(true);
   });
@@ -48,16 +88,29 @@ describe('fixSteps (the planned repairs, made or skipped out loud)', () => {
     const ran: string[][] = [];
     const deps: LifecycleDeps = {
       docker: {} as LifecycleDeps['docker'],
-      runTool: async (name, args) => (ran.push([name, ...args]), { exitCode: 0, stdout: '', stderr: '' }) as Awaited<ReturnType<LifecycleDeps['runTool']>>,
+      runTool: async (name, args) =>
+        (ran.push([name, ...args]), { exitCode: 0, stdout: '', stderr: '' }) as Awaited<
+          ReturnType<LifecycleDeps['runTool']>
+        >,
       statusSource: () => ({ status: async () => now(), onDidChange: () => () => undefined }),
       verify: async () => undefined,
-      environment: async () => ({ network: { name: 'kind', subnet: '172.18.0.0/16' }, used: [] }) as unknown as Awaited<ReturnType<LifecycleDeps['environment']>>,
+      environment: async () =>
+        ({ network: { name: 'kind', subnet: '172.18.0.0/16' }, used: [] }) as unknown as Awaited<
+          ReturnType<LifecycleDeps['environment']>
+        >,
     };
     return { deps, ran };
   }
   const context = (): StepContext & { lines: string[] } => {
     const lines: string[] = [];
-    return { lines, signal: new AbortController().signal, log: (line) => void lines.push(line), created: () => undefined, progress: () => undefined, facts: {} };
+    return {
+      lines,
+      signal: new AbortController().signal,
+      log: (line) => void lines.push(line),
+      created: () => undefined,
+      progress: () => undefined,
+      facts: {},
+    };
   };
   const stepNamed = (steps: ReturnType<typeof fixSteps>, name: string) => steps.find((s) => s.name === name)!;
 
@@ -79,12 +132,18 @@ describe('fixSteps (the planned repairs, made or skipped out loud)', () => {
     const now = status({ pools: 0, policies: 0 });
     const { deps } = fake(() => now);
     const leases = stepNamed(fixSteps('demo', now, deps, ['l2-policy']), 'leases');
-    await expect(leases.run(context())).rejects.toMatchObject({ message: 'demo still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make: without it no LoadBalancer IP gets an address', hint: expect.stringContaining('kindscope fix --cluster demo --only pool') });
+    await expect(leases.run(context())).rejects.toMatchObject({
+      message:
+        'demo still needs a LoadBalancer IP pool [pool], which this run was not confirmed to make: without it no LoadBalancer IP gets an address',
+      hint: expect.stringContaining('kindscope fix --cluster demo --only pool'),
+    });
   });
 
   it('helm upgrade keeps the chart version read when the fix was confirmed, not a default, when the status lacks it', () => {
     const { deps } = fake(() => status());
     const unread = status({ cilium: { l2Announcements: false, version: undefined } });
-    expect(stepNamed(fixSteps('demo', unread, deps, ['cilium-values'], 'v1.16.3'), 'cilium-upgrade').command).toContain('--version 1.16.3 ');
+    expect(stepNamed(fixSteps('demo', unread, deps, ['cilium-values'], 'v1.16.3'), 'cilium-upgrade').command).toContain(
+      '--version 1.16.3 ',
+    );
   });
 });

@@ -21,12 +21,19 @@ export interface LifecycleDeps {
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
-
 /** The node containers of a kind cluster, control planes first (Docker labels, as kind sets them). */
-export async function nodeContainers(docker: Docker, cluster: string): Promise<{ id: string; name: string; role: string; state: string }[]> {
+export async function nodeContainers(
+  docker: Docker,
+  cluster: string,
+): Promise<{ id: string; name: string; role: string; state: string }[]> {
   const containers = await docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${cluster}`] } });
   return containers
-    .map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, role: c.Labels[roleLabel] ?? 'worker', state: c.State }))
+    .map((c) => ({
+      id: c.Id,
+      name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
+      role: c.Labels[roleLabel] ?? 'worker',
+      state: c.State,
+    }))
     .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1));
 }
 
@@ -72,7 +79,14 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
       name: 'cilium-ready',
       title: 'Wait for Cilium and the nodes',
       command: `watch kube-system pods and nodes of kind-${cluster} until every agent and the operator are ready and every node is Ready`,
-      run: (context) => waitStep(deps.statusSource(), context, ciliumReady(Number(context.facts.nodes ?? 1)), 'Cilium and the nodes', deps.timeouts?.cilium ?? 600_000),
+      run: (context) =>
+        waitStep(
+          deps.statusSource(),
+          context,
+          ciliumReady(Number(context.facts.nodes ?? 1)),
+          'Cilium and the nodes',
+          deps.timeouts?.cilium ?? 600_000,
+        ),
     },
     ...reannounceAndVerify(cluster, deps, true),
   ];
@@ -86,7 +100,10 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
       command: `kind delete cluster --name ${cluster}`,
       run: async (context) => {
         if ((await nodeContainers(deps.docker, cluster)).length === 0) throw notFound(cluster);
-        await deps.runTool('kind', ['delete', 'cluster', '--name', cluster], { signal: context.signal, onLine: context.log });
+        await deps.runTool('kind', ['delete', 'cluster', '--name', cluster], {
+          signal: context.signal,
+          onLine: context.log,
+        });
       },
     },
   ];
@@ -95,8 +112,18 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
 /** What `fix` would do for a cluster's status: the repairs the diagnosis points at, in order. */
 export function fixesFor(status: ClusterStatus): FixKind[] {
   // Nothing is concluded from data not read yet (the cluster wing's `complete`).
-  if (!status.complete || status.cilium.state === 'unknown') throw new KindscopeError('DATA_INCOMPLETE', `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`, `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`);
-  if (!status.cilium.installed) throw new KindscopeError('INVALID_INPUT', `Cilium is not installed on ${status.cluster}`, 'Build a lab with `kindscope create`; fix repairs a Cilium lab.');
+  if (!status.complete || status.cilium.state === 'unknown')
+    throw new KindscopeError(
+      'DATA_INCOMPLETE',
+      `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`,
+      `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`,
+    );
+  if (!status.cilium.installed)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `Cilium is not installed on ${status.cluster}`,
+      'Build a lab with `kindscope create`; fix repairs a Cilium lab.',
+    );
   return repairOrder.filter((fix) => stillNeeded(fix, status));
 }
 
@@ -111,11 +138,21 @@ function stillNeeded(fix: FixKind, status: ClusterStatus): boolean {
 }
 
 /** Runs a repair unless the live status says it is made already (by hand, or since the plan was shown): said in the log, never silent. */
-function unlessMade(fix: FixKind, deps: LifecycleDeps, make: (c: StepContext) => Promise<void>): (c: StepContext) => Promise<void> {
+function unlessMade(
+  fix: FixKind,
+  deps: LifecycleDeps,
+  make: (c: StepContext) => Promise<void>,
+): (c: StepContext) => Promise<void> {
   return async (c) => {
     const now = await deps.statusSource().status();
     if (now.complete && !stillNeeded(fix, now)) {
-      c.log(fix === 'pool' ? `the cluster has a pool now (${now.pools.map((p) => p.name).join(', ')}): nothing to make` : fix === 'l2-policy' ? `the cluster has an L2 policy now (${now.policies.map((p) => p.name).join(', ')}): nothing to make` : 'kube-proxy replacement and L2 announcements are on now: nothing to change');
+      c.log(
+        fix === 'pool'
+          ? `the cluster has a pool now (${now.pools.map((p) => p.name).join(', ')}): nothing to make`
+          : fix === 'l2-policy'
+            ? `the cluster has an L2 policy now (${now.policies.map((p) => p.name).join(', ')}): nothing to make`
+            : 'kube-proxy replacement and L2 announcements are on now: nothing to change',
+      );
       return;
     }
     await make(c);
@@ -129,7 +166,13 @@ function unlessMade(fix: FixKind, deps: LifecycleDeps, make: (c: StepContext) =>
  * steps whatever the cluster looks like by then). Then the waits and the verification; a
  * repair still needed that was not planned fails the wait at once, naming it.
  */
-export function fixSteps(cluster: string, status: ClusterStatus, deps: LifecycleDeps, planned: readonly FixKind[], ciliumVersion = status.cilium.version): (StepDefinition & { fix?: FixKind })[] {
+export function fixSteps(
+  cluster: string,
+  status: ClusterStatus,
+  deps: LifecycleDeps,
+  planned: readonly FixKind[],
+  ciliumVersion = status.cilium.version,
+): (StepDefinition & { fix?: FixKind })[] {
   const context = `kind-${cluster}`;
   const plan = defaultPlan(cluster);
   if (ciliumVersion) plan.cilium.version = ciliumVersion.replace(/^v/, '');
@@ -139,7 +182,30 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
       // helm skips an identical repository ("already exists with the same configuration").
       const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
       // The agents and the operator read their ConfigMap at start: roll them out so the new values apply.
-      const args = ['upgrade', 'cilium', 'cilium/cilium', '--version', plan.cilium.version, '--namespace', 'kube-system', '--kube-context', context, '--reuse-values', '--set', 'kubeProxyReplacement=true', '--set', 'l2announcements.enabled=true', '--set', 'externalIPs.enabled=true', '--set', 'rollOutCiliumPods=true', '--set', 'operator.rollOutPods=true', '--timeout', '10m0s'];
+      const args = [
+        'upgrade',
+        'cilium',
+        'cilium/cilium',
+        '--version',
+        plan.cilium.version,
+        '--namespace',
+        'kube-system',
+        '--kube-context',
+        context,
+        '--reuse-values',
+        '--set',
+        'kubeProxyReplacement=true',
+        '--set',
+        'l2announcements.enabled=true',
+        '--set',
+        'externalIPs.enabled=true',
+        '--set',
+        'rollOutCiliumPods=true',
+        '--set',
+        'operator.rollOutPods=true',
+        '--timeout',
+        '10m0s',
+      ];
       steps.push({
         fix,
         name: 'cilium-upgrade',
@@ -159,18 +225,50 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
         command: `kubectl --context ${context} apply -f - < pool.yaml (a free block carved from the kind network)`,
         run: unlessMade(fix, deps, async (c) => {
           const env = await deps.environment();
-          if (!env?.network) throw new KindscopeError('DOCKER_ERROR', 'The kind network has no IPv4 subnet to carve a pool from', 'Check `docker network inspect kind`.');
+          if (!env?.network)
+            throw new KindscopeError(
+              'DOCKER_ERROR',
+              'The kind network has no IPv4 subnet to carve a pool from',
+              'Check `docker network inspect kind`.',
+            );
           const carved = carvePool(env.network.subnet, env.used);
-          if (!carved.ok) throw new KindscopeError('INVALID_INPUT', carved.reason, 'Free addresses in the kind network, or give a pool by hand.');
+          if (!carved.ok)
+            throw new KindscopeError(
+              'INVALID_INPUT',
+              carved.reason,
+              'Free addresses in the kind network, or give a pool by hand.',
+            );
           const manifest = renderPool(plan, carved.cidr);
           c.log(manifest);
-          await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest });
+          await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
+            signal: c.signal,
+            onLine: c.log,
+            input: manifest,
+          });
         }),
       });
     }
     if (fix === 'l2-policy') {
       const manifest = renderL2Policy(plan);
-      steps.push({ fix, name: 'apply-l2-policy', title: 'Create the L2 announcement policy', command: `kubectl --context ${context} apply -f - < l2-policy.yaml`, run: unlessMade(fix, deps, async (c) => void (c.log(manifest), await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], { signal: c.signal, onLine: c.log, input: manifest }))) });
+      steps.push({
+        fix,
+        name: 'apply-l2-policy',
+        title: 'Create the L2 announcement policy',
+        command: `kubectl --context ${context} apply -f - < l2-policy.yaml`,
+        run: unlessMade(
+          fix,
+          deps,
+          async (c) =>
+            void (
+              c.log(manifest),
+              await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
+                signal: c.signal,
+                onLine: c.log,
+                input: manifest,
+              })
+            ),
+        ),
+      });
     }
   }
   return [...steps, ...reannounceAndVerify(cluster, deps, false, planned)];
@@ -181,7 +279,12 @@ export function fixSteps(cluster: string, status: ClusterStatus, deps: Lifecycle
  * this machine. `planned` (fix): a repair still needed but not planned means the wait cannot
  * end well — say so at once instead of after the timeout.
  */
-function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = false, planned?: readonly FixKind[]): StepDefinition[] {
+function reannounceAndVerify(
+  cluster: string,
+  deps: LifecycleDeps,
+  reelected = false,
+  planned?: readonly FixKind[],
+): StepDefinition[] {
   return [
     {
       name: 'leases',
@@ -191,19 +294,40 @@ function reannounceAndVerify(cluster: string, deps: LifecycleDeps, reelected = f
         if (planned) {
           const status = await deps.statusSource().status();
           const left = status.complete ? repairOrder.filter((f) => !planned.includes(f) && stillNeeded(f, status)) : [];
-          if (left.length > 0) throw new KindscopeError('INVALID_INPUT', `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`, `Run \`kindscope fix --cluster ${cluster} --only ${left.join(',')}\` (or tick it in the Fix dialog) — or make it by hand, then resume this run.`);
+          if (left.length > 0)
+            throw new KindscopeError(
+              'INVALID_INPUT',
+              `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`,
+              `Run \`kindscope fix --cluster ${cluster} --only ${left.join(',')}\` (or tick it in the Fix dialog) — or make it by hand, then resume this run.`,
+            );
         }
         // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
         // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
-        await waitStep(deps.statusSource(), context, allAnnounced(reelected ? Number(context.facts.startedAt) : undefined), 'the LoadBalancer IPs', deps.timeouts?.externalIP ?? 180_000, reelected ? 1_000 : undefined);
+        await waitStep(
+          deps.statusSource(),
+          context,
+          allAnnounced(reelected ? Number(context.facts.startedAt) : undefined),
+          'the LoadBalancer IPs',
+          deps.timeouts?.externalIP ?? 180_000,
+          reelected ? 1_000 : undefined,
+        );
       },
     },
     verifyStep(deps, 'every-ip'),
   ];
 }
 
-const repairText = (fix: FixKind) => (fix === 'pool' ? 'a LoadBalancer IP pool [pool]' : fix === 'l2-policy' ? 'an L2 announcement policy [l2-policy]' : 'kube-proxy replacement and L2 announcements [cilium-values]');
+const repairText = (fix: FixKind) =>
+  fix === 'pool'
+    ? 'a LoadBalancer IP pool [pool]'
+    : fix === 'l2-policy'
+      ? 'an L2 announcement policy [l2-policy]'
+      : 'kube-proxy replacement and L2 announcements [cilium-values]';
 
 function notFound(cluster: string): KindscopeError {
-  return new KindscopeError('CLUSTER_NOT_FOUND', `No kind cluster named "${cluster}" on this engine`, 'See `kindscope topology` for the clusters.');
+  return new KindscopeError(
+    'CLUSTER_NOT_FOUND',
+    `No kind cluster named "${cluster}" on this engine`,
+    'See `kindscope topology` for the clusters.',
+  );
 }

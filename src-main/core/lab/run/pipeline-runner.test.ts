@@ -56,11 +56,22 @@ describe('PipelineRunner', () => {
 
   it('steps the journal does not have are refused before the run is marked running: it stays resumable as it was', async () => {
     const { store, runner } = setup();
-    const record = store.create({ kind: 'fix', cluster: 'demo', steps: shape(['apply-l2-policy', 'leases', 'verify']) });
+    const record = store.create({
+      kind: 'fix',
+      cluster: 'demo',
+      steps: shape(['apply-l2-policy', 'leases', 'verify']),
+    });
     record.state = 'failed';
     store.save(record);
-    const steps: StepDefinition[] = ['apply-pool', 'leases', 'verify'].map((name) => ({ name, title: name, command: name, run: async () => undefined }));
-    await expect(runner.run(store.load(record.id), steps)).rejects.toThrow('has no step "apply-pool" (its steps: apply-l2-policy, leases, verify)');
+    const steps: StepDefinition[] = ['apply-pool', 'leases', 'verify'].map((name) => ({
+      name,
+      title: name,
+      command: name,
+      run: async () => undefined,
+    }));
+    await expect(runner.run(store.load(record.id), steps)).rejects.toThrow(
+      'has no step "apply-pool" (its steps: apply-l2-policy, leases, verify)',
+    );
     // Untouched: not claimed by this process, not marked interrupted.
     const after = store.load(record.id, runner.activeIds());
     expect(after).toMatchObject({ state: 'failed' });
@@ -68,7 +79,7 @@ describe('PipelineRunner', () => {
     expect(after.steps.map((s) => s.state)).toEqual(['pending', 'pending', 'pending']);
   });
 
-  it('cancel ends the running step\'s process tree and leaves the run resumable', async () => {
+  it("cancel ends the running step's process tree and leaves the run resumable", async () => {
     const { store, runner } = setup();
     let pid: number | undefined;
     const steps: StepDefinition[] = [
@@ -77,7 +88,11 @@ describe('PipelineRunner', () => {
         title: 'Sleep',
         command: 'sh -c "sleep 600 & sleep 600"',
         run: async (c) => {
-          const pending = runCli('sh', ['-c', 'echo $$; sleep 600 & sleep 600'], { signal: c.signal, graceMs: 200, onLine: (line) => (pid ??= Number(line)) });
+          const pending = runCli('sh', ['-c', 'echo $$; sleep 600 & sleep 600'], {
+            signal: c.signal,
+            graceMs: 200,
+            onLine: (line) => (pid ??= Number(line)),
+          });
           await pending;
         },
       },
@@ -108,7 +123,10 @@ describe('PipelineRunner', () => {
     store.save(record);
     const loaded = new RunStore(join(record.dir, '../..')).load(record.id);
     expect(loaded.state).toBe('failed');
-    expect(loaded.steps[0]).toMatchObject({ state: 'failed', error: { message: expect.stringContaining('Interrupted') } });
+    expect(loaded.steps[0]).toMatchObject({
+      state: 'failed',
+      error: { message: expect.stringContaining('Interrupted') },
+    });
     // The same run, still active in this process, is not marked.
     expect(store.load(record.id, new Set([record.id])).state).toBe('running');
   });

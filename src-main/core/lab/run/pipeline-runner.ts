@@ -68,12 +68,23 @@ export class PipelineRunner {
   /** Every definition has its step in the journal (a resume of a journal from another version may not). */
   assertSteps(record: RunRecord, steps: readonly StepDefinition[]): void {
     const unknown = steps.find((definition) => !record.steps.some((s) => s.name === definition.name));
-    if (unknown) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} has no step "${unknown.name}" (its steps: ${record.steps.map((s) => s.name).join(', ')})`, 'The journal is from another Kindscope version, or the cluster changed since: start a new run.');
+    if (unknown)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Run ${record.id} has no step "${unknown.name}" (its steps: ${record.steps.map((s) => s.name).join(', ')})`,
+        'The journal is from another Kindscope version, or the cluster changed since: start a new run.',
+      );
   }
 
   async run(record: RunRecord, steps: readonly StepDefinition[]): Promise<RunRecord> {
-    if (this.running.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is already running`, 'Wait for it, or cancel it first.');
-    if (record.state === 'cleaned') throw new KindscopeError('INVALID_INPUT', `Run ${record.id} was cleaned up`, 'Start a new run.');
+    if (this.running.has(record.id))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Run ${record.id} is already running`,
+        'Wait for it, or cancel it first.',
+      );
+    if (record.state === 'cleaned')
+      throw new KindscopeError('INVALID_INPUT', `Run ${record.id} was cleaned up`, 'Start a new run.');
     // Before the run is marked running: a journal whose steps these definitions do not match stays as it was.
     this.assertSteps(record, steps);
     const controller = new AbortController();
@@ -114,7 +125,12 @@ export class PipelineRunner {
    * un-cleaned, so cleanup can be tried again.
    */
   async cleanup(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
-    if (this.running.has(record.id) || this.cleaning.has(record.id)) throw new KindscopeError('INVALID_INPUT', `Run ${record.id} is ${this.cleaning.has(record.id) ? 'being cleaned up' : 'still running'}`, 'Cancel it first, then clean up.');
+    if (this.running.has(record.id) || this.cleaning.has(record.id))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `Run ${record.id} is ${this.cleaning.has(record.id) ? 'being cleaned up' : 'still running'}`,
+        'Cancel it first, then clean up.',
+      );
     this.cleaning.add(record.id);
     try {
       return await this.removeCreated(record, removers);
@@ -123,7 +139,10 @@ export class PipelineRunner {
     }
   }
 
-  private async removeCreated(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
+  private async removeCreated(
+    record: RunRecord,
+    removers: Partial<Record<CreatedResource['kind'], Remover>>,
+  ): Promise<RunRecord> {
     const step = cleanupStep(record);
     const log = (line: string) => this.options.store.appendLog(step, line);
     const failures: string[] = [];
@@ -145,16 +164,31 @@ export class PipelineRunner {
       this.options.store.save(record);
     }
     step.state = failures.length ? 'failed' : 'done';
-    if (failures.length) step.error = { code: 'INTERNAL', message: `Could not remove ${failures.join('; ')}`, hint: 'See the cleanup log, fix the cause, and clean up again.' };
+    if (failures.length)
+      step.error = {
+        code: 'INTERNAL',
+        message: `Could not remove ${failures.join('; ')}`,
+        hint: 'See the cleanup log, fix the cause, and clean up again.',
+      };
     else record.state = 'cleaned';
     this.changed(record);
     return record;
   }
 
-  private async runStep(record: RunRecord, step: RunStep, definition: StepDefinition, signal: AbortSignal): Promise<'done' | 'failed' | 'cancelled'> {
+  private async runStep(
+    record: RunRecord,
+    step: RunStep,
+    definition: StepDefinition,
+    signal: AbortSignal,
+  ): Promise<'done' | 'failed' | 'cancelled'> {
     const store = this.options.store;
     const started = performance.now();
-    Object.assign(step, { state: 'running', command: definition.command, startedAt: new Date().toISOString(), attempts: step.attempts + 1 });
+    Object.assign(step, {
+      state: 'running',
+      command: definition.command,
+      startedAt: new Date().toISOString(),
+      attempts: step.attempts + 1,
+    });
     delete step.error;
     delete step.endedAt;
     delete step.progress;
@@ -176,7 +210,12 @@ export class PipelineRunner {
       facts: record.facts,
       log,
       created: (resource) => {
-        if (!record.created.some((r) => r.kind === resource.kind && r.name === resource.name && r.detail === resource.detail)) record.created.push(resource);
+        if (
+          !record.created.some(
+            (r) => r.kind === resource.kind && r.name === resource.name && r.detail === resource.detail,
+          )
+        )
+          record.created.push(resource);
         this.changed(record);
       },
       progress: (fraction, detail) => {
@@ -194,8 +233,12 @@ export class PipelineRunner {
     } catch (error) {
       const cancelled = signal.aborted;
       step.state = cancelled ? 'cancelled' : 'failed';
-      step.error = cancelled ? { code: 'CANCELLED', message: 'Cancelled by the user', hint: 'Resume the run, or clean it up.' } : toAppError(error);
-      log(`${cancelled ? 'cancelled' : 'failed'}: ${step.error.message}${step.error.hint ? `\nhint: ${step.error.hint}` : ''}`);
+      step.error = cancelled
+        ? { code: 'CANCELLED', message: 'Cancelled by the user', hint: 'Resume the run, or clean it up.' }
+        : toAppError(error);
+      log(
+        `${cancelled ? 'cancelled' : 'failed'}: ${step.error.message}${step.error.hint ? `\nhint: ${step.error.hint}` : ''}`,
+      );
       if (!cancelled) this.options.log.warn(`Run ${record.id}: step ${step.name} failed: ${step.error.message}`);
     }
     step.endedAt = new Date().toISOString();
@@ -220,7 +263,14 @@ export class PipelineRunner {
 function cleanupStep(record: RunRecord): RunStep {
   let step = record.steps.find((s) => s.name === 'cleanup');
   if (!step) {
-    step = { name: 'cleanup', title: 'Clean up', state: 'running', command: 'remove what this run created', logPath: `${record.dir}/logs/cleanup.log`, attempts: 0 };
+    step = {
+      name: 'cleanup',
+      title: 'Clean up',
+      state: 'running',
+      command: 'remove what this run created',
+      logPath: `${record.dir}/logs/cleanup.log`,
+      attempts: 0,
+    };
     record.steps.push(step);
   }
   step.state = 'running';

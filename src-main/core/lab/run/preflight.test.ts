@@ -7,7 +7,14 @@ import { readEngineFacts, runPreflight, type PreflightInput } from './preflight'
 
 const engine = new Docker();
 const decoy = `i15-cloud-provider-kind-${process.pid}`;
-const ok = (name: ToolStatus['name']): ToolStatus => ({ name, status: 'ok', version: '1.0.0', path: `/usr/bin/${name}`, minimum: '0', managed: { available: false, installed: false } });
+const ok = (name: ToolStatus['name']): ToolStatus => ({
+  name,
+  status: 'ok',
+  version: '1.0.0',
+  path: `/usr/bin/${name}`,
+  minimum: '0',
+  managed: { available: false, installed: false },
+});
 const input = async (over: Partial<PreflightInput> = {}): Promise<PreflightInput> => ({
   cluster: 'demo',
   kubernetesVersion: '1.33.1',
@@ -29,34 +36,69 @@ describe('runPreflight (real engine)', () => {
   it("reads the engine's memory and cgroup version from its own info", async () => {
     const checks = await runPreflight(await input());
     const [mem, cgroup] = dockerCli(['info', '--format', '{{.MemTotal}}|{{.CgroupVersion}}']).trim().split('|');
-    expect(checks.find((c) => c.name === 'memory')?.detail).toBe(`${(Number(mem) / 1024 ** 3).toFixed(1)} GiB for the engine`);
+    expect(checks.find((c) => c.name === 'memory')?.detail).toBe(
+      `${(Number(mem) / 1024 ** 3).toFixed(1)} GiB for the engine`,
+    );
     expect(checks.find((c) => c.name === 'cgroup')?.detail).toContain(`cgroup v${cgroup}`);
   });
 
   it('refuses a taken name and a missing tool, each with its fix', async () => {
     const checks = await runPreflight(
-      await input({ existingClusters: ['demo'], toolStatus: async (name) => (name === 'helm' ? { ...ok(name), status: 'missing', problem: 'helm was not found', fix: 'Download it in Settings' } : ok(name)) }),
+      await input({
+        existingClusters: ['demo'],
+        toolStatus: async (name) =>
+          name === 'helm'
+            ? { ...ok(name), status: 'missing', problem: 'helm was not found', fix: 'Download it in Settings' }
+            : ok(name),
+      }),
     );
-    expect(checks.find((c) => c.name === 'name')).toMatchObject({ ok: false, severity: 'error', fix: expect.stringContaining('kindscope delete --cluster demo') });
-    expect(checks.find((c) => c.name === 'tool helm')).toMatchObject({ ok: false, detail: 'helm was not found', fix: 'Download it in Settings' });
+    expect(checks.find((c) => c.name === 'name')).toMatchObject({
+      ok: false,
+      severity: 'error',
+      fix: expect.stringContaining('kindscope delete --cluster demo'),
+    });
+    expect(checks.find((c) => c.name === 'tool helm')).toMatchObject({
+      ok: false,
+      detail: 'helm was not found',
+      fix: 'Download it in Settings',
+    });
     expect(checks.filter((c) => !c.ok && c.severity === 'error').map((c) => c.name)).toEqual(['tool helm', 'name']);
   });
 
   it('cgroup v1 with Kubernetes 1.35+ is an error; 1.34 is fine on v1', async () => {
     const v1 = { ...(await readEngineFacts(engine)).engineInfo, CgroupVersion: '1' };
-    expect((await runPreflight(await input({ engineInfo: v1, kubernetesVersion: '1.35.0' }))).find((c) => c.name === 'cgroup')).toMatchObject({ ok: false, severity: 'error' });
-    expect((await runPreflight(await input({ engineInfo: v1, kubernetesVersion: '1.34.0' }))).find((c) => c.name === 'cgroup')?.ok).toBe(true);
+    expect(
+      (await runPreflight(await input({ engineInfo: v1, kubernetesVersion: '1.35.0' }))).find(
+        (c) => c.name === 'cgroup',
+      ),
+    ).toMatchObject({ ok: false, severity: 'error' });
+    expect(
+      (await runPreflight(await input({ engineInfo: v1, kubernetesVersion: '1.34.0' }))).find(
+        (c) => c.name === 'cgroup',
+      )?.ok,
+    ).toBe(true);
   });
 
   it('low inotify limits are a warning with the sysctl to run', async () => {
-    const checks = await runPreflight(await input({ readProc: (path) => (path.endsWith('max_user_watches') ? '8192\n' : '128\n') }));
-    expect(checks.find((c) => c.name === 'inotify max_user_watches')).toMatchObject({ ok: false, severity: 'warning', fix: expect.stringContaining('fs.inotify.max_user_watches=524288') });
-    expect((await runPreflight(await input({ engineIsLocalLinux: false }))).some((c) => c.name.startsWith('inotify'))).toBe(false);
+    const checks = await runPreflight(
+      await input({ readProc: (path) => (path.endsWith('max_user_watches') ? '8192\n' : '128\n') }),
+    );
+    expect(checks.find((c) => c.name === 'inotify max_user_watches')).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      fix: expect.stringContaining('fs.inotify.max_user_watches=524288'),
+    });
+    expect(
+      (await runPreflight(await input({ engineIsLocalLinux: false }))).some((c) => c.name.startsWith('inotify')),
+    ).toBe(false);
   });
 
   it('finds a running cloud-provider-kind container', async () => {
     expect((await runPreflight(await input())).find((c) => c.name === 'cloud-provider-kind')?.ok).toBe(true);
     dockerCli(['run', '-d', '--name', decoy, '--label', `${labLabel}=i15`, ensureBusyboxImage(), 'sleep', '300']);
-    expect((await runPreflight(await input())).find((c) => c.name === 'cloud-provider-kind')).toMatchObject({ ok: false, detail: expect.stringContaining(decoy) });
+    expect((await runPreflight(await input())).find((c) => c.name === 'cloud-provider-kind')).toMatchObject({
+      ok: false,
+      detail: expect.stringContaining(decoy),
+    });
   });
 });

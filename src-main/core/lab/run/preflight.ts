@@ -35,8 +35,13 @@ export interface EngineInfo {
 }
 
 /** Reads what the preflight needs from the engine, once. */
-export async function readEngineFacts(docker: Docker): Promise<Pick<PreflightInput, 'engineInfo' | 'runningContainers'>> {
-  const [engineInfo, runningContainers] = await Promise.all([docker.info() as Promise<EngineInfo>, docker.listContainers({ filters: { status: ['running'] } })]);
+export async function readEngineFacts(
+  docker: Docker,
+): Promise<Pick<PreflightInput, 'engineInfo' | 'runningContainers'>> {
+  const [engineInfo, runningContainers] = await Promise.all([
+    docker.info() as Promise<EngineInfo>,
+    docker.listContainers({ filters: { status: ['running'] } }),
+  ]);
   return { engineInfo, runningContainers };
 }
 
@@ -53,7 +58,12 @@ const inotifyMinimums = { 'fs/inotify/max_user_watches': 524_288, 'fs/inotify/ma
 export async function runPreflight(input: PreflightInput): Promise<PreflightCheck[]> {
   const checks: PreflightCheck[] = [];
   const info = input.engineInfo;
-  checks.push({ name: 'engine', ok: true, severity: 'error', detail: `Docker ${info.ServerVersion ?? '?'} answers, ${info.NCPU ?? '?'} CPUs` });
+  checks.push({
+    name: 'engine',
+    ok: true,
+    severity: 'error',
+    detail: `Docker ${info.ServerVersion ?? '?'} answers, ${info.NCPU ?? '?'} CPUs`,
+  });
   const memory = info.MemTotal ?? 0;
   checks.push({
     name: 'memory',
@@ -64,12 +74,29 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
   });
   checks.push(cgroupCheck(info.CgroupVersion, input.kubernetesVersion));
   // Each status runs the tool's `version`: in parallel.
-  const statuses = await Promise.all((['kind', 'helm', 'kubectl'] as const).map(async (tool) => [tool, await input.toolStatus(tool)] as const));
+  const statuses = await Promise.all(
+    (['kind', 'helm', 'kubectl'] as const).map(async (tool) => [tool, await input.toolStatus(tool)] as const),
+  );
   for (const [tool, status] of statuses) {
-    checks.push({ name: `tool ${tool}`, ok: status.status === 'ok', severity: 'error', detail: status.status === 'ok' ? `${tool} ${status.version} at ${status.path}` : (status.problem ?? `${tool} is ${status.status}`), ...(status.fix ? { fix: status.fix } : {}) });
+    checks.push({
+      name: `tool ${tool}`,
+      ok: status.status === 'ok',
+      severity: 'error',
+      detail:
+        status.status === 'ok'
+          ? `${tool} ${status.version} at ${status.path}`
+          : (status.problem ?? `${tool} is ${status.status}`),
+      ...(status.fix ? { fix: status.fix } : {}),
+    });
   }
   const taken = input.existingClusters.includes(input.cluster);
-  checks.push({ name: 'name', ok: !taken, severity: 'error', detail: taken ? `A kind cluster named "${input.cluster}" exists already` : `"${input.cluster}" is free`, fix: `Choose another name, or delete it first: kindscope delete --cluster ${input.cluster}` });
+  checks.push({
+    name: 'name',
+    ok: !taken,
+    severity: 'error',
+    detail: taken ? `A kind cluster named "${input.cluster}" exists already` : `"${input.cluster}" is free`,
+    fix: `Choose another name, or delete it first: kindscope delete --cluster ${input.cluster}`,
+  });
   if (input.engineIsLocalLinux) checks.push(...inotifyChecks(input.readProc ?? readProc));
   checks.push(cloudProviderKindCheck(input.runningContainers));
   return checks;
@@ -104,12 +131,16 @@ function inotifyChecks(read: (path: string) => string | undefined): PreflightChe
 }
 
 function cloudProviderKindCheck(containers: PreflightInput['runningContainers']): PreflightCheck {
-  const found = containers.find((c) => /cloud-provider-kind/.test(c.Image) || c.Names.some((n) => /cloud-provider-kind/.test(n)));
+  const found = containers.find(
+    (c) => /cloud-provider-kind/.test(c.Image) || c.Names.some((n) => /cloud-provider-kind/.test(n)),
+  );
   return {
     name: 'cloud-provider-kind',
     ok: !found,
     severity: 'warning',
-    detail: found ? `cloud-provider-kind runs (${found.Names[0]?.replace(/^\//, '')}): it also assigns LoadBalancer IPs` : 'cloud-provider-kind is not running',
+    detail: found
+      ? `cloud-provider-kind runs (${found.Names[0]?.replace(/^\//, '')}): it also assigns LoadBalancer IPs`
+      : 'cloud-provider-kind is not running',
     fix: 'Stop cloud-provider-kind while Cilium announces LoadBalancer IPs (kubernetes-sigs/cloud-provider-kind#65).',
   };
 }

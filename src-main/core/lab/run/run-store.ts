@@ -23,7 +23,11 @@ export class RunStore {
   }
 
   create(run: NewRun, now = new Date()): RunRecord {
-    const id = `${now.toISOString().slice(0, 19).replace(/[-:T]/g, '').replace(/^(\d{8})/, '$1-')}-${run.kind}-${randomBytes(3).toString('hex')}`;
+    const id = `${now
+      .toISOString()
+      .slice(0, 19)
+      .replace(/[-:T]/g, '')
+      .replace(/^(\d{8})/, '$1-')}-${run.kind}-${randomBytes(3).toString('hex')}`;
     const dir = join(this.root, id);
     mkdirSync(join(dir, 'logs'), { recursive: true });
     const record: RunRecord = {
@@ -33,7 +37,12 @@ export class RunStore {
       state: 'running',
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
-      steps: run.steps.map((step): RunStep => ({ ...step, state: 'pending', logPath: join(dir, 'logs', `${step.name}.log`), attempts: 0 })),
+      steps: run.steps.map((step): RunStep => ({
+        ...step,
+        state: 'pending',
+        logPath: join(dir, 'logs', `${step.name}.log`),
+        attempts: 0,
+      })),
       created: [],
       facts: run.facts ?? {},
       dir,
@@ -55,11 +64,26 @@ export class RunStore {
    * crashed) is marked interrupted; one another live process runs stays `running`.
    */
   load(id: string, activeIds: ReadonlySet<string> = new Set()): RunRecord {
-    if (!/^[a-z0-9-]+$/.test(id)) throw new KindscopeError('INVALID_INPUT', `id: "${id}" is not a run id`, 'Run ids look like 20261201-083000-create-a1b2c3: see `kindscope runs`.');
+    if (!/^[a-z0-9-]+$/.test(id))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `id: "${id}" is not a run id`,
+        'Run ids look like 20261201-083000-create-a1b2c3: see `kindscope runs`.',
+      );
     const file = join(this.root, id, 'journal.json');
-    if (!existsSync(file)) throw new KindscopeError('INVALID_INPUT', `id: there is no run ${id}`, 'See `kindscope runs` for the runs on this machine.');
+    if (!existsSync(file))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `id: there is no run ${id}`,
+        'See `kindscope runs` for the runs on this machine.',
+      );
     const parsed = RunRecord.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new KindscopeError('INTERNAL', `The journal of run ${id} is damaged (${parsed.error.issues[0]?.message})`, `Its logs are still in ${join(this.root, id, 'logs')}.`);
+    if (!parsed.success)
+      throw new KindscopeError(
+        'INTERNAL',
+        `The journal of run ${id} is damaged (${parsed.error.issues[0]?.message})`,
+        `Its logs are still in ${join(this.root, id, 'logs')}.`,
+      );
     const record = parsed.data;
     if (record.state === 'running' && !activeIds.has(id) && !ownerAlive(record)) markInterrupted(record);
     return record;
@@ -107,6 +131,10 @@ function markInterrupted(record: RunRecord): void {
   for (const step of record.steps) {
     if (step.state !== 'running') continue;
     step.state = 'failed';
-    step.error = { code: 'CANCELLED', message: 'Interrupted: Kindscope stopped while this step ran', hint: 'Resume the run to retry this step, or clean it up.' };
+    step.error = {
+      code: 'CANCELLED',
+      message: 'Interrupted: Kindscope stopped while this step ran',
+      hint: 'Resume the run to retry this step, or clean it up.',
+    };
   }
 }

@@ -35,18 +35,31 @@ function status(): ClusterStatus {
   });
 }
 
-const probes = (entry: { state: string; mac?: string }, cleared: boolean): VerifyProbes => ({ clearNeighbour: async () => cleared, readNeighbour: async () => entry });
+const probes = (entry: { state: string; mac?: string }, cleared: boolean): VerifyProbes => ({
+  clearNeighbour: async () => cleared,
+  readNeighbour: async () => entry,
+});
 
 describe('verifyService', () => {
   it('reports who answered from the neighbour entry, not from the Lease, and calls a mismatch a finding', async () => {
     const result = await verifyService(status(), 'default', 'web', probes({ state: 'REACHABLE', mac: otherMac }, true));
-    expect(result).toMatchObject({ reachable: true, neighbourCleared: true, leaseHolder: { node: 'demo-worker', mac: holderMac }, answeredBy: { node: 'demo-worker2', mac: otherMac } });
+    expect(result).toMatchObject({
+      reachable: true,
+      neighbourCleared: true,
+      leaseHolder: { node: 'demo-worker', mac: holderMac },
+      answeredBy: { node: 'demo-worker2', mac: otherMac },
+    });
     expect(result?.findings.map((f) => f.code)).toEqual(['answer-mismatch']);
     expect(Date.parse(result!.answeredBy!.checkedAt)).toBeGreaterThan(Date.now() - 10_000);
   });
 
-  it('agrees with the Lease when the measured MAC is the holder\'s', async () => {
-    const result = await verifyService(status(), 'default', 'web', probes({ state: 'REACHABLE', mac: holderMac }, true));
+  it("agrees with the Lease when the measured MAC is the holder's", async () => {
+    const result = await verifyService(
+      status(),
+      'default',
+      'web',
+      probes({ state: 'REACHABLE', mac: holderMac }, true),
+    );
     expect(result).toMatchObject({ answeredBy: { node: 'demo-worker', mac: holderMac }, findings: [] });
   });
 
@@ -54,14 +67,29 @@ describe('verifyService', () => {
     const stale = await verifyService(status(), 'default', 'web', probes({ state: 'STALE', mac: otherMac }, false));
     expect(stale?.answeredBy).toBeUndefined();
     expect(stale).toMatchObject({ neighbourCleared: false, neighbourState: 'STALE', findings: [] });
-    const permanent = await verifyService(status(), 'default', 'web', probes({ state: 'PERMANENT', mac: otherMac }, false));
+    const permanent = await verifyService(
+      status(),
+      'default',
+      'web',
+      probes({ state: 'PERMANENT', mac: otherMac }, false),
+    );
     expect(permanent?.answeredBy).toBeUndefined();
-    const confirmed = await verifyService(status(), 'default', 'web', probes({ state: 'DELAY', mac: holderMac }, false));
+    const confirmed = await verifyService(
+      status(),
+      'default',
+      'web',
+      probes({ state: 'DELAY', mac: holderMac }, false),
+    );
     expect(confirmed?.answeredBy?.node).toBe('demo-worker');
   });
 
-  it('a MAC that is no node\'s is reported without a node name', async () => {
-    const result = await verifyService(status(), 'default', 'web', probes({ state: 'REACHABLE', mac: '02:42:de:ad:be:ef' }, true));
+  it("a MAC that is no node's is reported without a node name", async () => {
+    const result = await verifyService(
+      status(),
+      'default',
+      'web',
+      probes({ state: 'REACHABLE', mac: '02:42:de:ad:be:ef' }, true),
+    );
     expect(result?.answeredBy).toEqual({ mac: '02:42:de:ad:be:ef', checkedAt: expect.any(String) });
     expect(result?.findings[0]?.message).toContain('02:42:de:ad:be:ef');
   });

@@ -1,5 +1,11 @@
 import ipaddr from 'ipaddr.js';
-import { KindscopeError, type AnsweredBy, type ClusterStatus, type Finding, type Verification } from '../../../contract';
+import {
+  KindscopeError,
+  type AnsweredBy,
+  type ClusterStatus,
+  type Finding,
+  type Verification,
+} from '../../../contract';
 import { readNeighbour, type NeighbourEntry } from '../../host/neighbour';
 import { runTool, type RunOptions } from '../../tools/run-tool';
 import { checkService } from '../../troubleshoot/service-check';
@@ -20,7 +26,12 @@ export interface VerifyProbes {
 export const hostProbes: VerifyProbes = {
   async clearNeighbour(ip) {
     if (process.platform !== 'linux') return false;
-    if (!ipaddr.isValid(ip)) throw new KindscopeError('INVALID_INPUT', `"${ip}" is not an IP address`, 'The service status gave an address Kindscope cannot probe: report this.');
+    if (!ipaddr.isValid(ip))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `"${ip}" is not an IP address`,
+        'The service status gave an address Kindscope cannot probe: report this.',
+      );
     const listed = await runIp(['-j', 'neigh', 'show', ip]);
     const devices = listed?.exitCode === 0 ? parseNeighbourDevices(listed.stdout, ip) : [];
     let cleared = true;
@@ -41,7 +52,12 @@ export const hostProbes: VerifyProbes = {
  * probe makes the kernel ARP afresh, and the MAC it resolved is read back. The Lease's
  * holder is reported beside it; a mismatch is a finding, never papered over.
  */
-export async function verifyService(status: ClusterStatus, namespace: string, name: string, probes: VerifyProbes = hostProbes): Promise<Verification | undefined> {
+export async function verifyService(
+  status: ClusterStatus,
+  namespace: string,
+  name: string,
+  probes: VerifyProbes = hostProbes,
+): Promise<Verification | undefined> {
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const ip = service?.externalIPs[0];
   if (!service || !ip) return undefined;
@@ -64,12 +80,24 @@ export async function verifyService(status: ClusterStatus, namespace: string, na
     });
   }
   const reachable = check.http?.status !== undefined;
-  return { ip, port: check.port ?? 80, http: check.http ?? { ok: false, ms: 0 }, ...(holder ? { leaseHolder: holder } : {}), ...(answeredBy ? { answeredBy } : {}), neighbourCleared, ...(state ? { neighbourState: state } : {}), reachable, findings: [...findings, ...(reachable ? [] : check.findings)] };
+  return {
+    ip,
+    port: check.port ?? 80,
+    http: check.http ?? { ok: false, ms: 0 },
+    ...(holder ? { leaseHolder: holder } : {}),
+    ...(answeredBy ? { answeredBy } : {}),
+    neighbourCleared,
+    ...(state ? { neighbourState: state } : {}),
+    reachable,
+    findings: [...findings, ...(reachable ? [] : check.findings)],
+  };
 }
 
 /** `ip`, through the run policy (a refusal reads as "could not clear"). */
 function runIp(args: string[], options: RunOptions = {}) {
-  return runTool('ip', 'ip', args, { allowFailure: true, signal: AbortSignal.timeout(3_000), ...options }).catch(() => undefined);
+  return runTool('ip', 'ip', args, { allowFailure: true, signal: AbortSignal.timeout(3_000), ...options }).catch(
+    () => undefined,
+  );
 }
 
 function parseNeighbourDevices(json: string, ip: string): string[] {

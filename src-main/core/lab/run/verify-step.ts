@@ -26,7 +26,7 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
   return {
     name: 'verify',
     title: one ? 'Prove the IP answers from this machine' : 'Prove every IP answers from this machine',
-    command: `${one ? 'clear this machine\'s neighbour entry for the IP; HTTP GET http://IP/' : "for each IP: clear this machine's neighbour entry; HTTP GET"}; read which MAC answered ARP; then the hops kindscope connectivity checks`,
+    command: `${one ? "clear this machine's neighbour entry for the IP; HTTP GET http://IP/" : "for each IP: clear this machine's neighbour entry; HTTP GET"}; read which MAC answered ARP; then the hops kindscope connectivity checks`,
     run: async (context) => {
       const results = one ? [await measureOne(deps, target, context)] : await measureAll(deps, context);
       if (one) context.facts.verification = results[0];
@@ -36,17 +36,38 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
       if (failed.length === 0) return;
       const first = failed[0]!;
       const broken = blame(hops, first.ip);
-      const cause = broken ? `; the path breaks at "${broken.hop}": ${broken.detail}` : one ? ` (${first.http.error ?? 'no response'})` : '';
-      throw new KindscopeError('INTERNAL', `${failed.map((r) => r.ip).join(', ')} did not answer from this machine${cause}`, broken?.fix ?? first.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.');
+      const cause = broken
+        ? `; the path breaks at "${broken.hop}": ${broken.detail}`
+        : one
+          ? ` (${first.http.error ?? 'no response'})`
+          : '';
+      throw new KindscopeError(
+        'INTERNAL',
+        `${failed.map((r) => r.ip).join(', ')} did not answer from this machine${cause}`,
+        broken?.fix ?? first.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.',
+      );
     },
   };
 }
 
-async function measureOne(deps: VerifyStepDeps, target: { namespace: string; name: string }, context: StepContext): Promise<Verification> {
+async function measureOne(
+  deps: VerifyStepDeps,
+  target: { namespace: string; name: string },
+  context: StepContext,
+): Promise<Verification> {
   const verification = await deps.verify(target.namespace, target.name);
-  if (!verification) throw new KindscopeError('INTERNAL', `${target.namespace}/${target.name} has no external IP to verify`, 'Resume the run: the external IP step runs again.');
-  context.log(`HTTP ${verification.http.status ?? verification.http.error} from ${verification.ip}:${verification.port} in ${verification.http.ms} ms`);
-  context.log(`lease held by ${verification.leaseHolder?.node ?? 'nobody'}${verification.leaseHolder?.mac ? ` (${verification.leaseHolder.mac})` : ''}`);
+  if (!verification)
+    throw new KindscopeError(
+      'INTERNAL',
+      `${target.namespace}/${target.name} has no external IP to verify`,
+      'Resume the run: the external IP step runs again.',
+    );
+  context.log(
+    `HTTP ${verification.http.status ?? verification.http.error} from ${verification.ip}:${verification.port} in ${verification.http.ms} ms`,
+  );
+  context.log(
+    `lease held by ${verification.leaseHolder?.node ?? 'nobody'}${verification.leaseHolder?.mac ? ` (${verification.leaseHolder.mac})` : ''}`,
+  );
   context.log(answeredText(verification));
   for (const finding of verification.findings) context.log(`! ${finding.message}\n  fix: ${finding.fix}`);
   return verification;
@@ -59,12 +80,17 @@ async function measureAll(deps: VerifyStepDeps, context: StepContext): Promise<V
     const verification = await deps.verify(service.namespace, service.name);
     if (!verification) continue;
     results.push(verification);
-    context.log(`${service.namespace}/${service.name} ${verification.ip}: ${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; lease held by ${verification.leaseHolder?.node ?? 'nobody'}; ${answeredText(verification)}`);
+    context.log(
+      `${service.namespace}/${service.name} ${verification.ip}: ${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; lease held by ${verification.leaseHolder?.node ?? 'nobody'}; ${answeredText(verification)}`,
+    );
   }
   return results;
 }
 
-const answeredText = (v: Verification) => (v.answeredBy ? `answered ARP: ${v.answeredBy.node ?? 'not a node of this cluster'} (${v.answeredBy.mac}, checked ${v.answeredBy.checkedAt})` : 'answered ARP: not measured (no neighbour entry readable here)');
+const answeredText = (v: Verification) =>
+  v.answeredBy
+    ? `answered ARP: ${v.answeredBy.node ?? 'not a node of this cluster'} (${v.answeredBy.mac}, checked ${v.answeredBy.checkedAt})`
+    : 'answered ARP: not measured (no neighbour entry readable here)';
 
 /** The connectivity hops, logged and kept in `facts.connectivity`. A check that cannot run (or is cancelled) is logged, never fatal. */
 async function checkPath(deps: VerifyStepDeps, context: StepContext): Promise<ConnectivityHop[]> {
@@ -79,7 +105,10 @@ async function checkPath(deps: VerifyStepDeps, context: StepContext): Promise<Co
   }
   context.facts.connectivity = hops;
   context.log('path from this machine (kindscope connectivity):');
-  for (const hop of hops) context.log(`  ${hop.ok ? '✓' : '✗'} ${hop.hop}: ${hop.detail}${hop.fix && !hop.ok ? `\n    fix: ${hop.fix}` : ''}`);
+  for (const hop of hops)
+    context.log(
+      `  ${hop.ok ? '✓' : '✗'} ${hop.hop}: ${hop.detail}${hop.fix && !hop.ok ? `\n    fix: ${hop.fix}` : ''}`,
+    );
   return hops;
 }
 
@@ -100,7 +129,11 @@ export function blame(hops: readonly ConnectivityHop[], ip: string): Connectivit
       return false;
     }
   };
-  return failing.find((h) => h.hop === 'docker-mac-net-connect') ?? failing.find((h) => h.target?.includes('/') && inSubnet(h.target)) ?? failing.find((h) => h.target === ip && h.hop.startsWith('TCP '));
+  return (
+    failing.find((h) => h.hop === 'docker-mac-net-connect') ??
+    failing.find((h) => h.target?.includes('/') && inSubnet(h.target)) ??
+    failing.find((h) => h.target === ip && h.hop.startsWith('TCP '))
+  );
 }
 
 /** The check's answer, or the step's cancellation, whichever comes first. */

@@ -14,7 +14,10 @@ import './clusters.css';
 const openPrefix = '#/clusters/open/';
 
 function useOpenCluster(): string | undefined {
-  const read = () => (window.location.hash.startsWith(openPrefix) ? decodeURIComponent(window.location.hash.slice(openPrefix.length)) : undefined);
+  const read = () =>
+    window.location.hash.startsWith(openPrefix)
+      ? decodeURIComponent(window.location.hash.slice(openPrefix.length))
+      : undefined;
   const [open, setOpen] = useState(read);
   useEffect(() => {
     const sync = () => setOpen(read());
@@ -58,7 +61,9 @@ export function ClusterListPage() {
 
 const kubernetesVersion = (image?: string) => /:(v\d+\.\d+\.\d+)/.exec(image ?? '')?.[1];
 
-type Pending = { kind: 'delete'; cluster: string; containers: string[]; context: string } | { kind: 'fix'; cluster: string; plan: FixPlan };
+type Pending =
+  | { kind: 'delete'; cluster: string; containers: string[]; context: string }
+  | { kind: 'fix'; cluster: string; plan: FixPlan };
 
 function ClusterList() {
   const { client } = useAppContext();
@@ -73,19 +78,35 @@ function ClusterList() {
     window.location.hash = runHash(result.value.id, result.value.kind);
   };
   const actions: RowActions = {
-    stopStart: (row) => void client.invoke(row.summary.running > 0 ? 'lab:stop' : 'lab:start', { cluster: row.summary.name }).then(toRun),
+    stopStart: (row) =>
+      void client.invoke(row.summary.running > 0 ? 'lab:stop' : 'lab:start', { cluster: row.summary.name }).then(toRun),
     askDelete: (row) =>
-      void client.invoke('lab:delete-plan', { cluster: row.summary.name }).then((result) => (result.ok ? setPending({ kind: 'delete', cluster: row.summary.name, ...result.value }) : setActionError(result.error))),
+      void client
+        .invoke('lab:delete-plan', { cluster: row.summary.name })
+        .then((result) =>
+          result.ok
+            ? setPending({ kind: 'delete', cluster: row.summary.name, ...result.value })
+            : setActionError(result.error),
+        ),
     askFix: (row) => row.fixPlan && setPending({ kind: 'fix', cluster: row.summary.name, plan: row.fixPlan }),
     exportKubeconfig: (row) =>
-      void client.invoke('cluster:kubeconfig', { cluster: row.summary.name }).then((result) => (result.ok ? saveText(`${result.value.context}.kubeconfig`, result.value.kubeconfig, 'application/yaml') : setActionError(result.error))),
+      void client
+        .invoke('cluster:kubeconfig', { cluster: row.summary.name })
+        .then((result) =>
+          result.ok
+            ? saveText(`${result.value.context}.kubeconfig`, result.value.kubeconfig, 'application/yaml')
+            : setActionError(result.error),
+        ),
   };
   return (
     <>
       <header className="page-header page-header-row">
         <div>
           <h1>Clusters</h1>
-          <p className="muted">Every kind cluster on this Docker engine: its nodes, Cilium and LoadBalancer services — and what Kindscope can fix.</p>
+          <p className="muted">
+            Every kind cluster on this Docker engine: its nodes, Cilium and LoadBalancer services — and what Kindscope
+            can fix.
+          </p>
         </div>
         <span className="spacer" />
         <a className="button button-primary" href="#/create-lab">
@@ -98,37 +119,58 @@ function ClusterList() {
       {rows?.length === 0 && (
         <section className="card empty-state">
           <h2>No kind clusters on this engine</h2>
-          <p className="muted">Create lab builds one (kind, Cilium, a pool and a sample app, checked end to end), or run `kind create cluster` yourself and it appears here.</p>
+          <p className="muted">
+            Create lab builds one (kind, Cilium, a pool and a sample app, checked end to end), or run `kind create
+            cluster` yourself and it appears here.
+          </p>
         </section>
       )}
       {rows && rows.length > 0 && (
         <div className="cluster-table-scroll">
-        <table className="cluster-table">
-          <caption className="visually-hidden">Kind clusters</caption>
-          <thead>
-            <tr>
-              <th scope="col">Cluster</th>
-              <th scope="col">Nodes · Kubernetes</th>
-              <th scope="col">Cilium</th>
-              <th scope="col">LoadBalancers</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row) => (
-              <ClusterTableRow key={row.summary.name} row={row} madeByKindscope={runs.some((r) => r.kind === 'create' && r.cluster === row.summary.name && r.state !== 'cleaned')} actions={actions} />
-            ))}
-          </tbody>
-        </table>
+          <table className="cluster-table">
+            <caption className="visually-hidden">Kind clusters</caption>
+            <thead>
+              <tr>
+                <th scope="col">Cluster</th>
+                <th scope="col">Nodes · Kubernetes</th>
+                <th scope="col">Cilium</th>
+                <th scope="col">LoadBalancers</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <ClusterTableRow
+                  key={row.summary.name}
+                  row={row}
+                  madeByKindscope={runs.some(
+                    (r) => r.kind === 'create' && r.cluster === row.summary.name && r.state !== 'cleaned',
+                  )}
+                  actions={actions}
+                />
+              ))}
+            </tbody>
+          </table>
         </div>
       )}
       <PastRuns runs={runs} />
       {pending?.kind === 'delete' && (
-        <ConfirmDialog title={`Delete ${pending.cluster}?`} confirmLabel="Delete cluster" danger busy={busy} onCancel={() => setPending(undefined)} onConfirm={() => (setBusy(true), void client.invoke('lab:delete', { cluster: pending.cluster, confirm: true }).then(toRun))}>
+        <ConfirmDialog
+          title={`Delete ${pending.cluster}?`}
+          confirmLabel="Delete cluster"
+          danger
+          busy={busy}
+          onCancel={() => setPending(undefined)}
+          onConfirm={() => (
+            setBusy(true),
+            void client.invoke('lab:delete', { cluster: pending.cluster, confirm: true }).then(toRun)
+          )}
+        >
           <p>
-            <code>kind delete cluster --name {pending.cluster}</code> removes these node containers and the kubeconfig context <code>{pending.context}</code>. The <code>kind</code> network stays, as kind leaves it.
+            <code>kind delete cluster --name {pending.cluster}</code> removes these node containers and the kubeconfig
+            context <code>{pending.context}</code>. The <code>kind</code> network stays, as kind leaves it.
           </p>
           <ul className="removal-list" aria-label="Will be removed">
             {pending.containers.map((c) => (
@@ -143,7 +185,16 @@ function ClusterList() {
         </ConfirmDialog>
       )}
       {pending?.kind === 'fix' && (
-        <FixDialog cluster={pending.cluster} plan={pending.plan} busy={busy} onCancel={() => setPending(undefined)} onConfirm={(repairs) => (setBusy(true), void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true, repairs }).then(toRun))} />
+        <FixDialog
+          cluster={pending.cluster}
+          plan={pending.plan}
+          busy={busy}
+          onCancel={() => setPending(undefined)}
+          onConfirm={(repairs) => (
+            setBusy(true),
+            void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true, repairs }).then(toRun)
+          )}
+        />
       )}
     </>
   );
@@ -172,12 +223,21 @@ function CiliumCell({ row }: { row: ClusterRow }) {
   const ready = c.agents.ready === c.agents.desired && c.agents.desired > 0;
   return (
     <span className={ready ? 'cell-ok' : 'cell-warn'}>
-      {c.version ? `v${c.version}` : 'installed'} · agents {c.agents.ready}/{c.agents.desired} · L2 {c.l2Announcements ? 'on' : 'off'}
+      {c.version ? `v${c.version}` : 'installed'} · agents {c.agents.ready}/{c.agents.desired} · L2{' '}
+      {c.l2Announcements ? 'on' : 'off'}
     </span>
   );
 }
 
-function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; madeByKindscope: boolean; actions: RowActions }) {
+function ClusterTableRow({
+  row,
+  madeByKindscope,
+  actions,
+}: {
+  row: ClusterRow;
+  madeByKindscope: boolean;
+  actions: RowActions;
+}) {
   const { summary, status, fixPlan } = row;
   const pendingCount = status?.services.filter((s) => s.externalIPs.length === 0).length ?? 0;
   return (
@@ -185,15 +245,28 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
       <th scope="row">
         <a href={`${openPrefix}${encodeURIComponent(summary.name)}`}>{summary.name}</a>
         <br />
-        {madeByKindscope ? <span className="tag tag-kindscope" title="A Kindscope run on this machine created it">made by Kindscope</span> : <span className="tag" title="No Kindscope run on this machine created it">made by hand</span>}
+        {madeByKindscope ? (
+          <span className="tag tag-kindscope" title="A Kindscope run on this machine created it">
+            made by Kindscope
+          </span>
+        ) : (
+          <span className="tag" title="No Kindscope run on this machine created it">
+            made by hand
+          </span>
+        )}
       </th>
       <td>
-        <span className={summary.running === summary.nodes ? 'cell-ok' : summary.running === 0 ? 'cell-muted' : 'cell-warn'}>
+        <span
+          className={summary.running === summary.nodes ? 'cell-ok' : summary.running === 0 ? 'cell-muted' : 'cell-warn'}
+        >
           {summary.running}/{summary.nodes} running
         </span>
         <br />
         {kubernetesVersion(summary.image) ?? (
-          <span className="muted" title="Docker lists the node image by ID only (its tag was moved since), so its version is not known here">
+          <span
+            className="muted"
+            title="Docker lists the node image by ID only (its tag was moved since), so its version is not known here"
+          >
             version unknown
           </span>
         )}
@@ -213,52 +286,90 @@ function ClusterTableRow({ row, madeByKindscope, actions }: { row: ClusterRow; m
       </td>
       <td className="row-actions-cell">
         <div className="row-actions">
-        {row.fixPlanError && !row.statusError && (
-          <span className="muted small" title={row.fixPlanError.hint}>
-            no fix: {row.fixPlanError.message}
-          </span>
-        )}
-        {fixPlan && fixPlan.fixes.length > 0 && (
-          <button type="button" className="button button-small button-primary" aria-label={`Fix ${summary.name}`} title={`Missing: ${fixPlan.fixes.join(', ')}`} onClick={() => actions.askFix(row)}>
-            Fix
+          {row.fixPlanError && !row.statusError && (
+            <span className="muted small" title={row.fixPlanError.hint}>
+              no fix: {row.fixPlanError.message}
+            </span>
+          )}
+          {fixPlan && fixPlan.fixes.length > 0 && (
+            <button
+              type="button"
+              className="button button-small button-primary"
+              aria-label={`Fix ${summary.name}`}
+              title={`Missing: ${fixPlan.fixes.join(', ')}`}
+              onClick={() => actions.askFix(row)}
+            >
+              Fix
+            </button>
+          )}
+          <a
+            className="button button-small"
+            href={`${openPrefix}${encodeURIComponent(summary.name)}`}
+            aria-label={`Open ${summary.name}`}
+          >
+            Open
+          </a>
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`${summary.running > 0 ? 'Stop' : 'Start'} ${summary.name}`}
+            onClick={() => actions.stopStart(row)}
+          >
+            {summary.running > 0 ? 'Stop' : 'Start'}
           </button>
-        )}
-        <a className="button button-small" href={`${openPrefix}${encodeURIComponent(summary.name)}`} aria-label={`Open ${summary.name}`}>
-          Open
-        </a>
-        <button type="button" className="button button-small" aria-label={`${summary.running > 0 ? 'Stop' : 'Start'} ${summary.name}`} onClick={() => actions.stopStart(row)}>
-          {summary.running > 0 ? 'Stop' : 'Start'}
-        </button>
-        <button type="button" className="button button-small" aria-label={`Export kubeconfig of ${summary.name}`} onClick={() => actions.exportKubeconfig(row)}>
-          Kubeconfig
-        </button>
-        <button type="button" className="button button-small button-danger-outline" aria-label={`Delete ${summary.name}`} onClick={() => actions.askDelete(row)}>
-          Delete…
-        </button>
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Export kubeconfig of ${summary.name}`}
+            onClick={() => actions.exportKubeconfig(row)}
+          >
+            Kubeconfig
+          </button>
+          <button
+            type="button"
+            className="button button-small button-danger-outline"
+            aria-label={`Delete ${summary.name}`}
+            onClick={() => actions.askDelete(row)}
+          >
+            Delete…
+          </button>
         </div>
       </td>
     </tr>
   );
 }
 
-const runKinds: Record<RunRecord['kind'], string> = { create: 'Create', fix: 'Fix', start: 'Start', stop: 'Stop', delete: 'Delete' };
+const runKinds: Record<RunRecord['kind'], string> = {
+  create: 'Create',
+  fix: 'Fix',
+  start: 'Start',
+  stop: 'Stop',
+  delete: 'Delete',
+};
 
 function PastRuns({ runs }: { runs: RunRecord[] }) {
   return (
     <section className="card" aria-labelledby="past-runs-title">
       <h2 id="past-runs-title">Runs</h2>
       {runs.length === 0 ? (
-        <p className="muted">No runs yet: Create lab, Fix, Stop, Start and Delete each leave a run here, with every step's log.</p>
+        <p className="muted">
+          No runs yet: Create lab, Fix, Stop, Start and Delete each leave a run here, with every step's log.
+        </p>
       ) : (
         <ul className="run-list" aria-label="Runs">
           {runs.slice(0, 30).map((run) => (
             <li key={run.id}>
-              <a href={runHash(run.id, run.kind)} aria-label={`${runKinds[run.kind]} ${run.cluster}, ${run.state}, ${new Date(run.createdAt).toLocaleString()}`}>
+              <a
+                href={runHash(run.id, run.kind)}
+                aria-label={`${runKinds[run.kind]} ${run.cluster}, ${run.state}, ${new Date(run.createdAt).toLocaleString()}`}
+              >
                 {runKinds[run.kind]} <code>{run.cluster}</code>
               </a>
               <span className={`run-list-state run-list-${run.state}`}>{run.state}</span>
               <span className="muted small">{new Date(run.createdAt).toLocaleString()}</span>
-              {run.state === 'failed' && <span className="muted small">at “{run.steps.find((s) => s.state === 'failed')?.title}”</span>}
+              {run.state === 'failed' && (
+                <span className="muted small">at “{run.steps.find((s) => s.state === 'failed')?.title}”</span>
+              )}
             </li>
           ))}
         </ul>

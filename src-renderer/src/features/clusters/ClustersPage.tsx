@@ -13,7 +13,12 @@ import { ServiceName } from '../names/ServiceName';
 export function ClustersPage() {
   const context = useAppContext();
   const { clusters, selected, status, error } = useAppStore(
-    useShallow((state) => ({ clusters: state.clusters, selected: state.selectedCluster, status: state.clusterStatus, error: state.clusterStatusError })),
+    useShallow((state) => ({
+      clusters: state.clusters,
+      selected: state.selectedCluster,
+      status: state.clusterStatus,
+      error: state.clusterStatusError,
+    })),
   );
   useEffect(() => followClusterStatus(context), [context]);
   return (
@@ -21,7 +26,9 @@ export function ClustersPage() {
       <header className="page-header page-header-row">
         <div>
           <h1>Clusters</h1>
-          <p className="muted">Nodes, Cilium, LoadBalancer IPs and the node that answers for each — or why nobody does.</p>
+          <p className="muted">
+            Nodes, Cilium, LoadBalancer IPs and the node that answers for each — or why nobody does.
+          </p>
         </div>
         <span className="spacer" />
         <ClusterPicker />
@@ -40,13 +47,23 @@ function StatusView({ status }: { status: ClusterStatus }) {
       <section className="card" aria-label="Cilium">
         <header className="card-header">
           <h2>Cilium</h2>
-          <StatusPill state={c.state === 'unknown' ? 'connecting' : c.installed && c.agents.ready === c.agents.desired ? 'live' : 'offline'} label={c.state === 'unknown' ? 'not read yet' : c.installed ? `v${c.version ?? '?'}` : 'not installed'} />
+          <StatusPill
+            state={
+              c.state === 'unknown'
+                ? 'connecting'
+                : c.installed && c.agents.ready === c.agents.desired
+                  ? 'live'
+                  : 'offline'
+            }
+            label={c.state === 'unknown' ? 'not read yet' : c.installed ? `v${c.version ?? '?'}` : 'not installed'}
+          />
           <span className="spacer" />
           <StatusPill state={status.connection.state} label={`API ${status.connection.state}`} />
         </header>
         {c.installed && (
           <p>
-            Agents {c.agents.ready}/{c.agents.desired} · operator {c.operator.ready}/{c.operator.desired} · kube-proxy replacement <code>{c.kubeProxyReplacement ?? '-'}</code> · L2 announcements{' '}
+            Agents {c.agents.ready}/{c.agents.desired} · operator {c.operator.ready}/{c.operator.desired} · kube-proxy
+            replacement <code>{c.kubeProxyReplacement ?? '-'}</code> · L2 announcements{' '}
             {c.l2Announcements ? 'on' : 'off'} · routing {c.routingMode ?? '-'}
             {c.leaseDuration ? ` · lease ${c.leaseDuration}` : ''}
           </p>
@@ -66,14 +83,31 @@ function StatusView({ status }: { status: ClusterStatus }) {
                 <code>{svc.externalIPs.join(', ') || '<pending>'}</code>
                 <ServiceName cluster={status.cluster} service={svc} />
                 {/* The claim (the Lease) and the measurement (a probe) are different facts, worded apart. */}
-                <StatusPill state={svc.findings.length === 0 && svc.leaseHolder ? 'live' : svc.externalIPs.length === 0 ? 'offline' : 'connecting'} label={svc.externalIPs.length === 0 ? 'pending' : svc.leaseHolder ? `lease held by ${svc.leaseHolder.node}` : 'no lease holder'} />
+                <StatusPill
+                  state={
+                    svc.findings.length === 0 && svc.leaseHolder
+                      ? 'live'
+                      : svc.externalIPs.length === 0
+                        ? 'offline'
+                        : 'connecting'
+                  }
+                  label={
+                    svc.externalIPs.length === 0
+                      ? 'pending'
+                      : svc.leaseHolder
+                        ? `lease held by ${svc.leaseHolder.node}`
+                        : 'no lease holder'
+                  }
+                />
                 <span className="muted">
                   {svc.leaseHolder?.mac ? `MAC ${svc.leaseHolder.mac} · ` : ''}
-                  {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} · {svc.servicePorts.map((p) => `${p.port}/${p.protocol}`).join(', ')}
+                  {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} ·{' '}
+                  {svc.servicePorts.map((p) => `${p.port}/${p.protocol}`).join(', ')}
                 </span>
                 {svc.answeredBy && (
                   <span className="muted">
-                    answered ARP: {svc.answeredBy.node ?? svc.answeredBy.mac} (checked {new Date(svc.answeredBy.checkedAt).toLocaleTimeString()})
+                    answered ARP: {svc.answeredBy.node ?? svc.answeredBy.mac} (checked{' '}
+                    {new Date(svc.answeredBy.checkedAt).toLocaleTimeString()})
                   </span>
                 )}
               </div>
@@ -87,7 +121,8 @@ function StatusView({ status }: { status: ClusterStatus }) {
         {status.pools.length === 0 && <p className="muted">No CiliumLoadBalancerIPPool.</p>}
         {status.pools.map((pool) => (
           <div key={pool.name} className="pool">
-            <strong>{pool.name}</strong> <code>{pool.ranges.join(', ')}</code> <span className="muted">({pool.apiVersion})</span> — {pool.available ?? '?'} of {pool.total ?? '?'} free
+            <strong>{pool.name}</strong> <code>{pool.ranges.join(', ')}</code>{' '}
+            <span className="muted">({pool.apiVersion})</span> — {pool.available ?? '?'} of {pool.total ?? '?'} free
             {pool.disabled ? ' · disabled' : ''}
             {pool.dockerNetwork ? ` · inside Docker network "${pool.dockerNetwork}"` : ''}
             <FindingList findings={pool.findings} />
@@ -104,8 +139,15 @@ function StatusView({ status }: { status: ClusterStatus }) {
                 <th scope="row">{node.name}</th>
                 <td>
                   {/* Docker's view first (known at once), Kubernetes' own beside it (late by its grace period). */}
-                  <StatusPill state={!node.container ? 'connecting' : node.container.running ? 'live' : 'offline'} label={node.container ? `container ${node.container.state}` : 'container ?'} />{' '}
-                  <StatusPill state={node.ready ? 'live' : 'offline'} label={node.ready ? 'Kubernetes: Ready' : 'Kubernetes: NotReady'} /> <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
+                  <StatusPill
+                    state={!node.container ? 'connecting' : node.container.running ? 'live' : 'offline'}
+                    label={node.container ? `container ${node.container.state}` : 'container ?'}
+                  />{' '}
+                  <StatusPill
+                    state={node.ready ? 'live' : 'offline'}
+                    label={node.ready ? 'Kubernetes: Ready' : 'Kubernetes: NotReady'}
+                  />{' '}
+                  <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
                   {node.mac ? <span className="muted"> · {node.mac}</span> : null}
                   {node.roles.length > 0 ? <span className="muted"> · {node.roles.join(', ')}</span> : null}
                 </td>

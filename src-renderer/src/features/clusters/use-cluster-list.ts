@@ -27,7 +27,13 @@ export function useClusterList(): { rows?: ClusterRow[]; runs: RunRecord[]; erro
   const fixPlan = useCallback(
     async (name: string) => {
       const fix = await client.invoke('lab:fix-plan', { cluster: name });
-      setDetails((d) => ({ ...d, [name]: { ...d[name], ...(fix.ok ? { fixPlan: fix.value, fixPlanError: undefined } : { fixPlanError: fix.error }) } }));
+      setDetails((d) => ({
+        ...d,
+        [name]: {
+          ...d[name],
+          ...(fix.ok ? { fixPlan: fix.value, fixPlanError: undefined } : { fixPlanError: fix.error }),
+        },
+      }));
     },
     [client],
   );
@@ -67,7 +73,9 @@ export function useClusterList(): { rows?: ClusterRow[]; runs: RunRecord[]; erro
         }
       }),
       client.subscribe('lab:run-changed', (run) => {
-        setRuns((list) => [run, ...list.filter((r) => r.id !== run.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+        setRuns((list) =>
+          [run, ...list.filter((r) => r.id !== run.id)].sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
+        );
         // A finished fix or start changes what the cluster needs.
         if (run.state !== 'running') void detail(run.cluster);
       }),

@@ -55,7 +55,10 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
       {report && (
         <>
           <p>
-            <StatusPill state={ok ? 'live' : 'offline'} label={ok ? 'Reaches the cluster' : `Fails at: ${report.failingHop}`} />{' '}
+            <StatusPill
+              state={ok ? 'live' : 'offline'}
+              label={ok ? 'Reaches the cluster' : `Fails at: ${report.failingHop}`}
+            />{' '}
             <span className="muted small">
               {report.host.runtime}
               {report.host.runtimeVersion ? ` ${report.host.runtimeVersion}` : ''} on {report.host.platform}
@@ -75,13 +78,22 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
           {report.planNote && <p className="muted">{report.planNote}</p>}
         </>
       )}
-      {fixed && <p role="status" aria-label="Fix result">{fixed.summary}</p>}
+      {fixed && (
+        <p role="status" aria-label="Fix result">
+          {fixed.summary}
+        </p>
+      )}
       <div className="service-main">
         <button type="button" className="button" disabled={!!busy} onClick={() => void verify()}>
           {busy === 'check' ? 'Verifying…' : 'Verify'}
         </button>
         {report && report.plan.length > 0 && (
-          <button type="button" className="button button-primary" disabled={!!busy} onClick={() => setConfirming('fix')}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={!!busy}
+            onClick={() => setConfirming('fix')}
+          >
             Fix: install and start docker-mac-net-connect
           </button>
         )}
@@ -93,7 +105,9 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
       </div>
       {confirming && report && (
         <ConfirmDialog
-          title={confirming === 'fix' ? 'Run these commands on this machine?' : 'Stop and uninstall docker-mac-net-connect?'}
+          title={
+            confirming === 'fix' ? 'Run these commands on this machine?' : 'Stop and uninstall docker-mac-net-connect?'
+          }
           confirmLabel="Run them"
           keepLabel="Cancel"
           danger={confirming === 'remove'}
@@ -101,11 +115,15 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
           onConfirm={() => void fix(confirming)}
           onCancel={() => setConfirming(undefined)}
         >
-          <p>Kindscope runs exactly these, in order, then verifies every hop again. The one marked “as root” opens the macOS administrator prompt.</p>
+          <p>
+            Kindscope runs exactly these, in order, then verifies every hop again. The one marked “as root” opens the
+            macOS administrator prompt.
+          </p>
           <ol>
             {(confirming === 'fix' ? report.plan : report.removePlan).map((step) => (
               <li key={step.display}>
-                <code>{step.display}</code> <span className="muted small">{step.elevated ? '(as root)' : '(as you)'}</span>
+                <code>{step.display}</code>{' '}
+                <span className="muted small">{step.elevated ? '(as root)' : '(as you)'}</span>
               </li>
             ))}
           </ol>

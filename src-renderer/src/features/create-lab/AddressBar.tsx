@@ -13,7 +13,13 @@ function range(cidr: string): { first: number; last: number } | undefined {
   return { first, last: first + size - 1 };
 }
 
-const kindLabels: Record<LabUsedRangeKind | 'this', string> = { gateway: 'Gateway (this machine)', node: 'Nodes', container: 'Other containers', pool: "Other clusters' pools", this: 'This pool' };
+const kindLabels: Record<LabUsedRangeKind | 'this', string> = {
+  gateway: 'Gateway (this machine)',
+  node: 'Nodes',
+  container: 'Other containers',
+  pool: "Other clusters' pools",
+  this: 'This pool',
+};
 
 /**
  * The kind network from its first to its last address, with what already uses it and the
@@ -24,9 +30,15 @@ export function AddressBar({ network, poolCidr }: { network: LabNetworkView; poo
   const net = range(network.subnet);
   if (!net) return null;
   const span = net.last - net.first + 1;
-  const marks = [...network.used.map((u) => ({ ...u, kind: u.kind as LabUsedRangeKind | 'this' })), ...(poolCidr ? [{ cidr: poolCidr, what: 'this plan\u2019s pool', kind: 'this' as const }] : [])]
+  const marks = [
+    ...network.used.map((u) => ({ ...u, kind: u.kind as LabUsedRangeKind | 'this' })),
+    ...(poolCidr ? [{ cidr: poolCidr, what: 'this plan\u2019s pool', kind: 'this' as const }] : []),
+  ]
     .map((mark) => ({ mark, r: range(mark.cidr) }))
-    .filter((m): m is { mark: (typeof m)['mark']; r: { first: number; last: number } } => !!m.r && m.r.last >= net.first && m.r.first <= net.last);
+    .filter(
+      (m): m is { mark: (typeof m)['mark']; r: { first: number; last: number } } =>
+        !!m.r && m.r.last >= net.first && m.r.first <= net.last,
+    );
   const byKind = (kind: LabUsedRangeKind | 'this') => marks.filter((m) => m.mark.kind === kind).map((m) => m.mark);
   const summary = `Network ${network.name} ${network.subnet}: ${byKind('node').length} node addresses, ${byKind('pool').length} other pools${poolCidr ? `, this pool ${poolCidr}` : ''}`;
   return (
@@ -43,13 +55,20 @@ export function AddressBar({ network, poolCidr }: { network: LabNetworkView; poo
             key={`${mark.kind}-${mark.cidr}`}
             className={`address-bar-mark address-bar-${mark.kind}`}
             title={`${mark.cidr} — ${mark.what}`}
-            style={{ left: `${((Math.max(r.first, net.first) - net.first) / span) * 100}%`, width: `max(2px, ${((Math.min(r.last, net.last) - Math.max(r.first, net.first) + 1) / span) * 100}%)` }}
+            style={{
+              left: `${((Math.max(r.first, net.first) - net.first) / span) * 100}%`,
+              width: `max(2px, ${((Math.min(r.last, net.last) - Math.max(r.first, net.first) + 1) / span) * 100}%)`,
+            }}
           />
         ))}
       </div>
       <div className="address-bar-scale muted small" aria-hidden="true">
         <span>{network.subnet.split('/')[0]}</span>
-        <span>{ipaddr.fromByteArray([net.last >>> 24, (net.last >>> 16) & 255, (net.last >>> 8) & 255, net.last & 255]).toString()}</span>
+        <span>
+          {ipaddr
+            .fromByteArray([net.last >>> 24, (net.last >>> 16) & 255, (net.last >>> 8) & 255, net.last & 255])
+            .toString()}
+        </span>
       </div>
       <ul className="address-bar-legend" aria-label="Addresses in use">
         {(['gateway', 'node', 'container', 'pool', 'this'] as const).map((kind) => {
@@ -60,7 +79,12 @@ export function AddressBar({ network, poolCidr }: { network: LabNetworkView; poo
               <span className={`address-bar-swatch address-bar-${kind}`} aria-hidden="true" />
               <span className="address-bar-kind">{kindLabels[kind]}</span>{' '}
               <span className="muted">
-                {items.length > 6 ? `${items.slice(0, 6).map((i) => i.cidr.replace(/\/32$/, '')).join(', ')} and ${items.length - 6} more` : items.map((i) => i.cidr.replace(/\/32$/, '')).join(', ')}
+                {items.length > 6
+                  ? `${items
+                      .slice(0, 6)
+                      .map((i) => i.cidr.replace(/\/32$/, ''))
+                      .join(', ')} and ${items.length - 6} more`
+                  : items.map((i) => i.cidr.replace(/\/32$/, '')).join(', ')}
               </span>
             </li>
           );

@@ -2,7 +2,17 @@ import { useState } from 'react';
 import { copyText, saveText } from '../../components/clipboard';
 
 /** A generated file, read-only, with Copy and (optionally) Save. */
-export function CodeView({ title, text, fileName, save = false }: { title: string; text: string; fileName: string; save?: boolean }) {
+export function CodeView({
+  title,
+  text,
+  fileName,
+  save = false,
+}: {
+  title: string;
+  text: string;
+  fileName: string;
+  save?: boolean;
+}) {
   const [copied, setCopied] = useState<'copied' | 'failed' | undefined>();
   return (
     <section className="code-view" aria-label={title}>
@@ -21,7 +31,12 @@ export function CodeView({ title, text, fileName, save = false }: { title: strin
           Copy
         </button>
         {save && (
-          <button type="button" className="button button-small" aria-label={`Save ${fileName}`} onClick={() => saveText(fileName, text)}>
+          <button
+            type="button"
+            className="button button-small"
+            aria-label={`Save ${fileName}`}
+            onClick={() => saveText(fileName, text)}
+          >
             Save…
           </button>
         )}

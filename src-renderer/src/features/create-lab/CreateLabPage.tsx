@@ -42,13 +42,18 @@ function Wizard() {
     void (async () => {
       const clusters = await context.client.invoke('topology:clusters', {});
       // Without an engine the name is not checked here; the plan check says so.
-      const result = await context.client.invoke('lab:default-plan', { name: freeName(clusters.ok ? clusters.value.clusters.map((c) => c.name) : []) });
+      const result = await context.client.invoke('lab:default-plan', {
+        name: freeName(clusters.ok ? clusters.value.clusters.map((c) => c.name) : []),
+      });
       if (result.ok) setDraft(asDraft(result.value.plan));
       else setLoadError(result.error);
     })();
   }, [context]);
 
-  const update = useCallback((path: string, value: unknown) => setDraft((current) => (current ? setAt(current, path, value) : current)), []);
+  const update = useCallback(
+    (path: string, value: unknown) => setDraft((current) => (current ? setAt(current, path, value) : current)),
+    [],
+  );
   const findings = useMemo(() => validation?.findings ?? [], [validation]);
   const form = useMemo(() => (draft ? { draft, findings, update } : undefined), [draft, findings, update]);
 
@@ -78,7 +83,10 @@ function Wizard() {
       <header className="page-header page-header-row">
         <div>
           <h1>Create lab</h1>
-          <p className="muted">kind without its default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool on the kind network — and proof that its IP answers here.</p>
+          <p className="muted">
+            kind without its default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool on the kind
+            network — and proof that its IP answers here.
+          </p>
         </div>
         <span className="spacer" />
         {!importing && (
@@ -87,7 +95,13 @@ function Wizard() {
           </button>
         )}
       </header>
-      {importing && <ImportPanel name={String(getAt(draft, 'cluster.name') ?? '')} onImported={onImported} onClose={() => setImporting(false)} />}
+      {importing && (
+        <ImportPanel
+          name={String(getAt(draft, 'cluster.name') ?? '')}
+          onImported={onImported}
+          onClose={() => setImporting(false)}
+        />
+      )}
       {imported && (
         <section className="card" aria-label="Imported">
           <header className="card-header">
@@ -105,11 +119,21 @@ function Wizard() {
           {wizardSteps.map((s, index) => {
             const bad = stepErrors(findings, s.id).length > 0;
             // A later step opens only when every step before it is valid.
-            const reachable = index <= stepIndex || wizardSteps.slice(0, index).every((p) => stepErrors(findings, p.id).length === 0);
+            const reachable =
+              index <= stepIndex || wizardSteps.slice(0, index).every((p) => stepErrors(findings, p.id).length === 0);
             return (
               <li key={s.id}>
-                <button type="button" className="wizard-step-tab" aria-current={index === stepIndex ? 'step' : undefined} disabled={!reachable || checking} onClick={() => setStepIndex(index)}>
-                  <span className={`wizard-step-number${bad ? ' wizard-step-bad' : index < stepIndex ? ' wizard-step-done' : ''}`} aria-hidden="true">
+                <button
+                  type="button"
+                  className="wizard-step-tab"
+                  aria-current={index === stepIndex ? 'step' : undefined}
+                  disabled={!reachable || checking}
+                  onClick={() => setStepIndex(index)}
+                >
+                  <span
+                    className={`wizard-step-number${bad ? ' wizard-step-bad' : index < stepIndex ? ' wizard-step-done' : ''}`}
+                    aria-hidden="true"
+                  >
                     {bad ? '!' : index + 1}
                   </span>
                   {s.label}
@@ -128,23 +152,49 @@ function Wizard() {
           {step.id === 'cilium' && <CiliumStep draft={draft} />}
           {step.id === 'load-balancing' && <PoolStep draft={draft} {...(validation ? { validation } : {})} />}
           {step.id === 'sample' && <SampleStep draft={draft} />}
-          {step.id === 'review' && (allErrors.length > 0 ? <p className="wizard-hint">Fix the steps marked “!” first: {allErrors.map((e) => e.field ?? e.code).join(', ')}.</p> : validation && !checking && <ReviewStep draft={draft} findings={findings} />)}
+          {step.id === 'review' &&
+            (allErrors.length > 0 ? (
+              <p className="wizard-hint">
+                Fix the steps marked “!” first: {allErrors.map((e) => e.field ?? e.code).join(', ')}.
+              </p>
+            ) : (
+              validation && !checking && <ReviewStep draft={draft} findings={findings} />
+            ))}
         </PlanFormContext.Provider>
         {startError && <ErrorNotice error={startError} title="The run did not start" />}
         <footer className="wizard-footer">
-          <button type="button" className="button" disabled={stepIndex === 0} onClick={() => setStepIndex(stepIndex - 1)}>
+          <button
+            type="button"
+            className="button"
+            disabled={stepIndex === 0}
+            onClick={() => setStepIndex(stepIndex - 1)}
+          >
             Back
           </button>
           <span className="spacer" />
           <span className="muted small" role="status" aria-label="Plan check">
-            {checking ? 'Checking the plan…' : errors.length > 0 ? `${errors.length} problem${errors.length === 1 ? '' : 's'} on this step` : 'Plan checked'}
+            {checking
+              ? 'Checking the plan…'
+              : errors.length > 0
+                ? `${errors.length} problem${errors.length === 1 ? '' : 's'} on this step`
+                : 'Plan checked'}
           </span>
           {step.id === 'review' ? (
-            <button type="button" className="button button-primary" disabled={blocked || allErrors.length > 0 || starting} onClick={create}>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={blocked || allErrors.length > 0 || starting}
+              onClick={create}
+            >
               {starting ? 'Starting…' : 'Create lab'}
             </button>
           ) : (
-            <button type="button" className="button button-primary" disabled={blocked} onClick={() => setStepIndex(stepIndex + 1)}>
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={blocked}
+              onClick={() => setStepIndex(stepIndex + 1)}
+            >
               Next
             </button>
           )}

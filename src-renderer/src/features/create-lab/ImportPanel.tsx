@@ -10,11 +10,17 @@ export function ImportFindings({ findings }: { findings: readonly LabFinding[] }
   return (
     <ul className="import-findings" aria-label="Import findings">
       {findings.map((finding) => (
-        <li key={`${finding.code}-${finding.field ?? ''}`} className={`import-finding import-finding-${finding.severity}`}>
-          <span className={`import-badge ${finding.applied ? 'import-badge-applied' : 'import-badge-offered'}`}>{finding.applied ? 'Fixed in the plan' : 'To do'}</span>
+        <li
+          key={`${finding.code}-${finding.field ?? ''}`}
+          className={`import-finding import-finding-${finding.severity}`}
+        >
+          <span className={`import-badge ${finding.applied ? 'import-badge-applied' : 'import-badge-offered'}`}>
+            {finding.applied ? 'Fixed in the plan' : 'To do'}
+          </span>
           <div>
             <p className="import-message">
-              {finding.field && <code className="import-field">{finding.field}</code>} <RichText text={finding.message} />
+              {finding.field && <code className="import-field">{finding.field}</code>}{' '}
+              <RichText text={finding.message} />
             </p>
             <p className="import-fix">
               <span className="muted">{finding.applied ? 'Applied: ' : 'Fix: '}</span>
@@ -28,7 +34,15 @@ export function ImportFindings({ findings }: { findings: readonly LabFinding[] }
 }
 
 /** Paste an article's kind config and/or `helm install … --set …` line: the plan it means, every mistake explained. */
-export function ImportPanel({ name, onImported, onClose }: { name: string; onImported: (plan: LabPlan, findings: LabFinding[]) => void; onClose: () => void }) {
+export function ImportPanel({
+  name,
+  onImported,
+  onClose,
+}: {
+  name: string;
+  onImported: (plan: LabPlan, findings: LabFinding[]) => void;
+  onClose: () => void;
+}) {
   const { client } = useAppContext();
   const id = useId();
   const [text, setText] = useState('');
@@ -52,12 +66,15 @@ export function ImportPanel({ name, onImported, onClose }: { name: string; onImp
         rows={9}
         spellCheck={false}
         value={text}
-        placeholder={'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n…\nhelm install cilium cilium/cilium --version 1.15.4 \\\n  --set kubeProxyReplacement=true …'}
+        placeholder={
+          'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\n…\nhelm install cilium cilium/cilium --version 1.15.4 \\\n  --set kubeProxyReplacement=true …'
+        }
         aria-describedby={`${id}-help`}
         onChange={(event) => setText(event.target.value)}
       />
       <p id={`${id}-help`} className="wizard-help">
-        YAML documents and shell lines in any order, with line continuations and quotes as a shell reads them. The wizard then shows the plan they describe, corrected.
+        YAML documents and shell lines in any order, with line continuations and quotes as a shell reads them. The
+        wizard then shows the plan they describe, corrected.
       </p>
       {error && <ErrorNotice error={error} title="The text could not be imported" />}
       <div>
@@ -67,12 +84,14 @@ export function ImportPanel({ name, onImported, onClose }: { name: string; onImp
           disabled={busy || text.trim() === ''}
           onClick={() => {
             setBusy(true);
-            void client.invoke('lab:import', { sources: [{ name: 'pasted text', text }], ...(name ? { name } : {}) }).then((result) => {
-              setBusy(false);
-              if (!result.ok) return setError(result.error);
-              setError(undefined);
-              onImported(result.value.plan, result.value.findings);
-            });
+            void client
+              .invoke('lab:import', { sources: [{ name: 'pasted text', text }], ...(name ? { name } : {}) })
+              .then((result) => {
+                setBusy(false);
+                if (!result.ok) return setError(result.error);
+                setError(undefined);
+                onImported(result.value.plan, result.value.findings);
+              });
           }}
         >
           {busy ? 'Reading…' : 'Import'}

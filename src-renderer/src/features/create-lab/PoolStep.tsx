@@ -9,26 +9,61 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
     <div className="wizard-grid">
       <section className="wizard-wide" aria-label="The kind network">
         {validation?.network ? (
-          <AddressBar network={validation.network} {...(validation.poolCidr ? { poolCidr: validation.poolCidr } : {})} />
+          <AddressBar
+            network={validation.network}
+            {...(validation.poolCidr ? { poolCidr: validation.poolCidr } : {})}
+          />
         ) : (
           <p className="wizard-hint">
-            The <code>kind</code> network does not exist yet (kind creates it with the first cluster), or the engine could not be read: the pool is carved from it when the run starts.
+            The <code>kind</code> network does not exist yet (kind creates it with the first cluster), or the engine
+            could not be read: the pool is carved from it when the run starts.
           </p>
         )}
         {/* What the bar could not show: other clusters' pools that were not readable, an unread engine. */}
-        <FieldFindings findings={(validation?.findings ?? []).filter((f) => f.code === 'pools-not-checked' || f.code === 'engine-not-checked')} id="pool-network-notes" />
+        <FieldFindings
+          findings={(validation?.findings ?? []).filter(
+            (f) => f.code === 'pools-not-checked' || f.code === 'engine-not-checked',
+          )}
+          id="pool-network-notes"
+        />
         {auto && validation?.poolCidr && (
           <p className="wizard-picked" role="status" aria-label="Picked pool">
-            Kindscope picked <code>{validation.poolCidr}</code>: free of every node, the gateway and other clusters' pools.
+            Kindscope picked <code>{validation.poolCidr}</code>: free of every node, the gateway and other clusters'
+            pools.
           </p>
         )}
       </section>
-      <TextField path="pool.cidr" label="Pool CIDR" help="auto carves a free block; or give a block inside the kind network — ARP from this machine reaches only addresses on that bridge." />
-      <SelectField path="pool.allowFirstLastIPs" label="First and last IPs" options={[{ value: 'No', label: 'No (skip .0 and .255)' }, { value: 'Yes', label: 'Yes (use every address)' }]} help="Written explicitly: Cilium changed this default in 1.16." />
+      <TextField
+        path="pool.cidr"
+        label="Pool CIDR"
+        help="auto carves a free block; or give a block inside the kind network — ARP from this machine reaches only addresses on that bridge."
+      />
+      <SelectField
+        path="pool.allowFirstLastIPs"
+        label="First and last IPs"
+        options={[
+          { value: 'No', label: 'No (skip .0 and .255)' },
+          { value: 'Yes', label: 'Yes (use every address)' },
+        ]}
+        help="Written explicitly: Cilium changed this default in 1.16."
+      />
       <TextField path="pool.name" label="Pool name" help="The CiliumLoadBalancerIPPool object." />
-      <TextField path="l2Policy.interfaces" list label="Announce on interfaces" help="Regexes of interfaces that answer ARP; each must match one of Cilium's devices (the article's warning)." />
-      <CheckField path="l2Policy.excludeControlPlane" label="Leave control planes out" help="Only workers hold LoadBalancer IPs, as the article's policy does." />
-      <CheckField path="l2Policy.externalIPs" label="Announce external IPs too" help="Also answer ARP for Services' spec.externalIPs." />
+      <TextField
+        path="l2Policy.interfaces"
+        list
+        label="Announce on interfaces"
+        help="Regexes of interfaces that answer ARP; each must match one of Cilium's devices (the article's warning)."
+      />
+      <CheckField
+        path="l2Policy.excludeControlPlane"
+        label="Leave control planes out"
+        help="Only workers hold LoadBalancer IPs, as the article's policy does."
+      />
+      <CheckField
+        path="l2Policy.externalIPs"
+        label="Announce external IPs too"
+        help="Also answer ARP for Services' spec.externalIPs."
+      />
     </div>
   );
 }

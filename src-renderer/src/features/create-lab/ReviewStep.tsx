@@ -19,13 +19,33 @@ interface Tab {
 function tabsOf(rendering: Rendering, name: string): Tab[] {
   const tabs: Tab[] = [
     { id: 'kind', title: 'kind config', fileName: 'kind-config.yaml', text: rendering.kindConfig, save: false },
-    { id: 'values', title: 'Helm values', fileName: 'cilium-values.yaml', text: rendering.files['cilium-values.yaml'] ?? JSON.stringify(rendering.helmValues, null, 2), save: false },
+    {
+      id: 'values',
+      title: 'Helm values',
+      fileName: 'cilium-values.yaml',
+      text: rendering.files['cilium-values.yaml'] ?? JSON.stringify(rendering.helmValues, null, 2),
+      save: false,
+    },
     { id: 'pool', title: 'Pool manifest', fileName: 'pool.yaml', text: rendering.manifests.pool, save: false },
-    { id: 'policy', title: 'L2 policy manifest', fileName: 'l2-policy.yaml', text: rendering.manifests.l2Policy, save: false },
+    {
+      id: 'policy',
+      title: 'L2 policy manifest',
+      fileName: 'l2-policy.yaml',
+      text: rendering.manifests.l2Policy,
+      save: false,
+    },
   ];
-  if (rendering.manifests.sample) tabs.push({ id: 'sample', title: 'Sample app manifest', fileName: 'sample.yaml', text: rendering.manifests.sample, save: false });
+  if (rendering.manifests.sample)
+    tabs.push({
+      id: 'sample',
+      title: 'Sample app manifest',
+      fileName: 'sample.yaml',
+      text: rendering.manifests.sample,
+      save: false,
+    });
   tabs.push({ id: 'plan', title: 'Plan (lab.yaml)', fileName: 'lab.yaml', text: rendering.labYaml, save: true });
-  if (rendering.script) tabs.push({ id: 'script', title: 'Script', fileName: `create-${name}.sh`, text: rendering.script, save: true });
+  if (rendering.script)
+    tabs.push({ id: 'script', title: 'Script', fileName: `create-${name}.sh`, text: rendering.script, save: true });
   return tabs;
 }
 
@@ -56,11 +76,44 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
     <div className="review">
       <section className="review-summary" aria-label="Summary">
         <dl className="summary-grid">
-          <div><dt>Cluster</dt><dd><code>{plan.cluster.name}</code> · context <code>kind-{plan.cluster.name}</code></dd></div>
-          <div><dt>Nodes</dt><dd>{plan.cluster.controlPlanes} control plane{plan.cluster.controlPlanes > 1 ? 's' : ''} + {plan.cluster.workers} worker{plan.cluster.workers === 1 ? '' : 's'} · {plan.cluster.nodeImage.split('@')[0]}</dd></div>
-          <div><dt>Cilium</dt><dd>{plan.cilium.version} · kube-proxy replacement · {plan.cilium.l2announcements.enabled ? `L2 announcements (lease ${plan.cilium.l2announcements.leaseDuration})` : 'no L2 announcements'} · {plan.cilium.routingMode}</dd></div>
-          <div><dt>Pool</dt><dd><code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network</dd></div>
-          <div><dt>Sample</dt><dd>{plan.sample.enabled ? `${plan.sample.namespace}/${plan.sample.name} (${plan.sample.image} ×${plan.sample.replicas}) behind a LoadBalancer on port ${plan.sample.port}` : 'none'}</dd></div>
+          <div>
+            <dt>Cluster</dt>
+            <dd>
+              <code>{plan.cluster.name}</code> · context <code>kind-{plan.cluster.name}</code>
+            </dd>
+          </div>
+          <div>
+            <dt>Nodes</dt>
+            <dd>
+              {plan.cluster.controlPlanes} control plane{plan.cluster.controlPlanes > 1 ? 's' : ''} +{' '}
+              {plan.cluster.workers} worker{plan.cluster.workers === 1 ? '' : 's'} ·{' '}
+              {plan.cluster.nodeImage.split('@')[0]}
+            </dd>
+          </div>
+          <div>
+            <dt>Cilium</dt>
+            <dd>
+              {plan.cilium.version} · kube-proxy replacement ·{' '}
+              {plan.cilium.l2announcements.enabled
+                ? `L2 announcements (lease ${plan.cilium.l2announcements.leaseDuration})`
+                : 'no L2 announcements'}{' '}
+              · {plan.cilium.routingMode}
+            </dd>
+          </div>
+          <div>
+            <dt>Pool</dt>
+            <dd>
+              <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+            </dd>
+          </div>
+          <div>
+            <dt>Sample</dt>
+            <dd>
+              {plan.sample.enabled
+                ? `${plan.sample.namespace}/${plan.sample.name} (${plan.sample.image} ×${plan.sample.replicas}) behind a LoadBalancer on port ${plan.sample.port}`
+                : 'none'}
+            </dd>
+          </div>
         </dl>
         {notes.length > 0 && <FieldFindings findings={notes} id="review-notes" />}
       </section>
@@ -89,7 +142,12 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
               onClick={() => setTab(t.id)}
               onKeyDown={(event) => {
                 const index = tabs.findIndex((x) => x.id === shown.id);
-                const next = event.key === 'ArrowRight' ? tabs[(index + 1) % tabs.length] : event.key === 'ArrowLeft' ? tabs[(index - 1 + tabs.length) % tabs.length] : undefined;
+                const next =
+                  event.key === 'ArrowRight'
+                    ? tabs[(index + 1) % tabs.length]
+                    : event.key === 'ArrowLeft'
+                      ? tabs[(index - 1 + tabs.length) % tabs.length]
+                      : undefined;
                 if (next) {
                   setTab(next.id);
                   document.getElementById(`review-tab-${next.id}`)?.focus();

@@ -42,7 +42,12 @@ interface FieldShell {
   path: string;
 }
 
-function Shell({ label, help, path, children }: FieldShell & { children: (ids: { input: string; described: string; invalid: boolean }) => ReactNode }) {
+function Shell({
+  label,
+  help,
+  path,
+  children,
+}: FieldShell & { children: (ids: { input: string; described: string; invalid: boolean }) => ReactNode }) {
   const { findings } = usePlanForm();
   const id = useId();
   const mine = findingsFor(findings, path);
@@ -64,7 +69,14 @@ function Shell({ label, help, path, children }: FieldShell & { children: (ids: {
 export function TextField(props: FieldShell & { placeholder?: string; list?: boolean }) {
   const { draft, update } = usePlanForm();
   const value = getAt(draft, props.path);
-  const shown = props.list && Array.isArray(value) ? value.join(', ') : typeof value === 'string' ? value : value === undefined ? '' : String(value);
+  const shown =
+    props.list && Array.isArray(value)
+      ? value.join(', ')
+      : typeof value === 'string'
+        ? value
+        : value === undefined
+          ? ''
+          : String(value);
   return (
     <Shell {...props}>
       {({ input, described, invalid }) => (
@@ -80,7 +92,14 @@ export function TextField(props: FieldShell & { placeholder?: string; list?: boo
           aria-invalid={invalid}
           onChange={(event) => {
             const text = event.target.value;
-            if (props.list) update(props.path, text.split(',').map((part) => part.trim()).filter(Boolean));
+            if (props.list)
+              update(
+                props.path,
+                text
+                  .split(',')
+                  .map((part) => part.trim())
+                  .filter(Boolean),
+              );
             else update(props.path, text === '' && props.placeholder ? undefined : text);
           }}
         />
@@ -105,7 +124,14 @@ export function NumberField(props: FieldShell & { min?: number; max?: number }) 
           aria-describedby={described}
           aria-invalid={invalid}
           // An empty or half-typed number stays as typed: the schema names the field.
-          onChange={(event) => update(props.path, event.target.value === '' || Number.isNaN(event.target.valueAsNumber) ? event.target.value : event.target.valueAsNumber)}
+          onChange={(event) =>
+            update(
+              props.path,
+              event.target.value === '' || Number.isNaN(event.target.valueAsNumber)
+                ? event.target.value
+                : event.target.valueAsNumber,
+            )
+          }
         />
       )}
     </Shell>
@@ -118,7 +144,14 @@ export function SelectField(props: FieldShell & { options: { value: string; labe
   return (
     <Shell {...props}>
       {({ input, described, invalid }) => (
-        <select id={input} className="wizard-input" value={String(value ?? '')} aria-describedby={described} aria-invalid={invalid} onChange={(event) => update(props.path, event.target.value)}>
+        <select
+          id={input}
+          className="wizard-input"
+          value={String(value ?? '')}
+          aria-describedby={described}
+          aria-invalid={invalid}
+          onChange={(event) => update(props.path, event.target.value)}
+        >
           {props.options.map((option) => (
             <option key={option.value} value={option.value}>
               {option.label}
@@ -136,7 +169,13 @@ export function CheckField(props: FieldShell) {
   const mine = findingsFor(findings, props.path);
   return (
     <div className="wizard-field wizard-field-check">
-      <input id={id} type="checkbox" checked={getAt(draft, props.path) === true} aria-describedby={`${id}-help ${id}-findings`} onChange={(event) => update(props.path, event.target.checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={getAt(draft, props.path) === true}
+        aria-describedby={`${id}-help ${id}-findings`}
+        onChange={(event) => update(props.path, event.target.checked)}
+      />
       <div>
         <label htmlFor={id} className="wizard-label">
           {props.label}

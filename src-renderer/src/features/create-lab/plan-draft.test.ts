@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { LabFinding } from '@contract';
 import { findingsFor, getAt, setAt, stepErrors, stepOf } from './plan-draft';
 
-const finding = (field: string | undefined, severity: LabFinding['severity'] = 'error'): LabFinding => ({ code: 'x', message: 'm', fix: 'f', ...(field ? { field } : {}), severity, applied: false });
+const finding = (field: string | undefined, severity: LabFinding['severity'] = 'error'): LabFinding => ({
+  code: 'x',
+  message: 'm',
+  fix: 'f',
+  ...(field ? { field } : {}),
+  severity,
+  applied: false,
+});
 
 describe('the wizard draft', () => {
   it('sets a nested field without touching the original or its siblings', () => {
@@ -15,10 +22,12 @@ describe('the wizard draft', () => {
   });
 
   it('removes a field set to undefined (an emptied optional value takes its default)', () => {
-    expect(setAt({ cilium: { k8sServiceHost: 'x', version: '1' } }, 'cilium.k8sServiceHost', undefined)).toEqual({ cilium: { version: '1' } });
+    expect(setAt({ cilium: { k8sServiceHost: 'x', version: '1' } }, 'cilium.k8sServiceHost', undefined)).toEqual({
+      cilium: { version: '1' },
+    });
   });
 
-  it("puts a finding about a parent object beside each of its fields (lease timings), and one about a field only there", () => {
+  it('puts a finding about a parent object beside each of its fields (lease timings), and one about a field only there', () => {
     const findings = [finding('cilium.l2announcements'), finding('cluster.name')];
     expect(findingsFor(findings, 'cilium.l2announcements.leaseDuration')).toEqual([findings[0]]);
     expect(findingsFor(findings, 'cluster.name')).toEqual([findings[1]]);
@@ -26,7 +35,12 @@ describe('the wizard draft', () => {
   });
 
   it('blocks a step only with errors on its own fields; unknown fields belong to Review', () => {
-    const findings = [finding('pool.cidr'), finding('l2Policy.interfaces'), finding('cluster.name', 'warning'), finding(undefined)];
+    const findings = [
+      finding('pool.cidr'),
+      finding('l2Policy.interfaces'),
+      finding('cluster.name', 'warning'),
+      finding(undefined),
+    ];
     expect(stepErrors(findings, 'load-balancing')).toHaveLength(2);
     expect(stepErrors(findings, 'cluster')).toHaveLength(0);
     expect(stepOf(findings[3]!)).toBe('review');

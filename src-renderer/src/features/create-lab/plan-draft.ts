@@ -8,7 +8,12 @@ import type { LabFinding, LabPlan } from '@contract';
 export type PlanDraft = Record<string, unknown>;
 
 export function getAt(draft: PlanDraft, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), draft);
+  return path
+    .split('.')
+    .reduce<unknown>(
+      (value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined),
+      draft,
+    );
 }
 
 export function setAt(draft: PlanDraft, path: string, value: unknown): PlanDraft {
@@ -28,7 +33,11 @@ export const asDraft = (plan: LabPlan): PlanDraft => JSON.parse(JSON.stringify(p
 
 /** The findings about one field: the field itself, or a finding about its parent object (lease timings). */
 export function findingsFor(findings: readonly LabFinding[], field: string): LabFinding[] {
-  return findings.filter((f) => f.field !== undefined && (f.field === field || field.startsWith(`${f.field}.`) || f.field.startsWith(`${field}.`)));
+  return findings.filter(
+    (f) =>
+      f.field !== undefined &&
+      (f.field === field || field.startsWith(`${f.field}.`) || f.field.startsWith(`${field}.`)),
+  );
 }
 
 export interface WizardStep {
@@ -52,4 +61,5 @@ export function stepOf(finding: LabFinding): WizardStep['id'] {
   return wizardSteps.find((step) => step.prefixes.includes(head))?.id ?? 'review';
 }
 
-export const stepErrors = (findings: readonly LabFinding[], step: WizardStep['id']) => findings.filter((f) => f.severity === 'error' && stepOf(f) === step);
+export const stepErrors = (findings: readonly LabFinding[], step: WizardStep['id']) =>
+  findings.filter((f) => f.severity === 'error' && stepOf(f) === step);

@@ -11,7 +11,11 @@ const debounceMs = 200; // ms: one check per pause in typing, not one per key
  * The plan's own verdict on the draft, asked again as the user types (`lab:validate-plan`
  * reads the engine: the name taken, the pool free). Answers to older drafts are dropped.
  */
-export function usePlanValidation(draft: PlanDraft | undefined): { validation?: PlanValidation; checking: boolean; error?: AppError } {
+export function usePlanValidation(draft: PlanDraft | undefined): {
+  validation?: PlanValidation;
+  checking: boolean;
+  error?: AppError;
+} {
   const { client } = useAppContext();
   const [validation, setValidation] = useState<PlanValidation>();
   const [checking, setChecking] = useState(true);

@@ -9,7 +9,9 @@ export function ClustersCard() {
   const selectCluster = useAppStore((state) => state.selectCluster);
   useEffect(() => {
     const { client, store } = context;
-    const stop = client.subscribe('topology:clusters-changed', ({ clusters: next }) => store.getState().setClusters(next));
+    const stop = client.subscribe('topology:clusters-changed', ({ clusters: next }) =>
+      store.getState().setClusters(next),
+    );
     void client.invoke('topology:clusters', {}).then((result) => {
       if (result.ok) store.getState().setClusters(result.value.clusters);
     });
@@ -21,7 +23,9 @@ export function ClustersCard() {
         <h2 id="clusters-title">Kind clusters</h2>
       </header>
       {!clusters && <p className="muted">Looking for kind clusters…</p>}
-      {clusters?.length === 0 && <p className="muted">None on this engine yet. Create one with Create lab, or `kind create cluster`.</p>}
+      {clusters?.length === 0 && (
+        <p className="muted">None on this engine yet. Create one with Create lab, or `kind create cluster`.</p>
+      )}
       {clusters && clusters.length > 0 && (
         <ul className="cluster-list" aria-label="Kind clusters">
           {clusters.map((cluster) => (
@@ -29,7 +33,10 @@ export function ClustersCard() {
               <a href="#/topology" onClick={() => selectCluster(cluster.name)}>
                 {cluster.name}
               </a>
-              <StatusPill state={cluster.running === cluster.nodes ? 'live' : cluster.running === 0 ? 'offline' : 'connecting'} label={`${cluster.running}/${cluster.nodes} nodes running`} />
+              <StatusPill
+                state={cluster.running === cluster.nodes ? 'live' : cluster.running === 0 ? 'offline' : 'connecting'}
+                label={`${cluster.running}/${cluster.nodes} nodes running`}
+              />
               <span className="muted">
                 network {cluster.networks.join(', ') || '-'}
                 {cluster.apiServer ? ` · API ${cluster.apiServer.address}:${cluster.apiServer.port}` : ''}

@@ -8,7 +8,9 @@ import { StatusPill } from '../../components/StatusPill';
 
 /** The Docker engine Kindscope and kind talk to, live. */
 export function EngineCard() {
-  const { engine, engineError } = useAppStore(useShallow((state) => ({ engine: state.engine, engineError: state.engineError })));
+  const { engine, engineError } = useAppStore(
+    useShallow((state) => ({ engine: state.engine, engineError: state.engineError })),
+  );
   const facts = engine?.engine;
   return (
     <section className="card" aria-labelledby="engine-title">
@@ -23,7 +25,10 @@ export function EngineCard() {
       {engine && (
         <>
           {engine.state === 'offline' && engine.problem && (
-            <ErrorNotice error={{ code: 'DOCKER_UNREACHABLE', ...engine.problem }} title="The engine is not reachable" />
+            <ErrorNotice
+              error={{ code: 'DOCKER_UNREACHABLE', ...engine.problem }}
+              title="The engine is not reachable"
+            />
           )}
           <Facts caption="Docker engine facts">
             {facts && engine.state === 'live' && (
@@ -45,7 +50,11 @@ export function EngineCard() {
             )}
             <Fact label="Endpoint">
               <code>{engine.endpoint.host}</code>
-              <span className="muted"> from {engine.endpoint.source}{engine.endpoint.context ? ` (${engine.endpoint.context})` : ''}</span>
+              <span className="muted">
+                {' '}
+                from {engine.endpoint.source}
+                {engine.endpoint.context ? ` (${engine.endpoint.context})` : ''}
+              </span>
             </Fact>
           </Facts>
         </>

@@ -16,7 +16,11 @@ interface NamesState {
 
 /** Reads the responder's status (with a fresh probe), every name, and the wiring plan for this machine. */
 async function loadNames({ client }: CommandContext, action: 'apply' | 'remove'): Promise<Partial<NamesState>> {
-  const [status, names, plan] = await Promise.all([client.invoke('dns:status', {}), client.invoke('dns:names', {}), client.invoke('dns:wiring-plan', { action })]);
+  const [status, names, plan] = await Promise.all([
+    client.invoke('dns:status', {}),
+    client.invoke('dns:names', {}),
+    client.invoke('dns:wiring-plan', { action }),
+  ]);
   const error = [status, names, plan].find((r) => !r.ok);
   return {
     ...(status.ok ? { status: status.value } : {}),
@@ -64,16 +68,35 @@ export function NamesPage() {
       <header className="page-header">
         <h1>Names</h1>
         <p className="muted">
-          <code>curl http://web.default.demo.kind.internal</code> from this machine: every LoadBalancer service gets a name that follows its IP.
+          <code>curl http://web.default.demo.kind.internal</code> from this machine: every LoadBalancer service gets a
+          name that follows its IP.
         </p>
       </header>
-      {state.error && <ErrorNotice error={state.error} onDismiss={() => setState((s) => ({ ...s, error: undefined }))} />}
+      {state.error && (
+        <ErrorNotice error={state.error} onDismiss={() => setState((s) => ({ ...s, error: undefined }))} />
+      )}
       <section className="card" aria-label="Names status">
         <header className="card-header">
           <h2>DNS responder</h2>
-          {status && <StatusPill state={status.responder.state === 'running' ? 'live' : status.responder.state === 'starting' ? 'connecting' : 'offline'} label={status.responder.state} />}
+          {status && (
+            <StatusPill
+              state={
+                status.responder.state === 'running'
+                  ? 'live'
+                  : status.responder.state === 'starting'
+                    ? 'connecting'
+                    : 'offline'
+              }
+              label={status.responder.state}
+            />
+          )}
           <span className="spacer" />
-          <button type="button" className="button button-secondary" disabled={state.busy} onClick={() => void refresh()}>
+          <button
+            type="button"
+            className="button button-secondary"
+            disabled={state.busy}
+            onClick={() => void refresh()}
+          >
             Check again
           </button>
         </header>
@@ -81,7 +104,12 @@ export function NamesPage() {
         {plan && (plan.steps.length > 0 || plan.manual.length > 0) && (
           <div>
             {plan.steps.length > 0 && (
-              <button type="button" className="button button-primary" disabled={state.busy || status?.responder.state !== 'running'} onClick={() => setConfirming(true)}>
+              <button
+                type="button"
+                className="button button-primary"
+                disabled={state.busy || status?.responder.state !== 'running'}
+                onClick={() => setConfirming(true)}
+              >
                 {action === 'apply' ? 'Wire this machine…' : 'Unwire this machine…'}
               </button>
             )}
@@ -96,7 +124,9 @@ export function NamesPage() {
           </div>
         )}
       </section>
-      {confirming && plan && <WiringDialog plan={plan} onRun={() => void apply()} onCancel={() => setConfirming(false)} />}
+      {confirming && plan && (
+        <WiringDialog plan={plan} onRun={() => void apply()} onCancel={() => setConfirming(false)} />
+      )}
       {names && <NameList names={names} />}
     </>
   );
@@ -109,10 +139,13 @@ function ResponderFacts({ status }: { status: DnsStatus }) {
       <Fact label="Zone">
         <code>{status.zone}</code> · TTL {status.ttl} s
       </Fact>
-      <Fact label="Listens on">{status.responder.address ? <code>{status.responder.address} (UDP and TCP)</code> : status.responder.reason}</Fact>
+      <Fact label="Listens on">
+        {status.responder.address ? <code>{status.responder.address} (UDP and TCP)</code> : status.responder.reason}
+      </Fact>
       <Fact label="Resolver">{status.backend}</Fact>
       <Fact label="OS sends queries here">
-        <StatusPill state={wired ? 'live' : 'offline'} label={wired ? 'yes' : 'no'} /> {status.os.detail} <span className="muted">(checked {new Date(status.os.checkedAt).toLocaleTimeString()})</span>
+        <StatusPill state={wired ? 'live' : 'offline'} label={wired ? 'yes' : 'no'} /> {status.os.detail}{' '}
+        <span className="muted">(checked {new Date(status.os.checkedAt).toLocaleTimeString()})</span>
       </Fact>
     </Facts>
   );
@@ -122,7 +155,9 @@ function ResponderFacts({ status }: { status: DnsStatus }) {
 function WiringDialog({ plan, onRun, onCancel }: { plan: DnsWiringPlan; onRun: () => void; onCancel: () => void }) {
   return (
     <section className="card" role="dialog" aria-modal="true" aria-label="Confirm DNS wiring">
-      <h2>{plan.action === 'apply' ? `Send kind.internal to 127.0.0.1#${plan.port}` : 'Undo the kind.internal wiring'}</h2>
+      <h2>
+        {plan.action === 'apply' ? `Send kind.internal to 127.0.0.1#${plan.port}` : 'Undo the kind.internal wiring'}
+      </h2>
       <p>These run as administrator, in this order, after one password prompt ({plan.backend}):</p>
       {plan.files.map((file) => (
         <div key={file.path}>
@@ -153,7 +188,9 @@ function NameList({ names }: { names: DnsNames }) {
   return (
     <section className="card" aria-label="Names">
       <h2>Names</h2>
-      {names.names.length === 0 && <p className="muted">No LoadBalancer service with an external IP, and no node with an address.</p>}
+      {names.names.length === 0 && (
+        <p className="muted">No LoadBalancer service with an external IP, and no node with an address.</p>
+      )}
       {names.names.length > 0 && (
         <Facts caption="Names">
           {names.names.map((n) => (
@@ -163,7 +200,11 @@ function NameList({ names }: { names: DnsNames }) {
           ))}
         </Facts>
       )}
-      {names.unavailable.length > 0 && <p className="muted">Not read now (last known names kept): {names.unavailable.map((u) => `${u.cluster} (${u.reason})`).join('; ')}</p>}
+      {names.unavailable.length > 0 && (
+        <p className="muted">
+          Not read now (last known names kept): {names.unavailable.map((u) => `${u.cluster} (${u.reason})`).join('; ')}
+        </p>
+      )}
     </section>
   );
 }

@@ -12,14 +12,25 @@ export function serviceUrl(name: string, ports: readonly string[]): string {
  * A LoadBalancer service's name beside its IP: a link that opens it in the browser and a
  * copy button. Shown only while the service has an external IP (the name exists only then).
  */
-export function ServiceName({ cluster, service }: { cluster: string; service: Pick<ServiceStatus, 'namespace' | 'name' | 'externalIPs' | 'ports'> }) {
+export function ServiceName({
+  cluster,
+  service,
+}: {
+  cluster: string;
+  service: Pick<ServiceStatus, 'namespace' | 'name' | 'externalIPs' | 'ports'>;
+}) {
   const [copied, setCopied] = useState(false);
   if (service.externalIPs.length === 0) return null;
   const name = serviceDnsName(cluster, service.namespace, service.name);
   const copy = () => void copyText(name).then(setCopied);
   return (
     <span className="service-name">
-      <a href={serviceUrl(name, service.ports)} target="_blank" rel="noreferrer" title={`Open ${name} in the browser (needs this machine wired to Kindscope's DNS: see Names)`}>
+      <a
+        href={serviceUrl(name, service.ports)}
+        target="_blank"
+        rel="noreferrer"
+        title={`Open ${name} in the browser (needs this machine wired to Kindscope's DNS: see Names)`}
+      >
         {name}
       </a>
       <button type="button" className="button button-secondary button-small" onClick={copy} aria-label={`Copy ${name}`}>

@@ -4,7 +4,16 @@ import { useEffect, useRef, type ReactNode } from 'react';
  * A modal confirmation on the native <dialog>: the browser traps focus, Escape cancels and
  * the dialog is announced with its title. Nothing destructive runs without `onConfirm`.
  */
-export function ConfirmDialog({ title, children, confirmLabel, keepLabel = 'Keep it', danger = false, busy = false, onConfirm, onCancel }: {
+export function ConfirmDialog({
+  title,
+  children,
+  confirmLabel,
+  keepLabel = 'Keep it',
+  danger = false,
+  busy = false,
+  onConfirm,
+  onCancel,
+}: {
   title: string;
   children: ReactNode;
   confirmLabel: string;
@@ -37,7 +46,12 @@ export function ConfirmDialog({ title, children, confirmLabel, keepLabel = 'Keep
         <button type="button" className="button" onClick={onCancel} autoFocus>
           {keepLabel}
         </button>
-        <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} disabled={busy} onClick={onConfirm}>
+        <button
+          type="button"
+          className={`button ${danger ? 'button-danger' : 'button-primary'}`}
+          disabled={busy}
+          onClick={onConfirm}
+        >
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>

@@ -44,7 +44,17 @@ export function LogView({ lines, label }: { lines: readonly string[]; label: str
         <div style={{ height: lines.length * lineHeight, position: 'relative' }}>
           <pre className="log-lines" style={{ top: first * lineHeight }}>
             {lines.slice(first, last).map((line, index) => (
-              <div key={first + index} className={/^\$ /.test(line) ? 'log-command' : /(^|\s)(error|failed|!)(\s|:|$)/i.test(line) ? 'log-error' : undefined} style={{ height: lineHeight }}>
+              <div
+                key={first + index}
+                className={
+                  /^\$ /.test(line)
+                    ? 'log-command'
+                    : /(^|\s)(error|failed|!)(\s|:|$)/i.test(line)
+                      ? 'log-error'
+                      : undefined
+                }
+                style={{ height: lineHeight }}
+              >
                 {line || ' '}
               </div>
             ))}

@@ -26,7 +26,8 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
     if (!result.ok) onError(result.error);
   };
   const canResume = run.state === 'failed' || run.state === 'cancelled';
-  const canCleanup = run.kind === 'create' && run.state !== 'running' && run.state !== 'cleaned' && run.created.length > 0;
+  const canCleanup =
+    run.kind === 'create' && run.state !== 'running' && run.state !== 'cleaned' && run.created.length > 0;
   return (
     <div className="run-actions">
       {run.state === 'running' && (
@@ -35,8 +36,14 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
         </button>
       )}
       {canResume && (
-        <button type="button" className="button button-primary" disabled={busy} onClick={() => void act(() => client.invoke('lab:resume', { id: run.id }))}>
-          Resume from “{run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled')?.title ?? 'the stopped step'}”
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={busy}
+          onClick={() => void act(() => client.invoke('lab:resume', { id: run.id }))}
+        >
+          Resume from “
+          {run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled')?.title ?? 'the stopped step'}”
         </button>
       )}
       {canCleanup && (
@@ -55,15 +62,31 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
         </button>
       )}
       {dialog === 'cancel' && (
-        <ConfirmDialog title="Cancel this run?" confirmLabel="Cancel run" keepLabel="Keep running" danger busy={busy} onCancel={() => setDialog(undefined)} onConfirm={() => void act(() => client.invoke('lab:cancel', { id: run.id }))}>
+        <ConfirmDialog
+          title="Cancel this run?"
+          confirmLabel="Cancel run"
+          keepLabel="Keep running"
+          danger
+          busy={busy}
+          onCancel={() => setDialog(undefined)}
+          onConfirm={() => void act(() => client.invoke('lab:cancel', { id: run.id }))}
+        >
           <p>
-            The current step (<strong>{run.steps.find((s) => s.state === 'running')?.title ?? '—'}</strong>) is stopped and its processes ended. What was created so far stays until you clean up;
-            you can also resume from this step later.
+            The current step (<strong>{run.steps.find((s) => s.state === 'running')?.title ?? '—'}</strong>) is stopped
+            and its processes ended. What was created so far stays until you clean up; you can also resume from this
+            step later.
           </p>
         </ConfirmDialog>
       )}
       {dialog === 'cleanup' && removal && (
-        <ConfirmDialog title="Clean up this run?" confirmLabel="Remove these" danger busy={busy} onCancel={() => setDialog(undefined)} onConfirm={() => void act(() => client.invoke('lab:cleanup', { id: run.id, confirm: true }))}>
+        <ConfirmDialog
+          title="Clean up this run?"
+          confirmLabel="Remove these"
+          danger
+          busy={busy}
+          onCancel={() => setDialog(undefined)}
+          onConfirm={() => void act(() => client.invoke('lab:cleanup', { id: run.id, confirm: true }))}
+        >
           {removal.length === 0 ? (
             <p>This run created nothing that is still there.</p>
           ) : (

@@ -38,18 +38,34 @@ function ResultRow({ result }: { result: Verification }) {
   return (
     <div className="result-row" aria-label={`IP ${result.ip}`} role="group">
       <code className="result-ip">{result.ip}</code>
-      <span className={`result-verdict ${result.reachable ? 'result-ok' : 'result-bad'}`} role="status" aria-label="Reachability">
+      <span
+        className={`result-verdict ${result.reachable ? 'result-ok' : 'result-bad'}`}
+        role="status"
+        aria-label="Reachability"
+      >
         {result.reachable ? 'Reachable' : 'Not reachable'}
       </span>
-      <span className="muted">{result.http.status ? `HTTP ${result.http.status}${result.http.ms !== undefined ? ` in ${result.http.ms} ms` : ''}` : result.http.error ?? ''}</span>
+      <span className="muted">
+        {result.http.status
+          ? `HTTP ${result.http.status}${result.http.ms !== undefined ? ` in ${result.http.ms} ms` : ''}`
+          : (result.http.error ?? '')}
+      </span>
       <dl className="result-facts">
         <div>
           <dt>Answered ARP (measured)</dt>
-          <dd>{answered ? `answered ARP: ${answered.node ?? 'not a node of this cluster'} (${answered.mac}, checked ${clock(answered.checkedAt)})` : 'not measured: no neighbour entry readable here'}</dd>
+          <dd>
+            {answered
+              ? `answered ARP: ${answered.node ?? 'not a node of this cluster'} (${answered.mac}, checked ${clock(answered.checkedAt)})`
+              : 'not measured: no neighbour entry readable here'}
+          </dd>
         </div>
         <div>
           <dt>L2 lease (claimed)</dt>
-          <dd>{result.leaseHolder ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}` : 'no lease holder'}</dd>
+          <dd>
+            {result.leaseHolder
+              ? `lease held by ${result.leaseHolder.node}${result.leaseHolder.mac ? ` (${result.leaseHolder.mac})` : ''}`
+              : 'no lease holder'}
+          </dd>
         </div>
       </dl>
       <FindingList findings={result.findings} label={`Findings for ${result.ip}`} />
@@ -64,12 +80,14 @@ function PathHops({ hops }: { hops: ConnectivityHop[] }) {
   return (
     <details className="path-hops" open={broken > 0}>
       <summary>
-        Path from this machine: {broken === 0 ? `all ${hops.length} hops answer` : `${broken} of ${hops.length} hops fail`}
+        Path from this machine:{' '}
+        {broken === 0 ? `all ${hops.length} hops answer` : `${broken} of ${hops.length} hops fail`}
       </summary>
       <ol aria-label="Path from this machine">
         {hops.map((hop) => (
           <li key={hop.hop} className={hop.ok ? 'hop-ok' : 'hop-bad'}>
-            <span className="hop-state">{hop.ok ? '✓ ok' : '✗ fails'}</span> <strong>{hop.hop}</strong>: <RichText text={hop.detail} />
+            <span className="hop-state">{hop.ok ? '✓ ok' : '✗ fails'}</span> <strong>{hop.hop}</strong>:{' '}
+            <RichText text={hop.detail} />
             {!hop.ok && hop.fix && (
               <div>
                 Fix: <RichText text={hop.fix} />

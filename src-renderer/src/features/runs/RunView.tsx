@@ -9,8 +9,21 @@ import { useNow, useRun, useStepLog } from './use-run';
 import { elapsed } from './verification';
 import './runs.css';
 
-const stateLabels: Record<StepState, string> = { pending: 'waiting', running: 'running', done: 'done', failed: 'failed', cancelled: 'cancelled', skipped: 'skipped' };
-const runTitles: Record<RunRecord['kind'], string> = { create: 'Building', fix: 'Fixing', start: 'Starting', stop: 'Stopping', delete: 'Deleting' };
+const stateLabels: Record<StepState, string> = {
+  pending: 'waiting',
+  running: 'running',
+  done: 'done',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  skipped: 'skipped',
+};
+const runTitles: Record<RunRecord['kind'], string> = {
+  create: 'Building',
+  fix: 'Fixing',
+  start: 'Starting',
+  stop: 'Stopping',
+  delete: 'Deleting',
+};
 
 function StepIcon({ state }: { state: StepState }) {
   const glyph = { pending: '', running: '', done: '✓', failed: '✕', cancelled: '–', skipped: '↷' }[state];
@@ -35,7 +48,12 @@ function overallProgress(run: RunRecord): number {
 
 /** The step to show first: the running one, else the one that failed, else the last that ran. */
 function focusStep(run: RunRecord): string | undefined {
-  return (run.steps.find((s) => s.state === 'running') ?? run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled') ?? [...run.steps].reverse().find((s) => s.state !== 'pending') ?? run.steps[0])?.name;
+  return (
+    run.steps.find((s) => s.state === 'running') ??
+    run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled') ??
+    [...run.steps].reverse().find((s) => s.state !== 'pending') ??
+    run.steps[0]
+  )?.name;
 }
 
 /** A run as its journal has it: nothing on this page is invented, it renders `lab:run` and its pushed changes. */
@@ -63,16 +81,32 @@ function RunJournal({ run }: { run: RunRecord }) {
             {runTitles[run.kind]} <code>{run.cluster}</code>
           </h1>
           <p className="muted">
-            Run <code>{run.id}</code> · started {new Date(run.createdAt).toLocaleString()} · the run goes on in Kindscope's main process: closing this page does not stop it.
+            Run <code>{run.id}</code> · started {new Date(run.createdAt).toLocaleString()} · the run goes on in
+            Kindscope's main process: closing this page does not stop it.
           </p>
         </div>
         <span className="spacer" />
         <span className={`run-state run-state-${run.state}`} role="status" aria-label="Run state">
-          {run.state === 'running' ? 'Running' : run.state === 'done' ? 'Done' : run.state === 'failed' ? 'Failed' : run.state === 'cancelled' ? 'Cancelled' : 'Cleaned up'}
+          {run.state === 'running'
+            ? 'Running'
+            : run.state === 'done'
+              ? 'Done'
+              : run.state === 'failed'
+                ? 'Failed'
+                : run.state === 'cancelled'
+                  ? 'Cancelled'
+                  : 'Cleaned up'}
         </span>
       </header>
       <div className="run-progress">
-        <div className="run-progress-bar" role="progressbar" aria-label="Overall progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
+        <div
+          className="run-progress-bar"
+          role="progressbar"
+          aria-label="Overall progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round(progress * 100)}
+        >
           <span className={`run-progress-fill run-progress-${run.state}`} style={{ width: `${progress * 100}%` }} />
         </div>
         <span className="muted small">
@@ -133,7 +167,12 @@ function StepPanel({ run, step, now }: { run: RunRecord; step: RunStep; now: num
           <RichText text={step.detail} />
         </p>
       )}
-      {step.error && <ErrorNotice error={step.error} title={`${step.title} ${step.state === 'cancelled' ? 'was cancelled' : 'failed'}`} />}
+      {step.error && (
+        <ErrorNotice
+          error={step.error}
+          title={`${step.title} ${step.state === 'cancelled' ? 'was cancelled' : 'failed'}`}
+        />
+      )}
       {error && <ErrorNotice error={error} title="The step's log could not be read" />}
       <LogView lines={lines} label={`Log of ${step.title}`} />
       <p className="muted small">

@@ -16,13 +16,35 @@ describe('the run view address', () => {
   });
 });
 
-const record = (facts: Record<string, unknown>): RunRecord => ({ id: 'r', kind: 'create', cluster: 'c', state: 'done', createdAt: '', updatedAt: '', steps: [], created: [], facts, dir: '' });
-const verification = { ip: '172.18.250.1', port: 80, http: { ok: true, status: 200, ms: 12 }, leaseHolder: { node: 'c-worker', mac: '02:42:ac:12:00:03', lease: 'l' }, answeredBy: { node: 'c-worker', mac: '02:42:ac:12:00:03', checkedAt: '2026-12-01T09:00:00Z' }, neighbourCleared: true, reachable: true, findings: [] };
+const record = (facts: Record<string, unknown>): RunRecord => ({
+  id: 'r',
+  kind: 'create',
+  cluster: 'c',
+  state: 'done',
+  createdAt: '',
+  updatedAt: '',
+  steps: [],
+  created: [],
+  facts,
+  dir: '',
+});
+const verification = {
+  ip: '172.18.250.1',
+  port: 80,
+  http: { ok: true, status: 200, ms: 12 },
+  leaseHolder: { node: 'c-worker', mac: '02:42:ac:12:00:03', lease: 'l' },
+  answeredBy: { node: 'c-worker', mac: '02:42:ac:12:00:03', checkedAt: '2026-12-01T09:00:00Z' },
+  neighbourCleared: true,
+  reachable: true,
+  findings: [],
+};
 
 describe("the run's measured result", () => {
-  it('reads a create run\'s verification and a fix run\'s verifications', () => {
+  it("reads a create run's verification and a fix run's verifications", () => {
     expect(verificationsOf(record({ verification })).map((v) => v.ip)).toEqual(['172.18.250.1']);
-    expect(verificationsOf(record({ verifications: [verification, { ...verification, ip: '172.18.250.2' }] }))).toHaveLength(2);
+    expect(
+      verificationsOf(record({ verifications: [verification, { ...verification, ip: '172.18.250.2' }] })),
+    ).toHaveLength(2);
   });
 
   it('shows nothing for facts of another shape rather than something wrong', () => {

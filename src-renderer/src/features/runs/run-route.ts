@@ -7,7 +7,8 @@ import type { RunRecord } from '@contract';
  * hash. A create run lives under Create lab; fix, stop, start and delete under Clusters, where
  * they were started — so the sidebar shows the page the user came from.
  */
-export const runHash = (id: string, kind: RunRecord['kind'] = 'create') => `#/${kind === 'create' ? 'create-lab' : 'clusters'}/run/${id}`;
+export const runHash = (id: string, kind: RunRecord['kind'] = 'create') =>
+  `#/${kind === 'create' ? 'create-lab' : 'clusters'}/run/${id}`;
 
 export function runIdFromHash(hash: string): string | undefined {
   return /^#\/?(?:create-lab|clusters)\/run\/([a-z0-9-]{1,80})$/.exec(hash)?.[1];

@@ -8,11 +8,19 @@ import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
 import { downloadOffer } from './download-offer';
 
-const statusLabel: Record<ToolStatus['status'], string> = { ok: 'Ready', 'too-old': 'Too old', missing: 'Missing', broken: 'Broken', 'not-applicable': 'Not needed' };
+const statusLabel: Record<ToolStatus['status'], string> = {
+  ok: 'Ready',
+  'too-old': 'Too old',
+  missing: 'Missing',
+  broken: 'Broken',
+  'not-applicable': 'Not needed',
+};
 
 export function SettingsPage() {
   const context = useAppContext();
-  const { report, error } = useAppStore(useShallow((state) => ({ report: state.toolsReport, error: state.toolsError })));
+  const { report, error } = useAppStore(
+    useShallow((state) => ({ report: state.toolsReport, error: state.toolsError })),
+  );
   useEffect(() => {
     void loadTools(context);
     return followToolDownloads(context);
@@ -55,10 +63,18 @@ export function SettingsPage() {
             <tbody>
               {(['kubeconfig', 'dockerHost', 'dockerContext'] as const).map((key) => (
                 <tr key={key}>
-                  <th scope="row">{{ kubeconfig: 'KUBECONFIG', dockerHost: 'DOCKER_HOST', dockerContext: 'DOCKER_CONTEXT' }[key]}</th>
+                  <th scope="row">
+                    {{ kubeconfig: 'KUBECONFIG', dockerHost: 'DOCKER_HOST', dockerContext: 'DOCKER_CONTEXT' }[key]}
+                  </th>
                   <td>
-                    {report.environment[key].value ? <code>{report.environment[key].value}</code> : <span className="muted">not set</span>}
-                    {report.environment[key].source && <span className="muted"> from {report.environment[key].source}</span>}
+                    {report.environment[key].value ? (
+                      <code>{report.environment[key].value}</code>
+                    ) : (
+                      <span className="muted">not set</span>
+                    )}
+                    {report.environment[key].source && (
+                      <span className="muted"> from {report.environment[key].source}</span>
+                    )}
                   </td>
                 </tr>
               ))}
@@ -84,7 +100,9 @@ export function SettingsPage() {
 
 function ToolRow({ tool }: { tool: ToolStatus }) {
   const context = useAppContext();
-  const { busy, progress } = useAppStore(useShallow((state) => ({ busy: state.toolsBusy.includes(tool.name), progress: state.downloadProgress[tool.name] })));
+  const { busy, progress } = useAppStore(
+    useShallow((state) => ({ busy: state.toolsBusy.includes(tool.name), progress: state.downloadProgress[tool.name] })),
+  );
   const [choosing, setChoosing] = useState(false);
   const [path, setPath] = useState(tool.source === 'settings' ? (tool.path ?? '') : '');
   const inputId = useId();
@@ -97,11 +115,20 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
         {tool.version && <span>{tool.version}</span>}
         <span className="spacer" />
         {downloadOffer(tool) === 'button' && (
-          <button type="button" className="button" disabled={busy} onClick={() => void downloadTool(context, tool.name)}>
-            {busy && progress ? `Downloading… ${progress.totalBytes ? Math.round((100 * progress.receivedBytes) / progress.totalBytes) : Math.round(progress.receivedBytes / 1024)}${progress.totalBytes ? '%' : ' KiB'}` : `Download ${tool.managed.version}`}
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void downloadTool(context, tool.name)}
+          >
+            {busy && progress
+              ? `Downloading… ${progress.totalBytes ? Math.round((100 * progress.receivedBytes) / progress.totalBytes) : Math.round(progress.receivedBytes / 1024)}${progress.totalBytes ? '%' : ' KiB'}`
+              : `Download ${tool.managed.version}`}
           </button>
         )}
-        {downloadOffer(tool) === 'installed-copy' && <span className="muted small">installed copy available ({tool.managed.version})</span>}
+        {downloadOffer(tool) === 'installed-copy' && (
+          <span className="muted small">installed copy available ({tool.managed.version})</span>
+        )}
         <button type="button" className="button" onClick={() => setChoosing(!choosing)} aria-expanded={choosing}>
           Choose…
         </button>
@@ -126,11 +153,18 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
           className="tool-choose"
           onSubmit={(event) => {
             event.preventDefault();
-            void chooseToolPath(context, tool.name, path.trim() === '' ? null : path.trim()).then((ok) => ok && setChoosing(false));
+            void chooseToolPath(context, tool.name, path.trim() === '' ? null : path.trim()).then(
+              (ok) => ok && setChoosing(false),
+            );
           }}
         >
           <label htmlFor={inputId}>Path to {tool.name}</label>
-          <input id={inputId} value={path} onChange={(event) => setPath(event.target.value)} placeholder={`/usr/local/bin/${tool.name}`} />
+          <input
+            id={inputId}
+            value={path}
+            onChange={(event) => setPath(event.target.value)}
+            placeholder={`/usr/local/bin/${tool.name}`}
+          />
           <button type="submit" className="button button-primary" disabled={busy}>
             Use this file
           </button>
@@ -140,7 +174,6 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
     </li>
   );
 }
-
 
 /** What a PATH folder is: what the user set, or put there by npm, or not on this machine. */
 function pathNote(entry: ToolsReport['environment']['path'][number]): string {

@@ -14,10 +14,21 @@ interface SidePanelProps {
 }
 
 /** Details of the selected box: a node's routes explained, the bridge's ports, a service's lease and pool. */
-export function SidePanel({ selected, topology, status, onToggleGroup, onClose }: SidePanelProps & { selected: string }) {
+export function SidePanel({
+  selected,
+  topology,
+  status,
+  onToggleGroup,
+  onClose,
+}: SidePanelProps & { selected: string }) {
   return (
     <aside className="side-panel" aria-label="Details">
-      <button type="button" className="button button-ghost side-panel-close" aria-label="Close details" onClick={onClose}>
+      <button
+        type="button"
+        className="button button-ghost side-panel-close"
+        aria-label="Close details"
+        onClick={onClose}
+      >
         ×
       </button>
       <Details id={selected} topology={topology} status={status} onToggleGroup={onToggleGroup} />
@@ -25,12 +36,18 @@ export function SidePanel({ selected, topology, status, onToggleGroup, onClose }
   );
 }
 
-function Details({ id, topology, status, onToggleGroup }: { id: string } & Omit<SidePanelProps, 'selected' | 'onClose'>) {
+function Details({
+  id,
+  topology,
+  status,
+  onToggleGroup,
+}: { id: string } & Omit<SidePanelProps, 'selected' | 'onClose'>) {
   const [kind, ...rest] = id.split(':');
   const name = rest.join(':');
   if (kind === 'host' || kind === 'engine-vm') return <HostDetails topology={topology} status={status} />;
   if (kind === 'bridge') return <BridgeDetails name={name} topology={topology} />;
-  if (kind === 'node' || kind === 'veth' || kind === 'pods') return <NodeDetails name={name} topology={topology} status={status} onToggleGroup={onToggleGroup} />;
+  if (kind === 'node' || kind === 'veth' || kind === 'pods')
+    return <NodeDetails name={name} topology={topology} status={status} onToggleGroup={onToggleGroup} />;
   if (kind === 'svc') {
     const service = status?.services.find((s) => `${s.namespace}/${s.name}` === name);
     return service ? <ServiceDetails service={service} status={status!} /> : <p className="muted">{name} is gone.</p>;
@@ -40,7 +57,11 @@ function Details({ id, topology, status, onToggleGroup }: { id: string } & Omit<
   return (
     <>
       <h2>Routing between nodes</h2>
-      <p>{status?.cilium.routingMode === 'native' ? "Native routing: each node reaches other nodes' pod CIDRs via their node IPs on the bridge, with the full MTU." : 'Tunnel mode: pod traffic between nodes goes through cilium_host into an encapsulation overlay; the header costs MTU, so those routes carry a lower mtu.'}</p>
+      <p>
+        {status?.cilium.routingMode === 'native'
+          ? "Native routing: each node reaches other nodes' pod CIDRs via their node IPs on the bridge, with the full MTU."
+          : 'Tunnel mode: pod traffic between nodes goes through cilium_host into an encapsulation overlay; the header costs MTU, so those routes carry a lower mtu.'}
+      </p>
     </>
   );
 }
@@ -62,7 +83,9 @@ function BridgeDetails({ name, topology }: { name: string; topology: ClusterTopo
   return (
     <>
       <h2>Bridge {network?.bridge.name}</h2>
-      <p className="muted">Docker network “{name}” · {network?.subnets.map((s) => s.subnet).join(', ')}</p>
+      <p className="muted">
+        Docker network “{name}” · {network?.subnets.map((s) => s.subnet).join(', ')}
+      </p>
       <ul className="plain-list" aria-label="veth ports on the bridge">
         {ports.map((n) => (
           <li key={n.name}>
@@ -74,7 +97,17 @@ function BridgeDetails({ name, topology }: { name: string; topology: ClusterTopo
   );
 }
 
-function NodeDetails({ name, topology, status, onToggleGroup }: { name: string; topology: ClusterTopology; status: ClusterStatus | undefined; onToggleGroup(holder: string): void }) {
+function NodeDetails({
+  name,
+  topology,
+  status,
+  onToggleGroup,
+}: {
+  name: string;
+  topology: ClusterTopology;
+  status: ClusterStatus | undefined;
+  onToggleGroup(holder: string): void;
+}) {
   const node = topology.nodes.find((n) => n.name === name);
   if (!node) return <p className="muted">{name} is gone.</p>;
   const kube = status?.nodes.find((n) => n.name === name);
@@ -89,7 +122,8 @@ function NodeDetails({ name, topology, status, onToggleGroup }: { name: string; 
       </p>
       {node.veth && (
         <p>
-          veth <code>{node.veth.ifname}</code> (if{node.veth.ifindex}) on <code>{node.veth.master ?? 'no bridge'}</code> ⇄ <code>eth0@if{node.veth.ifindex}</code>
+          veth <code>{node.veth.ifname}</code> (if{node.veth.ifindex}) on <code>{node.veth.master ?? 'no bridge'}</code>{' '}
+          ⇄ <code>eth0@if{node.veth.ifindex}</code>
         </p>
       )}
       {node.problem && <p className="node-problem">{node.problem}</p>}
@@ -103,7 +137,15 @@ function NodeDetails({ name, topology, status, onToggleGroup }: { name: string; 
   );
 }
 
-function GroupDetails({ holder, status, onToggleGroup }: { holder: string; status: ClusterStatus | undefined; onToggleGroup(holder: string): void }) {
+function GroupDetails({
+  holder,
+  status,
+  onToggleGroup,
+}: {
+  holder: string;
+  status: ClusterStatus | undefined;
+  onToggleGroup(holder: string): void;
+}) {
   const held = (status?.services ?? []).filter((s) => s.leaseHolder?.node === holder);
   return (
     <>
@@ -158,9 +200,17 @@ function ServiceDetails({ service, status }: { service: ServiceStatus; status: C
         <dt>Pool</dt>
         <dd>{pool ? `${pool.name} (${pool.ranges.join(', ')})` : 'none matches'}</dd>
         <dt>Lease</dt>
-        <dd>{lease ? `held by ${lease.node} (${lease.lease}${lease.renewTime ? `, renewed ${clockTime(lease.renewTime)}` : ''})` : 'no holder'}</dd>
+        <dd>
+          {lease
+            ? `held by ${lease.node} (${lease.lease}${lease.renewTime ? `, renewed ${clockTime(lease.renewTime)}` : ''})`
+            : 'no holder'}
+        </dd>
         <dt>ARP</dt>
-        <dd>{service.answeredBy ? `answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (checked ${clockTime(service.answeredBy.checkedAt)})` : 'not measured yet (Troubleshoot → Check from this machine)'}</dd>
+        <dd>
+          {service.answeredBy
+            ? `answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (checked ${clockTime(service.answeredBy.checkedAt)})`
+            : 'not measured yet (Troubleshoot → Check from this machine)'}
+        </dd>
         <dt>Endpoints</dt>
         <dd>{service.readyEndpoints} ready</dd>
         <dt>Ports</dt>
@@ -183,7 +233,10 @@ function Neighbours({ services }: { services: ServiceStatus[] }) {
       {measured.map((s) => (
         <li key={s.name}>
           <code>{s.externalIPs[0]}</code> → <code>{s.answeredBy!.mac}</code> ({s.answeredBy!.node ?? 'no node'}
-          {s.answeredBy!.node === s.leaseHolder?.node ? ', the lease holder' : `, lease held by ${s.leaseHolder?.node ?? 'nobody'}`})
+          {s.answeredBy!.node === s.leaseHolder?.node
+            ? ', the lease holder'
+            : `, lease held by ${s.leaseHolder?.node ?? 'nobody'}`}
+          )
         </li>
       ))}
     </ul>

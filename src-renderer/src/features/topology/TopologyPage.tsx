@@ -20,7 +20,12 @@ import './topology.css';
 export function TopologyPage() {
   const context = useAppContext();
   const { clusters, topology, error, status } = useAppStore(
-    useShallow((state) => ({ clusters: state.clusters, topology: state.topology, error: state.topologyError, status: state.clusterStatus })),
+    useShallow((state) => ({
+      clusters: state.clusters,
+      topology: state.topology,
+      error: state.topologyError,
+      status: state.clusterStatus,
+    })),
   );
   useEffect(() => followTopology(context), [context]);
   // The Kubernetes side joins the picture: pod CIDRs, LoadBalancer IPs and who holds each lease.
@@ -31,17 +36,25 @@ export function TopologyPage() {
       {error && <ErrorNotice error={error} title="Kindscope cannot show this cluster" />}
       {clusters && clusters.length === 0 && (
         <section className="card" aria-label="No clusters">
-          <p>No kind clusters on this Docker engine. Create one in Create lab, or with <code>kind create cluster</code>.</p>
+          <p>
+            No kind clusters on this Docker engine. Create one in Create lab, or with <code>kind create cluster</code>.
+          </p>
         </section>
       )}
       {!clusters && !error && <p className="muted">Looking for kind clusters…</p>}
-      {topology ? <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} /> : <TopologyHeader onExport={undefined} />}
+      {topology ? (
+        <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} />
+      ) : (
+        <TopologyHeader onExport={undefined} />
+      )}
     </div>
   );
 }
 
 function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
-  const { view, setView } = useAppStore(useShallow((state) => ({ view: state.topologyView, setView: state.setTopologyView })));
+  const { view, setView } = useAppStore(
+    useShallow((state) => ({ view: state.topologyView, setView: state.setTopologyView })),
+  );
   return (
     <header className="page-header page-header-row">
       <div>
@@ -80,10 +93,15 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
         </>
       )}
       {topology.problems.map((problem) => (
-        <ErrorNotice key={problem} error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }} />
+        <ErrorNotice
+          key={problem}
+          error={{ code: 'DOCKER_ERROR', message: problem, hint: 'The rest of the picture is still accurate.' }}
+        />
       ))}
       <p className="muted small">
-        {view === 'graph' ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · ' : ''}
+        {view === 'graph'
+          ? 'Select a box (click, or Tab then Enter) for its details and its path; arrow keys move between boxes. · '
+          : ''}
         Snapshot {new Date(topology.generatedAt).toLocaleTimeString()} in {topology.tookMs} ms
         {topology.apiServer ? ` · API server ${topology.apiServer.address}:${topology.apiServer.port}` : ''}
         {status ? ` · Kubernetes ${status.connection.state}` : ' · Kubernetes side not loaded'}
@@ -94,7 +112,12 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
 
 function GraphView({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
   const { selected, select, expandedGroups, toggleGroup } = useAppStore(
-    useShallow((state) => ({ selected: state.topologySelection, select: state.selectTopologyItem, expandedGroups: state.expandedGroups, toggleGroup: state.toggleGroup })),
+    useShallow((state) => ({
+      selected: state.topologySelection,
+      select: state.selectTopologyItem,
+      expandedGroups: state.expandedGroups,
+      toggleGroup: state.toggleGroup,
+    })),
   );
   const spec = useTopologySpec(topology, status, expandedGroups);
   const layout = useGraphLayout(spec);
@@ -112,7 +135,12 @@ function GraphView({ topology, status }: { topology: ClusterTopology; status: Cl
   const onExport = useCallback(() => {
     if (!layout.positions) return;
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-    const svg = exportSvg(spec, layout.positions, dark ? darkPalette : lightPalette, `Kindscope topology of ${topology.name}`);
+    const svg = exportSvg(
+      spec,
+      layout.positions,
+      dark ? darkPalette : lightPalette,
+      `Kindscope topology of ${topology.name}`,
+    );
     saveText(`${topology.name}-topology.svg`, svg, 'image/svg+xml');
   }, [spec, layout.positions, topology.name]);
 
@@ -121,9 +149,27 @@ function GraphView({ topology, status }: { topology: ClusterTopology; status: Cl
       <TopologyHeader onExport={layout.positions ? onExport : undefined} />
       <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
         <section className="graph-region" aria-label="Topology graph">
-          {layout.positions ? <TopologyGraph spec={spec} positions={layout.positions} generation={layout.generation} selected={selected} onSelect={onSelect} /> : <p className="muted">Laying out…</p>}
+          {layout.positions ? (
+            <TopologyGraph
+              spec={spec}
+              positions={layout.positions}
+              generation={layout.generation}
+              selected={selected}
+              onSelect={onSelect}
+            />
+          ) : (
+            <p className="muted">Laying out…</p>
+          )}
         </section>
-        {selected && <SidePanel selected={selected} topology={topology} status={status} onToggleGroup={toggleGroup} onClose={() => select(undefined)} />}
+        {selected && (
+          <SidePanel
+            selected={selected}
+            topology={topology}
+            status={status}
+            onToggleGroup={toggleGroup}
+            onClose={() => select(undefined)}
+          />
+        )}
       </div>
     </>
   );

@@ -1,5 +1,13 @@
 /** How full a pool is, as a meter with its numbers. */
-export function UsageBar({ used, total, label }: { used: number | undefined; total: number | undefined; label: string }) {
+export function UsageBar({
+  used,
+  total,
+  label,
+}: {
+  used: number | undefined;
+  total: number | undefined;
+  label: string;
+}) {
   if (total === undefined || total === 0) return <span className="muted">unknown</span>;
   const value = used ?? 0;
   return (

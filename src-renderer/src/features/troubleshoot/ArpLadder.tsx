@@ -7,11 +7,18 @@ const top = 56;
 
 /** Whether a packet was sent from the node side (the captured node, or whoever answered for the IP). */
 function fromNodeSide(packet: ArpPacket, result: CaptureResult): boolean {
-  return packet.senderMac === result.capturedOn?.mac || packet.senderMac === result.answeredBy?.mac || packet.senderIp === result.ip;
+  return (
+    packet.senderMac === result.capturedOn?.mac ||
+    packet.senderMac === result.answeredBy?.mac ||
+    packet.senderIp === result.ip
+  );
 }
 
 function packetText(p: ArpPacket): string {
-  if (p.op === 'request') return p.gratuitous ? `gratuitous request: ${p.senderIp} is ${p.senderMac}` : `who has ${p.targetIp}? tell ${p.senderIp}`;
+  if (p.op === 'request')
+    return p.gratuitous
+      ? `gratuitous request: ${p.senderIp} is ${p.senderMac}`
+      : `who has ${p.targetIp}? tell ${p.senderIp}`;
   if (p.op === 'reply') return `${p.gratuitous ? 'gratuitous reply: ' : ''}${p.senderIp} is at ${p.senderMac}`;
   return `opcode ${p.opcode} from ${p.senderIp}`;
 }
@@ -29,7 +36,13 @@ export function ArpLadder({ result }: { result: CaptureResult }) {
   const node = result.capturedOn?.node ?? 'node';
   return (
     <figure className="arp-ladder">
-      <svg role="img" aria-label="ARP ladder" viewBox={`0 0 ${width} ${height}`} width="100%" style={{ maxWidth: width }}>
+      <svg
+        role="img"
+        aria-label="ARP ladder"
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        style={{ maxWidth: width }}
+      >
         <text x={laneX.asker} y={18} textAnchor="middle" className="lane-title">
           who asked
         </text>
@@ -45,7 +58,15 @@ export function ArpLadder({ result }: { result: CaptureResult }) {
         <line x1={laneX.asker} x2={laneX.asker} y1={44} y2={height - 8} className="lane" />
         <line x1={laneX.node} x2={laneX.node} y1={44} y2={height - 8} className="lane" />
         <defs>
-          <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto-start-reverse"
+          >
             <path d="M 0 0 L 10 5 L 0 10 z" className="arrow-head" />
           </marker>
         </defs>
@@ -67,7 +88,11 @@ export function ArpLadder({ result }: { result: CaptureResult }) {
           );
         })}
       </svg>
-      {others > 0 && <figcaption className="muted small">{others} other ARP packet(s) on this network, not about {result.ip}, are in the table only.</figcaption>}
+      {others > 0 && (
+        <figcaption className="muted small">
+          {others} other ARP packet(s) on this network, not about {result.ip}, are in the table only.
+        </figcaption>
+      )}
     </figure>
   );
 }

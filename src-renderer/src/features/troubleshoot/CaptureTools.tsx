@@ -28,7 +28,11 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
   const target = { cluster, namespace: service.namespace, service: service.name };
   const label = `${service.namespace}/${service.name}`;
 
-  async function run<T>(kind: Exclude<Busy, undefined>, call: () => Promise<{ ok: true; value: T } | { ok: false; error: AppError }>, done: (value: T) => void) {
+  async function run<T>(
+    kind: Exclude<Busy, undefined>,
+    call: () => Promise<{ ok: true; value: T } | { ok: false; error: AppError }>,
+    done: (value: T) => void,
+  ) {
     setBusy(kind);
     try {
       const result = await call();
@@ -41,7 +45,11 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
   }
   const runCapture = (allowPull = false) => {
     setConsent(undefined);
-    return run('capture', () => client.invoke('capture:arp', { ...target, ...(allowPull ? { allowPull } : {}) }), setCapture);
+    return run(
+      'capture',
+      () => client.invoke('capture:arp', { ...target, ...(allowPull ? { allowPull } : {}) }),
+      setCapture,
+    );
   };
   const runFailover = () => {
     setConfirming(false);
@@ -51,13 +59,28 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
   return (
     <div className="capture-tools">
       <div className="button-row">
-        <button type="button" className="button" disabled={busy !== undefined || !service.externalIPs[0]} onClick={() => void runCapture()}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy !== undefined || !service.externalIPs[0]}
+          onClick={() => void runCapture()}
+        >
           {busy === 'capture' ? 'Capturing…' : 'Capture ARP'}
         </button>
-        <button type="button" className="button" disabled={busy !== undefined || !service.externalIPs[0]} onClick={() => void run('ping', () => client.invoke('capture:ping', target), setPing)}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy !== undefined || !service.externalIPs[0]}
+          onClick={() => void run('ping', () => client.invoke('capture:ping', target), setPing)}
+        >
           {busy === 'ping' ? 'Pinging…' : 'Ping'}
         </button>
-        <button type="button" className="button" disabled={busy !== undefined || !holder} onClick={() => setConfirming(true)}>
+        <button
+          type="button"
+          className="button"
+          disabled={busy !== undefined || !holder}
+          onClick={() => setConfirming(true)}
+        >
           {busy === 'failover' ? 'Drill running…' : 'Failover drill'}
         </button>
       </div>
@@ -76,7 +99,8 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
       {confirming && (
         <div role="dialog" aria-label="Confirm the failover drill" className="notice">
           <p>
-            The drill stops the node container <strong>{holder}</strong> (the lease holder of {label}), measures the takeover, then starts it again.
+            The drill stops the node container <strong>{holder}</strong> (the lease holder of {label}), measures the
+            takeover, then starts it again.
           </p>
           <button type="button" className="button button-primary" onClick={() => void runFailover()}>
             Stop {holder} and measure
@@ -89,7 +113,10 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
       {capture && <CaptureView result={capture} label={label} />}
       {ping && (
         <section role="region" aria-label={`Ping ${label}`} className="check-result">
-          <StatusPill state={ping.verdict === 'reachable' ? 'live' : 'offline'} label={ping.verdict === 'reachable' ? 'Reachable' : ping.verdict === 'no-ip' ? 'No IP' : 'Unreachable'} />
+          <StatusPill
+            state={ping.verdict === 'reachable' ? 'live' : 'offline'}
+            label={ping.verdict === 'reachable' ? 'Reachable' : ping.verdict === 'no-ip' ? 'No IP' : 'Unreachable'}
+          />
           <p>{ping.explanation}</p>
           {ping.fix && <p className="muted small">Fix: {ping.fix}</p>}
         </section>
@@ -98,7 +125,9 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
         <section role="region" aria-label={`Failover of ${label}`} className="check-result">
           <p>{failover.explanation}</p>
           <p className="muted small">
-            downtime {failover.downtimeMs ?? '?'} ms (sampled every {failover.samplingIntervalMs} ms) · lease {failover.leaseTimings.leaseDuration}, renew deadline {failover.leaseTimings.renewDeadline}, retry {failover.leaseTimings.retryPeriod} ({failover.leaseTimings.source})
+            downtime {failover.downtimeMs ?? '?'} ms (sampled every {failover.samplingIntervalMs} ms) · lease{' '}
+            {failover.leaseTimings.leaseDuration}, renew deadline {failover.leaseTimings.renewDeadline}, retry{' '}
+            {failover.leaseTimings.retryPeriod} ({failover.leaseTimings.source})
           </p>
           <FailoverTimeline result={failover} />
         </section>
@@ -110,11 +139,15 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
 function CaptureView({ result, label }: { result: CaptureResult; label: string }) {
   return (
     <section role="region" aria-label={`Capture of ${label}`} className="check-result">
-      <StatusPill state={result.verdict === 'holder-answered' ? 'live' : 'offline'} label={captureLabel[result.verdict]} />
+      <StatusPill
+        state={result.verdict === 'holder-answered' ? 'live' : 'offline'}
+        label={captureLabel[result.verdict]}
+      />
       <p className="verdict">{result.explanation}</p>
       {result.answeredBy && (
         <p className="muted small">
-          answered ARP: {result.answeredBy.node ?? result.answeredBy.mac} (checked {result.answeredBy.checkedAt.slice(11, 23)})
+          answered ARP: {result.answeredBy.node ?? result.answeredBy.mac} (checked{' '}
+          {result.answeredBy.checkedAt.slice(11, 23)})
           {result.leaseHolder ? ` · lease held by ${result.leaseHolder.node}` : ''}
         </p>
       )}

@@ -43,7 +43,10 @@ function NodePing({ cluster, node, ip }: { cluster: string; node: string; ip: st
       </div>
       {result && (
         <div className="check-result" role="region" aria-label={`Ping result for ${node}`}>
-          <StatusPill state={result.verdict === 'reachable' ? 'live' : 'offline'} label={result.verdict === 'reachable' ? 'Reachable' : 'Unreachable'} />
+          <StatusPill
+            state={result.verdict === 'reachable' ? 'live' : 'offline'}
+            label={result.verdict === 'reachable' ? 'Reachable' : 'Unreachable'}
+          />
           <p>{result.explanation}</p>
           {result.fix && <p className="muted small">Fix: {result.fix}</p>}
         </div>

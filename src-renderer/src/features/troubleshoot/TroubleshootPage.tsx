@@ -23,14 +23,22 @@ const verdictLabel: Record<ServiceCheck['verdict'], string> = {
 /** Check a LoadBalancer IP from this machine, as the seed article does with curl and `ip neigh`, with the explanation. */
 export function TroubleshootPage() {
   const context = useAppContext();
-  const { status, selected, error } = useAppStore(useShallow((state) => ({ status: state.clusterStatus, selected: state.selectedCluster, error: state.clusterStatusError })));
+  const { status, selected, error } = useAppStore(
+    useShallow((state) => ({
+      status: state.clusterStatus,
+      selected: state.selectedCluster,
+      error: state.clusterStatusError,
+    })),
+  );
   useEffect(() => followClusterStatus(context), [context]);
   return (
     <>
       <header className="page-header page-header-row">
         <div>
           <h1>Troubleshoot</h1>
-          <p className="muted">Reach each LoadBalancer IP from this machine, see which node answered ARP, and why it did not.</p>
+          <p className="muted">
+            Reach each LoadBalancer IP from this machine, see which node answered ARP, and why it did not.
+          </p>
         </div>
         <span className="spacer" />
         <ClusterPicker />
@@ -59,7 +67,11 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
   const run = async () => {
     setBusy(true);
     try {
-      const result = await client.invoke('troubleshoot:check-service', { cluster, namespace: service.namespace, service: service.name });
+      const result = await client.invoke('troubleshoot:check-service', {
+        cluster,
+        namespace: service.namespace,
+        service: service.name,
+      });
       if (result.ok) setCheck(result.value);
       else store.getState().showError(result.error);
     } finally {
@@ -80,13 +92,17 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
       </div>
       {check && (
         <div className="check-result" role="region" aria-label={`Result for ${service.namespace}/${service.name}`}>
-          <StatusPill state={check.verdict === 'answers' ? 'live' : check.verdict === 'pending' ? 'connecting' : 'offline'} label={verdictLabel[check.verdict]} />
+          <StatusPill
+            state={check.verdict === 'answers' ? 'live' : check.verdict === 'pending' ? 'connecting' : 'offline'}
+            label={verdictLabel[check.verdict]}
+          />
           <p>{check.explanation}</p>
           {/* The claim and the measurement, worded apart. */}
           {check.leaseHolder && <p className="small">lease held by {check.leaseHolder.node}</p>}
           {check.answeredBy && (
             <p className="small">
-              answered ARP: {check.answeredBy.node ?? 'a MAC of no node'} ({check.answeredBy.mac}, checked {new Date(check.answeredBy.checkedAt).toLocaleTimeString()})
+              answered ARP: {check.answeredBy.node ?? 'a MAC of no node'} ({check.answeredBy.mac}, checked{' '}
+              {new Date(check.answeredBy.checkedAt).toLocaleTimeString()})
             </p>
           )}
           {check.http?.body && (

@@ -71,15 +71,24 @@ function EngineFound() {
     <section aria-labelledby="welcome-engine">
       <h3 id="welcome-engine">Docker engine</h3>
       {!engine && !engineError && <p className="muted">Looking for the engine…</p>}
-      {engineError && <p>{engineError.message}. {engineError.hint}</p>}
+      {engineError && (
+        <p>
+          {engineError.message}. {engineError.hint}
+        </p>
+      )}
       {engine?.state === 'live' && engine.engine && (
         <p>
-          <StatusPill state="live" label="Found" /> Docker {engine.engine.version} ({engine.engine.flavour === 'native' ? 'native engine' : engine.engine.flavour}) at <code>{engine.endpoint.host}</code>
+          <StatusPill state="live" label="Found" /> Docker {engine.engine.version} (
+          {engine.engine.flavour === 'native' ? 'native engine' : engine.engine.flavour}) at{' '}
+          <code>{engine.endpoint.host}</code>
         </p>
       )}
       {engine && engine.state !== 'live' && (
         <p>
-          <StatusPill state={engine.state} /> {engine.problem ? `${engine.problem.message}. ${engine.problem.hint}` : `Connecting to ${engine.endpoint.host}…`}
+          <StatusPill state={engine.state} />{' '}
+          {engine.problem
+            ? `${engine.problem.message}. ${engine.problem.hint}`
+            : `Connecting to ${engine.endpoint.host}…`}
         </p>
       )}
     </section>
@@ -115,7 +124,12 @@ function ToolFound({ tool }: { tool: ToolStatus }) {
       {!ok && tool.managed.available && (
         <>
           {' '}
-          <button type="button" className="button" disabled={busy} onClick={() => void downloadTool(context, tool.name)}>
+          <button
+            type="button"
+            className="button"
+            disabled={busy}
+            onClick={() => void downloadTool(context, tool.name)}
+          >
             {busy ? 'Downloading…' : `Download ${tool.name} ${tool.managed.version ?? ''}`.trim()}
           </button>
         </>
@@ -143,7 +157,11 @@ function CliLinkSection({ initial }: { initial: CliLink }) {
             <code>{cli.command}</code>
           </p>
           {cli.state === 'not-linked' && (
-            <button type="button" className="button" onClick={() => void linkCommandLine(context).then((next) => next && setCli(next))}>
+            <button
+              type="button"
+              className="button"
+              onClick={() => void linkCommandLine(context).then((next) => next && setCli(next))}
+            >
               Link the CLI
             </button>
           )}
@@ -154,7 +172,8 @@ function CliLinkSection({ initial }: { initial: CliLink }) {
           )}
           {!cli.onPath && (
             <p className="muted">
-              <code>~/.local/bin</code> is not on your PATH: add <code>export PATH="$HOME/.local/bin:$PATH"</code> to your shell profile.
+              <code>~/.local/bin</code> is not on your PATH: add <code>export PATH="$HOME/.local/bin:$PATH"</code> to
+              your shell profile.
             </p>
           )}
         </>

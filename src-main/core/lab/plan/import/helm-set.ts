@@ -82,7 +82,10 @@ export function applyAssignment(values: Record<string, unknown>, assignment: Ass
       node[segment] = assignment.value;
     } else {
       const next = node[segment];
-      node = (node[segment] = next && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<string, unknown>;
+      node = (node[segment] = next && typeof next === 'object' && !Array.isArray(next) ? next : {}) as Record<
+        string,
+        unknown
+      >;
     }
   });
 }

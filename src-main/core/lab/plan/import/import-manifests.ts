@@ -10,7 +10,12 @@ import { finding, type Gathered } from './import-sources';
 type Values = Record<string, unknown>;
 const spec = (body: Values) => (body.spec ?? {}) as Values;
 
-export function importPool(g: Gathered, plan: LabPlanInput, env: LabEnvironment | undefined, findings: LabFinding[]): void {
+export function importPool(
+  g: Gathered,
+  plan: LabPlanInput,
+  env: LabEnvironment | undefined,
+  findings: LabFinding[],
+): void {
   const doc = g.pools[0];
   if (!doc) return;
   const body = spec(doc.body);
@@ -18,14 +23,41 @@ export function importPool(g: Gathered, plan: LabPlanInput, env: LabEnvironment 
   const blocks = (body.blocks ?? []) as Values[];
   const cidrs = (body.cidrs ?? []) as Values[];
   if (cidrs.length) {
-    findings.push(finding('pool-cidrs-removed', 'spec.cidrs', `The pool uses spec.cidrs (${doc.source}:${doc.line}), removed in Cilium 1.16: the pool would hand out nothing`, 'Use spec.blocks with the same cidr entries.', true, 'error'));
+    findings.push(
+      finding(
+        'pool-cidrs-removed',
+        'spec.cidrs',
+        `The pool uses spec.cidrs (${doc.source}:${doc.line}), removed in Cilium 1.16: the pool would hand out nothing`,
+        'Use spec.blocks with the same cidr entries.',
+        true,
+        'error',
+      ),
+    );
   }
   const cidr = [...blocks, ...cidrs].map((b) => b.cidr).find((c): c is string => typeof c === 'string');
   if ([...blocks, ...cidrs].some((b) => b.start !== undefined) && !cidr) {
-    findings.push(finding('pool-range-not-imported', 'spec.blocks', 'The pool is given as start/stop addresses, which the plan does not take yet', 'The plan carves a block (pool.cidr: auto); set pool.cidr to change it.', true, 'info'));
+    findings.push(
+      finding(
+        'pool-range-not-imported',
+        'spec.blocks',
+        'The pool is given as start/stop addresses, which the plan does not take yet',
+        'The plan carves a block (pool.cidr: auto); set pool.cidr to change it.',
+        true,
+        'info',
+      ),
+    );
   }
   if (body.allowFirstLastIPs === undefined) {
-    findings.push(finding('pool-first-last-implicit', 'spec.allowFirstLastIPs', 'The pool leaves allowFirstLastIPs to its default, which changed in Cilium 1.16', 'Set allowFirstLastIPs: "No" explicitly (the plan does).', true, 'info'));
+    findings.push(
+      finding(
+        'pool-first-last-implicit',
+        'spec.allowFirstLastIPs',
+        'The pool leaves allowFirstLastIPs to its default, which changed in Cilium 1.16',
+        'Set allowFirstLastIPs: "No" explicitly (the plan does).',
+        true,
+        'info',
+      ),
+    );
   }
   plan.pool = {
     ...(typeof name === 'string' ? { name } : {}),
@@ -36,9 +68,23 @@ export function importPool(g: Gathered, plan: LabPlanInput, env: LabEnvironment 
     plan.pool.cidr = cidr;
     return;
   }
-  const used: UsedRange[] = [...env.used, { cidr: plan.cluster.podSubnet ?? '10.244.0.0/16', what: 'the pod subnet' }, { cidr: plan.cluster.serviceSubnet ?? '10.96.0.0/12', what: 'the service subnet' }];
+  const used: UsedRange[] = [
+    ...env.used,
+    { cidr: plan.cluster.podSubnet ?? '10.244.0.0/16', what: 'the pod subnet' },
+    { cidr: plan.cluster.serviceSubnet ?? '10.96.0.0/12', what: 'the service subnet' },
+  ];
   const problem = checkPool(cidr, env.network.subnet, used);
-  if (problem) findings.push(finding(problem.code, 'pool.cidr', problem.message, `Use pool.cidr: auto (a free block inside ${env.network.subnet}).`, true, 'error'));
+  if (problem)
+    findings.push(
+      finding(
+        problem.code,
+        'pool.cidr',
+        problem.message,
+        `Use pool.cidr: auto (a free block inside ${env.network.subnet}).`,
+        true,
+        'error',
+      ),
+    );
   else plan.pool.cidr = cidr;
 }
 
@@ -55,23 +101,39 @@ export function importPolicyAndSample(g: Gathered, plan: LabPlanInput, findings:
       }
     });
     for (const pattern of interfaces.filter((i) => !matching.includes(i))) {
-      findings.push(finding('policy-interface-not-in-devices', 'spec.interfaces', `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): no node would answer ARP on it (the article's own warning)`, `Use ^eth[0-9]+ or add the interface to devices.`, true, 'error'));
+      findings.push(
+        finding(
+          'policy-interface-not-in-devices',
+          'spec.interfaces',
+          `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): no node would answer ARP on it (the article's own warning)`,
+          `Use ^eth[0-9]+ or add the interface to devices.`,
+          true,
+          'error',
+        ),
+      );
     }
     const name = (policy.body.metadata as Values | undefined)?.name;
-    plan.l2Policy = { ...(typeof name === 'string' ? { name } : {}), ...(matching.length ? { interfaces: matching } : {}) };
+    plan.l2Policy = {
+      ...(typeof name === 'string' ? { name } : {}),
+      ...(matching.length ? { interfaces: matching } : {}),
+    };
   }
   const service = g.workloads.find((w) => w.body.kind === 'Service' && spec(w.body).type === 'LoadBalancer');
   const deployment = g.workloads.find((w) => w.body.kind === 'Deployment');
   if (service || deployment) {
     const meta = ((service ?? deployment)!.body.metadata ?? {}) as Values;
     const port = ((spec(service?.body ?? {}).ports ?? []) as Values[])[0]?.port;
-    const container = ((((spec(deployment?.body ?? {}).template ?? {}) as Values).spec ?? {}) as { containers?: Values[] }).containers?.[0];
+    const container = (
+      (((spec(deployment?.body ?? {}).template ?? {}) as Values).spec ?? {}) as { containers?: Values[] }
+    ).containers?.[0];
     plan.sample = {
       ...(typeof meta.name === 'string' ? { name: meta.name } : {}),
       ...(typeof meta.namespace === 'string' ? { namespace: meta.namespace } : {}),
       ...(typeof port === 'number' ? { port } : {}),
       ...(typeof container?.image === 'string' ? { image: container.image } : {}),
-      ...(typeof spec(deployment?.body ?? {}).replicas === 'number' ? { replicas: spec(deployment!.body).replicas as number } : {}),
+      ...(typeof spec(deployment?.body ?? {}).replicas === 'number'
+        ? { replicas: spec(deployment!.body).replicas as number }
+        : {}),
     };
   }
 }

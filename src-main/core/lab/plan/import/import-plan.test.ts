@@ -13,7 +13,10 @@ const article = `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${
 const env = (): LabEnvironment => ({
   networkName: 'kind',
   network: { subnet: '172.18.0.0/16', gateway: '172.18.0.1' },
-  used: [{ cidr: '172.18.0.1/32', what: 'the network gateway (this machine)' }, { cidr: '172.18.0.2/32', what: 'node x-control-plane' }],
+  used: [
+    { cidr: '172.18.0.1/32', what: 'the network gateway (this machine)' },
+    { cidr: '172.18.0.2/32', what: 'node x-control-plane' },
+  ],
   clusters: new Map(),
   clustersOnNetwork: [],
   problems: [],
@@ -24,9 +27,24 @@ describe("importing the article's kind config and helm command", () => {
   const byCode = (code: string) => findings.find((f) => f.code === code);
 
   it.each([
-    ['k8s-service-host-unknown', 'k8sServiceHost', /k8sServiceHost=kind-control-plan names no node of cluster "kind".*did you mean kind-control-plane\?.*cannot reach the API server/, /k8sServiceHost=kind-control-plane/],
-    ['kube-proxy-replacement-strict', 'kubeProxyReplacement', /set 2 times \(true, then strict\).*"strict".*cilium\/cilium#32711.*cilium\/cilium#36131/, /kubeProxyReplacement=true, once/],
-    ['helm-reuse-values-on-install', '--reuse-values', /--reuse-values on helm install \(the command at article\.txt:10\).*fails/, /Drop --reuse-values/],
+    [
+      'k8s-service-host-unknown',
+      'k8sServiceHost',
+      /k8sServiceHost=kind-control-plan names no node of cluster "kind".*did you mean kind-control-plane\?.*cannot reach the API server/,
+      /k8sServiceHost=kind-control-plane/,
+    ],
+    [
+      'kube-proxy-replacement-strict',
+      'kubeProxyReplacement',
+      /set 2 times \(true, then strict\).*"strict".*cilium\/cilium#32711.*cilium\/cilium#36131/,
+      /kubeProxyReplacement=true, once/,
+    ],
+    [
+      'helm-reuse-values-on-install',
+      '--reuse-values',
+      /--reuse-values on helm install \(the command at article\.txt:10\).*fails/,
+      /Drop --reuse-values/,
+    ],
     ['ipam-mode-unset', 'ipam.mode', /ipam\.mode is unset.*10\.0\.0\.0\/8.*kind pod subnet/, /ipam\.mode=kubernetes/],
     ['device-not-on-nodes', 'devices', /"net0", an interface kind nodes do not have/, /Remove net0: devices=eth0/],
   ])('finds %s with its fix, applied', (code, field, message, fix) => {
@@ -40,16 +58,35 @@ describe("importing the article's kind config and helm command", () => {
   it('returns a plan that validates and contains none of those mistakes', () => {
     expect(validatePlan(plan, env()).findings).toEqual([]);
     const values = renderHelmValues(plan);
-    expect(values).toMatchObject({ kubeProxyReplacement: true, k8sServiceHost: 'kind-control-plane', ipam: { mode: 'kubernetes' }, devices: ['eth0'], operator: { replicas: 2 } });
-    expect(values.l2announcements).toEqual({ enabled: true, leaseDuration: '3s', leaseRenewDeadline: '1s', leaseRetryPeriod: '500ms' });
+    expect(values).toMatchObject({
+      kubeProxyReplacement: true,
+      k8sServiceHost: 'kind-control-plane',
+      ipam: { mode: 'kubernetes' },
+      devices: ['eth0'],
+      operator: { replicas: 2 },
+    });
+    expect(values.l2announcements).toEqual({
+      enabled: true,
+      leaseDuration: '3s',
+      leaseRenewDeadline: '1s',
+      leaseRetryPeriod: '500ms',
+    });
     expect(JSON.stringify(plan)).not.toMatch(/strict|net0|control-plan"|reuse/);
-    expect(plan.cluster).toMatchObject({ name: 'kind', controlPlanes: 1, workers: 1, disableDefaultCNI: true, kubeProxyMode: 'none' });
+    expect(plan.cluster).toMatchObject({
+      name: 'kind',
+      controlPlanes: 1,
+      workers: 1,
+      disableDefaultCNI: true,
+      kubeProxyMode: 'none',
+    });
   });
 
   it('with --name the API host follows the new name', () => {
     const renamed = importPlan([{ name: 'article.txt', text: article }], { name: 'demo', env: env() });
     expect(renderHelmValues(renamed.plan).k8sServiceHost).toBe('demo-control-plane');
-    expect(renamed.findings.find((f) => f.code === 'k8s-service-host-unknown')!.fix).toBe('Set k8sServiceHost=demo-control-plane.');
+    expect(renamed.findings.find((f) => f.code === 'k8s-service-host-unknown')!.fix).toBe(
+      'Set k8sServiceHost=demo-control-plane.',
+    );
   });
 });
 
@@ -79,13 +116,22 @@ describe('importing the other mistakes articles make', () => {
   const codes = findings.map((f) => f.code);
 
   it('finds cidrs, a pool outside the network, a policy interface not in devices, unknown chart values', () => {
-    expect(codes).toEqual(expect.arrayContaining(['pool-cidrs-removed', 'pool-outside-network', 'policy-interface-not-in-devices', 'chart-value-unknown']));
+    expect(codes).toEqual(
+      expect.arrayContaining([
+        'pool-cidrs-removed',
+        'pool-outside-network',
+        'policy-interface-not-in-devices',
+        'chart-value-unknown',
+      ]),
+    );
     const unknown = findings.filter((f) => f.code === 'chart-value-unknown');
     expect(unknown.map((f) => [f.field, f.fix])).toEqual([
       ['l2announcements.leaseDuraton', 'Use l2announcements.leaseDuration.'],
       ['tunnel', 'Use routingMode=tunnel and tunnelProtocol=vxlan|geneve.'],
     ]);
-    expect(findings.find((f) => f.code === 'pool-outside-network')!.message).toMatch(/192\.168\.100\.0\/24 is outside the kind network 172\.18\.0\.0\/16: ARP from this machine can never reach it/);
+    expect(findings.find((f) => f.code === 'pool-outside-network')!.message).toMatch(
+      /192\.168\.100\.0\/24 is outside the kind network 172\.18\.0\.0\/16: ARP from this machine can never reach it/,
+    );
     expect(codes).not.toContain('helm-reuse-values-on-install');
     expect(codes).not.toContain('k8s-service-host-unknown');
   });
@@ -108,31 +154,68 @@ describe('importing the other mistakes articles make', () => {
 });
 
 it('a kind config that keeps kindnet and kube-proxy, with an image not pinned by digest', () => {
-  const config = 'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    image: kindest/node:v1.29.2\n  - role: worker\n  - role: worker\n';
+  const config =
+    'kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes:\n  - role: control-plane\n    image: kindest/node:v1.29.2\n  - role: worker\n  - role: worker\n';
   const { plan, findings } = importPlan([{ name: 'kind.yaml', text: config }], { name: 'k' });
-  expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(['kind-default-cni', 'kind-kube-proxy', 'image-replaced', 'no-helm-command']));
-  expect(plan.cluster).toMatchObject({ workers: 2, disableDefaultCNI: true, kubeProxyMode: 'none', nodeImage: expect.stringMatching(/@sha256:/) });
+  expect(findings.map((f) => f.code)).toEqual(
+    expect.arrayContaining(['kind-default-cni', 'kind-kube-proxy', 'image-replaced', 'no-helm-command']),
+  );
+  expect(plan.cluster).toMatchObject({
+    workers: 2,
+    disableDefaultCNI: true,
+    kubeProxyMode: 'none',
+    nodeImage: expect.stringMatching(/@sha256:/),
+  });
 });
 
 it('never throws on arbitrary text, and always returns a plan that parses', async () => {
   const fc = (await import('fast-check')).default;
   fc.assert(
-    fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('helm install a b --set ', 'kind: Cluster', '---', '\\', '"', "'", '<<EOF', 'spec:', '  cidrs:', '{a,b}')), { maxLength: 30 }), (parts) => {
-      const { plan } = importPlan([{ name: 'fuzz', text: parts.join(' \n') }], { name: 'fuzz' });
-      return plan.cluster.name === 'fuzz';
-    }),
+    fc.property(
+      fc.array(
+        fc.oneof(
+          fc.string(),
+          fc.constantFrom(
+            'helm install a b --set ',
+            'kind: Cluster',
+            '---',
+            '\\',
+            '"',
+            "'",
+            '<<EOF',
+            'spec:',
+            '  cidrs:',
+            '{a,b}',
+          ),
+        ),
+        { maxLength: 30 },
+      ),
+      (parts) => {
+        const { plan } = importPlan([{ name: 'fuzz', text: parts.join(' \n') }], { name: 'fuzz' });
+        return plan.cluster.name === 'fuzz';
+      },
+    ),
     { numRuns: 300 },
   );
 });
 
 it('a values file, imported beside the command, is merged before --set as helm does', () => {
   const values = 'kubeProxyReplacement: "false"\nipam:\n  mode: cluster-pool\nhubble:\n  relay:\n    enabled: true\n';
-  const command = 'helm install cilium cilium/cilium --version 1.18.14 -n kube-system -f values.yaml --set kubeProxyReplacement=true';
-  const { plan, findings } = importPlan([{ name: 'values.yaml', text: values }, { name: 'cmd.sh', text: command }], { name: 'v' });
+  const command =
+    'helm install cilium cilium/cilium --version 1.18.14 -n kube-system -f values.yaml --set kubeProxyReplacement=true';
+  const { plan, findings } = importPlan(
+    [
+      { name: 'values.yaml', text: values },
+      { name: 'cmd.sh', text: command },
+    ],
+    { name: 'v' },
+  );
   expect(findings.map((f) => f.code)).toEqual(expect.arrayContaining(['ipam-mode-not-kubernetes']));
   expect(findings.map((f) => f.code)).not.toContain('kube-proxy-replacement-off');
   expect(findings.map((f) => f.code)).not.toContain('values-file-not-pasted');
   const alone = importPlan([{ name: 'cmd.sh', text: command }], { name: 'v' });
-  expect(alone.findings.find((f) => f.code === 'values-file-not-pasted')?.message).toMatch(/values\.yaml \(cmd\.sh:1\), which was not among the imported files/);
+  expect(alone.findings.find((f) => f.code === 'values-file-not-pasted')?.message).toMatch(
+    /values\.yaml \(cmd\.sh:1\), which was not among the imported files/,
+  );
   expect(plan.cilium.extraValues).toEqual({ hubble: { relay: { enabled: true } } });
 });

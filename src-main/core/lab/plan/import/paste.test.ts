@@ -12,7 +12,13 @@ describe('shellWords: words as a shell reads them', () => {
     [`--set devices="{eth0,net0}"`, [['--set', 'devices={eth0,net0}']]],
     [`--set 'a=$HOME' "b=\\$x \\"q\\""`, [['--set', 'a=$HOME', 'b=$x "q"']]],
     ['echo a\\ b c', [['echo', 'a b', 'c']]],
-    ['helm repo update && helm install x y # comment', [['helm', 'repo', 'update'], ['helm', 'install', 'x', 'y']]],
+    [
+      'helm repo update && helm install x y # comment',
+      [
+        ['helm', 'repo', 'update'],
+        ['helm', 'install', 'x', 'y'],
+      ],
+    ],
     ['a; b | c', [['a'], ['b'], ['c']]],
     [`--set x=""`, [['--set', 'x=']]],
   ])('%s', (text, expected) => {
@@ -57,6 +63,14 @@ describe('readPaste', () => {
     ].join('\n');
     const paste = readPaste(text, 'p');
     expect(paste.commands.map((c) => c.words.slice(0, 2))).toEqual([['kind', 'create'], ['cat'], ['kubectl', 'apply']]);
-    expect(paste.yaml.map((y) => y.text.trim().split('\n').find((l) => l.startsWith('kind:')) ?? y.text.trim().split('\n')[0])).toEqual(['ipam:', 'kind: CiliumLoadBalancerIPPool', 'kind: CiliumL2AnnouncementPolicy']);
+    expect(
+      paste.yaml.map(
+        (y) =>
+          y.text
+            .trim()
+            .split('\n')
+            .find((l) => l.startsWith('kind:')) ?? y.text.trim().split('\n')[0],
+      ),
+    ).toEqual(['ipam:', 'kind: CiliumLoadBalancerIPPool', 'kind: CiliumL2AnnouncementPolicy']);
   });
 });

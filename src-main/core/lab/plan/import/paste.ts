@@ -27,7 +27,11 @@ export interface Paste {
 const shellCommands = new Set(['helm', 'kind', 'kubectl', 'cilium', 'curl', 'docker', 'export', 'sudo', 'cat', 'echo']);
 
 function isShellStart(line: string): boolean {
-  const first = line.trim().replace(/^\$\s+/, '').split(/\s+/)[0] ?? '';
+  const first =
+    line
+      .trim()
+      .replace(/^\$\s+/, '')
+      .split(/\s+/)[0] ?? '';
   return shellCommands.has(first);
 }
 
@@ -45,7 +49,8 @@ function collect(text: string): { commands: RawCommand[]; yamlChunks: { text: st
   let yamlLines: string[] = [];
   let yamlStart = 1;
   const flushYaml = () => {
-    if (yamlLines.some((l) => l.trim() && !l.trim().startsWith('#'))) yamlChunks.push({ text: yamlLines.join('\n'), line: yamlStart });
+    if (yamlLines.some((l) => l.trim() && !l.trim().startsWith('#')))
+      yamlChunks.push({ text: yamlLines.join('\n'), line: yamlStart });
     yamlLines = [];
   };
   for (let i = 0; i < lines.length; i++) {
@@ -64,7 +69,8 @@ function collect(text: string): { commands: RawCommand[]; yamlChunks: { text: st
     flushYaml();
     const start = i;
     let joined = line.trim().replace(/^\$\s+/, '');
-    while (/(^|[^\\])(\\\\)*\\$/.test(joined) && i + 1 < lines.length) joined = `${joined.slice(0, -1)} ${lines[++i]!.trim()}`;
+    while (/(^|[^\\])(\\\\)*\\$/.test(joined) && i + 1 < lines.length)
+      joined = `${joined.slice(0, -1)} ${lines[++i]!.trim()}`;
     const heredocs: RawCommand['heredocs'] = [];
     for (const match of joined.matchAll(/<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/g)) {
       const end = match[2]!;
@@ -131,7 +137,8 @@ export function readPaste(text: string, source: string): Paste {
   for (const command of commands) {
     for (const words of shellWords(command.text)) paste.commands.push({ words, line: command.line, source });
     for (const body of command.heredocs) {
-      for (const [index, part] of body.text.split(/^---\s*$/m).entries()) if (part.trim()) paste.yaml.push({ text: part, line: body.line + index, source });
+      for (const [index, part] of body.text.split(/^---\s*$/m).entries())
+        if (part.trim()) paste.yaml.push({ text: part, line: body.line + index, source });
     }
   }
   return paste;

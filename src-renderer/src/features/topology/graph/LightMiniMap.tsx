@@ -26,7 +26,10 @@ export function LightMiniMap({ spec, positions }: { spec: GraphSpec; positions: 
   const kinds = useMemo(() => new Map(spec.nodes.map((n) => [n.id, n.kind])), [positions]);
   const onClick = (event: MouseEvent<SVGSVGElement>) => {
     const rect = event.currentTarget.getBoundingClientRect();
-    void flow.setCenter(bounds.x + (event.clientX - rect.left) / scale, bounds.y + (event.clientY - rect.top) / scale, { zoom: flow.getZoom(), duration: 150 });
+    void flow.setCenter(bounds.x + (event.clientX - rect.left) / scale, bounds.y + (event.clientY - rect.top) / scale, {
+      zoom: flow.getZoom(),
+      duration: 150,
+    });
   };
   return (
     <Panel position="bottom-right" className="light-minimap">
@@ -40,11 +43,24 @@ export function LightMiniMap({ spec, positions }: { spec: GraphSpec; positions: 
   );
 }
 
-const MiniBoxes = memo(function MiniBoxes({ kinds, positions }: { kinds: ReadonlyMap<string, string>; positions: ReadonlyMap<string, Box> }) {
+const MiniBoxes = memo(function MiniBoxes({
+  kinds,
+  positions,
+}: {
+  kinds: ReadonlyMap<string, string>;
+  positions: ReadonlyMap<string, Box>;
+}) {
   return (
     <>
       {[...positions].map(([id, box]) => (
-        <rect key={id} x={box.x} y={box.y} width={box.width} height={box.height} className={`minimap-${kinds.get(id) ?? 'other'}`} />
+        <rect
+          key={id}
+          x={box.x}
+          y={box.y}
+          width={box.width}
+          height={box.height}
+          className={`minimap-${kinds.get(id) ?? 'other'}`}
+        />
       ))}
     </>
   );
@@ -53,6 +69,9 @@ const MiniBoxes = memo(function MiniBoxes({ kinds, positions }: { kinds: Readonl
 /** The part of the figure on screen, from xyflow's viewport. */
 function ViewportFrame() {
   const [x, y, zoom] = useStore((s) => s.transform);
-  const { w, h } = useStore((s) => ({ w: s.width, h: s.height }), (a, b) => a.w === b.w && a.h === b.h);
+  const { w, h } = useStore(
+    (s) => ({ w: s.width, h: s.height }),
+    (a, b) => a.w === b.w && a.h === b.h,
+  );
   return <rect x={-x / zoom} y={-y / zoom} width={w / zoom} height={h / zoom} className="light-minimap-viewport" />;
 }

@@ -1,5 +1,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, useReactFlow, type NodeMouseHandler, type OnMove } from '@xyflow/react';
+import {
+  Background,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  type NodeMouseHandler,
+  type OnMove,
+} from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
 import { useFlowEdges, useFlowNodes } from './flow-elements';
@@ -50,7 +59,16 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
   // A selection shows its whole path: the view fits the lit boxes once the details panel has taken its room.
   useEffect(() => {
     if (!selected || highlight.nodes.size === 0) return;
-    const timer = setTimeout(() => void flow.fitView({ nodes: [...highlight.nodes].map((id) => ({ id })), padding: 0.12, duration: 250, maxZoom: 1.2 }), 60); // ms
+    const timer = setTimeout(
+      () =>
+        void flow.fitView({
+          nodes: [...highlight.nodes].map((id) => ({ id })),
+          padding: 0.12,
+          duration: 250,
+          maxZoom: 1.2,
+        }),
+      60,
+    ); // ms
     return () => clearTimeout(timer);
     // Only a new selection moves the view, not a model update (highlight is left out on purpose).
   }, [selected, flow]);
@@ -78,13 +96,18 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       event.preventDefault();
       wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(target)}"]`)?.focus();
       const box = positions?.get(target);
-      if (box) void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: flow.getZoom(), duration: 150 });
+      if (box)
+        void flow.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: flow.getZoom(), duration: 150 });
     },
     [spec, positions, onSelect, flow],
   );
 
   return (
-    <div className={`graph-canvas${large ? ' is-large' : ''}${zoomedOut ? ' is-zoomed-out' : ''}`} ref={wrapper} onKeyDown={onKeyDown}>
+    <div
+      className={`graph-canvas${large ? ' is-large' : ''}${zoomedOut ? ' is-zoomed-out' : ''}`}
+      ref={wrapper}
+      onKeyDown={onKeyDown}
+    >
       <ReactFlow
         nodes={nodes}
         edges={edges}
@@ -107,7 +130,17 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />
-        {large && positions ? <LightMiniMap spec={spec} positions={positions} /> : <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 150, height: 96 }} nodeClassName={miniMapClass} />}
+        {large && positions ? (
+          <LightMiniMap spec={spec} positions={positions} />
+        ) : (
+          <MiniMap
+            pannable
+            zoomable
+            ariaLabel="Minimap"
+            style={{ width: 150, height: 96 }}
+            nodeClassName={miniMapClass}
+          />
+        )}
         <GraphLegend />
       </ReactFlow>
     </div>

@@ -9,7 +9,8 @@ export const groupThreshold = 20;
 /** Above this many services, pool → service lines are drawn only for the highlighted path. */
 export const poolEdgeLimit = 40;
 
-export const serviceId = (service: Pick<ServiceStatus, 'namespace' | 'name'>) => `svc:${service.namespace}/${service.name}`;
+export const serviceId = (service: Pick<ServiceStatus, 'namespace' | 'name'>) =>
+  `svc:${service.namespace}/${service.name}`;
 export const groupId = (holder: string) => `group:${holder}`;
 export const poolId = (name: string) => `pool:${name}`;
 
@@ -26,16 +27,23 @@ export function poolOf(pools: readonly PoolStatus[], ip: string): PoolStatus | u
 }
 
 /** LoadBalancer services by lease holder (collapsed past the threshold), unattached ones with their reason, and pools. */
-export function buildServiceGraph(topology: ClusterTopology, status: ClusterStatus | undefined, options: BuildOptions): GraphSpec {
+export function buildServiceGraph(
+  topology: ClusterTopology,
+  status: ClusterStatus | undefined,
+  options: BuildOptions,
+): GraphSpec {
   const nodes: GraphNodeSpec[] = [];
   const edges: GraphEdgeSpec[] = [];
   if (!status) return { nodes, edges };
   const known = new Set(topology.nodes.map((n) => n.name));
-  const services = status.services.filter((s) => s.type === 'LoadBalancer').sort((a, b) => serviceId(a).localeCompare(serviceId(b)));
+  const services = status.services
+    .filter((s) => s.type === 'LoadBalancer')
+    .sort((a, b) => serviceId(a).localeCompare(serviceId(b)));
   const byHolder = new Map<string, ServiceStatus[]>();
   for (const service of services) {
     const holder = service.leaseHolder?.node;
-    if (service.externalIPs.length > 0 && holder && known.has(holder)) byHolder.set(holder, [...(byHolder.get(holder) ?? []), service]);
+    if (service.externalIPs.length > 0 && holder && known.has(holder))
+      byHolder.set(holder, [...(byHolder.get(holder) ?? []), service]);
     else nodes.push(unattachedNode(service));
   }
   const drawPoolEdges = services.length <= poolEdgeLimit;
@@ -51,23 +59,50 @@ export function buildServiceGraph(topology: ClusterTopology, status: ClusterStat
     for (const service of services) {
       for (const ip of service.externalIPs) {
         const pool = poolOf(status.pools, ip);
-        if (pool && nodes.some((n) => n.id === serviceId(service))) edges.push({ id: `pool:${serviceId(service)}:${ip}`, source: serviceId(service), target: poolId(pool.name), kind: 'pool', label: `${ip} from pool ${pool.name}`, tone: 'normal' });
+        if (pool && nodes.some((n) => n.id === serviceId(service)))
+          edges.push({
+            id: `pool:${serviceId(service)}:${ip}`,
+            source: serviceId(service),
+            target: poolId(pool.name),
+            kind: 'pool',
+            label: `${ip} from pool ${pool.name}`,
+            tone: 'normal',
+          });
       }
     }
   }
   return { nodes, edges };
 }
 
-function addHeldService(service: ServiceStatus, holder: string, topology: ClusterTopology, nodes: GraphNodeSpec[], edges: GraphEdgeSpec[]): void {
+function addHeldService(
+  service: ServiceStatus,
+  holder: string,
+  topology: ClusterTopology,
+  nodes: GraphNodeSpec[],
+  edges: GraphEdgeSpec[],
+): void {
   const id = serviceId(service);
   const running = topology.nodes.find((n) => n.name === holder)?.running ?? false;
   const mismatch = service.answeredBy !== undefined && service.answeredBy.node !== holder;
   const lines = [...service.externalIPs, `${service.ports.join(', ') || 'no ports'} · ${service.readyEndpoints} ready`];
   // The lease's name labels the IP; the measurement gets its own line, worded as one.
   if (service.leaseHolder) lines.push(service.leaseHolder.lease);
-  if (service.answeredBy) lines.push(`answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (${clockTime(service.answeredBy.checkedAt)})`);
+  if (service.answeredBy)
+    lines.push(
+      `answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (${clockTime(service.answeredBy.checkedAt)})`,
+    );
   const tone: Tone = mismatch || !running ? 'bad' : service.readyEndpoints === 0 ? 'warn' : 'normal';
-  nodes.push(graphNode(id, 'service', `Service ${service.namespace}/${service.name} ${service.externalIPs.join(', ')}`, `${service.namespace}/${service.name}`, lines, tone, `bundle:${holder}`));
+  nodes.push(
+    graphNode(
+      id,
+      'service',
+      `Service ${service.namespace}/${service.name} ${service.externalIPs.join(', ')}`,
+      `${service.namespace}/${service.name}`,
+      lines,
+      tone,
+      `bundle:${holder}`,
+    ),
+  );
   for (const ip of service.externalIPs) {
     edges.push({
       id: `lease:${id}:${ip}`,
@@ -83,9 +118,31 @@ function addHeldService(service: ServiceStatus, holder: string, topology: Cluste
 function addGroup(holder: string, held: ServiceStatus[], nodes: GraphNodeSpec[], edges: GraphEdgeSpec[]): void {
   const id = groupId(holder);
   const ips = held.flatMap((s) => s.externalIPs);
-  const lines = [`${ips[0] ?? ''} … ${ips.at(-1) ?? ''}`, `${held.filter((s) => s.readyEndpoints === 0).length} without endpoints`, 'select to expand'];
-  nodes.push(graphNode(id, 'service-group', `${held.length} LoadBalancer services held by ${holder}`, `${held.length} services`, lines, 'normal', `bundle:${holder}`));
-  edges.push({ id: `${nodeId(holder)}>${id}`, source: nodeId(holder), target: id, kind: 'group', label: `${ips.length} LoadBalancer IPs — leases held by ${holder}`, text: `${ips.length} leases`, tone: 'normal' });
+  const lines = [
+    `${ips[0] ?? ''} … ${ips.at(-1) ?? ''}`,
+    `${held.filter((s) => s.readyEndpoints === 0).length} without endpoints`,
+    'select to expand',
+  ];
+  nodes.push(
+    graphNode(
+      id,
+      'service-group',
+      `${held.length} LoadBalancer services held by ${holder}`,
+      `${held.length} services`,
+      lines,
+      'normal',
+      `bundle:${holder}`,
+    ),
+  );
+  edges.push({
+    id: `${nodeId(holder)}>${id}`,
+    source: nodeId(holder),
+    target: id,
+    kind: 'group',
+    label: `${ips.length} LoadBalancer IPs — leases held by ${holder}`,
+    text: `${ips.length} leases`,
+    tone: 'normal',
+  });
 }
 
 function unattachedNode(service: ServiceStatus): GraphNodeSpec {
@@ -93,13 +150,33 @@ function unattachedNode(service: ServiceStatus): GraphNodeSpec {
   const reason = service.findings[0]?.message ?? (pending ? 'no address assigned yet' : 'no node holds its lease');
   const lines = [pending ? '<pending>' : service.externalIPs.join(', '), ...wrap(reason, 34).slice(0, 3)];
   const label = `Service ${service.namespace}/${service.name} ${pending ? '<pending>' : `${service.externalIPs.join(', ')} unattached`}: ${reason}`;
-  return graphNode(serviceId(service), 'pending', label, `${service.namespace}/${service.name}`, lines, 'warn', 'bundle:unattached');
+  return graphNode(
+    serviceId(service),
+    'pending',
+    label,
+    `${service.namespace}/${service.name}`,
+    lines,
+    'warn',
+    'bundle:unattached',
+  );
 }
 
 function poolNode(pool: PoolStatus): GraphNodeSpec {
   const usage = pool.total !== undefined ? `${pool.used ?? 0} of ${pool.total} used` : 'usage unknown';
-  const lines = [...pool.ranges, usage, ...(pool.disabled ? ['disabled'] : []), ...(pool.conflict ? ['conflicts with another pool'] : [])];
-  return graphNode(poolId(pool.name), 'pool', `Pool ${pool.name} ${pool.ranges.join(', ')}`, `pool ${pool.name}`, lines, pool.disabled || pool.conflict ? 'warn' : 'normal');
+  const lines = [
+    ...pool.ranges,
+    usage,
+    ...(pool.disabled ? ['disabled'] : []),
+    ...(pool.conflict ? ['conflicts with another pool'] : []),
+  ];
+  return graphNode(
+    poolId(pool.name),
+    'pool',
+    `Pool ${pool.name} ${pool.ranges.join(', ')}`,
+    `pool ${pool.name}`,
+    lines,
+    pool.disabled || pool.conflict ? 'warn' : 'normal',
+  );
 }
 
 /** Breaks a sentence into lines of at most `width` characters, at spaces. */

@@ -20,7 +20,16 @@ export const lightPalette: SvgPalette = {
   muted: '#5b6676',
   accent: '#2f6fde',
   tones: { normal: '#c9d0da', stopped: '#9aa3af', warn: '#b7791f', bad: '#c53030' },
-  edges: { link: '#5b6676', veth: '#5b6676', pods: '#8b5cf6', overlay: '#8b5cf6', native: '#0e9f6e', lease: '#2f6fde', group: '#2f6fde', pool: '#b7791f' },
+  edges: {
+    link: '#5b6676',
+    veth: '#5b6676',
+    pods: '#8b5cf6',
+    overlay: '#8b5cf6',
+    native: '#0e9f6e',
+    lease: '#2f6fde',
+    group: '#2f6fde',
+    pool: '#b7791f',
+  },
 };
 
 export const darkPalette: SvgPalette = {
@@ -31,7 +40,16 @@ export const darkPalette: SvgPalette = {
   muted: '#99a3b1',
   accent: '#5b93f5',
   tones: { normal: '#39414d', stopped: '#5b6676', warn: '#ecc94b', bad: '#fc8181' },
-  edges: { link: '#99a3b1', veth: '#99a3b1', pods: '#a78bfa', overlay: '#a78bfa', native: '#48bb78', lease: '#5b93f5', group: '#5b93f5', pool: '#ecc94b' },
+  edges: {
+    link: '#99a3b1',
+    veth: '#99a3b1',
+    pods: '#a78bfa',
+    overlay: '#a78bfa',
+    native: '#48bb78',
+    lease: '#5b93f5',
+    group: '#5b93f5',
+    pool: '#ecc94b',
+  },
 };
 
 const margin = 24; // px around the figure
@@ -43,7 +61,12 @@ const mono = "ui-monospace, 'SF Mono', Menlo, Consolas, monospace";
  * attribute (no <style>, no CSS variables, no foreignObject), so it renders the same in a
  * blog post, an image viewer or Inkscape.
  */
-export function exportSvg(spec: GraphSpec, positions: ReadonlyMap<string, Box>, palette: SvgPalette = lightPalette, title = 'Kindscope topology'): string {
+export function exportSvg(
+  spec: GraphSpec,
+  positions: ReadonlyMap<string, Box>,
+  palette: SvgPalette = lightPalette,
+  title = 'Kindscope topology',
+): string {
   const boxes = spec.nodes.map((n) => positions.get(n.id)).filter((b): b is Box => Boolean(b));
   const minX = Math.min(0, ...boxes.map((b) => b.x)) - margin;
   const minY = Math.min(0, ...boxes.map((b) => b.y)) - margin;
@@ -71,8 +94,18 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
   const [x1, y1] = [source.x + source.width, source.y + source.height / 2];
   const [x2, y2] = [target.x, target.y + target.height / 2];
   const bend = Math.max(40, Math.abs(x2 - x1) / 2);
-  const color = edge.tone === 'bad' ? palette.tones.bad : edge.tone === 'stopped' ? palette.tones.stopped : palette.edges[edge.kind];
-  const dash = edge.kind === 'overlay' || edge.kind === 'native' ? ' stroke-dasharray="6 4"' : edge.tone === 'stopped' ? ' stroke-dasharray="2 4"' : '';
+  const color =
+    edge.tone === 'bad'
+      ? palette.tones.bad
+      : edge.tone === 'stopped'
+        ? palette.tones.stopped
+        : palette.edges[edge.kind];
+  const dash =
+    edge.kind === 'overlay' || edge.kind === 'native'
+      ? ' stroke-dasharray="6 4"'
+      : edge.tone === 'stopped'
+        ? ' stroke-dasharray="2 4"'
+        : '';
   const path = `<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
   if (!edge.text) return path;
   const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2];
@@ -80,10 +113,18 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
 }
 
 function nodeSvg(node: GraphNodeSpec, box: Box, palette: SvgPalette): string {
-  const stroke = node.tone === 'normal' ? (node.kind === 'service' || node.kind === 'service-group' ? palette.accent : palette.border) : palette.tones[node.tone];
+  const stroke =
+    node.tone === 'normal'
+      ? node.kind === 'service' || node.kind === 'service-group'
+        ? palette.accent
+        : palette.border
+      : palette.tones[node.tone];
   const opacity = node.tone === 'stopped' ? ' opacity="0.6"' : '';
   const dash = node.kind === 'pending' ? ' stroke-dasharray="5 3"' : '';
-  const lines = node.lines.map((line, i) => `<text x="${box.x + 12}" y="${box.y + headerHeight + i * lineHeight + 8}" font-size="11.5" font-family="${escapeXml(mono)}" fill="${palette.muted}">${escapeXml(line)}</text>`);
+  const lines = node.lines.map(
+    (line, i) =>
+      `<text x="${box.x + 12}" y="${box.y + headerHeight + i * lineHeight + 8}" font-size="11.5" font-family="${escapeXml(mono)}" fill="${palette.muted}">${escapeXml(line)}</text>`,
+  );
   return [
     `<g${opacity}><title>${escapeXml(node.label)}</title>`,
     `<rect x="${box.x}" y="${box.y}" width="${box.width}" height="${box.height}" rx="8" fill="${palette.box}" stroke="${stroke}" stroke-width="1.5"${dash}/>`,
@@ -94,5 +135,8 @@ function nodeSvg(node: GraphNodeSpec, box: Box, palette: SvgPalette): string {
 }
 
 export function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return text.replace(
+    /[<>&"']/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
+  );
 }

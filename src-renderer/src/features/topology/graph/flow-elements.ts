@@ -5,7 +5,12 @@ import type { Box, GraphSpec } from './graph-types';
 import type { Highlight } from './path-highlight';
 
 /** xyflow's boxes for the spec: each keeps its identity while nothing about it changed, so xyflow re-renders only what did. */
-export function useFlowNodes(spec: GraphSpec, positions: ReadonlyMap<string, Box> | undefined, highlight: Highlight, selected: string | undefined): BoxNode[] {
+export function useFlowNodes(
+  spec: GraphSpec,
+  positions: ReadonlyMap<string, Box> | undefined,
+  highlight: Highlight,
+  selected: string | undefined,
+): BoxNode[] {
   const lit = highlight.nodes.size > 0;
   const cache = useRef(new Map<string, { key: string; node: BoxNode }>());
   const lastNodes = useRef<BoxNode[]>([]);
@@ -22,7 +27,23 @@ export function useFlowNodes(spec: GraphSpec, positions: ReadonlyMap<string, Box
       const entry =
         before?.key === key
           ? before
-          : { key, node: { id: node.id, type: 'box' as const, position: { x: box.x, y: box.y }, data: { spec: node, emphasis }, ariaLabel: node.label, width: node.width, height: node.height, selected: node.id === selected, domAttributes: { 'aria-current': node.id === selected ? ('true' as const) : undefined, 'data-lit': emphasis === 'on' ? 'true' : undefined } } };
+          : {
+              key,
+              node: {
+                id: node.id,
+                type: 'box' as const,
+                position: { x: box.x, y: box.y },
+                data: { spec: node, emphasis },
+                ariaLabel: node.label,
+                width: node.width,
+                height: node.height,
+                selected: node.id === selected,
+                domAttributes: {
+                  'aria-current': node.id === selected ? ('true' as const) : undefined,
+                  'data-lit': emphasis === 'on' ? 'true' : undefined,
+                },
+              },
+            };
       next.set(node.id, entry);
       list.push(entry.node);
     }
@@ -32,7 +53,6 @@ export function useFlowNodes(spec: GraphSpec, positions: ReadonlyMap<string, Box
     lastNodes.current = list;
     return list;
   }, [spec, positions, highlight, lit, selected]);
-
 }
 
 /** xyflow's lines: the same identity rules, so a model change re-renders a handful of 700 lines, not all. */
@@ -77,7 +97,6 @@ export function useFlowEdges(spec: GraphSpec, nodes: BoxNode[], highlight: Highl
     lastEdges.current = list;
     return list;
   }, [spec, nodes, highlight, lit, large]);
-
 }
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {

@@ -26,7 +26,10 @@ const maxWidth = 320; // px: longer lines are ellipsised (the side panel has the
 /** A box wide enough for its text (a figure with cut-off addresses is no figure), and tall enough for its lines. */
 export function boxSize(kind: GraphNodeKind, lines: readonly string[], title = ''): { width: number; height: number } {
   const text = Math.max(...lines.map((l) => l.length * monoCharWidth), title.length * titleCharWidth) + 36; // + padding and the coloured left border
-  return { width: Math.min(maxWidth, Math.max(widths[kind], Math.ceil(text / 20) * 20)), height: headerHeight + lines.length * lineHeight + padding };
+  return {
+    width: Math.min(maxWidth, Math.max(widths[kind], Math.ceil(text / 20) * 20)),
+    height: headerHeight + lines.length * lineHeight + padding,
+  };
 }
 
 /** "10:42:07": the local wall-clock time of an ISO timestamp, as the measurement's wording uses it. */
@@ -36,7 +39,15 @@ export function clockTime(iso: string): string {
   return date.toLocaleTimeString('en-GB', { hour12: false });
 }
 
-export function graphNode(id: string, kind: GraphNodeKind, label: string, title: string, lines: string[], tone: Tone = 'normal', bundle?: string): GraphNodeSpec {
+export function graphNode(
+  id: string,
+  kind: GraphNodeKind,
+  label: string,
+  title: string,
+  lines: string[],
+  tone: Tone = 'normal',
+  bundle?: string,
+): GraphNodeSpec {
   return { id, kind, label, title, lines, tone, ...boxSize(kind, lines, title), ...(bundle ? { bundle } : {}) };
 }
 

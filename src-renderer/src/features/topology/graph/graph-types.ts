@@ -1,6 +1,17 @@
 /** What the Topology graph draws, before layout: plain data, built from the contract only. */
 
-export type GraphNodeKind = 'host' | 'engine-vm' | 'bridge' | 'veth' | 'node' | 'pods' | 'overlay' | 'service' | 'pending' | 'service-group' | 'pool';
+export type GraphNodeKind =
+  | 'host'
+  | 'engine-vm'
+  | 'bridge'
+  | 'veth'
+  | 'node'
+  | 'pods'
+  | 'overlay'
+  | 'service'
+  | 'pending'
+  | 'service-group'
+  | 'pool';
 
 /** Left-to-right columns of the figure (ELK partitions): the order a packet from this machine travels. */
 export const columns: Record<GraphNodeKind, number> = {
@@ -62,4 +73,3 @@ export interface Box {
   width: number;
   height: number;
 }
-

@@ -9,7 +9,12 @@ const gap = 18; // px kept between a new box and the ones already on screen
  * the picture is new (another cluster, the Kubernetes side arriving: `sameEpoch` false), the
  * fresh layout is taken whole.
  */
-export function keepPositions(previous: ReadonlyMap<string, Box> | undefined, fresh: ReadonlyMap<string, Box>, spec: GraphSpec, sameEpoch = true): Map<string, Box> {
+export function keepPositions(
+  previous: ReadonlyMap<string, Box> | undefined,
+  fresh: ReadonlyMap<string, Box>,
+  spec: GraphSpec,
+  sameEpoch = true,
+): Map<string, Box> {
   if (!previous || !sameEpoch) return new Map(fresh);
   const kept = [...fresh.keys()].filter((id) => previous.has(id));
   if (kept.length < fresh.size / 2) return new Map(fresh);
@@ -26,7 +31,8 @@ export function keepPositions(previous: ReadonlyMap<string, Box> | undefined, fr
   for (const [id, box] of fresh) {
     if (previous.has(id)) continue;
     const placed = { ...box, x: columnX.get(column.get(id) ?? -1) ?? box.x };
-    for (let blocker = overlapping(placed, result); blocker; blocker = overlapping(placed, result)) placed.y = blocker.y + blocker.height + gap;
+    for (let blocker = overlapping(placed, result); blocker; blocker = overlapping(placed, result))
+      placed.y = blocker.y + blocker.height + gap;
     result.set(id, placed);
   }
   return result;
@@ -34,7 +40,13 @@ export function keepPositions(previous: ReadonlyMap<string, Box> | undefined, fr
 
 function overlapping(box: Box, boxes: ReadonlyMap<string, Box>): Box | undefined {
   for (const other of boxes.values()) {
-    if (box.x < other.x + other.width && other.x < box.x + box.width && box.y < other.y + other.height + gap && other.y < box.y + box.height + gap) return other;
+    if (
+      box.x < other.x + other.width &&
+      other.x < box.x + box.width &&
+      box.y < other.y + other.height + gap &&
+      other.y < box.y + box.height + gap
+    )
+      return other;
   }
   return undefined;
 }

@@ -13,8 +13,12 @@ describe('neighbourInDirection', () => {
     expect(neighbourInDirection(spec, positions, 'node:i17-demo-worker', 'ArrowLeft')).toBe('veth:i17-demo-worker');
     expect(neighbourInDirection(spec, positions, 'veth:i17-demo-worker', 'ArrowLeft')).toBe('bridge:kind');
     expect(neighbourInDirection(spec, positions, 'host', 'ArrowRight')).toBe('bridge:kind');
-    expect(neighbourInDirection(spec, positions, 'node:i17-demo-control-plane', 'ArrowDown')).toBe('node:i17-demo-worker');
-    expect(neighbourInDirection(spec, positions, 'node:i17-demo-worker', 'ArrowUp')).toBe('node:i17-demo-control-plane');
+    expect(neighbourInDirection(spec, positions, 'node:i17-demo-control-plane', 'ArrowDown')).toBe(
+      'node:i17-demo-worker',
+    );
+    expect(neighbourInDirection(spec, positions, 'node:i17-demo-worker', 'ArrowUp')).toBe(
+      'node:i17-demo-control-plane',
+    );
     expect(neighbourInDirection(spec, positions, 'host', 'ArrowLeft')).toBeUndefined();
   });
 });

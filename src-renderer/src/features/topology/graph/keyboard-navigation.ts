@@ -4,14 +4,22 @@ import { columns, type Box, type GraphSpec } from './graph-types';
  * Arrow keys between boxes: Right/Left follow the figure's lines downstream/upstream (the
  * nearest connected box), Up/Down go to the box above/below in the same column.
  */
-export function neighbourInDirection(spec: GraphSpec, positions: ReadonlyMap<string, Box>, from: string, key: string): string | undefined {
+export function neighbourInDirection(
+  spec: GraphSpec,
+  positions: ReadonlyMap<string, Box>,
+  from: string,
+  key: string,
+): string | undefined {
   const origin = positions.get(from);
   if (!origin) return undefined;
   const centre = (b: Box) => b.y + b.height / 2;
   const nearest = (ids: string[]) =>
     ids
       .filter((id) => positions.has(id))
-      .sort((a, b) => Math.abs(centre(positions.get(a)!) - centre(origin)) - Math.abs(centre(positions.get(b)!) - centre(origin)))[0];
+      .sort(
+        (a, b) =>
+          Math.abs(centre(positions.get(a)!) - centre(origin)) - Math.abs(centre(positions.get(b)!) - centre(origin)),
+      )[0];
   if (key === 'ArrowRight') return nearest(spec.edges.filter((e) => e.source === from).map((e) => e.target));
   if (key === 'ArrowLeft') return nearest(spec.edges.filter((e) => e.target === from).map((e) => e.source));
   if (key !== 'ArrowUp' && key !== 'ArrowDown') return undefined;

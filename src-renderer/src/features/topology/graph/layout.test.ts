@@ -36,13 +36,15 @@ describe('layout', () => {
     // The holder stops: its veth is gone, the lease moves to worker2, and a new IP is handed out.
     const worker = topology.nodes.find((n) => n.name === 'i17-demo-worker')!;
     Object.assign(worker, { running: false, state: 'exited', veth: undefined });
-    for (const s of status.services) s.leaseHolder = { node: 'i17-demo-worker2', lease: `cilium-l2announce-default-${s.name}` };
+    for (const s of status.services)
+      s.leaseHolder = { node: 'i17-demo-worker2', lease: `cilium-l2announce-default-${s.name}` };
     status.services.push(lbService('new', '172.18.230.3', 'i17-demo-control-plane'));
     const after = buildTopologyGraph(topology, status);
     expect(structureKey(after)).not.toBe(structureKey(before));
     const merged = keepPositions(first, await layoutGraph(after, elk), after, after.epoch === before.epoch);
 
-    for (const [id, box] of first) expect({ id, x: merged.get(id)?.x, y: merged.get(id)?.y }).toEqual({ id, x: box.x, y: box.y });
+    for (const [id, box] of first)
+      expect({ id, x: merged.get(id)?.x, y: merged.get(id)?.y }).toEqual({ id, x: box.x, y: box.y });
     const added = merged.get('svc:default/new')!;
     for (const [id, box] of merged) if (id !== 'svc:default/new') expect(overlaps(added, box)).toBe(false);
     expect(added.x).toBe(first.get('svc:default/web')!.x);
@@ -62,8 +64,11 @@ describe('provisionalLayout', () => {
   it('places every box, columns in packet order, no two overlapping', async () => {
     const { provisionalLayout } = await import('./provisional-layout');
     const { topology, status } = labModels();
-    for (let i = 0; i < 30; i += 1) status.services.push(lbService(`p${i}`, `172.18.230.${i + 10}`, `i17-demo-worker${i % 2 ? '2' : ''}`));
-    const spec = buildTopologyGraph(topology, status, { expandedGroups: new Set(['i17-demo-worker', 'i17-demo-worker2']) });
+    for (let i = 0; i < 30; i += 1)
+      status.services.push(lbService(`p${i}`, `172.18.230.${i + 10}`, `i17-demo-worker${i % 2 ? '2' : ''}`));
+    const spec = buildTopologyGraph(topology, status, {
+      expandedGroups: new Set(['i17-demo-worker', 'i17-demo-worker2']),
+    });
     const positions = provisionalLayout(spec);
     expect(positions.size).toBe(spec.nodes.length);
     expect(positions.get('host')!.x).toBeLessThan(positions.get('bridge:kind')!.x);

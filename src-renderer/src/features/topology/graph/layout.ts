@@ -72,7 +72,12 @@ export function elkInput(spec: GraphSpec): ElkNode {
     seen.add(key);
     edges.push({ id: key, sources: [source], targets: [target] });
   }
-  return { id: 'root', layoutOptions: large ? { ...layoutOptions, 'elk.layered.nodePlacement.strategy': 'SIMPLE' } : layoutOptions, children, edges };
+  return {
+    id: 'root',
+    layoutOptions: large ? { ...layoutOptions, 'elk.layered.nodePlacement.strategy': 'SIMPLE' } : layoutOptions,
+    children,
+    edges,
+  };
 }
 
 /** Positions of every box: ELK's for plain boxes, stacked inside their bundle for services. */

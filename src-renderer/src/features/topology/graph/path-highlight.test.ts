@@ -8,7 +8,14 @@ describe('highlightPath', () => {
     const { topology, status } = labModels();
     const spec = buildTopologyGraph(topology, status);
     const lit = highlightPath(spec, 'svc:default/web');
-    expect([...lit.nodes].sort()).toEqual(['bridge:kind', 'host', 'node:i17-demo-worker', 'pool:i17-demo-pool', 'svc:default/web', 'veth:i17-demo-worker']);
+    expect([...lit.nodes].sort()).toEqual([
+      'bridge:kind',
+      'host',
+      'node:i17-demo-worker',
+      'pool:i17-demo-pool',
+      'svc:default/web',
+      'veth:i17-demo-worker',
+    ]);
     expect(lit.edges).toContain('lease:svc:default/web:172.18.230.1');
     expect(lit.edges).toContain('bridge:kind>veth:i17-demo-worker');
     expect(lit.edges).not.toContain('bridge:kind>veth:i17-demo-worker2');

@@ -18,7 +18,9 @@ export function rangeContains(range: string, address: string): boolean {
   }
   const [start, stop] = range.split('-').map((part) => part.trim());
   if (!start || !stop || !ipaddr.isValid(start) || !ipaddr.isValid(stop)) return false;
-  const [low, high, value] = [ipaddr.parse(start), ipaddr.parse(stop), ip].map((a) => BigInt(`0x${hexOf(a.toByteArray())}`));
+  const [low, high, value] = [ipaddr.parse(start), ipaddr.parse(stop), ip].map((a) =>
+    BigInt(`0x${hexOf(a.toByteArray())}`),
+  );
   return low! <= value! && value! <= high!;
 }
 

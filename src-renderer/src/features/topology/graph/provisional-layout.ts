@@ -12,14 +12,20 @@ const stackGap = 10; // px between stacked services
  */
 export function provisionalLayout(spec: GraphSpec): Map<string, Box> {
   const widths = new Map<number, number>();
-  for (const node of spec.nodes) widths.set(columns[node.kind], Math.max(widths.get(columns[node.kind]) ?? 0, node.width));
+  for (const node of spec.nodes)
+    widths.set(columns[node.kind], Math.max(widths.get(columns[node.kind]) ?? 0, node.width));
   const columnX = new Map<number, number>();
   let x = 0;
   for (const column of [...widths.keys()].sort((a, b) => a - b)) {
     columnX.set(column, x);
     x += widths.get(column)! + columnGap;
   }
-  const owner = (id: string, bundle: string | undefined) => (/^(veth|node|pods):/.test(id) ? id.slice(id.indexOf(':') + 1) : bundle?.startsWith('bundle:') && bundle !== 'bundle:unattached' ? bundle.slice('bundle:'.length) : undefined);
+  const owner = (id: string, bundle: string | undefined) =>
+    /^(veth|node|pods):/.test(id)
+      ? id.slice(id.indexOf(':') + 1)
+      : bundle?.startsWith('bundle:') && bundle !== 'bundle:unattached'
+        ? bundle.slice('bundle:'.length)
+        : undefined;
   const rows = new Map<string, typeof spec.nodes>();
   const loose: typeof spec.nodes = [];
   for (const node of spec.nodes) {
@@ -42,7 +48,9 @@ export function provisionalLayout(spec: GraphSpec): Map<string, Box> {
   const looseCursor = new Map<number, number>();
   for (const node of loose) {
     const column = columns[node.kind];
-    const used = [...positions.values()].filter((b) => b.x === columnX.get(column)).reduce((bottom, b) => Math.max(bottom, b.y + b.height + rowGap), 0);
+    const used = [...positions.values()]
+      .filter((b) => b.x === columnX.get(column))
+      .reduce((bottom, b) => Math.max(bottom, b.y + b.height + rowGap), 0);
     const top = looseCursor.get(column) ?? used;
     positions.set(node.id, { x: columnX.get(column)!, y: top, width: node.width, height: node.height });
     looseCursor.set(column, top + node.height + rowGap);

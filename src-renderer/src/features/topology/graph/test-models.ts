@@ -7,10 +7,18 @@ import labTopology from './__fixtures__/lab-topology.json';
  * recorded with `kindscope topology --json` and `kindscope status --json`, parsed by the contract.
  */
 export function labModels(): { topology: ClusterTopology; status: ClusterStatus } {
-  return { topology: ClusterTopology.parse(structuredClone(labTopology)), status: ClusterStatus.parse(structuredClone(labStatus)) };
+  return {
+    topology: ClusterTopology.parse(structuredClone(labTopology)),
+    status: ClusterStatus.parse(structuredClone(labStatus)),
+  };
 }
 
-export function lbService(name: string, ip: string | undefined, holder: string | undefined, extra: Partial<ServiceStatus> = {}): ServiceStatus {
+export function lbService(
+  name: string,
+  ip: string | undefined,
+  holder: string | undefined,
+  extra: Partial<ServiceStatus> = {},
+): ServiceStatus {
   return {
     namespace: 'default',
     name,

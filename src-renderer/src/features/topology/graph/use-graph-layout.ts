@@ -20,10 +20,20 @@ export interface GraphLayout {
  * ELK run and every box stays where it is. Runs are coalesced: while one is in flight, only
  * the latest spec waits.
  */
-export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngine & { dispose(): void } = createWorkerLayoutEngine): GraphLayout {
+export function useGraphLayout(
+  spec: GraphSpec,
+  engineFactory: () => LayoutEngine & { dispose(): void } = createWorkerLayoutEngine,
+): GraphLayout {
   const [layout, setLayout] = useState<GraphLayout>({ positions: undefined, generation: 0 });
   const engine = useRef<(LayoutEngine & { dispose(): void }) | undefined>(undefined);
-  const state = useRef<{ key?: string; epoch?: string; provisional?: boolean; running: boolean; pending?: GraphSpec; positions?: Map<string, Box> }>({ running: false });
+  const state = useRef<{
+    key?: string;
+    epoch?: string;
+    provisional?: boolean;
+    running: boolean;
+    pending?: GraphSpec;
+    positions?: Map<string, Box>;
+  }>({ running: false });
 
   useEffect(() => {
     const created = engineFactory();
@@ -58,7 +68,12 @@ export function useGraphLayout(spec: GraphSpec, engineFactory: () => LayoutEngin
         current.running = true;
         try {
           const fresh = await layoutGraph(next, engine.current);
-          const merged = keepPositions(current.provisional ? undefined : current.positions, fresh, next, next.epoch === current.epoch);
+          const merged = keepPositions(
+            current.provisional ? undefined : current.positions,
+            fresh,
+            next,
+            next.epoch === current.epoch,
+          );
           current.provisional = false;
           current.epoch = next.epoch;
           current.positions = merged;

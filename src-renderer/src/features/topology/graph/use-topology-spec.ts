@@ -8,8 +8,15 @@ import type { GraphSpec } from './graph-types';
  * renewals), and React drops the intermediate ones while a frame is being drawn instead
  * of rebuilding and re-rendering 700 boxes for each (useDeferredValue).
  */
-export function useTopologySpec(topology: ClusterTopology, status: ClusterStatus | undefined, expandedGroups: ReadonlySet<string>): GraphSpec {
+export function useTopologySpec(
+  topology: ClusterTopology,
+  status: ClusterStatus | undefined,
+  expandedGroups: ReadonlySet<string>,
+): GraphSpec {
   const deferredTopology = useDeferredValue(topology);
   const deferredStatus = useDeferredValue(status);
-  return useMemo(() => buildTopologyGraph(deferredTopology, deferredStatus, { expandedGroups }), [deferredTopology, deferredStatus, expandedGroups]);
+  return useMemo(
+    () => buildTopologyGraph(deferredTopology, deferredStatus, { expandedGroups }),
+    [deferredTopology, deferredStatus, expandedGroups],
+  );
 }

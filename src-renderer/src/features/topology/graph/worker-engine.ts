@@ -11,10 +11,14 @@ import type { LayoutEngine } from './layout';
 export function createWorkerLayoutEngine(): LayoutEngine & { dispose(): void } {
   let fallback: Promise<LayoutEngine> | undefined;
   const pending = new Set<(error: Error) => void>();
-  const useFallback = () => (fallback ??= import('elkjs/lib/elk.bundled.js').then(({ default: Bundled }) => new Bundled()));
+  const useFallback = () =>
+    (fallback ??= import('elkjs/lib/elk.bundled.js').then(({ default: Bundled }) => new Bundled()));
   const elk = new ELK({
     workerFactory: () => {
-      const worker = new Worker(new URL('./elk-layout.worker.ts', import.meta.url), { type: 'module', name: 'topology-layout' });
+      const worker = new Worker(new URL('./elk-layout.worker.ts', import.meta.url), {
+        type: 'module',
+        name: 'topology-layout',
+      });
       worker.addEventListener('error', () => {
         void useFallback();
         for (const reject of pending) reject(new Error('the layout worker failed to start'));
@@ -28,7 +32,10 @@ export function createWorkerLayoutEngine(): LayoutEngine & { dispose(): void } {
     try {
       return await new Promise<Awaited<ReturnType<LayoutEngine['layout']>>>((resolve, reject) => {
         pending.add(reject);
-        elk.layout(graph).then(resolve, reject).finally(() => pending.delete(reject));
+        elk
+          .layout(graph)
+          .then(resolve, reject)
+          .finally(() => pending.delete(reject));
       });
     } catch {
       return (await useFallback()).layout(graph);
