@@ -323,6 +323,7 @@ export class LabRunService {
       },
       ...this.verifyDeps(cluster),
       nodeAddresses: () => nodeAddresses(o.docker, cluster),
+      environment: async () => (await o.lab.environment(cluster)).env,
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     });
   }
