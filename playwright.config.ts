@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// .ci/run sets it: each spec's time goes to playwright.json there (scripts/ci/slowest-files.ts prints the slowest).
+const timings = process.env.KINDSCOPE_TEST_TIMINGS_DIR;
 
 /**
  * E2E runs Debian's Chromium through playwright-core (no browser download here).
@@ -11,7 +15,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 20_000 },
   workers: 1,
-  reporter: [['list']],
+  reporter: timings ? [['list'], ['json', { outputFile: join(timings, 'playwright.json') }]] : [['list']],
   use: {
     browserName: 'chromium',
     launchOptions: {
