@@ -111,7 +111,9 @@ const bridge = () => `br-${docker(['network', 'inspect', network, '--format', '{
 const macOf = (container: string) =>
   docker(['inspect', container, '--format', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}']).trim();
 
-describe('kindscope create (the pipeline on the lab)', () => {
+// Each test builds (and the last stops and starts) whole labs: on a loaded 2-core machine that
+// takes minutes, not the 60 s default. A generous deadline, not a timing assertion.
+describe('kindscope create (the pipeline on the lab)', { timeout: 300_000 }, () => {
   it('builds the default plan and measures who answered ARP, past a planted neighbour entry naming another node', async () => {
     const name = newName();
     expect(spawnSync('docker', ['network', 'inspect', network]).status, `${network} must not exist yet`).not.toBe(0);
