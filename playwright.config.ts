@@ -15,6 +15,8 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 20_000 },
   workers: 1,
+  // The lab images, built once before the specs start.
+  globalSetup: './e2e/lab/global-setup.ts',
   reporter: timings ? [['list'], ['json', { outputFile: join(timings, 'playwright.json') }]] : [['list']],
   use: {
     browserName: 'chromium',

@@ -17,6 +17,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // The lab images, built once before the files start (not by each parallel file on a fresh engine).
+    globalSetup: ['e2e/lab/global-setup.ts'],
     // Files run in a shuffled order, so no file leans on what an earlier one left behind (a
     // network, an image, a context). The log says `Running tests with seed "N"`; the same
     // order again: `npx vitest run --sequence.seed=N` (or KINDSCOPE_TEST_SEED=N bash .ci/run).
