@@ -16,7 +16,39 @@ const policy = 'src-main/core/tools/run-policy.ts';
 const elevated = 'src-main/core/tools/elevated-scripts.ts';
 const policyGuards = ['src-main/core/tools/run-policy.test.ts', 'src-main/core/tools/elevated-scripts.test.ts'];
 
+const decoder = 'src-main/core/capture/pcap-decoder.ts';
+/** The fixture tests only: the docker-made captures in the same file are skipped by name. */
+const decoderGuards = ['src-main/core/capture/pcap-decoder.test.ts'];
+
 export const mutants: Mutant[] = [
+  {
+    id: 'pcap-sll2-decodes-to-nothing',
+    file: 'src-main/core/capture/arp-frame.ts',
+    search: '    if (data.length < 20) return undefined;\n    protocolAt = 0;',
+    replace: '    return undefined;\n    protocolAt = 0;',
+    guards: decoderGuards,
+  },
+  {
+    id: 'pcapng-if-tsresol-ignored',
+    file: decoder,
+    search: '        unitsPerSecond: interfaceResolution(view, body + 8, bodyEnd, little),',
+    replace: '        unitsPerSecond: 1_000_000n,',
+    guards: decoderGuards,
+  },
+  {
+    id: 'pcap-classic-truncation-check-removed',
+    file: decoder,
+    search: '    if (offset + 16 + captured > bytes.length)\n      throw truncated(`packet ${number}`',
+    replace: '    if (false)\n      throw truncated(`packet ${number}`',
+    guards: decoderGuards,
+  },
+  {
+    id: 'pcapng-packet-block-truncation-check-removed',
+    file: decoder,
+    search: '  if (body + 20 + captured > block.bodyEnd)',
+    replace: '  if (false)',
+    guards: decoderGuards,
+  },
   {
     id: 'policy-skips-file-name-check',
     file: policy,
