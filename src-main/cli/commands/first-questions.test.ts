@@ -55,24 +55,32 @@ describe('the CLI answers the first questions', () => {
     },
   );
 
-  it('`topology --cluster N` shows each LoadBalancer IP and its holder within its first 12 lines; routes on request', { timeout: 300_000 }, () => {
-    const text = run('topology', '--cluster', cluster.name);
-    expect(text.code, text.stderr).toBe(0);
-    const head = text.stdout.split('\n').slice(0, 12).join('\n');
-    expect(head).toContain(externalIP('web'));
-    expect(head).toMatch(/default\/web :80 — lease held by \S+/);
-    expect(text.stdout).not.toMatch(/↳/);
-    const withRoutes = run('topology', '--cluster', cluster.name, '--routes');
-    expect(withRoutes.stdout).toMatch(/↳/);
-    const json = JSON.parse(run('topology', '--cluster', cluster.name, '--json').stdout);
-    expect(json.loadBalancers).toEqual([expect.objectContaining({ name: 'web', ips: [externalIP('web')] })]);
-  });
+  it(
+    '`topology --cluster N` shows each LoadBalancer IP and its holder within its first 12 lines; routes on request',
+    { timeout: 300_000 },
+    () => {
+      const text = run('topology', '--cluster', cluster.name);
+      expect(text.code, text.stderr).toBe(0);
+      const head = text.stdout.split('\n').slice(0, 12).join('\n');
+      expect(head).toContain(externalIP('web'));
+      expect(head).toMatch(/default\/web :80 — lease held by \S+/);
+      expect(text.stdout).not.toMatch(/↳/);
+      const withRoutes = run('topology', '--cluster', cluster.name, '--routes');
+      expect(withRoutes.stdout).toMatch(/↳/);
+      const json = JSON.parse(run('topology', '--cluster', cluster.name, '--json').stdout);
+      expect(json.loadBalancers).toEqual([expect.objectContaining({ name: 'web', ips: [externalIP('web')] })]);
+    },
+  );
 
-  it('`check` picks the only LoadBalancer service; a positional cluster name stands for --cluster', { timeout: 120_000 }, () => {
-    const check = run('check', cluster.name, '--json');
-    expect(check.stderr).not.toMatch(/needs --service|Unexpected argument/);
-    expect(JSON.parse(check.stdout)).toMatchObject({ service: 'default/web' });
-  });
+  it(
+    '`check` picks the only LoadBalancer service; a positional cluster name stands for --cluster',
+    { timeout: 120_000 },
+    () => {
+      const check = run('check', cluster.name, '--json');
+      expect(check.stderr).not.toMatch(/needs --service|Unexpected argument/);
+      expect(JSON.parse(check.stdout)).toMatchObject({ service: 'default/web' });
+    },
+  );
 
   it(
     '`doctor` lists findings with fixes; with two LoadBalancer services `check` asks which',
