@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
-import { carvePool, cidrsOverlap } from '../../core/lab/plan/pool-carve';
+import { carvePool } from '../../core/lab/plan/pool-carve';
+import { cidrsOverlap } from '../../core/net/cidr';
 import { kindscope } from './kindscope-process';
 
 /**

@@ -9,7 +9,8 @@ import { docker, requireDocker } from '../../../../e2e/lab/require-docker.ts';
 import { readFileSync } from 'node:fs';
 import { importPlan } from './import/import-plan';
 import { savePlanYaml } from './plan';
-import { carvePool, cidrsOverlap } from './pool-carve';
+import { cidrsOverlap } from '../../net/cidr';
+import { carvePool } from './pool-carve';
 
 /**
  * The acceptance run: the plan imported from the seed article (its mistakes fixed), as

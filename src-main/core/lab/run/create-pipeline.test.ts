@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LabPlan, poolOf, type CreatedResource, type LabRendering } from '../../../contract';
+import { LabPlan, poolOf, type LabRendering } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import { createMemoryLogger } from '../../util/logger';
 import type { LabEnvironment } from '../environment/lab-environment';
@@ -10,7 +10,8 @@ import { defaultPlan } from '../plan/plan';
 import { labArtifacts, labSteps } from '../plan/steps';
 import { validatePlan } from '../plan/validate-plan';
 import { createPipeline, type LabTool } from './create-pipeline';
-import { PipelineRunner, type Remover, type StepDefinition } from './pipeline-runner';
+import { collapse, labRemovers } from './cleanup';
+import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import { RunStore } from './run-store';
 
 /**
@@ -31,6 +32,8 @@ const nodes = (name: string) => [
 function engine(name: string) {
   const state = {
     created: false,
+    /** The kubeconfig context kind writes on create and removes on delete. */
+    context: false,
     failEnvironment: 0,
     failApply: 0,
     used: [] as { cidr: string; what: string }[],
@@ -46,8 +49,11 @@ function engine(name: string) {
   });
   const runTool = async (tool: LabTool, args: string[], options: RunOptions): Promise<RunResult> => {
     state.calls.push({ tool, args, ...(options.input ? { input: options.input.toString() } : {}) });
-    if (tool === 'kind' && args[0] === 'create') state.created = true;
-    if (tool === 'kind' && args[0] === 'delete') state.created = false;
+    if (tool === 'kind' && args[0] === 'create') state.created = state.context = true;
+    if (tool === 'kind' && args[0] === 'delete') state.created = state.context = false;
+    if (tool === 'kubectl' && args.join(' ') === 'config get-contexts --output name')
+      return ok(state.context ? `kind-${name}\n` : '');
+    if (tool === 'kubectl' && args.join(' ') === `config delete-context kind-${name}`) state.context = false;
     if (tool === 'kubectl' && args.includes('apply') && state.failApply > 0) {
       state.failApply--;
       throw new Error('the connection to the server was refused');
@@ -200,23 +206,23 @@ describe('the create pipeline on an engine without the kind network', () => {
     const { store, fake, record, attempt } = setup(defaultPlan('clean'));
     fake.state.failApply = 1;
     await attempt();
-    const removed: string[] = [];
-    const remover: Remover = async (resource: CreatedResource) => {
-      removed.push(`${resource.kind} ${resource.name}`);
-    };
     const loaded = store.load(record.id);
     expect(loaded.created.map((r) => `${r.kind} ${r.name}`)).toEqual([
       'kind-cluster clean',
       'kubeconfig-context kind-clean',
       'manifest CiliumLoadBalancerIPPool/lab-pool',
     ]);
-    // The pool went with the cluster (LabRunService collapses what lived inside it).
+    // As LabRunService cleans up: what lived inside the cluster goes with it, then the real removers.
     const cleaned = await new PipelineRunner({ store, log: createMemoryLogger() }).cleanup(
-      { ...loaded, created: loaded.created.filter((r) => r.kind !== 'manifest') },
-      { 'kind-cluster': remover, 'kubeconfig-context': remover },
+      { ...loaded, created: collapse(loaded.created) },
+      labRemovers(fake.runTool),
     );
     expect(cleaned.state).toBe('cleaned');
-    // Newest first, as the runner undoes a run.
-    expect(removed).toEqual(['kubeconfig-context kind-clean', 'kind-cluster clean']);
+    expect(cleaned.created).toEqual([]);
+    expect(fake.state.calls.filter((c) => c.tool === 'kind').map((c) => c.args.join(' '))).toEqual([
+      'create cluster --name clean --config ' + join(record.dir, 'files', 'kind-config.yaml'),
+      'delete cluster --name clean',
+    ]);
+    expect(fake.state).toMatchObject({ created: false, context: false });
   });
 });
