@@ -22,6 +22,13 @@ const decoderGuards = ['src-main/core/capture/pcap-decoder.test.ts'];
 
 export const mutants: Mutant[] = [
   {
+    id: 'cancel-kills-pid-not-group',
+    file: 'src-main/core/tools/cli-runner.ts',
+    search: 'if (child.pid) process.kill(-child.pid, signal);',
+    replace: 'if (child.pid) process.kill(child.pid, signal);',
+    guards: ['src-main/core/tools/cli-runner.test.ts', 'src-main/core/lab/run/pipeline-runner.test.ts'],
+  },
+  {
     id: 'pcap-sll2-decodes-to-nothing',
     file: 'src-main/core/capture/arp-frame.ts',
     search: '    if (data.length < 20) return undefined;\n    protocolAt = 0;',
