@@ -22,6 +22,20 @@ const decoderGuards = ['src-main/core/capture/pcap-decoder.test.ts'];
 
 export const mutants: Mutant[] = [
   {
+    id: 'create-appeared-since-preflight-guard-removed',
+    file: 'src-main/core/lab/run/create-pipeline.ts',
+    search: 'if (existing.length > 0 && !ours) {',
+    replace: 'if (false) {',
+    guards: ['src-main/core/lab/run/create-pipeline.test.ts'],
+  },
+  {
+    id: 'cleanup-removes-all-not-newest-journal-entries',
+    file: 'src-main/core/lab/run/cleanup.ts',
+    search: '      record.created = record.created.filter((r) => r !== resource);',
+    replace: '      record.created = record.created.filter((r) => r !== resource);\n      break;',
+    guards: ['src-main/core/lab/run/create-pipeline.test.ts'],
+  },
+  {
     id: 'cancel-kills-pid-not-group',
     file: 'src-main/core/tools/cli-runner.ts',
     search: 'if (child.pid) process.kill(-child.pid, signal);',
