@@ -147,6 +147,12 @@ function WiringDialog({ plan, onRun, onCancel }: { plan: DnsWiringPlan; onRun: (
           </li>
         ))}
       </ol>
+      {plan.script && (
+        <div>
+          Exactly this script runs as administrator (Kindscope&apos;s own <code>{plan.template}</code>):
+          <pre aria-label="Administrator script">{plan.script}</pre>
+        </div>
+      )}
       <div className="card-header">
         <button type="button" className="button button-primary" onClick={onRun}>
           Run as administrator
