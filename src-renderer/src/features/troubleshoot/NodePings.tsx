@@ -7,7 +7,9 @@ import { StatusPill } from '../../components/StatusPill';
 export function NodePings({ status }: { status: ClusterStatus }) {
   return (
     <section className="card" aria-label="Ping nodes from this machine">
-      <h2>Nodes</h2>
+      <h2>
+        Nodes <span className="muted small">of cluster {status.cluster}</span>
+      </h2>
       <ul className="services">
         {status.nodes.map((node) => (
           <NodePing
