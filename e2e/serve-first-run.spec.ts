@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { carvePool } from '../src-main/core/lab/plan/pool-carve.ts';
 import { labEnv } from './lab/lab-cluster.ts';
 import { docker, requireDocker } from './lab/require-docker.ts';
 import { CreateLabPage } from './pages/create-lab-page.ts';
@@ -68,11 +69,15 @@ test('the wizard with its defaults builds the first lab where kind never ran: th
   const subnet = docker(['network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
     .split(' ')
     .find((s) => s.includes('.'))!;
-  const pool = subnet.replace(/\.0\.0\/16$/, '.250.0/24');
+  // Whatever subnet Docker gave the new network (a /16, or a /20 once its /16s are taken): carved from it.
+  const carved = carvePool(subnet, []);
+  expect(carved.ok).toBe(true);
+  const pool = carved.ok ? carved.cidr : '';
   await expect(page.getByRole('status', { name: 'LoadBalancer pool' })).toHaveText(
     `LoadBalancer pool: ${pool} (carved from the kind network during this run)`,
   );
-  const ip = pool.replace(/\.0\/24$/, '.1');
+  // LB-IPAM's first usable address of the block (allowFirstLastIPs: No).
+  const ip = pool.replace(/\.0\/\d+$/, '.1');
   await expect(lab.runRow(ip).getByRole('status', { name: 'Reachability' })).toHaveText('Reachable');
   const body = await (await fetch(`http://${ip}/`, { signal: AbortSignal.timeout(10_000) })).text();
   expect(body).toContain('Hello from web-');
