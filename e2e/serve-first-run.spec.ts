@@ -20,6 +20,19 @@ const suffix = randomBytes(3).toString('hex');
 const network = `ks-first-ui-${suffix}`;
 const name = `first-ui-${suffix}`;
 let home: string;
+
+/** Whether IPv4 block `inner` lies inside `outer` (both a.b.c.d/n). */
+function inside(inner: string, outer: string): boolean {
+  const range = (cidr: string) => {
+    const [address, bits] = cidr.split('/');
+    const value = address!.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+    const size = 2 ** (32 - Number(bits));
+    return [value, value + size - 1] as const;
+  };
+  const [a, b] = range(inner);
+  const [c, d] = range(outer);
+  return c <= a && b <= d;
+}
 let env: NodeJS.ProcessEnv;
 let serve: ServeProcess;
 
@@ -68,11 +81,13 @@ test('the wizard with its defaults builds the first lab where kind never ran: th
   const subnet = docker(['network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
     .split(' ')
     .find((s) => s.includes('.'))!;
-  const pool = subnet.replace(/\.0\.0\/16$/, '.250.0/24');
-  await expect(page.getByRole('status', { name: 'LoadBalancer pool' })).toHaveText(
-    `LoadBalancer pool: ${pool} (carved from the kind network during this run)`,
-  );
-  const ip = pool.replace(/\.0\/24$/, '.1');
+  // Whatever subnet Docker gave the new network (a /16, or a /20 once its /16s are taken): a block carved inside it.
+  const status = page.getByRole('status', { name: 'LoadBalancer pool' });
+  await expect(status).toHaveText(/^LoadBalancer pool: \S+ \(carved from the kind network during this run\)$/);
+  const pool = /pool: (\S+) /.exec((await status.textContent()) ?? '')![1]!;
+  expect(inside(pool, subnet), `${pool} inside ${subnet}`).toBe(true);
+  // LB-IPAM's first usable address of the block (allowFirstLastIPs: No).
+  const ip = pool.replace(/\.0\/\d+$/, '.1');
   await expect(lab.runRow(ip).getByRole('status', { name: 'Reachability' })).toHaveText('Reachable');
   const body = await (await fetch(`http://${ip}/`, { signal: AbortSignal.timeout(10_000) })).text();
   expect(body).toContain('Hello from web-');
