@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import type { LabPlan } from '../../../contract';
+import { chartHasValue } from './chart-keys';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
 
@@ -61,7 +62,9 @@ export function renderHelmValues(plan: LabPlan): Record<string, unknown> {
     ipam: { mode: cilium.ipamMode },
     l2announcements: { ...cilium.l2announcements },
     devices: cilium.devices,
-    externalIPs: { enabled: cilium.externalIPs },
+    // Gone from chart 1.18 (the feature comes with kube-proxy replacement): emitting it
+    // would be a value helm ignores.
+    ...(chartHasValue(cilium.version, 'externalIPs.enabled') ? { externalIPs: { enabled: cilium.externalIPs } } : {}),
     operator: { replicas: cilium.operatorReplicas },
     // Cilium's L2 announcements guide: each lease renewal is an API call; raise the limit.
     k8sClientRateLimit: { ...cilium.k8sClientRateLimit },
