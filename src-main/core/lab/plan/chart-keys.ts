@@ -11,10 +11,12 @@
  */
 import tables from './generated/cilium-chart-tables.json';
 import {
+  conditionPaths,
   helmFailure,
+  helmOrder,
   mergeValues,
   refusalTriggers,
-  conditionPaths,
+  TemplateError,
   type RefusalRow,
   type Values,
 } from './chart-template';
@@ -141,22 +143,29 @@ export function chartRefusals(values: Values, version: string): ChartRefusal[] {
   const set = new Set(valuePaths(values));
   const setUnder = (path: string) =>
     [...set].filter((p) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`));
-  return table.refusals
-    .filter((row) => row.enforced && refusalTriggers(row, table.refusals, merged))
-    .map((row) => {
-      const paths = [...new Set(conditionPaths(row.when).flatMap(setUnder))];
-      const removed = paths.filter((p) => table.removed.some((r) => p === r || p.startsWith(`${r}.`)));
-      return {
-        position: `${row.file}:${row.line}:${row.column}`,
-        chartMessage: row.message.trim(),
-        helmError: helmFailure(row),
-        paths,
-        removedPaths: removed,
-        fix: removed.length
-          ? `Remove ${removed.join(', ')} (chart ${version.replace(/^v/, '')} no longer has ${removed.length > 1 ? 'them' : 'it'}).`
-          : paths.length
-            ? `Change ${paths.join(', ')} so that the chart's check passes: ${row.message.trim()}`
-            : `Set the values the chart's check names: ${row.message.trim()}`,
-      };
-    });
+  const triggered = helmOrder(table.refusals).flatMap((row): { row: GeneratedRefusal; templateError?: string }[] => {
+    if (!row.enforced) return [];
+    try {
+      return refusalTriggers(row, table.refusals, merged) ? [{ row }] : [];
+    } catch (error) {
+      if (error instanceof TemplateError) return [{ row, templateError: error.message }];
+      throw error;
+    }
+  });
+  return triggered.map(({ row, templateError }) => {
+    const paths = [...new Set(conditionPaths(row.when).flatMap(setUnder))];
+    const removed = paths.filter((p) => table.removed.some((r) => p === r || p.startsWith(`${r}.`)));
+    return {
+      position: `${row.file}:${row.line}:${row.column}`,
+      chartMessage: templateError ?? row.message.trim(),
+      helmError: helmFailure(row, templateError),
+      paths,
+      removedPaths: removed,
+      fix: removed.length
+        ? `Remove ${removed.join(', ')} (chart ${version.replace(/^v/, '')} no longer has ${removed.length > 1 ? 'them' : 'it'}).`
+        : paths.length
+          ? `Change ${paths.join(', ')} so that the chart's check passes: ${row.message.trim()}`
+          : `Set the values the chart's check names: ${row.message.trim()}`,
+    };
+  });
 }

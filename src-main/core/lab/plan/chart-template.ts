@@ -18,6 +18,12 @@ export type Values = Record<string, unknown>;
 /** A construct the data does not let us evaluate: the reason is shown as "not enforced". */
 export class TemplateUnsupported extends Error {}
 
+/**
+ * A template function failed on these values (sprig's semverCompare on a tag that is no
+ * version): helm fails the render with it, before or instead of the `fail`.
+ */
+export class TemplateError extends Error {}
+
 /** What each supported chart template variable is, as cilium-configmap.yaml defines it. */
 // cilium/cilium install/kubernetes/cilium/templates/cilium-configmap.yaml (read at
 // 002c6fff; the same definitions at 1.16–1.20):
@@ -48,7 +54,8 @@ type Node =
 
 // ---------------------------------------------------------------- tokens and parsing
 
-type Token = { t: '(' | ')' | '|' } | { t: 'str'; v: string } | { t: 'word'; v: string };
+/** `afterParen`: the word follows `)` with no space: `(expr).field`. */
+type Token = { t: '(' | ')' | '|' } | { t: 'str'; v: string } | { t: 'word'; v: string; afterParen: boolean };
 
 function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
@@ -78,7 +85,7 @@ function tokenize(text: string): Token[] {
     } else {
       let j = i;
       while (j < text.length && !/[\s()|"]/.test(text[j]!)) j++;
-      tokens.push({ t: 'word', v: text.slice(i, j) });
+      tokens.push({ t: 'word', v: text.slice(i, j), afterParen: text[i - 1] === ')' });
       i = j;
     }
   }
@@ -98,7 +105,7 @@ function parsePipeline(tokens: Token[], pos: { i: number }): Node {
       pos.i++;
       // `(expr).field`
       const after = tokens[pos.i];
-      if (after && after.t === 'word' && after.v.startsWith('.') && inner.kind === 'pipe') {
+      if (after && after.t === 'word' && after.afterParen && after.v.startsWith('.') && inner.kind === 'pipe') {
         inner.path.push(...after.v.slice(1).split('.'));
         pos.i++;
       }
@@ -198,9 +205,10 @@ function compare(a: unknown, b: unknown): number {
   return String(a ?? '').localeCompare(String(b ?? ''));
 }
 
-function semverParts(text: string): [number, number, number, string] {
+function semverParts(text: string, isConstraint = false): [number, number, number, string] {
   const match = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:-([0-9A-Za-z.-]+))?(?:\+.*)?$/.exec(text.trim());
-  if (!match) throw new TemplateUnsupported(`"${text}" is not a semantic version`);
+  if (!match && isConstraint) throw new TemplateUnsupported(`"${text}" is not a semantic version`);
+  if (!match) throw new TemplateError('error calling semverCompare: Invalid Semantic Version');
   return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0), match[4] ?? ''];
 }
 
@@ -209,7 +217,7 @@ function semverCompare(constraint: string, version: string): boolean {
   const match = /^\s*(>=|<=|!=|=|>|<)?\s*(\S+)\s*$/.exec(constraint);
   if (!match) throw new TemplateUnsupported(`constraint "${constraint}"`);
   const [a0, a1, a2] = semverParts(version);
-  const [b0, b1, b2] = semverParts(match[2]!);
+  const [b0, b1, b2] = semverParts(match[2]!, true);
   const c = a0 - b0 || a1 - b1 || a2 - b2;
   switch (match[1] ?? '=') {
     case '>=':
@@ -457,6 +465,35 @@ export function conditionPaths(when: string): string[] {
   return [...paths];
 }
 
+/**
+ * The order helm renders templates in, so the order its first failure is found in: deepest
+ * path first, then by name in reverse (helm pkg/engine/engine.go, sortTemplates: a reversed
+ * byPathLen, which orders by "/" count, then by name); within a file, top to bottom.
+ */
+export function helmOrder<T extends RefusalRow>(rows: readonly T[]): T[] {
+  const depth = (file: string) => file.split('/').length;
+  return [...rows].sort(
+    (a, b) => depth(b.file) - depth(a.file) || b.file.localeCompare(a.file) || a.line - b.line || a.column - b.column,
+  );
+}
+
+/** helm's first failure for these (merged) values among the enforced rows: the row, or a template error in it. */
+export function firstFailure<T extends RefusalRow & { enforced: boolean }>(
+  rows: readonly T[],
+  values: Values,
+): { row: T; templateError?: string } | undefined {
+  for (const row of helmOrder(rows)) {
+    if (!row.enforced) continue;
+    try {
+      if (refusalTriggers(row, rows, values)) return { row };
+    } catch (error) {
+      if (error instanceof TemplateError) return { row, templateError: error.message };
+      throw error;
+    }
+  }
+  return undefined;
+}
+
 /** helm's coalescing of user values over the chart's defaults: maps merge, `null` removes a default. */
 export function mergeValues(defaults: Values, user: Values): Values {
   const out: Values = structuredClone(defaults);
@@ -477,7 +514,12 @@ export function mergeValues(defaults: Values, user: Values): Values {
   return out;
 }
 
-/** helm's error line for a failed template: `execution error at (cilium/templates/F:L:C): MESSAGE`. */
-export function helmFailure(row: RefusalRow): string {
-  return `execution error at (cilium/${row.file}:${row.line}:${row.column}): ${row.message}`;
+/**
+ * helm's error line for a failed template: `execution error at (cilium/templates/F:L:C): MESSAGE`.
+ * For a template error the data holds no exact position: the text names the file and the error.
+ */
+export function helmFailure(row: RefusalRow, templateError?: string): string {
+  return templateError
+    ? `template: cilium/${row.file}: executing "cilium/${row.file}": ${templateError}`
+    : `execution error at (cilium/${row.file}:${row.line}:${row.column}): ${row.message}`;
 }
