@@ -179,6 +179,18 @@ export const LabRendering = z.object({
   steps: z.array(LabStep),
   labYaml: z.string(),
   findings: z.array(LabFinding),
+  /** The kind image × Cilium pairing and where each fact comes from (kind's files, Cilium's compatibility docs). */
+  pairing: z
+    .object({
+      kind: z.string(),
+      image: z.string(),
+      kubernetes: z.string(),
+      cilium: z.string(),
+      tested: z.boolean(),
+      acknowledged: z.boolean(),
+      sources: z.array(z.string()),
+    })
+    .optional(),
 });
 export type LabRendering = z.infer<typeof LabRendering>;
 

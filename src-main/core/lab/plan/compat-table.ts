@@ -201,3 +201,27 @@ export function isTestedPairing(ciliumVersion: string, kubernetes: string): bool
 export function poolApiVersion(ciliumVersion: string): string {
   return versionAtLeast(ciliumVersion, '1.18.0') ? 'cilium.io/v2' : 'cilium.io/v2alpha1';
 }
+
+/** The pairing a plan makes, whether Cilium lists it as tested, and the sources of both facts. */
+export function pairingOf(plan: {
+  cluster: { kindVersion: string; nodeImage: string };
+  cilium: { version: string; allowUntested: boolean };
+}) {
+  const row = findCompatRow(plan.cluster.kindVersion, plan.cluster.nodeImage);
+  const release = ciliumReleaseFor(plan.cilium.version);
+  const kubernetes = row?.kubernetes ?? /:v([\d.]+)/.exec(plan.cluster.nodeImage)?.[1] ?? 'unknown';
+  return {
+    kind: plan.cluster.kindVersion,
+    image: plan.cluster.nodeImage,
+    kubernetes,
+    cilium: plan.cilium.version,
+    tested: isTestedPairing(plan.cilium.version, kubernetes),
+    acknowledged: plan.cilium.allowUntested,
+    sources: [
+      ...(row ? [`kind ${row.kind} node image: ${row.source}`] : []),
+      ...(release
+        ? [`Cilium ${release.version} tested Kubernetes ${release.tested.join(', ')}: ${release.source}`]
+        : []),
+    ],
+  };
+}
