@@ -7,7 +7,8 @@ import { upstreamDir } from '../../../../scripts/upstream/generate-chart-tables'
 import { chartHasValue, chartRefusals, supportedChartMinors, valuePaths } from './chart-keys';
 import { ciliumReleaseFor } from './compat-table';
 import { defaultPlan } from './plan';
-import { renderHelmValues } from './render';
+import { parse } from 'yaml';
+import { renderHelmValues, renderKindConfig } from './render';
 
 const chartDir = join(upstreamDir(), 'cilium-chart');
 const schemaOf = (minor: string) => {
@@ -44,5 +45,23 @@ describe('the schema check itself', () => {
   it('fails on a value of the wrong type (so the test above can fail)', () => {
     const validate = new Ajv({ strict: false }).compile(schemaOf('1.20'));
     expect(validate({ l2announcements: { enabled: 'yes' } })).toBe(false);
+  });
+});
+
+describe('dual stack', () => {
+  it('the kind config names both families (kind fills its dual defaults only when the fields are empty); Cilium gets IPv6', () => {
+    const dual = LabPlan.parse({
+      ...defaultPlan('demo'),
+      cluster: { ...defaultPlan('demo').cluster, ipFamily: 'dual' },
+    });
+    const config = parse(renderKindConfig(dual)) as { networking: Record<string, string> };
+    expect(config.networking).toMatchObject({
+      ipFamily: 'dual',
+      podSubnet: '10.244.0.0/16,fd00:10:244::/56',
+      serviceSubnet: `${dual.cluster.serviceSubnet},fd00:10:96::/112`,
+    });
+    expect(renderHelmValues(dual)).toMatchObject({ ipv6: { enabled: true } });
+    const single = parse(renderKindConfig(defaultPlan('demo'))) as { networking: Record<string, string> };
+    expect(single.networking.podSubnet).toBe('10.244.0.0/16');
   });
 });

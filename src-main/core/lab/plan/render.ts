@@ -12,6 +12,9 @@ import { serviceHost } from './plan';
 // YAML 1.1 quoting: kubectl's and helm's parsers read a bare No or on as a boolean.
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 
+/** The IPv6 halves of kind's dual-stack defaults (pkg/apis/config/v1alpha4/default.go). */
+export const kindDualIPv6 = { podSubnet: 'fd00:10:244::/56', serviceSubnet: 'fd00:10:96::/112' };
+
 export function renderKindConfig(plan: LabPlan): string {
   const { cluster } = plan;
   const nodes = [
@@ -27,8 +30,12 @@ export function renderKindConfig(plan: LabPlan): string {
       disableDefaultCNI: cluster.disableDefaultCNI,
       kubeProxyMode: cluster.kubeProxyMode,
       ipFamily: cluster.ipFamily,
-      podSubnet: cluster.podSubnet,
-      serviceSubnet: cluster.serviceSubnet,
+      // kind fills its dual-stack defaults only when these are empty; written, they must name
+      // both families, else the nodes get no IPv6 pod CIDR (kind's v1alpha4 default.go:
+      // 10.244.0.0/16,fd00:10:244::/56 and 10.96.0.0/16,fd00:10:96::/112).
+      podSubnet: cluster.ipFamily === 'dual' ? `${cluster.podSubnet},${kindDualIPv6.podSubnet}` : cluster.podSubnet,
+      serviceSubnet:
+        cluster.ipFamily === 'dual' ? `${cluster.serviceSubnet},${kindDualIPv6.serviceSubnet}` : cluster.serviceSubnet,
     },
     nodes,
   });
