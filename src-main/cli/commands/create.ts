@@ -1,7 +1,7 @@
 import { hopsOf, poolOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
-import { readNamedFile } from './plan';
+import { readNamedFile, withUntestedAcknowledged } from './plan';
 
 /**
  * Follows a run until it stops: step transitions and log lines on stderr, the final record
@@ -103,7 +103,12 @@ answered ARP. Progress goes to stderr; with --json the result goes to stdout:
 (connectivity: the hops of \`kindscope connectivity\`, checked after the measurement).
 A failed run names the failed step; \`kindscope create --resume RUN\` continues from it.
 Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` removes what it made.`,
-  options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, resume: { type: 'string' } },
+  options: {
+    name: { type: 'string' },
+    file: { type: 'string', short: 'f' },
+    resume: { type: 'string' },
+    'allow-untested': { type: 'boolean' },
+  },
   async run(context) {
     const { client, values, fail, usageError, print } = context;
     if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined))
@@ -118,6 +123,12 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
       }
       const name = typeof values.name === 'string' ? values.name : undefined;
       if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
+      // --allow-untested: the plan (and so the run, which keeps it) records the acknowledgement.
+      if (values['allow-untested'])
+        return client.invoke('lab:create', {
+          ...withUntestedAcknowledged(yaml ? { yaml } : { name: name! }),
+          ...(name ? { name } : {}),
+        });
       return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
     });
     if (typeof outcome === 'string') return usageError(outcome);

@@ -115,6 +115,55 @@ describe('kindscope plan', () => {
     );
   });
 
+  it("--name: today's newest tested pairing, with its sources cited", () => {
+    const result = kindscope(['plan', '--name', 'i26-default', '--json']);
+    expect(result.code).toBe(0);
+    const { plan, pairing } = JSON.parse(result.stdout);
+    expect(plan.cluster.kindVersion).toBe('v0.33.0');
+    expect(plan.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:099e049362a1/);
+    expect(plan.cilium.version).toBe('1.20.2');
+    expect(pairing).toMatchObject({ kubernetes: '1.36.4', cilium: '1.20.2', tested: true, acknowledged: false });
+    expect(pairing.sources).toEqual([
+      expect.stringMatching(
+        /^kind v0\.33\.0 node image: https:\/\/github\.com\/kubernetes-sigs\/kind\/releases\/tag\/v0\.33\.0/,
+      ),
+      expect.stringMatching(/^Cilium 1\.20\.2 tested Kubernetes 1\.33, 1\.34, 1\.35, 1\.36: .*copy, unconfirmed$/),
+    ]);
+    expect(kindscope(['plan', '--name', 'i26-default']).stdout).toMatch(
+      /Pairing: kind v0\.33\.0 \(Kubernetes 1\.36\.4\) with Cilium 1\.20\.2: listed as e2e tested\n {2}source: /,
+    );
+  });
+
+  it("kind v0.33.0's default image (Kubernetes 1.37.0) is refused without --allow-untested, accepted and marked with it", () => {
+    writeFileSync(
+      join(dir, 'k137.yaml'),
+      'cluster:\n  name: i26-k137\n  kindVersion: v0.33.0\n  nodeImage: kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5\n',
+    );
+    const refused = kindscope(['plan', '-f', join(dir, 'k137.yaml')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /cilium\.version: .*not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet/,
+    );
+    expect(refused.stderr).toMatch(/--allow-untested/);
+    const accepted = kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--json']);
+    expect(accepted.code).toBe(0);
+    const { plan, findings, pairing } = JSON.parse(accepted.stdout);
+    expect(plan.cilium).toMatchObject({
+      allowUntested: true,
+      untestedReason: expect.stringMatching(/--allow-untested/),
+    });
+    expect(pairing).toMatchObject({ tested: false, acknowledged: true });
+    expect(findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'cilium-untested-acknowledged', severity: 'warning' })]),
+    );
+    expect(findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+    const saved = join(dir, 'k137-saved.yaml');
+    expect(kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--save', saved]).code).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toMatch(
+      /^# UNTESTED pairing acknowledged \(cilium\.allowUntested\): kindest\/node:v1\.37\.0 with Cilium 1\.20\.2/m,
+    );
+  });
+
   it('refuses a plan with the field and the fix, exit 1', () => {
     writeFileSync(
       join(dir, 'bad.yaml'),

@@ -13,6 +13,7 @@ import { kindNetworkName, readLabEnvironment, type LabEnvironment } from './envi
 import { networkView } from './environment/network-view';
 import { readOtherPools } from './environment/other-pools';
 import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan/plan';
+import { pairingOf } from './plan/compat-table';
 import { renderHelmValues } from './plan/render';
 import { renderScript } from './plan/script';
 import { labArtifacts, labSteps } from './plan/steps';
@@ -159,6 +160,7 @@ export class LabPlanService {
       steps,
       labYaml: savePlanYaml(plan),
       findings,
+      pairing: pairingOf(plan),
       ...(options.script ? { script: renderScript(plan, artifacts, steps, poolCidr) } : {}),
     };
   }
