@@ -155,7 +155,7 @@ const review: Mutant[] = [
     file: 'src-main/core/lab/run/create-pipeline.ts',
     search: 'if (existing.length > 0 && !ours) {',
     replace: 'if (false) {',
-    guards: ['src-main/core/lab/run/create-pipeline.test.ts'],
+    guards: ['src-main/core/lab/run/create-pipeline-ownership.test.ts'],
   },
   {
     id: 'review-19-serve-token-check-removed-on-websocket',
@@ -280,7 +280,7 @@ const added: Mutant[] = [
     file: 'src-main/core/lab/run/cleanup.ts',
     search: '      record.created = record.created.filter((r) => r !== resource);',
     replace: '      record.created = record.created.filter((r) => r !== resource);\n      break;',
-    guards: ['src-main/core/lab/run/create-pipeline.test.ts'],
+    guards: ['src-main/core/lab/run/create-pipeline-ownership.test.ts'],
   },
   {
     id: 'elevated-program-any-path',
