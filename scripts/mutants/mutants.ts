@@ -89,8 +89,8 @@ const review: Mutant[] = [
   {
     id: 'review-09-importer-never-reports-unknown-k8sServiceHost',
     file: 'src-main/core/lab/plan/import/import-plan.ts',
-    search: '        `k8sServiceHost=${String(host)} ${why}`,',
-    replace: '        `k8sServiceHost=${String(host)} ${why}`.slice(0, 0) || (undefined as never),',
+    search: '  if (!apiHosts.includes(String(host))) {',
+    replace: '  if (false) {',
     guards: ['src-main/core/lab/plan/import/import-plan.test.ts'],
   },
   {
@@ -131,9 +131,9 @@ const review: Mutant[] = [
   },
   {
     id: 'review-15-older-io-cilium-condition-prefix-dropped',
-    file: 'src-main/core/diagnose/pool-rules.ts',
-    search: ' || c.type === `io.cilium/${type}`',
-    replace: '',
+    file: 'src-main/core/diagnose/lb-ipam-rules.ts',
+    search: "const requestSatisfied = ['cilium.io/IPAMRequestSatisfied', 'io.cilium/lb-ipam-request-satisfied'];",
+    replace: "const requestSatisfied = ['cilium.io/IPAMRequestSatisfied'];",
     guards: ['src-main/core/diagnose/rules.test.ts', 'src-main/core/diagnose/real-objects.test.ts'],
   },
   {
@@ -155,7 +155,7 @@ const review: Mutant[] = [
     file: 'src-main/core/lab/run/create-pipeline.ts',
     search: 'if (existing.length > 0 && !ours) {',
     replace: 'if (false) {',
-    guards: ['src-main/core/lab/run/create-pipeline-guard.test.ts'],
+    guards: ['src-main/core/lab/run/create-pipeline-ownership.test.ts'],
   },
   {
     id: 'review-19-serve-token-check-removed-on-websocket',
@@ -255,6 +255,13 @@ const review: Mutant[] = [
 /** Added with the guards of issue 27 (beyond the review's). */
 const added: Mutant[] = [
   {
+    id: 'pool-conditions-older-io-cilium-prefix-dropped',
+    file: 'src-main/core/diagnose/pool-rules.ts',
+    search: ' || c.type === `io.cilium/${type}`',
+    replace: '',
+    guards: ['src-main/core/diagnose/pool-rules.test.ts'],
+  },
+  {
     id: 'compose-topology-changed-no-op',
     file: 'src-main/app/compose.ts',
     search: 'topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),',
@@ -273,7 +280,7 @@ const added: Mutant[] = [
     file: 'src-main/core/lab/run/cleanup.ts',
     search: '      record.created = record.created.filter((r) => r !== resource);',
     replace: '      record.created = record.created.filter((r) => r !== resource);\n      break;',
-    guards: ['src-main/core/lab/run/create-pipeline-guard.test.ts'],
+    guards: ['src-main/core/lab/run/create-pipeline-ownership.test.ts'],
   },
   {
     id: 'elevated-program-any-path',
