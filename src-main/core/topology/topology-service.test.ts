@@ -184,8 +184,8 @@ describe('live topology', () => {
     await proxy?.close();
   });
 
-  const latest = () => pushed.at(-1)!;
-  const node = (topology: ClusterTopology, name: string) => topology.nodes.find((n) => n.name === name);
+  const latest = (): ClusterTopology | undefined => pushed.at(-1);
+  const node = (topology: ClusterTopology | undefined, name: string) => topology?.nodes.find((n) => n.name === name);
   const eventually = (fn: () => void) => vi.waitFor(fn, { timeout: 30_000, interval: 50 });
 
   it('pushes a stopped node as stopped, then running again, without polling', async () => {
