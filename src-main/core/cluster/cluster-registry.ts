@@ -1,6 +1,6 @@
 import { KindscopeError, type AnsweredBy, type ClusterStatus } from '../../contract';
 import type { TopologyService } from '../topology/topology-service';
-import { Emitter, toDisposable, type Disposable } from '../util/emitter';
+import { Emitter, toDisposable, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { ClusterSession, type ClusterSessionOptions } from './cluster-session';
 
@@ -32,13 +32,18 @@ interface Entry {
  */
 export class ClusterRegistry implements Disposable {
   private readonly entries = new Map<string, Entry>();
-  private readonly changed = new Emitter<ClusterStatus>();
+  private readonly changed: Emitter<ClusterStatus>;
   /** Holds for clusters asked about while someone listens to pushed models. */
   private readonly kept = new Map<string, Disposable>();
   private subscribers = 0;
   private linger: NodeJS.Timeout | undefined;
 
-  constructor(private readonly options: ClusterRegistryOptions) {}
+  /** Every followed cluster's pushed models (the same as {@link subscribe}, as an `Event`). */
+  readonly onDidChange: Event<ClusterStatus> = (listener) => this.subscribe(listener);
+
+  constructor(private readonly options: ClusterRegistryOptions) {
+    this.changed = new Emitter(options.log);
+  }
 
   /** Follows a cluster until the returned Disposable is disposed. */
   hold(cluster: string): Disposable {

@@ -11,6 +11,7 @@ import {
   type DnsNames,
   type DnsStatus,
 } from '../../contract';
+import { Coalescer, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
 import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
@@ -22,8 +23,8 @@ import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
 export interface DnsZoneSource {
   clusters(): Promise<string[]>;
   status(cluster: string): Promise<ClusterStatus>;
-  /** Fires when a cluster's status changed (coalesced by the source); returns an unsubscribe. */
-  onDidChange(listener: (cluster: string) => void): () => void;
+  /** Fires when a cluster's status changed (coalesced by the source). */
+  onDidChange: Event<string>;
 }
 
 export interface DnsServiceOptions {
@@ -94,8 +95,9 @@ export class DnsService {
   private responder: DnsResponder | undefined;
   private failure: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private changeTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  /** Change events within 20 ms cause one re-read. */
+  private readonly changes = new Coalescer(20, () => void this.refresh());
+  private subscription: Disposable | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
   private readonly probes = new Map<string, boolean>();
@@ -169,7 +171,7 @@ export class DnsService {
     }
     this.failure = undefined;
     this.responder = responder;
-    this.unsubscribe = this.options.source.onDidChange(() => this.scheduleRefresh());
+    this.subscription = this.options.source.onDidChange(() => this.changes.schedule());
     this.timer = setInterval(() => void this.refresh(), this.options.refreshMs ?? 2_000);
     this.timer.unref();
     this.options.log.info(`DNS responder for ${DNS_ZONE} on 127.0.0.1:${responder.port} (UDP and TCP)`);
@@ -179,9 +181,9 @@ export class DnsService {
   async stop(): Promise<void> {
     this.generation++;
     clearInterval(this.timer);
-    clearTimeout(this.changeTimer);
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.changes.cancel();
+    this.subscription?.dispose();
+    this.subscription = undefined;
     const responder = this.responder;
     this.responder = undefined;
     await responder?.stop();
@@ -286,14 +288,6 @@ export class DnsService {
     const seen = this.probes.get(probeName) === true;
     this.probes.delete(probeName);
     return { sendsQueries: seen, probeName, checkedAt, detail };
-  }
-
-  private scheduleRefresh(): void {
-    if (this.changeTimer) return;
-    this.changeTimer = setTimeout(() => {
-      this.changeTimer = undefined;
-      void this.refresh();
-    }, 20);
   }
 
   /** Re-reads every cluster; one at a time (a change during a read triggers one more). */

@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import type { DockerAccess } from '../../docker/docker-engine-service';
 import {
   FixKind,
   KindscopeError,
@@ -30,7 +31,8 @@ import type { VerifyStepDeps } from './verify-step';
 export interface LabRunServiceOptions {
   store: RunStore;
   lab: LabService;
-  docker: Docker;
+  /** The engine followed now (read per use: it changes when the engine is retargeted). */
+  docker: DockerAccess;
   log: Logger;
   runTool(name: LabTool, args: string[], options: RunOptions): Promise<RunResult>;
   toolStatus: Parameters<typeof runPreflight>[0]['toolStatus'];
@@ -39,7 +41,8 @@ export interface LabRunServiceOptions {
   /** The cluster wing's live status of a cluster: the one watcher every wait uses. */
   statusSource(cluster: string): ClusterStatusSource;
   probes?: VerifyProbes;
-  engineIsLocalLinux: boolean;
+  /** Whether the engine followed now runs on this Linux machine (asked per run: the engine may be retargeted). */
+  engineIsLocalLinux(): boolean;
   /** Extra preflight findings about this machine (core/host connectivity: docker-mac-net-connect on macOS). */
   hostPreflight?(cluster: string): Promise<Awaited<ReturnType<typeof runPreflight>>>;
   /** The hops from this machine to a cluster (core/host connectivity), checked by the final verification. */
@@ -60,8 +63,14 @@ export class LabRunService {
     this.runner = new PipelineRunner({ store: options.store, log: options.log });
   }
 
-  onDidChange(listener: (run: RunRecord) => void): () => void {
-    return this.runner.onDidChange(listener);
+  /** Every transition of a run, after its journal is written. */
+  get onDidChange() {
+    return this.runner.onDidChange;
+  }
+
+  /** Cancels the runs in flight and waits until their journals say so (the app is closing). */
+  dispose(): Promise<void> {
+    return this.runner.dispose(this.pending.values());
   }
 
   /** Starts building the lab a plan describes; resolves once the run is journaled (it goes on in the background). */
@@ -114,7 +123,7 @@ export class LabRunService {
 
   /** What `delete` removes: shown in the confirmation. */
   async deletePlan(cluster: string): Promise<{ containers: string[]; context: string }> {
-    const nodes = await nodeContainers(this.options.docker, cluster);
+    const nodes = await nodeContainers(this.options.docker(), cluster);
     if (nodes.length === 0)
       throw new KindscopeError(
         'CLUSTER_NOT_FOUND',
@@ -288,7 +297,7 @@ export class LabRunService {
   private lifecycleDeps(cluster: string): LifecycleDeps {
     const o = this.options;
     return {
-      docker: o.docker,
+      docker: o.docker(),
       runTool: o.runTool,
       ...this.verifyDeps(cluster),
       environment: async () => (await o.lab.environment(cluster)).env,
@@ -314,15 +323,15 @@ export class LabRunService {
         const checks = await runPreflight({
           cluster,
           kubernetesVersion: kubernetesVersionOf(rendering),
-          ...(await readEngineFacts(o.docker)),
+          ...(await readEngineFacts(o.docker())),
           existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters,
           toolStatus: o.toolStatus,
-          engineIsLocalLinux: o.engineIsLocalLinux,
+          engineIsLocalLinux: o.engineIsLocalLinux(),
         });
         return [...checks, ...((await o.hostPreflight?.(cluster).catch(() => [])) ?? [])];
       },
       ...this.verifyDeps(cluster),
-      nodeAddresses: () => nodeAddresses(o.docker, cluster),
+      nodeAddresses: () => nodeAddresses(o.docker(), cluster),
       ...(o.timeouts ? { timeouts: o.timeouts } : {}),
     });
   }
