@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { KindscopeError } from '../../contract';
+import { demuxFrames } from '../docker/docker-exec';
 
 /** Label on every container Kindscope starts for a capture or an ARP request (the janitor's handle). */
 export const captureLabel = 'io.kindscope.helper';
@@ -173,23 +174,11 @@ export async function arpingFrom(
     return {
       ...(net?.IPAddress ? { ip: net.IPAddress } : {}),
       ...(net?.MacAddress ? { mac: net.MacAddress } : {}),
-      output: stripFrames(logs),
+      output: demuxFrames(logs, 'stdout+stderr'),
     };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);
   }
-}
-
-/** Docker's multiplexed log frames (8-byte headers) to text. */
-function stripFrames(buffer: Buffer): string {
-  let offset = 0;
-  let text = '';
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
-  }
-  return text;
 }
 
 /** Whether an image is present; pulling needs the user's consent, so this never pulls. */

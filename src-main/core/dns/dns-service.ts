@@ -13,6 +13,7 @@ import {
 } from '../../contract';
 import { Coalescer, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
+import { withTimeout } from '../util/timeout';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
 import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
 
@@ -72,14 +73,6 @@ function answersForZone(port: number): Promise<boolean> {
       '127.0.0.1',
     );
   });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-  ]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -7,17 +7,12 @@
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { loadKubeConfig, withContext } from '../../kube/kube-config-loader';
 import type { UsedRange } from '../plan/pool-carve';
+import { withTimeout } from '../../util/timeout';
 
 interface PoolObject {
   metadata?: { name?: string };
   spec?: { blocks?: { cidr?: string }[]; cidrs?: { cidr?: string }[] };
 }
-
-const withTimeout = <T>(promise: Promise<T>, ms: number) =>
-  Promise.race([
-    promise,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref()),
-  ]);
 
 /** `kubeconfigEnv`: KUBECONFIG as the GUI environment has it, every file merged as kubectl does. */
 export async function readOtherPools(
