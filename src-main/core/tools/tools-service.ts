@@ -192,7 +192,7 @@ export class ToolsService implements Disposable {
     return runTool(spec.name, path, spec.versionArgs, {
       cwd: '/',
       env: this.options.environment.toolEnv(),
-      signal: AbortSignal.timeout(10_000),
+      signal: this.untilDisposed(AbortSignal.timeout(10_000)),
       allowFailure: true,
     });
   }
