@@ -2,7 +2,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { KindscopeError, type ClusterStatus } from '../contract';
 import { CaptureService } from '../core/capture/capture-service';
-import { runFailoverDrill } from '../core/capture/failover-drill';
+import { recoverFailoverDrill, runFailoverDrill } from '../core/capture/failover-drill';
 import { pingNode, proveService } from '../core/host/reachability';
 import type { ToolsService } from '../core/tools/tools-service';
 import type { Logger } from '../core/util/logger';
@@ -22,7 +22,10 @@ export interface CaptureHandlerDeps {
   decodeAnyPath: boolean;
 }
 
-type CaptureHandlers = Pick<Handlers, 'captureArp' | 'captureDecode' | 'capturePing' | 'captureFailover'>;
+type CaptureHandlers = Pick<
+  Handlers,
+  'captureArp' | 'captureDecode' | 'capturePing' | 'captureFailover' | 'captureFailoverRecover'
+>;
 
 /** The capture, decode, ping and failover calls over the capture service and the host probes. */
 export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers {
@@ -79,5 +82,6 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
         },
         input,
       ),
+    captureFailoverRecover: (input) => recoverFailoverDrill(deps.docker(), input),
   };
 }

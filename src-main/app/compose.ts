@@ -20,7 +20,7 @@ import { noEvent } from '../core/util/emitter';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
-import { LabService } from '../core/lab/lab-plan-service';
+import { LabPlanService } from '../core/lab/lab-plan-service';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
@@ -56,7 +56,7 @@ export interface AppServices {
   /** One session per followed cluster: Kubernetes state joined with the topology, and findings. */
   clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
-  lab: LabService;
+  lab: LabPlanService;
   /** The pipeline (create, resume, fix, stop, start, delete); undefined without an engine endpoint. */
   runs: LabRunService | undefined;
   settings: SettingsStore;
@@ -110,7 +110,7 @@ export function createApp(options: AppOptions): App {
     throw noEngine();
   };
   const clusters = clusterRegistry(topology, kubeconfigEnv, log);
-  const lab = new LabService({ docker: engine ? docker : undefined, log, kubeconfigEnv });
+  const lab = new LabPlanService({ docker: engine ? docker : undefined, log, kubeconfigEnv });
   const connectivity = new ConnectivityService({
     docker,
     engineClues: () => (engine ? engineClues(engine) : Promise.reject(noEngine())),

@@ -191,6 +191,23 @@ export const FailoverResult = z.object({
 });
 export type FailoverResult = z.infer<typeof FailoverResult>;
 
+/** After an interrupted drill: start the stopped node again and remove this Kindscope's capture helpers. */
+export const FailoverRecoverInput = z
+  .object({
+    cluster: ClusterName,
+    /** The node container the drill stopped; started only if it is a node of `cluster`. */
+    node: z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$/, 'must be a container name'),
+  })
+  .strict();
+
+export const FailoverRecoverResult = z.object({
+  /** Whether the node container runs afterwards. */
+  started: z.boolean(),
+  /** Capture helpers of this Kindscope process removed. */
+  removedHelpers: z.number(),
+});
+export type FailoverRecoverResult = z.infer<typeof FailoverRecoverResult>;
+
 export const captureCalls = {
   captureArp: defineCall(
     'capture:arp',
@@ -215,5 +232,11 @@ export const captureCalls = {
     FailoverInput,
     FailoverResult,
     'Stop the lease holder, measure the takeover and the downtime, start the node again',
+  ),
+  captureFailoverRecover: defineCall(
+    'capture:failover-recover',
+    FailoverRecoverInput,
+    FailoverRecoverResult,
+    "After an interrupted failover drill: start the stopped node again and remove this Kindscope's capture helpers",
   ),
 } as const;

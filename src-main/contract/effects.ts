@@ -17,6 +17,7 @@ export const callsWithEffects: ReadonlySet<string> = new Set([
   'lab:delete',
   'lab:fix',
   'capture:failover',
+  'capture:failover-recover',
   'connectivity:fix',
   'connectivity:remove',
 ]);

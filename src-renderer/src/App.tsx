@@ -1,10 +1,10 @@
 import { useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppContext, useAppStore } from './app-context';
-import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ClusterListPage } from './features/clusters/ClusterListPage';
 import { CreateLabPage } from './features/create-lab/CreateLabPage';
+import { followAppInfo, followConnection, followEngine } from './features/home/engine-loader';
 import { HomePage } from './features/home/HomePage';
 import { NamesPage } from './features/names/NamesPage';
 import { SettingsPage } from './features/settings/SettingsPage';
@@ -61,15 +61,13 @@ export function App() {
   useHashNavigation();
 
   useEffect(() => {
-    const { client, store } = context;
     const stopEngine = followEngine(context);
-    const stopConnection = client.onDidChangeConnection?.((state) => store.getState().setConnection(state));
-    void client.invoke('app:info', {}).then((result) => {
-      if (result.ok) store.getState().setAppInfo(result.value);
-    });
+    const stopInfo = followAppInfo(context);
+    const stopConnection = followConnection(context);
     return () => {
       stopEngine();
-      stopConnection?.();
+      stopInfo();
+      stopConnection();
     };
   }, [context]);
 

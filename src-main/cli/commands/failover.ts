@@ -1,5 +1,3 @@
-import { ownerLabel } from '../../core/capture/node-capture';
-import { runTool } from '../../core/tools/run-tool';
 import { parseServiceRef, type CliCommand } from '../cli-command';
 import { formatFailover } from '../format-capture';
 import { ExitCode } from '../output';
@@ -29,27 +27,9 @@ Cilium values; then starts the node again. Refused when no other node could take
         `failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`,
       );
     // Ctrl-C (main.ts aborts the command and waits): start the stopped node first and remove
-    // this process's capture containers, so nothing is left broken.
+    // this process's capture containers, so nothing is left broken — through the router, like every verb.
     const restartOnInterrupt = () => {
-      void (async () => {
-        const listed = await runTool(
-          'docker',
-          'docker',
-          ['ps', '-aq', '--filter', `label=${ownerLabel}=${process.pid}`],
-          { allowFailure: true, signal: AbortSignal.timeout(10_000) },
-        ).catch(() => undefined);
-        const captures = listed?.stdout.split('\n').filter(Boolean) ?? [];
-        if (captures.length > 0)
-          await runTool('docker', 'docker', ['rm', '-f', ...captures], {
-            allowFailure: true,
-            signal: AbortSignal.timeout(30_000),
-          }).catch(() => undefined);
-        if (holder)
-          await runTool('docker', 'docker', ['start', holder], {
-            allowFailure: true,
-            signal: AbortSignal.timeout(30_000),
-          }).catch(() => undefined);
-      })();
+      if (holder) void client.invoke('capture:failover-recover', { cluster: values.cluster as string, node: holder });
     };
     signal.addEventListener('abort', restartOnInterrupt, { once: true });
     const result = await client

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import { LabPlan } from '../../contract';
-import { cidrsOverlap, ipv4Range } from '../../core/lab/plan/pool-carve';
+import { cidrsOverlap } from '../../core/net/cidr';
+import { ipv4Range } from '../../core/lab/plan/pool-carve';
 import { ExitCode } from '../output';
 import { runCli } from '../run-cli';
 

@@ -21,7 +21,7 @@ describe('the capture verdict, from the packets only', () => {
       ip: '10.99.0.50',
       packets,
       leaseHolder: lease,
-      nodesByMac: new Map([[owner, 'demo-worker']]),
+      nodes: [{ name: 'demo-worker', mac: owner }],
       capturedOn: 'demo-worker',
     });
     expect(verdict.verdict).toBe('holder-answered');
@@ -36,7 +36,7 @@ describe('the capture verdict, from the packets only', () => {
       ip: '10.99.0.50',
       packets,
       leaseHolder: { ...lease, node: 'demo-worker2', mac: '02:42:ac:12:00:04' },
-      nodesByMac: new Map([[owner, 'demo-worker']]),
+      nodes: [{ name: 'demo-worker', mac: owner }],
       capturedOn: 'demo-worker2',
     });
     expect(verdict.verdict).toBe('other-answered');
@@ -48,7 +48,7 @@ describe('the capture verdict, from the packets only', () => {
 
   it('says nobody answered when only requests were seen, and no request when none was', () => {
     expect(
-      arpVerdict({ ip: '10.99.0.77', packets, leaseHolder: lease, nodesByMac: new Map(), capturedOn: 'demo-worker' }),
+      arpVerdict({ ip: '10.99.0.77', packets, leaseHolder: lease, nodes: [], capturedOn: 'demo-worker' }),
     ).toMatchObject({
       verdict: 'no-reply',
       explanation: '1 request "who has 10.99.0.77?" reached demo-worker, and nobody answered.',
@@ -58,7 +58,7 @@ describe('the capture verdict, from the packets only', () => {
         ip: '10.99.0.99',
         packets,
         leaseHolder: undefined,
-        nodesByMac: new Map(),
+        nodes: [],
         capturedOn: 'demo-worker',
       }).verdict,
     ).toBe('no-request');

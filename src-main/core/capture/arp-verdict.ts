@@ -1,11 +1,12 @@
 import type { AnsweredBy, ArpPacket, CaptureResult, Finding, LeaseHolder } from '../../contract';
+import { answeredByOf, macOwner } from '../host/probe';
 
 export interface VerdictInput {
   ip: string;
   packets: ArpPacket[];
   leaseHolder: LeaseHolder | undefined;
-  /** Node names by MAC (from Docker), to name whoever answered. */
-  nodesByMac: Map<string, string>;
+  /** The cluster's nodes and their MACs (from Docker), to name whoever answered by the one MAC-owner rule. */
+  nodes: readonly { name: string; mac?: string }[];
   capturedOn: string;
 }
 
@@ -33,12 +34,13 @@ export function arpVerdict(input: VerdictInput): Verdict {
   const replies = packets.filter((p) => p.op === 'reply' && p.senderIp === ip && !p.gratuitous);
   const announcements = packets.filter((p) => p.gratuitous && p.senderIp === ip);
   const announced = announcements[0]
-    ? ` ${input.nodesByMac.get(announcements[0].senderMac) ?? announcements[0].senderMac} also announced it with ${announcementForm(announcements[0])}.`
+    ? ` ${macOwner(input.nodes, announcements[0].senderMac) ?? announcements[0].senderMac} also announced it with ${announcementForm(announcements[0])}.`
     : '';
   const reply = replies[0];
   if (reply) {
-    const node = input.nodesByMac.get(reply.senderMac);
-    const answeredBy: AnsweredBy = { ...(node ? { node } : {}), mac: reply.senderMac, checkedAt: reply.time };
+    // A measurement at the reply's capture time, named by the MAC-owner rule (probe.ts).
+    const answeredBy: AnsweredBy = answeredByOf(input.nodes, reply.senderMac, reply.time);
+    const node = answeredBy.node;
     const who = `${node ?? 'a machine that is no node of this cluster'} (${reply.senderMac})`;
     if (leaseHolder && node === leaseHolder.node) {
       return {

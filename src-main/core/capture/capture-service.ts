@@ -10,7 +10,7 @@ import {
   type LeaseHolder,
   type ServiceStatus,
 } from '../../contract';
-import { probeHttp } from '../host/probes';
+import { probeHttp } from '../host/probe';
 import type { Logger } from '../util/logger';
 import { arpVerdict } from './arp-verdict';
 import { captureImageName, ensureCaptureImage } from './capture-image';
@@ -169,9 +169,9 @@ export class CaptureService {
     await mkdir(dirname(pcapPath), { recursive: true });
     await writeFile(pcapPath, pcap);
     const decoded = decodeCapture(pcap);
-    const nodesByMac = new Map(status.nodes.filter((n) => n.mac).map((n) => [n.mac!, n.name]));
-    if (where.mac) nodesByMac.set(where.mac, node);
-    const verdict = arpVerdict({ ip, packets: decoded.packets, leaseHolder, nodesByMac, capturedOn: node });
+    // The capture node's MAC from `docker inspect` first: known even before the status lists it.
+    const nodes = [...(where.mac ? [{ name: node, mac: where.mac }] : []), ...status.nodes];
+    const verdict = arpVerdict({ ip, packets: decoded.packets, leaseHolder, nodes, capturedOn: node });
     return {
       ...base,
       ip,

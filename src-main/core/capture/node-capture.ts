@@ -1,27 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { KindscopeError } from '../../contract';
-import { demuxFrames } from '../docker/docker-exec';
-
-/** Label on every container Kindscope starts for a capture or an ARP request (the janitor's handle). */
-export const captureLabel = 'io.kindscope.helper';
-/** The process that started a capture (an interrupted CLI removes its own). */
-export const ownerLabel = 'io.kindscope.capture.owner-pid';
-const expiresLabel = 'io.kindscope.capture.expires';
-
-/** Capture containers left behind by a Kindscope that died mid-capture, past their time bound. */
-async function removeExpiredCaptures(docker: Docker): Promise<void> {
-  const leftovers = await docker
-    .listContainers({ all: true, filters: JSON.stringify({ label: [`${captureLabel}=capture`, expiresLabel] }) })
-    .catch(() => []);
-  for (const info of leftovers) {
-    if (Number(info.Labels[expiresLabel]) < Date.now())
-      await docker
-        .getContainer(info.Id)
-        .remove({ force: true })
-        .catch(() => undefined);
-  }
-}
+import { helperLabels, helperLogText, helperName, removeOrphanHelpers } from '../docker/helper-containers';
 
 export interface NodeCaptureOptions {
   image: string;
@@ -51,8 +31,9 @@ export interface RunningCapture {
  * would pass the binary pcap through the json-file log driver, which is text.
  */
 export async function startNodeCapture(docker: Docker, options: NodeCaptureOptions): Promise<RunningCapture> {
-  await removeExpiredCaptures(docker);
+  await removeOrphanHelpers(docker);
   const container = await docker.createContainer({
+    name: helperName('capture'),
     Image: options.image,
     Entrypoint: ['tcpdump'],
     // -U: write each packet as it arrives; -s 0: whole frames; -n: no lookups; -w -: pcap on stdout;
@@ -70,11 +51,9 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
       'arp',
     ],
     Labels: {
-      [captureLabel]: 'capture',
+      // tcpdump itself has no time bound; should Kindscope die before stopping it, the next helper removes it after this.
+      ...helperLabels('capture', { expiresAt: Date.now() + (options.seconds + 30) * 1000 }),
       'io.kindscope.capture.node': options.node,
-      [ownerLabel]: String(process.pid),
-      // tcpdump itself has no time bound; should Kindscope die before stopping it, the next capture removes it after this.
-      [expiresLabel]: String(Date.now() + (options.seconds + 30) * 1000),
     },
     AttachStdout: true,
     AttachStderr: true,
@@ -159,10 +138,11 @@ export async function arpingFrom(
   options: { image: string; network: string; ip: string; count?: number; signal?: AbortSignal },
 ): Promise<{ ip?: string; mac?: string; output: string }> {
   const container = await docker.createContainer({
+    name: helperName('arping'),
     Image: options.image,
     Entrypoint: ['arping'],
     Cmd: ['-c', String(options.count ?? 2), '-w', '3', '-I', 'eth0', options.ip],
-    Labels: { [captureLabel]: 'arping' },
+    Labels: helperLabels('arping', { expiresAt: Date.now() + 60_000 }),
     HostConfig: { NetworkMode: options.network, CapDrop: ['ALL'], CapAdd: ['NET_RAW'], AutoRemove: false },
   });
   try {
@@ -174,7 +154,7 @@ export async function arpingFrom(
     return {
       ...(net?.IPAddress ? { ip: net.IPAddress } : {}),
       ...(net?.MacAddress ? { mac: net.MacAddress } : {}),
-      output: demuxFrames(logs, 'stdout+stderr'),
+      output: helperLogText(logs),
     };
   } finally {
     await container.remove({ force: true }).catch(() => undefined);

@@ -10,7 +10,7 @@ import {
 import type { RouteReader, HostRoute } from './connectivity-routes';
 import { routeForSubnet } from './connectivity-routes';
 import { describeMacState, isTooOld } from './connectivity-mac';
-import { probeHttp, probeIcmp, probeTcp, type IcmpResult } from './probes';
+import { probeHttp, probeIcmp, probeTcp, type IcmpResult } from './probe';
 
 /** What Docker alone says about a cluster: its nodes' IPs and the subnets of their networks. */
 export interface ClusterNetworkFacts {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeClusterStatus, fakeService } from '../../contract/cluster-status.fake';
-import { parsePing } from './probes';
+import { parsePing } from './probe';
 import { pingNode, proveService, type ReachabilityProbes } from './reachability';
 
 const status = fakeClusterStatus({
@@ -21,7 +21,7 @@ const status = fakeClusterStatus({
 const probes = (over: Partial<ReachabilityProbes>): ReachabilityProbes => ({
   icmp: async () => ({ sent: 3, received: 0, rttMs: [] }),
   tcp: async () => ({ ok: false, ms: 3000, error: 'ETIMEDOUT' }),
-  neighbour: async () => undefined,
+  neighbour: { read: async () => undefined, refresh: async () => ({ refreshed: true }) },
   platform: 'linux',
   ...over,
 });
@@ -52,7 +52,10 @@ describe('ping and reachability, explained', () => {
       probes({
         icmp: async () => ((pinged = true), { sent: 1, received: 1, rttMs: [1] }),
         tcp: async () => ({ ok: true, ms: 2 }),
-        neighbour: async () => ({ state: 'REACHABLE', mac: '02:42:ac:12:00:03' }),
+        neighbour: {
+          read: async () => ({ state: 'REACHABLE', mac: '02:42:ac:12:00:03' }),
+          refresh: async () => ({ refreshed: true }),
+        },
       }),
     );
     expect(pinged).toBe(false);
@@ -71,7 +74,7 @@ describe('ping and reachability, explained', () => {
         'demo-worker',
         probes({
           icmp: async () => ({ sent: 2, received: 2, rttMs: [0.1, 0.1] }),
-          neighbour: async () => ({ state: 'REACHABLE', mac }),
+          neighbour: { read: async () => ({ state: 'REACHABLE', mac }), refresh: async () => ({ refreshed: true }) },
         }),
       );
     expect((await answered('02:42:ac:12:00:03')).answeredBy).toMatchObject({

@@ -1,18 +1,17 @@
 import { probePort, type ClusterStatus, type PingResult } from '../../contract';
-import { readNeighbour, type NeighbourEntry } from './neighbour';
-import { probeIcmp, probeTcp, type IcmpResult } from './probes';
+import { hostNeighbourTable, measure, probeIcmp, probeTcp, type IcmpResult, type NeighbourTable } from './probe';
 
 export interface ReachabilityProbes {
   icmp(ip: string): Promise<IcmpResult>;
   tcp(ip: string, port: number): Promise<{ ok: boolean; ms: number; error?: string }>;
-  neighbour(ip: string): Promise<NeighbourEntry | undefined>;
+  neighbour: NeighbourTable;
   platform: NodeJS.Platform;
 }
 
 export const hostProbes: ReachabilityProbes = {
   icmp: (ip) => probeIcmp(ip),
   tcp: (ip, port) => probeTcp(ip, port),
-  neighbour: readNeighbour,
+  neighbour: hostNeighbourTable,
   platform: process.platform,
 };
 
@@ -39,19 +38,14 @@ export async function pingNode(
       verdict: 'no-ip',
       explanation: `${node} reports no InternalIP yet.`,
     };
-  const icmp = await probes.icmp(ip);
-  const neighbour = await probes.neighbour(ip);
+  // A measurement (probe.ts): the entry refreshed, the echo sent, the entry read back and judged by its state.
+  const {
+    result: icmp,
+    neighbour,
+    answeredBy,
+  } = await measure(ip, status.nodes, () => probes.icmp(ip), probes.neighbour);
   const target = { kind: 'node' as const, name: node, ip };
-  // A measurement: the node whose MAC the entry holds — none named when the MAC is no node's (a stale entry, another host).
-  const owner = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
-  const seen = neighbour?.mac
-    ? {
-        neighbour,
-        answeredBy: { ...(owner ? { node: owner } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() },
-      }
-    : neighbour
-      ? { neighbour }
-      : {};
+  const seen = { ...(neighbour ? { neighbour } : {}), ...(answeredBy ? { answeredBy } : {}) };
   if (icmp.received > 0) {
     const avg = icmp.rttMs.reduce((a, b) => a + b, 0) / Math.max(1, icmp.rttMs.length);
     return {
@@ -108,12 +102,12 @@ export async function proveService(
         : `${label} is not a LoadBalancer service of "${status.cluster}".`,
     };
   const port = probePort(service);
-  const tcp = await probes.tcp(ip, port);
-  const neighbour = await probes.neighbour(ip);
-  const node = neighbour?.mac ? status.nodes.find((n) => n.mac === neighbour.mac)?.name : undefined;
-  const answeredBy = neighbour?.mac
-    ? { ...(node ? { node } : {}), mac: neighbour.mac, checkedAt: new Date().toISOString() }
-    : undefined;
+  const {
+    result: tcp,
+    neighbour,
+    answeredBy,
+  } = await measure(ip, status.nodes, () => probes.tcp(ip, port), probes.neighbour);
+  const node = answeredBy?.node;
   const base = {
     target: { kind: 'service' as const, name: label, ip, port },
     tcp,

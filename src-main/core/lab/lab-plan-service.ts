@@ -32,7 +32,7 @@ export interface PlanSource {
   name?: string;
 }
 
-export class LabService {
+export class LabPlanService {
   constructor(private readonly options: LabServiceOptions) {}
 
   /** The default plan for a name (pure: the engine is consulted when it is validated). */

@@ -1,6 +1,6 @@
 import type Docker from 'dockerode';
 import { execInContainer } from '../docker/docker-exec';
-import { helperLabel, helperName, ownerLabel } from '../docker/helper-containers';
+import { helperLabels, helperName, removeOrphanHelpers } from '../docker/helper-containers';
 import type { Logger } from '../util/logger';
 
 export { helperLabel } from '../docker/helper-containers';
@@ -59,19 +59,10 @@ export class NetnsReader {
     }
   }
 
-  private async removeOrphans(): Promise<void> {
+  private removeOrphans(): Promise<void> {
     // Every kind of helper (a host-view read cut short by a crash leaves one too), but only
-    // those whose owner is known and gone: a live Kindscope's helper is never touched.
-    const helpers = await this.docker.listContainers({ all: true, filters: { label: [helperLabel] } });
-    for (const helper of helpers) {
-      const owner = Number(helper.Labels[ownerLabel]);
-      const orphan = Number.isInteger(owner) ? !(await isAlive(owner)) : helper.Labels[helperLabel] === 'netns-reader';
-      if (orphan)
-        await this.docker
-          .getContainer(helper.Id)
-          .remove({ force: true })
-          .catch(() => undefined);
-    }
+    // those whose owner is known and gone, or past their expiry: a live Kindscope's helper is never touched.
+    return removeOrphanHelpers(this.docker);
   }
 
   async dispose(): Promise<void> {
@@ -95,7 +86,7 @@ export class NetnsReader {
         Image: image,
         Entrypoint: ['sleep'],
         Cmd: ['2147483647'],
-        Labels: { [helperLabel]: 'netns-reader', [ownerLabel]: String(process.pid) },
+        Labels: helperLabels('netns-reader'),
         HostConfig: {
           NetworkMode: 'host',
           PidMode: 'host',
@@ -118,15 +109,6 @@ export class NetnsReader {
 }
 
 /** Helpers left by a Kindscope process that is gone (a crash): removed before making ours. */
-async function isAlive(pid: number): Promise<boolean> {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function parse(stdout: string): NetnsReading {
   const nodes = new Map<number, { addr: string; route: string }>();
   const [engineLinks = '', ...sections] = stdout.split(`${marker} `);

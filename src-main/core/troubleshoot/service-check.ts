@@ -1,6 +1,12 @@
 import { KindscopeError, probePort, type ClusterStatus, type ServiceCheck } from '../../contract';
-import { readNeighbour, type NeighbourEntry } from '../host/neighbour';
-import { probeHttp } from '../host/probes';
+import {
+  hostNeighbourTable,
+  probeHttp,
+  measure,
+  sameMac,
+  type NeighbourRefresh,
+  type NeighbourTable,
+} from '../host/probe';
 
 /**
  * Checks a LoadBalancer service from this machine the way the seed article does by hand:
@@ -11,8 +17,18 @@ export async function checkService(
   status: ClusterStatus,
   namespace: string,
   name: string,
-  neighbour: (ip: string) => Promise<NeighbourEntry | undefined> = readNeighbour,
+  table: NeighbourTable = hostNeighbourTable,
 ): Promise<ServiceCheck> {
+  return (await measureService(status, namespace, name, table)).check;
+}
+
+/** The check, and what refreshing the neighbour entry before its probe did (the pipeline's verify records it). */
+export async function measureService(
+  status: ClusterStatus,
+  namespace: string,
+  name: string,
+  table: NeighbourTable = hostNeighbourTable,
+): Promise<{ check: ServiceCheck; refresh?: NeighbourRefresh }> {
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const label = `${namespace}/${name}`;
   if (!service && !status.streams.some((s) => s.resource === 'services' && s.state === 'live')) {
@@ -39,63 +55,66 @@ export async function checkService(
   const ip = service.externalIPs[0];
   if (!ip)
     return {
-      service: label,
-      verdict: 'pending',
-      explanation: `${label} has no IP yet (<pending>).`,
-      findings: service.findings,
-      ...claim,
+      check: {
+        service: label,
+        verdict: 'pending',
+        explanation: `${label} has no IP yet (<pending>).`,
+        findings: service.findings,
+        ...claim,
+      },
     };
   const port = probePort(service);
-  const http = await probeHttp(ip, port);
-  const entry = await neighbour(ip);
-  const checkedAt = new Date().toISOString();
-  // The measurement: the MAC this machine's neighbour table holds for the IP right after the probe.
-  const resolved = entry?.mac && !/FAILED|INCOMPLETE/.test(entry.state) ? entry.mac : undefined;
-  const answeredNode = resolved ? status.nodes.find((n) => n.mac === resolved)?.name : undefined;
-  const answeredBy = resolved
-    ? { ...(answeredNode ? { node: answeredNode } : {}), mac: resolved, checkedAt }
-    : undefined;
-  const base = {
-    service: label,
-    ip,
-    port,
-    http,
-    ...(entry ? { neighbour: entry } : {}),
-    ...claim,
-    ...(answeredBy ? { answeredBy } : {}),
-    findings: service.findings,
-  };
-  const who = answeredBy ? `${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac})` : '';
-  const lease = holder ? ` — lease held by ${holder.node}` : '';
-  if (http.ok || http.status !== undefined) {
-    if (holder?.mac && answeredBy && answeredBy.mac !== holder.mac) {
+  // The measurement (probe.ts): entry refreshed, HTTP sent, the MAC read back only if its state counts.
+  const {
+    result: http,
+    neighbour: entry,
+    answeredBy,
+    refresh,
+  } = await measure(ip, status.nodes, () => probeHttp(ip, port), table);
+  const verdictOf = (): ServiceCheck => {
+    const base = {
+      service: label,
+      ip,
+      port,
+      http,
+      ...(entry ? { neighbour: entry } : {}),
+      ...claim,
+      ...(answeredBy ? { answeredBy } : {}),
+      findings: service.findings,
+    };
+    const who = answeredBy ? `${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac})` : '';
+    const lease = holder ? ` — lease held by ${holder.node}` : '';
+    if (http.ok || http.status !== undefined) {
+      if (holder?.mac && answeredBy && !sameMac(answeredBy.mac, holder.mac)) {
+        return {
+          ...base,
+          verdict: 'wrong-node',
+          explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): a stale neighbour entry or another cluster announcing the same IP.`,
+        };
+      }
       return {
         ...base,
-        verdict: 'wrong-node',
-        explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): a stale neighbour entry or another cluster announcing the same IP.`,
+        verdict: 'answers',
+        explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms${answeredBy ? `; answered ARP: ${who}` : ''}${lease}.`,
       };
     }
+    if (answeredBy)
+      return {
+        ...base,
+        verdict: 'no-http',
+        explanation: `Answered ARP for ${ip}: ${who}, but nothing answered on port ${port} (${http.error ?? 'no response'})${lease}.`,
+      };
+    if (entry)
+      return {
+        ...base,
+        verdict: 'no-arp',
+        explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.`,
+      };
     return {
       ...base,
-      verdict: 'answers',
-      explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms${answeredBy ? `; answered ARP: ${who}` : ''}${lease}.`,
+      verdict: 'unreachable',
+      explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).`,
     };
-  }
-  if (answeredBy)
-    return {
-      ...base,
-      verdict: 'no-http',
-      explanation: `Answered ARP for ${ip}: ${who}, but nothing answered on port ${port} (${http.error ?? 'no response'})${lease}.`,
-    };
-  if (entry)
-    return {
-      ...base,
-      verdict: 'no-arp',
-      explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.`,
-    };
-  return {
-    ...base,
-    verdict: 'unreachable',
-    explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).`,
   };
+  return { check: verdictOf(), refresh };
 }

@@ -5,7 +5,8 @@
 import type { LabFinding, LabPlan } from '../../../contract';
 import { unknownChartKeys } from './chart-keys';
 import { compatTable, findCompatRow } from './compat-table';
-import { carvePool, checkPool, cidrsOverlap, type UsedRange } from './pool-carve';
+import { cidrsOverlap } from '../../net/cidr';
+import { carvePool, checkPool, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
 import type { LabEnvironment } from '../environment/lab-environment';
 

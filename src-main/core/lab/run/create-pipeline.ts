@@ -6,7 +6,7 @@ import type { RunOptions, RunResult } from '../../tools/run-tool';
 import { shellQuote } from '../plan/script';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
-import type { PreflightCheck } from './preflight';
+import { preflightStep, type PreflightCheck } from './preflight';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
 
@@ -70,30 +70,7 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
       ...(input ? { input } : {}),
     });
   };
-  const steps: StepDefinition[] = [
-    {
-      name: 'preflight',
-      title: 'Check this machine',
-      command: 'docker info; kind/helm/kubectl versions; the name; inotify limits; cloud-provider-kind',
-      run: async (context) => {
-        const checks = await deps.preflight();
-        for (const check of checks)
-          context.log(
-            `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
-          );
-        const failed = checks.filter((c) => !c.ok && c.severity === 'error');
-        if (failed.length)
-          throw new KindscopeError(
-            'INVALID_INPUT',
-            `Preflight failed: ${failed.map((c) => c.detail).join('; ')}`,
-            failed
-              .map((c) => c.fix)
-              .filter(Boolean)
-              .join(' '),
-          );
-      },
-    },
-  ];
+  const steps: StepDefinition[] = [preflightStep(() => deps.preflight())];
   mkdirSync(fileDir, { recursive: true });
   for (const [file, contents] of Object.entries(rendering.files)) writeFileSync(join(fileDir, file), contents);
   for (const step of rendering.steps) {

@@ -3,7 +3,8 @@ import type { ClusterStatus } from '../../../contract';
 import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
 import { noEvent } from '../../util/emitter';
 import { allAnnounced } from './cluster-watch';
-import { fixesFor, fixSteps, type LifecycleDeps } from './lifecycle-pipelines';
+import { fixesFor, fixSteps } from './fix-pipeline';
+import type { LifecycleDeps } from './lifecycle-pipelines';
 import type { StepContext } from './pipeline-runner';
 
 type Over = {
