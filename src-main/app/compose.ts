@@ -169,8 +169,9 @@ export function createApp(options: AppOptions): App {
       await runs?.dispose();
       tools.dispose();
       connectivity.dispose();
-      await dns.dispose();
+      // The cluster sessions first: a DNS re-read in flight then ends at once instead of following clusters again.
       clusters.dispose();
+      await dns.dispose();
       await topology?.dispose();
       engine?.dispose();
     },

@@ -180,6 +180,10 @@ export class DnsService {
     const responder = this.responder;
     this.responder = undefined;
     await responder?.stop();
+    // A re-read in flight ends before stop does, and starts no other.
+    this.again = false;
+    await this.refreshing?.catch(() => undefined);
+    this.again = false;
   }
 
   /** The responder's state and a fresh probe through the system resolver. */

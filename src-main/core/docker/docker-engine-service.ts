@@ -3,7 +3,7 @@ import type { DockerEngineFacts, DockerEngineStatus, StreamState } from '../../c
 import { Coalescer, Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { engineEvents, engineInfo, engineVersion } from './docker-api';
-import { explainUnreachable } from './docker-client';
+import { closeDockerClient, explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
 import { DockerEventStream, type DockerEvent } from './docker-event-stream';
 import { detectFlavour } from './engine-flavour';
@@ -53,10 +53,13 @@ export class DockerEngineService {
   /** After {@link retarget}: models built from the old engine are stale. */
   readonly onDidRetarget: Event<void>;
   private client: Docker;
+  /** Every client this service was given (the first and each retarget's): closed on dispose. */
+  private readonly clients: Docker[] = [];
   private resolved: ResolvedEndpoint;
 
   constructor(private readonly options: DockerEngineServiceOptions) {
     this.client = options.docker;
+    this.clients.push(options.docker);
     this.resolved = options.endpoint;
     this.statusChanged = new Emitter(options.log);
     this.eventReceived = new Emitter(options.log);
@@ -129,12 +132,15 @@ export class DockerEngineService {
   retarget(endpoint: ResolvedEndpoint, docker: Docker): void {
     if (this.disposed || (endpoint.host === this.resolved.host && endpoint.context === this.resolved.context)) return;
     this.client = docker;
+    // The old client stays open until dispose: work begun on the old engine (removing the netns helper there) finishes.
+    this.clients.push(docker);
     this.resolved = endpoint;
     this.update({ state: 'connecting', endpoint: publicEndpoint(endpoint) });
     this.retargeted.fire();
     this.stream.reconnectNow();
   }
 
+  /** Stops following the engine and closes every connection to it (those of earlier endpoints too). */
   dispose(): void {
     this.disposed = true;
     this.refreshAfterEvents.dispose();
@@ -143,6 +149,8 @@ export class DockerEngineService {
     this.eventReceived.dispose();
     this.reconnected.dispose();
     this.retargeted.dispose();
+    // Last: the services that use the engine are disposed before it (the composition root's order).
+    for (const client of this.clients) closeDockerClient(client);
   }
 
   private async probe(): Promise<void> {

@@ -38,6 +38,8 @@ export class TopologyService {
   private readonly readers: EngineReaders;
   private readonly events: TopologyEvents;
   private readonly settler: RouteSettler;
+  /** After dispose no new read starts (a session or a handler still in flight). */
+  private disposed = false;
 
   /** A followed cluster's new picture (after events, a reconnect, or while a started node's routes settle). */
   readonly onDidChangeTopology: Event<ClusterTopology>;
@@ -72,12 +74,14 @@ export class TopologyService {
   }
 
   /** Kind clusters on this engine, from container labels. */
-  listClusters(): Promise<KindClusterSummary[]> {
+  async listClusters(): Promise<KindClusterSummary[]> {
+    this.refuseIfDisposed();
     return listKindClusters(this.options.engine.docker);
   }
 
   /** The full picture of one cluster now; the cluster is followed from then on. */
   async snapshot(name: string): Promise<ClusterTopology> {
+    this.refuseIfDisposed();
     try {
       const topology = await buildSnapshot(
         { ...this.readers.readers, concurrency: this.options.concurrency ?? 8 },
@@ -104,8 +108,14 @@ export class TopologyService {
 
   /** Stops following and removes the helper container (awaited, so a CLI run leaves nothing). */
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.store.dispose();
     await this.readers.dispose();
+  }
+
+  private refuseIfDisposed(): void {
+    if (this.disposed)
+      throw new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.');
   }
 
   private refresh(name: string): void {
