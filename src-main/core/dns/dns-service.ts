@@ -162,6 +162,11 @@ export class DnsService {
       this.failure = (error as Error).message;
       throw error;
     }
+    // Stopped while the sockets were being bound: close them, keep no interval (found by the app's dispose test).
+    if (generation !== this.generation) {
+      await responder.stop();
+      throw new KindscopeError('CANCELLED', 'The DNS responder was stopped before it started', 'Start it again.');
+    }
     this.failure = undefined;
     this.responder = responder;
     this.subscription = this.options.source.onDidChange(() => this.changes.schedule());
