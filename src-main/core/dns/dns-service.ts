@@ -185,9 +185,7 @@ export class DnsService {
     const responder = this.responder;
     this.responder = undefined;
     await responder?.stop();
-    // A re-read in flight ends before stop does, and starts no other.
-    this.again = false;
-    await this.refreshing?.catch(() => undefined);
+    // A re-read in flight starts no other (it is not awaited: its source may hang, and it binds nothing).
     this.again = false;
   }
 
