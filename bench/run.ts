@@ -84,9 +84,9 @@ for (const size of sizes) {
     // Push delay: from killing a node to the pushed model showing it stopped.
     const victim = cluster.nodeNames.at(-1)!;
     const pushed = new Promise<number>((resolve) => {
-      const stop = topology.onDidChangeTopology((model) => {
+      const subscription = topology.onDidChangeTopology((model) => {
         if (model.name === cluster.name && model.nodes.find((n) => n.name === victim)?.running === false) {
-          stop();
+          subscription.dispose();
           resolve(performance.now());
         }
       });

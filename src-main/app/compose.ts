@@ -6,7 +6,7 @@ import {
   resolveDockerEndpoint,
   type EndpointEnvironment,
 } from '../core/docker/docker-endpoint';
-import { DockerEngineService } from '../core/docker/docker-engine-service';
+import { DockerEngineService, type DockerAccess } from '../core/docker/docker-engine-service';
 import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterRegistry } from '../core/cluster/cluster-registry';
@@ -16,6 +16,7 @@ import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
 import { ToolsService } from '../core/tools/tools-service';
 import { join } from 'node:path';
+import { noEvent } from '../core/util/emitter';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
@@ -28,7 +29,7 @@ import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeatu
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
 import { createConnectivityHandlers } from './connectivity-handlers';
-import { ConnectivityService, type ConnectivityDeps } from '../core/host/connectivity-service';
+import { ConnectivityService } from '../core/host/connectivity-service';
 
 export interface AppOptions {
   transport: AppInfo['transport'];
@@ -56,8 +57,8 @@ export interface AppServices {
   clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
   lab: LabPlanService;
-  /** Created on first use: the pipeline needs the engine. */
-  runs?: LabRunService;
+  /** The pipeline (create, resume, fix, stop, start, delete); undefined without an engine endpoint. */
+  runs: LabRunService | undefined;
   settings: SettingsStore;
   dataDir: string;
   /** Names for LoadBalancer IPs: the DNS responder over the live cluster status (issue 21). */
@@ -73,8 +74,10 @@ export interface App {
 }
 
 /**
- * The composition root: builds every service once, wires them into the handler table
- * that Electron IPC, serve mode and the CLI all serve, and returns one `dispose`.
+ * The composition root: builds every service once, in dependency order (each from those
+ * above it), wires them into the handler table that Electron IPC, serve mode and the CLI all
+ * serve, and returns one `dispose` that ends all of them. Every service reaches the engine
+ * through one accessor, `docker()`, which follows `DockerEngineService.retarget`.
  */
 export function createApp(options: AppOptions): App {
   // The CLI's stderr is for its own messages; its log speaks only of errors unless asked.
@@ -84,75 +87,115 @@ export function createApp(options: AppOptions): App {
       options.transport,
       options.transport === 'cli' && !process.env.KINDSCOPE_LOG ? 'error' : undefined,
     );
-  const base = createServices(options, log);
-  // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
-  const dnsSource = createDnsZoneSource({
-    clusters: async () => requireTopology(services).listClusters(),
-    status: (cluster) => services.clusters.status(cluster),
-    subscribe: (listener) => {
-      const subscription = services.clusters.subscribe(listener);
-      return () => subscription.dispose();
-    },
-    ...(options.live
-      ? {
-          subscribeClusters: (listener: (clusters: { name: string }[]) => void) =>
-            services.topology?.onDidChangeClusters(listener) ?? (() => undefined),
-        }
-      : {}),
-  });
-  const services: AppServices = {
-    ...base,
-    dns: createDnsFeature({
-      live: options.live,
-      log,
-      source: dnsSource,
-      ...(options.dnsRefreshMs ? { refreshMs: options.dnsRefreshMs } : {}),
-    }),
-    connectivity: new ConnectivityService(connectivityDeps(() => services)),
-  };
-  const router = createRouter(createHandlers(services, options, log), createEventSources(services, options, log), log);
-  return {
-    services,
-    router,
-    dispose: async () => {
-      await services.dns.dispose();
-      services.clusters.dispose();
-      await services.topology?.dispose();
-      services.docker?.dispose();
-    },
-  };
-}
-
-function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dns' | 'connectivity'> {
   const dataDir = options.dataDir ?? appDataDir();
   const environment = options.environment ?? new GuiEnvironment();
   // Desktop and serve mode start reading the login shell at once, in the background.
   if (options.live) void environment.loadLoginShell();
   const settings = new SettingsStore(dataDir, log);
   const tools = new ToolsService({ environment, settings, managedDir: join(dataDir, 'tools'), log });
+  const kubeconfigEnv = () => environment.value('KUBECONFIG').value;
+
+  const { engine, problem: dockerProblem } = connectEngine(options, environment, log);
+  const noEngine = () =>
+    dockerProblem ??
+    new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.');
+  /** The engine followed now: the one accessor every service gets. */
+  const docker: DockerAccess = () => {
+    if (engine) return engine.docker;
+    throw noEngine();
+  };
+  const topology = engine ? new TopologyService({ engine, log }) : undefined;
+  const requireTopology = (): TopologyService => {
+    if (topology) return topology;
+    throw noEngine();
+  };
+  const clusters = clusterRegistry(topology, kubeconfigEnv, log);
+  const lab = new LabPlanService({ docker: engine ? docker : undefined, log, kubeconfigEnv });
+  const connectivity = new ConnectivityService({
+    docker,
+    engineClues: () => (engine ? engineClues(engine) : Promise.reject(noEngine())),
+    statusOf: (cluster) => clusters.status(cluster),
+  });
+  const runs =
+    engine && topology
+      ? new LabRunService({
+          store: new RunStore(dataDir),
+          lab,
+          docker,
+          log,
+          runTool: (name, args, runOptions) => tools.run(name, args, runOptions),
+          toolStatus: (name) => tools.status(name),
+          listClusters: async () => (await topology.listClusters()).map((c) => c.name),
+          statusSource: (cluster) => statusSourceFrom(clusters, cluster),
+          engineIsLocalLinux: () => process.platform === 'linux' && engine.endpoint.host.startsWith('unix://'),
+          hostPreflight: (cluster) => connectivity.preflight(cluster),
+          hostCheck: async (cluster) => (await connectivity.check(cluster)).hops,
+        })
+      : undefined;
+  // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
+  const dns = createDnsFeature({
+    live: options.live,
+    log,
+    source: createDnsZoneSource({
+      clusters: () => requireTopology().listClusters(),
+      status: (cluster) => clusters.status(cluster),
+      onDidChangeStatus: clusters.onDidChange,
+      ...(options.live && topology ? { onDidChangeClusters: topology.onDidChangeClusters } : {}),
+    }),
+    ...(options.dnsRefreshMs ? { refreshMs: options.dnsRefreshMs } : {}),
+  });
+
+  const services: AppServices = {
+    docker: engine,
+    topology,
+    tools,
+    environment,
+    clusters,
+    dockerProblem,
+    lab,
+    runs,
+    settings,
+    dataDir,
+    dns,
+    connectivity,
+  };
+  const handlers = createHandlers(services, { docker, requireTopology, noEngine }, options, log);
+  const router = createRouter(handlers, createEventSources(services), log);
+  return {
+    services,
+    router,
+    // The reverse of the build order: runs end (their tools with them) before what they use.
+    dispose: async () => {
+      await runs?.dispose();
+      tools.dispose();
+      connectivity.dispose();
+      // The cluster sessions first: a DNS re-read in flight then ends at once instead of following clusters again.
+      clusters.dispose();
+      await dns.dispose();
+      await topology?.dispose();
+      engine?.dispose();
+    },
+  };
+}
+
+/**
+ * The engine Kindscope talks to: the endpoint from the environment (DOCKER_HOST, the docker
+ * context), followed live in desktop and serve mode, and moved to the login shell's endpoint
+ * once it is read. Undefined with the reason when no endpoint can be resolved.
+ */
+function connectEngine(
+  options: AppOptions,
+  environment: GuiEnvironment,
+  log: Logger,
+): { engine: DockerEngineService | undefined; problem: KindscopeError | undefined } {
   try {
     const endpoint = resolveDockerEndpoint(options.endpointEnvironment ?? defaultEndpointEnvironment());
-    const docker = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
-    if (options.live) docker.start();
-    if (options.live)
-      void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
-    const topology = new TopologyService({ engine: docker, log });
-    const lab = new LabPlanService({
-      docker: docker.docker,
-      log,
-      kubeconfigEnv: () => environment.value('KUBECONFIG').value,
-    });
-    return {
-      docker,
-      topology,
-      tools,
-      environment,
-      clusters: clusterRegistry(topology, environment, log),
-      dockerProblem: undefined,
-      lab,
-      settings,
-      dataDir,
-    };
+    const engine = new DockerEngineService({ endpoint, docker: createDockerClient(endpoint), log });
+    if (options.live) {
+      engine.start();
+      void environment.loadLoginShell().then(() => retargetFromLoginShell(engine, environment, options, log));
+    }
+    return { engine, problem: undefined };
   } catch (error) {
     const problem =
       error instanceof KindscopeError
@@ -161,22 +204,7 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
             cause: error,
           });
     log.warn(problem.message);
-    const lab = new LabPlanService({
-      docker: undefined,
-      log,
-      kubeconfigEnv: () => environment.value('KUBECONFIG').value,
-    });
-    return {
-      docker: undefined,
-      topology: undefined,
-      tools,
-      environment,
-      clusters: clusterRegistry(undefined, environment, log),
-      dockerProblem: problem,
-      lab,
-      settings,
-      dataDir,
-    };
+    return { engine: undefined, problem };
   }
 }
 
@@ -197,14 +225,6 @@ function retargetFromLoginShell(
   }
 }
 
-function connectivityDeps(services: () => AppServices): ConnectivityDeps {
-  return {
-    docker: () => requireDocker(services()).docker,
-    engineClues: () => engineClues(requireDocker(services())),
-    statusOf: (cluster) => services().clusters.status(cluster),
-  };
-}
-
 /** The engine's flavour and Docker Desktop's version (`docker version` Platform.Name) for the connectivity check. */
 async function engineClues(engine: DockerEngineService) {
   const [status, version] = await Promise.all([
@@ -216,14 +236,24 @@ async function engineClues(engine: DockerEngineService) {
     : undefined;
 }
 
-function createHandlers(services: AppServices, options: AppOptions, log: Logger): Handlers {
+/** How handlers reach what may be missing (no engine endpoint): the accessor, or the reason. */
+interface EngineAccessors {
+  docker: DockerAccess;
+  requireTopology(): TopologyService;
+  noEngine(): KindscopeError;
+}
+
+function createHandlers(services: AppServices, access: EngineAccessors, options: AppOptions, log: Logger): Handlers {
+  const { docker, requireTopology, noEngine } = access;
+  const requireEngine = (): DockerEngineService => services.docker ?? throwError(noEngine());
+  const requireRuns = (): LabRunService => services.runs ?? throwError(noEngine());
   return {
     appInfo: async () => ({ name: 'Kindscope', version: packageJson.version, transport: options.transport }),
     dockerEngine: async ({ refresh }) => {
-      const docker = requireDocker(services);
-      return refresh || !options.live || docker.getStatus().state === 'connecting'
-        ? docker.refresh()
-        : docker.getStatus();
+      const engine = requireEngine();
+      return refresh || !options.live || engine.getStatus().state === 'connecting'
+        ? engine.refresh()
+        : engine.getStatus();
     },
     clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
@@ -234,13 +264,13 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),
     toolsSetPath: ({ tool, path }) => services.tools.setPath(tool, path),
-    topologyClusters: async () => ({ clusters: await requireTopology(services).listClusters() }),
+    topologyClusters: async () => ({ clusters: await requireTopology().listClusters() }),
     topologySnapshot: async ({ cluster, refresh }) => {
-      const topology = requireTopology(services);
+      const topology = requireTopology();
       return (!refresh && options.live && topology.cached(cluster)) || topology.snapshot(cluster);
     },
     ...labHandlers(services.lab),
-    ...runHandlers(() => labRuns(services, options, log)),
+    ...runHandlers(requireRuns),
     ...createWelcomeHandlers({
       ...services,
       transport: options.transport,
@@ -248,7 +278,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     }),
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({
-      docker: () => requireDocker(services).docker,
+      docker,
       statusOf: (cluster) => services.clusters.status(cluster),
       tools: services.tools,
       dataDir: services.dataDir,
@@ -260,27 +290,29 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
   };
 }
 
+function throwError(error: Error): never {
+  throw error;
+}
+
 /** The kubeconfig kind writes to: the first KUBECONFIG entry (login shell included), else kind's default. */
 function kubeconfigOf(environment: GuiEnvironment): { kubeconfigPath?: string } {
   const path = environment.value('KUBECONFIG').value?.split(':').find(Boolean);
   return path ? { kubeconfigPath: path } : {};
 }
 
-function createEventSources(services: AppServices, options: AppOptions, log: Logger): EventSources {
+/** Each pushed event is a service's own `Event`; a service that does not exist here (no engine) never fires. */
+function createEventSources(services: AppServices): EventSources {
+  const { docker, topology, runs, clusters, tools } = services;
   return {
-    dockerEngineChanged: (listener) => services.docker?.onDidChangeStatus(listener) ?? (() => undefined),
-    topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),
-    clusterStatusChanged: (listener) => {
-      const subscription = services.clusters.subscribe(listener);
-      return () => subscription.dispose();
-    },
-    toolDownloadProgress: (listener) => services.tools.onDidProgress(listener),
-    labRunChanged: (listener) =>
-      services.docker ? labRuns(services, options, log).onDidChange(listener) : () => undefined,
-    labRunLogLine: (listener) =>
-      services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined,
-    clustersChanged: (listener) =>
-      services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),
+    dockerEngineChanged: docker?.onDidChangeStatus ?? noEvent,
+    topologyChanged: topology?.onDidChangeTopology ?? noEvent,
+    clusterStatusChanged: clusters.onDidChange,
+    toolDownloadProgress: tools.onDidProgress,
+    labRunChanged: runs?.onDidChange ?? noEvent,
+    labRunLogLine: runs?.runner.onDidLog ?? noEvent,
+    clustersChanged: topology
+      ? (listener) => topology.onDidChangeClusters((list) => listener({ clusters: list }))
+      : noEvent,
   };
 }
 
@@ -290,52 +322,15 @@ function createEventSources(services: AppServices, options: AppOptions, log: Log
  */
 function clusterRegistry(
   topology: TopologyService | undefined,
-  environment: GuiEnvironment,
+  kubeconfigEnv: () => string | undefined,
   log: Logger,
 ): ClusterRegistry {
   const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
   return new ClusterRegistry({
     topology,
-    kubeconfigEnv: () => environment.value('KUBECONFIG').value,
+    kubeconfigEnv,
     log,
     lingerMs: 30_000,
     ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}),
   });
-}
-
-/** The pipeline over the tools (through the run policy), the engine and the per-cluster status services. */
-function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRunService {
-  if (services.runs) return services.runs;
-  const docker = requireDocker(services);
-  const topology = requireTopology(services);
-  services.runs = new LabRunService({
-    store: new RunStore(services.dataDir),
-    lab: services.lab,
-    docker: docker.docker,
-    log,
-    runTool: (name, args, runOptions) => services.tools.run(name, args, runOptions),
-    toolStatus: (name) => services.tools.status(name),
-    listClusters: async () => (await topology.listClusters()).map((c) => c.name),
-    statusSource: (cluster) => statusSourceFrom(services.clusters, cluster),
-    engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
-    hostPreflight: (cluster) => services.connectivity.preflight(cluster),
-    hostCheck: async (cluster) => (await services.connectivity.check(cluster)).hops,
-  });
-  return services.runs;
-}
-
-function requireTopology(services: AppServices): TopologyService {
-  if (services.topology) return services.topology;
-  throw (
-    services.dockerProblem ??
-    new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.')
-  );
-}
-
-function requireDocker(services: AppServices): DockerEngineService {
-  if (services.docker) return services.docker;
-  throw (
-    services.dockerProblem ??
-    new KindscopeError('DOCKER_ERROR', 'No Docker endpoint', 'Set DOCKER_HOST or select a docker context.')
-  );
 }

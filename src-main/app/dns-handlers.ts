@@ -2,6 +2,7 @@ import { DEFAULT_DNS_PORT, KindscopeError, type ClusterStatus, type DnsWiringPla
 import { DnsService, type DnsZoneSource } from '../core/dns/dns-service';
 import { DnsWiring, systemWiringEnvironment } from '../core/dns/dns-wiring';
 import type { PlannedWiring } from '../core/dns/dns-wiring-plan';
+import { DisposableStore, type Event } from '../core/util/emitter';
 import type { Logger } from '../core/util/logger';
 import type { Handlers } from './router';
 
@@ -22,19 +23,19 @@ export interface DnsFeature {
 export function createDnsZoneSource(deps: {
   clusters: () => Promise<{ name: string; running: number }[]>;
   status: (cluster: string) => Promise<ClusterStatus>;
-  subscribe: (listener: (status: ClusterStatus) => void) => () => void;
+  onDidChangeStatus: Event<ClusterStatus>;
   /** The engine's cluster list as it changes (a cluster made, started, stopped or deleted), where it is followed live. */
-  subscribeClusters?: (listener: (clusters: { name: string }[]) => void) => () => void;
+  onDidChangeClusters?: Event<{ name: string }[]>;
 }): DnsZoneSource {
   return {
     clusters: async () => (await deps.clusters()).filter((c) => c.running > 0).map((c) => c.name),
     status: deps.status,
     onDidChange: (listener) => {
-      const stops = [
-        deps.subscribe((status) => listener(status.cluster)),
-        deps.subscribeClusters?.((clusters) => clusters.forEach((c) => listener(c.name))),
-      ];
-      return () => stops.forEach((stop) => stop?.());
+      const subscriptions = new DisposableStore();
+      subscriptions.add(deps.onDidChangeStatus((status) => listener(status.cluster)));
+      if (deps.onDidChangeClusters)
+        subscriptions.add(deps.onDidChangeClusters((clusters) => clusters.forEach((c) => listener(c.name))));
+      return subscriptions;
     },
   };
 }
@@ -72,16 +73,13 @@ export function createDnsFeature(options: {
     backend: () => wiring.detect(),
     refreshMs: options.refreshMs ?? (options.live ? 30_000 : 2_000),
   });
-  // After the composition root has finished (the source reads services it is still building).
+  // The source's services are built before this feature (the composition root's order), so it starts at once.
   if (options.live) {
-    queueMicrotask(
-      () =>
-        void (async () => service.start(configuredDnsPort()))().catch((error: Error) => {
-          // CANCELLED: the app closed while starting; nothing to say.
-          if (!(error instanceof KindscopeError && error.code === 'CANCELLED'))
-            options.log.warn(`DNS names are off: ${error.message}`);
-        }),
-    );
+    void (async () => service.start(configuredDnsPort()))().catch((error: Error) => {
+      // CANCELLED: the app closed while starting; nothing to say.
+      if (!(error instanceof KindscopeError && error.code === 'CANCELLED'))
+        options.log.warn(`DNS names are off: ${error.message}`);
+    });
   }
   return { service, wiring, dispose: () => service.stop() };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { noEvent } from '../core/util/emitter';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers } from './router';
 
@@ -10,7 +11,7 @@ function handlers(overrides: Partial<Handlers>): Handlers {
       overrides[key as keyof Handlers] ?? (async () => Promise.reject(new Error('not in this test'))),
   });
 }
-const sources = new Proxy({} as EventSources, { get: () => () => () => undefined });
+const sources = new Proxy({} as EventSources, { get: () => noEvent });
 
 describe('router refusals stay readable and structured', () => {
   it('clips an echoed huge value (a refusal of 2 MB input is not a 2 MB message)', async () => {

@@ -1,4 +1,5 @@
 import { calls, events, type CallKey } from '../contract';
+import { noEvent } from '../core/util/emitter';
 import type { EventSources, Handlers } from './router';
 
 /** The same value computed for every key of an object (typed by those keys). */
@@ -23,6 +24,6 @@ export function fakeHandlers(overrides: Partial<Handlers> = {}, onCall?: (key: C
 
 /** Event sources that never fire unless overridden. */
 export function fakeEventSources(overrides: Partial<EventSources> = {}): EventSources {
-  const table: EventSources = mapKeys(events, () => () => () => undefined);
+  const table: EventSources = mapKeys(events, () => noEvent);
   return { ...table, ...overrides };
 }

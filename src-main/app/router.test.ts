@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { callList, calls, createTypedClient, eventList, KindscopeError, type CallKey } from '../contract';
+import { toDisposable } from '../core/util/emitter';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources, type Handlers } from './router';
 import { fakeEventSources, fakeHandlers } from './router.fake';
@@ -119,7 +120,7 @@ describe('router', () => {
       ...noSources,
       dockerEngineChanged: (listener) => {
         emit = listener as (payload: unknown) => void;
-        return () => (emit = () => undefined);
+        return toDisposable(() => (emit = () => undefined));
       },
     };
     const memory = createMemoryLogger();

@@ -15,15 +15,16 @@ import {
   type AppError,
   type Result,
 } from '../contract';
+import type { Event } from '../core/util/emitter';
 
 /** One function per call: the parsed input in, a value of the output's shape out. */
 export type Handlers = {
   [K in CallKey]: (input: z.output<Calls[K]['input']>) => Promise<z.input<Calls[K]['output']>>;
 };
 
-/** One source per event: register a listener, get the unsubscribe. */
+/** One source per event: a service's `Event` (register a listener, get a `Disposable`). */
 export type EventSources = {
-  [K in EventKey]: (listener: (payload: z.input<Events[K]['payload']>) => void) => () => void;
+  [K in EventKey]: Event<z.input<Events[K]['payload']>>;
 };
 
 export interface RouterLog {
@@ -125,12 +126,14 @@ export function createRouter(handlers: Handlers, sources: EventSources, log: Rou
           'Kindscope and its window are out of step: restart Kindscope.',
         );
       }
-      const source = sources[key] as (listener: (payload: unknown) => void) => () => void;
-      return source((payload) => {
+      const source = sources[key] as Event<unknown>;
+      const subscription = source((payload) => {
         const checked = event.payload.safeParse(payload);
         if (checked.success) listener(checked.data);
         else log.warn(`Dropped an ${eventId} event outside its contract`, checked.error);
       });
+      // The transports' bridge hands out plain unsubscribe functions (preload rule: subscriptions return an unsubscribe).
+      return () => subscription.dispose();
     },
   };
 }

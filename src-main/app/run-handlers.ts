@@ -2,6 +2,7 @@ import type { lifecycleCalls, runCalls } from '../contract/run';
 import type { ClusterRegistry } from '../core/cluster/cluster-registry';
 import type { ClusterStatusSource } from '../core/lab/run/cluster-watch';
 import type { LabRunService } from '../core/lab/run/lab-run-service';
+import { toDisposable } from '../core/util/emitter';
 import type { Handlers } from './router';
 
 type RunHandlers = Pick<Handlers, keyof typeof runCalls | keyof typeof lifecycleCalls>;
@@ -35,13 +36,13 @@ export function statusSourceFrom(clusters: ClusterRegistry, cluster: string): Cl
     status: () => clusters.status(cluster),
     onDidChange(listener) {
       const hold = clusters.hold(cluster);
-      const subscription = clusters.subscribe((status) => {
+      const subscription = clusters.onDidChange((status) => {
         if (status.cluster === cluster) listener(status);
       });
-      return () => {
+      return toDisposable(() => {
         subscription.dispose();
         hold.dispose();
-      };
+      });
     },
   };
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createTypedClient, type RunRecord } from '../contract';
 import { createRouter } from '../app/router';
 import { fakeEventSources, fakeHandlers } from '../app/router.fake';
+import { toDisposable } from '../core/util/emitter';
 import { createMemoryLogger } from '../core/util/logger';
 import { closeQuestion, runningRuns, whenRunsEnd } from './close-guard';
 
@@ -44,7 +45,7 @@ describe('the runs in flight, through the router', () => {
     let push: ((record: RunRecord) => void) | undefined;
     const router = createRouter(
       fakeHandlers({ labRuns: async () => ({ runs }) }),
-      fakeEventSources({ labRunChanged: (listener) => ((push = listener), () => (push = undefined)) }),
+      fakeEventSources({ labRunChanged: (listener) => ((push = listener), toDisposable(() => (push = undefined))) }),
       createMemoryLogger(),
     );
     const client = createTypedClient(router);

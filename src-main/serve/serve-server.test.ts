@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { serveTokenCookie, type DockerEngineStatus, type ServerMessage } from '../contract';
 import { parseCsp } from '../core/security/csp';
+import { toDisposable } from '../core/util/emitter';
 import { createMemoryLogger } from '../core/util/logger';
 import { createRouter, type EventSources } from '../app/router';
 import { fakeEventSources, fakeHandlers } from '../app/router.fake';
@@ -30,7 +31,7 @@ beforeEach(async () => {
   const sources: EventSources = fakeEventSources({
     dockerEngineChanged: (listener) => {
       listeners.add(listener);
-      return () => listeners.delete(listener);
+      return toDisposable(() => listeners.delete(listener));
     },
   });
   const router = createRouter(

@@ -1,6 +1,6 @@
 import { KindscopeError, type AnsweredBy, type ClusterStatus } from '../../contract';
 import type { TopologyService } from '../topology/topology-service';
-import { Emitter, toDisposable, type Disposable } from '../util/emitter';
+import { Emitter, toDisposable, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { ClusterSession, type ClusterSessionOptions } from './cluster-session';
 
@@ -32,16 +32,24 @@ interface Entry {
  */
 export class ClusterRegistry implements Disposable {
   private readonly entries = new Map<string, Entry>();
-  private readonly changed = new Emitter<ClusterStatus>();
+  private readonly changed: Emitter<ClusterStatus>;
   /** Holds for clusters asked about while someone listens to pushed models. */
   private readonly kept = new Map<string, Disposable>();
   private subscribers = 0;
   private linger: NodeJS.Timeout | undefined;
+  /** After dispose nothing is followed again (a DNS re-read or a handler still in flight). */
+  private disposed = false;
 
-  constructor(private readonly options: ClusterRegistryOptions) {}
+  /** Every followed cluster's pushed models (the same as {@link subscribe}, as an `Event`). */
+  readonly onDidChange: Event<ClusterStatus> = (listener) => this.subscribe(listener);
+
+  constructor(private readonly options: ClusterRegistryOptions) {
+    this.changed = new Emitter(options.log);
+  }
 
   /** Follows a cluster until the returned Disposable is disposed. */
   hold(cluster: string): Disposable {
+    this.refuseIfDisposed();
     let entry = this.entries.get(cluster);
     if (!entry) {
       const session = new ClusterSession({
@@ -77,7 +85,8 @@ export class ClusterRegistry implements Disposable {
     return toDisposable(() => {
       subscription.dispose();
       this.subscribers -= 1;
-      if (this.subscribers > 0) return;
+      // Disposed: nothing is kept any more, so no release is scheduled (no timer outlives the registry).
+      if (this.subscribers > 0 || this.disposed) return;
       clearTimeout(this.linger);
       this.linger = setTimeout(() => this.releaseKept(), this.options.lingerMs ?? 0);
       this.linger.unref();
@@ -101,21 +110,32 @@ export class ClusterRegistry implements Disposable {
    * listing the clusters that are.
    */
   async status(cluster: string): Promise<ClusterStatus> {
+    this.refuseIfDisposed();
     await this.requireCluster(cluster);
     const hold = this.hold(cluster);
+    let budget: NodeJS.Timeout | undefined;
     try {
       const entry = this.entries.get(cluster)!;
       // One budget for the topology snapshot and the first lists together: a slow Docker
       // must not stretch a one-shot answer (it comes without the topology then).
       const deadline = Date.now() + (this.options.firstListWaitMs ?? 8_000);
-      await Promise.race([entry.started, new Promise((resolve) => setTimeout(resolve, deadline - Date.now()).unref())]);
+      await Promise.race([
+        entry.started,
+        new Promise((resolve) => (budget = setTimeout(resolve, deadline - Date.now()))),
+      ]);
       await entry.session.whenComplete(Math.max(0, deadline - Date.now()));
       const status = entry.session.status();
-      if (this.subscribers > 0 && !this.kept.has(cluster)) this.kept.set(cluster, this.hold(cluster));
+      if (this.subscribers > 0 && !this.kept.has(cluster) && !this.disposed) this.kept.set(cluster, this.hold(cluster));
       return status;
     } finally {
+      clearTimeout(budget);
       hold.dispose();
     }
+  }
+
+  private refuseIfDisposed(): void {
+    if (this.disposed)
+      throw new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.');
   }
 
   recordProbe(cluster: string, namespace: string, service: string, answeredBy: AnsweredBy): void {
@@ -123,6 +143,7 @@ export class ClusterRegistry implements Disposable {
   }
 
   dispose(): void {
+    this.disposed = true;
     clearTimeout(this.linger);
     this.kept.clear();
     for (const entry of this.entries.values()) entry.session.dispose();

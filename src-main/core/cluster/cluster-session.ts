@@ -12,7 +12,7 @@ import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import { KubeState, type StreamStatus } from '../kube/kube-state';
 import { readOtherClusterPools } from '../kube/other-cluster-pools';
 import type { TopologyService } from '../topology/topology-service';
-import { Coalescer, DisposableStore, Emitter, toDisposable, type Disposable } from '../util/emitter';
+import { Coalescer, DisposableStore, Emitter, type Disposable } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { buildClusterStatus } from './cluster-model';
 import { controlPlaneId, topologyFacts } from './topology-facts';
@@ -72,13 +72,9 @@ export class ClusterSession implements Disposable {
     this.connectKube();
     const topology = this.options.topology;
     if (!topology) return;
-    this.store.add(
-      toDisposable(topology.onDidChangeTopology((t) => t.name === this.options.cluster && this.onTopology(t))),
-    );
+    this.store.add(topology.onDidChangeTopology((t) => t.name === this.options.cluster && this.onTopology(t)));
     // A deleted cluster is no longer followed by the topology; when it is back, follow it again.
-    this.store.add(
-      toDisposable(topology.onDidChangeClusters((clusters) => void this.onClusters(clusters.map((c) => c.name)))),
-    );
+    this.store.add(topology.onDidChangeClusters((clusters) => void this.onClusters(clusters.map((c) => c.name))));
     await this.readTopology();
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
+import { toDisposable } from '../util/emitter';
 import { createMemoryLogger } from '../util/logger';
 import { DnsService, type DnsZoneSource } from './dns-service';
 import { addressesOf, queryPacket, statusWith, udpExchange } from './dns-test-client';
@@ -15,7 +16,7 @@ function fakeSource(initial: Record<string, ClusterStatus | Error>) {
       if (!value || value instanceof Error) throw value ?? new Error('gone');
       return value;
     },
-    onDidChange: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+    onDidChange: (listener) => (listeners.add(listener), toDisposable(() => listeners.delete(listener))),
   };
   return {
     source,

@@ -11,7 +11,9 @@ import {
   type DnsNames,
   type DnsStatus,
 } from '../../contract';
+import { Coalescer, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
+import { withTimeout } from '../util/timeout';
 import { DnsResponder, type DnsResponderLimits } from './dns-responder';
 import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
 
@@ -22,8 +24,8 @@ import { buildZoneIndex, DNS_TTL, type ZoneIndex } from './dns-zone';
 export interface DnsZoneSource {
   clusters(): Promise<string[]>;
   status(cluster: string): Promise<ClusterStatus>;
-  /** Fires when a cluster's status changed (coalesced by the source); returns an unsubscribe. */
-  onDidChange(listener: (cluster: string) => void): () => void;
+  /** Fires when a cluster's status changed (coalesced by the source). */
+  onDidChange: Event<string>;
 }
 
 export interface DnsServiceOptions {
@@ -73,14 +75,6 @@ function answersForZone(port: number): Promise<boolean> {
   });
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}
-
 /**
  * Names for LoadBalancer IPs: keeps the zone in step with the live cluster status (change
  * events, plus a re-read every `refreshMs`), runs the loopback responder over it, and
@@ -94,8 +88,9 @@ export class DnsService {
   private responder: DnsResponder | undefined;
   private failure: string | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private changeTimer: NodeJS.Timeout | undefined;
-  private unsubscribe: (() => void) | undefined;
+  /** Change events within 20 ms cause one re-read. */
+  private readonly changes = new Coalescer(20, () => void this.refresh());
+  private subscription: Disposable | undefined;
   private refreshing: Promise<void> | undefined;
   private again = false;
   private readonly probes = new Map<string, boolean>();
@@ -167,9 +162,14 @@ export class DnsService {
       this.failure = (error as Error).message;
       throw error;
     }
+    // Stopped while the sockets were being bound: close them, keep no interval (found by the app's dispose test).
+    if (generation !== this.generation) {
+      await responder.stop();
+      throw new KindscopeError('CANCELLED', 'The DNS responder was stopped before it started', 'Start it again.');
+    }
     this.failure = undefined;
     this.responder = responder;
-    this.unsubscribe = this.options.source.onDidChange(() => this.scheduleRefresh());
+    this.subscription = this.options.source.onDidChange(() => this.changes.schedule());
     this.timer = setInterval(() => void this.refresh(), this.options.refreshMs ?? 2_000);
     this.timer.unref();
     this.options.log.info(`DNS responder for ${DNS_ZONE} on 127.0.0.1:${responder.port} (UDP and TCP)`);
@@ -179,12 +179,14 @@ export class DnsService {
   async stop(): Promise<void> {
     this.generation++;
     clearInterval(this.timer);
-    clearTimeout(this.changeTimer);
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
+    this.changes.cancel();
+    this.subscription?.dispose();
+    this.subscription = undefined;
     const responder = this.responder;
     this.responder = undefined;
     await responder?.stop();
+    // A re-read in flight starts no other (it is not awaited: its source may hang, and it binds nothing).
+    this.again = false;
   }
 
   /** The responder's state and a fresh probe through the system resolver. */
@@ -286,14 +288,6 @@ export class DnsService {
     const seen = this.probes.get(probeName) === true;
     this.probes.delete(probeName);
     return { sendsQueries: seen, probeName, checkedAt, detail };
-  }
-
-  private scheduleRefresh(): void {
-    if (this.changeTimer) return;
-    this.changeTimer = setTimeout(() => {
-      this.changeTimer = undefined;
-      void this.refresh();
-    }, 20);
   }
 
   /** Re-reads every cluster; one at a time (a change during a read triggers one more). */

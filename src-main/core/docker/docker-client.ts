@@ -1,4 +1,6 @@
 import Docker from 'dockerode';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import { KindscopeError } from '../../contract';
 import { homedir } from 'node:os';
 import { existingEngineSockets, type ResolvedEndpoint } from './docker-endpoint';
@@ -16,22 +18,28 @@ export function createDockerClient(endpoint: ResolvedEndpoint, options: { timeou
   const common = { version: undefined, timeout: options.timeoutMs };
   switch (url.protocol) {
     case 'unix:':
-      return new Docker({
-        ...common,
-        socketPath: decodeURIComponent(url.pathname),
-        host: undefined,
-        port: undefined,
-        protocol: undefined,
-      });
+      return withOwnAgent(new HttpAgent({ keepAlive: true }), (agent) =>
+        modemWith(agent, {
+          ...common,
+          socketPath: decodeURIComponent(url.pathname),
+          host: undefined,
+          port: undefined,
+          protocol: undefined,
+        }),
+      );
     case 'tcp:': {
       const tls = endpoint.tlsFiles;
-      return new Docker({
-        ...common,
-        host: url.hostname,
-        port: url.port || (endpoint.tls ? '2376' : '2375'),
-        protocol: endpoint.tls ? 'https' : 'http',
-        ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
-      });
+      return withOwnAgent(
+        endpoint.tls ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true }),
+        (agent) =>
+          modemWith(agent, {
+            ...common,
+            host: url.hostname,
+            port: url.port || (endpoint.tls ? '2376' : '2375'),
+            protocol: endpoint.tls ? 'https' : 'http',
+            ...(tls ? { ca: tls.ca, cert: tls.cert, key: tls.key } : {}),
+          }),
+      );
     }
     case 'ssh:':
       return new Docker({
@@ -49,6 +57,29 @@ export function createDockerClient(endpoint: ResolvedEndpoint, options: { timeou
         'Use a unix://, tcp:// or ssh:// endpoint.',
       );
   }
+}
+
+/**
+ * Each client keeps its connections in its own agent (Node's global agent keeps idle
+ * connections alive for anyone), so closing a client closes exactly its sockets.
+ */
+const agents = new WeakMap<Docker, HttpAgent>();
+
+/** docker-modem takes an `agent` (its ConstructorOptions); dockerode's DockerOptions type leaves it out. */
+function modemWith(agent: HttpAgent, options: Docker.DockerOptions): Docker {
+  const withAgent: Docker.DockerOptions & { agent: HttpAgent } = { ...options, agent };
+  return new Docker(withAgent);
+}
+
+function withOwnAgent(agent: HttpAgent, make: (agent: HttpAgent) => Docker): Docker {
+  const docker = make(agent);
+  agents.set(docker, agent);
+  return docker;
+}
+
+/** Closes a client's connections (idle and in flight): the app is done with this engine. */
+export function closeDockerClient(docker: Docker): void {
+  agents.get(docker)?.destroy();
 }
 
 /** Socket path of a unix endpoint, for messages. */

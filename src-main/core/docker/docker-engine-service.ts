@@ -1,12 +1,20 @@
 import type Docker from 'dockerode';
 import type { DockerEngineFacts, DockerEngineStatus, StreamState } from '../../contract';
+import { Coalescer, Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { engineEvents, engineInfo, engineVersion } from './docker-api';
-import { explainUnreachable } from './docker-client';
+import { closeDockerClient, explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
 import { DockerEventStream, type DockerEvent } from './docker-event-stream';
 import { detectFlavour } from './engine-flavour';
 import { helperLabel } from './helper-containers';
+
+/**
+ * The one way a service reaches the engine: the client of the endpoint followed now. It
+ * changes on {@link DockerEngineService.retarget}, so services keep the accessor and call it
+ * per use, never a client captured at start-up.
+ */
+export type DockerAccess = () => Docker;
 
 export interface DockerEngineServiceOptions {
   endpoint: ResolvedEndpoint;
@@ -19,8 +27,6 @@ export interface DockerEngineServiceOptions {
   now?: () => Date;
 }
 
-type Listener<T> = (value: T) => void;
-
 /**
  * The Docker engine Kindscope talks to, live. One event stream (containers and networks)
  * keeps it current and is shared with the services that need engine events; when the
@@ -31,18 +37,41 @@ type Listener<T> = (value: T) => void;
 export class DockerEngineService {
   private status: DockerEngineStatus;
   private readonly stream: DockerEventStream;
-  private readonly statusListeners = new Set<Listener<DockerEngineStatus>>();
-  private readonly eventListeners = new Set<Listener<DockerEvent>>();
-  private readonly reconnectListeners = new Set<() => void>();
-  private readonly retargetListeners = new Set<() => void>();
-  private refreshTimer: NodeJS.Timeout | undefined;
+  private readonly statusChanged: Emitter<DockerEngineStatus>;
+  private readonly eventReceived: Emitter<DockerEvent>;
+  private readonly reconnected: Emitter<void>;
+  private readonly retargeted: Emitter<void>;
+  /** Container events within `coalesceMs` cause one probe. */
+  private readonly refreshAfterEvents: Coalescer;
   private disposed = false;
+
+  readonly onDidChangeStatus: Event<DockerEngineStatus>;
+  /** Raw container and network events, for services that keep their own models. */
+  readonly onDidReceiveEvent: Event<DockerEvent>;
+  /** After the stream reconnected: events may have been missed, re-list. */
+  readonly onDidReconnect: Event<void>;
+  /** After {@link retarget}: models built from the old engine are stale. */
+  readonly onDidRetarget: Event<void>;
   private client: Docker;
+  /** Every client this service was given (the first and each retarget's): closed on dispose. */
+  private readonly clients: Docker[] = [];
   private resolved: ResolvedEndpoint;
 
   constructor(private readonly options: DockerEngineServiceOptions) {
     this.client = options.docker;
+    this.clients.push(options.docker);
     this.resolved = options.endpoint;
+    this.statusChanged = new Emitter(options.log);
+    this.eventReceived = new Emitter(options.log);
+    this.reconnected = new Emitter(options.log);
+    this.retargeted = new Emitter(options.log);
+    this.onDidChangeStatus = this.statusChanged.event;
+    this.onDidReceiveEvent = this.eventReceived.event;
+    this.onDidReconnect = this.reconnected.event;
+    this.onDidRetarget = this.retargeted.event;
+    this.refreshAfterEvents = new Coalescer(options.coalesceMs ?? 100, () =>
+      this.probe().catch((error: unknown) => options.log.debug('Refresh after an event failed', error)),
+    );
     this.status = {
       state: 'connecting',
       endpoint: publicEndpoint(options.endpoint),
@@ -55,7 +84,7 @@ export class DockerEngineService {
       onEvent: (event) => this.handleEvent(event),
       onConnected: async () => {
         await this.probe();
-        for (const listener of this.reconnectListeners) listener();
+        this.reconnected.fire();
       },
       onState: (state, error) => this.handleStreamState(state, error),
     });
@@ -87,23 +116,6 @@ export class DockerEngineService {
     return this.status;
   }
 
-  onDidChangeStatus(listener: Listener<DockerEngineStatus>): () => void {
-    this.statusListeners.add(listener);
-    return () => this.statusListeners.delete(listener);
-  }
-
-  /** Raw container and network events, for services that keep their own models. */
-  onDidReceiveEvent(listener: Listener<DockerEvent>): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
-  }
-
-  /** After the stream reconnected: events may have been missed, re-list. */
-  onDidReconnect(listener: () => void): () => void {
-    this.reconnectListeners.add(listener);
-    return () => this.reconnectListeners.delete(listener);
-  }
-
   get docker(): Docker {
     return this.client;
   }
@@ -120,26 +132,25 @@ export class DockerEngineService {
   retarget(endpoint: ResolvedEndpoint, docker: Docker): void {
     if (this.disposed || (endpoint.host === this.resolved.host && endpoint.context === this.resolved.context)) return;
     this.client = docker;
+    // The old client stays open until dispose: work begun on the old engine (removing the netns helper there) finishes.
+    this.clients.push(docker);
     this.resolved = endpoint;
     this.update({ state: 'connecting', endpoint: publicEndpoint(endpoint) });
-    for (const listener of this.retargetListeners) listener();
+    this.retargeted.fire();
     this.stream.reconnectNow();
   }
 
-  /** After {@link retarget}: models built from the old engine are stale. */
-  onDidRetarget(listener: () => void): () => void {
-    this.retargetListeners.add(listener);
-    return () => this.retargetListeners.delete(listener);
-  }
-
+  /** Stops following the engine and closes every connection to it (those of earlier endpoints too). */
   dispose(): void {
     this.disposed = true;
-    clearTimeout(this.refreshTimer);
+    this.refreshAfterEvents.dispose();
     this.stream.dispose();
-    this.statusListeners.clear();
-    this.eventListeners.clear();
-    this.reconnectListeners.clear();
-    this.retargetListeners.clear();
+    this.statusChanged.dispose();
+    this.eventReceived.dispose();
+    this.reconnected.dispose();
+    this.retargeted.dispose();
+    // Last: the services that use the engine are disposed before it (the composition root's order).
+    for (const client of this.clients) closeDockerClient(client);
   }
 
   private async probe(): Promise<void> {
@@ -184,18 +195,10 @@ export class DockerEngineService {
   }
 
   private handleEvent(event: DockerEvent): void {
-    for (const listener of this.eventListeners) listener(event);
+    this.eventReceived.fire(event);
     if (event.Type === 'container' && /^(create|destroy|start|die|pause|unpause|stop|kill)$/.test(event.Action)) {
-      this.scheduleRefresh();
+      this.refreshAfterEvents.schedule();
     }
-  }
-
-  private scheduleRefresh(): void {
-    if (this.refreshTimer || this.disposed) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.probe().catch((error: unknown) => this.options.log.debug('Refresh after an event failed', error));
-    }, this.options.coalesceMs ?? 100);
   }
 
   private handleStreamState(state: StreamState, error?: unknown): void {
@@ -215,7 +218,7 @@ export class DockerEngineService {
     const { updatedAt: _previousTime, ...previous } = this.status;
     if (JSON.stringify(previous) === JSON.stringify(next)) return;
     this.status = { ...next, updatedAt: this.now() };
-    for (const listener of this.statusListeners) listener(this.status);
+    this.statusChanged.fire(this.status);
   }
 
   private now(): string {

@@ -37,6 +37,25 @@ export async function execInContainer(
   return { exitCode: inspected.ExitCode ?? -1, stdout: out, stderr: err };
 }
 
+/**
+ * Docker's multiplexed stream (a container's logs, a non-TTY exec): frames with an 8-byte
+ * header (stream type: 1 stdout, 2 stderr; big-endian size) to text — stdout only, or both
+ * as they came. A buffer without frames (a TTY container's logs) is its own text.
+ * https://docs.docker.com/reference/api/engine/version/v1.47/#tag/Container/operation/ContainerAttach
+ */
+export function demuxFrames(buffer: Buffer, streams: 'stdout' | 'stdout+stderr' = 'stdout'): string {
+  let offset = 0;
+  let text = '';
+  while (offset + 8 <= buffer.length) {
+    const type = buffer[offset];
+    const size = buffer.readUInt32BE(offset + 4);
+    if (type === 1 || (type === 2 && streams === 'stdout+stderr'))
+      text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
+    offset += 8 + size;
+  }
+  return offset === 0 ? buffer.toString('utf8') : text;
+}
+
 /** Runs `tasks` with at most `limit` at a time, keeping their order in the result. */
 export async function mapBounded<T, R>(
   items: readonly T[],

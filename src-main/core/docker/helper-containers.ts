@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { demuxFrames } from './docker-exec';
 
 /** Every container Kindscope itself starts carries this label (value: what it is for). */
 export const helperLabel = 'io.kindscope.helper';
@@ -65,14 +66,7 @@ export async function removeOrphanHelpers(docker: HelperEngine, now = Date.now()
   }
 }
 
-/** A helper's `docker logs` (no TTY: 8-byte multiplexing headers before each frame) as text. */
+/** A helper's `docker logs` (no TTY: 8-byte multiplexing headers before each frame) as text, both streams. */
 export function helperLogText(buffer: Buffer): string {
-  let offset = 0;
-  let text = '';
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
-  }
-  return text;
+  return demuxFrames(buffer, 'stdout+stderr');
 }

@@ -49,7 +49,15 @@ async function statusOrReason(deps: ConnectivityDeps, cluster: string): Promise<
 
 /** Reachability of a cluster from this machine, and docker-mac-net-connect's install, start, stop and uninstall. */
 export class ConnectivityService {
+  /** Set by {@link dispose}: a fix still waiting for the tunnel's routes stops waiting. */
+  private disposed = false;
+
   constructor(private readonly deps: ConnectivityDeps) {}
+
+  /** The app is closing: no wait of a fix in flight outlives it (each check's own calls are bounded). */
+  dispose(): void {
+    this.disposed = true;
+  }
 
   private get env(): NodeJS.ProcessEnv {
     return this.deps.env ?? process.env;
@@ -184,7 +192,7 @@ export class ConnectivityService {
     let report = await this.check(cluster);
     // The tunnel's routes appear a moment after the service starts.
     const deadline = Date.now() + (this.deps.verifyWaitMs ?? 15_000);
-    while (what === 'fix' && steps.every((s) => s.ok) && report.failingHop && Date.now() < deadline) {
+    while (what === 'fix' && !this.disposed && steps.every((s) => s.ok) && report.failingHop && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       report = await this.check(cluster);
     }

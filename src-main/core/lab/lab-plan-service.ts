@@ -4,7 +4,7 @@
  * network, its clusters and their pools) on each call: plans are made rarely and the
  * engine may have changed since.
  */
-import type Docker from 'dockerode';
+import type { DockerAccess } from '../docker/docker-engine-service';
 import { KindscopeError, LabPlan, type LabFinding, type LabNetworkView, type LabRendering } from '../../contract';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
@@ -20,8 +20,8 @@ import { labArtifacts, labSteps } from './plan/steps';
 import { hasErrors, validatePlan } from './plan/validate-plan';
 
 export interface LabServiceOptions {
-  /** Undefined when no engine endpoint could be resolved: plans are then not checked against it. */
-  docker: Docker | undefined;
+  /** The engine followed now; undefined when no endpoint could be resolved (plans are then not checked against it). */
+  docker: DockerAccess | undefined;
   log: Logger;
   /** KUBECONFIG (the GUI environment's, every file merged): other clusters' pools are read through it. */
   kubeconfigEnv?: () => string | undefined;
@@ -55,7 +55,7 @@ export class LabPlanService {
 
   /** The engine as the plan sees it; undefined with a finding when it cannot be read. */
   async environment(ownName?: string): Promise<{ env?: LabEnvironment; findings: LabFinding[] }> {
-    const docker = this.options.docker;
+    const docker = this.options.docker?.();
     const notChecked = (why: string): LabFinding => ({
       code: 'engine-not-checked',
       message: `The Docker engine was not read (${why}): the name and the pool were not checked against it`,

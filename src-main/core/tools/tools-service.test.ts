@@ -14,7 +14,7 @@ import {
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ToolsReport } from '../../contract';
 import { writeStandInWrappers } from '../../../e2e/lab/wrappers.ts';
 import { SettingsStore } from '../settings/settings-store';
@@ -256,5 +256,32 @@ describe('managed downloads', () => {
       path: join(data, 'tools/kind'),
       managed: { installed: true },
     });
+  });
+});
+
+describe('dispose', () => {
+  it('ends a tool run in flight (its process too) and refuses nothing else silently', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'kindscope-tools-dispose-'));
+    const bin = join(home, 'bin');
+    mkdirSync(bin);
+    const pidFile = join(home, 'kind.pid');
+    writeFileSync(
+      join(bin, 'kind'),
+      `#!/bin/sh\nif [ "$1" = version ]; then echo "kind v0.29.0 go1.24.2 linux/amd64"; exit 0; fi\necho $$ > "${pidFile}.tmp"; mv "${pidFile}.tmp" "${pidFile}"; exec sleep 60\n`,
+      { mode: 0o755 },
+    );
+    const service = new ToolsService({
+      environment: new GuiEnvironment({ env: { PATH: `${bin}:/usr/bin:/bin`, HOME: home } }),
+      settings: new SettingsStore(home, createMemoryLogger()),
+      managedDir: join(home, 'tools'),
+      log: createMemoryLogger(),
+    });
+    const running = service.run('kind', ['get', 'clusters']);
+    running.catch(() => undefined);
+    await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 10_000 });
+    const pid = Number(readFileSync(pidFile, 'utf8'));
+    service.dispose();
+    await expect(running).rejects.toMatchObject({ cancelled: true });
+    await vi.waitFor(() => expect(() => process.kill(pid, 0)).toThrow(), { timeout: 10_000 });
   });
 });

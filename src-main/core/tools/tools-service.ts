@@ -9,6 +9,7 @@ import {
   type ToolStatus,
 } from '../../contract';
 import type { SettingsStore } from '../settings/settings-store';
+import { Emitter, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { GuiEnvironment } from './gui-environment';
 import { isExecutable } from './executable';
@@ -38,14 +39,21 @@ interface Found {
  * the usual install folders), checks their versions, installs pinned copies, and runs
  * them — the one way every feature runs a tool.
  */
-export class ToolsService {
+export class ToolsService implements Disposable {
   private readonly specs: ToolSpec[];
-  private readonly progressListeners = new Set<(progress: DownloadProgress) => void>();
+  private readonly progress: Emitter<DownloadProgress>;
   private readonly platform: NodeJS.Platform;
+  /** Aborted by {@link dispose}: every download and tool run still going is ended (its process group too). */
+  private readonly lifetime = new AbortController();
+
+  /** Bytes received by a download in flight. */
+  readonly onDidProgress: Event<DownloadProgress>;
 
   constructor(private readonly options: ToolsServiceOptions) {
     this.specs = options.specs ?? toolSpecs;
     this.platform = options.platform ?? process.platform;
+    this.progress = new Emitter(options.log);
+    this.onDidProgress = this.progress.event;
   }
 
   async report(): Promise<ToolsReport> {
@@ -151,16 +159,11 @@ export class ToolsService {
       version: spec.download.version,
       artifact: spec.download.artifact(os, cpu),
       dir: this.options.managedDir,
-      ...(signal ? { signal } : {}),
+      signal: this.untilDisposed(signal),
       onProgress: (receivedBytes, totalBytes) =>
-        this.progressListeners.forEach((l) => l({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) })),
+        this.progress.fire({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) }),
     });
     return this.status(name);
-  }
-
-  onDidProgress(listener: (progress: DownloadProgress) => void): () => void {
-    this.progressListeners.add(listener);
-    return () => this.progressListeners.delete(listener);
   }
 
   /** Runs a tool by name with the repaired environment, after the run policy's check. */
@@ -169,8 +172,19 @@ export class ToolsService {
     if (!found) throw new KindscopeError('TOOL_MISSING', `${name} is not installed`, this.spec(name).installHint);
     return runTool(name, found.path, args, {
       ...options,
+      signal: this.untilDisposed(options.signal),
       env: { ...this.options.environment.toolEnv(), ...options.env },
     });
+  }
+
+  /** Ends every download and tool run still going (the app is closing): no child process outlives the app. */
+  dispose(): void {
+    this.lifetime.abort(new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Run it again.'));
+    this.progress.dispose();
+  }
+
+  private untilDisposed(signal: AbortSignal | undefined): AbortSignal {
+    return signal ? AbortSignal.any([signal, this.lifetime.signal]) : this.lifetime.signal;
   }
 
   private runVersion(spec: ToolSpec, path: string): Promise<RunResult> {
@@ -178,7 +192,7 @@ export class ToolsService {
     return runTool(spec.name, path, spec.versionArgs, {
       cwd: '/',
       env: this.options.environment.toolEnv(),
-      signal: AbortSignal.timeout(10_000),
+      signal: this.untilDisposed(AbortSignal.timeout(10_000)),
       allowFailure: true,
     });
   }

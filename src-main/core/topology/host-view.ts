@@ -1,5 +1,6 @@
 import type Docker from 'dockerode';
 import { parseIpLink, parseIpRoute, parseNetstatRoutes, type IpLink, type IpRoute, type NetstatRoute } from '../net';
+import { demuxFrames } from '../docker/docker-exec';
 import { helperLabel, helperName, ownerLabel } from '../docker/helper-containers';
 import { runTool } from '../tools/run-tool';
 import type { Logger } from '../util/logger';
@@ -114,21 +115,9 @@ export class HostViewReader {
       await container.start();
       await container.wait();
       const logs = await container.logs({ stdout: true, stderr: false, follow: false });
-      return parseIpLink(demux(logs)).items;
+      return parseIpLink(demuxFrames(logs)).items;
     } finally {
       await container.remove({ force: true }).catch(() => undefined);
     }
   }
-}
-
-/** Docker's multiplexed log frames (8-byte headers) to plain stdout text. */
-function demux(buffer: Buffer): string {
-  let offset = 0;
-  let text = '';
-  while (offset + 8 <= buffer.length) {
-    const size = buffer.readUInt32BE(offset + 4);
-    if (buffer[offset] === 1) text += buffer.subarray(offset + 8, offset + 8 + size).toString('utf8');
-    offset += 8 + size;
-  }
-  return offset === 0 ? buffer.toString('utf8') : text;
 }

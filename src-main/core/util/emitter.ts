@@ -2,6 +2,10 @@
  * One event primitive for every service (the shape of VS Code's `Emitter`/`Event` and
  * Podman Desktop's copy of it): a listener registers through `event` and gets a
  * `Disposable` back; the owner fires; disposing the emitter drops every listener.
+ *
+ * Listener errors are handled one way everywhere: caught, reported to the owner's log (or
+ * stderr when it has none), and the remaining listeners still hear the event. A follower's
+ * bug (a closed window, a broken client) never stops the service that fires, nor the process.
  */
 export interface Disposable {
   dispose(): void;
@@ -9,6 +13,16 @@ export interface Disposable {
 
 /** A subscription function: `onDidChange(listener)` → dispose to unsubscribe. */
 export type Event<T> = (listener: (value: T) => void) => Disposable;
+
+/** An event that never fires (a source that does not exist here, e.g. no Docker endpoint). */
+export const noEvent: Event<never> = () => toDisposable(() => undefined);
+
+/** Where an emitter reports a listener's throw (a service's `Logger` fits). */
+export interface ListenerErrorLog {
+  error(message: string, details?: unknown): void;
+}
+
+const stderrLog: ListenerErrorLog = { error: (message, details) => console.error(message, details) };
 
 export function toDisposable(dispose: () => void): Disposable {
   let done = false;
@@ -25,7 +39,10 @@ export class Emitter<T> implements Disposable {
   private readonly listeners = new Set<(value: T) => void>();
   private disposed = false;
 
-  /** Registers a listener; a listener that throws does not stop the others. */
+  /** @param log where a listener's throw is reported (stderr by default). */
+  constructor(private readonly log: ListenerErrorLog = stderrLog) {}
+
+  /** Registers a listener; listeners hear events in the order they registered. */
   readonly event: Event<T> = (listener) => {
     if (this.disposed) return toDisposable(() => undefined);
     // A wrapper per registration, so the same function registered twice is two listeners.
@@ -43,9 +60,7 @@ export class Emitter<T> implements Disposable {
       try {
         listener(value);
       } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
+        this.log.error('An event listener failed', error);
       }
     }
   }
@@ -89,6 +104,7 @@ export class Coalescer implements Disposable {
   private immediate: NodeJS.Immediate | undefined;
   /** A call arrived while the window was open (leading mode): run again when it closes. */
   private again = false;
+  private disposed = false;
 
   constructor(
     private readonly delayMs: number,
@@ -96,7 +112,9 @@ export class Coalescer implements Disposable {
     private readonly options: { leading?: boolean } = {},
   ) {}
 
+  /** Runs the task after `delayMs` unless already scheduled; nothing once disposed (no timer outlives its owner). */
   schedule(): void {
+    if (this.disposed) return;
     if (!this.options.leading) {
       if (this.timer) return;
       this.timer = setTimeout(() => {
@@ -131,11 +149,52 @@ export class Coalescer implements Disposable {
     return this.immediate !== undefined || (this.options.leading ? this.again : this.timer !== undefined);
   }
 
-  dispose(): void {
+  /** Drops a pending run; later `schedule()` calls work again (a service stopped, to be started again). */
+  cancel(): void {
     clearTimeout(this.timer);
     clearImmediate(this.immediate);
     this.timer = undefined;
     this.immediate = undefined;
     this.again = false;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.cancel();
+  }
+}
+
+/** A {@link Coalescer} per key: many `schedule(key)` calls within `delayMs` run `task(key)` once per key. */
+export class KeyedCoalescer<K> implements Disposable {
+  private readonly timers = new Map<K, Coalescer>();
+  private disposed = false;
+
+  constructor(
+    private readonly delayMs: number,
+    private readonly task: (key: K) => void,
+  ) {}
+
+  schedule(key: K): void {
+    if (this.disposed) return;
+    let coalescer = this.timers.get(key);
+    if (!coalescer) {
+      coalescer = new Coalescer(this.delayMs, () => {
+        this.timers.delete(key);
+        this.task(key);
+      });
+      this.timers.set(key, coalescer);
+    }
+    coalescer.schedule();
+  }
+
+  /** Whether any key is waiting for its task. */
+  get pending(): boolean {
+    return this.timers.size > 0;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const coalescer of this.timers.values()) coalescer.dispose();
+    this.timers.clear();
   }
 }

@@ -1,9 +1,10 @@
 import { KindscopeError, type ClusterStatus } from '../../../contract';
+import type { Event } from '../../util/emitter';
 
 /** The live status of one cluster, as the cluster wing keeps it (one watcher per cluster). */
 export interface ClusterStatusSource {
   status(): Promise<ClusterStatus>;
-  onDidChange(listener: (status: ClusterStatus) => void): () => void;
+  onDidChange: Event<ClusterStatus>;
 }
 
 export interface WaitCheck {
@@ -38,7 +39,7 @@ export async function waitForStatus(
       settled = true;
       clearTimeout(timer);
       clearInterval(recheck);
-      unsubscribe();
+      subscription.dispose();
       options.signal.removeEventListener('abort', onAbort);
       outcome();
     };
@@ -63,7 +64,7 @@ export async function waitForStatus(
         ),
       options.timeoutMs,
     );
-    const unsubscribe = source.onDidChange(evaluate);
+    const subscription = source.onDidChange(evaluate);
     // Pushes leave out lease renewals (statusChangeKey), so a check on `renewTime` asks to re-read
     // the session's in-memory model every `recheckMs`: no request to the API server, just the cache.
     const recheck = options.recheckMs

@@ -13,6 +13,7 @@ import { createPipeline, type LabTool } from './create-pipeline';
 import { collapse, labRemovers } from './cleanup';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import { RunStore } from './run-store';
+import { noEvent } from '../../util/emitter';
 
 /**
  * A create run on an engine with no kind network: the pool is carved after `kind create`
@@ -120,7 +121,7 @@ function setup(plan: LabPlan) {
     createPipeline(render, record.dir, {
       runTool: fake.runTool,
       preflight: async () => [],
-      statusSource: () => ({ status: () => new Promise(() => undefined), onDidChange: () => () => undefined }),
+      statusSource: () => ({ status: () => new Promise(() => undefined), onDidChange: noEvent }),
       verify: async () => undefined,
       nodeAddresses: async () => (fake.state.created ? nodes(plan.cluster.name) : []),
       environment: fake.environment,

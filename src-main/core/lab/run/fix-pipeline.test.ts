@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../../contract';
 import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
+import { noEvent } from '../../util/emitter';
 import { allAnnounced } from './cluster-watch';
 import { fixesFor, fixSteps } from './fix-pipeline';
 import type { LifecycleDeps } from './lifecycle-pipelines';
@@ -108,7 +109,7 @@ describe('fixSteps (the planned repairs, made or skipped out loud)', () => {
         (ran.push([name, ...args]), { exitCode: 0, stdout: '', stderr: '' }) as Awaited<
           ReturnType<LifecycleDeps['runTool']>
         >,
-      statusSource: () => ({ status: async () => now(), onDidChange: () => () => undefined }),
+      statusSource: () => ({ status: async () => now(), onDidChange: noEvent }),
       verify: async () => undefined,
       environment: async () =>
         ({ network: { name: 'kind', subnet: '172.18.0.0/16' }, used: [] }) as unknown as Awaited<

@@ -34,8 +34,14 @@ export class LabRunService {
     this.runner = new PipelineRunner({ store: options.store, log: options.log });
   }
 
-  onDidChange(listener: (run: RunRecord) => void): () => void {
-    return this.runner.onDidChange(listener);
+  /** Every transition of a run, after its journal is written. */
+  get onDidChange() {
+    return this.runner.onDidChange;
+  }
+
+  /** Cancels the runs in flight and waits until their journals say so (the app is closing). */
+  dispose(): Promise<void> {
+    return this.runner.dispose(this.pending.values());
   }
 
   /** Starts building the lab a plan describes; resolves once the run is journaled (it goes on in the background). */
@@ -88,7 +94,7 @@ export class LabRunService {
 
   /** What `delete` removes: shown in the confirmation. */
   deletePlan(cluster: string): Promise<{ containers: string[]; context: string }> {
-    return deletePlan(this.options.docker, cluster);
+    return deletePlan(this.options.docker(), cluster);
   }
 
   /** `kind delete cluster`; the kind network stays, as kind leaves it. `confirmed` is the user's explicit yes. */

@@ -1,4 +1,4 @@
-import type Docker from 'dockerode';
+import type { DockerAccess } from '../../docker/docker-engine-service';
 import type { ConnectivityHop, LabRendering, RunRecord } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { LabPlanService } from '../lab-plan-service';
@@ -13,7 +13,8 @@ import type { VerifyStepDeps } from './verify-step';
 /** What the pipelines get from the app: the tools, the engine, the live status, the probes. */
 export interface PipelineSources {
   lab: LabPlanService;
-  docker: Docker;
+  /** The engine followed now (read per use: it changes when the engine is retargeted). */
+  docker: DockerAccess;
   runTool(name: LabTool, args: string[], options: RunOptions): Promise<RunResult>;
   toolStatus: Parameters<typeof runPreflight>[0]['toolStatus'];
   /** The kind clusters on the engine (Docker labels). */
@@ -21,7 +22,8 @@ export interface PipelineSources {
   /** The cluster wing's live status of a cluster: the one watcher every wait uses. */
   statusSource(cluster: string): ClusterStatusSource;
   probes?: VerifyProbes;
-  engineIsLocalLinux: boolean;
+  /** Whether the engine followed now runs on this Linux machine (asked per run: the engine may be retargeted). */
+  engineIsLocalLinux(): boolean;
   /** Extra preflight findings about this machine (core/host connectivity: docker-mac-net-connect on macOS). */
   hostPreflight?(cluster: string): Promise<Awaited<ReturnType<typeof runPreflight>>>;
   /** The hops from this machine to a cluster (core/host connectivity), checked by the final verification. */
@@ -42,7 +44,7 @@ function verifyDeps(o: PipelineSources, cluster: string): VerifyStepDeps {
 /** The stop, start, delete and fix runs' deps for a cluster. */
 export function lifecycleDeps(o: PipelineSources, cluster: string): LifecycleDeps {
   return {
-    docker: o.docker,
+    docker: o.docker(),
     runTool: o.runTool,
     ...verifyDeps(o, cluster),
     environment: async () => (await o.lab.environment(cluster)).env,
@@ -62,15 +64,15 @@ export function createDeps(o: PipelineSources, record: RunRecord, rendering: Lab
       const checks = await runPreflight({
         cluster,
         kubernetesVersion: kubernetesVersionOf(rendering),
-        ...(await readEngineFacts(o.docker)),
+        ...(await readEngineFacts(o.docker())),
         existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters,
         toolStatus: o.toolStatus,
-        engineIsLocalLinux: o.engineIsLocalLinux,
+        engineIsLocalLinux: o.engineIsLocalLinux(),
       });
       return [...checks, ...((await o.hostPreflight?.(cluster).catch(() => [])) ?? [])];
     },
     ...verifyDeps(o, cluster),
-    nodeAddresses: () => nodeAddresses(o.docker, cluster),
+    nodeAddresses: () => nodeAddresses(o.docker(), cluster),
     // The kind network once kind made it: the carve-pool step carves (or checks) the pool there.
     environment: async () => (await o.lab.environment(cluster)).env,
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),

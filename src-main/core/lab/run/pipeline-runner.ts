@@ -1,4 +1,5 @@
 import { KindscopeError, toAppError, type CreatedResource, type RunRecord, type RunStep } from '../../../contract';
+import { Emitter, type Event } from '../../util/emitter';
 import type { Logger } from '../../util/logger';
 import { removeCreated, type Removers } from './cleanup';
 import type { RunStore } from './run-store';
@@ -42,25 +43,25 @@ export interface RunLogLine {
 export class PipelineRunner {
   private readonly running = new Map<string, AbortController>();
   private readonly cleaning = new Set<string>();
-  private readonly listeners = new Set<(run: RunRecord) => void>();
-  private readonly logListeners = new Set<(line: RunLogLine) => void>();
+  private readonly runChanged: Emitter<RunRecord>;
+  private readonly logged: Emitter<RunLogLine>;
 
-  constructor(private readonly options: { store: RunStore; log: Logger }) {}
+  /** Every transition of a run, after the journal is written. */
+  readonly onDidChange: Event<RunRecord>;
+  /** Each log line as it is written (high-frequency: kept out of the run record's events). */
+  readonly onDidLog: Event<RunLogLine>;
+
+  constructor(private readonly options: { store: RunStore; log: Logger }) {
+    // A failing follower (a closed window, a broken client) must not stop the run: the emitters catch and log.
+    this.runChanged = new Emitter(options.log);
+    this.logged = new Emitter(options.log);
+    this.onDidChange = this.runChanged.event;
+    this.onDidLog = this.logged.event;
+  }
 
   /** Ids of the runs this process is running now. */
   activeIds(): ReadonlySet<string> {
     return new Set(this.running.keys());
-  }
-
-  onDidChange(listener: (run: RunRecord) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** Each log line as it is written (high-frequency: kept out of the run record's events). */
-  onDidLog(listener: (line: RunLogLine) => void): () => void {
-    this.logListeners.add(listener);
-    return () => this.logListeners.delete(listener);
   }
 
   /** Runs every step that is not done yet; resolves with the final journal (never rejects for a failed step). */
@@ -119,6 +120,18 @@ export class PipelineRunner {
   }
 
   /**
+   * Cancels every run in flight (the app is closing: their processes end with it, and each
+   * journal says `cancelled`, resumable), then stops delivering events.
+   */
+  async dispose(runs: Iterable<Promise<unknown>>): Promise<void> {
+    for (const controller of this.running.values())
+      controller.abort(new KindscopeError('CANCELLED', 'Kindscope was closed', 'Resume the run, or clean it up.'));
+    await Promise.allSettled(runs);
+    this.runChanged.dispose();
+    this.logged.dispose();
+  }
+
+  /**
    * Removes what the run recorded as created, newest first, and nothing else (cleanup.ts).
    * The caller has the user's confirmation. One cleanup at a time, never while it runs.
    */
@@ -159,13 +172,8 @@ export class PipelineRunner {
     delete step.detail;
     const log = (line: string) => {
       store.appendLog(step, line);
-      for (const listener of this.logListeners) {
-        try {
-          listener({ run: record.id, step: step.name, line });
-        } catch {
-          // A failing follower must not stop the run; the log on disk has the line.
-        }
-      }
+      // The log on disk has the line even when a follower fails.
+      this.logged.fire({ run: record.id, step: step.name, line });
     };
     log(`$ ${definition.command}`);
     this.changed(record);
@@ -213,13 +221,6 @@ export class PipelineRunner {
 
   private changed(record: RunRecord): void {
     this.options.store.save(record);
-    for (const listener of this.listeners) {
-      try {
-        listener(record);
-      } catch (error) {
-        // A failing listener (a closed window, a broken client) must not stop the run.
-        this.options.log.warn(`A run listener failed: ${(error as Error).message}`);
-      }
-    }
+    this.runChanged.fire(record);
   }
 }
