@@ -4,26 +4,25 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { events, type EventKey } from '../contract';
 import { fakeClusterStatus } from '../contract/cluster-status.fake';
+import { Emitter } from '../core/util/emitter';
 import { createMemoryLogger } from '../core/util/logger';
 import { createApp, type App } from './compose';
 
 /**
  * On the real composition (createApp, not the router's table): every event of the contract
  * reaches a subscriber when its source fires. Each source is fired where the service itself
- * fires it — its own listener set — so removing a wiring in compose.ts (an event wired to a
+ * fires it — its own Emitter — so removing a wiring in compose.ts (an event wired to a
  * no-op, or to the wrong service) fails here. The payloads are valid by the contract (the
  * router drops anything else).
  */
 let app: App;
 let dir: string;
 
-/** The listeners a service notifies, read from its own private set (or Emitter). */
-function listenersOf(service: unknown, field: string): ((payload: unknown) => void)[] {
+/** The service's own private Emitter, fired as the service fires it. */
+function emitterOf(service: unknown, field: string): Emitter<unknown> {
   const holder = (service as Record<string, unknown>)[field];
-  if (holder instanceof Set) return [...(holder as Set<(payload: unknown) => void>)];
-  const inner = (holder as { listeners?: Set<(payload: unknown) => void> } | undefined)?.listeners;
-  if (inner instanceof Set) return [...inner];
-  throw new Error(`${field} is not a listener set any more: update this test to the service's way of notifying`);
+  if (holder instanceof Emitter) return holder as Emitter<unknown>;
+  throw new Error(`${field} is not an Emitter any more: update this test to the service's way of notifying`);
 }
 
 const now = new Date().toISOString();
@@ -43,7 +42,7 @@ const run = {
 /** How each event's source fires, and a payload it would carry. */
 const sources: Record<EventKey, { fire: (payload: unknown) => void; payload: unknown }> = {
   dockerEngineChanged: {
-    fire: (p) => listenersOf(app.services.docker, 'statusListeners').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.docker, 'statusChanged').fire(p),
     payload: {
       state: 'live',
       endpoint: { host: 'unix:///var/run/docker.sock', source: 'default', tls: false },
@@ -51,7 +50,7 @@ const sources: Record<EventKey, { fire: (payload: unknown) => void; payload: unk
     },
   },
   topologyChanged: {
-    fire: (p) => listenersOf(app.services.topology, 'listeners').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.topology, 'topologyChanged').fire(p),
     payload: {
       name: 'lab',
       observedFrom: 'host',
@@ -64,24 +63,23 @@ const sources: Record<EventKey, { fire: (payload: unknown) => void; payload: unk
     },
   },
   clusterStatusChanged: {
-    fire: (p) => listenersOf(app.services.clusters, 'changed').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.clusters, 'changed').fire(p),
     payload: fakeClusterStatus({ cluster: 'lab' }),
   },
   toolDownloadProgress: {
-    fire: (p) => listenersOf(app.services.tools, 'progressListeners').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.tools, 'progress').fire(p),
     payload: { tool: 'kind', receivedBytes: 10, totalBytes: 100 },
   },
   clustersChanged: {
-    fire: (p) =>
-      listenersOf(app.services.topology, 'clusterListeners').forEach((l) => l((p as { clusters: unknown }).clusters)),
+    fire: (p) => emitterOf(app.services.topology, 'clustersChanged').fire((p as { clusters: unknown }).clusters),
     payload: { clusters: [{ name: 'lab', nodes: 1, running: 1, networks: ['kind'] }] },
   },
   labRunChanged: {
-    fire: (p) => listenersOf(app.services.runs!.runner, 'listeners').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.runs!.runner, 'runChanged').fire(p),
     payload: run,
   },
   labRunLogLine: {
-    fire: (p) => listenersOf(app.services.runs!.runner, 'logListeners').forEach((l) => l(p)),
+    fire: (p) => emitterOf(app.services.runs!.runner, 'logged').fire(p),
     payload: { run: 'run-1', step: 'kind-create', line: 'Creating cluster "lab" ...' },
   },
 };
