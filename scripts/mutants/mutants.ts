@@ -246,8 +246,8 @@ const review: Mutant[] = [
   {
     id: 'review-31-clusters-changed-wired-to-a-no-op',
     file: 'src-main/app/compose.ts',
-    search: '      services.topology?.onDidChangeClusters((clusters) => listener({ clusters })) ?? (() => undefined),',
-    replace: '      (() => undefined),',
+    search: '      ? (listener) => topology.onDidChangeClusters((list) => listener({ clusters: list }))',
+    replace: '      ? () => topology.onDidChangeClusters(() => undefined)',
     guards: ['src-main/app/compose-events.test.ts'],
   },
 ];
@@ -264,15 +264,15 @@ const added: Mutant[] = [
   {
     id: 'compose-topology-changed-no-op',
     file: 'src-main/app/compose.ts',
-    search: 'topologyChanged: (listener) => services.topology?.onDidChangeTopology(listener) ?? (() => undefined),',
-    replace: 'topologyChanged: () => () => undefined,',
+    search: 'topologyChanged: topology?.onDidChangeTopology ?? noEvent,',
+    replace: 'topologyChanged: noEvent,',
     guards: ['src-main/app/compose-events.test.ts'],
   },
   {
     id: 'compose-run-log-lines-not-wired',
     file: 'src-main/app/compose.ts',
-    search: 'services.docker ? labRuns(services, options, log).runner.onDidLog(listener) : () => undefined,',
-    replace: '() => undefined,',
+    search: 'labRunLogLine: runs?.runner.onDidLog ?? noEvent,',
+    replace: 'labRunLogLine: noEvent,',
     guards: ['src-main/app/compose-events.test.ts'],
   },
   {
