@@ -11,6 +11,9 @@ import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterRegistry } from '../core/cluster/cluster-registry';
 import { checkService } from '../core/troubleshoot/service-check';
+import { arpAsker } from '../core/capture/node-capture';
+import { captureImageName } from '../core/capture/capture-image';
+import type { ProofDeps } from '../core/host/probe';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
@@ -223,7 +226,12 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     },
     clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
-      const check = await checkService(await services.clusters.status(cluster), namespace, service);
+      const check = await checkService(
+        await services.clusters.status(cluster),
+        namespace,
+        service,
+        proofDeps(services),
+      );
       if (check.answeredBy) services.clusters.recordProbe(cluster, namespace, service, check.answeredBy);
       return check;
     },
@@ -245,6 +253,7 @@ function createHandlers(services: AppServices, options: AppOptions, log: Logger)
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({
       docker: () => requireDocker(services).docker,
+      proof: () => proofDeps(services),
       statusOf: (cluster) => services.clusters.status(cluster),
       tools: services.tools,
       dataDir: services.dataDir,
@@ -316,8 +325,23 @@ function labRuns(services: AppServices, options: AppOptions, log: Logger): LabRu
     engineIsLocalLinux: process.platform === 'linux' && docker.endpoint.host.startsWith('unix://'),
     hostPreflight: (cluster) => services.connectivity.preflight(cluster),
     hostCheck: async (cluster) => (await services.connectivity.check(cluster)).hops,
+    probes: proofDeps(services),
   });
   return services.runs;
+}
+
+/**
+ * What every proof of "reachable" measures with (core/host/probe.ts): this machine's neighbour
+ * table and path to the cluster's network, and a fresh ARP request from a helper on that
+ * network when the capture image is already here (the proof never pulls).
+ */
+function proofDeps(services: AppServices): ProofDeps {
+  return services.connectivity.proofDeps(
+    arpAsker(
+      () => requireDocker(services).docker,
+      () => captureImageName(),
+    ),
+  );
 }
 
 function requireTopology(services: AppServices): TopologyService {
