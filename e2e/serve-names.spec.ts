@@ -109,6 +109,9 @@ test('wiring the OS happens only after a dialog that shows every file and comman
     await expect(dialog.getByRole('list', { name: 'Commands' })).toContainText(
       '/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal',
     );
+    // The exact text the prompt will run (the run policy accepts only Kindscope's own templates).
+    const script = `/bin/mkdir -p /etc/resolver && /bin/echo 'nameserver 127.0.0.1' > /etc/resolver/kind.internal.kindscope-new && /bin/echo 'port ${dnsPort + 1}' >> /etc/resolver/kind.internal.kindscope-new && /bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal`;
+    await expect(dialog.getByLabel('Administrator script')).toHaveText(script);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect(dialog).toBeHidden();
     expect(changesRun(standIns.log)).toEqual([]);
@@ -124,7 +127,9 @@ test('wiring the OS happens only after a dialog that shows every file and comman
     expect(readFileSync(join(standIns.root, 'etc/resolver/kind.internal'), 'utf8')).toBe(
       `nameserver 127.0.0.1\nport ${dnsPort + 1}\n`,
     );
-    expect(changesRun(standIns.log).map((line) => JSON.parse(line).name)).toEqual(['osascript']);
+    expect(changesRun(standIns.log).map((line) => JSON.parse(line))).toEqual([
+      { name: 'osascript', args: ['-e', `do shell script "${script}" with administrator privileges`] },
+    ]);
   } finally {
     await wiringServe.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 /**
  * Stand-ins for osascript, pkexec, ip, resolvectl and systemctl: each records its
  * arguments; osascript and pkexec behave as the real prompts (a cancel exits as they do,
- * otherwise the script runs for real with /etc/ moved under a scratch root); ip and
+ * otherwise the script runs for real with /etc/ moved under a scratch root and the system paths
+ * of ip, resolvectl and systemctl pointing at these stand-ins); ip and
  * resolvectl keep state so a rollback can be seen.
  */
 const standIn = `#!${process.execPath}
@@ -14,7 +15,9 @@ fs.appendFileSync(env.STANDIN_LOG, JSON.stringify({ name, args }) + '\\n');
 const stateFile = path.join(env.STANDIN_ROOT, 'links.json');
 const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, 'utf8')) : {};
 const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
-const rewrite = (script) => script.replaceAll(' /etc/', ' ' + env.STANDIN_ROOT + '/etc/');
+// The script names ip, resolvectl and systemctl by their system paths (the only ones the run policy allows): those run the stand-ins beside this one.
+const rewrite = (script) => script.replaceAll(' /etc/', ' ' + env.STANDIN_ROOT + '/etc/')
+  .replace(new RegExp("(^|[ {;&|])/(usr/)?s?bin/(ip|resolvectl|systemctl)(?= )", "g"), (_, before, usr, tool) => before + path.join(path.dirname(process.argv[1]), tool));
 if (name === 'osascript') {
   if (env.STANDIN_DENY) { process.stderr.write('0:120: execution error: User canceled. (-128)\\n'); process.exit(1); }
   const m = /^do shell script "(.*)" with administrator privileges$/s.exec(args[1] || '');

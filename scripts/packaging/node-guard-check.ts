@@ -18,7 +18,7 @@ export function guardedEntries(root: string, notHere: (reason: string) => Error)
   const entries: [string, string[]][] = [
     ['out/main/cli.js (the package bin)', ['out/main/cli.js', 'docker']],
     ['out/main/serve.js', ['out/main/serve.js', '--port', '0']],
-    ['npm run cli (tsx src-main/cli/main.ts)', ['node_modules/tsx/dist/cli.mjs', 'src-main/cli/main.ts', 'docker']],
+    ['npm run cli (scripts/built.mjs cli)', ['scripts/built.mjs', 'cli', 'docker']],
     ['npm run lab', ['--import', './src-main/core/util/node-guard.mjs', 'e2e/lab/lab-cli.ts', 'janitor']],
   ];
   const failures: string[] = [];

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
-import { LabService } from '../core/lab/lab-plan-service';
+import { LabPlanService } from '../core/lab/lab-plan-service';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
@@ -58,7 +58,7 @@ export interface AppServices {
   /** One session per followed cluster: Kubernetes state joined with the topology, and findings. */
   clusters: ClusterRegistry;
   dockerProblem: KindscopeError | undefined;
-  lab: LabService;
+  lab: LabPlanService;
   /** Created on first use: the pipeline needs the engine. */
   runs?: LabRunService;
   settings: SettingsStore;
@@ -140,7 +140,7 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
     if (options.live)
       void environment.loadLoginShell().then(() => retargetFromLoginShell(docker, environment, options, log));
     const topology = new TopologyService({ engine: docker, log });
-    const lab = new LabService({
+    const lab = new LabPlanService({
       docker: docker.docker,
       log,
       kubeconfigEnv: () => environment.value('KUBECONFIG').value,
@@ -164,7 +164,11 @@ function createServices(options: AppOptions, log: Logger): Omit<AppServices, 'dn
             cause: error,
           });
     log.warn(problem.message);
-    const lab = new LabService({ docker: undefined, log, kubeconfigEnv: () => environment.value('KUBECONFIG').value });
+    const lab = new LabPlanService({
+      docker: undefined,
+      log,
+      kubeconfigEnv: () => environment.value('KUBECONFIG').value,
+    });
     return {
       docker: undefined,
       topology: undefined,

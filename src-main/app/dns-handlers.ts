@@ -106,7 +106,8 @@ export function createDnsHandlers(feature: DnsFeature): DnsHandlers {
 }
 
 /** The plan as the user sees it (the script is its steps joined; it stays in the main process). */
+/** What the consent step shows: every file and command, and the exact script the prompt runs. */
 function shown(plan: PlannedWiring): DnsWiringPlan {
-  const { script: _script, ...visible } = plan;
+  const { elevated: _elevated, ...visible } = plan;
   return visible;
 }

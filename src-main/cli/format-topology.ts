@@ -1,16 +1,31 @@
-import type { ClusterTopology, KindClusterSummary } from '../contract';
+import type { ClusterStatus, ClusterTopology, KindClusterSummary } from '../contract';
+import { formatLoadBalancers } from './commands/cluster-summary';
 
-/** The data path as a tree: host → bridge → veth ⇄ node eth0 → routes, each route with its meaning. */
-export function formatTopology(topology: ClusterTopology): string {
+export interface TopologyTextOptions {
+  /** Print every route (this machine's and each node's) with its meaning; off by default. */
+  routes?: boolean;
+  /** The cluster's model, to lead with its LoadBalancer IPs and who holds / answered them. */
+  status?: ClusterStatus;
+}
+
+/**
+ * The data path as a tree, led by what people ask first — each LoadBalancer IP and who holds
+ * and answered it —, then host → bridge → veth ⇄ node eth0; routes (each with its meaning)
+ * only when asked, since a 3-node lab has dozens of them.
+ */
+export function formatTopology(topology: ClusterTopology, options: TopologyTextOptions = {}): string {
   const lines: string[] = [];
   const api = topology.apiServer ? `, API server ${topology.apiServer.address}:${topology.apiServer.port}` : '';
   lines.push(
     `kind cluster "${topology.name}" — seen from ${topology.observedFrom === 'host' ? 'this machine' : "the engine's VM (helper container)"}${api}`,
   );
+  if (options.status) lines.push(...formatLoadBalancers(options.status));
+  const routes = options.routes === true;
   lines.push(
     `host (${topology.host.platform}): reachable ${topology.host.reachability.status} — ${topology.host.reachability.reason}`,
   );
-  for (const route of topology.host.routes) lines.push(`│  route ${route.raw.trim()}\n│    ↳ ${route.explanation}`);
+  if (routes)
+    for (const route of topology.host.routes) lines.push(`│  route ${route.raw.trim()}\n│    ↳ ${route.explanation}`);
   topology.networks.forEach((network, networkIndex) => {
     const lastNetwork = networkIndex === topology.networks.length - 1;
     const subnets = network.subnets.map((s) => `${s.subnet}${s.gateway ? ` gw ${s.gateway}` : ''}`).join(', ');
@@ -34,6 +49,7 @@ export function formatTopology(topology: ClusterTopology): string {
       );
       const nodeIndent = `${indent}${lastNode ? '   ' : '│  '}`;
       if (node.problem) lines.push(`${nodeIndent}! ${node.problem}`);
+      if (!routes) return;
       node.routes.forEach((route, routeIndex) => {
         const lastRoute = routeIndex === node.routes.length - 1;
         lines.push(`${nodeIndent}${lastRoute ? '└' : '├'}─ ${route.raw.trim()}`);
@@ -42,6 +58,10 @@ export function formatTopology(topology: ClusterTopology): string {
     });
   });
   for (const problem of topology.problems) lines.push(`! ${problem}`);
+  if (!routes) {
+    const count = topology.host.routes.length + topology.nodes.reduce((n, node) => n + node.routes.length, 0);
+    lines.push(`(${count} routes, each explained: kindscope topology --cluster ${topology.name} --routes)`);
+  }
   return `${lines.join('\n')}\n`;
 }
 

@@ -84,8 +84,13 @@ export async function runCli(
     return ExitCode.ok;
   }
   const rest = positionals.slice(1);
-  if (rest.length > 0 && !command.positionals)
-    return usageError(`Unexpected argument "${rest[0]}"`, `Run \`kindscope ${command.name} --help\`.`);
+  if (rest.length > 0 && !command.positionals) {
+    // `kindscope delete lab1` means `--cluster lab1` (and `create lab1` means `--name lab1`), as people type it.
+    const flag = positionalFlag(command, values);
+    if (flag) values[flag] = rest.shift();
+    if (rest.length > 0)
+      return usageError(`Unexpected argument "${rest[0]}"`, `Run \`kindscope ${command.name} --help\`.`);
+  }
 
   const { createApp } = await import('../app/compose');
   const app = createApp({ transport: 'cli', live: command.live?.(values) ?? false, ...appOptions });
@@ -119,6 +124,13 @@ export async function runCli(
     if (onAbort) signal.removeEventListener('abort', onAbort);
     await app.dispose();
   }
+}
+
+/** The flag a lone positional word stands for: `--cluster` (an existing cluster) or `--name` (one being made). */
+function positionalFlag(command: CliCommand, values: Record<string, unknown>): 'cluster' | 'name' | undefined {
+  for (const flag of ['cluster', 'name'] as const)
+    if (command.options?.[flag]?.type === 'string') return values[flag] === undefined ? flag : undefined;
+  return undefined;
 }
 
 /** Contract fields as the command line names them. */

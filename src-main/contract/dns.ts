@@ -53,6 +53,10 @@ export const DnsWiringPlan = z.object({
   files: z.array(z.object({ path: z.string(), content: z.string() })),
   /** Each command exactly as it will run, in order; `elevated` ones go through one administrator prompt. */
   steps: z.array(z.object({ description: z.string(), command: z.string(), elevated: z.boolean() })),
+  /** The one script the administrator prompt runs, exactly as it runs (the steps joined; the consent dialog shows it). */
+  script: z.string().optional(),
+  /** Which of Kindscope's own administrator scripts it is (core/tools/elevated-scripts.ts). */
+  template: z.string().optional(),
   /** Where Kindscope cannot do it: the exact steps to do by hand. */
   manual: z.array(z.string()),
   note: z.string().optional(),

@@ -161,7 +161,11 @@ export type LabStep = z.infer<typeof LabStep>;
 
 export const LabRendering = z.object({
   plan: LabPlan,
-  /** The pool block after `auto` was resolved against the kind network. */
+  /**
+   * The pool block after `auto` was resolved against the kind network; absent while that
+   * network does not exist (the run carves it in its `carve-pool` step and keeps it in the
+   * run's `facts.poolCidr`; the pool manifest then holds a placeholder).
+   */
   poolCidr: z.string().optional(),
   kindConfig: z.string(),
   helmValues: z.record(z.string(), z.unknown()),

@@ -1,17 +1,23 @@
-import { useEffect, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppContext, useAppStore } from './app-context';
-import { followEngine } from './commands/engine-commands';
 import { ErrorNotice } from './components/ErrorNotice';
 import { ClusterListPage } from './features/clusters/ClusterListPage';
 import { CreateLabPage } from './features/create-lab/CreateLabPage';
+import { followAppInfo, followConnection, followEngine } from './features/home/engine-loader';
 import { HomePage } from './features/home/HomePage';
 import { NamesPage } from './features/names/NamesPage';
 import { SettingsPage } from './features/settings/SettingsPage';
-import { TopologyPage } from './features/topology/TopologyPage';
 import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
 import { WelcomeDialog } from './features/welcome/WelcomeDialog';
 import { areas, isArea, type Area } from './store/shell-slice';
+
+// Topology (React Flow, the graph, and the ELK layout worker it starts) is most of the
+// renderer's code and only that page needs it: a chunk of its own, fetched when it opens, so
+// Home and the other pages paint without it (https://react.dev/reference/react/lazy).
+const TopologyPage = lazy(() =>
+  import('./features/topology/TopologyPage').then((module) => ({ default: module.TopologyPage })),
+);
 
 const areaLabels: Record<Area, string> = {
   home: 'Home',
@@ -27,7 +33,17 @@ const pages: Record<Area, () => ReactNode> = {
   home: () => <HomePage />,
   clusters: () => <ClusterListPage />,
   'create-lab': () => <CreateLabPage />,
-  topology: () => <TopologyPage />,
+  topology: () => (
+    <Suspense
+      fallback={
+        <p role="status" className="muted">
+          Loading Topology…
+        </p>
+      }
+    >
+      <TopologyPage />
+    </Suspense>
+  ),
   troubleshoot: () => <TroubleshootPage />,
   names: () => <NamesPage />,
   settings: () => <SettingsPage />,
@@ -61,15 +77,13 @@ export function App() {
   useHashNavigation();
 
   useEffect(() => {
-    const { client, store } = context;
     const stopEngine = followEngine(context);
-    const stopConnection = client.onDidChangeConnection?.((state) => store.getState().setConnection(state));
-    void client.invoke('app:info', {}).then((result) => {
-      if (result.ok) store.getState().setAppInfo(result.value);
-    });
+    const stopInfo = followAppInfo(context);
+    const stopConnection = followConnection(context);
     return () => {
       stopEngine();
-      stopConnection?.();
+      stopInfo();
+      stopConnection();
     };
   }, [context]);
 

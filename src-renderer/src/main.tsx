@@ -6,7 +6,8 @@ import { createStore } from './store';
 import { createClient } from './transport';
 import './styles.css';
 
-const context = { client: createClient(), store: createStore() };
+// The selected cluster survives a reload (issue 28): remembered in this browser's localStorage.
+const context = { client: createClient(), store: createStore({ memory: window.localStorage }) };
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
 

@@ -1,4 +1,4 @@
-import { hopsOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
+import { hopsOf, poolOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { readNamedFile } from './plan';
@@ -80,6 +80,8 @@ export function runResult(run: RunRecord) {
         }
       : {}),
     ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
+    // The LoadBalancer pool block, and whether the run carved it (a fresh engine: no kind network at plan time).
+    ...(poolOf(run) ? { pool: poolOf(run) } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
     steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
@@ -144,5 +146,8 @@ function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): str
       : failing.length === 0
         ? `  path from this machine: all ${result.connectivity.length} hops answer (kindscope connectivity)\n`
         : failing.map((h) => `  ✗ ${h.hop}: ${h.detail}\n`).join('');
-  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
+  const pool = result.pool
+    ? `  LoadBalancer pool ${result.pool.cidr}${result.pool.source === 'carved at run' ? ' (carved from the kind network during this run)' : ''}\n`
+    : '';
+  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n${pool}  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
 }

@@ -122,7 +122,10 @@ function formatPlan(plan: DnsWiringPlan): string {
     .map((s, i) => `  ${i + 1}. ${s.description}\n     $ ${s.command}${s.elevated ? '   (as administrator)' : ''}\n`)
     .join('');
   const manual = plan.manual.map((line) => `  - ${line}\n`).join('');
-  return `${plan.action === 'apply' ? 'Wire' : 'Unwire'} the ${plan.backend} resolver for kind.internal → 127.0.0.1#${plan.port}\n${files}${steps}${manual}${plan.note ? `  note: ${plan.note}\n` : ''}`;
+  const script = plan.script
+    ? `  exactly this script runs as administrator (Kindscope's own ${plan.template ?? ''}):\n    ${plan.script}\n`
+    : '';
+  return `${plan.action === 'apply' ? 'Wire' : 'Unwire'} the ${plan.backend} resolver for kind.internal → 127.0.0.1#${plan.port}\n${files}${steps}${script}${manual}${plan.note ? `  note: ${plan.note}\n` : ''}`;
 }
 
 async function wire(context: CliContext, action: 'apply' | 'remove', port: number | undefined): Promise<number> {

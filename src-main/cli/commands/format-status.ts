@@ -58,6 +58,15 @@ export function formatClusterStatus(status: ClusterStatus): string {
     lines.push(...findingLines(pool.findings, '    '));
   }
   if (status.findings.length > 0) lines.push('', ...findingLines(status.findings, ''));
+  const count =
+    status.findings.length +
+    status.services.reduce((n, s) => n + s.findings.length, 0) +
+    status.pools.reduce((n, p) => n + p.findings.length, 0);
+  if (count > 0)
+    lines.push(
+      '',
+      `${count === 1 ? '1 finding' : `${count} findings`}: \`kindscope doctor --cluster ${status.cluster}\` lists them with their fixes.`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

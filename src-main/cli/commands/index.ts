@@ -4,6 +4,7 @@ import { dnsCommand } from './dns';
 import { captureCommand, failoverCommand, pcapCommand, pingCommand } from './capture-verbs';
 import { dockerCommand } from './docker';
 import { statusCommand } from './status';
+import { doctorCommand } from './doctor';
 import { toolsCommand } from './tools';
 import { topologyCommand } from './topology';
 import { versionCommand } from './version';
@@ -24,6 +25,7 @@ export const commands: readonly CliCommand[] = [
   toolsCommand,
   topologyCommand,
   statusCommand,
+  doctorCommand,
   checkCommand,
   planCommand,
   scriptCommand,

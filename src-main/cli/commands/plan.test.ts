@@ -1,17 +1,22 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
+import { docker, requireDocker, tryDocker } from '../../../e2e/lab/require-docker.ts';
 import { LabPlan } from '../../contract';
-import { cidrsOverlap, ipv4Range } from '../../core/lab/plan/pool-carve';
+import { cidrsOverlap } from '../../core/net/cidr';
+import { ipv4Range } from '../../core/lab/plan/pool-carve';
 import { ExitCode } from '../output';
 import { runCli } from '../run-cli';
 
 const root = join(import.meta.dirname, '../../..');
 const fixtures = join(root, '../shared/fixtures/article');
 const dir = mkdtempSync(join(tmpdir(), 'i14-plan-'));
+// The kind network of this file (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK), made here as kind makes it:
+// never one an earlier test happened to leave on the engine.
+const network = `ks-plan-${randomBytes(3).toString('hex')}`;
 
 /** The real `kindscope` entry point, as `npm run cli` runs it. */
 function kindscope(args: string[]) {
@@ -19,23 +24,28 @@ function kindscope(args: string[]) {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
+    env: { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: network },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
   requireDocker();
+  docker(['network', 'create', network]);
   // One file holding both, as pasted from the article.
   writeFileSync(
     join(dir, 'article.txt'),
     `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`,
   );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  tryDocker(['network', 'rm', network]);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** What the kind network holds now: its IPv4 subnet and every container address on it. */
 function kindNetwork() {
-  const inspect = JSON.parse(docker(['network', 'inspect', 'kind'])) as [
+  const inspect = JSON.parse(docker(['network', 'inspect', network])) as [
     { IPAM: { Config: { Subnet: string }[] }; Containers: Record<string, { IPv4Address: string }> },
   ];
   return {

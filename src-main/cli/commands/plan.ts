@@ -25,11 +25,20 @@ export function formatFindings(findings: readonly LabFinding[]): string {
     .join('');
 }
 
+/** The pool as the run will have it: the block, or how it is carved once kind made the network. */
+function poolWords(r: LabRendering): string {
+  if (r.poolCidr) return r.poolCidr;
+  const carved = r.findings.find((f) => f.code === 'pool-carved-at-run');
+  return carved
+    ? `carved at run time (${carved.message.replace(/^pool\.cidr is auto: the pool is /, '')})`
+    : r.plan.pool.cidr;
+}
+
 function formatRendering(r: LabRendering): string {
   const { cluster, cilium } = r.plan;
   const section = (title: string, body: string) => `--- ${title}\n${body.endsWith('\n') ? body : `${body}\n`}`;
   return [
-    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${r.poolCidr}\n`,
+    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
     `Findings:\n${formatFindings(r.findings)}`,
     section('kind config (kind-config.yaml)', r.kindConfig),
     section('Cilium values (cilium-values.yaml)', stringify(r.helmValues)),

@@ -1,16 +1,18 @@
 import { statusChangeKey, type ClusterStatus } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
+import { everyClusterStatus, formatSummaries, summarise } from './cluster-summary';
 import { describeIncomplete, formatClusterStatus } from './format-status';
 
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'Nodes, Cilium, LoadBalancer IPs and their lease holders, and why an IP is <pending>',
-  help: `kindscope status --cluster NAME [--watch] [--json]
+  help: `kindscope status [--cluster NAME] [--watch] [--json]
 
-Nodes (container state and Kubernetes' Ready), Cilium, LoadBalancer services with their
+Without --cluster: every kind cluster in one line (nodes Ready, Cilium, LoadBalancer IPs
+with their lease holders, how many findings). With --cluster NAME (or just NAME): nodes (container state and Kubernetes' Ready), Cilium, LoadBalancer services with their
 IPs and lease holders, and — for every <pending> or unanswered IP — the reason and the fix;
-pools, policies, leases. Exit 1 when some of the state could not be read (the data is
+pools, policies, leases. \`kindscope doctor\` lists the findings with their fixes. Exit 1 when some of the state could not be read (the data is
 incomplete: nothing is concluded from it).
 
 --watch  Follow the cluster: print the state again on every change (with --json, one JSON
@@ -21,10 +23,20 @@ incomplete: nothing is concluded from it).
     const { values, usageError } = context;
     const cluster = values.cluster;
     if (typeof cluster !== 'string')
-      return usageError('status needs --cluster NAME (see `kindscope topology` for the clusters)');
+      return values.watch === true
+        ? usageError('status --watch follows one cluster: give it --cluster NAME (`kindscope status` lists them)')
+        : summary(context);
     return values.watch === true ? watch(context, cluster) : once(context, cluster);
   },
 };
+
+async function summary({ client, fail, print }: CliContext): Promise<number> {
+  const result = await everyClusterStatus(client);
+  if (!result.ok) return fail(result.error);
+  const summaries = result.statuses.map(summarise);
+  print({ clusters: summaries }, formatSummaries(summaries));
+  return ExitCode.ok;
+}
 
 async function once({ client, fail, usageError, print }: CliContext, cluster: string): Promise<number> {
   const result = await client.invoke('cluster:status', { cluster });

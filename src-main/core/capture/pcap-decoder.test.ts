@@ -246,3 +246,84 @@ describe('the pcap decoder against tshark, on tcpdump captures made here', () =>
     });
   }
 });
+
+/**
+ * Fixtures made here (fixtures/README.md says how), each with tshark's reading beside it:
+ * SLL2 from `tcpdump -i any`, and pcapng with nanosecond stamps (if_tsresol = 9). Timestamps
+ * are compared too, from tshark's frame.time_epoch with BigInt arithmetic (no shared code).
+ */
+describe('the pcap decoder against the tshark readings kept beside its own fixtures', () => {
+  const dir = join(import.meta.dirname, 'fixtures');
+  const files = readdirSync(dir).filter((f) => /\.(pcap|pcapng)$/.test(f));
+  const expectedLink: Record<string, string> = {
+    'any-sll2-request-reply-garp.pcap': 'LINUX_SLL2 (Linux cooked v2)',
+    'ethernet-nanosecond-request-reply-garp.pcapng': 'EN10MB (Ethernet)',
+  };
+
+  /** tshark's epoch "1796528943.659506611" as nanoseconds. */
+  const epochNs = (epoch: string) => {
+    const [s, f = ''] = epoch.split('.');
+    return BigInt(s!) * 1_000_000_000n + BigInt(f.padEnd(9, '0').slice(0, 9));
+  };
+  /** ISO 8601 with microseconds, the fraction truncated (as a capture tool prints it). */
+  const isoMicros = (ns: bigint) =>
+    `${new Date(Number(ns / 1_000_000_000n) * 1000).toISOString().slice(0, 19)}.${String((ns % 1_000_000_000n) / 1000n).padStart(6, '0')}Z`;
+
+  it('has both fixtures (a moved folder must not make this pass empty)', () => {
+    expect(files.sort()).toEqual(Object.keys(expectedLink).sort());
+  });
+
+  for (const file of Object.keys(expectedLink)) {
+    it(`${file}: every field and every timestamp as tshark read it`, () => {
+      const rows = readFileSync(join(dir, file.replace(/\.pcap(ng)?$/, '.tshark.tsv')), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'));
+      expect(rows).toHaveLength(6);
+      const decoded = decodeCapture(readFileSync(join(dir, file)));
+      expect(decoded.linkTypes.map((l) => l.name)).toEqual([expectedLink[file]]);
+      expect(decoded.format).toBe(file.endsWith('.pcapng') ? 'pcapng' : 'pcap');
+      expect(ours(decoded)).toEqual(rows.map((row) => row.slice(0, 6)));
+      const first = epochNs(rows[0]![6]!);
+      expect(decoded.packets.map((p) => [p.time, p.offsetMs])).toEqual(
+        rows.map((row) => {
+          const ns = epochNs(row[6]!);
+          return [isoMicros(ns), Math.round(Number(ns - first) / 1000) / 1000];
+        }),
+      );
+      expect(decoded.packets.map((p) => `${p.gratuitous ? 'gratuitous ' : ''}${p.op}`)).toEqual([
+        'request',
+        'reply',
+        'gratuitous request',
+        'gratuitous reply',
+        'request',
+        'request',
+      ]);
+    });
+  }
+
+  it('the nanosecond file really has nanoseconds: two frames 29.263 µs apart, not a rounded 29 or 30', () => {
+    const decoded = decodeCapture(readFileSync(join(dir, 'ethernet-nanosecond-request-reply-garp.pcapng')));
+    // 1796528943.659535874 − 1796528943.659506611 = 29 263 ns.
+    expect(decoded.packets[1]!.offsetMs).toBe(0.029);
+    expect(decoded.packets[1]!.time).toBe('2026-12-06T03:49:03.659535Z');
+  });
+
+  it('refuses a pcapng packet whose captured length runs past its own block, naming the packet', () => {
+    const bytes = Buffer.from(readFileSync(join(dir, 'ethernet-nanosecond-request-reply-garp.pcapng')));
+    // Find the second Enhanced Packet Block (type 6) and claim 200 more captured bytes than it holds.
+    let offset = 0;
+    let seen = 0;
+    while (offset < bytes.length) {
+      const type = bytes.readUInt32LE(offset);
+      const length = bytes.readUInt32LE(offset + 4);
+      if (type === 6 && ++seen === 2) break;
+      offset += length;
+    }
+    expect(seen).toBe(2);
+    bytes.writeUInt32LE(bytes.readUInt32LE(offset + 20) + 200, offset + 20);
+    expect(() => decodeCapture(bytes)).toThrow(
+      /cut short in the middle of packet 2 \(at byte \d+: 242 bytes announced, 44 present\)/,
+    );
+  });
+});

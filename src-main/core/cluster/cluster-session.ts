@@ -10,11 +10,11 @@ import {
 import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
 import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import { KubeState, type StreamStatus } from '../kube/kube-state';
+import { readOtherClusterPools } from '../kube/other-cluster-pools';
 import type { TopologyService } from '../topology/topology-service';
 import { Coalescer, DisposableStore, Emitter, toDisposable, type Disposable } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { buildClusterStatus } from './cluster-model';
-import { readOtherClusterPools } from './other-cluster-pools';
 import { controlPlaneId, topologyFacts } from './topology-facts';
 
 export interface ClusterSessionOptions {
@@ -240,7 +240,11 @@ export class ClusterSession implements Disposable {
           c.networks.some((n) => networks.has(n)),
       )
       .map((c) => c.name);
-    this.otherPools = await readOtherClusterPools(loadKubeConfig(this.options.kubeconfigEnv()).config, others);
+    const read = await readOtherClusterPools(loadKubeConfig(this.options.kubeconfigEnv()).config, others);
+    // A cluster whose pools are unknown adds none: the overlap rule reports overlaps it saw, never "no overlap".
+    for (const unknown of read)
+      if (!unknown.read) this.options.log.debug(`Pools of ${unknown.cluster}: ${unknown.reason}`);
+    this.otherPools = read.flatMap((c) => (c.read ? c.pools.map((pool) => ({ cluster: c.cluster, ...pool })) : []));
     this.recompute.schedule();
   }
 }

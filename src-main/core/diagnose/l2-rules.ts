@@ -2,6 +2,7 @@ import type { Finding } from '../../contract';
 import type { KubeL2Policy, KubeService } from '../kube/kube-types';
 import { ciliumConfig, ciliumState, containerDown } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
+import { kubeProxyStrict } from './kube-proxy-strict';
 import { externalIPs } from './lb-ipam-rules';
 import { selectorArgument, selectorMatches } from './selector';
 import { cidrContains } from '../net';
@@ -13,21 +14,19 @@ export const leaseName = (service: KubeService) =>
 
 /**
  * L2 announcements need kube-proxy replacement and `enable-l2-announcements`
- * (https://docs.cilium.io/en/stable/network/l2-announcements/#prerequisites). Cilium 1.15
- * takes `kubeProxyReplacement: strict` but no longer enables the replacement's features
- * with it, so announcements stay off (cilium/cilium#32711); 1.16+ refuses it (cilium/cilium#36131).
+ * (https://docs.cilium.io/en/stable/network/l2-announcements/#prerequisites); `strict` is
+ * not enough (kube-proxy-strict.ts).
  */
 function releaseSettings(service: KubeService, input: DiagnoseInput): Finding[] {
   const config = ciliumConfig(input);
   if (!config) return [];
   const findings: Finding[] = [];
   const kpr = config['kube-proxy-replacement'];
-  if (kpr === 'strict')
+  if (kubeProxyStrict.is(kpr))
     findings.push({
-      code: 'kube-proxy-replacement-strict',
-      message:
-        'kubeProxyReplacement is "strict": the 1.15 chart accepts it but does not enable kube-proxy replacement\'s features, so L2 announcements stay off (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131)',
-      fix: helmUpgrade(input.context, 'kubeProxyReplacement=true'),
+      code: kubeProxyStrict.code,
+      message: kubeProxyStrict.message('kubeProxyReplacement is "strict"'),
+      fix: helmUpgrade(input.context, kubeProxyStrict.set),
     });
   else if (kpr !== 'true')
     findings.push({

@@ -1,12 +1,16 @@
 import { DNS_ZONE, KindscopeError, type DnsBackend, type DnsWiringPlan } from '../../contract';
+import {
+  DNSMASQ_FILE,
+  elevatedProgramDirs,
+  MACOS_RESOLVER_FILE,
+  NM_DNSMASQ_FILE,
+  renderElevated,
+  RESOLVED_LINK,
+  RESOLVED_LINK_ADDRESS,
+  type ElevatedScript,
+} from '../tools/elevated-scripts';
 
-/** The link systemd-resolved routes `~kind.internal` over: a dummy of our own, so no other link's DNS changes. */
-export const RESOLVED_LINK = 'kindscope0';
-/** The dummy link's own address: resolved skips links without a routable one. RFC 5737 TEST-NET-1, so it collides with nothing real. */
-export const RESOLVED_LINK_ADDRESS = '192.0.2.53/32';
-export const MACOS_RESOLVER_FILE = `/etc/resolver/${DNS_ZONE}`;
-export const DNSMASQ_FILE = '/etc/dnsmasq.d/kindscope.conf';
-export const NM_DNSMASQ_FILE = '/etc/NetworkManager/dnsmasq.d/kindscope.conf';
+export { RESOLVED_LINK, RESOLVED_LINK_ADDRESS, MACOS_RESOLVER_FILE, DNSMASQ_FILE, NM_DNSMASQ_FILE };
 /** systemd-resolved accepts `address:port` in DNS settings from v246 (systemd/systemd#17858). */
 export const RESOLVED_MIN_VERSION_FOR_PORT = 246;
 
@@ -18,8 +22,8 @@ export interface WiringPrograms {
 }
 
 export interface PlannedWiring extends DnsWiringPlan {
-  /** The one shell script the administrator prompt runs; only the validated port varies. */
-  script?: string;
+  /** The one administrator script: a Kindscope template rendered with checked parameters (elevated-scripts.ts). */
+  elevated?: ElevatedScript;
 }
 
 /** The port is the only variable that reaches a privileged script: a whole number 1–65535, checked here again. */
@@ -34,33 +38,31 @@ export function validatePort(port: unknown): number {
   return port;
 }
 
-/** A program path may enter the script only if it is plainly a path: no quotes, spaces or shell characters. */
+/** A program runs as administrator only from a system folder (elevated-scripts.ts checks it again). */
 function program(path: string | undefined, name: string): string {
   if (!path)
     throw new KindscopeError(
       'TOOL_MISSING',
-      `${name} was not found`,
-      `Install ${name}, or wire the resolver by hand (kindscope dns wire prints the steps).`,
+      `${name} was not found in ${elevatedProgramDirs.join(', ')}`,
+      `Install ${name} from your distribution's packages, or wire the resolver by hand (kindscope dns wire prints the steps).`,
     );
-  if (!/^\/[A-Za-z0-9/._+-]+$/.test(path))
+  if (!elevatedProgramDirs.some((dir) => path === `${dir}/${name}`))
     throw new KindscopeError(
       'INVALID_INPUT',
-      `The path of ${name} (${path}) has characters Kindscope will not put in a privileged command`,
-      `Install ${name} in a plain path such as /usr/bin/${name}.`,
+      `${path} is not in a system folder (${elevatedProgramDirs.join(', ')}): Kindscope runs ${name} as administrator only from there`,
+      `Install ${name} from your distribution's packages, as /usr/sbin/${name} or /usr/bin/${name}.`,
     );
   return path;
 }
 
-/** Writes a file atomically (a temporary beside it, then mv) from fixed lines: no quotes or backslashes to escape. */
-function writeFileScript(path: string, lines: string[]): string[] {
-  const temporary = `${path}.kindscope-new`;
-  for (const line of lines)
-    if (/['"\\`$]/.test(line)) throw new Error(`A wiring line may not contain quotes, backslashes or $: ${line}`);
-  return [
-    `/bin/mkdir -p ${path.slice(0, path.lastIndexOf('/'))}`,
-    ...lines.map((line, i) => `/bin/echo '${line}' ${i === 0 ? '>' : '>>'} ${temporary}`),
-    `/bin/mv -f ${temporary} ${path}`,
-  ];
+/** The plan's view of a rendered script: its commands as steps, its text as the one thing the prompt runs. */
+function elevatedPlan(rendered: ElevatedScript, describeStep: (command: string, i: number) => string) {
+  return {
+    steps: rendered.commands.map((command, i) => ({ description: describeStep(command, i), command, elevated: true })),
+    script: rendered.script,
+    template: rendered.template,
+    elevated: rendered,
+  };
 }
 
 /**
@@ -79,54 +81,42 @@ export function planWiring(
   switch (backend) {
     case 'macos-resolver': {
       const content = ['nameserver 127.0.0.1', `port ${port}`];
-      const commands =
-        action === 'apply' ? writeFileScript(MACOS_RESOLVER_FILE, content) : [`/bin/rm -f ${MACOS_RESOLVER_FILE}`];
+      const rendered =
+        action === 'apply'
+          ? renderElevated('macos-resolver-write', { port: String(port) })
+          : renderElevated('macos-resolver-remove', {});
       return {
         ...base,
         files: action === 'apply' ? [{ path: MACOS_RESOLVER_FILE, content: `${content.join('\n')}\n` }] : [],
-        steps: commands.map((command) => ({ description: describe(command), command, elevated: true })),
-        script: commands.join(' && '),
+        ...elevatedPlan(rendered, describe),
         note: 'resolver(5): macOS sends every name under kind.internal to 127.0.0.1 on that port; nothing else changes.',
       };
     }
     case 'systemd-resolved': {
       const ip = program(programs.ip, 'ip');
-      const resolvectl = program(programs.resolvectl, 'resolvectl');
-      const remove = `${ip} link delete ${RESOLVED_LINK}`;
       if (action === 'remove')
         return {
           ...base,
-          steps: [
-            {
-              description: `Delete the ${RESOLVED_LINK} link (systemd-resolved forgets its DNS settings with it)`,
-              command: remove,
-              elevated: true,
-            },
-          ],
-          script: remove,
+          ...elevatedPlan(
+            renderElevated('resolved-link-remove', { ip }),
+            () => `Delete the ${RESOLVED_LINK} link (systemd-resolved forgets its DNS settings with it)`,
+          ),
         };
-      const commands = [
-        [`${ip} link add ${RESOLVED_LINK} type dummy`, `Create a dummy link ${RESOLVED_LINK} of our own`],
-        [`${ip} link set ${RESOLVED_LINK} up`, 'Bring it up (systemd-resolved ignores links that are down)'],
-        // resolved uses a link for unicast DNS only with a carrier and a routable address (systemd/systemd#32022).
-        [
-          `${ip} addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}`,
-          `Give it an address of its own, ${RESOLVED_LINK_ADDRESS} (RFC 5737 documentation range: never routed anywhere)`,
-        ],
-        [
-          `${resolvectl} dns ${RESOLVED_LINK} 127.0.0.1:${port}`,
-          `Its DNS server: the responder on 127.0.0.1 port ${port}`,
-        ],
-        [`${resolvectl} domain ${RESOLVED_LINK} '~${DNS_ZONE}'`, `Route only ${DNS_ZONE} there (a route-only domain)`],
-        [`${resolvectl} default-route ${RESOLVED_LINK} false`, 'Never send other names there (default-route off)'],
-      ] as const;
-      // A leftover link from an earlier port is replaced; a failure after the link exists removes it again.
-      const [add, ...configure] = commands.map(([command]) => command);
-      const script = `${remove} 2>/dev/null; ${add} && { ${configure.join(' && ')} || { ${remove}; exit 1; }; }`;
+      const resolvectl = program(programs.resolvectl, 'resolvectl');
+      const descriptions = [
+        `Create a dummy link ${RESOLVED_LINK} of our own`,
+        'Bring it up (systemd-resolved ignores links that are down)',
+        `Give it an address of its own, ${RESOLVED_LINK_ADDRESS} (RFC 5737 documentation range: never routed anywhere)`,
+        `Its DNS server: the responder on 127.0.0.1 port ${port}`,
+        `Route only ${DNS_ZONE} there (a route-only domain)`,
+        'Never send other names there (default-route off)',
+      ];
       return {
         ...base,
-        steps: commands.map(([command, description]) => ({ description, command, elevated: true })),
-        script,
+        ...elevatedPlan(
+          renderElevated('resolved-link-add', { ip, resolvectl, port: String(port) }),
+          (_, i) => descriptions[i]!,
+        ),
         note: `Lasts until the next restart (per-link settings live as long as the link). Needs systemd ${RESOLVED_MIN_VERSION_FOR_PORT} or later for a port other than 53; some releases around 250 do not send a link's queries to 127.0.0.1 (systemd/systemd#25397) — the check below shows whether this one does.`,
       };
     }
@@ -136,13 +126,18 @@ export function planWiring(
       const file = backend === 'dnsmasq' ? DNSMASQ_FILE : NM_DNSMASQ_FILE;
       // rebind-domain-ok: with stop-dns-rebind on (Pi-hole, OpenWrt) dnsmasq drops private answers such as 172.18.x.y.
       const lines = [`server=/${DNS_ZONE}/127.0.0.1#${port}`, `rebind-domain-ok=/${DNS_ZONE}/`];
-      const restart = backend === 'dnsmasq' ? `${systemctl} restart dnsmasq` : `${systemctl} reload NetworkManager`;
-      const commands = [...(action === 'apply' ? writeFileScript(file, lines) : [`/bin/rm -f ${file}`]), restart];
+      const rendered =
+        backend === 'dnsmasq'
+          ? action === 'apply'
+            ? renderElevated('dnsmasq-write', { systemctl, port: String(port) })
+            : renderElevated('dnsmasq-remove', { systemctl })
+          : action === 'apply'
+            ? renderElevated('networkmanager-dnsmasq-write', { systemctl, port: String(port) })
+            : renderElevated('networkmanager-dnsmasq-remove', { systemctl });
       return {
         ...base,
         files: action === 'apply' ? [{ path: file, content: `${lines.join('\n')}\n` }] : [],
-        steps: commands.map((command) => ({ description: describe(command), command, elevated: true })),
-        script: commands.join(' && '),
+        ...elevatedPlan(rendered, describe),
       };
     }
     case 'manual':

@@ -12,7 +12,15 @@ let bin: string;
 const files = new Map<string, string>();
 
 function environment(platform: NodeJS.Platform): WiringEnvironment {
-  return { platform, path: [bin], readFile: (path) => files.get(path), readLink: () => undefined, listDir: () => [] };
+  return {
+    platform,
+    path: [bin],
+    // The programs the administrator script names live in the system folders (the stand-in prompt runs ours in their place).
+    exists: (path) => ['/usr/sbin/ip', '/usr/bin/resolvectl', '/usr/bin/systemctl'].includes(path),
+    readFile: (path) => files.get(path),
+    readLink: () => undefined,
+    listDir: () => [],
+  };
 }
 const calls = () =>
   readFileSync(join(dir, 'calls.log'), 'utf8')
@@ -46,15 +54,14 @@ describe('macOS: /etc/resolver/kind.internal through the administrator prompt', 
       "/bin/echo 'port 15353' >> /etc/resolver/kind.internal.kindscope-new",
       '/bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal',
     ]);
+    // What the consent step shows as the script is exactly what the prompt runs.
+    expect([plan.template, plan.script]).toEqual([
+      'macos-resolver-write',
+      "/bin/mkdir -p /etc/resolver && /bin/echo 'nameserver 127.0.0.1' > /etc/resolver/kind.internal.kindscope-new && /bin/echo 'port 15353' >> /etc/resolver/kind.internal.kindscope-new && /bin/mv -f /etc/resolver/kind.internal.kindscope-new /etc/resolver/kind.internal",
+    ]);
     await wiring.apply(plan);
     expect(calls()).toEqual([
-      {
-        name: 'osascript',
-        args: [
-          '-e',
-          `do shell script "${plan.steps.map((s) => s.command).join(' && ')}" with administrator privileges`,
-        ],
-      },
+      { name: 'osascript', args: ['-e', `do shell script "${plan.script}" with administrator privileges`] },
     ]);
     expect(readFileSync(join(root, 'etc/resolver/kind.internal'), 'utf8')).toBe('nameserver 127.0.0.1\nport 15353\n');
 
@@ -92,12 +99,12 @@ describe('Linux with systemd-resolved: ~kind.internal on a link of its own, defa
     expect(wiring.detect()).toBe('systemd-resolved');
     const plan = await wiring.plan('apply', 15353);
     expect(plan.steps.map((s) => s.command)).toEqual([
-      `${bin}/ip link add kindscope0 type dummy`,
-      `${bin}/ip link set kindscope0 up`,
-      `${bin}/ip addr add 192.0.2.53/32 dev kindscope0`,
-      `${bin}/resolvectl dns kindscope0 127.0.0.1:15353`,
-      `${bin}/resolvectl domain kindscope0 '~kind.internal'`,
-      `${bin}/resolvectl default-route kindscope0 false`,
+      `/usr/sbin/ip link add kindscope0 type dummy`,
+      `/usr/sbin/ip link set kindscope0 up`,
+      `/usr/sbin/ip addr add 192.0.2.53/32 dev kindscope0`,
+      `/usr/bin/resolvectl dns kindscope0 127.0.0.1:15353`,
+      `/usr/bin/resolvectl domain kindscope0 '~kind.internal'`,
+      `/usr/bin/resolvectl default-route kindscope0 false`,
     ]);
     await wiring.apply(plan);
     expect(calls().map((c) => [c.name, ...c.args].join(' '))).toEqual([
@@ -178,7 +185,7 @@ describe('dnsmasq and NetworkManager dnsmasq: server=/kind.internal/127.0.0.1#N'
         },
       ],
     ]);
-    expect(plan.steps.at(-1)?.command).toBe(`${bin}/systemctl reload NetworkManager`);
+    expect(plan.steps.at(-1)?.command).toBe(`/usr/bin/systemctl reload NetworkManager`);
   });
 
   it('gives exact manual steps when no resolver is recognised, and runs nothing', async () => {

@@ -1,15 +1,18 @@
-import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import { KindscopeError, type DnsBackend } from '../../contract';
 import { findExecutable } from '../tools/executable';
+import { elevatedProgramDirs, type ElevatedScript } from '../tools/elevated-scripts';
 import { runTool, type RunResult } from '../tools/run-tool';
 import { planWiring, RESOLVED_MIN_VERSION_FOR_PORT, type PlannedWiring, type WiringPrograms } from './dns-wiring-plan';
 
 /** What the wiring reads from this machine; tests give it a platform, files and a PATH of stand-ins. */
 export interface WiringEnvironment {
   platform: NodeJS.Platform;
-  /** Directories searched for osascript, pkexec, ip, resolvectl, systemctl (in order). */
+  /** Directories searched for osascript and pkexec (in order). */
   path: string[];
+  /** Whether a file exists: the programs the administrator script names are looked up in the system folders only. */
+  exists(path: string): boolean;
   readFile(path: string): string | undefined;
   readLink(path: string): string | undefined;
   listDir(path: string): string[];
@@ -26,7 +29,7 @@ export function systemWiringEnvironment(env: NodeJS.ProcessEnv = process.env): W
   };
   return {
     platform,
-    // The elevated prompt's programs live in the system folders; PATH first so a chosen install (or a test's stand-in) wins.
+    // osascript and pkexec: PATH first so a chosen install (or a test's stand-in) wins; the programs the script names come from the system folders only.
     path: [
       ...(env.PATH ?? '').split(delimiter).filter((dir) => dir.startsWith('/')),
       '/usr/bin',
@@ -34,6 +37,7 @@ export function systemWiringEnvironment(env: NodeJS.ProcessEnv = process.env): W
       '/usr/sbin',
       '/sbin',
     ],
+    exists: existsSync,
     readFile: (path) => tryRead(() => readFileSync(path, 'utf8')),
     readLink: (path) => tryRead(() => readlinkSync(path)),
     listDir: (path) => tryRead(() => readdirSync(path)) ?? [],
@@ -56,7 +60,7 @@ export class DnsWiring {
     const resolvConf = env.readFile('/etc/resolv.conf') ?? '';
     const link = env.readLink('/etc/resolv.conf') ?? '';
     if (link.includes('/run/systemd/resolve/') || /^\s*nameserver\s+127\.0\.0\.53\b/m.test(resolvConf))
-      return this.which('resolvectl') ? 'systemd-resolved' : 'manual';
+      return this.systemProgram('resolvectl') ? 'systemd-resolved' : 'manual';
     const nmConfigs = [
       env.readFile('/etc/NetworkManager/NetworkManager.conf') ?? '',
       ...env.listDir('/etc/NetworkManager/conf.d').map((f) => env.readFile(`/etc/NetworkManager/conf.d/${f}`) ?? ''),
@@ -71,12 +75,13 @@ export class DnsWiring {
   async plan(action: 'apply' | 'remove', port: number): Promise<PlannedWiring> {
     const backend = this.detect();
     const programs: WiringPrograms = {
-      ...pick('ip', this.which('ip')),
-      ...pick('resolvectl', this.which('resolvectl')),
-      ...pick('systemctl', this.which('systemctl')),
+      ...pick('ip', this.systemProgram('ip')),
+      ...pick('resolvectl', this.systemProgram('resolvectl')),
+      ...pick('systemctl', this.systemProgram('systemctl')),
     };
     if (backend === 'systemd-resolved' && action === 'apply') {
-      const version = await this.resolvedVersion(programs.resolvectl!);
+      // The version as the user's own resolvectl reports it (it asks the running systemd).
+      const version = await this.resolvedVersion(this.which('resolvectl') ?? programs.resolvectl!);
       if (version !== undefined && version < RESOLVED_MIN_VERSION_FOR_PORT) {
         return {
           ...planWiring('manual', action, port),
@@ -92,14 +97,14 @@ export class DnsWiring {
    * prompt throws `CANCELLED` and nothing ran; a failed step rolls back where the plan says so.
    */
   async apply(plan: PlannedWiring): Promise<RunResult> {
-    if (!plan.script)
+    if (!plan.elevated)
       throw new KindscopeError(
         'INVALID_INPUT',
         `Kindscope cannot wire the ${plan.backend} resolver itself`,
         plan.manual.join(' '),
       );
-    const [bin, args] = this.elevation(plan.script);
-    const result = await runTool(this.env.platform === 'darwin' ? 'osascript' : 'pkexec', bin, args, {
+    const [bin, args] = this.elevation(plan.elevated);
+    const result = await runTool(plan.elevated.runner, bin, args, {
       allowFailure: true,
       signal: AbortSignal.timeout(5 * 60_000),
     });
@@ -124,22 +129,20 @@ export class DnsWiring {
   }
 
   /** macOS: AppleScript's `do shell script … with administrator privileges`; Linux: pkexec, one prompt for all steps. */
-  private elevation(script: string): [string, string[]] {
-    if (/["\\]/.test(script))
-      throw new Error('A wiring script may not contain double quotes or backslashes (AppleScript string)');
-    if (this.env.platform === 'darwin')
-      return [
-        this.which('osascript') ?? '/usr/bin/osascript',
-        ['-e', `do shell script "${script}" with administrator privileges`],
-      ];
-    const pkexec = this.which('pkexec');
-    if (!pkexec)
+  private elevation(elevated: ElevatedScript): [string, string[]] {
+    const runner = this.which(elevated.runner) ?? (elevated.runner === 'osascript' ? '/usr/bin/osascript' : undefined);
+    if (!runner)
       throw new KindscopeError(
         'TOOL_MISSING',
         'pkexec (polkit) was not found, so Kindscope cannot ask for administrator rights',
-        `Run the steps shown with sudo yourself: sudo /bin/sh -c '${script.replace(/'/g, "'\\''")}'`,
+        `Run the steps shown with sudo yourself: sudo /bin/sh -c '${elevated.script.replace(/'/g, "'\\''")}'`,
       );
-    return [pkexec, ['/bin/sh', '-c', script]];
+    return [runner, elevated.argv[1]];
+  }
+
+  /** A program the administrator script names: only from the system folders (elevated-scripts.ts). */
+  private systemProgram(name: string): string | undefined {
+    return elevatedProgramDirs.map((dir) => `${dir}/${name}`).find((path) => this.env.exists(path));
   }
 
   private which(name: string): string | undefined {

@@ -2,13 +2,9 @@ import { existsSync } from 'node:fs';
 import { delimiter } from 'node:path';
 import type { FixStep, FixStepResult, HostContext, MacNetConnectState } from '../../contract';
 import { compareVersions } from '../tools/tool-specs';
-import { macNetConnectFormula } from '../tools/run-policy';
+import { brewPrefixes, macNetConnectFormula, renderElevated, type BrewPrefix } from '../tools/elevated-scripts';
 import { findExecutable } from '../tools/executable';
 import { runTool } from '../tools/run-tool';
-
-/** Homebrew's two prefixes: Apple silicon, then Intel (docs.brew.sh/Installation). */
-const brewPrefixes = ['/opt/homebrew', '/usr/local'] as const;
-type BrewPrefix = (typeof brewPrefixes)[number];
 
 /** docker-mac-net-connect before 0.1.5 does not work with Docker Desktop 4.52+ (chipmk/docker-mac-net-connect#63). */
 const minimumForNewDesktop = '0.1.5';
@@ -105,10 +101,14 @@ function userStep(action: FixStep['action'], brewPath: string): FixStep {
  * brew is named by its fixed absolute path; the string holds constants only.
  */
 export function elevatedStep(action: 'start' | 'stop' | 'restart', prefix: BrewPrefix): FixStep {
-  const fixedPrefix = brewPrefixes[brewPrefixes.indexOf(prefix)];
-  if (!fixedPrefix) throw new Error(`not a Homebrew prefix: ${prefix}`);
-  const script = `do shell script "${fixedPrefix}/bin/brew services ${action} ${macNetConnectFormula}" with administrator privileges`;
-  return { action, argv: ['osascript', '-e', script], display: `osascript -e '${script}'`, elevated: true };
+  const { argv, script } = renderElevated('mac-net-connect-service', { prefix, action });
+  const [bin, args] = argv;
+  return {
+    action,
+    argv: [bin, ...args],
+    display: `osascript -e 'do shell script "${script}" with administrator privileges'`,
+    elevated: true,
+  };
 }
 
 /** The steps that make docker-mac-net-connect run, or why none can. `routed`: every Docker subnet has its tunnel route. */

@@ -9,7 +9,7 @@ import { KindscopeError, LabPlan, type LabFinding, type LabNetworkView, type Lab
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
 import { importPlan } from './plan/import/import-plan';
-import { readLabEnvironment, type LabEnvironment } from './environment/lab-environment';
+import { kindNetworkName, readLabEnvironment, type LabEnvironment } from './environment/lab-environment';
 import { networkView } from './environment/network-view';
 import { readOtherPools } from './environment/other-pools';
 import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan/plan';
@@ -32,7 +32,7 @@ export interface PlanSource {
   name?: string;
 }
 
-export class LabService {
+export class LabPlanService {
   constructor(private readonly options: LabServiceOptions) {}
 
   /** The default plan for a name (pure: the engine is consulted when it is validated). */
@@ -137,7 +137,9 @@ export class LabService {
     const plan = this.planFrom(source);
     const { poolCidr, findings } = await this.validate({ plan });
     const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length > 0 || !poolCidr) {
+    // No block yet and no refusal: the kind network does not exist, the run carves it (`carve-pool`).
+    const carvedAtRun = !poolCidr && findings.some((f) => f.code === 'pool-carved-at-run');
+    if (errors.length > 0 || (!poolCidr && !carvedAtRun)) {
       const first = errors[0];
       throw new KindscopeError(
         'INVALID_INPUT',
@@ -146,10 +148,10 @@ export class LabService {
       );
     }
     const artifacts = labArtifacts(plan, poolCidr);
-    const steps = labSteps(plan, artifacts);
+    const steps = labSteps(plan, artifacts, kindNetworkName());
     return {
       plan,
-      poolCidr,
+      ...(poolCidr ? { poolCidr } : {}),
       kindConfig: artifacts.files['kind-config.yaml']!,
       helmValues: renderHelmValues(plan),
       files: artifacts.files,

@@ -112,6 +112,13 @@ const refused: [...Row, RegExp][] = [
     /only `osascript -e/,
   ],
   ['pkexec', '/usr/bin/pkexec', ['/usr/bin/id'], /only `pkexec \/bin\/sh -c SCRIPT`/],
+  ['pkexec', '/usr/bin/pkexec', ['/bin/sh', '-c', 'id'], /not one of Kindscope's own/],
+  [
+    'osascript',
+    '/usr/bin/osascript',
+    ['-e', 'do shell script "id" with administrator privileges'],
+    /not one of Kindscope's own/,
+  ],
   ['resolvectl', '/usr/bin/resolvectl', ['flush-caches'], /only "--version"/],
   ['route', '/sbin/route', ['add', '172.18.0.0/16', '10.0.0.1'], /only `route -n get/],
   ['route', '/sbin/route', ['-n', 'get', '$(id)'], /only `route -n get/],
@@ -130,7 +137,7 @@ const refused: [...Row, RegExp][] = [
       '-e',
       'do shell script "/tmp/x/brew services start chipmk/tap/docker-mac-net-connect" with administrator privileges',
     ],
-    /Homebrew runs as root only/,
+    /not one of Kindscope's own/,
   ],
   [
     'osascript',
@@ -139,13 +146,13 @@ const refused: [...Row, RegExp][] = [
       '-e',
       'do shell script "/opt/homebrew/bin/brew services start chipmk/tap/docker-mac-net-connect; id" with administrator privileges',
     ],
-    /Homebrew runs as root only/,
+    /not one of Kindscope's own/,
   ],
   [
     'osascript',
     '/usr/bin/osascript',
     ['-e', 'do shell script "/opt/homebrew/bin/brew install $(id)" with administrator privileges'],
-    /Homebrew runs as root only/,
+    /not one of Kindscope's own/,
   ],
 ];
 

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { KindscopeError } from '../../contract';
+import { macNetConnectFormula, matchElevated } from './elevated-scripts';
 
 /**
  * Who may run what (Headlamp's runCommandPolicy.ts is the model): a pure function of the
@@ -116,29 +117,26 @@ function tarArgs(args: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The Homebrew formula of docker-mac-net-connect (chipmk/docker-mac-net-connect). */
-export const macNetConnectFormula = 'chipmk/tap/docker-mac-net-connect';
+export { macNetConnectFormula };
 
 /**
- * The administrator prompts: one fixed shell script per prompt, built by Kindscope. The
- * resolver wiring (core/dns) has the port as its only variable — never a user's string;
- * a script that runs Homebrew (docker-mac-net-connect's service runs as root) must be exactly
- * `<prefix>/bin/brew services start|stop|restart <formula>` with one of Homebrew's two fixed prefixes.
+ * The administrator prompts: the script must be one of Kindscope's own templates
+ * (elevated-scripts.ts) rendered with parameters that pass its validators — equal, not
+ * "looks like". Whatever built the command, anything else is refused here.
  */
 function osascriptArgs(args: readonly string[]): string | undefined {
-  const shape = /^do shell script "([^"\\]*)" with administrator privileges$/.exec(args[1] ?? '');
+  const shape = /^do shell script "([^]*)" with administrator privileges$/.exec(args[1] ?? '');
   if (args.length !== 2 || args[0] !== '-e' || !shape)
     return 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run';
-  const script = shape[1]!;
-  if (
-    /\bbrew\b/.test(script) &&
-    !/^\/(opt\/homebrew|usr\/local)\/bin\/brew services (start|stop|restart) chipmk\/tap\/docker-mac-net-connect$/.test(
-      script,
-    )
-  ) {
-    return 'Homebrew runs as root only as `/opt/homebrew/bin/brew` or `/usr/local/bin/brew` `services start|stop|restart chipmk/tap/docker-mac-net-connect`';
-  }
-  return undefined;
+  const matched = matchElevated('osascript', shape[1]!);
+  return 'problem' in matched ? matched.problem : undefined;
+}
+
+/** `pkexec /bin/sh -c SCRIPT`, SCRIPT one of Kindscope's own templates (as for osascript). */
+function pkexecArgs(args: readonly string[]): string | undefined {
+  if (args.length !== 3 || args[0] !== '/bin/sh' || args[1] !== '-c') return 'only `pkexec /bin/sh -c SCRIPT` is run';
+  const matched = matchElevated('pkexec', args[2]!);
+  return 'problem' in matched ? matched.problem : undefined;
 }
 
 const rules: Record<PolicyTool, ToolRule> = {
@@ -270,16 +268,10 @@ const rules: Record<PolicyTool, ToolRule> = {
   tar: { fileName: /^tar$/, checkArgs: tarArgs },
   // A constant command: nothing of the user's reaches the shell's command line.
   'login-shell': { fileName: /^(sh|bash|zsh|fish|dash|ksh|mksh|tcsh|csh)$/, checkArgs: exactly(['-ilc', 'env -0']) },
-  // The administrator prompts (resolver wiring, core/dns): one fixed shell script per prompt,
-  // built by Kindscope with the port as its only variable — never a user's string.
+  // The administrator prompts (resolver wiring, docker-mac-net-connect): only Kindscope's own
+  // script templates with validated parameters (elevated-scripts.ts).
   osascript: { fileName: /^osascript$/, checkArgs: osascriptArgs },
-  pkexec: {
-    fileName: /^pkexec$/,
-    checkArgs: (args) =>
-      args.length === 3 && args[0] === '/bin/sh' && args[1] === '-c'
-        ? undefined
-        : 'only `pkexec /bin/sh -c SCRIPT` is run',
-  },
+  pkexec: { fileName: /^pkexec$/, checkArgs: pkexecArgs },
   resolvectl: { fileName: /^resolvectl$/, checkArgs: exactly(['--version']) },
   // `ping -n -c COUNT [-i INTERVAL] -W WAIT IP` (core/host): a count, an interval of 0.2 s or more, a wait and one address, nothing else.
   ping: { fileName: /^ping$/, checkArgs: (args) => pingArgsProblem(args) },

@@ -130,10 +130,3 @@ export function checkPool(cidr: string, network: string, used: readonly UsedRang
   }
   return undefined;
 }
-
-/** Whether two IPv4 CIDRs share an address (false when either is not IPv4). */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const ra = ipv4Range(a);
-  const rb = ipv4Range(b);
-  return !!ra && !!rb && overlaps(ra, rb);
-}

@@ -236,11 +236,22 @@ describe('refusals name the field and the fix', () => {
     ).toEqual({ poolCidr: '172.18.250.0/24', findings: [] });
   });
 
-  it('without the kind network an auto pool is refused, a manual one noted as unchecked', () => {
+  it('without the kind network an auto pool is carved at run time (said, not refused), a manual one noted as unchecked', () => {
     const noNetwork = { ...env(), network: undefined };
-    expect(validatePlan(defaultPlan('demo'), noNetwork).findings.map((f) => [f.code, f.severity])).toEqual([
-      ['network-missing', 'error'],
+    const auto = validatePlan(defaultPlan('demo'), noNetwork);
+    expect(auto.poolCidr).toBeUndefined();
+    expect(auto.findings.map((f) => [f.code, f.severity, f.field])).toEqual([
+      ['pool-carved-at-run', 'info', 'pool.cidr'],
     ]);
+    expect(auto.findings[0]!.message).toBe(
+      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24',
+    );
+    expect(
+      validatePlan(
+        plan((p) => void (p.pool!.cidr = '172.18.250.1/24')),
+        noNetwork,
+      ).findings.map((f) => [f.code, f.severity]),
+    ).toEqual([['pool-invalid', 'error']]);
     const manual = validatePlan(
       plan((p) => void (p.pool!.cidr = '172.18.250.0/24')),
       noNetwork,

@@ -5,7 +5,8 @@
 import type { LabFinding, LabPlan } from '../../../contract';
 import { unknownChartKeys } from './chart-keys';
 import { compatTable, findCompatRow } from './compat-table';
-import { carvePool, checkPool, cidrsOverlap, type UsedRange } from './pool-carve';
+import { cidrsOverlap } from '../../net/cidr';
+import { carvePool, checkPool, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
 import type { LabEnvironment } from '../environment/lab-environment';
 
@@ -286,6 +287,30 @@ function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
   ];
 }
 
+/**
+ * Docker's default address pools hand a new user-defined network the first free /16 of
+ * 172.17.0.0/12 (`docker network create` docs, "default-address-pools"); docker0 holds
+ * 172.17.0.0/16, so on a fresh engine kind's network usually gets 172.18.0.0/16. Only an
+ * example for the words: the run reads the real subnet.
+ */
+export const usualKindSubnet = '172.18.0.0/16';
+
+/** What happens to an auto pool while the kind network does not exist: said, not refused. */
+export function poolCarvedAtRun(plan: LabPlan, networkName: string): LabFinding {
+  const example = carvePool(usualKindSubnet, [
+    { cidr: plan.cluster.podSubnet, what: 'the pod subnet' },
+    { cidr: plan.cluster.serviceSubnet, what: 'the service subnet' },
+  ]);
+  return {
+    code: 'pool-carved-at-run',
+    field: 'pool.cidr',
+    message: `pool.cidr is auto: the pool is carved from the \`${networkName}\` network once kind creates it — on a fresh Docker that is usually ${usualKindSubnet}${example.ok ? `, giving ${example.cidr}` : ''}`,
+    fix: 'Nothing to do: the run records the block it carves (shown in the run view). Set pool.cidr to choose one yourself.',
+    severity: 'info',
+    applied: false,
+  };
+}
+
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
   if (!env) {
@@ -302,6 +327,17 @@ export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { c
     };
   }
   if (!env.network) {
+    if (plan.pool.cidr !== 'auto' && !isCanonicalIPv4Cidr(plan.pool.cidr))
+      return {
+        findings: [
+          refuse(
+            'pool-invalid',
+            'pool.cidr',
+            `${plan.pool.cidr} is not a canonical IPv4 CIDR (network address with prefix, e.g. 172.18.250.0/24)`,
+            'Use pool.cidr: auto, or a block such as 172.18.250.0/24.',
+          ),
+        ],
+      };
     if (plan.pool.cidr !== 'auto')
       return {
         cidr: plan.pool.cidr,
@@ -310,22 +346,14 @@ export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { c
             code: 'network-not-checked',
             field: 'pool.cidr',
             message: `The ${env.networkName} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`,
-            fix: 'Run the plan again once the first kind cluster exists.',
+            fix: 'Nothing to do now: the run checks it again right after kind creates the network and stops there if it does not fit.',
             severity: 'warning',
             applied: false,
           },
         ],
       };
-    return {
-      findings: [
-        refuse(
-          'network-missing',
-          'pool.cidr',
-          `pool.cidr is auto but the ${env.networkName} network does not exist yet, so there is nothing to carve from`,
-          'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.',
-        ),
-      ],
-    };
+    // The first lab on an engine: kind creates the network, so the run carves the pool right after `kind create`.
+    return { findings: [poolCarvedAtRun(plan, env.networkName)] };
   }
   const used = usedRanges(plan, env);
   if (plan.pool.cidr === 'auto') {

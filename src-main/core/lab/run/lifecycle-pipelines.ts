@@ -1,16 +1,14 @@
 import type Docker from 'dockerode';
-import { KindscopeError, type ClusterStatus, type FixKind } from '../../../contract';
-import { defaultPlan } from '../plan/plan';
-import { carvePool } from '../plan/pool-carve';
-import { renderL2Policy, renderPool } from '../plan/render';
 import type { LabEnvironment } from '../environment/lab-environment';
-import { clusterLabel, roleLabel } from '../../topology/topology-service';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
+import { clusterLabel } from '../../topology/topology-service';
+import { clusterNotFound, nodeContainers } from './kind-nodes';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
 
+/** The stop, start and delete runs of an existing lab (fix-pipeline.ts builds on their final steps). */
 export interface LifecycleDeps {
   docker: Docker;
   runTool: LabPipelineDeps['runTool'];
@@ -21,22 +19,6 @@ export interface LifecycleDeps {
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
-/** The node containers of a kind cluster, control planes first (Docker labels, as kind sets them). */
-export async function nodeContainers(
-  docker: Docker,
-  cluster: string,
-): Promise<{ id: string; name: string; role: string; state: string }[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${cluster}`] } });
-  return containers
-    .map((c) => ({
-      id: c.Id,
-      name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
-      role: c.Labels[roleLabel] ?? 'worker',
-      state: c.State,
-    }))
-    .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1));
-}
-
 export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[] {
   return [
     {
@@ -45,7 +27,7 @@ export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[
       command: `docker stop <workers> then <control planes> (labelled ${clusterLabel}=${cluster})`,
       run: async (context) => {
         const nodes = (await nodeContainers(deps.docker, cluster)).reverse();
-        if (nodes.length === 0) throw notFound(cluster);
+        if (nodes.length === 0) throw clusterNotFound(cluster);
         for (const [index, node] of nodes.entries()) {
           context.progress(index / nodes.length, `stopping ${node.name}`);
           if (node.state === 'running') await deps.docker.getContainer(node.id).stop();
@@ -65,7 +47,7 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
       command: `docker start <control planes> then <workers> (labelled ${clusterLabel}=${cluster})`,
       run: async (context) => {
         const nodes = await nodeContainers(deps.docker, cluster);
-        if (nodes.length === 0) throw notFound(cluster);
+        if (nodes.length === 0) throw clusterNotFound(cluster);
         for (const [index, node] of nodes.entries()) {
           context.progress(index / nodes.length, `starting ${node.name}`);
           if (node.state !== 'running') await deps.docker.getContainer(node.id).start();
@@ -88,7 +70,7 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
           deps.timeouts?.cilium ?? 600_000,
         ),
     },
-    ...reannounceAndVerify(cluster, deps, true),
+    ...announceAndVerifySteps(cluster, deps, { reelected: true }),
   ];
 }
 
@@ -99,7 +81,7 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
       title: `Delete the kind cluster ${cluster}`,
       command: `kind delete cluster --name ${cluster}`,
       run: async (context) => {
-        if ((await nodeContainers(deps.docker, cluster)).length === 0) throw notFound(cluster);
+        if ((await nodeContainers(deps.docker, cluster)).length === 0) throw clusterNotFound(cluster);
         await deps.runTool('kind', ['delete', 'cluster', '--name', cluster], {
           signal: context.signal,
           onLine: context.log,
@@ -109,198 +91,25 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
   ];
 }
 
-/** What `fix` would do for a cluster's status: the repairs the diagnosis points at, in order. */
-export function fixesFor(status: ClusterStatus): FixKind[] {
-  // Nothing is concluded from data not read yet (the cluster wing's `complete`).
-  if (!status.complete || status.cilium.state === 'unknown')
-    throw new KindscopeError(
-      'DATA_INCOMPLETE',
-      `The state of ${status.cluster} is not fully read yet (${status.connection.reason ?? status.connection.state})`,
-      `Check that its API server answers (kubectl --context ${status.context} get nodes), then try again.`,
-    );
-  if (!status.cilium.installed)
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `Cilium is not installed on ${status.cluster}`,
-      'Build a lab with `kindscope create`; fix repairs a Cilium lab.',
-    );
-  return repairOrder.filter((fix) => stillNeeded(fix, status));
-}
-
-/** The order repairs run in: Cilium's values first (the agents restart), then the pool, then the policy. */
-const repairOrder: readonly FixKind[] = ['cilium-values', 'pool', 'l2-policy'];
-
-/** Whether a repair is still to be made on this status (the same rules as `fixesFor`, one repair at a time). */
-function stillNeeded(fix: FixKind, status: ClusterStatus): boolean {
-  if (fix === 'pool') return status.pools.length === 0;
-  if (fix === 'l2-policy') return status.policies.length === 0;
-  return status.cilium.kubeProxyReplacement !== 'true' || !status.cilium.l2Announcements;
-}
-
-/** Runs a repair unless the live status says it is made already (by hand, or since the plan was shown): said in the log, never silent. */
-function unlessMade(
-  fix: FixKind,
-  deps: LifecycleDeps,
-  make: (c: StepContext) => Promise<void>,
-): (c: StepContext) => Promise<void> {
-  return async (c) => {
-    const now = await deps.statusSource().status();
-    if (now.complete && !stillNeeded(fix, now)) {
-      c.log(
-        fix === 'pool'
-          ? `the cluster has a pool now (${now.pools.map((p) => p.name).join(', ')}): nothing to make`
-          : fix === 'l2-policy'
-            ? `the cluster has an L2 policy now (${now.policies.map((p) => p.name).join(', ')}): nothing to make`
-            : 'kube-proxy replacement and L2 announcements are on now: nothing to change',
-      );
-      return;
-    }
-    await make(c);
-  };
-}
-
-/**
- * The same steps the pipeline runs, applied to a cluster made by hand and stuck at
- * `<pending>`: a carved pool, the L2 policy, `helm upgrade` with the missing values — the
- * `planned` ones, those the user confirmed (kept in the run, so a resume builds the same
- * steps whatever the cluster looks like by then). Then the waits and the verification; a
- * repair still needed that was not planned fails the wait at once, naming it.
- */
-export function fixSteps(
-  cluster: string,
-  status: ClusterStatus,
-  deps: LifecycleDeps,
-  planned: readonly FixKind[],
-  ciliumVersion = status.cilium.version,
-): (StepDefinition & { fix?: FixKind })[] {
-  const context = `kind-${cluster}`;
-  const plan = defaultPlan(cluster);
-  if (ciliumVersion) plan.cilium.version = ciliumVersion.replace(/^v/, '');
-  const steps: (StepDefinition & { fix: FixKind })[] = [];
-  for (const fix of repairOrder.filter((f) => planned.includes(f))) {
-    if (fix === 'cilium-values') {
-      // helm skips an identical repository ("already exists with the same configuration").
-      const repo = ['repo', 'add', 'cilium', 'https://helm.cilium.io/'];
-      // The agents and the operator read their ConfigMap at start: roll them out so the new values apply.
-      const args = [
-        'upgrade',
-        'cilium',
-        'cilium/cilium',
-        '--version',
-        plan.cilium.version,
-        '--namespace',
-        'kube-system',
-        '--kube-context',
-        context,
-        '--reuse-values',
-        '--set',
-        'kubeProxyReplacement=true',
-        '--set',
-        'l2announcements.enabled=true',
-        '--set',
-        'externalIPs.enabled=true',
-        '--set',
-        'rollOutCiliumPods=true',
-        '--set',
-        'operator.rollOutPods=true',
-        '--timeout',
-        '10m0s',
-      ];
-      steps.push({
-        fix,
-        name: 'cilium-upgrade',
-        title: 'Turn on kube-proxy replacement and L2 announcements',
-        command: `helm ${repo.join(' ')}; helm ${args.join(' ')}`,
-        run: unlessMade(fix, deps, async (c) => {
-          await deps.runTool('helm', repo, { signal: c.signal, onLine: c.log });
-          await deps.runTool('helm', args, { signal: c.signal, onLine: c.log });
-        }),
-      });
-    }
-    if (fix === 'pool') {
-      steps.push({
-        fix,
-        name: 'apply-pool',
-        title: 'Create a LoadBalancer IP pool from the kind network',
-        command: `kubectl --context ${context} apply -f - < pool.yaml (a free block carved from the kind network)`,
-        run: unlessMade(fix, deps, async (c) => {
-          const env = await deps.environment();
-          if (!env?.network)
-            throw new KindscopeError(
-              'DOCKER_ERROR',
-              'The kind network has no IPv4 subnet to carve a pool from',
-              'Check `docker network inspect kind`.',
-            );
-          const carved = carvePool(env.network.subnet, env.used);
-          if (!carved.ok)
-            throw new KindscopeError(
-              'INVALID_INPUT',
-              carved.reason,
-              'Free addresses in the kind network, or give a pool by hand.',
-            );
-          const manifest = renderPool(plan, carved.cidr);
-          c.log(manifest);
-          await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
-            signal: c.signal,
-            onLine: c.log,
-            input: manifest,
-          });
-        }),
-      });
-    }
-    if (fix === 'l2-policy') {
-      const manifest = renderL2Policy(plan);
-      steps.push({
-        fix,
-        name: 'apply-l2-policy',
-        title: 'Create the L2 announcement policy',
-        command: `kubectl --context ${context} apply -f - < l2-policy.yaml`,
-        run: unlessMade(
-          fix,
-          deps,
-          async (c) =>
-            void (
-              c.log(manifest),
-              await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
-                signal: c.signal,
-                onLine: c.log,
-                input: manifest,
-              })
-            ),
-        ),
-      });
-    }
-  }
-  return [...steps, ...reannounceAndVerify(cluster, deps, false, planned)];
-}
-
 /**
  * Every LoadBalancer service gets its IP and a lease holder; then each IP is measured from
- * this machine. `planned` (fix): a repair still needed but not planned means the wait cannot
- * end well — say so at once instead of after the timeout.
+ * this machine (start and fix end with these). `reelected` (start): a lease counts only once
+ * renewed since the nodes started. `before` runs first in the wait step (fix: a repair still
+ * needed but not planned means the wait cannot end well — it says so at once).
  */
-function reannounceAndVerify(
+export function announceAndVerifySteps(
   cluster: string,
   deps: LifecycleDeps,
-  reelected = false,
-  planned?: readonly FixKind[],
+  options: { reelected?: boolean; before?: (context: StepContext) => Promise<void> } = {},
 ): StepDefinition[] {
+  const reelected = options.reelected ?? false;
   return [
     {
       name: 'leases',
       title: 'Wait for every LoadBalancer IP and its lease holder',
       command: `watch the LoadBalancer services of kind-${cluster} until each has an external IP, ready endpoints and a lease holder`,
       run: async (context) => {
-        if (planned) {
-          const status = await deps.statusSource().status();
-          const left = status.complete ? repairOrder.filter((f) => !planned.includes(f) && stillNeeded(f, status)) : [];
-          if (left.length > 0)
-            throw new KindscopeError(
-              'INVALID_INPUT',
-              `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`,
-              `Run \`kindscope fix --cluster ${cluster} --only ${left.join(',')}\` (or tick it in the Fix dialog) — or make it by hand, then resume this run.`,
-            );
-        }
+        await options.before?.(context);
         // After a start, a lease counts only once renewed since: the holder was re-elected and renews it.
         // Renewals are not pushed (statusChangeKey), so only this check re-reads the model each second.
         await waitStep(
@@ -317,17 +126,9 @@ function reannounceAndVerify(
   ];
 }
 
-const repairText = (fix: FixKind) =>
-  fix === 'pool'
-    ? 'a LoadBalancer IP pool [pool]'
-    : fix === 'l2-policy'
-      ? 'an L2 announcement policy [l2-policy]'
-      : 'kube-proxy replacement and L2 announcements [cilium-values]';
-
-function notFound(cluster: string): KindscopeError {
-  return new KindscopeError(
-    'CLUSTER_NOT_FOUND',
-    `No kind cluster named "${cluster}" on this engine`,
-    'See `kindscope topology` for the clusters.',
-  );
+/** What `delete` removes: shown in the confirmation. */
+export async function deletePlan(docker: Docker, cluster: string): Promise<{ containers: string[]; context: string }> {
+  const nodes = await nodeContainers(docker, cluster);
+  if (nodes.length === 0) throw clusterNotFound(cluster);
+  return { containers: nodes.map((n) => n.name), context: `kind-${cluster}` };
 }

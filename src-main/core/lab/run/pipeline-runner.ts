@@ -1,5 +1,6 @@
 import { KindscopeError, toAppError, type CreatedResource, type RunRecord, type RunStep } from '../../../contract';
 import type { Logger } from '../../util/logger';
+import { removeCreated, type Removers } from './cleanup';
 import type { RunStore } from './run-store';
 
 /** What a running step may do: log, report progress, record what it makes, share facts. */
@@ -31,8 +32,6 @@ export interface RunLogLine {
   step: string;
   line: string;
 }
-
-export type Remover = (resource: CreatedResource, log: (line: string) => void, signal: AbortSignal) => Promise<void>;
 
 /**
  * Runs a journal's steps in order. Completed steps are skipped, not rerun, so a failed or
@@ -120,11 +119,10 @@ export class PipelineRunner {
   }
 
   /**
-   * Removes what the run recorded as created, newest first, and nothing else. The caller
-   * has the user's confirmation. A removal that fails is logged and the run stays
-   * un-cleaned, so cleanup can be tried again.
+   * Removes what the run recorded as created, newest first, and nothing else (cleanup.ts).
+   * The caller has the user's confirmation. One cleanup at a time, never while it runs.
    */
-  async cleanup(record: RunRecord, removers: Partial<Record<CreatedResource['kind'], Remover>>): Promise<RunRecord> {
+  async cleanup(record: RunRecord, removers: Removers): Promise<RunRecord> {
     if (this.running.has(record.id) || this.cleaning.has(record.id))
       throw new KindscopeError(
         'INVALID_INPUT',
@@ -133,46 +131,12 @@ export class PipelineRunner {
       );
     this.cleaning.add(record.id);
     try {
-      return await this.removeCreated(record, removers);
+      await removeCreated(record, removers, this.options.store);
+      this.changed(record);
+      return record;
     } finally {
       this.cleaning.delete(record.id);
     }
-  }
-
-  private async removeCreated(
-    record: RunRecord,
-    removers: Partial<Record<CreatedResource['kind'], Remover>>,
-  ): Promise<RunRecord> {
-    const step = cleanupStep(record);
-    const log = (line: string) => this.options.store.appendLog(step, line);
-    const failures: string[] = [];
-    for (const resource of [...record.created].reverse()) {
-      const remover = removers[resource.kind];
-      if (!remover) {
-        failures.push(`${resource.kind} ${resource.name}: Kindscope cannot remove this kind of thing`);
-        continue;
-      }
-      log(`removing ${resource.kind} ${resource.name}`);
-      try {
-        await remover(resource, log, new AbortController().signal);
-        record.created = record.created.filter((r) => r !== resource);
-      } catch (error) {
-        const message = toAppError(error).message;
-        failures.push(`${resource.kind} ${resource.name}: ${message}`);
-        log(`failed: ${message}`);
-      }
-      this.options.store.save(record);
-    }
-    step.state = failures.length ? 'failed' : 'done';
-    if (failures.length)
-      step.error = {
-        code: 'INTERNAL',
-        message: `Could not remove ${failures.join('; ')}`,
-        hint: 'See the cleanup log, fix the cause, and clean up again.',
-      };
-    else record.state = 'cleaned';
-    this.changed(record);
-    return record;
   }
 
   private async runStep(
@@ -258,22 +222,4 @@ export class PipelineRunner {
       }
     }
   }
-}
-
-function cleanupStep(record: RunRecord): RunStep {
-  let step = record.steps.find((s) => s.name === 'cleanup');
-  if (!step) {
-    step = {
-      name: 'cleanup',
-      title: 'Clean up',
-      state: 'running',
-      command: 'remove what this run created',
-      logPath: `${record.dir}/logs/cleanup.log`,
-      attempts: 0,
-    };
-    record.steps.push(step);
-  }
-  step.state = 'running';
-  step.attempts += 1;
-  return step;
 }

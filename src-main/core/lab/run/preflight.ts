@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
-import type { ToolName, ToolStatus } from '../../../contract';
+import { KindscopeError, type ToolName, type ToolStatus } from '../../../contract';
+import type { StepDefinition } from './pipeline-runner';
 
 /** One preflight finding: `error` stops the run, `warning` is shown and the run goes on. */
 export interface PreflightCheck {
@@ -151,4 +152,30 @@ function readProc(path: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The create run's first step: every check logged with its fix; an error stops the run. */
+export function preflightStep(preflight: () => Promise<PreflightCheck[]>): StepDefinition {
+  return {
+    name: 'preflight',
+    title: 'Check this machine',
+    command: 'docker info; kind/helm/kubectl versions; the name; inotify limits; cloud-provider-kind',
+    run: async (context) => {
+      const checks = await preflight();
+      for (const check of checks)
+        context.log(
+          `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
+        );
+      const failed = checks.filter((c) => !c.ok && c.severity === 'error');
+      if (failed.length)
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          `Preflight failed: ${failed.map((c) => c.detail).join('; ')}`,
+          failed
+            .map((c) => c.fix)
+            .filter(Boolean)
+            .join(' '),
+        );
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { AppError, RunRecord } from '@contract';
-import { useAppContext, useAppStore } from '../../app-context';
+import type { AppError, KindClusterSummary, Result, RunRecord } from '@contract';
+import { useAppStore } from '../../app-context';
+import { useAction } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { saveText } from '../../components/clipboard';
 import { ConfirmDialog } from '../runs/ConfirmDialog';
@@ -8,7 +9,7 @@ import { RunView } from '../runs/RunView';
 import { runHash, useRunIdFromHash } from '../runs/run-route';
 import { ClustersPage } from './ClustersPage';
 import { FixDialog } from './FixDialog';
-import { useClusterList, type ClusterRow, type FixPlan } from './use-cluster-list';
+import { useClusterDetails, useClusterList, type ClusterRow, type FixPlan } from './use-cluster-list';
 import './clusters.css';
 
 const openPrefix = '#/clusters/open/';
@@ -66,23 +67,26 @@ type Pending =
   | { kind: 'fix'; cluster: string; plan: FixPlan };
 
 function ClusterList() {
-  const { client } = useAppContext();
-  const { rows, runs, error } = useClusterList();
+  const { summaries, runs, error } = useClusterList();
   const [pending, setPending] = useState<Pending>();
-  const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<AppError>();
-  const toRun = (result: { ok: true; value: RunRecord } | { ok: false; error: AppError }) => {
-    setBusy(false);
+  const stop = useAction('lab:stop');
+  const start = useAction('lab:start');
+  const deletePlan = useAction('lab:delete-plan');
+  const kubeconfig = useAction('cluster:kubeconfig');
+  const remove = useAction('lab:delete');
+  const fix = useAction('lab:fix');
+  const busy = remove.busy || fix.busy;
+  const toRun = (result: Result<RunRecord>) => {
     setPending(undefined);
     if (!result.ok) return setActionError(result.error);
     window.location.hash = runHash(result.value.id, result.value.kind);
   };
   const actions: RowActions = {
-    stopStart: (row) =>
-      void client.invoke(row.summary.running > 0 ? 'lab:stop' : 'lab:start', { cluster: row.summary.name }).then(toRun),
+    stopStart: (row) => void (row.summary.running > 0 ? stop : start).run({ cluster: row.summary.name }).then(toRun),
     askDelete: (row) =>
-      void client
-        .invoke('lab:delete-plan', { cluster: row.summary.name })
+      void deletePlan
+        .run({ cluster: row.summary.name })
         .then((result) =>
           result.ok
             ? setPending({ kind: 'delete', cluster: row.summary.name, ...result.value })
@@ -90,8 +94,8 @@ function ClusterList() {
         ),
     askFix: (row) => row.fixPlan && setPending({ kind: 'fix', cluster: row.summary.name, plan: row.fixPlan }),
     exportKubeconfig: (row) =>
-      void client
-        .invoke('cluster:kubeconfig', { cluster: row.summary.name })
+      void kubeconfig
+        .run({ cluster: row.summary.name })
         .then((result) =>
           result.ok
             ? saveText(`${result.value.context}.kubeconfig`, result.value.kubeconfig, 'application/yaml')
@@ -115,8 +119,8 @@ function ClusterList() {
       </header>
       {error && <ErrorNotice error={error} title="The clusters could not be listed" />}
       {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(undefined)} />}
-      {!rows && !error && <p className="muted">Looking for kind clusters…</p>}
-      {rows?.length === 0 && (
+      {!summaries && !error && <p className="muted">Looking for kind clusters…</p>}
+      {summaries?.length === 0 && (
         <section className="card empty-state">
           <h2>No kind clusters on this engine</h2>
           <p className="muted">
@@ -125,7 +129,7 @@ function ClusterList() {
           </p>
         </section>
       )}
-      {rows && rows.length > 0 && (
+      {summaries && summaries.length > 0 && (
         <div className="cluster-table-scroll">
           <table className="cluster-table">
             <caption className="visually-hidden">Kind clusters</caption>
@@ -141,12 +145,12 @@ function ClusterList() {
               </tr>
             </thead>
             <tbody>
-              {rows.map((row) => (
+              {summaries.map((summary) => (
                 <ClusterTableRow
-                  key={row.summary.name}
-                  row={row}
+                  key={summary.name}
+                  summary={summary}
                   madeByKindscope={runs.some(
-                    (r) => r.kind === 'create' && r.cluster === row.summary.name && r.state !== 'cleaned',
+                    (r) => r.kind === 'create' && r.cluster === summary.name && r.state !== 'cleaned',
                   )}
                   actions={actions}
                 />
@@ -163,10 +167,7 @@ function ClusterList() {
           danger
           busy={busy}
           onCancel={() => setPending(undefined)}
-          onConfirm={() => (
-            setBusy(true),
-            void client.invoke('lab:delete', { cluster: pending.cluster, confirm: true }).then(toRun)
-          )}
+          onConfirm={() => void remove.run({ cluster: pending.cluster, confirm: true }).then(toRun)}
         >
           <p>
             <code>kind delete cluster --name {pending.cluster}</code> removes these node containers and the kubeconfig
@@ -190,10 +191,7 @@ function ClusterList() {
           plan={pending.plan}
           busy={busy}
           onCancel={() => setPending(undefined)}
-          onConfirm={(repairs) => (
-            setBusy(true),
-            void client.invoke('lab:fix', { cluster: pending.cluster, confirm: true, repairs }).then(toRun)
-          )}
+          onConfirm={(repairs) => void fix.run({ cluster: pending.cluster, confirm: true, repairs }).then(toRun)}
         />
       )}
     </>
@@ -230,15 +228,16 @@ function CiliumCell({ row }: { row: ClusterRow }) {
 }
 
 function ClusterTableRow({
-  row,
+  summary,
   madeByKindscope,
   actions,
 }: {
-  row: ClusterRow;
+  summary: KindClusterSummary;
   madeByKindscope: boolean;
   actions: RowActions;
 }) {
-  const { summary, status, fixPlan } = row;
+  const row: ClusterRow = { summary, ...useClusterDetails(summary.name) };
+  const { status, fixPlan } = row;
   const pendingCount = status?.services.filter((s) => s.externalIPs.length === 0).length ?? 0;
   return (
     <tr aria-label={`Cluster ${summary.name}`}>

@@ -2,7 +2,7 @@ import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { followClusterStatus } from '../../commands/status-commands';
+import { followClusterStatus } from './status-loader';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';

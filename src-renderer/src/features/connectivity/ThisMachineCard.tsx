@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ConnectivityFixResult, ConnectivityReport } from '@contract';
-import { useAppContext } from '../../app-context';
+import { useAppStore } from '../../app-context';
+import { useAction, useQuery } from '../../data/hooks';
 import { StatusPill } from '../../components/StatusPill';
 import { ConfirmDialog } from '../runs/ConfirmDialog';
 
@@ -10,41 +11,39 @@ import { ConfirmDialog } from '../runs/ConfirmDialog';
  * shows the exact commands before anything runs.
  */
 export function ThisMachineCard({ cluster }: { cluster: string }) {
-  const { client, store } = useAppContext();
-  const [report, setReport] = useState<ConnectivityReport>();
-  const [fixed, setFixed] = useState<ConnectivityFixResult>();
-  const [busy, setBusy] = useState<'check' | 'fix' | undefined>();
+  const showError = useAppStore((state) => state.showError);
+  const check = useQuery('connectivity:check', { cluster });
+  const fixAction = useAction('connectivity:fix');
+  const removeAction = useAction('connectivity:remove');
+  // The fix answers with the hops verified again: shown until the next Verify.
+  const [shown, setShown] = useState<'check' | 'fix'>('check');
   const [confirming, setConfirming] = useState<'fix' | 'remove' | undefined>();
-
-  const verify = useCallback(async () => {
-    setBusy('check');
-    try {
-      const answer = await client.invoke('connectivity:check', { cluster });
-      if (answer.ok) setReport(answer.value);
-      else store.getState().showError(answer.error);
-    } finally {
-      setBusy(undefined);
-    }
-  }, [client, store, cluster]);
-
+  const { reset: resetFix } = fixAction;
+  const { reset: resetRemove } = removeAction;
   useEffect(() => {
-    setReport(undefined);
-    setFixed(undefined);
-    void verify();
-  }, [verify]);
+    setShown('check');
+    resetFix();
+    resetRemove();
+  }, [cluster, resetFix, resetRemove]);
+  useEffect(() => {
+    if (check.error) showError(check.error);
+  }, [check.error, showError]);
+  const fixed: ConnectivityFixResult | undefined = fixAction.value ?? removeAction.value;
+  const report: ConnectivityReport | undefined = shown === 'fix' && fixed ? fixed.report : check.value;
+  const busy = check.loading ? 'check' : fixAction.busy || removeAction.busy ? 'fix' : undefined;
+
+  const verify = () => {
+    setShown('check');
+    void check.reload();
+  };
 
   const fix = async (what: 'fix' | 'remove') => {
-    setBusy('fix');
-    try {
-      const answer = await client.invoke(what === 'fix' ? 'connectivity:fix' : 'connectivity:remove', { cluster });
-      if (answer.ok) {
-        setFixed(answer.value);
-        setReport(answer.value.report);
-      } else store.getState().showError(answer.error);
-    } finally {
-      setBusy(undefined);
-      setConfirming(undefined);
-    }
+    const action = what === 'fix' ? fixAction : removeAction;
+    (what === 'fix' ? removeAction : fixAction).reset();
+    const answer = await action.run({ cluster });
+    setConfirming(undefined);
+    if (answer.ok) setShown('fix');
+    else showError(answer.error);
   };
 
   const ok = report && !report.failingHop;
@@ -84,7 +83,7 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
         </p>
       )}
       <div className="service-main">
-        <button type="button" className="button" disabled={!!busy} onClick={() => void verify()}>
+        <button type="button" className="button" disabled={!!busy} onClick={verify}>
           {busy === 'check' ? 'Verifying…' : 'Verify'}
         </button>
         {report && report.plan.length > 0 && (

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { AppError, LabFinding, LabPlan } from '@contract';
-import { useAppContext } from '../../app-context';
+import type { LabFinding, LabPlan } from '@contract';
+import { useAction, useQuery } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RunView } from '../runs/RunView';
 import { runHash, useRunIdFromHash } from '../runs/run-route';
@@ -28,27 +28,26 @@ function freeName(taken: readonly string[]): string {
 }
 
 function Wizard() {
-  const context = useAppContext();
   const [draft, setDraft] = useState<PlanDraft>();
-  const [loadError, setLoadError] = useState<AppError>();
   const [stepIndex, setStepIndex] = useState(0);
   const [importing, setImporting] = useState(false);
   const [imported, setImported] = useState<LabFinding[]>();
-  const [starting, setStarting] = useState(false);
-  const [startError, setStartError] = useState<AppError>();
+  const createLab = useAction('lab:create');
   const { validation, checking, error: validateError } = usePlanValidation(draft);
 
+  // The default plan, named after the clusters already here (read once: the user edits the draft).
+  const clusters = useQuery('topology:clusters', {});
+  const clustersRead = clusters.value !== undefined || clusters.error !== undefined;
+  // Without an engine the name is not checked here; the plan check says so.
+  const defaults = useQuery(
+    'lab:default-plan',
+    clustersRead ? { name: freeName(clusters.value?.clusters.map((c) => c.name) ?? []) } : undefined,
+  );
+  const loadError = defaults.error;
+  const defaultPlan = defaults.value?.plan;
   useEffect(() => {
-    void (async () => {
-      const clusters = await context.client.invoke('topology:clusters', {});
-      // Without an engine the name is not checked here; the plan check says so.
-      const result = await context.client.invoke('lab:default-plan', {
-        name: freeName(clusters.ok ? clusters.value.clusters.map((c) => c.name) : []),
-      });
-      if (result.ok) setDraft(asDraft(result.value.plan));
-      else setLoadError(result.error);
-    })();
-  }, [context]);
+    if (defaultPlan) setDraft((current) => current ?? asDraft(defaultPlan));
+  }, [defaultPlan]);
 
   const update = useCallback(
     (path: string, value: unknown) => setDraft((current) => (current ? setAt(current, path, value) : current)),
@@ -69,14 +68,12 @@ function Wizard() {
     setImported(next);
     setImporting(false);
   };
-  const create = () => {
-    setStarting(true);
-    void context.client.invoke('lab:create', { plan: draft }).then((result) => {
-      setStarting(false);
-      if (!result.ok) return setStartError(result.error);
-      window.location.hash = runHash(result.value.id);
+  const starting = createLab.busy;
+  const startError = createLab.error;
+  const create = () =>
+    void createLab.run({ plan: draft }).then((result) => {
+      if (result.ok) window.location.hash = runHash(result.value.id);
     });
-  };
 
   return (
     <div className="wizard">

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
-import type { AppError, LabFinding, LabPlan } from '@contract';
-import { useAppContext } from '../../app-context';
+import type { LabFinding, LabPlan } from '@contract';
+import { useAction } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 
@@ -43,11 +43,10 @@ export function ImportPanel({
   onImported: (plan: LabPlan, findings: LabFinding[]) => void;
   onClose: () => void;
 }) {
-  const { client } = useAppContext();
+  const importText = useAction('lab:import');
   const id = useId();
   const [text, setText] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError>();
+  const { busy, error } = importText;
   return (
     <section className="card import-panel" aria-label="Import">
       <header className="card-header">
@@ -82,17 +81,11 @@ export function ImportPanel({
           type="button"
           className="button button-primary"
           disabled={busy || text.trim() === ''}
-          onClick={() => {
-            setBusy(true);
-            void client
-              .invoke('lab:import', { sources: [{ name: 'pasted text', text }], ...(name ? { name } : {}) })
-              .then((result) => {
-                setBusy(false);
-                if (!result.ok) return setError(result.error);
-                setError(undefined);
-                onImported(result.value.plan, result.value.findings);
-              });
-          }}
+          onClick={() =>
+            void importText
+              .run({ sources: [{ name: 'pasted text', text }], ...(name ? { name } : {}) })
+              .then((result) => result.ok && onImported(result.value.plan, result.value.findings))
+          }
         >
           {busy ? 'Reading…' : 'Import'}
         </button>

@@ -1,6 +1,6 @@
-import { useEffect, useState } from 'react';
-import type { AppError, CallOutput, LabFinding } from '@contract';
-import { useAppContext } from '../../app-context';
+import { useState } from 'react';
+import type { CallOutput, LabFinding } from '@contract';
+import { useQuery } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { CodeView } from './CodeView';
 import { FieldFindings } from './fields';
@@ -51,21 +51,8 @@ function tabsOf(rendering: Rendering, name: string): Tab[] {
 
 /** Everything the plan creates, before anything runs: a summary, the steps, and each generated file. */
 export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: readonly LabFinding[] }) {
-  const { client } = useAppContext();
-  const [rendering, setRendering] = useState<Rendering>();
-  const [error, setError] = useState<AppError>();
+  const { value: rendering, error } = useQuery('lab:render', { plan: draft, script: true }, { keepPrevious: true });
   const [tab, setTab] = useState('kind');
-  useEffect(() => {
-    let current = true;
-    void client.invoke('lab:render', { plan: draft, script: true }).then((result) => {
-      if (!current) return;
-      if (result.ok) setRendering(result.value);
-      else setError(result.error);
-    });
-    return () => {
-      current = false;
-    };
-  }, [client, draft]);
   const notes = findings.filter((f) => f.severity !== 'error' || !f.field);
   if (error) return <ErrorNotice error={error} title="The plan cannot be rendered" />;
   if (!rendering) return <p className="muted">Rendering the plan…</p>;
@@ -103,7 +90,18 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
           <div>
             <dt>Pool</dt>
             <dd>
-              <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+              {rendering.poolCidr || plan.pool.cidr !== 'auto' ? (
+                <>
+                  <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+                </>
+              ) : (
+                <>
+                  {rendering.findings
+                    .find((f) => f.code === 'pool-carved-at-run')
+                    ?.message.replace(/^pool\.cidr is auto: the pool is carved/, 'Carved') ??
+                    'Carved from the kind network once kind creates it'}
+                </>
+              )}
             </dd>
           </div>
           <div>

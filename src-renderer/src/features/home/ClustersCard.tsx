@@ -1,22 +1,14 @@
 import { useEffect } from 'react';
 import { useAppContext, useAppStore } from '../../app-context';
 import { StatusPill } from '../../components/StatusPill';
+import { followClusterList } from '../clusters/cluster-list-loader';
 
 /** The kind clusters on this engine, found from Docker labels; each opens in Topology. */
 export function ClustersCard() {
   const context = useAppContext();
   const clusters = useAppStore((state) => state.clusters);
   const selectCluster = useAppStore((state) => state.selectCluster);
-  useEffect(() => {
-    const { client, store } = context;
-    const stop = client.subscribe('topology:clusters-changed', ({ clusters: next }) =>
-      store.getState().setClusters(next),
-    );
-    void client.invoke('topology:clusters', {}).then((result) => {
-      if (result.ok) store.getState().setClusters(result.value.clusters);
-    });
-    return stop;
-  }, [context]);
+  useEffect(() => followClusterList(context), [context]);
   return (
     <section className="card" aria-labelledby="clusters-title">
       <header className="card-header">

@@ -1,6 +1,6 @@
 import { useShallow } from 'zustand/react/shallow';
 import { useAppStore } from '../../app-context';
-import { refreshEngineCommand } from '../../commands/engine-commands';
+import { refreshEngineCommand } from './engine-commands';
 import { CommandButton } from '../../components/CommandButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Fact, Facts } from '../../components/Facts';

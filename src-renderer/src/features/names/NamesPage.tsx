@@ -1,34 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AppError, DnsNames, DnsStatus, DnsWiringPlan } from '@contract';
-import { useAppContext } from '../../app-context';
+import { useAction, useQuery } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Fact, Facts } from '../../components/Facts';
 import { StatusPill } from '../../components/StatusPill';
-import type { CommandContext } from '../../commands/command';
-
-interface NamesState {
-  status?: DnsStatus;
-  names?: DnsNames;
-  plan?: DnsWiringPlan;
-  error?: AppError;
-  busy: boolean;
-}
-
-/** Reads the responder's status (with a fresh probe), every name, and the wiring plan for this machine. */
-async function loadNames({ client }: CommandContext, action: 'apply' | 'remove'): Promise<Partial<NamesState>> {
-  const [status, names, plan] = await Promise.all([
-    client.invoke('dns:status', {}),
-    client.invoke('dns:names', {}),
-    client.invoke('dns:wiring-plan', { action }),
-  ]);
-  const error = [status, names, plan].find((r) => !r.ok);
-  return {
-    ...(status.ok ? { status: status.value } : {}),
-    ...(names.ok ? { names: names.value } : {}),
-    ...(plan.ok ? { plan: plan.value } : {}),
-    ...(error && !error.ok ? { error: error.error } : {}),
-  };
-}
 
 /**
  * Names for LoadBalancer IPs: the zone and port, whether this machine's resolver sends
@@ -36,33 +11,40 @@ async function loadNames({ client }: CommandContext, action: 'apply' | 'remove')
  * before one administrator prompt), and every name with its addresses.
  */
 export function NamesPage() {
-  const context = useAppContext();
-  const [state, setState] = useState<NamesState>({ busy: false });
   const [confirming, setConfirming] = useState(false);
-  const wired = state.status?.os.sendsQueries === true;
+  const [dismissed, setDismissed] = useState<AppError>();
+  // The responder's status (with a fresh probe), every name, and the wiring plan for this machine.
+  const statusQuery = useQuery('dns:status', {});
+  const namesQuery = useQuery('dns:names', {});
+  const status = statusQuery.value;
+  const wired = status?.os.sendsQueries === true;
   const action = wired ? 'remove' : 'apply';
-  const refresh = useCallback(async () => {
-    setState((s) => ({ ...s, busy: true }));
-    const loaded = await loadNames(context, action);
-    setState((s) => ({ ...s, ...loaded, busy: false, ...(loaded.error ? {} : { error: undefined }) }));
-  }, [context, action]);
-  useEffect(() => void refresh(), [refresh]);
+  const planQuery = useQuery('dns:wiring-plan', { action });
+  const wiring = useAction('dns:apply-wiring');
+  const names = namesQuery.value;
+  const plan = planQuery.value;
+  const busy = statusQuery.loading || namesQuery.loading || planQuery.loading || wiring.busy;
+  const failure = wiring.error ?? statusQuery.error ?? namesQuery.error ?? planQuery.error;
+  const error = failure === dismissed ? undefined : failure;
+  const { reload: reloadStatus } = statusQuery;
+  const { reload: reloadNames } = namesQuery;
+  const { reload: reloadPlan } = planQuery;
+  const refresh = useCallback(
+    () => Promise.all([reloadStatus(), reloadNames(), reloadPlan()]),
+    [reloadStatus, reloadNames, reloadPlan],
+  );
   // The app starts the responder with the first zone read: check again until it runs.
-  const starting = state.status?.responder.state === 'starting';
+  const starting = status?.responder.state === 'starting';
   useEffect(() => {
     if (!starting) return;
     const timer = setTimeout(() => void refresh(), 1_000);
     return () => clearTimeout(timer);
-  }, [starting, state.status, refresh]);
+  }, [starting, status, refresh]);
   const apply = async () => {
     setConfirming(false);
-    setState((s) => ({ ...s, busy: true }));
-    const result = await context.client.invoke('dns:apply-wiring', { action, confirm: true });
-    if (!result.ok) setState((s) => ({ ...s, busy: false, error: result.error }));
-    else setState((s) => ({ ...s, busy: false, status: result.value.status, error: undefined }));
+    await wiring.run({ action, confirm: true });
     await refresh();
   };
-  const { status, names, plan } = state;
   return (
     <>
       <header className="page-header">
@@ -72,9 +54,7 @@ export function NamesPage() {
           name that follows its IP.
         </p>
       </header>
-      {state.error && (
-        <ErrorNotice error={state.error} onDismiss={() => setState((s) => ({ ...s, error: undefined }))} />
-      )}
+      {error && <ErrorNotice error={error} onDismiss={() => setDismissed(error)} />}
       <section className="card" aria-label="Names status">
         <header className="card-header">
           <h2>DNS responder</h2>
@@ -91,12 +71,7 @@ export function NamesPage() {
             />
           )}
           <span className="spacer" />
-          <button
-            type="button"
-            className="button button-secondary"
-            disabled={state.busy}
-            onClick={() => void refresh()}
-          >
+          <button type="button" className="button button-secondary" disabled={busy} onClick={() => void refresh()}>
             Check again
           </button>
         </header>
@@ -107,7 +82,7 @@ export function NamesPage() {
               <button
                 type="button"
                 className="button button-primary"
-                disabled={state.busy || status?.responder.state !== 'running'}
+                disabled={busy || status?.responder.state !== 'running'}
                 onClick={() => setConfirming(true)}
               >
                 {action === 'apply' ? 'Wire this machine…' : 'Unwire this machine…'}
@@ -172,6 +147,12 @@ function WiringDialog({ plan, onRun, onCancel }: { plan: DnsWiringPlan; onRun: (
           </li>
         ))}
       </ol>
+      {plan.script && (
+        <div>
+          Exactly this script runs as administrator (Kindscope&apos;s own <code>{plan.template}</code>):
+          <pre aria-label="Administrator script">{plan.script}</pre>
+        </div>
+      )}
       <div className="card-header">
         <button type="button" className="button button-primary" onClick={onRun}>
           Run as administrator

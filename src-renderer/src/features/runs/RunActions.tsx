@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { AppError, CreatedResource, RunRecord } from '@contract';
-import { useAppContext } from '../../app-context';
+import type { AppError, CreatedResource, Result, RunRecord } from '@contract';
+import { useAction } from '../../data/hooks';
 import { ConfirmDialog } from './ConfirmDialog';
 
 const resourceWords: Record<CreatedResource['kind'], string> = {
@@ -14,14 +14,15 @@ const resourceWords: Record<CreatedResource['kind'], string> = {
 
 /** Cancel (while running), Resume (from the step that stopped it) and Clean up (what this run created). */
 export function RunActions({ run, onError }: { run: RunRecord; onError: (error: AppError) => void }) {
-  const { client } = useAppContext();
   const [dialog, setDialog] = useState<'cancel' | 'cleanup'>();
-  const [removal, setRemoval] = useState<CreatedResource[]>();
-  const [busy, setBusy] = useState(false);
-  const act = async (work: () => Promise<{ ok: true } | { ok: false; error: AppError }>) => {
-    setBusy(true);
-    const result = await work();
-    setBusy(false);
+  const resume = useAction('lab:resume');
+  const cancel = useAction('lab:cancel');
+  const cleanupPlan = useAction('lab:cleanup-plan');
+  const cleanup = useAction('lab:cleanup');
+  const busy = resume.busy || cancel.busy || cleanup.busy;
+  const removal: CreatedResource[] | undefined = cleanupPlan.value?.remove;
+  const act = async (work: Promise<Result<unknown>>) => {
+    const result = await work;
     setDialog(undefined);
     if (!result.ok) onError(result.error);
   };
@@ -40,7 +41,7 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
           type="button"
           className="button button-primary"
           disabled={busy}
-          onClick={() => void act(() => client.invoke('lab:resume', { id: run.id }))}
+          onClick={() => void act(resume.run({ id: run.id }))}
         >
           Resume from “
           {run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled')?.title ?? 'the stopped step'}”
@@ -51,9 +52,8 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
           type="button"
           className="button"
           onClick={() => {
-            void client.invoke('lab:cleanup-plan', { id: run.id }).then((result) => {
+            void cleanupPlan.run({ id: run.id }).then((result) => {
               if (!result.ok) return onError(result.error);
-              setRemoval(result.value.remove);
               setDialog('cleanup');
             });
           }}
@@ -69,7 +69,7 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
           danger
           busy={busy}
           onCancel={() => setDialog(undefined)}
-          onConfirm={() => void act(() => client.invoke('lab:cancel', { id: run.id }))}
+          onConfirm={() => void act(cancel.run({ id: run.id }))}
         >
           <p>
             The current step (<strong>{run.steps.find((s) => s.state === 'running')?.title ?? '—'}</strong>) is stopped
@@ -85,7 +85,7 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
           danger
           busy={busy}
           onCancel={() => setDialog(undefined)}
-          onConfirm={() => void act(() => client.invoke('lab:cleanup', { id: run.id, confirm: true }))}
+          onConfirm={() => void act(cleanup.run({ id: run.id, confirm: true }))}
         >
           {removal.length === 0 ? (
             <p>This run created nothing that is still there.</p>

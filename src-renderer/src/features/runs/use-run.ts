@@ -1,28 +1,15 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AppError, RunRecord, RunStep } from '@contract';
-import { useAppContext } from '../../app-context';
+import { useEvent, useQuery } from '../../data/hooks';
 
 /** One run's journal: read once, then kept current by `lab:run-changed` (the run goes on in the main process). */
 export function useRun(id: string): { run?: RunRecord; error?: AppError } {
-  const { client } = useAppContext();
-  const [run, setRun] = useState<RunRecord>();
-  const [error, setError] = useState<AppError>();
-  useEffect(() => {
-    setRun(undefined);
-    setError(undefined);
-    let latest: string | undefined;
-    const stop = client.subscribe('lab:run-changed', (record) => {
-      if (record.id !== id) return;
-      latest = record.updatedAt;
-      setRun(record);
-    });
-    void client.invoke('lab:run', { id }).then((result) => {
-      if (!result.ok) return setError(result.error);
-      // A pushed change may have arrived first; keep whichever is newer.
-      if (!latest || result.value.updatedAt >= latest) setRun(result.value);
-    });
-    return stop;
-  }, [client, id]);
+  const { value: run, error } = useQuery(
+    'lab:run',
+    { id },
+    // A pushed change is newer than any answer asked before it (the query drops that answer).
+    { patch: { 'lab:run-changed': (_current, record) => (record.id === id ? record : undefined) } },
+  );
   return { ...(run ? { run } : {}), ...(error ? { error } : {}) };
 }
 
@@ -33,42 +20,41 @@ export function useRun(id: string): { run?: RunRecord; error?: AppError } {
  * changes, so what is shown at the end is exactly the file.
  */
 export function useStepLog(runId: string, step: RunStep | undefined): { lines: readonly string[]; error?: AppError } {
-  const { client } = useAppContext();
   const linesRef = useRef<string[]>([]);
+  const frame = useRef<number | undefined>(undefined);
   const [version, setVersion] = useState(0);
-  const [error, setError] = useState<AppError>();
   const name = step?.name;
-  const state = step?.state;
-  const attempts = step?.attempts;
+  const redraw = () => {
+    frame.current ??= requestAnimationFrame(() => {
+      frame.current = undefined;
+      setVersion((v) => v + 1);
+    });
+  };
+  useEffect(
+    () => () => {
+      if (frame.current !== undefined) cancelAnimationFrame(frame.current);
+    },
+    [],
+  );
+  // Lines go straight to the ref (STYLE rule 10: log lines stay out of React state).
+  useEvent('lab:run-log-line', (line) => {
+    if (!name || line.run !== runId || line.step !== name) return;
+    linesRef.current.push(...line.line.split('\n'));
+    redraw();
+  });
+  const file = useQuery('lab:run-log', name ? { id: runId, step: name } : undefined, {
+    deps: [step?.state, step?.attempts],
+  });
   useEffect(() => {
-    if (!name) return;
-    let frame: number | undefined;
-    const redraw = () => {
-      frame ??= requestAnimationFrame(() => {
-        frame = undefined;
-        setVersion((v) => v + 1);
-      });
-    };
-    const stop = client.subscribe('lab:run-log-line', (line) => {
-      if (line.run !== runId || line.step !== name) return;
-      linesRef.current.push(...line.line.split('\n'));
-      redraw();
-    });
-    void client.invoke('lab:run-log', { id: runId, step: name }).then((result) => {
-      if (!result.ok) return setError(result.error);
-      setError(undefined);
-      const text = result.value.text.replace(/\n$/, '');
-      linesRef.current = text ? text.split('\n') : [];
-      redraw();
-    });
-    return () => {
-      stop();
-      if (frame !== undefined) cancelAnimationFrame(frame);
-    };
-  }, [client, runId, name, state, attempts]);
+    if (!file.value) return;
+    const text = file.value.text.replace(/\n$/, '');
+    linesRef.current = text ? text.split('\n') : [];
+    redraw();
+    // `redraw` only schedules a frame; the file's text is what this follows.
+  }, [file.value]);
   // `version` changes whenever the lines did; the array is copied so the view sees a new length.
   const lines = useLinesSnapshot(linesRef, version);
-  return { lines, ...(error ? { error } : {}) };
+  return { lines, ...(file.error ? { error: file.error } : {}) };
 }
 
 function useLinesSnapshot(ref: { current: string[] }, version: number): readonly string[] {

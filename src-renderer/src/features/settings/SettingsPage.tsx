@@ -2,7 +2,8 @@ import { useEffect, useId, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ToolsReport, ToolStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { chooseToolPath, downloadTool, followToolDownloads, loadTools } from '../../commands/tools-commands';
+import { checkToolsAgain, chooseToolPath, downloadTool } from './tools-commands';
+import { followTools } from './tools-loader';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
@@ -21,10 +22,7 @@ export function SettingsPage() {
   const { report, error } = useAppStore(
     useShallow((state) => ({ report: state.toolsReport, error: state.toolsError })),
   );
-  useEffect(() => {
-    void loadTools(context);
-    return followToolDownloads(context);
-  }, [context]);
+  useEffect(() => followTools(context), [context]);
   return (
     <>
       <header className="page-header">
@@ -36,7 +34,7 @@ export function SettingsPage() {
         <header className="card-header">
           <h2 id="tools-title">Tools</h2>
           <span className="spacer" />
-          <button type="button" className="button" onClick={() => void loadTools(context)}>
+          <button type="button" className="button" onClick={() => void checkToolsAgain(context)}>
             Check again
           </button>
         </header>

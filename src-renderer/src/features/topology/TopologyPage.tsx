@@ -2,8 +2,9 @@ import { useCallback, useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ClusterStatus, ClusterTopology } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { followClusterStatus } from '../../commands/status-commands';
-import { followTopology, refreshTopologyCommand } from '../../commands/topology-commands';
+import { followClusterStatus } from '../clusters/status-loader';
+import { refreshTopologyCommand } from './topology-commands';
+import { followTopology } from './topology-loader';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { CommandButton } from '../../components/CommandButton';
 import { saveText } from '../../components/clipboard';
@@ -45,13 +46,20 @@ export function TopologyPage() {
       {topology ? (
         <TopologyView topology={topology} status={status?.cluster === topology.name ? status : undefined} />
       ) : (
-        <TopologyHeader onExport={undefined} />
+        <TopologyHeader onExport={undefined} exportUnavailable="Nothing to export until the topology is read." />
       )}
     </div>
   );
 }
 
-function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
+function TopologyHeader({
+  onExport,
+  exportUnavailable,
+}: {
+  onExport: (() => void) | undefined;
+  /** Why Export is greyed out, said beside it (a disabled button alone explains nothing). */
+  exportUnavailable?: string;
+}) {
   const { view, setView } = useAppStore(
     useShallow((state) => ({ view: state.topologyView, setView: state.setTopologyView })),
   );
@@ -71,9 +79,20 @@ function TopologyHeader({ onExport }: { onExport: (() => void) | undefined }) {
           Tables
         </button>
       </div>
-      <button type="button" className="button button-secondary" disabled={!onExport} onClick={onExport}>
+      <button
+        type="button"
+        className="button button-secondary"
+        disabled={!onExport}
+        onClick={onExport}
+        {...(!onExport && exportUnavailable ? { 'aria-describedby': 'export-unavailable' } : {})}
+      >
         Export SVG
       </button>
+      {!onExport && exportUnavailable && (
+        <span id="export-unavailable" className="muted small export-unavailable">
+          {exportUnavailable}
+        </span>
+      )}
       <CommandButton command={refreshTopologyCommand} />
     </header>
   );
@@ -88,7 +107,7 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
         <GraphView topology={topology} status={status} />
       ) : (
         <>
-          <TopologyHeader onExport={undefined} />
+          <TopologyHeader onExport={undefined} exportUnavailable="Export draws the graph: switch to Graph." />
           <TopologyTables topology={topology} status={status} />
         </>
       )}
@@ -146,7 +165,7 @@ function GraphView({ topology, status }: { topology: ClusterTopology; status: Cl
 
   return (
     <>
-      <TopologyHeader onExport={layout.positions ? onExport : undefined} />
+      <TopologyHeader onExport={layout.positions ? onExport : undefined} exportUnavailable="Laying out the graph…" />
       <div className={`topology-graph-layout${selected ? ' has-details' : ''}`}>
         <section className="graph-region" aria-label="Topology graph">
           {layout.positions ? (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
-import type { AppError, CaptureResult, FailoverResult, PingResult, ServiceStatus } from '@contract';
-import { useAppContext } from '../../app-context';
+import type { AppError, CaptureResult, Result, ServiceStatus } from '@contract';
+import { useAppStore } from '../../app-context';
+import { useAction } from '../../data/hooks';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 import { ArpLadder, PacketTable } from './ArpLadder';
@@ -18,42 +19,38 @@ type Busy = 'capture' | 'ping' | 'failover' | undefined;
 
 /** Capture, Ping and Failover for one LoadBalancer service: the pictures the seed article left as TODO. */
 export function CaptureTools({ cluster, service }: { cluster: string; service: ServiceStatus }) {
-  const { client, store } = useAppContext();
-  const [busy, setBusy] = useState<Busy>();
-  const [capture, setCapture] = useState<CaptureResult>();
-  const [ping, setPing] = useState<PingResult>();
-  const [failover, setFailover] = useState<FailoverResult>();
+  const showError = useAppStore((state) => state.showError);
+  const captureAction = useAction('capture:arp');
+  const pingAction = useAction('capture:ping');
+  const failoverAction = useAction('capture:failover');
   const [consent, setConsent] = useState<AppError>();
   const [confirming, setConfirming] = useState(false);
   const target = { cluster, namespace: service.namespace, service: service.name };
   const label = `${service.namespace}/${service.name}`;
+  const busy: Busy = captureAction.busy
+    ? 'capture'
+    : pingAction.busy
+      ? 'ping'
+      : failoverAction.busy
+        ? 'failover'
+        : undefined;
+  const capture = captureAction.value;
+  const ping = pingAction.value;
+  const failover = failoverAction.value;
 
-  async function run<T>(
-    kind: Exclude<Busy, undefined>,
-    call: () => Promise<{ ok: true; value: T } | { ok: false; error: AppError }>,
-    done: (value: T) => void,
-  ) {
-    setBusy(kind);
-    try {
-      const result = await call();
-      if (result.ok) done(result.value);
-      else if (result.error.code === 'CONSENT_REQUIRED') setConsent(result.error);
-      else store.getState().showError(result.error);
-    } finally {
-      setBusy(undefined);
-    }
-  }
-  const runCapture = (allowPull = false) => {
-    setConsent(undefined);
-    return run(
-      'capture',
-      () => client.invoke('capture:arp', { ...target, ...(allowPull ? { allowPull } : {}) }),
-      setCapture,
-    );
+  /** A refused pull asks for consent here; any other failure is the app's notice. */
+  const settle = (result: Result<unknown>) => {
+    if (result.ok) return;
+    if (result.error.code === 'CONSENT_REQUIRED') setConsent(result.error);
+    else showError(result.error);
   };
-  const runFailover = () => {
+  const runCapture = async (allowPull = false) => {
+    setConsent(undefined);
+    settle(await captureAction.run({ ...target, ...(allowPull ? { allowPull } : {}) }));
+  };
+  const runFailover = async () => {
     setConfirming(false);
-    return run('failover', () => client.invoke('capture:failover', { ...target, confirm: true }), setFailover);
+    settle(await failoverAction.run({ ...target, confirm: true }));
   };
   const holder = service.leaseHolder?.node ?? service.holder;
   return (
@@ -71,7 +68,7 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
           type="button"
           className="button"
           disabled={busy !== undefined || !service.externalIPs[0]}
-          onClick={() => void run('ping', () => client.invoke('capture:ping', target), setPing)}
+          onClick={() => void pingAction.run(target).then(settle)}
         >
           {busy === 'ping' ? 'Pinging…' : 'Ping'}
         </button>

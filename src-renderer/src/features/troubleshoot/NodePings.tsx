@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import type { ClusterStatus, PingResult } from '@contract';
-import { useAppContext } from '../../app-context';
+import type { ClusterStatus } from '@contract';
+import { useAppStore } from '../../app-context';
+import { useAction } from '../../data/hooks';
 import { StatusPill } from '../../components/StatusPill';
 
 /** Ping each node's InternalIP from this machine, with the explanation (and the route fix on macOS). */
@@ -18,18 +18,12 @@ export function NodePings({ status }: { status: ClusterStatus }) {
 }
 
 function NodePing({ cluster, node, ip }: { cluster: string; node: string; ip: string | undefined }) {
-  const { client, store } = useAppContext();
-  const [result, setResult] = useState<PingResult>();
-  const [busy, setBusy] = useState(false);
+  const showError = useAppStore((state) => state.showError);
+  const ping = useAction('capture:ping');
+  const { busy, value: result } = ping;
   const run = async () => {
-    setBusy(true);
-    try {
-      const answer = await client.invoke('capture:ping', { cluster, node });
-      if (answer.ok) setResult(answer.value);
-      else store.getState().showError(answer.error);
-    } finally {
-      setBusy(false);
-    }
+    const answer = await ping.run({ cluster, node });
+    if (!answer.ok) showError(answer.error);
   };
   return (
     <li aria-label={`Node ${node}`}>

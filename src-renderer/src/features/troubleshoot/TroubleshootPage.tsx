@@ -1,8 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServiceCheck, ServiceStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { followClusterStatus } from '../../commands/status-commands';
+import { useAction } from '../../data/hooks';
+import { followClusterStatus } from '../clusters/status-loader';
 import { ClusterPicker } from '../../components/ClusterPicker';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { FindingList } from '../../components/FindingList';
@@ -62,22 +63,12 @@ export function TroubleshootPage() {
 }
 
 function ServiceRow({ cluster, service }: { cluster: string; service: ServiceStatus }) {
-  const { client, store } = useAppContext();
-  const [check, setCheck] = useState<ServiceCheck | undefined>();
-  const [busy, setBusy] = useState(false);
+  const showError = useAppStore((state) => state.showError);
+  const checkService = useAction('troubleshoot:check-service');
+  const { busy, value: check } = checkService;
   const run = async () => {
-    setBusy(true);
-    try {
-      const result = await client.invoke('troubleshoot:check-service', {
-        cluster,
-        namespace: service.namespace,
-        service: service.name,
-      });
-      if (result.ok) setCheck(result.value);
-      else store.getState().showError(result.error);
-    } finally {
-      setBusy(false);
-    }
+    const result = await checkService.run({ cluster, namespace: service.namespace, service: service.name });
+    if (!result.ok) showError(result.error);
   };
   return (
     <li aria-label={`Check ${service.namespace}/${service.name}`}>

@@ -1,11 +1,12 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { CliLink, ToolStatus, WelcomeState } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
-import { downloadTool, followToolDownloads, loadTools } from '../../commands/tools-commands';
+import { downloadTool } from '../settings/tools-commands';
+import { followTools } from '../settings/tools-loader';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
-import { dismissWelcome, linkCommandLine, loadWelcome } from './welcome-commands';
+import { useAction, useQuery } from '../../data/hooks';
 import './welcome.css';
 
 /**
@@ -14,18 +15,18 @@ import './welcome.css';
  * CLI link. Shown until "Start using Kindscope"; remembered in settings.json.
  */
 export function WelcomeDialog() {
-  const context = useAppContext();
-  const [state, setState] = useState<WelcomeState | undefined>();
+  const welcome = useQuery('welcome:state', {});
+  const dismiss = useAction('welcome:dismiss');
+  const showError = useAppStore((s) => s.showError);
+  // When the welcome cannot be read the app simply goes on, with the reason shown.
   useEffect(() => {
-    let current = true;
-    void loadWelcome(context).then((welcome) => current && setState(welcome));
-    return () => {
-      current = false;
-    };
-  }, [context]);
-  if (!state?.show) return null;
+    if (welcome.error) showError(welcome.error);
+  }, [welcome.error, showError]);
+  const state: WelcomeState | undefined = welcome.value;
+  if (!state?.show || dismiss.value) return null;
   const close = async () => {
-    if (await dismissWelcome(context)) setState({ ...state, show: false });
+    const result = await dismiss.run({});
+    if (!result.ok) showError(result.error);
   };
   return <WelcomeScreen state={state} onClose={() => void close()} />;
 }
@@ -35,8 +36,7 @@ function WelcomeScreen({ state, onClose }: { state: WelcomeState; onClose: () =>
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     heading.current?.focus();
-    void loadTools(context);
-    return followToolDownloads(context);
+    return followTools(context);
   }, [context]);
   return (
     <div className="welcome-backdrop">
@@ -140,8 +140,9 @@ function ToolFound({ tool }: { tool: ToolStatus }) {
 }
 
 function CliLinkSection({ initial }: { initial: CliLink }) {
-  const context = useAppContext();
-  const [cli, setCli] = useState(initial);
+  const link = useAction('cli:link');
+  const showError = useAppStore((s) => s.showError);
+  const cli = link.value ?? initial;
   return (
     <section aria-labelledby="welcome-cli">
       <h3 id="welcome-cli">The kindscope command line</h3>
@@ -160,7 +161,7 @@ function CliLinkSection({ initial }: { initial: CliLink }) {
             <button
               type="button"
               className="button"
-              onClick={() => void linkCommandLine(context).then((next) => next && setCli(next))}
+              onClick={() => void link.run({}).then((result) => !result.ok && showError(result.error))}
             >
               Link the CLI
             </button>

@@ -4,6 +4,7 @@
  * where it is unambiguous. The returned plan contains none of the mistakes it reports.
  */
 import { LabPlan, type LabFinding, type LabPlanInput } from '../../../../contract';
+import { kubeProxyStrict } from '../../../diagnose/kube-proxy-strict';
 import { closestName } from '../../../util/closest';
 import { unknownChartKeys } from '../chart-keys';
 import { compatTable, defaultCompatRow } from '../compat-table';
@@ -115,13 +116,13 @@ function importKubeProxyReplacement(g: Gathered, findings: LabFinding[]): void {
     sets.length > 1
       ? `is set ${sets.length} times (${sets.map((s) => s.raw).join(', then ')}); helm keeps the last, so it is "${last!.raw}"`
       : `is "${last?.raw}"`;
-  if (last?.raw === 'strict') {
+  if (kubeProxyStrict.is(last?.raw)) {
     findings.push(
       finding(
-        'kube-proxy-replacement-strict',
+        kubeProxyStrict.code,
         'kubeProxyReplacement',
-        `kubeProxyReplacement ${twice}. Cilium 1.15 accepts "strict" without enabling what true enables, so L2 announcements stay silent (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131)`,
-        'Set kubeProxyReplacement=true, once.',
+        kubeProxyStrict.message(`kubeProxyReplacement ${twice}`),
+        `Set ${kubeProxyStrict.set}, once.`,
         true,
         'error',
       ),

@@ -13,7 +13,7 @@ const entries: { className: string; label: string }[] = [
 /** What the lines and colours mean. */
 export function GraphLegend() {
   return (
-    <Panel position="top-left" className="graph-legend">
+    <Panel position="top-right" className="graph-legend graph-legend-open">
       <ul aria-label="Legend">
         {entries.map((entry) => (
           <li key={entry.className}>

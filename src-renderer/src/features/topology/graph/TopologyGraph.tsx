@@ -3,6 +3,7 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
   useReactFlow,
@@ -13,12 +14,24 @@ import '@xyflow/react/dist/style.css';
 import { GraphBox, type BoxNode } from './GraphBox';
 import { useFlowEdges, useFlowNodes } from './flow-elements';
 import { GraphLegend } from './GraphLegend';
+import { LeaseEdge } from './LeaseEdge';
 import { LightMiniMap } from './LightMiniMap';
+import { firstView } from './first-view';
 import type { Box, GraphSpec } from './graph-types';
 import { neighbourInDirection } from './keyboard-navigation';
 import { highlightPath } from './path-highlight';
 
 const nodeTypes = { box: GraphBox };
+const edgeTypes = { lease: LeaseEdge };
+/**
+ * The smallest text in a box or on a line is 11.5 px (topology.css): at this zoom it renders
+ * at 11 px or more. The first view fits the part a reader comes for (nodes, their pods and
+ * the LoadBalancer IPs with their lease lines) at no less than this zoom; the rest of the
+ * data path (this machine, the bridge, the veths) is a pan or "Fit View" away.
+ */
+export const readableZoom = 0.96;
+/** The boxes the first view is about. */
+const firstViewKinds = new Set(['node', 'pods', 'service', 'service-group', 'pending']);
 const miniMapClass = (node: BoxNode) => `minimap-${node.data.spec.kind}`;
 /** Above this many boxes only what is in view is rendered (xyflow's onlyRenderVisibleElements). */
 const visibleOnlyAbove = 150;
@@ -49,11 +62,18 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
   const nodes = useFlowNodes(spec, positions, highlight, selected);
   const edges = useFlowEdges(spec, nodes, highlight, large);
 
+  const [overlays, toggleOverlay] = useOverlays();
   // Fit when boxes come or go, until the user zooms or pans: from then on the view is theirs.
   const userMoved = useRef(false);
   const [zoomedOut, setZoomedOut] = useState(false);
   useEffect(() => {
-    if (generation > 0 && !userMoved.current) void flow.fitView({ padding: 0.06, duration: 200 });
+    if (generation === 0 || userMoved.current || !positions) return;
+    const canvas = wrapper.current;
+    const important = spec.nodes.filter((n) => firstViewKinds.has(n.kind)).map((n) => positions.get(n.id));
+    const boxes = important.filter((b): b is Box => b !== undefined);
+    if (!canvas || boxes.length === 0) return void flow.fitView({ padding: 0.06, duration: 200 });
+    void flow.setViewport(firstView(boxes, canvas.clientWidth, canvas.clientHeight), { duration: 200 });
+    // Positions arrive with the generation; a re-placed lease (same generation) keeps the view.
   }, [generation, flow]);
 
   // A selection shows its whole path: the view fits the lit boxes once the details panel has taken its room.
@@ -94,6 +114,8 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       const target = positions ? neighbourInDirection(spec, positions, id, event.key) : undefined;
       if (!target) return;
       event.preventDefault();
+      // The details panel follows the keyboard, as it follows a click.
+      onSelect(target);
       wrapper.current?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(target)}"]`)?.focus();
       const box = positions?.get(target);
       if (box)
@@ -118,7 +140,7 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
         onMoveEnd={onMoveEnd}
         nodesDraggable={false}
         nodesConnectable={false}
-        edgesFocusable
+        edgeTypes={edgeTypes}
         nodesFocusable
         disableKeyboardA11y
         onlyRenderVisibleElements={spec.nodes.length > visibleOnlyAbove}
@@ -130,19 +152,68 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />
-        {large && positions ? (
-          <LightMiniMap spec={spec} positions={positions} />
-        ) : (
-          <MiniMap
-            pannable
-            zoomable
-            ariaLabel="Minimap"
-            style={{ width: 150, height: 96 }}
-            nodeClassName={miniMapClass}
-          />
-        )}
-        <GraphLegend />
+        <Panel position="top-right" className="graph-toggles">
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={overlays.legend}
+            onClick={() => toggleOverlay('legend')}
+          >
+            Legend
+          </button>
+          <button
+            type="button"
+            className="button button-small"
+            aria-pressed={overlays.minimap}
+            onClick={() => toggleOverlay('minimap')}
+          >
+            Minimap
+          </button>
+        </Panel>
+        {overlays.minimap &&
+          (large && positions ? (
+            <LightMiniMap spec={spec} positions={positions} />
+          ) : (
+            <MiniMap
+              pannable
+              zoomable
+              ariaLabel="Minimap"
+              style={{ width: 150, height: 96 }}
+              nodeClassName={miniMapClass}
+            />
+          ))}
+        {overlays.legend && <GraphLegend />}
       </ReactFlow>
     </div>
   );
+}
+
+type Overlay = 'legend' | 'minimap';
+const overlaysKey = 'kindscope.topology.overlays';
+
+/**
+ * The legend and the minimap: off until asked for (they covered the graph at 1024 px), and
+ * remembered in this browser (localStorage) once the reader chose.
+ */
+function useOverlays(): [Record<Overlay, boolean>, (overlay: Overlay) => void] {
+  const [state, setState] = useState<Record<Overlay, boolean>>(() => {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(overlaysKey) ?? '{}') as Partial<Record<Overlay, boolean>>;
+      return { legend: saved.legend === true, minimap: saved.minimap === true };
+    } catch {
+      return { legend: false, minimap: false };
+    }
+  });
+  const toggle = useCallback((overlay: Overlay) => {
+    setState((before) => {
+      const next = { ...before, [overlay]: !before[overlay] };
+      try {
+        window.localStorage.setItem(overlaysKey, JSON.stringify(next));
+      } catch {
+        // A browser without storage simply forgets the choice.
+      }
+      return next;
+    });
+  }, []);
+  return [state, toggle];
 }

@@ -22,6 +22,18 @@ export function leaseWording(ip: string, service: ServiceStatus): string {
   return `${claim} · answered ARP: ${measured.node ?? measured.mac} (checked ${clockTime(measured.checkedAt)})`;
 }
 
+/**
+ * The lease line's visible label, one fact a line: the claim, then the measurement once a
+ * probe made one ("answered ARP: worker · 10:42:07"), never merged into one statement.
+ */
+export function leaseText(service: ServiceStatus): string {
+  const claim = `lease held by ${service.leaseHolder?.node ?? 'nobody'}`;
+  const measured = service.answeredBy;
+  return measured
+    ? `${claim}\nanswered ARP: ${measured.node ?? measured.mac} · ${clockTime(measured.checkedAt)}`
+    : claim;
+}
+
 export function poolOf(pools: readonly PoolStatus[], ip: string): PoolStatus | undefined {
   return pools.find((pool) => pool.ranges.some((range) => rangeContains(range, ip)));
 }
@@ -110,6 +122,7 @@ function addHeldService(
       target: id,
       kind: 'lease',
       label: leaseWording(ip, service),
+      text: leaseText(service),
       tone,
     });
   }

@@ -18,4 +18,17 @@ describe('exportSvg', () => {
     expect(svg).not.toMatch(/foreignObject|<style|var\(--|class=/);
     expect(svg).not.toContain('a<b');
   });
+
+  it('carries its title, the time it was taken and the legend as text, and each lease line its holder', async () => {
+    const { topology, status } = labModels();
+    const spec = buildTopologyGraph(topology, status);
+    const taken = new Date('2026-12-06T10:42:07Z');
+    const svg = exportSvg(spec, await layoutGraph(spec, new ELK()), undefined, 'Kindscope topology of demo', taken);
+    const texts = [...svg.matchAll(/<text[^>]*>(.*?)<\/text>/g)].map((m) => m[1]!.replace(/<[^>]+>/g, ' '));
+    expect(texts).toContain('Kindscope topology of demo');
+    expect(texts).toContain('Taken 2026-12-06 10:42:07 UTC by Kindscope');
+    expect(texts).toContain('lease held by (L2 announcement)');
+    for (const service of status.services.filter((s) => s.leaseHolder))
+      expect(texts.some((t) => t.includes(`lease held by ${service.leaseHolder!.node}`))).toBe(true);
+  });
 });

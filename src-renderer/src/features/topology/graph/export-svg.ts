@@ -53,6 +53,33 @@ export const darkPalette: SvgPalette = {
 };
 
 const margin = 24; // px around the figure
+const headingHeight = 56; // px: title and time above the figure
+const legendHeight = 40; // px: one row of legend entries below it
+const legendWidth = 760; // px the legend row needs
+
+/** The live graph's legend (GraphLegend), as SVG lines and words. */
+const legend: { kind: GraphEdgeSpec['kind']; label: string; dash?: string }[] = [
+  { kind: 'link', label: 'route, bridge port, veth pair' },
+  { kind: 'lease', label: 'lease held by (L2 announcement)' },
+  { kind: 'overlay', label: 'tunnel overlay', dash: '6 4' },
+  { kind: 'native', label: 'native routing', dash: '6 4' },
+  { kind: 'pool', label: 'IP from a pool' },
+];
+
+function legendSvg(x: number, y: number, palette: SvgPalette): string {
+  const items: string[] = [`<g><title>Legend</title>`];
+  let cursor = x;
+  for (const entry of legend) {
+    const dash = entry.dash ? ` stroke-dasharray="${entry.dash}"` : '';
+    items.push(
+      `<path d="M${cursor},${y} h22" stroke="${palette.edges[entry.kind]}" stroke-width="${entry.kind === 'lease' ? 3 : 2}"${dash}/>`,
+      `<text x="${cursor + 28}" y="${y + 4}" font-size="12" fill="${palette.muted}">${escapeXml(entry.label)}</text>`,
+    );
+    cursor += 40 + entry.label.length * 6.4;
+  }
+  items.push('</g>');
+  return items.join('\n');
+}
 const font = "system-ui, -apple-system, 'Segoe UI', Roboto, Ubuntu, sans-serif";
 const mono = "ui-monospace, 'SF Mono', Menlo, Consolas, monospace";
 
@@ -66,16 +93,24 @@ export function exportSvg(
   positions: ReadonlyMap<string, Box>,
   palette: SvgPalette = lightPalette,
   title = 'Kindscope topology',
+  takenAt: Date = new Date(),
 ): string {
   const boxes = spec.nodes.map((n) => positions.get(n.id)).filter((b): b is Box => Boolean(b));
+  const figureTop = Math.min(0, ...boxes.map((b) => b.y));
   const minX = Math.min(0, ...boxes.map((b) => b.x)) - margin;
-  const minY = Math.min(0, ...boxes.map((b) => b.y)) - margin;
-  const width = Math.max(0, ...boxes.map((b) => b.x + b.width)) - minX + margin;
-  const height = Math.max(0, ...boxes.map((b) => b.y + b.height)) - minY + margin;
+  // A heading above the figure (its title and when it was taken) and the legend below it:
+  // an exported picture is read away from the app, so it carries its own key and time.
+  const minY = figureTop - margin - headingHeight;
+  const figureBottom = Math.max(0, ...boxes.map((b) => b.y + b.height));
+  const width = Math.max(legendWidth, Math.max(0, ...boxes.map((b) => b.x + b.width)) - minX + margin);
+  const height = figureBottom - minY + margin + legendHeight;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="${minX} ${minY} ${Math.ceil(width)} ${Math.ceil(height)}" font-family="${escapeXml(font)}">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect x="${minX}" y="${minY}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="${palette.background}"/>`,
+    `<text x="${minX + margin}" y="${minY + 28}" font-size="17" font-weight="600" fill="${palette.text}">${escapeXml(title)}</text>`,
+    `<text x="${minX + margin}" y="${minY + 48}" font-size="12" fill="${palette.muted}">${escapeXml(`Taken ${takenAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by Kindscope`)}</text>`,
+    legendSvg(minX + margin, figureBottom + margin + 8, palette),
   ];
   for (const edge of spec.edges) {
     const source = positions.get(edge.source);
@@ -108,8 +143,12 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
         : '';
   const path = `<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
   if (!edge.text) return path;
-  const [mx, my] = [(x1 + x2) / 2, (y1 + y2) / 2];
-  return `${path}\n<text x="${mx}" y="${my - 4}" text-anchor="middle" font-size="10" fill="${palette.muted}">${escapeXml(edge.text)}</text>`;
+  // Where the live graph puts the label (LeaseEdge): past the holder's fan-out; one fact a line.
+  const [mx, my] =
+    edge.kind === 'lease' ? [x1 + (x2 - x1) * 0.62, y1 + (y2 - y1) * 0.8] : [(x1 + x2) / 2, (y1 + y2) / 2];
+  const lines = edge.text.split('\n');
+  const spans = lines.map((line, i) => `<tspan x="${mx}" dy="${i === 0 ? 0 : 14}">${escapeXml(line)}</tspan>`).join('');
+  return `${path}\n<text x="${mx}" y="${my - 4 - (lines.length - 1) * 7}" text-anchor="middle" font-size="11.5" fill="${palette.text}">${spans}</text>`;
 }
 
 function nodeSvg(node: GraphNodeSpec, box: Box, palette: SvgPalette): string {

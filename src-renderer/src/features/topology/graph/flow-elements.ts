@@ -81,7 +81,15 @@ export function useFlowEdges(spec: GraphSpec, nodes: BoxNode[], highlight: Highl
                 target: e.target,
                 ariaLabel: e.label,
                 className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
-                ...(e.text && (!lit || on) ? { label: e.text } : {}),
+                ...(e.kind === 'lease'
+                  ? // Lease labels always show (the claim is the picture's point), dimmed with their line.
+                    { type: 'lease', data: { lines: e.text?.split('\n') ?? [], dim: lit && !on } }
+                  : e.text && (!lit || on)
+                    ? { label: e.text }
+                    : {}),
+                // Tab goes box to box (arrow keys follow the lines); lines keep their role and name for readers.
+                focusable: false,
+                ariaRole: 'group' as const,
                 // A moving dash repaints every frame: only on small pictures.
                 animated: !large && e.kind === 'overlay' && (!lit || on),
                 selectable: false,

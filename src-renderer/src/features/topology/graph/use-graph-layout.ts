@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Box, GraphSpec } from './graph-types';
+import { holdersKey, placeBesideHolders } from './beside-holders';
 import { keepPositions } from './keep-positions';
 import { layoutGraph, structureKey, type LayoutEngine } from './layout';
 import { provisionalLayout } from './provisional-layout';
@@ -33,6 +34,7 @@ export function useGraphLayout(
     running: boolean;
     pending?: GraphSpec;
     positions?: Map<string, Box>;
+    holders?: string;
   }>({ running: false });
 
   useEffect(() => {
@@ -48,7 +50,15 @@ export function useGraphLayout(
 
   useEffect(() => {
     const current = state.current;
-    if (structureKey(spec) === current.key) return;
+    // Same boxes, a lease moved: its service moves beside the new holder (no ELK run).
+    const replace = (next: GraphSpec) => {
+      if (!current.positions || current.provisional || holdersKey(next) === current.holders) return;
+      const placed = placeBesideHolders(next, current.positions);
+      current.positions = placed;
+      current.holders = holdersKey(next);
+      setLayout((before) => ({ positions: placed, generation: before.generation }));
+    };
+    if (structureKey(spec) === current.key && !current.running) return replace(spec);
     current.pending = spec;
     // A big picture is drawn at once in rows while ELK works; ELK's answer then replaces it whole.
     if (spec.nodes.length > provisionalAbove && (!current.positions || spec.epoch !== current.epoch)) {
@@ -64,16 +74,23 @@ export function useGraphLayout(
         const next = current.pending;
         current.pending = undefined;
         // Pushes that arrived during the last run often have the very boxes it just laid out.
-        if (structureKey(next) === current.key) continue;
+        if (structureKey(next) === current.key) {
+          replace(next);
+          continue;
+        }
         current.running = true;
         try {
           const fresh = await layoutGraph(next, engine.current);
-          const merged = keepPositions(
-            current.provisional ? undefined : current.positions,
-            fresh,
+          const merged = placeBesideHolders(
             next,
-            next.epoch === current.epoch,
+            keepPositions(
+              current.provisional ? undefined : current.positions,
+              fresh,
+              next,
+              next.epoch === current.epoch,
+            ),
           );
+          current.holders = holdersKey(next);
           current.provisional = false;
           current.epoch = next.epoch;
           current.positions = merged;

@@ -91,13 +91,14 @@ const hostColumns: Column<HostRoute>[] = [
   },
 ];
 
-/** The same facts as the graph, as tables: Nodes, Routes, Services, Pools, Leases, Host routes. */
+/**
+ * The same facts as the graph, as tables: Services first (which node answers for each IP is
+ * the question most readers bring), then Pools, Leases, Nodes, Routes, Host routes.
+ */
 export function TopologyTables({ topology, status }: { topology: ClusterTopology; status: ClusterStatus | undefined }) {
   const routes = topology.nodes.flatMap((n) => n.routes.map((r) => ({ ...r, node: n.name })));
   return (
     <div className="tables">
-      <DataTable title="Nodes" rows={topology.nodes} columns={nodeColumns(status)} rowKey={(n) => n.name} />
-      <DataTable title="Routes" rows={routes} columns={routeColumns} rowKey={(r) => `${r.node} ${r.raw}`} />
       <DataTable
         title="Services"
         rows={(status?.services ?? []).filter((s) => s.type === 'LoadBalancer')}
@@ -106,6 +107,8 @@ export function TopologyTables({ topology, status }: { topology: ClusterTopology
       />
       <DataTable title="Pools" rows={status?.pools ?? []} columns={poolColumns} rowKey={(p) => p.name} />
       <DataTable title="Leases" rows={status?.leases ?? []} columns={leaseColumns} rowKey={(l) => l.name} />
+      <DataTable title="Nodes" rows={topology.nodes} columns={nodeColumns(status)} rowKey={(n) => n.name} />
+      <DataTable title="Routes" rows={routes} columns={routeColumns} rowKey={(r) => `${r.node} ${r.raw}`} />
       <DataTable title="Host routes" rows={topology.host.routes} columns={hostColumns} rowKey={(r) => r.raw} />
     </div>
   );

@@ -1,4 +1,4 @@
-import type { Command, CommandContext } from './command';
+import type { Command, CommandContext } from '../../commands/command';
 
 /** Asks the engine again now (the status also updates by itself). */
 export const refreshEngineCommand: Command = {
@@ -17,13 +17,3 @@ export const refreshEngineCommand: Command = {
     }
   },
 };
-
-/** Loads the engine status once and follows its changes; returns the unsubscribe. */
-export function followEngine({ client, store }: CommandContext): () => void {
-  const unsubscribe = client.subscribe('docker:engine-changed', (status) => store.getState().setEngine(status));
-  void client.invoke('docker:engine', {}).then((result) => {
-    if (result.ok) store.getState().setEngine(result.value);
-    else store.getState().setEngineError(result.error);
-  });
-  return unsubscribe;
-}

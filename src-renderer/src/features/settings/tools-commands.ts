@@ -1,7 +1,8 @@
 import type { ToolName } from '@contract';
-import type { CommandContext } from './command';
+import type { CommandContext } from '../../commands/command';
 
-export async function loadTools({ client, store }: CommandContext): Promise<void> {
+/** Check again: reads the tools report now (Settings' button; the loader reads it on open). */
+export async function checkToolsAgain({ client, store }: CommandContext): Promise<void> {
   const result = await client.invoke('tools:report', {});
   if (result.ok) store.getState().setToolsReport(result.value);
   else store.getState().setToolsError(result.error);
@@ -35,8 +36,4 @@ export async function chooseToolPath(
   } finally {
     store.getState().setToolBusy(tool, false);
   }
-}
-
-export function followToolDownloads({ client, store }: CommandContext): () => void {
-  return client.subscribe('tools:download-progress', (progress) => store.getState().setDownloadProgress(progress));
 }

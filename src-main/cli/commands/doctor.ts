@@ -1,0 +1,47 @@
+import type { CliCommand } from '../cli-command';
+import { ExitCode } from '../output';
+import { everyClusterStatus, findingsOf } from './cluster-summary';
+import { describeIncomplete } from './format-status';
+
+export const doctorCommand: CliCommand = {
+  name: 'doctor',
+  summary: 'What is wrong with a cluster (or every cluster), each finding with its fix',
+  help: `kindscope doctor [--cluster NAME] [--json]
+
+Every finding Kindscope has for the cluster — Cilium, LB-IPAM, L2 announcements, pools,
+what a probe measured — each with what it is about and the fix. Without --cluster, every
+kind cluster on the engine. Exit 0 when there is nothing to fix, 1 when there are findings
+or some of the state could not be read (then it says what is missing).`,
+  options: { cluster: { type: 'string' } },
+  async run({ client, values, fail, usageError, print }) {
+    let statuses;
+    if (typeof values.cluster === 'string') {
+      const result = await client.invoke('cluster:status', { cluster: values.cluster });
+      if (!result.ok)
+        return result.error.code === 'INVALID_INPUT' ? usageError(result.error.message) : fail(result.error);
+      statuses = [result.value];
+    } else {
+      const result = await everyClusterStatus(client);
+      if (!result.ok) return fail(result.error);
+      statuses = result.statuses;
+    }
+    const report = statuses.map((status) => ({
+      cluster: status.cluster,
+      complete: status.complete,
+      ...(status.complete ? {} : { incomplete: describeIncomplete(status) }),
+      findings: findingsOf(status),
+    }));
+    const text = report.length
+      ? report
+          .map((r) => {
+            const head = `${r.cluster}: ${r.findings.length === 0 ? 'nothing to fix' : r.findings.length === 1 ? '1 finding' : `${r.findings.length} findings`}`;
+            const lines = r.findings.map((f) => `  ! [${f.scope}] ${f.message}\n    fix: ${f.fix}`);
+            if (r.incomplete) lines.push(`  ? ${r.incomplete}`);
+            return [head, ...lines].join('\n');
+          })
+          .join('\n\n') + '\n'
+      : 'No kind clusters on this Docker engine.\n';
+    print({ clusters: report }, text);
+    return report.every((r) => r.complete && r.findings.length === 0) ? ExitCode.ok : ExitCode.failed;
+  },
+};
