@@ -84,7 +84,8 @@ export async function installCilium(
     }
   }
   if (options.pool !== undefined) {
-    const cidr = options.pool === 'auto' ? autoPool('kind', name) : options.pool;
+    const cidr =
+      options.pool === 'auto' ? autoPool(env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind', name) : options.pool;
     const manifests = `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}-pool\nspec:\n  blocks:\n  - cidr: "${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
     const applied = await runWithInput('kubectl', ['--context', context, 'apply', '-f', '-'], env, manifests);
     onLine?.(applied.output.trim());
@@ -133,6 +134,8 @@ export interface LabClusterOptions {
   workers?: number;
   /** Extra networking fields for the kind config. */
   networking?: Record<string, unknown>;
+  /** kind's KIND_EXPERIMENTAL_DOCKER_NETWORK: a Docker network of the test's own (created by kind, removed by the test). */
+  network?: string;
   /** Where kind writes the kubeconfig; a fresh temporary file by default. */
   kubeconfig?: string;
   /** kube-controller-manager's node-monitor grace period for this cluster (e.g. `5s`); the version's default otherwise. */
@@ -211,7 +214,10 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
   const kubeconfig = options.kubeconfig ?? join(dir, 'kubeconfig');
   const configFile = join(dir, 'kind.yaml');
   writeFileSync(configFile, kindConfigYaml(options.workers ?? 1, options.networking));
-  const env = labEnv({ KUBECONFIG: kubeconfig });
+  const env = labEnv({
+    KUBECONFIG: kubeconfig,
+    ...(options.network ? { KIND_EXPERIMENTAL_DOCKER_NETWORK: options.network } : {}),
+  });
   const createEnv = {
     ...env,
     ...(options.nodeMonitorGracePeriod

@@ -3,7 +3,8 @@ import type Docker from 'dockerode';
 import { KindscopeError, type ClusterStatus } from '../contract';
 import { CaptureService } from '../core/capture/capture-service';
 import { recoverFailoverDrill, runFailoverDrill } from '../core/capture/failover-drill';
-import { pingNode, proveService } from '../core/host/reachability';
+import type { ProofDeps } from '../core/host/probe';
+import { hostProbes, pingNode, proveService } from '../core/host/reachability';
 import type { ToolsService } from '../core/tools/tools-service';
 import type { Logger } from '../core/util/logger';
 import type { Handlers } from './router';
@@ -11,6 +12,8 @@ import type { Handlers } from './router';
 export interface CaptureHandlerDeps {
   docker(): Docker;
   statusOf(cluster: string): Promise<ClusterStatus>;
+  /** What `ping` measures with: the path check, the neighbour table, the ARP asker (core/host/probe.ts). */
+  proof(): ProofDeps;
   tools: ToolsService;
   dataDir: string;
   log: Logger;
@@ -47,14 +50,14 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
     },
     capturePing: async ({ cluster, node, namespace, service: name }) => {
       const status = await deps.statusOf(cluster);
-      if (node) return pingNode(status, node);
+      if (node) return pingNode(status, node, hostProbes(deps.proof()));
       if (!name)
         throw new KindscopeError(
           'INVALID_INPUT',
           'ping needs a node or a service',
           'Pass --node NAME or --service NAMESPACE/NAME.',
         );
-      return proveService(status, namespace ?? 'default', name);
+      return proveService(status, namespace ?? 'default', name, hostProbes(deps.proof()));
     },
     captureFailover: (input) =>
       runFailoverDrill(

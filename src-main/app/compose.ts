@@ -11,6 +11,9 @@ import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterRegistry } from '../core/cluster/cluster-registry';
 import { checkService } from '../core/troubleshoot/service-check';
+import { arpAsker } from '../core/capture/node-capture';
+import { captureImageName } from '../core/capture/capture-image';
+import type { ProofDeps } from '../core/host/probe';
 import { appDataDir } from '../core/settings/app-paths';
 import { SettingsStore } from '../core/settings/settings-store';
 import { GuiEnvironment } from '../core/tools/gui-environment';
@@ -130,6 +133,7 @@ export function createApp(options: AppOptions): App {
           engineIsLocalLinux: () => process.platform === 'linux' && engine.endpoint.host.startsWith('unix://'),
           hostPreflight: (cluster) => connectivity.preflight(cluster),
           hostCheck: async (cluster) => (await connectivity.check(cluster)).hops,
+          probes: proofDeps(connectivity, docker),
         })
       : undefined;
   // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
@@ -257,7 +261,12 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     },
     clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
-      const check = await checkService(await services.clusters.status(cluster), namespace, service);
+      const check = await checkService(
+        await services.clusters.status(cluster),
+        namespace,
+        service,
+        proofDeps(services.connectivity, docker),
+      );
       if (check.answeredBy) services.clusters.recordProbe(cluster, namespace, service, check.answeredBy);
       return check;
     },
@@ -279,6 +288,7 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({
       docker,
+      proof: () => proofDeps(services.connectivity, docker),
       statusOf: (cluster) => services.clusters.status(cluster),
       tools: services.tools,
       dataDir: services.dataDir,
@@ -333,4 +343,13 @@ function clusterRegistry(
     lingerMs: 30_000,
     ...(deadlineMs ? { session: { deadlineMs, requestTimeoutMs: Math.min(10_000, deadlineMs) } } : {}),
   });
+}
+
+/**
+ * What every proof of "reachable" measures with (core/host/probe.ts): this machine's neighbour
+ * table and path to the cluster's network, and a fresh ARP request from a helper on that
+ * network when the capture image is already here (the proof never pulls).
+ */
+function proofDeps(connectivity: ConnectivityService, docker: DockerAccess): ProofDeps {
+  return connectivity.proofDeps(arpAsker(docker, () => captureImageName()));
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { AnsweredBy, Finding, LeaseHolder, Proof } from './cluster-status';
 import { defineCall } from './define';
 import { ClusterName } from './topology';
 
@@ -119,6 +119,8 @@ export const PingResult = z.object({
   tcp: z.object({ ok: z.boolean(), ms: z.number(), error: z.string().optional() }).optional(),
   neighbour: z.object({ state: z.string(), mac: z.string().optional(), dev: z.string().optional() }).optional(),
   answeredBy: AnsweredBy.optional(),
+  /** A service's proof: path, who answered ARP, what answered. */
+  proof: Proof.optional(),
   verdict: z.enum(['reachable', 'unreachable', 'no-ip']),
   explanation: z.string(),
   fix: z.string().optional(),

@@ -43,6 +43,10 @@ export const FindingCode = z.enum([
   'arp-no-reply',
   'arp-no-request',
   'answer-mismatch',
+  // The proof (core/host/probe.ts): why "reachable" could not be proven
+  'path-not-cluster-network',
+  'neighbour-permanent-mismatch',
+  'answer-not-sample',
 ]);
 export type FindingCode = z.infer<typeof FindingCode>;
 
@@ -63,6 +67,39 @@ export type LeaseHolder = z.infer<typeof LeaseHolder>;
 
 export const AnsweredBy = z.object({ node: z.string().optional(), mac: z.string(), checkedAt: z.string() });
 export type AnsweredBy = z.infer<typeof AnsweredBy>;
+
+/**
+ * Why an IP is (or is not) proven to answer from this machine: three conditions, each
+ * measured, checked in order (core/host/probe.ts). `proven` only when all hold; otherwise
+ * `failing` names the first that does not, and `fix` what to do.
+ */
+export const Proof = z.object({
+  /** This machine's route to the IP goes over the cluster's Docker network, by the path this runtime uses. */
+  path: z.object({ ok: z.boolean(), detail: z.string(), fix: z.string().optional() }),
+  /**
+   * Who answered ARP: `measured` (a node of this cluster, now), `other` (a MAC of no node of it),
+   * `nobody`, or `not-measurable` (the neighbour table lives in the engine's VM: the proof rests on the other two).
+   */
+  arp: z.object({
+    state: z.enum(['measured', 'other', 'nobody', 'not-measurable', 'not-checked']),
+    detail: z.string(),
+  }),
+  /**
+   * What answered: `marker` (the sample app's marker with this lab's token), `something-else`
+   * (the sample's IP answered without it), `reported` (a user's service: its status reported,
+   * not judged), `none` (no HTTP answer), `not-checked` (an earlier condition failed: nothing sent).
+   */
+  answer: z.object({
+    state: z.enum(['marker', 'something-else', 'reported', 'none', 'not-checked']),
+    detail: z.string(),
+    /** The pod named in the sample's marker. */
+    pod: z.string().optional(),
+  }),
+  proven: z.boolean(),
+  failing: z.enum(['path', 'arp', 'answer']).optional(),
+  fix: z.string().optional(),
+});
+export type Proof = z.infer<typeof Proof>;
 
 export const ServicePort = z.object({
   name: z.string().optional(),
@@ -96,6 +133,8 @@ export const ServiceStatus = z.object({
    * "answered ARP: X (checked 10:42:07)". `node` is absent when the MAC is no node's.
    */
   answeredBy: AnsweredBy.optional(),
+  /** Kindscope's sample app: the per-lab token its pods put in every answer (annotation `kindscope.dev/sample-token`). */
+  sampleToken: z.string().optional(),
   /** Why the IP is `<pending>`, or why nobody answers for it. */
   findings: z.array(Finding),
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCall, defineEvent } from './define';
 import { AppError } from './errors';
-import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { AnsweredBy, Finding, LeaseHolder, Proof } from './cluster-status';
 import { ConnectivityHop } from './connectivity';
 
 /** A step's life: pending → running → done | failed | cancelled; `skipped` when not needed. */
@@ -85,7 +85,9 @@ export const Verification = z.object({
   neighbourCleared: z.boolean(),
   /** The entry's state after the probe (REACHABLE, DELAY, STALE, PERMANENT…), as `ip neigh` says. */
   neighbourState: z.string().optional(),
+  /** True only when the proof holds: path, who answered ARP, what answered. */
   reachable: z.boolean(),
+  proof: Proof.optional(),
   findings: z.array(Finding),
 });
 export type Verification = z.infer<typeof Verification>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnsweredBy, Finding, LeaseHolder } from './cluster-status';
+import { AnsweredBy, Finding, LeaseHolder, Proof } from './cluster-status';
 import { ClusterName } from './topology';
 
 const KubeName = z
@@ -29,7 +29,10 @@ export const ServiceCheck = z.object({
   leaseHolder: LeaseHolder.optional(),
   /** The measurement: whose MAC this machine's neighbour entry held after the HTTP probe, and when. */
   answeredBy: AnsweredBy.optional(),
-  verdict: z.enum(['answers', 'pending', 'no-arp', 'no-http', 'wrong-node', 'unreachable']),
+  /** `not-proven`: an answer may have come, but the proof's conditions (`proof`) do not all hold. */
+  verdict: z.enum(['answers', 'pending', 'no-arp', 'no-http', 'wrong-node', 'unreachable', 'not-proven']),
+  /** The three conditions of "reachable", each measured (absent while the IP is pending). */
+  proof: Proof.optional(),
   explanation: z.string(),
   findings: z.array(Finding),
 });

@@ -379,17 +379,19 @@ export class CiliumSimulation {
       }
       const endpoints = this.readyBackends(service);
       const port = service.spec.ports?.[0]?.port ?? 80;
-      if (endpoints.length > 0 && this.running.has(next))
-        wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}`);
+      if (endpoints.length > 0 && this.running.has(next)) {
+        const page = this.pageOf(service.metadata.namespace, endpoints[0]!);
+        wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}|${page}`);
+      }
     }
     // Announce what is wanted; withdraw what is not.
     for (const [key, value] of wanted) {
       if (this.announced.get(key) === value) continue;
       const [vip, port] = key.split(':');
-      const [node, backend, svc] = value.split('|');
+      const [node, backend, svc, page] = value.split('|');
       const previous = this.announced.get(key)?.split('|')[0];
       if (previous && previous !== node && this.running.has(previous)) withdraw(previous, vip!, port!);
-      const served = dockerExec(node!, announceScript(vip!, port!, svc!, backend!));
+      const served = dockerExec(node!, announceScript(vip!, port!, svc!, backend!, page!));
       if (served) {
         this.announced.set(key, value);
         this.everAnnounced.add(key);
@@ -411,6 +413,48 @@ export class CiliumSimulation {
       if (this.running.has(node)) withdraw(node, vip!, port!);
       this.announced.delete(key);
     }
+  }
+
+  /**
+   * What the backend pod serves at `/`, as its container would: the official nginx image
+   * renders a mounted `/etc/nginx/templates/*.template` with envsubst of the variables set in
+   * the pod (docker-nginx's 20-envsubst-on-templates.sh), so a `return CODE "TEXT"` there is
+   * the answer, with the pod's env (the downward API's metadata.name included) substituted.
+   * Without such a template: the lab's "Hello from POD" page. Base64 of `CODE BODY`.
+   */
+  private pageOf(namespace: string, podName: string): string {
+    const pod = this.list('', 'pods', namespace).find((p) => p.metadata.name === podName);
+    // The lab's pods keep only name and image of their container; the rest of the pod spec is the owner's template.
+    const owner = pod?.metadata?.ownerReferences?.[0];
+    const template =
+      owner?.kind === 'ReplicaSet'
+        ? this.list('apps', 'replicasets', namespace).find((r) => r.metadata.name === owner.name)?.spec?.template
+        : undefined;
+    const spec = (template?.spec ?? pod?.spec ?? {}) as Obj;
+    const container = (spec.containers ?? [])[0] as Obj | undefined;
+    const mount = ((container?.volumeMounts ?? []) as Obj[]).find((m) => m.mountPath === '/etc/nginx/templates');
+    const volume = ((spec.volumes ?? []) as Obj[]).find((v) => v.name === mount?.name);
+    const configMap = volume?.configMap?.name
+      ? this.list('', 'configmaps', namespace).find((c) => c.metadata.name === volume.configMap.name)
+      : undefined;
+    const config = Object.entries((configMap?.data ?? {}) as Record<string, string>).find(([k]) =>
+      k.endsWith('.template'),
+    )?.[1];
+    const returned = config ? /return\s+(\d{3})\s+"((?:[^"\\]|\\.)*)"/.exec(template) : null;
+    const encode = (code: number, body: string) => Buffer.from(`${code} ${body}`).toString('base64');
+    if (!returned) return encode(200, `Hello from ${podName}\n`);
+    const env = new Map<string, string>();
+    for (const e of (container?.env ?? []) as Obj[]) {
+      if (typeof e.value === 'string') env.set(e.name, e.value);
+      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env.set(e.name, podName);
+      else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env.set(e.name, namespace);
+    }
+    // envsubst replaces only the variables that are set; nginx then reads the string's escapes.
+    const body = returned[2]!
+      .replace(/\$\{(\w+)\}|\$(\w+)/g, (whole, a?: string, b?: string) => env.get((a ?? b)!) ?? whole)
+      .replace(/\\n/g, '\n')
+      .replace(/\\(.)/g, '$1');
+    return encode(Number(returned[1]), body);
   }
 
   private readyBackends(service: Obj): string[] {
@@ -435,13 +479,20 @@ export class CiliumSimulation {
  * moves it. The takeover is announced with a gratuitous ARP *reply* (opcode 2), as
  * Cilium's L2 announcer sends (cilium/cilium#25933): busybox `arping -A`.
  */
-function announceScript(vip: string, port: string, svc: string, backend: string): string {
+function announceScript(vip: string, port: string, svc: string, backend: string, page: string): string {
+  // busybox httpd answers `/` with index.html (200), or 404 when there is none: a pod whose
+  // server returns another code than 200 gets no index.html, so a 404 is served as the real one would.
+  const [code, ...rest] = Buffer.from(page, 'base64').toString('utf8').split(' ');
+  const body = rest.join(' ');
+  const www = `/www/${svc}`;
   return [
     `ip addr replace ${vip}/32 dev lo`,
     'ip rule show pref 100 | grep -q "lookup local" || { ip rule add pref 100 lookup local && ip rule del pref 0 lookup local; }',
     `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ip rule add pref 10 to ${vip} ipproto 1 blackhole`,
-    `mkdir -p /www/${svc}`,
-    `echo "Hello from ${backend}" > /www/${svc}/index.html`,
+    `rm -rf ${www}; mkdir -p ${www}`,
+    code === '200'
+      ? `printf '%s' '${Buffer.from(body).toString('base64')}' | busybox base64 -d > ${www}/index.html # served by ${backend}`
+      : `: no index.html: ${backend} answers ${code}`,
     `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; httpd -p ${vip}:${port} -h /www/${svc}`,
     `arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`,
   ].join('\n');

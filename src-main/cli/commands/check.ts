@@ -44,9 +44,12 @@ the cluster's only LoadBalancer service is checked (several: name one).`,
     const answered = check.answeredBy
       ? `  answered ARP: ${check.answeredBy.node ?? 'no node'} (${check.answeredBy.mac}, checked ${check.answeredBy.checkedAt.slice(11, 19)})\n`
       : '';
+    const proof = check.proof
+      ? `  proof: ${check.proof.proven ? 'proven (path, who answered ARP, what answered)' : `not proven — ${check.proof.failing ?? '?'} fails${check.proof.fix ? `\n    fix: ${check.proof.fix}` : ''}`}\n`
+      : '';
     print(
       check,
-      `${check.service}: ${check.verdict}\n  ${check.explanation}\n${lease}${answered}${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`,
+      `${check.service}: ${check.verdict}\n  ${check.explanation}\n${lease}${answered}${proof}${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`,
     );
     return check.verdict === 'answers' ? ExitCode.ok : ExitCode.failed;
   },

@@ -2,6 +2,9 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import { KindscopeError } from '../../contract';
 import { helperLabels, helperLogText, helperName, removeOrphanHelpers } from '../docker/helper-containers';
+import { clusterNetworkFacts } from '../host/connectivity-check';
+import { arpingReplyMac } from '../host/probe';
+import { cidrContains } from '../net/cidr';
 
 export interface NodeCaptureOptions {
   image: string;
@@ -177,4 +180,21 @@ export async function pullImage(docker: Docker, image: string): Promise<void> {
   await new Promise<void>((resolve, reject) =>
     docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())),
   );
+}
+
+/**
+ * The proof's "ask afresh" (core/host/probe.ts): an ARP request for `ip` from a throwaway
+ * container on the cluster's Docker network holding it, and the MAC that answered. Only
+ * with the capture image already here — the proof never pulls; without it, undefined.
+ */
+export function arpAsker(docker: () => Docker, image: () => string) {
+  return async (cluster: string, ip: string): Promise<string | undefined> => {
+    const engine = docker();
+    if (!(await imagePresent(engine, image()))) return undefined;
+    const facts = await clusterNetworkFacts(engine, cluster);
+    const network = facts.subnets.find((s) => cidrContains(s.subnet, ip))?.network;
+    if (!network) return undefined;
+    const asked = await arpingFrom(engine, { image: image(), network, ip, count: 2 });
+    return arpingReplyMac(asked.output, ip);
+  };
 }

@@ -177,6 +177,7 @@ function serviceStatus(service: KubeService, input: ModelInput): ClusterStatus['
         }
       : {}),
     ...(probe ? { answeredBy: probe } : {}),
+    ...(sampleTokenOf(service) ? { sampleToken: sampleTokenOf(service)! } : {}),
     findings: [...pendingReasons(service, input), ...announcementReasons(service, input)],
   };
 }
@@ -194,4 +195,10 @@ function clusterCidr(input: ModelInput, podCidrs: string[]): ClusterStatus['clus
   while (prefix > 0 && !v4.every((c) => Number(c!.base) >>> (32 - prefix) === base >>> (32 - prefix))) prefix -= 1;
   const supernet = parseCidr(`${[24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.')}/${prefix}`)!;
   return { cidr: supernet.text, source: 'node pod CIDRs' };
+}
+
+/** The sample app's token, as Kindscope put it on the Service (core/lab/plan/render.ts). */
+function sampleTokenOf(service: KubeService): string | undefined {
+  const token = service.metadata.annotations?.['kindscope.dev/sample-token'];
+  return typeof token === 'string' && /^[a-z0-9]{8,64}$/.test(token) ? token : undefined;
 }

@@ -12,6 +12,7 @@ import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/doc
 import { DockerEngineService } from '../docker/docker-engine-service';
 import { TopologyService } from '../topology/topology-service';
 import { checkService } from '../troubleshoot/service-check';
+import { ConnectivityService } from '../host/connectivity-service';
 import { createMemoryLogger } from '../util/logger';
 import { ClusterRegistry } from './cluster-registry';
 
@@ -71,6 +72,14 @@ afterAll(async () => {
   engine?.dispose();
   await cluster?.down();
 });
+
+/** The proof's real dependencies: this machine's routes and neighbour table, the engine's networks. */
+const proof = () =>
+  new ConnectivityService({
+    docker: () => engine.docker,
+    engineClues: async () => undefined,
+    statusOf: () => Promise.reject(new Error('not needed')),
+  }).proofDeps();
 
 function registry(kubeconfig = cluster.kubeconfig, log = createMemoryLogger(), deadlineMs?: number): ClusterRegistry {
   return new ClusterRegistry({
@@ -191,7 +200,7 @@ describe('cluster sessions', () => {
       });
       for (const node of JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items)
         expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
-      const check = await checkService(status, 'default', 'alpha');
+      const check = await checkService(status, 'default', 'alpha', proof());
       const alpha = status.services.find((s) => s.name === 'alpha')!;
       expect(check).toMatchObject({
         verdict: 'answers',
@@ -329,7 +338,7 @@ describe('cluster sessions', () => {
       const ip = alpha().externalIPs[0]!;
       await eventually(async () => {
         spawnSync('ip', ['neigh', 'flush', 'to', ip]);
-        const check = await checkService(followed.latest(), 'default', 'alpha');
+        const check = await checkService(followed.latest(), 'default', 'alpha', proof());
         expect(check.verdict).toBe('no-arp');
         expect(check.answeredBy).toBeUndefined();
         expect(check.findings.map((f) => f.code)).toContain('l2-announcements-disabled');

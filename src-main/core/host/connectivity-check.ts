@@ -10,11 +10,12 @@ import {
 import type { RouteReader, HostRoute } from './connectivity-routes';
 import { routeForSubnet } from './connectivity-routes';
 import { describeMacState, isTooOld } from './connectivity-mac';
-import { probeHttp, probeIcmp, probeTcp, type IcmpResult } from './probe';
+import { cidrContains } from '../net/cidr';
+import { judgeAnswer, probeHttp, probeIcmp, probeTcp, type IcmpResult } from './probe';
 
 /** What Docker alone says about a cluster: its nodes' IPs and the subnets of their networks. */
 export interface ClusterNetworkFacts {
-  nodes: { name: string; ip: string; network: string }[];
+  nodes: { name: string; ip: string; network: string; mac?: string }[];
   /** `bridge`: the Linux bridge Docker made for the network (`br-<id12>`, or its configured name). */
   subnets: { network: string; subnet: string; bridge?: string }[];
 }
@@ -37,6 +38,7 @@ export async function clusterNetworkFacts(docker: Docker, cluster: string): Prom
         name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
         ip: settings.IPAddress,
         network,
+        ...(settings.MacAddress ? { mac: settings.MacAddress } : {}),
       })),
     )
     .filter((n) => n.ip)
@@ -64,7 +66,7 @@ export async function clusterNetworkFacts(docker: Docker, cluster: string): Prom
 export interface HopProbes {
   icmp(ip: string): Promise<IcmpResult>;
   tcp(ip: string, port: number): Promise<{ ok: boolean; ms: number; error?: string }>;
-  http(ip: string, port: number): Promise<{ ok: boolean; status?: number; error?: string }>;
+  http(ip: string, port: number): Promise<{ ok: boolean; status?: number; body?: string; error?: string }>;
 }
 
 // Two echoes 0.2 s apart: one lost packet is no verdict, and the check stays quick.
@@ -280,11 +282,11 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
     }),
   );
   hops.push(...nodeHops);
-  hops.push(...(await loadBalancerHops(input)));
+  hops.push(...(await loadBalancerHops(input, routedNetworks)));
   return hops;
 }
 
-async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
+async function loadBalancerHops(input: HopInputs, routedNetworks: Set<string>): Promise<ConnectivityHop[]> {
   if ('error' in input.status)
     return [
       {
@@ -299,6 +301,23 @@ async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
   return Promise.all(
     targets.map(async ({ service, ip, port }): Promise<ConnectivityHop> => {
       const hop = `TCP ${service.namespace}/${service.name} ${ip}:${port}`;
+      // The path first (probe.ts's rule): nothing is sent to an IP this machine would reach by another route.
+      const network = input.facts.subnets.find((s) => cidrContains(s.subnet, ip));
+      if (!network)
+        return {
+          hop,
+          target: ip,
+          ok: false,
+          detail: `Not probed: ${ip} is outside the cluster's Docker networks (${input.facts.subnets.map((s) => s.subnet).join(', ') || 'none'}), so a request would leave by another route and ARP from this machine can never reach the cluster for it.`,
+          fix: `Give the pool a block inside the cluster's Docker network: \`kindscope fix --cluster ${input.cluster}\` carves one.`,
+        };
+      if (!routedNetworks.has(network.network))
+        return {
+          hop,
+          target: ip,
+          ok: false,
+          detail: `Not probed: the route to ${network.subnet} (${network.network}) fails (see the route hop).`,
+        };
       // VIPs do not answer ICMP (cilium/cilium#14118): a TCP connect, then HTTP, prove the LoadBalancer IP.
       const tcp = await input.probes.tcp(ip, port);
       if (!tcp.ok)
@@ -313,11 +332,19 @@ async function loadBalancerHops(input: HopInputs): Promise<ConnectivityHop[]> {
               : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.`,
         };
       const http = await input.probes.http(ip, port);
+      // The sample app must answer with its marker; a user's service is reported, not judged.
+      const answer = judgeAnswer({ ms: 0, ...http }, service.sampleToken);
+      const ok = answer.state === 'marker' || answer.state === 'reported';
       return {
         hop,
         target: ip,
-        ok: true,
-        detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}.`,
+        ok,
+        detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}${answer.state === 'marker' ? ` with the sample's marker (pod ${answer.pod})` : ok ? '' : `: ${answer.detail}`}.`,
+        ...(ok
+          ? {}
+          : {
+              fix: `Something other than the sample app answers ${ip}: \`kindscope check --cluster ${input.cluster}\` explains who.`,
+            }),
       };
     }),
   );

@@ -19,6 +19,7 @@ import {
 } from './connectivity-mac';
 import { resolveHostContext, type EngineClues } from './connectivity-platform';
 import { hostRouteReader, type RouteReader } from './connectivity-routes';
+import { hostNeighbourTable, judgePath, type ProofDeps } from './probe';
 
 export interface ConnectivityDeps {
   docker(): Docker;
@@ -120,6 +121,37 @@ export class ConnectivityService {
             }),
       },
     ];
+  }
+
+  /**
+   * The proof's view of this machine (core/host/probe.ts): the neighbour table and the path
+   * condition, judged from the cluster's Docker networks and this machine's routes. A path
+   * that cannot be read is no path: nothing is sent.
+   */
+  proofDeps(ask?: ProofDeps['ask']): ProofDeps {
+    return {
+      table: hostNeighbourTable,
+      path: async (cluster, ip) => {
+        try {
+          const host = await this.host();
+          const facts = await clusterNetworkFacts(this.deps.docker(), cluster);
+          const { routes, command } = await (this.deps.routes?.(host) ?? hostRouteReader(host.platform)).table();
+          return judgePath(ip, facts.subnets, routes, command, host);
+        } catch (error) {
+          return {
+            ok: false,
+            detail: `This machine's path to ${ip} could not be checked (${(error as Error).message}): nothing was sent.`,
+            fix: `Run \`kindscope connectivity --cluster ${cluster}\` to see each hop.`,
+          };
+        }
+      },
+      nodes: async (cluster) =>
+        (await clusterNetworkFacts(this.deps.docker(), cluster)).nodes.map((n) => ({
+          name: n.name,
+          ...(n.mac ? { mac: n.mac } : {}),
+        })),
+      ...(ask ? { ask } : {}),
+    };
   }
 
   async check(cluster: string): Promise<ConnectivityReport> {

@@ -22,6 +22,7 @@ const probes = (over: Partial<ReachabilityProbes>): ReachabilityProbes => ({
   icmp: async () => ({ sent: 3, received: 0, rttMs: [] }),
   tcp: async () => ({ ok: false, ms: 3000, error: 'ETIMEDOUT' }),
   neighbour: { read: async () => undefined, refresh: async () => ({ refreshed: true }) },
+  path: async () => ({ ok: true, detail: 'the bridge route' }),
   platform: 'linux',
   ...over,
 });

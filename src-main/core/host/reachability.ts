@@ -1,29 +1,41 @@
 import { probePort, type ClusterStatus, type PingResult } from '../../contract';
-import { hostNeighbourTable, measure, probeIcmp, probeTcp, type IcmpResult, type NeighbourTable } from './probe';
+import {
+  measure,
+  judgeAnswer,
+  probeHttp,
+  probeIcmp,
+  probeTcp,
+  prove,
+  type IcmpResult,
+  type NeighbourTable,
+  type ProofDeps,
+} from './probe';
 
 export interface ReachabilityProbes {
   icmp(ip: string): Promise<IcmpResult>;
   tcp(ip: string, port: number): Promise<{ ok: boolean; ms: number; error?: string }>;
   neighbour: NeighbourTable;
+  /** The path condition, checked before anything is sent (probe.ts). */
+  path: ProofDeps['path'];
+  ask?: ProofDeps['ask'];
   platform: NodeJS.Platform;
 }
 
-export const hostProbes: ReachabilityProbes = {
+/** The real probes over the composition root's proof dependencies (path, neighbour table, ARP asker). */
+export const hostProbes = (deps: ProofDeps): ReachabilityProbes => ({
   icmp: (ip) => probeIcmp(ip),
   tcp: (ip, port) => probeTcp(ip, port),
-  neighbour: hostNeighbourTable,
+  neighbour: deps.table,
+  path: deps.path,
+  ...(deps.ask ? { ask: deps.ask } : {}),
   platform: process.platform,
-};
+});
 
 const macRouteFix =
   "On macOS the kind network lives in Docker Desktop's VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.";
 
 /** `ping` a node's address (its container's now, else its InternalIP) from this machine, and explain a timeout. */
-export async function pingNode(
-  status: ClusterStatus,
-  node: string,
-  probes: ReachabilityProbes = hostProbes,
-): Promise<PingResult> {
+export async function pingNode(status: ClusterStatus, node: string, probes: ReachabilityProbes): Promise<PingResult> {
   const found = status.nodes.find((n) => n.name === node);
   if (!found)
     return {
@@ -39,6 +51,15 @@ export async function pingNode(
       target: { kind: 'node', name: node },
       verdict: 'no-ip',
       explanation: `${node} reports no InternalIP yet and its container has no address.`,
+    };
+  // The path first: an echo that would leave by the default route is not sent (probe.ts).
+  const path = await probes.path(status.cluster, ip);
+  if (!path.ok)
+    return {
+      target: { kind: 'node', name: node, ip },
+      verdict: 'unreachable',
+      explanation: `${node} (${ip}) was not pinged: ${path.detail}`,
+      ...(path.fix ? { fix: path.fix } : {}),
     };
   // A measurement (probe.ts): the entry refreshed, the echo sent, the entry read back and judged by its state.
   const {
@@ -90,7 +111,7 @@ export async function proveService(
   status: ClusterStatus,
   namespace: string,
   name: string,
-  probes: ReachabilityProbes = hostProbes,
+  probes: ReachabilityProbes,
 ): Promise<PingResult> {
   const label = `${namespace}/${name}`;
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
@@ -104,26 +125,58 @@ export async function proveService(
         : `${label} is not a LoadBalancer service of "${status.cluster}".`,
     };
   const port = probePort(service);
-  const {
-    result: tcp,
-    neighbour,
-    answeredBy,
-  } = await measure(ip, status.nodes, () => probes.tcp(ip, port), probes.neighbour);
-  const node = answeredBy?.node;
+  // The proof (probe.ts): path first, then a TCP connect (and, for the sample app, HTTP for its marker).
+  const outcome = await prove(
+    {
+      cluster: status.cluster,
+      ip,
+      port,
+      nodes: status.nodes,
+      ...(service.sampleToken ? { sampleToken: service.sampleToken } : {}),
+    },
+    { table: probes.neighbour, path: probes.path, ...(probes.ask ? { ask: probes.ask } : {}) },
+    async () => {
+      const tcp = await probes.tcp(ip, port);
+      return { tcp, ...(tcp.ok && service.sampleToken ? { http: await probeHttp(ip, port) } : {}) };
+    },
+    ({ tcp, http }) =>
+      http
+        ? judgeAnswer(http, service.sampleToken)
+        : tcp.ok
+          ? { state: 'reported', detail: `TCP connect in ${tcp.ms} ms.` }
+          : { state: 'none', detail: `No TCP answer (${tcp.error ?? 'no answer'}).` },
+  );
+  const { proof, neighbour, answeredBy } = outcome;
+  const tcp = outcome.http?.tcp;
   const base = {
     target: { kind: 'service' as const, name: label, ip, port },
-    tcp,
+    ...(tcp ? { tcp } : {}),
     ...(neighbour ? { neighbour } : {}),
     ...(answeredBy ? { answeredBy } : {}),
+    proof,
   };
   const noIcmp = `A LoadBalancer IP does not answer ping (Cilium's VIPs do not, cilium/cilium#14118), so Kindscope proves it with ARP and a TCP connect instead`;
-  if (tcp.ok) {
+  if (!tcp)
+    return {
+      ...base,
+      verdict: 'unreachable',
+      explanation: `Not proven: ${proof.path.detail}`,
+      ...(proof.fix ? { fix: proof.fix } : {}),
+    };
+  if (tcp.ok && proof.proven) {
     return {
       ...base,
       verdict: 'reachable',
-      explanation: `${noIcmp}: ${ip}:${port} accepted a TCP connection in ${tcp.ms} ms${answeredBy ? `; answered ARP: ${node ?? answeredBy.mac} (${answeredBy.mac})` : ''}.`,
+      explanation: `${noIcmp}: ${ip}:${port} accepted a TCP connection in ${tcp.ms} ms; ${proof.arp.detail}`,
     };
   }
+  if (tcp.ok)
+    return {
+      ...base,
+      verdict: 'unreachable',
+      explanation: `Not proven: ${ip}:${port} accepted a TCP connection, but ${proof.failing === 'answer' ? proof.answer.detail : proof.arp.detail}`,
+      ...(proof.fix ? { fix: proof.fix } : {}),
+    };
   return {
     ...base,
     verdict: 'unreachable',

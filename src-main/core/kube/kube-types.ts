@@ -47,8 +47,17 @@ export const KubeServicePort = z.object({
   protocol: z.string().optional(),
   targetPort: z.union([z.number(), z.string()]).optional(),
 });
+/** The one annotation read of a Service (the sample app's token); the rest are dropped on arrival. */
+const sampleTokenAnnotation = 'kindscope.dev/sample-token';
 export const KubeService = z.object({
-  metadata: Metadata,
+  metadata: Metadata.extend({
+    annotations: z
+      .record(z.string(), z.string())
+      .transform((a): Record<string, string> =>
+        a[sampleTokenAnnotation] !== undefined ? { [sampleTokenAnnotation]: a[sampleTokenAnnotation] } : {},
+      )
+      .optional(),
+  }),
   spec: z
     .object({
       type: z.string().optional(),

@@ -1,12 +1,5 @@
 import { KindscopeError, probePort, type ClusterStatus, type ServiceCheck } from '../../contract';
-import {
-  hostNeighbourTable,
-  probeHttp,
-  measure,
-  sameMac,
-  type NeighbourRefresh,
-  type NeighbourTable,
-} from '../host/probe';
+import { prove, sameMac, type NeighbourRefresh, type ProofDeps } from '../host/probe';
 
 /**
  * Checks a LoadBalancer service from this machine the way the seed article does by hand:
@@ -17,9 +10,9 @@ export async function checkService(
   status: ClusterStatus,
   namespace: string,
   name: string,
-  table: NeighbourTable = hostNeighbourTable,
+  deps: ProofDeps,
 ): Promise<ServiceCheck> {
-  return (await measureService(status, namespace, name, table)).check;
+  return (await measureService(status, namespace, name, deps)).check;
 }
 
 /** The check, and what refreshing the neighbour entry before its probe did (the pipeline's verify records it). */
@@ -27,7 +20,7 @@ export async function measureService(
   status: ClusterStatus,
   namespace: string,
   name: string,
-  table: NeighbourTable = hostNeighbourTable,
+  deps: ProofDeps,
 ): Promise<{ check: ServiceCheck; refresh?: NeighbourRefresh }> {
   const service = status.services.find((s) => s.namespace === namespace && s.name === name);
   const label = `${namespace}/${name}`;
@@ -64,38 +57,57 @@ export async function measureService(
       },
     };
   const port = probePort(service);
-  // The measurement (probe.ts): entry refreshed, HTTP sent, the MAC read back only if its state counts.
-  const {
-    result: http,
-    neighbour: entry,
-    answeredBy,
-    refresh,
-  } = await measure(ip, status.nodes, () => probeHttp(ip, port), table);
-  const verdictOf = (): ServiceCheck => {
-    const base = {
-      service: label,
+  // The proof (probe.ts): the path first (nothing sent otherwise), then HTTP with the neighbour
+  // entry refreshed before and read after it, then the answer judged.
+  const outcome = await prove(
+    {
+      cluster: status.cluster,
       ip,
       port,
-      http,
-      ...(entry ? { neighbour: entry } : {}),
-      ...claim,
-      ...(answeredBy ? { answeredBy } : {}),
-      findings: service.findings,
-    };
-    const who = answeredBy ? `${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac})` : '';
-    const lease = holder ? ` — lease held by ${holder.node}` : '';
-    if (http.ok || http.status !== undefined) {
+      nodes: status.nodes,
+      ...(service.sampleToken ? { sampleToken: service.sampleToken } : {}),
+    },
+    deps,
+  );
+  const { proof, http, neighbour: entry, answeredBy } = outcome;
+  const base = {
+    service: label,
+    ip,
+    port,
+    ...(http ? { http } : {}),
+    ...(entry ? { neighbour: entry } : {}),
+    ...claim,
+    ...(answeredBy ? { answeredBy } : {}),
+    proof,
+    findings: [...outcome.findings, ...service.findings],
+  };
+  const who = answeredBy ? `${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac})` : '';
+  const lease = holder ? ` — lease held by ${holder.node}` : '';
+  const verdictOf = (): ServiceCheck => {
+    if (!proof.path.ok || !http)
+      return {
+        ...base,
+        verdict: 'not-proven',
+        explanation: `Not proven: ${proof.path.detail}`,
+      };
+    if (http.status !== undefined) {
       if (holder?.mac && answeredBy && !sameMac(answeredBy.mac, holder.mac)) {
         return {
           ...base,
           verdict: 'wrong-node',
-          explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): a stale neighbour entry or another cluster announcing the same IP.`,
+          explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): another cluster or machine announcing the same IP.`,
         };
       }
+      if (!proof.proven)
+        return {
+          ...base,
+          verdict: 'not-proven',
+          explanation: `Not proven: HTTP ${http.status} from ${ip}:${port}, but ${proof.failing === 'answer' ? proof.answer.detail : proof.arp.detail}${lease}.`,
+        };
       return {
         ...base,
         verdict: 'answers',
-        explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms${answeredBy ? `; answered ARP: ${who}` : ''}${lease}.`,
+        explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms; ${proof.arp.detail.replace(/\.$/, '')}; ${proof.answer.detail.replace(/\.$/, '')}${lease}.`,
       };
     }
     if (answeredBy)
@@ -116,5 +128,5 @@ export async function measureService(
       explanation: `${ip}:${port} did not answer (${http.error ?? 'no response'}).`,
     };
   };
-  return { check: verdictOf(), refresh };
+  return { check: verdictOf(), ...(outcome.refresh ? { refresh: outcome.refresh } : {}) };
 }

@@ -3,6 +3,7 @@
  * values, the pool / L2 policy / sample manifests. Nothing here is typed twice: the
  * steps and the script take these texts as they are.
  */
+import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
 import type { LabPlan } from '../../../contract';
 import { chartHasValue } from './chart-keys';
@@ -123,10 +124,70 @@ export function renderL2Policy(plan: LabPlan): string {
   });
 }
 
+/** The annotation on the sample's Service that names its token (read back by the cluster model, core/cluster). */
+export const sampleTokenAnnotation = 'kindscope.dev/sample-token';
+
+/**
+ * The sample app's per-lab token: derived from the lab's name and the sample's, so the plan,
+ * the exported script, a resume and a later `check` all agree without storing it. It is no
+ * secret — it only lets the proof tell Kindscope's sample from whatever else answers an IP.
+ */
+export function sampleToken(plan: Pick<LabPlan, 'cluster' | 'sample'>): string {
+  const { cluster, sample } = plan;
+  return createHash('sha256')
+    .update(`kindscope-sample:${cluster.name}:${sample.namespace}/${sample.name}`)
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/**
+ * The official nginx image renders `/etc/nginx/templates/*.template` into `conf.d` with
+ * envsubst at start, substituting only variables that are set (its 20-envsubst-on-templates.sh,
+ * https://github.com/nginxinc/docker-nginx, "Using environment variables in nginx configuration"):
+ * each pod answers with its own name (downward API) and the lab's token.
+ */
+const isOfficialNginx = (image: string) =>
+  /^(docker\.io\/)?(library\/)?nginx(:[\w.-]+)?(@sha256:[0-9a-f]{64})?$/.test(image);
+
 export function renderSample(plan: LabPlan): string | undefined {
   const sample = plan.sample;
   if (!sample.enabled) return undefined;
   const labels = { app: sample.name };
+  // Another image than nginx cannot be told to answer with the marker: its answer is reported, not judged.
+  const marked = isOfficialNginx(sample.image);
+  const token = sampleToken(plan);
+  const markerConfig = `${sample.name}-kindscope-marker`;
+  const configMap = {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: markerConfig, namespace: sample.namespace, labels },
+    data: {
+      'default.conf.template': [
+        'server {',
+        '  listen 80;',
+        '  location / {',
+        '    default_type text/plain;',
+        '    return 200 "kindscope-sample pod=${POD_NAME} token=${KINDSCOPE_SAMPLE_TOKEN}\\n";',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    },
+  };
+  const container = {
+    name: sample.name,
+    image: sample.image,
+    ports: [{ containerPort: 80 }],
+    ...(marked
+      ? {
+          env: [
+            { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+            { name: 'KINDSCOPE_SAMPLE_TOKEN', value: token },
+          ],
+          volumeMounts: [{ name: 'kindscope-marker', mountPath: '/etc/nginx/templates', readOnly: true }],
+        }
+      : {}),
+  };
   const deployment = {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -136,15 +197,23 @@ export function renderSample(plan: LabPlan): string | undefined {
       selector: { matchLabels: labels },
       template: {
         metadata: { labels },
-        spec: { containers: [{ name: sample.name, image: sample.image, ports: [{ containerPort: 80 }] }] },
+        spec: {
+          containers: [container],
+          ...(marked ? { volumes: [{ name: 'kindscope-marker', configMap: { name: markerConfig } }] } : {}),
+        },
       },
     },
   };
   const service = {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: sample.name, namespace: sample.namespace, labels },
+    metadata: {
+      name: sample.name,
+      namespace: sample.namespace,
+      labels,
+      ...(marked ? { annotations: { [sampleTokenAnnotation]: token } } : {}),
+    },
     spec: { type: 'LoadBalancer', selector: labels, ports: [{ name: 'http', port: sample.port, targetPort: 80 }] },
   };
-  return `${yaml(deployment)}---\n${yaml(service)}`;
+  return `${marked ? `${yaml(configMap)}---\n` : ''}${yaml(deployment)}---\n${yaml(service)}`;
 }

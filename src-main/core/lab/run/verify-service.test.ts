@@ -36,8 +36,9 @@ function status(): ClusterStatus {
 }
 
 const probes = (entry: { state: string; mac?: string }, cleared: boolean): VerifyProbes => ({
-  refresh: async () => ({ refreshed: cleared }),
-  read: async () => entry,
+  table: { refresh: async () => ({ refreshed: cleared }), read: async () => entry },
+  // The loopback server stands in for the cluster: its path is taken as checked.
+  path: async () => ({ ok: true, detail: 'loopback' }),
 });
 
 describe('verifyService', () => {

@@ -1,18 +1,27 @@
 import type { ClusterStatus, Finding, Verification } from '../../../contract';
-import { hostNeighbourTable, sameMac, type NeighbourTable } from '../../host/probe';
+import { hostNeighbourTable, sameMac, type ProofDeps } from '../../host/probe';
 import { measureService } from '../../troubleshoot/service-check';
 
 export type { Verification } from '../../../contract';
 
-/** How the verify step refreshes and reads this machine's neighbour entry (the probe module's table; a fake in tests). */
-export type VerifyProbes = NeighbourTable;
+/** What the verify step proves with: the neighbour table, the path check, the ARP asker (the composition root's; fakes in tests). */
+export type VerifyProbes = ProofDeps;
 
-export const hostProbes: VerifyProbes = hostNeighbourTable;
+/** Without the composition root's path check nothing is proven, and nothing is sent. */
+export const hostProbes: VerifyProbes = {
+  table: hostNeighbourTable,
+  path: async (_cluster, ip) => ({
+    ok: false,
+    detail: `This machine's path to ${ip} was not checked (no engine to read the cluster's network from): nothing was sent.`,
+    fix: 'Run `kindscope check`, which checks the path.',
+  }),
+};
 
 /**
- * Proves a LoadBalancer IP answers from this machine, and measures who answered: the old
- * neighbour entry is cleared first (a stale one would name the previous holder), the HTTP
- * probe makes the kernel ARP afresh, and the MAC it resolved is read back. The Lease's
+ * Proves a LoadBalancer IP answers from this machine (the check's proof: path, who answered
+ * ARP, what answered), and measures who answered: the old neighbour entry is cleared first (a
+ * stale one would name the previous holder), the HTTP probe makes the kernel ARP afresh, and
+ * the MAC it resolved is read back. The Lease's
  * holder is reported beside it; a mismatch is a finding, never papered over.
  */
 export async function verifyService(
@@ -38,7 +47,8 @@ export async function verifyService(
       fix: 'Another cluster may announce the same IP (check the pools of clusters on the kind network), or the neighbour entry was not refreshed: clear it and check again.',
     });
   }
-  const reachable = check.http?.status !== undefined;
+  // Reachable only when proven: the path, who answered ARP, what answered (core/host/probe.ts).
+  const reachable = check.proof?.proven === true;
   return {
     ip,
     port: check.port ?? 80,
@@ -48,6 +58,7 @@ export async function verifyService(
     neighbourCleared,
     ...(state ? { neighbourState: state } : {}),
     reachable,
+    ...(check.proof ? { proof: check.proof } : {}),
     findings: [...findings, ...(reachable ? [] : check.findings)],
   };
 }

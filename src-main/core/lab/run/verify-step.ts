@@ -36,15 +36,26 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
       if (failed.length === 0) return;
       const first = failed[0]!;
       const broken = blame(hops, first.ip);
+      // The proof names the first condition that failed (path, who answered ARP, what answered) and its fix.
+      const unproven = first.proof && !first.proof.proven ? first.proof : undefined;
+      const condition = unproven?.failing
+        ? unproven.failing === 'path'
+          ? unproven.path.detail
+          : unproven.failing === 'arp'
+            ? unproven.arp.detail
+            : unproven.answer.detail
+        : undefined;
       const cause = broken
         ? `; the path breaks at "${broken.hop}": ${broken.detail}`
-        : one
-          ? ` (${first.http.error ?? 'no response'})`
-          : '';
+        : condition
+          ? `: not proven — ${condition}`
+          : one
+            ? ` (${first.http.error ?? 'no response'})`
+            : '';
       throw new KindscopeError(
         'INTERNAL',
-        `${failed.map((r) => r.ip).join(', ')} did not answer from this machine${cause}`,
-        broken?.fix ?? first.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.',
+        `${failed.map((r) => r.ip).join(', ')} ${condition && !broken ? 'is not proven to answer' : 'did not answer'} from this machine${cause}`,
+        broken?.fix ?? unproven?.fix ?? first.findings[0]?.fix ?? 'Run `kindscope check` for the explanation.',
       );
     },
   };
@@ -69,6 +80,10 @@ async function measureOne(
     `lease held by ${verification.leaseHolder?.node ?? 'nobody'}${verification.leaseHolder?.mac ? ` (${verification.leaseHolder.mac})` : ''}`,
   );
   context.log(answeredText(verification));
+  if (verification.proof)
+    context.log(
+      `path: ${verification.proof.path.detail}\nanswer: ${verification.proof.answer.detail}\nproof: ${verification.proof.proven ? 'proven' : `not proven (${verification.proof.failing})`}`,
+    );
   for (const finding of verification.findings) context.log(`! ${finding.message}\n  fix: ${finding.fix}`);
   return verification;
 }
@@ -90,7 +105,7 @@ async function measureAll(deps: VerifyStepDeps, context: StepContext): Promise<V
 const answeredText = (v: Verification) =>
   v.answeredBy
     ? `answered ARP: ${v.answeredBy.node ?? 'not a node of this cluster'} (${v.answeredBy.mac}, checked ${v.answeredBy.checkedAt})`
-    : 'answered ARP: not measured (no neighbour entry readable here)';
+    : (v.proof?.arp.detail ?? 'answered ARP: not measurable here (no neighbour entry readable here)');
 
 /** The connectivity hops, logged and kept in `facts.connectivity`. A check that cannot run (or is cancelled) is logged, never fatal. */
 async function checkPath(deps: VerifyStepDeps, context: StepContext): Promise<ConnectivityHop[]> {

@@ -19,6 +19,7 @@ const verdictLabel: Record<ServiceCheck['verdict'], string> = {
   'no-http': 'ARP but no HTTP',
   'wrong-node': 'Wrong node answers',
   unreachable: 'Unreachable',
+  'not-proven': 'Not proven',
 };
 
 /** Check a LoadBalancer IP from this machine, as the seed article does with curl and `ip neigh`, with the explanation. */
@@ -97,6 +98,17 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
             <p className="small">
               answered ARP: {check.answeredBy.node ?? 'a MAC of no node'} ({check.answeredBy.mac}, checked{' '}
               {new Date(check.answeredBy.checkedAt).toLocaleTimeString()})
+            </p>
+          )}
+          {check.proof && !check.proof.proven && (
+            <p className="small">
+              Not proven:{' '}
+              {check.proof.failing === 'path'
+                ? 'path'
+                : check.proof.failing === 'arp'
+                  ? 'who answered ARP'
+                  : 'what answered'}
+              {check.proof.fix ? ` — ${check.proof.fix}` : ''}
             </p>
           )}
           {check.http?.body && (
