@@ -27,7 +27,7 @@ function plan(overrides: (p: LabPlanInput) => void): LabPlan {
 describe('the default plan for demo', () => {
   it('has what the issue asks for, and validates with an auto pool inside the network', () => {
     const p = defaultPlan('demo');
-    expect(p.cluster).toMatchObject({ disableDefaultCNI: true, kubeProxyMode: 'none', controlPlanes: 1, workers: 1 });
+    expect(p.cluster).toMatchObject({ disableDefaultCNI: true, kubeProxyMode: 'none', controlPlanes: 1, workers: 2 });
     expect(p.cluster.nodeImage).toMatch(/^kindest\/node:v1\.33\.1@sha256:[0-9a-f]{64}$/);
     expect(p.cilium).toMatchObject({ kubeProxyReplacement: true, ipamMode: 'kubernetes', devices: ['eth0'] });
     const result = validatePlan(p, env());
@@ -144,11 +144,11 @@ describe('refusals name the field and the fix', () => {
     },
     {
       title: 'more operator replicas than nodes',
-      change: (p) => void (p.cilium!.operatorReplicas = 3),
+      change: (p) => void (p.cilium!.operatorReplicas = 4),
       code: 'operator-replicas-above-nodes',
       field: 'cilium.operatorReplicas',
-      message: /3 is more than the 2 nodes/,
-      fix: /at most 2/,
+      message: /4 is more than the 3 nodes/,
+      fix: /at most 3/,
     },
     {
       title: 'an API host that is no control plane',
