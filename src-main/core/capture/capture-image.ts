@@ -58,7 +58,7 @@ export async function ensureCaptureImage(
   } catch (error) {
     throw new KindscopeError(
       'CAPTURE_FAILED',
-      `Pulling ${image} failed (${(error as Error).message.replace(/\.$/, '')}): the engine cannot reach the registry, or the registry refused.`,
+      `Pulling ${image} failed: the engine cannot reach the registry, or the registry refused (Docker said: ${(error as Error).message.trim().replace(/\.$/, '')}).`,
       offlineImageHint(image),
       { cause: error },
     );
