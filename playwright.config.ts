@@ -1,4 +1,8 @@
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
+
+// .ci/run sets it: each spec's time goes to playwright.json there (scripts/ci/slowest-files.ts prints the slowest).
+const timings = process.env.KINDSCOPE_TEST_TIMINGS_DIR;
 
 /**
  * E2E runs Debian's Chromium through playwright-core (no browser download here).
@@ -11,7 +15,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 20_000 },
   workers: 1,
-  reporter: [['list']],
+  // The lab images, built once before the specs start.
+  globalSetup: './e2e/lab/global-setup.ts',
+  reporter: timings ? [['list'], ['json', { outputFile: join(timings, 'playwright.json') }]] : [['list']],
   use: {
     browserName: 'chromium',
     launchOptions: {

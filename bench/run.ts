@@ -4,6 +4,8 @@
  * node, one after another), and the delay from a node container dying to the pushed
  * change. Prints a table and the same numbers as JSON. BENCH_SIZES=2,8 to choose sizes.
  * Then the cluster status (bench/status.ts, BENCH_STATUS=0 skips) and DNS names (bench/dns.ts, BENCH_DNS=0 skips).
+ * First of all, what people feel (bench/feel.ts: serve start, first paint, bundles, CLI status vs
+ * kubectl, stop → push vs docker events, IP → push vs kubectl -w; BENCH_FEEL=0 skips, BENCH_ONLY=feel only it).
  */
 import { spawnSync } from 'node:child_process';
 import { createDockerClient } from '../src-main/core/docker/docker-client';
@@ -16,11 +18,20 @@ import { startLabCluster, type LabCluster } from '../e2e/lab/lab-cluster.ts';
 import { benchStatus } from './status';
 import { benchCreate, formatCreateBench } from './create';
 import { benchDns, formatDnsTable } from './dns';
+import { benchFeel, formatFeel, writeFeelJson } from './feel';
 
 // BENCH_ONLY=graph: only the renderer's graph benchmark (no lab cluster, ~20 s).
 if (process.env.BENCH_ONLY === 'graph') {
   await printGraphBench();
   process.exit(0);
+}
+// What people feel (issue 31; bench/feel.ts): first, while the machine is as quiet as it gets.
+// BENCH_ONLY=feel runs only it; BENCH_FEEL=0 skips it.
+if (process.env.BENCH_FEEL !== '0') {
+  const feel = await benchFeel();
+  const file = writeFeelJson(feel);
+  process.stdout.write(`${formatFeel(feel)}(JSON: ${file})\n${JSON.stringify(feel, null, 2)}\n`);
+  if (process.env.BENCH_ONLY === 'feel') process.exit(0);
 }
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);

@@ -36,6 +36,21 @@ mkdirSync(outDir, { recursive: true });
 mkdirSync(join(root, 'bench-results'), { recursive: true });
 const say = (text: string) => process.stderr.write(`soak ${new Date().toISOString().slice(11, 19)}: ${text}\n`);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+/** A probe that does not answer in `ms` gives no sample (NaN) instead of stalling the soak. */
+async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((done) => {
+    timer = setTimeout(() => {
+      say(`${what} gave no answer in ${ms / 1000} s: sample left empty`);
+      done(undefined);
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
 class Inspector {
@@ -149,6 +164,7 @@ try {
   // Keep only the tail of serve's log (an hour of it is not needed in memory here).
   serve.stderr!.on('data', (chunk: Buffer) => (serveOutput = (serveOutput + chunk.toString()).slice(-20_000)));
   inspector = await Inspector.connect(inspectorUrl);
+  say(`serve's inspector: ${inspectorUrl}`);
 
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -203,15 +219,21 @@ try {
   const samples: Sample[] = [];
   const serveProcess = serve;
   const sample = async (): Promise<Sample> => {
-    await inspector!.send('HeapProfiler.collectGarbage');
-    const main = await inspector!.evaluate<{ heap: number; rss: number; resources: string[] }>(
-      `(() => { const m = process.memoryUsage(); return { heap: m.heapUsed, rss: m.rss, resources: process.getActiveResourcesInfo() }; })()`,
-    );
-    await cdp.send('HeapProfiler.collectGarbage');
-    const { metrics } = await cdp.send('Performance.getMetrics');
+    await within(30_000, 'serve: HeapProfiler.collectGarbage', inspector!.send('HeapProfiler.collectGarbage'));
+    const main = (await within(
+      30_000,
+      'serve: Runtime.evaluate',
+      inspector!.evaluate<{ heap: number; rss: number; resources: string[] }>(
+        `(() => { const m = process.memoryUsage(); return { heap: m.heapUsed, rss: m.rss, resources: process.getActiveResourcesInfo() }; })()`,
+      ),
+    )) ?? { heap: Number.NaN, rss: Number.NaN, resources: [] as string[] };
+    await within(30_000, 'page: HeapProfiler.collectGarbage', cdp.send('HeapProfiler.collectGarbage'));
+    const metrics =
+      (await within(30_000, 'page: Performance.getMetrics', cdp.send('Performance.getMetrics')))?.metrics ?? [];
     const metric = (key: string) => metrics.find((m) => m.name === key)?.value ?? Number.NaN;
-    const count = (...kinds: string[]) => main.resources.filter((r) => kinds.includes(r)).length;
     const known = ['Timeout', 'Immediate', 'TCPSocketWrap', 'TCPServerWrap', 'UDPWrap', 'PipeWrap', 'FSEventWrap'];
+    const count = (...kinds: string[]) =>
+      Number.isNaN(main.heap) ? Number.NaN : main.resources.filter((r) => kinds.includes(r)).length;
     return {
       minute: Math.round(((performance.now() - started) / 60_000) * 100) / 100,
       mainHeapMiB: main.heap / 2 ** 20,
@@ -224,7 +246,9 @@ try {
       pipes: count('PipeWrap'),
       fsWatchers: count('FSEventWrap'),
       children: childCount(serveProcess.pid!),
-      otherHandles: main.resources.filter((r) => !known.includes(r) && r !== 'FSReqCallback').length,
+      otherHandles: Number.isNaN(main.heap)
+        ? Number.NaN
+        : main.resources.filter((r) => !known.includes(r) && r !== 'FSReqCallback').length,
     };
   };
   const columns: (keyof Sample)[] = [
@@ -290,9 +314,10 @@ try {
   // Growth after the warm-up.
   const kept = samples.filter((s) => s.minute >= warmupMinutes);
   const perHour = (key: keyof Sample) => {
+    const usable = kept.filter((s) => Number.isFinite(s[key]));
     const fit = fitSlope(
-      kept.map((s) => s.minute),
-      kept.map((s) => s[key]),
+      usable.map((s) => s.minute),
+      usable.map((s) => s[key]),
     );
     const scale = 60 * 1.048576; // MiB/min → MB/h
     return {
@@ -302,12 +327,12 @@ try {
     };
   };
   const half = kept.slice(0, Math.max(1, Math.ceil(kept.length / 2)));
-  const last = kept.at(-1) ?? samples.at(-1)!;
+  const last = [...kept].reverse().find((s) => Number.isFinite(s.mainHeapMiB)) ?? samples.at(-1)!;
   const counts = ['timers', 'sockets', 'pipes', 'fsWatchers', 'children', 'otherHandles', 'pageListeners', 'pageNodes'];
   const countGrowth = Object.fromEntries(
     counts.map((key) => {
       const k = key as keyof Sample;
-      const firstHalfMax = Math.max(...half.map((s) => s[k]));
+      const firstHalfMax = Math.max(...half.map((s) => s[k]).filter(Number.isFinite));
       return [key, { firstHalfMax, end: last[k], grew: last[k] > firstHalfMax }];
     }),
   );

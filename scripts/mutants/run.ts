@@ -6,7 +6,7 @@
  *
  *   npm run mutants                    every break
  *   npm run mutants -- --only pcap     the breaks whose id contains "pcap"
- *   npm run mutants -- --list          the list, nothing run
+ *   npm run mutants -- --list          the list (every search text and guard file checked), nothing run
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -80,14 +80,15 @@ function runGuards(
 
 async function main(): Promise<number> {
   const selected = mutants.filter((m) => !values.only || m.id.includes(values.only));
-  if (values.list) {
-    for (const m of selected) console.log(`${m.id}\t${m.file}\t${m.guards.join(' ')}`);
-    return 0;
-  }
   // Check every search text first: a stale list fails before anything is changed.
   for (const m of selected) {
     const text = readFileSync(join(root, m.file), 'utf8');
     if (text.split(m.search).length - 1 !== 1) mutate(m);
+    for (const guard of m.guards) readFileSync(join(root, guard));
+  }
+  if (values.list) {
+    for (const m of selected) console.log(`${m.id}\t${m.file}\t${m.guards.join(' ')}`);
+    return 0;
   }
   const outcomes: Outcome[] = [];
   let restore: (() => void) | undefined;

@@ -1,19 +1,54 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
+import { docker, requireDocker, tryDocker } from '../../e2e/lab/require-docker.ts';
 import { createTypedClient } from '../contract';
 import { createApp, type App } from './compose';
 
-/** The lab calls through the real router and typed client, over the real engine. */
+/**
+ * The lab calls through the real router and typed client, over the real engine. The kind
+ * network is this file's own (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK, read at each call):
+ * made here as kind makes it, never one an earlier test happened to leave.
+ */
 let app: App;
+const network = `ks-calls-${randomBytes(3).toString('hex')}`;
+const saved = process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK;
 beforeAll(() => {
   requireDocker();
+  process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK = network;
   app = createApp({ transport: 'test', live: false });
 });
-afterAll(() => app.dispose());
+afterAll(() => {
+  app.dispose();
+  tryDocker(['network', 'rm', network]);
+  if (saved === undefined) delete process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK;
+  else process.env.KIND_EXPERIMENTAL_DOCKER_NETWORK = saved;
+});
 const client = () => createTypedClient(app.router);
 
 describe('lab calls', () => {
+  it('before kind made the network, lab:validate-plan and lab:render accept the default plan: the run carves the pool', async () => {
+    expect(tryDocker(['network', 'inspect', network]).status).not.toBe(0);
+    const validated = await client().invoke('lab:validate-plan', { name: 'i14-calls' });
+    expect(validated.ok && validated.value.valid).toBe(true);
+    expect(validated.ok && validated.value.poolCidr).toBeUndefined();
+    expect(validated.ok && validated.value.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['pool-carved-at-run', 'info'],
+    ]);
+    const rendered = await client().invoke('lab:render', { name: 'i14-calls', script: true });
+    expect(rendered.ok, JSON.stringify(rendered)).toBe(true);
+    if (!rendered.ok) return;
+    expect(rendered.value.steps.map((s) => s.id)).toContain('carve-pool');
+    expect(rendered.value.steps.find((s) => s.id === 'carve-pool')?.command).toEqual([
+      'docker',
+      'network',
+      'inspect',
+      network,
+    ]);
+    expect(rendered.value.script).toContain('pool_cidr="$(carve_pool "$kind_network")"');
+  });
+
   it('lab:default-plan, then lab:validate-plan resolves the pool on the kind network', async () => {
+    docker(['network', 'create', network]);
     const defaults = await client().invoke('lab:default-plan', { name: 'i14-calls' });
     expect(defaults.ok).toBe(true);
     if (!defaults.ok) return;
@@ -21,7 +56,7 @@ describe('lab calls', () => {
     expect(validated.ok && validated.value.valid).toBe(true);
     expect(validated.ok && validated.value.poolCidr).toMatch(/^\d+\.\d+\.\d+\.\d+\/2\d$/);
     // The wizard's address bar: the network as Docker has it, with its gateway among the used ranges.
-    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+    const subnet = docker(['network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
       .split(' ')
       .find((s) => s.includes('.'));
     expect(validated.ok && validated.value.network?.subnet).toBe(subnet);

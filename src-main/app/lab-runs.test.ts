@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { kubectlOk } from '../../e2e/lab/lab-api.ts';
 import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
+import { carvePool } from '../core/lab/plan/pool-carve';
 import { createApp, type App } from './compose';
-import { createTypedClient, hopsOf, type KindscopeClient, type RunRecord } from '../contract';
+import { createTypedClient, hopsOf, poolOf, type KindscopeClient, type RunRecord } from '../contract';
 
 let app: App;
 let client: KindscopeClient;
@@ -17,12 +18,19 @@ let env: NodeJS.ProcessEnv;
 const made: string[] = [];
 const plantedIps: string[] = [];
 const saved = { ...process.env };
+// kind's own network variable, with a name no other test uses: the network does not exist when
+// the first create starts, as on an engine that never ran kind.
+const network = `ks-runs-${randomBytes(3).toString('hex')}`;
 
 beforeAll(() => {
   requireDocker();
   home = mkdtempSync(join(tmpdir(), 'kindscope-runs-'));
   // A helm in front of the lab's: when told to, it hangs in `install` so the test can kill it mid-install.
-  env = labEnv({ KUBECONFIG: join(home, 'kubeconfig'), KINDSCOPE_HOME: join(home, 'data') });
+  env = labEnv({
+    KUBECONFIG: join(home, 'kubeconfig'),
+    KINDSCOPE_HOME: join(home, 'data'),
+    KIND_EXPERIMENTAL_DOCKER_NETWORK: network,
+  });
   const realHelm = (env.PATH ?? '')
     .split(':')
     .map((dir) => join(dir, 'helm'))
@@ -41,6 +49,8 @@ afterAll(async () => {
   await app?.dispose();
   for (const ip of plantedIps) spawnSync('ip', ['neigh', 'del', ip, 'dev', bridge()]);
   for (const name of made) await run('kind', ['delete', 'cluster', '--name', name], { ...env, PATH: process.env.PATH });
+  // kind keeps its network after delete; this one is the test's own.
+  spawnSync('docker', ['network', 'rm', network]);
   process.env = saved;
   rmSync(home, { recursive: true, force: true });
 });
@@ -98,20 +108,27 @@ function holderHasVip(cluster: string, ip: string): boolean {
   );
 }
 
-const bridge = () => `br-${docker(['network', 'inspect', 'kind', '--format', '{{.Id}}']).trim().slice(0, 12)}`;
+const bridge = () => `br-${docker(['network', 'inspect', network, '--format', '{{.Id}}']).trim().slice(0, 12)}`;
 const macOf = (container: string) =>
   docker(['inspect', container, '--format', '{{range .NetworkSettings.Networks}}{{.MacAddress}}{{end}}']).trim();
 
-describe('kindscope create (the pipeline on the lab)', () => {
+// Each test builds (and the last stops and starts) whole labs: on a loaded 2-core machine that
+// takes minutes, not the 60 s default. A generous deadline, not a timing assertion.
+describe('kindscope create (the pipeline on the lab)', { timeout: 300_000 }, () => {
   it('builds the default plan and measures who answered ARP, past a planted neighbour entry naming another node', async () => {
     const name = newName();
+    expect(spawnSync('docker', ['network', 'inspect', network]).status, `${network} must not exist yet`).not.toBe(0);
     const rendering = await invoke(client.invoke('lab:render', { name }));
-    // LB-IPAM hands out the pool's first usable address (allowFirstLastIPs: No).
-    const expectedIp = rendering.poolCidr!.replace(/\.0\/\d+$/, '.1');
+    // No network to carve from yet: the plan says the run carves it, and does not refuse.
+    expect(rendering.poolCidr).toBeUndefined();
+    expect(rendering.findings.map((f) => f.code)).toContain('pool-carved-at-run');
     const record = await invoke(client.invoke('lab:create', { name }));
     let planted: string | undefined;
+    let expectedIp = '';
     const done = await settle(record.id, (run) => {
       if (!planted && run.steps.find((s) => s.name === 'external-ip')?.state === 'done') {
+        // LB-IPAM hands out the pool's first usable address (allowFirstLastIPs: No) of the block carved mid-run.
+        expectedIp = poolOf(run)!.cidr.replace(/\.0\/\d+$/, '.1');
         // Between the two steps (this listener runs synchronously, holding the pipeline), after the
         // holder took the VIP: an entry naming the control plane, which never holds the lease (the
         // policy excludes it). PERMANENT, so neither the holder's announcements nor the kernel's
@@ -130,6 +147,12 @@ describe('kindscope create (the pipeline on the lab)', () => {
     });
     expect(planted).toBeDefined();
     expect(done.state).toBe('done');
+    const subnet = docker(['network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+      .split(' ')
+      .find((s) => s.includes('.'))!;
+    // Whatever subnet Docker gave the new network (a /16, or a /20 once its /16s are taken): carved from it.
+    const carved = carvePool(subnet, []);
+    expect(carved.ok && poolOf(done)).toEqual({ cidr: carved.ok ? carved.cidr : '', source: 'carved at run' });
     expect(done.steps.every((s) => s.state === 'done')).toBe(true);
     for (const step of done.steps) expect(readFileSync(step.logPath, 'utf8')).toContain(`$ ${step.command}`);
     const verification = done.facts.verification as {
@@ -186,7 +209,7 @@ describe('kindscope create (the pipeline on the lab)', () => {
     expect(install.error?.message).toMatch(/helm install .* failed \(SIGKILL\)/);
     expect(readFileSync(install.logPath, 'utf8')).toContain('$ helm install cilium cilium/cilium');
     const before = failed.steps.filter((s) => s.state === 'done').map((s) => s.name);
-    expect(before).toEqual(['preflight', 'helm-repo-add', 'helm-repo-update', 'kind-create']);
+    expect(before).toEqual(['preflight', 'helm-repo-add', 'helm-repo-update', 'kind-create', 'carve-pool']);
 
     await invoke(client.invoke('lab:resume', { id: record.id }));
     const done = await settle(record.id);

@@ -13,6 +13,7 @@ export const FindingCode = z.enum([
   'agent-restarts',
   'coredns-not-ready',
   'node-container-stopped',
+  'node-ip-changed',
   // LB-IPAM: why an IP is <pending>
   'lb-ipam-not-running',
   'no-pool',
@@ -131,7 +132,13 @@ export const ClusterStatus = z.object({
       roles: z.array(z.string()),
       /** Kubernetes' own view (the Ready condition): turns false only after the node grace period. */
       ready: z.boolean(),
+      /** Kubernetes' claim: the Node's InternalIP, fixed when kind made the node (kubelet's --node-ip). */
       internalIP: z.string().optional(),
+      /**
+       * The fact: the address Docker gives the node's container on the cluster's network now. After a
+       * restart it may differ from `internalIP` (kubernetes-sigs/kind#2045); names and pings use this one.
+       */
+      containerIP: z.string().optional(),
       podCIDRs: z.array(z.string()),
       mac: z.string().optional(),
       /** Docker's view of the node's container, from the topology: known at once when it stops. */

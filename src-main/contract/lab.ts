@@ -19,11 +19,11 @@ export const LabCluster = z
     /** DNS-1123 label; node containers are `<name>-control-plane`, `<name>-worker2`… */
     name: z.string().min(1, 'must not be empty'),
     /** A row of the compatibility table (`kind` release); the node image comes from it. */
-    kindVersion: z.string().default('v0.29.0'),
+    kindVersion: z.string().default('v0.33.0'),
     /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
     nodeImage: z
       .string()
-      .default('kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f'),
+      .default('kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed'),
     controlPlanes: z.number().int().min(1).max(9).default(1),
     workers: z.number().int().min(0).max(9).default(1),
     podSubnet: Cidr4.default('10.244.0.0/16'),
@@ -51,7 +51,15 @@ export const LabL2Announcements = z
 export const LabCilium = z
   .object({
     /** Chart version; must be one the compatibility table lists for the node image. */
-    version: z.string().default('1.18.14'),
+    version: z.string().default('1.20.2'),
+    /**
+     * The node image's Kubernetes is not one this Cilium's docs list as e2e tested, and that is
+     * acknowledged (`--allow-untested`): Cilium says such versions "depend on the forward /
+     * backward compatibility offered by Kubernetes" — untested, not unsupported.
+     */
+    allowUntested: z.boolean().default(false),
+    /** Why the untested pairing is wanted (the wizard asks for it). */
+    untestedReason: z.string().optional(),
     kubeProxyReplacement: z.literal(true).default(true),
     /** Empty: `<name>-control-plane` (one control plane) or `<name>-external-load-balancer`. */
     k8sServiceHost: z.string().optional(),
@@ -211,7 +219,11 @@ export type LabStep = z.infer<typeof LabStep>;
 
 export const LabRendering = z.object({
   plan: LabPlan,
-  /** The pool block after `auto` was resolved against the kind network. */
+  /**
+   * The pool block after `auto` was resolved against the kind network; absent while that
+   * network does not exist (the run carves it in its `carve-pool` step and keeps it in the
+   * run's `facts.poolCidr`; the pool manifest then holds a placeholder).
+   */
   poolCidr: z.string().optional(),
   kindConfig: z.string(),
   helmValues: z.record(z.string(), z.unknown()),
@@ -226,6 +238,18 @@ export const LabRendering = z.object({
   runSteps: z.array(z.object({ name: z.string(), title: z.string(), command: z.string() })).optional(),
   labYaml: z.string(),
   findings: z.array(LabFinding),
+  /** The kind image × Cilium pairing and where each fact comes from (kind's files, Cilium's compatibility docs). */
+  pairing: z
+    .object({
+      kind: z.string(),
+      image: z.string(),
+      kubernetes: z.string(),
+      cilium: z.string(),
+      tested: z.boolean(),
+      acknowledged: z.boolean(),
+      sources: z.array(z.string()),
+    })
+    .optional(),
 });
 export type LabRendering = z.infer<typeof LabRendering>;
 

@@ -107,6 +107,22 @@ export function hopsOf(run: Pick<RunRecord, 'facts'>): ConnectivityHop[] {
   return hops.success ? hops.data : [];
 }
 
+/**
+ * The LoadBalancer pool block of a create run: the one its `carve-pool` step carved (or
+ * checked) once kind had made the network, else the one the plan resolved; undefined before
+ * either (a fresh engine's run not yet past `kind create`, or a journal of another shape).
+ */
+export function poolOf(
+  run: Pick<RunRecord, 'facts'>,
+): { cidr: string; source: 'carved at run' | 'checked at run' | 'plan' } | undefined {
+  const given = z.object({ plan: z.object({ pool: z.object({ cidr: z.string() }) }) }).safeParse(run.facts.rendering);
+  const auto = !given.success || given.data.plan.pool.cidr === 'auto';
+  const atRun = z.string().safeParse(run.facts.poolCidr);
+  if (atRun.success) return { cidr: atRun.data, source: auto ? 'carved at run' : 'checked at run' };
+  const planned = z.object({ poolCidr: z.string() }).safeParse(run.facts.rendering);
+  return planned.success ? { cidr: planned.data.poolCidr, source: 'plan' } : undefined;
+}
+
 const RunId = z
   .string()
   .regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');

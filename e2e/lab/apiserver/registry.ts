@@ -27,6 +27,8 @@ export interface ResourceType {
   categories: string[];
   hasStatus: boolean;
   columns: Column[];
+  /** A CRD's openAPIV3Schema per served version: objects are pruned and validated with it. */
+  schemas?: Record<string, Obj>;
 }
 
 export const storageKey = (type: Pick<ResourceType, 'group' | 'plural'>) => `${type.group}/${type.plural}`;
@@ -416,7 +418,11 @@ export function typeFromCrd(crd: Obj): ResourceType[] {
   const spec = crd.spec ?? {};
   const versions = ((spec.versions ?? []) as Obj[]).filter((v) => v.served !== false);
   const served = versions.map((v) => String(v.name));
+  const schemas = Object.fromEntries(
+    versions.filter((v) => v.schema?.openAPIV3Schema).map((v) => [String(v.name), v.schema.openAPIV3Schema as Obj]),
+  );
   return versions.map((version) => ({
+    schemas,
     group: spec.group,
     version: version.name,
     servedVersions: served,

@@ -13,6 +13,7 @@ import { ApiError, notFound, objectId, type ObjectStore } from './store.ts';
 import { checkFieldSelector, paginate, scalable, waitForResourceVersion } from './api-semantics.ts';
 import { serveScale } from './scale.ts';
 import { prepareCreate } from './create-defaults.ts';
+import { admitCustomResource } from './crd-schema.ts';
 
 import type { KubeObject as Obj } from './kube-object.ts';
 
@@ -240,6 +241,7 @@ export class LabApiServer {
           );
         const object = parseBody(body, request);
         this.checkKind(object, type, version);
+        this.admit(object, type, version, url, response);
         if (type.namespaced) {
           const bodyNamespace = object.metadata?.namespace || undefined;
           if (bodyNamespace && namespace && bodyNamespace !== namespace)
@@ -265,6 +267,7 @@ export class LabApiServer {
           );
         const object = parseBody(body, request);
         this.checkKind(object, type, version);
+        this.admit(object, type, version, url, response);
         if (object.metadata?.name && object.metadata.name !== name)
           throw new ApiError(
             400,
@@ -320,6 +323,21 @@ export class LabApiServer {
       );
   }
 
+  /** A custom resource pruned and validated by its CRD version's schema; warnings go in the Warning header. */
+  private admit(object: Obj, type: ResourceType, version: string, url: URL, response: ServerResponse): void {
+    const warnings = admitCustomResource(
+      object,
+      type.schemas?.[version],
+      { kind: type.kind, group: type.group, version },
+      url.searchParams.get('fieldValidation'),
+    );
+    if (warnings.length)
+      response.setHeader(
+        'Warning',
+        warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+      );
+  }
+
   private checkKind(object: Obj, type: ResourceType, version: string): void {
     if (object.kind && object.kind !== type.kind)
       throw new ApiError(
@@ -346,6 +364,7 @@ export class LabApiServer {
     if (contentType === 'application/apply-patch+yaml') {
       const applied = parseYaml(body) as Obj;
       this.checkKind(applied, type, version);
+      this.admit(applied, type, version, url, response);
       const manager = url.searchParams.get('fieldManager') ?? 'unknown';
       if (!current) {
         const object = {
@@ -401,6 +420,7 @@ export class LabApiServer {
         );
     }
     next.metadata = { ...next.metadata, name, ...(type.namespaced ? { namespace: ns } : {}) };
+    this.admit(next, type, version, url, response);
     const updated = this.store.update(type, next, subresource === 'status' ? { subresource: 'status' } : {});
     return sendJson(response, 200, this.present(type, version, updated));
   }

@@ -57,6 +57,29 @@ describe('the helm stand-in says no where the chart does, by version', () => {
     expect(refused.code).toBe(1);
   });
 
+  it('1.18.12 refuses strict at the position of that minor (cilium-configmap.yaml:82:5), and enableCiliumEndpointSlice=true at validate.yaml:5:5', async () => {
+    const context = ['--kube-context', `kind-${cluster.name}`];
+    const strict = await helm([...base, '--version', '1.18.12', ...context, '--set', 'kubeProxyReplacement=strict']);
+    expect(strict.output.trim()).toBe(
+      'Error: INSTALLATION FAILED: execution error at (cilium/templates/cilium-configmap.yaml:82:5): kubeProxyReplacement must be explicitly set to a valid value (true or false) to continue.',
+    );
+    expect(strict.code).toBe(1);
+    const slice = await helm([
+      ...base,
+      '--version',
+      '1.18.12',
+      ...context,
+      '--set',
+      'kubeProxyReplacement=true',
+      '--set',
+      'enableCiliumEndpointSlice=true',
+    ]);
+    expect(slice.output.trim()).toMatch(
+      /^Error: INSTALLATION FAILED: execution error at \(cilium\/templates\/validate\.yaml:5:5\): enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18\./,
+    );
+    expect((await helm(['list', '-n', 'kube-system', ...context, '-o', 'json'])).output.trim()).toBe('[]');
+  });
+
   it('takes global flags before the subcommand, as cobra does; with ipam.mode unset pod routes come from 10.0.0.0/8, not spec.podCIDR', async () => {
     const installed = await helm([
       '--kube-context',

@@ -9,12 +9,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
+import { parse as parseYaml, stringify } from 'yaml';
 import { labHome } from '../lab-paths.ts';
 import { labKubeClient, type LabKubeClient } from '../kube-client.ts';
 import type { KubeObject } from '../apiserver/kube-object.ts';
 import { applySet, deepMerge } from './strvals.ts';
 import { ChartRenderError, kubeProxyReplacementOf, validateChartValues } from './chart-rules.ts';
+import { ciliumCrds } from './cilium-crds.ts';
 
 const helmVersion = 'v3.18.3';
 class HelmError extends Error {}
@@ -173,8 +174,7 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
       throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${error.message}`);
     throw error;
   }
-  const crds = readFileSync(join(import.meta.dirname, '../manifests/cilium-crds.yaml'), 'utf8');
-  for (const document of parseAllDocuments(crds)) await apply(kube, document.toJSON() as KubeObject);
+  for (const crd of ciliumCrds(chartVersion)) await apply(kube, crd);
   for (const object of chartObjects(userValues, chartVersion)) await apply(kube, object);
 
   const revision = (existing?.revision ?? 0) + 1;

@@ -1,7 +1,7 @@
-import { hopsOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
+import { hopsOf, poolOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
-import { readNamedFile } from './plan';
+import { readNamedFile, withUntestedAcknowledged } from './plan';
 
 /**
  * Follows a run until it stops: step transitions and log lines on stderr, the final record
@@ -80,6 +80,8 @@ export function runResult(run: RunRecord) {
         }
       : {}),
     ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
+    // The LoadBalancer pool block, and whether the run carved it (a fresh engine: no kind network at plan time).
+    ...(poolOf(run) ? { pool: poolOf(run) } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
     steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
@@ -101,7 +103,12 @@ answered ARP. Progress goes to stderr; with --json the result goes to stdout:
 (connectivity: the hops of \`kindscope connectivity\`, checked after the measurement).
 A failed run names the failed step; \`kindscope create --resume RUN\` continues from it.
 Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` removes what it made.`,
-  options: { name: { type: 'string' }, file: { type: 'string', short: 'f' }, resume: { type: 'string' } },
+  options: {
+    name: { type: 'string' },
+    file: { type: 'string', short: 'f' },
+    resume: { type: 'string' },
+    'allow-untested': { type: 'boolean' },
+  },
   async run(context) {
     const { client, values, fail, usageError, print } = context;
     if (typeof values.resume === 'string' && (values.name !== undefined || values.file !== undefined))
@@ -116,6 +123,12 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
       }
       const name = typeof values.name === 'string' ? values.name : undefined;
       if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
+      // --allow-untested: the plan (and so the run, which keeps it) records the acknowledgement.
+      if (values['allow-untested'])
+        return client.invoke('lab:create', {
+          ...withUntestedAcknowledged(yaml ? { yaml } : { name: name! }),
+          ...(name ? { name } : {}),
+        });
       return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
     });
     if (typeof outcome === 'string') return usageError(outcome);
@@ -144,5 +157,8 @@ function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): str
       : failing.length === 0
         ? `  path from this machine: all ${result.connectivity.length} hops answer (kindscope connectivity)\n`
         : failing.map((h) => `  ✗ ${h.hop}: ${h.detail}\n`).join('');
-  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
+  const pool = result.pool
+    ? `  LoadBalancer pool ${result.pool.cidr}${result.pool.source === 'carved at run' ? ' (carved from the kind network during this run)' : ''}\n`
+    : '';
+  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n${pool}  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
 }

@@ -1,9 +1,10 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
+import { docker, requireDocker, tryDocker } from '../../../e2e/lab/require-docker.ts';
 import { LabPlan } from '../../contract';
 import { cidrsOverlap } from '../../core/net/cidr';
 import { ipv4Range } from '../../core/lab/plan/pool-carve';
@@ -13,6 +14,9 @@ import { runCli } from '../run-cli';
 const root = join(import.meta.dirname, '../../..');
 const fixtures = join(root, '../shared/fixtures/article');
 const dir = mkdtempSync(join(tmpdir(), 'i14-plan-'));
+// The kind network of this file (kind's KIND_EXPERIMENTAL_DOCKER_NETWORK), made here as kind makes it:
+// never one an earlier test happened to leave on the engine.
+const network = `ks-plan-${randomBytes(3).toString('hex')}`;
 
 /** The real `kindscope` entry point, as `npm run cli` runs it. */
 function kindscope(args: string[]) {
@@ -20,23 +24,28 @@ function kindscope(args: string[]) {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,
+    env: { ...process.env, KIND_EXPERIMENTAL_DOCKER_NETWORK: network },
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 beforeAll(() => {
   requireDocker();
+  docker(['network', 'create', network]);
   // One file holding both, as pasted from the article.
   writeFileSync(
     join(dir, 'article.txt'),
     `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`,
   );
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  tryDocker(['network', 'rm', network]);
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** What the kind network holds now: its IPv4 subnet and every container address on it. */
 function kindNetwork() {
-  const inspect = JSON.parse(docker(['network', 'inspect', 'kind'])) as [
+  const inspect = JSON.parse(docker(['network', 'inspect', network])) as [
     { IPAM: { Config: { Subnet: string }[] }; Containers: Record<string, { IPv4Address: string }> },
   ];
   return {
@@ -103,6 +112,55 @@ describe('kindscope plan', () => {
     for (const address of network.addresses) expect(cidrsOverlap(poolCidr, `${address}/32`), address).toBe(false);
     expect(cidrsOverlap(poolCidr, plan.cluster.podSubnet) || cidrsOverlap(poolCidr, plan.cluster.serviceSubnet)).toBe(
       false,
+    );
+  });
+
+  it("--name: today's newest tested pairing, with its sources cited", () => {
+    const result = kindscope(['plan', '--name', 'i26-default', '--json']);
+    expect(result.code).toBe(0);
+    const { plan, pairing } = JSON.parse(result.stdout);
+    expect(plan.cluster.kindVersion).toBe('v0.33.0');
+    expect(plan.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:099e049362a1/);
+    expect(plan.cilium.version).toBe('1.20.2');
+    expect(pairing).toMatchObject({ kubernetes: '1.36.4', cilium: '1.20.2', tested: true, acknowledged: false });
+    expect(pairing.sources).toEqual([
+      expect.stringMatching(
+        /^kind v0\.33\.0 node image: https:\/\/github\.com\/kubernetes-sigs\/kind\/releases\/tag\/v0\.33\.0/,
+      ),
+      expect.stringMatching(/^Cilium 1\.20\.2 tested Kubernetes 1\.33, 1\.34, 1\.35, 1\.36: .*copy, unconfirmed$/),
+    ]);
+    expect(kindscope(['plan', '--name', 'i26-default']).stdout).toMatch(
+      /Pairing: kind v0\.33\.0 \(Kubernetes 1\.36\.4\) with Cilium 1\.20\.2: listed as e2e tested\n {2}source: /,
+    );
+  });
+
+  it("kind v0.33.0's default image (Kubernetes 1.37.0) is refused without --allow-untested, accepted and marked with it", () => {
+    writeFileSync(
+      join(dir, 'k137.yaml'),
+      'cluster:\n  name: i26-k137\n  kindVersion: v0.33.0\n  nodeImage: kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5\n',
+    );
+    const refused = kindscope(['plan', '-f', join(dir, 'k137.yaml')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(
+      /cilium\.version: .*not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet/,
+    );
+    expect(refused.stderr).toMatch(/--allow-untested/);
+    const accepted = kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--json']);
+    expect(accepted.code).toBe(0);
+    const { plan, findings, pairing } = JSON.parse(accepted.stdout);
+    expect(plan.cilium).toMatchObject({
+      allowUntested: true,
+      untestedReason: expect.stringMatching(/--allow-untested/),
+    });
+    expect(pairing).toMatchObject({ tested: false, acknowledged: true });
+    expect(findings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'cilium-untested-acknowledged', severity: 'warning' })]),
+    );
+    expect(findings.filter((f: { severity: string }) => f.severity === 'error')).toEqual([]);
+    const saved = join(dir, 'k137-saved.yaml');
+    expect(kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--save', saved]).code).toBe(0);
+    expect(readFileSync(saved, 'utf8')).toMatch(
+      /^# UNTESTED pairing acknowledged \(cilium\.allowUntested\): kindest\/node:v1\.37\.0 with Cilium 1\.20\.2/m,
     );
   });
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { stringify } from 'yaml';
+import { parse, stringify } from 'yaml';
 import type { CliCommand, CliContext } from '../cli-command';
 import { findingSentence, type LabFinding, type LabRendering } from '../../contract';
 import { ExitCode } from '../output';
@@ -25,11 +25,25 @@ export function formatFindings(findings: readonly LabFinding[]): string {
     .join('');
 }
 
+/** The pool as the run will have it: the block, or how it is carved once kind made the network. */
+function poolWords(r: LabRendering): string {
+  if (r.poolCidr) return r.poolCidr;
+  const carved = r.findings.find((f) => f.code === 'pool-carved-at-run');
+  return carved
+    ? `carved at run time (${carved.message.replace(/^pool\.cidr is auto: the pool is /, '')})`
+    : r.plan.pool.cidr;
+}
+
 function formatRendering(r: LabRendering): string {
   const { cluster, cilium } = r.plan;
   const section = (title: string, body: string) => `--- ${title}\n${body.endsWith('\n') ? body : `${body}\n`}`;
   return [
-    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${r.poolCidr}\n`,
+    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
+    ...(r.pairing
+      ? [
+          `Pairing: kind ${r.pairing.kind} (Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`,
+        ]
+      : []),
     `Findings:\n${formatFindings(r.findings)}`,
     section('kind config (kind-config.yaml)', r.kindConfig),
     section('Cilium values (cilium-values.yaml)', stringify(r.helmValues)),
@@ -41,6 +55,23 @@ function formatRendering(r: LabRendering): string {
 }
 
 type Source = { plan: unknown } | { yaml: string } | { name: string };
+
+const untestedReason = 'acknowledged on the command line (--allow-untested)';
+
+/** A plan object with the untested pairing acknowledged (`--allow-untested`), marked in the plan. */
+export function acknowledgeUntested(plan: unknown): Record<string, unknown> {
+  const object = (plan && typeof plan === 'object' ? structuredClone(plan) : {}) as Record<string, unknown>;
+  const cilium = (object.cilium && typeof object.cilium === 'object' ? object.cilium : {}) as Record<string, unknown>;
+  object.cilium = { ...cilium, allowUntested: true, untestedReason: cilium.untestedReason ?? untestedReason };
+  return object;
+}
+
+/** `--allow-untested` applied to a plan source. */
+export function withUntestedAcknowledged(source: Source): Source {
+  if ('plan' in source) return { plan: acknowledgeUntested(source.plan) };
+  if ('yaml' in source) return { yaml: stringify(acknowledgeUntested(parse(source.yaml)), { version: '1.1' }) };
+  return { plan: acknowledgeUntested({ cluster: { name: source.name } }) };
+}
 
 /** The plan source from --import / -f / --name, reading the named files; a string is a usage problem. */
 async function planSource({
@@ -91,8 +122,16 @@ export async function renderFromCli(
   }
   if (typeof source === 'string')
     return { findings: [], exit: context.usageError(`${script ? 'script' : 'plan'} ${source}`) };
+  let planSourceValue = source.source;
+  if (context.values['allow-untested']) {
+    try {
+      planSourceValue = withUntestedAcknowledged(planSourceValue);
+    } catch (error) {
+      return { findings: [], exit: context.usageError(`-f: not YAML (${(error as Error).message.split('\n')[0]})`) };
+    }
+  }
   const rendered = await context.client.invoke('lab:render', {
-    ...source.source,
+    ...planSourceValue,
     ...(source.name ? { name: source.name } : {}),
     script,
   });
@@ -112,7 +151,7 @@ export async function renderFromCli(
 export const planCommand: CliCommand = {
   name: 'plan',
   summary: "The lab plan: kind config, Cilium values, pool, L2 policy and sample app; import an article's commands",
-  help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--save lab.yaml [--yes]] [--json]
+  help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--allow-untested] [--save lab.yaml [--yes]] [--json]
 
 Prints everything a lab would create — the kind config, the Cilium chart values, the
 LoadBalancer pool carved from the kind network, the L2 announcement policy, the sample
@@ -120,13 +159,17 @@ app and the ordered steps — with every finding and its fix. --import reads kin
 values files and helm/kind command lines (or a paste of them, as copied from an article)
 into a plan, each mistake explained and fixed. --json prints
 { plan, kindConfig, helmValues, manifests, findings }. --save writes the plan as lab.yaml
-(an existing file only with --yes). Exit 1 when the plan is refused.`,
+(an existing file only with --yes). --allow-untested accepts a node image whose Kubernetes
+the plan's Cilium does not list as e2e tested (Cilium: such versions "depend on the forward /
+backward compatibility offered by Kubernetes"); the plan records the acknowledgement
+(cilium.allowUntested). Exit 1 when the plan is refused.`,
   options: {
     name: { type: 'string' },
     file: { type: 'string', short: 'f' },
     import: { type: 'string', multiple: true },
     save: { type: 'string' },
     yes: { type: 'boolean' },
+    'allow-untested': { type: 'boolean' },
   },
   positionals: true,
   async run(context) {
@@ -138,9 +181,18 @@ into a plan, each mistake explained and fixed. --json prints
         return context.usageError(`--save ${save}: the file exists; add --yes to replace it`);
       writeFileSync(save, rendering.labYaml);
     }
-    const { plan, kindConfig, helmValues, manifests } = rendering;
+    const { plan, kindConfig, helmValues, manifests, pairing } = rendering;
     context.print(
-      { plan, kindConfig, helmValues, manifests, findings, poolCidr: rendering.poolCidr, steps: rendering.steps },
+      {
+        plan,
+        kindConfig,
+        helmValues,
+        manifests,
+        findings,
+        poolCidr: rendering.poolCidr,
+        steps: rendering.steps,
+        ...(pairing ? { pairing } : {}),
+      },
       formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''),
     );
     return ExitCode.ok;

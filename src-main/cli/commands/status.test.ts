@@ -5,6 +5,7 @@ import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { autoPool, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, tryDocker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from '../../core/cluster/status-comparison';
+import { kubectlView, modelView } from '../../../e2e/lab/status-oracle.ts';
 import { kindscope, StatusWatch } from './kindscope-process';
 
 // A short stream deadline, so a hung API server shows as offline within a test's patience.
@@ -160,6 +161,8 @@ describe('kindscope status --watch --json', () => {
       await watch!.until((s) => {
         expect(s.connection.state).toBe('live');
         expect(s.services.map((svc) => svc.name)).toContain('after-pause');
+        // kubectl's own reading, independent of the model builder both documents come from.
+        expect(modelView(s)).toEqual(kubectlView(cluster));
         const fresh = statusOnce();
         expect(fresh.code).toBe(0);
         expect(comparable(s)).toEqual(comparable(fresh.status!));

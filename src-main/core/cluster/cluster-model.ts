@@ -133,6 +133,7 @@ function nodeStatus(node: KubeNode, input: ModelInput): ClusterStatus['nodes'][n
     ...(internalIP ? { internalIP } : {}),
     podCIDRs: node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : []),
     ...(container?.mac ? { mac: container.mac } : {}),
+    ...(container?.running && container.ipv4 ? { containerIP: container.ipv4 } : {}),
     ...(container ? { container: { state: container.state, running: container.running } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
 import { autoPool, run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from './status-comparison';
+import { kubectlView, modelView } from '../../../e2e/lab/status-oracle.ts';
 import { createDockerClient } from '../docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
 import { DockerEngineService } from '../docker/docker-engine-service';
@@ -226,6 +227,8 @@ describe('cluster sessions', () => {
       const settlesEqual = () =>
         eventually(async () => {
           expect(followed.latest().connection.state).toBe('live');
+          // Against kubectl's own reading first: two outputs of the same model builder agree even when both are wrong.
+          expect(modelView(followed.latest())).toEqual(kubectlView(cluster));
           expect(comparable(followed.latest())).toEqual(comparable(await fresh()));
         });
       try {

@@ -61,7 +61,9 @@ export class ClusterSession implements Disposable {
 
   constructor(private readonly options: ClusterSessionOptions) {
     this.context = `kind-${options.cluster}`;
-    this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push()));
+    // Leading: a lone change (a node's container stopped, a service got its IP) is pushed on
+    // the next turn of the event loop, not after the window; a burst is still one push per window.
+    this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push(), { leading: true }));
     // kind writes the kubeconfig in several steps: one reload after they settle (ms).
     this.reloadKubeconfig = this.store.add(new Coalescer(200, () => this.connectKube()));
   }

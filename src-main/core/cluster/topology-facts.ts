@@ -9,6 +9,7 @@ export function topologyFacts(topology: ClusterTopology): TopologyFacts {
       state: n.state,
       running: n.running,
       ...(n.mac ? { mac: n.mac } : {}),
+      ...(n.ipv4 ? { ipv4: n.ipv4 } : {}),
     })),
     networks: topology.networks.flatMap((n) =>
       n.subnets.filter((s) => s.family === 4).map((s) => ({ name: n.name, subnet: s.subnet })),

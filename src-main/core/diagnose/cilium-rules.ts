@@ -152,11 +152,41 @@ function ready(node: {
   return (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/**
+ * A running node whose container has another address than the one Kubernetes knows: kind fixes
+ * each node's address when it makes the cluster (kubeadm's advertise address, the kubelet's
+ * --node-ip), and Docker may hand out other addresses when the containers start again
+ * (kubernetes-sigs/kind#2045, #3071). The API server, kubelets and Cilium may still use the old one.
+ */
+export function nodeAddressChanged(input: DiagnoseInput): Finding[] {
+  const { topology } = input;
+  const nodes = input.kube.nodes;
+  if (!topology || !nodes) return [];
+  return nodes.flatMap((node) => {
+    const name = node.metadata.name;
+    const claimed = node.status?.addresses?.find((a) => a.type === 'InternalIP' && !a.address.includes(':'))?.address;
+    const container = topology.nodes.find((n) => n.name === name);
+    if (!claimed || !container?.running || !container.ipv4 || container.ipv4 === claimed) return [];
+    const holder = topology.nodes.find((n) => n.name !== name && n.ipv4 === claimed);
+    return [
+      {
+        code: 'node-ip-changed' as const,
+        message: `kind node IPs changed after a restart: ${name} now has ${container.ipv4} on Docker, but Kubernetes still has ${claimed} as its InternalIP${holder ? ` (${claimed} now belongs to ${holder.name})` : ''}; the API server, the kubelets and Cilium may still use the old address`,
+        fix: `Stop the whole cluster and start it again, control plane first, so Docker can hand each node its address back (kindscope stop --cluster ${clusterName(input)}, then kindscope start --cluster ${clusterName(input)}); if the addresses still differ, re-create the cluster: kind cannot change a node's address in place (kubernetes-sigs/kind#2045)`,
+      },
+    ];
+  });
+}
+
+/** The kind cluster's name, from its kubeconfig context (`kind-<name>`, as kind names it). */
+const clusterName = (input: DiagnoseInput) => input.context.replace(/^kind-/, '');
+
 /** Every cluster-wide rule, in the order a person reads them. */
 export const clusterRules = [
   ciliumNotInstalled,
   ciliumCrdMissing,
   nodeContainersStopped,
+  nodeAddressChanged,
   agentsNotReady,
   corednsNotReady,
   agentRestarts,

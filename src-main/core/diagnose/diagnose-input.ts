@@ -2,7 +2,8 @@ import type { KubeSnapshot } from '../kube/kube-state';
 
 /** What the topology snapshot (Docker) knows of the cluster: node containers and their networks. */
 export interface TopologyFacts {
-  nodes: { name: string; state: string; running: boolean; mac?: string }[];
+  /** `ipv4`: the container's address on the cluster's network now (Docker's fact, not Kubernetes' claim). */
+  nodes: { name: string; state: string; running: boolean; mac?: string; ipv4?: string }[];
   /** IPv4 subnets of the Docker networks the nodes are attached to. */
   networks: { name: string; subnet: string }[];
 }

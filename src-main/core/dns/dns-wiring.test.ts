@@ -146,6 +146,19 @@ describe('Linux with systemd-resolved: ~kind.internal on a link of its own, defa
     expect(links()).toEqual({});
   });
 
+  it('names programs for the administrator script only from the system folders, and says which and how to fix it', () => {
+    for (const ip of ['/tmp/x/ip', '/home/u/bin/ip', '/usr/sbin/ip;id'])
+      expect(
+        () => planWiring('systemd-resolved', 'apply', 15353, { ip, resolvectl: '/usr/bin/resolvectl' }),
+        ip,
+      ).toThrow(
+        `${ip} is not in a system folder (/usr/sbin, /usr/bin, /sbin, /bin): Kindscope runs ip as administrator only from there`,
+      );
+    expect(() => planWiring('dnsmasq', 'apply', 5300, {})).toThrow(
+      'systemctl was not found in /usr/sbin, /usr/bin, /sbin, /bin',
+    );
+  });
+
   it('falls back to manual steps on systemd older than 246 (no port in DNS settings, systemd/systemd#17858)', async () => {
     process.env.STANDIN_SYSTEMD = '245';
     const plan = await new DnsWiring(environment('linux')).plan('apply', 15353);

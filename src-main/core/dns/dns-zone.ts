@@ -66,10 +66,12 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
     }
     add(`${cluster}.${ZONE}`, []);
     for (const node of status.nodes) {
-      if (!node.internalIP || !label.test(node.name)) continue;
+      // The address the container has now (Docker's fact); Kubernetes' InternalIP only while that is unknown.
+      const address = node.containerIP ?? node.internalIP;
+      if (!address || !label.test(node.name)) continue;
       const name = `${node.name}.${cluster}.${ZONE}`;
-      add(name, [node.internalIP]);
-      listing.push({ name, kind: 'node', cluster: status.cluster, node: node.name, addresses: [node.internalIP] });
+      add(name, [address]);
+      listing.push({ name, kind: 'node', cluster: status.cluster, node: node.name, addresses: [address] });
     }
     for (const service of status.services) {
       if (service.type !== 'LoadBalancer' || service.externalIPs.length === 0) continue;

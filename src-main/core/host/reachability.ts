@@ -18,7 +18,7 @@ export const hostProbes: ReachabilityProbes = {
 const macRouteFix =
   "On macOS the kind network lives in Docker Desktop's VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.";
 
-/** `ping` a node's InternalIP from this machine, and explain a timeout. */
+/** `ping` a node's address (its container's now, else its InternalIP) from this machine, and explain a timeout. */
 export async function pingNode(
   status: ClusterStatus,
   node: string,
@@ -31,12 +31,14 @@ export async function pingNode(
       verdict: 'no-ip',
       explanation: `${node} is not a node of "${status.cluster}" (nodes: ${status.nodes.map((n) => n.name).join(', ') || 'none'}).`,
     };
-  const ip = found.internalIP;
+  // The address the container has now: after a restart Docker may have given it another one than
+  // the InternalIP Kubernetes keeps (kubernetes-sigs/kind#2045), and the old one may be another container's.
+  const ip = found.containerIP ?? found.internalIP;
   if (!ip)
     return {
       target: { kind: 'node', name: node },
       verdict: 'no-ip',
-      explanation: `${node} reports no InternalIP yet.`,
+      explanation: `${node} reports no InternalIP yet and its container has no address.`,
     };
   // A measurement (probe.ts): the entry refreshed, the echo sent, the entry read back and judged by its state.
   const {

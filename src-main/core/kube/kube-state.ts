@@ -93,16 +93,24 @@ export class KubeState implements Disposable {
       (Object.keys(resources) as ResourceName[]).map((name) => [name, make(name)]),
     ) as never;
     // A Cilium CRD that appears (helm install) is listed again at once: "not installed" is re-checked.
-    this.store.add(
-      this.informers.crds.onDidChange(() => {
-        const groups = new Set((this.informers.crds.items() ?? []).map((crd) => crd.metadata.name));
-        for (const name of ['poolsV2', 'poolsV2alpha1', 'policies'] as const) {
-          const informer = this.informers[name];
-          const plural = resources[name].path.split('/').at(-1)!;
-          if (informer.state.state === 'absent' && groups.has(`${plural}.cilium.io`)) informer.recheck();
-        }
-      }),
-    );
+    // Both orders count: the CRD list may arrive before the resource's own 404 (its list was sent
+    // before the CRD was served), and that 404 must not then stand for good. Once per CRD version,
+    // so a version the CRD does not serve (v2 pools on 1.16) is not asked again and again.
+    const rechecked = new Map<string, string>();
+    const recheckIfServed = (name: 'poolsV2' | 'poolsV2alpha1' | 'policies') => {
+      const informer = this.informers[name];
+      if (informer.state.state !== 'absent') return;
+      const plural = resources[name].path.split('/').at(-1)!;
+      const crd = (this.informers.crds.items() ?? []).find((c) => c.metadata.name === `${plural}.cilium.io`);
+      if (!crd) return;
+      const version = crd.metadata.resourceVersion ?? 'listed';
+      if (rechecked.get(name) === version) return;
+      rechecked.set(name, version);
+      informer.recheck();
+    };
+    const ciliumResources = ['poolsV2', 'poolsV2alpha1', 'policies'] as const;
+    this.store.add(this.informers.crds.onDidChange(() => ciliumResources.forEach(recheckIfServed)));
+    for (const name of ciliumResources) this.store.add(this.informers[name].onDidChange(() => recheckIfServed(name)));
   }
 
   start(): void {

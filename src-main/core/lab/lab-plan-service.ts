@@ -17,10 +17,11 @@ import {
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
 import { importPlan } from './plan/import/import-plan';
-import { readLabEnvironment, type LabEnvironment } from './environment/lab-environment';
+import { kindNetworkName, readLabEnvironment, type LabEnvironment } from './environment/lab-environment';
 import { networkView } from './environment/network-view';
 import { readOtherPools } from './environment/other-pools';
 import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan/plan';
+import { pairingOf } from './plan/compat-table';
 import { renderHelmValues } from './plan/render';
 import { renderScript } from './plan/script';
 import { labArtifacts, labSteps } from './plan/steps';
@@ -154,7 +155,9 @@ export class LabPlanService {
     const plan = this.planFrom(source);
     const { poolCidr, findings } = await this.validate({ plan });
     const errors = findings.filter((f) => f.severity === 'error');
-    if (errors.length > 0 || !poolCidr) {
+    // No block yet and no refusal: the kind network does not exist, the run carves it (`carve-pool`).
+    const carvedAtRun = !poolCidr && findings.some((f) => f.code === 'pool-carved-at-run');
+    if (errors.length > 0 || (!poolCidr && !carvedAtRun)) {
       const first = errors[0];
       throw new KindscopeError(
         'INVALID_INPUT',
@@ -164,10 +167,10 @@ export class LabPlanService {
       );
     }
     const artifacts = labArtifacts(plan, poolCidr);
-    const steps = labSteps(plan, artifacts);
+    const steps = labSteps(plan, artifacts, kindNetworkName());
     const rendering: LabRendering = {
       plan,
-      poolCidr,
+      ...(poolCidr ? { poolCidr } : {}),
       kindConfig: artifacts.files['kind-config.yaml']!,
       helmValues: renderHelmValues(plan),
       files: artifacts.files,
@@ -175,6 +178,7 @@ export class LabPlanService {
       steps,
       labYaml: savePlanYaml(plan),
       findings,
+      pairing: pairingOf(plan),
     };
     return {
       ...rendering,

@@ -184,8 +184,8 @@ describe('live topology', () => {
     await proxy?.close();
   });
 
-  const latest = () => pushed.at(-1)!;
-  const node = (topology: ClusterTopology, name: string) => topology.nodes.find((n) => n.name === name);
+  const latest = (): ClusterTopology | undefined => pushed.at(-1);
+  const node = (topology: ClusterTopology | undefined, name: string) => topology?.nodes.find((n) => n.name === name);
   const eventually = (fn: () => void) => vi.waitFor(fn, { timeout: 30_000, interval: 50 });
 
   it('pushes a stopped node as stopped, then running again, without polling', async () => {
@@ -222,6 +222,29 @@ describe('live topology', () => {
       proxy.calls.filter((c) => c.at >= since && c.path === '/containers/json' && !engineProbe(c)).length,
     ).toBeLessThanOrEqual(8);
   });
+
+  it("pushes a node's stop from Docker's event alone, while every read of the engine is stalled", async () => {
+    const worker2 = `${cluster.name}-worker2`;
+    await vi.waitFor(() => expect(service.settlingRoutes).toBe(false), { timeout: 60_000, interval: 200 });
+    expect(node(await service.snapshot(cluster.name), worker2)?.running).toBe(true);
+    // Requests made from now on wait 60 s in the proxy; the open events stream still flows.
+    proxy.delay(60_000);
+    try {
+      docker(['stop', '-t', '1', worker2]);
+      await vi.waitFor(
+        () => expect(node(latest(), worker2)).toMatchObject({ state: 'exited', running: false, routes: [] }),
+        { timeout: 20_000, interval: 50 },
+      );
+      expect(node(latest(), worker2)!.veth).toBeUndefined();
+    } finally {
+      proxy.delay(0);
+      docker(['start', worker2]);
+    }
+    await vi.waitFor(() => expect(node(latest(), worker2)?.veth?.onBridge).toBe(true), {
+      timeout: 120_000,
+      interval: 100,
+    });
+  }, 180_000);
 
   it('recovers after the events stream is cut: changes during the cut arrive', async () => {
     const worker2 = `${cluster.name}-worker2`;

@@ -90,13 +90,15 @@ export class TopologyService {
   private readonly listeners = new Set<Listener>();
   private readonly clusterListeners = new Set<(clusters: KindClusterSummary[]) => void>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** When a Docker event last patched a followed cluster's model (performance.now()). */
+  private readonly patchedAt = new Map<string, number>();
   private clustersTimer: NodeJS.Timeout | undefined;
   private hostView: HostViewReader;
   private netns: NetnsReader;
   private readonly disposers: (() => void)[] = [];
   private readonly settler = new RouteSettler({
     snapshot: (name) => this.snapshot(name),
-    publish: (topology) => this.listeners.forEach((listener) => listener(topology)),
+    publish: (topology) => this.publishRead(topology),
   });
 
   constructor(private readonly options: TopologyServiceOptions) {
@@ -248,7 +250,7 @@ export class TopologyService {
           : undefined;
       const bridge = networks.find((n) => n.name === networkName)?.bridge.name;
       const problem = !info.State.Running
-        ? `The container is ${info.State.Status}: no veth, addresses or routes until it runs again.`
+        ? stoppedProblem(info.State.Status)
         : output && output.exitCode !== 0
           ? `Reading the node's interfaces failed: ${output.stderr.trim().split('\n').at(-1)}`
           : undefined;
@@ -307,7 +309,8 @@ export class TopologyService {
       generatedAt: new Date().toISOString(),
       tookMs: Math.round(performance.now() - started),
     };
-    this.followed.set(name, topology);
+    // A node's state patched from a Docker event after this read began is newer than the read.
+    if (!((this.patchedAt.get(name) ?? -Infinity) > started)) this.followed.set(name, topology);
     return topology;
   }
 
@@ -353,7 +356,10 @@ export class TopologyService {
     } else if (event.Type === 'network' && attributes.container) {
       cluster = this.containerCluster.get(attributes.container);
     }
-    if (cluster && this.followed.has(cluster)) this.schedule(cluster);
+    if (cluster && this.followed.has(cluster)) {
+      if (event.Type === 'container') this.patchFromEvent(cluster, event.Action, attributes.name);
+      this.schedule(cluster);
+    }
     // A started node gets its routes back from Cilium over seconds: re-read it until they settle.
     if (
       cluster &&
@@ -365,6 +371,46 @@ export class TopologyService {
       this.settler.settle(cluster, attributes.name);
   }
 
+  /**
+   * A node container died or started: Docker's event is itself the fact, so the last model is
+   * pushed at once with that node's state changed, instead of after the coalescing window and
+   * a full re-read (~0.3 s, over 1 s on a loaded machine). The full read scheduled beside it
+   * brings the rest (its veth, routes); a read begun before the event is not published over it.
+   */
+  private patchFromEvent(cluster: string, action: string, container: string | undefined): void {
+    const running = action === 'start' || action === 'restart' ? true : action === 'die' ? false : undefined;
+    const last = this.followed.get(cluster);
+    const node = last?.nodes.find((n) => n.name === container);
+    if (!last || !node || running === undefined || node.running === running) return;
+    const state = running ? 'running' : 'exited';
+    // As a read of a container in that state has it: a stopped one has no network namespace
+    // (no eth0, veth, addresses or routes); a started one has them once the read comes.
+    const { eth0: _eth0, veth: _veth, ipv4: _ipv4, ipv6: _ipv6, problem: _problem, ...kept } = node;
+    const patchedNode: TopologyNode = {
+      ...kept,
+      state,
+      running,
+      interfaces: [],
+      routes: [],
+      unparsed: [],
+      ...(running ? {} : { problem: stoppedProblem(state) }),
+    };
+    const patched: ClusterTopology = {
+      ...last,
+      nodes: last.nodes.map((n) => (n === node ? patchedNode : n)),
+      generatedAt: new Date().toISOString(),
+    };
+    this.patchedAt.set(cluster, performance.now());
+    this.followed.set(cluster, patched);
+    this.listeners.forEach((listener) => listener(patched));
+  }
+
+  /** Publishes a full read unless an event patched the model after it began (it would go back in time). */
+  private publishRead(topology: ClusterTopology): void {
+    if (this.followed.get(topology.name) !== topology) return;
+    this.listeners.forEach((listener) => listener(topology));
+  }
+
   private schedule(name: string): void {
     if (this.timers.has(name)) return;
     this.timers.set(
@@ -372,7 +418,7 @@ export class TopologyService {
       setTimeout(() => {
         this.timers.delete(name);
         this.snapshot(name).then(
-          (topology) => this.listeners.forEach((listener) => listener(topology)),
+          (topology) => this.publishRead(topology),
           (error: unknown) => {
             this.options.log.debug(`Topology refresh of ${name} failed`, error);
             if (error instanceof KindscopeError && error.code === 'CLUSTER_NOT_FOUND') this.scheduleClusters();
@@ -392,6 +438,10 @@ export class TopologyService {
       );
     }, this.options.coalesceMs ?? 150);
   }
+}
+
+function stoppedProblem(status: string): string {
+  return `The container is ${status}: no veth, addresses or routes until it runs again.`;
 }
 
 function roleOrder(role: string): number {

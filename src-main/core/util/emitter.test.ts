@@ -69,4 +69,35 @@ describe('DisposableStore and Coalescer', () => {
       vi.useRealTimers();
     }
   });
+
+  it('leading: runs a lone call on the next turn, and a burst once more at the end of the window', () => {
+    vi.useFakeTimers();
+    try {
+      const task = vi.fn();
+      const coalescer = new Coalescer(50, task, { leading: true });
+      coalescer.schedule();
+      coalescer.schedule();
+      expect(task).toHaveBeenCalledTimes(0); // not inside the caller's own callback
+      vi.advanceTimersByTime(1);
+      expect(task).toHaveBeenCalledTimes(1); // not after the window
+      coalescer.schedule();
+      coalescer.schedule();
+      coalescer.schedule();
+      vi.advanceTimersByTime(40);
+      expect(task).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(20);
+      expect(task).toHaveBeenCalledTimes(2); // the burst, once, when the window closed
+      vi.advanceTimersByTime(200);
+      expect(task).toHaveBeenCalledTimes(2); // nothing more without a call
+      coalescer.schedule();
+      vi.advanceTimersByTime(1);
+      expect(task).toHaveBeenCalledTimes(3); // quiet again: at once
+      coalescer.schedule();
+      coalescer.dispose();
+      vi.advanceTimersByTime(200);
+      expect(task).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -77,29 +77,65 @@ export class DisposableStore implements Disposable {
 /**
  * A coalescing timer: many `schedule()` calls within `delayMs` run `task` once. Replaces
  * the hand-written `if (this.timer) return; this.timer = setTimeout(…)` in each service.
+ *
+ * `leading: true` runs the first call of a quiet period at once instead — on the next turn
+ * of the event loop (setImmediate), so changes delivered in one I/O callback (a watch chunk,
+ * a list) still land together — and coalesces the calls that follow within `delayMs` into
+ * one run at the window's end: a lone change is not delayed, a burst still runs about once
+ * per window.
  */
 export class Coalescer implements Disposable {
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
+  /** A call arrived while the window was open (leading mode): run again when it closes. */
+  private again = false;
 
   constructor(
     private readonly delayMs: number,
     private readonly task: () => void,
+    private readonly options: { leading?: boolean } = {},
   ) {}
 
   schedule(): void {
-    if (this.timer) return;
+    if (!this.options.leading) {
+      if (this.timer) return;
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.task();
+      }, this.delayMs);
+      return;
+    }
+    if (this.immediate) return;
+    if (this.timer) {
+      this.again = true;
+      return;
+    }
+    this.immediate = setImmediate(() => {
+      this.immediate = undefined;
+      this.openWindow();
+      this.task();
+    });
+  }
+
+  private openWindow(): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      if (!this.again) return;
+      this.again = false;
+      this.openWindow();
       this.task();
     }, this.delayMs);
   }
 
   get pending(): boolean {
-    return this.timer !== undefined;
+    return this.immediate !== undefined || (this.options.leading ? this.again : this.timer !== undefined);
   }
 
   dispose(): void {
     clearTimeout(this.timer);
+    clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+    this.again = false;
   }
 }

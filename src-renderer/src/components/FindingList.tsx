@@ -7,7 +7,7 @@ export function FindingList({ findings, label = 'Findings' }: { findings: Findin
   return (
     <ul className="findings" aria-label={label}>
       {findings.map((finding) => (
-        <li key={finding.code}>
+        <li key={`${finding.code}:${finding.message}`}>
           <strong>{finding.message}</strong>
           <span>
             Fix: <RichText text={finding.fix} />

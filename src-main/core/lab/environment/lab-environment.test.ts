@@ -110,9 +110,11 @@ describe('readLabEnvironment (real engine)', () => {
     expect(taken.map((f) => f.code)).toContain('name-taken');
   });
 
-  it('a network that does not exist yet is no error: the plan says there is nothing to carve from', async () => {
+  it('a network that does not exist yet is no error: the plan says the run carves the pool once kind made it', async () => {
     const env = await readLabEnvironment(client(), `i14-missing-${suffix}`);
     expect(env.network).toBeUndefined();
-    expect(validatePlan(defaultPlan('i14-fresh'), env).findings.map((f) => f.code)).toEqual(['network-missing']);
+    const result = validatePlan(defaultPlan('i14-fresh'), env);
+    expect(result.findings.map((f) => [f.code, f.severity])).toEqual([['pool-carved-at-run', 'info']]);
+    expect(result.findings[0]!.message).toContain(`the \`i14-missing-${suffix}\` network once kind creates it`);
   });
 });

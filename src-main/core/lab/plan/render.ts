@@ -5,11 +5,15 @@
  */
 import { stringify } from 'yaml';
 import type { LabPlan } from '../../../contract';
+import { chartHasValue } from './chart-keys';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
 
 // YAML 1.1 quoting: kubectl's and helm's parsers read a bare No or on as a boolean.
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
+
+/** The IPv6 halves of kind's dual-stack defaults (pkg/apis/config/v1alpha4/default.go). */
+export const kindDualIPv6 = { podSubnet: 'fd00:10:244::/56', serviceSubnet: 'fd00:10:96::/112' };
 
 export function renderKindConfig(plan: LabPlan): string {
   const { cluster } = plan;
@@ -26,8 +30,12 @@ export function renderKindConfig(plan: LabPlan): string {
       disableDefaultCNI: cluster.disableDefaultCNI,
       kubeProxyMode: cluster.kubeProxyMode,
       ipFamily: cluster.ipFamily,
-      podSubnet: cluster.podSubnet,
-      serviceSubnet: cluster.serviceSubnet,
+      // kind fills its dual-stack defaults only when these are empty; written, they must name
+      // both families, else the nodes get no IPv6 pod CIDR (kind's v1alpha4 default.go:
+      // 10.244.0.0/16,fd00:10:244::/56 and 10.96.0.0/16,fd00:10:96::/112).
+      podSubnet: cluster.ipFamily === 'dual' ? `${cluster.podSubnet},${kindDualIPv6.podSubnet}` : cluster.podSubnet,
+      serviceSubnet:
+        cluster.ipFamily === 'dual' ? `${cluster.serviceSubnet},${kindDualIPv6.serviceSubnet}` : cluster.serviceSubnet,
     },
     nodes,
   });
@@ -61,7 +69,9 @@ export function renderHelmValues(plan: LabPlan): Record<string, unknown> {
     ipam: { mode: cilium.ipamMode },
     l2announcements: { ...cilium.l2announcements },
     devices: cilium.devices,
-    externalIPs: { enabled: cilium.externalIPs },
+    // Gone from chart 1.18 (the feature comes with kube-proxy replacement): emitting it
+    // would be a value helm ignores.
+    ...(chartHasValue(cilium.version, 'externalIPs.enabled') ? { externalIPs: { enabled: cilium.externalIPs } } : {}),
     operator: { replicas: cilium.operatorReplicas },
     // Cilium's L2 announcements guide: each lease renewal is an API call; raise the limit.
     k8sClientRateLimit: { ...cilium.k8sClientRateLimit },

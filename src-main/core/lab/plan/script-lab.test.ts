@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ import { docker, requireDocker } from '../../../../e2e/lab/require-docker.ts';
 import { readFileSync } from 'node:fs';
 import { importPlan } from './import/import-plan';
 import { savePlanYaml } from './plan';
+import { cidrsOverlap } from '../../net/cidr';
+import { carvePool } from './pool-carve';
 
 /**
  * The acceptance run: the plan imported from the seed article (its mistakes fixed), as
@@ -19,16 +21,19 @@ import { savePlanYaml } from './plan';
  */
 const root = join(import.meta.dirname, '../../../..');
 const name = `i14-script-${randomBytes(3).toString('hex')}`;
+// A network of its own that does not exist yet: the script must carve from what kind makes (a fresh engine).
+const network = `ks-first-${randomBytes(3).toString('hex')}`;
 const dir = mkdtempSync(join(tmpdir(), 'i14-script-'));
 let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   requireDocker();
-  env = labEnv({ KUBECONFIG: join(dir, 'kubeconfig') });
+  env = labEnv({ KUBECONFIG: join(dir, 'kubeconfig'), KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
 });
 
 afterAll(() => {
   spawnSync('kind', ['delete', 'cluster', '--name', name], { env, encoding: 'utf8', timeout: 120_000 });
+  spawnSync('docker', ['network', 'rm', network], { encoding: 'utf8' });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -36,18 +41,13 @@ it(
   "kindscope script for the article's fixed plan builds a lab whose sample IP answers",
   { timeout: 600_000 },
   async () => {
-    const subnet = docker(['network', 'inspect', 'kind', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
-      .split(' ')
-      .find((s) => s.includes('.'))!;
-    const [a, b] = subnet.split('.');
-    // A /28 above the lab's own per-cluster /24s (x.y.200–250), so clusters of other tests
-    // on the shared network never get the same IP.
-    const pool = `${a}.${b}.${randomInt(251, 255)}.${16 * randomInt(1, 15)}/28`;
+    expect(spawnSync('docker', ['network', 'inspect', network]).status, `${network} must not exist yet`).not.toBe(0);
     const fixtures = join(root, '../shared/fixtures/article');
     const article = `${readFileSync(join(fixtures, 'kind-config.yaml'), 'utf8')}\n${readFileSync(join(fixtures, 'helm-install.txt'), 'utf8')}`;
     const { plan } = importPlan([{ name: 'article.txt', text: article }], { name });
     expect(plan.cilium.operatorReplicas).toBe(2);
-    writeFileSync(join(dir, 'lab.yaml'), savePlanYaml({ ...plan, pool: { ...plan.pool, cidr: pool } }));
+    expect(plan.pool.cidr).toBe('auto');
+    writeFileSync(join(dir, 'lab.yaml'), savePlanYaml(plan));
     const generated = spawnSync(
       process.execPath,
       ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'script', '-f', join(dir, 'lab.yaml')],
@@ -66,9 +66,14 @@ it(
     });
     expect(output.code, output.text).toBe(0);
     const lines = output.text.trim().split('\n');
-    // The external IP the script waited for, from the pool, then the sample app's answer.
+    // The block the script carved from the network kind made, the external IP from it, then the sample app's answer.
+    const subnet = docker(['network', 'inspect', network, '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}'])
+      .split(' ')
+      .find((s) => s.includes('.'))!;
+    const pool = lines[lines.indexOf('==> Carve the LoadBalancer pool from the kind network') + 1]!;
+    expect(carvePool(subnet, [])).toEqual({ ok: true, cidr: pool });
     const ip = lines[lines.indexOf('==> Wait for the external IP') + 1]!;
-    expect(ip.startsWith(`${a}.${b}.`) && pool.startsWith(ip.split('.').slice(0, 3).join('.'))).toBe(true);
+    expect(cidrsOverlap(pool, `${ip}/32`), `${ip} in ${pool}`).toBe(true);
     expect(lines.at(-1)).toMatch(/^Hello from web-/);
   },
 );

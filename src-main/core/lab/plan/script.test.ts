@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LabPlan } from '../../../contract';
 import { defaultPlan } from './plan';
 import { renderScript, shellQuote } from './script';
-import { labArtifacts, labSteps } from './steps';
+import { labArtifacts, labSteps, poolCidrAtRun } from './steps';
 
 function script(plan = defaultPlan('demo')) {
   const artifacts = labArtifacts(plan, '172.18.250.0/24');
@@ -27,6 +27,7 @@ describe('the standalone script', () => {
       defaultPlan('demo'),
       LabPlan.parse({ ...defaultPlan('x'), sample: { enabled: false } }),
       LabPlan.parse({ ...defaultPlan('y'), sample: { port: 8080 } }),
+      LabPlan.parse({ ...defaultPlan('z'), pool: { cidr: '172.18.250.0/24' } }),
     ]) {
       const { text } = script(plan);
       const syntax = run('bash', ['-n'], text);
@@ -47,12 +48,17 @@ describe('the standalone script', () => {
       expect(found, step.id).toBeGreaterThan(at);
       at = found;
     }
-    for (const body of [...Object.values(artifacts.files), ...Object.values(artifacts.manifests)])
-      expect(text).toContain(body);
+    // The auto pool's block is carved by the script itself (`$pool_cidr`), not the one carved here.
+    const { pool, ...others } = artifacts.manifests;
+    for (const body of [...Object.values(artifacts.files), ...Object.values(others)]) expect(text).toContain(body);
+    expect(text).not.toContain(pool);
+    expect(text).toContain(pool.replace('172.18.250.0/24', poolCidrAtRun));
+    expect(text).toContain('pool_cidr="$(carve_pool "$kind_network")"');
     expect(steps.map((s) => s.id)).toEqual([
       'helm-repo-add',
       'helm-repo-update',
       'kind-create',
+      'carve-pool',
       'cilium-install',
       'cilium-ready',
       'nodes-ready',
@@ -64,7 +70,7 @@ describe('the standalone script', () => {
       'curl-sample',
     ]);
     expect(text).toContain(
-      'helm install cilium cilium/cilium --version 1.18.14 --namespace kube-system --kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s',
+      'helm install cilium cilium/cilium --version 1.20.2 --namespace kube-system --kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s',
     );
     expect(text).toContain(
       'curl --fail --silent --show-error --max-time 5 --retry 10 --retry-delay 1 --retry-all-errors "http://${external_ip}/"',

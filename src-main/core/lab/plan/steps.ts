@@ -14,18 +14,30 @@ export interface LabArtifacts {
   manifests: { pool: string; l2Policy: string; sample?: string };
 }
 
-export function labArtifacts(plan: LabPlan, poolCidr: string): LabArtifacts {
+/**
+ * Stands for the block in the pool manifest while it is carved at run time (no kind network
+ * yet when the plan was made): the pipeline renders the manifest again with the carved
+ * block, the script substitutes its own carving.
+ */
+export const poolCidrAtRun = 'CARVED-AT-RUN-TIME';
+
+/** `poolCidr` undefined: carved at run time, once kind has made the network. */
+export function labArtifacts(plan: LabPlan, poolCidr: string | undefined): LabArtifacts {
   const sample = renderSample(plan);
   return {
     files: { 'kind-config.yaml': renderKindConfig(plan), 'cilium-values.yaml': renderHelmValuesYaml(plan) },
-    manifests: { pool: renderPool(plan, poolCidr), l2Policy: renderL2Policy(plan), ...(sample ? { sample } : {}) },
+    manifests: {
+      pool: renderPool(plan, poolCidr ?? poolCidrAtRun),
+      l2Policy: renderL2Policy(plan),
+      ...(sample ? { sample } : {}),
+    },
   };
 }
 
 export const kubeContext = (plan: LabPlan) => `kind-${plan.cluster.name}`;
 
-/** The steps in the order they must run. */
-export function labSteps(plan: LabPlan, artifacts: LabArtifacts): LabStep[] {
+/** The steps in the order they must run; `networkName` is the Docker network kind uses (`KIND_EXPERIMENTAL_DOCKER_NETWORK` or `kind`). */
+export function labSteps(plan: LabPlan, artifacts: LabArtifacts, networkName = 'kind'): LabStep[] {
   const { name } = plan.cluster;
   const context = kubeContext(plan);
   const kubectl = ['kubectl', '--context', context];
@@ -48,6 +60,20 @@ export function labSteps(plan: LabPlan, artifacts: LabArtifacts): LabStep[] {
       title: `Create the kind cluster ${name}`,
       command: ['kind', 'create', 'cluster', '--name', name, '--config', { file: 'kind-config.yaml' }],
       creates: `node containers ${name}-control-plane…, the kind network if missing, the kubeconfig context ${context}`,
+    },
+    // Right after kind made the network (on a fresh engine it did not exist when the plan
+    // was made): an auto pool is carved from it, a given one checked against it.
+    {
+      id: 'carve-pool',
+      title:
+        plan.pool.cidr === 'auto'
+          ? 'Carve the LoadBalancer pool from the kind network'
+          : 'Check the pool against the kind network',
+      command: ['docker', 'network', 'inspect', networkName],
+      creates:
+        plan.pool.cidr === 'auto'
+          ? `a free block of the ${networkName} network for the pool (no node, gateway, container or other cluster's pool in it)`
+          : `the certainty that ${plan.pool.cidr} lies inside the ${networkName} network and is free`,
     },
     {
       id: 'cilium-install',

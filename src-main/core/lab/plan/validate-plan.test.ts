@@ -28,7 +28,8 @@ describe('the default plan for demo', () => {
   it('has what the issue asks for, and validates with an auto pool inside the network', () => {
     const p = defaultPlan('demo');
     expect(p.cluster).toMatchObject({ disableDefaultCNI: true, kubeProxyMode: 'none', controlPlanes: 1, workers: 2 });
-    expect(p.cluster.nodeImage).toMatch(/^kindest\/node:v1\.33\.1@sha256:[0-9a-f]{64}$/);
+    expect(p.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:[0-9a-f]{64}$/);
+    expect(p.cilium.version).toBe('1.20.2');
     expect(p.cilium).toMatchObject({ kubeProxyReplacement: true, ipamMode: 'kubernetes', devices: ['eth0'] });
     const result = validatePlan(p, env());
     expect(result.findings).toEqual([]);
@@ -175,12 +176,40 @@ describe('refusals name the field and the fix', () => {
       fix: /@sha256/,
     },
     {
-      title: 'a Cilium release not tested on the image',
+      title: 'an end-of-life Cilium release',
       change: (p) => void (p.cilium!.version = '1.15.4'),
+      code: 'cilium-version-unsupported',
+      field: 'cilium.version',
+      message: /1\.15\.4 is not a supported release \(supported: 1\.20\.2, 1\.19\.8, 1\.18\.14/,
+      fix: /Use Cilium 1\.20\.2/,
+    },
+    {
+      title: 'a Cilium release not tested on the image, not acknowledged',
+      change: (p) => void (p.cilium!.version = '1.18.14'),
       code: 'cilium-not-tested',
       field: 'cilium.version',
-      message: /1\.15\.4 is not listed as tested on Kubernetes 1\.33\.1 \(tested there: 1\.18\.14\)/,
-      fix: /./,
+      message:
+        /lists Kubernetes 1\.30, 1\.31, 1\.32, 1\.33 as e2e tested, not 1\.36\.4.*untested, not unsupported; tested there: 1\.20\.2/,
+      fix: /--allow-untested.*kind v0\.33\.0 with kindest\/node:v1\.34\.11|--allow-untested.*v1\.33/,
+    },
+    {
+      title: "kind v0.33.0's default image (Kubernetes 1.37.0), which no Cilium lists",
+      change: (p) =>
+        void (p.cluster.nodeImage =
+          'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5'),
+      code: 'cilium-not-tested',
+      field: 'cilium.version',
+      message: /not 1\.37\.0 .*no Cilium release lists it yet/,
+      fix: /--allow-untested/,
+    },
+    {
+      title: 'a value the chart refuses (enableCiliumEndpointSlice: true on 1.18+)',
+      change: (p) => void (p.cilium!.extraValues = { enableCiliumEndpointSlice: true }),
+      code: 'chart-refuses-value',
+      field: 'cilium.extraValues.enableCiliumEndpointSlice',
+      message:
+        /^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$/,
+      fix: /^Remove enableCiliumEndpointSlice/,
     },
   ];
   it.each(cases)('$title', ({ change, code, field, message, fix }) => {
@@ -192,21 +221,61 @@ describe('refusals name the field and the fix', () => {
     expect(found!.fix).toMatch(fix);
   });
 
-  it('warns about chart values the chart does not have, with the replacement', () => {
+  it('warns about chart values the chart does not have (helm ignores them), and refuses what the chart refuses', () => {
     const findings = validatePlan(
       plan(
         (p) =>
           void (p.cilium!.extraValues = {
             hubble: { relay: { enabled: true } },
-            l2podAnnouncements: { interfac: 'eth0' },
+            l2podAnnouncements: { interfacePatern: 'eth0' },
             tunnel: 'vxlan',
+            enableK8sEventHandover: false,
           }),
       ),
       env(),
     ).findings;
-    expect(findings.map((f) => [f.field, f.severity, f.fix])).toEqual([
-      ['cilium.extraValues.l2podAnnouncements.interfac', 'warning', 'Use l2podAnnouncements.interface.'],
-      ['cilium.extraValues.tunnel', 'warning', 'Use routingMode=tunnel and tunnelProtocol=vxlan|geneve.'],
+    expect(findings.map((f) => [f.code, f.field, f.severity, f.message, f.fix])).toEqual([
+      [
+        'chart-refuses-value',
+        'cilium.extraValues.tunnel',
+        'error',
+        expect.stringMatching(/^helm install fails: tunnel was deprecated in v1\.14 and has been removed in v1\.15/),
+        'Remove tunnel (chart 1.20.2 no longer has it).',
+      ],
+      [
+        'chart-value-unknown',
+        'cilium.extraValues.l2podAnnouncements.interfacePatern',
+        'warning',
+        'l2podAnnouncements.interfacePatern: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0).',
+        'Use l2podAnnouncements.interfacePattern, or remove l2podAnnouncements.interfacePatern.',
+      ],
+      // A removed value the chart's check lets pass (false) is really ignored.
+      [
+        'chart-value-unknown',
+        'cilium.extraValues.enableK8sEventHandover',
+        'warning',
+        'enableK8sEventHandover: chart 1.20.2 has no such value (it was removed): helm ignores it (keys read from chart 1.20.0).',
+        'Remove enableK8sEventHandover.',
+      ],
+    ]);
+  });
+
+  it('an untested pairing acknowledged is a warning that says so, with the reason', () => {
+    const findings = validatePlan(
+      plan((p) => {
+        p.cluster.nodeImage =
+          'kindest/node:v1.37.0@sha256:a1ed56cfb0e7b93589bdf97c8cd566405a265939e3620fc4f5de89adff580ae5';
+        p.cilium!.allowUntested = true;
+        p.cilium!.untestedReason = 'trying Kubernetes 1.37';
+      }),
+      env(),
+    ).findings;
+    expect(findings).toEqual([
+      expect.objectContaining({
+        code: 'cilium-untested-acknowledged',
+        severity: 'warning',
+        message: expect.stringMatching(/^Untested pairing, acknowledged \(trying Kubernetes 1\.37\)/),
+      }),
     ]);
   });
 
@@ -236,11 +305,22 @@ describe('refusals name the field and the fix', () => {
     ).toEqual({ poolCidr: '172.18.250.0/24', findings: [] });
   });
 
-  it('without the kind network an auto pool is refused, a manual one noted as unchecked', () => {
+  it('without the kind network an auto pool is carved at run time (said, not refused), a manual one noted as unchecked', () => {
     const noNetwork = { ...env(), network: undefined };
-    expect(validatePlan(defaultPlan('demo'), noNetwork).findings.map((f) => [f.code, f.severity])).toEqual([
-      ['network-missing', 'error'],
+    const auto = validatePlan(defaultPlan('demo'), noNetwork);
+    expect(auto.poolCidr).toBeUndefined();
+    expect(auto.findings.map((f) => [f.code, f.severity, f.field])).toEqual([
+      ['pool-carved-at-run', 'info', 'pool.cidr'],
     ]);
+    expect(auto.findings[0]!.message).toBe(
+      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
+    );
+    expect(
+      validatePlan(
+        plan((p) => void (p.pool!.cidr = '172.18.250.1/24')),
+        noNetwork,
+      ).findings.map((f) => [f.code, f.severity]),
+    ).toEqual([['pool-invalid', 'error']]);
     const manual = validatePlan(
       plan((p) => void (p.pool!.cidr = '172.18.250.0/24')),
       noNetwork,

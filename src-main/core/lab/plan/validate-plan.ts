@@ -3,10 +3,18 @@
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
 import { finishedFinding, type LabFinding, type LabPlan } from '../../../contract';
-import { unknownChartKeys } from './chart-keys';
-import { compatTable, findCompatRow } from './compat-table';
+import { chartRefusals, unknownChartKeys, valuePaths } from './chart-keys';
+import { renderHelmValues } from './render';
+import {
+  ciliumReleaseFor,
+  ciliumReleases,
+  compatTable,
+  defaultCompatRow,
+  findCompatRow,
+  isTestedPairing,
+} from './compat-table';
 import { cidrsOverlap } from '../../net/cidr';
-import { carvePool, checkPool, type UsedRange } from './pool-carve';
+import { carvePool, checkPool, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
 import type { LabEnvironment } from '../environment/lab-environment';
 
@@ -95,22 +103,44 @@ const imageRule: Rule = (plan) => {
       ),
     ];
   }
-  if (!row.cilium.includes(plan.cilium.version)) {
-    const tested = compatTable
-      .filter((r) => r.cilium.includes(plan.cilium.version))
-      .map((r) => `kind ${r.kind} with ${r.image.split('@')[0]}`);
+  const { version, allowUntested, untestedReason } = plan.cilium;
+  const release = ciliumReleaseFor(version);
+  if (!release) {
     return [
       refuse(
-        'cilium-not-tested',
+        'cilium-version-unsupported',
         'cilium.version',
-        `Cilium ${plan.cilium.version} is not listed as tested on Kubernetes ${row.kubernetes}${row.cilium.length ? ` (tested there: ${row.cilium.join(', ')})` : ' (no Cilium release in the table lists it)'}`,
-        tested.length
-          ? `Use ${tested[0]}, or a Cilium version tested on ${row.kubernetes}.`
-          : 'Use the default row: kind v0.29.0, Kubernetes 1.33.1, Cilium 1.18.14.',
+        `Cilium ${version} is not a supported release (supported: ${ciliumReleases.map((r) => r.version).join(', ')}; 1.17 and older are end-of-life)`,
+        `Use Cilium ${defaultCompatRow.cilium[0]} (kind ${defaultCompatRow.kind}, ${defaultCompatRow.image.split('@')[0]}).`,
       ),
     ];
   }
-  return [];
+  if (isTestedPairing(version, row.kubernetes)) return [];
+  const tested = compatTable
+    .filter((r) => isTestedPairing(version, r.kubernetes))
+    .map((r) => `kind ${r.kind} with ${r.image.split('@')[0]}`);
+  const why = `Cilium ${version}'s compatibility document lists Kubernetes ${release.tested.join(', ')} as e2e tested, not ${row.kubernetes} (${release.source}). Cilium: unlisted versions "will depend on the forward / backward compatibility offered by Kubernetes" — untested, not unsupported`;
+  if (allowUntested)
+    return [
+      {
+        code: 'cilium-untested-acknowledged',
+        field: 'cilium.allowUntested',
+        message: `Untested pairing, acknowledged${untestedReason ? ` (${untestedReason})` : ''}: ${why}`,
+        fix: tested.length
+          ? `For a tested pairing use ${tested[0]}.`
+          : 'No tested pairing exists for this Cilium in the table.',
+        severity: 'warning',
+        applied: false,
+      },
+    ];
+  return [
+    refuse(
+      'cilium-not-tested',
+      'cilium.version',
+      `${why}${row.cilium.length ? `; tested there: ${row.cilium.join(', ')}` : '; no Cilium release lists it yet'}`,
+      `Acknowledge it with --allow-untested (cilium.allowUntested: true, with a reason), or use ${tested[0] ?? `kind ${defaultCompatRow.kind} with ${defaultCompatRow.image.split('@')[0]}`}${row.cilium[0] ? `, or Cilium ${row.cilium[0]} on this image` : ''}.`,
+    ),
+  ];
 };
 
 const leaseRule: Rule = (plan) => {
@@ -240,16 +270,36 @@ const sizeRules: Rule = (plan) => {
   return findings;
 };
 
-// helm ignores values the chart does not have, silently: say it for cilium.extraValues.
-const chartValuesRule: Rule = (plan) =>
-  unknownChartKeys(plan.cilium.extraValues, plan.cilium.version).map((unknown) => ({
-    code: 'chart-value-unknown',
-    field: `cilium.extraValues.${unknown.path}`,
-    message: `The chart has no value ${unknown.path}: ${unknown.why}; helm would ignore it silently`,
-    fix: unknown.replacement ? `Use ${unknown.replacement}.` : 'Remove it.',
-    severity: 'warning',
-    applied: false,
-  }));
+// Judged by the chosen chart's own files (generated tables): a value the chart does not
+// have is ignored by helm (a warning, removal offered); a value one of its `fail`s catches
+// makes `helm install` fail and install nothing (an error that blocks the run).
+const chartValuesRule: Rule = (plan) => {
+  const { version, extraValues } = plan.cilium;
+  const extraPaths = valuePaths(extraValues);
+  const refusals = chartRefusals(renderHelmValues(plan), version);
+  const refused = refusals.map((refusal) => {
+    const path = refusal.paths.find((p) => extraPaths.some((e) => e === p || e.startsWith(`${p}.`)));
+    return refuse(
+      'chart-refuses-value',
+      path ? `cilium.extraValues.${path}` : `cilium.${refusal.paths[0] ?? 'extraValues'}`,
+      `helm install fails: ${refusal.chartMessage} (cilium/${refusal.position}, Cilium chart ${version})`,
+      refusal.fix,
+    );
+  });
+  // A value a refusal catches is not ignored: only the rest is.
+  const caught = (path: string) => refusals.some((r) => r.paths.some((p) => path === p || path.startsWith(`${p}.`)));
+  const ignored = unknownChartKeys(extraValues, version)
+    .filter((unknown) => !caught(unknown.path))
+    .map((unknown): LabFinding => ({
+      code: 'chart-value-unknown',
+      field: `cilium.extraValues.${unknown.path}`,
+      message: `${unknown.path}: ${unknown.why}`,
+      fix: unknown.replacement ? `Use ${unknown.replacement}, or remove ${unknown.path}.` : `Remove ${unknown.path}.`,
+      severity: 'warning',
+      applied: false,
+    }));
+  return [...refused, ...ignored];
+};
 
 // Pod or service addresses inside the kind network would shadow node addresses in routes.
 const subnetsOnNetworkRule: Rule = (plan, env) => {
@@ -287,6 +337,30 @@ function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
   ];
 }
 
+/**
+ * Docker's default address pools hand a new user-defined network the first free /16 of
+ * 172.17.0.0/12 (`docker network create` docs, "default-address-pools"); docker0 holds
+ * 172.17.0.0/16, so on a fresh engine kind's network usually gets 172.18.0.0/16. Only an
+ * example for the words: the run reads the real subnet.
+ */
+export const usualKindSubnet = '172.18.0.0/16';
+
+/** What happens to an auto pool while the kind network does not exist: said, not refused. */
+export function poolCarvedAtRun(plan: LabPlan, networkName: string): LabFinding {
+  const example = carvePool(usualKindSubnet, [
+    { cidr: plan.cluster.podSubnet, what: 'the pod subnet' },
+    { cidr: plan.cluster.serviceSubnet, what: 'the service subnet' },
+  ]);
+  return {
+    code: 'pool-carved-at-run',
+    field: 'pool.cidr',
+    message: `pool.cidr is auto: the pool is carved from the \`${networkName}\` network once kind creates it — on a fresh Docker that is usually ${usualKindSubnet}${example.ok ? `, giving ${example.cidr}` : ''}`,
+    fix: 'Nothing to do: the run records the block it carves (shown in the run view). Set pool.cidr to choose one yourself.',
+    severity: 'info',
+    applied: false,
+  };
+}
+
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
   if (!env) {
@@ -303,6 +377,17 @@ export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { c
     };
   }
   if (!env.network) {
+    if (plan.pool.cidr !== 'auto' && !isCanonicalIPv4Cidr(plan.pool.cidr))
+      return {
+        findings: [
+          refuse(
+            'pool-invalid',
+            'pool.cidr',
+            `${plan.pool.cidr} is not a canonical IPv4 CIDR (network address with prefix, e.g. 172.18.250.0/24)`,
+            'Use pool.cidr: auto, or a block such as 172.18.250.0/24.',
+          ),
+        ],
+      };
     if (plan.pool.cidr !== 'auto')
       return {
         cidr: plan.pool.cidr,
@@ -311,22 +396,14 @@ export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { c
             code: 'network-not-checked',
             field: 'pool.cidr',
             message: `The ${env.networkName} network does not exist yet, so ${plan.pool.cidr} could not be checked against it`,
-            fix: 'Run the plan again once the first kind cluster exists.',
+            fix: 'Nothing to do now: the run checks it again right after kind creates the network and stops there if it does not fit.',
             severity: 'warning',
             applied: false,
           },
         ],
       };
-    return {
-      findings: [
-        refuse(
-          'network-missing',
-          'pool.cidr',
-          `pool.cidr is auto but the ${env.networkName} network does not exist yet, so there is nothing to carve from`,
-          'Create any kind cluster first (kind creates the network), or set pool.cidr to a block inside the subnet the network will get.',
-        ),
-      ],
-    };
+    // The first lab on an engine: kind creates the network, so the run carves the pool right after `kind create`.
+    return { findings: [poolCarvedAtRun(plan, env.networkName)] };
   }
   const used = usedRanges(plan, env);
   if (plan.pool.cidr === 'auto') {

@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KindscopeError, type LabRendering, type LabStep, type StepArg } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
+import type { LabEnvironment } from '../environment/lab-environment';
+import { renderPool } from '../plan/render';
 import { shellQuote } from '../plan/script';
+import { resolvePool } from '../plan/validate-plan';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import { preflightStep, type PreflightCheck } from './preflight';
@@ -22,6 +25,8 @@ export interface LabPipelineDeps {
   hostCheck?: VerifyStepDeps['hostCheck'];
   /** The node containers' IPv4 addresses on the kind network (Docker's view). */
   nodeAddresses(): Promise<{ name: string; ipv4?: string }[]>;
+  /** The kind network and what uses it, read now (for `carve-pool`); undefined when the engine cannot be read. */
+  environment?(): Promise<LabEnvironment | undefined>;
   /** Per-wait limits (ms); generous defaults since image pulls dominate on a real machine. */
   timeouts?: { cilium?: number; externalIP?: number };
 }
@@ -91,6 +96,11 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
   const name = plan.cluster.name;
   const nodes = plan.cluster.controlPlanes + plan.cluster.workers;
   const args = (step: LabStep) => step.command.slice(1).map((arg) => resolveArg(arg, fileDir));
+  // The pool manifest with the block this run carved (journal), else the one the plan resolved.
+  const manifest = (stdin: string, context: StepContext) =>
+    stdin === 'pool' && typeof context.facts.poolCidr === 'string'
+      ? renderPool(plan, context.facts.poolCidr)
+      : rendering.manifests[stdin as keyof LabRendering['manifests']];
   const run = (step: LabStep, context: StepContext, extra: (a: string[]) => string[] = (a) => a) => {
     const [tool] = step.command;
     if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl')
@@ -99,7 +109,7 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
         `Step ${step.id} runs ${String(tool)}`,
         'The plan has a step the pipeline cannot run: report this.',
       );
-    const input = step.stdin ? rendering.manifests[step.stdin as keyof LabRendering['manifests']] : undefined;
+    const input = step.stdin ? manifest(step.stdin, context) : undefined;
     return deps.runTool(tool, extra(args(step)), {
       signal: context.signal,
       onLine: (line) => context.log(line),
@@ -147,6 +157,14 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
               .status()
               .catch(() => undefined);
           },
+        });
+        break;
+      case 'carve-pool':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command: `${command}; ${plan.pool.cidr === 'auto' ? 'carve a free block' : `check ${plan.pool.cidr}`} against its subnet and what uses it`,
+          run: (context) => carvePoolStep(rendering, deps, context),
         });
         break;
       case 'cilium-install':
@@ -209,9 +227,7 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
           command,
           run: async (context) => {
             if (step.stdin)
-              for (const object of manifestObjects(
-                rendering.manifests[step.stdin as keyof LabRendering['manifests']] ?? '',
-              ))
+              for (const object of manifestObjects(manifest(step.stdin, context) ?? ''))
                 context.created({ kind: 'manifest', name: object, detail: `kind-${name}` });
             await run(step, context);
           },
@@ -219,6 +235,56 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
     }
   }
   return steps;
+}
+
+/**
+ * Resolves the pool once kind has made the network, and keeps it in the journal
+ * (`facts.poolCidr`): the pool step applies it, the run view shows it, a resume keeps it
+ * (this step is done by then, so it is not carved again whatever the network holds since).
+ * An auto pool keeps the block the plan showed while it is still free, else is carved
+ * afresh; a given pool is checked as the plan would have been, had the network existed, and
+ * the run stops here when it does not fit (outside the network, ARP could never reach it).
+ */
+async function carvePoolStep(rendering: LabRendering, deps: LabPipelineDeps, context: StepContext): Promise<void> {
+  const plan = rendering.plan;
+  const env = await deps.environment?.();
+  if (!env)
+    throw new KindscopeError(
+      'DOCKER_ERROR',
+      'The Docker engine could not be read, so the pool could not be carved from the kind network',
+      'Check that Docker answers (kindscope docker), then resume this run.',
+    );
+  if (!env.network)
+    throw new KindscopeError(
+      'DOCKER_ERROR',
+      `kind created the cluster but the ${env.networkName} network has no IPv4 subnet to carve the pool from`,
+      env.networkName === 'kind'
+        ? 'Check `docker network inspect kind`; then clean up this run and create again.'
+        : `KIND_EXPERIMENTAL_DOCKER_NETWORK names ${env.networkName}: give it an IPv4 subnet or unset it, then clean up this run and create again.`,
+    );
+  context.log(`network ${env.networkName}: ${env.network.subnet}`);
+  const planned = plan.pool.cidr === 'auto' ? rendering.poolCidr : undefined;
+  if (planned) {
+    const kept = resolvePool({ ...plan, pool: { ...plan.pool, cidr: planned } }, env);
+    if (!kept.findings.some((f) => f.severity === 'error')) {
+      context.facts.poolCidr = planned;
+      context.log(`pool ${planned} (auto, as the plan showed; still free)`);
+      return;
+    }
+    context.log(`${planned}, shown by the plan, is no longer free: ${kept.findings.map((f) => f.message).join('; ')}`);
+  }
+  const resolved = resolvePool(plan, env);
+  const errors = resolved.findings.filter((f) => f.severity === 'error');
+  if (errors.length || !resolved.cidr)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `pool.cidr: ${errors.map((f) => f.message).join('; ') || 'the pool could not be resolved'}`,
+      `${errors.map((f) => f.fix).join(' ')} Clean up this run and create again with that pool; on a cluster already built, \`kindscope fix\` carves one.`,
+    );
+  context.facts.poolCidr = resolved.cidr;
+  context.log(
+    `pool ${resolved.cidr} (${plan.pool.cidr === 'auto' ? `carved from ${env.network.subnet}` : `inside ${env.network.subnet} and free`})`,
+  );
 }
 
 /**

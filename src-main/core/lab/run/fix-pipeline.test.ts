@@ -9,6 +9,8 @@ import type { StepContext } from './pipeline-runner';
 type Over = {
   cilium?: Partial<ClusterStatus['cilium']>;
   pools?: number;
+  /** The pools' findings (all pools alike). */
+  poolFindings?: ClusterStatus['pools'][number]['findings'];
   policies?: number;
   services?: ClusterStatus['services'];
 };
@@ -30,7 +32,7 @@ function status(over: Over = {}): ClusterStatus {
       ranges: [],
       disabled: false,
       conflict: false,
-      findings: [],
+      findings: over.poolFindings ?? [],
     })),
     policies: Array.from({ length: over.policies ?? 1 }, (_, i) => ({
       name: `l2-${i}`,
@@ -46,6 +48,19 @@ describe('fixesFor (what `kindscope fix` repairs)', () => {
     ['nothing missing', {}, []],
     ['no pool', { pools: 0 }, ['pool']],
     ['no policy', { policies: 0 }, ['l2-policy']],
+    [
+      'only a pool outside the Docker network (ARP can never reach its IPs: a repair, not "nothing to do")',
+      {
+        poolFindings: [
+          {
+            code: 'pool-outside-docker-network',
+            message: 'The pool p0 (172.18.255.200/29) is outside every Docker network of this cluster',
+            fix: 'Use a range inside 172.26.0.0/16.',
+          },
+        ],
+      },
+      ['pool'],
+    ],
     ['L2 announcements off', { cilium: { l2Announcements: false } }, ['cilium-values']],
     [
       'kube-proxy replacement strict (1.15 accepts it without the features, cilium/cilium#32711)',

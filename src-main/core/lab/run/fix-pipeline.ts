@@ -30,10 +30,14 @@ const repairOrder: readonly FixKind[] = ['cilium-values', 'pool', 'l2-policy'];
 
 /** Whether a repair is still to be made on this status (the same rules as `fixesFor`, one repair at a time). */
 function stillNeeded(fix: FixKind, status: ClusterStatus): boolean {
-  if (fix === 'pool') return status.pools.length === 0;
+  // A pool outside every Docker network of the cluster hands out IPs ARP can never reach: as good as none.
+  if (fix === 'pool') return !status.pools.some((pool) => !outsideNetwork(pool));
   if (fix === 'l2-policy') return status.policies.length === 0;
   return status.cilium.kubeProxyReplacement !== 'true' || !status.cilium.l2Announcements;
 }
+
+const outsideNetwork = (pool: ClusterStatus['pools'][number]) =>
+  pool.findings.some((f) => f.code === 'pool-outside-docker-network');
 
 /** Runs a repair unless the live status says it is made already (by hand, or since the plan was shown): said in the log, never silent. */
 function unlessMade(
@@ -135,6 +139,15 @@ export function fixSteps(
               'INVALID_INPUT',
               carved.reason,
               'Free addresses in the kind network, or give a pool by hand.',
+            );
+          // A pool of ours outside the network is replaced in place (its services get new IPs from
+          // the carved block); one the user named otherwise is left as it is, and said.
+          const now = await deps.statusSource().status();
+          for (const pool of now.pools.filter(outsideNetwork))
+            c.log(
+              pool.name === plan.pool.name
+                ? `replacing the blocks of ${pool.name} (${pool.ranges.join(', ')}), outside the kind network ${env.network.subnet}, with ${carved.cidr}`
+                : `leaving ${pool.name} (${pool.ranges.join(', ')}, outside the kind network) as it is: delete it yourself so its services move to ${plan.pool.name}`,
             );
           const manifest = renderPool(plan, carved.cidr);
           c.log(manifest);

@@ -71,6 +71,8 @@ export function createDeps(o: PipelineSources, record: RunRecord, rendering: Lab
     },
     ...verifyDeps(o, cluster),
     nodeAddresses: () => nodeAddresses(o.docker, cluster),
+    // The kind network once kind made it: the carve-pool step carves (or checks) the pool there.
+    environment: async () => (await o.lab.environment(cluster)).env,
     ...(o.timeouts ? { timeouts: o.timeouts } : {}),
   };
 }

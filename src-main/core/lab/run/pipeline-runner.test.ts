@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { groupAlive } from '../../../../e2e/lab/processes.ts';
 import { runCli } from '../../tools/cli-runner';
 import { createMemoryLogger } from '../../util/logger';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
@@ -99,21 +100,22 @@ describe('PipelineRunner', () => {
     ];
     const record = store.create({ kind: 'create', cluster: 'demo', steps: shape(['sleep']) });
     const done = runner.run(record, steps);
-    await expect.poll(() => pid).toBeGreaterThan(0);
-    expect(runner.cancel(record.id)).toBe(true);
+    try {
+      await expect.poll(() => pid, { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(runner.cancel(record.id)).toBe(true);
+      // Bounded: the whole group (the shell and both sleeps) is gone within a second of the
+      // 200 ms grace period; a cancel that kills only the pid fails here, not by a hang.
+      await expect.poll(() => groupAlive(pid!), { timeout: 1_200, interval: 50 }).toBe(false);
+    } finally {
+      try {
+        if (pid) process.kill(-pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
     const result = await done;
     expect(result.state).toBe('cancelled');
     expect(result.steps[0]).toMatchObject({ state: 'cancelled', error: { code: 'CANCELLED' } });
-    // Reaping the orphaned `sleep` may take a moment: wait for the group to be gone.
-    const groupAlive = () => {
-      try {
-        process.kill(-pid!, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
-    await expect.poll(groupAlive, { timeout: 10_000 }).toBe(false);
   });
 
   it('a run left running by a Kindscope that stopped loads as interrupted, resumable', () => {

@@ -147,7 +147,11 @@ function StatusView({ status }: { status: ClusterStatus }) {
                     state={node.ready ? 'live' : 'offline'}
                     label={node.ready ? 'Kubernetes: Ready' : 'Kubernetes: NotReady'}
                   />{' '}
-                  <code>{node.internalIP}</code> · pods <code>{node.podCIDRs.join(', ')}</code>
+                  <code>{node.containerIP ?? node.internalIP}</code>
+                  {node.containerIP && node.internalIP && node.internalIP !== node.containerIP ? (
+                    <span className="muted"> (Kubernetes still says {node.internalIP})</span>
+                  ) : null}{' '}
+                  · pods <code>{node.podCIDRs.join(', ')}</code>
                   {node.mac ? <span className="muted"> · {node.mac}</span> : null}
                   {node.roles.length > 0 ? <span className="muted"> · {node.roles.join(', ')}</span> : null}
                 </td>

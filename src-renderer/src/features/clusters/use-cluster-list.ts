@@ -56,14 +56,12 @@ export function useClusterDetails(name: string): Omit<ClusterRow, 'summary'> {
       refetchOn: { 'lab:run-changed': finishedHere },
     },
   );
-  const fix = useQuery(
-    'lab:fix-plan',
-    { cluster: name },
-    {
-      refetchOn: { 'cluster:status-changed': (pushed) => pushed.cluster === name, 'lab:run-changed': finishedHere },
-      coalesceMs: 1_000,
-    },
-  );
+  // Asked once the cluster's own side was read (as before: no repair plan for a cluster that cannot be read).
+  const readable = status.value !== undefined && status.error === undefined;
+  const fix = useQuery('lab:fix-plan', readable ? { cluster: name } : undefined, {
+    refetchOn: { 'cluster:status-changed': (pushed) => pushed.cluster === name, 'lab:run-changed': finishedHere },
+    coalesceMs: 1_000,
+  });
   // A cluster whose Kubernetes side cannot be read offers no repairs from a stale plan.
   if (status.error) return { statusError: status.error };
   return {

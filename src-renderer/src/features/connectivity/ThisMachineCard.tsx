@@ -49,7 +49,10 @@ export function ThisMachineCard({ cluster }: { cluster: string }) {
   const ok = report && !report.failingHop;
   return (
     <section className="card" aria-label="This machine">
-      <h2>This machine</h2>
+      {/* Every card names the cluster it is about (issue 28: never another cluster's data unannounced). */}
+      <h2>
+        This machine <span className="muted small">→ cluster {cluster}</span>
+      </h2>
       {!report && <p className="muted">{busy ? 'Checking the route and probing the nodes…' : 'Not checked yet.'}</p>}
       {report && (
         <>

@@ -5,6 +5,8 @@ import { getAt, type PlanDraft } from './plan-draft';
 
 export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?: PlanValidation }) {
   const auto = getAt(draft, 'pool.cidr') === 'auto';
+  // No kind network yet (a fresh engine): what the run will do, in the validation's own words.
+  const atRun = validation?.findings.find((f) => f.code === 'pool-carved-at-run');
   return (
     <div className="wizard-grid">
       <section className="wizard-wide" aria-label="The kind network">
@@ -13,6 +15,11 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
             network={validation.network}
             {...(validation.poolCidr ? { poolCidr: validation.poolCidr } : {})}
           />
+        ) : atRun ? (
+          <p className="wizard-picked" role="status" aria-label="Pool carved at run time">
+            The pool is {atRun.message.replace(/^pool\.cidr is auto: the pool is /, '')}. The run shows the block it
+            carved.
+          </p>
         ) : (
           <p className="wizard-hint">
             The <code>kind</code> network does not exist yet (kind creates it with the first cluster), or the engine

@@ -90,7 +90,18 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
           <div>
             <dt>Pool</dt>
             <dd>
-              <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+              {rendering.poolCidr || plan.pool.cidr !== 'auto' ? (
+                <>
+                  <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+                </>
+              ) : (
+                <>
+                  {rendering.findings
+                    .find((f) => f.code === 'pool-carved-at-run')
+                    ?.message.replace(/^pool\.cidr is auto: the pool is carved/, 'Carved') ??
+                    'Carved from the kind network once kind creates it'}
+                </>
+              )}
             </dd>
           </div>
           <div>

@@ -6,7 +6,7 @@ import { LogView } from './LogView';
 import { RunActions } from './RunActions';
 import { RunResult } from './RunResult';
 import { useNow, useRun, useStepLog } from './use-run';
-import { elapsed } from './verification';
+import { elapsed, poolOf } from './verification';
 import './runs.css';
 
 const stateLabels: Record<StepState, string> = {
@@ -84,6 +84,7 @@ function RunJournal({ run }: { run: RunRecord }) {
             Run <code>{run.id}</code> · started {new Date(run.createdAt).toLocaleString()} · the run goes on in
             Kindscope's main process: closing this page does not stop it.
           </p>
+          {run.kind === 'create' && <PoolLine run={run} />}
         </div>
         <span className="spacer" />
         <span className={`run-state run-state-${run.state}`} role="status" aria-label="Run state">
@@ -179,5 +180,27 @@ function StepPanel({ run, step, now }: { run: RunRecord; step: RunStep; now: num
         Log on disk: <code>{step.logPath}</code>
       </p>
     </section>
+  );
+}
+
+/** The pool this run uses: carved from the kind network during the run (a fresh engine), or resolved by the plan. */
+function PoolLine({ run }: { run: RunRecord }) {
+  const pool = poolOf(run);
+  return (
+    <p className="muted" role="status" aria-label="LoadBalancer pool">
+      LoadBalancer pool:{' '}
+      {pool ? (
+        <>
+          <code>{pool.cidr}</code>
+          {pool.source === 'carved at run'
+            ? ' (carved from the kind network during this run)'
+            : pool.source === 'checked at run'
+              ? ' (checked against the kind network during this run)'
+              : ' (resolved by the plan)'}
+        </>
+      ) : (
+        'carved from the kind network once kind has created it'
+      )}
+    </p>
   );
 }

@@ -126,6 +126,12 @@ function NodeDetails({
           ⇄ <code>eth0@if{node.veth.ifindex}</code>
         </p>
       )}
+      {kube?.internalIP && node.ipv4 && node.running && kube.internalIP !== node.ipv4 && (
+        <p className="node-problem">
+          Docker gives this container {node.ipv4} now; Kubernetes still knows the node as {kube.internalIP} (its
+          InternalIP). kind node IPs changed after a restart: the API server and kubelets may still use the old one.
+        </p>
+      )}
       {node.problem && <p className="node-problem">{node.problem}</p>}
       {held > groupThreshold && (
         <button type="button" className="button button-secondary" onClick={() => onToggleGroup(node.name)}>

@@ -9,6 +9,7 @@ import { ClusterPicker } from '../../components/ClusterPicker';
 import { CommandButton } from '../../components/CommandButton';
 import { saveText } from '../../components/clipboard';
 import { ErrorNotice } from '../../components/ErrorNotice';
+import { FindingList } from '../../components/FindingList';
 import { darkPalette, exportSvg, lightPalette } from './graph/export-svg';
 import { TopologyGraph } from './graph/TopologyGraph';
 import { useGraphLayout } from './graph/use-graph-layout';
@@ -111,6 +112,11 @@ function TopologyView({ topology, status }: { topology: ClusterTopology; status:
           <TopologyTables topology={topology} status={status} />
         </>
       )}
+      {/* Addresses the picture draws (Docker's, now) that Kubernetes does not know: the cluster may be broken. */}
+      <FindingList
+        findings={(status?.findings ?? []).filter((f) => f.code === 'node-ip-changed')}
+        label="Node addresses"
+      />
       {topology.problems.map((problem) => (
         <ErrorNotice
           key={problem}

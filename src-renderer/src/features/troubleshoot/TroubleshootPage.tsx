@@ -47,6 +47,9 @@ export function TroubleshootPage() {
       {error && <ErrorNotice error={error} title="Kindscope cannot read this cluster" />}
       {status && status.cluster === selected && (
         <section className="card" aria-label="LoadBalancer services to check">
+          <h2>
+            LoadBalancer services <span className="muted small">of cluster {status.cluster}</span>
+          </h2>
           {status.services.length === 0 && <p className="muted">No LoadBalancer services in this cluster.</p>}
           <ul className="services">
             {status.services.map((svc) => (

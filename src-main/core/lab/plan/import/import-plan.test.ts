@@ -125,10 +125,26 @@ describe('importing the other mistakes articles make', () => {
       ]),
     );
     const unknown = findings.filter((f) => f.code === 'chart-value-unknown');
-    expect(unknown.map((f) => [f.field, f.fix])).toEqual([
-      ['l2announcements.leaseDuraton', 'Use l2announcements.leaseDuration.'],
-      ['tunnel', 'Use routingMode=tunnel and tunnelProtocol=vxlan|geneve.'],
+    expect(unknown.map((f) => [f.field, f.message, f.fix])).toEqual([
+      [
+        'l2announcements.leaseDuraton',
+        'l2announcements.leaseDuraton: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0)',
+        'Use l2announcements.leaseDuration (removed l2announcements.leaseDuraton).',
+      ],
     ]);
+    // 1.16 is end-of-life: recognised, mapped to the default release, its values judged by that chart.
+    expect(findings.find((f) => f.code === 'cilium-version-replaced')).toMatchObject({ applied: true });
+    // tunnel is not ignored: the chart refuses it, so helm install would fail. Dropped.
+    expect(findings.find((f) => f.code === 'chart-refuses-value')).toMatchObject({
+      field: 'tunnel',
+      severity: 'error',
+      applied: true,
+      message: expect.stringMatching(
+        /^helm install fails: tunnel was deprecated in v1\.14.*\(cilium\/templates\/validate\.yaml:41:5, chart 1\.20\.2\)$/,
+      ),
+      fix: 'Remove tunnel (chart 1.20.2 no longer has it).',
+    });
+    expect(plan.cilium.extraValues).not.toHaveProperty('tunnel');
     expect(findings.find((f) => f.code === 'pool-outside-network')!.message).toMatch(
       /192\.168\.100\.0\/24 is outside the kind network 172\.18\.0\.0\/16: ARP from this machine can never reach it/,
     );
@@ -218,4 +234,44 @@ it('a values file, imported beside the command, is merged before --set as helm d
     /values\.yaml \(cmd\.sh:1\), which was not among the imported files/,
   );
   expect(plan.cilium.extraValues).toEqual({ hubble: { relay: { enabled: true } } });
+});
+
+describe('chart values are judged by the chosen chart', () => {
+  it('a value of the chart survives import unchanged; a supported version is kept', () => {
+    const { plan, findings } = importPlan(
+      [
+        {
+          name: 'paste',
+          text: 'helm install cilium cilium/cilium --version 1.19.8 --set kubeProxyReplacement=true --set ipam.mode=kubernetes --set l2announcements.enabled=true --set ipam.operator.clusterPoolIPv4MaskSize=26 --set extraConfig.some-flag=x',
+        },
+      ],
+      { env: env() },
+    );
+    expect(plan.cilium.version).toBe('1.19.8');
+    expect(plan.cilium.extraValues).toMatchObject({
+      ipam: { operator: { clusterPoolIPv4MaskSize: 26 } },
+      extraConfig: { 'some-flag': 'x' },
+    });
+    expect(findings.filter((f) => f.code.startsWith('chart-'))).toEqual([]);
+    // No image given: the newest image 1.19 lists as tested.
+    expect(plan.cluster.nodeImage).toMatch(/^kindest\/node:v1\.35\.8@/);
+  });
+
+  it('enableCiliumEndpointSlice: true is what helm refuses from 1.18; the fix drops it', () => {
+    const { plan, findings } = importPlan(
+      [
+        {
+          name: 'paste',
+          text: 'helm install cilium cilium/cilium --version 1.18.14 --set enableCiliumEndpointSlice=true',
+        },
+      ],
+      { env: env() },
+    );
+    expect(findings.find((f) => f.code === 'chart-refuses-value')).toMatchObject({
+      field: 'enableCiliumEndpointSlice',
+      severity: 'error',
+      message: expect.stringMatching(/^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16/),
+    });
+    expect(plan.cilium.extraValues).not.toHaveProperty('enableCiliumEndpointSlice');
+  });
 });

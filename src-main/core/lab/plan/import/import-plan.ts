@@ -6,8 +6,15 @@
 import { LabPlan, finishedFinding, type LabFinding, type LabPlanInput } from '../../../../contract';
 import { kubeProxyStrict } from '../../../diagnose/kube-proxy-strict';
 import { closestName } from '../../../util/closest';
-import { unknownChartKeys } from '../chart-keys';
-import { compatTable, defaultCompatRow } from '../compat-table';
+import { chartRefusals, unknownChartKeys } from '../chart-keys';
+import {
+  ciliumReleaseFor,
+  ciliumReleases,
+  compatTable,
+  defaultCompatRow,
+  isTestedPairing,
+  newestTestedRow,
+} from '../compat-table';
 import type { LabEnvironment } from '../../environment/lab-environment';
 import { defaultPlan, durationMs, nodeNames } from '../plan';
 import { kindNodeDevices, validatePlan } from '../validate-plan';
@@ -205,13 +212,16 @@ function importCilium(g: Gathered, articleName: string, plan: LabPlanInput, find
   const values = mergedValues(g);
   const defaults = defaultPlan(plan.cluster.name).cilium;
   const nodes = (plan.cluster.controlPlanes ?? 1) + (plan.cluster.workers ?? 1);
-  const version = defaultCompatRow.cilium[0]!;
-  if (g.helm?.version && !compatTable.some((r) => r.cilium.includes(g.helm!.version!.replace(/^v/, '')))) {
+  // A supported minor keeps the version asked; an older one (1.17 is end-of-life) is only
+  // recognised, and mapped to the default release with a finding.
+  const asked = g.helm?.version?.replace(/^v/, '');
+  const version = asked && ciliumReleaseFor(asked) ? asked : defaultCompatRow.cilium[0]!;
+  if (asked && asked !== version) {
     findings.push(
       finding(
         'cilium-version-replaced',
         '--version',
-        `Cilium ${g.helm.version} is not in the compatibility table for a digest-pinned kind node image`,
+        `Cilium ${g.helm!.version} is not a release Kindscope installs (supported: ${ciliumReleases.map((r) => r.version).join(', ')}; 1.17 and older are end-of-life): its values are checked against chart ${version}`,
         `Use Cilium ${version} on ${defaultCompatRow.image.split('@')[0]} (kind ${defaultCompatRow.kind}).`,
         true,
         'info',
@@ -317,13 +327,28 @@ function importCilium(g: Gathered, articleName: string, plan: LabPlanInput, find
       ),
     );
   }
+  // What the chosen chart refuses (its `fail`s, evaluated on these values): a removed value is
+  // dropped (the fix is unambiguous); anything else is left for the user, and blocks the run.
+  for (const refusal of chartRefusals(pruneEmpty(values), version)) {
+    findings.push(
+      finding(
+        'chart-refuses-value',
+        refusal.paths[0] ?? 'values',
+        `helm install fails: ${refusal.chartMessage} (cilium/${refusal.position}, chart ${version})`,
+        refusal.fix,
+        refusal.removedPaths.length > 0,
+        'error',
+      ),
+    );
+    for (const path of refusal.removedPaths) take(values, path);
+  }
   for (const unknown of unknownChartKeys(pruneEmpty(values), version)) {
     findings.push(
       finding(
         'chart-value-unknown',
         unknown.path,
-        `The chart has no value ${unknown.path}: ${unknown.why}; helm ignores it silently`,
-        unknown.replacement ? `Use ${unknown.replacement}.` : 'Remove it.',
+        `${unknown.path}: ${unknown.why}`,
+        unknown.replacement ? `Use ${unknown.replacement} (removed ${unknown.path}).` : `Removed ${unknown.path}.`,
         true,
       ),
     );
@@ -356,7 +381,15 @@ export function importPlan(
   const { articleName, cluster } = importCluster(g, options.name, findings);
   const plan: LabPlanInput = { cluster };
   if (g.helm || g.sets.length || g.valuesDocs.length) importCilium(g, articleName, plan, findings);
-  else
+  // No node image was given: take the newest image this Cilium lists as tested.
+  const version = plan.cilium?.version;
+  const imageGiven =
+    !!g.kindCreate?.image ||
+    ((g.kindConfig?.body as { nodes?: { image?: string }[] })?.nodes ?? []).some((n) => n.image);
+  if (version && !imageGiven && !isTestedPairing(version, defaultCompatRow.kubernetes)) {
+    const row = newestTestedRow(version);
+    if (row) plan.cluster = { ...plan.cluster, kindVersion: row.kind, nodeImage: row.image };
+  } else
     findings.push(
       finding(
         'no-helm-command',

@@ -5,17 +5,18 @@ export type LeaseFlowEdge = Edge<{ lines: string[]; dim: boolean }, 'lease'>;
 
 /**
  * A lease line with its label in HTML (two lines: the claim, then the measurement), placed
- * near the service end where lines of one holder have fanned apart, so stacked labels do
- * not sit on each other (Hubble UI and Headlamp's map both keep labels as HTML over the SVG
+ * at the service end where lines of one holder have fanned apart, so stacked labels do not
+ * sit on each other (Hubble UI and Headlamp's map both keep labels as HTML over the SVG
  * so they stay crisp and wrap).
  */
 export const LeaseEdge = memo(function LeaseEdge(props: EdgeProps<LeaseFlowEdge>) {
   const { sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, markerEnd, style, data, id } = props;
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const lines = data?.lines ?? [];
-  // Well past the fan-out at the holder (labels of one holder's lines stack apart), clear of the service box.
-  const x = sourceX + (targetX - sourceX) * 0.62;
-  const y = sourceY + (targetY - sourceY) * 0.8;
+  // Right-aligned just above where the line meets its service: lines of one holder have fanned
+  // apart there, so each label sits by its own box and never on another's.
+  const x = targetX - 8;
+  const y = targetY - 4;
   return (
     <>
       <BaseEdge id={id} path={path} {...(markerEnd ? { markerEnd } : {})} {...(style ? { style } : {})} />
@@ -24,7 +25,7 @@ export const LeaseEdge = memo(function LeaseEdge(props: EdgeProps<LeaseFlowEdge>
           <div
             className={data?.dim ? 'lease-label is-dim' : 'lease-label'}
             data-edge={id}
-            style={{ transform: `translate(-50%, -50%) translate(${x}px, ${y}px)` }}
+            style={{ transform: `translate(-100%, -100%) translate(${x}px, ${y}px)` }}
           >
             {lines.map((line) => (
               <div key={line}>{line}</div>

@@ -23,13 +23,6 @@ import { highlightPath } from './path-highlight';
 
 const nodeTypes = { box: GraphBox };
 const edgeTypes = { lease: LeaseEdge };
-/**
- * The smallest text in a box or on a line is 11.5 px (topology.css): at this zoom it renders
- * at 11 px or more. The first view fits the part a reader comes for (nodes, their pods and
- * the LoadBalancer IPs with their lease lines) at no less than this zoom; the rest of the
- * data path (this machine, the bridge, the veths) is a pan or "Fit View" away.
- */
-export const readableZoom = 0.96;
 /** The boxes the first view is about. */
 const firstViewKinds = new Set(['node', 'pods', 'service', 'service-group', 'pending']);
 const miniMapClass = (node: BoxNode) => `minimap-${node.data.spec.kind}`;
@@ -148,7 +141,6 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
         maxZoom={2}
         colorMode="system"
         proOptions={{ hideAttribution: true }}
-        fitView
       >
         <Background gap={24} size={1} />
         <Controls showInteractive={false} aria-label="Zoom and fit" />

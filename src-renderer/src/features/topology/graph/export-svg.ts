@@ -143,12 +143,13 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
         : '';
   const path = `<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
   if (!edge.text) return path;
-  // Where the live graph puts the label (LeaseEdge): past the holder's fan-out; one fact a line.
-  const [mx, my] =
-    edge.kind === 'lease' ? [x1 + (x2 - x1) * 0.62, y1 + (y2 - y1) * 0.8] : [(x1 + x2) / 2, (y1 + y2) / 2];
+  // Where the live graph puts a lease label (LeaseEdge): right-aligned above the line's end; one fact a line.
+  const lease = edge.kind === 'lease';
+  const [mx, my] = lease ? [x2 - 8, y2 - 6] : [(x1 + x2) / 2, (y1 + y2) / 2 - 4];
   const lines = edge.text.split('\n');
   const spans = lines.map((line, i) => `<tspan x="${mx}" dy="${i === 0 ? 0 : 14}">${escapeXml(line)}</tspan>`).join('');
-  return `${path}\n<text x="${mx}" y="${my - 4 - (lines.length - 1) * 7}" text-anchor="middle" font-size="11.5" fill="${palette.text}">${spans}</text>`;
+  const top = lease ? my - (lines.length - 1) * 14 : my;
+  return `${path}\n<text x="${mx}" y="${top}" text-anchor="${lease ? 'end' : 'middle'}" font-size="11.5" fill="${palette.text}">${spans}</text>`;
 }
 
 function nodeSvg(node: GraphNodeSpec, box: Box, palette: SvgPalette): string {

@@ -1,7 +1,13 @@
 import type { Box } from './graph-types';
 
-/** Matches TopologyGraph's readableZoom: the first view never draws text below 11 px. */
-const minZoom = 0.96;
+/**
+ * The smallest text in a box or on a line is 11.5 px (topology.css): at this zoom it renders
+ * at 11 px or more. The first view fits the part a reader comes for (nodes, their pods and the
+ * LoadBalancer IPs with their lease lines) at no less than this zoom; the rest of the data
+ * path (this machine, the bridge, the veths) is a pan or "Fit View" away. Hubble UI's service
+ * map and Headlamp's map do the same: readable boxes first, the whole picture on request.
+ */
+export const readableZoom = 0.96;
 const maxZoom = 1.25; // a small lab is not blown up past this
 const padding = 24; // px around the fitted part
 
@@ -21,7 +27,7 @@ export function firstView(
   const right = Math.max(...boxes.map((b) => b.x + b.width));
   const bottom = Math.max(...boxes.map((b) => b.y + b.height));
   const fit = Math.min((width - 2 * padding) / (right - left), (height - 2 * padding) / (bottom - top));
-  const zoom = Math.min(maxZoom, Math.max(minZoom, fit));
+  const zoom = Math.min(maxZoom, Math.max(readableZoom, fit));
   const spareX = width - (right - left) * zoom;
   const spareY = height - (bottom - top) * zoom;
   return {

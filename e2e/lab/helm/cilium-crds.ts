@@ -1,0 +1,37 @@
+/**
+ * The CustomResourceDefinitions the simulated Cilium chart installs.
+ *
+ * For the supported minors (1.18–1.20) these are Cilium's own definitions, read unchanged from
+ * ../shared/upstream/cilium-crds/ (copied from cilium/cilium pkg/k8s/apis/cilium.io/client/crds;
+ * its README lists each file's commit), so the lab API server validates pools and L2 policies
+ * by Cilium's schema as a real cluster does:
+ * - the pool: `v2/ciliumloadbalancerippools.yaml` — `v2` served and stored, the deprecated
+ *   `v2alpha1` still served, as from 1.18 (cilium/cilium#39090, deprecation cilium/cilium#39134).
+ *   No upstream source names the release that stops serving `v2alpha1` (still served on 1.19.4,
+ *   Faisal-Hajari/ai-platform#15; BGP's removal is planned for 1.21 only after a storage
+ *   migration, cilium/cilium#47242, #46763; a stored version cannot simply be dropped,
+ *   cilium/cilium#48087), so it stays served through 1.20 here.
+ * - the L2 policy: only `cilium.io/v2alpha1` exists on 1.18–1.20 (../shared/FACTS.md); the only
+ *   definition in the data is `v2alpha1/ciliuml2announcementpolicies.yaml` (commit 0f80adb2,
+ *   likely the 1.16 cycle), whose fields are those Kindscope writes.
+ * Older charts, or a machine without ../shared, get the lab's open-schema manifest.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../apiserver/kube-object.ts';
+import { chartVersionParts } from './chart-rules.ts';
+
+export const upstreamCrdDir = () =>
+  join(process.env.KINDSCOPE_UPSTREAM ?? resolve(import.meta.dirname, '../../../../shared/upstream'), 'cilium-crds');
+
+export const upstreamCrdFiles = ['v2/ciliumloadbalancerippools.yaml', 'v2alpha1/ciliuml2announcementpolicies.yaml'];
+
+export function ciliumCrds(chartVersion: string): KubeObject[] {
+  const [major, minor] = chartVersionParts(chartVersion);
+  const dir = upstreamCrdDir();
+  if (major === 1 && minor >= 18 && upstreamCrdFiles.every((f) => existsSync(join(dir, f))))
+    return upstreamCrdFiles.map((f) => parse(readFileSync(join(dir, f), 'utf8')) as KubeObject);
+  const manifest = readFileSync(join(import.meta.dirname, '../manifests/cilium-crds.yaml'), 'utf8');
+  return parseAllDocuments(manifest).map((d) => d.toJSON() as KubeObject);
+}
