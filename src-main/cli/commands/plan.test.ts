@@ -142,7 +142,7 @@ describe('kindscope plan', () => {
     const refused = kindscope(['plan', '-f', join(dir, 'k137.yaml')]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /cilium\.version: .*not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet/,
+      /not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet \(cilium\.version\)\./,
     );
     expect(refused.stderr).toMatch(/--allow-untested/);
     const accepted = kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--json']);
