@@ -100,6 +100,48 @@ test('Troubleshoot runs the failover drill only after confirmation, and draws it
   await expect(timeline).toContainText('holds the lease cilium-l2announce-default-web');
   await expect(timeline).toContainText('announced');
   await expect(timeline).toContainText(`${holder} started again`);
+  // One definition of downtime, shown (issue 28): the figure is the span between the timeline's two marks.
+  const [, downtime, from, to] = (await result.innerText())
+    .match(/downtime (\d+) ms = from the last HTTP answer \((-?\d+) ms\) to the first again \((-?\d+) ms\)/)!
+    .map(Number);
+  expect(downtime).toBe(to! - from!);
+  await expect(timeline).toContainText(`${from} ms · last HTTP answer before the outage`);
+  await expect(timeline).toContainText(`${to} ms · HTTP answers again`);
   expect(docker(['inspect', '-f', '{{.State.Running}}', holder]).trim()).toBe('true');
   await page.screenshot({ path: join(import.meta.dirname, 'artifacts/troubleshoot-failover.png'), fullPage: true });
+});
+
+test('offline: the image question names the image and why; a failed pull is explained inline with KINDSCOPE_CAPTURE_IMAGE and docker load', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  // A registry on a closed loopback port: the pull fails as it does offline.
+  const image = `127.0.0.1:9/kindscope-i28-${randomBytes(3).toString('hex')}:v1`;
+  const offline = await startServe({ ...cluster.env, KINDSCOPE_CAPTURE_IMAGE: image });
+  try {
+    await page.goto(offline.url);
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
+    await page.getByRole('combobox', { name: 'Cluster' }).selectOption(cluster.name);
+    const row = page.getByRole('listitem', { name: 'Check default/web', exact: true });
+    await row.getByRole('button', { name: 'Failover drill' }).click();
+    await page
+      .getByRole('dialog', { name: 'Confirm the failover drill' })
+      .getByRole('button', { name: /^Stop / })
+      .click();
+    const ask = page.getByRole('alertdialog', { name: 'Pull the capture image?' });
+    await expect(ask).toContainText('The failover drill listens with tcpdump on every node');
+    await expect(ask).toContainText(image);
+    await ask.getByRole('button', { name: 'Pull and run the drill' }).click();
+    const failed = row.getByRole('alert');
+    await expect(failed).toContainText('The failover drill could not run', { timeout: 60_000 });
+    await expect(failed).toContainText(`Pulling ${image} failed`);
+    await expect(failed).toContainText('KINDSCOPE_CAPTURE_IMAGE');
+    await expect(failed).toContainText('docker load -i');
+    await page.screenshot({
+      path: join(import.meta.dirname, 'artifacts/troubleshoot-capture-offline.png'),
+      fullPage: true,
+    });
+  } finally {
+    await offline.stop();
+  }
 });

@@ -99,6 +99,12 @@ test('Clusters shows who answers for each LoadBalancer IP, and explains one that
 
   // Troubleshoot: curl the IP from this machine; the answer and the node that answered ARP.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Troubleshoot' }).click();
+  // The pending one says why and what to do where it is listed, before any check (issue 28).
+  const pickyRow = page.getByRole('listitem', { name: 'Check default/picky', exact: true });
+  await expect(pickyRow.getByRole('list', { name: 'Why default/picky' })).toContainText(
+    "No pool's serviceSelector matches this service",
+  );
+  await expect(pickyRow).toContainText('Fix: Label the service to match a pool');
   const row = page.getByRole('listitem', { name: 'Check default/web', exact: true });
   await row.getByRole('button', { name: 'Check from this machine' }).click();
   const result = page.getByRole('region', { name: 'Result for default/web' });

@@ -276,6 +276,11 @@ test("pasting the article's helm command shows the typo and the strict findings,
   const typo = findings.getByRole('listitem').filter({ hasText: 'k8sServiceHost=kind-control-plan names no node' });
   await expect(typo).toContainText('Fixed in the plan');
   await expect(typo).toContainText(`Set k8sServiceHost=${name}-control-plane.`);
+  // The fix names the plan's node: renaming the cluster renames it there too (issue 28), and back.
+  await lab.name.fill(`${name}b`);
+  await expect(typo).toContainText(`Set k8sServiceHost=${name}b-control-plane.`);
+  await lab.name.fill(name);
+  await expect(typo).toContainText(`Set k8sServiceHost=${name}-control-plane.`);
   const strict = findings
     .getByRole('listitem')
     .filter({ hasText: 'the last value' })
@@ -292,8 +297,13 @@ test("pasting the article's helm command shows the typo and the strict findings,
   await lab.goNext('Load balancing');
   await lab.goNext('Sample app');
   await lab.goNext('Review');
+  const reviewed = page.getByRole('region', { name: 'What will be created' }).locator('.review-steps > li > strong');
+  await expect(reviewed.first()).toBeVisible();
+  const announced = await reviewed.allInnerTexts();
   await lab.create.click();
   await expectReachable(lab, name);
+  // Review announced exactly the steps the run has, in order (it listed 12 for a run of 11).
+  expect(await lab.steps.locator('.run-step-title').allInnerTexts()).toEqual(announced);
 });
 
 test('a helm killed mid-install fails its step with the log shown; Resume completes the run', async ({ page }) => {

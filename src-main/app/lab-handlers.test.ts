@@ -80,8 +80,33 @@ describe('lab calls', () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error).toMatchObject({ code: 'INVALID_INPUT' });
-    expect(result.error.message).toMatch(/cilium\.operatorReplicas: operator\.replicas 5 is more than the 2 nodes/);
-    expect(result.error.hint).toMatch(/at most 2/);
+    // One style (issue 28): a sentence naming the field once, ending with a full stop.
+    expect(result.error.message).toMatch(
+      /^operator\.replicas 5 is more than the 2 nodes: .* stay Pending \(cilium\.operatorReplicas\)\.$/,
+    );
+    expect(result.error.hint).toMatch(/at most 2.*\.$/);
+  });
+
+  it("a refusal whose message names its field says it once, with a full stop; the default plan's node count is the wizard's 2 workers", async () => {
+    const defaults = await client().invoke('lab:default-plan', { name: 'i28-copy' });
+    expect(defaults.ok && defaults.value.plan.cluster.workers).toBe(2);
+    const result = await client().invoke('lab:render', {
+      plan: { cluster: { name: 'i28-copy' }, cilium: { k8sServiceHost: 'elsewhere-control-plane' } },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.message).toBe(
+      'k8sServiceHost "elsewhere-control-plane" names no control-plane node of cluster "i28-copy": the agents cannot reach the API server.',
+    );
+    const validated = await client().invoke('lab:validate-plan', {
+      plan: { cluster: { name: 'i28-copy' }, cilium: { k8sServiceHost: 'elsewhere-control-plane' } },
+    });
+    expect(validated.ok).toBe(true);
+    if (!validated.ok) return;
+    for (const f of validated.value.findings) {
+      expect(f.message, f.code).toMatch(/[.?!]$/);
+      expect(f.fix, f.code).toMatch(/[.?!]$/);
+    }
   });
 
   it('lab:import and lab:render give the script on request', async () => {

@@ -60,7 +60,7 @@ export function formatFailover(result: FailoverResult): string {
     `${result.service} (${result.ip}) failover drill`,
     `  ${result.explanation}`,
     `  old holder: ${result.oldHolder.node} (${result.oldHolder.mac ?? '?'})   new holder: ${result.newHolder ? `${result.newHolder.node} (${result.newHolder.mac ?? '?'})` : 'none'}`,
-    `  downtime: ${result.downtimeMs ?? '?'} ms, sampled every ${result.samplingIntervalMs} ms; lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} (${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
+    `  downtime: ${result.downtimeMs ?? '?'} ms${result.downtime ? ` (last answer ${result.downtime.fromMs} ms → answers again ${result.downtime.toMs} ms)` : ''}, sampled every ${result.samplingIntervalMs} ms; lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} (${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
   ];
   if (result.gratuitous) lines.push(`  announcement:${formatPacket(result.gratuitous).slice(1)}`);
   lines.push(

@@ -139,6 +139,8 @@ export const FailoverInput = z
     /** How long to wait for a new holder, s. */
     timeoutSeconds: z.number().int().min(5).max(120).optional(),
     pcapPath: AbsolutePath.optional(),
+    /** The user agreed to pull the capture image the drill listens with (name, size and why were shown). */
+    allowPull: z.boolean().optional(),
   })
   .strict();
 
@@ -153,6 +155,7 @@ export const TimelineEvent = z.object({
     'new-holder',
     'gratuitous-arp',
     'neighbour-flip',
+    'http-last-ok',
     'http-back',
     'node-not-ready',
     'started',
@@ -173,6 +176,12 @@ export const FailoverResult = z.object({
   samplingIntervalMs: z.number(),
   /** From the last good HTTP probe before the stop to the first good one after it (ms; the outage lies within, to one samplingIntervalMs). */
   downtimeMs: z.number().optional(),
+  /**
+   * The downtime's two ends on the timeline (ms since the stop): the last good probe before
+   * the outage (`http-last-ok`, often before the stop) and the first good one after
+   * (`http-back`); `downtimeMs` is exactly `toMs - fromMs` (issue 28: one definition, shown).
+   */
+  downtime: z.object({ fromMs: z.number(), toMs: z.number() }).optional(),
   /** Cilium's values (helm get values), with the downtime they predict. */
   leaseTimings: z.object({
     leaseDuration: z.string(),

@@ -5,14 +5,20 @@ import { ExitCode } from '../output';
 export const failoverCommand: CliCommand = {
   name: 'failover',
   summary: 'Failover drill: stop the lease holder, measure the takeover and the downtime, start it again',
-  help: `kindscope failover --cluster NAME --service [NAMESPACE/]NAME [--yes] [--json]
+  help: `kindscope failover --cluster NAME --service [NAMESPACE/]NAME [--yes] [--pull] [--json]
 
 Stops the lease holder's node container (so --yes is required), probes the service from
 this machine every 100 ms, and reports: the old and new holder, the new holder's gratuitous
 ARP (captured in its namespace), this machine's neighbour entry flipping, the success rate
 per interval, downtimeMs with its sampling interval beside the lease timings from the
-Cilium values; then starts the node again. Refused when no other node could take over.`,
-  options: { cluster: { type: 'string' }, service: { type: 'string' }, yes: { type: 'boolean' } },
+Cilium values; then starts the node again. Refused when no other node could take over.
+It listens with the capture image (KINDSCOPE_CAPTURE_IMAGE); --pull agrees to pull it once.`,
+  options: {
+    cluster: { type: 'string' },
+    service: { type: 'string' },
+    yes: { type: 'boolean' },
+    pull: { type: 'boolean' },
+  },
   async run({ client, values, fail, usageError, print, signal }) {
     if (typeof values.cluster !== 'string' || typeof values.service !== 'string')
       return usageError('failover needs --cluster NAME and --service [NAMESPACE/]NAME');
@@ -33,7 +39,13 @@ Cilium values; then starts the node again. Refused when no other node could take
     };
     signal.addEventListener('abort', restartOnInterrupt, { once: true });
     const result = await client
-      .invoke('capture:failover', { cluster: values.cluster, namespace, service, confirm: true })
+      .invoke('capture:failover', {
+        cluster: values.cluster,
+        namespace,
+        service,
+        confirm: true,
+        ...(values.pull === true ? { allowPull: true } : {}),
+      })
       .finally(() => signal.removeEventListener('abort', restartOnInterrupt));
     if (!result.ok) return fail(result.error);
     print(result.value, formatFailover(result.value));

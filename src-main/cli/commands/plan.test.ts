@@ -142,7 +142,7 @@ describe('kindscope plan', () => {
     const refused = kindscope(['plan', '-f', join(dir, 'k137.yaml')]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(
-      /cilium\.version: .*not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet/,
+      /not 1\.37\.0 .*untested, not unsupported; no Cilium release lists it yet \(cilium\.version\)\./,
     );
     expect(refused.stderr).toMatch(/--allow-untested/);
     const accepted = kindscope(['plan', '-f', join(dir, 'k137.yaml'), '--allow-untested', '--json']);
@@ -171,9 +171,16 @@ describe('kindscope plan', () => {
     );
     const result = kindscope(['plan', '-f', join(dir, 'bad.yaml')]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/cilium\.ipv4NativeRoutingCIDR: routingMode native needs ipv4NativeRoutingCIDR/);
-    expect(result.stderr).toMatch(/cilium\.l2announcements: Lease timings must satisfy/);
-    expect(result.stderr).toMatch(/pool\.cidr: 10\.99\.0\.0\/24 is outside the kind network/);
+    // Each problem one sentence naming its field once (issue 28: not `pool.cidr: pool.cidr …`).
+    expect(result.stderr).toMatch(
+      /routingMode native needs ipv4NativeRoutingCIDR \(the chart refuses native routing without it\)\. /,
+    );
+    expect(result.stderr).toMatch(
+      /Lease timings must satisfy .* leaseDuration \+ leaseRetryPeriod \(cilium\.l2announcements\)\. /,
+    );
+    expect(result.stderr).toMatch(
+      /10\.99\.0\.0\/24 is outside the kind network .* would not answer \(pool\.cidr\)\.\n/,
+    );
     expect(result.stderr).toMatch(/hint: .*Set cilium\.ipv4NativeRoutingCIDR to the pod subnet 10\.244\.0\.0\/16/);
   });
 

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import type { CliCommand, CliContext } from '../cli-command';
-import type { LabFinding, LabRendering } from '../../contract';
+import { findingSentence, type LabFinding, type LabRendering } from '../../contract';
 import { ExitCode } from '../output';
 
 /** Reads a file the user named, or says which one could not be read. */
@@ -20,7 +20,7 @@ export function formatFindings(findings: readonly LabFinding[]): string {
   return findings
     .map(
       (f) =>
-        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${f.message}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
+        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${findingSentence(f)}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
     )
     .join('');
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { fakeClusterStatus } from '../../contract/cluster-status.fake';
 import { arpVerdict } from './arp-verdict';
-import { buckets, measureDowntime } from './failover-drill';
+import { buckets, downtimeWindow, measureDowntime } from './failover-drill';
 import { leaseTimings, parseGoDuration, takeoverCandidates } from './lease-timings';
 import { decodeCapture } from './pcap-decoder';
 
@@ -141,7 +141,10 @@ describe('downtime on the sampling grid', () => {
       sample(400, true),
     ];
     expect(measureDowntime(samples)).toBe(400);
+    // One definition, shown (issue 28): the figure is exactly the span between the timeline's two marks.
+    expect(downtimeWindow(samples)).toEqual({ fromMs: -100, toMs: 300 });
     expect(measureDowntime(samples.slice(0, 5))).toBeUndefined();
+    expect(measureDowntime(samples.filter((s) => s.http.ok))).toBe(0);
     expect(buckets(samples)).toEqual([
       { startMs: -500, ok: 2, total: 2 },
       { startMs: 0, ok: 2, total: 5 },

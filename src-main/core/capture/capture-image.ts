@@ -17,15 +17,40 @@ export function captureImageName(env: NodeJS.ProcessEnv = process.env): string {
   return env.KINDSCOPE_CAPTURE_IMAGE?.trim() || defaultCaptureImage.name;
 }
 
+/** What the image is for, said with the question (issue 28: the drill asked without saying why). */
+export const captureImagePurpose = {
+  capture: "The ARP capture runs tcpdump and arping in a helper container on the lease holder's network",
+  failover:
+    'The failover drill listens with tcpdump on every node that may take the IP over, to see which one announces it',
+} as const;
+
+/** How to bring the image to an engine that cannot pull it (offline, or the registry refused). */
+export function offlineImageHint(image: string): string {
+  const file = `${image
+    .split('/')
+    .pop()!
+    .replace(/[:@].*$/, '')}.tar`;
+  return (
+    `Set KINDSCOPE_CAPTURE_IMAGE to an image on this engine that has tcpdump and arping, or load this one offline: ` +
+    `on a machine that can pull, \`docker pull ${image}\` then \`docker save ${image} -o ${file}\`; ` +
+    `copy ${file} here and run \`docker load -i ${file}\`.`
+  );
+}
+
 /** Makes sure the capture image is here: present, or pulled because the user agreed; otherwise asks, as data. */
-export async function ensureCaptureImage(docker: Docker, image: string, allowPull: boolean): Promise<void> {
+export async function ensureCaptureImage(
+  docker: Docker,
+  image: string,
+  allowPull: boolean,
+  purpose: keyof typeof captureImagePurpose = 'capture',
+): Promise<void> {
   if (await imagePresent(docker, image)) return;
   const size = image === defaultCaptureImage.name ? defaultCaptureImage.approxSize : 'size unknown until pulled';
   if (!allowPull) {
     throw new KindscopeError(
       'CONSENT_REQUIRED',
-      `The capture needs the image ${image} (tcpdump and arping; ${size}), which is not on this engine`,
-      'Agree to pull it once (CLI: --pull; app: "Pull and capture"), pull it yourself with `docker pull`, or set KINDSCOPE_CAPTURE_IMAGE to an image you have with tcpdump and arping.',
+      `${captureImagePurpose[purpose]}: it needs the image ${image} (${size}), which is not on this engine.`,
+      `Agree to pull it once (CLI: --pull; app: "Pull and ${purpose === 'failover' ? 'run the drill' : 'capture'}"), pull it yourself with \`docker pull ${image}\`, or ${offlineImageHint(image).replace(/^Set/, 'set')}`,
     );
   }
   try {
@@ -33,8 +58,8 @@ export async function ensureCaptureImage(docker: Docker, image: string, allowPul
   } catch (error) {
     throw new KindscopeError(
       'CAPTURE_FAILED',
-      `Pulling ${image} failed: ${(error as Error).message}`,
-      'Check the engine reaches the registry, or set KINDSCOPE_CAPTURE_IMAGE to a local image with tcpdump and arping.',
+      `Pulling ${image} failed: the engine cannot reach the registry, or the registry refused (Docker said: ${(error as Error).message.trim().replace(/\.$/, '')}).`,
+      offlineImageHint(image),
       { cause: error },
     );
   }

@@ -38,6 +38,8 @@ export interface FailoverInput {
   intervalMs?: number;
   timeoutSeconds?: number;
   pcapPath?: string;
+  /** The user agreed to pull the capture image. */
+  allowPull?: boolean;
 }
 
 interface Sample {
@@ -87,7 +89,7 @@ export async function runFailoverDrill(
   const intervalMs = input.intervalMs ?? 100;
   const image = captureImageName(options.env);
   const neighbour = options.neighbour ?? readNeighbour;
-  await ensureCaptureImage(options.docker, image, false);
+  await ensureCaptureImage(options.docker, image, input.allowPull ?? false, 'failover');
   const timings = leaseTimings(await options.ciliumValues(input.cluster).catch(() => undefined));
   const oldMac = claim.mac ?? (await nodeNetwork(options.docker, claim.node)).mac;
   const deadlineMs = (input.timeoutSeconds ?? Math.ceil(timings.predictedMaxDowntimeMs / 1000) + 20) * 1000;
@@ -164,6 +166,13 @@ export async function runFailoverDrill(
   if (lastRenew) addLeaseMarks(timeline, Date.parse(lastRenew) - t0, timings);
   const httpAfter = await probeHttp(ip, port);
   const downtimeMs = measureDowntime(samples);
+  const downtime = downtimeWindow(samples);
+  if (downtime)
+    timeline.push({
+      atMs: downtime.fromMs,
+      kind: 'http-last-ok',
+      text: 'last HTTP answer before the outage (the downtime starts)',
+    });
   timeline.sort((a, b) => a.atMs - b.atMs);
   return {
     service: label,
@@ -174,6 +183,7 @@ export async function runFailoverDrill(
     ...(gratuitous ? { gratuitous } : {}),
     samplingIntervalMs: intervalMs,
     ...(downtimeMs !== undefined ? { downtimeMs } : {}),
+    ...(downtime ? { downtime } : {}),
     leaseTimings: timings,
     timeline,
     intervals: buckets(samples),
@@ -185,6 +195,7 @@ export async function runFailoverDrill(
       claim: claim.node,
       newHolder,
       downtimeMs,
+      downtime,
       intervalMs,
       timings,
       gratuitous,
@@ -266,7 +277,11 @@ async function watchTakeover(
     const lastOk = [...samples].sort((a, b) => a.atMs - b.atMs).at(-1)?.http.ok;
     if (httpBackAt === undefined && lastOk && samples.some((s) => !s.http.ok)) {
       httpBackAt = atMs;
-      timeline.push({ atMs: firstOkAfterOutage(samples) ?? atMs, kind: 'http-back', text: `HTTP answers again` });
+      timeline.push({
+        atMs: firstOkAfterOutage(samples) ?? atMs,
+        kind: 'http-back',
+        text: `HTTP answers again (the downtime ends)`,
+      });
     }
     // Done: a new holder, HTTP back for a second, the neighbour entry flipped (or a second more).
     if (
@@ -295,13 +310,20 @@ function firstOkAfterOutage(samples: Sample[]): number | undefined {
  * first failed one. Undefined while HTTP has not come back.
  */
 export function measureDowntime(samples: Sample[]): number | undefined {
+  if (samples.length > 0 && samples.every((s) => s.http.ok)) return 0;
+  const window = downtimeWindow(samples);
+  return window && window.toMs - window.fromMs;
+}
+
+/** The downtime's ends on the timeline: the one definition `measureDowntime` and the timeline share. */
+export function downtimeWindow(samples: Sample[]): { fromMs: number; toMs: number } | undefined {
   const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
   const firstFail = sorted.findIndex((s) => !s.http.ok);
-  if (firstFail < 0) return sorted.length > 0 ? 0 : undefined;
+  if (firstFail < 0) return undefined;
   const back = firstOkAfterOutage(sorted);
   if (back === undefined) return undefined;
   const lastGood = firstFail > 0 ? sorted[firstFail - 1]!.atMs : sorted[firstFail]!.atMs;
-  return back - lastGood;
+  return { fromMs: lastGood, toMs: back };
 }
 
 export function buckets(samples: Sample[]): FailoverResult['intervals'] {
@@ -363,6 +385,7 @@ function explain(facts: {
   claim: string;
   newHolder?: { node: string; mac?: string };
   downtimeMs?: number;
+  downtime?: { fromMs: number; toMs: number } | undefined;
   intervalMs: number;
   timings: FailoverResult['leaseTimings'];
   gratuitous?: ArpPacket;
@@ -378,7 +401,7 @@ function explain(facts: {
   if (facts.gratuitous) parts.push(`and announced the IP with ${announcementForm(facts.gratuitous)}`);
   let text = parts.join(' ') + '.';
   if (facts.downtimeMs !== undefined)
-    text += ` HTTP was down for ${facts.downtimeMs} ms (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
+    text += ` HTTP was down for ${facts.downtimeMs} ms${facts.downtime ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ${facts.downtime.toMs} ms (0 = the stop)` : ''} (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
   text += facts.httpAfter?.ok ? ' HTTP answers again.' : ' HTTP does not answer afterwards.';
   text += facts.restarted ? ` ${facts.claim} was started again.` : ` ${facts.claim} could not be started again.`;
   return text;

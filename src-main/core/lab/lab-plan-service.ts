@@ -5,7 +5,15 @@
  * engine may have changed since.
  */
 import type { DockerAccess } from '../docker/docker-engine-service';
-import { KindscopeError, LabPlan, type LabFinding, type LabNetworkView, type LabRendering } from '../../contract';
+import {
+  KindscopeError,
+  LabPlan,
+  finishedFinding,
+  findingsAsText,
+  type LabFinding,
+  type LabNetworkView,
+  type LabRendering,
+} from '../../contract';
 import { parse as parseYaml } from 'yaml';
 import type { Logger } from '../util/logger';
 import { importPlan } from './plan/import/import-plan';
@@ -17,6 +25,7 @@ import { pairingOf } from './plan/compat-table';
 import { renderHelmValues } from './plan/render';
 import { renderScript } from './plan/script';
 import { labArtifacts, labSteps } from './plan/steps';
+import { createRunOutline } from './run/create-pipeline';
 import { hasErrors, validatePlan } from './plan/validate-plan';
 
 export interface LabServiceOptions {
@@ -106,14 +115,22 @@ export class LabPlanService {
       if (!(error instanceof KindscopeError) || error.code !== 'INVALID_INPUT') throw error;
       return {
         valid: false,
-        findings: schemaFindings(source) ?? [
-          { code: 'plan-invalid', message: error.message, fix: error.hint, severity: 'error', applied: false },
-        ],
+        findings: (
+          schemaFindings(source) ?? [
+            {
+              code: 'plan-invalid',
+              message: error.message,
+              fix: error.hint,
+              severity: 'error' as const,
+              applied: false,
+            },
+          ]
+        ).map(finishedFinding),
       };
     }
     const { env, findings: envFindings } = await this.environment(plan.cluster.name);
     const result = validatePlan(plan, env);
-    const findings = [...envFindings, ...result.findings];
+    const findings = [...envFindings, ...result.findings].map(finishedFinding);
     const network = networkView(env);
     return {
       valid: !hasErrors(findings),
@@ -130,7 +147,7 @@ export class LabPlanService {
   ): Promise<{ plan: LabPlan; findings: LabFinding[] }> {
     const { env, findings } = await this.environment(name);
     const imported = importPlan(sources, { ...(name ? { name } : {}), ...(env ? { env } : {}) });
-    return { plan: imported.plan, findings: [...findings, ...imported.findings] };
+    return { plan: imported.plan, findings: [...findings, ...imported.findings].map(finishedFinding) };
   }
 
   /** Everything the plan creates; refused (naming each field and fix) while it has errors. */
@@ -144,13 +161,14 @@ export class LabPlanService {
       const first = errors[0];
       throw new KindscopeError(
         'INVALID_INPUT',
-        errors.map((e) => `${e.field ?? e.code}: ${e.message}`).join('; ') || 'The pool could not be resolved',
-        first ? errors.map((e) => e.fix).join(' ') : 'Set pool.cidr.',
+        // Each message names its field already: prefixing `field:` said it twice (issue 28).
+        findingsAsText(errors) || 'The pool could not be resolved.',
+        first ? findingsAsText(errors.map((e) => ({ message: e.fix }))) : 'Set pool.cidr.',
       );
     }
     const artifacts = labArtifacts(plan, poolCidr);
     const steps = labSteps(plan, artifacts, kindNetworkName());
-    return {
+    const rendering: LabRendering = {
       plan,
       ...(poolCidr ? { poolCidr } : {}),
       kindConfig: artifacts.files['kind-config.yaml']!,
@@ -161,6 +179,10 @@ export class LabPlanService {
       labYaml: savePlanYaml(plan),
       findings,
       pairing: pairingOf(plan),
+    };
+    return {
+      ...rendering,
+      runSteps: createRunOutline(rendering),
       ...(options.script ? { script: renderScript(plan, artifacts, steps, poolCidr) } : {}),
     };
   }

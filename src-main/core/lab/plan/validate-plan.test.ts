@@ -27,7 +27,7 @@ function plan(overrides: (p: LabPlanInput) => void): LabPlan {
 describe('the default plan for demo', () => {
   it('has what the issue asks for, and validates with an auto pool inside the network', () => {
     const p = defaultPlan('demo');
-    expect(p.cluster).toMatchObject({ disableDefaultCNI: true, kubeProxyMode: 'none', controlPlanes: 1, workers: 1 });
+    expect(p.cluster).toMatchObject({ disableDefaultCNI: true, kubeProxyMode: 'none', controlPlanes: 1, workers: 2 });
     expect(p.cluster.nodeImage).toMatch(/^kindest\/node:v1\.36\.4@sha256:[0-9a-f]{64}$/);
     expect(p.cilium.version).toBe('1.20.2');
     expect(p.cilium).toMatchObject({ kubeProxyReplacement: true, ipamMode: 'kubernetes', devices: ['eth0'] });
@@ -145,11 +145,11 @@ describe('refusals name the field and the fix', () => {
     },
     {
       title: 'more operator replicas than nodes',
-      change: (p) => void (p.cilium!.operatorReplicas = 3),
+      change: (p) => void (p.cilium!.operatorReplicas = 4),
       code: 'operator-replicas-above-nodes',
       field: 'cilium.operatorReplicas',
-      message: /3 is more than the 2 nodes/,
-      fix: /at most 2/,
+      message: /4 is more than the 3 nodes/,
+      fix: /at most 3/,
     },
     {
       title: 'an API host that is no control plane',
@@ -208,7 +208,7 @@ describe('refusals name the field and the fix', () => {
       code: 'chart-refuses-value',
       field: 'cilium.extraValues.enableCiliumEndpointSlice',
       message:
-        /^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)$/,
+        /^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$/,
       fix: /^Remove enableCiliumEndpointSlice/,
     },
   ];
@@ -246,7 +246,7 @@ describe('refusals name the field and the fix', () => {
         'chart-value-unknown',
         'cilium.extraValues.l2podAnnouncements.interfacePatern',
         'warning',
-        'l2podAnnouncements.interfacePatern: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0)',
+        'l2podAnnouncements.interfacePatern: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0).',
         'Use l2podAnnouncements.interfacePattern, or remove l2podAnnouncements.interfacePatern.',
       ],
       // A removed value the chart's check lets pass (false) is really ignored.
@@ -254,7 +254,7 @@ describe('refusals name the field and the fix', () => {
         'chart-value-unknown',
         'cilium.extraValues.enableK8sEventHandover',
         'warning',
-        'enableK8sEventHandover: chart 1.20.2 has no such value (it was removed): helm ignores it (keys read from chart 1.20.0)',
+        'enableK8sEventHandover: chart 1.20.2 has no such value (it was removed): helm ignores it (keys read from chart 1.20.0).',
         'Remove enableK8sEventHandover.',
       ],
     ]);
@@ -313,7 +313,7 @@ describe('refusals name the field and the fix', () => {
       ['pool-carved-at-run', 'info', 'pool.cidr'],
     ]);
     expect(auto.findings[0]!.message).toBe(
-      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24',
+      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
     );
     expect(
       validatePlan(

@@ -2,7 +2,7 @@
  * The plan's refusals: one small rule per cause, each naming the field and the fix.
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
-import type { LabFinding, LabPlan } from '../../../contract';
+import { finishedFinding, type LabFinding, type LabPlan } from '../../../contract';
 import { chartRefusals, unknownChartKeys, valuePaths } from './chart-keys';
 import { renderHelmValues } from './render';
 import {
@@ -444,7 +444,7 @@ export function validatePlan(
   env: LabEnvironment | undefined,
 ): { poolCidr?: string; findings: LabFinding[] } {
   const pool = resolvePool(plan, env);
-  const findings = [...planRules.flatMap((rule) => rule(plan, env)), ...pool.findings];
+  const findings = [...planRules.flatMap((rule) => rule(plan, env)), ...pool.findings].map(finishedFinding);
   return { ...(pool.cidr ? { poolCidr: pool.cidr } : {}), findings };
 }
 

@@ -27,6 +27,8 @@ afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, f
 const nodes = (name: string) => [
   { name: `${name}-control-plane`, ipv4: '172.26.0.2' },
   { name: `${name}-worker`, ipv4: '172.26.0.3' },
+  // The default plan's second worker (the wizard recommends 2: issue 28).
+  { name: `${name}-worker2`, ipv4: '172.26.0.4' },
 ];
 
 /** An engine where kind makes the network on `kind create`; `used` is what else takes addresses on it later. */

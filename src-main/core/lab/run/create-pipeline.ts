@@ -55,10 +55,46 @@ export function displayCommand(step: LabStep, workDir: string): string {
  * `curl` replaced by the measured verification.
  */
 export function createPipeline(rendering: LabRendering, workDir: string, deps: LabPipelineDeps): StepDefinition[] {
+  const fileDir = join(workDir, 'files');
+  mkdirSync(fileDir, { recursive: true });
+  for (const [file, contents] of Object.entries(rendering.files)) writeFileSync(join(fileDir, file), contents);
+  return createSteps(rendering, fileDir, deps);
+}
+
+/** A step of a create run as Review shows it before anything runs. */
+export interface RunStepOutline {
+  name: string;
+  title: string;
+  command: string;
+}
+
+/**
+ * The steps a create run of this rendering will have, in order, without running or writing
+ * anything: the very list the pipeline builds (same function), so Review cannot announce a
+ * step the run lacks or miss one it has (issue 28: Review listed 12 steps, the run had 11).
+ */
+export function createRunOutline(rendering: LabRendering, workDir = '<run folder>'): RunStepOutline[] {
+  const never = (): never => {
+    throw new KindscopeError('INTERNAL', 'The outline of a run was run', 'Report this.');
+  };
+  const deps: LabPipelineDeps = {
+    runTool: never,
+    preflight: never,
+    statusSource: never,
+    verify: never,
+    nodeAddresses: never,
+  };
+  return createSteps(rendering, join(workDir, 'files'), deps).map(({ name, title, command }) => ({
+    name,
+    title,
+    command,
+  }));
+}
+
+function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipelineDeps): StepDefinition[] {
   const plan = rendering.plan;
   const name = plan.cluster.name;
   const nodes = plan.cluster.controlPlanes + plan.cluster.workers;
-  const fileDir = join(workDir, 'files');
   const args = (step: LabStep) => step.command.slice(1).map((arg) => resolveArg(arg, fileDir));
   // The pool manifest with the block this run carved (journal), else the one the plan resolved.
   const manifest = (stdin: string, context: StepContext) =>
@@ -81,8 +117,6 @@ export function createPipeline(rendering: LabRendering, workDir: string, deps: L
     });
   };
   const steps: StepDefinition[] = [preflightStep(() => deps.preflight())];
-  mkdirSync(fileDir, { recursive: true });
-  for (const [file, contents] of Object.entries(rendering.files)) writeFileSync(join(fileDir, file), contents);
   for (const step of rendering.steps) {
     const command = displayCommand(step, fileDir);
     switch (step.id) {

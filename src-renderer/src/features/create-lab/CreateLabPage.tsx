@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { LabFinding, LabPlan } from '@contract';
+import { followClusterName, type LabFinding, type LabPlan } from '@contract';
 import { useAction, useQuery } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RunView } from '../runs/RunView';
@@ -31,7 +31,8 @@ function Wizard() {
   const [draft, setDraft] = useState<PlanDraft>();
   const [stepIndex, setStepIndex] = useState(0);
   const [importing, setImporting] = useState(false);
-  const [imported, setImported] = useState<LabFinding[]>();
+  // The import's findings and the plan name they were made for (their fixes follow a rename).
+  const [imported, setImported] = useState<{ findings: LabFinding[]; name: string }>();
   const createLab = useAction('lab:create');
   const { validation, checking, error: validateError } = usePlanValidation(draft);
 
@@ -65,7 +66,7 @@ function Wizard() {
   const blocked = checking || !validation || errors.length > 0;
   const onImported = (plan: LabPlan, next: LabFinding[]) => {
     setDraft(asDraft(plan));
-    setImported(next);
+    setImported({ findings: next, name: plan.cluster.name });
     setImporting(false);
   };
   const starting = createLab.busy;
@@ -108,7 +109,13 @@ function Wizard() {
               Dismiss findings
             </button>
           </header>
-          <ImportFindings findings={imported.filter((f) => f.code !== 'pools-not-checked')} />
+          <ImportFindings
+            findings={followClusterName(
+              imported.findings.filter((f) => f.code !== 'pools-not-checked'),
+              imported.name,
+              String(getAt(draft, 'cluster.name') ?? imported.name),
+            )}
+          />
         </section>
       )}
       <nav aria-label="Wizard steps">

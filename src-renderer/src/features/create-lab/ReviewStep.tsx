@@ -118,9 +118,13 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
       <section aria-label="What will be created">
         <h3 className="review-heading">What the run will do</h3>
         <ol className="review-steps">
-          {rendering.steps.map((step) => (
-            <li key={step.id}>
-              <strong>{step.title}</strong> <span className="muted">— {step.creates}</span>
+          {/* The run's own step list (same function that builds the run), with what each plan step creates. */}
+          {(rendering.runSteps ?? []).map((step) => (
+            <li key={step.name}>
+              <strong>{step.title}</strong>{' '}
+              <span className="muted">
+                — {rendering.steps.find((s) => s.id === step.name)?.creates ?? step.command}
+              </span>
             </li>
           ))}
         </ol>

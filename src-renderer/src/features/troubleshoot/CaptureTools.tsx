@@ -1,7 +1,8 @@
 import { useState } from 'react';
 import type { AppError, CaptureResult, Result, ServiceStatus } from '@contract';
-import { useAppStore } from '../../app-context';
 import { useAction } from '../../data/hooks';
+import { ErrorNotice } from '../../components/ErrorNotice';
+import { RichText } from '../../components/RichText';
 import { FindingList } from '../../components/FindingList';
 import { StatusPill } from '../../components/StatusPill';
 import { ArpLadder, PacketTable } from './ArpLadder';
@@ -19,11 +20,12 @@ type Busy = 'capture' | 'ping' | 'failover' | undefined;
 
 /** Capture, Ping and Failover for one LoadBalancer service: the pictures the seed article left as TODO. */
 export function CaptureTools({ cluster, service }: { cluster: string; service: ServiceStatus }) {
-  const showError = useAppStore((state) => state.showError);
   const captureAction = useAction('capture:arp');
   const pingAction = useAction('capture:ping');
   const failoverAction = useAction('capture:failover');
-  const [consent, setConsent] = useState<AppError>();
+  // The image question, for the action that asked it (capture or drill), and any failure, shown here, inline.
+  const [consent, setConsent] = useState<{ error: AppError; action: 'capture' | 'failover' }>();
+  const [failure, setFailure] = useState<{ error: AppError; action: string }>();
   const [confirming, setConfirming] = useState(false);
   const target = { cluster, namespace: service.namespace, service: service.name };
   const label = `${service.namespace}/${service.name}`;
@@ -38,19 +40,26 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
   const ping = pingAction.value;
   const failover = failoverAction.value;
 
-  /** A refused pull asks for consent here; any other failure is the app's notice. */
-  const settle = (result: Result<unknown>) => {
+  /**
+   * A missing image asks here, saying which image and why; any other failure (a pull that
+   * failed offline included) is shown here too, with the image, the alternative and the
+   * offline route from the error's hint, not as a banner at the top of the page.
+   */
+  const settle = (action: 'capture' | 'ping' | 'failover') => (result: Result<unknown>) => {
     if (result.ok) return;
-    if (result.error.code === 'CONSENT_REQUIRED') setConsent(result.error);
-    else showError(result.error);
+    if (result.error.code === 'CONSENT_REQUIRED' && action !== 'ping') setConsent({ error: result.error, action });
+    else setFailure({ error: result.error, action });
   };
   const runCapture = async (allowPull = false) => {
     setConsent(undefined);
-    settle(await captureAction.run({ ...target, ...(allowPull ? { allowPull } : {}) }));
+    setFailure(undefined);
+    settle('capture')(await captureAction.run({ ...target, ...(allowPull ? { allowPull } : {}) }));
   };
-  const runFailover = async () => {
+  const runFailover = async (allowPull = false) => {
     setConfirming(false);
-    settle(await failoverAction.run({ ...target, confirm: true }));
+    setConsent(undefined);
+    setFailure(undefined);
+    settle('failover')(await failoverAction.run({ ...target, confirm: true, ...(allowPull ? { allowPull } : {}) }));
   };
   const holder = service.leaseHolder?.node ?? service.holder;
   return (
@@ -68,7 +77,10 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
           type="button"
           className="button"
           disabled={busy !== undefined || !service.externalIPs[0]}
-          onClick={() => void pingAction.run(target).then(settle)}
+          onClick={() => {
+            setFailure(undefined);
+            void pingAction.run(target).then(settle('ping'));
+          }}
         >
           {busy === 'ping' ? 'Pinging…' : 'Ping'}
         </button>
@@ -81,17 +93,42 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
           {busy === 'failover' ? 'Drill running…' : 'Failover drill'}
         </button>
       </div>
+      <p className="muted small">
+        Capture ARP and the failover drill run tcpdump and arping from a helper image (KINDSCOPE_CAPTURE_IMAGE, by
+        default nicolaka/netshoot); Kindscope asks before pulling it.
+      </p>
       {consent && (
         <div role="alertdialog" aria-label="Pull the capture image?" className="notice">
-          <p>{consent.message}.</p>
-          <p className="muted small">{consent.hint}</p>
-          <button type="button" className="button button-primary" onClick={() => void runCapture(true)}>
-            Pull and capture
+          <p>
+            <RichText text={consent.error.message} />
+          </p>
+          <p className="muted small">
+            <RichText text={consent.error.hint} />
+          </p>
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => void (consent.action === 'failover' ? runFailover(true) : runCapture(true))}
+          >
+            {consent.action === 'failover' ? 'Pull and run the drill' : 'Pull and capture'}
           </button>{' '}
           <button type="button" className="button" onClick={() => setConsent(undefined)}>
             Cancel
           </button>
         </div>
+      )}
+      {failure && (
+        <ErrorNotice
+          error={failure.error}
+          title={
+            failure.action === 'capture'
+              ? 'The capture could not run'
+              : failure.action === 'failover'
+                ? 'The failover drill could not run'
+                : 'The ping could not run'
+          }
+          onDismiss={() => setFailure(undefined)}
+        />
       )}
       {confirming && (
         <div role="dialog" aria-label="Confirm the failover drill" className="notice">
@@ -122,9 +159,12 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
         <section role="region" aria-label={`Failover of ${label}`} className="check-result">
           <p>{failover.explanation}</p>
           <p className="muted small">
-            downtime {failover.downtimeMs ?? '?'} ms (sampled every {failover.samplingIntervalMs} ms) · lease{' '}
-            {failover.leaseTimings.leaseDuration}, renew deadline {failover.leaseTimings.renewDeadline}, retry{' '}
-            {failover.leaseTimings.retryPeriod} ({failover.leaseTimings.source})
+            downtime {failover.downtimeMs ?? '?'} ms
+            {failover.downtime &&
+              ` = from the last HTTP answer (${failover.downtime.fromMs} ms) to the first again (${failover.downtime.toMs} ms), 0 = the stop`}{' '}
+            (sampled every {failover.samplingIntervalMs} ms) · lease {failover.leaseTimings.leaseDuration}, renew
+            deadline {failover.leaseTimings.renewDeadline}, retry {failover.leaseTimings.retryPeriod} (
+            {failover.leaseTimings.source})
           </p>
           <FailoverTimeline result={failover} />
         </section>

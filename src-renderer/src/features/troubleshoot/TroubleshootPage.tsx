@@ -85,6 +85,8 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
           {busy ? 'Checking…' : 'Check from this machine'}
         </button>
       </div>
+      {/* Why it is <pending> or unreachable, from the status model, before any check (issue 28). */}
+      {!check && <FindingList findings={service.findings} label={`Why ${service.namespace}/${service.name}`} />}
       {check && (
         <div className="check-result" role="region" aria-label={`Result for ${service.namespace}/${service.name}`}>
           <StatusPill

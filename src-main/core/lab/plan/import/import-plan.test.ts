@@ -128,7 +128,7 @@ describe('importing the other mistakes articles make', () => {
     expect(unknown.map((f) => [f.field, f.message, f.fix])).toEqual([
       [
         'l2announcements.leaseDuraton',
-        'l2announcements.leaseDuraton: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0)',
+        'l2announcements.leaseDuraton: chart 1.20.2 has no such value: helm ignores it (keys read from chart 1.20.0).',
         'Use l2announcements.leaseDuration (removed l2announcements.leaseDuraton).',
       ],
     ]);
@@ -140,7 +140,7 @@ describe('importing the other mistakes articles make', () => {
       severity: 'error',
       applied: true,
       message: expect.stringMatching(
-        /^helm install fails: tunnel was deprecated in v1\.14.*\(cilium\/templates\/validate\.yaml:41:5, chart 1\.20\.2\)$/,
+        /^helm install fails: tunnel was deprecated in v1\.14.*\(cilium\/templates\/validate\.yaml:41:5, chart 1\.20\.2\)\.$/,
       ),
       fix: 'Remove tunnel (chart 1.20.2 no longer has it).',
     });

@@ -3,7 +3,7 @@
  * plan plus findings `{ code, message, fix }`, each fix applied in the returned plan
  * where it is unambiguous. The returned plan contains none of the mistakes it reports.
  */
-import { LabPlan, type LabFinding, type LabPlanInput } from '../../../../contract';
+import { LabPlan, finishedFinding, type LabFinding, type LabPlanInput } from '../../../../contract';
 import { kubeProxyStrict } from '../../../diagnose/kube-proxy-strict';
 import { closestName } from '../../../util/closest';
 import { chartRefusals, unknownChartKeys } from '../chart-keys';
@@ -178,7 +178,8 @@ function importServiceHost(host: unknown, articleName: string, plan: LabPlanInpu
       finding(
         'k8s-service-host-renamed',
         'k8sServiceHost',
-        `k8sServiceHost=${String(host)} belongs to cluster "${articleName}"; the plan's cluster is "${plan.cluster.name}"`,
+        // No plan name in the message: the fix names the plan's node, and follows a rename (followClusterName).
+        `k8sServiceHost=${String(host)} belongs to cluster "${articleName}", not to the plan's cluster`,
         `Set k8sServiceHost=${fixTo}.`,
         true,
         'info',
@@ -406,5 +407,5 @@ export function importPlan(
   const remaining = validatePlan(parsed, options.env).findings.filter(
     (f) => !findings.some((x) => x.code === f.code && x.applied),
   );
-  return { plan: parsed, findings: [...findings, ...remaining] };
+  return { plan: parsed, findings: [...findings, ...remaining].map(finishedFinding) };
 }
