@@ -37,8 +37,13 @@ export function refusalProblem(error: AppError | undefined): string | undefined 
   return undefined;
 }
 
-/** `field: …`, `input.field: …`, `kind path: …`: a refusal that says which value it means. */
-const namesAField = /(^|[\s(])(input(\.[\w-]+)*|[A-Za-z][\w. -]{0,40}|--[a-z-]+):\s/;
+/**
+ * `field: …`, `input.field: …`, `kind path: …`, or — the plan's one message style (issue 28) —
+ * a sentence ending with the field in parentheses (`… (cluster.name).`): a refusal that says
+ * which value it means.
+ */
+const namesAField =
+  /(^|[\s(])(input(\.[\w-]+)*|[A-Za-z][\w. -]{0,40}|--[a-z-]+):\s|\((?:[A-Za-z][\w-]*)(?:\.[\w-]+|\[\d+\])*\)\.$/;
 
 /**
  * An INVALID_INPUT refusal must name what was wrong. The schema's own refusal of an input

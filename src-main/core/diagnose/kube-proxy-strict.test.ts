@@ -6,7 +6,7 @@ import { ciliumConfigMap, withKube } from './test-objects';
 /** The live diagnosis and the import of a pasted helm command explain `strict` with one rule and one wording. */
 describe('kubeProxyReplacement=strict, one rule', () => {
   const why =
-    ': Cilium 1.15 accepts "strict" but does not enable kube-proxy replacement\'s features with it, so L2 announcements stay silent (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131)';
+    ': Cilium 1.15 accepts "strict" but does not enable kube-proxy replacement\'s features with it, so L2 announcements stay silent (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131).';
 
   it('a live cluster whose Cilium config says strict', () => {
     const input = withKube((k) => (k.configMaps = [ciliumConfigMap({ 'kube-proxy-replacement': 'strict' })]));
