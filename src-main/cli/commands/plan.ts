@@ -30,7 +30,7 @@ function poolWords(r: LabRendering): string {
   if (r.poolCidr) return r.poolCidr;
   const carved = r.findings.find((f) => f.code === 'pool-carved-at-run');
   return carved
-    ? `carved at run time (${carved.message.replace(/^pool\.cidr is auto: the pool is /, '')})`
+    ? `carved at run time (${carved.message.replace(/^pool\.cidr is auto: the pool is /, '').replace(/\.$/, '')})`
     : r.plan.pool.cidr;
 }
 

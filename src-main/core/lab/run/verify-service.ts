@@ -59,6 +59,10 @@ export async function verifyService(
     ...(state ? { neighbourState: state } : {}),
     reachable,
     ...(check.proof ? { proof: check.proof } : {}),
-    findings: [...findings, ...(reachable ? [] : check.findings)],
+    // A permanent entry that disagrees with who answers is a finding even when the IP is proven (issue 25).
+    findings: [
+      ...findings,
+      ...(reachable ? check.findings.filter((f) => f.code === 'neighbour-permanent-mismatch') : check.findings),
+    ],
   };
 }

@@ -17,8 +17,8 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
           />
         ) : atRun ? (
           <p className="wizard-picked" role="status" aria-label="Pool carved at run time">
-            The pool is {atRun.message.replace(/^pool\.cidr is auto: the pool is /, '')}. The run shows the block it
-            carved.
+            The pool is {atRun.message.replace(/^pool\.cidr is auto: the pool is /, '').replace(/\.$/, '')}. The run
+            shows the block it carved.
           </p>
         ) : (
           <p className="wizard-hint">
