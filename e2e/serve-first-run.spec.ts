@@ -90,7 +90,7 @@ test('the wizard with its defaults builds the first lab where kind never ran: th
   const ip = pool.replace(/\.0\/\d+$/, '.1');
   await expect(lab.runRow(ip).getByRole('status', { name: 'Reachability' })).toHaveText('Reachable');
   const body = await (await fetch(`http://${ip}/`, { signal: AbortSignal.timeout(10_000) })).text();
-  expect(body).toContain('Hello from web-');
+  expect(body).toMatch(/^kindscope-sample pod=web-\S+ token=\w+/);
   // The run's journal went into the data folder the first run made.
   expect(readdirSync(join(home, 'kindscope-data', 'runs')).length).toBe(1);
 });

@@ -313,7 +313,7 @@ describe('kindscope create (the pipeline on the lab)', { timeout: 300_000 }, () 
     expect(verification?.reachable).toBe(true);
     expect(verification?.answeredBy?.mac).toBe(macOf(verification!.leaseHolder!.node));
     const body = await (await fetch(`http://${verification!.ip}/`, { signal: AbortSignal.timeout(5_000) })).text();
-    expect(body).toContain('Hello from web-');
+    expect(body).toMatch(/^kindscope-sample pod=web-\S+ token=\w+/);
 
     const stopping = await invoke(client.invoke('lab:stop', { cluster: lab.name }));
     expect((await settle(stopping.id)).state).toBe('done');

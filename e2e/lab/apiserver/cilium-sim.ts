@@ -440,7 +440,7 @@ export class CiliumSimulation {
     const config = Object.entries((configMap?.data ?? {}) as Record<string, string>).find(([k]) =>
       k.endsWith('.template'),
     )?.[1];
-    const returned = config ? /return\s+(\d{3})\s+"((?:[^"\\]|\\.)*)"/.exec(template) : null;
+    const returned = config ? /return\s+(\d{3})\s+"((?:[^"\\]|\\.)*)"/.exec(config) : null;
     const encode = (code: number, body: string) => Buffer.from(`${code} ${body}`).toString('base64');
     if (!returned) return encode(200, `Hello from ${podName}\n`);
     const env = new Map<string, string>();

@@ -71,7 +71,7 @@ describe('the first lab on a machine where kind never ran', () => {
       expect(created.stderr).toContain('Carve the LoadBalancer pool from the kind network');
       // The answer, from this machine, now.
       const body = await (await fetch(`http://${ip}/`, { signal: AbortSignal.timeout(10_000) })).text();
-      expect(body).toContain('Hello from web-');
+      expect(body).toMatch(/^kindscope-sample pod=web-\S+ token=\w+/);
       // What a first run makes for the user: the kubeconfig (kind's) and Kindscope's data folder with the run.
       expect(readFileSync(join(home, '.kube', 'config'), 'utf8')).toContain(`kind-${name}`);
       expect(readdirSync(join(home, '.local', 'share', 'kindscope', 'runs')).some((d) => d.includes('create'))).toBe(

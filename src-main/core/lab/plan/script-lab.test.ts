@@ -74,6 +74,6 @@ it(
     expect(carvePool(subnet, [])).toEqual({ ok: true, cidr: pool });
     const ip = lines[lines.indexOf('==> Wait for the external IP') + 1]!;
     expect(cidrsOverlap(pool, `${ip}/32`), `${ip} in ${pool}`).toBe(true);
-    expect(lines.at(-1)).toMatch(/^Hello from web-/);
+    expect(lines.at(-1)).toMatch(/^kindscope-sample pod=web-\S+ token=\w+/);
   },
 );
