@@ -55,7 +55,7 @@ describe('content security policy', () => {
 
   it('index.html carries the same strict CSP in a meta tag', () => {
     const html = readFileSync(join(root, 'src-renderer/index.html'), 'utf8');
-    const meta = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+    const meta = /http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
     expect(meta).not.toBeNull();
     expectStrictCsp(meta![1]!);
   });
