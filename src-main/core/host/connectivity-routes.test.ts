@@ -114,7 +114,11 @@ describe('the elevated command', () => {
   });
 
   it('refuses any other prefix', () => {
-    expect(() => elevatedStep('start', '/tmp/x"; id; "' as '/usr/local')).toThrow(/not a Homebrew prefix/);
+    // The administrator templates refuse it (core/tools/elevated-scripts.ts): the metacharacters first, then the list.
+    expect(() => elevatedStep('start', '/tmp/x"; id; "' as '/usr/local')).toThrow(/prefix .* contains a double quote/);
+    expect(() => elevatedStep('start', '/tmp/x' as '/usr/local')).toThrow(
+      /prefix .* must be one of \/opt\/homebrew, \/usr\/local/,
+    );
   });
 
   it('without /var/run/docker.sock: no plan, and the Docker Desktop setting to turn on', () => {
