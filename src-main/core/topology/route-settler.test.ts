@@ -65,4 +65,30 @@ describe('RouteSettler', () => {
     await vi.advanceTimersByTimeAsync(1000);
     expect(snapshot).toHaveBeenCalledTimes(3);
   });
+
+  it('is still settling while a re-read is in flight (nothing else would say a read is coming)', async () => {
+    vi.useFakeTimers();
+    let answer: ((topology: ClusterTopology) => void) | undefined;
+    const settler = new RouteSettler({
+      snapshot: () => new Promise((resolve) => (answer = resolve)),
+      publish: () => undefined,
+      delaysMs: [100, 100],
+    });
+    settler.settle('lab', 'w2');
+    expect(settler.settling).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    // The timer fired; the read has not answered yet.
+    expect(answer).toBeDefined();
+    expect(settler.settling).toBe(true);
+    answer!(topologyWith({ w1: 3, w2: 1 }));
+    await vi.advanceTimersByTimeAsync(0);
+    // Not settled (fewer routes than its peer): the next re-read is waiting.
+    expect(settler.settling).toBe(true);
+    await vi.advanceTimersByTimeAsync(100);
+    answer!(topologyWith({ w1: 3, w2: 3 }));
+    await vi.advanceTimersByTimeAsync(0);
+    // The delays are used up: done.
+    expect(settler.settling).toBe(false);
+    settler.dispose();
+  });
 });

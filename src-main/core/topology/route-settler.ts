@@ -27,12 +27,14 @@ const routesOf = (topology: ClusterTopology, node: string) =>
  */
 export class RouteSettler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** Nodes whose re-read is in flight: between a timer firing and the next being set, still settling. */
+  private readonly reading = new Set<string>();
 
   constructor(private readonly options: RouteSettlerOptions) {}
 
   /** Whether a restarted node's routes are still being re-read (bounded: at most the delays' sum). */
   get settling(): boolean {
-    return this.timers.size > 0;
+    return this.timers.size > 0 || this.reading.size > 0;
   }
 
   settle(cluster: string, node: string): void {
@@ -43,6 +45,7 @@ export class RouteSettler {
   dispose(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
+    this.reading.clear();
   }
 
   private cancel(cluster: string, node: string): void {
@@ -58,14 +61,20 @@ export class RouteSettler {
       key,
       setTimeout(() => {
         this.timers.delete(key);
+        this.reading.add(key);
+        const done = () => this.reading.delete(key);
         this.options.snapshot(cluster).then(
           (topology) => {
+            done();
             const routes = routesOf(topology, node);
             if (routes !== previous) this.options.publish(topology);
             if (routes === undefined || (routes === previous && settled(topology, node))) return;
             this.step(cluster, node, attempt + 1, routes);
           },
-          () => this.step(cluster, node, attempt + 1, previous),
+          () => {
+            done();
+            this.step(cluster, node, attempt + 1, previous);
+          },
         );
       }, delay),
     );
