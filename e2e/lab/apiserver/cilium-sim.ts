@@ -420,7 +420,7 @@ export class CiliumSimulation {
    * renders a mounted `/etc/nginx/templates/*.template` with envsubst of the variables set in
    * the pod (docker-nginx's 20-envsubst-on-templates.sh), so a `return CODE "TEXT"` there is
    * the answer, with the pod's env (the downward API's metadata.name included) substituted.
-   * Without such a template: the lab's "Hello from POD" page. Base64 of `CODE BODY`.
+   * Without such a template: empty (the lab's "Hello from POD" page). Else base64 of `CODE BODY`.
    */
   private pageOf(namespace: string, podName: string): string {
     const pod = this.list('', 'pods', namespace).find((p) => p.metadata.name === podName);
@@ -442,7 +442,8 @@ export class CiliumSimulation {
     )?.[1];
     const returned = config ? /return\s+(\d{3})\s+"((?:[^"\\]|\\.)*)"/.exec(config) : null;
     const encode = (code: number, body: string) => Buffer.from(`${code} ${body}`).toString('base64');
-    if (!returned) return encode(200, `Hello from ${podName}\n`);
+    // No template: the lab's own page, written as before (an empty page here).
+    if (!returned) return '';
     const env = new Map<string, string>();
     for (const e of (container?.env ?? []) as Obj[]) {
       if (typeof e.value === 'string') env.set(e.name, e.value);
@@ -485,14 +486,17 @@ function announceScript(vip: string, port: string, svc: string, backend: string,
   const [code, ...rest] = Buffer.from(page, 'base64').toString('utf8').split(' ');
   const body = rest.join(' ');
   const www = `/www/${svc}`;
+  const index = !page
+    ? `echo "Hello from ${backend}" > ${www}/index.html`
+    : code === '200'
+      ? `printf '%s' '${Buffer.from(body).toString('base64')}' | busybox base64 -d > ${www}/index.html # served by ${backend}`
+      : `: no index.html: ${backend} answers ${code}`;
   return [
     `ip addr replace ${vip}/32 dev lo`,
     'ip rule show pref 100 | grep -q "lookup local" || { ip rule add pref 100 lookup local && ip rule del pref 0 lookup local; }',
     `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ip rule add pref 10 to ${vip} ipproto 1 blackhole`,
     `rm -rf ${www}; mkdir -p ${www}`,
-    code === '200'
-      ? `printf '%s' '${Buffer.from(body).toString('base64')}' | busybox base64 -d > ${www}/index.html # served by ${backend}`
-      : `: no index.html: ${backend} answers ${code}`,
+    index,
     `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; httpd -p ${vip}:${port} -h /www/${svc}`,
     `arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`,
   ].join('\n');
