@@ -47,12 +47,18 @@ export async function startServe(
       reject(new Error(`serve mode exited (${code}) before printing its URL:\n${output}`));
     });
   });
+  // A serve that dies under a test says why in the test's log (nothing lost on failure).
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`serve mode exited unexpectedly (${code ?? signal}):\n${output}`);
+  });
   return {
     url,
     origin: new URL(url).origin,
     output: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
+        stopping = true;
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
