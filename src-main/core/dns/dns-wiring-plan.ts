@@ -46,7 +46,7 @@ function program(path: string | undefined, name: string): string {
       `${name} was not found in ${elevatedProgramDirs.join(', ')}`,
       `Install ${name} from your distribution's packages, or wire the resolver by hand (kindscope dns wire prints the steps).`,
     );
-  if (false)
+  if (!elevatedProgramDirs.some((dir) => path === `${dir}/${name}`))
     throw new KindscopeError(
       'INVALID_INPUT',
       `${path} is not in a system folder (${elevatedProgramDirs.join(', ')}): Kindscope runs ${name} as administrator only from there`,
