@@ -30,6 +30,34 @@ export interface MacStandIns {
 
 const fixtures = join(import.meta.dirname, '../../../shared/fixtures/real/netstat-rn-macos');
 
+/**
+ * docker-mac-net-connect routes every Docker network's subnets through its tunnel (its README),
+ * whatever subnets this engine gave them: the replayed Mac table (172.17, 172.18) gets a line for
+ * each other IPv4 subnet, in netstat's style, and \`route -n get\` answers utun0 for an address in
+ * one of them. \`netstat\` prints the extra lines; \`get IP\` exits 1 for an address outside them.
+ */
+const routedScript = `import { execFileSync } from 'node:child_process';
+const ids = execFileSync('docker', ['network', 'ls', '-q'], { encoding: 'utf8' }).split('\\n').filter(Boolean);
+const subnets = ids.length ? execFileSync('docker', ['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids], { encoding: 'utf8' }).split(/\\s+/).filter((c) => /^\\d+\\.\\d+\\.\\d+\\.\\d+\\/\\d+$/.test(c)) : [];
+const num = (ip) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
+const dotted = (n) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
+const [mode, ip] = process.argv.slice(2);
+if (mode === 'netstat') {
+  for (const cidr of subnets) {
+    const [net, len] = cidr.split('/');
+    if (/^172\\.1[78]\\.0\\.0$/.test(net) && len === '16') continue;
+    const octets = net.split('.').slice(0, Math.max(1, Math.ceil(Number(len) / 8)));
+    console.log(\`\${(octets.join('.') + (Number(len) % 8 ? '/' + len : '')).padEnd(19)}utun0              USc             utun0\`);
+  }
+} else {
+  const hit = subnets.find((cidr) => { const [net, len] = cidr.split('/'); const size = 2 ** (32 - Number(len)); return Math.floor(num(ip) / size) === Math.floor(num(net) / size); });
+  if (!hit) process.exit(1);
+  const [net, len] = hit.split('/');
+  const mask = dotted(2 ** 32 - 2 ** (32 - Number(len)));
+  process.stdout.write(\`   route to: \${ip}\\ndestination: \${net}\\n       mask: \${mask}\\n  interface: utun0\\n      flags: <UP,DONE,STATIC,PRCLONING>\\n\`);
+}
+`;
+
 const record = `printf '%s\\037' "$(basename "$0")" "$@" >> "$S/calls"; printf '\\n' >> "$S/calls"`;
 
 const scripts: Record<string, string> = {
@@ -62,10 +90,10 @@ case "$2" in
 esac`,
   netstat: `${record}
 [ "$*" = "-rn -f inet" ] || [ "$*" = "-rn" ] || { echo "netstat: unsupported here: $*" >&2; exit 1; }
-if [ -e "$S/routes" ]; then tail -n +2 "$FIX/after-docker-mac-net-connect-utun0-172.17-172.18.txt"; else tail -n +2 "$FIX/before-docker-mac-net-connect.txt"; fi`,
+if [ -e "$S/routes" ]; then tail -n +2 "$FIX/after-docker-mac-net-connect-utun0-172.17-172.18.txt"; "$NODE" "$ROUTED" netstat; else tail -n +2 "$FIX/before-docker-mac-net-connect.txt"; fi`,
   route: `${record}
 [ "$1" = -n ] && [ "$2" = get ] || { echo "route: usage" >&2; exit 64; }
-case "$3" in 172.1[78].*) if [ -e "$S/routes" ]; then dest=\${3%.*.*}.0.0; printf '   route to: %s\\ndestination: %s\\n       mask: 255.255.0.0\\n  interface: utun0\\n      flags: <UP,DONE,STATIC,PRCLONING>\\n' "$3" "$dest"; exit 0; fi ;; esac
+if [ -e "$S/routes" ] && "$NODE" "$ROUTED" get "$3"; then exit 0; fi
 printf '   route to: %s\\ndestination: default\\n       mask: default\\n    gateway: 192.168.1.1\\n  interface: en0\\n      flags: <UP,GATEWAY,DONE,STATIC,PRCLONING,GLOBAL>\\n' "$3"`,
   ping: `${record}
 ip=$(eval echo \\\${$#}); count=$3
@@ -82,9 +110,14 @@ export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): Mac
   const state = join(dir, 'state');
   mkdirSync(bin);
   mkdirSync(state);
+  const routed = join(dir, 'routed.mjs');
+  writeFileSync(routed, routedScript);
   for (const [name, body] of Object.entries(scripts)) {
     const path = join(bin, name);
-    writeFileSync(path, `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\n${body}\n`);
+    writeFileSync(
+      path,
+      `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\nNODE=${JSON.stringify(process.execPath)}\nROUTED=${JSON.stringify(routed)}\n${body}\n`,
+    );
     chmodSync(path, 0o755);
   }
   const file = (name: string) => join(state, name);
