@@ -1,5 +1,6 @@
-import { watch, type FSWatcher } from 'node:fs';
-import { delimiter, dirname } from 'node:path';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
 import {
   KindscopeError,
   statusChangeKey,
@@ -146,7 +147,10 @@ export class ClusterSession implements Disposable {
     if (this.disposed) return;
     const env = this.options.kubeconfigEnv();
     const { config, files, problems } = loadKubeConfig(env);
-    this.watchKubeconfig(files.length > 0 ? files : (env ?? '').split(delimiter).filter(Boolean));
+    // With no file yet (a first run: no ~/.kube before kind writes it), watch where kind will write it.
+    this.watchKubeconfig(
+      files.length > 0 ? files : env ? env.split(delimiter).filter(Boolean) : [join(homedir(), '.kube', 'config')],
+    );
     const context = config.getContextObject(this.context);
     if (!context) {
       this.kubeStore.dispose();
@@ -181,7 +185,11 @@ export class ClusterSession implements Disposable {
   private watchKubeconfig(files: string[]): void {
     for (const watcher of this.watchers) watcher.close();
     this.watchers = [];
-    for (const folder of new Set(files.map((f) => dirname(f)))) {
+    for (const wanted of new Set(files.map((f) => dirname(f)))) {
+      // A folder that does not exist yet (~/.kube on a first run): watch its nearest existing
+      // parent, whose change (the folder made) reloads — and the reload then watches the folder.
+      let folder = wanted;
+      while (!existsSync(folder) && dirname(folder) !== folder) folder = dirname(folder);
       try {
         const watcher = watch(folder, { persistent: false }, () => this.reloadKubeconfig.schedule());
         watcher.on('error', () => undefined);
