@@ -140,6 +140,13 @@ export const ServiceStatus = z.object({
 });
 export type ServiceStatus = z.infer<typeof ServiceStatus>;
 
+/**
+ * The address to reach a node at: its container's on the cluster's network now (Docker's fact),
+ * else Kubernetes' InternalIP while that is unknown (they differ after a restart, kubernetes-sigs/kind#2045).
+ */
+export const nodeAddress = (node: { containerIP?: string | undefined; internalIP?: string | undefined }) =>
+  node.containerIP ?? node.internalIP;
+
 /** The port every probe of a LoadBalancer service uses: its first (80 when it lists none). */
 export const probePort = (service: Pick<ServiceStatus, 'servicePorts'>): number => service.servicePorts[0]?.port ?? 80;
 

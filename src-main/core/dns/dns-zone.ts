@@ -1,5 +1,5 @@
 import { isIP } from 'node:net';
-import { DNS_ZONE, type ClusterStatus, type DnsName } from '../../contract';
+import { DNS_ZONE, nodeAddress, type ClusterStatus, type DnsName } from '../../contract';
 
 export const ZONE = DNS_ZONE;
 /** s: short, so a moved or deleted IP is seen at once (also the negative-caching TTL, RFC 2308). */
@@ -67,7 +67,7 @@ export function buildZoneIndex(statuses: readonly ClusterStatus[], now = Date.no
     add(`${cluster}.${ZONE}`, []);
     for (const node of status.nodes) {
       // The address the container has now (Docker's fact); Kubernetes' InternalIP only while that is unknown.
-      const address = node.containerIP ?? node.internalIP;
+      const address = nodeAddress(node);
       if (!address || !label.test(node.name)) continue;
       const name = `${node.name}.${cluster}.${ZONE}`;
       add(name, [address]);

@@ -426,6 +426,22 @@ export interface ProofOutcome<T = HttpProbe> {
  * Every `answeredBy` here is a measurement. `send`/`judge`: HTTP and the sample's marker by
  * default; `ping --service` sends a TCP connect.
  */
+/** A LoadBalancer service's proof target: its IP and probe port, the cluster's nodes, the sample's token. */
+export function serviceTarget(
+  status: { cluster: string; nodes: ProofTarget['nodes'] },
+  service: { sampleToken?: string | undefined },
+  ip: string,
+  port: number,
+): ProofTarget {
+  return {
+    cluster: status.cluster,
+    ip,
+    port,
+    nodes: status.nodes,
+    ...(service.sampleToken ? { sampleToken: service.sampleToken } : {}),
+  };
+}
+
 export async function prove<T = HttpProbe>(
   target: ProofTarget,
   deps: ProofDeps,

@@ -1,4 +1,4 @@
-import { probePort, type ClusterStatus, type PingResult } from '../../contract';
+import { nodeAddress, probePort, type ClusterStatus, type PingResult } from '../../contract';
 import {
   measure,
   judgeAnswer,
@@ -6,6 +6,7 @@ import {
   probeIcmp,
   probeTcp,
   prove,
+  serviceTarget,
   type IcmpResult,
   type NeighbourTable,
   type ProofDeps,
@@ -45,7 +46,7 @@ export async function pingNode(status: ClusterStatus, node: string, probes: Reac
     };
   // The address the container has now: after a restart Docker may have given it another one than
   // the InternalIP Kubernetes keeps (kubernetes-sigs/kind#2045), and the old one may be another container's.
-  const ip = found.containerIP ?? found.internalIP;
+  const ip = nodeAddress(found);
   if (!ip)
     return {
       target: { kind: 'node', name: node },
@@ -127,13 +128,7 @@ export async function proveService(
   const port = probePort(service);
   // The proof (probe.ts): path first, then a TCP connect (and, for the sample app, HTTP for its marker).
   const outcome = await prove(
-    {
-      cluster: status.cluster,
-      ip,
-      port,
-      nodes: status.nodes,
-      ...(service.sampleToken ? { sampleToken: service.sampleToken } : {}),
-    },
+    serviceTarget(status, service, ip, port),
     { table: probes.neighbour, path: probes.path, ...(probes.ask ? { ask: probes.ask } : {}) },
     async () => {
       const tcp = await probes.tcp(ip, port);

@@ -1,5 +1,5 @@
 import { KindscopeError, probePort, type ClusterStatus, type ServiceCheck } from '../../contract';
-import { prove, sameMac, type NeighbourRefresh, type ProofDeps } from '../host/probe';
+import { prove, sameMac, serviceTarget, type NeighbourRefresh, type ProofDeps } from '../host/probe';
 
 /**
  * Checks a LoadBalancer service from this machine the way the seed article does by hand:
@@ -59,16 +59,7 @@ export async function measureService(
   const port = probePort(service);
   // The proof (probe.ts): the path first (nothing sent otherwise), then HTTP with the neighbour
   // entry refreshed before and read after it, then the answer judged.
-  const outcome = await prove(
-    {
-      cluster: status.cluster,
-      ip,
-      port,
-      nodes: status.nodes,
-      ...(service.sampleToken ? { sampleToken: service.sampleToken } : {}),
-    },
-    deps,
-  );
+  const outcome = await prove(serviceTarget(status, service, ip, port), deps);
   const { proof, http, neighbour: entry, answeredBy } = outcome;
   const base = {
     service: label,

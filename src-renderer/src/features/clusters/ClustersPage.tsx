@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import type { ClusterStatus } from '@contract';
+import { nodeAddress, type ClusterStatus } from '@contract';
 import { useAppContext, useAppStore } from '../../app-context';
 import { followClusterStatus } from './status-loader';
 import { ClusterPicker } from '../../components/ClusterPicker';
@@ -147,7 +147,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
                     state={node.ready ? 'live' : 'offline'}
                     label={node.ready ? 'Kubernetes: Ready' : 'Kubernetes: NotReady'}
                   />{' '}
-                  <code>{node.containerIP ?? node.internalIP}</code>
+                  <code>{nodeAddress(node)}</code>
                   {node.containerIP && node.internalIP && node.internalIP !== node.containerIP ? (
                     <span className="muted"> (Kubernetes still says {node.internalIP})</span>
                   ) : null}{' '}

@@ -1,4 +1,4 @@
-import type { ClusterStatus } from '@contract';
+import { nodeAddress, type ClusterStatus } from '@contract';
 import { useAppStore } from '../../app-context';
 import { useAction } from '../../data/hooks';
 import { StatusPill } from '../../components/StatusPill';
@@ -16,7 +16,7 @@ export function NodePings({ status }: { status: ClusterStatus }) {
             key={node.name}
             cluster={status.cluster}
             node={node.name}
-            ip={node.containerIP ?? node.internalIP}
+            ip={nodeAddress(node)}
             claimed={node.containerIP && node.internalIP !== node.containerIP ? node.internalIP : undefined}
           />
         ))}
