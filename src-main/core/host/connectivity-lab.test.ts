@@ -140,7 +140,7 @@ describe('macOS with Docker Desktop (KINDSCOPE_PLATFORM=darwin KINDSCOPE_RUNTIME
     const list = hops(result);
     expect(list.every((h) => h.ok)).toBe(true);
     expect(list.find((h) => h.hop.startsWith('host route'))!.detail).toBe(
-      `172.18.0.0/16 dev utun0 — docker-mac-net-connect's tunnel route; \`route -n get ${list.find((h) => h.hop.startsWith('ping'))!.hop.match(/\((.+)\)/)![1]}\` names utun0.`,
+      `${subnet()} dev utun0 — docker-mac-net-connect's tunnel route; \`route -n get ${list.find((h) => h.hop.startsWith('ping'))!.hop.match(/\((.+)\)/)![1]}\` names utun0.`,
     );
     expect(result.stderr).toMatch(
       /Ran 2 step\(s\) and verified every hop; state now: docker-mac-net-connect 0.1.5 installed, service running \(was: docker-mac-net-connect not installed\)/,
