@@ -317,6 +317,35 @@ const added: Mutant[] = [
     replace: '',
     guards: policyGuards,
   },
+  // Issue 28, "live means live": one store of measurements, the cluster re-read after a run's steps.
+  {
+    id: 'measurement-older-replaces-newer',
+    file: 'src-main/core/cluster/measurements.ts',
+    search: '    if (last && Date.parse(last.checkedAt) > Date.parse(answeredBy.checkedAt)) return;\n',
+    replace: '',
+    guards: ['src-main/core/cluster/measurements.test.ts'],
+  },
+  {
+    id: 'measurement-keyed-by-service',
+    file: 'src-main/core/cluster/cluster-model.ts',
+    search: 'const probe = ip ? input.probes.get(ip) : undefined;',
+    replace: 'const probe = input.probes.get(`${ns}/${name}`);',
+    guards: ['src-main/core/cluster/measurements.test.ts'],
+  },
+  {
+    id: 'cluster-settler-never-settles',
+    file: 'src-main/core/topology/cluster-settler.ts',
+    search: '            if (key === previous) return;\n',
+    replace: '',
+    guards: ['src-main/core/topology/cluster-settler.test.ts'],
+  },
+  {
+    id: 'settle-on-every-progress',
+    file: 'src-main/core/lab/run/settle-after-steps.ts',
+    search: '    if (last === mark) return;\n',
+    replace: '',
+    guards: ['src-main/core/lab/run/settle-after-steps.test.ts'],
+  },
 ];
 
 export const mutants: Mutant[] = [...review, ...added];

@@ -4,6 +4,7 @@ import { KindscopeError, type ClusterStatus } from '../contract';
 import { CaptureService } from '../core/capture/capture-service';
 import { recoverFailoverDrill, runFailoverDrill } from '../core/capture/failover-drill';
 import type { ProofDeps } from '../core/host/probe';
+import type { MeasurementStore } from '../core/cluster/measurements';
 import { hostProbes, pingNode, proveService } from '../core/host/reachability';
 import type { ToolsService } from '../core/tools/tools-service';
 import type { Logger } from '../core/util/logger';
@@ -14,6 +15,8 @@ export interface CaptureHandlerDeps {
   statusOf(cluster: string): Promise<ClusterStatus>;
   /** What `ping` measures with: the path check, the neighbour table, the ARP asker (core/host/probe.ts). */
   proof(): ProofDeps;
+  /** Where a capture's and a drill's measurements go, beside the proofs' (every view shows the last). */
+  measurements?: MeasurementStore;
   tools: ToolsService;
   dataDir: string;
   log: Logger;
@@ -36,7 +39,12 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
   const service = () =>
     new CaptureService({ docker: deps.docker(), statusOf: deps.statusOf, capturesDir, log: deps.log });
   return {
-    captureArp: (input) => service().captureArp(input),
+    captureArp: async (input) => {
+      const result = await service().captureArp(input);
+      if (result.ip && result.answeredBy)
+        deps.measurements?.record(input.cluster, result.ip, result.answeredBy, 'capture');
+      return result;
+    },
     captureDecode: ({ path }) => {
       const inside = relative(capturesDir, resolve(path));
       if (!deps.decodeAnyPath && (inside.startsWith('..') || isAbsolute(inside))) {
@@ -59,8 +67,8 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
         );
       return proveService(status, namespace ?? 'default', name, hostProbes(deps.proof()));
     },
-    captureFailover: (input) =>
-      runFailoverDrill(
+    captureFailover: async (input) => {
+      const result = await runFailoverDrill(
         {
           docker: deps.docker(),
           statusOf: deps.statusOf,
@@ -84,7 +92,22 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
             ),
         },
         input,
-      ),
+      );
+      // The new holder's gratuitous ARP, seen in the capture on it, is a measurement of who answers for the IP.
+      const announced = result.gratuitous;
+      if (announced && result.ip)
+        deps.measurements?.record(
+          input.cluster,
+          result.ip,
+          {
+            ...(result.newHolder?.node ? { node: result.newHolder.node } : {}),
+            mac: announced.senderMac,
+            checkedAt: announced.time,
+          },
+          'failover',
+        );
+      return result;
+    },
     captureFailoverRecover: (input) => recoverFailoverDrill(deps.docker(), input),
   };
 }

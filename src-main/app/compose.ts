@@ -1,5 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
-import { KindscopeError, toAppError, type AppInfo } from '../contract';
+import { KindscopeError, toAppError, type AppInfo, type MeasuredBy } from '../contract';
 import { createDockerClient } from '../core/docker/docker-client';
 import {
   defaultEndpointEnvironment,
@@ -10,6 +10,7 @@ import { DockerEngineService, type DockerAccess } from '../core/docker/docker-en
 import { loginShellEndpoint } from '../core/docker/login-shell-endpoint';
 import { TopologyService } from '../core/topology/topology-service';
 import { ClusterRegistry } from '../core/cluster/cluster-registry';
+import { MeasurementStore } from '../core/cluster/measurements';
 import { checkService } from '../core/troubleshoot/service-check';
 import { arpAsker } from '../core/capture/node-capture';
 import { captureImageName } from '../core/capture/capture-image';
@@ -27,6 +28,7 @@ import { LabPlanService } from '../core/lab/lab-plan-service';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
+import { settleAfterSteps } from '../core/lab/run/settle-after-steps';
 import { runHandlers, statusSourceFrom } from './run-handlers';
 import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeature } from './dns-handlers';
 import { createCaptureHandlers } from './capture-handlers';
@@ -68,6 +70,8 @@ export interface AppServices {
   dns: DnsFeature;
   /** Reaching the clusters from this machine: `kindscope connectivity`, the pipeline's preflight and final verification. */
   connectivity: ConnectivityService;
+  /** Who answered ARP for each IP, as the last view measured it (every proof, capture and drill records here). */
+  measurements: MeasurementStore;
 }
 
 export interface App {
@@ -112,7 +116,8 @@ export function createApp(options: AppOptions): App {
     if (topology) return topology;
     throw noEngine();
   };
-  const clusters = clusterRegistry(topology, kubeconfigEnv, log);
+  const measurements = new MeasurementStore();
+  const clusters = clusterRegistry(topology, measurements, kubeconfigEnv, log);
   const lab = new LabPlanService({ docker: engine ? docker : undefined, log, kubeconfigEnv });
   const connectivity = new ConnectivityService({
     docker,
@@ -133,9 +138,11 @@ export function createApp(options: AppOptions): App {
           engineIsLocalLinux: () => process.platform === 'linux' && engine.endpoint.host.startsWith('unix://'),
           hostPreflight: (cluster) => connectivity.preflight(cluster),
           hostCheck: async (cluster) => (await connectivity.check(cluster)).hops,
-          probes: proofDeps(connectivity, docker),
+          probes: proofDeps(connectivity, docker, measurements, 'run'),
         })
       : undefined;
+  // A run's steps change the cluster inside its nodes (Cilium, routes): the followed model is re-read until it settles.
+  const settling = runs && topology ? settleAfterSteps(runs.onDidChange, (c) => topology.settleCluster(c)) : undefined;
   // DNS names (issue 21): its zone reads the cluster sessions' status, as `cluster:status` does.
   const dns = createDnsFeature({
     live: options.live,
@@ -162,6 +169,7 @@ export function createApp(options: AppOptions): App {
     dataDir,
     dns,
     connectivity,
+    measurements,
   };
   const handlers = createHandlers(services, { docker, requireTopology, noEngine }, options, log);
   const router = createRouter(handlers, createEventSources(services), log);
@@ -171,10 +179,12 @@ export function createApp(options: AppOptions): App {
     // The reverse of the build order: runs end (their tools with them) before what they use.
     dispose: async () => {
       await runs?.dispose();
+      settling?.dispose();
       tools.dispose();
       connectivity.dispose();
       // The cluster sessions first: a DNS re-read in flight then ends at once instead of following clusters again.
       clusters.dispose();
+      measurements.dispose();
       await dns.dispose();
       await topology?.dispose();
       engine?.dispose();
@@ -261,14 +271,12 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     },
     clusterStatus: ({ cluster }) => services.clusters.status(cluster),
     troubleshootService: async ({ cluster, namespace, service }) => {
-      const check = await checkService(
+      return checkService(
         await services.clusters.status(cluster),
         namespace,
         service,
-        proofDeps(services.connectivity, docker),
+        proofDeps(services.connectivity, docker, services.measurements, 'check'),
       );
-      if (check.answeredBy) services.clusters.recordProbe(cluster, namespace, service, check.answeredBy);
-      return check;
     },
     toolsReport: () => services.tools.report(),
     toolsDownload: ({ tool }) => services.tools.download(tool),
@@ -288,7 +296,8 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({
       docker,
-      proof: () => proofDeps(services.connectivity, docker),
+      proof: () => proofDeps(services.connectivity, docker, services.measurements, 'ping'),
+      measurements: services.measurements,
       statusOf: (cluster) => services.clusters.status(cluster),
       tools: services.tools,
       dataDir: services.dataDir,
@@ -332,12 +341,14 @@ function createEventSources(services: AppServices): EventSources {
  */
 function clusterRegistry(
   topology: TopologyService | undefined,
+  measurements: MeasurementStore,
   kubeconfigEnv: () => string | undefined,
   log: Logger,
 ): ClusterRegistry {
   const deadlineMs = Number(process.env.KINDSCOPE_STREAM_DEADLINE_MS) || undefined;
   return new ClusterRegistry({
     topology,
+    measurements,
     kubeconfigEnv,
     log,
     lingerMs: 30_000,
@@ -350,6 +361,14 @@ function clusterRegistry(
  * table and path to the cluster's network, and a fresh ARP request from a helper on that
  * network when the capture image is already here (the proof never pulls).
  */
-function proofDeps(connectivity: ConnectivityService, docker: DockerAccess): ProofDeps {
-  return connectivity.proofDeps(arpAsker(docker, () => captureImageName()));
+function proofDeps(
+  connectivity: ConnectivityService,
+  docker: DockerAccess,
+  measurements: MeasurementStore,
+  takenBy: MeasuredBy,
+): ProofDeps {
+  return {
+    ...connectivity.proofDeps(arpAsker(docker, () => captureImageName())),
+    record: (cluster, ip, answeredBy) => measurements.record(cluster, ip, answeredBy, takenBy),
+  };
 }

@@ -65,7 +65,20 @@ export const LeaseHolder = z.object({
 });
 export type LeaseHolder = z.infer<typeof LeaseHolder>;
 
-export const AnsweredBy = z.object({ node: z.string().optional(), mac: z.string(), checkedAt: z.string() });
+/**
+ * Which view took a measurement: Troubleshoot's (or `kindscope check`'s) check, a ping of the
+ * service, an ARP capture, the failover drill, a lab run's final verification, or the connectivity check.
+ */
+export const MeasuredBy = z.enum(['check', 'ping', 'capture', 'failover', 'run', 'connectivity']);
+export type MeasuredBy = z.infer<typeof MeasuredBy>;
+
+/** A measurement of who answered ARP for an IP: the MAC, its node if any, when — and (when known) which view took it. */
+export const AnsweredBy = z.object({
+  node: z.string().optional(),
+  mac: z.string(),
+  checkedAt: z.string(),
+  takenBy: MeasuredBy.optional(),
+});
 export type AnsweredBy = z.infer<typeof AnsweredBy>;
 
 /**

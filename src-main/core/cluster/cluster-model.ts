@@ -11,7 +11,7 @@ import { parseCidr } from '../net';
 export interface ModelInput extends DiagnoseInput {
   cluster: string;
   streams: StreamStatus[];
-  /** Probe results (`kindscope check`, Troubleshoot): the only source of `answeredBy`. */
+  /** The last measurement of each IP by any view (measurements.ts), by IP: the only source of `answeredBy`. */
   probes: ReadonlyMap<string, AnsweredBy>;
   /** Why the topology is unknown, when it is. */
   topologyProblem?: string;
@@ -148,7 +148,8 @@ function serviceStatus(service: KubeService, input: ModelInput): ClusterStatus['
     input.kube.endpointSlices?.filter(
       (s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === name,
     ) ?? [];
-  const probe = input.probes.get(`${ns}/${name}`);
+  const ip = externalIPs(service)[0];
+  const probe = ip ? input.probes.get(ip) : undefined;
   const ports = service.spec?.ports ?? [];
   return {
     namespace: ns,

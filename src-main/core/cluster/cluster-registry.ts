@@ -1,11 +1,14 @@
-import { KindscopeError, type AnsweredBy, type ClusterStatus } from '../../contract';
+import { KindscopeError, type ClusterStatus } from '../../contract';
 import type { TopologyService } from '../topology/topology-service';
 import { Emitter, toDisposable, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { ClusterSession, type ClusterSessionOptions } from './cluster-session';
+import type { MeasurementStore } from './measurements';
 
 export interface ClusterRegistryOptions {
   topology: TopologyService | undefined;
+  /** Who answered ARP for an IP, as the last view measured it: every session's `answeredBy`. */
+  measurements?: MeasurementStore;
   kubeconfigEnv(): string | undefined;
   log: Logger;
   /** How long a one-shot answer waits for every resource's first list (ms). */
@@ -56,6 +59,7 @@ export class ClusterRegistry implements Disposable {
         cluster,
         kubeconfigEnv: this.options.kubeconfigEnv,
         topology: this.options.topology,
+        ...(this.options.measurements ? { measurements: this.options.measurements } : {}),
         log: this.options.log,
         ...this.options.session,
       });
@@ -136,10 +140,6 @@ export class ClusterRegistry implements Disposable {
   private refuseIfDisposed(): void {
     if (this.disposed)
       throw new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.');
-  }
-
-  recordProbe(cluster: string, namespace: string, service: string, answeredBy: AnsweredBy): void {
-    this.entries.get(cluster)?.session.recordProbe(namespace, service, answeredBy);
   }
 
   dispose(): void {

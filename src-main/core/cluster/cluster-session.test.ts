@@ -15,10 +15,13 @@ import { checkService } from '../troubleshoot/service-check';
 import { ConnectivityService } from '../host/connectivity-service';
 import { createMemoryLogger } from '../util/logger';
 import { ClusterRegistry } from './cluster-registry';
+import { MeasurementStore } from './measurements';
 
 let cluster: LabCluster;
 let engine: DockerEngineService;
 let topology: TopologyService;
+/** The app's one store of measurements: a check's answer reaches the followed model only through it. */
+const measurements = new MeasurementStore();
 
 const lbService = (name: string, labels: Record<string, string> = {}) =>
   JSON.stringify({
@@ -84,6 +87,7 @@ const proof = () =>
 function registry(kubeconfig = cluster.kubeconfig, log = createMemoryLogger(), deadlineMs?: number): ClusterRegistry {
   return new ClusterRegistry({
     topology,
+    measurements,
     kubeconfigEnv: () => kubeconfig,
     log,
     session: { coalesceMs: 50, ...(deadlineMs ? { deadlineMs, requestTimeoutMs: deadlineMs } : {}) },
@@ -200,16 +204,22 @@ describe('cluster sessions', () => {
       });
       for (const node of JSON.parse(kubectlOk(cluster, ['get', 'nodes', '-o', 'json'])).items)
         expect(status.nodes.find((n) => n.name === node.metadata.name)?.podCIDRs).toEqual([node.spec.podCIDR]);
-      const check = await checkService(status, 'default', 'alpha', proof());
+      const check = await checkService(status, 'default', 'alpha', {
+        ...proof(),
+        record: (name, ip, answeredBy) => measurements.record(name, ip, answeredBy, 'check'),
+      });
       const alpha = status.services.find((s) => s.name === 'alpha')!;
       expect(check).toMatchObject({
         verdict: 'answers',
         http: { status: 200, body: expect.stringContaining('Hello from web-') },
         answeredBy: { node: alpha.holder, mac: alpha.holderMac },
       });
-      clusters.recordProbe(cluster.name, 'default', 'alpha', check.answeredBy!);
+      // The check recorded its measurement in the one store; the followed model shows it, with the view that took it.
       await eventually(() =>
-        expect(followed.latest().services.find((s) => s.name === 'alpha')!.answeredBy).toEqual(check.answeredBy),
+        expect(followed.latest().services.find((s) => s.name === 'alpha')!.answeredBy).toEqual({
+          ...check.answeredBy,
+          takenBy: 'check',
+        }),
       );
       // Leases renew every 200 ms here: none of that is a change worth a push.
       const settled = followed.pushed.length;

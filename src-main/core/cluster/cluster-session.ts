@@ -1,13 +1,7 @@
 import { existsSync, watch, type FSWatcher } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
-import {
-  KindscopeError,
-  statusChangeKey,
-  type AnsweredBy,
-  type ClusterStatus,
-  type ClusterTopology,
-} from '../../contract';
+import { KindscopeError, statusChangeKey, type ClusterStatus, type ClusterTopology } from '../../contract';
 import type { OtherClusterPool, TopologyFacts } from '../diagnose/diagnose-input';
 import { loadKubeConfig, withContext } from '../kube/kube-config-loader';
 import { KubeState, type StreamStatus } from '../kube/kube-state';
@@ -16,6 +10,7 @@ import type { TopologyService } from '../topology/topology-service';
 import { Coalescer, DisposableStore, Emitter, type Disposable } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import { buildClusterStatus } from './cluster-model';
+import type { MeasurementStore } from './measurements';
 import { controlPlaneId, topologyFacts } from './topology-facts';
 
 export interface ClusterSessionOptions {
@@ -23,6 +18,8 @@ export interface ClusterSessionOptions {
   /** The KUBECONFIG to use (the GUI environment's), read again on every reconnect. */
   kubeconfigEnv(): string | undefined;
   topology: TopologyService | undefined;
+  /** The measurements every view records (who answered ARP for an IP): the model's `answeredBy`. */
+  measurements?: MeasurementStore;
   log: Logger;
   /** Stream deadline (ms): see KubeInformer. */
   deadlineMs?: number;
@@ -55,7 +52,6 @@ export class ClusterSession implements Disposable {
   private controlPlane: string | undefined;
   private topologyProblem: string | undefined;
   private otherPools: OtherClusterPool[] | undefined;
-  private readonly probes = new Map<string, AnsweredBy>();
   private lastPushed: string | undefined;
   private watchers: FSWatcher[] = [];
   private disposed = false;
@@ -67,6 +63,11 @@ export class ClusterSession implements Disposable {
     this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push(), { leading: true }));
     // kind writes the kubeconfig in several steps: one reload after they settle (ms).
     this.reloadKubeconfig = this.store.add(new Coalescer(200, () => this.connectKube()));
+    const measurements = options.measurements;
+    if (measurements)
+      this.store.add(
+        measurements.onDidRecord(({ cluster }) => cluster === options.cluster && this.recompute.schedule()),
+      );
   }
 
   async start(): Promise<void> {
@@ -88,7 +89,7 @@ export class ClusterSession implements Disposable {
       ...(this.topology ? { topology: this.facts() } : {}),
       ...(this.otherPools ? { otherPools: this.otherPools } : {}),
       streams: this.streams(),
-      probes: this.probes,
+      probes: this.options.measurements?.of(this.options.cluster) ?? new Map(),
       ...(this.topologyProblem ? { topologyProblem: this.topologyProblem } : {}),
     });
   }
@@ -108,12 +109,6 @@ export class ClusterSession implements Disposable {
       };
       check();
     });
-  }
-
-  /** A probe saw `answeredBy` answer ARP for the service: kept, and shown, as a measurement. */
-  recordProbe(namespace: string, service: string, answeredBy: AnsweredBy): void {
-    this.probes.set(`${namespace}/${service}`, answeredBy);
-    this.recompute.schedule();
   }
 
   dispose(): void {

@@ -336,6 +336,8 @@ export interface ProofDeps {
   nodes?(cluster: string): Promise<{ name: string; mac?: string }[]>;
   /** An ARP request for the IP from a throwaway container on the cluster's network: the MAC that answered. */
   ask?(cluster: string, ip: string): Promise<string | undefined>;
+  /** Keeps a measurement where every view reads it (core/cluster/measurements.ts, bound to the view that proves). */
+  record?(cluster: string, ip: string, answeredBy: AnsweredBy): void;
 }
 
 /**
@@ -477,6 +479,8 @@ export async function prove<T = HttpProbe>(
     asked = true;
     if (mac) answeredBy = answeredByOf(nodes, mac);
   }
+  // A measurement taken here is every view's last measurement of this IP, not only this caller's.
+  if (answeredBy) deps.record?.(cluster, ip, answeredBy);
   const findings: Finding[] = [];
   const permanent = refresh.permanent;
   const permanentDisagrees = !!permanent?.mac && !!answeredBy && !sameMac(permanent.mac, answeredBy.mac);

@@ -19,6 +19,7 @@ export interface ReachabilityProbes {
   /** The path condition, checked before anything is sent (probe.ts). */
   path: ProofDeps['path'];
   ask?: ProofDeps['ask'];
+  record?: ProofDeps['record'];
   platform: NodeJS.Platform;
 }
 
@@ -29,6 +30,7 @@ export const hostProbes = (deps: ProofDeps): ReachabilityProbes => ({
   neighbour: deps.table,
   path: deps.path,
   ...(deps.ask ? { ask: deps.ask } : {}),
+  ...(deps.record ? { record: deps.record } : {}),
   platform: process.platform,
 });
 
@@ -129,7 +131,12 @@ export async function proveService(
   // The proof (probe.ts): path first, then a TCP connect (and, for the sample app, HTTP for its marker).
   const outcome = await prove(
     serviceTarget(status, service, ip, port),
-    { table: probes.neighbour, path: probes.path, ...(probes.ask ? { ask: probes.ask } : {}) },
+    {
+      table: probes.neighbour,
+      path: probes.path,
+      ...(probes.ask ? { ask: probes.ask } : {}),
+      ...(probes.record ? { record: probes.record } : {}),
+    },
     async () => {
       const tcp = await probes.tcp(ip, port);
       return { tcp, ...(tcp.ok && service.sampleToken ? { http: await probeHttp(ip, port) } : {}) };

@@ -5,6 +5,7 @@ import type { Logger } from '../util/logger';
 import { listKindClusters } from './cluster-list';
 import { EngineReaders } from './engine-readers';
 import type { HostViewReader } from './host-view';
+import { ClusterSettler } from './cluster-settler';
 import { RouteSettler } from './route-settler';
 import { stoppedProblem } from './node-view';
 import { buildSnapshot } from './snapshot-builder';
@@ -41,6 +42,7 @@ export class TopologyService {
   private readonly readers: EngineReaders;
   private readonly events: TopologyEvents;
   private readonly settler: RouteSettler;
+  private readonly clusterSettler: ClusterSettler;
   /** After dispose no new read starts (a session or a handler still in flight). */
   private disposed = false;
 
@@ -58,6 +60,9 @@ export class TopologyService {
     this.readers = new EngineReaders(engine, log, options.hostView);
     this.settler = this.store.add(
       new RouteSettler({ snapshot: (name) => this.snapshot(name), publish: (t) => this.publishRead(t) }),
+    );
+    this.clusterSettler = this.store.add(
+      new ClusterSettler({ snapshot: (name) => this.snapshot(name), publish: (t) => this.publishRead(t) }),
     );
     this.events = this.store.add(
       new TopologyEvents({
@@ -105,6 +110,21 @@ export class TopologyService {
   /** Whether a node that started is still having its routes re-read until they settle. */
   get settlingRoutes(): boolean {
     return this.settler.settling;
+  }
+
+  /**
+   * A lifecycle step changed a cluster inside its nodes (Cilium installed, nodes started or
+   * stopped): re-read it until two reads agree (cluster-settler.ts), publishing each change.
+   * Only a followed cluster: one nobody asked about is read fresh when first asked.
+   */
+  settleCluster(name: string): void {
+    if (this.disposed || !this.followed.has(name)) return;
+    this.clusterSettler.settle(name, this.followed.get(name));
+  }
+
+  /** Whether a cluster is still being re-read after a lifecycle step (settleCluster). */
+  get settlingCluster(): boolean {
+    return this.clusterSettler.settling;
   }
 
   /** The last snapshot of a followed cluster, if any. */

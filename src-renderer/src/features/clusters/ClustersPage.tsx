@@ -1,3 +1,4 @@
+import { measurementText } from '../../components/measurement';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { nodeAddress, type ClusterStatus } from '@contract';
@@ -104,12 +105,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
                   {svc.readyEndpoints} ready endpoint{svc.readyEndpoints === 1 ? '' : 's'} ·{' '}
                   {svc.servicePorts.map((p) => `${p.port}/${p.protocol}`).join(', ')}
                 </span>
-                {svc.answeredBy && (
-                  <span className="muted">
-                    answered ARP: {svc.answeredBy.node ?? svc.answeredBy.mac} (checked{' '}
-                    {new Date(svc.answeredBy.checkedAt).toLocaleTimeString()})
-                  </span>
-                )}
+                {svc.externalIPs.length > 0 && <span className="muted">{measurementText(svc.answeredBy)}</span>}
               </div>
               <FindingList findings={svc.findings} />
             </li>

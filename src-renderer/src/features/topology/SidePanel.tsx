@@ -1,3 +1,4 @@
+import { measurementText } from '../../components/measurement';
 import type { ClusterStatus, ClusterTopology, ServiceStatus } from '@contract';
 import { RichText } from '../../components/RichText';
 import { clockTime } from './graph/graph-parts';
@@ -214,8 +215,8 @@ function ServiceDetails({ service, status }: { service: ServiceStatus; status: C
         <dt>ARP</dt>
         <dd>
           {service.answeredBy
-            ? `answered ARP: ${service.answeredBy.node ?? service.answeredBy.mac} (checked ${clockTime(service.answeredBy.checkedAt)})`
-            : 'not measured yet (Troubleshoot → Check from this machine)'}
+            ? measurementText(service.answeredBy)
+            : `${measurementText(undefined)} (Troubleshoot → Check from this machine)`}
         </dd>
         <dt>Endpoints</dt>
         <dd>{service.readyEndpoints} ready</dd>

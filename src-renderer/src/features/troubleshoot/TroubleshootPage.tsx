@@ -1,3 +1,4 @@
+import { measurementText } from '../../components/measurement';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import type { ServiceCheck, ServiceStatus } from '@contract';
@@ -85,6 +86,13 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
           {busy ? 'Checking…' : 'Check from this machine'}
         </button>
       </div>
+      {/* The claim and the last measurement by any view (a capture, a ping, a run), before any check here. */}
+      {!check && service.externalIPs.length > 0 && (
+        <p className="small" aria-label={`Last measurement of ${service.namespace}/${service.name}`}>
+          {service.leaseHolder ? `lease held by ${service.leaseHolder.node} · ` : ''}
+          {measurementText(service.answeredBy)}
+        </p>
+      )}
       {/* Why it is <pending> or unreachable, from the status model, before any check (issue 28). */}
       {!check && <FindingList findings={service.findings} label={`Why ${service.namespace}/${service.name}`} />}
       {check && (
@@ -96,12 +104,7 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
           <p>{check.explanation}</p>
           {/* The claim and the measurement, worded apart. */}
           {check.leaseHolder && <p className="small">lease held by {check.leaseHolder.node}</p>}
-          {check.answeredBy && (
-            <p className="small">
-              answered ARP: {check.answeredBy.node ?? 'a MAC of no node'} ({check.answeredBy.mac}, checked{' '}
-              {new Date(check.answeredBy.checkedAt).toLocaleTimeString()})
-            </p>
-          )}
+          {check.answeredBy && <p className="small">{measurementText({ ...check.answeredBy, takenBy: 'check' })}</p>}
           {check.proof && !check.proof.proven && (
             <p className="small">
               Not proven:{' '}

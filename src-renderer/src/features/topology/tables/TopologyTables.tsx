@@ -1,3 +1,4 @@
+import { measurementText } from '../../../components/measurement';
 import type {
   ClusterStatus,
   ClusterTopology,
@@ -48,10 +49,7 @@ const serviceColumns: Column<ServiceStatus>[] = [
   { header: 'Lease held by', text: (s) => s.leaseHolder?.node ?? '' },
   {
     header: 'Answered ARP',
-    text: (s) =>
-      s.answeredBy
-        ? `${s.answeredBy.node ?? s.answeredBy.mac} (checked ${clockTime(s.answeredBy.checkedAt)})`
-        : 'not measured',
+    text: (s) => (s.answeredBy ? measurementText(s.answeredBy).replace(/^answered ARP: /, '') : 'not measured yet'),
   },
   { header: 'Endpoints', text: (s) => String(s.readyEndpoints), numeric: true },
   {
