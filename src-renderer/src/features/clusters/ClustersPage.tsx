@@ -1,3 +1,4 @@
+import { ServiceWhy } from './ServiceWhy';
 import { measurementText } from '../../components/measurement';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -107,7 +108,7 @@ function StatusView({ status }: { status: ClusterStatus }) {
                 </span>
                 {svc.externalIPs.length > 0 && <span className="muted">{measurementText(svc.answeredBy)}</span>}
               </div>
-              <FindingList findings={svc.findings} />
+              <ServiceWhy cluster={status.cluster} service={svc} />
             </li>
           ))}
         </ul>

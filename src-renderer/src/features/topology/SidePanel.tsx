@@ -1,3 +1,4 @@
+import { ServiceWhy } from '../clusters/ServiceWhy';
 import { measurementText } from '../../components/measurement';
 import type { ClusterStatus, ClusterTopology, ServiceStatus } from '@contract';
 import { RichText } from '../../components/RichText';
@@ -223,11 +224,7 @@ function ServiceDetails({ service, status }: { service: ServiceStatus; status: C
         <dt>Ports</dt>
         <dd>{service.ports.join(', ')}</dd>
       </dl>
-      {service.findings.map((f) => (
-        <p key={f.code}>
-          {f.message} — <RichText text={f.fix} />
-        </p>
-      ))}
+      <ServiceWhy cluster={status.cluster} service={service} />
     </>
   );
 }

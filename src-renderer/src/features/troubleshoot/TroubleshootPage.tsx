@@ -1,3 +1,4 @@
+import { ServiceWhy } from '../clusters/ServiceWhy';
 import { measurementText } from '../../components/measurement';
 import { useEffect } from 'react';
 import { useShallow } from 'zustand/react/shallow';
@@ -94,7 +95,7 @@ function ServiceRow({ cluster, service }: { cluster: string; service: ServiceSta
         </p>
       )}
       {/* Why it is <pending> or unreachable, from the status model, before any check (issue 28). */}
-      {!check && <FindingList findings={service.findings} label={`Why ${service.namespace}/${service.name}`} />}
+      {!check && <ServiceWhy cluster={cluster} service={service} />}
       {check && (
         <div className="check-result" role="region" aria-label={`Result for ${service.namespace}/${service.name}`}>
           <StatusPill
