@@ -7,6 +7,9 @@ import type { ProofDeps } from '../core/host/probe';
 import type { MeasurementStore } from '../core/cluster/measurements';
 import { hostProbes, pingNode, proveService } from '../core/host/reachability';
 import type { ToolsService } from '../core/tools/tools-service';
+import type { SettingsStore } from '../core/settings/settings-store';
+import { captureImageChoice, defaultCaptureImage } from '../core/capture/capture-image';
+import { imagePresent } from '../core/capture/node-capture';
 import type { Logger } from '../core/util/logger';
 import type { Handlers } from './router';
 
@@ -18,6 +21,8 @@ export interface CaptureHandlerDeps {
   /** Where a capture's and a drill's measurements go, beside the proofs' (every view shows the last). */
   measurements?: MeasurementStore;
   tools: ToolsService;
+  /** Where the capture image chosen in Settings is kept. */
+  settings: SettingsStore;
   dataDir: string;
   log: Logger;
   /**
@@ -30,14 +35,42 @@ export interface CaptureHandlerDeps {
 
 type CaptureHandlers = Pick<
   Handlers,
-  'captureArp' | 'captureDecode' | 'capturePing' | 'captureFailover' | 'captureFailoverRecover'
+  | 'captureArp'
+  | 'captureDecode'
+  | 'capturePing'
+  | 'captureFailover'
+  | 'captureFailoverRecover'
+  | 'captureImage'
+  | 'captureSetImage'
 >;
 
 /** The capture, decode, ping and failover calls over the capture service and the host probes. */
 export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers {
   const capturesDir = join(deps.dataDir, 'captures');
+  const settingsImage = () => deps.settings.get().captureImage;
+  const chosen = () => settingsImage();
   const service = () =>
-    new CaptureService({ docker: deps.docker(), statusOf: deps.statusOf, capturesDir, log: deps.log });
+    new CaptureService({
+      docker: deps.docker(),
+      statusOf: deps.statusOf,
+      capturesDir,
+      log: deps.log,
+      ...(chosen() ? { settingsImage: chosen()! } : {}),
+    });
+  const imageInfo = async () => {
+    const { image, source } = captureImageChoice(process.env, settingsImage());
+    // Whether it is here: asked of the engine, unknown (absent) when the engine does not answer.
+    const present = await Promise.resolve()
+      .then(() => imagePresent(deps.docker(), image))
+      .catch(() => undefined);
+    return {
+      image,
+      source,
+      defaultImage: defaultCaptureImage.name,
+      ...(settingsImage() ? { settingsImage: settingsImage()! } : {}),
+      ...(present !== undefined ? { present } : {}),
+    };
+  };
   return {
     captureArp: async (input) => {
       const result = await service().captureArp(input);
@@ -74,6 +107,7 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
           statusOf: deps.statusOf,
           capturesDir,
           log: deps.log,
+          ...(chosen() ? { settingsImage: chosen()! } : {}),
           ciliumValues: async (cluster) =>
             JSON.parse(
               (
@@ -109,5 +143,13 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
       return result;
     },
     captureFailoverRecover: (input) => recoverFailoverDrill(deps.docker(), input),
+    captureImage: () => imageInfo(),
+    captureSetImage: async ({ image }) => {
+      deps.settings.update((settings) => {
+        const { captureImage: _old, ...rest } = settings;
+        return image ? { ...rest, captureImage: image } : rest;
+      });
+      return imageInfo();
+    },
   };
 }

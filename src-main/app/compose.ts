@@ -138,7 +138,7 @@ export function createApp(options: AppOptions): App {
           engineIsLocalLinux: () => process.platform === 'linux' && engine.endpoint.host.startsWith('unix://'),
           hostPreflight: (cluster) => connectivity.preflight(cluster),
           hostCheck: async (cluster) => (await connectivity.check(cluster)).hops,
-          probes: proofDeps(connectivity, docker, measurements, 'run'),
+          probes: proofDeps(connectivity, docker, measurements, 'run', settings),
         })
       : undefined;
   // A run's steps change the cluster inside its nodes (Cilium, routes): the followed model is re-read until it settles.
@@ -275,7 +275,7 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
         await services.clusters.status(cluster),
         namespace,
         service,
-        proofDeps(services.connectivity, docker, services.measurements, 'check'),
+        proofDeps(services.connectivity, docker, services.measurements, 'check', services.settings),
       );
     },
     toolsReport: () => services.tools.report(),
@@ -296,10 +296,11 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     ...createDnsHandlers(services.dns),
     ...createCaptureHandlers({
       docker,
-      proof: () => proofDeps(services.connectivity, docker, services.measurements, 'ping'),
+      proof: () => proofDeps(services.connectivity, docker, services.measurements, 'ping', services.settings),
       measurements: services.measurements,
       statusOf: (cluster) => services.clusters.status(cluster),
       tools: services.tools,
+      settings: services.settings,
       dataDir: services.dataDir,
       log,
       decodeAnyPath: options.transport === 'cli',
@@ -366,9 +367,10 @@ function proofDeps(
   docker: DockerAccess,
   measurements: MeasurementStore,
   takenBy: MeasuredBy,
+  settings: SettingsStore,
 ): ProofDeps {
   return {
-    ...connectivity.proofDeps(arpAsker(docker, () => captureImageName())),
+    ...connectivity.proofDeps(arpAsker(docker, () => captureImageName(process.env, settings.get().captureImage))),
     record: (cluster, ip, answeredBy) => measurements.record(cluster, ip, answeredBy, takenBy),
   };
 }

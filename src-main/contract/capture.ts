@@ -219,7 +219,47 @@ export const FailoverRecoverResult = z.object({
 });
 export type FailoverRecoverResult = z.infer<typeof FailoverRecoverResult>;
 
+/**
+ * A Docker image reference as `docker pull` takes it: `[registry[:port]/]path[:tag][@digest]`
+ * (lowercase path, as Docker requires). Checked before it is kept, so Settings never stores a name
+ * no engine could resolve.
+ */
+export const ImageReference = z
+  .string()
+  .trim()
+  .max(255, 'must be at most 255 characters')
+  .regex(
+    /^(?:[a-zA-Z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+    'must be an image reference such as docker.io/nicolaka/netshoot:v0.13 (lowercase path, optional :tag or @sha256:digest)',
+  );
+
+/** Which capture image captures and the drill use, and where that choice comes from. */
+export const CaptureImageInfo = z.object({
+  /** The image used now. */
+  image: z.string(),
+  /** `environment`: KINDSCOPE_CAPTURE_IMAGE is set and wins; `settings`: chosen in Settings; `default`: netshoot. */
+  source: z.enum(['environment', 'settings', 'default']),
+  defaultImage: z.string(),
+  /** The image chosen in Settings, if any (kept even while the environment overrides it). */
+  settingsImage: z.string().optional(),
+  /** Whether the image is on the engine now; absent when the engine could not be asked. */
+  present: z.boolean().optional(),
+});
+export type CaptureImageInfo = z.infer<typeof CaptureImageInfo>;
+
 export const captureCalls = {
+  captureImage: defineCall(
+    'capture:image',
+    z.object({}).strict(),
+    CaptureImageInfo,
+    'The image captures and the failover drill run from (tcpdump and arping), where it is chosen, and whether it is here',
+  ),
+  captureSetImage: defineCall(
+    'capture:set-image',
+    z.object({ image: ImageReference.nullable() }).strict(),
+    CaptureImageInfo,
+    'Choose the capture image in Settings (kept in settings.json); null goes back to the default',
+  ),
   captureArp: defineCall(
     'capture:arp',
     CaptureInput,

@@ -13,8 +13,22 @@ export const defaultCaptureImage = {
   approxSize: 'about 200 MB (compressed, linux/amd64 as listed on Docker Hub; check before pulling on a metered link)',
 };
 
-export function captureImageName(env: NodeJS.ProcessEnv = process.env): string {
-  return env.KINDSCOPE_CAPTURE_IMAGE?.trim() || defaultCaptureImage.name;
+/**
+ * The capture image and where it is chosen: `KINDSCOPE_CAPTURE_IMAGE` (set for this process:
+ * it wins, as an environment variable does over a settings file), else Settings' choice, else netshoot.
+ */
+export function captureImageChoice(
+  env: NodeJS.ProcessEnv = process.env,
+  settingsImage?: string,
+): { image: string; source: 'environment' | 'settings' | 'default' } {
+  const fromEnv = env.KINDSCOPE_CAPTURE_IMAGE?.trim();
+  if (fromEnv) return { image: fromEnv, source: 'environment' };
+  if (settingsImage?.trim()) return { image: settingsImage.trim(), source: 'settings' };
+  return { image: defaultCaptureImage.name, source: 'default' };
+}
+
+export function captureImageName(env: NodeJS.ProcessEnv = process.env, settingsImage?: string): string {
+  return captureImageChoice(env, settingsImage).image;
 }
 
 /** What the image is for, said with the question (issue 28: the drill asked without saying why). */
@@ -31,7 +45,7 @@ export function offlineImageHint(image: string): string {
     .pop()!
     .replace(/[:@].*$/, '')}.tar`;
   return (
-    `Set KINDSCOPE_CAPTURE_IMAGE to an image on this engine that has tcpdump and arping, or load this one offline: ` +
+    `Choose another image that is on this engine and has tcpdump and arping (Settings → Capture image, or KINDSCOPE_CAPTURE_IMAGE), or load this one into an offline engine: ` +
     `on a machine that can pull, \`docker pull ${image}\` then \`docker save ${image} -o ${file}\`; ` +
     `copy ${file} here and run \`docker load -i ${file}\`.`
   );
@@ -50,7 +64,7 @@ export async function ensureCaptureImage(
     throw new KindscopeError(
       'CONSENT_REQUIRED',
       `${captureImagePurpose[purpose]}: it needs the image ${image} (${size}), which is not on this engine.`,
-      `Agree to pull it once (CLI: --pull; app: "Pull and ${purpose === 'failover' ? 'run the drill' : 'capture'}"), pull it yourself with \`docker pull ${image}\`, or ${offlineImageHint(image).replace(/^Set/, 'set')}`,
+      `Agree to pull it once (CLI: --pull; app: "Pull and ${purpose === 'failover' ? 'run the drill' : 'capture'}"), pull it yourself with \`docker pull ${image}\`, or ${offlineImageHint(image).replace(/^Choose/, 'choose')}`,
     );
   }
   try {

@@ -25,6 +25,8 @@ export interface CaptureServiceOptions {
   capturesDir: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** The capture image chosen in Settings (KINDSCOPE_CAPTURE_IMAGE still wins). */
+  settingsImage?: string;
 }
 
 export interface NodeNetwork {
@@ -79,7 +81,7 @@ export class CaptureService {
   constructor(private readonly options: CaptureServiceOptions) {}
 
   get image(): string {
-    return captureImageName(this.options.env);
+    return captureImageName(this.options.env, this.options.settingsImage);
   }
 
   /** Decodes the ARP packets of a pcap or pcapng file. */

@@ -28,6 +28,8 @@ export interface FailoverDrillOptions {
   capturesDir: string;
   log: Logger;
   env?: NodeJS.ProcessEnv;
+  /** The capture image chosen in Settings (KINDSCOPE_CAPTURE_IMAGE still wins). */
+  settingsImage?: string;
   neighbour?: (ip: string) => Promise<NeighbourEntry | undefined>;
 }
 
@@ -87,7 +89,7 @@ export async function runFailoverDrill(
   }
   const port = probePort(service);
   const intervalMs = input.intervalMs ?? 100;
-  const image = captureImageName(options.env);
+  const image = captureImageName(options.env, options.settingsImage);
   const neighbour = options.neighbour ?? readNeighbour;
   await ensureCaptureImage(options.docker, image, input.allowPull ?? false, 'failover');
   const timings = leaseTimings(await options.ciliumValues(input.cluster).catch(() => undefined));

@@ -8,6 +8,8 @@ const Settings = z.object({
   toolPaths: z.record(z.string(), z.string()).default({}),
   /** ISO time the first-run welcome was dismissed; absent until then. */
   welcomeSeenAt: z.string().optional(),
+  /** The capture image chosen in Settings (KINDSCOPE_CAPTURE_IMAGE, when set, still wins). */
+  captureImage: z.string().optional(),
 });
 export type Settings = z.infer<typeof Settings>;
 

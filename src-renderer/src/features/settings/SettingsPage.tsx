@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
 import { StatusPill } from '../../components/StatusPill';
 import { downloadOffer } from './download-offer';
+import { CaptureImageCard } from './CaptureImageCard';
 
 const statusLabel: Record<ToolStatus['status'], string> = {
   ok: 'Ready',
@@ -49,6 +50,7 @@ export function SettingsPage() {
           </ul>
         )}
       </section>
+      <CaptureImageCard />
       {report && (
         <section className="card" aria-labelledby="environment-title">
           <h2 id="environment-title">Environment</h2>

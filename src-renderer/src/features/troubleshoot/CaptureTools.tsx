@@ -94,8 +94,8 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
         </button>
       </div>
       <p className="muted small">
-        Capture ARP and the failover drill run tcpdump and arping from a helper image (KINDSCOPE_CAPTURE_IMAGE, by
-        default nicolaka/netshoot); Kindscope asks before pulling it.
+        Capture ARP and the failover drill run tcpdump and arping from a helper image (Settings → Capture image, or
+        KINDSCOPE_CAPTURE_IMAGE; by default nicolaka/netshoot); Kindscope asks before pulling it.
       </p>
       {consent && (
         <div role="alertdialog" aria-label="Pull the capture image?" className="notice">
