@@ -103,6 +103,35 @@ export function verificationsOf(run: Pick<RunRecord, 'facts'>): Verification[] {
   return many.success ? many.data : [];
 }
 
+/**
+ * How a start brought each node back: the IPv4 address it had (recorded when it last ran),
+ * the one it has now, and why it could not keep it. A start run keeps them in `facts.addresses`.
+ */
+export const NodeAddressOutcome = z.object({
+  node: z.string(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  kept: z.boolean(),
+  reason: z.string().optional(),
+});
+export type NodeAddressOutcome = z.infer<typeof NodeAddressOutcome>;
+
+/** The node addresses a start run kept or could not keep; none in other runs' journals. */
+export function addressesOf(run: Pick<RunRecord, 'facts'>): NodeAddressOutcome[] {
+  const parsed = z.array(NodeAddressOutcome).safeParse(run.facts.addresses);
+  return parsed.success ? parsed.data : [];
+}
+
+/** One line per node whose address changed: what the user must know after a start. */
+export function changedAddressesText(outcomes: readonly NodeAddressOutcome[]): string[] {
+  return outcomes
+    .filter((o) => !o.kept)
+    .map(
+      (o) =>
+        `${o.node}: ${o.before ?? 'no recorded address'} → ${o.after ?? 'no address'}${o.reason ? ` (${o.reason})` : ''}`,
+    );
+}
+
 /** The hops the final verification checked (`kindscope connectivity`'s), in path order; none in a journal from before them. */
 export function hopsOf(run: Pick<RunRecord, 'facts'>): ConnectivityHop[] {
   const hops = z.array(ConnectivityHop).safeParse(run.facts.connectivity);

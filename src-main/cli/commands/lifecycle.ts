@@ -1,4 +1,12 @@
-import { FixKind, hopsOf, verificationsOf, type Result, type RunRecord } from '../../contract';
+import {
+  FixKind,
+  addressesOf,
+  changedAddressesText,
+  hopsOf,
+  verificationsOf,
+  type Result,
+  type RunRecord,
+} from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { followRun } from './create';
@@ -20,9 +28,14 @@ async function follow(
       steps: outcome.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
       verifications: verificationsOf(outcome),
       connectivity: hopsOf(outcome),
+      ...(addressesOf(outcome).length > 0 ? { addresses: addressesOf(outcome) } : {}),
     },
     outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`,
   );
+  // Said whatever became of the run: a node that came back on another address is what breaks kind next.
+  const changed = changedAddressesText(addressesOf(outcome));
+  if (changed.length > 0 && (outcome.state !== 'done' || context.json))
+    context.output.err(`kindscope: node addresses changed:\n${changed.map((l) => `  ${l}\n`).join('')}`);
   if (outcome.state === 'cancelled') return ExitCode.interrupted;
   const failed = outcome.steps.find((s) => s.state === 'failed');
   if (failed)
@@ -45,6 +58,15 @@ const verifiedText = (run: RunRecord) => {
         `  ${r.ip}: ${r.reachable ? 'answers' : 'no answer'}${r.answeredBy ? ` — answered ARP: ${r.answeredBy.node ?? r.answeredBy.mac}` : ''}\n`,
     )
     .join('');
+};
+
+/** Which nodes kept their address across the start, and which could not (with why). */
+const addressText = (run: RunRecord) => {
+  const outcomes = addressesOf(run);
+  if (outcomes.length === 0) return '';
+  const changed = changedAddressesText(outcomes);
+  if (changed.length === 0) return `every node kept its address (${outcomes.map((o) => o.after).join(', ')});\n`;
+  return `node addresses changed (kubernetes-sigs/kind#2045: the API server and kubelets may still use the old ones):\n${changed.map((l) => `  ${l}\n`).join('')}`;
 };
 
 /** `stop` and `start`: the same shape, a different call and result text. */
@@ -79,7 +101,7 @@ export const stopCommand = powerCommand(
 export const startCommand = powerCommand(
   'start',
   'Start a stopped lab and prove it works again: nodes Ready, leases re-elected, IPs answering',
-  (cluster, run) => `Started ${cluster}; every LoadBalancer IP answers again:\n${verifiedText(run)}`,
+  (cluster, run) => `Started ${cluster}; ${addressText(run)}every LoadBalancer IP answers again:\n${verifiedText(run)}`,
 );
 
 export const deleteCommand: CliCommand = {

@@ -213,12 +213,37 @@ export class LabRunService {
     cluster: string,
     facts: Record<string, unknown>,
   ): Promise<StepDefinition[]> {
-    const deps = lifecycleDeps(this.options, cluster);
+    const deps = { ...lifecycleDeps(this.options, cluster), recordedAddresses: () => this.recordedAddresses(cluster) };
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
     if (kind === 'delete') return deleteSteps(cluster, deps);
     if (kind === 'fix') return fixRunSteps(cluster, await deps.statusSource().status(), deps, facts);
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
+  }
+
+  /**
+   * Each node's IPv4 address when it last ran: the newest stop run's record (Kindscope's stop
+   * writes it), else the InternalIP Kubernetes keeps for the node (kind's kubelets register with
+   * the address they first had, so that is the one the cluster expects back).
+   */
+  private async recordedAddresses(cluster: string): Promise<ReadonlyMap<string, string>> {
+    const addresses = new Map<string, string>();
+    const stop = this.options.store
+      .list(this.runner.activeIds())
+      .find((r) => r.kind === 'stop' && r.cluster === cluster && r.state === 'done');
+    const recorded = (stop?.facts.nodeAddresses ?? {}) as Record<string, unknown>;
+    for (const [node, ip] of Object.entries(recorded)) if (typeof ip === 'string') addresses.set(node, ip);
+    // The API server is down while the cluster is stopped: the session's last list, if it has one, within a moment.
+    const status = await Promise.race([
+      this.options
+        .statusSource(cluster)
+        .status()
+        .catch(() => undefined),
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3_000).unref()),
+    ]);
+    for (const node of status?.nodes ?? [])
+      if (!addresses.has(node.name) && node.internalIP) addresses.set(node.name, node.internalIP);
+    return addresses;
   }
 
   private launch(record: RunRecord, steps: StepDefinition[]): void {

@@ -3,7 +3,9 @@ import type { LabEnvironment } from '../environment/lab-environment';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
 import { clusterLabel } from '../../topology/topology-service';
-import { clusterNotFound, nodeContainers } from './kind-nodes';
+import { clusterNotFound, nodeAddresses, nodeContainers } from './kind-nodes';
+import { startKeepingAddresses } from './keep-addresses';
+import { changedAddressesText } from '../../../contract';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
@@ -16,6 +18,8 @@ export interface LifecycleDeps {
   verify(namespace: string, name: string): Promise<Verification | undefined>;
   hostCheck?: VerifyStepDeps['hostCheck'];
   environment(): Promise<LabEnvironment | undefined>;
+  /** Each node's IPv4 address when it last ran (a stop run's record, else Kubernetes' InternalIP): what start gives back. */
+  recordedAddresses?(): Promise<ReadonlyMap<string, string>>;
   timeouts?: { cilium?: number; externalIP?: number };
 }
 
@@ -28,6 +32,10 @@ export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[
       run: async (context) => {
         const nodes = (await nodeContainers(deps.docker, cluster)).reverse();
         if (nodes.length === 0) throw clusterNotFound(cluster);
+        // Their addresses now: a start gives each node this one back where Docker allows it (keep-addresses.ts).
+        context.facts.nodeAddresses = Object.fromEntries(
+          (await nodeAddresses(deps.docker, cluster)).filter((a) => a.ipv4).map((a) => [a.name, a.ipv4]),
+        );
         for (const [index, node] of nodes.entries()) {
           context.progress(index / nodes.length, `stopping ${node.name}`);
           if (node.state === 'running') await deps.docker.getContainer(node.id).stop();
@@ -44,15 +52,18 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
     {
       name: 'start-nodes',
       title: `Start the node containers of ${cluster}`,
-      command: `docker start <control planes> then <workers> (labelled ${clusterLabel}=${cluster})`,
+      command: `docker start <nodes, in the order of their old addresses> (labelled ${clusterLabel}=${cluster}), each getting its old address back where Docker allows it`,
       run: async (context) => {
         const nodes = await nodeContainers(deps.docker, cluster);
         if (nodes.length === 0) throw clusterNotFound(cluster);
-        for (const [index, node] of nodes.entries()) {
-          context.progress(index / nodes.length, `starting ${node.name}`);
-          if (node.state !== 'running') await deps.docker.getContainer(node.id).start();
-          context.log(`started ${node.name}`);
-        }
+        const recorded = (await deps.recordedAddresses?.().catch(() => undefined)) ?? new Map<string, string>();
+        const outcomes = await startKeepingAddresses(deps.docker, nodes, recorded, context.log);
+        context.facts.addresses = outcomes;
+        const changed = changedAddressesText(outcomes);
+        if (changed.length > 0)
+          context.log(
+            `Could not keep the address of ${changed.length} node${changed.length === 1 ? '' : 's'} (kubernetes-sigs/kind#2045: the API server and kubelets may still use the old one): ${changed.join('; ')}`,
+          );
         context.facts.nodes = nodes.length;
         context.facts.startedAt = Date.now();
       },

@@ -5,6 +5,7 @@ import { RichText } from '../../components/RichText';
 import { LogView } from './LogView';
 import { RunActions } from './RunActions';
 import { RunResult } from './RunResult';
+import { NodeAddresses } from './NodeAddresses';
 import { useNow, useRun, useStepLog } from './use-run';
 import { elapsed, poolOf } from './verification';
 import './runs.css';
@@ -116,6 +117,7 @@ function RunJournal({ run }: { run: RunRecord }) {
         <RunActions run={run} onError={setActionError} />
       </div>
       {actionError && <ErrorNotice error={actionError} onDismiss={() => setActionError(undefined)} />}
+      <NodeAddresses run={run} />
       <RunResult run={run} />
       <div className="run-body">
         <ol className="run-steps" aria-label="Steps">
