@@ -67,9 +67,9 @@ export type LeaseHolder = z.infer<typeof LeaseHolder>;
 
 /**
  * Which view took a measurement: Troubleshoot's (or `kindscope check`'s) check, a ping of the
- * service, an ARP capture, the failover drill, a lab run's final verification, or the connectivity check.
+ * service, an ARP capture, the failover drill, or a lab run's final verification.
  */
-export const MeasuredBy = z.enum(['check', 'ping', 'capture', 'failover', 'run', 'connectivity']);
+export const MeasuredBy = z.enum(['check', 'ping', 'capture', 'failover', 'run']);
 export type MeasuredBy = z.infer<typeof MeasuredBy>;
 
 /** A measurement of who answered ARP for an IP: the MAC, its node if any, when — and (when known) which view took it. */

@@ -7,7 +7,6 @@ export const measuredByLabel: Record<MeasuredBy, string> = {
   capture: 'Capture ARP',
   failover: 'the failover drill',
   run: "a lab run's verification",
-  connectivity: 'the connectivity check',
 };
 
 function clock(iso: string): string {
