@@ -346,6 +346,43 @@ const added: Mutant[] = [
     replace: '',
     guards: ['src-main/core/lab/run/settle-after-steps.test.ts'],
   },
+  {
+    id: 'settle-not-wired',
+    file: 'src-main/app/compose.ts',
+    search:
+      'const settling = runs && topology ? settleAfterSteps(runs.onDidChange, (c) => topology.settleCluster(c)) : undefined;',
+    replace: 'const settling = undefined as { dispose(): void } | undefined;',
+    guards: ['src-main/app/live-settle.test.ts'],
+  },
+  // Issue 28: start gives the nodes their old addresses back.
+  {
+    id: 'start-holds-no-address',
+    file: 'src-main/core/lab/run/keep-addresses.ts',
+    search: 'for (const hole of holding ? holes : [])',
+    replace: 'for (const hole of [])',
+    guards: ['src-main/core/lab/run/keep-addresses-lab.test.ts', 'src-main/core/lab/run/keep-addresses.test.ts'],
+  },
+  {
+    id: 'start-ignores-address-order',
+    file: 'src-main/core/lab/run/keep-addresses.ts',
+    search: '  ordered.sort((a, b) => toInt(a.target) - toInt(b.target));\n',
+    replace: '',
+    guards: ['src-main/core/lab/run/keep-addresses.test.ts', 'src-main/core/lab/run/keep-addresses-lab.test.ts'],
+  },
+  {
+    id: 'start-taken-address-not-last',
+    file: 'src-main/core/lab/run/keep-addresses.ts',
+    search: '    } else if (used.has(before)) {',
+    replace: '    } else if (false) {',
+    guards: ['src-main/core/lab/run/keep-addresses-lab.test.ts'],
+  },
+  {
+    id: 'capture-image-env-loses',
+    file: 'src-main/core/capture/capture-image.ts',
+    search: "  if (fromEnv) return { image: fromEnv, source: 'environment' };\n",
+    replace: '',
+    guards: ['src-main/app/capture-image-settings.test.ts'],
+  },
 ];
 
 export const mutants: Mutant[] = [...review, ...added];
