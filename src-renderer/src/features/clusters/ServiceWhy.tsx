@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Finding, FixKind, ServiceStatus } from '@contract';
+import type { CallOutput, Finding, FixKind, ServiceStatus } from '@contract';
 import { useAppStore } from '../../app-context';
 import { copyText } from '../../components/clipboard';
 import { RichText } from '../../components/RichText';
@@ -49,7 +49,8 @@ export function ServiceWhy({ cluster, service }: { cluster: string; service: Ser
   const offered = plan.value && repairs.some((r) => plan.value!.fixes.includes(r)) ? plan.value : undefined;
   const fix = useAction('lab:fix');
   const showError = useAppStore((state) => state.showError);
-  const [asking, setAsking] = useState(false);
+  // The plan as it was when the dialog opened: what the user reviews is what runs, even if the live plan moves on.
+  const [asking, setAsking] = useState<CallOutput<'lab:fix-plan'>>();
   const [copied, setCopied] = useState<string>();
   if (findings.length === 0) return null;
   return (
@@ -83,20 +84,20 @@ export function ServiceWhy({ cluster, service }: { cluster: string; service: Ser
           type="button"
           className="button button-primary"
           aria-label={`Fix ${cluster} for ${label}`}
-          onClick={() => setAsking(true)}
+          onClick={() => setAsking(offered)}
         >
           Fix…
         </button>
       )}
-      {asking && offered && (
+      {asking && (
         <FixDialog
           cluster={cluster}
-          plan={offered}
+          plan={asking}
           busy={fix.busy}
-          onCancel={() => setAsking(false)}
+          onCancel={() => setAsking(undefined)}
           onConfirm={(chosen) =>
             void fix.run({ cluster, confirm: true, repairs: chosen }).then((result) => {
-              setAsking(false);
+              setAsking(undefined);
               if (!result.ok) return showError(result.error);
               window.location.hash = runHash(result.value.id, result.value.kind);
             })
