@@ -66,8 +66,13 @@ class ScriptedEngine {
           this.dockerCalls.push(`remove ${box.name}`);
           this.boxes.splice(this.boxes.indexOf(box), 1);
         },
+        // Start reads the node's network (keep-addresses.ts): one network, no address while stopped.
+        inspect: async () => ({ Image: 'sha256:node', NetworkSettings: { Networks: { kind: { IPAddress: '' } } } }),
       };
     },
+    getNetwork: () => ({
+      inspect: async () => ({ IPAM: { Config: [{ Subnet: '172.18.0.0/16', Gateway: '172.18.0.1' }] }, Containers: {} }),
+    }),
   };
 
   runTool = async (name: LabTool, args: string[], _options: RunOptions): Promise<RunResult> => {
