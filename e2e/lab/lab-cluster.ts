@@ -105,9 +105,18 @@ export function autoPool(network = 'kind', cluster?: string): string {
     .split(' ');
   const v4 = subnets.find((s) => s.includes('.'));
   if (!v4) throw new Error(`network ${network} has no IPv4 subnet`);
-  const [a, b] = v4.split('.');
-  const third = cluster ? 200 + (createHash('sha256').update(cluster).digest()[0]! % 50) : 250;
-  return `${a}.${b}.${third}.0/24`;
+  const [base = '', prefixText = '16'] = v4.split('/');
+  const [a, b, c] = base.split('.').map(Number) as [number, number, number];
+  const prefix = Number(prefixText);
+  const hash = cluster ? createHash('sha256').update(cluster).digest()[0]! : 0;
+  if (prefix <= 16) return `${a}.${b}.${cluster ? 200 + (hash % 50) : 250}.0/24`;
+  // A smaller network (Docker hands out /20s of 192.168.0.0/16 once its 172.17–31 /16s are taken, as on
+  // an engine shared with other tests): the pool must still lie inside it — the last /24 by default, else
+  // one of the /24s after the first (where the nodes are).
+  const count = 2 ** (24 - Math.min(24, prefix));
+  if (count < 3)
+    throw new Error(`network ${network} (${v4}) is too small for a /24 LoadBalancer pool beside its nodes`);
+  return `${a}.${b}.${c + (cluster ? 1 + (hash % (count - 2)) : count - 1)}.0/24`;
 }
 
 function runWithInput(
