@@ -37,7 +37,10 @@ const lbService = (name: string, labels: Record<string, string> = {}) =>
  * IPs, and a check then sees the other cluster's node answer.
  */
 function privatePool(): string {
-  const [a, b] = autoPool('kind').split('.');
+  const pool = autoPool('kind');
+  const [a, b, third] = pool.split('.');
+  // A kind network smaller than a /16 (a shared engine) has no room beside the slots: a slot of its own there.
+  if (third !== '250') return autoPool('kind', `cs-${randomBytes(4).toString('hex')}`);
   return `${a}.${b}.${100 + (randomBytes(1)[0]! % 100)}.0/24`;
 }
 
