@@ -354,6 +354,13 @@ const added: Mutant[] = [
     replace: 'const settling = undefined as { dispose(): void } | undefined;',
     guards: ['src-main/app/live-settle.test.ts'],
   },
+  {
+    id: 'proof-records-no-measurement',
+    file: 'src-main/core/host/probe.ts',
+    search: '  if (answeredBy) deps.record?.(cluster, ip, answeredBy);\n',
+    replace: '',
+    guards: ['src-main/core/cluster/cluster-session.test.ts'],
+  },
   // Issue 28: start gives the nodes their old addresses back.
   {
     id: 'start-holds-no-address',
