@@ -10,7 +10,7 @@ import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { carvePool } from '../core/lab/plan/pool-carve';
 import { createApp, type App } from './compose';
-import { createTypedClient, hopsOf, poolOf, type KindscopeClient, type RunRecord } from '../contract';
+import { addressesOf, createTypedClient, hopsOf, poolOf, type KindscopeClient, type RunRecord } from '../contract';
 
 let app: App;
 let client: KindscopeClient;
@@ -319,6 +319,14 @@ describe('kindscope create (the pipeline on the lab)', { timeout: 300_000 }, () 
     const starting = await invoke(client.invoke('lab:start', { cluster: lab.name }));
     const started = await settle(starting.id);
     expect(started.state, JSON.stringify(started.steps.map((s) => [s.name, s.state, s.error?.message]))).toBe('done');
+    // The stop run recorded each node's address; the start gave every node its own back (keep-addresses.ts).
+    const recorded = (await settle(stopping.id)).facts.nodeAddresses as Record<string, string>;
+    expect(addressesOf(started)).toEqual(
+      Object.entries(recorded)
+        .map(([node, ip]) => ({ node, before: ip, after: ip, kept: true }))
+        .sort((a, b) => a.node.localeCompare(b.node))
+        .map((o) => expect.objectContaining(o)),
+    );
     const again = (started.facts.verifications as { ip: string; reachable: boolean }[]).find(
       (v) => v.ip === verification!.ip,
     );
