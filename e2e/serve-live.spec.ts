@@ -135,6 +135,28 @@ test('Settings → Capture image: kept across a reload, named in the question be
   await expect(page.getByRole('listitem', { name: 'Service default/web', exact: true })).toContainText(measured);
 });
 
+test('Stop then Start from Clusters: the start run says each node kept its address (the one Kubernetes has as its InternalIP)', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const nodeIp = (name: string) =>
+    JSON.parse(kubectlOk(cluster, ['get', 'node', name, '-o', 'json'])).status.addresses.find(
+      (a: { type: string }) => a.type === 'InternalIP',
+    ).address as string;
+  const before = new Map(cluster.nodeNames.map((n) => [n, nodeIp(n)]));
+  await page.goto(serve.url);
+  await nav(page, 'Clusters');
+  await page.getByRole('button', { name: `Stop ${cluster.name}` }).click();
+  await expect(page.getByRole('status', { name: 'Run state' })).toHaveText(/done/i, { timeout: 120_000 });
+  await nav(page, 'Clusters');
+  await page.getByRole('button', { name: `Start ${cluster.name}` }).click();
+  const addresses = page.getByRole('region', { name: 'Node addresses' });
+  await expect(addresses).toContainText('Every node got its old address back.', { timeout: 120_000 });
+  for (const [name, ip] of before)
+    await expect(addresses.getByLabel(`Address of ${name}`, { exact: true })).toHaveText(`${name} kept ${ip}`);
+  await page.screenshot({ path: join(import.meta.dirname, 'artifacts/run-start-addresses.png'), fullPage: true });
+});
+
 test('a <pending> service says why and what to do in the same block on Troubleshoot, Topology and Clusters, with Fix… where the repair run can make it', async ({
   page,
 }) => {
