@@ -118,6 +118,8 @@ function ensureNetwork(name: string): void {
   ];
   const withIpv6 = tryDocker([...base, '--ipv6', '--subnet', ulaSubnetFor(name), name]);
   if (withIpv6.status === 0) return;
+  // Another kind made it meanwhile (two clusters created at once): kind treats "already exists" as done.
+  if (tryDocker(['network', 'inspect', name]).status === 0) return;
   // kind falls back to IPv4 only when the kernel has IPv6 disabled.
   const ipv4 = tryDocker([...base, name]);
   if (ipv4.status !== 0) {

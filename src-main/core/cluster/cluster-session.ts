@@ -218,7 +218,10 @@ export class ClusterSession implements Disposable {
       return;
     }
     if (!this.options.topology?.cached(this.options.cluster)) await this.readTopology();
-    void this.refreshOtherPools(names);
+    // In the background: a failure only leaves the other clusters' pools as they were (said in the log).
+    this.refreshOtherPools(names).catch((error: unknown) =>
+      this.options.log.debug(`Other clusters' pools not re-read: ${String(error)}`),
+    );
   }
 
   private async readTopology(): Promise<void> {
@@ -237,6 +240,8 @@ export class ClusterSession implements Disposable {
     const topology = this.options.topology;
     if (!topology || !this.topology) return;
     const clusters = await topology.listClusters().catch(() => []);
+    // The topology may have gone while the list was read (a failed re-read, dispose): nothing to match then.
+    if (!this.topology || this.disposed) return;
     const networks = new Set(this.topology.networks.map((n) => n.name));
     const others = clusters
       .filter(
