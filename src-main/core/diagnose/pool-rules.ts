@@ -1,6 +1,7 @@
+import { carvePool } from '../lab/plan/pool-carve';
 import type { Finding } from '../../contract';
 import type { KubeIpPool } from '../kube/kube-types';
-import { cidrContains, cidrsOverlap, parseCidr } from '../net';
+import { cidrContains, cidrsOverlap } from '../net';
 import type { DiagnoseInput } from './diagnose-input';
 
 /**
@@ -85,9 +86,12 @@ export function poolOverlaps(input: DiagnoseInput): Finding[] {
   return (input.kube.pools ?? []).flatMap((pool) => poolOverlapsOtherCluster(pool, input));
 }
 
+/**
+ * A pool to suggest inside `subnet`: the block `create` would carve there (a /24 where there is
+ * room). Not "x.y.250.0/24": Docker hands out /20s from 192.168.0.0/16 once its 172.x /16s are
+ * used, and x.y.250 is then outside the network.
+ */
 export function suggestPool(subnet: string): string {
-  const cidr = parseCidr(subnet);
-  if (!cidr) return '172.18.250.0/24';
-  const [a, b] = cidr.network.split('.');
-  return `${a}.${b}.250.0/24`;
+  const carved = carvePool(subnet, []);
+  return carved.ok ? carved.cidr : '172.18.250.0/24';
 }
