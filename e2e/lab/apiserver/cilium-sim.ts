@@ -506,7 +506,9 @@ function announceScript(vip: string, port: string, svc: string, backend: string,
 function withdraw(node: string, vip: string, port: string): void {
   dockerExec(
     node,
-    `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`,
+    `ip addr del ${vip}/32 dev lo 2>/dev/null; ` +
+      `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ` +
+      `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`,
   );
 }
 

@@ -409,14 +409,17 @@ export class LabApiServer {
           throw new ApiError(
             415,
             'UnsupportedMediaType',
-            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+            'the body of the request was in an unknown format - accepted media types include: ' +
+              'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
           );
         break;
       default:
         throw new ApiError(
           415,
           'UnsupportedMediaType',
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          'the body of the request was in an unknown format - accepted media types include: ' +
+            'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ' +
+            'application/strategic-merge-patch+json',
         );
     }
     next.metadata = { ...next.metadata, name, ...(type.namespaced ? { namespace: ns } : {}) };

@@ -216,7 +216,12 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
     }
   }
   process.stdout.write(
-    `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ${chartVersion}.\n\nFor any further help, visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
+    `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ` +
+      `${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ` +
+      `${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: ` +
+      `None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ` +
+      `${chartVersion}.\n\nFor any further help, ` +
+      `visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
   );
 }
 
@@ -326,7 +331,9 @@ async function main(argv: string[]): Promise<number> {
           const repos = Object.keys(readRepos());
           if (repos.length === 0) throw new HelmError('no repositories found. You must add one before updating');
           process.stdout.write(
-            `Hang tight while we grab the latest from your chart repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update Complete. ⎈Happy Helming!⎈\n`,
+            'Hang tight while we grab the latest from your chart ' +
+              `repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update ` +
+              `Complete. ⎈Happy Helming!⎈\n`,
           );
           return 0;
         }
@@ -379,7 +386,9 @@ async function main(argv: string[]): Promise<number> {
           const release = await readRelease(kube, namespace, parsed.positionals[0] ?? '');
           if (!release) throw new HelmError('release: not found');
           process.stdout.write(
-            `NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ${release.namespace}\nSTATUS: ${release.status}\nREVISION: ${release.revision}\nTEST SUITE: None\n`,
+            `NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ` +
+              `${release.namespace}\nSTATUS: ${release.status}\nREVISION: ` +
+              `${release.revision}\nTEST SUITE: None\n`,
           );
           return 0;
         }
@@ -399,7 +408,8 @@ async function main(argv: string[]): Promise<number> {
           );
         else
           process.stdout.write(
-            `NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`,
+            `NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP ` +
+              `VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`,
           );
         return 0;
       }

@@ -50,7 +50,10 @@ async function once({ client, fail, usageError, print }: CliContext, cluster: st
     return fail({
       code: 'DATA_INCOMPLETE',
       message: describeIncomplete(status),
-      hint: `Check that the cluster's API server answers: kubectl --context ${status.context} get nodes; \`kindscope topology --cluster ${cluster}\` shows its containers.`,
+      hint:
+        `Check that the cluster's API server answers: ` +
+        `kubectl --context ${status.context} get nodes; ` +
+        `\`kindscope topology --cluster ${cluster}\` shows its containers.`,
     });
   print(status, formatClusterStatus(status));
   return ExitCode.ok;

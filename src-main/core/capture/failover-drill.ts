@@ -401,7 +401,13 @@ function explain(facts: {
   if (facts.gratuitous) parts.push(`and announced the IP with ${announcementForm(facts.gratuitous)}`);
   let text = parts.join(' ') + '.';
   if (facts.downtimeMs !== undefined)
-    text += ` HTTP was down for ${facts.downtimeMs} ms${facts.downtime ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ${facts.downtime.toMs} ms (0 = the stop)` : ''} (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
+    text +=
+      ` HTTP was down for ${facts.downtimeMs} ` +
+      `ms${facts.downtime ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ${facts.downtime.toMs} ms (0 = the stop)` : ''} ` +
+      `(± ${facts.intervalMs} ms sampling); ` +
+      `the lease timings (${facts.timings.leaseDuration} duration, ` +
+      `${facts.timings.retryPeriod} retry) predict at most ` +
+      `${facts.timings.predictedMaxDowntimeMs} ms.`;
   text += facts.httpAfter?.ok ? ' HTTP answers again.' : ' HTTP does not answer afterwards.';
   text += facts.restarted ? ` ${facts.claim} was started again.` : ` ${facts.claim} could not be started again.`;
   return text;

@@ -39,13 +39,17 @@ export async function findBrew(
   if (!found)
     return {
       problem:
-        'Homebrew is not installed (no /opt/homebrew/bin/brew, no /usr/local/bin/brew, no brew on PATH): install it from https://brew.sh, then run the fix again.',
+        'Homebrew is not installed (no /opt/homebrew/bin/brew, no /usr/local/bin/brew, ' +
+        'no brew on PATH): install it from https://brew.sh, then run the fix again.',
     };
   const printed = (await runTool('brew', found, ['--prefix'], { allowFailure: true })).stdout.trim();
   const prefix = brewPrefixes.find((p) => p === printed);
   if (!prefix)
     return {
-      problem: `The brew on PATH (${found}) reports the prefix ${JSON.stringify(printed.slice(0, 80))}, not /opt/homebrew or /usr/local: Kindscope runs Homebrew as root only from those two fixed places.`,
+      problem:
+        `The brew on PATH (${found}) reports the prefix ${JSON.stringify(printed.slice(0, 80))}, ` +
+        'not /opt/homebrew or /usr/local: ' +
+        'Kindscope runs Homebrew as root only from those two fixed places.',
     };
   return { path: found, prefix };
 }
@@ -125,18 +129,27 @@ export function planMacFix(
   if (host.runtime === 'colima')
     return {
       plan: [],
-      note: "Colima keeps containers inside its VM and docker-mac-net-connect supports Docker Desktop only: start Colima with `colima start --network-address`, then route the kind subnet to the VM's address (`sudo route -n add <subnet> <VM IP>`).",
+      note:
+        'Colima keeps containers inside its VM and docker-mac-net-connect supports Docker Desktop ' +
+        'only: start Colima with `colima start --network-address`, ' +
+        "then route the kind subnet to the VM's address (`sudo route -n add <subnet> <VM IP>`).",
     };
   if (host.runtime !== 'docker-desktop')
     return {
       plan: [],
-      note: `With ${host.runtime} the containers live in a VM Kindscope cannot route into automatically: give the VM an address this Mac reaches and add a route to the kind subnet through it (docker-mac-net-connect supports Docker Desktop only).`,
+      note:
+        `With ${host.runtime} the containers live in a VM Kindscope cannot route into ` +
+        'automatically: give the VM an address this Mac reaches and add a route to the kind subnet ' +
+        'through it (docker-mac-net-connect supports Docker Desktop only).',
     };
   if (!state.brew) return { plan: [], note: state.brewProblem ?? 'Homebrew was not found.' };
   if (!state.dockerSocket)
     return {
       plan: [],
-      note: 'docker-mac-net-connect talks to /var/run/docker.sock, which does not exist: in Docker Desktop, Settings → Advanced, turn on "Allow the default Docker socket to be used", then run the fix again.',
+      note:
+        'docker-mac-net-connect talks to /var/run/docker.sock, which does not exist: ' +
+        'in Docker Desktop, Settings → Advanced, ' +
+        'turn on "Allow the default Docker socket to be used", then run the fix again.',
     };
   const { path, prefix } = state.brew;
   if (!state.installedVersion) return { plan: [userStep('install', path), elevatedStep('start', prefix)] };

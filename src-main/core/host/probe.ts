@@ -359,7 +359,10 @@ export function judgePath(
   if (!network)
     return {
       ok: false,
-      detail: `${ip} is outside the cluster's Docker networks (${subnets}): a request to it would leave by another route, and ARP from this machine can never reach the cluster for it.`,
+      detail:
+        `${ip} is outside the cluster's Docker networks (${subnets}): ` +
+        'a request to it would leave by another route, ' +
+        'and ARP from this machine can never reach the cluster for it.',
       fix: "Give the pool a block inside the cluster's Docker network: `kindscope fix` carves one, or set pool.cidr inside the subnet above.",
     };
   const route = routeForSubnet(routes, `${ip}/32`);
@@ -367,7 +370,10 @@ export function judgePath(
   if (!route || route.blocks || route.cidr === '0.0.0.0/0')
     return {
       ok: false,
-      detail: `This machine's route to ${ip} is ${route?.cidr === '0.0.0.0/0' ? `the default route (${where})` : route ? `a blocking route (${route.raw})` : 'missing'} in \`${command}\`, not ${network.network}'s network: nothing was sent.`,
+      detail:
+        `This machine's route to ${ip} is ` +
+        `${route?.cidr === '0.0.0.0/0' ? `the default route (${where})` : route ? `a blocking route (${route.raw})` : 'missing'} ` +
+        `in \`${command}\`, not ${network.network}'s network: nothing was sent.`,
       fix:
         host.platform === 'darwin'
           ? 'Route the Docker networks to this Mac: `kindscope connectivity --fix` (docker-mac-net-connect with Docker Desktop).'
@@ -376,7 +382,9 @@ export function judgePath(
   if (host.platform !== 'darwin' && host.runtime === 'native' && network.bridge && route.dev !== network.bridge)
     return {
       ok: false,
-      detail: `${ip} goes to ${where}, not to ${network.network}'s bridge ${network.bridge}: another route (a VPN's?) wins in \`${command}\`; nothing was sent.`,
+      detail:
+        `${ip} goes to ${where}, not to ${network.network}'s bridge ${network.bridge}: ` +
+        `another route (a VPN's?) wins in \`${command}\`; nothing was sent.`,
       fix: `Inspect \`ip route get ${ip}\` and \`ip rule show\`: remove or narrow the route that captures ${network.subnet}.`,
     };
   if (host.platform === 'darwin' && host.runtime === 'docker-desktop' && !route.tunnel)
@@ -387,7 +395,9 @@ export function judgePath(
     };
   return {
     ok: true,
-    detail: `${ip} is in ${network.network} (${network.subnet}); this machine routes it by ${where}${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`,
+    detail:
+      `${ip} is in ${network.network} (${network.subnet}); ` +
+      `this machine routes it by ${where}${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`,
   };
 }
 
@@ -483,14 +493,24 @@ export async function prove<T = HttpProbe>(
   if (permanent?.mac && answeredBy && permanentDisagrees)
     findings.push({
       code: 'neighbour-permanent-mismatch',
-      message: `This machine's neighbour entry for ${ip} is PERMANENT and names ${macOwner(nodes, permanent.mac) ?? 'no node of this cluster'} (${permanent.mac}), but ${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac}) answers ARP: this machine sends to the wrong MAC.`,
-      fix: `The entry was set by hand (\`arp -s\` or \`ip neigh add … nud permanent\`), so Kindscope leaves it: remove it with \`sudo ip neigh del ${ip} dev ${permanent.dev ?? '<bridge>'}\`.`,
+      message:
+        `This machine's neighbour entry for ${ip} is PERMANENT and names ` +
+        `${macOwner(nodes, permanent.mac) ?? 'no node of this cluster'} (${permanent.mac}), ` +
+        `but ${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac}) answers ARP: ` +
+        'this machine sends to the wrong MAC.',
+      fix:
+        `The entry was set by hand (\`arp -s\` or \`ip neigh add … nud permanent\`), ` +
+        `so Kindscope leaves it: remove it with \`sudo ip neigh del ${ip} dev ` +
+        `${permanent.dev ?? '<bridge>'}\`.`,
     });
   const arp: Proof['arp'] = answeredBy
     ? answeredBy.node
       ? {
           state: 'measured',
-          detail: `answered ARP: ${answeredBy.node} (${answeredBy.mac}), ${asked ? 'asked afresh from a helper on the network' : 'neighbour entry refreshed before the probe'}, ${answeredBy.checkedAt}.`,
+          detail:
+            `answered ARP: ${answeredBy.node} (${answeredBy.mac}), ` +
+            `${asked ? 'asked afresh from a helper on the network' : 'neighbour entry refreshed before the probe'}, ` +
+            `${answeredBy.checkedAt}.`,
         }
       : {
           state: 'other',
@@ -504,7 +524,10 @@ export async function prove<T = HttpProbe>(
       : permanent && !asked
         ? {
             state: 'not-measurable',
-            detail: `answered ARP: not measurable here — this machine's entry is PERMANENT (${permanent.mac ?? 'no MAC'}), kept as the user set it, and no helper could ask afresh.`,
+            detail:
+              'answered ARP: not measurable here — ' +
+              `this machine's entry is PERMANENT (${permanent.mac ?? 'no MAC'}), ` +
+              'kept as the user set it, and no helper could ask afresh.',
           }
         : { state: 'nobody', detail: `answered ARP: nobody (neighbour entry ${neighbour?.state ?? 'none'}).` };
   const answer = judge(http);
@@ -519,7 +542,9 @@ export async function prove<T = HttpProbe>(
           : 'Run `kindscope check` for the findings that explain why no node announces this IP.'))
       : failing === 'answer'
         ? answer.state === 'something-else'
-          ? `Something other than the sample app answered: check that ${ip} is not also used elsewhere, and that the sample's pods run (\`kubectl get pods -l app\`); \`kindscope fix\` redeploys it.`
+          ? 'Something other than the sample app answered: ' +
+            `check that ${ip} is not also used elsewhere, and that the sample's pods run ` +
+            `(\`kubectl get pods -l app\`); \`kindscope fix\` redeploys it.`
           : 'Nothing answered HTTP: check that the service has ready endpoints and that the node holding the lease runs.'
         : undefined;
   if (failing === 'answer' && answer.state === 'something-else')
