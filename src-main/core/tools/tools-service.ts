@@ -13,7 +13,7 @@ import { Emitter, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { GuiEnvironment } from './gui-environment';
 import { isExecutable } from './executable';
-import { validate } from './run-policy';
+import { validate } from './validate-input';
 import { runTool, type RunOptions, type RunResult } from './run-tool';
 import { downloadTool } from './tool-download';
 import { compareVersions, toolSpecs, type ToolSpec } from './tool-specs';
