@@ -7,7 +7,8 @@ import { parseBody, readBody, sendJson, sendStatus, wantsTable } from './http.ts
 import { decodeKubernetesProtobuf } from './protobuf.ts';
 import { WatchHub } from './watch-hub.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
-import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
+import { builtinTypes } from './builtin-types.ts';
+import { apiVersionOf, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
 import { ApiError, notFound, objectId, type ObjectStore } from './store.ts';
 import { checkFieldSelector, paginate, scalable, waitForResourceVersion } from './api-semantics.ts';
