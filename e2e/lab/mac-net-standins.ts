@@ -116,7 +116,8 @@ export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): Mac
     const path = join(bin, name);
     writeFileSync(
       path,
-      `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\nNODE=${JSON.stringify(process.execPath)}\nROUTED=${JSON.stringify(routed)}\n${body}\n`,
+      `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\nNODE=` +
+        `${JSON.stringify(process.execPath)}\nROUTED=${JSON.stringify(routed)}\n${body}\n`,
     );
     chmodSync(path, 0o755);
   }

@@ -56,7 +56,9 @@ the cluster's only LoadBalancer service is checked (several: name one).`,
     print(
       check,
       `${check.service}: ${check.verdict}\n  ` +
-        `${check.explanation}\n${lease}${answered}${proof}${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`,
+        (`${check.explanation}\n${lease}${answered}${proof}` +
+          `${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}` +
+          `${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`),
     );
     return check.verdict === 'answers' ? ExitCode.ok : ExitCode.failed;
   },

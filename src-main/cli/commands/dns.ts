@@ -83,7 +83,8 @@ export function formatNames(names: DnsNames): string {
   ];
   return (
     `Zone ${names.zone} (TTL ${names.ttl} ` +
-    `s)\n${rows.length ? rows.join('\n') : '  (no LoadBalancer service with an external IP, and no node with an address)'}\n${notes.length ? `${notes.join('\n')}\n` : ''}`
+    (`s)\n${rows.length ? rows.join('\n') : '  (no LoadBalancer service with an external IP, and no node with an address)'}` +
+      `\n${notes.length ? `${notes.join('\n')}\n` : ''}`)
   );
 }
 

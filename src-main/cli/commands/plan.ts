@@ -46,7 +46,8 @@ function formatRendering(r: LabRendering): string {
       ? [
           `Pairing: kind ${r.pairing.kind} ` +
             `(Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ` +
-            `${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`,
+            (`${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}` +
+              `\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`),
         ]
       : []),
     `Findings:\n${formatFindings(r.findings)}`,

@@ -99,7 +99,12 @@ export function explain(facts: {
   if (facts.downtimeMs !== undefined)
     text +=
       ` HTTP was down for ${facts.downtimeMs} ` +
-      `ms${facts.downtime ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ${facts.downtime.toMs} ms (0 = the stop)` : ''} ` +
+      `ms${
+        facts.downtime
+          ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ` +
+            `${facts.downtime.toMs} ms (0 = the stop)`
+          : ''
+      } ` +
       `(± ${facts.intervalMs} ms sampling); ` +
       `the lease timings (${facts.timings.leaseDuration} duration, ` +
       `${facts.timings.retryPeriod} retry) predict at most ` +

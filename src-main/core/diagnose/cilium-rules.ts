@@ -139,8 +139,10 @@ export function nodeContainersStopped(input: DiagnoseInput): Finding[] {
     .map((container) => ({
       code: 'node-container-stopped' as const,
       message:
-        `The container of node ${container.name} is ${container.state}: ` +
-        `the node is down${nodes.find((n) => n.metadata.name === container.name && ready(n)) ? ' (Kubernetes still says Ready until its grace period ends)' : ''}`,
+        `The container of node ${container.name} is ${container.state}: the node is down` +
+        (nodes.find((n) => n.metadata.name === container.name && ready(n))
+          ? ' (Kubernetes still says Ready until its grace period ends)'
+          : ''),
       fix: container.state === 'paused' ? `docker unpause ${container.name}` : `docker start ${container.name}`,
     }));
 }

@@ -165,8 +165,10 @@ function manualSteps(port: number, action: 'apply' | 'remove'): string[] {
     return ['Remove the kind.internal forwarding you added (see the steps for adding it) and reload your resolver.'];
   return [
     `Kindscope could not tell which resolver this machine uses. Forward the zone ${DNS_ZONE} to 127.0.0.1 port ${port}:`,
-    `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" to a file in /etc/dnsmasq.d/ and restart dnsmasq.`,
-    `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
+    `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" ` +
+      'to a file in /etc/dnsmasq.d/ and restart dnsmasq.',
+    `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — ` +
+      `and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
     `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: ` +
       `sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; ` +
       `sudo ip addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}; ` +

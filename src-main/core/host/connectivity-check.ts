@@ -367,7 +367,8 @@ async function loadBalancerHops(input: HopInputs, routedNetworks: Set<string>): 
         ok,
         detail:
           `TCP connect in ${tcp.ms} ms; HTTP ` +
-          `${http.status ?? http.error ?? 'no answer'}${answer.state === 'marker' ? ` with the sample's marker (pod ${answer.pod})` : ok ? '' : `: ${answer.detail}`}.`,
+          (`${http.status ?? http.error ?? 'no answer'}` +
+            `${answer.state === 'marker' ? ` with the sample's marker (pod ${answer.pod})` : ok ? '' : `: ${answer.detail}`}.`),
         ...(ok
           ? {}
           : {

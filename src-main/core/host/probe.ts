@@ -114,7 +114,8 @@ export function judgePath(
     ok: true,
     detail:
       `${ip} is in ${network.network} (${network.subnet}); ` +
-      `this machine routes it by ${where}${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`,
+      (`this machine routes it by ${where}` +
+        `${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`),
   };
 }
 
@@ -293,6 +294,9 @@ export function judgeAnswer(http: HttpProbe, sampleToken: string | undefined): P
     };
   return {
     state: 'something-else',
-    detail: `Something else answered: HTTP ${http.status}${marker ? ` with a marker for another lab (token ${marker[2]})` : " without the sample app's marker"}${http.body ? ` — "${http.body.trim().slice(0, 60)}"` : ''}.`,
+    detail:
+      `Something else answered: HTTP ${http.status}` +
+      `${marker ? ` with a marker for another lab (token ${marker[2]})` : " without the sample app's marker"}` +
+      `${http.body ? ` — "${http.body.trim().slice(0, 60)}"` : ''}.`,
   };
 }

@@ -91,7 +91,11 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
         `The Docker network "${network.name}" ` +
         `(${route.dst}) is directly attached on ` +
         `${dev}${route.dev === network.bridge ? ', its bridge' : ''}: ` +
-        `this machine reaches every node${route.flags.includes('linkdown') ? ' (linkdown: nothing is attached right now)' : ' — and LoadBalancer IPs carved from it — without a tunnel'}.`
+        'this machine reaches every node' +
+        (route.flags.includes('linkdown')
+          ? ' (linkdown: nothing is attached right now)'
+          : ' — and LoadBalancer IPs carved from it — without a tunnel') +
+        '.'
       );
     }
     return (
