@@ -63,7 +63,11 @@ await check('packaging dry run: electron-builder --linux dir, app.asar contents'
     chmodSync(join(dist, 'electron'), 0o755);
     writeFileSync(join(dist, 'LICENSE'), 'stand-in\n');
     const script = `import { build, Platform } from 'electron-builder';
-await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.createTarget('dir', 1), config: { electronDist: ${JSON.stringify(dist)}, electronFuses: null, directories: { output: ${JSON.stringify(join(temp, 'out'))} } } });`;
+await build({
+  projectDir: ${JSON.stringify(root)},
+  targets: Platform.LINUX.createTarget('dir', 1),
+  config: { electronDist: ${JSON.stringify(dist)}, electronFuses: null, directories: { output: ${JSON.stringify(join(temp, 'out'))} } },
+});`;
     run(process.execPath, ['--input-type=module', '-e', script]);
     const unpacked = join(temp, 'out/linux-unpacked');
     const executable = String(config.linux?.executableName);

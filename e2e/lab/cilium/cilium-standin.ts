@@ -67,7 +67,17 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.output === 'json') {
     process.stdout.write(
-      `${JSON.stringify({ cilium_status: { state: status.cilium.ok ? 'OK' : 'error' }, operator_status: { state: status.operator.ok ? 'OK' : 'error' }, daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } }, deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } }, version: status.version }, null, 2)}\n`,
+      JSON.stringify(
+        {
+          cilium_status: { state: status.cilium.ok ? 'OK' : 'error' },
+          operator_status: { state: status.operator.ok ? 'OK' : 'error' },
+          daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } },
+          deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } },
+          version: status.version,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     const state = (ok: boolean) => (!status.installed ? 'error' : ok ? 'OK' : '1 errors');

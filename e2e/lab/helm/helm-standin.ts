@@ -341,7 +341,16 @@ async function main(argv: string[]): Promise<number> {
         ];
         if (parsed.values.output === 'json')
           process.stdout.write(
-            `${JSON.stringify(releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: String(r.revision), status: r.status, chart: r.chart, app_version: r.version })))}\n`,
+            JSON.stringify(
+              releases.map((r) => ({
+                name: r.name,
+                namespace: r.namespace,
+                revision: String(r.revision),
+                status: r.status,
+                chart: r.chart,
+                app_version: r.version,
+              })),
+            ) + '\n',
           );
         else
           process.stdout.write(
