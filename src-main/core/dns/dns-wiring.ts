@@ -5,6 +5,7 @@ import { findExecutable } from '../tools/executable';
 import { elevatedProgramDirs, type ElevatedScript } from '../tools/elevated-scripts';
 import { runTool, type RunResult } from '../tools/run-tool';
 import { planWiring, RESOLVED_MIN_VERSION_FOR_PORT, type PlannedWiring, type WiringPrograms } from './dns-wiring-plan';
+import { withDeadline } from '../util/timeout';
 
 /** What the wiring reads from this machine; tests give it a platform, files and a PATH of stand-ins. */
 export interface WiringEnvironment {
@@ -104,10 +105,10 @@ export class DnsWiring {
         plan.manual.join(' '),
       );
     const [bin, args] = this.elevation(plan.elevated);
-    const result = await runTool(plan.elevated.runner, bin, args, {
-      allowFailure: true,
-      signal: AbortSignal.timeout(5 * 60_000),
-    });
+    const runner = plan.elevated.runner;
+    const result = await withDeadline(5 * 60_000, undefined, (signal) =>
+      runTool(runner, bin, args, { allowFailure: true, signal }),
+    );
     if (result.exitCode === 0) return result;
     const text = `${result.stderr}\n${result.stdout}`;
     // osascript: "User canceled. (-128)"; pkexec: 126 dismissed, 127 not authorised (pkexec(1)).
@@ -151,10 +152,9 @@ export class DnsWiring {
 
   private async resolvedVersion(resolvectl: string): Promise<number | undefined> {
     try {
-      const result = await runTool('resolvectl', resolvectl, ['--version'], {
-        signal: AbortSignal.timeout(5_000),
-        allowFailure: true,
-      });
+      const result = await withDeadline(5_000, undefined, (signal) =>
+        runTool('resolvectl', resolvectl, ['--version'], { signal, allowFailure: true }),
+      );
       const version = /systemd (\d+)/.exec(result.stdout)?.[1];
       return version ? Number(version) : undefined;
     } catch {

@@ -5,6 +5,7 @@ import { compareVersions } from '../tools/tool-specs';
 import { brewPrefixes, macNetConnectFormula, renderElevated, type BrewPrefix } from '../tools/elevated-scripts';
 import { findExecutable } from '../tools/executable';
 import { runTool } from '../tools/run-tool';
+import { withDeadline } from '../util/timeout';
 
 /** docker-mac-net-connect before 0.1.5 does not work with Docker Desktop 4.52+ (chipmk/docker-mac-net-connect#63). */
 const minimumForNewDesktop = '0.1.5';
@@ -178,12 +179,8 @@ export async function runSteps(
   const results: FixStepResult[] = [];
   for (const step of steps) {
     const [bin, ...args] = step.argv;
-    const result = await runTool(
-      step.elevated ? 'osascript' : 'brew',
-      bin!,
-      args,
-      { allowFailure: true, signal: AbortSignal.timeout(15 * 60_000) },
-      env,
+    const result = await withDeadline(15 * 60_000, undefined, (signal) =>
+      runTool(step.elevated ? 'osascript' : 'brew', bin!, args, { allowFailure: true, signal }, env),
     );
     // osascript: "execution error: User canceled. (-128)" when the prompt is dismissed.
     const denied = step.elevated && result.exitCode !== 0 && /User cancel+ed|\(-128\)/i.test(result.stderr);

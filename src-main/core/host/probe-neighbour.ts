@@ -1,6 +1,7 @@
 import ipaddr from 'ipaddr.js';
 import { KindscopeError, type AnsweredBy } from '../../contract';
 import { runTool, type RunOptions } from '../tools/run-tool';
+import { withDeadline } from '../util/timeout';
 
 /**
  * The probe module's neighbour part (core/host/probe.ts is the one door): this machine's
@@ -56,9 +57,9 @@ const toEntry = (e: IpNeighbour): NeighbourEntry => ({
 
 /** `ip`, through the run policy; a refusal or a missing `ip` reads as undefined. */
 function runIp(args: string[], options: RunOptions = {}) {
-  return runTool('ip', 'ip', args, { allowFailure: true, signal: AbortSignal.timeout(3_000), ...options }).catch(
-    () => undefined,
-  );
+  return withDeadline(3_000, undefined, (signal) =>
+    runTool('ip', 'ip', args, { allowFailure: true, signal, ...options }),
+  ).catch(() => undefined);
 }
 
 function checkedIp(ip: string): string {

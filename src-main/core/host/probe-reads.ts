@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { HttpProbe } from '../../contract';
 import { runTool } from '../tools/run-tool';
+import { withDeadline } from '../util/timeout';
 
 /**
  * The probe module's raw reads (core/host/probe.ts is the one door): HTTP, TCP and ICMP from
@@ -76,10 +77,9 @@ export async function probeIcmp(ip: string, count = 3, intervalS?: number): Prom
     const wait = process.platform === 'darwin' ? '1000' : '1';
     const interval = intervalS !== undefined && process.platform === 'linux' ? ['-i', String(intervalS)] : [];
     const args = ['-n', '-c', String(count), ...interval, '-W', wait, ip];
-    const result = await runTool('ping', 'ping', args, {
-      allowFailure: true,
-      signal: AbortSignal.timeout((count + 3) * 1_000),
-    });
+    const result = await withDeadline((count + 3) * 1_000, undefined, (signal) =>
+      runTool('ping', 'ping', args, { allowFailure: true, signal }),
+    );
     return parsePing(result.stdout, count, result.exitCode === 0 ? undefined : result.stderr.trim() || undefined);
   } catch (error) {
     return { sent: count, received: 0, rttMs: [], error: (error as Error).message };
