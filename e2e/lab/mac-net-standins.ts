@@ -68,6 +68,29 @@ if (mode === 'netstat') {
 
 const record = `printf '%s\\037' "$(basename "$0")" "$@" >> "$S/calls"; printf '\\n' >> "$S/calls"`;
 
+/** `brew services info --json` of the formula, as Homebrew prints it (one line). */
+const serviceInfo = (running: boolean) =>
+  JSON.stringify([
+    running
+      ? {
+          name: 'docker-mac-net-connect',
+          service_name: 'homebrew.mxcl.docker-mac-net-connect',
+          running: true,
+          loaded: true,
+          user: 'root',
+          status: 'started',
+          exit_code: 0,
+        }
+      : {
+          name: 'docker-mac-net-connect',
+          service_name: 'homebrew.mxcl.docker-mac-net-connect',
+          running: false,
+          loaded: false,
+          user: null,
+          status: 'none',
+        },
+  ]);
+
 const scripts: Record<string, string> = {
   brew: `${record}
 state=$(cat "$S/state"); F=chipmk/tap/docker-mac-net-connect
@@ -83,8 +106,8 @@ case "$*" in
     [ "$state" = not-installed ] && { echo "Error: No such keg" >&2; exit 1; }
     echo not-installed > "$S/state"; rm -f "$S/routes"; echo "Uninstalling docker-mac-net-connect" ;;
   "services info --json $F")
-    if [ "$state" = running ]; then echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":true,"loaded":true,"user":"root","status":"started","exit_code":0}]';
-    else echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":false,"loaded":false,"user":null,"status":"none"}]'; fi ;;
+    if [ "$state" = running ]; then echo '${serviceInfo(true)}';
+    else echo '${serviceInfo(false)}'; fi ;;
   services\\ start*|services\\ stop*|services\\ restart*) echo "Error: docker-mac-net-connect must be run as root to start at system startup!" >&2; exit 1 ;;
   *) echo "Error: Unknown command: $*" >&2; exit 1 ;;
 esac`,
@@ -92,8 +115,9 @@ esac`,
 [ "$#" -eq 2 ] && [ "$1" = -e ] || { echo "usage: osascript -e script" >&2; exit 1; }
 if [ -e "$S/deny" ]; then echo "0:140: execution error: User canceled. (-128)" >&2; exit 1; fi
 F=chipmk/tap/docker-mac-net-connect; state=$(cat "$S/state")
+as_root() { echo "do shell script \\"/opt/homebrew/bin/brew services $1 $F\\" with administrator privileges"; }
 case "$2" in
-  "do shell script \\"/opt/homebrew/bin/brew services start $F\\" with administrator privileges"|"do shell script \\"/opt/homebrew/bin/brew services restart $F\\" with administrator privileges")
+  "$(as_root start)"|"$(as_root restart)")
     [ "$state" = not-installed ] && { echo "0:120: execution error: Error: Formula \`docker-mac-net-connect\` is not installed. (1)" >&2; exit 1; }
     echo running > "$S/state"; [ -e "$S/routes-on-start" ] && touch "$S/routes"
     echo "==> Successfully started \`docker-mac-net-connect\` (label: homebrew.mxcl.docker-mac-net-connect)" ;;

@@ -163,7 +163,10 @@ export class ClusterSession implements Disposable {
       this.kubeStore.dispose();
       this.kube = undefined;
       this.server = undefined;
-      this.kubeProblem = `No kubeconfig context "${this.context}" in ${files.join(', ') || env || '~/.kube/config'}${problems.length ? ` (${problems.join('; ')})` : ''}: run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
+      const where = files.join(', ') || env || '~/.kube/config';
+      this.kubeProblem =
+        `No kubeconfig context "${this.context}" in ${where}${problems.length ? ` (${problems.join('; ')})` : ''}: ` +
+        `run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
       this.recompute.schedule();
       return;
     }

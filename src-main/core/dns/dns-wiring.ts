@@ -86,7 +86,10 @@ export class DnsWiring {
       if (version !== undefined && version < RESOLVED_MIN_VERSION_FOR_PORT) {
         return {
           ...planWiring('manual', action, port),
-          note: `systemd ${version} cannot send DNS to a port other than 53 (added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): use dnsmasq, or run the responder on port 53 as root.`,
+          note:
+            `systemd ${version} cannot send DNS to a port other than 53 ` +
+            `(added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): ` +
+            'use dnsmasq, or run the responder on port 53 as root.',
         };
       }
     }

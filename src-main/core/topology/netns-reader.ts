@@ -14,7 +14,13 @@ export interface NetnsReading {
 
 const marker = '@@KINDSCOPE@@';
 // Positional arguments are validated PIDs; the script itself is constant.
-const script = `ip -j link show; for p in "$@"; do echo "${marker} $p addr"; nsenter -t "$p" -n ip -j addr show; echo "${marker} $p route"; nsenter -t "$p" -n ip -j route show; done`;
+const script = [
+  'ip -j link show;',
+  'for p in "$@"; do',
+  `echo "${marker} $p addr"; nsenter -t "$p" -n ip -j addr show;`,
+  `echo "${marker} $p route"; nsenter -t "$p" -n ip -j route show;`,
+  'done',
+].join(' ');
 
 /**
  * Reads every node's network namespace in one `docker exec`: a long-lived helper container
