@@ -86,7 +86,10 @@ export async function installCilium(
   if (options.pool !== undefined) {
     const cidr =
       options.pool === 'auto' ? autoPool(env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind', name) : options.pool;
-    const manifests = `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}-pool\nspec:\n  blocks:\n  - cidr: "${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
+    const manifests =
+      `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ` +
+      `${name}-pool\nspec:\n  blocks:\n  - cidr: ` +
+      `"${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
     const applied = await runWithInput('kubectl', ['--context', context, 'apply', '-f', '-'], env, manifests);
     onLine?.(applied.output.trim());
     if (applied.code !== 0) return applied.code;

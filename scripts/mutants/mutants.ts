@@ -13,6 +13,7 @@ export interface Mutant {
 }
 
 const policy = 'src-main/core/tools/run-policy.ts';
+const policyArgs = 'src-main/core/tools/run-policy-args.ts';
 const elevated = 'src-main/core/tools/elevated-scripts.ts';
 const policyGuards = ['src-main/core/tools/run-policy.test.ts', 'src-main/core/tools/elevated-scripts.test.ts'];
 const serve = 'src-main/serve/serve-server.ts';
@@ -291,14 +292,14 @@ const added: Mutant[] = [
   },
   {
     id: 'policy-osascript-any-script',
-    file: policy,
+    file: policyArgs,
     search: "const matched = matchElevated('osascript', shape[1]!);",
     replace: "const matched = { template: 'x', params: {} } as ReturnType<typeof matchElevated>;",
     guards: policyGuards,
   },
   {
     id: 'policy-pkexec-any-script',
-    file: policy,
+    file: policyArgs,
     search: "const matched = matchElevated('pkexec', args[2]!);",
     replace: "const matched = { template: 'x', params: {} } as ReturnType<typeof matchElevated>;",
     guards: policyGuards,

@@ -169,9 +169,13 @@ export function createApp(options: AppOptions): App {
     services,
     router,
     // The reverse of the build order: runs end (their tools with them) before what they use.
+    // Each service aborts its own work in flight and returns once it has ended: no timer,
+    // child process or socket of the app is left after it (app/compose-dispose.test.ts).
     dispose: async () => {
       await runs?.dispose();
-      tools.dispose();
+      await tools.dispose();
+      // The login shell read at start-up, if it has not answered yet.
+      await environment.dispose();
       connectivity.dispose();
       // The cluster sessions first: a DNS re-read in flight then ends at once instead of following clusters again.
       clusters.dispose();

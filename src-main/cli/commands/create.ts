@@ -140,7 +140,10 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     if (outcome.state === 'cancelled') return ExitCode.interrupted;
     if (failed)
       context.output.err(
-        `kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''}  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`,
+        `kindscope: step "${failed.name}" ${failed.state}: ` +
+          `${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''} ` +
+          ` hint: resume with \`kindscope create --resume ${outcome.id}\`, ` +
+          `or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`,
       );
     return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
   },
@@ -161,5 +164,11 @@ function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): str
   const pool = result.pool
     ? `  LoadBalancer pool ${result.pool.cidr}${result.pool.source === 'carved at run' ? ' (carved from the kind network during this run)' : ''}\n`
     : '';
-  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n${pool}  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
+  return (
+    `Lab "${run.cluster}" is ready: ` +
+    `${result.service?.namespace}/${result.service?.name} answers at ` +
+    `http://${result.service?.ip}/\n${pool}  lease held by ` +
+    `${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n ` +
+    ` ${answered}\n${path}`
+  );
 }

@@ -175,7 +175,9 @@ export function announcementReasons(service: KubeService, input: DiagnoseInput):
       {
         code: 'cilium-not-installed',
         message: 'Cilium is not installed: nothing announces this IP',
-        fix: `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} --set kubeProxyReplacement=true --set l2announcements.enabled=true`,
+        fix:
+          `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} ` +
+          '--set kubeProxyReplacement=true --set l2announcements.enabled=true',
       },
     ];
   const findings: Finding[] = [];

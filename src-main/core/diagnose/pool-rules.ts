@@ -60,7 +60,10 @@ export function poolOutsideDockerNetwork(pool: KubeIpPool, input: DiagnoseInput)
   return [
     {
       code: 'pool-outside-docker-network',
-      message: `The pool ${pool.metadata.name} (${ranges.join(', ')}) is outside every Docker network of this cluster: ARP from the host can never reach its addresses`,
+      message:
+        `The pool ${pool.metadata.name} ` +
+        `(${ranges.join(', ')}) is outside every Docker network of this cluster: ` +
+        'ARP from the host can never reach its addresses',
       fix: `Use a range inside ${networks.map((n) => n.subnet).join(', ')}, e.g. ${suggestPool(networks[0]!.subnet)}.`,
     },
   ];
@@ -73,7 +76,10 @@ export function poolOverlapsOtherCluster(pool: KubeIpPool, input: DiagnoseInput)
     .filter((other) => ranges.some((a) => other.ranges.some((b) => b.includes('/') && cidrsOverlap(a, b))))
     .map((other) => ({
       code: 'pool-overlap-other-cluster' as const,
-      message: `The pool ${pool.metadata.name} overlaps the pool ${other.name} of cluster "${other.cluster}" on the same Docker network: both can hand out the same IP, and two nodes then answer ARP for it`,
+      message:
+        `The pool ${pool.metadata.name} overlaps the pool ${other.name} of cluster ` +
+        `"${other.cluster}" on the same Docker network: ` +
+        'both can hand out the same IP, and two nodes then answer ARP for it',
       fix: 'Give each cluster its own range, e.g. a different /24 of the kind network.',
     }));
 }
