@@ -9,6 +9,7 @@ import { ciliumReleaseFor } from './compat-table';
 import { defaultPlan } from './plan';
 import { parse } from 'yaml';
 import { renderHelmValues, renderKindConfig } from './render';
+import { loadKindConfig } from '../../../../e2e/lab/kind/kind-config';
 
 const chartDir = join(upstreamDir(), 'cilium-chart');
 const schemaOf = (minor: string) => {
@@ -64,4 +65,23 @@ describe('dual stack', () => {
     const single = parse(renderKindConfig(defaultPlan('demo'))) as { networking: Record<string, string> };
     expect(single.networking.podSubnet).toBe('10.244.0.0/16');
   });
+});
+
+describe("kind's own defaults", () => {
+  it.each(['ipv4', 'dual'] as const)(
+    '%s: the default plan writes the subnets kind fills itself when they are empty (service /16, not kubeadm /12)',
+    (ipFamily) => {
+      const plan = LabPlan.parse({ cluster: { name: 'demo', ipFamily } });
+      const written = (parse(renderKindConfig(plan)) as { networking: Record<string, string> }).networking;
+      // The lab's kind defaults as kind's pkg/apis/config/v1alpha4/default.go does.
+      const kindFills = loadKindConfig(
+        `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ${ipFamily}\n`,
+        {},
+      ).networking;
+      expect({ pod: written.podSubnet, service: written.serviceSubnet }).toEqual({
+        pod: kindFills.podSubnet,
+        service: kindFills.serviceSubnet,
+      });
+    },
+  );
 });

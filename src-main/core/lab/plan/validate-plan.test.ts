@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LabPlan, type LabPlanInput } from '../../../contract';
 import type { LabEnvironment } from '../environment/lab-environment';
+import { toolSpecs } from '../../tools/tool-specs';
+import { defaultCompatRow } from './compat-table';
 import { defaultPlan } from './plan';
 import { validatePlan } from './validate-plan';
 
@@ -34,6 +36,13 @@ describe('the default plan for demo', () => {
     const result = validatePlan(p, env());
     expect(result.findings).toEqual([]);
     expect(result.poolCidr).toBe('172.18.250.0/24');
+  });
+
+  it("names one kind release everywhere: the compatibility table's default, the contract's, the managed download's", () => {
+    const kind = toolSpecs.find((spec) => spec.name === 'kind')!;
+    expect(defaultPlan('demo').cluster.kindVersion).toBe(defaultCompatRow.kind);
+    expect(LabPlan.parse({ cluster: { name: 'demo' } }).cluster.kindVersion).toBe(defaultCompatRow.kind);
+    expect(`v${kind.download!.version}`).toBe(defaultCompatRow.kind);
   });
 });
 

@@ -2,7 +2,7 @@
  * The plan's refusals: one small rule per cause, each naming the field and the fix.
  * `validatePlan` also resolves `pool.cidr: auto` against the kind network.
  */
-import { finishedFinding, type LabFinding, type LabPlan } from '../../../contract';
+import { finishedFinding, kindNetworkingDefaults, type LabFinding, type LabPlan } from '../../../contract';
 import { chartRefusals, unknownChartKeys, valuePaths } from './chart-keys';
 import { renderHelmValues } from './render';
 import {
@@ -251,7 +251,7 @@ const sizeRules: Rule = (plan) => {
         'subnets-overlap',
         'cluster.serviceSubnet',
         `The pod subnet ${plan.cluster.podSubnet} and service subnet ${plan.cluster.serviceSubnet} overlap`,
-        "Use kind's defaults 10.244.0.0/16 and 10.96.0.0/12.",
+        `Use kind's defaults ${kindNetworkingDefaults.podSubnet} and ${kindNetworkingDefaults.serviceSubnet}.`,
       ),
     );
   }
@@ -312,7 +312,7 @@ const subnetsOnNetworkRule: Rule = (plan, env) => {
         'subnet-overlaps-network',
         `cluster.${field}`,
         `The ${field} ${plan.cluster[field]} overlaps the ${env!.networkName} network ${network}: pod or service routes would shadow the nodes`,
-        field === 'podSubnet' ? "Use kind's default 10.244.0.0/16." : "Use kind's default 10.96.0.0/12.",
+        `Use kind's default ${kindNetworkingDefaults[field]}.`,
       ),
     );
 };

@@ -1,5 +1,6 @@
 import { FixKind, KindscopeError, type ClusterStatus } from '../../../contract';
 import { defaultPlan } from '../plan/plan';
+import { chartSetArgs } from '../plan/chart-keys';
 import { carvePool } from '../plan/pool-carve';
 import { renderL2Policy, renderPool } from '../plan/render';
 import { announceAndVerifySteps, type LifecycleDeps } from './lifecycle-pipelines';
@@ -95,16 +96,14 @@ export function fixSteps(
         '--kube-context',
         context,
         '--reuse-values',
-        '--set',
-        'kubeProxyReplacement=true',
-        '--set',
-        'l2announcements.enabled=true',
-        '--set',
-        'externalIPs.enabled=true',
-        '--set',
-        'rollOutCiliumPods=true',
-        '--set',
-        'operator.rollOutPods=true',
+        // Through the chart's generated key table: externalIPs.enabled only where the chart has it (< 1.18).
+        ...chartSetArgs(plan.cilium.version, [
+          ['kubeProxyReplacement', true],
+          ['l2announcements.enabled', true],
+          ['externalIPs.enabled', true],
+          ['rollOutCiliumPods', true],
+          ['operator.rollOutPods', true],
+        ]),
         '--timeout',
         '10m0s',
       ];

@@ -60,7 +60,7 @@ export function ClusterStep({ draft }: { draft: PlanDraft }) {
       <TextField
         path="cluster.serviceSubnet"
         label="Service subnet"
-        help="ClusterIPs; Cilium's kube-proxy replacement translates them. kind's default 10.96.0.0/12."
+        help="ClusterIPs; Cilium's kube-proxy replacement translates them. kind's default 10.96.0.0/16."
       />
       <FixedField
         label="Node image"

@@ -2,7 +2,7 @@
  * The importer's manifests: the article's pool, L2 policy and sample app, each checked
  * against the plan (pool inside the kind network, interfaces among the devices).
  */
-import type { LabFinding, LabPlanInput } from '../../../../contract';
+import { kindNetworkingDefaults, type LabFinding, type LabPlanInput } from '../../../../contract';
 import type { LabEnvironment } from '../../environment/lab-environment';
 import { checkPool, type UsedRange } from '../pool-carve';
 import { finding, type Gathered } from './import-sources';
@@ -71,7 +71,7 @@ export function importPool(
   const used: UsedRange[] = [
     ...env.used,
     { cidr: plan.cluster.podSubnet ?? '10.244.0.0/16', what: 'the pod subnet' },
-    { cidr: plan.cluster.serviceSubnet ?? '10.96.0.0/12', what: 'the service subnet' },
+    { cidr: plan.cluster.serviceSubnet ?? kindNetworkingDefaults.serviceSubnet, what: 'the service subnet' },
   ];
   const problem = checkPool(cidr, env.network.subnet, used);
   if (problem)
