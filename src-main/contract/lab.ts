@@ -34,6 +34,10 @@ export const kindNetworkingDefaults = {
   serviceSubnetIPv6: 'fd00:10:96::/112',
 } as const;
 
+const Cidr6 = z
+  .string()
+  .regex(/^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/\d{1,3}$/, 'must be an IPv6 CIDR such as fd00:10:250::/112');
+
 export const LabCluster = z
   .object({
     /** DNS-1123 label; node containers are `<name>-control-plane`, `<name>-worker2`… */
@@ -109,6 +113,12 @@ export const LabPool = z
     name: z.string().default('lab-pool'),
     /** `auto`: a free block carved from the kind network; or an explicit IPv4 CIDR. */
     cidr: z.union([z.literal('auto'), Cidr4]).default('auto'),
+    /**
+     * Dual stack only, when asked: an IPv6 block added to the pool (`spec.blocks`), for services
+     * that ask for IPv6 (ipFamilyPolicy PreferDualStack/RequireDualStack). Not carved: the kind
+     * network's IPv6 subnet is Docker's choice, so the block is given by hand.
+     */
+    ipv6Cidr: Cidr6.optional(),
     /** The chart's field takes the strings "Yes"/"No"; its default changed in 1.16, so it is always written. */
     allowFirstLastIPs: z.enum(['Yes', 'No']).default('No'),
   })

@@ -8,7 +8,7 @@ import { chartHasValue, chartRefusals, supportedChartMinors, valuePaths } from '
 import { ciliumReleaseFor } from './compat-table';
 import { defaultPlan } from './plan';
 import { parse } from 'yaml';
-import { renderHelmValues, renderKindConfig } from './render';
+import { renderHelmValues, renderKindConfig, renderPool } from './render';
 import { loadKindConfig } from '../../../../e2e/lab/kind/kind-config';
 
 const chartDir = join(upstreamDir(), 'cilium-chart');
@@ -64,6 +64,19 @@ describe('dual stack', () => {
     expect(renderHelmValues(dual)).toMatchObject({ ipv6: { enabled: true } });
     const single = parse(renderKindConfig(defaultPlan('demo'))) as { networking: Record<string, string> };
     expect(single.networking.podSubnet).toBe('10.244.0.0/16');
+  });
+
+  it('the pool is the carved IPv4 block, and an IPv6 block only when the plan asks for one', () => {
+    const dual = (ipv6Cidr?: string) =>
+      LabPlan.parse({
+        ...defaultPlan('demo'),
+        cluster: { ...defaultPlan('demo').cluster, ipFamily: 'dual' },
+        pool: { ...defaultPlan('demo').pool, ...(ipv6Cidr ? { ipv6Cidr } : {}) },
+      });
+    const blocks = (plan: LabPlan) =>
+      (parse(renderPool(plan, '172.18.250.0/24')) as { spec: { blocks: unknown } }).spec.blocks;
+    expect(blocks(dual())).toEqual([{ cidr: '172.18.250.0/24' }]);
+    expect(blocks(dual('fd00:10:250::/112'))).toEqual([{ cidr: '172.18.250.0/24' }, { cidr: 'fd00:10:250::/112' }]);
   });
 });
 

@@ -98,7 +98,8 @@ export function renderPool(plan: LabPlan, poolCidr: string): string {
     kind: 'CiliumLoadBalancerIPPool',
     metadata: { name: plan.pool.name },
     spec: {
-      blocks: [{ cidr: poolCidr }],
+      // IPv4 carved from the kind network; the IPv6 block only when the dual-stack plan asks for one.
+      blocks: [{ cidr: poolCidr }, ...(plan.pool.ipv6Cidr ? [{ cidr: plan.pool.ipv6Cidr }] : [])],
       // Its default changed in 1.16: say it.
       allowFirstLastIPs: plan.pool.allowFirstLastIPs,
     },

@@ -338,3 +338,33 @@ describe('refusals name the field and the fix', () => {
     expect(manual.findings.map((f) => [f.code, f.severity])).toEqual([['network-not-checked', 'warning']]);
   });
 });
+
+describe('an IPv6 pool block (dual stack)', () => {
+  const codes = (over: (p: LabPlanInput) => void) =>
+    validatePlan(plan(over), env()).findings.map((f) => [f.code, f.field, f.severity]);
+  it("is accepted on a dual-stack plan with Cilium 1.19+, outside kind's IPv6 subnets", () => {
+    expect(codes((p) => ((p.cluster!.ipFamily = 'dual'), (p.pool!.ipv6Cidr = 'fd00:10:250::/112')))).toEqual([]);
+  });
+  it("is refused on an IPv4-only cluster, and inside kind's IPv6 pod or service subnet", () => {
+    expect(codes((p) => (p.pool!.ipv6Cidr = 'fd00:10:250::/112'))).toEqual([
+      ['pool-ipv6-single-stack', 'pool.ipv6Cidr', 'error'],
+    ]);
+    expect(codes((p) => ((p.cluster!.ipFamily = 'dual'), (p.pool!.ipv6Cidr = 'fd00:10:96::/120')))).toEqual([
+      ['pool-ipv6-overlaps-cluster', 'pool.ipv6Cidr', 'error'],
+    ]);
+  });
+  it('is a warning on Cilium 1.18, which answers no NDP for it (cilium/cilium#39648 came in 1.19)', () => {
+    const findings = validatePlan(
+      plan((p) => {
+        p.cluster!.ipFamily = 'dual';
+        p.pool!.ipv6Cidr = 'fd00:10:250::/112';
+        p.cilium!.version = '1.18.14';
+        p.cluster!.kindVersion = 'v0.29.0';
+        p.cluster!.nodeImage =
+          'kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f';
+      }),
+      env(),
+    ).findings;
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([['pool-ipv6-not-announced', 'warning']]);
+  });
+});

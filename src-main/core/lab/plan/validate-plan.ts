@@ -17,6 +17,7 @@ import { cidrsOverlap } from '../../net/cidr';
 import { carvePool, checkPool, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
 import type { LabEnvironment } from '../environment/lab-environment';
+import { ipFamilyFindings } from './ip-family-rule';
 
 /** What a kind node has: eth0 on the kind network (and lo). Cilium's own devices come later. */
 export const kindNodeDevices = ['eth0'];
@@ -326,6 +327,7 @@ export const planRules: readonly Rule[] = [
   sizeRules,
   subnetsOnNetworkRule,
   chartValuesRule,
+  ipFamilyFindings,
 ];
 
 /** Everything in use on the network the pool must avoid, beside the containers. */
