@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LabPlan, type LabPlanInput } from '../../../contract';
+import { LabPlan, untestedPairingOf, type LabPlanInput } from '../../../contract';
 import type { LabEnvironment } from '../environment/lab-environment';
 import { toolSpecs } from '../../tools/tool-specs';
-import { defaultCompatRow } from './compat-table';
+import { defaultCompatRow, pairingOf } from './compat-table';
 import { defaultPlan } from './plan';
 import { validatePlan } from './validate-plan';
 
@@ -366,5 +366,25 @@ describe('an IPv6 pool block (dual stack)', () => {
       env(),
     ).findings;
     expect(findings.map((f) => [f.code, f.severity])).toEqual([['pool-ipv6-not-announced', 'warning']]);
+  });
+});
+
+describe('an acknowledged untested pairing is marked in the run (untestedPairingOf reads the plan the run keeps)', () => {
+  it('names the pairing and the reason; a tested or unacknowledged plan is not marked', () => {
+    const runOf = (over: (p: LabPlanInput) => void) => {
+      const p = plan(over);
+      return { facts: { rendering: { plan: p, pairing: pairingOf(p) } } };
+    };
+    expect(
+      untestedPairingOf(
+        runOf((p) => {
+          p.cilium!.version = '1.18.14';
+          p.cilium!.allowUntested = true;
+          p.cilium!.untestedReason = 'acknowledged in the create-lab wizard';
+        }),
+      ),
+    ).toEqual({ kubernetes: '1.36.4', cilium: '1.18.14', reason: 'acknowledged in the create-lab wizard' });
+    expect(untestedPairingOf(runOf(() => undefined))).toBeUndefined();
+    expect(untestedPairingOf(runOf((p) => (p.cilium!.version = '1.18.14')))).toBeUndefined();
   });
 });

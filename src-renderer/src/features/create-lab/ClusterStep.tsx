@@ -1,4 +1,4 @@
-import { CheckField, FixedField, NumberField, SelectField, TextField } from './fields';
+import { CheckField, FixedField, NumberField, SelectField, TextField, UntestedPairingField } from './fields';
 import { getAt, type PlanDraft } from './plan-draft';
 
 /** Failover needs a second node that may hold the lease (the policy leaves control planes out). */
@@ -96,6 +96,7 @@ export function CiliumStep({ draft }: { draft: PlanDraft }) {
         label="Cilium chart version"
         help="A release the compatibility table lists as tested on this node image's Kubernetes."
       />
+      <UntestedPairingField />
       <SelectField
         path="cilium.ipamMode"
         label="IPAM mode"
