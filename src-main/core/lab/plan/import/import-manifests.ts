@@ -4,6 +4,7 @@
  */
 import { kindNetworkingDefaults, type LabFinding, type LabPlanInput } from '../../../../contract';
 import type { LabEnvironment } from '../../environment/lab-environment';
+import { defaultCompatRow, poolApiVersion } from '../compat-table';
 import { checkPool, type UsedRange } from '../pool-carve';
 import { finding, type Gathered } from './import-sources';
 
@@ -34,6 +35,23 @@ export function importPool(
       ),
     );
   }
+  // A pool manifest (pasted, or one Kindscope wrote or saved before: an older exported script, a
+  // run's files) at the version the chosen Cilium serves only as deprecated: from 1.18 the pool is
+  // stored at cilium.io/v2 ("copied without changes", cilium/cilium#39090) and its CRD marks
+  // v2alpha1 deprecated (../shared/upstream/cilium-crds/v2); no release yet names when v2alpha1
+  // stops being served. The plan writes the pool at the stable version (poolApiVersion).
+  const cilium = plan.cilium?.version ?? defaultCompatRow.cilium[0]!;
+  if (doc.body.apiVersion === 'cilium.io/v2alpha1' && poolApiVersion(cilium) !== 'cilium.io/v2alpha1')
+    findings.push(
+      finding(
+        'pool-api-deprecated',
+        'apiVersion',
+        `The pool is written at cilium.io/v2alpha1 (${doc.source}:${doc.line}), which Cilium ${cilium} serves only as deprecated; its stable version is ${poolApiVersion(cilium)} (cilium/cilium#39090), and a later release may stop serving v2alpha1`,
+        `The plan writes the pool at ${poolApiVersion(cilium)}; change saved manifests and scripts to it.`,
+        true,
+        'warning',
+      ),
+    );
   const cidr = [...blocks, ...cidrs].map((b) => b.cidr).find((c): c is string => typeof c === 'string');
   if ([...blocks, ...cidrs].some((b) => b.start !== undefined) && !cidr) {
     findings.push(
