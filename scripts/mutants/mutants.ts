@@ -88,7 +88,7 @@ const review: Mutant[] = [
   },
   {
     id: 'review-09-importer-never-reports-unknown-k8sServiceHost',
-    file: 'src-main/core/lab/plan/import/import-plan.ts',
+    file: 'src-main/core/lab/plan/import/import-values.ts',
     search: '  if (!apiHosts.includes(String(host))) {',
     replace: '  if (false) {',
     guards: ['src-main/core/lab/plan/import/import-plan.test.ts'],
