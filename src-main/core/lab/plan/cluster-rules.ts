@@ -64,7 +64,8 @@ export const leaseRule: Rule = (plan) => {
     refuse(
       'lease-timings-inverted',
       'cilium.l2announcements',
-      `Lease timings must satisfy leaseDuration > leaseRenewDeadline > leaseRetryPeriod; got ${leaseDuration} / ${leaseRenewDeadline} / ${leaseRetryPeriod}. A holder that dies is replaced after about leaseDuration + leaseRetryPeriod`,
+      `Lease timings must satisfy leaseDuration > leaseRenewDeadline > leaseRetryPeriod; got ${leaseDuration} / ${leaseRenewDeadline} / ${leaseRetryPeriod}. ` +
+        `A holder that dies is replaced after about leaseDuration + leaseRetryPeriod`,
       "Use e.g. 3s / 1s / 500ms (failover in about 3.5 s), or Cilium's defaults 15s / 5s / 2s (fewer API calls).",
     ),
   ];

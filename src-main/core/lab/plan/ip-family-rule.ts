@@ -55,7 +55,8 @@ export function ipFamilyFindings(plan: LabPlan): LabFinding[] {
       finding(
         'warning',
         'pool-ipv6-not-announced',
-        `Cilium ${plan.cilium.version} does not announce IPv6 LoadBalancer IPs: L2 announcements answer NDP from 1.19 on (cilium/cilium#39648), so an IPv6 IP from ${block} is assigned but unreachable`,
+        `Cilium ${plan.cilium.version} does not announce IPv6 LoadBalancer IPs: ` +
+          `L2 announcements answer NDP from 1.19 on (cilium/cilium#39648), so an IPv6 IP from ${block} is assigned but unreachable`,
         'Choose Cilium 1.19 or newer, or remove pool.ipv6Cidr.',
       ),
     );

@@ -33,7 +33,9 @@ export function poolCarvedAtRun(plan: LabPlan, networkName: string): LabFinding 
   return {
     code: 'pool-carved-at-run',
     field: 'pool.cidr',
-    message: `pool.cidr is auto: the pool is carved from the \`${networkName}\` network once kind creates it — on a fresh Docker that is usually ${usualKindSubnet}${example.ok ? `, giving ${example.cidr}` : ''}`,
+    message:
+      `pool.cidr is auto: the pool is carved from the \`${networkName}\` network once kind creates it — ` +
+      `on a fresh Docker that is usually ${usualKindSubnet}${example.ok ? `, giving ${example.cidr}` : ''}`,
     fix: 'Nothing to do: the run records the block it carves (shown in the run view). Set pool.cidr to choose one yourself.',
     severity: 'info',
     applied: false,

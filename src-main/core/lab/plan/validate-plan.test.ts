@@ -216,8 +216,10 @@ describe('refusals name the field and the fix', () => {
       change: (p) => void (p.cilium!.extraValues = { enableCiliumEndpointSlice: true }),
       code: 'chart-refuses-value',
       field: 'cilium.extraValues.enableCiliumEndpointSlice',
-      message:
-        /^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$/,
+      message: new RegExp(
+        String.raw`^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*` +
+          String.raw`\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$`,
+      ),
       fix: /^Remove enableCiliumEndpointSlice/,
     },
   ];
@@ -322,7 +324,8 @@ describe('refusals name the field and the fix', () => {
       ['pool-carved-at-run', 'info', 'pool.cidr'],
     ]);
     expect(auto.findings[0]!.message).toBe(
-      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
+      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — ' +
+        'on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
     );
     expect(
       validatePlan(

@@ -58,7 +58,9 @@ export const imageRule: Rule = (plan) => {
   const tested = compatTable
     .filter((r) => isTestedPairing(version, r.kubernetes))
     .map((r) => `kind ${r.kind} with ${r.image.split('@')[0]}`);
-  const why = `Cilium ${version}'s compatibility document lists Kubernetes ${release.tested.join(', ')} as e2e tested, not ${row.kubernetes} (${release.source}). Cilium: unlisted versions "will depend on the forward / backward compatibility offered by Kubernetes" — untested, not unsupported`;
+  const why =
+    `Cilium ${version}'s compatibility document lists Kubernetes ${release.tested.join(', ')} as e2e tested, not ${row.kubernetes} (${release.source}). ` +
+    `Cilium: unlisted versions "will depend on the forward / backward compatibility offered by Kubernetes" — untested, not unsupported`;
   if (allowUntested)
     return [
       {
@@ -77,7 +79,9 @@ export const imageRule: Rule = (plan) => {
       'cilium-not-tested',
       'cilium.version',
       `${why}${row.cilium.length ? `; tested there: ${row.cilium.join(', ')}` : '; no Cilium release lists it yet'}`,
-      `Acknowledge it with --allow-untested (cilium.allowUntested: true, with a reason), or use ${tested[0] ?? `kind ${defaultCompatRow.kind} with ${defaultCompatRow.image.split('@')[0]}`}${row.cilium[0] ? `, or Cilium ${row.cilium[0]} on this image` : ''}.`,
+      `Acknowledge it with --allow-untested (cilium.allowUntested: true, with a reason), ` +
+        `or use ${tested[0] ?? `kind ${defaultCompatRow.kind} with ${defaultCompatRow.image.split('@')[0]}`}` +
+        `${row.cilium[0] ? `, or Cilium ${row.cilium[0]} on this image` : ''}.`,
     ),
   ];
 };

@@ -190,7 +190,8 @@ export function preflightStep(preflight: () => Promise<PreflightCheck[]>): StepD
       const checks = await preflight();
       for (const check of checks)
         context.log(
-          `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
+          `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ` +
+            `${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
         );
       const failed = checks.filter((c) => !c.ok && c.severity === 'error');
       if (failed.length)

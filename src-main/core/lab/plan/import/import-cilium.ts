@@ -27,7 +27,8 @@ export function importCilium(g: Gathered, articleName: string, plan: LabPlanInpu
       finding(
         'cilium-version-replaced',
         '--version',
-        `Cilium ${g.helm!.version} is not a release Kindscope installs (supported: ${ciliumReleases.map((r) => r.version).join(', ')}; 1.17 and older are end-of-life): its values are checked against chart ${version}`,
+        `Cilium ${g.helm!.version} is not a release Kindscope installs (supported: ${ciliumReleases.map((r) => r.version).join(', ')}; ` +
+          `1.17 and older are end-of-life): its values are checked against chart ${version}`,
         `Use Cilium ${version} on ${defaultCompatRow.image.split('@')[0]} (kind ${defaultCompatRow.kind}).`,
         true,
         'info',
@@ -44,7 +45,8 @@ export function importCilium(g: Gathered, articleName: string, plan: LabPlanInpu
       finding(
         ipamMode === undefined ? 'ipam-mode-unset' : 'ipam-mode-not-kubernetes',
         'ipam.mode',
-        `ipam.mode is ${ipamMode === undefined ? "unset, so the chart's default cluster-pool applies" : `"${String(ipamMode)}"`}: Cilium hands out pod addresses from 10.0.0.0/8 on its own instead of the nodes' pod CIDRs from the kind pod subnet`,
+        `ipam.mode is ${ipamMode === undefined ? "unset, so the chart's default cluster-pool applies" : `"${String(ipamMode)}"`}: ` +
+          `Cilium hands out pod addresses from 10.0.0.0/8 on its own instead of the nodes' pod CIDRs from the kind pod subnet`,
         'Set ipam.mode=kubernetes.',
         true,
       ),
@@ -82,7 +84,8 @@ export function importCilium(g: Gathered, articleName: string, plan: LabPlanInpu
       finding(
         'lease-timings-inverted',
         'l2announcements',
-        `Lease timings ${timings.leaseDuration} / ${timings.leaseRenewDeadline} / ${timings.leaseRetryPeriod} break leaseDuration > leaseRenewDeadline > leaseRetryPeriod`,
+        `Lease timings ${timings.leaseDuration} / ${timings.leaseRenewDeadline} / ${timings.leaseRetryPeriod} ` +
+          `break leaseDuration > leaseRenewDeadline > leaseRetryPeriod`,
         `Use ${defaults.l2announcements.leaseDuration} / ${defaults.l2announcements.leaseRenewDeadline} / ${defaults.l2announcements.leaseRetryPeriod}.`,
         true,
         'error',
@@ -110,7 +113,8 @@ export function importCilium(g: Gathered, articleName: string, plan: LabPlanInpu
       finding(
         'rate-limit-default',
         'k8sClientRateLimit',
-        "k8sClientRateLimit is not raised: each lease renewal is an API call, and the client's default rate (5–10 QPS) throttles them (Cilium's L2 announcements guide)",
+        'k8sClientRateLimit is not raised: ' +
+          "each lease renewal is an API call, and the client's default rate (5–10 QPS) throttles them (Cilium's L2 announcements guide)",
         `Set k8sClientRateLimit.qps=${defaults.k8sClientRateLimit.qps} and burst=${defaults.k8sClientRateLimit.burst}.`,
         true,
         'info',

@@ -46,7 +46,8 @@ export function importPool(
       finding(
         'pool-api-deprecated',
         'apiVersion',
-        `The pool is written at cilium.io/v2alpha1 (${doc.source}:${doc.line}), which Cilium ${cilium} serves only as deprecated; its stable version is ${poolApiVersion(cilium)} (cilium/cilium#39090), and a later release may stop serving v2alpha1`,
+        `The pool is written at cilium.io/v2alpha1 (${doc.source}:${doc.line}), which Cilium ${cilium} serves only as deprecated; ` +
+          `its stable version is ${poolApiVersion(cilium)} (cilium/cilium#39090), and a later release may stop serving v2alpha1`,
         `The plan writes the pool at ${poolApiVersion(cilium)}; change saved manifests and scripts to it.`,
         true,
         'warning',
@@ -123,7 +124,8 @@ export function importPolicyAndSample(g: Gathered, plan: LabPlanInput, findings:
         finding(
           'policy-interface-not-in-devices',
           'spec.interfaces',
-          `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): no node would answer ARP on it (the article's own warning)`,
+          `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): ` +
+            `no node would answer ARP on it (the article's own warning)`,
           `Use ^eth[0-9]+ or add the interface to devices.`,
           true,
           'error',

@@ -265,7 +265,9 @@ describe('chart values are judged by the chosen chart', () => {
       [
         {
           name: 'paste',
-          text: 'helm install cilium cilium/cilium --version 1.19.8 --set kubeProxyReplacement=true --set ipam.mode=kubernetes --set l2announcements.enabled=true --set ipam.operator.clusterPoolIPv4MaskSize=26 --set extraConfig.some-flag=x',
+          text:
+            'helm install cilium cilium/cilium --version 1.19.8 --set kubeProxyReplacement=true --set ipam.mode=kubernetes ' +
+            '--set l2announcements.enabled=true --set ipam.operator.clusterPoolIPv4MaskSize=26 --set extraConfig.some-flag=x',
         },
       ],
       { env: env() },

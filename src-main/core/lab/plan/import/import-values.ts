@@ -94,7 +94,9 @@ export function importServiceHost(
     const near = closestName(String(host), [...apiHosts, ...article.workers]);
     const why = /^\d+\.\d+\.\d+\.\d+$/.test(String(host))
       ? 'a container address, which Docker may change when the node restarts'
-      : `names no node of cluster "${articleName}" (its nodes: ${[...article.controlPlanes, ...article.workers].join(', ')})${near ? `; did you mean ${near}?` : ''}: the agents cannot reach the API server, so Cilium never starts`;
+      : `names no node of cluster "${articleName}" (its nodes: ${[...article.controlPlanes, ...article.workers].join(', ')})` +
+        `${near ? `; did you mean ${near}?` : ''}: ` +
+        `the agents cannot reach the API server, so Cilium never starts`;
     findings.push(
       finding(
         'k8s-service-host-unknown',
