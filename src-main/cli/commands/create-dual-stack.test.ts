@@ -64,7 +64,7 @@ describe('a dual-stack lab', () => {
       const cidrs = node.spec.podCIDRs ?? [];
       expect(cidrs, node.metadata.name).toHaveLength(2);
       expect(cidrs[0], node.metadata.name).toMatch(/^10\.244\.\d+\.0\/24$/);
-      expect(cidrs[1], node.metadata.name).toMatch(/^fd00:10:244:(\w+)?::\/64$/);
+      expect(cidrs[1], node.metadata.name).toMatch(/^fd00:10:244:(\w+:)?:\/64$/);
     }
     // One block per node and family: no two nodes share one.
     expect(new Set(items.flatMap((n) => n.spec.podCIDRs ?? [])).size).toBe(4);
