@@ -1,6 +1,6 @@
 import type { Finding } from '../../contract';
 import type { KubeL2Policy, KubeService } from '../kube/kube-types';
-import { ciliumConfig, ciliumState, containerDown } from './cilium-rules';
+import { agentDaemonSet, ciliumConfig, ciliumState, containerDown } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { kubeProxyStrict } from './kube-proxy-strict';
 import { externalIPs } from './lb-ipam-rules';
@@ -142,9 +142,14 @@ function endpoints(service: KubeService, input: DiagnoseInput): Finding[] {
   ];
 }
 
-/** The installed Cilium's version (`cilium-config`'s `cilium-version`, e.g. `1.20.2`), when said. */
+/**
+ * The installed Cilium's version, when known: `cilium-config`'s `cilium-version`, else the tag
+ * of the agent DaemonSet's image ("the image tag indicating the exact version of the Cilium
+ * docker container", Cilium's Kubernetes deployment concepts), e.g. `quay.io/cilium/cilium:v1.20.2@sha256:…`.
+ */
 function installedVersion(input: DiagnoseInput): number[] | undefined {
-  const text = ciliumConfig(input)?.['cilium-version'];
+  const agent = agentDaemonSet(input)?.spec?.template?.spec?.containers?.find((c) => c.name === 'cilium-agent');
+  const text = ciliumConfig(input)?.['cilium-version'] ?? /:v?(\d+\.\d+\.\d+)/.exec(agent?.image ?? '')?.[1];
   const match = text ? /(\d+)\.(\d+)\.(\d+)/.exec(text) : null;
   return match ? match.slice(1, 4).map(Number) : undefined;
 }

@@ -143,6 +143,25 @@ const versionTable: [string, DiagnoseInput, FindingCode[], RegExp?][] = [
   ],
   ['1.20.2, endpoints on nodes: only such nodes take the lease', onCilium('1.20.2', endpointsOn('demo-worker')), []],
   [
+    '1.20.2 read from the agent image when the ConfigMap does not say it',
+    onCilium('1.20.2', (k) => {
+      endpointsOn(undefined)(k);
+      k.configMaps = [ciliumConfigMap()];
+      k.daemonSets = [
+        {
+          metadata: { name: 'cilium', namespace: 'kube-system' },
+          spec: {
+            template: {
+              spec: { containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.20.2@sha256:0' }] },
+            },
+          },
+          status: { numberReady: 2, desiredNumberScheduled: 2 },
+        },
+      ];
+    }),
+    ['etp-local-no-node-name'],
+  ],
+  [
     '1.20.1, the holder has no local endpoint: dropped',
     onCilium('1.20.1', endpointsOn('demo-worker2')),
     ['etp-local'],

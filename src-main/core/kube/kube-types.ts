@@ -117,6 +117,18 @@ export type KubeConfigMap = z.infer<typeof KubeConfigMap>;
 
 export const KubeDaemonSet = z.object({
   metadata: Metadata,
+  /** The pod template's images: the Cilium agent's tag is the installed release (Cilium's deployment docs). */
+  spec: z
+    .object({
+      template: z
+        .object({
+          spec: z
+            .object({ containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).optional() })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   status: z.object({ numberReady: z.number().optional(), desiredNumberScheduled: z.number().optional() }).optional(),
 });
 export type KubeDaemonSet = z.infer<typeof KubeDaemonSet>;
