@@ -50,7 +50,9 @@ function formatRendering(r: LabRendering): string {
     section('pool', r.manifests.pool),
     section('L2 announcement policy', r.manifests.l2Policy),
     ...(r.manifests.sample ? [section('sample app', r.manifests.sample)] : []),
-    `Steps:\n${r.steps.map((s, i) => `  ${i + 1}. ${s.title}`).join('\n')}\n`,
+    // The run's own steps (the very list `create` journals), as Review shows them; the script's
+    // steps are the standalone script's (`kindscope script`).
+    `Steps:\n${(r.runSteps ?? r.steps).map((s, i) => `  ${i + 1}. ${s.title}`).join('\n')}\n`,
   ].join('\n');
 }
 
@@ -158,7 +160,7 @@ LoadBalancer pool carved from the kind network, the L2 announcement policy, the 
 app and the ordered steps — with every finding and its fix. --import reads kind configs,
 values files and helm/kind command lines (or a paste of them, as copied from an article)
 into a plan, each mistake explained and fixed. --json prints
-{ plan, kindConfig, helmValues, manifests, findings }. --save writes the plan as lab.yaml
+{ plan, kindConfig, helmValues, manifests, findings, steps (the script's), runSteps (the run's) }. --save writes the plan as lab.yaml
 (an existing file only with --yes). --allow-untested accepts a node image whose Kubernetes
 the plan's Cilium does not list as e2e tested (Cilium: such versions "depend on the forward /
 backward compatibility offered by Kubernetes"); the plan records the acknowledgement
@@ -191,6 +193,7 @@ backward compatibility offered by Kubernetes"); the plan records the acknowledge
         findings,
         poolCidr: rendering.poolCidr,
         steps: rendering.steps,
+        runSteps: rendering.runSteps,
         ...(pairing ? { pairing } : {}),
       },
       formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''),
