@@ -19,6 +19,15 @@ import { startServe, type ServeProcess } from './support/serve-process.ts';
  */
 let home: string;
 let serve: ServeProcess;
+// Each check of the draft reads the engine (the kind network, other clusters' pools): on a busy
+// shared machine that takes seconds, so the waits on its answers are long.
+const slow = { timeout: 60_000 };
+const next = async (lab: CreateLabPage, to: string) => {
+  await expect(lab.next).toBeEnabled(slow);
+  await lab.goNext(to);
+};
+
+test.describe.configure({ timeout: 180_000 });
 
 test.beforeAll(async () => {
   requireDocker();
@@ -43,28 +52,29 @@ test('an untested pairing is refused until its checkbox is ticked, then marked i
   const lab = new CreateLabPage(page);
   await lab.open();
   await lab.name.fill(`i26-${randomBytes(2).toString('hex')}`);
-  await lab.goNext('Cilium');
+  await next(lab, 'Cilium');
   const version = page.getByRole('textbox', { name: 'Cilium chart version' });
   await version.fill('1.18.14');
   await expect(version).toHaveAccessibleDescription(
     /lists Kubernetes 1\.30, 1\.31, 1\.32, 1\.33 as e2e tested, not 1\.36\.4/,
+    slow,
   );
   await expect(lab.next).toBeDisabled();
 
   const pairing = page.getByRole('group', { name: 'Untested pairing' });
   const acknowledge = pairing.getByRole('checkbox', { name: 'Use this untested pairing' });
-  await expect(acknowledge).not.toBeChecked();
+  await expect(acknowledge).not.toBeChecked(slow);
   // The reason, beside the checkbox: Cilium's own word for an unlisted version.
   await expect(acknowledge).toHaveAccessibleDescription(/untested, not unsupported/);
   await acknowledge.check();
   await pairing.getByRole('textbox', { name: 'Why' }).fill('trying 1.18 on the newest image');
-  await expect(lab.next).toBeEnabled();
-  await lab.goNext('Load balancing');
-  await lab.goNext('Sample app');
-  await lab.goNext('Review');
+  await next(lab, 'Load balancing');
+  await next(lab, 'Sample app');
+  await next(lab, 'Review');
   await page.getByRole('tab', { name: 'Plan (lab.yaml)' }).click();
   await expect(page.getByRole('tabpanel')).toContainText(
     '# UNTESTED pairing acknowledged (cilium.allowUntested): kindest/node:v1.36.4 with Cilium 1.18.14 — trying 1.18 on the newest image',
+    slow,
   );
   await expect(page.getByRole('tabpanel')).toContainText('allowUntested: true');
 
@@ -73,4 +83,27 @@ test('an untested pairing is refused until its checkbox is ticked, then marked i
   await expect(page.getByRole('note', { name: 'Untested pairing' })).toHaveText(
     "Untested pairing, acknowledged: Kubernetes 1.36.4 with Cilium 1.18.14 is not in Cilium's e2e-tested list — trying 1.18 on the newest image.",
   );
+});
+
+test('dual stack in the wizard: both families in the kind config, and an IPv6 pool block only when asked, checked beside its field', async ({
+  page,
+}) => {
+  await page.goto(serve.url);
+  const lab = new CreateLabPage(page);
+  await lab.open();
+  await lab.name.fill(`i26-${randomBytes(2).toString('hex')}`);
+  await page.getByRole('combobox', { name: 'IP family' }).selectOption('dual');
+  await next(lab, 'Cilium');
+  await next(lab, 'Load balancing');
+  const block = page.getByRole('textbox', { name: 'IPv6 block' });
+  // Inside kind's IPv6 service subnet: refused beside the field.
+  await block.fill('fd00:10:96::/120');
+  await expect(block).toHaveAccessibleDescription(/overlaps kind's IPv6 service subnet fd00:10:96::\/112/, slow);
+  await expect(lab.next).toBeDisabled();
+  await block.fill('fd00:10:250::/112');
+  await next(lab, 'Sample app');
+  await next(lab, 'Review');
+  await expect(page.getByRole('tabpanel')).toContainText('podSubnet: 10.244.0.0/16,fd00:10:244::/56', slow);
+  await page.getByRole('tab', { name: 'Pool manifest' }).click();
+  await expect(page.getByRole('tabpanel')).toContainText('cidr: fd00:10:250::/112');
 });
