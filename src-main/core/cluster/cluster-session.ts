@@ -237,6 +237,8 @@ export class ClusterSession implements Disposable {
     const topology = this.options.topology;
     if (!topology || !this.topology) return;
     const clusters = await topology.listClusters().catch(() => []);
+    // The snapshot may have gone while listing (a failed re-read clears it, dispose too).
+    if (!this.topology) return;
     const networks = new Set(this.topology.networks.map((n) => n.name));
     const others = clusters
       .filter(
