@@ -44,7 +44,8 @@ export async function followRun(
     ? () => undefined
     : client.subscribe(
         'lab:run-log-line',
-        (line) => line.run === id && !line.line.startsWith('$ ') && output.err(`    ${line.line}\n`),
+        // The step's own failure line is printed once, by the report above (with its hint and log).
+        (line) => line.run === id && !/^(\$ |failed: |cancelled: )/.test(line.line) && output.err(`    ${line.line}\n`),
       );
   const cancel = () => id && void client.invoke('lab:cancel', { id });
   context.signal.addEventListener('abort', cancel, { once: true });
