@@ -24,6 +24,7 @@ import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabPlanService } from '../core/lab/lab-plan-service';
+import { compatTable } from '../core/lab/plan/compat-table';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
@@ -275,7 +276,17 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
       return check;
     },
     toolsReport: () => services.tools.report(),
-    toolsDownload: ({ tool }) => services.tools.download(tool),
+    toolsDownload: ({ tool, version }) => {
+      // kind follows the plan: only a release the compatibility table lists (its node images are pinned to it).
+      const releases = [...new Set(compatTable.map((row) => row.kind))];
+      if (version !== undefined && tool === 'kind' && !releases.includes(`v${version.replace(/^v/, '')}`))
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          `version: kind ${version} is not a release the compatibility table lists`,
+          `Give one of ${releases.join(', ')} (the plan's cluster.kindVersion).`,
+        );
+      return services.tools.download(tool, undefined, version);
+    },
     toolsSetPath: ({ tool, path }) => services.tools.setPath(tool, path),
     topologyClusters: async () => ({ clusters: await requireTopology().listClusters() }),
     topologySnapshot: async ({ cluster, refresh }) => {

@@ -17,6 +17,7 @@ import {
   withdraw,
 } from './cilium-node.ts';
 import { intToIp, ipToInt, poolAddresses, selectorMatches } from './lb-pools.ts';
+import { holderServes, leaseCandidates, type Backend } from './l2-local-policy.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -365,10 +366,17 @@ export class CiliumSimulation {
       if (!policy) continue;
       const interfaces = (policy.spec?.interfaces ?? []) as string[];
       if (interfaces.length > 0 && !interfaces.some((pattern) => new RegExp(pattern).test('eth0'))) continue;
-      const eligible = nodes
-        .filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {}))
-        .map((n) => n.metadata.name)
-        .sort();
+      const trafficPolicy = service.spec?.externalTrafficPolicy as string | undefined;
+      const backends = this.backendsOf(service);
+      const eligible = leaseCandidates(
+        config['cilium-version'] ?? '0.0.0',
+        trafficPolicy,
+        nodes
+          .filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {}))
+          .map((n) => n.metadata.name)
+          .sort(),
+        backends,
+      );
       const leaseName = `cilium-l2announce-${service.metadata.namespace}-${service.metadata.name}`;
       const lease = this.store.find(leaseType, 'kube-system', leaseName);
       const holder = lease?.spec?.holderIdentity as string | undefined;
@@ -392,7 +400,7 @@ export class CiliumSimulation {
       }
       const endpoints = this.readyBackends(service);
       const port = service.spec.ports?.[0]?.port ?? 80;
-      if (endpoints.length > 0 && this.running.has(next)) {
+      if (endpoints.length > 0 && this.running.has(next) && holderServes(trafficPolicy, next, backends)) {
         const page = this.pageOf(service.metadata.namespace, endpoints[0]!);
         wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}|${page}`);
       }
@@ -469,6 +477,17 @@ export class CiliumSimulation {
       .replace(/\\n/g, '\n')
       .replace(/\\(.)/g, '$1');
     return encode(Number(returned[1]), body);
+  }
+
+  /** The service's endpoints: where each runs (nodeName, absent for a placeholder) and whether ready. */
+  private backendsOf(service: Obj): Backend[] {
+    return this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace)
+      .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)
+      .flatMap((s) => (s.endpoints ?? []) as Obj[])
+      .map((e) => ({
+        ready: e.conditions?.ready !== false && (!e.nodeName || this.running.has(e.nodeName)),
+        ...(e.nodeName ? { nodeName: e.nodeName as string } : {}),
+      }));
   }
 
   private readyBackends(service: Obj): string[] {

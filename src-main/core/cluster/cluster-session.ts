@@ -249,7 +249,7 @@ export class ClusterSession implements Disposable {
     const topology = this.options.topology;
     if (!topology || !this.topology) return;
     const clusters = await topology.listClusters().catch(() => []);
-    // The topology may have gone while the list was read (a failed re-read, dispose): nothing to match then.
+    // The topology may have gone while the list was read (a failed re-read clears it, dispose too).
     if (!this.topology || this.disposed) return;
     const networks = new Set(this.topology.networks.map((n) => n.name));
     const others = clusters

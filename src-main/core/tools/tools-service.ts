@@ -151,17 +151,35 @@ export class ToolsService implements Disposable {
     return this.status(name);
   }
 
-  async download(name: ToolName, signal?: AbortSignal): Promise<ToolStatus> {
+  /**
+   * Installs the tool's pinned release, or `version` for a tool whose release follows the lab
+   * plan (kind); the caller checks that `version` is one the plan may name.
+   */
+  async download(name: ToolName, signal?: AbortSignal, version?: string): Promise<ToolStatus> {
     const spec = this.spec(name);
     if (!spec.download)
       throw new KindscopeError('INVALID_INPUT', `Kindscope does not download ${name}`, spec.installHint);
+    const wanted = version?.replace(/^v/, '') ?? spec.download.version;
+    if (wanted !== spec.download.version && !spec.download.versioned)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `version: Kindscope downloads only ${name} ${spec.download.version}`,
+        `Leave the version out, or install ${name} ${wanted} yourself and choose it with "Choose…".`,
+      );
+    // The version becomes part of a URL: only a plain release number.
+    if (!/^\d+\.\d+\.\d+$/.test(wanted))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `version: "${version}" is not a release number`,
+        `Give a release such as v${spec.download.version}.`,
+      );
     const os = this.platform === 'darwin' ? 'darwin' : 'linux';
     const cpu = osArch() === 'arm64' ? 'arm64' : 'amd64';
     await this.track(
       downloadTool({
         name,
-        version: spec.download.version,
-        artifact: spec.download.artifact(os, cpu),
+        version: wanted,
+        artifact: spec.download.artifact(os, cpu, wanted),
         dir: this.options.managedDir,
         signal: this.untilDisposed(signal),
         onProgress: (receivedBytes, totalBytes) =>
