@@ -20,7 +20,8 @@ export function formatFindings(findings: readonly LabFinding[]): string {
   return findings
     .map(
       (f) =>
-        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${findingSentence(f)}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
+        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ` +
+        `${findingSentence(f)}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
     )
     .join('');
 }
@@ -38,10 +39,15 @@ function formatRendering(r: LabRendering): string {
   const { cluster, cilium } = r.plan;
   const section = (title: string, body: string) => `--- ${title}\n${body.endsWith('\n') ? body : `${body}\n`}`;
   return [
-    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
+    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ` +
+      `${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} ` +
+      `worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
     ...(r.pairing
       ? [
-          `Pairing: kind ${r.pairing.kind} (Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`,
+          `Pairing: kind ${r.pairing.kind} ` +
+            `(Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ` +
+            (`${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}` +
+              `\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`),
         ]
       : []),
     `Findings:\n${formatFindings(r.findings)}`,

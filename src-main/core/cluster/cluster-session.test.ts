@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
-import { autoPool, run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { run, startLabCluster, subnetSlot, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from './status-comparison';
 import { kubectlView, modelView } from '../../../e2e/lab/status-oracle.ts';
@@ -37,11 +37,9 @@ const lbService = (name: string, labels: Record<string, string> = {}) =>
  * IPs, and a check then sees the other cluster's node answer.
  */
 function privatePool(): string {
-  const pool = autoPool('kind');
-  const [a, b, third] = pool.split('.');
-  // A kind network smaller than a /16 (a shared engine) has no room beside the slots: a slot of its own there.
-  if (third !== '250') return autoPool('kind', `cs-${randomBytes(4).toString('hex')}`);
-  return `${a}.${b}.${100 + (randomBytes(1)[0]! % 100)}.0/24`;
+  return subnetSlot('kind', (count) =>
+    count >= 256 ? 100 + (randomBytes(1)[0]! % 100) : 1 + (randomBytes(1)[0]! % (count / 2 - 1)),
+  );
 }
 
 beforeAll(async () => {

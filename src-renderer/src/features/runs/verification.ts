@@ -1,4 +1,4 @@
-export { addressesOf, hopsOf, poolOf, verificationsOf, type Verification } from '@contract';
+export { addressesOf, hopsOf, poolOf, untestedPairingOf, verificationsOf, type Verification } from '@contract';
 
 /** "10:42:07" in the viewer's time zone: the moment of the measurement. */
 export const clock = (iso: string) =>
