@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClusterTopology } from '../../contract';
+import { KindscopeError, type ClusterTopology } from '../../contract';
 import { ClusterSettler, topologyKey } from './cluster-settler';
 
 /** A cluster read whose nodes have these MTUs (undefined: no cilium_host yet), made at `at`. */
@@ -65,7 +65,9 @@ describe('ClusterSettler', () => {
     settler.settle('lab');
     await vi.advanceTimersByTimeAsync(1_000);
     expect(snapshot).toHaveBeenCalledTimes(3);
-    const gone = vi.fn(async () => Promise.reject(new Error('No kind cluster named "lab"')));
+    const gone = vi.fn(async () =>
+      Promise.reject(new KindscopeError('CLUSTER_NOT_FOUND', 'No kind cluster named "lab"', 'See the clusters.')),
+    );
     const other = new ClusterSettler({ snapshot: gone, publish: () => undefined, delaysMs: [10, 10, 10] });
     other.settle('lab');
     await vi.advanceTimersByTimeAsync(1_000);
@@ -76,6 +78,25 @@ describe('ClusterSettler', () => {
     settler.dispose();
     await vi.advanceTimersByTimeAsync(1_000);
     expect(snapshot).toHaveBeenCalledTimes(3);
+  });
+
+  it('a read that fails on the way (not "gone") is no answer: the next read is asked as planned', async () => {
+    vi.useFakeTimers();
+    const reads: (() => Promise<ClusterTopology>)[] = [
+      () => Promise.reject(new Error('exec timed out')),
+      async () => read([1400]),
+      async () => read([1400]),
+    ];
+    const published: string[] = [];
+    const settler = new ClusterSettler({
+      snapshot: () => reads.shift()!(),
+      publish: (t) => published.push(mtusOf(t)),
+      delaysMs: [10, 10, 10, 10],
+    });
+    settler.settle('lab', read([1500]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(published).toEqual(['1400']);
+    expect(settler.settling).toBe(false);
   });
 
   it('a read begun before a newer step is not compared with it', async () => {

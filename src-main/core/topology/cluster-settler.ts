@@ -1,4 +1,4 @@
-import type { ClusterTopology } from '../../contract';
+import { KindscopeError, type ClusterTopology } from '../../contract';
 import { settleDelaysMs } from './route-settler';
 
 export interface ClusterSettlerOptions {
@@ -76,10 +76,13 @@ export class ClusterSettler {
             if (key === previous) return;
             this.step(cluster, generation, attempt + 1, key, key);
           },
-          () => {
+          (error: unknown) => {
             if (!current()) return;
-            // Gone (deleted) or unreadable: stop here; the engine's events bring what comes next.
             this.reading.delete(cluster);
+            // Gone (deleted): stop here, the engine's events bring what comes next. A read that failed
+            // on the way (an exec timed out on a loaded engine) is no answer: the next read is asked as planned.
+            if (error instanceof KindscopeError && error.code === 'CLUSTER_NOT_FOUND') return;
+            this.step(cluster, generation, attempt + 1, previous, shown);
           },
         );
       }, delay),
