@@ -33,6 +33,11 @@ export interface TopologyServiceOptions {
  */
 export class TopologyService {
   private readonly followed = new Map<string, ClusterTopology | undefined>();
+  /**
+   * The model last pushed per cluster: what subscribers show. Not `followed`, which any read
+   * (a run's verify, a one-shot status) replaces without a push.
+   */
+  private readonly pushed = new Map<string, ClusterTopology>();
   private readonly containerCluster = new Map<string, string>();
   /** When a Docker event last patched a followed cluster's model (performance.now()). */
   private readonly patchedAt = new Map<string, number>();
@@ -127,7 +132,9 @@ export class TopologyService {
    */
   settleCluster(name: string): void {
     if (this.disposed || !this.followed.has(name)) return;
-    this.clusterSettler.settle(name, this.followed.get(name));
+    // Compared with what subscribers were last sent: a read made meanwhile by someone else (the
+    // run's own verify) may already hold the change, unseen by them (live-settle.test.ts).
+    this.clusterSettler.settle(name, this.pushed.get(name));
   }
 
   /** Whether a cluster is still being re-read after a lifecycle step (settleCluster). */
@@ -203,12 +210,14 @@ export class TopologyService {
     };
     this.patchedAt.set(cluster, performance.now());
     this.followed.set(cluster, patched);
+    this.pushed.set(patched.name, patched);
     this.topologyChanged.fire(patched);
   }
 
   /** Publishes a full read unless an event patched the model after it began (it would go back in time). */
   private publishRead(topology: ClusterTopology): void {
     if (this.followed.get(topology.name) !== topology) return;
+    this.pushed.set(topology.name, topology);
     this.topologyChanged.fire(topology);
   }
 
