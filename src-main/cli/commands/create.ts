@@ -1,7 +1,7 @@
 import { hopsOf, poolOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
-import { readNamedFile, withUntestedAcknowledged } from './plan';
+import { announceFlag, readNamedFile, withAnnounce, withUntestedAcknowledged } from './plan';
 
 /**
  * Follows a run until it stops: step transitions and log lines on stderr, the final record
@@ -93,7 +93,7 @@ export function runResult(run: RunRecord) {
 export const createCommand: CliCommand = {
   name: 'create',
   summary: 'Build a lab from a plan: kind, Cilium, pool, L2 policy, sample app — proven to answer from here',
-  help: `kindscope create [--name NAME] [-f lab.yaml] [--json]
+  help: `kindscope create [--name NAME] [-f lab.yaml] [--announce l2|bgp] [--json]
 kindscope create --resume RUN [--json]
 
 Runs the plan's steps (see \`kindscope plan\`), each with its log on disk, and ends by
@@ -108,6 +108,7 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     file: { type: 'string', short: 'f' },
     resume: { type: 'string' },
     'allow-untested': { type: 'boolean' },
+    announce: { type: 'string' },
   },
   async run(context) {
     const { client, values, fail, usageError, print } = context;
@@ -123,13 +124,16 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
       }
       const name = typeof values.name === 'string' ? values.name : undefined;
       if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
+      const announce = announceFlag(values.announce);
+      if (typeof announce === 'string') return announce;
+      let source: Parameters<typeof withAnnounce>[0] = yaml ? { yaml } : { name: name! };
+      // --announce: the plan (and so the run, which keeps it) says which announcement it builds.
+      if (announce.announce) source = withAnnounce(source, announce.announce);
       // --allow-untested: the plan (and so the run, which keeps it) records the acknowledgement.
-      if (values['allow-untested'])
-        return client.invoke('lab:create', {
-          ...withUntestedAcknowledged(yaml ? { yaml } : { name: name! }),
-          ...(name ? { name } : {}),
-        });
-      return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+      if (values['allow-untested']) source = withUntestedAcknowledged(source);
+      if (!announce.announce && !values['allow-untested'])
+        return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+      return client.invoke('lab:create', { ...source, ...(name ? { name } : {}) });
     });
     if (typeof outcome === 'string') return usageError(outcome);
     if ('error' in outcome) return fail(outcome.error);

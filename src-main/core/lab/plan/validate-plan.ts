@@ -16,6 +16,9 @@ import {
 import { cidrsOverlap } from '../../net/cidr';
 import { carvePool, checkPool, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 import { durationMs, nodeNames, serviceHost } from './plan';
+import { carveBgpPool, checkBgpPool, lbNetworkFor } from './bgp-pool';
+import { bgpOf } from './render';
+import { chartHasValue } from './chart-keys';
 import type { LabEnvironment } from '../environment/lab-environment';
 
 /** What a kind node has: eth0 on the kind network (and lo). Cilium's own devices come later. */
@@ -144,6 +147,7 @@ const imageRule: Rule = (plan) => {
 };
 
 const leaseRule: Rule = (plan) => {
+  if (plan.announce === 'bgp') return [];
   const { leaseDuration, leaseRenewDeadline, leaseRetryPeriod } = plan.cilium.l2announcements;
   const [d, r, p] = [durationMs(leaseDuration), durationMs(leaseRenewDeadline), durationMs(leaseRetryPeriod)];
   if (d === undefined || r === undefined || p === undefined || (d > r && r > p)) return [];
@@ -175,7 +179,7 @@ const deviceRules: Rule = (plan) => {
       );
     }
   }
-  for (const pattern of plan.l2Policy.interfaces) {
+  for (const pattern of plan.announce === 'bgp' ? [] : plan.l2Policy.interfaces) {
     let regex: RegExp;
     try {
       regex = new RegExp(pattern);
@@ -317,7 +321,66 @@ const subnetsOnNetworkRule: Rule = (plan, env) => {
     );
 };
 
+/** RFC 6996's private ranges: 64512–65534 (2-byte) and 4200000000–4294967294 (4-byte). */
+export const isPrivateAsn = (asn: number) => (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);
+
+// BGP mode: private ASNs, two of them (eBGP, so the router installs one next hop per node),
+// timers a session can keep, and a chart that has the BGP control plane.
+const bgpRules: Rule = (plan) => {
+  if (plan.announce !== 'bgp') return [];
+  const bgp = bgpOf(plan);
+  const findings: LabFinding[] = [];
+  for (const field of ['localASN', 'routerASN'] as const)
+    if (!isPrivateAsn(bgp[field]))
+      findings.push(
+        refuse(
+          'bgp-asn-not-private',
+          `bgp.${field}`,
+          `ASN ${bgp[field]} is not a private ASN (RFC 6996: 64512–65534 or 4200000000–4294967294); a lab must not pose as a real network's AS`,
+          `Use a private ASN, e.g. ${field === 'localASN' ? 65001 : 65000}.`,
+        ),
+      );
+  if (bgp.localASN === bgp.routerASN)
+    findings.push(
+      refuse(
+        'bgp-asn-same',
+        'bgp.routerASN',
+        `The nodes and the router share ASN ${bgp.localASN}: that is iBGP, where the router would neither accept the nodes as one AS's equal paths nor pass their routes on without a route reflector`,
+        `Give the router another private ASN, e.g. ${bgp.localASN === 65000 ? 65001 : 65000}.`,
+      ),
+    );
+  if (bgp.keepAliveTimeSeconds * 3 > bgp.holdTimeSeconds)
+    findings.push(
+      refuse(
+        'bgp-timers-inverted',
+        'bgp.keepAliveTimeSeconds',
+        `keepAliveTimeSeconds ${bgp.keepAliveTimeSeconds} must be at most a third of holdTimeSeconds ${bgp.holdTimeSeconds} (RFC 4271 suggests one third): one lost keepalive would drop the session`,
+        `Use e.g. holdTimeSeconds ${Math.max(3, bgp.keepAliveTimeSeconds * 3)} with keepAliveTimeSeconds ${bgp.keepAliveTimeSeconds}, or the lab's 9 / 3.`,
+      ),
+    );
+  if (!chartHasValue(plan.cilium.version, 'bgpControlPlane.enabled'))
+    findings.push(
+      refuse(
+        'bgp-not-in-chart',
+        'announce',
+        `Cilium chart ${plan.cilium.version} has no bgpControlPlane.enabled value`,
+        'Use a supported Cilium release (1.18 or later), or announce: l2.',
+      ),
+    );
+  if (plan.cluster.workers === 0 && bgp.nodes === 'workers')
+    findings.push(
+      refuse(
+        'bgp-no-speaker',
+        'bgp.nodes',
+        'bgp.nodes is workers but the plan has no worker: no node would peer with the router',
+        'Add a worker (cluster.workers: 2), or set bgp.nodes: all.',
+      ),
+    );
+  return findings;
+};
+
 export const planRules: readonly Rule[] = [
+  bgpRules,
   nameRule,
   imageRule,
   leaseRule,
@@ -363,6 +426,7 @@ export function poolCarvedAtRun(plan: LabPlan, networkName: string): LabFinding 
 
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
+  if (plan.announce === 'bgp') return resolveBgpPool(plan, env);
   if (!env) {
     if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [] };
     return {
@@ -433,6 +497,49 @@ export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { c
         carved.ok
           ? `Use pool.cidr: auto (here ${carved.cidr}), or a free block inside ${env.network.subnet}.`
           : `Use a free block inside ${env.network.subnet}.`,
+      ),
+    ],
+  };
+}
+
+/**
+ * BGP mode's pool: outside the kind network, in private space no route here uses (bgp-pool.ts).
+ * Without the engine's view a given pool is taken as is; an auto one still carves, from the pod
+ * and service subnets alone, and the run carves again once the engine is read.
+ */
+function resolveBgpPool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
+  const routed = [
+    ...(env?.routed ?? []),
+    { cidr: plan.cluster.podSubnet, what: 'the pod subnet' },
+    { cidr: plan.cluster.serviceSubnet, what: 'the service subnet' },
+  ];
+  const carved = carveBgpPool([
+    ...routed,
+    ...(env?.network ? [{ cidr: env.network.subnet, what: `the ${env.networkName} network` }] : []),
+  ]);
+  if (plan.pool.cidr === 'auto')
+    return carved.ok
+      ? { cidr: carved.cidr, findings: [] }
+      : {
+          findings: [
+            refuse(
+              'pool-no-room',
+              'pool.cidr',
+              carved.reason,
+              'Set pool.cidr to a free private block outside the kind network.',
+            ),
+          ],
+        };
+  const problem = checkBgpPool(plan.pool.cidr, env?.network?.subnet, routed);
+  if (!problem) return { cidr: plan.pool.cidr, findings: [] };
+  const network = lbNetworkFor(plan.pool.cidr);
+  return {
+    findings: [
+      refuse(
+        problem.code,
+        'pool.cidr',
+        problem.message,
+        `${carved.ok ? `Use pool.cidr: auto (here ${carved.cidr})` : 'Use a free private block'} outside the kind network${network && problem.code === 'pool-inside-kind-network' ? '; or announce: l2, where a node answers ARP for pool IPs inside it' : ''}.`,
       ),
     ],
   };
