@@ -1,0 +1,133 @@
+/**
+ * BGP mode's claim and measurement (contract/bgp.ts), read separately and never merged:
+ * - the claim from the cluster's API: each `CiliumBGPNodeConfig`'s status, as the agents wrote it;
+ * - the measurement from the router: FRR's own JSON (`vtysh -c 'show bgp summary json'`,
+ *   `vtysh -c 'show ip route json'`), asked through the engine (`docker exec`) via the run policy.
+ */
+import type { BgpNodeClaim, BgpRouterMeasurement, BgpRouterRoute, BgpRouterSession } from '../../contract';
+import type { RunOptions, RunResult } from '../tools/run-tool';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type DockerRun = (args: string[], options: RunOptions) => Promise<RunResult>;
+
+/** `CiliumBGPNodeConfig` objects (a `kubectl get -o json` list's items) → each node's claim. */
+export function claimsFrom(nodeConfigs: Obj[]): BgpNodeClaim[] {
+  return nodeConfigs
+    .map((config) => {
+      const instance = (config.status?.bgpInstances ?? [])[0] as Obj | undefined;
+      const specInstance = (config.spec?.bgpInstances ?? [])[0] as Obj | undefined;
+      return {
+        node: String(config.metadata?.name ?? ''),
+        ...((instance?.localASN ?? specInstance?.localASN) !== undefined
+          ? { localASN: Number(instance?.localASN ?? specInstance?.localASN) }
+          : {}),
+        peers: ((instance?.peers ?? []) as Obj[]).map((peer) => {
+          const count = ((peer.routeCount ?? []) as Obj[]).find((c) => c.afi === 'ipv4') ?? {};
+          return {
+            name: String(peer.name),
+            peerAddress: String(peer.peerAddress ?? ''),
+            ...(peer.peerASN !== undefined ? { peerASN: Number(peer.peerASN) } : {}),
+            ...(peer.peeringState ? { peeringState: String(peer.peeringState) } : {}),
+            ...(peer.establishedTime ? { establishedTime: String(peer.establishedTime) } : {}),
+            ...(count.advertised !== undefined ? { advertised: Number(count.advertised) } : {}),
+            ...(count.received !== undefined ? { received: Number(count.received) } : {}),
+          };
+        }),
+      };
+    })
+    .sort((a, b) => a.node.localeCompare(b.node));
+}
+
+/** FRR's `show bgp summary json` → the router's sessions (IPv4 unicast). */
+export function sessionsFrom(
+  summary: Obj,
+  nodeOf: (ip: string) => string | undefined,
+): { asn?: number; sessions: BgpRouterSession[] } {
+  const family = (summary.ipv4Unicast ?? {}) as Obj;
+  const sessions = Object.entries((family.peers ?? {}) as Record<string, Obj>).map(([peer, p]) => {
+    const node = nodeOf(peer);
+    return {
+      peer,
+      ...(node ? { node } : {}),
+      ...(p.remoteAs !== undefined ? { remoteAs: Number(p.remoteAs) } : {}),
+      state: String(p.state ?? 'Unknown'),
+      ...(p.peerUptimeMsec !== undefined ? { uptimeMs: Number(p.peerUptimeMsec) } : {}),
+      ...(p.pfxRcd !== undefined ? { prefixesReceived: Number(p.pfxRcd) } : {}),
+    };
+  });
+  return {
+    ...(family.as !== undefined ? { asn: Number(family.as) } : {}),
+    sessions: sessions.sort((a, b) => a.peer.localeCompare(b.peer)),
+  };
+}
+
+/** FRR's `show ip route json` → the BGP routes and their next hops (installed = in the FIB). */
+export function routesFrom(
+  table: Obj,
+  nodeOf: (ip: string) => string | undefined,
+  serviceOf: (ip: string) => string | undefined,
+): BgpRouterRoute[] {
+  const routes: BgpRouterRoute[] = [];
+  for (const [prefix, entries] of Object.entries(table as Record<string, Obj[]>)) {
+    const bgp =
+      (entries ?? []).find((e) => e.protocol === 'bgp' && e.selected !== false) ??
+      (entries ?? []).find((e) => e.protocol === 'bgp');
+    if (!bgp) continue;
+    const ip = prefix.split('/')[0]!;
+    const service = serviceOf(ip);
+    routes.push({
+      prefix,
+      ...(service ? { service } : {}),
+      nextHops: ((bgp.nexthops ?? []) as Obj[])
+        .filter((hop) => typeof hop.ip === 'string')
+        .map((hop) => {
+          const node = nodeOf(hop.ip);
+          return {
+            ip: String(hop.ip),
+            ...(node ? { node } : {}),
+            installed: hop.fib === true || (bgp.installed === true && hop.active === true),
+            ...(hop.interfaceName ? { interface: String(hop.interfaceName) } : {}),
+          };
+        })
+        .sort((a, b) => a.ip.localeCompare(b.ip)),
+    });
+  }
+  return routes.sort((a, b) => a.prefix.localeCompare(b.prefix));
+}
+
+/** Reads the router's sessions and routes now (two `docker exec … vtysh` calls). */
+export async function measureRouter(
+  docker: DockerRun,
+  router: string,
+  nodeOf: (ip: string) => string | undefined,
+  serviceOf: (ip: string) => string | undefined = () => undefined,
+  signal?: AbortSignal,
+): Promise<BgpRouterMeasurement> {
+  const measuredAt = new Date().toISOString();
+  const vtysh = async (command: string): Promise<Obj> => {
+    const result = await docker(['exec', router, 'vtysh', '-c', command], { ...(signal ? { signal } : {}) });
+    return JSON.parse(result.stdout || '{}') as Obj;
+  };
+  try {
+    const summary = await vtysh('show bgp summary json');
+    const table = await vtysh('show ip route json');
+    const { asn, sessions } = sessionsFrom(summary, nodeOf);
+    return {
+      router,
+      measuredAt,
+      running: true,
+      ...(asn !== undefined ? { asn } : {}),
+      sessions,
+      routes: routesFrom(table, nodeOf, serviceOf),
+    };
+  } catch (error) {
+    return {
+      router,
+      measuredAt,
+      running: false,
+      sessions: [],
+      routes: [],
+      problem: `the router ${router} could not be read: ${((error as Error).message ?? String(error)).split('\n')[0]}`,
+    };
+  }
+}
