@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { defineCall } from './define';
+import { ClusterName } from './topology';
 
 /**
  * BGP mode's two views of the same sessions and routes, never merged (issue 29):
@@ -76,3 +78,12 @@ export const BgpView = z.object({
   measured: BgpRouterMeasurement,
 });
 export type BgpView = z.infer<typeof BgpView>;
+
+export const bgpCalls = {
+  clusterBgp: defineCall(
+    'cluster:bgp',
+    z.object({ cluster: ClusterName }).strict(),
+    BgpView,
+    "BGP mode: each node's claimed sessions (CiliumBGPNodeConfig status) and the router's measured sessions and next hops, separately",
+  ),
+} as const;

@@ -57,8 +57,23 @@ export async function followRun(
 }
 
 /** The result scripts read: the service, the claim and the measurement side by side. */
+/** BGP mode's verification (core/lab/run/bgp-run.ts), kept by the run in `facts.bgpVerification`. */
+interface BgpResult {
+  ip: string;
+  reachable: boolean;
+  answeredPod?: string;
+  hops: { hop: string; detail: string }[];
+  flowVia?: { ip: string; node?: string };
+  router: {
+    router: string;
+    measuredAt: string;
+    routes: { prefix: string; nextHops: { ip: string; node?: string; installed: boolean }[] }[];
+  };
+}
+
 export function runResult(run: RunRecord) {
   const [verification] = verificationsOf(run);
+  const bgp = run.facts.bgpVerification as BgpResult | undefined;
   const plan = (run.facts.rendering as { plan?: { sample?: { namespace: string; name: string } } } | undefined)?.plan;
   return {
     cluster: run.cluster,
@@ -67,7 +82,7 @@ export function runResult(run: RunRecord) {
           service: {
             namespace: plan.sample.namespace,
             name: plan.sample.name,
-            ...(verification?.ip ? { ip: verification.ip } : {}),
+            ...((verification?.ip ?? bgp?.ip) ? { ip: verification?.ip ?? bgp?.ip } : {}),
           },
         }
       : {}),
@@ -84,6 +99,21 @@ export function runResult(run: RunRecord) {
     ...(poolOf(run) ? { pool: poolOf(run) } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
+    // BGP mode: the measured path through the router (the hops named), and how long the first session took.
+    ...(bgp
+      ? {
+          bgp: {
+            hops: bgp.hops,
+            ...(bgp.answeredPod ? { answeredPod: bgp.answeredPod } : {}),
+            ...(bgp.flowVia ? { flowVia: bgp.flowVia } : {}),
+            nextHops: bgp.router.routes.find((r) => r.prefix === `${bgp.ip}/32`)?.nextHops ?? [],
+            measuredAt: bgp.router.measuredAt,
+            ...(typeof run.facts.bgpEstablishedMs === 'number'
+              ? { sessionEstablishedMs: run.facts.bgpEstablishedMs }
+              : {}),
+          },
+        }
+      : {}),
     steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
     run: run.id,
     state: run.state,
@@ -151,6 +181,8 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
 
 function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): string {
   if (run.state !== 'done') return `Run ${run.id}: ${run.state}\n`;
+  if (result.bgp)
+    return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/ through the router\n${result.bgp.hops.map((h) => `  ${h.hop}: ${h.detail}\n`).join('')}`;
   const answered = result.answeredBy
     ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})`
     : 'answered ARP: not measured here';

@@ -4,7 +4,7 @@
  * - the measurement from the router: FRR's own JSON (`vtysh -c 'show bgp summary json'`,
  *   `vtysh -c 'show ip route json'`), asked through the engine (`docker exec`) via the run policy.
  */
-import type { BgpNodeClaim, BgpRouterMeasurement, BgpRouterRoute, BgpRouterSession } from '../../contract';
+import type { BgpNodeClaim, BgpRouterMeasurement, BgpRouterRoute, BgpRouterSession, BgpView } from '../../contract';
 import type { RunOptions, RunResult } from '../tools/run-tool';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -130,4 +130,37 @@ export async function measureRouter(
       problem: `the router ${router} could not be read: ${((error as Error).message ?? String(error)).split('\n')[0]}`,
     };
   }
+}
+
+export interface BgpViewDeps {
+  /** `kubectl` and `docker` through the run policy. */
+  run(tool: 'kubectl' | 'docker', args: string[], options: RunOptions): Promise<RunResult>;
+  /** The node containers' addresses (Docker's view): a next hop or a session is named by the node that has its address. */
+  nodeAddresses(cluster: string): Promise<{ name: string; ipv4?: string }[]>;
+  /** The LoadBalancer IPs of the cluster's services (`namespace/name` by IP). */
+  serviceIps(cluster: string): Promise<Map<string, string>>;
+}
+
+/**
+ * `kindscope bgp`: the claim (the nodes' CiliumBGPNodeConfig status, `kubectl get`) and the
+ * measurement (the router's vtysh JSON), read one after the other and returned side by side.
+ */
+export async function readBgpView(cluster: string, deps: BgpViewDeps): Promise<BgpView> {
+  const addresses = await deps.nodeAddresses(cluster);
+  const byIp = new Map(addresses.filter((a) => a.ipv4).map((a) => [a.ipv4!, a.name]));
+  const services = await deps.serviceIps(cluster).catch(() => new Map<string, string>());
+  const listed = await deps.run(
+    'kubectl',
+    ['--context', `kind-${cluster}`, 'get', 'ciliumbgpnodeconfigs.cilium.io', '--output', 'json'],
+    { allowFailure: true },
+  );
+  let items: Obj[] = [];
+  if (listed.exitCode === 0) items = ((JSON.parse(listed.stdout || '{}') as Obj).items ?? []) as Obj[];
+  const measured = await measureRouter(
+    (args, options) => deps.run('docker', args, options),
+    `${cluster}-router`,
+    (ip) => byIp.get(ip),
+    (ip) => services.get(ip),
+  );
+  return { cluster, claimed: claimsFrom(items), measured };
 }
