@@ -4,6 +4,16 @@ import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from '.
 import type { LabPipelineDeps } from './create-pipeline';
 import { clusterLabel } from '../../topology/topology-service';
 import { clusterNotFound, nodeContainers } from './kind-nodes';
+import { routerLabel } from '../plan/router';
+
+/** BGP mode's router beside a lab (labelled with its cluster by the create run): none for an L2 lab. */
+async function routerContainers(
+  docker: Docker,
+  cluster: string,
+): Promise<{ id: string; name: string; state: string }[]> {
+  const found = await docker.listContainers({ all: true, filters: { label: [`${routerLabel}=${cluster}`] } });
+  return found.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State }));
+}
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
@@ -33,6 +43,11 @@ export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[
           if (node.state === 'running') await deps.docker.getContainer(node.id).stop();
           context.log(`stopped ${node.name}`);
         }
+        // The router goes last: the nodes' sessions close while it still listens.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          if (router.state === 'running') await deps.docker.getContainer(router.id).stop();
+          context.log(`stopped the router ${router.name}`);
+        }
       },
     },
   ];
@@ -48,6 +63,11 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
       run: async (context) => {
         const nodes = await nodeContainers(deps.docker, cluster);
         if (nodes.length === 0) throw clusterNotFound(cluster);
+        // The router first: the nodes' speakers peer with it as they come up.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          if (router.state !== 'running') await deps.docker.getContainer(router.id).start();
+          context.log(`started the router ${router.name}`);
+        }
         for (const [index, node] of nodes.entries()) {
           context.progress(index / nodes.length, `starting ${node.name}`);
           if (node.state !== 'running') await deps.docker.getContainer(node.id).start();
@@ -86,6 +106,16 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
           signal: context.signal,
           onLine: context.log,
         });
+        // BGP mode: the router and the pool's network Kindscope made for this lab (by their label) go with it.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          await deps.docker.getContainer(router.id).remove({ force: true });
+          context.log(`removed the router ${router.name}`);
+        }
+        const networks = await deps.docker.listNetworks({ filters: { label: [`${routerLabel}=${cluster}`] } });
+        for (const network of networks) {
+          await deps.docker.getNetwork(network.Id).remove();
+          context.log(`removed the network ${network.Name}`);
+        }
       },
     },
   ];
@@ -130,5 +160,6 @@ export function announceAndVerifySteps(
 export async function deletePlan(docker: Docker, cluster: string): Promise<{ containers: string[]; context: string }> {
   const nodes = await nodeContainers(docker, cluster);
   if (nodes.length === 0) throw clusterNotFound(cluster);
-  return { containers: nodes.map((n) => n.name), context: `kind-${cluster}` };
+  const routers = await routerContainers(docker, cluster);
+  return { containers: [...nodes, ...routers].map((n) => n.name), context: `kind-${cluster}` };
 }
