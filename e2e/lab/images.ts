@@ -235,6 +235,8 @@ export function ensureRouterImage(): string {
       { from: '/usr/lib/frr/zebra', to: '/usr/lib/frr/zebra' },
       { from: '/usr/lib/frr/bgpd', to: '/usr/lib/frr/bgpd' },
       { from: '/usr/bin/vtysh', to: '/usr/bin/vtysh' },
+      // vtysh asks PAM (service "frr") before it talks to the daemons; Debian's /etc/pam.d/frr permits everyone.
+      { from: '/lib/x86_64-linux-gnu/security/pam_permit.so', to: '/lib/x86_64-linux-gnu/security/pam_permit.so' },
       { from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip'] },
       { from: '/bin/dash', to: '/bin/dash' },
     ],
@@ -243,7 +245,11 @@ export function ensureRouterImage(): string {
       '/etc/frr/daemons': 'zebra=yes\nbgpd=no\n',
       '/etc/frr/vtysh.conf': 'service integrated-vtysh-config\n',
       '/etc/frr/frr.conf': '',
+      '/etc/pam.d/frr': 'auth sufficient pam_permit.so\naccount sufficient pam_permit.so\n',
       '/etc/hosts': '127.0.0.1 localhost\n',
+      // Debian's FRR is built with the vty group frrvty: the user the daemons run as must be in it.
+      '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nfrr:x:100:101:frr:/var/run/frr:/bin/false\n',
+      '/etc/group': 'root:x:0:\nfrr:x:101:\nfrrvty:x:85:frr,root\n',
     },
     cmd: ['/bin/sh', '/usr/lib/frr/docker-start'],
   });
