@@ -252,11 +252,12 @@ export function peerStatus(speaker: Speaker, neighbors: Obj[]): Obj[] {
 export function startSpeakerScript(speaker: Speaker): string {
   const toml = Buffer.from(gobgpToml(speaker)).toString('base64');
   return [
-    'mkdir -p /etc/gobgp',
+    'mkdir -p /etc/gobgp /var/log',
     `printf '%s' '${toml}' | busybox base64 -d > /etc/gobgp/gobgpd.toml`,
     'pkill -x gobgpd 2>/dev/null; for _ in 1 2 3 4 5 6 7 8 9 10; do pkill -0 -x gobgpd 2>/dev/null || break; sleep 0.1; done',
     'gobgpd -f /etc/gobgp/gobgpd.toml -t toml -p --api-hosts 127.0.0.1:50051 --pprof-disable </dev/null >/var/log/gobgpd.log 2>&1 &',
-    'i=0; while [ $i -lt 50 ]; do gobgp global >/dev/null 2>&1 && exit 0; sleep 0.1; i=$((i + 1)); done',
+    // Ready once its API port 50051 (hex C383) listens (state 0A): `gobgp` itself would wait seconds per try on a closed port.
+    'i=0; while [ $i -lt 50 ]; do grep -q ":C383 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null && exit 0; sleep 0.1; i=$((i + 1)); done',
     'exit 1',
   ].join('\n');
 }

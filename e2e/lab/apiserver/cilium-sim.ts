@@ -38,6 +38,7 @@ export class CiliumSimulation {
   private readonly speakers = new Map<string, string>();
   private readonly bgpVips = new Map<string, Map<string, string>>();
   private readonly bgpStatusAt = new Map<string, number>();
+  private readonly speakerFailedAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private events: ReturnType<typeof spawn> | undefined;
   private busy = false;
@@ -489,7 +490,13 @@ export class CiliumSimulation {
     const { node } = speaker;
     const peers = JSON.stringify([speaker.asn, speaker.nodeIp, speaker.peers]);
     if (this.speakers.get(node) !== peers) {
-      if (!dockerExec(node, startSpeakerScript(speaker))) return;
+      // A start that failed is tried again after a pause, not on every tick (the exec blocks the server).
+      if (Date.now() - (this.speakerFailedAt.get(node) ?? 0) < 10_000) return;
+      if (!dockerExec(node, startSpeakerScript(speaker))) {
+        this.speakerFailedAt.set(node, Date.now());
+        this.log(`bgp: gobgpd did not start in ${node}`);
+        return;
+      }
       this.log(
         `bgp: ${node} runs gobgpd (AS ${speaker.asn}, peers ${speaker.peers.map((p) => `${p.address} AS ${p.asn}`).join(', ')})`,
       );
@@ -502,9 +509,12 @@ export class CiliumSimulation {
     for (const entry of speaker.vips) {
       const key = `${entry.vip}:${entry.port}`;
       if (have.get(key) === want.get(key)) continue;
+      // The old httpd is gone before the page is replaced: one still exiting keeps the port, and the
+      // new one fails to bind while the old serves the removed folder (404).
+      const gone = `pkill -f "httpd -p ${key}" 2>/dev/null; for _ in 1 2 3 4 5 6 7 8 9 10; do pkill -0 -f "httpd -p ${key}" 2>/dev/null || break; sleep 0.1; done`;
       const served = dockerExec(
         node,
-        `${announceScript(entry.vip, String(entry.port), entry.service, entry.backend, entry.page, false)}\ngobgp global rib add -a ipv4 ${entry.vip}/32 nexthop ${speaker.nodeIp}`,
+        `${gone}\n${announceScript(entry.vip, String(entry.port), entry.service, entry.backend, entry.page, false)}\ngobgp global rib add -a ipv4 ${entry.vip}/32 nexthop ${speaker.nodeIp}`,
       );
       if (served) have.set(key, want.get(key)!);
     }
@@ -519,7 +529,7 @@ export class CiliumSimulation {
   private writeBgpStatus(type: NonNullable<ReturnType<CiliumSimulation['type']>>, speaker: Speaker): void {
     const result = spawnSync('docker', ['exec', speaker.node, 'gobgp', 'neighbor', '-j'], {
       encoding: 'utf8',
-      timeout: 10_000,
+      timeout: 3_000,
     });
     let neighbors: Obj[];
     try {
