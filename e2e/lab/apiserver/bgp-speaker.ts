@@ -248,13 +248,25 @@ export function peerStatus(speaker: Speaker, neighbors: Obj[]): Obj[] {
   });
 }
 
+/**
+ * Stops the processes whose command starts with `command`, and waits until they are gone. The
+ * host's busybox-static has no `pkill`/`pgrep` applet (its `pkill` link says "applet not found"),
+ * so ps and sed find them; anchored at the command column, so the calling `sh -c`, whose text
+ * holds the same words, is never matched.
+ */
+export function stopMatching(command: string): string {
+  const regex = command.replace(/[.[\]*^$\\/]/g, (c) => `\\${c}`);
+  const pids = `$(ps | sed -n 's/^ *\\([0-9][0-9]*\\) *[^ ][^ ]* *${regex}\\( .*\\)\\{0,1\\}$/\\1/p')`;
+  return `for p in ${pids}; do kill $p 2>/dev/null; done; for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "${pids}" ] && break; sleep 0.1; done`;
+}
+
 /** The script that (re)starts gobgpd in a node with a new configuration (values computed here, never user text). */
 export function startSpeakerScript(speaker: Speaker): string {
   const toml = Buffer.from(gobgpToml(speaker)).toString('base64');
   return [
     'mkdir -p /etc/gobgp /var/log',
     `printf '%s' '${toml}' | busybox base64 -d > /etc/gobgp/gobgpd.toml`,
-    'pkill -x gobgpd 2>/dev/null; for _ in 1 2 3 4 5 6 7 8 9 10; do pkill -0 -x gobgpd 2>/dev/null || break; sleep 0.1; done',
+    stopMatching('gobgpd'),
     'gobgpd -f /etc/gobgp/gobgpd.toml -t toml -p --api-hosts 127.0.0.1:50051 --pprof-disable </dev/null >/var/log/gobgpd.log 2>&1 &',
     // Ready once its API port 50051 (hex C383) listens (state 0A): `gobgp` itself would wait seconds per try on a closed port.
     'i=0; while [ $i -lt 50 ]; do grep -q ":C383 00000000:0000 0A" /proc/net/tcp /proc/net/tcp6 2>/dev/null && exit 0; sleep 0.1; i=$((i + 1)); done',

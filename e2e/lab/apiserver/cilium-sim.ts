@@ -4,7 +4,14 @@ import type { LabApiServer } from './server.ts';
 import { KubeControllers, now, runningPod, shortHash } from './kube-controllers.ts';
 import { agentStartError } from '../helm/chart-rules.ts';
 import { intToIp, ipToInt, poolAddresses, selectorMatches } from './lb-pools.ts';
-import { desiredSpeakers, nodeConfigFor, peerStatus, startSpeakerScript, type Speaker } from './bgp-speaker.ts';
+import {
+  desiredSpeakers,
+  nodeConfigFor,
+  peerStatus,
+  startSpeakerScript,
+  stopMatching,
+  type Speaker,
+} from './bgp-speaker.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -511,7 +518,7 @@ export class CiliumSimulation {
       if (have.get(key) === want.get(key)) continue;
       // The old httpd is gone before the page is replaced: one still exiting keeps the port, and the
       // new one fails to bind while the old serves the removed folder (404).
-      const gone = `pkill -f "httpd -p ${key}" 2>/dev/null; for _ in 1 2 3 4 5 6 7 8 9 10; do pkill -0 -f "httpd -p ${key}" 2>/dev/null || break; sleep 0.1; done`;
+      const gone = stopMatching(`httpd -p ${key}`);
       const served = dockerExec(
         node,
         `${gone}\n${announceScript(entry.vip, String(entry.port), entry.service, entry.backend, entry.page, false)}\ngobgp global rib add -a ipv4 ${entry.vip}/32 nexthop ${speaker.nodeIp}`,
@@ -640,7 +647,7 @@ function announceScript(vip: string, port: string, svc: string, backend: string,
     // A served page replaces the last one (a 404 must not find an older index.html); the lab's own page as before.
     page ? `rm -rf ${www}; mkdir -p ${www}` : `mkdir -p ${www}`,
     index,
-    `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; httpd -p ${vip}:${port} -h /www/${svc}`,
+    `${stopMatching(`httpd -p ${vip}:${port}`)}; httpd -p ${vip}:${port} -h /www/${svc}`,
     // L2 only: in BGP mode the router learns the VIP from the session, nobody announces it on the bridge.
     ...(arp ? [`arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`] : []),
   ].join('\n');
@@ -649,17 +656,17 @@ function announceScript(vip: string, port: string, svc: string, backend: string,
 function withdraw(node: string, vip: string, port: string): void {
   dockerExec(
     node,
-    `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`,
+    `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ${stopMatching(`httpd -p ${vip}:${port}`)}; true`,
   );
 }
 
 /** A node leaving BGP: its speaker stopped (the session closes), its VIPs withdrawn from lo. */
 function stopSpeakerScript(keys: string[]): string {
   return [
-    'pkill -x gobgpd 2>/dev/null',
+    stopMatching('gobgpd'),
     ...keys.map((key) => {
       const [vip, port] = key.split(':');
-      return `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; pkill -f "httpd -p ${vip}:${port}" 2>/dev/null`;
+      return `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ${stopMatching(`httpd -p ${vip}:${port}`)}`;
     }),
     'true',
   ].join('\n');
