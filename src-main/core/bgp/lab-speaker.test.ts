@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { LabPlan } from '../../../src-main/contract';
-import { renderBgp } from '../../../src-main/core/lab/plan/render';
-import { desiredSpeakers, gobgpToml, peerStatus } from './bgp-speaker.ts';
+import { LabPlan } from '../../contract';
+import { renderBgp } from '../lab/plan/render';
+import { desiredSpeakers, gobgpToml, peerStatus } from '../../../e2e/lab/apiserver/bgp-speaker.ts';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -61,9 +61,7 @@ describe('the lab’s BGP speakers, from the live objects', () => {
   });
 
   it("a node's status is GoBGP's session as Cilium words it", () => {
-    const neighbors = JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../../src-main/core/bgp/fixtures/gobgp-3.10-neighbor.json'), 'utf8'),
-    );
+    const neighbors = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures/gobgp-3.10-neighbor.json'), 'utf8'));
     const [speaker] = speakers();
     const [peer] = peerStatus({ ...speaker!, peers: [{ ...speaker!.peers[0]!, address: '172.18.0.2' }] }, neighbors);
     expect(peer).toMatchObject({
