@@ -63,6 +63,8 @@ export const BgpRouterMeasurement = z.object({
   measuredAt: z.string(),
   running: z.boolean(),
   asn: z.number().optional(),
+  /** The ASN the router expects from the nodes (its peer group's `remote-as`). */
+  expectedNodeASN: z.number().optional(),
   sessions: z.array(BgpRouterSession),
   routes: z.array(BgpRouterRoute),
   /** Why it could not be read, in words (the router missing, stopped, vtysh failing). */
@@ -76,6 +78,8 @@ export const BgpView = z.object({
   claimed: z.array(BgpNodeClaim),
   /** The router's own tables, measured now. */
   measured: BgpRouterMeasurement,
+  /** What is wrong, from the claim and the measurement side by side, each with its fix. */
+  findings: z.array(z.object({ code: z.string(), message: z.string(), fix: z.string() })).default([]),
 });
 export type BgpView = z.infer<typeof BgpView>;
 

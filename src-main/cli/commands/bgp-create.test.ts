@@ -146,4 +146,45 @@ describe('BGP mode on the lab', () => {
     // Still answering through the remaining worker.
     await vi.waitFor(async () => expect((await probeHttp(ip, 80)).status).toBe(200), { timeout: 20_000 });
   });
+
+  it('a wrong peer ASN in the cluster config (patched with kubectl) is a finding naming the AS the router runs; put back, the session comes up', async () => {
+    const kubectl = (...args: string[]) => {
+      const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], { env, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    };
+    const patch = (asn: number) =>
+      kubectl(
+        'patch',
+        'ciliumbgpclusterconfig',
+        'lab-bgp',
+        '--type',
+        'json',
+        '--patch',
+        JSON.stringify([{ op: 'replace', path: '/spec/bgpInstances/0/peers/0/peerASN', value: asn }]),
+      );
+    patch(65099);
+    const view = () => JSON.parse(kindscope(['bgp', '--cluster', name, '--json'], env).stdout) as BgpView;
+    const wrong = await vi.waitFor(
+      () => {
+        const finding = view().findings.find((f) => f.code === 'bgp-peer-asn-wrong');
+        if (!finding) throw new Error('no finding yet');
+        return finding;
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+    expect(wrong.message).toContain('AS 65099');
+    expect(wrong.message).toContain('the router runs AS 65000');
+    expect(wrong.fix).toContain('peerASN to 65000');
+    patch(65000);
+    await vi.waitFor(
+      () => {
+        const current = view();
+        expect(current.findings).toEqual([]);
+        expect(current.measured.sessions.filter((s) => s.state === 'Established').map((s) => s.node)).toEqual([
+          `${name}-worker`,
+        ]);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+  }, 150_000);
 });

@@ -44,6 +44,7 @@ export function formatBgp(view: BgpView): string {
     sessions,
     '  routes learned by BGP (next hops; in the FIB unless marked):',
     routes,
+    ...(view.findings.length ? ['Findings:', ...view.findings.map((f) => `  ✗ ${f.message}\n    fix: ${f.fix}`)] : []),
     '',
   ].join('\n');
 }
@@ -59,7 +60,8 @@ router's own tables read now through the engine (\`vtysh -c 'show bgp summary js
 \`vtysh -c 'show ip route json'\` in <cluster>-router): its sessions and, for each
 LoadBalancer IP, the next hops it learned and installed. --json prints
 { cluster, claimed: [...], measured: { router, measuredAt, sessions, routes } }.
-Exit 1 when the router cannot be read.`,
+Findings (a session down explained by the ASNs the router measured, the router not running,
+no node config) come with their fix. Exit 1 when the router cannot be read or there is a finding.`,
   options: { cluster: { type: 'string' } },
   positionals: true,
   async run({ client, values, fail, usageError, print, positionals }) {
@@ -68,6 +70,6 @@ Exit 1 when the router cannot be read.`,
     const result = await client.invoke('cluster:bgp', { cluster });
     if (!result.ok) return fail(result.error);
     print(result.value, formatBgp(result.value));
-    return result.value.measured.running ? ExitCode.ok : ExitCode.failed;
+    return result.value.measured.running && result.value.findings.length === 0 ? ExitCode.ok : ExitCode.failed;
   },
 };

@@ -111,12 +111,17 @@ export async function measureRouter(
   try {
     const summary = await vtysh('show bgp summary json');
     const table = await vtysh('show ip route json');
-    const { asn, sessions } = sessionsFrom(summary, nodeOf);
+    const groups = await vtysh('show bgp peer-group json').catch(() => ({}));
+    const expected = Object.values(groups as Record<string, Obj>).find((g) => g.remoteAs !== undefined)?.remoteAs;
+    const { asn: summaryAsn, sessions } = sessionsFrom(summary, nodeOf);
+    // With no session at all FRR's summary is `{}`: its own AS is then read from its BGP table.
+    const asn = summaryAsn ?? ((await vtysh('show ip bgp json').catch(() => ({}))) as Obj).localAS;
     return {
       router,
       measuredAt,
       running: true,
-      ...(asn !== undefined ? { asn } : {}),
+      ...(asn !== undefined ? { asn: Number(asn) } : {}),
+      ...(expected !== undefined ? { expectedNodeASN: Number(expected) } : {}),
       sessions,
       routes: routesFrom(table, nodeOf, serviceOf),
     };
@@ -162,5 +167,61 @@ export async function readBgpView(cluster: string, deps: BgpViewDeps): Promise<B
     (ip) => byIp.get(ip),
     (ip) => services.get(ip),
   );
-  return { cluster, claimed: claimsFrom(items), measured };
+  const claimed = claimsFrom(items);
+  return { cluster, claimed, measured, findings: bgpFindings(cluster, claimed, measured) };
+}
+
+/**
+ * What is wrong, read from the claim and the measurement side by side. A session the node does
+ * not call established is explained by what the router measured: the AS it runs (the nodes'
+ * `peerASN` must be it) and the AS it expects from the nodes (its `remote-as`; the router
+ * refuses another with a NOTIFICATION, Bad Peer AS).
+ */
+export function bgpFindings(
+  cluster: string,
+  claimed: BgpNodeClaim[],
+  measured: BgpRouterMeasurement,
+): { code: string; message: string; fix: string }[] {
+  const findings: { code: string; message: string; fix: string }[] = [];
+  if (!measured.running)
+    findings.push({
+      code: 'bgp-router-not-running',
+      message: measured.problem ?? `The router ${measured.router} could not be read.`,
+      fix: `Start it: docker start ${measured.router} (or kindscope start --cluster ${cluster}).`,
+    });
+  if (claimed.length === 0)
+    findings.push({
+      code: 'bgp-no-node-config',
+      message:
+        'No node has a CiliumBGPNodeConfig: the BGP control plane is off in the Cilium values, or no CiliumBGPClusterConfig selects a node.',
+      fix: `Check bgpControlPlane.enabled (helm get values cilium -n kube-system --kube-context kind-${cluster}) and the cluster config's nodeSelector.`,
+    });
+  const clusterConfigFix = 'kubectl --context kind-' + cluster + ' edit ciliumbgpclusterconfigs';
+  for (const node of claimed)
+    for (const peer of node.peers) {
+      if (peer.peeringState === 'established') continue;
+      if (measured.asn !== undefined && peer.peerASN !== undefined && peer.peerASN !== measured.asn)
+        findings.push({
+          code: 'bgp-peer-asn-wrong',
+          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}: it expects the router to be AS ${peer.peerASN}, but the router runs AS ${measured.asn}.`,
+          fix: `Set spec.bgpInstances[].peers[].peerASN to ${measured.asn} in the CiliumBGPClusterConfig (${clusterConfigFix}).`,
+        });
+      else if (
+        measured.expectedNodeASN !== undefined &&
+        node.localASN !== undefined &&
+        node.localASN !== measured.expectedNodeASN
+      )
+        findings.push({
+          code: 'bgp-local-asn-wrong',
+          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}: it speaks AS ${node.localASN}, but the router expects AS ${measured.expectedNodeASN} from the nodes (its remote-as; it answers another with a NOTIFICATION, Bad Peer AS).`,
+          fix: `Set spec.bgpInstances[].localASN to ${measured.expectedNodeASN} in the CiliumBGPClusterConfig (${clusterConfigFix}).`,
+        });
+      else
+        findings.push({
+          code: 'bgp-session-down',
+          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}, and the router has ${measured.sessions.some((s) => s.node === node.node && s.state === 'Established') ? 'it Established' : 'no Established session from it'}.`,
+          fix: `Check that ${peer.peerAddress} is the router's address on the kind network (docker inspect ${measured.router}) and that the router runs.`,
+        });
+    }
+  return findings;
 }
