@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { claimsFrom, routesFrom, sessionsFrom } from './bgp-view';
+import { bgpFindings, claimsFrom, routesFrom, sessionsFrom } from './bgp-view';
 
 /**
  * Real outputs, not typed ones: FRR 8.4's `show bgp summary json` / `show ip route json` and
@@ -109,5 +109,38 @@ describe("the nodes' claim, from CiliumBGPNodeConfig status", () => {
         ],
       },
     ]);
+  });
+});
+
+describe('findings from the claim and the measurement side by side', () => {
+  const measured = {
+    router: 'demo-router',
+    measuredAt: '2026-12-06T07:00:00Z',
+    running: true,
+    asn: 65000,
+    expectedNodeASN: 65001,
+    sessions: [],
+    routes: [],
+  };
+  const claim = (localASN: number, peerASN: number, peeringState = 'active') => [
+    { node: 'demo-worker', localASN, peers: [{ name: 'router', peerAddress: '172.18.0.9', peerASN, peeringState }] },
+  ];
+
+  it('a wrong peerASN names the AS the router runs', () => {
+    const [finding] = bgpFindings('demo', claim(65001, 65099), measured);
+    expect(finding).toMatchObject({ code: 'bgp-peer-asn-wrong' });
+    expect(finding!.message).toContain('the router runs AS 65000');
+    expect(finding!.fix).toContain('peerASN to 65000');
+  });
+
+  it('a wrong localASN names the AS the router expects', () => {
+    const [finding] = bgpFindings('demo', claim(65002, 65000), measured);
+    expect(finding).toMatchObject({ code: 'bgp-local-asn-wrong' });
+    expect(finding!.message).toContain('expects AS 65001');
+  });
+
+  it('an established session is no finding; no node config is', () => {
+    expect(bgpFindings('demo', claim(65001, 65000, 'established'), measured)).toEqual([]);
+    expect(bgpFindings('demo', [], measured).map((f) => f.code)).toEqual(['bgp-no-node-config']);
   });
 });
