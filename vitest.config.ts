@@ -17,6 +17,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Most of a lab test's time is spent waiting on the engine and the lab's API server, not on a
+    // core: on a 2-core CI machine vitest's default (cores - 1 = one file at a time) left the
+    // machine idle and the run near 20 minutes. Two files at once; the lab tests make their
+    // own clusters, networks and ports, so they do not meet. KINDSCOPE_TEST_WORKERS overrides.
+    maxWorkers: Number(process.env.KINDSCOPE_TEST_WORKERS ?? 2),
     // The lab images, built once before the files start (not by each parallel file on a fresh engine).
     globalSetup: ['e2e/lab/global-setup.ts'],
     // Files run in a shuffled order, so no file leans on what an earlier one left behind (a

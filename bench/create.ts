@@ -91,5 +91,12 @@ export function formatCreateBench(result: Record<string, unknown>): string {
   };
   const rows = r.kindscope.steps.map((s) => `| ${s.name} | ${s.ms} |`).join('\n');
   const scriptRows = r.script.steps.map((s) => `| ${s.title} | ${s.ms} |`).join('\n');
-  return `\n| kindscope create step | ms |\n|---|---:|\n${rows}\n| **total (wall)** | **${r.kindscope.totalMs}** |\n\n| exported script step | ms |\n|---|---:|\n${scriptRows}\n| **total (wall)** | **${r.script.totalMs}** |\n\nKindscope's overhead over the bare commands: ${r.overheadPercent} %; external IP assigned → verified: ${r.externalIpAssignedToVerifiedMs} ms\n`;
+  return (
+    `\n| kindscope create step | ms |\n|---|---:|\n${rows}\n| **total ` +
+    `(wall)** | **${r.kindscope.totalMs}** |\n\n| exported script step | ms ` +
+    `|\n|---|---:|\n${scriptRows}\n| **total ` +
+    `(wall)** | **${r.script.totalMs}** |\n\nKindscope's overhead over the bare commands: ` +
+    `${r.overheadPercent} %; external IP assigned → verified: ` +
+    `${r.externalIpAssignedToVerifiedMs} ms\n`
+  );
 }

@@ -170,5 +170,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 }
 
 export function formatDnsTable(rows: Measurement[]): string {
-  return `| DNS on loopback (500 names) | queries | right answer | timeouts (1 s) | qps | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n${rows.map((r) => `| ${r.server} | ${r.queries} | ${r.answeredOk} | ${r.timeouts} | ${r.qps} | ${r.p50Ms} | ${r.p99Ms} |`).join('\n')}\n`;
+  return (
+    '| DNS on loopback (500 names) | queries | right answer | timeouts ' +
+    (`(1 s) | qps | p50 ms | p99 ms |\n|---|---:|---:|---:|---:|---:|---:|\n` +
+      `${rows.map((r) => `| ${r.server} | ${r.queries} | ${r.answeredOk} | ${r.timeouts} | ${r.qps} | ${r.p50Ms} | ${r.p99Ms} |`).join('\n')}\n`)
+  );
 }

@@ -417,7 +417,8 @@ export function formatFeel(r: Record<string, unknown>): string {
   if (b)
     rows.push([
       'bundles gzip: first load JS / CSS; Topology chunk; layout worker',
-      `${b.firstLoadJsGzipKiB} / ${b.firstLoadCssGzipKiB}; ${b.topologyChunkGzipKiB}; ${b.layoutWorkerGzipKiB} KiB${p ? ` (Topology fetched on Home: ${p.topologyLoadedOnHome ? 'yes' : 'no'})` : ''}`,
+      `${b.firstLoadJsGzipKiB} / ${b.firstLoadCssGzipKiB}; ${b.topologyChunkGzipKiB}; ` +
+        `${b.layoutWorkerGzipKiB} KiB${p ? ` (Topology fetched on Home: ${p.topologyLoadedOnHome ? 'yes' : 'no'})` : ''}`,
       'Topology split out',
     ]);
   if (c)

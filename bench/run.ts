@@ -146,7 +146,11 @@ if (process.env.BENCH_STATUS !== '0') {
     rssMiB: number;
   };
   process.stdout.write(
-    `\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w (median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB (RSS ${memory.rssMiB} MiB) |\n`,
+    `\n| cluster status | value |\n|---|---|\n| service gets its IP → pushed, after kubectl -w ` +
+      `(median of ${change.rounds}) | ${change.medianMsAfterKubectl} ms (min ${change.minMs}, ` +
+      `max ${change.maxMs}) |\n| heap for ${memory.nodes} nodes and ${memory.watchedServices} ` +
+      `services watched (${memory.services} LoadBalancer) | +${memory.heapGrowthMiB} MiB ` +
+      `(RSS ${memory.rssMiB} MiB) |\n`,
   );
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
 }

@@ -280,7 +280,10 @@ try {
       },
     );
     say(
-      `min ${s.minute.toFixed(1)}: main heap ${s.mainHeapMiB.toFixed(1)} MiB rss ${s.mainRssMiB.toFixed(0)} MiB; page heap ${s.pageHeapMiB.toFixed(1)} MiB; timers ${s.timers} sockets ${s.sockets} pipes ${s.pipes} children ${s.children} listeners ${s.pageListeners}`,
+      `min ${s.minute.toFixed(1)}: main heap ${s.mainHeapMiB.toFixed(1)} MiB rss ` +
+        `${s.mainRssMiB.toFixed(0)} MiB; page heap ${s.pageHeapMiB.toFixed(1)} MiB; ` +
+        `timers ${s.timers} sockets ${s.sockets} pipes ${s.pipes} children ${s.children} listeners ` +
+        `${s.pageListeners}`,
     );
   }
   stopping = true;

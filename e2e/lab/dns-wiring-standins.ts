@@ -17,7 +17,10 @@ const state = fs.existsSync(stateFile) ? JSON.parse(fs.readFileSync(stateFile, '
 const save = () => fs.writeFileSync(stateFile, JSON.stringify(state));
 // The script names ip, resolvectl and systemctl by their system paths (the only ones the run policy allows): those run the stand-ins beside this one.
 const rewrite = (script) => script.replaceAll(' /etc/', ' ' + env.STANDIN_ROOT + '/etc/')
-  .replace(new RegExp("(^|[ {;&|])/(usr/)?s?bin/(ip|resolvectl|systemctl)(?= )", "g"), (_, before, usr, tool) => before + path.join(path.dirname(process.argv[1]), tool));
+  .replace(
+    new RegExp("(^|[ {;&|])/(usr/)?s?bin/(ip|resolvectl|systemctl)(?= )", "g"),
+    (_, before, usr, tool) => before + path.join(path.dirname(process.argv[1]), tool),
+  );
 if (name === 'osascript') {
   if (env.STANDIN_DENY) { process.stderr.write('0:120: execution error: User canceled. (-128)\\n'); process.exit(1); }
   const m = /^do shell script "(.*)" with administrator privileges$/s.exec(args[1] || '');
@@ -29,9 +32,16 @@ if (name === 'pkexec') {
   process.exit(spawnSync(args[0], args.slice(1).map((a, i) => (i === 1 ? rewrite(a) : a)), { stdio: 'inherit' }).status);
 }
 if (name === 'ip') {
-  if (args[0] === 'addr') { const link = args[4]; if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); } state[link].address = args[2]; save(); process.exit(0); }
+  if (args[0] === 'addr') {
+    const link = args[4];
+    if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); }
+    state[link].address = args[2]; save(); process.exit(0);
+  }
   const link = args[2];
-  if (args[1] === 'add') { if (state[link]) { console.error('RTNETLINK answers: File exists'); process.exit(2); } state[link] = { up: false }; save(); process.exit(0); }
+  if (args[1] === 'add') {
+    if (state[link]) { console.error('RTNETLINK answers: File exists'); process.exit(2); }
+    state[link] = { up: false }; save(); process.exit(0);
+  }
   if (!state[link]) { console.error('Cannot find device "' + link + '"'); process.exit(1); }
   if (args[1] === 'delete') { delete state[link]; save(); process.exit(0); }
   state[link].up = true; save(); process.exit(0);

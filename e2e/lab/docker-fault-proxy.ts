@@ -20,8 +20,9 @@ export interface ProxiedCall {
 export class DockerFaultProxy {
   readonly calls: ProxiedCall[] = [];
   private server: Server | undefined;
-  private readonly connections = new Set<{ client: Socket; upstream: Socket; isEvents: boolean }>();
+  private readonly connections = new Set<{ client: Socket; upstream: Socket; isEvents: boolean; held: boolean }>();
   private delayMs = 0;
+  private holdPath: RegExp | undefined;
 
   readonly socketPath: string;
   private readonly targetSocket: string;
@@ -81,6 +82,19 @@ export class DockerFaultProxy {
     return cut;
   }
 
+  /**
+   * Holds every later request whose path matches: never forwarded, never answered, its
+   * connection open until the client closes it (an engine call that hangs). `undefined` stops.
+   */
+  hold(path: RegExp | undefined): void {
+    this.holdPath = path;
+  }
+
+  /** Connections from clients open now (the product's sockets to "the engine"). */
+  get openConnections(): number {
+    return this.connections.size;
+  }
+
   /** Delays each request chunk by this many ms (0 to stop). */
   delay(ms: number): void {
     this.delayMs = ms;
@@ -108,15 +122,17 @@ export class DockerFaultProxy {
 
   private pipe(client: Socket): void {
     const upstream = createConnection(this.targetSocket);
-    const connection = { client, upstream, isEvents: false };
+    const connection = { client, upstream, isEvents: false, held: false };
     this.connections.add(connection);
     const parser = new RequestParser((method, target) => {
       const path = target.replace(/\?.*$/, '').replace(/^\/v\d+\.\d+/, '');
       if (path === '/events') connection.isEvents = true;
+      if (this.holdPath?.test(path)) connection.held = true;
       this.calls.push({ method, path, target, at: Date.now() });
     });
     client.on('data', (chunk: Buffer) => {
       parser.push(chunk);
+      if (connection.held) return;
       if (this.delayMs > 0) {
         client.pause();
         setTimeout(() => {

@@ -96,7 +96,9 @@ async function main(argv: string[]): Promise<number> {
     case 'shellenv': {
       const bin = writeStandInWrappers();
       process.stdout.write(
-        `export PATH=${shellQuote(bin)}:"$PATH"\nexport KINDSCOPE_LAB_HOME=${shellQuote(labHome())}\nexport KUBECONFIG=${shellQuote(env.KUBECONFIG ?? labKubeconfig())}\n`,
+        `export PATH=${shellQuote(bin)}:"$PATH"\nexport ` +
+          `KINDSCOPE_LAB_HOME=${shellQuote(labHome())}\nexport ` +
+          `KUBECONFIG=${shellQuote(env.KUBECONFIG ?? labKubeconfig())}\n`,
       );
       return 0;
     }

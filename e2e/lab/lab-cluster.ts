@@ -86,7 +86,10 @@ export async function installCilium(
   if (options.pool !== undefined) {
     const cidr =
       options.pool === 'auto' ? autoPool(env.KIND_EXPERIMENTAL_DOCKER_NETWORK || 'kind', name) : options.pool;
-    const manifests = `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ${name}-pool\nspec:\n  blocks:\n  - cidr: "${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
+    const manifests =
+      `apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: ` +
+      `${name}-pool\nspec:\n  blocks:\n  - cidr: ` +
+      `"${cidr}"\n---\n${readFileSync(join(import.meta.dirname, 'manifests/seed-l2-policy.yaml'), 'utf8')}`;
     const applied = await runWithInput('kubectl', ['--context', context, 'apply', '-f', '-'], env, manifests);
     onLine?.(applied.output.trim());
     if (applied.code !== 0) return applied.code;
@@ -100,13 +103,30 @@ export async function installCilium(
  * lab clusters sharing the network never hand out the same IP (two nodes would answer ARP).
  */
 export function autoPool(network = 'kind', cluster?: string): string {
+  const hash = cluster ? createHash('sha256').update(cluster).digest()[0]! : 0;
+  // In a /16 (Docker's usual 172.x networks): x.y.200–249 per cluster, x.y.250 without one. In a
+  // smaller network (Docker's 192.168.x.0/20 once the 172.x ones are used up) the upper half of its /24s.
+  return subnetSlot(network, (count) =>
+    count >= 256 ? (cluster ? 200 + (hash % 50) : 250) : cluster ? count / 2 + (hash % (count / 2 - 2)) : count - 2,
+  );
+}
+
+/**
+ * A /24 of the network's IPv4 subnet, by its index counted from the subnet's start (`pick` gets how
+ * many /24s the subnet holds). The lab's nodes take the first addresses, so low indexes near 0 meet them.
+ */
+export function subnetSlot(network: string, pick: (count: number) => number): string {
   const subnets = docker(['network', 'inspect', '--format', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', network])
     .trim()
     .split(' ');
   const v4 = subnets.find((s) => s.includes('.'));
   if (!v4) throw new Error(`network ${network} has no IPv4 subnet`);
-  const [a, b] = v4.split('.');
-  const third = cluster ? 200 + (createHash('sha256').update(cluster).digest()[0]! % 50) : 250;
+  const [address, bits] = v4.split('/');
+  const prefix = Number(bits);
+  if (prefix > 22) throw new Error(`network ${network} (${v4}) is too small for the lab's /24 pools`);
+  const count = 2 ** (24 - Math.max(prefix, 16));
+  const [a, b, c] = address!.split('.').map(Number);
+  const third = (prefix <= 16 ? 0 : c!) + (pick(count) % count);
   return `${a}.${b}.${third}.0/24`;
 }
 

@@ -38,7 +38,11 @@ const fixtures = join(import.meta.dirname, '../../../shared/fixtures/real/netsta
  */
 const routedScript = `import { execFileSync } from 'node:child_process';
 const ids = execFileSync('docker', ['network', 'ls', '-q'], { encoding: 'utf8' }).split('\\n').filter(Boolean);
-const subnets = ids.length ? execFileSync('docker', ['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids], { encoding: 'utf8' }).split(/\\s+/).filter((c) => /^\\d+\\.\\d+\\.\\d+\\.\\d+\\/\\d+$/.test(c)) : [];
+const subnets = ids.length
+  ? execFileSync('docker', ['network', 'inspect', '-f', '{{range .IPAM.Config}}{{.Subnet}} {{end}}', ...ids], { encoding: 'utf8' })
+      .split(/\\s+/)
+      .filter((c) => /^\\d+\\.\\d+\\.\\d+\\.\\d+\\/\\d+$/.test(c))
+  : [];
 const num = (ip) => ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
 const dotted = (n) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.');
 const [mode, ip] = process.argv.slice(2);
@@ -50,7 +54,11 @@ if (mode === 'netstat') {
     console.log(\`\${(octets.join('.') + (Number(len) % 8 ? '/' + len : '')).padEnd(19)}utun0              USc             utun0\`);
   }
 } else {
-  const hit = subnets.find((cidr) => { const [net, len] = cidr.split('/'); const size = 2 ** (32 - Number(len)); return Math.floor(num(ip) / size) === Math.floor(num(net) / size); });
+  const hit = subnets.find((cidr) => {
+    const [net, len] = cidr.split('/');
+    const size = 2 ** (32 - Number(len));
+    return Math.floor(num(ip) / size) === Math.floor(num(net) / size);
+  });
   if (!hit) process.exit(1);
   const [net, len] = hit.split('/');
   const mask = dotted(2 ** 32 - 2 ** (32 - Number(len)));
@@ -60,6 +68,29 @@ if (mode === 'netstat') {
 
 const record = `printf '%s\\037' "$(basename "$0")" "$@" >> "$S/calls"; printf '\\n' >> "$S/calls"`;
 
+/** `brew services info --json` of the formula, as Homebrew prints it (one line). */
+const serviceInfo = (running: boolean) =>
+  JSON.stringify([
+    running
+      ? {
+          name: 'docker-mac-net-connect',
+          service_name: 'homebrew.mxcl.docker-mac-net-connect',
+          running: true,
+          loaded: true,
+          user: 'root',
+          status: 'started',
+          exit_code: 0,
+        }
+      : {
+          name: 'docker-mac-net-connect',
+          service_name: 'homebrew.mxcl.docker-mac-net-connect',
+          running: false,
+          loaded: false,
+          user: null,
+          status: 'none',
+        },
+  ]);
+
 const scripts: Record<string, string> = {
   brew: `${record}
 state=$(cat "$S/state"); F=chipmk/tap/docker-mac-net-connect
@@ -68,11 +99,15 @@ case "$*" in
   "--version") echo "Homebrew 4.4.20" ;;
   "list --versions $F") [ "$state" = not-installed ] && exit 1; echo "docker-mac-net-connect $(cat "$S/version")" ;;
   "install $F") [ "$state" = not-installed ] && echo installed > "$S/state"; echo "==> Installing docker-mac-net-connect from chipmk/tap" ;;
-  "upgrade $F") [ "$state" = not-installed ] && { echo "Error: $F not installed" >&2; exit 1; }; echo 0.1.6 > "$S/version"; echo "==> Upgrading chipmk/tap/docker-mac-net-connect" ;;
-  "uninstall $F") [ "$state" = not-installed ] && { echo "Error: No such keg" >&2; exit 1; }; echo not-installed > "$S/state"; rm -f "$S/routes"; echo "Uninstalling docker-mac-net-connect" ;;
+  "upgrade $F")
+    [ "$state" = not-installed ] && { echo "Error: $F not installed" >&2; exit 1; }
+    echo 0.1.6 > "$S/version"; echo "==> Upgrading chipmk/tap/docker-mac-net-connect" ;;
+  "uninstall $F")
+    [ "$state" = not-installed ] && { echo "Error: No such keg" >&2; exit 1; }
+    echo not-installed > "$S/state"; rm -f "$S/routes"; echo "Uninstalling docker-mac-net-connect" ;;
   "services info --json $F")
-    if [ "$state" = running ]; then echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":true,"loaded":true,"user":"root","status":"started","exit_code":0}]';
-    else echo '[{"name":"docker-mac-net-connect","service_name":"homebrew.mxcl.docker-mac-net-connect","running":false,"loaded":false,"user":null,"status":"none"}]'; fi ;;
+    if [ "$state" = running ]; then echo '${serviceInfo(true)}';
+    else echo '${serviceInfo(false)}'; fi ;;
   services\\ start*|services\\ stop*|services\\ restart*) echo "Error: docker-mac-net-connect must be run as root to start at system startup!" >&2; exit 1 ;;
   *) echo "Error: Unknown command: $*" >&2; exit 1 ;;
 esac`,
@@ -80,17 +115,20 @@ esac`,
 [ "$#" -eq 2 ] && [ "$1" = -e ] || { echo "usage: osascript -e script" >&2; exit 1; }
 if [ -e "$S/deny" ]; then echo "0:140: execution error: User canceled. (-128)" >&2; exit 1; fi
 F=chipmk/tap/docker-mac-net-connect; state=$(cat "$S/state")
+as_root() { echo "do shell script \\"/opt/homebrew/bin/brew services $1 $F\\" with administrator privileges"; }
 case "$2" in
-  "do shell script \\"/opt/homebrew/bin/brew services start $F\\" with administrator privileges"|"do shell script \\"/opt/homebrew/bin/brew services restart $F\\" with administrator privileges")
+  "$(as_root start)"|"$(as_root restart)")
     [ "$state" = not-installed ] && { echo "0:120: execution error: Error: Formula \`docker-mac-net-connect\` is not installed. (1)" >&2; exit 1; }
-    echo running > "$S/state"; [ -e "$S/routes-on-start" ] && touch "$S/routes"; echo "==> Successfully started \`docker-mac-net-connect\` (label: homebrew.mxcl.docker-mac-net-connect)" ;;
+    echo running > "$S/state"; [ -e "$S/routes-on-start" ] && touch "$S/routes"
+    echo "==> Successfully started \`docker-mac-net-connect\` (label: homebrew.mxcl.docker-mac-net-connect)" ;;
   "do shell script \\"/opt/homebrew/bin/brew services stop $F\\" with administrator privileges")
     [ "$state" = running ] && echo installed > "$S/state"; rm -f "$S/routes"; echo "Stopping \`docker-mac-net-connect\`... (might take a while)" ;;
   *) echo "0:42: execution error: sh: command not found (127)" >&2; exit 1 ;;
 esac`,
   netstat: `${record}
 [ "$*" = "-rn -f inet" ] || [ "$*" = "-rn" ] || { echo "netstat: unsupported here: $*" >&2; exit 1; }
-if [ -e "$S/routes" ]; then tail -n +2 "$FIX/after-docker-mac-net-connect-utun0-172.17-172.18.txt"; "$NODE" "$ROUTED" netstat; else tail -n +2 "$FIX/before-docker-mac-net-connect.txt"; fi`,
+if [ -e "$S/routes" ]; then tail -n +2 "$FIX/after-docker-mac-net-connect-utun0-172.17-172.18.txt"; "$NODE" "$ROUTED" netstat
+else tail -n +2 "$FIX/before-docker-mac-net-connect.txt"; fi`,
   route: `${record}
 [ "$1" = -n ] && [ "$2" = get ] || { echo "route: usage" >&2; exit 64; }
 if [ -e "$S/routes" ] && "$NODE" "$ROUTED" get "$3"; then exit 0; fi
@@ -116,7 +154,8 @@ export function createMacStandIns(baseEnv: NodeJS.ProcessEnv = process.env): Mac
     const path = join(bin, name);
     writeFileSync(
       path,
-      `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\nNODE=${JSON.stringify(process.execPath)}\nROUTED=${JSON.stringify(routed)}\n${body}\n`,
+      `#!/bin/sh\nS=${JSON.stringify(state)}\nFIX=${JSON.stringify(fixtures)}\nNODE=` +
+        `${JSON.stringify(process.execPath)}\nROUTED=${JSON.stringify(routed)}\n${body}\n`,
     );
     chmodSync(path, 0o755);
   }

@@ -39,7 +39,8 @@ function mutate(mutant: Mutant): { original: string; path: string } {
   const count = original.split(mutant.search).length - 1;
   if (count !== 1)
     throw new Error(
-      `mutant ${mutant.id}: the search text occurs ${count} times in ${mutant.file} (must be exactly once) — update scripts/mutants/mutants.ts:\n${mutant.search}`,
+      `mutant ${mutant.id}: the search text occurs ${count} times in ${mutant.file} ` +
+        `(must be exactly once) — update scripts/mutants/mutants.ts:\n${mutant.search}`,
     );
   writeFileSync(
     path,
@@ -143,7 +144,8 @@ async function main(): Promise<number> {
   for (const row of rows) console.log(line(row));
   const missed = outcomes.filter((o) => !o.caught || o.byTimeout);
   console.log(
-    `\n${outcomes.length - missed.length} of ${outcomes.length} caught by a failing assertion${missed.length ? `; not: ${missed.map((o) => o.mutant.id).join(', ')}` : ''}`,
+    `\n${outcomes.length - missed.length} of ${outcomes.length} caught by a failing ` +
+      `assertion${missed.length ? `; not: ${missed.map((o) => o.mutant.id).join(', ')}` : ''}`,
   );
   return missed.length === 0 ? 0 : 1;
 }

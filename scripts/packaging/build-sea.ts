@@ -62,7 +62,12 @@ await build({
   external: ['cpu-features'],
   // CommonJS dependencies inside expect require, __filename and __dirname: the executable's.
   banner: {
-    js: "import { createRequire as __kindscopeCreateRequire } from 'node:module'; import { dirname as __kindscopeDirname } from 'node:path'; const require = __kindscopeCreateRequire(process.execPath); const __filename = process.execPath; const __dirname = __kindscopeDirname(process.execPath);",
+    js:
+      "import { createRequire as __kindscopeCreateRequire } from 'node:module'; " +
+      "import { dirname as __kindscopeDirname } from 'node:path'; " +
+      'const require = __kindscopeCreateRequire(process.execPath); ' +
+      'const __filename = process.execPath; ' +
+      'const __dirname = __kindscopeDirname(process.execPath);',
   },
   minify: true,
   keepNames: true,

@@ -41,7 +41,8 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
   const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', env });
   if (result.status !== 0)
     throw new Error(
-      `\`${[command, ...args].join(' ')}\` exited ${result.status ?? result.signal}:\n${(result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')}`,
+      `\`${[command, ...args].join(' ')}\` exited ` +
+        `${result.status ?? result.signal}:\n${(result.stdout + result.stderr).trim().split('\n').slice(-15).join('\n')}`,
     );
   return result.stdout + result.stderr;
 }
@@ -62,7 +63,11 @@ await check('packaging dry run: electron-builder --linux dir, app.asar contents'
     chmodSync(join(dist, 'electron'), 0o755);
     writeFileSync(join(dist, 'LICENSE'), 'stand-in\n');
     const script = `import { build, Platform } from 'electron-builder';
-await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.createTarget('dir', 1), config: { electronDist: ${JSON.stringify(dist)}, electronFuses: null, directories: { output: ${JSON.stringify(join(temp, 'out'))} } } });`;
+await build({
+  projectDir: ${JSON.stringify(root)},
+  targets: Platform.LINUX.createTarget('dir', 1),
+  config: { electronDist: ${JSON.stringify(dist)}, electronFuses: null, directories: { output: ${JSON.stringify(join(temp, 'out'))} } },
+});`;
     run(process.execPath, ['--input-type=module', '-e', script]);
     const unpacked = join(temp, 'out/linux-unpacked');
     const executable = String(config.linux?.executableName);
@@ -73,7 +78,11 @@ await build({ projectDir: ${JSON.stringify(root)}, targets: Platform.LINUX.creat
     const sea = existsSync(join(unpacked, 'resources/bin/kindscope'))
       ? 'resources/bin/kindscope (the CLI) present'
       : 'resources/bin/kindscope absent (run `node scripts/packaging/build-sea.ts` first to include it)';
-    return `app.asar ${mib(report.bytes)} in ${report.files} files; no tests, lab, sources, source maps or keys; largest: ${report.largest.map((p) => `${p.name} ${mib(p.bytes)}`).join(', ')}; ${sea}`;
+    return (
+      `app.asar ${mib(report.bytes)} in ${report.files} files; ` +
+      'no tests, lab, sources, source maps or keys; largest: ' +
+      `${report.largest.map((p) => `${p.name} ${mib(p.bytes)}`).join(', ')}; ${sea}`
+    );
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
@@ -100,7 +109,10 @@ await check(
   async () => {
     const lint = await lintWorkflows();
     if (lint.problems.length > 0) throw new Error(lint.problems.join('\n'));
-    return `${lint.files.join(', ')} clean; shellcheck ${lint.shellcheck === 'checked' ? 'ran on every run: script' : 'not installed (apt-get install shellcheck): run: scripts not checked'}`;
+    return (
+      `${lint.files.join(', ')} clean; ` +
+      `shellcheck ${lint.shellcheck === 'checked' ? 'ran on every run: script' : 'not installed (apt-get install shellcheck): run: scripts not checked'}`
+    );
   },
 );
 

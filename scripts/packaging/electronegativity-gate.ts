@@ -31,7 +31,10 @@ const reviewed = [
     id: 'CONTEXT_ISOLATION_JS_CHECK',
     file: 'main/index.js',
     line: /new BrowserWindow\(mainWindowOptions\(preloadPath\)\)/,
-    why: 'the options come from mainWindowOptions(), which sets contextIsolation: true (asserted by src-main/electron/security.test.ts); the AST check only reads object literals',
+    why:
+      'the options come from mainWindowOptions(), which sets contextIsolation: ' +
+      'true (asserted by src-main/electron/security.test.ts); ' +
+      'the AST check only reads object literals',
   },
 ];
 
@@ -93,7 +96,9 @@ try {
     process.stdout.write(`reviewed: ${issue.id} — ${reviewed.find((r) => r.id === issue.id)!.why}\n`);
   if (failing.length > 0) {
     process.stderr.write(
-      `Electronegativity: ${failing.length} HIGH finding(s) in the packaged bundle. Fix them, or review one and add it to scripts/packaging/electronegativity-gate.ts with the reason.\n`,
+      `Electronegativity: ${failing.length} HIGH finding(s) in the packaged bundle. ` +
+        'Fix them, or review one and add it to scripts/packaging/electronegativity-gate.ts with ' +
+        `the reason.\n`,
     );
     process.exitCode = 1;
   } else {

@@ -28,7 +28,10 @@ function fail(message: string, log = ''): never {
   );
   if (/No usable sandbox|SUID sandbox helper binary/.test(log)) {
     process.stderr.write(
-      'hint: Chromium could not create its sandbox. On Ubuntu 24.04 an unconfined program may not create user namespaces; the deb installs an AppArmor profile, an AppImage needs the one in the README ("AppImage on Ubuntu 24.04"). Never work around it with --no-sandbox.\n',
+      'hint: Chromium could not create its sandbox. ' +
+        'On Ubuntu 24.04 an unconfined program may not create user namespaces; ' +
+        'the deb installs an AppArmor profile, an AppImage needs the one in the README ' +
+        '("AppImage on Ubuntu 24.04"). Never work around it with --no-sandbox.\n',
     );
   }
   process.exit(1);

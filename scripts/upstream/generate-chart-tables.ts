@@ -163,7 +163,8 @@ if (import.meta.filename === resolve(process.argv[1] ?? '')) {
   const tables = generateTables();
   for (const [minor, t] of Object.entries(tables.minors))
     console.log(
-      `${minor} (${t.chartVersion}): ${t.keys.length} keys, ${t.freeForm.length} free-form maps, ${t.refusals.filter((r) => r.enforced).length}/${t.refusals.length} refusals enforced`,
+      `${minor} (${t.chartVersion}): ${t.keys.length} keys, ${t.freeForm.length} free-form maps, ` +
+        `${t.refusals.filter((r) => r.enforced).length}/${t.refusals.length} refusals enforced`,
     );
   console.log(`wrote ${tablesFile}`);
 }

@@ -8,6 +8,7 @@ import { requireDocker } from '../../e2e/lab/require-docker.ts';
 import { createTypedClient, type RunRecord } from '../contract';
 import { createDockerClient } from '../core/docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../core/docker/docker-endpoint';
+import { helperLabel } from '../core/docker/helper-containers';
 import { GuiEnvironment } from '../core/tools/gui-environment';
 import { createMemoryLogger } from '../core/util/logger';
 import { createApp } from './compose';
@@ -39,10 +40,10 @@ afterAll(async () => {
 /** An environment without kind, helm or cilium: a create run stops at its preflight, making nothing. */
 const toolless = () => new GuiEnvironment({ env: { PATH: join(home, 'bin'), HOME: home }, shell: '/nonexistent' });
 
-// Captures reach the engine through the same `docker` accessor (createCaptureHandlers), measured here only
-// through the paths that need no running cluster.
+// Captures reach the engine through the same `docker` accessor (createCaptureHandlers), measured here through
+// the capture call that needs no running cluster (a drill's recovery looks for its helpers and the node).
 describe('after DockerEngineService.retarget', () => {
-  it('plan validation, create and the topology use the new engine, never the old one', async () => {
+  it('plan validation, create, captures and the topology use the new engine, never the old one', async () => {
     const app = createApp({
       transport: 'test',
       live: false,
@@ -82,6 +83,15 @@ describe('after DockerEngineService.retarget', () => {
       expect(run).toMatchObject<Partial<RunRecord>>({ state: 'failed' });
       expect(run.steps.find((step) => step.state === 'failed')?.name).toBe('preflight');
       expect(after.count({ path: '/info', since })).toBeGreaterThan(0);
+
+      // A capture call: the failover drill's recovery lists this Kindscope's capture helpers, then the node.
+      const capturedSince = Date.now();
+      const recovered = await client.invoke('capture:failover-recover', { cluster: name, node: `${name}-worker` });
+      expect(recovered).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+      const captureCalls = after.calls.filter(
+        (call) => call.at >= capturedSince && decodeURIComponent(call.target).includes(`${helperLabel}=capture`),
+      );
+      expect(captureCalls.length, 'the capture helpers were looked for on the new engine').toBeGreaterThan(0);
 
       expect(before.count({ since })).toBe(0);
       expect(after.count({ since })).toBeGreaterThan(0);

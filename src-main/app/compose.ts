@@ -24,6 +24,7 @@ import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabPlanService } from '../core/lab/lab-plan-service';
+import { compatTable } from '../core/lab/plan/compat-table';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';
@@ -171,9 +172,13 @@ export function createApp(options: AppOptions): App {
     services,
     router,
     // The reverse of the build order: runs end (their tools with them) before what they use.
+    // Each service aborts its own work in flight and returns once it has ended: no timer,
+    // child process or socket of the app is left after it (app/compose-dispose.test.ts).
     dispose: async () => {
       await runs?.dispose();
-      tools.dispose();
+      await tools.dispose();
+      // The login shell read at start-up, if it has not answered yet.
+      await environment.dispose();
       connectivity.dispose();
       // The cluster sessions first: a DNS re-read in flight then ends at once instead of following clusters again.
       clusters.dispose();
@@ -273,7 +278,17 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
       return check;
     },
     toolsReport: () => services.tools.report(),
-    toolsDownload: ({ tool }) => services.tools.download(tool),
+    toolsDownload: ({ tool, version }) => {
+      // kind follows the plan: only a release the compatibility table lists (its node images are pinned to it).
+      const releases = [...new Set(compatTable.map((row) => row.kind))];
+      if (version !== undefined && tool === 'kind' && !releases.includes(`v${version.replace(/^v/, '')}`))
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          `version: kind ${version} is not a release the compatibility table lists`,
+          `Give one of ${releases.join(', ')} (the plan's cluster.kindVersion).`,
+        );
+      return services.tools.download(tool, undefined, version);
+    },
     toolsSetPath: ({ tool, path }) => services.tools.setPath(tool, path),
     topologyClusters: async () => ({ clusters: await requireTopology().listClusters() }),
     topologySnapshot: async ({ cluster, refresh }) => {

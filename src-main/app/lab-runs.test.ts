@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ensureToolsImage } from '../../e2e/lab/images.ts';
 import { kubectlOk } from '../../e2e/lab/lab-api.ts';
 import { labEnv, run, startLabCluster } from '../../e2e/lab/lab-cluster.ts';
@@ -264,6 +264,13 @@ describe('kindscope create (the pipeline on the lab)', { timeout: 300_000 }, () 
     made.push(lab.name);
     kubectlOk(lab, ['create', 'deployment', 'web', '--image=nginx', '--replicas=2']);
     kubectlOk(lab, ['expose', 'deployment', 'web', '--type=LoadBalancer', '--port=80']);
+    // As the user does: Fix is offered once the Clusters page shows the cluster with Cilium (the
+    // app's watch of a new cluster can trail helm's --wait on a loaded machine).
+    await vi.waitFor(
+      async () =>
+        expect((await invoke(client.invoke('cluster:status', { cluster: lab.name }))).cilium.installed).toBe(true),
+      { timeout: 60_000, interval: 500 },
+    );
     const plan = await invoke(client.invoke('lab:fix-plan', { cluster: lab.name }));
     expect(plan.fixes).toEqual(['pool', 'l2-policy']);
     await expect(client.invoke('lab:fix', { cluster: lab.name, confirm: false as true })).resolves.toMatchObject({

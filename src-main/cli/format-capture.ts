@@ -13,7 +13,10 @@ export function formatPacket(p: ArpPacket): string {
 }
 
 export function formatDecoded(file: string, decoded: DecodedCapture): string {
-  const head = `${file}: ${decoded.format}, ${decoded.linkTypes.map((l) => l.name).join(', ')}; ${decoded.packets.length} ARP packet(s) of ${decoded.frames} frame(s)${decoded.skipped ? ` (${decoded.skipped} not Ethernet/IPv4 ARP, skipped)` : ''}`;
+  const head =
+    `${file}: ${decoded.format}, ${decoded.linkTypes.map((l) => l.name).join(', ')}; ` +
+    `${decoded.packets.length} ARP packet(s) of ${decoded.frames} ` +
+    `frame(s)${decoded.skipped ? ` (${decoded.skipped} not Ethernet/IPv4 ARP, skipped)` : ''}`;
   return [head, ...decoded.packets.map(formatPacket)].join('\n') + '\n';
 }
 
@@ -59,8 +62,13 @@ export function formatFailover(result: FailoverResult): string {
   const lines = [
     `${result.service} (${result.ip}) failover drill`,
     `  ${result.explanation}`,
-    `  old holder: ${result.oldHolder.node} (${result.oldHolder.mac ?? '?'})   new holder: ${result.newHolder ? `${result.newHolder.node} (${result.newHolder.mac ?? '?'})` : 'none'}`,
-    `  downtime: ${result.downtimeMs ?? '?'} ms${result.downtime ? ` (last answer ${result.downtime.fromMs} ms → answers again ${result.downtime.toMs} ms)` : ''}, sampled every ${result.samplingIntervalMs} ms; lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} (${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
+    `  old holder: ${result.oldHolder.node} (${result.oldHolder.mac ?? '?'})   new holder: ` +
+      `${result.newHolder ? `${result.newHolder.node} (${result.newHolder.mac ?? '?'})` : 'none'}`,
+    `  downtime: ${result.downtimeMs ?? '?'} ` +
+      `ms${result.downtime ? ` (last answer ${result.downtime.fromMs} ms → answers again ${result.downtime.toMs} ms)` : ''}, ` +
+      `sampled every ${result.samplingIntervalMs} ms; ` +
+      `lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} ` +
+      `(${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
   ];
   if (result.gratuitous) lines.push(`  announcement:${formatPacket(result.gratuitous).slice(1)}`);
   lines.push(

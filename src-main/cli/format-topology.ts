@@ -31,7 +31,9 @@ export function formatTopology(topology: ClusterTopology, options: TopologyTextO
     const subnets = network.subnets.map((s) => `${s.subnet}${s.gateway ? ` gw ${s.gateway}` : ''}`).join(', ');
     const bridge = network.bridge;
     lines.push(
-      `${lastNetwork ? '└' : '├'}─ bridge ${bridge.name || '(none)'}${bridge.present ? ` ${bridge.state ?? ''}`.trimEnd() : ' (not visible)'} — network "${network.name}" ${subnets}${network.mtu ? `, MTU ${network.mtu}` : ''}`,
+      `${lastNetwork ? '└' : '├'}─ bridge ` +
+        `${bridge.name || '(none)'}${bridge.present ? ` ${bridge.state ?? ''}`.trimEnd() : ' (not visible)'} — ` +
+        `network "${network.name}" ${subnets}${network.mtu ? `, MTU ${network.mtu}` : ''}`,
     );
     const nodes = topology.nodes.filter((node) => node.network === network.name);
     const indent = lastNetwork ? '   ' : '│  ';

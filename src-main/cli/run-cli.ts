@@ -26,7 +26,11 @@ Exit codes: 0 success, 1 the command failed, 2 wrong usage, 130 interrupted.
 `;
 
 function commandUsage(command: CliCommand): string {
-  return `Usage: ${command.help.trim()}\n\n${command.summary}.\nOptions for every command: --json, -h/--help. Exit codes: 0 success, 1 the command failed, 2 wrong usage, 130 interrupted.\n`;
+  return (
+    `Usage: ${command.help.trim()}\n\n${command.summary}.\nOptions for every command: ` +
+    '--json, -h/--help. Exit codes: ' +
+    `0 success, 1 the command failed, 2 wrong usage, 130 interrupted.\n`
+  );
 }
 
 /**

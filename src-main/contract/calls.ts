@@ -75,9 +75,15 @@ export const calls = {
   ),
   toolsDownload: defineCall(
     'tools:download',
-    z.object({ tool: ToolName }).strict(),
+    z
+      .object({
+        tool: ToolName,
+        /** kind only: the release a lab plan names (`cluster.kindVersion`); default the default plan's. */
+        version: z.string().optional(),
+      })
+      .strict(),
     ToolStatus,
-    'Installs the pinned version of a tool into the data folder (SHA-256 checked)',
+    "Installs the pinned version of a tool (kind: the plan's release) into the data folder (SHA-256 checked)",
   ),
   toolsSetPath: defineCall(
     'tools:set-path',

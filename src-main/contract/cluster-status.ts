@@ -34,6 +34,8 @@ export const FindingCode = z.enum([
   'lease-holder-stopped',
   'no-ready-endpoints',
   'etp-local',
+  'etp-local-no-node-name',
+  'lb-ipam-sharing-key-l2',
   'vip-outside-docker-network',
   // Pools
   'pool-outside-docker-network',

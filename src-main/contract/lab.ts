@@ -14,20 +14,44 @@ export const GoDuration = z
 
 const Cidr4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
 
+/**
+ * The default plan's kind release (the compatibility table's default row; a test holds the two
+ * equal). Kindscope's managed kind download follows it, so the kind it installs is the one the
+ * default node image was built for.
+ */
+export const defaultKindVersion = 'v0.33.0';
+
+/**
+ * kind's own networking defaults (kubernetes-sigs/kind pkg/apis/config/v1alpha4/default.go,
+ * SetDefaultsCluster): the service subnet is a /16, not kubeadm's /12 ("kubeadm is using a /12
+ * subnet, that may allocate a 2^20 bitmap in etcd"); dual stack adds the IPv6 halves, and kind
+ * fills them only when the fields are empty.
+ */
+export const kindNetworkingDefaults = {
+  podSubnet: '10.244.0.0/16',
+  serviceSubnet: '10.96.0.0/16',
+  podSubnetIPv6: 'fd00:10:244::/56',
+  serviceSubnetIPv6: 'fd00:10:96::/112',
+} as const;
+
+const Cidr6 = z
+  .string()
+  .regex(/^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/\d{1,3}$/, 'must be an IPv6 CIDR such as fd00:10:250::/112');
+
 export const LabCluster = z
   .object({
     /** DNS-1123 label; node containers are `<name>-control-plane`, `<name>-worker2`… */
     name: z.string().min(1, 'must not be empty'),
     /** A row of the compatibility table (`kind` release); the node image comes from it. */
-    kindVersion: z.string().default('v0.33.0'),
+    kindVersion: z.string().default(defaultKindVersion),
     /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
     nodeImage: z
       .string()
       .default('kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed'),
     controlPlanes: z.number().int().min(1).max(9).default(1),
     workers: z.number().int().min(0).max(9).default(1),
-    podSubnet: Cidr4.default('10.244.0.0/16'),
-    serviceSubnet: Cidr4.default('10.96.0.0/12'),
+    podSubnet: Cidr4.default(kindNetworkingDefaults.podSubnet),
+    serviceSubnet: Cidr4.default(kindNetworkingDefaults.serviceSubnet),
     ipFamily: z.enum(['ipv4', 'dual']).default('ipv4'),
     /** Cilium is the CNI: kindnet must not be installed. */
     disableDefaultCNI: z.literal(true).default(true),
@@ -89,6 +113,12 @@ export const LabPool = z
     name: z.string().default('lab-pool'),
     /** `auto`: a free block carved from the kind network; or an explicit IPv4 CIDR. */
     cidr: z.union([z.literal('auto'), Cidr4]).default('auto'),
+    /**
+     * Dual stack only, when asked: an IPv6 block added to the pool (`spec.blocks`), for services
+     * that ask for IPv6 (ipFamilyPolicy PreferDualStack/RequireDualStack). Not carved: the kind
+     * network's IPv6 subnet is Docker's choice, so the block is given by hand.
+     */
+    ipv6Cidr: Cidr6.optional(),
     /** The chart's field takes the strings "Yes"/"No"; its default changed in 1.16, so it is always written. */
     allowFirstLastIPs: z.enum(['Yes', 'No']).default('No'),
   })

@@ -133,6 +133,26 @@ export function poolOf(
   return planned.success ? { cidr: planned.data.poolCidr, source: 'plan' } : undefined;
 }
 
+/**
+ * A create run of an untested pairing (issue 26: acknowledged with `--allow-untested` or the
+ * wizard's checkbox): the node image's Kubernetes, the Cilium release and the reason given,
+ * read from the plan the run keeps; undefined for a tested pairing.
+ */
+export function untestedPairingOf(
+  run: Pick<RunRecord, 'facts'>,
+): { kubernetes: string; cilium: string; reason?: string } | undefined {
+  const kept = z
+    .object({
+      plan: z.object({ cilium: z.object({ allowUntested: z.boolean(), untestedReason: z.string().optional() }) }),
+      pairing: z.object({ kubernetes: z.string(), cilium: z.string(), tested: z.boolean() }),
+    })
+    .safeParse(run.facts.rendering);
+  if (!kept.success || kept.data.pairing.tested || !kept.data.plan.cilium.allowUntested) return undefined;
+  const { kubernetes, cilium } = kept.data.pairing;
+  const reason = kept.data.plan.cilium.untestedReason;
+  return { kubernetes, cilium, ...(reason ? { reason } : {}) };
+}
+
 const RunId = z
   .string()
   .regex(/^[a-z0-9-]{1,80}$/, 'must be a run id such as 20261201-083000-create-a1b2c3 (see `kindscope runs`)');

@@ -29,7 +29,9 @@ export function closeQuestion(running: readonly RunRecord[]): CloseQuestion | un
         ? `Kindscope is still ${names[0]}.`
         : `Kindscope is still running ${running.length} runs: ${names.join(', ')}.`,
     detail:
-      'Closing the window does not stop it: the run goes on in the background and Kindscope quits when it ends. Open Kindscope again to watch it, or cancel it from the run view.',
+      'Closing the window does not stop it: ' +
+      'the run goes on in the background and Kindscope quits when it ends. ' +
+      'Open Kindscope again to watch it, or cancel it from the run view.',
     buttons: ['Keep the window open', 'Close the window'],
   };
 }

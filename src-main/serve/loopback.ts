@@ -35,7 +35,16 @@ export function hostAllowed(hostHeader: string | undefined, boundHost: string, p
 export function exposureWarning(host: string): string | undefined {
   if (host === '127.0.0.1') return undefined;
   if (isLoopbackHost(host)) {
-    return `Binding ${host}: a loopback address, so other machines cannot connect, but every program and user on this one can. Anyone with the token controls your Docker engine and clusters. Prefer the default --host 127.0.0.1.`;
+    return (
+      `Binding ${host}: a loopback address, so other machines cannot connect, ` +
+      'but every program and user on this one can. ' +
+      'Anyone with the token controls your Docker engine and clusters. ' +
+      'Prefer the default --host 127.0.0.1.'
+    );
   }
-  return `Binding ${host}: Kindscope can be reached from other machines. Anyone with the token controls your Docker engine and clusters. Prefer --host 127.0.0.1 with an SSH tunnel.`;
+  return (
+    `Binding ${host}: Kindscope can be reached from other machines. ` +
+    'Anyone with the token controls your Docker engine and clusters. ' +
+    'Prefer --host 127.0.0.1 with an SSH tunnel.'
+  );
 }

@@ -3,13 +3,21 @@ import { createHash } from 'node:crypto';
 /** The small pages serve mode answers with instead of the app: no script, one hashed style. */
 
 const style =
-  'body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;color:#1d2530}code{background:#eef1f5;padding:0 .25em;border-radius:3px}h1{font-size:1.3rem}';
+  'body{font:15px/1.5 system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 ' +
+  '1rem;color:#1d2530}code{background:#eef1f5;padding:0 ' +
+  '.25em;border-radius:3px}h1{font-size:1.3rem}';
 
 /** Nothing but this page's own style block. */
-export const pagesCsp = `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+export const pagesCsp =
+  `default-src 'none'; style-src 'sha256-${createHash('sha256').update(style).digest('base64')}'; ` +
+  `base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 function page(title: string, body: string): string {
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title} — Kindscope</title><meta name="viewport" content="width=device-width"><style>${style}</style></head><body><main>${body}</main></body></html>\n`;
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title} — ` +
+    'Kindscope</title><meta name="viewport" ' +
+    `content="width=device-width"><style>${style}</style></head><body><main>${body}</main></body></html>\n`
+  );
 }
 
 /**

@@ -21,9 +21,62 @@ export interface ClusterFacts {
 
 /** The /24 pod CIDRs kube-controller-manager gives nodes, in registration order. */
 export function podCidrFor(podSubnet: string, index: number): string {
-  const v4 = podSubnet.split(',').find((cidr) => cidr.includes('.')) ?? '10.244.0.0/16';
-  const [a, b] = v4.split('/')[0]!.split('.').map(Number);
+  return podCidrsFor(podSubnet, index)[0]!;
+}
+
+/**
+ * Every pod CIDR kube-controller-manager gives the node-th node, one per family in the order the
+ * cluster's podSubnet names them (its `--cluster-cidr`, which kind sets from the kind config):
+ * IPv4 /24 and IPv6 /64, kube-controller-manager's default `--node-cidr-mask-size-ipv4/-ipv6`.
+ * A dual-stack kind cluster's nodes therefore carry two (`spec.podCIDRs`), the first also in
+ * `spec.podCIDR`.
+ */
+export function podCidrsFor(podSubnet: string, index: number): string[] {
+  const cidrs = podSubnet
+    .split(',')
+    .map((cidr) => cidr.trim())
+    .filter(Boolean);
+  const out = (cidrs.length ? cidrs : ['10.244.0.0/16']).map((cidr) =>
+    cidr.includes(':') ? ipv6Block(cidr, index, 64) : ipv4Block(cidr, index),
+  );
+  return out;
+}
+
+function ipv4Block(cidr: string, index: number): string {
+  const [a, b] = cidr.split('/')[0]!.split('.').map(Number);
   return `${a}.${b}.${index}.0/24`;
+}
+
+/** The index-th /size inside an IPv6 CIDR, written compressed as the API server shows it. */
+function ipv6Block(cidr: string, index: number, size: number): string {
+  const [address = '::', prefix = '64'] = cidr.split('/');
+  if (Number(prefix) > size) throw new Error(`pod subnet ${cidr} is smaller than a /${size} per node`);
+  const [head = '', tail = ''] = address.split('::');
+  const part = (s: string) => (s ? s.split(':').map((h) => Number.parseInt(h, 16)) : []);
+  const left = part(head);
+  const right = part(tail);
+  const words = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  let value = words.reduce((acc, word) => (acc << 16n) | BigInt(word), 0n);
+  value += BigInt(index) << BigInt(128 - size);
+  const out = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(16 * (7 - i))) & 0xffffn));
+  // RFC 5952: the longest run of zero words becomes '::'.
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < 8;) {
+    if (out[i] !== 0) {
+      i += 1;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && out[j] === 0) j += 1;
+    if (j - i > best.length && j - i > 1) best = { start: i, length: j - i };
+    i = j;
+  }
+  const hex = out.map((w) => w.toString(16));
+  const text =
+    best.start < 0
+      ? hex.join(':')
+      : `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+  return `${text}/${size}`;
 }
 
 const notReadyMessage =
@@ -47,11 +100,12 @@ export function bootstrapCluster(server: LabApiServer, facts: ClusterFacts): voi
   facts.nodes.forEach((node, index) => {
     const existing = server.store.find(nodeType, undefined, node.name);
     if (!existing) {
-      server.store.create(nodeType, nodeObject(facts, node, podCidrFor(facts.podSubnet, index)));
+      server.store.create(nodeType, nodeObject(facts, node, podCidrsFor(facts.podSubnet, index)));
       return;
     }
     // A restarted node container may have a new address: the kubelet reports it.
-    const addresses = nodeObject(facts, node, existing.spec.podCIDR, existing).status.addresses;
+    const addresses = nodeObject(facts, node, existing.spec.podCIDRs ?? [existing.spec.podCIDR], existing).status
+      .addresses;
     server.store.update(
       nodeType,
       { ...existing, status: { ...existing.status, addresses } },
@@ -73,7 +127,7 @@ function readyCondition(ready: boolean, previous?: Obj): Obj {
   };
 }
 
-function nodeObject(facts: ClusterFacts, node: NodeFacts, podCIDR: string, existing?: Obj): Obj {
+function nodeObject(facts: ClusterFacts, node: NodeFacts, podCIDRs: string[], existing?: Obj): Obj {
   const controlPlane = node.role === 'control-plane';
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const pressure = (type: string, reason: string, message: string) => ({
@@ -112,8 +166,8 @@ function nodeObject(facts: ClusterFacts, node: NodeFacts, podCIDR: string, exist
       },
     },
     spec: {
-      podCIDR,
-      podCIDRs: [podCIDR],
+      podCIDR: podCIDRs[0],
+      podCIDRs,
       providerID: `kind://docker/${facts.name}/${node.name}`,
       taints: [
         ...(controlPlane ? [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] : []),

@@ -1,8 +1,21 @@
 import { spawn, spawnSync } from 'node:child_process';
 import type { KubeObject as Obj } from './kube-object.ts';
 import type { LabApiServer } from './server.ts';
-import { KubeControllers, now, runningPod, shortHash } from './kube-controllers.ts';
+import { KubeControllers } from './kube-controllers.ts';
+import { now, runningPod, shortHash } from './controller-objects.ts';
 import { agentStartError } from '../helm/chart-rules.ts';
+import {
+  announceScript,
+  cidrIndex,
+  ciliumHostIp,
+  crashLoopStatus,
+  dockerExec,
+  dockerOk,
+  internalIp,
+  microTime,
+  seconds,
+  withdraw,
+} from './cilium-node.ts';
 import { intToIp, ipToInt, poolAddresses, selectorMatches } from './lb-pools.ts';
 import {
   desiredSpeakers,
@@ -12,6 +25,7 @@ import {
   stopMatching,
   type Speaker,
 } from './bgp-speaker.ts';
+import { holderServes, leaseCandidates, type Backend } from './l2-local-policy.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -371,10 +385,17 @@ export class CiliumSimulation {
       if (!policy) continue;
       const interfaces = (policy.spec?.interfaces ?? []) as string[];
       if (interfaces.length > 0 && !interfaces.some((pattern) => new RegExp(pattern).test('eth0'))) continue;
-      const eligible = nodes
-        .filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {}))
-        .map((n) => n.metadata.name)
-        .sort();
+      const trafficPolicy = service.spec?.externalTrafficPolicy as string | undefined;
+      const backends = this.backendsOf(service);
+      const eligible = leaseCandidates(
+        config['cilium-version'] ?? '0.0.0',
+        trafficPolicy,
+        nodes
+          .filter((n) => selectorMatches(policy.spec?.nodeSelector, n.metadata.labels ?? {}))
+          .map((n) => n.metadata.name)
+          .sort(),
+        backends,
+      );
       const leaseName = `cilium-l2announce-${service.metadata.namespace}-${service.metadata.name}`;
       const lease = this.store.find(leaseType, 'kube-system', leaseName);
       const holder = lease?.spec?.holderIdentity as string | undefined;
@@ -398,7 +419,7 @@ export class CiliumSimulation {
       }
       const endpoints = this.readyBackends(service);
       const port = service.spec.ports?.[0]?.port ?? 80;
-      if (endpoints.length > 0 && this.running.has(next)) {
+      if (endpoints.length > 0 && this.running.has(next) && holderServes(trafficPolicy, next, backends)) {
         const page = this.pageOf(service.metadata.namespace, endpoints[0]!);
         wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}|${page}`);
       }
@@ -607,6 +628,17 @@ export class CiliumSimulation {
     return encode(Number(returned[1]), body);
   }
 
+  /** The service's endpoints: where each runs (nodeName, absent for a placeholder) and whether ready. */
+  private backendsOf(service: Obj): Backend[] {
+    return this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace)
+      .filter((s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name)
+      .flatMap((s) => (s.endpoints ?? []) as Obj[])
+      .map((e) => ({
+        ready: e.conditions?.ready !== false && (!e.nodeName || this.running.has(e.nodeName)),
+        ...(e.nodeName ? { nodeName: e.nodeName as string } : {}),
+      }));
+  }
+
   private readyBackends(service: Obj): string[] {
     const slice = this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace).find(
       (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name,
@@ -616,48 +648,6 @@ export class CiliumSimulation {
       .map((e) => e.targetRef.name)
       .sort();
   }
-}
-
-/**
- * The holder takes the VIP: on `lo` (Cilium answers ARP from BPF without the address on
- * eth0), httpd on the service port, and ICMP to the VIP dropped — Cilium's datapath
- * answers only the service's ports, so `ping VIP` gets nothing (cilium/cilium#14118). The
- * drop is an `ip rule` blackhole for `to VIP ipproto 1` (ICMP; numeric, the image has no /etc/protocols): per address and protocol, with
- * the real iproute2 already in the node image (no iptables binaries and their extension
- * modules to ship), leaving ping to the node's own addresses alone. It must sit before
- * the local table's rule, so that rule moves from priority 0 to 100 — as Cilium itself
- * moves it. The takeover is announced with a gratuitous ARP *reply* (opcode 2), as
- * Cilium's L2 announcer sends (cilium/cilium#25933): busybox `arping -A`.
- */
-function announceScript(vip: string, port: string, svc: string, backend: string, page: string, arp = true): string {
-  // busybox httpd answers `/` with index.html (200), or 404 when there is none: a pod whose
-  // server returns another code than 200 gets no index.html, so a 404 is served as the real one would.
-  const [code, ...rest] = Buffer.from(page, 'base64').toString('utf8').split(' ');
-  const body = rest.join(' ');
-  const www = `/www/${svc}`;
-  const index = !page
-    ? `echo "Hello from ${backend}" > ${www}/index.html`
-    : code === '200'
-      ? `printf '%s' '${Buffer.from(body).toString('base64')}' | busybox base64 -d > ${www}/index.html # served by ${backend}`
-      : `: no index.html: ${backend} answers ${code}`;
-  return [
-    `ip addr replace ${vip}/32 dev lo`,
-    'ip rule show pref 100 | grep -q "lookup local" || { ip rule add pref 100 lookup local && ip rule del pref 0 lookup local; }',
-    `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ip rule add pref 10 to ${vip} ipproto 1 blackhole`,
-    // A served page replaces the last one (a 404 must not find an older index.html); the lab's own page as before.
-    page ? `rm -rf ${www}; mkdir -p ${www}` : `mkdir -p ${www}`,
-    index,
-    `${stopMatching(`httpd -p ${vip}:${port}`)}; httpd -p ${vip}:${port} -h /www/${svc}`,
-    // L2 only: in BGP mode the router learns the VIP from the session, nobody announces it on the bridge.
-    ...(arp ? [`arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`] : []),
-  ].join('\n');
-}
-
-function withdraw(node: string, vip: string, port: string): void {
-  dockerExec(
-    node,
-    `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ${stopMatching(`httpd -p ${vip}:${port}`)}; true`,
-  );
 }
 
 /** A node leaving BGP: its speaker stopped (the session closes), its VIPs withdrawn from lo. */
@@ -670,66 +660,4 @@ function stopSpeakerScript(keys: string[]): string {
     }),
     'true',
   ].join('\n');
-}
-
-function dockerOk(args: string[]): string {
-  return spawnSync('docker', args, { encoding: 'utf8' }).stdout ?? '';
-}
-
-/** Runs a fixed script (values computed here, never user text) in a node container. */
-function dockerExec(node: string, script: string): boolean {
-  const result = spawnSync('docker', ['exec', node, 'sh', '-c', script], { encoding: 'utf8', timeout: 15_000 });
-  return result.status === 0;
-}
-
-const microTime = () => new Date().toISOString().replace('Z', '000Z');
-const seconds = (text: string) => Number(/^(\d+)/.exec(text)?.[1] ?? 15) * (text.endsWith('m') ? 60 : 1);
-const internalIp = (node: Obj) =>
-  node.status.addresses.find((a: Obj) => a.type === 'InternalIP' && !a.address.includes(':'))?.address as string;
-
-const cidrIndex = (cidr: string) => Number(String(cidr).split('.')[2] ?? 0);
-
-/** What the kubelet reports for an agent that exits at start: CrashLoopBackOff, the fatal log line as the last termination message. */
-function crashLoopStatus(status: Obj, error: string): Obj {
-  const t = now();
-  return {
-    ...status,
-    conditions: (status.conditions as Obj[]).map((c) =>
-      c.type === 'Ready' || c.type === 'ContainersReady'
-        ? {
-            ...c,
-            status: 'False',
-            reason: 'ContainersNotReady',
-            message: 'containers with unready status: [cilium-agent]',
-          }
-        : c,
-    ),
-    containerStatuses: (status.containerStatuses as Obj[]).map((c) => ({
-      ...c,
-      ready: false,
-      started: false,
-      restartCount: 5,
-      state: {
-        waiting: {
-          reason: 'CrashLoopBackOff',
-          message: `back-off 2m40s restarting failed container=cilium-agent pod=${c.name}`,
-        },
-      },
-      lastState: {
-        terminated: {
-          exitCode: 1,
-          reason: 'Error',
-          message: `level=fatal msg="failed to start: daemon creation failed: ${error}" subsys=daemon`,
-          startedAt: t,
-          finishedAt: t,
-        },
-      },
-    })),
-  };
-}
-
-/** A stable "random" cilium_host address in the node's Cilium pod CIDR, like 10.244.1.174. */
-export function ciliumHostIp(node: Obj, podCidr: string = node.spec.podCIDR): string {
-  const [a, b, c] = String(podCidr).split('.');
-  return `${a}.${b}.${c}.${100 + (parseInt(shortHash(node.metadata.name), 16) % 150)}`;
 }

@@ -101,7 +101,8 @@ export function admitCustomResource(
     throw new ApiError(
       400,
       'BadRequest',
-      `${who.kind} in version "${who.version}" cannot be handled as a ${who.kind}: strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`,
+      `${who.kind} in version "${who.version}" cannot be handled as a ${who.kind}: ` +
+        `strict decoding error: ${unknown.map((u) => `unknown field "${u}"`).join(', ')}`,
     );
   const validate = compile(schema);
   if (!validate(object as unknown)) {

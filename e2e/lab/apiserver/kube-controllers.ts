@@ -1,7 +1,19 @@
-import { createHash } from 'node:crypto';
 import { matchesLabels } from './selectors.ts';
 import type { KubeObject as Obj } from './kube-object.ts';
 import type { LabApiServer } from './server.ts';
+import {
+  conditionFor,
+  now,
+  owner,
+  podIpFor,
+  podIsReady,
+  runningPod,
+  shortHash,
+  stripTime,
+  stripTimes,
+  taintTime,
+  unreachableTaint,
+} from './controller-objects.ts';
 
 /**
  * The controllers a kind cluster runs anyway, as far as the lab needs them: the node
@@ -21,10 +33,6 @@ export interface ControllerContext {
   /** The pod CIDR the CNI uses on a node (Cilium's cluster-pool differs from spec.podCIDR). */
   podCidrOf(node: Obj): string | undefined;
 }
-
-const notReadyMessage =
-  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
-const unreachableTaint = 'node.kubernetes.io/unreachable';
 
 /**
  * The node-monitor grace period of kube-controller-manager: 40 s, 50 s from Kubernetes
@@ -363,107 +371,4 @@ export class KubeControllers {
         this.store.update(sliceType, { ...existing, endpoints: desired.endpoints, ports: desired.ports });
     }
   }
-}
-
-function conditionFor(condition: Obj, lost: boolean, cni: boolean): Obj {
-  if (lost) {
-    if (condition.status === 'Unknown') return condition;
-    return {
-      ...condition,
-      status: 'Unknown',
-      reason: 'NodeStatusUnknown',
-      message: 'Kubelet stopped posting node status.',
-      lastTransitionTime: now(),
-    };
-  }
-  const healthy = condition.type === 'Ready' ? (cni ? 'True' : 'False') : 'False';
-  if (condition.status === healthy && condition.reason !== 'NodeStatusUnknown') return condition;
-  const kubelet: Record<string, [string, string]> = {
-    Ready: cni ? ['KubeletReady', 'kubelet is posting ready status'] : ['KubeletNotReady', notReadyMessage],
-    MemoryPressure: ['KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
-    DiskPressure: ['KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
-    PIDPressure: ['KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
-  };
-  const [reason, message] = kubelet[condition.type] ?? [condition.reason, condition.message];
-  return {
-    ...condition,
-    status: healthy,
-    reason,
-    message,
-    lastHeartbeatTime: now(),
-    lastTransitionTime: condition.status === healthy ? condition.lastTransitionTime : now(),
-  };
-}
-
-function taintTime(node: Obj, effect: string): string {
-  return (
-    ((node.spec?.taints ?? []) as Obj[]).find((t) => t.key === unreachableTaint && t.effect === effect)?.timeAdded ??
-    now()
-  );
-}
-
-const stripTime = ({ timeAdded: _t, ...rest }: Obj) => rest;
-const stripTimes = ({ lastHeartbeatTime: _h, lastTransitionTime: _t, ...rest }: Obj) => rest;
-
-export function podIsReady(pod: Obj): boolean {
-  return (
-    pod.status?.phase === 'Running' &&
-    ((pod.status?.conditions ?? []) as Obj[]).some((c) => c.type === 'Ready' && c.status === 'True')
-  );
-}
-
-export const shortHash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 8);
-export const now = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-
-function podIpFor(cidr: string | undefined, index: number): string | undefined {
-  if (!cidr) return undefined;
-  const [a, b, c] = cidr.split('.');
-  return `${a}.${b}.${c}.${10 + (index % 80)}`;
-}
-
-export function owner(object: Obj, apiVersion: string, kind: string): Obj {
-  return {
-    apiVersion,
-    kind,
-    name: object.metadata.name,
-    uid: object.metadata.uid,
-    controller: true,
-    blockOwnerDeletion: true,
-  };
-}
-
-export function runningPod(
-  namespace: string,
-  name: string,
-  nodeName: string | undefined,
-  hostIp: string | undefined,
-  labels: Record<string, string>,
-  ownerObject: Obj,
-  container: string,
-  image: string,
-): Obj {
-  const t = now();
-  return {
-    metadata: {
-      name,
-      namespace,
-      labels,
-      ownerReferences: [owner(ownerObject, ownerObject.apiVersion ?? 'apps/v1', ownerObject.kind ?? 'ReplicaSet')],
-    },
-    spec: { nodeName, containers: [{ name: container, image }] },
-    status: {
-      phase: 'Running',
-      ...(hostIp ? { podIP: hostIp, hostIP: hostIp } : {}),
-      startTime: t,
-      conditions: [
-        { type: 'PodScheduled', status: 'True', lastTransitionTime: t },
-        { type: 'Initialized', status: 'True', lastTransitionTime: t },
-        { type: 'ContainersReady', status: 'True', lastTransitionTime: t },
-        { type: 'Ready', status: 'True', lastTransitionTime: t },
-      ],
-      containerStatuses: [
-        { name: container, image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: t } } },
-      ],
-    },
-  };
 }

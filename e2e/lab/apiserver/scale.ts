@@ -63,7 +63,9 @@ export function serveScale(
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json',
+        'the body of the request was in an unknown format - accepted media types include: ' +
+          'application/json-patch+json, application/merge-patch+json, ' +
+          'application/strategic-merge-patch+json',
       );
   } else
     return sendStatus(

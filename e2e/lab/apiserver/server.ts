@@ -7,7 +7,8 @@ import { parseBody, readBody, sendJson, sendStatus, wantsTable } from './http.ts
 import { decodeKubernetesProtobuf } from './protobuf.ts';
 import { WatchHub } from './watch-hub.ts';
 import { applyPatch, jsonPatch, mergePatch, PatchError, strategicMergePatch } from './patch.ts';
-import { apiVersionOf, builtinTypes, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
+import { builtinTypes } from './builtin-types.ts';
+import { apiVersionOf, storageKey, typeFromCrd, type ResourceType } from './registry.ts';
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from './selectors.ts';
 import { ApiError, notFound, objectId, type ObjectStore } from './store.ts';
 import { checkFieldSelector, paginate, scalable, waitForResourceVersion } from './api-semantics.ts';
@@ -409,14 +410,17 @@ export class LabApiServer {
           throw new ApiError(
             415,
             'UnsupportedMediaType',
-            `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml`,
+            'the body of the request was in an unknown format - accepted media types include: ' +
+              'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
           );
         break;
       default:
         throw new ApiError(
           415,
           'UnsupportedMediaType',
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
+          'the body of the request was in an unknown format - accepted media types include: ' +
+            'application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, ' +
+            'application/strategic-merge-patch+json',
         );
     }
     next.metadata = { ...next.metadata, name, ...(type.namespaced ? { namespace: ns } : {}) };

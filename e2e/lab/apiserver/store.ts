@@ -115,7 +115,9 @@ export class ObjectStore {
       throw new ApiError(
         422,
         'Invalid',
-        `${type.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+        `${type.kind} "${meta.name}" is invalid: metadata.name: Invalid value: "${meta.name}": ` +
+          'a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, ' +
+          `'-' or '.', and must start and end with an alphanumeric character`,
       );
     }
     const id = idOf(type.namespaced ? meta.namespace : undefined, meta.name);
@@ -144,7 +146,9 @@ export class ObjectStore {
       throw new ApiError(
         409,
         'Conflict',
-        `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} "${meta.name}": the object has been modified; please apply your changes to the latest version and try again`,
+        `Operation cannot be fulfilled on ${type.plural}${type.group ? `.${type.group}` : ''} ` +
+          `"${meta.name}": the object has been modified; ` +
+          'please apply your changes to the latest version and try again',
         { name: meta.name, group: type.group, kind: type.plural },
       );
     }
@@ -284,7 +288,9 @@ function checkFinalizers(type: ResourceType, current: Obj, next: Obj): void {
   throw new ApiError(
     422,
     'Invalid',
-    `${type.kind} "${current.metadata.name}" is invalid: metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
+    `${type.kind} "${current.metadata.name}" is invalid: metadata.finalizers: Forbidden: ` +
+      'no new finalizers can be added if the object is being deleted, ' +
+      `found new finalizers []string{${added.map((f) => JSON.stringify(f)).join(', ')}}`,
   );
 }
 

@@ -120,7 +120,18 @@ export class WatchHub {
     };
     if (expire === 'event' || tooOld) {
       response.write(
-        `${JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`, reason: 'Expired', code: 410 } })}\n`,
+        JSON.stringify({
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: `too old resource version: ${rvParam} (${this.store.resourceVersion})`,
+            reason: 'Expired',
+            code: 410,
+          },
+        }) + '\n',
       );
       response.end();
       return;
@@ -146,7 +157,14 @@ export class WatchHub {
       ? setInterval(() => {
           if (!this.faults.stalledWatches.has(connection))
             response.write(
-              `${JSON.stringify({ type: 'BOOKMARK', object: { kind: type.kind, apiVersion: apiVersionOf(type.group, version), metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) } } })}\n`,
+              JSON.stringify({
+                type: 'BOOKMARK',
+                object: {
+                  kind: type.kind,
+                  apiVersion: apiVersionOf(type.group, version),
+                  metadata: { resourceVersion: String(Math.max(lastRv, Number(this.store.resourceVersion))) },
+                },
+              }) + '\n',
             );
         }, this.faults.bookmarkEveryMs)
       : undefined;

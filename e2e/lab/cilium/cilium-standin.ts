@@ -67,14 +67,32 @@ async function main(argv: string[]): Promise<number> {
   }
   if (values.output === 'json') {
     process.stdout.write(
-      `${JSON.stringify({ cilium_status: { state: status.cilium.ok ? 'OK' : 'error' }, operator_status: { state: status.operator.ok ? 'OK' : 'error' }, daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } }, deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } }, version: status.version }, null, 2)}\n`,
+      JSON.stringify(
+        {
+          cilium_status: { state: status.cilium.ok ? 'OK' : 'error' },
+          operator_status: { state: status.operator.ok ? 'OK' : 'error' },
+          daemon_sets: { cilium: { desired: status.cilium.desired, ready: status.cilium.ready } },
+          deployments: { 'cilium-operator': { desired: status.operator.desired, ready: status.operator.ready } },
+          version: status.version,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   } else {
     const state = (ok: boolean) => (!status.installed ? 'error' : ok ? 'OK' : '1 errors');
     process.stdout.write(
-      `    /¯¯\\\n /¯¯\\__/¯¯\\    Cilium:             ${state(status.cilium.ok)}\n \\__/¯¯\\__/    Operator:           ${state(status.operator.ok)}\n /¯¯\\__/¯¯\\    Envoy DaemonSet:    disabled (using embedded mode)\n \\__/¯¯\\__/    Hubble Relay:       disabled\n    \\__/       ClusterMesh:        disabled\n\n` +
-        `DaemonSet              cilium             Desired: ${status.cilium.desired}, Ready: ${status.cilium.ready}/${status.cilium.desired}, Available: ${status.cilium.ready}/${status.cilium.desired}\n` +
-        `Deployment             cilium-operator    Desired: ${status.operator.desired}, Ready: ${status.operator.ready}/${status.operator.desired}, Available: ${status.operator.ready}/${status.operator.desired}\n` +
+      `    /¯¯\\\n /¯¯\\__/¯¯\\    Cilium: ` +
+        `            ${state(status.cilium.ok)}\n \\__/¯¯\\__/    Operator: ` +
+        `          ${state(status.operator.ok)}\n /¯¯\\__/¯¯\\    Envoy DaemonSet: ` +
+        `   disabled (using embedded mode)\n \\__/¯¯\\__/    Hubble Relay: ` +
+        `      disabled\n    \\__/       ClusterMesh:        disabled\n\n` +
+        (`DaemonSet              cilium             Desired: ${status.cilium.desired}, Ready: ` +
+          `${status.cilium.ready}/${status.cilium.desired}, Available: ` +
+          `${status.cilium.ready}/${status.cilium.desired}\n`) +
+        (`Deployment             cilium-operator    Desired: ${status.operator.desired}, Ready: ` +
+          `${status.operator.ready}/${status.operator.desired}, Available: ` +
+          `${status.operator.ready}/${status.operator.desired}\n`) +
         `Cluster Pods:          ${status.managedPods}/${status.clusterPods} managed by Cilium\n` +
         `Image versions         cilium             quay.io/cilium/cilium:v${status.version ?? '?'}: ${status.cilium.desired}\n`,
     );

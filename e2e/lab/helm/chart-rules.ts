@@ -99,5 +99,10 @@ export function agentStartError(config: Record<string, string>): string | undefi
   if (config['routing-mode'] !== 'native' || config['ipv4-native-routing-cidr']) return undefined;
   if (config['enable-ipv4-masquerade'] === 'false' || config['enable-ip-masq-agent'] === 'true') return undefined;
   if (['eni', 'alibabacloud', 'azure'].includes(config.ipam ?? '')) return undefined;
-  return `invalid daemon configuration: native routing cidr must be configured with option --ipv4-native-routing-cidr in combination with --enable-ipv4=true --enable-ipv4-masquerade=true --enable-ip-masq-agent=false --routing-mode=native --ipam=${config.ipam ?? 'cluster-pool'}`;
+  return (
+    'invalid daemon configuration: native routing cidr must be configured with option ' +
+    '--ipv4-native-routing-cidr in combination with --enable-ipv4=true ' +
+    '--enable-ipv4-masquerade=true --enable-ip-masq-agent=false --routing-mode=native ' +
+    `--ipam=${config.ipam ?? 'cluster-pool'}`
+  );
 }

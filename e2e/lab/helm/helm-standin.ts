@@ -14,8 +14,9 @@ import { labHome } from '../lab-paths.ts';
 import { labKubeClient, type LabKubeClient } from '../kube-client.ts';
 import type { KubeObject } from '../apiserver/kube-object.ts';
 import { applySet, deepMerge } from './strvals.ts';
-import { ChartRenderError, kubeProxyReplacementOf, validateChartValues } from './chart-rules.ts';
+import { ChartRenderError, validateChartValues } from './chart-rules.ts';
 import { ciliumCrds } from './cilium-crds.ts';
+import { chartObjects } from './chart-objects.ts';
 
 const helmVersion = 'v3.18.3';
 class HelmError extends Error {}
@@ -75,72 +76,6 @@ async function readRelease(kube: LabKubeClient, namespace: string, name: string)
   );
   const latest = items[0];
   return latest ? (JSON.parse(Buffer.from(latest.data.release, 'base64').toString()) as KubeObject) : undefined;
-}
-
-/** What the chart renders that the lab simulates, from the merged values. */
-function chartObjects(values: KubeObject, chartVersion: string): KubeObject[] {
-  const l2 = (values.l2announcements ?? {}) as KubeObject;
-  const ipam = (values.ipam ?? {}) as KubeObject;
-  const config: Record<string, string> = {
-    'cilium-version': chartVersion,
-    'kube-proxy-replacement': kubeProxyReplacementOf(values),
-    'enable-l2-announcements': String(l2.enabled === true),
-    // The chart's cilium-configmap.yaml writes it from bgpControlPlane.enabled.
-    'enable-bgp-control-plane': String((values.bgpControlPlane as KubeObject | undefined)?.enabled === true),
-    'l2-announcements-lease-duration': String(l2.leaseDuration ?? '15s'),
-    'l2-announcements-renew-deadline': String(l2.leaseRenewDeadline ?? '5s'),
-    'l2-announcements-retry-period': String(l2.leaseRetryPeriod ?? '2s'),
-    'routing-mode': String(values.routingMode ?? 'tunnel'),
-    'tunnel-protocol': String(values.tunnelProtocol ?? 'vxlan'),
-    ipam: String(ipam.mode ?? 'cluster-pool'),
-    // The chart's cluster-pool defaults: the operator hands out /24s of 10.0.0.0/8, not node.spec.podCIDR.
-    'cluster-pool-ipv4-cidr': [(ipam.operator as KubeObject | undefined)?.clusterPoolIPv4PodCIDRList ?? ['10.0.0.0/8']]
-      .flat()
-      .join(' '),
-    'cluster-pool-ipv4-mask-size': String((ipam.operator as KubeObject | undefined)?.clusterPoolIPv4MaskSize ?? 24),
-    'enable-ipv4-masquerade': String(values.enableIPv4Masquerade ?? true),
-    ...(values.ipv4NativeRoutingCIDR ? { 'ipv4-native-routing-cidr': String(values.ipv4NativeRoutingCIDR) } : {}),
-    ...(values.devices ? { devices: String(values.devices) } : {}),
-  };
-  const labels = { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/part-of': 'cilium' };
-  const operatorReplicas = Number((values.operator as KubeObject | undefined)?.replicas ?? 2);
-  const deployment = (name: string, replicas: number, appLabels: Record<string, string>, image: string) => ({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'kube-system', labels: { ...labels, ...appLabels } },
-    spec: {
-      replicas,
-      selector: { matchLabels: appLabels },
-      template: { metadata: { labels: appLabels }, spec: { containers: [{ name, image }] } },
-    },
-  });
-  return [
-    {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: 'cilium-config', namespace: 'kube-system', labels },
-      data: config,
-    },
-    {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: { name: 'cilium', namespace: 'kube-system', labels: { ...labels, 'k8s-app': 'cilium' } },
-      spec: {
-        selector: { matchLabels: { 'k8s-app': 'cilium' } },
-        template: {
-          metadata: { labels: { 'k8s-app': 'cilium' } },
-          spec: { containers: [{ name: 'cilium-agent', image: `quay.io/cilium/cilium:v${chartVersion}` }] },
-        },
-      },
-    },
-    deployment(
-      'cilium-operator',
-      operatorReplicas,
-      { 'io.cilium/app': 'operator', name: 'cilium-operator' },
-      `quay.io/cilium/operator-generic:v${chartVersion}`,
-    ),
-    deployment('coredns', 2, { 'k8s-app': 'kube-dns' }, 'registry.k8s.io/coredns/coredns:v1.12.0'),
-  ];
 }
 
 async function install(args: string[], upgrade: boolean): Promise<void> {
@@ -218,7 +153,12 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
     }
   }
   process.stdout.write(
-    `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ${chartVersion}.\n\nFor any further help, visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
+    `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ` +
+      `${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ` +
+      `${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: ` +
+      `None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ` +
+      `${chartVersion}.\n\nFor any further help, ` +
+      `visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
   );
 }
 
@@ -328,7 +268,9 @@ async function main(argv: string[]): Promise<number> {
           const repos = Object.keys(readRepos());
           if (repos.length === 0) throw new HelmError('no repositories found. You must add one before updating');
           process.stdout.write(
-            `Hang tight while we grab the latest from your chart repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update Complete. ⎈Happy Helming!⎈\n`,
+            'Hang tight while we grab the latest from your chart ' +
+              `repositories...\n${repos.map((r) => `...Successfully got an update from the "${r}" chart repository\n`).join('')}Update ` +
+              `Complete. ⎈Happy Helming!⎈\n`,
           );
           return 0;
         }
@@ -381,7 +323,9 @@ async function main(argv: string[]): Promise<number> {
           const release = await readRelease(kube, namespace, parsed.positionals[0] ?? '');
           if (!release) throw new HelmError('release: not found');
           process.stdout.write(
-            `NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ${release.namespace}\nSTATUS: ${release.status}\nREVISION: ${release.revision}\nTEST SUITE: None\n`,
+            `NAME: ${release.name}\nLAST DEPLOYED: ${release.updated}\nNAMESPACE: ` +
+              `${release.namespace}\nSTATUS: ${release.status}\nREVISION: ` +
+              `${release.revision}\nTEST SUITE: None\n`,
           );
           return 0;
         }
@@ -397,11 +341,21 @@ async function main(argv: string[]): Promise<number> {
         ];
         if (parsed.values.output === 'json')
           process.stdout.write(
-            `${JSON.stringify(releases.map((r) => ({ name: r.name, namespace: r.namespace, revision: String(r.revision), status: r.status, chart: r.chart, app_version: r.version })))}\n`,
+            JSON.stringify(
+              releases.map((r) => ({
+                name: r.name,
+                namespace: r.namespace,
+                revision: String(r.revision),
+                status: r.status,
+                chart: r.chart,
+                app_version: r.version,
+              })),
+            ) + '\n',
           );
         else
           process.stdout.write(
-            `NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`,
+            `NAME\tNAMESPACE\tREVISION\tUPDATED\tSTATUS\tCHART\tAPP ` +
+              `VERSION\n${releases.map((r) => `${r.name}\t${r.namespace}\t${r.revision}\t${r.updated}\t${r.status}\t${r.chart}\t${r.version}\n`).join('')}`,
           );
         return 0;
       }

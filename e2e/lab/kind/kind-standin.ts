@@ -118,11 +118,17 @@ function ensureNetwork(name: string): void {
   ];
   const withIpv6 = tryDocker([...base, '--ipv6', '--subnet', ulaSubnetFor(name), name]);
   if (withIpv6.status === 0) return;
+  // Another kind made it meanwhile (two clusters created at once): kind treats "already exists" as done.
+  if (tryDocker(['network', 'inspect', name]).status === 0) return;
   // kind falls back to IPv4 only when the kernel has IPv6 disabled.
   const ipv4 = tryDocker([...base, name]);
   if (ipv4.status !== 0) {
     throw new KindError(
-      `failed to ensure docker network: command "docker network create -d=bridge -o com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 --ipv6 --subnet ${ulaSubnetFor(name)} ${name}" failed with error: exit status 1\nCommand Output: ${withIpv6.stderr.trim()}`,
+      'failed to ensure docker network: ' +
+        'command "docker network create -d=bridge -o ' +
+        'com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 ' +
+        `--ipv6 --subnet ${ulaSubnetFor(name)} ${name}" failed with error: ` +
+        `exit status 1\nCommand Output: ${withIpv6.stderr.trim()}`,
     );
   }
 }
@@ -261,7 +267,9 @@ async function createCluster(values: Record<string, string | boolean | undefined
   const kubeconfig = kubeconfigPath(process.env, values.kubeconfig as string | undefined);
   upsertKindContext(kubeconfig, kubeconfigEntry(state));
   err(
-    `Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave a nice day! 👋\n`,
+    `Set kubectl context to "kind-${name}"\nYou can now use your cluster with:\n\nkubectl ` +
+      `cluster-info --context kind-${name}${values.kubeconfig ? ` --kubeconfig ${values.kubeconfig}` : ''}\n\nHave ` +
+      `a nice day! 👋\n`,
   );
 }
 

@@ -27,7 +27,8 @@ the cluster's only LoadBalancer service is checked (several: name one).`,
         return usageError(
           candidates.length === 0
             ? `cluster ${values.cluster} has no LoadBalancer service to check`
-            : `cluster ${values.cluster} has ${candidates.length} LoadBalancer services: give one with --service (${candidates.map((s) => `${s.namespace}/${s.name}`).join(', ')})`,
+            : `cluster ${values.cluster} has ${candidates.length} LoadBalancer services: ` +
+                `give one with --service (${candidates.map((s) => `${s.namespace}/${s.name}`).join(', ')})`,
         );
       ref = { namespace: candidates[0]!.namespace, service: candidates[0]!.name };
     }
@@ -45,11 +46,19 @@ the cluster's only LoadBalancer service is checked (several: name one).`,
       ? `  answered ARP: ${check.answeredBy.node ?? 'no node'} (${check.answeredBy.mac}, checked ${check.answeredBy.checkedAt.slice(11, 19)})\n`
       : '';
     const proof = check.proof
-      ? `  proof: ${check.proof.proven ? 'proven (path, who answered ARP, what answered)' : `not proven — ${check.proof.failing ?? '?'} fails${check.proof.fix ? `\n    fix: ${check.proof.fix}` : ''}`}\n`
+      ? `  proof: ${
+          check.proof.proven
+            ? 'proven (path, who answered ARP, what answered)'
+            : `not proven — ${check.proof.failing ?? '?'} ` +
+              `fails${check.proof.fix ? `\n    fix: ${check.proof.fix}` : ''}`
+        }\n`
       : '';
     print(
       check,
-      `${check.service}: ${check.verdict}\n  ${check.explanation}\n${lease}${answered}${proof}${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`,
+      `${check.service}: ${check.verdict}\n  ` +
+        (`${check.explanation}\n${lease}${answered}${proof}` +
+          `${check.http?.body ? `  response: ${check.http.body.trim()}\n` : ''}` +
+          `${check.findings.map((f) => `  ! ${f.message}\n    fix: ${f.fix}\n`).join('')}`),
     );
     return check.verdict === 'answers' ? ExitCode.ok : ExitCode.failed;
   },

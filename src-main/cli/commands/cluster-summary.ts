@@ -87,7 +87,10 @@ export function formatSummaries(summaries: ClusterSummary[]): string {
     );
     const findings = s.findings === 1 ? '1 finding' : `${s.findings} findings`;
     const incomplete = s.complete ? '' : ` (incomplete: API ${s.apiServer})`;
-    return `${s.cluster}: nodes ${s.nodes.ready}/${s.nodes.total} Ready, ${ciliumText(s)}, LoadBalancer IPs: ${lbs.join(', ') || 'none'}; ${findings}${incomplete}`;
+    return (
+      `${s.cluster}: nodes ${s.nodes.ready}/${s.nodes.total} Ready, ${ciliumText(s)}, ` +
+      `LoadBalancer IPs: ${lbs.join(', ') || 'none'}; ${findings}${incomplete}`
+    );
   });
   const withFindings = summaries.filter((s) => s.findings > 0).map((s) => s.cluster);
   lines.push(
@@ -111,7 +114,11 @@ export function formatLoadBalancers(status: ClusterStatus): string[] {
     ...services.map((s) => {
       const announcement = formatAnnouncement(s);
       const ports = s.servicePorts.map((p) => `:${p.port}`).join(',');
-      return `  ${(s.externalIPs.join(', ') || '<pending>').padEnd(15)} ${s.namespace}/${s.name}${ports ? ` ${ports}` : ''} — ${announcement || (s.externalIPs.length ? 'no lease holder' : s.findings[0]?.message || 'no IP yet')}`;
+      return (
+        `  ${(s.externalIPs.join(', ') || '<pending>').padEnd(15)} ` +
+        `${s.namespace}/${s.name}${ports ? ` ${ports}` : ''} — ` +
+        `${announcement || (s.externalIPs.length ? 'no lease holder' : s.findings[0]?.message || 'no IP yet')}`
+      );
     }),
   ];
 }

@@ -55,7 +55,18 @@ Exit 0 when every hop answers, 1 otherwise.`,
     if (values.fix !== true && values.remove !== true) {
       print(
         report.hops,
-        `${formatHops(report.hops)}${report.failingHop ? `\n\nFailing hop: ${report.failingHop}${report.plan.length ? `\n\`kindscope connectivity --cluster ${cluster} --fix\` would run:\n${formatPlan(report, report.plan)}` : report.planNote ? `\n${report.planNote}` : ''}` : '\n\nEvery hop answers.'}\n`,
+        `${formatHops(report.hops)}${
+          report.failingHop
+            ? `\n\nFailing hop: ${report.failingHop}${
+                report.plan.length
+                  ? `\n\`kindscope connectivity --cluster ${cluster} --fix\` would ` +
+                    `run:\n${formatPlan(report, report.plan)}`
+                  : report.planNote
+                    ? `\n${report.planNote}`
+                    : ''
+              }`
+            : '\n\nEvery hop answers.'
+        }\n`,
       );
       return report.failingHop ? ExitCode.failed : ExitCode.ok;
     }

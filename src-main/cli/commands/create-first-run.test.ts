@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,8 @@ import { kindscope } from './kindscope-process';
 const suffix = randomBytes(3).toString('hex');
 const network = `ks-first-cli-${suffix}`;
 const name = `first-${suffix}`;
+const outsideName = `outside-${suffix}`;
+const laterNetwork = `ks-first-later-${suffix}`;
 const home = mkdtempSync(join(tmpdir(), 'ks-first-home-'));
 let env: NodeJS.ProcessEnv;
 
@@ -31,8 +33,9 @@ beforeAll(() => {
 });
 
 afterAll(() => {
-  spawnSync('kind', ['delete', 'cluster', '--name', name], { env, encoding: 'utf8', timeout: 120_000 });
-  spawnSync('docker', ['network', 'rm', network], { encoding: 'utf8' });
+  for (const cluster of [name, outsideName])
+    spawnSync('kind', ['delete', 'cluster', '--name', cluster], { env, encoding: 'utf8', timeout: 120_000 });
+  for (const made of [network, laterNetwork]) spawnSync('docker', ['network', 'rm', made], { encoding: 'utf8' });
   rmSync(home, { recursive: true, force: true });
 });
 
@@ -77,6 +80,34 @@ describe('the first lab on a machine where kind never ran', () => {
       expect(readdirSync(join(home, '.local', 'share', 'kindscope', 'runs')).some((d) => d.includes('create'))).toBe(
         true,
       );
+    },
+  );
+
+  it(
+    'a pool typed outside the subnet the network got stops the run at the pool, naming both, and never says it answers',
+    { timeout: 600_000 },
+    () => {
+      // TEST-NET-2: outside any subnet Docker gives a network.
+      const file = join(home, 'outside.yaml');
+      writeFileSync(file, `cluster:\n  name: ${outsideName}\npool:\n  cidr: 198.51.100.200/29\n`);
+      // Once the network exists the plan itself refuses it, naming the field.
+      const refused = kindscope(['plan', '-f', file], env);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toMatch(/198\.51\.100\.200\/29 is outside the kind network [\d.]+\/\d+.*\(pool\.cidr\)/);
+      // On a network kind has yet to make, the run re-checks it the moment the network exists.
+      const later = { ...env, KIND_EXPERIMENTAL_DOCKER_NETWORK: laterNetwork };
+      const created = kindscope(['create', '-f', file], later, 540_000);
+      expect(created.code).toBe(1);
+      const said = `${created.stdout}${created.stderr}`;
+      expect(said).not.toMatch(/answers at|Reachable|proven/);
+      const message = /failed: (pool\.cidr: 198\.51\.100\.200\/29 is outside the kind network [\d.]+\/\d+)/.exec(
+        said,
+      )?.[1];
+      expect(message, said).toBeDefined();
+      // Said once, with its fix, not repeated by the step's log line.
+      expect(said.split(message!).length - 1, said).toBe(2); // the step's line and the final summary
+      expect(created.stderr).toContain('kindscope: step "carve-pool" failed:');
+      expect(created.stderr).toMatch(/fix: Use pool\.cidr: auto \(here [\d.]+\/24\)/);
     },
   );
 });

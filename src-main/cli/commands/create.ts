@@ -1,4 +1,12 @@
-import { hopsOf, poolOf, verificationsOf, type AppError, type Result, type RunRecord } from '../../contract';
+import {
+  hopsOf,
+  poolOf,
+  untestedPairingOf,
+  verificationsOf,
+  type AppError,
+  type Result,
+  type RunRecord,
+} from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
 import { announceFlag, readNamedFile, withAnnounce, withUntestedAcknowledged } from './plan';
@@ -36,7 +44,8 @@ export async function followRun(
     ? () => undefined
     : client.subscribe(
         'lab:run-log-line',
-        (line) => line.run === id && !line.line.startsWith('$ ') && output.err(`    ${line.line}\n`),
+        // The step's own failure line is printed once, by the report above (with its hint and log).
+        (line) => line.run === id && !/^(\$ |failed: |cancelled: )/.test(line.line) && output.err(`    ${line.line}\n`),
       );
   const cancel = () => id && void client.invoke('lab:cancel', { id });
   context.signal.addEventListener('abort', cancel, { once: true });
@@ -97,6 +106,8 @@ export function runResult(run: RunRecord) {
     ...(verification?.answeredBy ? { answeredBy: verification.answeredBy } : {}),
     // The LoadBalancer pool block, and whether the run carved it (a fresh engine: no kind network at plan time).
     ...(poolOf(run) ? { pool: poolOf(run) } : {}),
+    // Built on a pairing Cilium does not list as tested, acknowledged (--allow-untested or the wizard).
+    ...(untestedPairingOf(run) ? { untestedPairing: untestedPairingOf(run) } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
     // BGP mode: the measured path through the router (the hops named), and how long the first session took.
@@ -173,7 +184,10 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     if (outcome.state === 'cancelled') return ExitCode.interrupted;
     if (failed)
       context.output.err(
-        `kindscope: step "${failed.name}" ${failed.state}: ${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''}  hint: resume with \`kindscope create --resume ${outcome.id}\`, or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`,
+        `kindscope: step "${failed.name}" ${failed.state}: ` +
+          `${failed.error?.message ?? ''}\n${failed.error?.hint ? `  fix: ${failed.error.hint}\n` : ''} ` +
+          ` hint: resume with \`kindscope create --resume ${outcome.id}\`, ` +
+          `or remove what it made with \`kindscope cleanup ${outcome.id}\`\n`,
       );
     return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
   },
@@ -196,5 +210,16 @@ function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): str
   const pool = result.pool
     ? `  LoadBalancer pool ${result.pool.cidr}${result.pool.source === 'carved at run' ? ' (carved from the kind network during this run)' : ''}\n`
     : '';
-  return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/\n${pool}  lease held by ${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n  ${answered}\n${path}`;
+  const untested = result.untestedPairing
+    ? `  untested pairing, acknowledged: Kubernetes ${result.untestedPairing.kubernetes} ` +
+      `with Cilium ${result.untestedPairing.cilium}` +
+      `${result.untestedPairing.reason ? ` (${result.untestedPairing.reason})` : ''}\n`
+    : '';
+  return (
+    `Lab "${run.cluster}" is ready: ` +
+    `${result.service?.namespace}/${result.service?.name} answers at ` +
+    `http://${result.service?.ip}/\n${pool}${untested}  lease held by ` +
+    `${result.leaseHolder?.node ?? '-'}${result.leaseHolder?.mac ? ` (${result.leaseHolder.mac})` : ''}\n ` +
+    ` ${answered}\n${path}`
+  );
 }

@@ -81,7 +81,11 @@ export function formatNames(names: DnsNames): string {
       (u) => `  ! ${u.cluster}: status unavailable (${u.reason}); its names are the last known or missing`,
     ),
   ];
-  return `Zone ${names.zone} (TTL ${names.ttl} s)\n${rows.length ? rows.join('\n') : '  (no LoadBalancer service with an external IP, and no node with an address)'}\n${notes.length ? `${notes.join('\n')}\n` : ''}`;
+  return (
+    `Zone ${names.zone} (TTL ${names.ttl} ` +
+    (`s)\n${rows.length ? rows.join('\n') : '  (no LoadBalancer service with an external IP, and no node with an address)'}` +
+      `\n${notes.length ? `${notes.join('\n')}\n` : ''}`)
+  );
 }
 
 function formatStatus(status: DnsStatus): string {
@@ -89,7 +93,11 @@ function formatStatus(status: DnsStatus): string {
     status.responder.state === 'running'
       ? `running on ${status.responder.address} (UDP and TCP)${status.responder.reason ? ` — ${status.responder.reason}` : ''}`
       : `${status.responder.state}: ${status.responder.reason ?? ''}`;
-  return `Zone ${status.zone}, port ${status.port}\n  responder: ${responder}\n  resolver: ${status.backend}\n  OS sends queries here: ${status.os.sendsQueries ? 'yes' : 'no'} — ${status.os.detail} (checked ${status.os.checkedAt})\n`;
+  return (
+    `Zone ${status.zone}, port ${status.port}\n  responder: ${responder}\n  resolver: ` +
+    `${status.backend}\n  OS sends queries here: ${status.os.sendsQueries ? 'yes' : 'no'} — ` +
+    `${status.os.detail} (checked ${status.os.checkedAt})\n`
+  );
 }
 
 async function status({ client, fail, print }: CliContext, port: number | undefined): Promise<number> {
@@ -107,7 +115,9 @@ async function serve(context: CliContext, port: number | undefined): Promise<num
   if (json) output.out(`${JSON.stringify(result.value)}\n`);
   else
     output.out(
-      `DNS responder for ${result.value.zone} on ${address} (UDP and TCP), TTL ${result.value.ttl} s. Ctrl-C stops it.\n  try: dig @127.0.0.1 -p ${result.value.port} <service>.<namespace>.<cluster>.kind.internal +short\n`,
+      `DNS responder for ${result.value.zone} on ${address} (UDP and TCP), ` +
+        `TTL ${result.value.ttl} s. Ctrl-C stops it.\n  try: ` +
+        `dig @127.0.0.1 -p ${result.value.port} <service>.<namespace>.<cluster>.kind.internal +short\n`,
     );
   // Runs until interrupted; the app's dispose (run-cli's finally) closes the sockets.
   await new Promise<void>((resolve) =>
@@ -125,7 +135,10 @@ function formatPlan(plan: DnsWiringPlan): string {
   const script = plan.script
     ? `  exactly this script runs as administrator (Kindscope's own ${plan.template ?? ''}):\n    ${plan.script}\n`
     : '';
-  return `${plan.action === 'apply' ? 'Wire' : 'Unwire'} the ${plan.backend} resolver for kind.internal → 127.0.0.1#${plan.port}\n${files}${steps}${script}${manual}${plan.note ? `  note: ${plan.note}\n` : ''}`;
+  return (
+    `${plan.action === 'apply' ? 'Wire' : 'Unwire'} the ${plan.backend} resolver for ` +
+    `kind.internal → 127.0.0.1#${plan.port}\n${files}${steps}${script}${manual}${plan.note ? `  note: ${plan.note}\n` : ''}`
+  );
 }
 
 async function wire(context: CliContext, action: 'apply' | 'remove', port: number | undefined): Promise<number> {

@@ -34,7 +34,13 @@ or some of the state could not be read (then it says what is missing).`,
     const text = report.length
       ? report
           .map((r) => {
-            const head = `${r.cluster}: ${r.findings.length === 0 ? 'nothing to fix' : r.findings.length === 1 ? '1 finding' : `${r.findings.length} findings`}`;
+            const count =
+              r.findings.length === 0
+                ? 'nothing to fix'
+                : r.findings.length === 1
+                  ? '1 finding'
+                  : `${r.findings.length} findings`;
+            const head = `${r.cluster}: ${count}`;
             const lines = r.findings.map((f) => `  ! [${f.scope}] ${f.message}\n    fix: ${f.fix}`);
             if (r.incomplete) lines.push(`  ? ${r.incomplete}`);
             return [head, ...lines].join('\n');

@@ -30,7 +30,8 @@ It listens with the capture image (KINDSCOPE_CAPTURE_IMAGE); --pull agrees to pu
     const holder = found?.leaseHolder?.node ?? found?.holder;
     if (values.yes !== true)
       return usageError(
-        `failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} (it is started again afterwards): pass --yes to confirm`,
+        `failover stops ${holder ? `the node container ${holder}` : "the lease holder's node container"} ` +
+          '(it is started again afterwards): pass --yes to confirm',
       );
     // Ctrl-C (main.ts aborts the command and waits): start the stopped node first and remove
     // this process's capture containers, so nothing is left broken — through the router, like every verb.

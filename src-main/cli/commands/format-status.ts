@@ -20,7 +20,12 @@ function cilium(status: ClusterStatus): string {
   const c = status.cilium;
   if (c.state === 'unknown') return 'Cilium: unknown (not listed yet)';
   if (c.state === 'not-installed') return 'Cilium: not installed';
-  return `Cilium ${c.version ?? ''}: agents ${c.agents.ready}/${c.agents.desired}, operator ${c.operator.ready}/${c.operator.desired}, kube-proxy replacement ${c.kubeProxyReplacement ?? '-'}, L2 announcements ${c.l2Announcements ? 'on' : 'off'}, routing ${c.routingMode ?? '-'}`;
+  return (
+    `Cilium ${c.version ?? ''}: agents ${c.agents.ready}/${c.agents.desired}, ` +
+    `operator ${c.operator.ready}/${c.operator.desired}, ` +
+    `kube-proxy replacement ${c.kubeProxyReplacement ?? '-'}, ` +
+    `L2 announcements ${c.l2Announcements ? 'on' : 'off'}, routing ${c.routingMode ?? '-'}`
+  );
 }
 
 const findingLines = (findings: Finding[], indent: string) =>
@@ -30,14 +35,19 @@ const findingLines = (findings: Finding[], indent: string) =>
 export function formatClusterStatus(status: ClusterStatus): string {
   const lines: string[] = [];
   lines.push(
-    `Cluster "${status.cluster}" (context ${status.context}) — API ${status.connection.state}${status.connection.reason ? `: ${status.connection.reason}` : ''}`,
+    `Cluster "${status.cluster}" (context ${status.context}) — API ` +
+      `${status.connection.state}${status.connection.reason ? `: ${status.connection.reason}` : ''}`,
   );
   lines.push(cilium(status));
   lines.push('', 'Nodes:');
   for (const node of status.nodes) {
     const container = node.container ? `container ${node.container.state}` : 'container ?';
     lines.push(
-      `  ${node.name.padEnd(28)} ${container.padEnd(18)} Kubernetes ${(node.ready ? 'Ready' : 'NotReady').padEnd(9)} ${(node.internalIP ?? '-').padEnd(15)} ${node.podCIDRs.join(',').padEnd(16)} ${node.mac ?? ''}`.trimEnd(),
+      (
+        `  ${node.name.padEnd(28)} ${container.padEnd(18)} Kubernetes ` +
+        `${(node.ready ? 'Ready' : 'NotReady').padEnd(9)} ${(node.internalIP ?? '-').padEnd(15)} ` +
+        `${node.podCIDRs.join(',').padEnd(16)} ${node.mac ?? ''}`
+      ).trimEnd(),
     );
   }
   lines.push('', 'LoadBalancer services:');
@@ -45,7 +55,9 @@ export function formatClusterStatus(status: ClusterStatus): string {
   for (const svc of status.services) {
     const announcement = formatAnnouncement(svc);
     lines.push(
-      `  ${svc.namespace}/${svc.name}: ${svc.externalIPs.join(', ') || '<pending>'}${announcement ? ` — ${announcement}` : ''}, ${svc.readyEndpoints} ready endpoint${svc.readyEndpoints === 1 ? '' : 's'}`,
+      `  ${svc.namespace}/${svc.name}: ` +
+        `${svc.externalIPs.join(', ') || '<pending>'}${announcement ? ` — ${announcement}` : ''}, ` +
+        `${svc.readyEndpoints} ready endpoint${svc.readyEndpoints === 1 ? '' : 's'}`,
     );
     lines.push(...findingLines(svc.findings, '    '));
   }
@@ -53,7 +65,9 @@ export function formatClusterStatus(status: ClusterStatus): string {
   if (status.pools.length === 0) lines.push('  none');
   for (const pool of status.pools) {
     lines.push(
-      `  ${pool.name} ${pool.ranges.join(', ')}${pool.disabled ? ' (disabled)' : ''} — ${pool.available ?? '?'} of ${pool.total ?? '?'} free${pool.dockerNetwork ? `, in Docker network "${pool.dockerNetwork}"` : ''}`,
+      `  ${pool.name} ${pool.ranges.join(', ')}${pool.disabled ? ' (disabled)' : ''} — ` +
+        `${pool.available ?? '?'} of ${pool.total ?? '?'} ` +
+        `free${pool.dockerNetwork ? `, in Docker network "${pool.dockerNetwork}"` : ''}`,
     );
     lines.push(...findingLines(pool.findings, '    '));
   }
@@ -74,5 +88,8 @@ export function formatClusterStatus(status: ClusterStatus): string {
 export function describeIncomplete(status: ClusterStatus): string {
   const missing = status.streams.filter((s) => s.state !== 'live' && s.state !== 'absent');
   const reasons = [...new Set(missing.map((s) => s.reason).filter(Boolean))].slice(0, 3);
-  return `The state of cluster "${status.cluster}" is incomplete: not read from the API server: ${missing.map((s) => s.resource).join(', ')}${reasons.length ? ` (${reasons.join('; ')})` : ''}`;
+  return (
+    `The state of cluster "${status.cluster}" is incomplete: not read from the API server: ` +
+    `${missing.map((s) => s.resource).join(', ')}${reasons.length ? ` (${reasons.join('; ')})` : ''}`
+  );
 }

@@ -135,12 +135,14 @@ the verification always run): \`kindscope fix --cluster demo --only pool --yes\`
       const unknown = named.find((r) => !FixKind.safeParse(r).success);
       if (unknown !== undefined || named.length === 0)
         return context.usageError(
-          `Invalid --only: ${unknown === undefined ? 'it names no repair' : `"${unknown}" is not a repair`}; choose from ${fixes.length ? `this cluster's: ${fixes.join(', ')}` : 'pool, l2-policy, cilium-values (this cluster needs none)'}`,
+          `Invalid --only: ${unknown === undefined ? 'it names no repair' : `"${unknown}" is not a repair`}; ` +
+            `choose from ${fixes.length ? `this cluster's: ${fixes.join(', ')}` : 'pool, l2-policy, cilium-values (this cluster needs none)'}`,
         );
       const unneeded = named.find((r) => !fixes.includes(r as FixKind));
       if (unneeded)
         return context.usageError(
-          `Invalid --only: ${cluster} does not need "${unneeded}"; ${fixes.length ? `its repairs: ${fixes.join(', ')}` : 'it needs no repair (fix without --only re-verifies)'}`,
+          `Invalid --only: ${cluster} does not need "${unneeded}"; ` +
+            `${fixes.length ? `its repairs: ${fixes.join(', ')}` : 'it needs no repair (fix without --only re-verifies)'}`,
         );
       repairs = named as FixKind[];
     }

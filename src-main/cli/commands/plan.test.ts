@@ -115,6 +115,19 @@ describe('kindscope plan', () => {
     );
   });
 
+  it('lists the steps the run will journal, the same list and titles as Review and `runs --json`', () => {
+    const { runSteps } = JSON.parse(kindscope(['plan', '--name', 'i28-steps', '--json']).stdout);
+    expect(runSteps.map((s: { name: string }) => s.name)).toEqual(
+      expect.arrayContaining(['preflight', 'kind-create', 'carve-pool', 'verify']),
+    );
+    const printed = kindscope(['plan', '--name', 'i28-steps'])
+      .stdout.split('Steps:\n')[1]!
+      .trim()
+      .split('\n')
+      .map((line) => line.trim());
+    expect(printed).toEqual(runSteps.map((s: { title: string }, i: number) => `${i + 1}. ${s.title}`));
+  });
+
   it("--name: today's newest tested pairing, with its sources cited", () => {
     const result = kindscope(['plan', '--name', 'i26-default', '--json']);
     expect(result.code).toBe(0);

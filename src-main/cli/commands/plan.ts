@@ -20,7 +20,8 @@ export function formatFindings(findings: readonly LabFinding[]): string {
   return findings
     .map(
       (f) =>
-        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ${findingSentence(f)}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
+        `  ${f.severity === 'error' ? '✗' : f.severity === 'warning' ? '!' : '·'} [${f.code}] ` +
+        `${findingSentence(f)}\n    fix${f.applied ? ' (applied)' : ''}: ${f.fix}\n`,
     )
     .join('');
 }
@@ -38,10 +39,15 @@ function formatRendering(r: LabRendering): string {
   const { cluster, cilium } = r.plan;
   const section = (title: string, body: string) => `--- ${title}\n${body.endsWith('\n') ? body : `${body}\n`}`;
   return [
-    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
+    `Lab "${cluster.name}": kind ${cluster.kindVersion}, ` +
+      `${cluster.nodeImage}\n  ${cluster.controlPlanes} control plane(s) + ${cluster.workers} ` +
+      `worker(s), Cilium ${cilium.version}, LoadBalancer pool ${poolWords(r)}\n`,
     ...(r.pairing
       ? [
-          `Pairing: kind ${r.pairing.kind} (Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`,
+          `Pairing: kind ${r.pairing.kind} ` +
+            `(Kubernetes ${r.pairing.kubernetes}) with Cilium ${r.pairing.cilium}: ` +
+            (`${r.pairing.tested ? 'listed as e2e tested' : `UNTESTED${r.pairing.acknowledged ? ' (acknowledged)' : ''}`}` +
+              `\n${r.pairing.sources.map((s) => `  source: ${s}\n`).join('')}`),
         ]
       : []),
     `Findings:\n${formatFindings(r.findings)}`,
@@ -52,7 +58,9 @@ function formatRendering(r: LabRendering): string {
       ? [section(`BGP (announce: bgp; the nodes peer with ${r.plan.cluster.name}-router)`, r.manifests.bgp)]
       : [section('L2 announcement policy', r.manifests.l2Policy)]),
     ...(r.manifests.sample ? [section('sample app', r.manifests.sample)] : []),
-    `Steps:\n${r.steps.map((s, i) => `  ${i + 1}. ${s.title}`).join('\n')}\n`,
+    // The run's own steps (the very list `create` journals), as Review shows them; the script's
+    // steps are the standalone script's (`kindscope script`).
+    `Steps:\n${(r.runSteps ?? r.steps).map((s, i) => `  ${i + 1}. ${s.title}`).join('\n')}\n`,
   ].join('\n');
 }
 
@@ -184,7 +192,7 @@ LoadBalancer pool carved from the kind network, the L2 announcement policy, the 
 app and the ordered steps — with every finding and its fix. --import reads kind configs,
 values files and helm/kind command lines (or a paste of them, as copied from an article)
 into a plan, each mistake explained and fixed. --json prints
-{ plan, kindConfig, helmValues, manifests, findings }. --save writes the plan as lab.yaml
+{ plan, kindConfig, helmValues, manifests, findings, steps (the script's), runSteps (the run's) }. --save writes the plan as lab.yaml
 (an existing file only with --yes). --allow-untested accepts a node image whose Kubernetes
 the plan's Cilium does not list as e2e tested (Cilium: such versions "depend on the forward /
 backward compatibility offered by Kubernetes"); the plan records the acknowledgement
@@ -220,6 +228,7 @@ lab.yaml; l2 is the default). Exit 1 when the plan is refused.`,
         findings,
         poolCidr: rendering.poolCidr,
         steps: rendering.steps,
+        runSteps: rendering.runSteps,
         ...(pairing ? { pairing } : {}),
       },
       formatRendering({ ...rendering, findings }) + (typeof save === 'string' ? `\nSaved the plan to ${save}\n` : ''),

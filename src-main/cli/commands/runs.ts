@@ -13,7 +13,11 @@ stopped at, and its folder (journal.json and one log per step).`,
     if (!result.ok) return fail(result.error);
     const rows = result.value.runs.map((run) => {
       const stopped = run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled' || s.state === 'running');
-      return `${run.id}  ${run.cluster.padEnd(16)} ${run.state.padEnd(9)} ${stopped ? `${stopped.state} at ${stopped.name}` : `${run.steps.filter((s) => s.state === 'done').length}/${run.steps.length} steps`}\n    ${run.dir}`;
+      return (
+        `${run.id}  ${run.cluster.padEnd(16)} ${run.state.padEnd(9)} ` +
+        `${stopped ? `${stopped.state} at ${stopped.name}` : `${run.steps.filter((s) => s.state === 'done').length}/${run.steps.length} steps`}\n ` +
+        `   ${run.dir}`
+      );
     });
     print(
       result.value,

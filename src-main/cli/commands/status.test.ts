@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { statusChangeKey, type ClusterStatus } from '../../contract';
 import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
-import { autoPool, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { startLabCluster, subnetSlot, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, tryDocker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from '../../core/cluster/status-comparison';
 import { kubectlView, modelView } from '../../../e2e/lab/status-oracle.ts';
@@ -21,8 +21,9 @@ const controlPlane = () => `${cluster.name}-control-plane`;
  * IPs, and a check then sees the other cluster's node answer.
  */
 function privatePool(): string {
-  const [a, b] = autoPool('kind').split('.');
-  return `${a}.${b}.${100 + (randomBytes(1)[0]! % 100)}.0/24`;
+  return subnetSlot('kind', (count) =>
+    count >= 256 ? 100 + (randomBytes(1)[0]! % 100) : 1 + (randomBytes(1)[0]! % (count / 2 - 1)),
+  );
 }
 
 beforeAll(async () => {

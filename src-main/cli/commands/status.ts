@@ -10,10 +10,11 @@ export const statusCommand: CliCommand = {
   help: `kindscope status [--cluster NAME] [--watch] [--json]
 
 Without --cluster: every kind cluster in one line (nodes Ready, Cilium, LoadBalancer IPs
-with their lease holders, how many findings). With --cluster NAME (or just NAME): nodes (container state and Kubernetes' Ready), Cilium, LoadBalancer services with their
-IPs and lease holders, and — for every <pending> or unanswered IP — the reason and the fix;
-pools, policies, leases. \`kindscope doctor\` lists the findings with their fixes. Exit 1 when some of the state could not be read (the data is
-incomplete: nothing is concluded from it).
+with their lease holders, how many findings). With --cluster NAME (or just NAME): nodes
+(container state and Kubernetes' Ready), Cilium, LoadBalancer services with their IPs and
+lease holders, and — for every <pending> or unanswered IP — the reason and the fix; pools,
+policies, leases. \`kindscope doctor\` lists the findings with their fixes. Exit 1 when
+some of the state could not be read (the data is incomplete: nothing is concluded from it).
 
 --watch  Follow the cluster: print the state again on every change (with --json, one JSON
          document per line, as \`kubectl get -w -o json\`), until Ctrl-C.`,
@@ -50,7 +51,10 @@ async function once({ client, fail, usageError, print, json }: CliContext, clust
     return fail({
       code: 'DATA_INCOMPLETE',
       message: describeIncomplete(status),
-      hint: `Check that the cluster's API server answers: kubectl --context ${status.context} get nodes; \`kindscope topology --cluster ${cluster}\` shows its containers.`,
+      hint:
+        `Check that the cluster's API server answers: ` +
+        `kubectl --context ${status.context} get nodes; ` +
+        `\`kindscope topology --cluster ${cluster}\` shows its containers.`,
     });
   // BGP mode (issue 29): the nodes' claim and the router's measurement, as `kindscope bgp` gives them, kept apart.
   const bgp = json ? await client.invoke('cluster:bgp', { cluster }) : undefined;

@@ -56,3 +56,14 @@ describe('kindscope tools set-path', () => {
     expect(result.err).toMatch(message);
   });
 });
+
+describe('kindscope tools download kind --version', () => {
+  it('refuses a kind release no plan can name, naming the field and the releases, before anything is fetched', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'kindscope-dl-'));
+    const result = await kindscope(['tools', 'download', 'kind', '--version', 'v0.99.0'], dataDir);
+    expect(result.code).toBe(ExitCode.failed);
+    expect(result.err).toMatch(/version: kind v0\.99\.0 is not a release the compatibility table lists/);
+    expect(result.err).toMatch(/v0\.33\.0/);
+    expect(existsSync(join(dataDir, 'tools'))).toBe(false);
+  });
+});

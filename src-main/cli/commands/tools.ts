@@ -8,16 +8,19 @@ export const toolsCommand: CliCommand = {
   summary: 'kind, helm, kubectl, cilium, docker (and brew on macOS): path, version, status, fix',
   help: `kindscope tools [--json]
 kindscope tools download NAME
+kindscope tools download kind --version v0.32.0
 kindscope tools set-path NAME PATH
 kindscope tools set-path NAME --clear
 
 Each tool's path, version, where it was found, its status and what to do when it is missing
 or too old. \`download\` installs the pinned version of kind, helm, kubectl or cilium into
-Kindscope's data folder after checking its published SHA-256. \`set-path\` makes Kindscope use
+Kindscope's data folder after checking its published SHA-256; kind's release follows the lab
+plan (the default plan's, or \`--version\`: the plan's cluster.kindVersion), checked against that
+release's own \`.sha256sum\`. \`set-path\` makes Kindscope use
 that file for the tool (as Settings → Choose… does): it must be the tool itself — its file
 name and its \`version\` output are checked, anything else is refused with the reason.
 \`--clear\` forgets the choice.`,
-  options: { clear: { type: 'boolean', default: false } },
+  options: { clear: { type: 'boolean', default: false }, version: { type: 'string' } },
   positionals: true,
   async run({ client, positionals, values, json, fail, usageError, print }) {
     const [verb, tool, ...extra] = positionals;
@@ -26,7 +29,11 @@ name and its \`version\` output are checked, anything else is refused with the r
       if (!parsedTool.success || extra.length > 0)
         return usageError(`tools download takes one of ${ToolName.options.join(', ')}`);
       const stopProgress = json ? undefined : client.subscribe('tools:download-progress', () => undefined);
-      const result = await client.invoke('tools:download', { tool: parsedTool.data });
+      const version = typeof values.version === 'string' ? values.version : undefined;
+      const result = await client.invoke('tools:download', {
+        tool: parsedTool.data,
+        ...(version !== undefined ? { version } : {}),
+      });
       stopProgress?.();
       if (!result.ok) return fail(result.error);
       print(result.value, `Installed ${result.value.name} ${result.value.version} at ${result.value.path}\n`);

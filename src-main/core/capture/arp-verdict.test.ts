@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { fakeClusterStatus } from '../../contract/cluster-status.fake';
 import { arpVerdict } from './arp-verdict';
-import { buckets, downtimeWindow, measureDowntime } from './failover-drill';
+import { buckets, downtimeWindow, measureDowntime } from './failover-timeline';
 import { leaseTimings, parseGoDuration, takeoverCandidates } from './lease-timings';
 import { decodeCapture } from './pcap-decoder';
 

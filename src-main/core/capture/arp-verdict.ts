@@ -61,7 +61,9 @@ export function arpVerdict(input: VerdictInput): Verdict {
         {
           code: 'arp-answer-not-holder',
           message: `ARP for ${ip} is answered by ${who}, not by the lease holder (answered ARP: ${node ?? reply.senderMac}, checked ${clock(reply.time)}).`,
-          fix: 'Another cluster or machine on the same Docker network announces this IP: give each cluster its own LoadBalancer pool range, or remove the stale announcer.',
+          fix:
+            'Another cluster or machine on the same Docker network announces this IP: ' +
+            'give each cluster its own LoadBalancer pool range, or remove the stale announcer.',
         },
       ],
     };
@@ -73,15 +75,22 @@ export function arpVerdict(input: VerdictInput): Verdict {
       findings: [
         {
           code: 'arp-no-reply',
-          message: `Nobody answers ARP for ${ip} on ${input.capturedOn}${leaseHolder ? `, although the lease is held by ${leaseHolder.node}` : ' and no node holds its lease'}.`,
-          fix: "Check that L2 announcements are on with kube-proxy replacement, that the CiliumL2AnnouncementPolicy selects this service and node, and that its interfaces regex matches the node's interface (eth0 in kind).",
+          message:
+            `Nobody answers ARP for ${ip} on ` +
+            `${input.capturedOn}${leaseHolder ? `, although the lease is held by ${leaseHolder.node}` : ' and no node holds its lease'}.`,
+          fix:
+            'Check that L2 announcements are on with kube-proxy replacement, ' +
+            'that the CiliumL2AnnouncementPolicy selects this service and node, ' +
+            "and that its interfaces regex matches the node's interface (eth0 in kind).",
         },
       ],
     };
   }
   return {
     verdict: 'no-request',
-    explanation: `No ARP request for ${ip} reached ${input.capturedOn} while the capture ran: the asker is on another network, or the capture ran on the wrong interface.${announced}`,
+    explanation:
+      `No ARP request for ${ip} reached ${input.capturedOn} while the capture ran: ` +
+      `the asker is on another network, or the capture ran on the wrong interface.${announced}`,
     findings: [
       {
         code: 'arp-no-request',

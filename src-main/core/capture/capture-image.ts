@@ -50,7 +50,10 @@ export async function ensureCaptureImage(
     throw new KindscopeError(
       'CONSENT_REQUIRED',
       `${captureImagePurpose[purpose]}: it needs the image ${image} (${size}), which is not on this engine.`,
-      `Agree to pull it once (CLI: --pull; app: "Pull and ${purpose === 'failover' ? 'run the drill' : 'capture'}"), pull it yourself with \`docker pull ${image}\`, or ${offlineImageHint(image).replace(/^Set/, 'set')}`,
+      'Agree to pull it once (CLI: --pull; app: ' +
+        `"Pull and ${purpose === 'failover' ? 'run the drill' : 'capture'}"), ` +
+        `pull it yourself with \`docker pull ${image}\`, ` +
+        `or ${offlineImageHint(image).replace(/^Set/, 'set')}`,
     );
   }
   try {
@@ -58,7 +61,8 @@ export async function ensureCaptureImage(
   } catch (error) {
     throw new KindscopeError(
       'CAPTURE_FAILED',
-      `Pulling ${image} failed: the engine cannot reach the registry, or the registry refused (Docker said: ${(error as Error).message.trim().replace(/\.$/, '')}).`,
+      `Pulling ${image} failed: the engine cannot reach the registry, or the registry refused ` +
+        `(Docker said: ${(error as Error).message.trim().replace(/\.$/, '')}).`,
       offlineImageHint(image),
       { cause: error },
     );

@@ -11,14 +11,22 @@ import {
   type TimelineEvent,
 } from '../../contract';
 import { probeHttp, readNeighbour, type NeighbourEntry } from '../host/probe';
-import { helperLabel, ownerLabel } from '../docker/helper-containers';
 import type { Logger } from '../util/logger';
 import { announcementForm } from './arp-verdict';
 import { captureImageName, ensureCaptureImage } from './capture-image';
 import { findService, leaseClaim, nodeNetwork } from './capture-service';
-import { leaseTimings, parseGoDuration, takeoverCandidates } from './lease-timings';
+import { leaseTimings, takeoverCandidates } from './lease-timings';
 import { startNodeCapture, type RunningCapture } from './node-capture';
 import { decodeCapture } from './pcap-decoder';
+import {
+  addLeaseMarks,
+  buckets,
+  downtimeWindow,
+  explain,
+  firstOkAfterOutage,
+  measureDowntime,
+  type Sample,
+} from './failover-timeline';
 
 export interface FailoverDrillOptions {
   docker: Docker;
@@ -41,14 +49,6 @@ export interface FailoverInput {
   /** The user agreed to pull the capture image. */
   allowPull?: boolean;
 }
-
-interface Sample {
-  atMs: number;
-  http: HttpProbe;
-}
-
-/** Width of a success-rate bucket, ms. */
-const bucketMs = 500;
 
 /**
  * The failover drill: stops the lease holder's node container, probes the service from this
@@ -297,62 +297,6 @@ async function watchTakeover(
   return { ...(newHolder ? { newHolder } : {}), ...(neighbourAfter ? { neighbourAfter } : {}) };
 }
 
-function firstOkAfterOutage(samples: Sample[]): number | undefined {
-  const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
-  const firstFail = sorted.findIndex((s) => !s.http.ok);
-  if (firstFail < 0) return undefined;
-  return sorted.slice(firstFail).find((s) => s.http.ok)?.atMs;
-}
-
-/**
- * From the last good probe before the outage to the first good one after it (ms): the
- * outage lies within, to one sampling interval. Without a good probe before, from the
- * first failed one. Undefined while HTTP has not come back.
- */
-export function measureDowntime(samples: Sample[]): number | undefined {
-  if (samples.length > 0 && samples.every((s) => s.http.ok)) return 0;
-  const window = downtimeWindow(samples);
-  return window && window.toMs - window.fromMs;
-}
-
-/** The downtime's ends on the timeline: the one definition `measureDowntime` and the timeline share. */
-export function downtimeWindow(samples: Sample[]): { fromMs: number; toMs: number } | undefined {
-  const sorted = [...samples].sort((a, b) => a.atMs - b.atMs);
-  const firstFail = sorted.findIndex((s) => !s.http.ok);
-  if (firstFail < 0) return undefined;
-  const back = firstOkAfterOutage(sorted);
-  if (back === undefined) return undefined;
-  const lastGood = firstFail > 0 ? sorted[firstFail - 1]!.atMs : sorted[firstFail]!.atMs;
-  return { fromMs: lastGood, toMs: back };
-}
-
-export function buckets(samples: Sample[]): FailoverResult['intervals'] {
-  const map = new Map<number, { ok: number; total: number }>();
-  for (const sample of samples) {
-    const start = Math.floor(sample.atMs / bucketMs) * bucketMs;
-    const bucket = map.get(start) ?? { ok: 0, total: 0 };
-    bucket.total++;
-    if (sample.http.ok) bucket.ok++;
-    map.set(start, bucket);
-  }
-  return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([startMs, b]) => ({ startMs, ...b }));
-}
-
-function addLeaseMarks(timeline: TimelineEvent[], lastRenewMs: number, timings: FailoverResult['leaseTimings']): void {
-  const ms = (d: string) => parseGoDuration(d) ?? 0;
-  timeline.push({ atMs: lastRenewMs, kind: 'last-renew', text: 'the old holder last renewed the lease' });
-  timeline.push({
-    atMs: lastRenewMs + ms(timings.renewDeadline),
-    kind: 'renew-deadline',
-    text: `renew deadline (${timings.renewDeadline}) passes: the old holder could not have renewed`,
-  });
-  timeline.push({
-    atMs: lastRenewMs + ms(timings.leaseDuration),
-    kind: 'lease-expiry',
-    text: `lease duration (${timings.leaseDuration}) ends: another node may take it`,
-  });
-}
-
 async function keepAnnouncement(
   options: FailoverDrillOptions,
   input: FailoverInput,
@@ -379,65 +323,4 @@ async function keepAnnouncement(
     result = { pcapPath, ...(gratuitous ? { gratuitous } : {}) };
   }
   return result;
-}
-
-function explain(facts: {
-  claim: string;
-  newHolder?: { node: string; mac?: string };
-  downtimeMs?: number;
-  downtime?: { fromMs: number; toMs: number } | undefined;
-  intervalMs: number;
-  timings: FailoverResult['leaseTimings'];
-  gratuitous?: ArpPacket;
-  httpAfter?: HttpProbe;
-  restarted: boolean;
-}): string {
-  const parts: string[] = [];
-  parts.push(
-    facts.newHolder
-      ? `${facts.newHolder.node} took the lease over from ${facts.claim}`
-      : `No node took the lease over from ${facts.claim} in time`,
-  );
-  if (facts.gratuitous) parts.push(`and announced the IP with ${announcementForm(facts.gratuitous)}`);
-  let text = parts.join(' ') + '.';
-  if (facts.downtimeMs !== undefined)
-    text += ` HTTP was down for ${facts.downtimeMs} ms${facts.downtime ? `, from its last answer at ${facts.downtime.fromMs} ms to its first answer again at ${facts.downtime.toMs} ms (0 = the stop)` : ''} (± ${facts.intervalMs} ms sampling); the lease timings (${facts.timings.leaseDuration} duration, ${facts.timings.retryPeriod} retry) predict at most ${facts.timings.predictedMaxDowntimeMs} ms.`;
-  text += facts.httpAfter?.ok ? ' HTTP answers again.' : ' HTTP does not answer afterwards.';
-  text += facts.restarted ? ` ${facts.claim} was started again.` : ` ${facts.claim} could not be started again.`;
-  return text;
-}
-
-/**
- * After a drill was interrupted (Ctrl-C in the CLI): start the node it stopped — only a
- * container kind labels as a node of this cluster — and remove this process's capture
- * helpers. What the drill's own `finally` does, for when the process is leaving before it ran.
- */
-export async function recoverFailoverDrill(
-  docker: Docker,
-  input: { cluster: string; node: string },
-): Promise<{ started: boolean; removedHelpers: number }> {
-  const helpers = await docker
-    .listContainers({ all: true, filters: { label: [`${ownerLabel}=${process.pid}`, `${helperLabel}=capture`] } })
-    .catch(() => []);
-  let removedHelpers = 0;
-  for (const helper of helpers)
-    await docker
-      .getContainer(helper.Id)
-      .remove({ force: true })
-      .then(() => removedHelpers++)
-      .catch(() => undefined);
-  const nodes = await docker.listContainers({
-    all: true,
-    filters: { label: [`io.x-k8s.kind.cluster=${input.cluster}`], name: [input.node] },
-  });
-  const node = nodes.find((c) => c.Names.some((n) => n.replace(/^\//, '') === input.node));
-  if (!node)
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `node: ${input.node} is not a node container of the kind cluster "${input.cluster}"`,
-      `List its nodes with \`kind get nodes --name ${input.cluster}\`.`,
-    );
-  if (node.State !== 'running') await docker.getContainer(node.Id).start();
-  const state = (await docker.getContainer(node.Id).inspect()) as { State?: { Running?: boolean } };
-  return { started: state.State?.Running === true, removedHelpers };
 }

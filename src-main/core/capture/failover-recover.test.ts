@@ -5,7 +5,7 @@ import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import { createDockerClient } from '../docker/docker-client';
 import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/docker-endpoint';
 import { helperLabels, helperName } from '../docker/helper-containers';
-import { recoverFailoverDrill } from './failover-drill';
+import { recoverFailoverDrill } from './failover-recover';
 
 const cluster = `c-recover-${randomBytes(3).toString('hex')}`;
 const node = `${cluster}-worker`;

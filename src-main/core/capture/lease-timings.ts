@@ -50,6 +50,7 @@ export function takeoverCandidates(status: ClusterStatus, holder: string): { nod
   const why =
     others.length === 0
       ? `${holder} is the cluster's only other node candidate: nothing could take the lease over`
-      : `no other node is Ready and selected by the L2 policy (${others.map((n) => `${n.name}: ${!n.ready ? 'NotReady' : "control-plane, excluded by the policy's nodeSelector"}`).join('; ')})`;
+      : 'no other node is Ready and selected by the L2 policy ' +
+        `(${others.map((n) => `${n.name}: ${!n.ready ? 'NotReady' : "control-plane, excluded by the policy's nodeSelector"}`).join('; ')})`;
   return { nodes, why };
 }

@@ -106,7 +106,8 @@ export async function startNodeCapture(docker: Docker, options: NodeCaptureOptio
         if (!/listening on/.test(errText) || pcap.length < 24) {
           throw new KindscopeError(
             'CAPTURE_FAILED',
-            `tcpdump in ${options.node}'s namespace wrote no capture (exit ${exit.StatusCode ?? '?'}): ${errText.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
+            `tcpdump in ${options.node}'s namespace wrote no capture (exit ${exit.StatusCode ?? '?'}): ` +
+              `${errText.trim().split('\n').slice(-2).join(' ') || 'no output'}`,
             `Check that the capture image ${options.image} has tcpdump and that the node container is running.`,
           );
         }

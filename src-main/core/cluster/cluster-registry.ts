@@ -2,6 +2,7 @@ import { KindscopeError, type AnsweredBy, type ClusterStatus } from '../../contr
 import type { TopologyService } from '../topology/topology-service';
 import { Emitter, toDisposable, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
+import { deadline, whenAborted } from '../util/timeout';
 import { ClusterSession, type ClusterSessionOptions } from './cluster-session';
 
 export interface ClusterRegistryOptions {
@@ -39,6 +40,8 @@ export class ClusterRegistry implements Disposable {
   private linger: NodeJS.Timeout | undefined;
   /** After dispose nothing is followed again (a DNS re-read or a handler still in flight). */
   private disposed = false;
+  /** Aborted by dispose: a one-shot answer still waiting for its first lists ends at once. */
+  private readonly lifetime = new AbortController();
 
   /** Every followed cluster's pushed models (the same as {@link subscribe}, as an `Event`). */
   readonly onDidChange: Event<ClusterStatus> = (listener) => this.subscribe(listener);
@@ -113,22 +116,21 @@ export class ClusterRegistry implements Disposable {
     this.refuseIfDisposed();
     await this.requireCluster(cluster);
     const hold = this.hold(cluster);
-    let budget: NodeJS.Timeout | undefined;
+    // One budget for the topology snapshot and the first lists together: a slow Docker
+    // must not stretch a one-shot answer (it comes without the topology then). Dispose ends it.
+    const waitMs = this.options.firstListWaitMs ?? 8_000;
+    const budget = deadline(waitMs, this.lifetime.signal);
     try {
       const entry = this.entries.get(cluster)!;
-      // One budget for the topology snapshot and the first lists together: a slow Docker
-      // must not stretch a one-shot answer (it comes without the topology then).
-      const deadline = Date.now() + (this.options.firstListWaitMs ?? 8_000);
-      await Promise.race([
-        entry.started,
-        new Promise((resolve) => (budget = setTimeout(resolve, deadline - Date.now()))),
-      ]);
-      await entry.session.whenComplete(Math.max(0, deadline - Date.now()));
+      const until = Date.now() + waitMs;
+      await Promise.race([entry.started, whenAborted(budget.signal)]);
+      await entry.session.whenComplete(Math.max(0, until - Date.now()));
+      this.refuseIfDisposed();
       const status = entry.session.status();
       if (this.subscribers > 0 && !this.kept.has(cluster) && !this.disposed) this.kept.set(cluster, this.hold(cluster));
       return status;
     } finally {
-      clearTimeout(budget);
+      budget.dispose();
       hold.dispose();
     }
   }
@@ -144,6 +146,7 @@ export class ClusterRegistry implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.lifetime.abort();
     clearTimeout(this.linger);
     this.kept.clear();
     for (const entry of this.entries.values()) entry.session.dispose();

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { kubectlOk, labApi } from '../../../e2e/lab/lab-api.ts';
-import { autoPool, run, startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
+import { run, startLabCluster, subnetSlot, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import { comparable } from './status-comparison';
 import { kubectlView, modelView } from '../../../e2e/lab/status-oracle.ts';
@@ -34,8 +34,9 @@ const lbService = (name: string, labels: Record<string, string> = {}) =>
  * IPs, and a check then sees the other cluster's node answer.
  */
 function privatePool(): string {
-  const [a, b] = autoPool('kind').split('.');
-  return `${a}.${b}.${100 + (randomBytes(1)[0]! % 100)}.0/24`;
+  return subnetSlot('kind', (count) =>
+    count >= 256 ? 100 + (randomBytes(1)[0]! % 100) : 1 + (randomBytes(1)[0]! % (count / 2 - 1)),
+  );
 }
 
 beforeAll(async () => {

@@ -58,6 +58,8 @@ export class ClusterSession implements Disposable {
   private readonly probes = new Map<string, AnsweredBy>();
   private lastPushed: string | undefined;
   private watchers: FSWatcher[] = [];
+  /** Aborted by dispose: the session's own reads in flight (the other clusters' pools) end at once. */
+  private readonly lifetime = new AbortController();
   private disposed = false;
 
   constructor(private readonly options: ClusterSessionOptions) {
@@ -93,7 +95,7 @@ export class ClusterSession implements Disposable {
     });
   }
 
-  /** Resolves once every resource is listed (or absent), or after `timeoutMs`. */
+  /** Resolves once every resource is listed (or absent), after `timeoutMs`, or at dispose. */
   whenComplete(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
       const check = () => {
@@ -101,9 +103,11 @@ export class ClusterSession implements Disposable {
       };
       const timer = setTimeout(() => done(), timeoutMs);
       const subscription = this.kube?.onDidChange(check);
+      this.lifetime.signal.addEventListener('abort', check, { once: true });
       const done = () => {
         clearTimeout(timer);
         subscription?.dispose();
+        this.lifetime.signal.removeEventListener('abort', check);
         resolve();
       };
       check();
@@ -118,6 +122,9 @@ export class ClusterSession implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.lifetime.abort(
+      new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.'),
+    );
     this.store.dispose();
     this.kubeStore.dispose();
     for (const watcher of this.watchers) watcher.close();
@@ -156,7 +163,10 @@ export class ClusterSession implements Disposable {
       this.kubeStore.dispose();
       this.kube = undefined;
       this.server = undefined;
-      this.kubeProblem = `No kubeconfig context "${this.context}" in ${files.join(', ') || env || '~/.kube/config'}${problems.length ? ` (${problems.join('; ')})` : ''}: run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
+      const where = files.join(', ') || env || '~/.kube/config';
+      this.kubeProblem =
+        `No kubeconfig context "${this.context}" in ${where}${problems.length ? ` (${problems.join('; ')})` : ''}: ` +
+        `run \`kind export kubeconfig --name ${this.options.cluster}\`, or check KUBECONFIG`;
       this.recompute.schedule();
       return;
     }
@@ -218,7 +228,8 @@ export class ClusterSession implements Disposable {
       return;
     }
     if (!this.options.topology?.cached(this.options.cluster)) await this.readTopology();
-    void this.refreshOtherPools(names);
+    // In the background: a failure only leaves the other clusters' pools as they were (said in the log).
+    void this.refreshOtherPools(names).catch((error: unknown) => this.afterDispose(error));
   }
 
   private async readTopology(): Promise<void> {
@@ -227,6 +238,7 @@ export class ClusterSession implements Disposable {
       // Awaited, so a one-shot answer already has the other clusters' pools (each list ≤ 5 s).
       await this.refreshOtherPools();
     } catch (error) {
+      if (this.disposed) return;
       this.topology = undefined;
       this.topologyProblem = error instanceof KindscopeError ? error.message : String(error);
       this.recompute.schedule();
@@ -237,6 +249,8 @@ export class ClusterSession implements Disposable {
     const topology = this.options.topology;
     if (!topology || !this.topology) return;
     const clusters = await topology.listClusters().catch(() => []);
+    // The topology may have gone while the list was read (a failed re-read clears it, dispose too).
+    if (!this.topology || this.disposed) return;
     const networks = new Set(this.topology.networks.map((n) => n.name));
     const others = clusters
       .filter(
@@ -246,11 +260,17 @@ export class ClusterSession implements Disposable {
           c.networks.some((n) => networks.has(n)),
       )
       .map((c) => c.name);
-    const read = await readOtherClusterPools(loadKubeConfig(this.options.kubeconfigEnv()).config, others);
+    const config = loadKubeConfig(this.options.kubeconfigEnv()).config;
+    const read = await readOtherClusterPools(config, others, undefined, this.lifetime.signal);
     // A cluster whose pools are unknown adds none: the overlap rule reports overlaps it saw, never "no overlap".
     for (const unknown of read)
       if (!unknown.read) this.options.log.debug(`Pools of ${unknown.cluster}: ${unknown.reason}`);
     this.otherPools = read.flatMap((c) => (c.read ? c.pools.map((pool) => ({ cluster: c.cluster, ...pool })) : []));
     this.recompute.schedule();
+  }
+
+  /** A read ended by dispose is no failure to report; anything else while live is logged. */
+  private afterDispose(error: unknown): void {
+    if (!this.disposed) this.options.log.debug(`Reading the other clusters' pools failed`, error);
   }
 }

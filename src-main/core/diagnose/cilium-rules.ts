@@ -58,7 +58,9 @@ export function ciliumNotInstalled(input: DiagnoseInput): Finding[] {
       code: 'cilium-not-installed',
       message:
         'Cilium is not installed in this cluster (no cilium-config ConfigMap, no cilium DaemonSet in kube-system)',
-      fix: `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} --set kubeProxyReplacement=true --set l2announcements.enabled=true (or Create lab)`,
+      fix:
+        `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} ` +
+        '--set kubeProxyReplacement=true --set l2announcements.enabled=true (or Create lab)',
     },
   ];
 }
@@ -136,7 +138,11 @@ export function nodeContainersStopped(input: DiagnoseInput): Finding[] {
     .filter((container) => containerDown(container) && nodes.some((n) => n.metadata.name === container.name))
     .map((container) => ({
       code: 'node-container-stopped' as const,
-      message: `The container of node ${container.name} is ${container.state}: the node is down${nodes.find((n) => n.metadata.name === container.name && ready(n)) ? ' (Kubernetes still says Ready until its grace period ends)' : ''}`,
+      message:
+        `The container of node ${container.name} is ${container.state}: the node is down` +
+        (nodes.find((n) => n.metadata.name === container.name && ready(n))
+          ? ' (Kubernetes still says Ready until its grace period ends)'
+          : ''),
       fix: container.state === 'paused' ? `docker unpause ${container.name}` : `docker start ${container.name}`,
     }));
 }
@@ -171,8 +177,19 @@ export function nodeAddressChanged(input: DiagnoseInput): Finding[] {
     return [
       {
         code: 'node-ip-changed' as const,
-        message: `kind node IPs changed after a restart: ${name} now has ${container.ipv4} on Docker, but Kubernetes still has ${claimed} as its InternalIP${holder ? ` (${claimed} now belongs to ${holder.name})` : ''}; the API server, the kubelets and Cilium may still use the old address`,
-        fix: `Stop the whole cluster and start it again, control plane first, so Docker can hand each node its address back (kindscope stop --cluster ${clusterName(input)}, then kindscope start --cluster ${clusterName(input)}); if the addresses still differ, re-create the cluster: kind cannot change a node's address in place (kubernetes-sigs/kind#2045)`,
+        message:
+          'kind node IPs changed after a restart: ' +
+          `${name} now has ${container.ipv4} on Docker, ` +
+          `but Kubernetes still has ${claimed} as its ` +
+          `InternalIP${holder ? ` (${claimed} now belongs to ${holder.name})` : ''}; ` +
+          'the API server, the kubelets and Cilium may still use the old address',
+        fix:
+          'Stop the whole cluster and start it again, control plane first, ' +
+          'so Docker can hand each node its address back ' +
+          `(kindscope stop --cluster ${clusterName(input)}, ` +
+          `then kindscope start --cluster ${clusterName(input)}); ` +
+          'if the addresses still differ, re-create the cluster: ' +
+          `kind cannot change a node's address in place (kubernetes-sigs/kind#2045)`,
       },
     ];
   });

@@ -13,5 +13,7 @@ export const kubeProxyStrict = {
   set: 'kubeProxyReplacement=true',
   /** The finding's message: `subject` says where the value comes from and that it is "strict". */
   message: (subject: string): string =>
-    `${subject}: Cilium 1.15 accepts "strict" but does not enable kube-proxy replacement's features with it, so L2 announcements stay silent (cilium/cilium#32711); from 1.16 the chart refuses it (cilium/cilium#36131).`,
+    `${subject}: Cilium 1.15 accepts "strict" but does not enable kube-proxy replacement's ` +
+    'features with it, so L2 announcements stay silent (cilium/cilium#32711); ' +
+    'from 1.16 the chart refuses it (cilium/cilium#36131).',
 } as const;

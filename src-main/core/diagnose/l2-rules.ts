@@ -1,6 +1,6 @@
 import type { Finding } from '../../contract';
 import type { KubeL2Policy, KubeService } from '../kube/kube-types';
-import { ciliumConfig, ciliumState, containerDown } from './cilium-rules';
+import { agentDaemonSet, ciliumConfig, ciliumState, containerDown } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { kubeProxyStrict } from './kube-proxy-strict';
 import { externalIPs } from './lb-ipam-rules';
@@ -142,14 +142,103 @@ function endpoints(service: KubeService, input: DiagnoseInput): Finding[] {
   ];
 }
 
-function trafficPolicy(service: KubeService): Finding[] {
+/**
+ * The installed Cilium's version, when known: `cilium-config`'s `cilium-version`, else the tag
+ * of the agent DaemonSet's image ("the image tag indicating the exact version of the Cilium
+ * docker container", Cilium's Kubernetes deployment concepts), e.g. `quay.io/cilium/cilium:v1.20.2@sha256:…`.
+ */
+function installedVersion(input: DiagnoseInput): number[] | undefined {
+  const agent = agentDaemonSet(input)?.spec?.template?.spec?.containers?.find((c) => c.name === 'cilium-agent');
+  const text = ciliumConfig(input)?.['cilium-version'] ?? /:v?(\d+\.\d+\.\d+)/.exec(agent?.image ?? '')?.[1];
+  const match = text ? /(\d+)\.(\d+)\.(\d+)/.exec(text) : null;
+  return match ? match.slice(1, 4).map(Number) : undefined;
+}
+const atLeast = (v: number[], [a, b, c]: [number, number, number]) =>
+  v[0]! !== a ? v[0]! > a : v[1]! !== b ? v[1]! > b : v[2]! >= c;
+
+function serviceEndpoints(service: KubeService, input: DiagnoseInput) {
+  const ns = service.metadata.namespace ?? 'default';
+  return (input.kube.endpointSlices ?? [])
+    .filter(
+      (s) => s.metadata.namespace === ns && s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name,
+    )
+    .flatMap((s) => s.endpoints ?? [])
+    .filter((e) => e.conditions?.ready !== false);
+}
+
+/**
+ * `externalTrafficPolicy: Local` with L2 announcements, by the installed version:
+ * - before 1.20.2 any eligible node may take the lease, also one without a local backend, and
+ *   then the traffic it receives is dropped (cilium/cilium#27800);
+ * - from 1.20.2 only nodes with a local backend take the lease (cilium/cilium#46399, backported
+ *   as cilium/cilium#48550: the announcer's `hasLocalBackends` compares each backend's node name
+ *   with its own), so a service whose endpoints carry no node name — Gateway API's placeholder
+ *   backend — gets no lease and no ARP reply at all, with nothing reported anywhere
+ *   (cilium/cilium#48799, open); with node-named endpoints the holder always has a local one.
+ * Unknown version: the older, general warning.
+ */
+function trafficPolicy(service: KubeService, input: DiagnoseInput): Finding[] {
   if (service.spec?.externalTrafficPolicy !== 'Local') return [];
+  const version = installedVersion(input);
+  const ns = service.metadata.namespace ?? 'default';
+  const toCluster = `kubectl --context ${input.context} patch service ${service.metadata.name} -n ${ns} -p '{"spec":{"externalTrafficPolicy":"Cluster"}}'`;
+  if (version && atLeast(version, [1, 20, 2])) {
+    const endpoints = serviceEndpoints(service, input);
+    if (endpoints.length === 0 || endpoints.some((e) => e.nodeName)) return [];
+    return [
+      {
+        code: 'etp-local-no-node-name',
+        message: `externalTrafficPolicy: Local on Cilium ${version.join('.')}: from 1.20.2 only a node with a local backend takes the L2 lease (cilium/cilium#46399, #48550), and this service's endpoints name no node (as Gateway API's placeholder backend does), so no node takes the lease and nothing answers ARP — without any error (cilium/cilium#48799)`,
+        fix: `Use externalTrafficPolicy: Cluster: ${toCluster} (for Cilium's Gateway API services: helm value gatewayAPI.externalTrafficPolicy=Cluster).`,
+      },
+    ];
+  }
+  const holder = input.kube.leases?.find((l) => l.metadata.name === leaseName(service))?.spec?.holderIdentity;
+  const endpoints = input.kube.endpointSlices ? serviceEndpoints(service, input) : undefined;
+  const holderHasBackend = holder && endpoints?.some((e) => e.nodeName === holder);
+  const named = endpoints?.some((e) => e.nodeName);
+  // The holder is known to have a local backend: the traffic it takes is served.
+  if (holderHasBackend) return [];
   return [
     {
       code: 'etp-local',
       message:
-        'externalTrafficPolicy: Local with L2 announcements: only a node with a local endpoint may answer; when the lease holder has none, traffic is dropped',
-      fix: 'Use externalTrafficPolicy: Cluster, or keep a pod on every eligible node.',
+        holder && named
+          ? `externalTrafficPolicy: Local with L2 announcements${version ? ` on Cilium ${version.join('.')}` : ''}: the lease holder ${holder} has no local endpoint, so the traffic it receives is dropped (before 1.20.2 any eligible node may hold the lease, cilium/cilium#27800)`
+          : `externalTrafficPolicy: Local with L2 announcements${version ? ` on Cilium ${version.join('.')}` : ''}: only a node with a local endpoint may answer; when the lease holder has none, traffic is dropped (cilium/cilium#27800)`,
+      fix: `Use externalTrafficPolicy: Cluster (${toCluster}), keep a pod on every eligible node, or upgrade to Cilium 1.20.2+, where only nodes with a local backend take the lease.`,
+    },
+  ];
+}
+
+/**
+ * LB-IPAM lets services share one IP through a sharing key; L2 announcements run one leader
+ * election per service, so services sharing an IP may each elect a different node and both
+ * nodes answer ARP for it (cilium/cilium#48419, open; Cilium's docs mark sharing keys as
+ * unsupported with L2 announcements, cilium/cilium#48456).
+ */
+function sharedIp(service: KubeService, input: DiagnoseInput): Finding[] {
+  const annotations = service.metadata.annotations ?? {};
+  const key = annotations['lbipam.cilium.io/sharing-key'] ?? annotations['io.cilium/lb-ipam-sharing-key'];
+  if (key === undefined || !input.kube.policies || selectingPolicies(service, input.kube.policies).length === 0)
+    return [];
+  const ips = externalIPs(service);
+  const others = (input.kube.services ?? []).filter(
+    (s) =>
+      s !== service &&
+      !(s.metadata.name === service.metadata.name && s.metadata.namespace === service.metadata.namespace) &&
+      externalIPs(s).some((ip) => ips.includes(ip)),
+  );
+  if (others.length === 0) return [];
+  const holders = [service, ...others].map(
+    (s) => input.kube.leases?.find((l) => l.metadata.name === leaseName(s))?.spec?.holderIdentity,
+  );
+  const distinct = [...new Set(holders.filter(Boolean))];
+  return [
+    {
+      code: 'lb-ipam-sharing-key-l2',
+      message: `${ips.join(', ')} is shared through the LB-IPAM sharing key "${key}" with ${others.map((s) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`).join(', ')}: L2 announcements elect a node per service, so two nodes may answer ARP for one IP (cilium/cilium#48419)${distinct.length > 1 ? `; the leases are held by ${distinct.join(' and ')} now` : ''}`,
+      fix: 'Give each L2-announced service its own IP (remove the lbipam.cilium.io/sharing-key annotation), or put the ports in one service.',
     },
   ];
 }
@@ -175,7 +264,9 @@ export function announcementReasons(service: KubeService, input: DiagnoseInput):
       {
         code: 'cilium-not-installed',
         message: 'Cilium is not installed: nothing announces this IP',
-        fix: `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} --set kubeProxyReplacement=true --set l2announcements.enabled=true`,
+        fix:
+          `helm install cilium cilium/cilium --namespace kube-system --kube-context ${input.context} ` +
+          '--set kubeProxyReplacement=true --set l2announcements.enabled=true',
       },
     ];
   const findings: Finding[] = [];
@@ -188,7 +279,12 @@ export function announcementReasons(service: KubeService, input: DiagnoseInput):
       enabled && Boolean(input.kube.policies && selectingPolicies(service, input.kube.policies).length > 0);
     findings.push(...lease(service, input, announcing));
   }
-  findings.push(...endpoints(service, input), ...trafficPolicy(service), ...outsideNetworks(service, input));
+  findings.push(
+    ...endpoints(service, input),
+    ...trafficPolicy(service, input),
+    ...(cilium === 'installed' ? sharedIp(service, input) : []),
+    ...outsideNetworks(service, input),
+  );
   return findings;
 }
 

@@ -55,7 +55,10 @@ export function pendingReasons(service: KubeService, input: DiagnoseInput): Find
       {
         code: 'no-pool',
         message: 'No CiliumLoadBalancerIPPool exists',
-        fix: `Create one from the ${network ? `"${network.name}" network (${network.subnet})` : 'kind network'}: kubectl --context ${input.context} apply -f - with kind: CiliumLoadBalancerIPPool, spec.blocks: [{ cidr: "${cidr}" }]`,
+        fix:
+          `Create one from the ${network ? `"${network.name}" network (${network.subnet})` : 'kind network'}: ` +
+          `kubectl --context ${input.context} apply -f - with kind: ` +
+          `CiliumLoadBalancerIPPool, spec.blocks: [{ cidr: "${cidr}" }]`,
       },
     ];
   }
@@ -69,7 +72,10 @@ export function pendingReasons(service: KubeService, input: DiagnoseInput): Find
       {
         code: 'no-pool-matches',
         message: `No pool's serviceSelector matches this service (labels: ${labels})`,
-        fix: `Label the service to match a pool (\`kubectl --context ${input.context} -n ${service.metadata.namespace ?? 'default'} label service ${service.metadata.name} …\`), or add a pool without a serviceSelector.`,
+        fix:
+          'Label the service to match a pool ' +
+          `(\`kubectl --context ${input.context} -n ${service.metadata.namespace ?? 'default'} label ` +
+          `service ${service.metadata.name} …\`), or add a pool without a serviceSelector.`,
       },
     ];
   }

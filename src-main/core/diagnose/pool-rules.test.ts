@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeIpPool } from '../kube/kube-types';
-import { poolFacts } from './pool-rules';
+import { cidrContains } from '../net';
+import { poolFacts, suggestPool } from './pool-rules';
 
 /** A pool's status conditions as cilium-operator writes them: `cilium.io/` now, `io.cilium/` before 1.15. */
 const pool = (prefix: string): KubeIpPool =>
@@ -26,5 +27,18 @@ describe('pool facts from the condition types of either Cilium era', () => {
       used: 2,
       conflict: false,
     });
+  });
+});
+
+describe('suggestPool: the block a fix suggests lies inside the network Docker gave', () => {
+  it.each([
+    ['172.18.0.0/16', '172.18.250.0/24'],
+    // Docker's next pool once 172.17–31 are used: /20s from 192.168.0.0/16; x.y.250 would be outside.
+    ['192.168.0.0/20', '192.168.14.0/24'],
+    ['192.168.16.0/20', '192.168.30.0/24'],
+  ])('%s → %s', (subnet, expected) => {
+    const suggested = suggestPool(subnet);
+    expect(suggested).toBe(expected);
+    expect(cidrContains(subnet, suggested)).toBe(true);
   });
 });

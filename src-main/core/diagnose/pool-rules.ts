@@ -1,6 +1,7 @@
+import { carvePool } from '../lab/plan/pool-carve';
 import type { Finding } from '../../contract';
 import type { KubeIpPool } from '../kube/kube-types';
-import { cidrContains, cidrsOverlap, parseCidr } from '../net';
+import { cidrContains, cidrsOverlap } from '../net';
 import type { DiagnoseInput } from './diagnose-input';
 
 /**
@@ -59,7 +60,10 @@ export function poolOutsideDockerNetwork(pool: KubeIpPool, input: DiagnoseInput)
   return [
     {
       code: 'pool-outside-docker-network',
-      message: `The pool ${pool.metadata.name} (${ranges.join(', ')}) is outside every Docker network of this cluster: ARP from the host can never reach its addresses`,
+      message:
+        `The pool ${pool.metadata.name} ` +
+        `(${ranges.join(', ')}) is outside every Docker network of this cluster: ` +
+        'ARP from the host can never reach its addresses',
       fix: `Use a range inside ${networks.map((n) => n.subnet).join(', ')}, e.g. ${suggestPool(networks[0]!.subnet)}.`,
     },
   ];
@@ -72,7 +76,10 @@ export function poolOverlapsOtherCluster(pool: KubeIpPool, input: DiagnoseInput)
     .filter((other) => ranges.some((a) => other.ranges.some((b) => b.includes('/') && cidrsOverlap(a, b))))
     .map((other) => ({
       code: 'pool-overlap-other-cluster' as const,
-      message: `The pool ${pool.metadata.name} overlaps the pool ${other.name} of cluster "${other.cluster}" on the same Docker network: both can hand out the same IP, and two nodes then answer ARP for it`,
+      message:
+        `The pool ${pool.metadata.name} overlaps the pool ${other.name} of cluster ` +
+        `"${other.cluster}" on the same Docker network: ` +
+        'both can hand out the same IP, and two nodes then answer ARP for it',
       fix: 'Give each cluster its own range, e.g. a different /24 of the kind network.',
     }));
 }
@@ -85,9 +92,12 @@ export function poolOverlaps(input: DiagnoseInput): Finding[] {
   return (input.kube.pools ?? []).flatMap((pool) => poolOverlapsOtherCluster(pool, input));
 }
 
+/**
+ * A pool to suggest inside `subnet`: the block `create` would carve there (a /24 where there is
+ * room). Not "x.y.250.0/24": Docker hands out /20s from 192.168.0.0/16 once its 172.x /16s are
+ * used, and x.y.250 is then outside the network.
+ */
 export function suggestPool(subnet: string): string {
-  const cidr = parseCidr(subnet);
-  if (!cidr) return '172.18.250.0/24';
-  const [a, b] = cidr.network.split('.');
-  return `${a}.${b}.250.0/24`;
+  const carved = carvePool(subnet, []);
+  return carved.ok ? carved.cidr : '172.18.250.0/24';
 }

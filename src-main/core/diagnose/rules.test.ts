@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FindingCode } from '../../contract';
 import type { KubeSnapshot } from '../kube/kube-state';
+import { KubeService } from '../kube/kube-types';
 import { ciliumState, clusterRules } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { announcementReasons } from './l2-rules';
@@ -116,6 +117,120 @@ const serviceTable: [string, DiagnoseInput, FindingCode[]][] = [
     ['vip-outside-docker-network'],
   ],
 ];
+
+// Issue 26 item 5: the eTP=Local rule follows the installed Cilium (cilium-config's cilium-version).
+const onCilium = (version: string, change: (k: KubeSnapshot) => void = () => undefined) =>
+  withKube((k) => {
+    k.configMaps = [ciliumConfigMap({ 'cilium-version': version })];
+    k.services = [service('web', '172.18.250.1', { externalTrafficPolicy: 'Local' })];
+    change(k);
+  });
+const endpointsOn =
+  (...nodes: (string | undefined)[]) =>
+  (k: KubeSnapshot) =>
+    (k.endpointSlices = [
+      {
+        metadata: { name: 'web-abc', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+        endpoints: nodes.map((nodeName) => ({ conditions: { ready: true }, ...(nodeName ? { nodeName } : {}) })),
+      },
+    ]);
+const versionTable: [string, DiagnoseInput, FindingCode[], RegExp?][] = [
+  [
+    '1.20.2, endpoints without a node name (Gateway API placeholder): no lease at all',
+    onCilium('1.20.2', endpointsOn(undefined)),
+    ['etp-local-no-node-name'],
+    /cilium\/cilium#46399.*cilium\/cilium#48799/,
+  ],
+  ['1.20.2, endpoints on nodes: only such nodes take the lease', onCilium('1.20.2', endpointsOn('demo-worker')), []],
+  [
+    '1.20.2 read from the agent image when the ConfigMap does not say it',
+    onCilium('1.20.2', (k) => {
+      endpointsOn(undefined)(k);
+      k.configMaps = [ciliumConfigMap()];
+      k.daemonSets = [
+        {
+          metadata: { name: 'cilium', namespace: 'kube-system' },
+          spec: {
+            template: {
+              spec: { containers: [{ name: 'cilium-agent', image: 'quay.io/cilium/cilium:v1.20.2@sha256:0' }] },
+            },
+          },
+          status: { numberReady: 2, desiredNumberScheduled: 2 },
+        },
+      ];
+    }),
+    ['etp-local-no-node-name'],
+  ],
+  [
+    '1.20.1, the holder has no local endpoint: dropped',
+    onCilium('1.20.1', endpointsOn('demo-worker2')),
+    ['etp-local'],
+    /lease holder demo-worker has no local endpoint.*cilium\/cilium#27800/,
+  ],
+  ['1.19.8, the holder has a local endpoint: served', onCilium('1.19.8', endpointsOn('demo-worker')), []],
+  [
+    '1.18.14, endpoints without node names: the holder may lack one',
+    onCilium('1.18.14', endpointsOn(undefined)),
+    ['etp-local'],
+    /only a node with a local endpoint may answer/,
+  ],
+];
+
+describe('externalTrafficPolicy: Local, by the installed Cilium version', () => {
+  it.each(versionTable)('%s', (_, input, codes, message) => {
+    const findings = announcementReasons(web(input), input);
+    expect(findings.map((f) => f.code)).toEqual(codes);
+    if (message) expect(findings[0]!.message).toMatch(message);
+    if (codes.length) expect(findings[0]!.fix).toContain('externalTrafficPolicy');
+  });
+});
+
+describe('an LB-IPAM sharing key on an L2-announced service (cilium/cilium#48419)', () => {
+  const shared = (key: string | undefined, otherIp = '172.18.250.1') =>
+    withKube((k) => {
+      k.services = [
+        {
+          ...service('web', '172.18.250.1'),
+          metadata: {
+            name: 'web',
+            namespace: 'default',
+            labels: {},
+            ...(key ? { annotations: { 'lbipam.cilium.io/sharing-key': key } } : {}),
+          },
+        },
+        {
+          ...service('dns', otherIp),
+          metadata: {
+            name: 'dns',
+            namespace: 'default',
+            labels: {},
+            ...(key ? { annotations: { 'lbipam.cilium.io/sharing-key': key } } : {}),
+          },
+        },
+      ];
+      k.leases!.push({
+        metadata: { name: 'cilium-l2announce-default-dns', namespace: 'kube-system' },
+        spec: { holderIdentity: 'demo-worker2' },
+      });
+    });
+  it('two services on one IP through the key: two nodes may answer, with the fix', () => {
+    const findings = announcementReasons(web(shared('k')), shared('k'));
+    expect(findings.map((f) => f.code)).toEqual(['lb-ipam-sharing-key-l2']);
+    expect(findings[0]!.message).toContain('held by demo-worker and demo-worker2');
+    expect(findings[0]!.fix).toContain('remove the lbipam.cilium.io/sharing-key annotation');
+  });
+  it('no key, or a key but no other service on the IP: nothing', () => {
+    expect(announcementReasons(web(shared(undefined)), shared(undefined)).map((f) => f.code)).toEqual([]);
+    const alone = shared('k', '172.18.250.2');
+    expect(announcementReasons(web(alone), alone).map((f) => f.code)).toEqual([]);
+  });
+  it('the key survives the Service reader (other annotations are dropped)', () => {
+    const parsed = KubeService.parse({
+      metadata: { name: 'web', annotations: { 'lbipam.cilium.io/sharing-key': 'k', 'other/thing': 'x' } },
+    });
+    expect(parsed.metadata.annotations).toEqual({ 'lbipam.cilium.io/sharing-key': 'k' });
+  });
+});
 
 describe('service rules: one cause each', () => {
   it.each(serviceTable)('%s', (_, input, codes) => expect(serviceCodes(input)).toEqual(codes));

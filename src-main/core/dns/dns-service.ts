@@ -251,7 +251,10 @@ export class DnsService {
         sendsQueries: false,
         probeName: known.name,
         checkedAt,
-        detail: `The system resolver cannot resolve ${known.name} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${port}.`,
+        detail:
+          `The system resolver cannot resolve ${known.name} ` +
+          `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+          `wire the OS to 127.0.0.1:${port}.`,
       };
     }
   }
@@ -283,7 +286,10 @@ export class DnsService {
         ? `The system resolver sent ${probeName} here and got ${result.address}.`
         : `The system resolver answered ${result.address} for ${probeName} without asking this responder.`;
     } catch (error) {
-      detail = `The system resolver did not send ${probeName} here (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): wire the OS to 127.0.0.1:${this.responder.port}.`;
+      detail =
+        `The system resolver did not send ${probeName} here ` +
+        `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): ` +
+        `wire the OS to 127.0.0.1:${this.responder.port}.`;
     }
     const seen = this.probes.get(probeName) === true;
     this.probes.delete(probeName);

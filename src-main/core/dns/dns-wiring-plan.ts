@@ -117,7 +117,11 @@ export function planWiring(
           renderElevated('resolved-link-add', { ip, resolvectl, port: String(port) }),
           (_, i) => descriptions[i]!,
         ),
-        note: `Lasts until the next restart (per-link settings live as long as the link). Needs systemd ${RESOLVED_MIN_VERSION_FOR_PORT} or later for a port other than 53; some releases around 250 do not send a link's queries to 127.0.0.1 (systemd/systemd#25397) — the check below shows whether this one does.`,
+        note:
+          'Lasts until the next restart (per-link settings live as long as the link). ' +
+          `Needs systemd ${RESOLVED_MIN_VERSION_FOR_PORT} or later for a port other than 53; ` +
+          `some releases around 250 do not send a link's queries to 127.0.0.1 ` +
+          '(systemd/systemd#25397) — the check below shows whether this one does.',
       };
     }
     case 'dnsmasq':
@@ -161,9 +165,16 @@ function manualSteps(port: number, action: 'apply' | 'remove'): string[] {
     return ['Remove the kind.internal forwarding you added (see the steps for adding it) and reload your resolver.'];
   return [
     `Kindscope could not tell which resolver this machine uses. Forward the zone ${DNS_ZONE} to 127.0.0.1 port ${port}:`,
-    `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" to a file in /etc/dnsmasq.d/ and restart dnsmasq.`,
-    `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
-    `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; sudo ip addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}; sudo resolvectl dns ${RESOLVED_LINK} 127.0.0.1:${port}; sudo resolvectl domain ${RESOLVED_LINK} '~${DNS_ZONE}'; sudo resolvectl default-route ${RESOLVED_LINK} false`,
+    `dnsmasq: add the lines "server=/${DNS_ZONE}/127.0.0.1#${port}" and "rebind-domain-ok=/${DNS_ZONE}/" ` +
+      'to a file in /etc/dnsmasq.d/ and restart dnsmasq.',
+    `unbound: forward-zone: name: "${DNS_ZONE}" forward-addr: 127.0.0.1@${port} — ` +
+      `and domain-insecure: "${DNS_ZONE}" in server:, then unbound-control reload.`,
+    `systemd-resolved ≥ ${RESOLVED_MIN_VERSION_FOR_PORT}: ` +
+      `sudo ip link add ${RESOLVED_LINK} type dummy; sudo ip link set ${RESOLVED_LINK} up; ` +
+      `sudo ip addr add ${RESOLVED_LINK_ADDRESS} dev ${RESOLVED_LINK}; ` +
+      `sudo resolvectl dns ${RESOLVED_LINK} 127.0.0.1:${port}; ` +
+      `sudo resolvectl domain ${RESOLVED_LINK} '~${DNS_ZONE}'; ` +
+      `sudo resolvectl default-route ${RESOLVED_LINK} false`,
     `Then check: the Names card (or kindscope dns --json) shows "sendsQueries": true.`,
   ];
 }

@@ -5,6 +5,7 @@ import { findExecutable } from '../tools/executable';
 import { elevatedProgramDirs, type ElevatedScript } from '../tools/elevated-scripts';
 import { runTool, type RunResult } from '../tools/run-tool';
 import { planWiring, RESOLVED_MIN_VERSION_FOR_PORT, type PlannedWiring, type WiringPrograms } from './dns-wiring-plan';
+import { withDeadline } from '../util/timeout';
 
 /** What the wiring reads from this machine; tests give it a platform, files and a PATH of stand-ins. */
 export interface WiringEnvironment {
@@ -85,7 +86,10 @@ export class DnsWiring {
       if (version !== undefined && version < RESOLVED_MIN_VERSION_FOR_PORT) {
         return {
           ...planWiring('manual', action, port),
-          note: `systemd ${version} cannot send DNS to a port other than 53 (added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): use dnsmasq, or run the responder on port 53 as root.`,
+          note:
+            `systemd ${version} cannot send DNS to a port other than 53 ` +
+            `(added in ${RESOLVED_MIN_VERSION_FOR_PORT}, systemd/systemd#17858): ` +
+            'use dnsmasq, or run the responder on port 53 as root.',
         };
       }
     }
@@ -104,10 +108,10 @@ export class DnsWiring {
         plan.manual.join(' '),
       );
     const [bin, args] = this.elevation(plan.elevated);
-    const result = await runTool(plan.elevated.runner, bin, args, {
-      allowFailure: true,
-      signal: AbortSignal.timeout(5 * 60_000),
-    });
+    const runner = plan.elevated.runner;
+    const result = await withDeadline(5 * 60_000, undefined, (signal) =>
+      runTool(runner, bin, args, { allowFailure: true, signal }),
+    );
     if (result.exitCode === 0) return result;
     const text = `${result.stderr}\n${result.stdout}`;
     // osascript: "User canceled. (-128)"; pkexec: 126 dismissed, 127 not authorised (pkexec(1)).
@@ -151,10 +155,9 @@ export class DnsWiring {
 
   private async resolvedVersion(resolvectl: string): Promise<number | undefined> {
     try {
-      const result = await runTool('resolvectl', resolvectl, ['--version'], {
-        signal: AbortSignal.timeout(5_000),
-        allowFailure: true,
-      });
+      const result = await withDeadline(5_000, undefined, (signal) =>
+        runTool('resolvectl', resolvectl, ['--version'], { signal, allowFailure: true }),
+      );
       const version = /systemd (\d+)/.exec(result.stdout)?.[1];
       return version ? Number(version) : undefined;
     } catch {

@@ -110,7 +110,14 @@ export function explainUnreachable(
     case 'EACCES':
     case 'EPERM': {
       const access = socket ? socketAccess(socket) : undefined;
-      message = `Permission denied on ${socket ?? endpoint.host}${access?.group ? ` (owned by group ${access.group}${access.user ? `, which ${access.processHasGroup ? 'this process has' : `${access.user} does not have in this session`}` : ''})` : ''}`;
+      message =
+        `Permission denied on ${socket ?? endpoint.host}` +
+        `${
+          access?.group
+            ? ` (owned by group ${access.group}` +
+              `${access.user ? `, which ${access.processHasGroup ? 'this process has' : `${access.user} does not have in this session`}` : ''})`
+            : ''
+        }`;
       break;
     }
     case 'ECONNRESET':

@@ -99,7 +99,8 @@ export function resolveDockerEndpoint(
     throw new KindscopeError(
       'DOCKER_ERROR',
       `Docker context "${contextName}" (from ${source}) does not exist`,
-      `List contexts with \`docker context ls\` and select one with \`docker context use NAME\`${source === 'DOCKER_CONTEXT' ? ', or unset DOCKER_CONTEXT' : ''}.`,
+      `List contexts with \`docker context ls\` and select one with \`docker context use ` +
+        `NAME\`${source === 'DOCKER_CONTEXT' ? ', or unset DOCKER_CONTEXT' : ''}.`,
     );
   }
   const meta = ContextMeta.safeParse(safeJson(metaText));

@@ -72,6 +72,11 @@ describe('DockerEngineService on the real engine', () => {
     await until(() => expect(service.getStatus().state).toBe('live'));
     const before = service.getStatus().engine!.containers.total;
     const infoCallsBefore = proxy.count({ path: '/info' });
+    // Container events the service saw meanwhile: ours, and those of other test files on this engine.
+    let eventsSeen = 0;
+    const counting = service.onDidReceiveEvent((event) => {
+      if (event.Type === 'container') eventsSeen += 1;
+    });
 
     const name = `kindscope-test-${randomBytes(4).toString('hex')}`;
     created.push(name);
@@ -80,13 +85,15 @@ describe('DockerEngineService on the real engine', () => {
     docker(['rm', '-f', name]);
     await until(() => expect(service.getStatus().engine!.containers.total).toBe(before));
 
-    // One re-read per burst of events, and nothing while idle.
+    // One re-read per burst of events, and nothing while idle: on a quiet engine 2–4 for our create
+    // and remove; with other files' containers coming and going, at most one per event seen.
+    counting.dispose();
     const infoCalls = proxy.count({ path: '/info' }) - infoCallsBefore;
     expect(infoCalls).toBeGreaterThanOrEqual(2);
-    expect(infoCalls).toBeLessThanOrEqual(4);
+    expect(infoCalls).toBeLessThanOrEqual(Math.max(4, eventsSeen));
     // Idle, no polling: any call in this window is a re-read caused by an engine event
     // (other test files create containers on the same engine), at most /version, /info and
-    // the list of Kindscope's own helpers (left out of the counts) each.
+    // the list of Kindscope's own helpers (left out of the counts) each: three calls per event at most.
     let eventsInWindow = 0;
     service.onDidReceiveEvent((event) => {
       if (event.Type === 'container' && /^(create|destroy|start|die|pause|unpause|stop|kill)$/.test(event.Action))
@@ -95,7 +102,7 @@ describe('DockerEngineService on the real engine', () => {
     const settled = proxy.count();
     // 6 s: long enough to catch polling every 2–5 s, which a 1.5 s window would miss.
     await new Promise((resolve) => setTimeout(resolve, 6_000));
-    expect(proxy.count() - settled).toBeLessThanOrEqual(2 * eventsInWindow);
+    expect(proxy.count() - settled).toBeLessThanOrEqual(3 * eventsInWindow);
     expect(statuses.some((status) => status.engine?.containers.total === before + 1)).toBe(true);
   });
 

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import type { DockerEngineFacts, DockerEngineStatus, StreamState } from '../../contract';
 import { Coalescer, Emitter, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
+import { withDeadline } from '../util/timeout';
 import { engineEvents, engineInfo, engineVersion } from './docker-api';
 import { closeDockerClient, explainUnreachable } from './docker-client';
 import type { ResolvedEndpoint } from './docker-endpoint';
@@ -44,6 +45,8 @@ export class DockerEngineService {
   /** Container events within `coalesceMs` cause one probe. */
   private readonly refreshAfterEvents: Coalescer;
   private disposed = false;
+  /** Aborted by dispose: a probe in flight ends at once, its timers with it. */
+  private readonly lifetime = new AbortController();
 
   readonly onDidChangeStatus: Event<DockerEngineStatus>;
   /** Raw container and network events, for services that keep their own models. */
@@ -143,6 +146,7 @@ export class DockerEngineService {
   /** Stops following the engine and closes every connection to it (those of earlier endpoints too). */
   dispose(): void {
     this.disposed = true;
+    this.lifetime.abort();
     this.refreshAfterEvents.dispose();
     this.stream.dispose();
     this.statusChanged.dispose();
@@ -154,16 +158,19 @@ export class DockerEngineService {
   }
 
   private async probe(): Promise<void> {
-    const timeout = this.options.probeTimeoutMs ?? 5_000;
     const client = this.client;
-    const [version, info, helpers] = await Promise.all([
-      engineVersion(client, AbortSignal.timeout(timeout)),
-      engineInfo(client, AbortSignal.timeout(timeout)),
-      // Kindscope's own helper containers are not the user's: left out of the counts.
-      client
-        .listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: AbortSignal.timeout(timeout) })
-        .catch(() => []),
-    ]);
+    // One deadline for the three calls, cleared when they are answered (no timer stays behind).
+    const [version, info, helpers] = await withDeadline(
+      this.options.probeTimeoutMs ?? 5_000,
+      this.lifetime.signal,
+      (signal) =>
+        Promise.all([
+          engineVersion(client, signal),
+          engineInfo(client, signal),
+          // Kindscope's own helper containers are not the user's: left out of the counts.
+          client.listContainers({ all: true, filters: { label: [helperLabel] }, abortSignal: signal }).catch(() => []),
+        ]),
+    );
     // Retargeted meanwhile: this answer is the old engine's, not the one now followed.
     if (client !== this.client) return;
     const helperStates = helpers.map((helper) => helper.State);

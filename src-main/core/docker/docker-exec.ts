@@ -15,12 +15,14 @@ export async function execInContainer(
   docker: Docker,
   containerId: string,
   cmd: string[],
+  /** Ends the exec at once: its requests are aborted and its attached stream closed (rejects with the reason). */
   signal?: AbortSignal,
 ): Promise<ExecResult> {
+  const abortSignal = signal ? { abortSignal: signal } : {};
   const exec = await docker
     .getContainer(containerId)
-    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false });
-  const stream = await exec.start({ hijack: true, stdin: false, ...(signal ? { abortSignal: signal } : {}) });
+    .exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true, Tty: false, ...abortSignal });
+  const stream = await exec.start({ hijack: true, stdin: false, ...abortSignal });
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let out = '';
@@ -28,12 +30,25 @@ export async function execInContainer(
   stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
   docker.modem.demuxStream(stream, stdout, stderr);
-  await new Promise<void>((resolve, reject) => {
-    stream.on('end', () => resolve());
-    stream.on('close', () => resolve());
-    stream.on('error', reject);
-  });
-  const inspected = await exec.inspect();
+  // The hijacked connection is no longer the request's once upgraded: aborting the request
+  // would not close it, so the stream itself is destroyed.
+  const closeStream = () => stream.destroy();
+  signal?.addEventListener('abort', closeStream, { once: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        closeStream();
+        resolve();
+      }
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', reject);
+    });
+  } finally {
+    signal?.removeEventListener('abort', closeStream);
+  }
+  signal?.throwIfAborted();
+  const inspected = await exec.inspect(abortSignal);
   return { exitCode: inspected.ExitCode ?? -1, stdout: out, stderr: err };
 }
 

@@ -60,7 +60,17 @@ function safeUser(): string | undefined {
 export function permissionHint(path: string, access: SocketAccess): string {
   const group = access.group ?? 'docker';
   if (access.listedInGroup && !access.processHasGroup) {
-    return `You are in the \`${group}\` group, but this session started before you were added: log out and back in (or reboot) so it applies, then start Kindscope again.`;
+    return (
+      `You are in the \`${group}\` group, but this session started before you were added: ` +
+      'log out and back in (or reboot) so it applies, then start Kindscope again.'
+    );
   }
-  return `${path} belongs to the \`${group}\` group. Add yourself: \`sudo usermod -aG ${group} $USER\`, then log out and back in (a new login) so the group applies. Rootless Docker listens at \`$XDG_RUNTIME_DIR/docker.sock\` instead: select it with \`docker context use rootless\` or DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock.`;
+  return (
+    `${path} belongs to the \`${group}\` group. ` +
+    `Add yourself: \`sudo usermod -aG ${group} $USER\`, then log out and back in ` +
+    '(a new login) so the group applies. ' +
+    `Rootless Docker listens at \`$XDG_RUNTIME_DIR/docker.sock\` instead: ` +
+    `select it with \`docker context use rootless\` or ` +
+    'DOCKER_HOST=unix://$XDG_RUNTIME_DIR/docker.sock.'
+  );
 }

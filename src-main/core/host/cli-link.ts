@@ -46,7 +46,9 @@ export function cliLinkStatus({ bundledPath, home, pathDirs }: CliLinkContext): 
     command,
     onPath,
     state: 'occupied',
-    problem: `${linkPath} already exists${target ? ` (a link to ${target})` : ''} and is not Kindscope's link. Kindscope will not replace it: remove it yourself, then link again.`,
+    problem:
+      `${linkPath} already exists${target ? ` (a link to ${target})` : ''} and is not ` +
+      `Kindscope's link. Kindscope will not replace it: remove it yourself, then link again.`,
   };
 }
 

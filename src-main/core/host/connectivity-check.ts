@@ -88,7 +88,9 @@ export interface HopInputs {
 }
 
 const inspectHint = (ip: string) =>
-  `Inspect what drops it: \`sudo iptables -L DOCKER-USER -n -v\` (rules there run before Docker's own), \`ip route get ${ip}\` and \`ip rule show\` (a VPN capturing the range installs its own rule or a wider route).`;
+  `Inspect what drops it: \`sudo iptables -L DOCKER-USER -n -v\` ` +
+  `(rules there run before Docker's own), \`ip route get ${ip}\` and \`ip rule show\` ` +
+  '(a VPN capturing the range installs its own rule or a wider route).';
 
 function routeDetail(route: HostRoute): string {
   return `${route.cidr} dev ${route.dev}${route.gateway && route.gateway !== route.dev ? ` via ${route.gateway}` : ''}`;
@@ -110,7 +112,9 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
           ' --fix`), which adds a utun tunnel and a route per Docker network.'
         : darwin
           ? 'Route the subnet to the engine VM (see the plan note).'
-          : "With a local engine the bridge route appears with the network; is this the machine that runs the engine (`docker context ls`), and is this shell in the host's network namespace?";
+          : 'With a local engine the bridge route appears with the network; ' +
+            'is this the machine that runs the engine (`docker context ls`), ' +
+            "and is this shell in the host's network namespace?";
     if (!route || route.blocks || route.cidr === '0.0.0.0/0') {
       const why = !route
         ? `no route in \`${command}\` contains ${subnet}`
@@ -125,7 +129,10 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
         hop,
         target: subnet,
         ok: false,
-        detail: `${subnet} goes to ${routeDetail(route)}, not to the network's bridge ${bridge}: another route (a VPN capturing the range?) wins the longest prefix match in \`${command}\`.`,
+        detail:
+          `${subnet} goes to ${routeDetail(route)}, not to the network's bridge ${bridge}: ` +
+          'another route (a VPN capturing the range?) wins the longest prefix match in ' +
+          `\`${command}\`.`,
         fix: inspectHint(probeIp ?? subnet.split('/')[0]!),
       });
       continue;
@@ -135,7 +142,9 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
         hop,
         target: subnet,
         ok: true,
-        detail: `${routeDetail(route)} — longest prefix match in \`${command}\`${route.dev.startsWith('br-') || route.dev === 'docker0' ? ': the Docker bridge' : ''}.`,
+        detail:
+          `${routeDetail(route)} — longest prefix match in ` +
+          `\`${command}\`${route.dev.startsWith('br-') || route.dev === 'docker0' ? ': the Docker bridge' : ''}.`,
       });
       continue;
     }
@@ -147,7 +156,10 @@ async function routeHops(input: HopInputs): Promise<ConnectivityHop[]> {
         hop,
         target: subnet,
         ok: false,
-        detail: `${subnet} goes to ${route.dev} by the wider route ${route.cidr} — a VPN's tunnel, not docker-mac-net-connect's (its routes are exactly the Docker subnet)${ownerText}.`,
+        detail:
+          `${subnet} goes to ${route.dev} by the wider route ${route.cidr} — ` +
+          `a VPN's tunnel, not docker-mac-net-connect's ` +
+          `(its routes are exactly the Docker subnet)${ownerText}.`,
         fix: 'Exclude the Docker subnets from the VPN (split tunnelling), or disconnect it, then start docker-mac-net-connect.',
       });
     } else if (owner && owner !== route.dev) {
@@ -204,7 +216,10 @@ function macHop(input: HopInputs): ConnectivityHop[] {
       {
         hop,
         ok: false,
-        detail: `${mac.installedVersion} is installed, but Docker Desktop ${host.runtimeVersion ?? '4.52 or later'} needs ${mac.requiredVersion} or later (chipmk/docker-mac-net-connect#63).`,
+        detail:
+          `${mac.installedVersion} is installed, ` +
+          `but Docker Desktop ${host.runtimeVersion ?? '4.52 or later'} needs ${mac.requiredVersion} ` +
+          'or later (chipmk/docker-mac-net-connect#63).',
         fix: `brew upgrade ${'chipmk/tap/docker-mac-net-connect'} and restart its service: kindscope connectivity --cluster ${input.cluster} --fix`,
       },
     ];
@@ -236,7 +251,9 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
     {
       hop: 'runtime',
       ok: true,
-      detail: `${input.host.runtime}${input.host.runtimeVersion ? ` ${input.host.runtimeVersion}` : ''} on ${input.host.platform} (${input.host.source === 'environment' ? 'set by KINDSCOPE_PLATFORM/KINDSCOPE_RUNTIME' : "the engine's own info"}).`,
+      detail:
+        `${input.host.runtime}${input.host.runtimeVersion ? ` ${input.host.runtimeVersion}` : ''} ` +
+        `on ${input.host.platform} (${input.host.source === 'environment' ? 'set by KINDSCOPE_PLATFORM/KINDSCOPE_RUNTIME' : "the engine's own info"}).`,
     },
   ];
   hops.push(...macHop(input));
@@ -255,7 +272,9 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
           hop,
           target,
           ok: true,
-          detail: `${icmp.received} of ${icmp.sent} replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.`,
+          detail:
+            `${icmp.received} of ${icmp.sent} ` +
+            `replies${icmp.rttMs.length ? `, ${(icmp.rttMs.reduce((a, b) => a + b, 0) / icmp.rttMs.length).toFixed(2)} ms on average` : ''}.`,
         };
       if (!routedNetworks.has(node.network))
         return {
@@ -269,7 +288,9 @@ export async function connectivityHops(input: HopInputs): Promise<ConnectivityHo
           hop,
           target,
           ok: false,
-          detail: `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.`,
+          detail:
+            `The route goes into docker-mac-net-connect's utun, but no reply came (${icmp.sent} sent): ` +
+            'the tunnel is down — after a Docker Desktop upgrade, or Resource Saver stopped the VM.',
           fix: `Restart the service: kindscope connectivity --cluster ${input.cluster} --fix`,
         };
       return {
@@ -308,7 +329,11 @@ async function loadBalancerHops(input: HopInputs, routedNetworks: Set<string>): 
           hop,
           target: ip,
           ok: false,
-          detail: `Not probed: ${ip} is outside the cluster's Docker networks (${input.facts.subnets.map((s) => s.subnet).join(', ') || 'none'}), so a request would leave by another route and ARP from this machine can never reach the cluster for it.`,
+          detail:
+            `Not probed: ${ip} is outside the cluster's Docker networks ` +
+            `(${input.facts.subnets.map((s) => s.subnet).join(', ') || 'none'}), ` +
+            'so a request would leave by another route and ARP from this machine can never reach the ' +
+            'cluster for it.',
           fix: `Give the pool a block inside the cluster's Docker network: \`kindscope fix --cluster ${input.cluster}\` carves one.`,
         };
       if (!routedNetworks.has(network.network))
@@ -329,7 +354,8 @@ async function loadBalancerHops(input: HopInputs, routedNetworks: Set<string>): 
           fix:
             input.host.platform === 'linux'
               ? inspectHint(ip)
-              : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ${service.namespace}/${service.name}\` to see who answers ARP.`,
+              : `Check the route hops above, then \`kindscope capture --cluster ${input.cluster} --service ` +
+                `${service.namespace}/${service.name}\` to see who answers ARP.`,
         };
       const http = await input.probes.http(ip, port);
       // The sample app must answer with its marker; a user's service is reported, not judged.
@@ -339,7 +365,10 @@ async function loadBalancerHops(input: HopInputs, routedNetworks: Set<string>): 
         hop,
         target: ip,
         ok,
-        detail: `TCP connect in ${tcp.ms} ms; HTTP ${http.status ?? http.error ?? 'no answer'}${answer.state === 'marker' ? ` with the sample's marker (pod ${answer.pod})` : ok ? '' : `: ${answer.detail}`}.`,
+        detail:
+          `TCP connect in ${tcp.ms} ms; HTTP ` +
+          (`${http.status ?? http.error ?? 'no answer'}` +
+            `${answer.state === 'marker' ? ` with the sample's marker (pod ${answer.pod})` : ok ? '' : `: ${answer.detail}`}.`),
         ...(ok
           ? {}
           : {

@@ -5,6 +5,7 @@ import { compareVersions } from '../tools/tool-specs';
 import { brewPrefixes, macNetConnectFormula, renderElevated, type BrewPrefix } from '../tools/elevated-scripts';
 import { findExecutable } from '../tools/executable';
 import { runTool } from '../tools/run-tool';
+import { withDeadline } from '../util/timeout';
 
 /** docker-mac-net-connect before 0.1.5 does not work with Docker Desktop 4.52+ (chipmk/docker-mac-net-connect#63). */
 const minimumForNewDesktop = '0.1.5';
@@ -39,13 +40,17 @@ export async function findBrew(
   if (!found)
     return {
       problem:
-        'Homebrew is not installed (no /opt/homebrew/bin/brew, no /usr/local/bin/brew, no brew on PATH): install it from https://brew.sh, then run the fix again.',
+        'Homebrew is not installed (no /opt/homebrew/bin/brew, no /usr/local/bin/brew, ' +
+        'no brew on PATH): install it from https://brew.sh, then run the fix again.',
     };
   const printed = (await runTool('brew', found, ['--prefix'], { allowFailure: true })).stdout.trim();
   const prefix = brewPrefixes.find((p) => p === printed);
   if (!prefix)
     return {
-      problem: `The brew on PATH (${found}) reports the prefix ${JSON.stringify(printed.slice(0, 80))}, not /opt/homebrew or /usr/local: Kindscope runs Homebrew as root only from those two fixed places.`,
+      problem:
+        `The brew on PATH (${found}) reports the prefix ${JSON.stringify(printed.slice(0, 80))}, ` +
+        'not /opt/homebrew or /usr/local: ' +
+        'Kindscope runs Homebrew as root only from those two fixed places.',
     };
   return { path: found, prefix };
 }
@@ -125,18 +130,27 @@ export function planMacFix(
   if (host.runtime === 'colima')
     return {
       plan: [],
-      note: "Colima keeps containers inside its VM and docker-mac-net-connect supports Docker Desktop only: start Colima with `colima start --network-address`, then route the kind subnet to the VM's address (`sudo route -n add <subnet> <VM IP>`).",
+      note:
+        'Colima keeps containers inside its VM and docker-mac-net-connect supports Docker Desktop ' +
+        'only: start Colima with `colima start --network-address`, ' +
+        "then route the kind subnet to the VM's address (`sudo route -n add <subnet> <VM IP>`).",
     };
   if (host.runtime !== 'docker-desktop')
     return {
       plan: [],
-      note: `With ${host.runtime} the containers live in a VM Kindscope cannot route into automatically: give the VM an address this Mac reaches and add a route to the kind subnet through it (docker-mac-net-connect supports Docker Desktop only).`,
+      note:
+        `With ${host.runtime} the containers live in a VM Kindscope cannot route into ` +
+        'automatically: give the VM an address this Mac reaches and add a route to the kind subnet ' +
+        'through it (docker-mac-net-connect supports Docker Desktop only).',
     };
   if (!state.brew) return { plan: [], note: state.brewProblem ?? 'Homebrew was not found.' };
   if (!state.dockerSocket)
     return {
       plan: [],
-      note: 'docker-mac-net-connect talks to /var/run/docker.sock, which does not exist: in Docker Desktop, Settings → Advanced, turn on "Allow the default Docker socket to be used", then run the fix again.',
+      note:
+        'docker-mac-net-connect talks to /var/run/docker.sock, which does not exist: ' +
+        'in Docker Desktop, Settings → Advanced, ' +
+        'turn on "Allow the default Docker socket to be used", then run the fix again.',
     };
   const { path, prefix } = state.brew;
   if (!state.installedVersion) return { plan: [userStep('install', path), elevatedStep('start', prefix)] };
@@ -165,12 +179,8 @@ export async function runSteps(
   const results: FixStepResult[] = [];
   for (const step of steps) {
     const [bin, ...args] = step.argv;
-    const result = await runTool(
-      step.elevated ? 'osascript' : 'brew',
-      bin!,
-      args,
-      { allowFailure: true, signal: AbortSignal.timeout(15 * 60_000) },
-      env,
+    const result = await withDeadline(15 * 60_000, undefined, (signal) =>
+      runTool(step.elevated ? 'osascript' : 'brew', bin!, args, { allowFailure: true, signal }, env),
     );
     // osascript: "execution error: User canceled. (-128)" when the prompt is dismissed.
     const denied = step.elevated && result.exitCode !== 0 && /User cancel+ed|\(-128\)/i.test(result.stderr);

@@ -1,17 +1,16 @@
-import { request } from 'node:http';
-import { connect } from 'node:net';
-import ipaddr from 'ipaddr.js';
-import {
-  KindscopeError,
-  type AnsweredBy,
-  type Finding,
-  type HostContext,
-  type HttpProbe,
-  type Proof,
-} from '../../contract';
-import { runTool, type RunOptions } from '../tools/run-tool';
+import { type AnsweredBy, type Finding, type HostContext, type HttpProbe, type Proof } from '../../contract';
 import { cidrContains } from '../net/cidr';
 import { routeForSubnet, type HostRoute } from './connectivity-routes';
+import { probeHttp } from './probe-reads';
+import {
+  answeredByOf,
+  macOwner,
+  measure,
+  sameMac,
+  type NeighbourEntry,
+  type NeighbourRefresh,
+  type NeighbourTable,
+} from './probe-neighbour';
 
 /**
  * The one probe module: every measurement Kindscope makes from this machine of a node or a
@@ -21,291 +20,9 @@ import { routeForSubnet, type HostRoute } from './connectivity-routes';
  * pipeline's verify all measure through here, so they cannot disagree about who answered.
  */
 
-// ---------------------------------------------------------------------------------------------
-// HTTP, TCP, ICMP
-// ---------------------------------------------------------------------------------------------
-
-/**
- * `curl http://IP:PORT/` from this machine: status, the first 200 characters, or the socket
- * error's code. A fresh connection per probe (`agent: false`): a kept-alive socket would
- * hide a takeover, since it still points at the old holder.
- */
-export function probeHttp(ip: string, port: number, timeoutMs = 3_000): Promise<HttpProbe> {
-  const started = performance.now();
-  const ms = () => Math.round(performance.now() - started);
-  return new Promise((resolve) => {
-    const req = request({ host: ip, port, path: '/', agent: false, timeout: timeoutMs }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body = (body + chunk).slice(0, 200)));
-      response.on('end', () => {
-        const status = response.statusCode ?? 0;
-        resolve({ ok: status >= 200 && status < 300, status, body, ms: ms() });
-      });
-      response.on('error', (error: NodeJS.ErrnoException) =>
-        resolve({ ok: false, status: response.statusCode ?? 0, error: error.code ?? error.message, ms: ms() }),
-      );
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', (error: NodeJS.ErrnoException) =>
-      resolve({ ok: false, error: error.code ?? error.message, ms: ms() }),
-    );
-    req.end();
-  });
-}
-
-/** A TCP connect to IP:PORT (what proves a LoadBalancer IP reachable, since its VIP does not answer ICMP). */
-export function probeTcp(
-  ip: string,
-  port: number,
-  timeoutMs = 3_000,
-): Promise<{ ok: boolean; ms: number; error?: string }> {
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const socket = connect({ host: ip, port, timeout: timeoutMs });
-    const done = (result: { ok: boolean; error?: string }) => {
-      socket.destroy();
-      resolve({ ...result, ms: Math.round(performance.now() - started) });
-    };
-    socket.once('connect', () => done({ ok: true }));
-    socket.once('timeout', () => done({ ok: false, error: 'ETIMEDOUT' }));
-    socket.once('error', (error: NodeJS.ErrnoException) => done({ ok: false, error: error.code ?? error.message }));
-  });
-}
-
-export interface IcmpResult {
-  sent: number;
-  received: number;
-  rttMs: number[];
-  error?: string;
-}
-
-/** `ping -c COUNT -W 1 IP` through the run policy; parses iputils' and macOS's reply lines. */
-export async function probeIcmp(ip: string, count = 3, intervalS?: number): Promise<IcmpResult> {
-  try {
-    // -n: no reverse lookups; -W: per-reply wait (s on Linux, ms on macOS — 1 and 1000 both mean a second);
-    // -i: the gap between echoes (1 s by default). Linux (iputils) allows 0.2 s without privileges;
-    // the BSD ping of macOS refuses less than a second to a user ("-i interval too short"), so it keeps its default.
-    const wait = process.platform === 'darwin' ? '1000' : '1';
-    const interval = intervalS !== undefined && process.platform === 'linux' ? ['-i', String(intervalS)] : [];
-    const args = ['-n', '-c', String(count), ...interval, '-W', wait, ip];
-    const result = await runTool('ping', 'ping', args, {
-      allowFailure: true,
-      signal: AbortSignal.timeout((count + 3) * 1_000),
-    });
-    return parsePing(result.stdout, count, result.exitCode === 0 ? undefined : result.stderr.trim() || undefined);
-  } catch (error) {
-    return { sent: count, received: 0, rttMs: [], error: (error as Error).message };
-  }
-}
-
-export function parsePing(stdout: string, count: number, error?: string): IcmpResult {
-  const rttMs = [...stdout.matchAll(/time[=<]([\d.]+) ?ms/g)].map((m) => Number(m[1]));
-  const summary = /(\d+) packets transmitted, (\d+) (?:packets )?received/.exec(stdout);
-  return {
-    sent: summary ? Number(summary[1]) : count,
-    received: summary ? Number(summary[2]) : rttMs.length,
-    rttMs,
-    ...(error ? { error } : {}),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
-// This machine's neighbour (ARP) entry
-// ---------------------------------------------------------------------------------------------
-
-/** `ip neigh` for one address: its NUD state(s) joined by "," (`REACHABLE`, `STALE`, `PERMANENT`, `NONE` when absent). */
-export interface NeighbourEntry {
-  state: string;
-  mac?: string;
-  dev?: string;
-}
-
-/** What refreshing an entry did before a probe. */
-export interface NeighbourRefresh {
-  /** Every learnt entry for the IP was deleted, so the next packet makes the kernel ask ARP afresh. */
-  refreshed: boolean;
-  /** An entry the user made permanent (`ip neigh add … nud permanent`, `arp -s`): never deleted, reported. */
-  permanent?: NeighbourEntry;
-}
-
-/** How this machine's neighbour table is read and refreshed (Linux `ip`; elsewhere it lives in the engine's VM). */
-export interface NeighbourTable {
-  read(ip: string): Promise<NeighbourEntry | undefined>;
-  refresh(ip: string): Promise<NeighbourRefresh>;
-}
-
-interface IpNeighbour {
-  dst?: string;
-  dev?: string;
-  lladdr?: string;
-  state?: string[];
-}
-
-function parseNeighbours(json: string, ip: string): IpNeighbour[] {
-  try {
-    return (JSON.parse(json || '[]') as IpNeighbour[]).filter((e) => e.dst === ip);
-  } catch {
-    return [];
-  }
-}
-
-const toEntry = (e: IpNeighbour): NeighbourEntry => ({
-  state: (e.state ?? ['UNKNOWN']).join(','),
-  ...(e.lladdr ? { mac: e.lladdr } : {}),
-  ...(e.dev ? { dev: e.dev } : {}),
-});
-
-/** `ip`, through the run policy; a refusal or a missing `ip` reads as undefined. */
-function runIp(args: string[], options: RunOptions = {}) {
-  return runTool('ip', 'ip', args, { allowFailure: true, signal: AbortSignal.timeout(3_000), ...options }).catch(
-    () => undefined,
-  );
-}
-
-function checkedIp(ip: string): string {
-  if (!ipaddr.isValid(ip))
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `"${ip}" is not an IP address`,
-      'The service status gave an address Kindscope cannot probe: report this.',
-    );
-  return ip;
-}
-
-/**
- * Linux: `ip -j neigh show IP`. Refresh deletes every entry of the IP except a PERMANENT one
- * (`ip neigh del IP dev DEV`; `flush` would skip a PERMANENT entry silently too, but here the
- * skip is reported): a learnt entry may name whoever answered minutes ago, a permanent one is
- * the user's and stays. Deleting needs root or CAP_NET_ADMIN; without it `refreshed` is false.
- */
-export const hostNeighbourTable: NeighbourTable = {
-  async read(ip) {
-    if (process.platform !== 'linux') return undefined;
-    const result = await runIp(['-j', 'neigh', 'show', checkedIp(ip)]);
-    if (!result || result.exitCode !== 0) return undefined;
-    const entry = parseNeighbours(result.stdout, ip)[0];
-    return entry ? toEntry(entry) : { state: 'NONE' };
-  },
-  async refresh(ip) {
-    if (process.platform !== 'linux') return { refreshed: false };
-    const listed = await runIp(['-j', 'neigh', 'show', checkedIp(ip)]);
-    if (!listed || listed.exitCode !== 0) return { refreshed: false };
-    const entries = parseNeighbours(listed.stdout, ip);
-    const permanent = entries.find((e) => e.state?.includes('PERMANENT'));
-    let refreshed = true;
-    for (const dev of new Set(entries.filter((e) => e !== permanent && e.dev).map((e) => e.dev!))) {
-      // Device names come from `ip` itself; checked anyway before they become arguments.
-      if (!/^[\w.@-]{1,15}$/.test(dev)) return { refreshed: false };
-      const result = await runIp(['neigh', 'del', ip, 'dev', dev]);
-      refreshed &&= result?.exitCode === 0;
-    }
-    return { refreshed: refreshed && !permanent, ...(permanent ? { permanent: toEntry(permanent) } : {}) };
-  },
-};
-
-/** The entry as `ip neigh` shows it now (Linux; undefined where the table lives in the engine's VM). */
-export const readNeighbour = (ip: string) => hostNeighbourTable.read(ip);
-
-// ---------------------------------------------------------------------------------------------
-// The two rules: which neighbour states are a measurement, and which node owns a MAC
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Which Linux neighbour (NUD) states let the entry's MAC stand for "answered ARP now", right
- * after a probe, depending on whether the entry was refreshed (deleted) before the probe.
- * States as in ip-neighbour(8) and the kernel's neighbour state machine
- * (https://man7.org/linux/man-pages/man8/ip-neighbour.8.html, net/core/neighbour.c):
- *
- * | state      | refreshed first | not refreshed | why                                                                      |
- * |------------|-----------------|---------------|--------------------------------------------------------------------------|
- * | REACHABLE  | yes             | yes           | confirmed within reachable_time — by an ARP reply or by our probe's own  |
- * |            |                 |               | TCP exchange through that MAC (upper-layer confirmation)                 |
- * | DELAY      | yes             | no            | after a refresh the MAC was learnt during the probe; otherwise it is an  |
- * | PROBE      | yes             | no            | old MAC the kernel is still re-checking: nobody has confirmed it         |
- * | STALE      | yes             | no            | after a refresh: learnt since (a gratuitous ARP); otherwise any age      |
- * | PERMANENT  | no              | no            | set by a user, never asked: says nothing about who answers (a finding    |
- * | NOARP      | no              | no            | when it disagrees with who does)                                         |
- * | FAILED     | no              | no            | nobody answered                                                          |
- * | INCOMPLETE | no              | no            | asked, no answer yet                                                     |
- * | NONE       | no              | no            | no entry                                                                 |
- *
- * The old rules differed: `check` took any state but FAILED/INCOMPLETE (a STALE entry naming
- * the previous holder counted as that node answering), ping and the service proof took any
- * MAC, the verify step counted DELAY/PROBE without a refresh.
- */
-export const neighbourStateRule: Readonly<Record<string, { refreshed: boolean; notRefreshed: boolean }>> = {
-  REACHABLE: { refreshed: true, notRefreshed: true },
-  DELAY: { refreshed: true, notRefreshed: false },
-  PROBE: { refreshed: true, notRefreshed: false },
-  STALE: { refreshed: true, notRefreshed: false },
-  PERMANENT: { refreshed: false, notRefreshed: false },
-  NOARP: { refreshed: false, notRefreshed: false },
-  FAILED: { refreshed: false, notRefreshed: false },
-  INCOMPLETE: { refreshed: false, notRefreshed: false },
-  NONE: { refreshed: false, notRefreshed: false },
-};
-
-/** The MAC of an entry when it is a measurement (the table above); `ip` joins several flags with ",": all must count. */
-export function measuredMac(entry: NeighbourEntry | undefined, refreshed: boolean): string | undefined {
-  if (!entry?.mac) return undefined;
-  const states = entry.state.split(',');
-  const counts = states.every((s) => neighbourStateRule[s]?.[refreshed ? 'refreshed' : 'notRefreshed'] === true);
-  return counts ? entry.mac : undefined;
-}
-
-/** MACs compare case-insensitively: `ip` prints lower case, Docker's inspect too, a user's `arp -s` may not. */
-export const sameMac = (a: string | undefined, b: string | undefined): boolean =>
-  !!a && !!b && a.toLowerCase() === b.toLowerCase();
-
-/**
- * The MAC-owner rule: the node of this cluster whose container interface has this MAC
- * (Docker's view, carried in the status), or none — a MAC of no node is reported as a MAC,
- * never credited to a node.
- */
-export function macOwner(nodes: readonly { name: string; mac?: string }[], mac: string): string | undefined {
-  return nodes.find((n) => sameMac(n.mac, mac))?.name;
-}
-
-/** A measurement of who answered, worded as one: the MAC, its owner if a node, and when. */
-export function answeredByOf(
-  nodes: readonly { name: string; mac?: string }[],
-  mac: string,
-  checkedAt = new Date().toISOString(),
-): AnsweredBy {
-  const node = macOwner(nodes, mac);
-  return { ...(node ? { node } : {}), mac, checkedAt };
-}
-
-/** What one measured probe saw: the probe's own result, the neighbour entry, and who answered ARP if measured. */
-export interface Measured<T> {
-  result: T;
-  neighbour?: NeighbourEntry;
-  refresh: NeighbourRefresh;
-  answeredBy?: AnsweredBy;
-}
-
-/**
- * Refresh the entry, send the probe (its packets make the kernel ask ARP afresh), read the
- * entry back and apply the state rule. The one way every caller learns who answered.
- */
-export async function measure<T>(
-  ip: string,
-  nodes: readonly { name: string; mac?: string }[],
-  probe: () => Promise<T>,
-  table: NeighbourTable = hostNeighbourTable,
-): Promise<Measured<T>> {
-  const refresh = await table.refresh(ip);
-  const result = await probe();
-  const neighbour = await table.read(ip);
-  const mac = measuredMac(neighbour, refresh.refreshed);
-  return {
-    result,
-    refresh,
-    ...(neighbour ? { neighbour } : {}),
-    ...(mac ? { answeredBy: answeredByOf(nodes, mac) } : {}),
-  };
-}
+// Its parts, each a file of its own (HTTP/TCP/ICMP; the neighbour entry and the two rules); imported from here.
+export * from './probe-reads';
+export * from './probe-neighbour';
 
 // ---------------------------------------------------------------------------------------------
 // The proof: path, who answered ARP, what answered
@@ -359,7 +76,10 @@ export function judgePath(
   if (!network)
     return {
       ok: false,
-      detail: `${ip} is outside the cluster's Docker networks (${subnets}): a request to it would leave by another route, and ARP from this machine can never reach the cluster for it.`,
+      detail:
+        `${ip} is outside the cluster's Docker networks (${subnets}): ` +
+        'a request to it would leave by another route, ' +
+        'and ARP from this machine can never reach the cluster for it.',
       fix: "Give the pool a block inside the cluster's Docker network: `kindscope fix` carves one, or set pool.cidr inside the subnet above.",
     };
   const route = routeForSubnet(routes, `${ip}/32`);
@@ -367,7 +87,10 @@ export function judgePath(
   if (!route || route.blocks || route.cidr === '0.0.0.0/0')
     return {
       ok: false,
-      detail: `This machine's route to ${ip} is ${route?.cidr === '0.0.0.0/0' ? `the default route (${where})` : route ? `a blocking route (${route.raw})` : 'missing'} in \`${command}\`, not ${network.network}'s network: nothing was sent.`,
+      detail:
+        `This machine's route to ${ip} is ` +
+        `${route?.cidr === '0.0.0.0/0' ? `the default route (${where})` : route ? `a blocking route (${route.raw})` : 'missing'} ` +
+        `in \`${command}\`, not ${network.network}'s network: nothing was sent.`,
       fix:
         host.platform === 'darwin'
           ? 'Route the Docker networks to this Mac: `kindscope connectivity --fix` (docker-mac-net-connect with Docker Desktop).'
@@ -376,7 +99,9 @@ export function judgePath(
   if (host.platform !== 'darwin' && host.runtime === 'native' && network.bridge && route.dev !== network.bridge)
     return {
       ok: false,
-      detail: `${ip} goes to ${where}, not to ${network.network}'s bridge ${network.bridge}: another route (a VPN's?) wins in \`${command}\`; nothing was sent.`,
+      detail:
+        `${ip} goes to ${where}, not to ${network.network}'s bridge ${network.bridge}: ` +
+        `another route (a VPN's?) wins in \`${command}\`; nothing was sent.`,
       fix: `Inspect \`ip route get ${ip}\` and \`ip rule show\`: remove or narrow the route that captures ${network.subnet}.`,
     };
   if (host.platform === 'darwin' && host.runtime === 'docker-desktop' && !route.tunnel)
@@ -387,7 +112,10 @@ export function judgePath(
     };
   return {
     ok: true,
-    detail: `${ip} is in ${network.network} (${network.subnet}); this machine routes it by ${where}${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`,
+    detail:
+      `${ip} is in ${network.network} (${network.subnet}); ` +
+      (`this machine routes it by ${where}` +
+        `${route.tunnel ? " (docker-mac-net-connect's tunnel)" : route.dev === network.bridge ? ' (the network’s bridge)' : ''}.`),
   };
 }
 
@@ -483,14 +211,24 @@ export async function prove<T = HttpProbe>(
   if (permanent?.mac && answeredBy && permanentDisagrees)
     findings.push({
       code: 'neighbour-permanent-mismatch',
-      message: `This machine's neighbour entry for ${ip} is PERMANENT and names ${macOwner(nodes, permanent.mac) ?? 'no node of this cluster'} (${permanent.mac}), but ${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac}) answers ARP: this machine sends to the wrong MAC.`,
-      fix: `The entry was set by hand (\`arp -s\` or \`ip neigh add … nud permanent\`), so Kindscope leaves it: remove it with \`sudo ip neigh del ${ip} dev ${permanent.dev ?? '<bridge>'}\`.`,
+      message:
+        `This machine's neighbour entry for ${ip} is PERMANENT and names ` +
+        `${macOwner(nodes, permanent.mac) ?? 'no node of this cluster'} (${permanent.mac}), ` +
+        `but ${answeredBy.node ?? 'a MAC of no node'} (${answeredBy.mac}) answers ARP: ` +
+        'this machine sends to the wrong MAC.',
+      fix:
+        `The entry was set by hand (\`arp -s\` or \`ip neigh add … nud permanent\`), ` +
+        `so Kindscope leaves it: remove it with \`sudo ip neigh del ${ip} dev ` +
+        `${permanent.dev ?? '<bridge>'}\`.`,
     });
   const arp: Proof['arp'] = answeredBy
     ? answeredBy.node
       ? {
           state: 'measured',
-          detail: `answered ARP: ${answeredBy.node} (${answeredBy.mac}), ${asked ? 'asked afresh from a helper on the network' : 'neighbour entry refreshed before the probe'}, ${answeredBy.checkedAt}.`,
+          detail:
+            `answered ARP: ${answeredBy.node} (${answeredBy.mac}), ` +
+            `${asked ? 'asked afresh from a helper on the network' : 'neighbour entry refreshed before the probe'}, ` +
+            `${answeredBy.checkedAt}.`,
         }
       : {
           state: 'other',
@@ -504,7 +242,10 @@ export async function prove<T = HttpProbe>(
       : permanent && !asked
         ? {
             state: 'not-measurable',
-            detail: `answered ARP: not measurable here — this machine's entry is PERMANENT (${permanent.mac ?? 'no MAC'}), kept as the user set it, and no helper could ask afresh.`,
+            detail:
+              'answered ARP: not measurable here — ' +
+              `this machine's entry is PERMANENT (${permanent.mac ?? 'no MAC'}), ` +
+              'kept as the user set it, and no helper could ask afresh.',
           }
         : { state: 'nobody', detail: `answered ARP: nobody (neighbour entry ${neighbour?.state ?? 'none'}).` };
   const answer = judge(http);
@@ -519,7 +260,9 @@ export async function prove<T = HttpProbe>(
           : 'Run `kindscope check` for the findings that explain why no node announces this IP.'))
       : failing === 'answer'
         ? answer.state === 'something-else'
-          ? `Something other than the sample app answered: check that ${ip} is not also used elsewhere, and that the sample's pods run (\`kubectl get pods -l app\`); \`kindscope fix\` redeploys it.`
+          ? 'Something other than the sample app answered: ' +
+            `check that ${ip} is not also used elsewhere, and that the sample's pods run ` +
+            `(\`kubectl get pods -l app\`); \`kindscope fix\` redeploys it.`
           : 'Nothing answered HTTP: check that the service has ready endpoints and that the node holding the lease runs.'
         : undefined;
   if (failing === 'answer' && answer.state === 'something-else')
@@ -551,6 +294,9 @@ export function judgeAnswer(http: HttpProbe, sampleToken: string | undefined): P
     };
   return {
     state: 'something-else',
-    detail: `Something else answered: HTTP ${http.status}${marker ? ` with a marker for another lab (token ${marker[2]})` : " without the sample app's marker"}${http.body ? ` — "${http.body.trim().slice(0, 60)}"` : ''}.`,
+    detail:
+      `Something else answered: HTTP ${http.status}` +
+      `${marker ? ` with a marker for another lab (token ${marker[2]})` : " without the sample app's marker"}` +
+      `${http.body ? ` — "${http.body.trim().slice(0, 60)}"` : ''}.`,
   };
 }

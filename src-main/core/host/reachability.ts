@@ -33,7 +33,11 @@ export const hostProbes = (deps: ProofDeps): ReachabilityProbes => ({
 });
 
 const macRouteFix =
-  "On macOS the kind network lives in Docker Desktop's VM, so this machine has no route to it: install docker-mac-net-connect (`brew install chipmk/tap/docker-mac-net-connect` and start its service), which routes the Docker networks through a tunnel, then ping again.";
+  "On macOS the kind network lives in Docker Desktop's VM, " +
+  'so this machine has no route to it: ' +
+  'install docker-mac-net-connect ' +
+  '(`brew install chipmk/tap/docker-mac-net-connect` and start its service), ' +
+  'which routes the Docker networks through a tunnel, then ping again.';
 
 /** `ping` a node's address (its container's now, else its InternalIP) from this machine, and explain a timeout. */
 export async function pingNode(status: ClusterStatus, node: string, probes: ReachabilityProbes): Promise<PingResult> {
@@ -95,7 +99,9 @@ export async function pingNode(status: ClusterStatus, node: string, probes: Reac
     icmp,
     ...seen,
     verdict: 'unreachable',
-    explanation: `${node} (${ip}) did not answer ${icmp.sent} pings${icmp.error ? ` (${icmp.error})` : ''}${neighbour ? `; this machine's neighbour entry is ${neighbour.state}` : ''}.`,
+    explanation:
+      `${node} (${ip}) did not answer ${icmp.sent} ` +
+      `pings${icmp.error ? ` (${icmp.error})` : ''}${neighbour ? `; this machine's neighbour entry is ${neighbour.state}` : ''}.`,
     fix:
       'Check that the node container runs (`docker ps`) and that this machine has a route to the kind network (`ip route get ' +
       ip +
@@ -150,7 +156,9 @@ export async function proveService(
     ...(answeredBy ? { answeredBy } : {}),
     proof,
   };
-  const noIcmp = `A LoadBalancer IP does not answer ping (Cilium's VIPs do not, cilium/cilium#14118), so Kindscope proves it with ARP and a TCP connect instead`;
+  const noIcmp =
+    `A LoadBalancer IP does not answer ping (Cilium's VIPs do not, cilium/cilium#14118), ` +
+    'so Kindscope proves it with ARP and a TCP connect instead';
   if (!tcp)
     return {
       ...base,
@@ -175,10 +183,13 @@ export async function proveService(
   return {
     ...base,
     verdict: 'unreachable',
-    explanation: `${noIcmp}: ${ip}:${port} refused or dropped a TCP connection (${tcp.error ?? 'no answer'})${neighbour ? `; this machine's neighbour entry is ${neighbour.state}${neighbour.mac ? ` ${neighbour.mac}` : ''}` : ''}.`,
+    explanation:
+      `${noIcmp}: ${ip}:${port} refused or dropped a TCP connection ` +
+      `(${tcp.error ?? 'no answer'})${neighbour ? `; this machine's neighbour entry is ${neighbour.state}${neighbour.mac ? ` ${neighbour.mac}` : ''}` : ''}.`,
     fix:
       probes.platform === 'darwin'
         ? macRouteFix
-        : `Run \`kindscope capture --cluster ${status.cluster} --service ${label}\` to see whether anyone answers ARP, and \`kindscope check\` for the HTTP side.`,
+        : `Run \`kindscope capture --cluster ${status.cluster} --service ${label}\` to see whether ` +
+          `anyone answers ARP, and \`kindscope check\` for the HTTP side.`,
   };
 }

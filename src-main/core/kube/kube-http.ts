@@ -1,5 +1,6 @@
 import { HttpMethod, RequestContext, Watch, type KubeConfig } from '@kubernetes/client-node';
-import { fetch } from 'undici';
+import { fetch, type Dispatcher } from 'undici';
+import { deadline } from '../util/timeout';
 
 /** A list answer: the items as JSON (parsed by the caller's schema) and the version to watch from. */
 export interface ListResult {
@@ -33,37 +34,52 @@ export class KubeHttp {
     return this.config.getCurrentCluster()?.server;
   }
 
-  async list(path: string, timeoutMs: number): Promise<ListResult> {
+  /**
+   * @param signal ends the list at once (the session or informer is disposed); the deadline
+   *   `timeoutMs` applies besides. The request's own dispatcher (client-node makes one per
+   *   request, with the kubeconfig's TLS) is closed with it: no kept-alive socket outlives the list.
+   */
+  async list(path: string, timeoutMs: number, signal?: AbortSignal): Promise<ListResult> {
     const server = this.server;
     if (!server) throw new Error(`The kubeconfig context ${this.config.getCurrentContext()} names no cluster`);
     const url = `${server}${path}`;
     const ctx = new RequestContext(url, HttpMethod.GET);
     await this.config.applySecurityAuthentication(ctx);
-    const signal = AbortSignal.timeout(timeoutMs);
-    let response;
+    signal?.throwIfAborted();
+    const dispatcher = ctx.getDispatcher() as Dispatcher | undefined;
+    const limit = deadline(timeoutMs, signal);
     try {
-      response = await fetch(url, {
-        method: 'GET',
-        headers: { ...ctx.getHeaders(), accept: 'application/json' },
-        dispatcher: ctx.getDispatcher() as never,
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted)
-        throw new Error(`no answer to a list within ${Math.round(timeoutMs / 1000)} s`, { cause: error });
-      throw new Error(describeNetworkError(error), { cause: error });
+      let response;
+      try {
+        response = await fetch(url, {
+          method: 'GET',
+          headers: { ...ctx.getHeaders(), accept: 'application/json' },
+          ...(dispatcher ? { dispatcher } : {}),
+          signal: limit.signal,
+        });
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (limit.signal.aborted)
+          throw new Error(`no answer to a list within ${Math.round(timeoutMs / 1000)} s`, { cause: error });
+        throw new Error(describeNetworkError(error), { cause: error });
+      }
+      const text = await response.text().catch(() => '');
+      signal?.throwIfAborted();
+      if (response.status !== 200)
+        throw new KubeHttpError(
+          response.status,
+          `HTTP ${response.status} on ${path}: ${statusMessage(text) ?? response.statusText}`,
+        );
+      const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
+      return {
+        items: Array.isArray(body.items) ? body.items : [],
+        resourceVersion: body.metadata?.resourceVersion ?? '',
+      };
+    } finally {
+      limit.dispose();
+      // Only a dispatcher made for this request: the global one is not ours to close.
+      if (dispatcher) void dispatcher.destroy().catch(() => undefined);
     }
-    const text = await response.text().catch(() => '');
-    if (response.status !== 200)
-      throw new KubeHttpError(
-        response.status,
-        `HTTP ${response.status} on ${path}: ${statusMessage(text) ?? response.statusText}`,
-      );
-    const body = JSON.parse(text) as { items?: unknown[]; metadata?: { resourceVersion?: string } };
-    return {
-      items: Array.isArray(body.items) ? body.items : [],
-      resourceVersion: body.metadata?.resourceVersion ?? '',
-    };
   }
 
   /**

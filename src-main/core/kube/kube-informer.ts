@@ -55,6 +55,8 @@ export class KubeInformer<
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private abort: AbortController | undefined;
+  /** Aborted by dispose: a list in flight ends at once (its socket with it), not at its deadline. */
+  private readonly lifetime = new AbortController();
   private disposed = false;
   /** Clean closes in a row that came within a second of their watch opening. */
   private quickCloses = 0;
@@ -88,6 +90,7 @@ export class KubeInformer<
     this.generation += 1;
     clearTimeout(this.timer);
     this.abort?.abort();
+    this.lifetime.abort();
     this.changed.dispose();
   }
 
@@ -101,7 +104,11 @@ export class KubeInformer<
     this.abort?.abort();
     this.abort = undefined;
     try {
-      const list = await this.options.http.list(this.options.path, this.options.requestTimeoutMs ?? 10_000);
+      const list = await this.options.http.list(
+        this.options.path,
+        this.options.requestTimeoutMs ?? 10_000,
+        this.lifetime.signal,
+      );
       if (generation !== this.generation) return;
       this.replace(list.items);
       this.resourceVersion = list.resourceVersion;

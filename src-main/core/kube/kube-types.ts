@@ -47,14 +47,22 @@ export const KubeServicePort = z.object({
   protocol: z.string().optional(),
   targetPort: z.union([z.number(), z.string()]).optional(),
 });
-/** The one annotation read of a Service (the sample app's token); the rest are dropped on arrival. */
-const sampleTokenAnnotation = 'kindscope.dev/sample-token';
+/**
+ * The annotations read of a Service: the sample app's token, and LB-IPAM's sharing key (the
+ * current `lbipam.cilium.io/` and the older `io.cilium/` spelling), which the diagnosis needs
+ * (cilium/cilium#48419). The rest are dropped on arrival.
+ */
+const keptAnnotations = [
+  'kindscope.dev/sample-token',
+  'lbipam.cilium.io/sharing-key',
+  'io.cilium/lb-ipam-sharing-key',
+] as const;
 export const KubeService = z.object({
   metadata: Metadata.extend({
     annotations: z
       .record(z.string(), z.string())
       .transform((a): Record<string, string> =>
-        a[sampleTokenAnnotation] !== undefined ? { [sampleTokenAnnotation]: a[sampleTokenAnnotation] } : {},
+        Object.fromEntries(keptAnnotations.flatMap((key) => (a[key] !== undefined ? [[key, a[key]]] : []))),
       )
       .optional(),
   }),
@@ -109,6 +117,18 @@ export type KubeConfigMap = z.infer<typeof KubeConfigMap>;
 
 export const KubeDaemonSet = z.object({
   metadata: Metadata,
+  /** The pod template's images: the Cilium agent's tag is the installed release (Cilium's deployment docs). */
+  spec: z
+    .object({
+      template: z
+        .object({
+          spec: z
+            .object({ containers: z.array(z.object({ name: z.string(), image: z.string().optional() })).optional() })
+            .optional(),
+        })
+        .optional(),
+    })
+    .optional(),
   status: z.object({ numberReady: z.number().optional(), desiredNumberScheduled: z.number().optional() }).optional(),
 });
 export type KubeDaemonSet = z.infer<typeof KubeDaemonSet>;

@@ -28,20 +28,29 @@ export async function readOtherClusterPools(
   config: KubeConfig,
   clusters: readonly string[],
   timeoutMs = 5_000,
+  /** Ends the reads at once (the asking session is disposed): they reject with its reason. */
+  signal?: AbortSignal,
 ): Promise<ClusterPools[]> {
-  return Promise.all(clusters.map((cluster) => readClusterPools(config, cluster, timeoutMs)));
+  return Promise.all(clusters.map((cluster) => readClusterPools(config, cluster, timeoutMs, signal)));
 }
 
-async function readClusterPools(config: KubeConfig, cluster: string, timeoutMs: number): Promise<ClusterPools> {
+async function readClusterPools(
+  config: KubeConfig,
+  cluster: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+): Promise<ClusterPools> {
   const context = `kind-${cluster}`;
   if (!config.getContextObject(context))
     return { cluster, read: false, noContext: true, reason: `no kubeconfig context ${context}` };
   const http = new KubeHttp(withContext(config, context));
   for (const path of poolPaths) {
     try {
-      const list = await http.list(path, timeoutMs);
+      const list = await http.list(path, timeoutMs, signal);
       return { cluster, read: true, pools: list.items.map(poolOf) };
     } catch (error) {
+      // Cancelled is not an answer about the cluster: the caller is gone.
+      if (signal?.aborted) throw signal.reason;
       if (error instanceof KubeHttpError && error.status === 404) continue;
       return {
         cluster,

@@ -36,7 +36,12 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
   if (route.dst === 'default') {
     const network = route.via ? networkOf(route.via, ctx) : undefined;
     if (network) {
-      return `Everything else leaves through ${dev} to ${route.via}, the gateway of the Docker network "${network.name}"${network.bridge ? ` — the bridge \`${network.bridge}\` on the engine's host` : ''}, which masquerades it out.`;
+      return (
+        `Everything else leaves through ${dev} to ${route.via}, ` +
+        'the gateway of the Docker network ' +
+        `"${network.name}"${network.bridge ? ` — the bridge \`${network.bridge}\` on the engine's host` : ''}, ` +
+        'which masquerades it out.'
+      );
     }
     return `Everything else leaves through ${dev}${route.via ? ` to ${route.via}` : ''}${ctx.node === 'host' ? " (this machine's way out)" : ''}.`;
   }
@@ -53,13 +58,25 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
         : '';
   if (owner && route.dev === 'cilium_host') {
     if (owner.node === ctx.node) {
-      return `Traffic to ${route.dst} — this node's own pods — is handed to \`cilium_host\`${route.src ? ` with source ${route.src}` : ''}; Cilium's BPF programs deliver each packet to the pod's lxc interface${mtuNote}.`;
+      return (
+        `Traffic to ${route.dst} — this node's own pods — ` +
+        `is handed to \`cilium_host\`${route.src ? ` with source ${route.src}` : ''}; ` +
+        `Cilium's BPF programs deliver each packet to the pod's lxc interface${mtuNote}.`
+      );
     }
-    return `Traffic to ${route.dst} — the pods of ${owner.node} — leaves through \`cilium_host\`${route.src ? ` with source ${route.src}` : ''}${mtuNote}: Cilium encapsulates it to that node.`;
+    return (
+      `Traffic to ${route.dst} — the pods of ${owner.node} — ` +
+      `leaves through \`cilium_host\`${route.src ? ` with source ${route.src}` : ''}${mtuNote}: ` +
+      'Cilium encapsulates it to that node.'
+    );
   }
   if (owner && route.via) {
     const viaNode = nodeWithIp(route.via, ctx);
-    return `Traffic to ${route.dst} — the pods of ${owner.node} — goes straight to ${viaNode ?? route.via}${viaNode ? ` (${route.via})` : ''} over ${dev}: native routing, no tunnel${mtuNote}.`;
+    return (
+      `Traffic to ${route.dst} — the pods of ${owner.node} — ` +
+      `goes straight to ${viaNode ?? route.via}${viaNode ? ` (${route.via})` : ''} over ${dev}: ` +
+      `native routing, no tunnel${mtuNote}.`
+    );
   }
   if (route.dev?.startsWith('lxc')) {
     return `${route.dst} is a pod on this node (an endpoint route): delivered through its host-side interface ${dev}.`;
@@ -70,15 +87,35 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
   const network = ctx.networks.find((n) => n.subnet === normalised(route.dst));
   if (network && route.scope === 'link') {
     if (ctx.node === 'host') {
-      return `The Docker network "${network.name}" (${route.dst}) is directly attached on ${dev}${route.dev === network.bridge ? ', its bridge' : ''}: this machine reaches every node${route.flags.includes('linkdown') ? ' (linkdown: nothing is attached right now)' : ' — and LoadBalancer IPs carved from it — without a tunnel'}.`;
+      return (
+        `The Docker network "${network.name}" ` +
+        `(${route.dst}) is directly attached on ` +
+        `${dev}${route.dev === network.bridge ? ', its bridge' : ''}: ` +
+        'this machine reaches every node' +
+        (route.flags.includes('linkdown')
+          ? ' (linkdown: nothing is attached right now)'
+          : ' — and LoadBalancer IPs carved from it — without a tunnel') +
+        '.'
+      );
     }
-    return `The Docker network "${network.name}" (${route.dst}) is directly on ${dev}${route.src ? `, where this node is ${route.src}` : ''}: the other nodes and the host's bridge are one hop away.`;
+    return (
+      `The Docker network "${network.name}" ` +
+      `(${route.dst}) is directly on ${dev}${route.src ? `, where this node is ${route.src}` : ''}: ` +
+      `the other nodes and the host's bridge are one hop away.`
+    );
   }
   if (route.dev === 'docker0') {
-    return `Docker's default bridge network (${route.dst}) on \`docker0\`${route.flags.includes('linkdown') ? '; linkdown: no container uses it now' : ''}. kind does not use it.`;
+    return (
+      `Docker's default bridge network ` +
+      `(${route.dst}) on \`docker0\`${route.flags.includes('linkdown') ? '; linkdown: no container uses it now' : ''}. ` +
+      'kind does not use it.'
+    );
   }
   if (route.scope === 'link') {
-    return `${route.dst} is directly reachable on ${dev}${route.src ? ` (source ${route.src})` : ''}${route.flags.includes('linkdown') ? '; the link is down' : ''}.`;
+    return (
+      `${route.dst} is directly reachable on ` +
+      `${dev}${route.src ? ` (source ${route.src})` : ''}${route.flags.includes('linkdown') ? '; the link is down' : ''}.`
+    );
   }
   return `Traffic to ${route.dst} goes${route.via ? ` via ${route.via}` : ''} through ${dev}${route.src ? ` with source ${route.src}` : ''}${mtuNote}.`;
 }
@@ -87,7 +124,11 @@ export function explainRoute(route: IpRoute, ctx: RouteContext): string {
 export function explainNetstatRoute(route: NetstatRoute, ctx: Pick<RouteContext, 'networks'>): string {
   const network = route.cidr ? ctx.networks.find((n) => n.subnet === route.cidr) : undefined;
   if (/^utun\d+$/.test(route.netif) && route.gateway === route.netif && route.cidr) {
-    return `docker-mac-net-connect sends ${network ? `the Docker network "${network.name}" (${route.cidr})` : route.cidr} into its tunnel \`${route.netif}\`, to the engine's VM: this is what makes container IPs reachable from this Mac.`;
+    return (
+      `docker-mac-net-connect sends ${network ? `the Docker network "${network.name}" (${route.cidr})` : route.cidr} ` +
+      `into its tunnel \`${route.netif}\`, to the engine's VM: ` +
+      'this is what makes container IPs reachable from this Mac.'
+    );
   }
   if (route.destination === 'default')
     return `Everything else leaves through \`${route.netif}\`${/^\d/.test(route.gateway) ? ` to ${route.gateway}` : ''}.`;

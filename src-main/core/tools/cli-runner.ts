@@ -14,7 +14,9 @@ export class CliError extends Error {
     super(
       cancelled
         ? `${command} was cancelled`
-        : `${command} ${args.join(' ')} failed${exitCode !== null ? ` with exit code ${exitCode}` : ` (${signal})`}${stderrTail ? `: ${stderrTail.split('\n').slice(-3).join(' ').trim()}` : ''}`,
+        : `${command} ${args.join(' ')} failed` +
+            `${exitCode !== null ? ` with exit code ${exitCode}` : ` (${signal})`}` +
+            `${stderrTail ? `: ${stderrTail.split('\n').slice(-3).join(' ').trim()}` : ''}`,
     );
   }
 }

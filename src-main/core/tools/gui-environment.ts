@@ -49,6 +49,8 @@ export class GuiEnvironment {
   private loading: Promise<void> | undefined;
   private readonly env: NodeJS.ProcessEnv;
   private readonly home: string;
+  /** Aborted by dispose: a login shell still being read is ended (its process group with it). */
+  private readonly lifetime = new AbortController();
 
   constructor(private readonly options: GuiEnvironmentOptions = {}) {
     this.env = options.env ?? process.env;
@@ -59,6 +61,12 @@ export class GuiEnvironment {
   loadLoginShell(): Promise<void> {
     this.loading ??= this.readLoginShell();
     return this.loading;
+  }
+
+  /** The app is closing: a login shell still running is killed (awaited until it is gone). */
+  async dispose(): Promise<void> {
+    this.lifetime.abort();
+    await this.loading;
   }
 
   get loginShellProblem(): string | undefined {
@@ -115,7 +123,7 @@ export class GuiEnvironment {
         'login-shell',
         shell,
         ['-ilc', 'env -0'],
-        { signal: controller.signal, graceMs: 500, env: { HOME: this.home } },
+        { signal: AbortSignal.any([controller.signal, this.lifetime.signal]), graceMs: 500, env: { HOME: this.home } },
         this.env,
       );
       const values: Partial<Record<TakenName, string>> = {};
@@ -127,9 +135,11 @@ export class GuiEnvironment {
       }
       this.shellValues = values;
     } catch (error) {
-      this.shellProblem = controller.signal.aborted
-        ? `The login shell ${shell} did not answer within ${this.options.timeoutMs ?? 5_000} ms`
-        : `The login shell ${shell} failed: ${(error as Error).message}`;
+      this.shellProblem = this.lifetime.signal.aborted
+        ? 'Kindscope closed before the login shell answered'
+        : controller.signal.aborted
+          ? `The login shell ${shell} did not answer within ${this.options.timeoutMs ?? 5_000} ms`
+          : `The login shell ${shell} failed: ${(error as Error).message}`;
     } finally {
       clearTimeout(timer);
     }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { KindscopeError } from '../../contract';
 import { toolSpecs } from './tool-specs';
-import { runCommandPolicy, validate, type PolicyTool } from './run-policy';
+import { runCommandPolicy, type PolicyTool } from './run-policy';
+import { validate } from './validate-input';
 
 type Row = [PolicyTool, string, string[]];
 

@@ -1,8 +1,17 @@
-import { isIP } from 'node:net';
 import { isAbsolute } from 'node:path';
-import ipaddr from 'ipaddr.js';
 import { KindscopeError } from '../../contract';
-import { macNetConnectFormula, matchElevated } from './elevated-scripts';
+import { macNetConnectFormula } from './elevated-scripts';
+import {
+  exactly,
+  firstArgIn,
+  ipArgs,
+  named,
+  osascriptArgs,
+  pingArgsProblem,
+  pkexecArgs,
+  tarArgs,
+  verbAfterGlobals,
+} from './run-policy-args';
 
 /**
  * Who may run what (Headlamp's runCommandPolicy.ts is the model): a pure function of the
@@ -49,95 +58,7 @@ interface ToolRule {
   checkArgs(args: readonly string[]): string | undefined;
 }
 
-/** A tool's own name, optionally with a platform or version suffix as release downloads carry. */
-const named = (name: string) => new RegExp(`^${name}([-_.][\\w.-]+)?$`);
-
-const firstArgIn =
-  (...allowed: string[]) =>
-  (args: readonly string[]) =>
-    args[0] !== undefined && allowed.includes(args[0])
-      ? undefined
-      : `the first argument must be one of ${allowed.join(', ')} (got ${JSON.stringify(args[0] ?? '')})`;
-
-/**
- * The subcommand after the tool's global flags (`kubectl --context kind-demo apply`, `helm
- * --kube-context X install`: cobra takes them before or after the subcommand). Each global
- * flag named here takes one value; any other leading flag is refused.
- */
-const verbAfterGlobals =
-  (globals: readonly string[], ...allowed: string[]) =>
-  (args: readonly string[]) => {
-    let i = 0;
-    while (i < args.length && args[i]!.startsWith('-')) {
-      const flag = args[i]!.split('=')[0]!;
-      if (!globals.includes(flag)) return `the global flag ${JSON.stringify(flag)} is not one Kindscope passes`;
-      i += args[i]!.includes('=') ? 1 : 2;
-    }
-    return firstArgIn(...allowed)(args.slice(i));
-  };
-
-const exactly =
-  (...shapes: readonly string[][]) =>
-  (args: readonly string[]) =>
-    shapes.some((shape) => shape.length === args.length && shape.every((a, i) => a === args[i]))
-      ? undefined
-      : `only ${shapes.map((s) => `"${s.join(' ')}"`).join(' or ')} is run`;
-
-/**
- * `ip -j {link|route|neigh|addr} show [ADDRESS]`: read-only, JSON; and `ip neigh del ADDRESS
- * dev DEVICE`, the one change: the pipeline's verification clears a stale entry first.
- */
-function ipArgs(args: readonly string[]): string | undefined {
-  if (args[0] === 'neigh' && args[1] === 'del') {
-    const [, , address, dev, device, ...extra] = args;
-    return address &&
-      /^[0-9a-fA-F.:]{2,45}$/.test(address) &&
-      dev === 'dev' &&
-      device &&
-      /^[\w.@-]{1,15}$/.test(device) &&
-      extra.length === 0
-      ? undefined
-      : 'only `ip neigh del ADDRESS dev DEVICE` changes anything';
-  }
-  const [json, object, verb, address, ...rest] = args;
-  if (json !== '-j' || !['link', 'route', 'neigh', 'addr'].includes(object ?? '') || verb !== 'show' || rest.length > 0)
-    return 'only `ip -j link|route|neigh|addr show [ADDRESS]` is run';
-  if (address !== undefined && !/^[0-9a-fA-F.:]{2,45}$/.test(address)) return `"${address}" is not an IP address`;
-  return undefined;
-}
-
-/** `tar -xzf ARCHIVE -C DIR MEMBER`: extracts one named member of a checked download. */
-function tarArgs(args: readonly string[]): string | undefined {
-  const [flag, archive, dirFlag, dir, member, ...rest] = args;
-  if (flag !== '-xzf' || dirFlag !== '-C' || !archive || !dir || !member || rest.length > 0)
-    return 'only `tar -xzf ARCHIVE -C DIR MEMBER` is run';
-  if (!isAbsolute(archive) || !isAbsolute(dir)) return 'the archive and the folder must be absolute paths';
-  if (isAbsolute(member) || member.startsWith('-') || member.split('/').includes('..'))
-    return `archive member "${member}" must be a relative path inside the archive`;
-  return undefined;
-}
-
 export { macNetConnectFormula };
-
-/**
- * The administrator prompts: the script must be one of Kindscope's own templates
- * (elevated-scripts.ts) rendered with parameters that pass its validators — equal, not
- * "looks like". Whatever built the command, anything else is refused here.
- */
-function osascriptArgs(args: readonly string[]): string | undefined {
-  const shape = /^do shell script "([^]*)" with administrator privileges$/.exec(args[1] ?? '');
-  if (args.length !== 2 || args[0] !== '-e' || !shape)
-    return 'only `osascript -e \'do shell script "…" with administrator privileges\'` is run';
-  const matched = matchElevated('osascript', shape[1]!);
-  return 'problem' in matched ? matched.problem : undefined;
-}
-
-/** `pkexec /bin/sh -c SCRIPT`, SCRIPT one of Kindscope's own templates (as for osascript). */
-function pkexecArgs(args: readonly string[]): string | undefined {
-  if (args.length !== 3 || args[0] !== '/bin/sh' || args[1] !== '-c') return 'only `pkexec /bin/sh -c SCRIPT` is run';
-  const matched = matchElevated('pkexec', args[2]!);
-  return 'problem' in matched ? matched.problem : undefined;
-}
 
 const rules: Record<PolicyTool, ToolRule> = {
   kind: {
@@ -334,77 +255,4 @@ export function runCommandPolicy(request: RunRequest): PolicyDecision {
 export function assertRunAllowed(request: RunRequest): void {
   const decision = runCommandPolicy(request);
   if (!decision.allowed) throw new KindscopeError('INVALID_INPUT', decision.reason, decision.hint);
-}
-
-/** kind's rule for cluster names (validate.go): `^[a-z0-9.-]+$`. */
-const clusterName = /^[a-z0-9.-]{1,63}$/;
-/** A Kubernetes object name or namespace (RFC 1123 subdomain). */
-const objectName = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
-/** An image reference: registry/repo:tag@digest, no spaces or shell characters. */
-const imageRef = /^[a-z0-9][a-z0-9._/-]*(:[\w][\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$/;
-const version = /^v?\d+\.\d+\.\d+([-+][\w.]+)?$/;
-
-function reject(field: string, value: string, rule: string): never {
-  throw new KindscopeError(
-    'INVALID_INPUT',
-    `${field} "${value}" is not allowed: ${rule}`,
-    `Correct ${field} and try again.`,
-  );
-}
-
-/**
- * Values that come from users, checked before any process starts. They never reach a
- * shell — arguments are passed as an array — but a name that kind or kubectl would
- * misread (`--kubeconfig=…`, `$(id)`) is refused here.
- */
-export const validate = {
-  clusterName(value: string, field = 'cluster name'): string {
-    if (!clusterName.test(value))
-      reject(field, value, 'kind cluster names use lowercase letters, digits, "-" and "." only');
-    return value;
-  },
-  objectName(value: string, field = 'name'): string {
-    if (!objectName.test(value)) reject(field, value, 'Kubernetes names use lowercase letters, digits, "-" and "."');
-    return value;
-  },
-  image(value: string, field = 'image'): string {
-    if (!imageRef.test(value)) reject(field, value, 'expected an image reference such as kindest/node:v1.33.1');
-    return value;
-  },
-  version(value: string, field = 'version'): string {
-    if (!version.test(value)) reject(field, value, 'expected a version such as 1.16.5');
-    return value;
-  },
-  /** An absolute path with no NUL and no newline. */
-  path(value: string, field = 'path'): string {
-    if (!isAbsolute(value) || value.includes('\0') || value.includes('\n'))
-      reject(field, value, 'expected an absolute path');
-    return value;
-  },
-};
-
-function pingArgsProblem(args: readonly string[]): string | undefined {
-  const [n, c, count, ...rest] = args;
-  // 0.2 s is the shortest interval ping allows a user without privileges (iputils); no flooding.
-  const interval = rest[0] === '-i' ? rest[1] : undefined;
-  const tail = interval === undefined ? rest : rest.slice(2);
-  const ok =
-    n === '-n' &&
-    c === '-c' &&
-    /^([1-9]|10)$/.test(count ?? '') &&
-    (interval === undefined || (/^\d{1,2}(\.\d{1,2})?$/.test(interval) && Number(interval) >= 0.2)) &&
-    tail.length === 3 &&
-    tail[0] === '-W' &&
-    /^[1-9]\d{0,3}$/.test(tail[1] ?? '') &&
-    unicastAddress(tail[2]);
-  return ok
-    ? undefined
-    : 'only `ping -n -c COUNT (1–10) [-i INTERVAL ≥ 0.2] -W WAIT ADDRESS` is run, to one unicast IP address (no name, broadcast or multicast)';
-}
-
-/** One IP address of one host: never a name (no lookup), a broadcast, multicast or unspecified address. */
-function unicastAddress(value: string | undefined): boolean {
-  if (!value || !isIP(value)) return false;
-  const range = ipaddr.parse(value).range();
-  return !['broadcast', 'multicast', 'unspecified', 'reserved'].includes(range);
 }

@@ -1,3 +1,5 @@
+import { defaultKindVersion } from '../../contract/lab';
+
 /** What Kindscope knows about each tool: how to ask its version, what is too old, where to get it. */
 export interface ToolArtifact {
   url: string;
@@ -15,8 +17,16 @@ export interface ToolSpec {
   /** Why older versions do not do (shown with the fix). */
   minimumReason: string;
   platforms?: NodeJS.Platform[];
-  /** Pinned managed download, if Kindscope can install it. */
-  download?: { version: string; artifact(platform: 'linux' | 'darwin', arch: 'amd64' | 'arm64'): ToolArtifact };
+  /**
+   * Pinned managed download, if Kindscope can install it. `version` is the default; a tool
+   * whose release must match the lab plan (kind: the plan's `cluster.kindVersion`) is
+   * `versioned`, and its artifact is built for the version asked.
+   */
+  download?: {
+    version: string;
+    versioned?: boolean;
+    artifact(platform: 'linux' | 'darwin', arch: 'amd64' | 'arm64', version: string): ToolArtifact;
+  };
   installHint: string;
 }
 
@@ -30,11 +40,16 @@ export const toolSpecs: ToolSpec[] = [
     minimum: '0.20.0',
     minimumReason:
       'the lab config uses kubeProxyMode: none and disableDefaultCNI, which kind handles reliably from v0.20.0',
+    // The default plan's kind release, and any release a plan names: a node image is built for
+    // its kind release (kind's release notes pin each image to it). No checksum is kept here:
+    // every kind release publishes `kind-<os>-<arch>.sha256sum` beside the binary, and the
+    // download is verified against that file before anything is installed (tool-download.ts).
     download: {
-      version: '0.29.0',
-      artifact: (os, arch) => ({
-        url: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}`,
-        checksumUrl: `https://kind.sigs.k8s.io/dl/v0.29.0/kind-${os}-${arch}.sha256sum`,
+      version: defaultKindVersion.replace(/^v/, ''),
+      versioned: true,
+      artifact: (os, arch, version) => ({
+        url: `https://kind.sigs.k8s.io/dl/v${version}/kind-${os}-${arch}`,
+        checksumUrl: `https://kind.sigs.k8s.io/dl/v${version}/kind-${os}-${arch}.sha256sum`,
       }),
     },
     installHint:

@@ -23,6 +23,7 @@ import { downloadTool } from './tool-download';
 import { GuiEnvironment } from './gui-environment';
 import { ToolsService } from './tools-service';
 import { toolSpecs, type ToolSpec } from './tool-specs';
+import { defaultKindVersion } from '../../contract/lab';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -106,7 +107,7 @@ describe('finding tools the way a desktop app must', () => {
       status: 'too-old',
       version: '0.11.1',
       problem: expect.stringContaining('kubeProxyMode: none'),
-      fix: expect.stringContaining('0.29.0'),
+      fix: expect.stringContaining(defaultKindVersion.replace(/^v/, '')),
     });
     // A path chosen in Settings wins, and must be an executable.
     await expect(service.setPath('kind', join(dir, 'nope'))).rejects.toThrow(/not an executable/);
@@ -176,6 +177,12 @@ describe('managed downloads', () => {
         case '/good.sha256sum':
         case '/tampered.sha256sum':
         case '/truncated.sha256sum':
+          return void response.end(`${sha(good)}  kind-linux-amd64\n`);
+        // kind's own layout: the binary and its .sha256sum under /dl/v<release>/.
+        case '/dl/v0.32.0/kind-linux-amd64':
+          response.writeHead(200, { 'content-length': good.length });
+          return void response.end(good);
+        case '/dl/v0.32.0/kind-linux-amd64.sha256sum':
           return void response.end(`${sha(good)}  kind-linux-amd64\n`);
         case '/tampered':
           return void response.end(Buffer.concat([good, Buffer.from('\necho pwned\n')]));
@@ -256,6 +263,54 @@ describe('managed downloads', () => {
       path: join(data, 'tools/kind'),
       managed: { installed: true },
     });
+  });
+  it("kind's download follows the version asked (the plan's kind), checked against that release's .sha256sum", async () => {
+    const data = mkdtempSync(join(tmpdir(), 'kindscope-data-'));
+    const kind = toolSpecs.find((spec) => spec.name === 'kind')!;
+    const asked: string[] = [];
+    // The real spec's URLs, moved to the local server: the version must reach both URLs.
+    const specs: ToolSpec[] = toolSpecs.map((spec) =>
+      spec.name === 'kind'
+        ? {
+            ...spec,
+            download: {
+              ...kind.download!,
+              artifact: (os, arch, version) => {
+                const real = kind.download!.artifact(os, arch, version);
+                asked.push(real.url, real.checksumUrl);
+                return {
+                  url: real.url
+                    .replace('https://kind.sigs.k8s.io', base)
+                    .replace(/darwin|arm64/g, (w) => (w === 'darwin' ? 'linux' : 'amd64')),
+                  checksumUrl: real.checksumUrl
+                    .replace('https://kind.sigs.k8s.io', base)
+                    .replace(/darwin|arm64/g, (w) => (w === 'darwin' ? 'linux' : 'amd64')),
+                };
+              },
+            },
+          }
+        : spec,
+    );
+    const service = new ToolsService({
+      environment: new GuiEnvironment({ env: { PATH: '/usr/bin:/bin', HOME: data } }),
+      settings: new SettingsStore(data, createMemoryLogger()),
+      managedDir: join(data, 'tools'),
+      log: createMemoryLogger(),
+      specs,
+    });
+    await expect(service.download('kind', undefined, 'v0.32.0')).resolves.toMatchObject({ source: 'managed' });
+    expect(asked[0]).toMatch(/^https:\/\/kind\.sigs\.k8s\.io\/dl\/v0\.32\.0\/kind-(linux|darwin)-(amd64|arm64)$/);
+    expect(asked[1]).toBe(`${asked[0]}.sha256sum`);
+    expect(JSON.parse(readFileSync(join(data, 'tools/kind.json'), 'utf8'))).toMatchObject({ version: '0.32.0' });
+    // Without a version: the default plan's kind release.
+    expect(kind.download!.version).toBe(defaultKindVersion.replace(/^v/, ''));
+    // Only a release number reaches the URL; a tool pinned to one release takes no other.
+    await expect(service.download('kind', undefined, '0.32.0/../../x')).rejects.toThrow(
+      /version: .* is not a release number/,
+    );
+    await expect(service.download('helm', undefined, '3.99.0')).rejects.toThrow(
+      /version: Kindscope downloads only helm/,
+    );
   });
 });
 

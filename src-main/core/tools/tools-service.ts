@@ -13,8 +13,9 @@ import { Emitter, type Disposable, type Event } from '../util/emitter';
 import type { Logger } from '../util/logger';
 import type { GuiEnvironment } from './gui-environment';
 import { isExecutable } from './executable';
-import { validate } from './run-policy';
+import { validate } from './validate-input';
 import { runTool, type RunOptions, type RunResult } from './run-tool';
+import { withDeadline } from '../util/timeout';
 import { downloadTool } from './tool-download';
 import { compareVersions, toolSpecs, type ToolSpec } from './tool-specs';
 
@@ -45,6 +46,8 @@ export class ToolsService implements Disposable {
   private readonly platform: NodeJS.Platform;
   /** Aborted by {@link dispose}: every download and tool run still going is ended (its process group too). */
   private readonly lifetime = new AbortController();
+  /** Tool runs in flight, awaited by dispose once aborted: their processes are gone when it returns. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** Bytes received by a download in flight. */
   readonly onDidProgress: Event<DownloadProgress>;
@@ -148,21 +151,41 @@ export class ToolsService implements Disposable {
     return this.status(name);
   }
 
-  async download(name: ToolName, signal?: AbortSignal): Promise<ToolStatus> {
+  /**
+   * Installs the tool's pinned release, or `version` for a tool whose release follows the lab
+   * plan (kind); the caller checks that `version` is one the plan may name.
+   */
+  async download(name: ToolName, signal?: AbortSignal, version?: string): Promise<ToolStatus> {
     const spec = this.spec(name);
     if (!spec.download)
       throw new KindscopeError('INVALID_INPUT', `Kindscope does not download ${name}`, spec.installHint);
+    const wanted = version?.replace(/^v/, '') ?? spec.download.version;
+    if (wanted !== spec.download.version && !spec.download.versioned)
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `version: Kindscope downloads only ${name} ${spec.download.version}`,
+        `Leave the version out, or install ${name} ${wanted} yourself and choose it with "Choose…".`,
+      );
+    // The version becomes part of a URL: only a plain release number.
+    if (!/^\d+\.\d+\.\d+$/.test(wanted))
+      throw new KindscopeError(
+        'INVALID_INPUT',
+        `version: "${version}" is not a release number`,
+        `Give a release such as v${spec.download.version}.`,
+      );
     const os = this.platform === 'darwin' ? 'darwin' : 'linux';
     const cpu = osArch() === 'arm64' ? 'arm64' : 'amd64';
-    await downloadTool({
-      name,
-      version: spec.download.version,
-      artifact: spec.download.artifact(os, cpu),
-      dir: this.options.managedDir,
-      signal: this.untilDisposed(signal),
-      onProgress: (receivedBytes, totalBytes) =>
-        this.progress.fire({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) }),
-    });
+    await this.track(
+      downloadTool({
+        name,
+        version: wanted,
+        artifact: spec.download.artifact(os, cpu, wanted),
+        dir: this.options.managedDir,
+        signal: this.untilDisposed(signal),
+        onProgress: (receivedBytes, totalBytes) =>
+          this.progress.fire({ tool: name, receivedBytes, ...(totalBytes ? { totalBytes } : {}) }),
+      }),
+    );
     return this.status(name);
   }
 
@@ -170,17 +193,30 @@ export class ToolsService implements Disposable {
   async run(name: ToolName, args: string[], options: RunOptions = {}): Promise<RunResult> {
     const found = this.find(this.spec(name));
     if (!found) throw new KindscopeError('TOOL_MISSING', `${name} is not installed`, this.spec(name).installHint);
-    return runTool(name, found.path, args, {
-      ...options,
-      signal: this.untilDisposed(options.signal),
-      env: { ...this.options.environment.toolEnv(), ...options.env },
-    });
+    return this.track(
+      runTool(name, found.path, args, {
+        ...options,
+        signal: this.untilDisposed(options.signal),
+        env: { ...this.options.environment.toolEnv(), ...options.env },
+      }),
+    );
   }
 
-  /** Ends every download and tool run still going (the app is closing): no child process outlives the app. */
-  dispose(): void {
+  /**
+   * Ends every download and tool run still going (the app is closing) and waits until their
+   * processes are gone: no child process outlives the app.
+   */
+  async dispose(): Promise<void> {
     this.lifetime.abort(new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Run it again.'));
     this.progress.dispose();
+    await Promise.allSettled(this.inFlight);
+  }
+
+  private track<T>(run: Promise<T>): Promise<T> {
+    this.inFlight.add(run);
+    const untrack = () => this.inFlight.delete(run);
+    run.then(untrack, untrack);
+    return run;
   }
 
   private untilDisposed(signal: AbortSignal | undefined): AbortSignal {
@@ -189,12 +225,16 @@ export class ToolsService implements Disposable {
 
   private runVersion(spec: ToolSpec, path: string): Promise<RunResult> {
     // cwd "/": a file that is not the tool (a shell named kind) must not find a `version` script beside us.
-    return runTool(spec.name, path, spec.versionArgs, {
-      cwd: '/',
-      env: this.options.environment.toolEnv(),
-      signal: this.untilDisposed(AbortSignal.timeout(10_000)),
-      allowFailure: true,
-    });
+    return this.track(
+      withDeadline(10_000, this.lifetime.signal, (signal) =>
+        runTool(spec.name, path, spec.versionArgs, {
+          cwd: '/',
+          env: this.options.environment.toolEnv(),
+          signal,
+          allowFailure: true,
+        }),
+      ),
+    );
   }
 
   private async checkIsTool(spec: ToolSpec, path: string): Promise<void> {

@@ -6,8 +6,12 @@ export const clusterLabel = 'io.x-k8s.kind.cluster';
 export const roleLabel = 'io.x-k8s.kind.role';
 
 /** Kind clusters on an engine, from container labels: clusters made outside Kindscope appear too. */
-export async function listKindClusters(docker: Docker): Promise<KindClusterSummary[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [clusterLabel] } });
+export async function listKindClusters(docker: Docker, signal?: AbortSignal): Promise<KindClusterSummary[]> {
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [clusterLabel] },
+    ...(signal ? { abortSignal: signal } : {}),
+  });
   return summarizeClusters(containers);
 }
 

@@ -43,7 +43,10 @@ export function hostSide(host: HostView, networks: TopologyNetwork[]): ClusterTo
               }
             : {
                 status: 'no',
-                reason: `No route sends ${subnets.map((n) => n.subnet).join(', ')} into the engine's VM: container and LoadBalancer IPs cannot be reached from this Mac. Install docker-mac-net-connect (\`brew install chipmk/tap/docker-mac-net-connect\`).`,
+                reason:
+                  `No route sends ${subnets.map((n) => n.subnet).join(', ')} into the engine's VM: ` +
+                  'container and LoadBalancer IPs cannot be reached from this Mac. ' +
+                  `Install docker-mac-net-connect (\`brew install chipmk/tap/docker-mac-net-connect\`).`,
               },
     };
   }
@@ -75,7 +78,10 @@ export function hostSide(host: HostView, networks: TopologyNetwork[]): ClusterTo
         : conflicts.length > 0
           ? {
               status: 'no',
-              reason: `${conflicts.map((n) => n.subnet).join(', ')} is also routed to another interface on this machine (e.g. your Wi-Fi): traffic may go the wrong way. Recreate the kind network on a free subnet.`,
+              reason:
+                `${conflicts.map((n) => n.subnet).join(', ')} is also routed to another interface on this ` +
+                'machine (e.g. your Wi-Fi): traffic may go the wrong way. ' +
+                'Recreate the kind network on a free subnet.',
             }
           : attached.length > 0
             ? {

@@ -35,24 +35,34 @@ export class HostViewReader {
    * @param engineLinks links of the engine's host namespace when already read (the netns
    *   reader does), so no extra helper container is needed.
    */
-  async read(bridgeNames: string[], helperImage: string | undefined, engineLinks?: IpLink[]): Promise<HostView> {
+  async read(
+    bridgeNames: string[],
+    helperImage: string | undefined,
+    engineLinks?: IpLink[],
+    /** Ends the read at once: `ip`/`netstat` are killed, the helper's requests aborted. */
+    signal?: AbortSignal,
+  ): Promise<HostView> {
     const problems: string[] = [];
     let links: IpLink[] = [];
     let routes: IpRoute[] = [];
     let netstatRoutes: NetstatRoute[] = [];
+    const runOptions = signal ? { signal } : {};
     if (this.platform === 'linux') {
       const [linkResult, routeResult] = await Promise.allSettled([
-        runTool('ip', 'ip', ['-j', 'link', 'show']),
-        runTool('ip', 'ip', ['-j', 'route', 'show']),
+        runTool('ip', 'ip', ['-j', 'link', 'show'], runOptions),
+        runTool('ip', 'ip', ['-j', 'route', 'show'], runOptions),
       ]);
+      signal?.throwIfAborted();
       if (linkResult.status === 'fulfilled') links = parseIpLink(linkResult.value.stdout).items;
       else
         problems.push(`Could not read this machine's interfaces (ip -j link): ${(linkResult.reason as Error).message}`);
       if (routeResult.status === 'fulfilled') routes = parseIpRoute(routeResult.value.stdout).items;
     } else if (this.platform === 'darwin') {
       try {
-        netstatRoutes = parseNetstatRoutes((await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'])).stdout).items;
+        const netstat = await runTool('netstat', 'netstat', ['-rn', '-f', 'inet'], runOptions);
+        netstatRoutes = parseNetstatRoutes(netstat.stdout).items;
       } catch (error) {
+        signal?.throwIfAborted();
         problems.push(`Could not read this machine's routes (netstat -rn): ${(error as Error).message}`);
       }
     }
@@ -83,7 +93,7 @@ export class HostViewReader {
       return { platform: this.platform, links: [], routes, netstatRoutes, observedFrom: 'engine-vm', problems };
     }
     try {
-      const engineLinks = await this.readEngineNamespace(helperImage);
+      const engineLinks = await this.readEngineNamespace(helperImage, signal);
       return {
         platform: this.platform,
         links: engineLinks,
@@ -93,6 +103,7 @@ export class HostViewReader {
         problems,
       };
     } catch (error) {
+      signal?.throwIfAborted();
       this.log.warn('Reading the engine namespace failed', error);
       problems.push(
         `Could not look inside the engine's VM with a helper container (${helperImage}): ${(error as Error).message}`,
@@ -102,8 +113,10 @@ export class HostViewReader {
   }
 
   /** `ip -j link` in the engine's host namespace, from a throwaway container. */
-  private async readEngineNamespace(image: string): Promise<IpLink[]> {
+  private async readEngineNamespace(image: string, signal?: AbortSignal): Promise<IpLink[]> {
+    const abortSignal = signal ? { abortSignal: signal } : {};
     const container = await this.docker.createContainer({
+      ...abortSignal,
       name: helperName('host-view'),
       Image: image,
       Entrypoint: ['ip'],
@@ -112,9 +125,9 @@ export class HostViewReader {
       HostConfig: { NetworkMode: 'host', PidMode: 'host', AutoRemove: false },
     });
     try {
-      await container.start();
-      await container.wait();
-      const logs = await container.logs({ stdout: true, stderr: false, follow: false });
+      await container.start(abortSignal);
+      await container.wait(abortSignal);
+      const logs = await container.logs({ stdout: true, stderr: false, follow: false, ...abortSignal });
       return parseIpLink(demuxFrames(logs)).items;
     } finally {
       await container.remove({ force: true }).catch(() => undefined);

@@ -14,7 +14,13 @@ export interface NetnsReading {
 
 const marker = '@@KINDSCOPE@@';
 // Positional arguments are validated PIDs; the script itself is constant.
-const script = `ip -j link show; for p in "$@"; do echo "${marker} $p addr"; nsenter -t "$p" -n ip -j addr show; echo "${marker} $p route"; nsenter -t "$p" -n ip -j route show; done`;
+const script = [
+  'ip -j link show;',
+  'for p in "$@"; do',
+  `echo "${marker} $p addr"; nsenter -t "$p" -n ip -j addr show;`,
+  `echo "${marker} $p route"; nsenter -t "$p" -n ip -j route show;`,
+  'done',
+].join(' ');
 
 /**
  * Reads every node's network namespace in one `docker exec`: a long-lived helper container
@@ -40,16 +46,19 @@ export class NetnsReader {
     return this.unavailable;
   }
 
-  async read(image: string, pids: number[]): Promise<NetnsReading | undefined> {
+  /** @param signal ends the read at once (the exec's connection with it); cancelled is no verdict on the helper. */
+  async read(image: string, pids: number[], signal?: AbortSignal): Promise<NetnsReading | undefined> {
     if (this.unavailable) return undefined;
     if (pids.some((pid) => !Number.isInteger(pid) || pid <= 0)) throw new Error('invalid PID');
     try {
       const id = await this.ensureHelper(image);
-      const result = await execInContainer(this.docker, id, ['sh', '-c', script, 'sh', ...pids.map(String)]);
+      const argv = ['sh', '-c', script, 'sh', ...pids.map(String)];
+      const result = await execInContainer(this.docker, id, argv, signal);
       if (result.exitCode !== 0 && !result.stdout.includes(marker) && pids.length > 0)
         throw new Error(result.stderr.trim() || `exit code ${result.exitCode}`);
       return parse(result.stdout);
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       this.unavailable = (error as Error).message;
       this.log.info(
         `Reading node namespaces through a helper container is not possible here (${this.unavailable}); reading each node with docker exec instead.`,

@@ -39,11 +39,12 @@ export function outputsFromReading(
 export async function readNodeNetworking(
   docker: Docker,
   info: Docker.ContainerInspectInfo,
+  signal?: AbortSignal,
 ): Promise<NodeOutput | undefined> {
   if (!info.State.Running) return undefined;
   const read = async (object: 'addr' | 'route') => {
-    const json = await execInContainer(docker, info.Id, ['ip', '-j', object, 'show']);
-    return json.exitCode === 0 ? json : execInContainer(docker, info.Id, ['ip', object, 'show']);
+    const json = await execInContainer(docker, info.Id, ['ip', '-j', object, 'show'], signal);
+    return json.exitCode === 0 ? json : execInContainer(docker, info.Id, ['ip', object, 'show'], signal);
   };
   try {
     const [addr, route] = await Promise.all([read('addr'), read('route')]);

@@ -29,6 +29,8 @@ export class RouteSettler {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   /** Nodes whose re-read is in flight: between a timer firing and the next being set, still settling. */
   private readonly reading = new Set<string>();
+  /** After dispose no re-read is scheduled again (one ended by the dispose itself would set the next timer). */
+  private disposed = false;
 
   constructor(private readonly options: RouteSettlerOptions) {}
 
@@ -43,6 +45,7 @@ export class RouteSettler {
   }
 
   dispose(): void {
+    this.disposed = true;
     for (const timer of this.timers.values()) clearTimeout(timer);
     this.timers.clear();
     this.reading.clear();
@@ -55,7 +58,7 @@ export class RouteSettler {
 
   private step(cluster: string, node: string, attempt: number, previous: string | undefined): void {
     const delay = (this.options.delaysMs ?? settleDelaysMs)[attempt];
-    if (delay === undefined) return;
+    if (delay === undefined || this.disposed) return;
     const key = `${cluster}/${node}`;
     this.timers.set(
       key,

@@ -16,6 +16,8 @@ export interface SnapshotSources {
   hostView: HostViewReader;
   /** Node execs and inspects in flight at once. */
   concurrency: number;
+  /** Ends every read of the snapshot at once (the app is closing): requests, execs and `ip` runs. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -25,45 +27,47 @@ export interface SnapshotSources {
  * the helper cannot run. Throws CLUSTER_NOT_FOUND when no container carries the name.
  */
 export async function buildSnapshot(sources: SnapshotSources, name: string): Promise<ClusterTopology> {
-  const { docker, concurrency } = sources;
+  const { docker, concurrency, signal } = sources;
+  const abortSignal = signal ? { abortSignal: signal } : {};
   const started = performance.now();
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${name}`] } });
+  const containers = await docker.listContainers({
+    all: true,
+    filters: { label: [`${clusterLabel}=${name}`] },
+    ...abortSignal,
+  });
   if (containers.length === 0)
     throw new KindscopeError(
       'CLUSTER_NOT_FOUND',
       `No kind cluster named "${name}" on this Docker engine`,
       'List the clusters with `kindscope topology` or `kind get clusters`; check that Kindscope uses the same engine as kind (`kindscope docker`).',
     );
-  const inspected = await mapBounded(containers, concurrency, (c) => docker.getContainer(c.Id).inspect());
+  const inspected = await mapBounded(containers, concurrency, (c) => docker.getContainer(c.Id).inspect(abortSignal));
   const networkNames = [...new Set(inspected.flatMap((info) => Object.keys(info.NetworkSettings.Networks ?? {})))];
   const running = inspected.filter((info) => info.State.Running);
   // The cluster's own node image has iproute2 and nsenter: the helpers are made from it.
   const helperImage = running[0]?.Config.Image ?? inspected[0]?.Config.Image;
   const [networkInfos, reading] = await Promise.all([
-    Promise.all(
-      networkNames.map((network) =>
-        docker
-          .getNetwork(network)
-          .inspect()
-          .catch(() => undefined),
-      ),
-    ),
+    Promise.all(networkNames.map((network) => inspectNetwork(docker, network, signal).catch(() => undefined))),
     helperImage && running.length > 0
       ? sources.netns.read(
           helperImage,
           running.map((info) => info.State.Pid),
+          signal,
         )
       : Promise.resolve(undefined),
   ]);
   const nodeOutputs = reading
     ? outputsFromReading(reading, inspected)
-    : await mapBounded(inspected, concurrency, (info) => readNodeNetworking(docker, info));
+    : await mapBounded(inspected, concurrency, (info) => readNodeNetworking(docker, info, signal));
+  signal?.throwIfAborted();
   const networks = networkInfos.filter((info) => info !== undefined).map(toTopologyNetwork);
   const host = await sources.hostView.read(
     networks.map((n) => n.bridge.name).filter(Boolean),
     helperImage,
     reading ? parseIpLink(reading.engineLinks).items : undefined,
+    signal,
   );
+  signal?.throwIfAborted();
   attachBridges(networks, host.links);
   const nodes = inspected.map((info, index) => toTopologyNode(info, nodeOutputs[index], networks, host.links));
   explainNodeRoutes(nodes, networks);
@@ -101,6 +105,14 @@ export function toTopologyNetwork(info: Docker.NetworkInspectInfo): TopologyNetw
     ...(Number.isFinite(mtu) && mtu > 0 ? { mtu } : {}),
     bridge: { name: bridgeNameOf(info) ?? '', present: false, addresses: [] },
   };
+}
+
+/** dockerode's typings leave out the options a network's inspect takes (its `abortSignal`). */
+function inspectNetwork(docker: Docker, name: string, signal: AbortSignal | undefined) {
+  const network = docker.getNetwork(name) as {
+    inspect(options: { abortSignal?: AbortSignal }): Promise<Docker.NetworkInspectInfo>;
+  };
+  return network.inspect(signal ? { abortSignal: signal } : {});
 }
 
 /** Each network's bridge as found among the links of the namespace it lives in. */

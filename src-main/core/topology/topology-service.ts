@@ -43,6 +43,10 @@ export class TopologyService {
   private readonly settler: RouteSettler;
   /** After dispose no new read starts (a session or a handler still in flight). */
   private disposed = false;
+  /** Aborted by dispose: every read in flight ends at once (its requests, execs and `ip` runs). */
+  private readonly lifetime = new AbortController();
+  /** Reads in flight, awaited by dispose after it aborted them (a helper they made is removed first). */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   /** A followed cluster's new picture (after events, a reconnect, or while a started node's routes settle). */
   readonly onDidChangeTopology: Event<ClusterTopology>;
@@ -80,7 +84,7 @@ export class TopologyService {
   /** Kind clusters on this engine, from container labels. */
   async listClusters(): Promise<KindClusterSummary[]> {
     this.refuseIfDisposed();
-    return listKindClusters(this.options.engine.docker);
+    return this.track(listKindClusters(this.options.engine.docker, this.lifetime.signal));
   }
 
   /** The full picture of one cluster now; the cluster is followed from then on. */
@@ -88,15 +92,19 @@ export class TopologyService {
     this.refuseIfDisposed();
     const started = performance.now();
     try {
-      const topology = await buildSnapshot(
-        { ...this.readers.readers, concurrency: this.options.concurrency ?? 8 },
-        name,
+      const topology = await this.track(
+        buildSnapshot(
+          { ...this.readers.readers, concurrency: this.options.concurrency ?? 8, signal: this.lifetime.signal },
+          name,
+        ),
       );
       for (const node of topology.nodes) this.containerCluster.set(node.containerId, name);
       // A node's state patched from a Docker event after this read began is newer than the read.
       if (!((this.patchedAt.get(name) ?? -Infinity) > started)) this.followed.set(name, topology);
       return topology;
     } catch (error) {
+      // Ended by dispose: whichever call was cut (a request, an exec, `ip`), the answer is the same.
+      if (this.lifetime.signal.aborted) throw shuttingDown();
       if (error instanceof KindscopeError && error.code === 'CLUSTER_NOT_FOUND') this.followed.delete(name);
       throw error;
     }
@@ -116,18 +124,28 @@ export class TopologyService {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.store.dispose();
+    this.lifetime.abort(shuttingDown());
+    // Aborted, they end at once; awaited so that nothing they opened outlives the service.
+    await Promise.allSettled(this.inFlight);
     await this.readers.dispose();
   }
 
   private refuseIfDisposed(): void {
-    if (this.disposed)
-      throw new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.');
+    if (this.disposed) throw shuttingDown();
+  }
+
+  private track<T>(read: Promise<T>): Promise<T> {
+    this.inFlight.add(read);
+    const untrack = () => this.inFlight.delete(read);
+    read.then(untrack, untrack);
+    return read;
   }
 
   private refresh(name: string): void {
     this.snapshot(name).then(
       (topology) => this.publishRead(topology),
       (error: unknown) => {
+        if (this.disposed) return;
         this.options.log.debug(`Topology refresh of ${name} failed`, error);
         if (error instanceof KindscopeError && error.code === 'CLUSTER_NOT_FOUND') this.events.relistSoon();
       },
@@ -179,7 +197,11 @@ export class TopologyService {
     if (this.clustersChanged.listenerCount === 0) return;
     this.listClusters().then(
       (clusters) => this.clustersChanged.fire(clusters),
-      (error: unknown) => this.options.log.debug('Listing clusters failed', error),
+      (error: unknown) => this.disposed || this.options.log.debug('Listing clusters failed', error),
     );
   }
+}
+
+function shuttingDown(): KindscopeError {
+  return new KindscopeError('CANCELLED', 'Kindscope is shutting down', 'Ask again once it has started.');
 }

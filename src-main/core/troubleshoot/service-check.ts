@@ -86,19 +86,25 @@ export async function measureService(
         return {
           ...base,
           verdict: 'wrong-node',
-          explanation: `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} (${holder.mac}): another cluster or machine announcing the same IP.`,
+          explanation:
+            `${ip} answered, but ARP resolved it to ${who}, not the lease holder ${holder.node} ` +
+            `(${holder.mac}): another cluster or machine announcing the same IP.`,
         };
       }
       if (!proof.proven)
         return {
           ...base,
           verdict: 'not-proven',
-          explanation: `Not proven: HTTP ${http.status} from ${ip}:${port}, but ${proof.failing === 'answer' ? proof.answer.detail : proof.arp.detail}${lease}.`,
+          explanation:
+            `Not proven: HTTP ${http.status} from ${ip}:${port}, ` +
+            `but ${proof.failing === 'answer' ? proof.answer.detail : proof.arp.detail}${lease}.`,
         };
       return {
         ...base,
         verdict: 'answers',
-        explanation: `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms; ${proof.arp.detail.replace(/\.$/, '')}; ${proof.answer.detail.replace(/\.$/, '')}${lease}.`,
+        explanation:
+          `${ip}:${port} answered HTTP ${http.status} in ${http.ms} ms; ` +
+          `${proof.arp.detail.replace(/\.$/, '')}; ${proof.answer.detail.replace(/\.$/, '')}${lease}.`,
       };
     }
     if (answeredBy)
@@ -111,7 +117,9 @@ export async function measureService(
       return {
         ...base,
         verdict: 'no-arp',
-        explanation: `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} (neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.`,
+        explanation:
+          `Nobody answers ARP for ${ip}${entry.dev ? ` on ${entry.dev}` : ''} ` +
+          `(neighbour entry ${entry.state})${holder ? `, although the lease is held by ${holder.node}` : ': no node announces this IP'}.`,
       };
     return {
       ...base,

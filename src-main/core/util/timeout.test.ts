@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withTimeout } from './timeout';
+import { deadline, withDeadline, withTimeout } from './timeout';
 
 afterEach(() => vi.useRealTimers());
 
@@ -26,5 +26,34 @@ describe('withTimeout', () => {
     await vi.advanceTimersByTimeAsync(500);
     await named;
     await plain;
+  });
+});
+
+describe('deadline', () => {
+  it('aborts with a TimeoutError once the time has passed', async () => {
+    vi.useFakeTimers();
+    const limit = deadline(500);
+    await vi.advanceTimersByTimeAsync(499);
+    expect(limit.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(limit.signal.aborted).toBe(true);
+    expect((limit.signal.reason as Error).name).toBe('TimeoutError');
+  });
+
+  it("aborts at once with its parent, with the parent's reason", () => {
+    const lifetime = new AbortController();
+    const limit = deadline(60_000, undefined, lifetime.signal);
+    lifetime.abort(new Error('shutting down'));
+    expect(limit.signal.aborted).toBe(true);
+    expect((limit.signal.reason as Error).message).toBe('shutting down');
+    limit.dispose();
+  });
+
+  it('withDeadline leaves no timer behind however the call ends', async () => {
+    vi.useFakeTimers();
+    await expect(withDeadline(1_000, undefined, async () => 7)).resolves.toBe(7);
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(withDeadline(1_000, undefined, () => Promise.reject(new Error('refused')))).rejects.toThrow('refused');
+    expect(vi.getTimerCount()).toBe(0);
   });
 });

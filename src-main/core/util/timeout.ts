@@ -12,3 +12,51 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, message = `no an
     }),
   ]).finally(() => clearTimeout(timer));
 }
+
+/** A signal that ends at a deadline, or with its parents; {@link Deadline.dispose} clears the timer. */
+export interface Deadline {
+  readonly signal: AbortSignal;
+  dispose(): void;
+}
+
+/**
+ * A signal that aborts after `ms` (with a `TimeoutError`, as `AbortSignal.timeout` does) or as
+ * soon as one of `parents` aborts (a service's lifetime: dispose ends the call at once). Unlike
+ * `AbortSignal.timeout`, whose timer stays until it fires however soon the call ended, the
+ * timer is cleared by `dispose`: no timer of a finished call outlives it, nor the app.
+ */
+export function deadline(ms: number, ...parents: (AbortSignal | undefined)[]): Deadline {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    ms,
+  );
+  timer.unref();
+  const linked = parents.filter((parent): parent is AbortSignal => parent !== undefined);
+  return {
+    signal: linked.length > 0 ? AbortSignal.any([controller.signal, ...linked]) : controller.signal,
+    dispose: () => clearTimeout(timer),
+  };
+}
+
+/** Runs `call` with a {@link deadline} signal and clears the deadline when it settles. */
+export async function withDeadline<T>(
+  ms: number,
+  parent: AbortSignal | undefined,
+  call: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const limit = deadline(ms, parent);
+  try {
+    return await call(limit.signal);
+  } finally {
+    limit.dispose();
+  }
+}
+
+/** Resolves once `signal` aborts (never rejects): a branch for `Promise.race` that ends a wait at dispose. */
+export function whenAborted(signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+}

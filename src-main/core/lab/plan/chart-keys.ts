@@ -86,6 +86,24 @@ export function chartHasValue(version: string, path: string): boolean {
   });
 }
 
+/**
+ * helm `--set` words for the values chart `version` has, in order; the others are left out
+ * (helm would ignore them: `externalIPs.enabled` is gone from chart 1.18, the feature comes with
+ * kube-proxy replacement). A chart before 1.18 has no generated table (only recognised): its
+ * values are kept as given. Every `--set` Kindscope writes goes through here, as every values
+ * file goes through `chartHasValue`, so no writer keeps a value the chart lacks.
+ */
+export function chartSetArgs(
+  version: string,
+  values: readonly (readonly [string, string | boolean | number])[],
+): string[] {
+  // A chart only recognised (before 1.18) has no key table: nothing to judge by, its values are kept.
+  const judged = (chartTableFor(version)?.keys.length ?? 0) > 0;
+  return values
+    .filter(([path]) => !judged || chartHasValue(version, path))
+    .flatMap(([path, value]) => ['--set', `${path}=${String(value)}`]);
+}
+
 export interface UnknownKey {
   path: string;
   replacement?: string;

@@ -32,14 +32,16 @@ export const ciliumReleases: readonly CiliumRelease[] = [
     // docs page indexed is an older render). Third parties report 1.33–1.36, quoting Cilium's
     // docs (../shared/FACTS.md): a copy, unconfirmed.
     source:
-      'third-party reports of Cilium 1.20 Documentation/network/kubernetes/compatibility.rst (1.33–1.36), collected in ../shared/FACTS.md; Cilium’s own file not found — copy, unconfirmed',
+      'third-party reports of Cilium 1.20 Documentation/network/kubernetes/compatibility.rst (1.33–1.36), collected in ../shared/FACTS.md; ' +
+      'Cilium’s own file not found — copy, unconfirmed',
     copy: true,
   },
   {
     version: '1.19.8',
     tested: ['1.32', '1.33', '1.34', '1.35'],
     source:
-      'copy of cilium/cilium v1.19.3 Documentation/network/kubernetes/compatibility.rst at https://contextqmd.com/libraries/cilium/versions/1.19.3/pages/Documentation/network/kubernetes/compatibility (1.32–1.35 e2e tested) — copy',
+      'copy of cilium/cilium v1.19.3 Documentation/network/kubernetes/compatibility.rst at ' +
+      'https://contextqmd.com/libraries/cilium/versions/1.19.3/pages/Documentation/network/kubernetes/compatibility (1.32–1.35 e2e tested) — copy',
     copy: true,
   },
   {
@@ -83,7 +85,8 @@ function row(kind: string, image: string, defaultImage: boolean, source: string)
 const imageGo = (tag: string) =>
   `https://github.com/kubernetes-sigs/kind/blob/${tag}/pkg/apis/config/defaults/image.go (../shared/upstream/README.md)`;
 const v033Note =
-  'https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0 (prebuilt images; ../shared/FACTS.md; the note’s "1.36.1" is a typo, kubernetes-sigs/kind#4248)';
+  'https://github.com/kubernetes-sigs/kind/releases/tag/v0.33.0 (prebuilt images; ' +
+  '../shared/FACTS.md; the note’s "1.36.1" is a typo, kubernetes-sigs/kind#4248)';
 
 /** Newest kind release first; within a release, the default image first. */
 export const compatTable: readonly CompatRow[] = [

@@ -43,6 +43,13 @@ describe.each(supportedChartMinors)('chart %s: the manifests Kindscope writes pa
     expect(pool.apiVersion).toBe('cilium.io/v2');
     expect(admit(crds, pool)).toEqual([]);
     expect(admit(crds, parse(renderL2Policy(plan)) as Obj)).toEqual([]);
+    // Dual stack with an IPv6 block asked for: both blocks in one pool.
+    const dual = LabPlan.parse({
+      ...plan,
+      cluster: { ...plan.cluster, ipFamily: 'dual' },
+      pool: { ...plan.pool, ipv6Cidr: 'fd00:10:250::/112' },
+    });
+    expect(admit(crds, parse(renderPool(dual, '172.18.250.0/24')) as Obj)).toEqual([]);
   });
 
   it('a wrong field, a wrong enum value and a wrong apiVersion fail as on a real cluster', () => {

@@ -92,7 +92,8 @@ export function savePlanYaml(plan: LabPlan): string {
   // YAML 1.1 quoting ("No"), so other tools that read lab.yaml see strings, not booleans.
   // An untested pairing is marked where a reader of the file sees it first.
   const untested = plan.cilium.allowUntested
-    ? `# UNTESTED pairing acknowledged (cilium.allowUntested): ${plan.cluster.nodeImage.split('@')[0]} with Cilium ${plan.cilium.version}${plan.cilium.untestedReason ? ` — ${plan.cilium.untestedReason}` : ''}\n`
+    ? `# UNTESTED pairing acknowledged (cilium.allowUntested): ` +
+      `${plan.cluster.nodeImage.split('@')[0]} with Cilium ${plan.cilium.version}${plan.cilium.untestedReason ? ` — ${plan.cilium.untestedReason}` : ''}\n`
     : '';
   return `# Kindscope lab plan: kindscope plan -f lab.yaml / kindscope script -f lab.yaml\n${untested}${stringify(plan, { version: '1.1' })}`;
 }

@@ -8,7 +8,8 @@ import { chartHasValue, chartRefusals, supportedChartMinors, valuePaths } from '
 import { ciliumReleaseFor } from './compat-table';
 import { defaultPlan } from './plan';
 import { parse } from 'yaml';
-import { renderHelmValues, renderKindConfig } from './render';
+import { renderHelmValues, renderKindConfig, renderPool } from './render';
+import { loadKindConfig } from '../../../../e2e/lab/kind/kind-config';
 
 const chartDir = join(upstreamDir(), 'cilium-chart');
 const schemaOf = (minor: string) => {
@@ -64,4 +65,36 @@ describe('dual stack', () => {
     const single = parse(renderKindConfig(defaultPlan('demo'))) as { networking: Record<string, string> };
     expect(single.networking.podSubnet).toBe('10.244.0.0/16');
   });
+
+  it('the pool is the carved IPv4 block, and an IPv6 block only when the plan asks for one', () => {
+    const dual = (ipv6Cidr?: string) =>
+      LabPlan.parse({
+        ...defaultPlan('demo'),
+        cluster: { ...defaultPlan('demo').cluster, ipFamily: 'dual' },
+        pool: { ...defaultPlan('demo').pool, ...(ipv6Cidr ? { ipv6Cidr } : {}) },
+      });
+    const blocks = (plan: LabPlan) =>
+      (parse(renderPool(plan, '172.18.250.0/24')) as { spec: { blocks: unknown } }).spec.blocks;
+    expect(blocks(dual())).toEqual([{ cidr: '172.18.250.0/24' }]);
+    expect(blocks(dual('fd00:10:250::/112'))).toEqual([{ cidr: '172.18.250.0/24' }, { cidr: 'fd00:10:250::/112' }]);
+  });
+});
+
+describe("kind's own defaults", () => {
+  it.each(['ipv4', 'dual'] as const)(
+    '%s: the default plan writes the subnets kind fills itself when they are empty (service /16, not kubeadm /12)',
+    (ipFamily) => {
+      const plan = LabPlan.parse({ cluster: { name: 'demo', ipFamily } });
+      const written = (parse(renderKindConfig(plan)) as { networking: Record<string, string> }).networking;
+      // The lab's kind defaults as kind's pkg/apis/config/v1alpha4/default.go does.
+      const kindFills = loadKindConfig(
+        `kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnetworking:\n  ipFamily: ${ipFamily}\n`,
+        {},
+      ).networking;
+      expect({ pod: written.podSubnet, service: written.serviceSubnet }).toEqual({
+        pod: kindFills.podSubnet,
+        service: kindFills.serviceSubnet,
+      });
+    },
+  );
 });

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stringify } from 'yaml';
-import { LabBgp, type LabPlan } from '../../../contract';
+import { kindNetworkingDefaults, LabBgp, type LabPlan } from '../../../contract';
 import { chartHasValue } from './chart-keys';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
@@ -14,7 +14,10 @@ import { serviceHost } from './plan';
 const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
 
 /** The IPv6 halves of kind's dual-stack defaults (pkg/apis/config/v1alpha4/default.go). */
-export const kindDualIPv6 = { podSubnet: 'fd00:10:244::/56', serviceSubnet: 'fd00:10:96::/112' };
+export const kindDualIPv6 = {
+  podSubnet: kindNetworkingDefaults.podSubnetIPv6,
+  serviceSubnet: kindNetworkingDefaults.serviceSubnetIPv6,
+};
 
 export function renderKindConfig(plan: LabPlan): string {
   const { cluster } = plan;
@@ -99,7 +102,8 @@ export function renderPool(plan: LabPlan, poolCidr: string): string {
     kind: 'CiliumLoadBalancerIPPool',
     metadata: { name: plan.pool.name },
     spec: {
-      blocks: [{ cidr: poolCidr }],
+      // IPv4 carved from the kind network; the IPv6 block only when the dual-stack plan asks for one.
+      blocks: [{ cidr: poolCidr }, ...(plan.pool.ipv6Cidr ? [{ cidr: plan.pool.ipv6Cidr }] : [])],
       // Its default changed in 1.16: say it.
       allowFirstLastIPs: plan.pool.allowFirstLastIPs,
     },

@@ -12,7 +12,8 @@ import { shellQuote } from './script';
 /** The bash functions, and the command lines that carve or check the plan's pool into `$pool_cidr`. */
 export function carveFunctions(plan: LabPlan): string {
   const own = shellQuote(plan.cluster.name);
-  return String.raw`# The LoadBalancer pool, carved from (or checked against) the kind network once kind has made it,
+  return (
+    String.raw`# The LoadBalancer pool, carved from (or checked against) the kind network once kind has made it,
 # as Kindscope carves it: a free /24 (x.y.250.0/24 first), else smaller blocks down to a /29.
 kind_network="${'$'}{KIND_EXPERIMENTAL_DOCKER_NETWORK:-kind}"
 ipv4_int() { local a b c d; IFS=. read -r a b c d <<<"$1"; echo $(( (a << 24) + (b << 16) + (c << 8) + d )); }
@@ -105,10 +106,12 @@ check_pool() {
   fi
   load_used_ranges "$network" "$subnet"
   if overlapping "$first" "$last" >/dev/null; then
-    echo "The pool $pool overlaps an address in use on the $network network (a node, the gateway, a container or another cluster's pool). Use a free block inside $subnet." >&2
+    echo "The pool $pool overlaps an address in use on the $network network ` +
+    String.raw`(a node, the gateway, a container or another cluster's pool). Use a free block inside $subnet." >&2
     return 1
   fi
-}`;
+}`
+  );
 }
 
 /** The carve step's lines: `$pool_cidr` set (carved, or the given pool once checked) and shown. */

@@ -70,7 +70,8 @@ describe('the standalone script', () => {
       'curl-sample',
     ]);
     expect(text).toContain(
-      'helm install cilium cilium/cilium --version 1.20.2 --namespace kube-system --kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s',
+      'helm install cilium cilium/cilium --version 1.20.2 --namespace kube-system ' +
+        '--kube-context kind-demo --values "$workdir/cilium-values.yaml" --wait --timeout 10m0s',
     );
     expect(text).toContain(
       'curl --fail --silent --show-error --max-time 5 --retry 10 --retry-delay 1 --retry-all-errors "http://${external_ip}/"',

@@ -169,5 +169,6 @@ export function renderScript(
     'trap \'rm -rf "$workdir"\' EXIT',
   ];
   const files = Object.entries(artifacts.files).map(([name, body]) => `cat >"$workdir/${name}" ${heredoc(body)}`);
-  return `${[...header, '', ...(carves ? [carveFunctions(plan), ''] : []), ...files, '', ...steps.map((step) => renderStep(step, artifacts, plan, poolCidr))].join('\n')}\n`;
+  const body = steps.map((step) => renderStep(step, artifacts, plan, poolCidr));
+  return `${[...header, '', ...(carves ? [carveFunctions(plan), ''] : []), ...files, '', ...body].join('\n')}\n`;
 }

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { LabPlan, type LabPlanInput } from '../../../contract';
+import { LabPlan, untestedPairingOf, type LabPlanInput } from '../../../contract';
 import type { LabEnvironment } from '../environment/lab-environment';
+import { toolSpecs } from '../../tools/tool-specs';
+import { defaultCompatRow, pairingOf } from './compat-table';
 import { defaultPlan } from './plan';
 import { validatePlan } from './validate-plan';
 
@@ -34,6 +36,13 @@ describe('the default plan for demo', () => {
     const result = validatePlan(p, env());
     expect(result.findings).toEqual([]);
     expect(result.poolCidr).toBe('172.18.250.0/24');
+  });
+
+  it("names one kind release everywhere: the compatibility table's default, the contract's, the managed download's", () => {
+    const kind = toolSpecs.find((spec) => spec.name === 'kind')!;
+    expect(defaultPlan('demo').cluster.kindVersion).toBe(defaultCompatRow.kind);
+    expect(LabPlan.parse({ cluster: { name: 'demo' } }).cluster.kindVersion).toBe(defaultCompatRow.kind);
+    expect(`v${kind.download!.version}`).toBe(defaultCompatRow.kind);
   });
 });
 
@@ -207,8 +216,10 @@ describe('refusals name the field and the fix', () => {
       change: (p) => void (p.cilium!.extraValues = { enableCiliumEndpointSlice: true }),
       code: 'chart-refuses-value',
       field: 'cilium.extraValues.enableCiliumEndpointSlice',
-      message:
-        /^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$/,
+      message: new RegExp(
+        String.raw`^helm install fails: enableCiliumEndpointSlice was deprecated in v1\.16 and has been removed in v1\.18.*` +
+          String.raw`\(cilium\/templates\/validate\.yaml:5:5, Cilium chart 1\.20\.2\)\.$`,
+      ),
       fix: /^Remove enableCiliumEndpointSlice/,
     },
   ];
@@ -313,7 +324,8 @@ describe('refusals name the field and the fix', () => {
       ['pool-carved-at-run', 'info', 'pool.cidr'],
     ]);
     expect(auto.findings[0]!.message).toBe(
-      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
+      'pool.cidr is auto: the pool is carved from the `kind` network once kind creates it — ' +
+        'on a fresh Docker that is usually 172.18.0.0/16, giving 172.18.250.0/24.',
     );
     expect(
       validatePlan(
@@ -327,5 +339,55 @@ describe('refusals name the field and the fix', () => {
     );
     expect(manual.poolCidr).toBe('172.18.250.0/24');
     expect(manual.findings.map((f) => [f.code, f.severity])).toEqual([['network-not-checked', 'warning']]);
+  });
+});
+
+describe('an IPv6 pool block (dual stack)', () => {
+  const codes = (over: (p: LabPlanInput) => void) =>
+    validatePlan(plan(over), env()).findings.map((f) => [f.code, f.field, f.severity]);
+  it("is accepted on a dual-stack plan with Cilium 1.19+, outside kind's IPv6 subnets", () => {
+    expect(codes((p) => ((p.cluster!.ipFamily = 'dual'), (p.pool!.ipv6Cidr = 'fd00:10:250::/112')))).toEqual([]);
+  });
+  it("is refused on an IPv4-only cluster, and inside kind's IPv6 pod or service subnet", () => {
+    expect(codes((p) => (p.pool!.ipv6Cidr = 'fd00:10:250::/112'))).toEqual([
+      ['pool-ipv6-single-stack', 'pool.ipv6Cidr', 'error'],
+    ]);
+    expect(codes((p) => ((p.cluster!.ipFamily = 'dual'), (p.pool!.ipv6Cidr = 'fd00:10:96::/120')))).toEqual([
+      ['pool-ipv6-overlaps-cluster', 'pool.ipv6Cidr', 'error'],
+    ]);
+  });
+  it('is a warning on Cilium 1.18, which answers no NDP for it (cilium/cilium#39648 came in 1.19)', () => {
+    const findings = validatePlan(
+      plan((p) => {
+        p.cluster!.ipFamily = 'dual';
+        p.pool!.ipv6Cidr = 'fd00:10:250::/112';
+        p.cilium!.version = '1.18.14';
+        p.cluster!.kindVersion = 'v0.29.0';
+        p.cluster!.nodeImage =
+          'kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f';
+      }),
+      env(),
+    ).findings;
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([['pool-ipv6-not-announced', 'warning']]);
+  });
+});
+
+describe('an acknowledged untested pairing is marked in the run (untestedPairingOf reads the plan the run keeps)', () => {
+  it('names the pairing and the reason; a tested or unacknowledged plan is not marked', () => {
+    const runOf = (over: (p: LabPlanInput) => void) => {
+      const p = plan(over);
+      return { facts: { rendering: { plan: p, pairing: pairingOf(p) } } };
+    };
+    expect(
+      untestedPairingOf(
+        runOf((p) => {
+          p.cilium!.version = '1.18.14';
+          p.cilium!.allowUntested = true;
+          p.cilium!.untestedReason = 'acknowledged in the create-lab wizard';
+        }),
+      ),
+    ).toEqual({ kubernetes: '1.36.4', cilium: '1.18.14', reason: 'acknowledged in the create-lab wizard' });
+    expect(untestedPairingOf(runOf(() => undefined))).toBeUndefined();
+    expect(untestedPairingOf(runOf((p) => (p.cilium!.version = '1.18.14')))).toBeUndefined();
   });
 });

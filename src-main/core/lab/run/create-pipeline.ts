@@ -1,19 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
-import { KindscopeError, type LabRendering, type LabStep, type StepArg } from '../../../contract';
+import { KindscopeError, type LabRendering, type LabStep } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { LabEnvironment } from '../environment/lab-environment';
 import { bgpOf, lbNetworkName, renderBgp, renderPool, routerName } from '../plan/render';
 import { kindNetworkName } from '../environment/lab-environment';
 import { lbNetworkArgs, routerAddressOn, verifyBgp, waitForRoutes, writeRouterFiles } from './bgp-run';
-import { shellQuote } from '../plan/script';
-import { resolvePool } from '../plan/validate-plan';
+import { carvePoolStep } from './carve-pool-step';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import { preflightStep, type PreflightCheck } from './preflight';
+import { checkNodeAddresses, removeStaleRelease } from './step-guards';
+import { displayCommand, manifestObjects, resolveArg } from './step-words';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
+
+// The parts, by the question each answers: where the pool goes once kind made the network
+// (carve-pool-step.ts), what a step checks or undoes around its tool (step-guards.ts), a plan
+// step's words as the run uses them (step-words.ts); this file: the create run's steps in order.
 
 export type LabTool = 'kind' | 'helm' | 'kubectl' | 'docker';
 
@@ -36,18 +40,6 @@ export interface LabPipelineDeps {
 /** The facts the create run keeps in its journal (and the result reports). */
 export interface CreateFacts {
   verification?: Verification;
-}
-
-/** The exact command line, as the step log and the run view show it. */
-export function displayCommand(step: LabStep, workDir: string): string {
-  const words = step.command.map((arg) =>
-    typeof arg === 'string'
-      ? shellQuote(arg)
-      : 'file' in arg
-        ? shellQuote(join(workDir, arg.file))
-        : `$(${arg.output})`,
-  );
-  return `${words.join(' ')}${step.stdin ? ` < ${step.stdin}.yaml` : ''}`;
 }
 
 /**
@@ -312,60 +304,6 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
   }
   return steps;
 }
-
-/**
- * Resolves the pool once kind has made the network, and keeps it in the journal
- * (`facts.poolCidr`): the pool step applies it, the run view shows it, a resume keeps it
- * (this step is done by then, so it is not carved again whatever the network holds since).
- * An auto pool keeps the block the plan showed while it is still free, else is carved
- * afresh; a given pool is checked as the plan would have been, had the network existed, and
- * the run stops here when it does not fit (outside the network, ARP could never reach it).
- */
-async function carvePoolStep(rendering: LabRendering, deps: LabPipelineDeps, context: StepContext): Promise<void> {
-  const plan = rendering.plan;
-  const env = await deps.environment?.();
-  if (!env)
-    throw new KindscopeError(
-      'DOCKER_ERROR',
-      'The Docker engine could not be read, so the pool could not be carved from the kind network',
-      'Check that Docker answers (kindscope docker), then resume this run.',
-    );
-  if (!env.network)
-    throw new KindscopeError(
-      'DOCKER_ERROR',
-      `kind created the cluster but the ${env.networkName} network has no IPv4 subnet to carve the pool from`,
-      env.networkName === 'kind'
-        ? 'Check `docker network inspect kind`; then clean up this run and create again.'
-        : `KIND_EXPERIMENTAL_DOCKER_NETWORK names ${env.networkName}: give it an IPv4 subnet or unset it, then clean up this run and create again.`,
-    );
-  context.log(`network ${env.networkName}: ${env.network.subnet}`);
-  const planned = plan.pool.cidr === 'auto' ? rendering.poolCidr : undefined;
-  // BGP mode's router listens for the nodes on the kind subnet (its `bgp listen range`).
-  context.facts.kindSubnet = env.network.subnet;
-  if (planned) {
-    const kept = resolvePool({ ...plan, pool: { ...plan.pool, cidr: planned } }, env);
-    if (!kept.findings.some((f) => f.severity === 'error')) {
-      context.facts.poolCidr = planned;
-      context.log(`pool ${planned} (auto, as the plan showed; still free)`);
-      return;
-    }
-    context.log(`${planned}, shown by the plan, is no longer free: ${kept.findings.map((f) => f.message).join('; ')}`);
-  }
-  const resolved = resolvePool(plan, env);
-  const errors = resolved.findings.filter((f) => f.severity === 'error');
-  if (errors.length || !resolved.cidr)
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `pool.cidr: ${errors.map((f) => f.message).join('; ') || 'the pool could not be resolved'}`,
-      `${errors.map((f) => f.fix).join(' ')} Clean up this run and create again with that pool; on a cluster already built, \`kindscope fix\` carves one.`,
-    );
-  context.facts.poolCidr = resolved.cidr;
-  context.facts.kindSubnet = env.network.subnet;
-  context.log(
-    `pool ${resolved.cidr} (${plan.pool.cidr === 'auto' ? `carved from ${env.network.subnet}` : `inside ${env.network.subnet} and free`})`,
-  );
-}
-
 /**
  * BGP mode's end of create: the external IP with ready endpoints (no lease: nobody answers ARP),
  * the router's routes to it through every advertising node (measured), then the verification
@@ -457,58 +395,4 @@ function serviceHasIp(namespace: string, name: string) {
       return { done: false, detail: `${ip}: waiting for ready endpoints`, fraction: 0.6 };
     return { done: true, detail: `${ip}: ${service.readyEndpoints} ready endpoint(s)`, fraction: 1 };
   };
-}
-
-/**
- * A killed `helm install` leaves the release `pending-install`, and installing again fails
- * with "cannot re-use a name that is still in use" (helm/helm#8380): remove it first.
- */
-async function removeStaleRelease(deps: LabPipelineDeps, cluster: string, context: StepContext): Promise<void> {
-  const where = ['--namespace', 'kube-system', '--kube-context', `kind-${cluster}`];
-  const status = await deps.runTool('helm', ['status', 'cilium', ...where], {
-    signal: context.signal,
-    allowFailure: true,
-  });
-  if (status.exitCode !== 0) return;
-  context.log(
-    `removing the release left by the previous attempt (${/STATUS: (\S+)/.exec(status.stdout)?.[1] ?? 'unknown state'})`,
-  );
-  await deps.runTool('helm', ['uninstall', 'cilium', ...where], {
-    signal: context.signal,
-    onLine: (line) => context.log(line),
-  });
-}
-
-/** Node containers must have addresses on the kind network (docker/desktop-feedback#430: some releases gave none). */
-async function checkNodeAddresses(deps: LabPipelineDeps, expected: number, context: StepContext): Promise<void> {
-  const nodes = await deps.nodeAddresses();
-  for (const node of nodes) context.log(`${node.name}: ${node.ipv4 ?? 'no IPv4 address'}`);
-  const missing = nodes.filter((n) => !n.ipv4);
-  if (nodes.length < expected || missing.length) {
-    throw new KindscopeError(
-      'DOCKER_ERROR',
-      `Node containers without an IPv4 address on the kind network: ${missing.map((n) => n.name).join(', ') || `${nodes.length} of ${expected} nodes found`}`,
-      'Docker Desktop: update it or switch its network stack (docker/desktop-feedback#430); then clean up this run and create again.',
-    );
-  }
-}
-
-function resolveArg(arg: StepArg, fileDir: string): string {
-  if (typeof arg === 'string') return arg;
-  if ('file' in arg) return join(fileDir, arg.file);
-  throw new KindscopeError(
-    'INTERNAL',
-    `A step argument needs the output of ${arg.output}`,
-    'The pipeline resolves these itself: report this.',
-  );
-}
-
-/** `Kind/namespace/name` of each object in a multi-document manifest, for the cleanup record. */
-export function manifestObjects(manifest: string): string[] {
-  return parseAllDocuments(manifest).flatMap((document) => {
-    const object = document.toJS() as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } } | null;
-    const { kind, metadata } = object ?? {};
-    if (typeof kind !== 'string' || typeof metadata?.name !== 'string') return [];
-    return [`${kind}/${typeof metadata.namespace === 'string' ? `${metadata.namespace}/` : ''}${metadata.name}`];
-  });
 }

@@ -3,6 +3,7 @@ import type { ClusterStatus } from '../../../contract';
 import { fakeClusterStatus, fakeService } from '../../../contract/cluster-status.fake';
 import { noEvent } from '../../util/emitter';
 import { allAnnounced } from './cluster-watch';
+import { chartHasValue } from '../plan/chart-keys';
 import { fixesFor, fixSteps } from './fix-pipeline';
 import type { LifecycleDeps } from './lifecycle-pipelines';
 import type { StepContext } from './pipeline-runner';
@@ -162,5 +163,23 @@ describe('fixSteps (the planned repairs, made or skipped out loud)', () => {
     expect(stepNamed(fixSteps('demo', unread, deps, ['cilium-values'], 'v1.16.3'), 'cilium-upgrade').command).toContain(
       '--version 1.16.3 ',
     );
+  });
+
+  it("helm upgrade --sets only values the cluster's chart has: externalIPs.enabled up to 1.17, never from 1.18", () => {
+    const { deps } = fake(() => status());
+    const sets = (version: string) => {
+      const words = stepNamed(
+        fixSteps('demo', status(), deps, ['cilium-values'], version),
+        'cilium-upgrade',
+      ).command.split(' ');
+      return words.flatMap((w, i) => (words[i - 1] === '--set' ? [w.split('=')[0]!] : []));
+    };
+    for (const version of ['1.18.14', '1.19.8', '1.20.2']) {
+      expect(sets(version)).not.toContain('externalIPs.enabled');
+      expect(sets(version)).toEqual(expect.arrayContaining(['kubeProxyReplacement', 'l2announcements.enabled']));
+      // Each written value is one of that chart's own (the generated table from its values.yaml).
+      for (const path of sets(version)) expect(chartHasValue(version, path), `${version} ${path}`).toBe(true);
+    }
+    expect(sets('1.17.18')).toContain('externalIPs.enabled');
   });
 });

@@ -1,5 +1,6 @@
 import { FixKind, KindscopeError, type ClusterStatus } from '../../../contract';
 import { defaultPlan } from '../plan/plan';
+import { chartSetArgs } from '../plan/chart-keys';
 import { carvePool } from '../plan/pool-carve';
 import { renderL2Policy, renderPool } from '../plan/render';
 import { announceAndVerifySteps, type LifecycleDeps } from './lifecycle-pipelines';
@@ -95,16 +96,14 @@ export function fixSteps(
         '--kube-context',
         context,
         '--reuse-values',
-        '--set',
-        'kubeProxyReplacement=true',
-        '--set',
-        'l2announcements.enabled=true',
-        '--set',
-        'externalIPs.enabled=true',
-        '--set',
-        'rollOutCiliumPods=true',
-        '--set',
-        'operator.rollOutPods=true',
+        // Through the chart's generated key table: externalIPs.enabled only where the chart has it (< 1.18).
+        ...chartSetArgs(plan.cilium.version, [
+          ['kubeProxyReplacement', true],
+          ['l2announcements.enabled', true],
+          ['externalIPs.enabled', true],
+          ['rollOutCiliumPods', true],
+          ['operator.rollOutPods', true],
+        ]),
         '--timeout',
         '10m0s',
       ];
@@ -147,7 +146,8 @@ export function fixSteps(
             c.log(
               pool.name === plan.pool.name
                 ? `replacing the blocks of ${pool.name} (${pool.ranges.join(', ')}), outside the kind network ${env.network.subnet}, with ${carved.cidr}`
-                : `leaving ${pool.name} (${pool.ranges.join(', ')}, outside the kind network) as it is: delete it yourself so its services move to ${plan.pool.name}`,
+                : `leaving ${pool.name} (${pool.ranges.join(', ')}, outside the kind network) as it is: ` +
+                    `delete it yourself so its services move to ${plan.pool.name}`,
             );
           const manifest = renderPool(plan, carved.cidr);
           c.log(manifest);
@@ -202,7 +202,8 @@ async function refuseUnplanned(cluster: string, deps: LifecycleDeps, planned: re
   if (left.length > 0)
     throw new KindscopeError(
       'INVALID_INPUT',
-      `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`,
+      `${cluster} still needs ${left.map(repairText).join(' and ')}, which this run was not confirmed to make: ` +
+        `without it no LoadBalancer IP gets ${left.includes('pool') ? 'an address' : 'announced'}`,
       `Run \`kindscope fix --cluster ${cluster} --only ${left.join(',')}\` (or tick it in the Fix dialog) — or make it by hand, then resume this run.`,
     );
 }

@@ -63,6 +63,7 @@ export function createDeps(o: PipelineSources, record: RunRecord, rendering: Lab
       const own = record.created.some((r) => r.kind === 'kind-cluster' && r.name === cluster);
       const checks = await runPreflight({
         cluster,
+        kindVersion: rendering.plan.cluster.kindVersion,
         kubernetesVersion: kubernetesVersionOf(rendering),
         ...(await readEngineFacts(o.docker())),
         existingClusters: own ? clusters.filter((c) => c !== cluster) : clusters,

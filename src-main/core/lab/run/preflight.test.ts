@@ -79,6 +79,19 @@ describe('runPreflight (real engine)', () => {
     ).toBe(true);
   });
 
+  it("a kind older than the plan's release is a warning whose fix downloads the plan's kind", async () => {
+    const kindAt = (version: string) => async (name: ToolStatus['name']) => ({ ...ok(name), version });
+    const older = await runPreflight(await input({ kindVersion: 'v0.33.0', toolStatus: kindAt('0.29.0') }));
+    expect(older.find((c) => c.name === 'kind release')).toMatchObject({
+      ok: false,
+      severity: 'warning',
+      detail: 'kind 0.29.0 runs a plan made for kind v0.33.0',
+      fix: expect.stringContaining('kindscope tools download kind --version v0.33.0'),
+    });
+    const same = await runPreflight(await input({ kindVersion: 'v0.33.0', toolStatus: kindAt('0.33.0') }));
+    expect(same.find((c) => c.name === 'kind release')?.ok).toBe(true);
+  });
+
   it('low inotify limits are a warning with the sysctl to run', async () => {
     const checks = await runPreflight(
       await input({ readProc: (path) => (path.endsWith('max_user_watches') ? '8192\n' : '128\n') }),

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type Docker from 'dockerode';
 import { KindscopeError, type ToolName, type ToolStatus } from '../../../contract';
+import { compareVersions } from '../../tools/tool-specs';
 import type { StepDefinition } from './pipeline-runner';
 
 /** One preflight finding: `error` stops the run, `warning` is shown and the run goes on. */
@@ -14,6 +15,8 @@ export interface PreflightCheck {
 
 export interface PreflightInput {
   cluster: string;
+  /** The plan's kind release (`cluster.kindVersion`, e.g. `v0.33.0`): its node image was built for it. */
+  kindVersion?: string;
   /** The Kubernetes version of the node image, e.g. `1.33.1`. */
   kubernetesVersion: string;
   /** The engine's `GET /info` (dockerode `docker.info()`). */
@@ -90,6 +93,9 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
       ...(status.fix ? { fix: status.fix } : {}),
     });
   }
+  const kind = statuses.find(([tool]) => tool === 'kind')?.[1];
+  if (input.kindVersion && kind?.status === 'ok' && kind.version)
+    checks.push(kindReleaseCheck(kind.version, input.kindVersion));
   const taken = input.existingClusters.includes(input.cluster);
   checks.push({
     name: 'name',
@@ -101,6 +107,24 @@ export async function runPreflight(input: PreflightInput): Promise<PreflightChec
   if (input.engineIsLocalLinux) checks.push(...inotifyChecks(input.readProc ?? readProc));
   checks.push(cloudProviderKindCheck(input.runningContainers));
   return checks;
+}
+
+/**
+ * kind's release notes pin each node image to the release it was built for and warn that an
+ * image may not work with another kind (e.g. kind generates kubeadm v1beta4 config only from the
+ * release that supports Kubernetes 1.36). An older kind than the plan's is a warning: the run's
+ * own kind step then says where it stopped. The fix downloads the plan's release, checked
+ * against its published .sha256sum.
+ */
+function kindReleaseCheck(installed: string, planned: string): PreflightCheck {
+  const want = planned.replace(/^v/, '');
+  return {
+    name: 'kind release',
+    ok: compareVersions(installed, want) >= 0,
+    severity: 'warning',
+    detail: `kind ${installed} runs a plan made for kind v${want}`,
+    fix: `Download kind v${want} (kindscope tools download kind --version v${want}, or Settings → Tools), or choose the plan's node image for your kind.`,
+  };
 }
 
 function cgroupCheck(version: string | undefined, kubernetes: string): PreflightCheck {
@@ -166,7 +190,8 @@ export function preflightStep(preflight: () => Promise<PreflightCheck[]>): StepD
       const checks = await preflight();
       for (const check of checks)
         context.log(
-          `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
+          `${check.ok ? 'ok  ' : check.severity === 'error' ? 'FAIL' : 'warn'} ${check.name}: ` +
+            `${check.detail}${!check.ok && check.fix ? `\n     fix: ${check.fix}` : ''}`,
         );
       const failed = checks.filter((c) => !c.ok && c.severity === 'error');
       if (failed.length)

@@ -43,8 +43,12 @@ export async function verifyService(
   if (holder?.mac && answeredBy && !sameMac(holder.mac, answeredBy.mac)) {
     findings.push({
       code: 'answer-mismatch',
-      message: `ARP for ${ip} was answered by ${answeredBy.node ?? answeredBy.mac} (${answeredBy.mac}), but the lease is held by ${holder.node} (${holder.mac})`,
-      fix: 'Another cluster may announce the same IP (check the pools of clusters on the kind network), or the neighbour entry was not refreshed: clear it and check again.',
+      message:
+        `ARP for ${ip} was answered by ${answeredBy.node ?? answeredBy.mac} (${answeredBy.mac}), ` +
+        `but the lease is held by ${holder.node} (${holder.mac})`,
+      fix:
+        'Another cluster may announce the same IP (check the pools of clusters on the kind network), or the neighbour entry was not refreshed: ' +
+        'clear it and check again.',
     });
   }
   // Reachable only when proven: the path, who answered ARP, what answered (core/host/probe.ts).

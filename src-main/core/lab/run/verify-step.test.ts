@@ -72,7 +72,8 @@ describe('the final verification', () => {
       (error: unknown) => error as { message: string; hint: string },
     );
     expect(failure?.message).toBe(
-      '172.18.250.1 did not answer from this machine; the path breaks at "host route to 172.18.0.0/16 (Docker network kind)": No route: no route in `netstat -rn -f inet` contains 172.18.0.0/16.',
+      '172.18.250.1 did not answer from this machine; ' +
+        'the path breaks at "host route to 172.18.0.0/16 (Docker network kind)": No route: no route in `netstat -rn -f inet` contains 172.18.0.0/16.',
     );
     expect(failure?.hint).toBe(route(false).fix);
     expect(c.facts.connectivity).toEqual([route(false), ping(false)]);

@@ -26,7 +26,9 @@ export function verifyStep(deps: VerifyStepDeps, target: VerifyTarget): StepDefi
   return {
     name: 'verify',
     title: one ? 'Prove the IP answers from this machine' : 'Prove every IP answers from this machine',
-    command: `${one ? "clear this machine's neighbour entry for the IP; HTTP GET http://IP/" : "for each IP: clear this machine's neighbour entry; HTTP GET"}; read which MAC answered ARP; then the hops kindscope connectivity checks`,
+    command:
+      `${one ? "clear this machine's neighbour entry for the IP; HTTP GET http://IP/" : "for each IP: clear this machine's neighbour entry; HTTP GET"}; ` +
+      `read which MAC answered ARP; then the hops kindscope connectivity checks`,
     run: async (context) => {
       const results = one ? [await measureOne(deps, target, context)] : await measureAll(deps, context);
       if (one) context.facts.verification = results[0];
@@ -82,7 +84,8 @@ async function measureOne(
   context.log(answeredText(verification));
   if (verification.proof)
     context.log(
-      `path: ${verification.proof.path.detail}\nanswer: ${verification.proof.answer.detail}\nproof: ${verification.proof.proven ? 'proven' : `not proven (${verification.proof.failing})`}`,
+      `path: ${verification.proof.path.detail}\nanswer: ${verification.proof.answer.detail}\nproof: ` +
+        `${verification.proof.proven ? 'proven' : `not proven (${verification.proof.failing})`}`,
     );
   for (const finding of verification.findings) context.log(`! ${finding.message}\n  fix: ${finding.fix}`);
   return verification;
@@ -96,7 +99,9 @@ async function measureAll(deps: VerifyStepDeps, context: StepContext): Promise<V
     if (!verification) continue;
     results.push(verification);
     context.log(
-      `${service.namespace}/${service.name} ${verification.ip}: ${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; lease held by ${verification.leaseHolder?.node ?? 'nobody'}; ${answeredText(verification)}`,
+      `${service.namespace}/${service.name} ${verification.ip}: ` +
+        `${verification.reachable ? `HTTP ${verification.http.status}` : `no answer (${verification.http.error ?? '?'})`}; ` +
+        `lease held by ${verification.leaseHolder?.node ?? 'nobody'}; ${answeredText(verification)}`,
     );
   }
   return results;

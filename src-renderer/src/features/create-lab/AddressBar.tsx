@@ -40,7 +40,10 @@ export function AddressBar({ network, poolCidr }: { network: LabNetworkView; poo
         !!m.r && m.r.last >= net.first && m.r.first <= net.last,
     );
   const byKind = (kind: LabUsedRangeKind | 'this') => marks.filter((m) => m.mark.kind === kind).map((m) => m.mark);
-  const summary = `Network ${network.name} ${network.subnet}: ${byKind('node').length} node addresses, ${byKind('pool').length} other pools${poolCidr ? `, this pool ${poolCidr}` : ''}`;
+  const summary =
+    `Network ${network.name} ${network.subnet}: ` +
+    `${byKind('node').length} node addresses, ` +
+    `${byKind('pool').length} other pools${poolCidr ? `, this pool ${poolCidr}` : ''}`;
   return (
     <figure className="address-bar" aria-label={`Addresses of the ${network.name} network`}>
       <figcaption className="address-bar-caption">

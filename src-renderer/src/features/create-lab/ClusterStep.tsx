@@ -1,4 +1,4 @@
-import { CheckField, FixedField, NumberField, SelectField, TextField } from './fields';
+import { CheckField, FixedField, NumberField, SelectField, TextField, UntestedPairingField } from './fields';
 import { getAt, type PlanDraft } from './plan-draft';
 
 /** Failover needs a second node that may hold the lease (the policy leaves control planes out). */
@@ -60,7 +60,7 @@ export function ClusterStep({ draft }: { draft: PlanDraft }) {
       <TextField
         path="cluster.serviceSubnet"
         label="Service subnet"
-        help="ClusterIPs; Cilium's kube-proxy replacement translates them. kind's default 10.96.0.0/12."
+        help="ClusterIPs; Cilium's kube-proxy replacement translates them. kind's default 10.96.0.0/16."
       />
       <FixedField
         label="Node image"
@@ -96,6 +96,7 @@ export function CiliumStep({ draft }: { draft: PlanDraft }) {
         label="Cilium chart version"
         help="A release the compatibility table lists as tested on this node image's Kubernetes."
       />
+      <UntestedPairingField />
       <SelectField
         path="cilium.ipamMode"
         label="IPAM mode"

@@ -45,6 +45,14 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
         label="Pool CIDR"
         help="auto carves a free block; or give a block inside the kind network — ARP from this machine reaches only addresses on that bridge."
       />
+      {getAt(draft, 'cluster.ipFamily') === 'dual' && (
+        <TextField
+          path="pool.ipv6Cidr"
+          label="IPv6 block"
+          placeholder="none"
+          help="Dual stack only, when you want one: an IPv6 block added to the pool for services that ask for IPv6 (L2 announcements answer NDP from Cilium 1.19). Not carved: give it by hand."
+        />
+      )}
       <SelectField
         path="pool.allowFirstLastIPs"
         label="First and last IPs"

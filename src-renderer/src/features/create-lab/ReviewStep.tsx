@@ -108,7 +108,9 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
             <dt>Sample</dt>
             <dd>
               {plan.sample.enabled
-                ? `${plan.sample.namespace}/${plan.sample.name} (${plan.sample.image} ×${plan.sample.replicas}) behind a LoadBalancer on port ${plan.sample.port}`
+                ? `${plan.sample.namespace}/${plan.sample.name} ` +
+                  `(${plan.sample.image} ×${plan.sample.replicas}) behind a LoadBalancer on port ` +
+                  `${plan.sample.port}`
                 : 'none'}
             </dd>
           </div>

@@ -199,3 +199,69 @@ export function FixedField({ label, value, help }: { label: string; value: strin
     </div>
   );
 }
+
+/** The reason the wizard records when the untested pairing is acknowledged without one typed. */
+export const wizardUntestedReason = 'acknowledged in the create-lab wizard';
+
+/**
+ * The wizard's `--allow-untested` (issue 26): when the node image's Kubernetes is not one the
+ * chosen Cilium lists as e2e tested, the plan refuses it until acknowledged. Cilium's own word
+ * for such a pairing is that it "will depend on the forward / backward compatibility offered by
+ * Kubernetes" — untested, not unsupported — so it is a checkbox with that reason beside it, and
+ * a reason of the user's own, kept in the plan (`cilium.allowUntested`, `cilium.untestedReason`)
+ * and so marked at the top of lab.yaml and in the run, as the CLI's flag does.
+ */
+export function UntestedPairingField() {
+  const { draft, update, findings } = usePlanForm();
+  const id = useId();
+  const refused = findings.find((f) => f.code === 'cilium-not-tested');
+  const acknowledged = findings.find((f) => f.code === 'cilium-untested-acknowledged');
+  const checked = getAt(draft, 'cilium.allowUntested') === true;
+  if (!refused && !acknowledged && !checked) return null;
+  const reason = getAt(draft, 'cilium.untestedReason');
+  return (
+    <fieldset className="wizard-fieldset" aria-label="Untested pairing">
+      <legend>Untested pairing</legend>
+      <p id={`${id}-why`} className="wizard-help">
+        <RichText text={(refused ?? acknowledged)?.message ?? 'This pairing is listed as tested.'} />
+      </p>
+      <div className="wizard-field wizard-field-check">
+        <input
+          id={id}
+          type="checkbox"
+          checked={checked}
+          aria-describedby={`${id}-why`}
+          onChange={(event) => {
+            update('cilium.allowUntested', event.target.checked);
+            if (event.target.checked && typeof reason !== 'string')
+              update('cilium.untestedReason', wizardUntestedReason);
+            if (!event.target.checked) update('cilium.untestedReason', undefined);
+          }}
+        />
+        <div>
+          <label htmlFor={id} className="wizard-label">
+            Use this untested pairing
+          </label>
+          <p className="wizard-help">
+            The same as <code>--allow-untested</code>: marked in lab.yaml and in the run.
+          </p>
+        </div>
+      </div>
+      {checked && (
+        <div className="wizard-field">
+          <label htmlFor={`${id}-reason`} className="wizard-label">
+            Why
+          </label>
+          <input
+            id={`${id}-reason`}
+            className="wizard-input"
+            type="text"
+            value={typeof reason === 'string' ? reason : ''}
+            onChange={(event) => update('cilium.untestedReason', event.target.value || wizardUntestedReason)}
+          />
+          <p className="wizard-help">Kept with the plan and the run, so whoever reads them later knows.</p>
+        </div>
+      )}
+    </fieldset>
+  );
+}

@@ -6,7 +6,7 @@ import { LogView } from './LogView';
 import { RunActions } from './RunActions';
 import { RunResult } from './RunResult';
 import { useNow, useRun, useStepLog } from './use-run';
-import { elapsed, poolOf } from './verification';
+import { elapsed, poolOf, untestedPairingOf } from './verification';
 import './runs.css';
 
 const stateLabels: Record<StepState, string> = {
@@ -85,6 +85,7 @@ function RunJournal({ run }: { run: RunRecord }) {
             Kindscope's main process: closing this page does not stop it.
           </p>
           {run.kind === 'create' && <PoolLine run={run} />}
+          {run.kind === 'create' && <UntestedLine run={run} />}
         </div>
         <span className="spacer" />
         <span className={`run-state run-state-${run.state}`} role="status" aria-label="Run state">
@@ -180,6 +181,18 @@ function StepPanel({ run, step, now }: { run: RunRecord; step: RunStep; now: num
         Log on disk: <code>{step.logPath}</code>
       </p>
     </section>
+  );
+}
+
+/** An untested pairing this run was built on, acknowledged in the plan: said where the run is read. */
+function UntestedLine({ run }: { run: RunRecord }) {
+  const untested = untestedPairingOf(run);
+  if (!untested) return null;
+  return (
+    <p className="muted" role="note" aria-label="Untested pairing">
+      Untested pairing, acknowledged: Kubernetes {untested.kubernetes} with Cilium {untested.cilium} is not in Cilium's
+      e2e-tested list{untested.reason ? ` — ${untested.reason}` : ''}.
+    </p>
   );
 }
 

@@ -1,4 +1,4 @@
-export { hopsOf, poolOf, verificationsOf, type Verification } from '@contract';
+export { hopsOf, poolOf, untestedPairingOf, verificationsOf, type Verification } from '@contract';
 
 /** "10:42:07" in the viewer's time zone: the moment of the measurement. */
 export const clock = (iso: string) =>

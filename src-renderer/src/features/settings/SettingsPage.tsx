@@ -120,7 +120,11 @@ function ToolRow({ tool }: { tool: ToolStatus }) {
             onClick={() => void downloadTool(context, tool.name)}
           >
             {busy && progress
-              ? `Downloading… ${progress.totalBytes ? Math.round((100 * progress.receivedBytes) / progress.totalBytes) : Math.round(progress.receivedBytes / 1024)}${progress.totalBytes ? '%' : ' KiB'}`
+              ? `Downloading… ${
+                  progress.totalBytes
+                    ? `${Math.round((100 * progress.receivedBytes) / progress.totalBytes)}%`
+                    : `${Math.round(progress.receivedBytes / 1024)} KiB`
+                }`
               : `Download ${tool.managed.version}`}
           </button>
         )}

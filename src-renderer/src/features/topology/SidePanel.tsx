@@ -60,7 +60,8 @@ function Details({
       <p>
         {status?.cilium.routingMode === 'native'
           ? "Native routing: each node reaches other nodes' pod CIDRs via their node IPs on the bridge, with the full MTU."
-          : 'Tunnel mode: pod traffic between nodes goes through cilium_host into an encapsulation overlay; the header costs MTU, so those routes carry a lower mtu.'}
+          : 'Tunnel mode: pod traffic between nodes goes through cilium_host into an encapsulation ' +
+            'overlay; the header costs MTU, so those routes carry a lower mtu.'}
       </p>
     </>
   );

@@ -2,8 +2,9 @@
  * The importer's manifests: the article's pool, L2 policy and sample app, each checked
  * against the plan (pool inside the kind network, interfaces among the devices).
  */
-import type { LabFinding, LabPlanInput } from '../../../../contract';
+import { kindNetworkingDefaults, type LabFinding, type LabPlanInput } from '../../../../contract';
 import type { LabEnvironment } from '../../environment/lab-environment';
+import { defaultCompatRow, poolApiVersion } from '../compat-table';
 import { checkPool, type UsedRange } from '../pool-carve';
 import { finding, type Gathered } from './import-sources';
 
@@ -34,6 +35,24 @@ export function importPool(
       ),
     );
   }
+  // A pool manifest (pasted, or one Kindscope wrote or saved before: an older exported script, a
+  // run's files) at the version the chosen Cilium serves only as deprecated: from 1.18 the pool is
+  // stored at cilium.io/v2 ("copied without changes", cilium/cilium#39090) and its CRD marks
+  // v2alpha1 deprecated (../shared/upstream/cilium-crds/v2); no release yet names when v2alpha1
+  // stops being served. The plan writes the pool at the stable version (poolApiVersion).
+  const cilium = plan.cilium?.version ?? defaultCompatRow.cilium[0]!;
+  if (doc.body.apiVersion === 'cilium.io/v2alpha1' && poolApiVersion(cilium) !== 'cilium.io/v2alpha1')
+    findings.push(
+      finding(
+        'pool-api-deprecated',
+        'apiVersion',
+        `The pool is written at cilium.io/v2alpha1 (${doc.source}:${doc.line}), which Cilium ${cilium} serves only as deprecated; ` +
+          `its stable version is ${poolApiVersion(cilium)} (cilium/cilium#39090), and a later release may stop serving v2alpha1`,
+        `The plan writes the pool at ${poolApiVersion(cilium)}; change saved manifests and scripts to it.`,
+        true,
+        'warning',
+      ),
+    );
   const cidr = [...blocks, ...cidrs].map((b) => b.cidr).find((c): c is string => typeof c === 'string');
   if ([...blocks, ...cidrs].some((b) => b.start !== undefined) && !cidr) {
     findings.push(
@@ -71,7 +90,7 @@ export function importPool(
   const used: UsedRange[] = [
     ...env.used,
     { cidr: plan.cluster.podSubnet ?? '10.244.0.0/16', what: 'the pod subnet' },
-    { cidr: plan.cluster.serviceSubnet ?? '10.96.0.0/12', what: 'the service subnet' },
+    { cidr: plan.cluster.serviceSubnet ?? kindNetworkingDefaults.serviceSubnet, what: 'the service subnet' },
   ];
   const problem = checkPool(cidr, env.network.subnet, used);
   if (problem)
@@ -105,7 +124,8 @@ export function importPolicyAndSample(g: Gathered, plan: LabPlanInput, findings:
         finding(
           'policy-interface-not-in-devices',
           'spec.interfaces',
-          `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): no node would answer ARP on it (the article's own warning)`,
+          `The L2 policy announces on "${pattern}", which matches none of Cilium's devices (${devices.join(', ')}): ` +
+            `no node would answer ARP on it (the article's own warning)`,
           `Use ^eth[0-9]+ or add the interface to devices.`,
           true,
           'error',

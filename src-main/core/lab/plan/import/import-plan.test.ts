@@ -115,6 +115,29 @@ describe('importing the other mistakes articles make', () => {
   const { plan, findings } = importPlan([{ name: 'paste', text: paste }], { env: env() });
   const codes = findings.map((f) => f.code);
 
+  it('a pool at cilium.io/v2alpha1, which the chosen Cilium serves only as deprecated, is said and written at v2', () => {
+    // The paste asks for Cilium 1.16.5 (not supported): its values are judged by the default release.
+    const deprecated = findings.find((f) => f.code === 'pool-api-deprecated');
+    expect(deprecated).toMatchObject({ field: 'apiVersion', severity: 'warning', applied: true });
+    expect(deprecated!.message).toMatch(
+      /^The pool is written at cilium\.io\/v2alpha1 \(paste:\d+\), which Cilium 1\.20\.2 serves only as deprecated/,
+    );
+    expect(deprecated!.message).toContain('cilium/cilium#39090');
+    const atV2 = importPlan(
+      [
+        {
+          name: 'paste',
+          text: paste.replace(
+            'apiVersion: cilium.io/v2alpha1\nkind: CiliumLoadBalancerIPPool',
+            'apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool',
+          ),
+        },
+      ],
+      { env: env() },
+    );
+    expect(atV2.findings.map((f) => f.code)).not.toContain('pool-api-deprecated');
+  });
+
   it('finds cidrs, a pool outside the network, a policy interface not in devices, unknown chart values', () => {
     expect(codes).toEqual(
       expect.arrayContaining([
@@ -242,7 +265,9 @@ describe('chart values are judged by the chosen chart', () => {
       [
         {
           name: 'paste',
-          text: 'helm install cilium cilium/cilium --version 1.19.8 --set kubeProxyReplacement=true --set ipam.mode=kubernetes --set l2announcements.enabled=true --set ipam.operator.clusterPoolIPv4MaskSize=26 --set extraConfig.some-flag=x',
+          text:
+            'helm install cilium cilium/cilium --version 1.19.8 --set kubeProxyReplacement=true --set ipam.mode=kubernetes ' +
+            '--set l2announcements.enabled=true --set ipam.operator.clusterPoolIPv4MaskSize=26 --set extraConfig.some-flag=x',
         },
       ],
       { env: env() },

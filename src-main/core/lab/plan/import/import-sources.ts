@@ -107,7 +107,8 @@ function readHelm(command: PastedCommand, into: Gathered): void {
       finding(
         'helm-reuse-values-on-install',
         '--reuse-values',
-        `--reuse-values on helm install (the command at ${where(command)}): install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`,
+        `--reuse-values on helm install (the command at ${where(command)}): ` +
+          `install has no such flag ("unknown flag: --reuse-values"), so the command fails before anything is installed`,
         "Drop --reuse-values (it only means something on helm upgrade, to keep the previous release's values).",
         true,
         'error',

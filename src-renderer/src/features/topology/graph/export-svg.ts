@@ -105,11 +105,14 @@ export function exportSvg(
   const width = Math.max(legendWidth, Math.max(0, ...boxes.map((b) => b.x + b.width)) - minX + margin);
   const height = figureBottom - minY + margin + legendHeight;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" height="${Math.ceil(height)}" viewBox="${minX} ${minY} ${Math.ceil(width)} ${Math.ceil(height)}" font-family="${escapeXml(font)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" ` +
+      `height="${Math.ceil(height)}" viewBox="${minX} ${minY} ${Math.ceil(width)} ` +
+      `${Math.ceil(height)}" font-family="${escapeXml(font)}">`,
     `<title>${escapeXml(title)}</title>`,
     `<rect x="${minX}" y="${minY}" width="${Math.ceil(width)}" height="${Math.ceil(height)}" fill="${palette.background}"/>`,
     `<text x="${minX + margin}" y="${minY + 28}" font-size="17" font-weight="600" fill="${palette.text}">${escapeXml(title)}</text>`,
-    `<text x="${minX + margin}" y="${minY + 48}" font-size="12" fill="${palette.muted}">${escapeXml(`Taken ${takenAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by Kindscope`)}</text>`,
+    `<text x="${minX + margin}" y="${minY + 48}" font-size="12" ` +
+      `fill="${palette.muted}">${escapeXml(`Taken ${takenAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by Kindscope`)}</text>`,
     legendSvg(minX + margin, figureBottom + margin + 8, palette),
   ];
   for (const edge of spec.edges) {
@@ -141,7 +144,9 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
       : edge.tone === 'stopped'
         ? ' stroke-dasharray="2 4"'
         : '';
-  const path = `<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none" stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
+  const path =
+    `<path d="M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}" fill="none" ` +
+    `stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
   if (!edge.text) return path;
   // Where the live graph puts a lease label (LeaseEdge): right-aligned above the line's end; one fact a line.
   const lease = edge.kind === 'lease';
@@ -163,7 +168,8 @@ function nodeSvg(node: GraphNodeSpec, box: Box, palette: SvgPalette): string {
   const dash = node.kind === 'pending' ? ' stroke-dasharray="5 3"' : '';
   const lines = node.lines.map(
     (line, i) =>
-      `<text x="${box.x + 12}" y="${box.y + headerHeight + i * lineHeight + 8}" font-size="11.5" font-family="${escapeXml(mono)}" fill="${palette.muted}">${escapeXml(line)}</text>`,
+      `<text x="${box.x + 12}" y="${box.y + headerHeight + i * lineHeight + 8}" font-size="11.5" ` +
+      `font-family="${escapeXml(mono)}" fill="${palette.muted}">${escapeXml(line)}</text>`,
   );
   return [
     `<g${opacity}><title>${escapeXml(node.label)}</title>`,
