@@ -393,7 +393,7 @@ const added: Mutant[] = [
   },
   {
     id: 'bgp-public-asn-allowed',
-    file: 'src-main/core/lab/plan/validate-plan.ts',
+    file: 'src-main/core/lab/plan/bgp-rules.ts',
     search: '(asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294)',
     replace: 'asn > 0',
     guards: ['src-main/core/lab/plan/bgp-plan.test.ts'],
