@@ -172,6 +172,9 @@ export function ensureNodeImage(): string {
       { from: '/usr/bin/nsenter', to: '/usr/bin/nsenter' },
       // The API relay: socat accepts with a real backlog and forks a child per connection.
       { from: '/usr/bin/socat', to: '/usr/bin/socat' },
+      // BGP mode: Cilium's BGP speaker is GoBGP; Debian's gobgpd/gobgp (3.10) run in each selected node.
+      { from: '/usr/bin/gobgpd', to: '/usr/bin/gobgpd' },
+      { from: '/usr/bin/gobgp', to: '/usr/bin/gobgp' },
     ],
     files: { '/kind/version': 'lab\n', '/etc/hosts': '127.0.0.1 localhost\n' },
     cmd: [
@@ -198,5 +201,56 @@ export function ensureToolsImage(): string {
     repository: 'kindscope-lab/tools',
     binaries: [{ from: '/usr/bin/tcpdump', to: '/usr/bin/tcpdump' }],
     cmd: ['/bin/sh'],
+  });
+}
+
+/**
+ * The lab's stand-in for the router image Kindscope pins (quay.io/frrouting/frr): Debian's
+ * `frr` package (8.4) — zebra, bgpd and vtysh with their libraries — and iproute2's `ip`.
+ * It starts as FRR's own image does: `/usr/lib/frr/docker-start` reads `/etc/frr/daemons`,
+ * starts zebra and bgpd, then loads the integrated `/etc/frr/frr.conf` with `vtysh -b`. The
+ * daemons run as root (`-u root -g root`): the image has no frr user, and the container's
+ * capabilities (NET_ADMIN, NET_RAW, SYS_ADMIN) are what they need. PID 1 exits on SIGTERM.
+ */
+export function ensureRouterImage(): string {
+  const ip = existsSync('/usr/sbin/ip') ? '/usr/sbin/ip' : '/sbin/ip';
+  const start = [
+    '#!/bin/sh',
+    '# Kindscope test lab: FRR from Debian, started as the FRR image starts (daemons file, integrated config).',
+    'mkdir -p /var/run/frr /var/tmp/frr /var/log/frr',
+    'daemons=/etc/frr/daemons',
+    'options() { sed -n "s/^$1_options=\\"\\(.*\\)\\"/\\1/p" "$daemons" 2>/dev/null; }',
+    '/usr/lib/frr/zebra -d -u root -g root $(options zebra)',
+    'if grep -q "^bgpd=yes" "$daemons" 2>/dev/null; then /usr/lib/frr/bgpd -d -u root -g root $(options bgpd); fi',
+    'for _ in 1 2 3 4 5 6 7 8 9 10; do [ -S /var/run/frr/zebra.vty ] && break; sleep 0.2; done',
+    'sleep 0.5',
+    '/usr/bin/vtysh -b >/var/log/frr/boot.log 2>&1',
+    'trap "exit 0" TERM INT',
+    'while :; do sleep 3600 & wait $!; done',
+    '',
+  ].join('\n');
+  return ensureImage({
+    repository: 'kindscope-lab/router',
+    binaries: [
+      { from: '/usr/lib/frr/zebra', to: '/usr/lib/frr/zebra' },
+      { from: '/usr/lib/frr/bgpd', to: '/usr/lib/frr/bgpd' },
+      { from: '/usr/bin/vtysh', to: '/usr/bin/vtysh' },
+      // vtysh asks PAM (service "frr") before it talks to the daemons; Debian's /etc/pam.d/frr permits everyone.
+      { from: '/lib/x86_64-linux-gnu/security/pam_permit.so', to: '/lib/x86_64-linux-gnu/security/pam_permit.so' },
+      { from: ip, to: '/usr/sbin/ip', links: ['/sbin/ip', '/bin/ip'] },
+      { from: '/bin/dash', to: '/bin/dash' },
+    ],
+    files: {
+      '/usr/lib/frr/docker-start': start,
+      '/etc/frr/daemons': 'zebra=yes\nbgpd=no\n',
+      '/etc/frr/vtysh.conf': 'service integrated-vtysh-config\n',
+      '/etc/frr/frr.conf': '',
+      '/etc/pam.d/frr': 'auth sufficient pam_permit.so\naccount sufficient pam_permit.so\n',
+      '/etc/hosts': '127.0.0.1 localhost\n',
+      // Debian's FRR is built with the vty group frrvty: the user the daemons run as must be in it.
+      '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nfrr:x:100:101:frr:/var/run/frr:/bin/false\n',
+      '/etc/group': 'root:x:0:\nfrr:x:101:\nfrrvty:x:85:frr,root\n',
+    },
+    cmd: ['/bin/sh', '/usr/lib/frr/docker-start'],
   });
 }

@@ -456,6 +456,63 @@ const added: Mutant[] = [
     replace: '  return [...eligible];',
     guards: ['e2e/lab/apiserver/l2-local-policy.test.ts'],
   },
+  // Issue 29, BGP mode: the plan's refusals, the objects, the router's measurement, the lab speaker.
+  {
+    id: 'bgp-pool-inside-kind-network-allowed',
+    file: 'src-main/core/lab/plan/bgp-pool.ts',
+    search: '  if (kindSubnet && overlaps(network.subnet, kindSubnet))',
+    replace: '  if (false)',
+    guards: ['src-main/core/lab/plan/bgp-plan.test.ts'],
+  },
+  {
+    id: 'bgp-public-asn-allowed',
+    file: 'src-main/core/lab/plan/bgp-rules.ts',
+    search: '(asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294)',
+    replace: 'asn > 0',
+    guards: ['src-main/core/lab/plan/bgp-plan.test.ts'],
+  },
+  {
+    id: 'bgp-graceful-restart-on-by-default',
+    file: 'src-main/contract/lab.ts',
+    search: '.default({ enabled: false, restartTimeSeconds: 120 }),',
+    replace: '.default({ enabled: true, restartTimeSeconds: 120 }),',
+    guards: ['src-main/core/lab/plan/bgp-manifests-crd.test.ts'],
+  },
+  {
+    id: 'bgp-cluster-config-selects-every-node',
+    file: 'src-main/core/lab/plan/render.ts',
+    search: "      ...(bgp.nodes === 'workers'",
+    replace: "      ...(bgp.nodes === 'none'",
+    guards: ['src-main/core/lab/plan/bgp-manifests-crd.test.ts', 'src-main/core/bgp/lab-speaker.test.ts'],
+  },
+  {
+    id: 'bgp-values-keep-l2-announcements',
+    file: 'src-main/core/lab/plan/render.ts',
+    search: "plan.announce === 'bgp' ? { ...cilium.l2announcements, enabled: false }",
+    replace: "plan.announce === 'bgp' ? { ...cilium.l2announcements }",
+    guards: ['src-main/core/lab/plan/bgp-manifests-crd.test.ts'],
+  },
+  {
+    id: 'bgp-router-next-hop-installed-when-not-in-fib',
+    file: 'src-main/core/bgp/bgp-view.ts',
+    search: 'installed: hop.fib === true',
+    replace: 'installed: true',
+    guards: ['src-main/core/bgp/bgp-view.test.ts'],
+  },
+  {
+    id: 'bgp-lab-advertisement-without-selector-selects-all',
+    file: 'e2e/lab/apiserver/bgp-speaker.ts',
+    search: '        entry.selector,\n',
+    replace: '        true,\n',
+    guards: ['src-main/core/bgp/lab-speaker.test.ts'],
+  },
+  {
+    id: 'bgp-lab-etp-local-ignored',
+    file: 'e2e/lab/apiserver/bgp-speaker.ts',
+    search: "service.spec?.externalTrafficPolicy === 'Local' ? local : all",
+    replace: 'all',
+    guards: ['src-main/core/bgp/lab-speaker.test.ts'],
+  },
 ];
 
 export const mutants: Mutant[] = [...review, ...added];

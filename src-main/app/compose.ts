@@ -35,6 +35,8 @@ import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeatu
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
 import { createConnectivityHandlers } from './connectivity-handlers';
+import { readBgpView } from '../core/bgp/bgp-view';
+import { nodeAddresses } from '../core/lab/run/kind-nodes';
 import { ConnectivityService } from '../core/host/connectivity-service';
 
 export interface AppOptions {
@@ -322,6 +324,19 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
     ...createConnectivityHandlers(services.connectivity),
+    clusterBgp: ({ cluster }) =>
+      readBgpView(cluster, {
+        run: (tool, args, runOptions) => services.tools.run(tool, args, runOptions),
+        nodeAddresses: (name) => nodeAddresses(docker(), name),
+        serviceIps: async (name) => {
+          const status = await services.clusters.status(name);
+          return new Map(
+            status.services.flatMap((s) =>
+              s.externalIPs.map((ip) => [ip, `${s.namespace}/${s.name}`] as [string, string]),
+            ),
+          );
+        },
+      }),
   };
 }
 

@@ -12,6 +12,7 @@ import { dnsCalls } from './dns';
 import { captureCalls } from './capture';
 import { clusterExportCalls } from './cluster-export';
 import { connectivityCalls } from './connectivity';
+import { bgpCalls } from './bgp';
 
 /** No input. Strict, so stray fields are reported instead of silently ignored. */
 const NoInput = z.object({}).strict();
@@ -98,6 +99,7 @@ export const calls = {
   ...captureCalls,
   ...clusterExportCalls,
   ...connectivityCalls,
+  ...bgpCalls,
 } as const;
 
 /** Every event Kindscope pushes. Payloads are small and coalesced by their source. */

@@ -17,3 +17,4 @@ export * from './run';
 export * from './lab';
 export * from './effects';
 export * from './connectivity';
+export * from './bgp';

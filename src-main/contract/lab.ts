@@ -146,15 +146,68 @@ export const LabSample = z
   })
   .strict();
 
+/**
+ * BGP mode (`announce: bgp`): Cilium's BGP control plane v2 peers with a router container
+ * beside the lab instead of answering ARP. ASNs are private (RFC 6996: 64512–65534 and
+ * 4200000000–4294967294) and the two differ (eBGP: the router installs one next hop per
+ * advertising node).
+ */
+export const LabBgp = z
+  .object({
+    /** The nodes' ASN (`CiliumBGPClusterConfig.spec.bgpInstances[].localASN`). */
+    localASN: z.number().int().min(1).max(4294967295).default(65001),
+    /** The router's ASN (`peers[].peerASN`; the router's `remote-as` is `localASN`). */
+    routerASN: z.number().int().min(1).max(4294967295).default(65000),
+    /** Which nodes run a BGP speaker: the workers (as the L2 policy leaves control planes out), or all. */
+    nodes: z.enum(['workers', 'all']).default('workers'),
+    /**
+     * Lab timers: a dead peer is noticed after holdTimeSeconds instead of Cilium's 90 s default
+     * (CiliumBGPPeerConfig `spec.timers`; the CRD's minimum hold time is 3 s).
+     */
+    holdTimeSeconds: z.number().int().min(3).max(65535).default(9),
+    keepAliveTimeSeconds: z.number().int().min(1).max(65535).default(3),
+    connectRetryTimeSeconds: z.number().int().min(1).default(5),
+    /**
+     * Off by default: with it on, the router keeps a stopped node's routes for the restart
+     * time (120 s by default) and the failover drill shows requests going to a dead node.
+     */
+    gracefulRestart: z
+      .object({
+        enabled: z.boolean().default(false),
+        restartTimeSeconds: z.number().int().min(1).max(4095).default(120),
+      })
+      .strict()
+      .default({ enabled: false, restartTimeSeconds: 120 }),
+    /**
+     * The router's image. FRR as Cilium's own BGP tests run it: `ConnectivityTestFRRImage` in
+     * cilium/cilium `cilium-cli/defaults/defaults.go` (renovate-pinned; tag and digest as found there).
+     */
+    routerImage: z
+      .string()
+      .default('quay.io/frrouting/frr:10.2.1@sha256:c8543d3e0a1348cc0f2b19154fd8b0300e237773dbec65d9d6d6570c1d088deb'),
+    clusterConfigName: z.string().default('lab-bgp'),
+    peerConfigName: z.string().default('lab-router'),
+    advertisementName: z.string().default('lab-lb-ips'),
+  })
+  .strict();
+export type LabBgp = z.infer<typeof LabBgp>;
+
 export const LabPlan = z
   .object({
     apiVersion: z.literal('kindscope.dev/v1alpha1').default('kindscope.dev/v1alpha1'),
     kind: z.literal('LabPlan').default('LabPlan'),
+    /**
+     * How LoadBalancer IPs are made reachable: `l2` (the article's: a node answers ARP on the
+     * kind network) or `bgp` (Cilium's BGP control plane announces them to a router beside the lab).
+     */
+    announce: z.enum(['l2', 'bgp']).default('l2'),
     cluster: LabCluster,
     cilium: LabCilium.default(LabCilium.parse({})),
     pool: LabPool.default(LabPool.parse({})),
     l2Policy: LabL2Policy.default(LabL2Policy.parse({})),
     sample: LabSample.default(LabSample.parse({})),
+    /** BGP mode's settings; absent means the defaults (and an L2 plan's lab.yaml stays as it was). */
+    bgp: LabBgp.optional(),
   })
   .strict();
 export type LabPlan = z.infer<typeof LabPlan>;
@@ -259,7 +312,13 @@ export const LabRendering = z.object({
   helmValues: z.record(z.string(), z.unknown()),
   /** File name → contents: kind config, values, and each manifest. */
   files: z.record(z.string(), z.string()),
-  manifests: z.object({ pool: z.string(), l2Policy: z.string(), sample: z.string().optional() }),
+  manifests: z.object({
+    pool: z.string(),
+    l2Policy: z.string(),
+    sample: z.string().optional(),
+    /** BGP mode: the CiliumBGPClusterConfig, PeerConfig and Advertisement (the router's address filled at run time). */
+    bgp: z.string().optional(),
+  }),
   steps: z.array(LabStep),
   /**
    * The steps a create run of this plan has, in order (preflight, the plan's commands, the

@@ -10,7 +10,15 @@ export type StepState = z.infer<typeof StepState>;
 
 /** What a run made, so that cleanup removes exactly that and nothing else. */
 export const CreatedResource = z.object({
-  kind: z.enum(['kind-cluster', 'kubeconfig-context', 'helm-release', 'manifest', 'container', 'file']),
+  kind: z.enum([
+    'kind-cluster',
+    'kubeconfig-context',
+    'helm-release',
+    'manifest',
+    'container',
+    'docker-network',
+    'file',
+  ]),
   /** The name as the tool knows it: cluster name, context, `namespace/name` of a release or object. */
   name: z.string(),
   /** For manifests: `kind apiVersion` of the object, the kubeconfig context it lives in. */

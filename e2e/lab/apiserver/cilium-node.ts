@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { KubeObject as Obj } from './kube-object.ts';
 import { now, shortHash } from './controller-objects.ts';
+import { stopMatching } from './bgp-speaker.ts';
 
 /**
  * What the simulated Cilium agent does on a node (cilium-sim.ts decides when): take a VIP
@@ -19,7 +20,14 @@ import { now, shortHash } from './controller-objects.ts';
  * moves it. The takeover is announced with a gratuitous ARP *reply* (opcode 2), as
  * Cilium's L2 announcer sends (cilium/cilium#25933): busybox `arping -A`.
  */
-export function announceScript(vip: string, port: string, svc: string, backend: string, page: string): string {
+export function announceScript(
+  vip: string,
+  port: string,
+  svc: string,
+  backend: string,
+  page: string,
+  arp = true,
+): string {
   // busybox httpd answers `/` with index.html (200), or 404 when there is none: a pod whose
   // server returns another code than 200 gets no index.html, so a 404 is served as the real one would.
   const [code, ...rest] = Buffer.from(page, 'base64').toString('utf8').split(' ');
@@ -37,8 +45,9 @@ export function announceScript(vip: string, port: string, svc: string, backend: 
     // A served page replaces the last one (a 404 must not find an older index.html); the lab's own page as before.
     page ? `rm -rf ${www}; mkdir -p ${www}` : `mkdir -p ${www}`,
     index,
-    `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; httpd -p ${vip}:${port} -h /www/${svc}`,
-    `arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`,
+    `${stopMatching(`httpd -p ${vip}:${port}`)}; httpd -p ${vip}:${port} -h /www/${svc}`,
+    // L2 only: in BGP mode the router learns the VIP from the session, nobody announces it on the bridge.
+    ...(arp ? [`arping -A -c 1 -I eth0 -s ${vip} ${vip} >/dev/null 2>&1 || true`] : []),
   ].join('\n');
 }
 
@@ -47,7 +56,7 @@ export function withdraw(node: string, vip: string, port: string): void {
     node,
     `ip addr del ${vip}/32 dev lo 2>/dev/null; ` +
       `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ` +
-      `pkill -f "httpd -p ${vip}:${port}" 2>/dev/null; true`,
+      `${stopMatching(`httpd -p ${vip}:${port}`)}; true`,
   );
 }
 

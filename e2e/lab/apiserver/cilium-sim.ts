@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import type { KubeObject as Obj } from './kube-object.ts';
 import type { LabApiServer } from './server.ts';
 import { KubeControllers } from './kube-controllers.ts';
@@ -17,6 +17,14 @@ import {
   withdraw,
 } from './cilium-node.ts';
 import { intToIp, ipToInt, poolAddresses, selectorMatches } from './lb-pools.ts';
+import {
+  desiredSpeakers,
+  nodeConfigFor,
+  peerStatus,
+  startSpeakerScript,
+  stopMatching,
+  type Speaker,
+} from './bgp-speaker.ts';
 import { holderServes, leaseCandidates, type Backend } from './l2-local-policy.ts';
 
 export interface SimulatedCluster {
@@ -47,6 +55,11 @@ export class CiliumSimulation {
   private readonly everAnnounced = new Set<string>();
   /** Nodes unpaused since the last L2 pass: they still have the VIPs they held when frozen. */
   private readonly unpaused = new Set<string>();
+  /** BGP mode: per node, the gobgpd configuration it runs, the VIPs (`vip:port|backend|page`) in its RIB and on its lo, when its status was last read. */
+  private readonly speakers = new Map<string, string>();
+  private readonly bgpVips = new Map<string, Map<string, string>>();
+  private readonly bgpStatusAt = new Map<string, number>();
+  private readonly speakerFailedAt = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private events: ReturnType<typeof spawn> | undefined;
   private busy = false;
@@ -98,6 +111,9 @@ export class CiliumSimulation {
             this.running.add(name);
             this.stoppedSince.delete(name);
             this.applied.delete(name);
+            // A started node runs no speaker yet: its agent starts one afresh.
+            this.speakers.delete(name);
+            this.bgpVips.delete(name);
           } else if (event.Action === 'pause') {
             // A frozen node: its kubelet stops posting and its agent stops renewing leases and answering ARP.
             this.running.delete(name);
@@ -110,6 +126,8 @@ export class CiliumSimulation {
             this.running.delete(name);
             if (!this.stoppedSince.has(name)) this.stoppedSince.set(name, Date.now());
             this.applied.delete(name);
+            this.speakers.delete(name);
+            this.bgpVips.delete(name);
           }
         } catch {
           // Not an event line.
@@ -162,6 +180,7 @@ export class CiliumSimulation {
       this.controllers.reconcileEndpointSlices();
       if (config) this.reconcileLbIpam();
       if (config && !agentError) await this.reconcileL2(config);
+      if (config && !agentError) this.reconcileBgp(config);
     } catch (error) {
       this.log(`cilium simulation: ${(error as Error).stack}`);
     } finally {
@@ -437,6 +456,136 @@ export class CiliumSimulation {
   }
 
   /**
+   * BGP control plane (bgp-speaker.ts): the operator's CiliumBGPNodeConfig per selected node,
+   * and in each running selected node a real GoBGP speaker peering as the objects say, with
+   * the advertised LoadBalancer IPs on its lo (served by httpd, no gratuitous ARP: in BGP mode
+   * nobody announces them on the bridge) and in its RIB with the node's address as next hop.
+   * The session status (`gobgp neighbor -j`) is written to the node config's status every 2 s.
+   * A stopped node's processes die with it, so its session closes and the router withdraws.
+   */
+  private reconcileBgp(config: Record<string, string>): void {
+    const enabled = config['enable-bgp-control-plane'] === 'true';
+    const nodeConfigType = this.type('cilium.io', 'ciliumbgpnodeconfigs');
+    const objects = {
+      clusterConfigs: enabled ? this.list('cilium.io', 'ciliumbgpclusterconfigs') : [],
+      peerConfigs: enabled ? this.list('cilium.io', 'ciliumbgppeerconfigs') : [],
+      advertisements: enabled ? this.list('cilium.io', 'ciliumbgpadvertisements') : [],
+    };
+    const services = this.list('', 'services').filter((s) => s.spec?.type === 'LoadBalancer');
+    const speakers = desiredSpeakers(
+      objects,
+      this.list('', 'nodes'),
+      services,
+      internalIp,
+      (service, node) =>
+        this.readyBackendsWithNodes(service)
+          .filter((e) => !node || e.node === node)
+          .map((e) => e.pod),
+      (service, backend) => this.pageOf(service.metadata.namespace, backend),
+    );
+    const wanted = new Set(speakers.map((s) => s.node));
+    // The operator: one node config per selected node; the ones no longer selected go.
+    if (nodeConfigType) {
+      for (const speaker of speakers) {
+        const desired = nodeConfigFor(speaker);
+        const existing = this.store.find(nodeConfigType, undefined, speaker.node);
+        if (!existing) this.store.create(nodeConfigType, desired);
+        else if (JSON.stringify(existing.spec) !== JSON.stringify(desired.spec))
+          this.store.update(nodeConfigType, { ...existing, spec: desired.spec });
+      }
+      for (const existing of this.store.list(nodeConfigType))
+        if (!wanted.has(existing.metadata.name)) this.store.delete(nodeConfigType, undefined, existing.metadata.name);
+    }
+    // The agents: a speaker per running selected node; a node no longer selected stops its own.
+    for (const node of [...this.speakers.keys()])
+      if (!wanted.has(node) && this.running.has(node)) {
+        dockerExec(node, stopSpeakerScript([...(this.bgpVips.get(node)?.keys() ?? [])]));
+        this.speakers.delete(node);
+        this.bgpVips.delete(node);
+      }
+    for (const speaker of speakers) {
+      if (!this.running.has(speaker.node)) continue;
+      this.runSpeaker(speaker);
+      if (nodeConfigType && Date.now() - (this.bgpStatusAt.get(speaker.node) ?? 0) >= 2000) {
+        this.bgpStatusAt.set(speaker.node, Date.now());
+        this.writeBgpStatus(nodeConfigType, speaker);
+      }
+    }
+  }
+
+  /** Starts (or re-configures) a node's gobgpd and keeps its advertised VIPs as wanted. */
+  private runSpeaker(speaker: Speaker): void {
+    const { node } = speaker;
+    const peers = JSON.stringify([speaker.asn, speaker.nodeIp, speaker.peers]);
+    if (this.speakers.get(node) !== peers) {
+      // A start that failed is tried again after a pause, not on every tick (the exec blocks the server).
+      if (Date.now() - (this.speakerFailedAt.get(node) ?? 0) < 10_000) return;
+      if (!dockerExec(node, startSpeakerScript(speaker))) {
+        this.speakerFailedAt.set(node, Date.now());
+        this.log(`bgp: gobgpd did not start in ${node}`);
+        return;
+      }
+      this.log(
+        `bgp: ${node} runs gobgpd (AS ${speaker.asn}, peers ${speaker.peers.map((p) => `${p.address} AS ${p.asn}`).join(', ')})`,
+      );
+      this.speakers.set(node, peers);
+      // A new gobgpd has an empty RIB: every VIP is added again.
+      this.bgpVips.set(node, new Map());
+    }
+    const have = this.bgpVips.get(node)!;
+    const want = new Map(speaker.vips.map((v) => [`${v.vip}:${v.port}`, `${v.backend}|${v.page}`]));
+    for (const entry of speaker.vips) {
+      const key = `${entry.vip}:${entry.port}`;
+      if (have.get(key) === want.get(key)) continue;
+      // The old httpd is gone before the page is replaced: one still exiting keeps the port, and the
+      // new one fails to bind while the old serves the removed folder (404).
+      const gone = stopMatching(`httpd -p ${key}`);
+      const served = dockerExec(
+        node,
+        `${gone}\n${announceScript(entry.vip, String(entry.port), entry.service, entry.backend, entry.page, false)}\ngobgp global rib add -a ipv4 ${entry.vip}/32 nexthop ${speaker.nodeIp}`,
+      );
+      if (served) have.set(key, want.get(key)!);
+    }
+    for (const key of [...have.keys()]) {
+      if (want.has(key)) continue;
+      const [vip, port] = key.split(':');
+      if (dockerExec(node, `gobgp global rib del -a ipv4 ${vip}/32 2>/dev/null; true`)) withdraw(node, vip!, port!);
+      have.delete(key);
+    }
+  }
+
+  private writeBgpStatus(type: NonNullable<ReturnType<CiliumSimulation['type']>>, speaker: Speaker): void {
+    const result = spawnSync('docker', ['exec', speaker.node, 'gobgp', 'neighbor', '-j'], {
+      encoding: 'utf8',
+      timeout: 3_000,
+    });
+    let neighbors: Obj[];
+    try {
+      neighbors = JSON.parse(result.stdout || '[]') as Obj[];
+    } catch {
+      return;
+    }
+    const existing = this.store.find(type, undefined, speaker.node);
+    if (!existing) return;
+    const status = {
+      bgpInstances: [{ name: speaker.instance, localASN: speaker.asn, peers: peerStatus(speaker, neighbors) }],
+    };
+    if (JSON.stringify(existing.status ?? {}) !== JSON.stringify(status))
+      this.store.update(type, { ...existing, status }, { subresource: 'status' });
+  }
+
+  /** Ready endpoints of a service with the node each runs on (running nodes only). */
+  private readyBackendsWithNodes(service: Obj): { pod: string; node: string }[] {
+    const slice = this.list('discovery.k8s.io', 'endpointslices', service.metadata.namespace).find(
+      (s) => s.metadata.labels?.['kubernetes.io/service-name'] === service.metadata.name,
+    );
+    return ((slice?.endpoints ?? []) as Obj[])
+      .filter((e) => e.conditions?.ready && this.running.has(e.nodeName))
+      .map((e) => ({ pod: e.targetRef.name as string, node: e.nodeName as string }))
+      .sort((a, b) => a.pod.localeCompare(b.pod));
+  }
+
+  /**
    * What the backend pod serves at `/`, as its container would: the official nginx image
    * renders a mounted `/etc/nginx/templates/*.template` with envsubst of the variables set in
    * the pod (docker-nginx's 20-envsubst-on-templates.sh), so a `return CODE "TEXT"` there is
@@ -499,4 +648,16 @@ export class CiliumSimulation {
       .map((e) => e.targetRef.name)
       .sort();
   }
+}
+
+/** A node leaving BGP: its speaker stopped (the session closes), its VIPs withdrawn from lo. */
+function stopSpeakerScript(keys: string[]): string {
+  return [
+    stopMatching('gobgpd'),
+    ...keys.map((key) => {
+      const [vip, port] = key.split(':');
+      return `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ${stopMatching(`httpd -p ${vip}:${port}`)}`;
+    }),
+    'true',
+  ].join('\n');
 }

@@ -9,6 +9,8 @@ export function chartObjects(values: KubeObject, chartVersion: string): KubeObje
     'cilium-version': chartVersion,
     'kube-proxy-replacement': kubeProxyReplacementOf(values),
     'enable-l2-announcements': String(l2.enabled === true),
+    // The chart's cilium-configmap.yaml writes it from bgpControlPlane.enabled.
+    'enable-bgp-control-plane': String((values.bgpControlPlane as KubeObject | undefined)?.enabled === true),
     'l2-announcements-lease-duration': String(l2.leaseDuration ?? '15s'),
     'l2-announcements-renew-deadline': String(l2.leaseRenewDeadline ?? '5s'),
     'l2-announcements-retry-period': String(l2.leaseRetryPeriod ?? '2s'),

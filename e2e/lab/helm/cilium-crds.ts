@@ -25,7 +25,16 @@ import { chartVersionParts } from './chart-rules.ts';
 export const upstreamCrdDir = () =>
   join(process.env.KINDSCOPE_UPSTREAM ?? resolve(import.meta.dirname, '../../../../shared/upstream'), 'cilium-crds');
 
-export const upstreamCrdFiles = ['v2/ciliumloadbalancerippools.yaml', 'v2alpha1/ciliuml2announcementpolicies.yaml'];
+export const upstreamCrdFiles = [
+  'v2/ciliumloadbalancerippools.yaml',
+  'v2alpha1/ciliuml2announcementpolicies.yaml',
+  // BGP control plane v2: `cilium.io/v2` from 1.18 (cilium/cilium#37765), the v1
+  // CiliumBGPPeeringPolicy removed in 1.19 (cilium/cilium#42278).
+  'v2/ciliumbgpclusterconfigs.yaml',
+  'v2/ciliumbgppeerconfigs.yaml',
+  'v2/ciliumbgpadvertisements.yaml',
+  'v2/ciliumbgpnodeconfigs.yaml',
+];
 
 export function ciliumCrds(chartVersion: string): KubeObject[] {
   const [major, minor] = chartVersionParts(chartVersion);

@@ -9,7 +9,7 @@ import {
 } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
-import { readNamedFile, withUntestedAcknowledged } from './plan';
+import { announceFlag, readNamedFile, withAnnounce, withUntestedAcknowledged } from './plan';
 
 /**
  * Follows a run until it stops: step transitions and log lines on stderr, the final record
@@ -66,8 +66,23 @@ export async function followRun(
 }
 
 /** The result scripts read: the service, the claim and the measurement side by side. */
+/** BGP mode's verification (core/lab/run/bgp-run.ts), kept by the run in `facts.bgpVerification`. */
+interface BgpResult {
+  ip: string;
+  reachable: boolean;
+  answeredPod?: string;
+  hops: { hop: string; detail: string }[];
+  flowVia?: { ip: string; node?: string };
+  router: {
+    router: string;
+    measuredAt: string;
+    routes: { prefix: string; nextHops: { ip: string; node?: string; installed: boolean }[] }[];
+  };
+}
+
 export function runResult(run: RunRecord) {
   const [verification] = verificationsOf(run);
+  const bgp = run.facts.bgpVerification as BgpResult | undefined;
   const plan = (run.facts.rendering as { plan?: { sample?: { namespace: string; name: string } } } | undefined)?.plan;
   return {
     cluster: run.cluster,
@@ -76,7 +91,7 @@ export function runResult(run: RunRecord) {
           service: {
             namespace: plan.sample.namespace,
             name: plan.sample.name,
-            ...(verification?.ip ? { ip: verification.ip } : {}),
+            ...((verification?.ip ?? bgp?.ip) ? { ip: verification?.ip ?? bgp?.ip } : {}),
           },
         }
       : {}),
@@ -95,6 +110,21 @@ export function runResult(run: RunRecord) {
     ...(untestedPairingOf(run) ? { untestedPairing: untestedPairingOf(run) } : {}),
     // The path from this machine, hop by hop (`kindscope connectivity`'s checks), as the verification saw it.
     connectivity: hopsOf(run),
+    // BGP mode: the measured path through the router (the hops named), and how long the first session took.
+    ...(bgp
+      ? {
+          bgp: {
+            hops: bgp.hops,
+            ...(bgp.answeredPod ? { answeredPod: bgp.answeredPod } : {}),
+            ...(bgp.flowVia ? { flowVia: bgp.flowVia } : {}),
+            nextHops: bgp.router.routes.find((r) => r.prefix === `${bgp.ip}/32`)?.nextHops ?? [],
+            measuredAt: bgp.router.measuredAt,
+            ...(typeof run.facts.bgpEstablishedMs === 'number'
+              ? { sessionEstablishedMs: run.facts.bgpEstablishedMs }
+              : {}),
+          },
+        }
+      : {}),
     steps: run.steps.map((s) => ({ name: s.name, state: s.state, ...(s.ms !== undefined ? { ms: s.ms } : {}) })),
     run: run.id,
     state: run.state,
@@ -104,7 +134,7 @@ export function runResult(run: RunRecord) {
 export const createCommand: CliCommand = {
   name: 'create',
   summary: 'Build a lab from a plan: kind, Cilium, pool, L2 policy, sample app — proven to answer from here',
-  help: `kindscope create [--name NAME] [-f lab.yaml] [--json]
+  help: `kindscope create [--name NAME] [-f lab.yaml] [--announce l2|bgp] [--json]
 kindscope create --resume RUN [--json]
 
 Runs the plan's steps (see \`kindscope plan\`), each with its log on disk, and ends by
@@ -119,6 +149,7 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
     file: { type: 'string', short: 'f' },
     resume: { type: 'string' },
     'allow-untested': { type: 'boolean' },
+    announce: { type: 'string' },
   },
   async run(context) {
     const { client, values, fail, usageError, print } = context;
@@ -134,13 +165,16 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
       }
       const name = typeof values.name === 'string' ? values.name : undefined;
       if (!yaml && !name) return 'create needs --name NAME (the default plan) or -f lab.yaml';
+      const announce = announceFlag(values.announce);
+      if (typeof announce === 'string') return announce;
+      let source: Parameters<typeof withAnnounce>[0] = yaml ? { yaml } : { name: name! };
+      // --announce: the plan (and so the run, which keeps it) says which announcement it builds.
+      if (announce.announce) source = withAnnounce(source, announce.announce);
       // --allow-untested: the plan (and so the run, which keeps it) records the acknowledgement.
-      if (values['allow-untested'])
-        return client.invoke('lab:create', {
-          ...withUntestedAcknowledged(yaml ? { yaml } : { name: name! }),
-          ...(name ? { name } : {}),
-        });
-      return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+      if (values['allow-untested']) source = withUntestedAcknowledged(source);
+      if (!announce.announce && !values['allow-untested'])
+        return client.invoke('lab:create', { ...(yaml ? { yaml } : {}), ...(name ? { name } : {}) });
+      return client.invoke('lab:create', { ...source, ...(name ? { name } : {}) });
     });
     if (typeof outcome === 'string') return usageError(outcome);
     if ('error' in outcome) return fail(outcome.error);
@@ -161,6 +195,8 @@ Ctrl-C cancels the run (its processes are ended); \`kindscope cleanup RUN\` remo
 
 function formatResult(run: RunRecord, result: ReturnType<typeof runResult>): string {
   if (run.state !== 'done') return `Run ${run.id}: ${run.state}\n`;
+  if (result.bgp)
+    return `Lab "${run.cluster}" is ready: ${result.service?.namespace}/${result.service?.name} answers at http://${result.service?.ip}/ through the router\n${result.bgp.hops.map((h) => `  ${h.hop}: ${h.detail}\n`).join('')}`;
   const answered = result.answeredBy
     ? `answered ARP: ${result.answeredBy.node ?? 'not a node'} (${result.answeredBy.mac}, checked ${result.answeredBy.checkedAt})`
     : 'answered ARP: not measured here';

@@ -15,6 +15,7 @@ import { runsCommand } from './runs';
 import { cleanupCommand } from './cleanup';
 import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 import { connectivityCommand } from './connectivity';
+import { bgpCommand } from './bgp';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
@@ -42,5 +43,6 @@ export const commands: readonly CliCommand[] = [
   failoverCommand,
   dnsCommand,
   connectivityCommand,
+  bgpCommand,
   versionCommand,
 ];

@@ -54,7 +54,9 @@ function formatRendering(r: LabRendering): string {
     section('kind config (kind-config.yaml)', r.kindConfig),
     section('Cilium values (cilium-values.yaml)', stringify(r.helmValues)),
     section('pool', r.manifests.pool),
-    section('L2 announcement policy', r.manifests.l2Policy),
+    ...(r.plan.announce === 'bgp' && r.manifests.bgp
+      ? [section(`BGP (announce: bgp; the nodes peer with ${r.plan.cluster.name}-router)`, r.manifests.bgp)]
+      : [section('L2 announcement policy', r.manifests.l2Policy)]),
     ...(r.manifests.sample ? [section('sample app', r.manifests.sample)] : []),
     // The run's own steps (the very list `create` journals), as Review shows them; the script's
     // steps are the standalone script's (`kindscope script`).
@@ -79,6 +81,21 @@ export function withUntestedAcknowledged(source: Source): Source {
   if ('plan' in source) return { plan: acknowledgeUntested(source.plan) };
   if ('yaml' in source) return { yaml: stringify(acknowledgeUntested(parse(source.yaml)), { version: '1.1' }) };
   return { plan: acknowledgeUntested({ cluster: { name: source.name } }) };
+}
+
+/** `--announce l2|bgp` applied to a plan source (the flag wins over lab.yaml's `announce`). */
+export function withAnnounce(source: Source, announce: string): Source {
+  const set = (plan: unknown) => ({ ...(plan && typeof plan === 'object' ? plan : {}), announce });
+  if ('plan' in source) return { plan: set(source.plan) };
+  if ('yaml' in source) return { yaml: stringify(set(parse(source.yaml)), { version: '1.1' }) };
+  return { plan: set({ cluster: { name: source.name } }) };
+}
+
+/** `--announce`'s value, or a usage problem naming the flag and its choices. */
+export function announceFlag(value: unknown): { announce?: 'l2' | 'bgp' } | string {
+  if (value === undefined) return {};
+  if (value === 'l2' || value === 'bgp') return { announce: value };
+  return `--announce ${String(value)}: must be l2 (a node answers ARP, the default) or bgp (the nodes peer with a router beside the lab)`;
 }
 
 /** The plan source from --import / -f / --name, reading the named files; a string is a usage problem. */
@@ -131,6 +148,15 @@ export async function renderFromCli(
   if (typeof source === 'string')
     return { findings: [], exit: context.usageError(`${script ? 'script' : 'plan'} ${source}`) };
   let planSourceValue = source.source;
+  const announce = announceFlag(context.values.announce);
+  if (typeof announce === 'string') return { findings: [], exit: context.usageError(announce) };
+  if (announce.announce) {
+    try {
+      planSourceValue = withAnnounce(planSourceValue, announce.announce);
+    } catch (error) {
+      return { findings: [], exit: context.usageError(`-f: not YAML (${(error as Error).message.split('\n')[0]})`) };
+    }
+  }
   if (context.values['allow-untested']) {
     try {
       planSourceValue = withUntestedAcknowledged(planSourceValue);
@@ -159,7 +185,7 @@ export async function renderFromCli(
 export const planCommand: CliCommand = {
   name: 'plan',
   summary: "The lab plan: kind config, Cilium values, pool, L2 policy and sample app; import an article's commands",
-  help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--allow-untested] [--save lab.yaml [--yes]] [--json]
+  help: `kindscope plan [--name N] [-f lab.yaml] [--import FILE…] [--announce l2|bgp] [--allow-untested] [--save lab.yaml [--yes]] [--json]
 
 Prints everything a lab would create — the kind config, the Cilium chart values, the
 LoadBalancer pool carved from the kind network, the L2 announcement policy, the sample
@@ -170,7 +196,9 @@ into a plan, each mistake explained and fixed. --json prints
 (an existing file only with --yes). --allow-untested accepts a node image whose Kubernetes
 the plan's Cilium does not list as e2e tested (Cilium: such versions "depend on the forward /
 backward compatibility offered by Kubernetes"); the plan records the acknowledgement
-(cilium.allowUntested). Exit 1 when the plan is refused.`,
+(cilium.allowUntested). --announce bgp makes the LoadBalancer IPs reachable through Cilium's
+BGP control plane and a router beside the lab instead of L2 announcements (announce: bgp in
+lab.yaml; l2 is the default). Exit 1 when the plan is refused.`,
   options: {
     name: { type: 'string' },
     file: { type: 'string', short: 'f' },
@@ -178,6 +206,7 @@ backward compatibility offered by Kubernetes"); the plan records the acknowledge
     save: { type: 'string' },
     yes: { type: 'boolean' },
     'allow-untested': { type: 'boolean' },
+    announce: { type: 'string' },
   },
   positionals: true,
   async run(context) {

@@ -39,7 +39,7 @@ async function summary({ client, fail, print }: CliContext): Promise<number> {
   return ExitCode.ok;
 }
 
-async function once({ client, fail, usageError, print }: CliContext, cluster: string): Promise<number> {
+async function once({ client, fail, usageError, print, json }: CliContext, cluster: string): Promise<number> {
   const result = await client.invoke('cluster:status', { cluster });
   if (!result.ok)
     return result.error.code === 'INVALID_INPUT'
@@ -56,7 +56,13 @@ async function once({ client, fail, usageError, print }: CliContext, cluster: st
         `kubectl --context ${status.context} get nodes; ` +
         `\`kindscope topology --cluster ${cluster}\` shows its containers.`,
     });
-  print(status, formatClusterStatus(status));
+  // BGP mode (issue 29): the nodes' claim and the router's measurement, as `kindscope bgp` gives them, kept apart.
+  const bgp = json ? await client.invoke('cluster:bgp', { cluster }) : undefined;
+  const bgpView = bgp?.ok && (bgp.value.claimed.length > 0 || bgp.value.measured.running) ? bgp.value : undefined;
+  print(
+    bgpView ? { ...status, bgp: { claimed: bgpView.claimed, measured: bgpView.measured } } : status,
+    formatClusterStatus(status),
+  );
   return ExitCode.ok;
 }
 

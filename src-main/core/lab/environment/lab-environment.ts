@@ -4,6 +4,7 @@
  * clusters' pools), and the kind clusters that exist. Read through the Docker engine
  * service's client; the arithmetic on it is pure (`pool-carve.ts`).
  */
+import { networkInterfaces } from 'node:os';
 import type Docker from 'dockerode';
 import { clusterLabel } from '../../topology/topology-service';
 import { ipv4Range, type UsedRange } from '../plan/pool-carve';
@@ -18,6 +19,11 @@ export interface LabEnvironment {
   clusters: Map<string, string[]>;
   /** The clusters with a node on this network (their pools share its addresses). */
   clustersOnNetwork: string[];
+  /**
+   * Every subnet something routes here: each Docker network's (the engine's routes) and this
+   * machine's interfaces' (read without a child process). BGP mode's pool must avoid them all.
+   */
+  routed?: UsedRange[];
   /** What could not be read, in words (the plan still renders; findings say what was not checked). */
   problems: string[];
 }
@@ -41,6 +47,11 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
     clustersOnNetwork: [],
     problems: [],
   };
+  try {
+    environment.routed = await routedSubnets(docker);
+  } catch (error) {
+    environment.problems.push(`the Docker networks could not be listed: ${(error as Error).message}`);
+  }
   const containers = await docker.listContainers({ all: true, filters: { label: [clusterLabel] } });
   for (const container of containers) {
     const cluster = container.Labels[clusterLabel]!;
@@ -74,9 +85,27 @@ export async function readLabEnvironment(docker: Docker, networkName = kindNetwo
   return environment;
 }
 
-function firstAddress(subnet: string): string | undefined {
+/** Docker networks' IPv4 subnets and this machine's interface subnets (os.networkInterfaces, IPv4 only). */
+async function routedSubnets(docker: Docker): Promise<UsedRange[]> {
+  const routed: UsedRange[] = [];
+  const networks = (await docker.listNetworks()) as { Name?: string; IPAM?: NetworkInspect['IPAM'] }[];
+  for (const network of networks)
+    for (const config of network.IPAM?.Config ?? [])
+      if (config.Subnet && !config.Subnet.includes(':'))
+        routed.push({ cidr: config.Subnet, what: `the Docker network ${network.Name ?? '?'}` });
+  for (const [name, addresses] of Object.entries(networkInterfaces()))
+    for (const address of addresses ?? [])
+      if (address.family === 'IPv4' && !address.internal && address.cidr && ipv4Range(address.cidr))
+        routed.push({
+          cidr: `${firstAddress(address.cidr, 0)}/${address.cidr.split('/')[1]}`,
+          what: `this machine's ${name}`,
+        });
+  return routed;
+}
+
+function firstAddress(subnet: string, offset = 1): string | undefined {
   const range = ipv4Range(subnet);
   if (!range) return undefined;
-  const value = range.first + 1;
+  const value = range.first + offset;
   return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
 }

@@ -57,6 +57,7 @@ export const nameRule: Rule = (plan, env) => {
 };
 
 export const leaseRule: Rule = (plan) => {
+  if (plan.announce === 'bgp') return [];
   const { leaseDuration, leaseRenewDeadline, leaseRetryPeriod } = plan.cilium.l2announcements;
   const [d, r, p] = [durationMs(leaseDuration), durationMs(leaseRenewDeadline), durationMs(leaseRetryPeriod)];
   if (d === undefined || r === undefined || p === undefined || (d > r && r > p)) return [];
@@ -89,7 +90,7 @@ export const deviceRules: Rule = (plan) => {
       );
     }
   }
-  for (const pattern of plan.l2Policy.interfaces) {
+  for (const pattern of plan.announce === 'bgp' ? [] : plan.l2Policy.interfaces) {
     let regex: RegExp;
     try {
       regex = new RegExp(pattern);

@@ -6,6 +6,7 @@ import type { LabFinding, LabPlan } from '../../../contract';
 import type { LabEnvironment } from '../environment/lab-environment';
 import { carvePool, checkPool, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 import { refuse } from './plan-rule';
+import { resolveBgpPool } from './bgp-rules';
 
 /** Everything in use on the network the pool must avoid, beside the containers. */
 function usedRanges(plan: LabPlan, env: LabEnvironment): UsedRange[] {
@@ -44,6 +45,7 @@ export function poolCarvedAtRun(plan: LabPlan, networkName: string): LabFinding 
 
 /** Resolves the pool against the network: the block to use, or the refusal. */
 export function resolvePool(plan: LabPlan, env: LabEnvironment | undefined): { cidr?: string; findings: LabFinding[] } {
+  if (plan.announce === 'bgp') return resolveBgpPool(plan, env);
   if (!env) {
     if (plan.pool.cidr !== 'auto') return { cidr: plan.pool.cidr, findings: [] };
     return {

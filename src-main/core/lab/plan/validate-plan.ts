@@ -11,11 +11,14 @@ import { ipFamilyFindings } from './ip-family-rule';
 import type { Rule } from './plan-rule';
 import { resolvePool } from './pool-resolve';
 import { chartValuesRule, imageRule } from './version-rules';
+import { bgpRules } from './bgp-rules';
 
 export { kindNodeDevices } from './cluster-rules';
 export { poolCarvedAtRun, resolvePool, usualKindSubnet } from './pool-resolve';
+export { isPrivateAsn } from './bgp-rules';
 
 export const planRules: readonly Rule[] = [
+  bgpRules,
   nameRule,
   imageRule,
   leaseRule,

@@ -33,6 +33,8 @@ export async function carvePoolStep(
         : `KIND_EXPERIMENTAL_DOCKER_NETWORK names ${env.networkName}: give it an IPv4 subnet or unset it, then clean up this run and create again.`,
     );
   context.log(`network ${env.networkName}: ${env.network.subnet}`);
+  // BGP mode's router listens for the nodes on the kind subnet (its `bgp listen range`).
+  context.facts.kindSubnet = env.network.subnet;
   const planned = plan.pool.cidr === 'auto' ? rendering.poolCidr : undefined;
   if (planned) {
     const kept = resolvePool({ ...plan, pool: { ...plan.pool, cidr: planned } }, env);

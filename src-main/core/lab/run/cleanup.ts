@@ -37,6 +37,14 @@ export function labRemovers(run: (name: LabTool, args: string[], options: RunOpt
         onLine: log,
       });
     },
+    // BGP mode's router and the pool's network: removed by name, absence tolerated.
+    container: async (resource, log, signal) => {
+      await run('docker', ['rm', '--force', resource.name], { signal, onLine: log, allowFailure: true });
+    },
+    'docker-network': async (resource, log, signal) => {
+      const found = await run('docker', ['network', 'inspect', resource.name], { signal, allowFailure: true });
+      if (found.exitCode === 0) await run('docker', ['network', 'rm', resource.name], { signal, onLine: log });
+    },
     manifest: async (resource, log, signal) => {
       const [kind, ...rest] = resource.name.split('/');
       const name = rest.pop()!;

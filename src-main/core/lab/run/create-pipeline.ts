@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { KindscopeError, type LabRendering, type LabStep } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { LabEnvironment } from '../environment/lab-environment';
-import { renderPool } from '../plan/render';
+import { bgpOf, lbNetworkName, renderBgp, renderPool, routerName } from '../plan/render';
+import { kindNetworkName } from '../environment/lab-environment';
+import { lbNetworkArgs, routerAddressOn, verifyBgp, waitForRoutes, writeRouterFiles } from './bgp-run';
 import { carvePoolStep } from './carve-pool-step';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { StepContext, StepDefinition } from './pipeline-runner';
@@ -17,7 +19,7 @@ import { verifyStep, type VerifyStepDeps } from './verify-step';
 // (carve-pool-step.ts), what a step checks or undoes around its tool (step-guards.ts), a plan
 // step's words as the run uses them (step-words.ts); this file: the create run's steps in order.
 
-export type LabTool = 'kind' | 'helm' | 'kubectl';
+export type LabTool = 'kind' | 'helm' | 'kubectl' | 'docker';
 
 /** What the pipeline's steps use: the tools through the run policy, the live cluster status, the probes. */
 export interface LabPipelineDeps {
@@ -92,10 +94,18 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
   const manifest = (stdin: string, context: StepContext) =>
     stdin === 'pool' && typeof context.facts.poolCidr === 'string'
       ? renderPool(plan, context.facts.poolCidr)
-      : rendering.manifests[stdin as keyof LabRendering['manifests']];
+      : stdin === 'bgp' && typeof context.facts.routerAddress === 'string'
+        ? renderBgp(plan, context.facts.routerAddress)
+        : rendering.manifests[stdin as keyof LabRendering['manifests']];
+  const docker = (dockerArgs: string[], options: RunOptions) => deps.runTool('docker', dockerArgs, options);
+  const nodeIndex = new Map<string, string>();
+  const nodeOf = (ip: string) => nodeIndex.get(ip);
+  const refreshNodes = async () => {
+    for (const node of await deps.nodeAddresses()) if (node.ipv4) nodeIndex.set(node.ipv4, node.name);
+  };
   const run = (step: LabStep, context: StepContext, extra: (a: string[]) => string[] = (a) => a) => {
     const [tool] = step.command;
-    if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl')
+    if (tool !== 'kind' && tool !== 'helm' && tool !== 'kubectl' && tool !== 'docker')
       throw new KindscopeError(
         'INTERNAL',
         `Step ${step.id} runs ${String(tool)}`,
@@ -159,6 +169,68 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
           run: (context) => carvePoolStep(rendering, deps, context),
         });
         break;
+      case 'lb-network':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command: `${command} (the network around the carved pool)`,
+          run: async (context) => {
+            const network = lbNetworkName(plan);
+            // A retry: the network this run made first is removed, then made again.
+            if (context.facts.lbNetworkStarted === true)
+              await docker(['network', 'rm', network], { signal: context.signal, allowFailure: true });
+            context.facts.lbNetworkStarted = true;
+            context.created({ kind: 'docker-network', name: network });
+            await run(step, context, (a) => lbNetworkArgs(a, String(context.facts.poolCidr)));
+          },
+        });
+        break;
+      case 'router-create':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command,
+          run: async (context) => {
+            const router = routerName(plan);
+            if (context.facts.routerCreateStarted === true)
+              await docker(['rm', '--force', router], { signal: context.signal, allowFailure: true });
+            context.facts.routerCreateStarted = true;
+            context.created({ kind: 'container', name: router });
+            await run(step, context);
+          },
+        });
+        break;
+      case 'router-file-frr-conf':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command: `${command} (bgp listen range = the kind subnet)`,
+          run: async (context) => {
+            writeRouterFiles(plan, fileDir, String(context.facts.kindSubnet));
+            await run(step, context);
+          },
+        });
+        break;
+      case 'router-start':
+        steps.push({
+          name: step.id,
+          title: step.title,
+          command: `${command}; read its address on the kind network`,
+          run: async (context) => {
+            context.facts.routerStartedAt = Date.now();
+            await run(step, context);
+            const address = await routerAddressOn(docker, routerName(plan), kindNetworkName(), context.signal);
+            if (!address)
+              throw new KindscopeError(
+                'DOCKER_ERROR',
+                `The router ${routerName(plan)} has no address on the ${kindNetworkName()} network`,
+                `Check \`docker inspect ${routerName(plan)}\`, then clean up this run and create again.`,
+              );
+            context.facts.routerAddress = address;
+            context.log(`router ${routerName(plan)} at ${address}: the nodes' BGP peer`);
+          },
+        });
+        break;
       case 'cilium-install':
         steps.push({
           name: step.id,
@@ -196,6 +268,10 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
         break;
       case 'external-ip': {
         const { namespace, name: service } = plan.sample;
+        if (plan.announce === 'bgp') {
+          steps.push(...bgpProofSteps(rendering, deps, { docker, nodeOf, refreshNodes }));
+          break;
+        }
         steps.push({
           name: 'external-ip',
           title: step.title,
@@ -227,4 +303,96 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
     }
   }
   return steps;
+}
+/**
+ * BGP mode's end of create: the external IP with ready endpoints (no lease: nobody answers ARP),
+ * the router's routes to it through every advertising node (measured), then the verification
+ * that names the hops (bgp-run.ts).
+ */
+function bgpProofSteps(
+  rendering: LabRendering,
+  deps: LabPipelineDeps,
+  bgp: {
+    docker: (args: string[], options: RunOptions) => Promise<RunResult>;
+    nodeOf: (ip: string) => string | undefined;
+    refreshNodes: () => Promise<void>;
+  },
+): StepDefinition[] {
+  const plan = rendering.plan;
+  const { namespace, name: service } = plan.sample;
+  const speakers =
+    bgpOf(plan).nodes === 'all' ? plan.cluster.controlPlanes + plan.cluster.workers : plan.cluster.workers;
+  const ipOf = async () =>
+    (await deps.statusSource().status()).services.find((s) => s.namespace === namespace && s.name === service)
+      ?.externalIPs[0];
+  return [
+    {
+      name: 'external-ip',
+      title: 'Wait for the external IP',
+      command: `watch service ${namespace}/${service} until it has an external IP from the pool and ready endpoints`,
+      run: (context) =>
+        waitStep(
+          deps.statusSource(),
+          context,
+          serviceHasIp(namespace, service),
+          `the external IP of ${namespace}/${service}`,
+          deps.timeouts?.externalIP ?? 180_000,
+        ),
+    },
+    {
+      name: 'bgp-routes',
+      title: `Wait for the router's routes to the IP`,
+      command: `docker exec ${routerName(plan)} vtysh -c 'show bgp summary json' / -c 'show ip route json' until the IP has ${speakers} installed next hop(s)`,
+      run: async (context) => {
+        const ip = await ipOf();
+        if (!ip) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP`, 'Resume the run.');
+        await bgp.refreshNodes();
+        const measured = await waitForRoutes(
+          plan,
+          bgp.docker,
+          ip,
+          speakers,
+          bgp.nodeOf,
+          context,
+          deps.timeouts?.externalIP ?? 180_000,
+        );
+        context.facts.bgpRoutes = measured;
+      },
+    },
+    {
+      name: 'verify',
+      title: 'Prove the IP answers from this machine through the router',
+      command: `HTTP GET http://IP/ from this machine; read the router's routes and the next hop this flow takes; name each hop`,
+      run: async (context) => {
+        const ip = await ipOf();
+        if (!ip) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP`, 'Resume the run.');
+        await bgp.refreshNodes();
+        const verification = await verifyBgp(plan, bgp.docker, ip, String(context.facts.poolCidr), bgp.nodeOf, context);
+        context.facts.bgpVerification = verification;
+        if (!verification.reachable) {
+          const broken = verification.hops.find((h) =>
+            /no installed route|no HTTP answer|Something else/.test(h.detail),
+          );
+          throw new KindscopeError(
+            'INTERNAL',
+            `${ip} did not answer from this machine through the router${broken ? `: ${broken.hop} — ${broken.detail}` : ''}`,
+            `See \`kindscope bgp --cluster ${plan.cluster.name}\` for the sessions and the router's table.`,
+          );
+        }
+      },
+    },
+  ];
+}
+
+/** The service has an IP from the pool and ready endpoints (BGP mode: no lease to wait for). */
+function serviceHasIp(namespace: string, name: string) {
+  return (status: Awaited<ReturnType<ClusterStatusSource['status']>>) => {
+    const service = status.services.find((s) => s.namespace === namespace && s.name === name);
+    if (!service) return { done: false, detail: `service ${namespace}/${name} not seen yet` };
+    const ip = service.externalIPs[0];
+    if (!ip) return { done: false, detail: 'external IP <pending>', fraction: 0.3 };
+    if (service.readyEndpoints === 0)
+      return { done: false, detail: `${ip}: waiting for ready endpoints`, fraction: 0.6 };
+    return { done: true, detail: `${ip}: ${service.readyEndpoints} ready endpoint(s)`, fraction: 1 };
+  };
 }

@@ -41,6 +41,8 @@ class ScriptedEngine {
   }
 
   docker = {
+    // No Docker networks labelled for a router here (BGP mode's `<cluster>-lb`): delete finds none to remove.
+    listNetworks: async () => [],
     listContainers: async (options: { all?: boolean; filters?: { label?: string[] } }) =>
       this.boxes
         .filter((box) => options.all || box.state === 'running')

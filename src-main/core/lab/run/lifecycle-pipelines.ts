@@ -6,6 +6,16 @@ import { clusterLabel } from '../../topology/topology-service';
 import { clusterNotFound, nodeAddresses, nodeContainers } from './kind-nodes';
 import { startKeepingAddresses } from './keep-addresses';
 import { changedAddressesText } from '../../../contract';
+import { routerLabel } from '../plan/router';
+
+/** BGP mode's router beside a lab (labelled with its cluster by the create run): none for an L2 lab. */
+async function routerContainers(
+  docker: Docker,
+  cluster: string,
+): Promise<{ id: string; name: string; state: string }[]> {
+  const found = await docker.listContainers({ all: true, filters: { label: [`${routerLabel}=${cluster}`] } });
+  return found.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State }));
+}
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
@@ -41,6 +51,11 @@ export function stopSteps(cluster: string, deps: LifecycleDeps): StepDefinition[
           if (node.state === 'running') await deps.docker.getContainer(node.id).stop();
           context.log(`stopped ${node.name}`);
         }
+        // The router goes last: the nodes' sessions close while it still listens.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          if (router.state === 'running') await deps.docker.getContainer(router.id).stop();
+          context.log(`stopped the router ${router.name}`);
+        }
       },
     },
   ];
@@ -64,6 +79,12 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
           context.log(
             `Could not keep the address of ${changed.length} node${changed.length === 1 ? '' : 's'} (kubernetes-sigs/kind#2045: the API server and kubelets may still use the old one): ${changed.join('; ')}`,
           );
+        // The router after the nodes: Docker gives a starting container the lowest free address, so
+        // started first it would take a node's old one. The speakers retry their sessions until it is up.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          if (router.state !== 'running') await deps.docker.getContainer(router.id).start();
+          context.log(`started the router ${router.name}`);
+        }
         context.facts.nodes = nodes.length;
         context.facts.startedAt = Date.now();
       },
@@ -97,6 +118,16 @@ export function deleteSteps(cluster: string, deps: LifecycleDeps): StepDefinitio
           signal: context.signal,
           onLine: context.log,
         });
+        // BGP mode: the router and the pool's network Kindscope made for this lab (by their label) go with it.
+        for (const router of await routerContainers(deps.docker, cluster)) {
+          await deps.docker.getContainer(router.id).remove({ force: true });
+          context.log(`removed the router ${router.name}`);
+        }
+        const networks = await deps.docker.listNetworks({ filters: { label: [`${routerLabel}=${cluster}`] } });
+        for (const network of networks) {
+          await deps.docker.getNetwork(network.Id).remove();
+          context.log(`removed the network ${network.Name}`);
+        }
       },
     },
   ];
@@ -141,5 +172,6 @@ export function announceAndVerifySteps(
 export async function deletePlan(docker: Docker, cluster: string): Promise<{ containers: string[]; context: string }> {
   const nodes = await nodeContainers(docker, cluster);
   if (nodes.length === 0) throw clusterNotFound(cluster);
-  return { containers: nodes.map((n) => n.name), context: `kind-${cluster}` };
+  const routers = await routerContainers(docker, cluster);
+  return { containers: [...nodes, ...routers].map((n) => n.name), context: `kind-${cluster}` };
 }

@@ -9,6 +9,7 @@ const resourceWords: Record<CreatedResource['kind'], string> = {
   'helm-release': 'Helm release',
   manifest: 'object',
   container: 'container',
+  'docker-network': 'Docker network',
   file: 'file',
 };
 

@@ -1,0 +1,190 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
+import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
+import type { BgpView } from '../../contract';
+import { probeHttp } from '../../core/host/probe';
+import { kindscope } from './kindscope-process';
+
+/**
+ * Issue 29, acceptance on the lab: `kindscope create -f lab.yaml` with `announce: bgp` and two
+ * workers builds kind + the simulated Cilium running GoBGP in each worker + an FRR router
+ * beside the lab, and ends with the sample IP answering from this machine through the router.
+ * One lab for the whole file (CI time): the cases run in order on it.
+ */
+const suffix = randomBytes(3).toString('hex');
+const network = `ks-bgp-${suffix}`;
+const name = `bgp-${suffix}`;
+const home = mkdtempSync(join(tmpdir(), 'ks-bgp-home-'));
+const planFile = join(home, 'lab.yaml');
+let env: NodeJS.ProcessEnv;
+let runId: string | undefined;
+let ip: string;
+
+type CreateResult = {
+  service: { ip: string };
+  run: string;
+  bgp: {
+    hops: { hop: string; detail: string }[];
+    nextHops: { ip: string; node?: string; installed: boolean }[];
+    answeredPod?: string;
+    flowVia?: { ip: string; node?: string };
+    sessionEstablishedMs?: number;
+  };
+};
+
+const vtysh = (command: string) =>
+  JSON.parse(docker(['exec', `${name}-router`, 'vtysh', '-c', command])) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+beforeAll(() => {
+  requireDocker();
+  env = labEnv({ HOME: home, KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
+  for (const key of ['KUBECONFIG', 'KINDSCOPE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME']) delete env[key];
+  // A node image the preflight accepts on a cgroup v1 engine too; kind v0.29.0 is the lab kind's version.
+  writeFileSync(
+    planFile,
+    [
+      'announce: bgp',
+      'cluster:',
+      `  name: ${name}`,
+      '  kindVersion: v0.29.0',
+      '  nodeImage: kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
+      '  workers: 2',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(() => {
+  if (runId) kindscope(['cleanup', runId, '--yes'], env, 300_000);
+  // Whatever cleanup could not remove (a failed create before it journaled), by this test's unique names.
+  spawnSync('kind', ['delete', 'cluster', '--name', name], { env, encoding: 'utf8', timeout: 120_000 });
+  spawnSync('docker', ['rm', '--force', `${name}-router`], { encoding: 'utf8' });
+  spawnSync('docker', ['network', 'rm', `${name}-lb`], { encoding: 'utf8' });
+  spawnSync('docker', ['network', 'rm', network], { encoding: 'utf8' });
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('BGP mode on the lab', () => {
+  it('create ends with the sample IP answering from this machine through the router, the hops named', () => {
+    const created = kindscope(['create', '-f', planFile, '--json'], env, 600_000);
+    const result = JSON.parse(created.stdout || '{}') as CreateResult;
+    runId = result.run;
+    expect(created.code, `${created.stderr}\n${created.stdout}`).toBe(0);
+    ip = result.service.ip;
+    // The pool lies outside the kind network, on the pool's own Docker network.
+    const kindSubnet = JSON.parse(docker(['network', 'inspect', network, '--format', '{{json .IPAM.Config}}']))[0]
+      .Subnet;
+    expect(ip.startsWith(kindSubnet.split('.').slice(0, 2).join('.') + '.')).toBe(false);
+    expect(result.bgp.hops.map((h) => h.hop)).toEqual(['route', 'router', 'next hops', 'this flow', 'answer']);
+    expect(result.bgp.nextHops.map((h) => h.node).sort()).toEqual([`${name}-worker`, `${name}-worker2`]);
+    expect(result.bgp.answeredPod).toMatch(/^web-/);
+    expect(result.bgp.flowVia?.node).toMatch(new RegExp(`^${name}-worker2?$`));
+    console.log(`BGP session established ${result.bgp.sessionEstablishedMs} ms after the router started`);
+  }, 660_000);
+
+  it('answers from this machine now, with the sample marker', async () => {
+    const answer = await probeHttp(ip, 80);
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatch(/^kindscope-sample pod=web-/);
+  });
+
+  it("the router's RIB lists the IP with one next hop per advertising worker, installed in its FIB", () => {
+    const route = vtysh(`show ip route ${ip}/32 json`)[`${ip}/32`][0];
+    expect(route.protocol).toBe('bgp');
+    const hops = (route.nexthops as { ip: string; fib?: boolean }[]).filter((h) => h.fib);
+    const workers = [`${name}-worker`, `${name}-worker2`].map((node) =>
+      docker(['inspect', '--format', `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`, node]).trim(),
+    );
+    expect(hops.map((h) => h.ip).sort()).toEqual(workers.sort());
+  });
+
+  it('kindscope bgp --json keeps the nodes’ claim and the router’s measurement apart', () => {
+    const out = kindscope(['bgp', '--cluster', name, '--json'], env);
+    expect(out.code, out.stderr).toBe(0);
+    const view = JSON.parse(out.stdout) as BgpView;
+    expect(view.claimed.map((c) => c.node)).toEqual([`${name}-worker`, `${name}-worker2`]);
+    for (const claim of view.claimed)
+      expect(claim.peers[0]).toMatchObject({ peeringState: 'established', peerASN: 65000 });
+    expect(
+      view.measured.sessions
+        .filter((s) => s.state === 'Established')
+        .map((s) => s.node)
+        .sort(),
+    ).toEqual([`${name}-worker`, `${name}-worker2`]);
+    expect(view.measured.routes.find((r) => r.prefix === `${ip}/32`)?.nextHops).toHaveLength(2);
+    const status = kindscope(['status', '--cluster', name, '--json'], env);
+    expect(JSON.parse(status.stdout).bgp.measured.router).toBe(`${name}-router`);
+  });
+
+  it('docker stop of a worker removes its next hop at the router', async () => {
+    const started = Date.now();
+    docker(['stop', '--time', '1', `${name}-worker2`]);
+    const stopped = Date.now();
+    const remaining = await vi.waitFor(
+      () => {
+        const hops = (vtysh(`show ip route ${ip}/32 json`)[`${ip}/32`]?.[0]?.nexthops ?? []) as { ip: string }[];
+        if (hops.length !== 1) throw new Error(`still ${hops.length} next hops`);
+        return hops;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    console.log(
+      `next hop withdrawn ${Date.now() - stopped} ms after docker stop returned (${stopped - started} ms to stop)`,
+    );
+    const worker = docker([
+      'inspect',
+      '--format',
+      `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+      `${name}-worker`,
+    ]).trim();
+    expect(remaining.map((h) => h.ip)).toEqual([worker]);
+    // Still answering through the remaining worker.
+    await vi.waitFor(async () => expect((await probeHttp(ip, 80)).status).toBe(200), { timeout: 20_000 });
+  });
+
+  it('a wrong peer ASN in the cluster config (patched with kubectl) is a finding naming the AS the router runs; put back, the session comes up', async () => {
+    const kubectl = (...args: string[]) => {
+      const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], { env, encoding: 'utf8' });
+      expect(result.status, result.stderr).toBe(0);
+    };
+    const patch = (asn: number) =>
+      kubectl(
+        'patch',
+        'ciliumbgpclusterconfig',
+        'lab-bgp',
+        '--type',
+        'json',
+        '--patch',
+        JSON.stringify([{ op: 'replace', path: '/spec/bgpInstances/0/peers/0/peerASN', value: asn }]),
+      );
+    patch(65099);
+    const view = () => JSON.parse(kindscope(['bgp', '--cluster', name, '--json'], env).stdout) as BgpView;
+    const wrong = await vi.waitFor(
+      () => {
+        const finding = view().findings.find((f) => f.code === 'bgp-peer-asn-wrong');
+        if (!finding) throw new Error('no finding yet');
+        return finding;
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+    expect(wrong.message).toContain('AS 65099');
+    expect(wrong.message).toContain('the router runs AS 65000');
+    expect(wrong.fix).toContain('peerASN to 65000');
+    patch(65000);
+    await vi.waitFor(
+      () => {
+        const current = view();
+        expect(current.findings).toEqual([]);
+        expect(current.measured.sessions.filter((s) => s.state === 'Established').map((s) => s.node)).toEqual([
+          `${name}-worker`,
+        ]);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+  }, 150_000);
+});
