@@ -7,7 +7,7 @@ import type { LabEnvironment } from '../environment/lab-environment';
 import { carveBgpPool, checkBgpPool, lbNetworkFor } from './bgp-pool';
 import { chartHasValue } from './chart-keys';
 import { refuse, type Rule } from './plan-rule';
-import { bgpOf } from './render';
+import { bgpOf } from './render-bgp';
 
 /** RFC 6996's private ranges: 64512–65534 (2-byte) and 4200000000–4294967294 (4-byte). */
 export const isPrivateAsn = (asn: number) => (asn >= 64512 && asn <= 65534) || (asn >= 4200000000 && asn <= 4294967294);

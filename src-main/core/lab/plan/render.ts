@@ -4,14 +4,14 @@
  * steps and the script take these texts as they are.
  */
 import { createHash } from 'node:crypto';
-import { stringify } from 'yaml';
-import { kindNetworkingDefaults, LabBgp, type LabPlan } from '../../../contract';
+import { kindNetworkingDefaults, type LabPlan } from '../../../contract';
 import { chartHasValue } from './chart-keys';
 import { poolApiVersion } from './compat-table';
 import { serviceHost } from './plan';
+import { yaml } from './render-yaml';
 
-// YAML 1.1 quoting: kubectl's and helm's parsers read a bare No or on as a boolean.
-const yaml = (value: unknown) => stringify(value, { lineWidth: 0, version: '1.1', aliasDuplicateObjects: false });
+// BGP mode's objects and names (render-bgp.ts), importable from here as before.
+export { advertisementLabel, bgpOf, lbNetworkName, renderBgp, routerAddressAtRun, routerName } from './render-bgp';
 
 /** The IPv6 halves of kind's dual-stack defaults (pkg/apis/config/v1alpha4/default.go). */
 export const kindDualIPv6 = {
@@ -108,100 +108,6 @@ export function renderPool(plan: LabPlan, poolCidr: string): string {
       allowFirstLastIPs: plan.pool.allowFirstLastIPs,
     },
   });
-}
-
-/** BGP mode's settings with their defaults (an L2 plan may leave them out). */
-export const bgpOf = (plan: Pick<LabPlan, 'bgp'>): LabBgp => plan.bgp ?? LabBgp.parse({});
-
-/** Stands for the router's address on the kind network in the cluster config until the router exists (run time). */
-export const routerAddressAtRun = 'ROUTER-ADDRESS-AT-RUN-TIME';
-
-/** The label the peer config's family selects advertisements by. */
-export const advertisementLabel = 'kindscope.dev/advertise';
-
-/** The router container beside the lab (`<cluster>-router`) and the Docker network for the pool (`<cluster>-lb`). */
-export const routerName = (plan: Pick<LabPlan, 'cluster'>) => `${plan.cluster.name}-router`;
-export const lbNetworkName = (plan: Pick<LabPlan, 'cluster'>) => `${plan.cluster.name}-lb`;
-
-/**
- * The three BGP control plane v2 objects (`cilium.io/v2` from 1.18, cilium/cilium#37765; the v1
- * `CiliumBGPPeeringPolicy` was removed in 1.19, cilium/cilium#42278, so it is never written):
- * - CiliumBGPClusterConfig: which nodes speak BGP (workers unless `bgp.nodes: all`, as the L2
- *   policy leaves control planes out), their ASN, and the router as their one peer;
- * - CiliumBGPPeerConfig: lab timers and graceful restart (off unless asked for), IPv4 unicast
- *   advertising what the label selects;
- * - CiliumBGPAdvertisement: the LoadBalancer IPs of every service. Its selector must be given:
- *   "if not specified, no objects of the type specified by AdvertisementType are selected"
- *   (the CRD's description of `spec.advertisements[].selector`, ../shared/upstream/cilium-crds/v2/
- *   ciliumbgpadvertisements.yaml); a NotIn on a label no service has selects them all.
- */
-export function renderBgp(plan: LabPlan, routerAddress: string = routerAddressAtRun): string {
-  const bgp = bgpOf(plan);
-  const clusterConfig = {
-    apiVersion: 'cilium.io/v2',
-    kind: 'CiliumBGPClusterConfig',
-    metadata: { name: bgp.clusterConfigName },
-    spec: {
-      ...(bgp.nodes === 'workers'
-        ? {
-            nodeSelector: {
-              matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'DoesNotExist' }],
-            },
-          }
-        : {}),
-      bgpInstances: [
-        {
-          name: 'lab',
-          localASN: bgp.localASN,
-          peers: [
-            {
-              name: 'router',
-              peerASN: bgp.routerASN,
-              peerAddress: routerAddress,
-              peerConfigRef: { name: bgp.peerConfigName },
-            },
-          ],
-        },
-      ],
-    },
-  };
-  const peerConfig = {
-    apiVersion: 'cilium.io/v2',
-    kind: 'CiliumBGPPeerConfig',
-    metadata: { name: bgp.peerConfigName },
-    spec: {
-      timers: {
-        holdTimeSeconds: bgp.holdTimeSeconds,
-        keepAliveTimeSeconds: bgp.keepAliveTimeSeconds,
-        connectRetryTimeSeconds: bgp.connectRetryTimeSeconds,
-      },
-      gracefulRestart: { ...bgp.gracefulRestart },
-      families: [
-        {
-          afi: 'ipv4',
-          safi: 'unicast',
-          advertisements: { matchLabels: { [advertisementLabel]: bgp.advertisementName } },
-        },
-      ],
-    },
-  };
-  const advertisement = {
-    apiVersion: 'cilium.io/v2',
-    kind: 'CiliumBGPAdvertisement',
-    metadata: { name: bgp.advertisementName, labels: { [advertisementLabel]: bgp.advertisementName } },
-    spec: {
-      advertisements: [
-        {
-          advertisementType: 'Service',
-          service: { addresses: ['LoadBalancerIP'] },
-          selector: {
-            matchExpressions: [{ key: 'kindscope.dev/no-such-label', operator: 'NotIn', values: ['never'] }],
-          },
-        },
-      ],
-    },
-  };
-  return `${yaml(clusterConfig)}---\n${yaml(peerConfig)}---\n${yaml(advertisement)}`;
 }
 
 export function renderL2Policy(plan: LabPlan): string {

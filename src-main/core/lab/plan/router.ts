@@ -10,7 +10,7 @@
  *   leaves by another interface), so this machine reaches the pool through it.
  */
 import type { LabPlan } from '../../../contract';
-import { bgpOf, routerName } from './render';
+import { bgpOf, routerName } from './render-bgp';
 
 /** The label on the router and the pool's network: the cluster they belong to. */
 export const routerLabel = 'io.kindscope.router';

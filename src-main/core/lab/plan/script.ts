@@ -5,16 +5,10 @@
 import type { LabPlan, LabStep, StepArg } from '../../../contract';
 import { renderPool } from './render';
 import { carveFunctions, carveStepLines } from './script-carve';
-import {
-  kindSubnetAtRun,
-  lbGatewayAtRun,
-  lbIpRangeAtRun,
-  lbSubnetAtRun,
-  poolCidrAtRun,
-  type LabArtifacts,
-} from './steps';
+import { poolCidrAtRun, type LabArtifacts } from './steps';
+import { kindSubnetAtRun, lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from './steps-bgp';
 import { lbNetworkFor } from './bgp-pool';
-import { routerAddressAtRun, routerName } from './render';
+import { routerAddressAtRun, routerName } from './render-bgp';
 
 const heredocEnd = 'KINDSCOPE_EOF';
 

@@ -4,18 +4,13 @@
  * script prints the very same list. One source, so the two cannot drift.
  */
 import type { LabPlan, LabStep } from '../../../contract';
-import {
-  bgpOf,
-  lbNetworkName,
-  renderBgp,
-  renderHelmValuesYaml,
-  renderKindConfig,
-  renderL2Policy,
-  renderPool,
-  renderSample,
-  routerName,
-} from './render';
-import { renderRouterFiles, routerCapabilities, routerLabel, routerSysctls } from './router';
+import { renderHelmValuesYaml, renderKindConfig, renderL2Policy, renderPool, renderSample } from './render';
+import { renderBgp } from './render-bgp';
+import { renderRouterFiles } from './router';
+import { applyBgpStep, kindSubnetAtRun, routerSteps } from './steps-bgp';
+
+// BGP mode's steps and their run-time stand-ins (steps-bgp.ts), importable from here as before.
+export { kindSubnetAtRun, lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from './steps-bgp';
 
 export const ciliumRepo = { name: 'cilium', url: 'https://helm.cilium.io/' };
 
@@ -52,84 +47,6 @@ export function labArtifacts(plan: LabPlan, poolCidr: string | undefined): LabAr
 }
 
 export const kubeContext = (plan: LabPlan) => `kind-${plan.cluster.name}`;
-
-/** Stands for the kind network's subnet in the router's files until kind made the network. */
-export const kindSubnetAtRun = 'KIND-SUBNET-AT-RUN-TIME';
-/** Stand for the pool's Docker network until the pool is carved (run time). */
-export const lbSubnetAtRun = 'LB-SUBNET-AT-RUN-TIME';
-export const lbIpRangeAtRun = 'LB-IP-RANGE-AT-RUN-TIME';
-export const lbGatewayAtRun = 'LB-GATEWAY-AT-RUN-TIME';
-
-/**
- * BGP mode's own steps, after the pool is carved: the pool's Docker network, the router on the
- * kind network and that one, its files, started. Every command is plain docker, as the script runs it.
- */
-function routerSteps(plan: LabPlan, networkName: string): LabStep[] {
-  const router = routerName(plan);
-  const lb = lbNetworkName(plan);
-  const files = ['frr.conf', 'daemons', 'vtysh.conf'];
-  return [
-    {
-      id: 'lb-network',
-      title: `Create the Docker network ${lb} for the pool`,
-      command: [
-        'docker',
-        'network',
-        'create',
-        '--driver',
-        'bridge',
-        '--subnet',
-        lbSubnetAtRun,
-        '--ip-range',
-        lbIpRangeAtRun,
-        '--gateway',
-        lbGatewayAtRun,
-        '--label',
-        `${routerLabel}=${plan.cluster.name}`,
-        lb,
-      ],
-      creates: `the Docker network ${lb}: this machine routes the pool to its bridge (docker-mac-net-connect on macOS), where the router answers for the pool's addresses`,
-    },
-    {
-      id: 'router-create',
-      title: `Create the router ${router}`,
-      command: [
-        'docker',
-        'create',
-        '--name',
-        router,
-        '--hostname',
-        router,
-        '--network',
-        networkName,
-        ...routerCapabilities.flatMap((cap) => ['--cap-add', cap]),
-        ...routerSysctls.flatMap((sysctl) => ['--sysctl', sysctl]),
-        '--label',
-        `${routerLabel}=${plan.cluster.name}`,
-        bgpOf(plan).routerImage,
-      ],
-      creates: `the FRR router container ${router} on the ${networkName} network (not started yet)`,
-    },
-    {
-      id: 'router-connect',
-      title: `Connect the router to ${lb}`,
-      command: ['docker', 'network', 'connect', lb, router],
-      creates: `the router's interface on ${lb}`,
-    },
-    ...files.map((file): LabStep => ({
-      id: `router-file-${file.replace('.', '-')}`,
-      title: `Give the router its ${file}`,
-      command: ['docker', 'cp', { file: `router-${file}` }, `${router}:/etc/frr/${file}`],
-      creates: `/etc/frr/${file} in ${router}`,
-    })),
-    {
-      id: 'router-start',
-      title: `Start the router ${router}`,
-      command: ['docker', 'start', router],
-      creates: `FRR's zebra and bgpd in ${router}, listening for the nodes' BGP sessions`,
-    },
-  ];
-}
 
 /** The steps in the order they must run; `networkName` is the Docker network kind uses (`KIND_EXPERIMENTAL_DOCKER_NETWORK` or `kind`). */
 export function labSteps(plan: LabPlan, artifacts: LabArtifacts, networkName = 'kind'): LabStep[] {
@@ -226,13 +143,7 @@ export function labSteps(plan: LabPlan, artifacts: LabArtifacts, networkName = '
       creates: `the CiliumLoadBalancerIPPool ${plan.pool.name}`,
     },
     plan.announce === 'bgp'
-      ? {
-          id: 'apply-bgp',
-          title: 'Create the BGP cluster config, peer config and advertisement',
-          command: [...kubectl, 'apply', '-f', '-'],
-          stdin: 'bgp',
-          creates: `the CiliumBGPClusterConfig ${bgpOf(plan).clusterConfigName}, CiliumBGPPeerConfig ${bgpOf(plan).peerConfigName} and CiliumBGPAdvertisement ${bgpOf(plan).advertisementName}: the selected nodes peer with ${routerName(plan)}`,
-        }
+      ? applyBgpStep(plan, kubectl)
       : {
           id: 'apply-l2-policy',
           title: 'Create the L2 announcement policy',

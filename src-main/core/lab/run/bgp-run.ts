@@ -14,9 +14,10 @@ import { measureRouter } from '../../bgp/bgp-view';
 import { judgeAnswer, probeHttp } from '../../host/probe';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import { lbNetworkFor } from '../plan/bgp-pool';
-import { lbNetworkName, routerName, sampleToken } from '../plan/render';
+import { sampleToken } from '../plan/render';
+import { lbNetworkName, routerName } from '../plan/render-bgp';
 import { renderRouterFiles } from '../plan/router';
-import { lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from '../plan/steps';
+import { lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from '../plan/steps-bgp';
 import type { StepContext } from './pipeline-runner';
 
 export type DockerRun = (args: string[], options: RunOptions) => Promise<RunResult>;

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { KindscopeError, type LabRendering, type LabStep } from '../../../contract';
 import type { RunOptions, RunResult } from '../../tools/run-tool';
 import type { LabEnvironment } from '../environment/lab-environment';
-import { bgpOf, lbNetworkName, renderBgp, renderPool, routerName } from '../plan/render';
-import { kindNetworkName } from '../environment/lab-environment';
-import { lbNetworkArgs, routerAddressOn, verifyBgp, waitForRoutes, writeRouterFiles } from './bgp-run';
+import { renderPool } from '../plan/render';
+import { renderBgp } from '../plan/render-bgp';
 import { carvePoolStep } from './carve-pool-step';
 import { ciliumReady, serviceAnnounced, waitStep, type ClusterStatusSource } from './cluster-watch';
+import { bgpProofSteps, routerStep } from './create-bgp-steps';
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import { preflightStep, type PreflightCheck } from './preflight';
 import { checkNodeAddresses, removeStaleRelease } from './step-guards';
@@ -15,9 +15,9 @@ import { displayCommand, manifestObjects, resolveArg } from './step-words';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
 
-// The parts, by the question each answers: where the pool goes once kind made the network
-// (carve-pool-step.ts), what a step checks or undoes around its tool (step-guards.ts), a plan
-// step's words as the run uses them (step-words.ts); this file: the create run's steps in order.
+// The parts, by the question each answers: where the pool goes once kind made the network (carve-pool-step.ts), what a
+// step checks or undoes around its tool (step-guards.ts), a plan step's words as the run uses them (step-words.ts),
+// BGP mode's router and proof steps (create-bgp-steps.ts); this file: the create run's steps in order.
 
 export type LabTool = 'kind' | 'helm' | 'kubectl' | 'docker';
 
@@ -170,66 +170,10 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
         });
         break;
       case 'lb-network':
-        steps.push({
-          name: step.id,
-          title: step.title,
-          command: `${command} (the network around the carved pool)`,
-          run: async (context) => {
-            const network = lbNetworkName(plan);
-            // A retry: the network this run made first is removed, then made again.
-            if (context.facts.lbNetworkStarted === true)
-              await docker(['network', 'rm', network], { signal: context.signal, allowFailure: true });
-            context.facts.lbNetworkStarted = true;
-            context.created({ kind: 'docker-network', name: network });
-            await run(step, context, (a) => lbNetworkArgs(a, String(context.facts.poolCidr)));
-          },
-        });
-        break;
       case 'router-create':
-        steps.push({
-          name: step.id,
-          title: step.title,
-          command,
-          run: async (context) => {
-            const router = routerName(plan);
-            if (context.facts.routerCreateStarted === true)
-              await docker(['rm', '--force', router], { signal: context.signal, allowFailure: true });
-            context.facts.routerCreateStarted = true;
-            context.created({ kind: 'container', name: router });
-            await run(step, context);
-          },
-        });
-        break;
       case 'router-file-frr-conf':
-        steps.push({
-          name: step.id,
-          title: step.title,
-          command: `${command} (bgp listen range = the kind subnet)`,
-          run: async (context) => {
-            writeRouterFiles(plan, fileDir, String(context.facts.kindSubnet));
-            await run(step, context);
-          },
-        });
-        break;
       case 'router-start':
-        steps.push({
-          name: step.id,
-          title: step.title,
-          command: `${command}; read its address on the kind network`,
-          run: async (context) => {
-            context.facts.routerStartedAt = Date.now();
-            await run(step, context);
-            const address = await routerAddressOn(docker, routerName(plan), kindNetworkName(), context.signal);
-            if (!address)
-              throw new KindscopeError(
-                'DOCKER_ERROR',
-                `The router ${routerName(plan)} has no address on the ${kindNetworkName()} network`,
-                `Check \`docker inspect ${routerName(plan)}\`, then clean up this run and create again.`,
-              );
-            context.facts.routerAddress = address;
-            context.log(`router ${routerName(plan)} at ${address}: the nodes' BGP peer`);
-          },
-        });
+        steps.push(routerStep(step, command, plan, fileDir, { docker, run }));
         break;
       case 'cilium-install':
         steps.push({
@@ -303,96 +247,4 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
     }
   }
   return steps;
-}
-/**
- * BGP mode's end of create: the external IP with ready endpoints (no lease: nobody answers ARP),
- * the router's routes to it through every advertising node (measured), then the verification
- * that names the hops (bgp-run.ts).
- */
-function bgpProofSteps(
-  rendering: LabRendering,
-  deps: LabPipelineDeps,
-  bgp: {
-    docker: (args: string[], options: RunOptions) => Promise<RunResult>;
-    nodeOf: (ip: string) => string | undefined;
-    refreshNodes: () => Promise<void>;
-  },
-): StepDefinition[] {
-  const plan = rendering.plan;
-  const { namespace, name: service } = plan.sample;
-  const speakers =
-    bgpOf(plan).nodes === 'all' ? plan.cluster.controlPlanes + plan.cluster.workers : plan.cluster.workers;
-  const ipOf = async () =>
-    (await deps.statusSource().status()).services.find((s) => s.namespace === namespace && s.name === service)
-      ?.externalIPs[0];
-  return [
-    {
-      name: 'external-ip',
-      title: 'Wait for the external IP',
-      command: `watch service ${namespace}/${service} until it has an external IP from the pool and ready endpoints`,
-      run: (context) =>
-        waitStep(
-          deps.statusSource(),
-          context,
-          serviceHasIp(namespace, service),
-          `the external IP of ${namespace}/${service}`,
-          deps.timeouts?.externalIP ?? 180_000,
-        ),
-    },
-    {
-      name: 'bgp-routes',
-      title: `Wait for the router's routes to the IP`,
-      command: `docker exec ${routerName(plan)} vtysh -c 'show bgp summary json' / -c 'show ip route json' until the IP has ${speakers} installed next hop(s)`,
-      run: async (context) => {
-        const ip = await ipOf();
-        if (!ip) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP`, 'Resume the run.');
-        await bgp.refreshNodes();
-        const measured = await waitForRoutes(
-          plan,
-          bgp.docker,
-          ip,
-          speakers,
-          bgp.nodeOf,
-          context,
-          deps.timeouts?.externalIP ?? 180_000,
-        );
-        context.facts.bgpRoutes = measured;
-      },
-    },
-    {
-      name: 'verify',
-      title: 'Prove the IP answers from this machine through the router',
-      command: `HTTP GET http://IP/ from this machine; read the router's routes and the next hop this flow takes; name each hop`,
-      run: async (context) => {
-        const ip = await ipOf();
-        if (!ip) throw new KindscopeError('INTERNAL', `${namespace}/${service} has no external IP`, 'Resume the run.');
-        await bgp.refreshNodes();
-        const verification = await verifyBgp(plan, bgp.docker, ip, String(context.facts.poolCidr), bgp.nodeOf, context);
-        context.facts.bgpVerification = verification;
-        if (!verification.reachable) {
-          const broken = verification.hops.find((h) =>
-            /no installed route|no HTTP answer|Something else/.test(h.detail),
-          );
-          throw new KindscopeError(
-            'INTERNAL',
-            `${ip} did not answer from this machine through the router${broken ? `: ${broken.hop} — ${broken.detail}` : ''}`,
-            `See \`kindscope bgp --cluster ${plan.cluster.name}\` for the sessions and the router's table.`,
-          );
-        }
-      },
-    },
-  ];
-}
-
-/** The service has an IP from the pool and ready endpoints (BGP mode: no lease to wait for). */
-function serviceHasIp(namespace: string, name: string) {
-  return (status: Awaited<ReturnType<ClusterStatusSource['status']>>) => {
-    const service = status.services.find((s) => s.namespace === namespace && s.name === name);
-    if (!service) return { done: false, detail: `service ${namespace}/${name} not seen yet` };
-    const ip = service.externalIPs[0];
-    if (!ip) return { done: false, detail: 'external IP <pending>', fraction: 0.3 };
-    if (service.readyEndpoints === 0)
-      return { done: false, detail: `${ip}: waiting for ready endpoints`, fraction: 0.6 };
-    return { done: true, detail: `${ip}: ${service.readyEndpoints} ready endpoint(s)`, fraction: 1 };
-  };
 }

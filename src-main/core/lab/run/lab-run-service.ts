@@ -1,16 +1,11 @@
-import {
-  KindscopeError,
-  type CreatedResource,
-  type FixKind,
-  type LabRendering,
-  type RunRecord,
-} from '../../../contract';
+import { KindscopeError, type CreatedResource, type FixKind, type RunRecord } from '../../../contract';
 import type { Logger } from '../../util/logger';
 import type { PlanSource } from '../lab-plan-service';
 import { collapse, labRemovers } from './cleanup';
 import { createPipeline } from './create-pipeline';
 import { fixesFor, fixFacts, fixRunSteps, fixSteps } from './fix-pipeline';
 import { deletePlan, deleteSteps, startSteps, stopSteps } from './lifecycle-pipelines';
+import { recordedAddresses, renderingOf } from './journal-reads';
 import { createDeps, lifecycleDeps, type PipelineSources } from './pipeline-deps';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import type { RunStore } from './run-store';
@@ -213,37 +208,15 @@ export class LabRunService {
     cluster: string,
     facts: Record<string, unknown>,
   ): Promise<StepDefinition[]> {
-    const deps = { ...lifecycleDeps(this.options, cluster), recordedAddresses: () => this.recordedAddresses(cluster) };
+    const deps = {
+      ...lifecycleDeps(this.options, cluster),
+      recordedAddresses: () => recordedAddresses(this.options, this.runner.activeIds(), cluster),
+    };
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
     if (kind === 'delete') return deleteSteps(cluster, deps);
     if (kind === 'fix') return fixRunSteps(cluster, await deps.statusSource().status(), deps, facts);
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
-  }
-
-  /**
-   * Each node's IPv4 address when it last ran: the newest stop run's record (Kindscope's stop
-   * writes it), else the InternalIP Kubernetes keeps for the node (kind's kubelets register with
-   * the address they first had, so that is the one the cluster expects back).
-   */
-  private async recordedAddresses(cluster: string): Promise<ReadonlyMap<string, string>> {
-    const addresses = new Map<string, string>();
-    const stop = this.options.store
-      .list(this.runner.activeIds())
-      .find((r) => r.kind === 'stop' && r.cluster === cluster && r.state === 'done');
-    const recorded = (stop?.facts.nodeAddresses ?? {}) as Record<string, unknown>;
-    for (const [node, ip] of Object.entries(recorded)) if (typeof ip === 'string') addresses.set(node, ip);
-    // The API server is down while the cluster is stopped: the session's last list, if it has one, within a moment.
-    const status = await Promise.race([
-      this.options
-        .statusSource(cluster)
-        .status()
-        .catch(() => undefined),
-      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3_000).unref()),
-    ]);
-    for (const node of status?.nodes ?? [])
-      if (!addresses.has(node.name) && node.internalIP) addresses.set(node.name, node.internalIP);
-    return addresses;
   }
 
   private launch(record: RunRecord, steps: StepDefinition[]): void {
@@ -255,11 +228,4 @@ export class LabRunService {
 
 function needsConfirmation(what: string, hint: string): KindscopeError {
   return new KindscopeError('INVALID_INPUT', `${what} needs confirmation`, hint);
-}
-
-function renderingOf(record: RunRecord): LabRendering {
-  const rendering = record.facts.rendering as LabRendering | undefined;
-  if (!rendering?.plan)
-    throw new KindscopeError('INTERNAL', `Run ${record.id} has no plan in its journal`, 'Start a new run.');
-  return rendering;
 }
