@@ -18,7 +18,10 @@
  */
 import { carvePool, ipv4Range, isCanonicalIPv4Cidr, type UsedRange } from './pool-carve';
 
-/** Private space the pool is carved from, first preferred: clear of kind's 10.244/16 and 10.96/12 and of Docker's default pools (172.17–31/16, 192.168/16). */
+/**
+ * Private space the pool is carved from, first preferred: clear of kind's 10.244/16 and 10.96/12 and of Docker's
+ * default pools (172.17–31/16, 192.168/16).
+ */
 export const bgpPoolSpace = ['10.250.0.0/16', '10.251.0.0/16', '10.252.0.0/16'];
 
 const formatIPv4 = (value: number) => [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
@@ -82,7 +85,10 @@ export function checkBgpPool(
   if (kindSubnet && overlaps(network.subnet, kindSubnet))
     return {
       code: 'pool-inside-kind-network',
-      message: `${cidr} lies inside the kind network ${kindSubnet}${network.subnet !== cidr ? ` (with the half its Docker network ${network.subnet} needs)` : ''}: in BGP mode nobody answers ARP for LoadBalancer IPs, so this machine and the nodes, which take those addresses as on the kind bridge, would ask there and get no answer`,
+      message:
+        `${cidr} lies inside the kind network ${kindSubnet}${network.subnet !== cidr ? ` (with the half its Docker network ${network.subnet} needs)` : ''}` +
+        `: in BGP mode nobody answers ARP for LoadBalancer IPs` +
+        `, so this machine and the nodes, which take those addresses as on the kind bridge, would ask there and get no answer`,
     };
   const clash = routed.find((r) => overlaps(network.subnet, r.cidr));
   if (clash)

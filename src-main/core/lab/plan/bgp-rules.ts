@@ -33,7 +33,8 @@ export const bgpRules: Rule = (plan) => {
       refuse(
         'bgp-asn-same',
         'bgp.routerASN',
-        `The nodes and the router share ASN ${bgp.localASN}: that is iBGP, where the router would neither accept the nodes as one AS's equal paths nor pass their routes on without a route reflector`,
+        `The nodes and the router share ASN ${bgp.localASN}: that is iBGP, where the router would neither accept the nodes as one AS's equal paths` +
+          ` nor pass their routes on without a route reflector`,
         `Give the router another private ASN, e.g. ${bgp.localASN === 65000 ? 65001 : 65000}.`,
       ),
     );
@@ -42,7 +43,8 @@ export const bgpRules: Rule = (plan) => {
       refuse(
         'bgp-timers-inverted',
         'bgp.keepAliveTimeSeconds',
-        `keepAliveTimeSeconds ${bgp.keepAliveTimeSeconds} must be at most a third of holdTimeSeconds ${bgp.holdTimeSeconds} (RFC 4271 suggests one third): one lost keepalive would drop the session`,
+        `keepAliveTimeSeconds ${bgp.keepAliveTimeSeconds} must be at most a third of holdTimeSeconds ${bgp.holdTimeSeconds}` +
+          ` (RFC 4271 suggests one third): one lost keepalive would drop the session`,
         `Use e.g. holdTimeSeconds ${Math.max(3, bgp.keepAliveTimeSeconds * 3)} with keepAliveTimeSeconds ${bgp.keepAliveTimeSeconds}, or the lab's 9 / 3.`,
       ),
     );
@@ -107,7 +109,9 @@ export function resolveBgpPool(
         problem.code,
         'pool.cidr',
         problem.message,
-        `${carved.ok ? `Use pool.cidr: auto (here ${carved.cidr})` : 'Use a free private block'} outside the kind network${network && problem.code === 'pool-inside-kind-network' ? '; or announce: l2, where a node answers ARP for pool IPs inside it' : ''}.`,
+        `${carved.ok ? `Use pool.cidr: auto (here ${carved.cidr})` : 'Use a free private block'}` +
+          ` outside the kind network` +
+          `${network && problem.code === 'pool-inside-kind-network' ? '; or announce: l2, where a node answers ARP for pool IPs inside it' : ''}.`,
       ),
     ],
   };

@@ -85,7 +85,9 @@ export async function waitForRoutes(
     last = await measureRouter(docker, router, nodeOf, undefined, context.signal);
     const established = last.sessions.filter((s) => s.state === 'Established');
     const hops = installedHops(last, ip);
-    const detail = `router ${router}: ${established.length} session(s) Established${last.sessions.length > established.length ? ` of ${last.sessions.length}` : ''}; ${ip}/32 via ${hops.length} of ${expected} next hop(s)`;
+    const detail =
+      `router ${router}: ${established.length} session(s) Established${last.sessions.length > established.length ? ` of ${last.sessions.length}` : ''}` +
+      `; ${ip}/32 via ${hops.length} of ${expected} next hop(s)`;
     context.progress(Math.min(1, hops.length / Math.max(1, expected)), detail);
     if (established.length > 0 && context.facts.bgpEstablishedMs === undefined) {
       context.facts.bgpEstablishedMs = Date.now() - Number(context.facts.routerStartedAt ?? started);
@@ -99,7 +101,11 @@ export async function waitForRoutes(
   }
   throw new KindscopeError(
     'INTERNAL',
-    `The router ${router} has no route to ${ip} through ${expected} node(s) after ${Math.round(timeoutMs / 1000)} s: ${last?.problem ?? `${last?.sessions.filter((s) => s.state === 'Established').length ?? 0} session(s) Established, ${installedHops(last!, ip).length} next hop(s)`}`,
+    `The router ${router} has no route to ${ip} through ${expected} node(s) after ${Math.round(timeoutMs / 1000)} s` +
+      ': ' +
+      (last?.problem ??
+        `${last?.sessions.filter((s) => s.state === 'Established').length ?? 0} session(s) Established` +
+          `, ${installedHops(last!, ip).length} next hop(s)`),
     `Check the sessions with \`kindscope bgp --cluster ${plan.cluster.name}\` (a wrong ASN or peer address shows there), then resume this run.`,
   );
 }
@@ -185,12 +191,15 @@ export async function verifyBgp(
     },
     {
       hop: 'router',
-      detail: `${router}${routerLbAddress ? ` at ${routerLbAddress} on ${iface?.[1]}` : ''} answers ARP for ${ip} (proxy ARP for the routes it learned) and forwards`,
+      detail:
+        `${router}${routerLbAddress ? ` at ${routerLbAddress} on ${iface?.[1]}` : ''}` +
+        ` answers ARP for ${ip} (proxy ARP for the routes it learned) and forwards`,
     },
     {
       hop: 'next hops',
       detail: hops.length
-        ? `the router installed ${ip}/32 via ${hops.map((h) => `${h.ip}${h.node ? ` (${h.node})` : ''}`).join(', ')}${hops.length > 1 ? ' (ECMP)' : ''} — measured ${measured.measuredAt}`
+        ? `the router installed ${ip}/32 via ${hops.map((h) => `${h.ip}${h.node ? ` (${h.node})` : ''}`).join(', ')}` +
+          `${hops.length > 1 ? ' (ECMP)' : ''} — measured ${measured.measuredAt}`
         : `the router has no installed route to ${ip}${measured.problem ? `: ${measured.problem}` : ''}`,
     },
     ...(via

@@ -67,7 +67,9 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
     {
       name: 'start-nodes',
       title: `Start the node containers of ${cluster}`,
-      command: `docker start <nodes, in the order of their old addresses> (labelled ${clusterLabel}=${cluster}), each getting its old address back where Docker allows it`,
+      command:
+        `docker start <nodes, in the order of their old addresses> (labelled ${clusterLabel}=${cluster})` +
+        `, each getting its old address back where Docker allows it`,
       run: async (context) => {
         const nodes = await nodeContainers(deps.docker, cluster);
         if (nodes.length === 0) throw clusterNotFound(cluster);
@@ -77,7 +79,8 @@ export function startSteps(cluster: string, deps: LifecycleDeps): StepDefinition
         const changed = changedAddressesText(outcomes);
         if (changed.length > 0)
           context.log(
-            `Could not keep the address of ${changed.length} node${changed.length === 1 ? '' : 's'} (kubernetes-sigs/kind#2045: the API server and kubelets may still use the old one): ${changed.join('; ')}`,
+            `Could not keep the address of ${changed.length} node${changed.length === 1 ? '' : 's'}` +
+              ` (kubernetes-sigs/kind#2045: the API server and kubelets may still use the old one): ${changed.join('; ')}`,
           );
         // The router after the nodes: Docker gives a starting container the lowest free address, so
         // started first it would take a node's old one. The speakers retry their sessions until it is up.
