@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { defineCall } from './define';
 
 /**
+ * Two workers unless the plan says otherwise, in a lab.yaml as in the wizard and `--name`: the
+ * L2 policy leaves the control plane out, so with one worker a stopped worker leaves no node to
+ * take a lease (the article's one-worker lab cannot show a failover).
+ */
+export const defaultWorkers = 2;
+
+/**
  * The lab plan: one validated object from which the kind config, the Cilium values, the
  * manifests, the ordered steps and the standalone script are all generated. Saved and
  * loaded as `lab.yaml`. Every field has a default, so `{ cluster: { name } }` is a plan.
@@ -49,7 +56,7 @@ export const LabCluster = z
       .string()
       .default('kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed'),
     controlPlanes: z.number().int().min(1).max(9).default(1),
-    workers: z.number().int().min(0).max(9).default(1),
+    workers: z.number().int().min(0).max(9).default(defaultWorkers),
     podSubnet: Cidr4.default(kindNetworkingDefaults.podSubnet),
     serviceSubnet: Cidr4.default(kindNetworkingDefaults.serviceSubnet),
     ipFamily: z.enum(['ipv4', 'dual']).default('ipv4'),

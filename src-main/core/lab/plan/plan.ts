@@ -3,16 +3,16 @@
  * agents must use, durations, and the plan's YAML form.
  */
 import { parse as parseYaml, stringify } from 'yaml';
-import { LabPlan, type LabPlanInput, describeZodError, KindscopeError } from '../../../contract';
+import { LabPlan, type LabPlanInput, defaultWorkers, describeZodError, KindscopeError } from '../../../contract';
 import { defaultCompatRow } from './compat-table';
+
+export { defaultWorkers };
 
 /**
  * The default plan for a cluster name: what the article builds, with its mistakes fixed, and
  * two workers rather than the article's one, as the wizard recommends: the L2 policy leaves
  * control planes out, so with one worker no node can take a LoadBalancer IP over when it stops.
  */
-export const defaultWorkers = 2;
-
 export function defaultPlan(name: string): LabPlan {
   return LabPlan.parse({
     cluster: { name, kindVersion: defaultCompatRow.kind, nodeImage: defaultCompatRow.image, workers: defaultWorkers },
