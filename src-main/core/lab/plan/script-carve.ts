@@ -42,7 +42,8 @@ network_used() {
   echo "$gateway"
   docker network inspect "$network" --format '{{range .Containers}}{{.IPv4Address}} {{end}}' | tr ' ' '\n' | sed 's|/.*||' | grep -F . || true
   for node in $(docker ps --all --quiet --filter label=io.x-k8s.kind.cluster); do
-    docker inspect "$node" --format "{{with index .NetworkSettings.Networks \"$network\"}}{{.IPAddress}}{{end}}" || true
+    # A node removed since the list has no address to avoid (and no "No such object" in the output).
+    docker inspect "$node" --format "{{with index .NetworkSettings.Networks \"$network\"}}{{.IPAddress}}{{end}}" 2>/dev/null || true
   done
   echo ${shellQuote(plan.cluster.podSubnet)}
   echo ${shellQuote(plan.cluster.serviceSubnet)}

@@ -6,7 +6,7 @@ import type { LabPlan, LabStep, StepArg } from '../../../contract';
 import { renderPool } from './render';
 import { carveFunctions, carveStepLines } from './script-carve';
 import { poolCidrAtRun, type LabArtifacts } from './steps';
-import { kindSubnetAtRun, lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from './steps-bgp';
+import { fillLbNetwork, kindSubnetAtRun } from './steps-bgp';
 import { lbNetworkFor } from './bgp-pool';
 import { routerAddressAtRun, routerName } from './render-bgp';
 
@@ -52,15 +52,7 @@ function renderBgpStep(step: LabStep, artifacts: LabArtifacts, plan: LabPlan, po
     case 'lb-network':
       return [
         step.command
-          .map((arg) =>
-            arg === lbSubnetAtRun
-              ? network.subnet
-              : arg === lbIpRangeAtRun
-                ? network.ipRange
-                : arg === lbGatewayAtRun
-                  ? network.gateway
-                  : renderArg(arg),
-          )
+          .map((arg) => (typeof arg === 'string' ? fillLbNetwork(arg, network) : undefined) ?? renderArg(arg))
           .join(' '),
       ];
     case 'router-create':

@@ -13,6 +13,17 @@ export const lbSubnetAtRun = 'LB-SUBNET-AT-RUN-TIME';
 export const lbIpRangeAtRun = 'LB-IP-RANGE-AT-RUN-TIME';
 export const lbGatewayAtRun = 'LB-GATEWAY-AT-RUN-TIME';
 
+/** An argument of the `lb-network` step with the pool's network filled in (the run and the script alike). */
+export function fillLbNetwork(
+  arg: string,
+  network: { subnet: string; ipRange: string; gateway: string },
+): string | undefined {
+  if (arg === lbSubnetAtRun) return network.subnet;
+  if (arg === lbIpRangeAtRun) return network.ipRange;
+  if (arg === lbGatewayAtRun) return network.gateway;
+  return undefined;
+}
+
 /**
  * BGP mode's own steps, after the pool is carved: the pool's Docker network, the router on the
  * kind network and that one, its files, started. Every command is plain docker, as the script runs it.

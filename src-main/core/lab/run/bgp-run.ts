@@ -17,7 +17,7 @@ import { lbNetworkFor } from '../plan/bgp-pool';
 import { sampleToken } from '../plan/render';
 import { lbNetworkName, routerName } from '../plan/render-bgp';
 import { renderRouterFiles } from '../plan/router';
-import { lbGatewayAtRun, lbIpRangeAtRun, lbSubnetAtRun } from '../plan/steps-bgp';
+import { fillLbNetwork } from '../plan/steps-bgp';
 import type { StepContext } from './pipeline-runner';
 
 export type DockerRun = (args: string[], options: RunOptions) => Promise<RunResult>;
@@ -31,15 +31,7 @@ export function lbNetworkArgs(args: string[], poolCidr: string): string[] {
       `pool.cidr: ${poolCidr} cannot carry a Docker network (a canonical /2 to /29 is needed)`,
       'Clean up this run and create again with pool.cidr: auto.',
     );
-  return args.map((arg) =>
-    arg === lbSubnetAtRun
-      ? network.subnet
-      : arg === lbIpRangeAtRun
-        ? network.ipRange
-        : arg === lbGatewayAtRun
-          ? network.gateway
-          : arg,
-  );
+  return args.map((arg) => fillLbNetwork(arg, network) ?? arg);
 }
 
 /** Writes the router's files with the kind subnet the run read (its `bgp listen range`). */
