@@ -75,7 +75,7 @@ describe('lab calls', () => {
 
   it('lab:render refuses a plan with errors as data naming the field and the fix', async () => {
     const result = await client().invoke('lab:render', {
-      plan: { cluster: { name: 'i14-y' }, cilium: { operatorReplicas: 5 } },
+      plan: { cluster: { name: 'i14-y', workers: 1 }, cilium: { operatorReplicas: 5 } },
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;
