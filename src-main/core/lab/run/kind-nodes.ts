@@ -7,14 +7,8 @@ export async function nodeContainers(
   docker: Docker,
   cluster: string,
 ): Promise<{ id: string; name: string; role: string; state: string }[]> {
-  const containers = await docker.listContainers({ all: true, filters: { label: [`${clusterLabel}=${cluster}`] } });
-  return containers
-    .map((c) => ({
-      id: c.Id,
-      name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
-      role: c.Labels[roleLabel] ?? 'worker',
-      state: c.State,
-    }))
+  return (await labelledContainers(docker, `${clusterLabel}=${cluster}`))
+    .map(({ labels, ...c }) => ({ ...c, role: labels[roleLabel] ?? 'worker' }))
     .sort((a, b) => (a.role === b.role ? a.name.localeCompare(b.name) : a.role === 'control-plane' ? -1 : 1));
 }
 
@@ -36,4 +30,18 @@ export function clusterNotFound(cluster: string): KindscopeError {
     `No kind cluster named "${cluster}" on this engine`,
     'See `kindscope topology` for the clusters.',
   );
+}
+
+/** Every container (running or not) with a label, by id, name and state. */
+export async function labelledContainers(
+  docker: Docker,
+  label: string,
+): Promise<{ id: string; name: string; state: string; labels: Record<string, string> }[]> {
+  const found = await docker.listContainers({ all: true, filters: { label: [label] } });
+  return found.map((c) => ({
+    id: c.Id,
+    name: c.Names[0]?.replace(/^\//, '') ?? c.Id,
+    state: c.State,
+    labels: c.Labels,
+  }));
 }

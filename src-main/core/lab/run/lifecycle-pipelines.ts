@@ -3,19 +3,13 @@ import type { LabEnvironment } from '../environment/lab-environment';
 import { allAnnounced, ciliumReady, waitStep, type ClusterStatusSource } from './cluster-watch';
 import type { LabPipelineDeps } from './create-pipeline';
 import { clusterLabel } from '../../topology/topology-service';
-import { clusterNotFound, nodeAddresses, nodeContainers } from './kind-nodes';
+import { clusterNotFound, labelledContainers, nodeAddresses, nodeContainers } from './kind-nodes';
 import { startKeepingAddresses } from './keep-addresses';
 import { changedAddressesText } from '../../../contract';
 import { routerLabel } from '../plan/router';
 
 /** BGP mode's router beside a lab (labelled with its cluster by the create run): none for an L2 lab. */
-async function routerContainers(
-  docker: Docker,
-  cluster: string,
-): Promise<{ id: string; name: string; state: string }[]> {
-  const found = await docker.listContainers({ all: true, filters: { label: [`${routerLabel}=${cluster}`] } });
-  return found.map((c) => ({ id: c.Id, name: c.Names[0]?.replace(/^\//, '') ?? c.Id, state: c.State }));
-}
+const routerContainers = (docker: Docker, cluster: string) => labelledContainers(docker, `${routerLabel}=${cluster}`);
 import type { StepContext, StepDefinition } from './pipeline-runner';
 import type { Verification } from './verify-service';
 import { verifyStep, type VerifyStepDeps } from './verify-step';
