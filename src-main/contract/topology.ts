@@ -107,6 +107,28 @@ export const HostRoute = z.object({
 });
 export type HostRoute = z.infer<typeof HostRoute>;
 
+/**
+ * BGP mode's router beside the lab (`<cluster>-router`, labelled `io.kindscope.router`), as
+ * Docker shows it: on the kind network (where the nodes peer with it) and on the pool's own
+ * network (`<cluster>-lb`), whose bridge is this machine's path to the pool — a connected
+ * route, no host route of Kindscope's. Its sessions and routes are a measurement read apart
+ * (`cluster:bgp`): this is only the container and its wires.
+ */
+export const TopologyRouter = z.object({
+  name: z.string(),
+  containerId: z.string(),
+  state: z.string(),
+  running: z.boolean(),
+  image: z.string(),
+  /** Its address on each Docker network it is attached to. */
+  attachments: z.array(z.object({ network: z.string(), ipv4: z.string().optional(), mac: z.string().optional() })),
+  /** The pool's Docker network, when it exists. */
+  poolNetwork: TopologyNetwork.optional(),
+  /** This machine's routes to the pool's network (on Linux the bridge's own connected route). */
+  poolRoutes: z.array(HostRoute),
+});
+export type TopologyRouter = z.infer<typeof TopologyRouter>;
+
 export const ClusterTopology = z.object({
   name: z.string(),
   apiServer: z.object({ address: z.string(), port: z.number() }).optional(),
@@ -114,6 +136,8 @@ export const ClusterTopology = z.object({
   observedFrom: z.enum(['host', 'engine-vm']),
   networks: z.array(TopologyNetwork),
   nodes: z.array(TopologyNode),
+  /** BGP mode only: the router and the pool's network. */
+  router: TopologyRouter.optional(),
   host: z.object({
     platform: z.string(),
     routes: z.array(HostRoute),

@@ -8,6 +8,7 @@ import type { HostViewReader } from './host-view';
 import type { NetnsReader } from './netns-reader';
 import { outputsFromReading, readNodeNetworking, roleOrder, toTopologyNode } from './node-view';
 import { explainNodeRoutes } from './route-meaning';
+import { readRouter, toTopologyRouter } from './router-view';
 
 /** Where a snapshot reads from: one engine, and the readers made for it. */
 export interface SnapshotSources {
@@ -41,7 +42,11 @@ export async function buildSnapshot(sources: SnapshotSources, name: string): Pro
       `No kind cluster named "${name}" on this Docker engine`,
       'List the clusters with `kindscope topology` or `kind get clusters`; check that Kindscope uses the same engine as kind (`kindscope docker`).',
     );
+  // BGP mode: the router and the pool's network (none in L2 mode), read beside the nodes.
+  const routerRead = readRouter(docker, name, signal).catch(() => undefined);
   const inspected = await mapBounded(containers, concurrency, (c) => docker.getContainer(c.Id).inspect(abortSignal));
+  const router = await routerRead;
+  const poolNetwork = router?.poolNetwork ? toTopologyNetwork(router.poolNetwork) : undefined;
   const networkNames = [...new Set(inspected.flatMap((info) => Object.keys(info.NetworkSettings.Networks ?? {})))];
   const running = inspected.filter((info) => info.State.Running);
   // The cluster's own node image has iproute2 and nsenter: the helpers are made from it.
@@ -62,13 +67,13 @@ export async function buildSnapshot(sources: SnapshotSources, name: string): Pro
   signal?.throwIfAborted();
   const networks = networkInfos.filter((info) => info !== undefined).map(toTopologyNetwork);
   const host = await sources.hostView.read(
-    networks.map((n) => n.bridge.name).filter(Boolean),
+    [...networks, ...(poolNetwork ? [poolNetwork] : [])].map((n) => n.bridge.name).filter(Boolean),
     helperImage,
     reading ? parseIpLink(reading.engineLinks).items : undefined,
     signal,
   );
   signal?.throwIfAborted();
-  attachBridges(networks, host.links);
+  attachBridges([...networks, ...(poolNetwork ? [poolNetwork] : [])], host.links);
   const nodes = inspected.map((info, index) => toTopologyNode(info, nodeOutputs[index], networks, host.links));
   explainNodeRoutes(nodes, networks);
 
@@ -80,6 +85,7 @@ export async function buildSnapshot(sources: SnapshotSources, name: string): Pro
     observedFrom: host.observedFrom,
     networks,
     nodes: nodes.sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || a.name.localeCompare(b.name)),
+    ...(router ? { router: toTopologyRouter(router.info, poolNetwork, host) } : {}),
     host: hostSide(host, networks),
     problems: host.problems,
     generatedAt: new Date().toISOString(),

@@ -109,6 +109,8 @@ export class TopologyService {
         ),
       );
       for (const node of topology.nodes) this.containerCluster.set(node.containerId, name);
+      // The router's start and stop re-read the cluster too (BGP mode).
+      if (topology.router) this.containerCluster.set(topology.router.containerId, name);
       // A node's state patched from a Docker event after this read began is newer than the read.
       if (!((this.patchedAt.get(name) ?? -Infinity) > started)) this.followed.set(name, topology);
       return topology;

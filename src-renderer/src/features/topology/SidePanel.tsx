@@ -1,16 +1,19 @@
 import { ServiceWhy } from '../clusters/ServiceWhy';
 import { measurementText } from '../../components/measurement';
-import type { ClusterStatus, ClusterTopology, ServiceStatus } from '@contract';
+import type { BgpView, ClusterStatus, ClusterTopology, ServiceStatus } from '@contract';
 import { RichText } from '../../components/RichText';
 import { clockTime } from './graph/graph-parts';
 import { groupThreshold, poolOf } from './graph/build-services';
 import { RouteList } from './RouteList';
+import { BgpServiceRoute, RouterDetails } from './RouterDetails';
 import { UsageBar } from './UsageBar';
 
 interface SidePanelProps {
   selected: string | undefined;
   topology: ClusterTopology;
   status: ClusterStatus | undefined;
+  /** BGP mode: the nodes' claim and the router's measurement. */
+  bgp?: BgpView;
   onToggleGroup(holder: string): void;
   onClose(): void;
 }
@@ -20,6 +23,7 @@ export function SidePanel({
   selected,
   topology,
   status,
+  bgp,
   onToggleGroup,
   onClose,
 }: SidePanelProps & { selected: string }) {
@@ -33,7 +37,13 @@ export function SidePanel({
       >
         ×
       </button>
-      <Details id={selected} topology={topology} status={status} onToggleGroup={onToggleGroup} />
+      <Details
+        id={selected}
+        topology={topology}
+        status={status}
+        {...(bgp ? { bgp } : {})}
+        onToggleGroup={onToggleGroup}
+      />
     </aside>
   );
 }
@@ -42,17 +52,23 @@ function Details({
   id,
   topology,
   status,
+  bgp,
   onToggleGroup,
 }: { id: string } & Omit<SidePanelProps, 'selected' | 'onClose'>) {
   const [kind, ...rest] = id.split(':');
   const name = rest.join(':');
+  if (kind === 'router') return <RouterDetails topology={topology} bgp={bgp} />;
   if (kind === 'host' || kind === 'engine-vm') return <HostDetails topology={topology} status={status} />;
   if (kind === 'bridge') return <BridgeDetails name={name} topology={topology} />;
   if (kind === 'node' || kind === 'veth' || kind === 'pods')
     return <NodeDetails name={name} topology={topology} status={status} onToggleGroup={onToggleGroup} />;
   if (kind === 'svc') {
     const service = status?.services.find((s) => `${s.namespace}/${s.name}` === name);
-    return service ? <ServiceDetails service={service} status={status!} /> : <p className="muted">{name} is gone.</p>;
+    return service ? (
+      <ServiceDetails service={service} status={status!} {...(bgp ? { bgp } : {})} />
+    ) : (
+      <p className="muted">{name} is gone.</p>
+    );
   }
   if (kind === 'group') return <GroupDetails holder={name} status={status} onToggleGroup={onToggleGroup} />;
   if (kind === 'pool') return <PoolDetails name={name} status={status} />;
@@ -81,7 +97,9 @@ function HostDetails({ topology, status }: { topology: ClusterTopology; status: 
 }
 
 function BridgeDetails({ name, topology }: { name: string; topology: ClusterTopology }) {
-  const network = topology.networks.find((n) => n.name === name);
+  const network =
+    topology.networks.find((n) => n.name === name) ??
+    (topology.router?.poolNetwork?.name === name ? topology.router.poolNetwork : undefined);
   const ports = topology.nodes.filter((n) => n.network === name);
   return (
     <>
@@ -194,7 +212,7 @@ function PoolDetails({ name, status }: { name: string; status: ClusterStatus | u
   );
 }
 
-function ServiceDetails({ service, status }: { service: ServiceStatus; status: ClusterStatus }) {
+function ServiceDetails({ service, status, bgp }: { service: ServiceStatus; status: ClusterStatus; bgp?: BgpView }) {
   const ip = service.externalIPs[0];
   const pool = ip ? poolOf(status.pools, ip) : undefined;
   const lease = service.leaseHolder;
@@ -208,6 +226,7 @@ function ServiceDetails({ service, status }: { service: ServiceStatus; status: C
         <dd>{service.externalIPs.join(', ') || '<pending>'}</dd>
         <dt>Pool</dt>
         <dd>{pool ? `${pool.name} (${pool.ranges.join(', ')})` : 'none matches'}</dd>
+        {bgp && <BgpServiceRoute service={service} bgp={bgp} />}
         <dt>Lease</dt>
         <dd>
           {lease

@@ -15,6 +15,7 @@ import { TopologyGraph } from './graph/TopologyGraph';
 import { useGraphLayout } from './graph/use-graph-layout';
 import { useTopologySpec } from './graph/use-topology-spec';
 import { SidePanel } from './SidePanel';
+import { useBgpView } from './use-bgp-view';
 import { TopologyTables } from './tables/TopologyTables';
 import './topology.css';
 
@@ -144,7 +145,8 @@ function GraphView({ topology, status }: { topology: ClusterTopology; status: Cl
       toggleGroup: state.toggleGroup,
     })),
   );
-  const spec = useTopologySpec(topology, status, expandedGroups);
+  const bgp = useBgpView(topology);
+  const spec = useTopologySpec(topology, status, expandedGroups, bgp);
   const layout = useGraphLayout(spec);
   const onSelect = useCallback(
     (id: string | undefined) => {
@@ -191,6 +193,7 @@ function GraphView({ topology, status }: { topology: ClusterTopology; status: Cl
             selected={selected}
             topology={topology}
             status={status}
+            {...(bgp ? { bgp } : {})}
             onToggleGroup={toggleGroup}
             onClose={() => select(undefined)}
           />

@@ -6,6 +6,8 @@ const entries: { className: string; label: string }[] = [
   { className: 'legend-overlay', label: 'tunnel overlay (lower MTU)' },
   { className: 'legend-native', label: 'native routing via node IPs' },
   { className: 'legend-pool', label: 'IP from a pool' },
+  { className: 'legend-session', label: 'BGP session (measured at the router)' },
+  { className: 'legend-nexthop', label: "the router's next hop for an IP" },
   { className: 'legend-stopped', label: 'stopped / gone' },
   { className: 'legend-pending', label: 'pending / unattached' },
 ];

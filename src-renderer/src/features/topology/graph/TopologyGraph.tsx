@@ -11,6 +11,7 @@ import {
   type OnMove,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
+import './bgp-graph.css';
 import { GraphBox, type BoxNode } from './GraphBox';
 import { useFlowEdges, useFlowNodes } from './flow-elements';
 import { GraphLegend } from './GraphLegend';

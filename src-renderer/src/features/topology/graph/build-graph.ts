@@ -1,4 +1,5 @@
-import type { ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode } from '@contract';
+import type { BgpView, ClusterStatus, ClusterTopology, TopologyNetwork, TopologyNode } from '@contract';
+import { addBgpPicture } from './build-bgp';
 import { buildServiceGraph } from './build-services';
 import { graphNode, nodeId } from './graph-parts';
 import { columns, type GraphEdgeSpec, type GraphNodeSpec, type GraphSpec, type Tone } from './graph-types';
@@ -6,6 +7,8 @@ import { columns, type GraphEdgeSpec, type GraphNodeSpec, type GraphSpec, type T
 export interface BuildOptions {
   /** Holder nodes whose collapsed service group the user opened. */
   expandedGroups?: ReadonlySet<string>;
+  /** BGP mode: the nodes' claim and the router's measurement (`cluster:bgp`), drawn apart. */
+  bgp?: BgpView;
 }
 
 export type RoutingMode = 'tunnel' | 'native';
@@ -58,6 +61,7 @@ export function buildTopologyGraph(
     for (const node of topology.nodes.filter((n) => n.network === network.name))
       addNode(node, network, status, nodes, edges);
   }
+  addBgpPicture(topology, options.bgp, upstream, bridgeNode, nodes, edges);
   const mode = routingMode(topology, status);
   addRouting(topology, status, mode, nodes, edges);
   const services = buildServiceGraph(topology, status, options);
@@ -91,8 +95,17 @@ function hostNode(topology: ClusterTopology, status: ClusterStatus | undefined):
       ? `route ${route.dst} → ${route.dev ?? route.via}`
       : `${network.name}: no route — traffic goes nowhere`;
   });
+  // BGP mode: the pool is reached on its own network's bridge (its connected route), not by a host route.
+  const pool = topology.router?.poolNetwork;
+  if (pool) {
+    const route = topology.router!.poolRoutes[0];
+    lines.push(route ? `pool ${route.dst} → ${route.dev ?? route.via}` : `pool ${pool.name}: no route`);
+  }
   // This machine's neighbour entries for the LoadBalancer IPs: a measurement, with the holder beside it.
-  const measured = (status?.services ?? []).filter((s) => s.answeredBy && s.externalIPs.length > 0);
+  // (BGP mode: nobody holds a lease; the router answers for the pool, so there is no holder to compare with.)
+  const measured = topology.router
+    ? []
+    : (status?.services ?? []).filter((s) => s.answeredBy && s.externalIPs.length > 0);
   for (const service of measured.slice(0, 3)) {
     const answered = service.answeredBy!;
     const holder = service.leaseHolder?.node;
@@ -114,7 +127,7 @@ function hostNode(topology: ClusterTopology, status: ClusterStatus | undefined):
   return graphNode('host', 'host', 'This machine', `This machine (${topology.host.platform})`, lines, tone);
 }
 
-function bridgeNode(network: TopologyNetwork): GraphNodeSpec {
+export function bridgeNode(network: TopologyNetwork): GraphNodeSpec {
   const lines = network.subnets.map((s) => `${s.subnet}${s.gateway ? ` gw ${s.gateway}` : ''}`);
   lines.push(
     `network “${network.name}”${(network.mtu ?? network.bridge.mtu) ? ` · MTU ${network.mtu ?? network.bridge.mtu}` : ''}`,

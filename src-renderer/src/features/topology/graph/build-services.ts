@@ -1,5 +1,6 @@
 import type { ClusterStatus, ClusterTopology, PoolStatus, ServiceStatus } from '@contract';
 import type { BuildOptions } from './build-graph';
+import { addBgpService, routeTo } from './build-bgp';
 import { clockTime, graphNode, nodeId } from './graph-parts';
 import type { GraphEdgeSpec, GraphNodeSpec, GraphSpec, Tone } from './graph-types';
 import { rangeContains } from './pool-match';
@@ -52,11 +53,17 @@ export function buildServiceGraph(
     .filter((s) => s.type === 'LoadBalancer')
     .sort((a, b) => serviceId(a).localeCompare(serviceId(b)));
   const byHolder = new Map<string, ServiceStatus[]>();
+  const bgp = topology.router ? options.bgp : undefined;
   for (const service of services) {
     const holder = service.leaseHolder?.node;
+    // BGP mode: an IP is attached to the nodes the router has as its next hops (measured), not to a lease.
+    const routes = service.externalIPs
+      .map((ip) => ({ ip, route: routeTo(bgp, ip) }))
+      .filter((r): r is { ip: string; route: NonNullable<typeof r.route> } => r.route !== undefined);
     if (service.externalIPs.length > 0 && holder && known.has(holder))
       byHolder.set(holder, [...(byHolder.get(holder) ?? []), service]);
-    else nodes.push(unattachedNode(service));
+    else if (bgp && routes.length > 0) addBgpService(service, routes, bgp.measured.measuredAt, topology, nodes, edges);
+    else nodes.push(unattachedNode(service, topology.router ? bgpReason(service, options) : undefined));
   }
   const drawPoolEdges = services.length <= poolEdgeLimit;
   for (const [holder, held] of byHolder) {
@@ -158,9 +165,19 @@ function addGroup(holder: string, held: ServiceStatus[], nodes: GraphNodeSpec[],
   });
 }
 
-function unattachedNode(service: ServiceStatus): GraphNodeSpec {
+/** Why a BGP-mode service with an IP is not drawn with next hops: the router has no route to it (measured), or not read yet. */
+function bgpReason(service: ServiceStatus, options: BuildOptions): string | undefined {
+  if (service.externalIPs.length === 0) return undefined;
+  if (!options.bgp) return 'the router’s table is not read yet';
+  return options.bgp.measured.running
+    ? `the router has no route to ${service.externalIPs[0]} (measured ${clockTime(options.bgp.measured.measuredAt)})`
+    : 'the router’s table could not be read';
+}
+
+function unattachedNode(service: ServiceStatus, bgpReason?: string): GraphNodeSpec {
   const pending = service.externalIPs.length === 0;
-  const reason = service.findings[0]?.message ?? (pending ? 'no address assigned yet' : 'no node holds its lease');
+  const reason =
+    service.findings[0]?.message ?? bgpReason ?? (pending ? 'no address assigned yet' : 'no node holds its lease');
   const lines = [pending ? '<pending>' : service.externalIPs.join(', '), ...wrap(reason, 34).slice(0, 3)];
   const label = `Service ${service.namespace}/${service.name} ${pending ? '<pending>' : `${service.externalIPs.join(', ')} unattached`}: ${reason}`;
   return graphNode(

@@ -29,6 +29,8 @@ export const lightPalette: SvgPalette = {
     lease: '#2f6fde',
     group: '#2f6fde',
     pool: '#b7791f',
+    session: '#0e9f6e',
+    nexthop: '#2f6fde',
   },
 };
 
@@ -49,6 +51,8 @@ export const darkPalette: SvgPalette = {
     lease: '#5b93f5',
     group: '#5b93f5',
     pool: '#ecc94b',
+    session: '#48bb78',
+    nexthop: '#5b93f5',
   },
 };
 
@@ -65,11 +69,16 @@ const legend: { kind: GraphEdgeSpec['kind']; label: string; dash?: string }[] = 
   { kind: 'native', label: 'native routing', dash: '6 4' },
   { kind: 'pool', label: 'IP from a pool' },
 ];
+/** BGP mode's lines, in the legend only when the figure has them. */
+const bgpLegend: typeof legend = [
+  { kind: 'session', label: 'BGP session (router-measured)' },
+  { kind: 'nexthop', label: "router's next hop" },
+];
 
-function legendSvg(x: number, y: number, palette: SvgPalette): string {
+function legendSvg(x: number, y: number, palette: SvgPalette, bgp = false): string {
   const items: string[] = [`<g><title>Legend</title>`];
   let cursor = x;
-  for (const entry of legend) {
+  for (const entry of bgp ? [...legend, ...bgpLegend] : legend) {
     const dash = entry.dash ? ` stroke-dasharray="${entry.dash}"` : '';
     items.push(
       `<path d="M${cursor},${y} h22" stroke="${palette.edges[entry.kind]}" stroke-width="${entry.kind === 'lease' ? 3 : 2}"${dash}/>`,
@@ -102,7 +111,12 @@ export function exportSvg(
   // an exported picture is read away from the app, so it carries its own key and time.
   const minY = figureTop - margin - headingHeight;
   const figureBottom = Math.max(0, ...boxes.map((b) => b.y + b.height));
-  const width = Math.max(legendWidth, Math.max(0, ...boxes.map((b) => b.x + b.width)) - minX + margin);
+  const bgp = spec.edges.some((e) => e.kind === 'session');
+  // BGP mode's two more legend entries need ~470 px more.
+  const width = Math.max(
+    legendWidth + (bgp ? 470 : 0),
+    Math.max(0, ...boxes.map((b) => b.x + b.width)) - minX + margin,
+  );
   const height = figureBottom - minY + margin + legendHeight;
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${Math.ceil(width)}" ` +
@@ -113,7 +127,7 @@ export function exportSvg(
     `<text x="${minX + margin}" y="${minY + 28}" font-size="17" font-weight="600" fill="${palette.text}">${escapeXml(title)}</text>`,
     `<text x="${minX + margin}" y="${minY + 48}" font-size="12" ` +
       `fill="${palette.muted}">${escapeXml(`Taken ${takenAt.toISOString().replace('T', ' ').slice(0, 19)} UTC by Kindscope`)}</text>`,
-    legendSvg(minX + margin, figureBottom + margin + 8, palette),
+    legendSvg(minX + margin, figureBottom + margin + 8, palette, bgp),
   ];
   for (const edge of spec.edges) {
     const source = positions.get(edge.source);
@@ -149,7 +163,7 @@ function edgeSvg(edge: GraphEdgeSpec, source: Box, target: Box, palette: SvgPale
     `stroke="${color}" stroke-width="${edge.kind === 'lease' ? 2 : 1.5}"${dash}><title>${escapeXml(edge.label)}</title></path>`;
   if (!edge.text) return path;
   // Where the live graph puts a lease label (LeaseEdge): right-aligned above the line's end; one fact a line.
-  const lease = edge.kind === 'lease';
+  const lease = edge.kind === 'lease' || edge.kind === 'session';
   const [mx, my] = lease ? [x2 - 8, y2 - 6] : [(x1 + x2) / 2, (y1 + y2) / 2 - 4];
   const lines = edge.text.split('\n');
   const spans = lines.map((line, i) => `<tspan x="${mx}" dy="${i === 0 ? 0 : 14}">${escapeXml(line)}</tspan>`).join('');

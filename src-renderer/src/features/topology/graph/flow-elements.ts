@@ -81,8 +81,8 @@ export function useFlowEdges(spec: GraphSpec, nodes: BoxNode[], highlight: Highl
                 target: e.target,
                 ariaLabel: e.label,
                 className: `graph-edge edge-${e.kind} tone-${e.tone} ${emphasis}`,
-                ...(e.kind === 'lease'
-                  ? // Lease labels always show (the claim is the picture's point), dimmed with their line.
+                ...(e.kind === 'lease' || e.kind === 'session'
+                  ? // Lease and session labels always show (the claim is the picture's point), dimmed with their line.
                     { type: 'lease', data: { lines: e.text?.split('\n') ?? [], dim: lit && !on } }
                   : e.text && (!lit || on)
                     ? { label: e.text }

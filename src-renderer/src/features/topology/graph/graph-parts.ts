@@ -17,6 +17,7 @@ const widths: Record<GraphNodeKind, number> = {
   pending: 210,
   'service-group': 190,
   pool: 180,
+  router: 240,
 };
 
 const monoCharWidth = 6.95; // px per character of the 11.5 px monospace fact lines

@@ -11,7 +11,8 @@ export type GraphNodeKind =
   | 'service'
   | 'pending'
   | 'service-group'
-  | 'pool';
+  | 'pool'
+  | 'router';
 
 /** Left-to-right columns of the figure (ELK partitions): the order a packet from this machine travels. */
 export const columns: Record<GraphNodeKind, number> = {
@@ -19,6 +20,8 @@ export const columns: Record<GraphNodeKind, number> = {
   'engine-vm': 1,
   bridge: 2,
   veth: 3,
+  // BGP mode's router sits on the bridges beside the nodes' veths: its sessions run to the nodes.
+  router: 3,
   node: 4,
   // A node's pod CIDR and the LoadBalancer IPs it holds sit side by side, right of the node.
   pods: 5,
@@ -46,7 +49,19 @@ export interface GraphNodeSpec {
   bundle?: string;
 }
 
-export type GraphEdgeKind = 'link' | 'veth' | 'pods' | 'overlay' | 'native' | 'lease' | 'group' | 'pool';
+export type GraphEdgeKind =
+  | 'link'
+  | 'veth'
+  | 'pods'
+  | 'overlay'
+  | 'native'
+  | 'lease'
+  | 'group'
+  | 'pool'
+  /** BGP mode: a session between the router and a node (measured at the router; the node's claim apart). */
+  | 'session'
+  /** BGP mode: a next hop the router has for a LoadBalancer IP (one per advertising node: ECMP). */
+  | 'nexthop';
 
 export interface GraphEdgeSpec {
   id: string;

@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo } from 'react';
-import type { ClusterStatus, ClusterTopology } from '@contract';
+import type { BgpView, ClusterStatus, ClusterTopology } from '@contract';
 import { buildTopologyGraph } from './build-graph';
 import type { GraphSpec } from './graph-types';
 
@@ -12,11 +12,17 @@ export function useTopologySpec(
   topology: ClusterTopology,
   status: ClusterStatus | undefined,
   expandedGroups: ReadonlySet<string>,
+  bgp?: BgpView,
 ): GraphSpec {
   const deferredTopology = useDeferredValue(topology);
   const deferredStatus = useDeferredValue(status);
+  const deferredBgp = useDeferredValue(bgp);
   return useMemo(
-    () => buildTopologyGraph(deferredTopology, deferredStatus, { expandedGroups }),
-    [deferredTopology, deferredStatus, expandedGroups],
+    () =>
+      buildTopologyGraph(deferredTopology, deferredStatus, {
+        expandedGroups,
+        ...(deferredBgp ? { bgp: deferredBgp } : {}),
+      }),
+    [deferredTopology, deferredStatus, expandedGroups, deferredBgp],
   );
 }
