@@ -1,5 +1,6 @@
 import type { PlanValidation } from './use-plan-validation';
 import { AddressBar } from './AddressBar';
+import { AnnounceField, BgpFields } from './BgpFields';
 import { CheckField, FieldFindings, SelectField, TextField } from './fields';
 import { getAt, type PlanDraft } from './plan-draft';
 
@@ -7,10 +8,24 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
   const auto = getAt(draft, 'pool.cidr') === 'auto';
   // No kind network yet (a fresh engine): what the run will do, in the validation's own words.
   const atRun = validation?.findings.find((f) => f.code === 'pool-carved-at-run');
+  const bgp = getAt(draft, 'announce') === 'bgp';
   return (
     <div className="wizard-grid">
+      <AnnounceField />
       <section className="wizard-wide" aria-label="The kind network">
-        {validation?.network ? (
+        {bgp ? (
+          <p className="wizard-picked" role="status" aria-label="Pool outside the kind network">
+            BGP mode: the pool lies outside the kind network
+            {validation?.poolCidr ? (
+              <>
+                {' '}
+                (<code>{validation.poolCidr}</code>)
+              </>
+            ) : null}
+            , on a Docker network of its own where the router answers for its addresses: this machine reaches it through
+            that network’s bridge, with no host route.
+          </p>
+        ) : validation?.network ? (
           <AddressBar
             network={validation.network}
             {...(validation.poolCidr ? { poolCidr: validation.poolCidr } : {})}
@@ -43,7 +58,11 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
       <TextField
         path="pool.cidr"
         label="Pool CIDR"
-        help="auto carves a free block; or give a block inside the kind network — ARP from this machine reaches only addresses on that bridge."
+        help={
+          bgp
+            ? 'auto carves a free private block outside the kind network (10.250.0.0/16 first); a block inside it is refused: in BGP mode nobody answers ARP there.'
+            : 'auto carves a free block; or give a block inside the kind network — ARP from this machine reaches only addresses on that bridge.'
+        }
       />
       {getAt(draft, 'cluster.ipFamily') === 'dual' && (
         <TextField
@@ -63,22 +82,27 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
         help="Written explicitly: Cilium changed this default in 1.16."
       />
       <TextField path="pool.name" label="Pool name" help="The CiliumLoadBalancerIPPool object." />
-      <TextField
-        path="l2Policy.interfaces"
-        list
-        label="Announce on interfaces"
-        help="Regexes of interfaces that answer ARP; each must match one of Cilium's devices (the article's warning)."
-      />
-      <CheckField
-        path="l2Policy.excludeControlPlane"
-        label="Leave control planes out"
-        help="Only workers hold LoadBalancer IPs, as the article's policy does."
-      />
-      <CheckField
-        path="l2Policy.externalIPs"
-        label="Announce external IPs too"
-        help="Also answer ARP for Services' spec.externalIPs."
-      />
+      {bgp && <BgpFields />}
+      {!bgp && (
+        <>
+          <TextField
+            path="l2Policy.interfaces"
+            list
+            label="Announce on interfaces"
+            help="Regexes of interfaces that answer ARP; each must match one of Cilium's devices (the article's warning)."
+          />
+          <CheckField
+            path="l2Policy.excludeControlPlane"
+            label="Leave control planes out"
+            help="Only workers hold LoadBalancer IPs, as the article's policy does."
+          />
+          <CheckField
+            path="l2Policy.externalIPs"
+            label="Announce external IPs too"
+            help="Also answer ARP for Services' spec.externalIPs."
+          />
+        </>
+      )}
     </div>
   );
 }

@@ -27,13 +27,33 @@ function tabsOf(rendering: Rendering, name: string): Tab[] {
       save: false,
     },
     { id: 'pool', title: 'Pool manifest', fileName: 'pool.yaml', text: rendering.manifests.pool, save: false },
-    {
-      id: 'policy',
-      title: 'L2 policy manifest',
-      fileName: 'l2-policy.yaml',
-      text: rendering.manifests.l2Policy,
-      save: false,
-    },
+    // BGP mode: the three BGP objects and the router's configuration instead of the L2 policy.
+    ...(rendering.plan.announce === 'bgp'
+      ? [
+          {
+            id: 'bgp',
+            title: 'BGP objects',
+            fileName: 'bgp.yaml',
+            text: rendering.manifests.bgp ?? '',
+            save: false,
+          },
+          {
+            id: 'router',
+            title: 'Router (frr.conf)',
+            fileName: 'frr.conf',
+            text: rendering.files['router-frr.conf'] ?? '',
+            save: false,
+          },
+        ]
+      : [
+          {
+            id: 'policy',
+            title: 'L2 policy manifest',
+            fileName: 'l2-policy.yaml',
+            text: rendering.manifests.l2Policy,
+            save: false,
+          },
+        ]),
   ];
   if (rendering.manifests.sample)
     tabs.push({
@@ -81,9 +101,11 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
             <dt>Cilium</dt>
             <dd>
               {plan.cilium.version} · kube-proxy replacement ·{' '}
-              {plan.cilium.l2announcements.enabled
-                ? `L2 announcements (lease ${plan.cilium.l2announcements.leaseDuration})`
-                : 'no L2 announcements'}{' '}
+              {plan.announce === 'bgp'
+                ? `BGP control plane (nodes AS ${plan.bgp?.localASN ?? 65001} ⇄ router AS ${plan.bgp?.routerASN ?? 65000})`
+                : plan.cilium.l2announcements.enabled
+                  ? `L2 announcements (lease ${plan.cilium.l2announcements.leaseDuration})`
+                  : 'no L2 announcements'}{' '}
               · {plan.cilium.routingMode}
             </dd>
           </div>
@@ -92,7 +114,10 @@ export function ReviewStep({ draft, findings }: { draft: PlanDraft; findings: re
             <dd>
               {rendering.poolCidr || plan.pool.cidr !== 'auto' ? (
                 <>
-                  <code>{rendering.poolCidr ?? plan.pool.cidr}</code> on the kind network
+                  <code>{rendering.poolCidr ?? plan.pool.cidr}</code>{' '}
+                  {plan.announce === 'bgp'
+                    ? `on its own network ${plan.cluster.name}-lb, through the router`
+                    : 'on the kind network'}
                 </>
               ) : (
                 <>

@@ -11,7 +11,7 @@ interface PlanForm {
 
 export const PlanFormContext = createContext<PlanForm | undefined>(undefined);
 
-function usePlanForm(): PlanForm {
+export function usePlanForm(): PlanForm {
   const form = useContext(PlanFormContext);
   if (!form) throw new Error('Plan fields must render inside <PlanFormContext.Provider>.');
   return form;

@@ -50,7 +50,7 @@ export interface WizardStep {
 export const wizardSteps: readonly WizardStep[] = [
   { id: 'cluster', label: 'Cluster', prefixes: ['cluster'] },
   { id: 'cilium', label: 'Cilium', prefixes: ['cilium'] },
-  { id: 'load-balancing', label: 'Load balancing', prefixes: ['pool', 'l2Policy'] },
+  { id: 'load-balancing', label: 'Load balancing', prefixes: ['announce', 'pool', 'l2Policy', 'bgp'] },
   { id: 'sample', label: 'Sample app', prefixes: ['sample'] },
   { id: 'review', label: 'Review', prefixes: [] },
 ];
