@@ -15,15 +15,8 @@ export function PoolStep({ draft, validation }: { draft: PlanDraft; validation?:
       <section className="wizard-wide" aria-label="The kind network">
         {bgp ? (
           <p className="wizard-picked" role="status" aria-label="Pool outside the kind network">
-            BGP mode: the pool lies outside the kind network
-            {validation?.poolCidr ? (
-              <>
-                {' '}
-                (<code>{validation.poolCidr}</code>)
-              </>
-            ) : null}
-            , on a Docker network of its own where the router answers for its addresses: this machine reaches it through
-            that network’s bridge, with no host route.
+            BGP mode: the pool lies outside the kind network, on a Docker network of its own where the router answers
+            for its addresses: this machine reaches it through that network’s bridge, with no host route.
           </p>
         ) : validation?.network ? (
           <AddressBar

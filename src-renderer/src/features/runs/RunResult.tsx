@@ -2,6 +2,7 @@ import type { ConnectivityHop, RunRecord } from '@contract';
 import { useAppStore } from '../../app-context';
 import { FindingList } from '../../components/FindingList';
 import { RichText } from '../../components/RichText';
+import { BgpRunResult } from './BgpRunResult';
 import { clock, hopsOf, verificationsOf, type Verification } from './verification';
 
 /**
@@ -12,7 +13,8 @@ import { clock, hopsOf, verificationsOf, type Verification } from './verificatio
 export function RunResult({ run }: { run: RunRecord }) {
   const selectCluster = useAppStore((state) => state.selectCluster);
   const results = verificationsOf(run);
-  if (results.length === 0) return null;
+  // BGP mode records its own verification (through the router), shown by its own part.
+  if (results.length === 0) return <BgpRunResult run={run} />;
   return (
     <section className="card run-result" aria-label="Result">
       <header className="card-header">
