@@ -24,6 +24,8 @@ const router = `${name}-router`;
 const [worker, worker2] = [`${name}-worker`, `${name}-worker2`];
 /** The plan's lab timer (bgp.holdTimeSeconds, the wizard's default). */
 const holdTimeMs = 9_000;
+/** A block outside any kind network, unlikely to be another lab's at the same moment. */
+const pool = `10.253.${randomBytes(1)[0]}.0/25`;
 let home: string;
 let env: NodeJS.ProcessEnv;
 let serve: ServeProcess;
@@ -101,6 +103,11 @@ test('the wizard with BGP and two workers builds the lab; the graph shows the ro
   await expect(page.getByRole('status', { name: 'Pool outside the kind network' })).toContainText(
     'the pool lies outside the kind network',
   );
+  // A block of this file's own: auto would carve the first free block, the same as another BGP lab
+  // being made at the same moment on this engine (both runs check it free, then both create its network).
+  await lab.poolCidr.fill(pool);
+  await expect(lab.poolCidr).toHaveValue(pool);
+  await expect(lab.next).toBeEnabled();
   await shot(page, 'bgp-1-load-balancing.png');
   await lab.goNext('Sample app');
   await lab.goNext('Review');
@@ -114,7 +121,10 @@ test('the wizard with BGP and two workers builds the lab; the graph shows the ro
 
   await lab.create.click();
   await expect(page.getByRole('heading', { level: 1, name: `Building ${name}` })).toBeVisible();
-  await expect(lab.runState).toHaveText('Done', { timeout: 480_000 });
+  // Ends either way; a failure names its step and error at once instead of waiting out the timeout.
+  await expect(lab.runState).toHaveText(/^(Done|Failed)$/, { timeout: 480_000 });
+  if ((await lab.runState.textContent()) === 'Failed')
+    throw new Error(`the run failed: ${await page.getByRole('main').innerText()}`);
   await expect(lab.step('Prove the IP answers from this machine through the router')).toHaveAccessibleName(/done/);
   await shot(page, 'bgp-3-run-done.png');
 
@@ -156,7 +166,7 @@ test('the wizard with BGP and two workers builds the lab; the graph shows the ro
   await shot(page, 'bgp-4-topology.png');
 
   // The router's table in plain words in its side panel.
-  await topology.item(`Router ${router} (BGP)`).click();
+  await topology.item(`Router ${router} (BGP)`).click({ timeout: 30_000 });
   const table = topology.details.getByRole('list', { name: "The router's table" });
   await expect(table).toContainText(`${ip}/32 (default/web): learned from ${worker} and ${worker2}`);
   await expect(table).toContainText('ECMP');

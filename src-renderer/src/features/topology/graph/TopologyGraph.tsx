@@ -25,7 +25,8 @@ import { highlightPath } from './path-highlight';
 const nodeTypes = { box: GraphBox };
 const edgeTypes = { lease: LeaseEdge };
 /** The boxes the first view is about. */
-const firstViewKinds = new Set(['node', 'pods', 'service', 'service-group', 'pending']);
+// BGP mode's router too: its session lines are half of what the reader comes for.
+const firstViewKinds = new Set(['node', 'pods', 'service', 'service-group', 'pending', 'router']);
 const miniMapClass = (node: BoxNode) => `minimap-${node.data.spec.kind}`;
 /** Above this many boxes only what is in view is rendered (xyflow's onlyRenderVisibleElements). */
 const visibleOnlyAbove = 150;
