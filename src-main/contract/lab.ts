@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultCompatRow } from './compat-table';
 import { defineCall } from './define';
 
 /**
@@ -22,11 +23,10 @@ export const GoDuration = z
 const Cidr4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
 
 /**
- * The default plan's kind release (the compatibility table's default row; a test holds the two
- * equal). Kindscope's managed kind download follows it, so the kind it installs is the one the
- * default node image was built for.
+ * The default plan's kind release: the compatibility table's default row, so Kindscope's managed
+ * kind download follows it and the kind it installs is the one the default node image was built for.
  */
-export const defaultKindVersion = 'v0.33.0';
+export const defaultKindVersion = defaultCompatRow.kind;
 
 /**
  * kind's own networking defaults (kubernetes-sigs/kind pkg/apis/config/v1alpha4/default.go,
@@ -52,9 +52,7 @@ export const LabCluster = z
     /** A row of the compatibility table (`kind` release); the node image comes from it. */
     kindVersion: z.string().default(defaultKindVersion),
     /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
-    nodeImage: z
-      .string()
-      .default('kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed'),
+    nodeImage: z.string().default(defaultCompatRow.image),
     controlPlanes: z.number().int().min(1).max(9).default(1),
     workers: z.number().int().min(0).max(9).default(defaultWorkers),
     podSubnet: Cidr4.default(kindNetworkingDefaults.podSubnet),
