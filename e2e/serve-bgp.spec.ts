@@ -166,11 +166,22 @@ test('the wizard with BGP and two workers builds the lab; the graph shows the ro
   await shot(page, 'bgp-4-topology.png');
 
   // The router's table in plain words in its side panel.
+  const viewportTransform = () =>
+    page.evaluate(() => getComputedStyle(document.querySelector('.react-flow__viewport')!).transform);
+  const beforeSelect = await viewportTransform();
   await topology.item(`Router ${router} (BGP)`).click({ timeout: 30_000 });
   const table = topology.details.getByRole('list', { name: "The router's table" });
   await expect(table).toContainText(`${ip}/32 (default/web): learned from ${worker} and ${worker2}`);
   await expect(table).toContainText('ECMP');
   await expect(topology.details.getByRole('list', { name: 'Sessions claimed by the nodes' })).toContainText(worker2);
+  // Its path is lit and fitted, at a zoom where the graph's text stays readable beside the panel
+  // (11.5 px × ≥ 0.96; before, the fit shrank it to ~6 px).
+  await expect.poll(viewportTransform).not.toBe(beforeSelect);
+  await page.waitForTimeout(500); // the fit's 250 ms animation ends
+  const zoom = await page.evaluate(
+    () => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.react-flow__viewport')!).transform).a,
+  );
+  expect(zoom).toBeGreaterThanOrEqual(0.95);
   await shot(page, 'bgp-5-router-details.png');
 
   // The SVG export carries the router and its lines.

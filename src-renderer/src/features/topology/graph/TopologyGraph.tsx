@@ -17,7 +17,7 @@ import { useFlowEdges, useFlowNodes } from './flow-elements';
 import { GraphLegend } from './GraphLegend';
 import { LeaseEdge } from './LeaseEdge';
 import { LightMiniMap } from './LightMiniMap';
-import { firstView } from './first-view';
+import { firstView, readableZoom } from './first-view';
 import type { Box, GraphSpec } from './graph-types';
 import { neighbourInDirection } from './keyboard-navigation';
 import { highlightPath } from './path-highlight';
@@ -81,6 +81,9 @@ function GraphCanvas({ spec, positions, generation, selected, onSelect }: Topolo
           padding: 0.12,
           duration: 250,
           maxZoom: 1.2,
+          // Never below the first view's readable zoom: a long path (this machine → bridges → the
+          // router → the nodes) is centred rather than shrunk to 6 px text beside the details panel.
+          minZoom: readableZoom,
         }),
       60,
     ); // ms
