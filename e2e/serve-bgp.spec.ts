@@ -148,7 +148,8 @@ test('the wizard with BGP and two workers builds the lab; the graph shows the ro
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Topology' }).click();
   const topology = new TopologyPage(page);
   await topology.cluster.selectOption(name);
-  await expect(topology.item(`Router ${router} (BGP)`)).toBeVisible();
+  // The first layout starts the ELK worker: slow on a loaded machine.
+  await expect(topology.item(`Router ${router} (BGP)`)).toBeVisible({ timeout: 90_000 });
   const session = (node: string, nodeAddress: string) =>
     topology.item(new RegExp(`^BGP session ${router} ⇄ ${node} \\(${nodeAddress.replaceAll('.', '\\.')}\\)`));
   const nextHop = (node: string, nodeAddress: string) =>
