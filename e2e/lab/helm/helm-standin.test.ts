@@ -122,6 +122,119 @@ describe('the helm stand-in says no where the chart does, by version', () => {
       for (const cidr of podCidrs) expect(routes.find((r) => r.dst === cidr)).toBeUndefined();
     }
   });
+
+  it('upgrade, a refused upgrade, rollback, history and get values keep revisions as helm does; agents roll out; the pool CRD keeps its stored versions', async () => {
+    const context = ['--kube-context', `kind-${cluster.name}`, '-n', 'kube-system'];
+    const upgrade = (version: string, ...more: string[]) =>
+      helm(['upgrade', 'cilium', 'cilium/cilium', '--version', version, ...context, '--reuse-values', ...more]);
+    const json = <T>(args: string[]) => JSON.parse(kubectlOk(cluster, args)) as T;
+    const storedVersions = () =>
+      json<KubeObject>(['get', 'crd', 'ciliumloadbalancerippools.cilium.io', '-o', 'json']).status.storedVersions;
+    const ciliumVersion = () =>
+      json<KubeObject>(['get', 'cm', '-n', 'kube-system', 'cilium-config', '-o', 'json']).data;
+
+    // The release the test before installed (1.16.5) is revision 1; before 1.18 the pool is stored at v2alpha1.
+    expect(storedVersions()).toEqual(['v2alpha1']);
+    const toOld = await upgrade(
+      '1.17.18',
+      '--set',
+      'l2podAnnouncements.enabled=true',
+      '--set',
+      'l2podAnnouncements.interface=eth0',
+    );
+    expect(toOld.output).toContain('Release "cilium" has been upgraded. Happy Helming!');
+    expect(toOld.output).toContain('REVISION: 2');
+    expect(toOld.code).toBe(0);
+
+    // A value 1.18 refuses: the chart's message, and nothing changes.
+    const refused = await upgrade('1.18.12', '--set', 'enableCiliumEndpointSlice=true');
+    expect(refused.output.trim()).toMatch(
+      /^Error: UPGRADE FAILED: execution error at \(cilium\/templates\/validate\.yaml:5:5\): enableCiliumEndpointSlice was deprecated/,
+    );
+    expect(refused.code).toBe(1);
+    expect(ciliumVersion()['cilium-version']).toBe('1.17.18');
+    expect(storedVersions()).toEqual(['v2alpha1']);
+
+    const upgraded = await upgrade('1.18.12', '--wait', '--timeout', '1m');
+    expect(upgraded.output).toContain('REVISION: 3');
+    expect(upgraded.code).toBe(0);
+    expect(
+      kubectlOk(cluster, ['rollout', 'status', 'daemonset/cilium', '-n', 'kube-system', '--timeout=60s']),
+    ).toContain('daemon set "cilium" successfully rolled out');
+    const agentImages = () =>
+      json<{ items: KubeObject[] }>([
+        'get',
+        'pods',
+        '-n',
+        'kube-system',
+        '-l',
+        'k8s-app=cilium',
+        '-o',
+        'json',
+      ]).items.map((p) => p.spec.containers[0].image as string);
+    expect(agentImages()).toEqual(cluster.nodeNames.map(() => 'quay.io/cilium/cilium:v1.18.12'));
+    // 1.18 stores v2; what was stored at v2alpha1 keeps it listed (a storage migration must come first).
+    expect(storedVersions()).toEqual(['v2alpha1', 'v2']);
+    expect(ciliumVersion()['l2-pod-announcements-interface']).toBe('eth0');
+
+    // 1.20 reads only interfacePattern: the carried `interface` is ignored silently.
+    expect((await upgrade('1.20.0', '--wait', '--timeout', '1m')).code).toBe(0);
+    expect(ciliumVersion()).not.toHaveProperty('l2-pod-announcements-interface');
+    await eventually(() => expect(agentImages()).toEqual(cluster.nodeNames.map(() => 'quay.io/cilium/cilium:v1.20.0')));
+
+    const history = await helm(['history', 'cilium', ...context, '-o', 'json']);
+    expect(history.code).toBe(0);
+    const entries = JSON.parse(history.output) as KubeObject[];
+    expect(entries.map((e) => Object.keys(e).sort())).toEqual(
+      entries.map(() => ['app_version', 'chart', 'description', 'revision', 'status', 'updated']),
+    );
+    expect(entries.map((e) => [e.revision, e.status, e.chart, e.app_version, e.description])).toEqual([
+      [1, 'superseded', 'cilium-1.16.5', '1.16.5', 'Install complete'],
+      [2, 'superseded', 'cilium-1.17.18', '1.17.18', 'Upgrade complete'],
+      [3, 'superseded', 'cilium-1.18.12', '1.18.12', 'Upgrade complete'],
+      [4, 'deployed', 'cilium-1.20.0', '1.20.0', 'Upgrade complete'],
+    ]);
+
+    const values = await helm(['get', 'values', 'cilium', ...context, '-o', 'json']);
+    expect(JSON.parse(values.output)).toEqual({
+      kubeProxyReplacement: true,
+      l2podAnnouncements: { enabled: true, interface: 'eth0' },
+      noSuchChartValue: { really: 1 },
+    });
+    const first = await helm(['get', 'values', 'cilium', ...context, '--revision', '1', '-o', 'yaml']);
+    expect(first.output).toBe('kubeProxyReplacement: true\nnoSuchChartValue:\n  really: 1\n');
+    const all = JSON.parse((await helm(['get', 'values', 'cilium', ...context, '--all', '-o', 'json'])).output);
+    // The 1.20 chart's defaults under the user's values.
+    expect(all.l2podAnnouncements).toEqual({ enabled: true, interface: 'eth0', interfacePattern: '' });
+    expect(all.kubeProxyReplacement).toBe(true);
+    expect((await helm(['get', 'values', 'cilium', ...context])).output).toMatch(/^USER-SUPPLIED VALUES:\n/);
+
+    const rolledBack = await helm(['rollback', 'cilium', ...context, '--wait', '--timeout', '1m']);
+    expect(rolledBack.output.trim()).toBe('Rollback was a success! Happy Helming!');
+    expect(rolledBack.code).toBe(0);
+    const after = JSON.parse((await helm(['history', 'cilium', ...context, '-o', 'json'])).output) as KubeObject[];
+    expect(after.slice(-2).map((e) => [e.revision, e.status, e.chart, e.description])).toEqual([
+      [4, 'superseded', 'cilium-1.20.0', 'Upgrade complete'],
+      [5, 'deployed', 'cilium-1.18.12', 'Rollback to 3'],
+    ]);
+    expect(ciliumVersion()['cilium-version']).toBe('1.18.12');
+    expect(ciliumVersion()['l2-pod-announcements-interface']).toBe('eth0');
+    await eventually(() =>
+      expect(agentImages()).toEqual(cluster.nodeNames.map(() => 'quay.io/cilium/cilium:v1.18.12')),
+    );
+    // The operator keeps the newer CRDs on a rollback (it never downgrades them).
+    expect(storedVersions()).toEqual(['v2alpha1', 'v2']);
+
+    const missing = await helm(['rollback', 'cilium', '9', ...context]);
+    expect(missing.output.trim()).toBe('Error: release has no 9 version');
+    expect(missing.code).toBe(1);
+    const none = await helm(['upgrade', 'nope', 'cilium/cilium', '--version', '1.18.12', ...context]);
+    expect(none.output.trim()).toBe('Error: UPGRADE FAILED: "nope" has no deployed releases');
+    expect(none.code).toBe(1);
+    const noHistory = await helm(['history', 'nope', ...context]);
+    expect(noHistory.output.trim()).toBe('Error: release: not found');
+    expect(noHistory.code).toBe(1);
+  });
 });
 
 describe('native routing without ipv4NativeRoutingCIDR: the chart renders, the agents exit at start', () => {
