@@ -26,7 +26,7 @@ import {
 } from './bgp-speaker.ts';
 import { holderServes, leaseCandidates, type Backend } from './l2-local-policy.ts';
 import { reconcileAgents, type AgentsContext } from './cilium-agents.ts';
-import { sharedAddress, silencedBySharing } from './lb-sharing.ts';
+import { sharedAddress, silencedBySharing, vipStillAnnounced } from './lb-sharing.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -391,7 +391,8 @@ export class CiliumSimulation {
       const [vip, port] = key.split(':');
       const [node, backend, svc, page] = value.split('|');
       const previous = this.announced.get(key)?.split('|')[0];
-      if (previous && previous !== node && this.running.has(previous)) withdraw(previous, vip!, port!);
+      if (previous && previous !== node && this.running.has(previous))
+        withdraw(previous, vip!, port!, vipStillAnnounced(wanted, vip!, previous));
       const served = dockerExec(node!, announceScript(vip!, port!, svc!, backend!, page!));
       if (served) {
         this.announced.set(key, value);
@@ -411,7 +412,7 @@ export class CiliumSimulation {
       if (wanted.has(key)) continue;
       const [vip, port] = key.split(':');
       const node = value.split('|')[0]!;
-      if (this.running.has(node)) withdraw(node, vip!, port!);
+      if (this.running.has(node)) withdraw(node, vip!, port!, vipStillAnnounced(wanted, vip!, node));
       this.announced.delete(key);
     }
   }

@@ -89,3 +89,8 @@ export function silencedBySharing(version: string, services: readonly Obj[]): Se
   }
   return silenced;
 }
+
+/** Whether a node still announces `vip` for another port (`wanted`: `vip:port` → `node|…`), so withdrawing one port keeps the address. */
+export function vipStillAnnounced(wanted: ReadonlyMap<string, string>, vip: string, node: string): boolean {
+  return [...wanted].some(([key, value]) => key.startsWith(`${vip}:`) && value.split('|')[0] === node);
+}

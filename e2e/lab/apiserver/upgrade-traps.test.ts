@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { builtinTypes } from './builtin-types.ts';
 import { reconcileAgents, maxUnavailable, type AgentsContext } from './cilium-agents.ts';
 import type { KubeObject } from './kube-object.ts';
-import { sharedAddress, silencedBySharing } from './lb-sharing.ts';
+import { sharedAddress, silencedBySharing, vipStillAnnounced } from './lb-sharing.ts';
 import { ObjectStore } from './store.ts';
 import { chartObjects } from '../helm/chart-objects.ts';
 import { l2PodAnnouncementConfig } from '../helm/chart-version-config.ts';
@@ -66,6 +66,17 @@ describe('L2 with a sharing key: from 1.19 only one of the services sharing an I
     ['1.20.2', ['default/api']],
   ])('%s', (version, expected) => {
     expect([...silencedBySharing(version, services)]).toEqual(expected);
+  });
+});
+
+describe('withdrawing one port of a shared VIP keeps the address while the node announces another', () => {
+  const wanted = new Map([['172.18.250.1:80', 'lab-worker|web-1|web|']]);
+  it.each([
+    ['172.18.250.1', 'lab-worker', true],
+    ['172.18.250.1', 'lab-worker2', false],
+    ['172.18.250.10', 'lab-worker', false],
+  ])('%s on %s: %s', (vip, node, expected) => {
+    expect(vipStillAnnounced(wanted, vip, node)).toBe(expected);
   });
 });
 

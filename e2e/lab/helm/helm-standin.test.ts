@@ -1,7 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { KubeObject } from '../apiserver/kube-object.ts';
 import { kubectl, kubectlOk } from '../lab-api.ts';
-import { run, startLabCluster, type LabCluster } from '../lab-cluster.ts';
+import { autoPool, run, startLabCluster, type LabCluster } from '../lab-cluster.ts';
 import { docker } from '../require-docker.ts';
 
 const eventually = <T>(fn: () => T, timeout = 30_000) => vi.waitFor(fn, { timeout, interval: 250 });
@@ -234,6 +237,50 @@ describe('the helm stand-in says no where the chart does, by version', () => {
     const noHistory = await helm(['history', 'nope', ...context]);
     expect(noHistory.output.trim()).toBe('Error: release: not found');
     expect(noHistory.code).toBe(1);
+  });
+
+  it('a sharing key on L2-announced services: on 1.18 both answer, from 1.19 only one does (cilium/cilium#44222)', async () => {
+    const context = ['--kube-context', `kind-${cluster.name}`, '-n', 'kube-system'];
+    const upgrade = (version: string, ...more: string[]) =>
+      helm(['upgrade', 'cilium', 'cilium/cilium', '--version', version, ...context, '--reuse-values', ...more]);
+    const service = (name: string, port: number) =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n  annotations: { lbipam.cilium.io/sharing-key: shared }\n` +
+      `spec:\n  type: LoadBalancer\n  selector: { app: shared }\n  ports: [{ port: ${port}, targetPort: 80 }]\n`;
+    kubectlOk(
+      cluster,
+      ['apply', '-f', '-'],
+      `apiVersion: cilium.io/v2\nkind: CiliumLoadBalancerIPPool\nmetadata:\n  name: shared\nspec:\n  blocks:\n  - cidr: "${autoPool('kind', cluster.name)}"\n---\n` +
+        `${readFileSync(join(import.meta.dirname, '../manifests/seed-l2-policy.yaml'), 'utf8')}\n---\n` +
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: shared\nspec:\n  replicas: 1\n  selector:\n    matchLabels: { app: shared }\n` +
+        `  template:\n    metadata:\n      labels: { app: shared }\n    spec:\n      containers: [{ name: web, image: nginx:1.27 }]\n---\n` +
+        `${service('web', 80)}---\n${service('api', 8080)}`,
+    );
+    expect((await upgrade('1.18.12', '--set', 'l2announcements.enabled=true', '--wait', '--timeout', '1m')).code).toBe(
+      0,
+    );
+    const ipOf = (name: string) =>
+      kubectl(cluster, ['get', 'svc', name, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']).stdout.trim();
+    await eventually(() => expect(ipOf('web')).toMatch(/^\d+\.\d+\.\d+\.\d+$/));
+    const ip = ipOf('web');
+    await eventually(() => expect(ipOf('api')).toBe(ip));
+    const answers = (port: number) =>
+      spawnSync('curl', ['-s', '-m', '2', '-o', '/dev/null', '-w', '%{http_code}', `http://${ip}:${port}/`], {
+        encoding: 'utf8',
+      }).stdout === '200';
+    await eventually(() => expect([answers(80), answers(8080)]).toEqual([true, true]));
+
+    expect((await upgrade('1.19.6', '--wait', '--timeout', '1m')).code).toBe(0);
+    await eventually(() => expect([answers(80), answers(8080)].filter(Boolean)).toHaveLength(1));
+    // Both services keep the shared IP and their leases: only the answer is gone.
+    expect(ipOf('api')).toBe(ip);
+    kubectlOk(cluster, [
+      'get',
+      'lease',
+      '-n',
+      'kube-system',
+      'cilium-l2announce-default-web',
+      'cilium-l2announce-default-api',
+    ]);
   });
 });
 
