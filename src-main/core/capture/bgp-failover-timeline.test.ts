@@ -207,6 +207,20 @@ describe('the explanation', () => {
     expect(text).toContain('demo-worker was started again.');
   });
 
+  it('says when no request failed (the withdrawal beat the next probe) instead of a downtime of 0 ms', () => {
+    const text = explainBgp({
+      stop: 'stop',
+      bgp,
+      downtimeMs: 0,
+      intervalMs: 100,
+      httpOk: true,
+      restarted: true,
+      flowChosen: true,
+    });
+    expect(text).toContain('No request from this machine failed (one every 100 ms)');
+    expect(text).not.toContain('failed for');
+  });
+
   it('says when the router never withdrew and the node could not be unpaused', () => {
     const { withdrawnMs: _gone, staleMs: _stale, ...rest } = bgp;
     const text = explainBgp({

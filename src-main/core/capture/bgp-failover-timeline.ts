@@ -254,7 +254,9 @@ export function explainBgp(facts: {
     `${bgp.prediction.fromMs}–${bgp.prediction.toMs} ms, because ${bgp.prediction.rule}.`;
   if (bgp.staleMs !== undefined)
     text += ` From ${bgp.staleMs} ms the router marked the route stale and kept sending requests to the stopped node: that is graceful restart holding it for the restart time.`;
-  if (facts.downtimeMs !== undefined)
+  if (facts.downtimeMs === 0)
+    text += ` No request from this machine failed (one every ${facts.intervalMs} ms): the router withdrew ${node} before a request sent to it went unanswered.`;
+  else if (facts.downtimeMs !== undefined)
     text +=
       ` Requests from this machine failed for ${facts.downtimeMs} ms` +
       (facts.downtime
