@@ -114,8 +114,19 @@ describe('the withdrawal measured in the router readings', () => {
     [
       // Readings arrive out of order when a slow one is stamped late: sorted first.
       'out of order',
-      [reading(200, ['172.18.0.4']), reading(100, both), reading(-50, both)],
+      [reading(300, ['172.18.0.4']), reading(200, ['172.18.0.4']), reading(100, both), reading(-50, both)],
       { lastSeenMs: 100, withdrawnMs: 200 },
+    ],
+    [
+      // Before the stop the node may still be re-peering from an earlier drill: only readings after it count.
+      'a reading before the stop without the node is no withdrawal',
+      [
+        reading(-300, ['172.18.0.4'], { sessions: { '172.18.0.4': 'Established' } }),
+        reading(-100, both),
+        reading(0, both),
+        reading(400, ['172.18.0.4']),
+      ],
+      { lastSeenMs: 0, withdrawnMs: 400 },
     ],
   ])('%s', (_name, readings, expected) => {
     expect(measureWithdrawal(readings, '172.18.0.3')).toEqual(expected);

@@ -145,8 +145,7 @@ export function parseReading(block: string, atMs: number): RouterReading | undef
     const newline = chunk.indexOf('\n');
     parts.set(chunk.slice(0, newline).trim(), chunk.slice(newline + 1));
   }
-  // No FIB part, or one that is not JSON (ip failed): no reading, rather than a FIB read as empty.
-  if (!parts.has('fib')) return undefined;
+  // No FIB part, or one that is not JSON (ip failed), throws here: no reading, rather than a FIB read as empty.
   try {
     const json = (key: string, empty: string) => JSON.parse(parts.get(key)?.trim() || empty) as unknown;
     return {
