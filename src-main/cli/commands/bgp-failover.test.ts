@@ -80,7 +80,10 @@ afterAll(() => {
 }, 400_000);
 
 /** Runs the drill and checks what both stops share: the router measured, the prediction beside it, the node back. */
-function drill(stop: 'stop' | 'pause'): NonNullable<FailoverResult['bgp']> & { result: FailoverResult } {
+function drill(
+  stop: 'stop' | 'pause',
+  gracefulRestart = { enabled: false, restartTimeSeconds: 120 },
+): NonNullable<FailoverResult['bgp']> & { result: FailoverResult } {
   const ran = kindscope(
     ['failover', '--cluster', name, '--service', 'default/web', '--stop', stop, '--yes', '--json'],
     env,
@@ -89,7 +92,7 @@ function drill(stop: 'stop' | 'pause'): NonNullable<FailoverResult['bgp']> & { r
   expect(ran.code, `${ran.stderr}\n${ran.stdout}`).toBe(0);
   const result = JSON.parse(ran.stdout) as FailoverResult;
   const bgp = result.bgp!;
-  measured[stop] = {
+  measured[gracefulRestart.enabled ? `${stop} with graceful restart` : stop] = {
     ...(bgp.withdrawnMs !== undefined ? { withdrawnMs: bgp.withdrawnMs } : {}),
     ...(result.downtimeMs !== undefined ? { downtimeMs: result.downtimeMs } : {}),
     predicted: `${bgp.prediction.fromMs}-${bgp.prediction.toMs} ms (${bgp.verdict})`,
@@ -105,7 +108,7 @@ function drill(stop: 'stop' | 'pause'): NonNullable<FailoverResult['bgp']> & { r
     peerConfig: 'lab-router',
     holdTimeSeconds: 9,
     keepAliveTimeSeconds: 3,
-    gracefulRestart: { enabled: false, restartTimeSeconds: 120 },
+    gracefulRestart,
   });
   // Measurement: the router withdrew the node's next hop, read in a loop, and kept the other one.
   expect(bgp.routerReadings).toBeGreaterThan(10);
@@ -196,4 +199,48 @@ describe('the failover drill in BGP mode on the lab', () => {
     await exited;
     expect(nodeState(frozen)).toMatchObject({ Running: true, Paused: false });
   }, 120_000);
+
+  it('graceful restart on: a clean stop leaves the route stale in the router for the restart time, and the drill says so', async () => {
+    // Patched live, as a user would: the drill reads the peer config as it is now (5 s keeps the test short).
+    const patched = spawnSync(
+      'kubectl',
+      [
+        '--context',
+        `kind-${name}`,
+        'patch',
+        'ciliumbgppeerconfigs',
+        'lab-router',
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"gracefulRestart":{"enabled":true,"restartTimeSeconds":5}}}',
+      ],
+      { env, encoding: 'utf8' },
+    );
+    expect(patched.status, patched.stderr).toBe(0);
+    // Both speakers re-peered with graceful restart: the router saw it in their OPEN.
+    await vi.waitFor(
+      () => {
+        const neighbours = JSON.parse(docker(['exec', router, 'vtysh', '-c', 'show bgp neighbors json'])) as Record<
+          string,
+          { gracefulRestartInfo?: { remoteGrMode?: string } }
+        >;
+        expect(Object.values(neighbours).filter((n) => n.gracefulRestartInfo?.remoteGrMode === 'Restart')).toHaveLength(
+          2,
+        );
+      },
+      { timeout: 60_000, interval: 1_000 },
+    );
+    await bothHopsBack();
+    const bgp = drill('stop', { enabled: true, restartTimeSeconds: 5 });
+    expect([bgp.prediction.fromMs, bgp.prediction.toMs]).toEqual([5_000, 6_000]);
+    expect(bgp.prediction.rule).toContain('stale for the restart time (5 s)');
+    // Measured: the session went down at once, the path was kept stale, the FIB kept the dead node until the restart time.
+    expect(bgp.staleMs).toBeDefined();
+    expect(bgp.sessionDownMs!).toBeLessThan(bgp.withdrawnMs!);
+    expect(bgp.withdrawnMs!).toBeGreaterThanOrEqual(5_000 - bgp.routerSamplingMs);
+    // Requests kept going to the stopped node: seconds of downtime a clean stop without graceful restart does not have.
+    expect(bgp.result.downtimeMs!).toBeGreaterThan(3_000);
+    expect(bgp.result.explanation).toContain('graceful restart holding it for the restart time');
+  }, 240_000);
 });
