@@ -198,7 +198,7 @@ export function bgpTimelineMarks(bgp: BgpFailover): TimelineEvent[] {
     {
       atMs: bgp.prediction.fromMs,
       kind: 'predicted-withdrawal',
-      text: `predicted: the router withdraws ${ip} from here… (${bgp.configured.peerConfig}'s timers)`,
+      text: `predicted withdrawal from here (${bgp.configured.peerConfig}'s timers)…`,
     },
     { atMs: bgp.prediction.toMs, kind: 'predicted-withdrawal', text: `…to here at the latest` },
   ];
@@ -206,19 +206,19 @@ export function bgpTimelineMarks(bgp: BgpFailover): TimelineEvent[] {
     marks.push({
       atMs: bgp.sessionDownMs,
       kind: 'session-down',
-      text: `measured: the router's session to ${node} (${ip}) is no longer Established`,
+      text: `measured: the router's session to ${node} is down`,
     });
   if (bgp.staleMs !== undefined)
     marks.push({
       atMs: bgp.staleMs,
       kind: 'next-hop-stale',
-      text: `measured: the router keeps ${node}'s route as stale (graceful restart) and still forwards to it`,
+      text: `measured: ${node}'s route kept stale (graceful restart)`,
     });
   if (bgp.withdrawnMs !== undefined)
     marks.push({
       atMs: bgp.withdrawnMs,
       kind: 'next-hop-withdrawn',
-      text: `measured: ${ip} (${node}) is gone from the router's FIB for the IP (last seen ${bgp.lastSeenMs ?? '?'} ms)`,
+      text: `measured: ${node} (${ip}) left the router's FIB`,
     });
   return marks;
 }
