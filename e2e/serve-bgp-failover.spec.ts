@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { kindscopeEntry } from './lab/kindscope-entry.ts';
 import { labEnv } from './lab/lab-cluster.ts';
 import { docker, requireDocker } from './lab/require-docker.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
@@ -23,7 +24,7 @@ let serve: ServeProcess | undefined;
 let runId: string | undefined;
 
 const cli = (args: string[], timeout = 120_000) =>
-  spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+  spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
     env,
     encoding: 'utf8',

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import type { FailoverResult } from '../../contract';
@@ -170,20 +171,8 @@ describe('the failover drill in BGP mode on the lab', () => {
     await bothHopsBack();
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(import.meta.dirname, '../main.ts'),
-        'failover',
-        '--cluster',
-        name,
-        '--service',
-        'default/web',
-        '--stop',
-        'pause',
-        '--yes',
-      ],
-      { cwd: join(import.meta.dirname, '../../..'), env, stdio: 'ignore' },
+      [...kindscopeEntry, 'failover', '--cluster', name, '--service', 'default/web', '--stop', 'pause', '--yes'],
+      { env, stdio: 'ignore' },
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     // Interrupted once a worker is frozen (the drill froze it).
