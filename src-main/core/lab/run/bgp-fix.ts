@@ -190,8 +190,10 @@ function bgpProveSteps(cluster: string, sources: Sources): StepDefinition[] {
       command: `docker exec ${cluster}-router vtysh -c 'show bgp summary json' / -c 'show ip route json' until each IP has a next hop per node that claims a session`,
       run: async (c) => {
         const view = await bgpViewOf(sources, cluster);
-        const speakers = Math.max(1, view.claimed.length);
         const nodes = await nodeIndex(sources, cluster);
+        // A next hop per node that claims a session and whose container runs (a stopped one withdrew its routes).
+        const running = new Set(nodes.values());
+        const speakers = Math.max(1, view.claimed.filter((claim) => running.has(claim.node)).length);
         for (const target of await targets())
           c.facts.bgpRoutes = await waitForRoutes(plan, docker, target.ip, speakers, (ip) => nodes.get(ip), c, 120_000);
       },
