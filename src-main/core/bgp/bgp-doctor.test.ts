@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bgpConfigFindings, peerPatches, type BgpDoctorFacts } from './bgp-doctor';
+import { bgpConfigFindings, peerPatches, routerTimersFrom, type BgpDoctorFacts } from './bgp-doctor';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -13,6 +13,10 @@ function healthy(): BgpDoctorFacts {
     kindSubnet: '172.18.0.0/16',
     ciliumConfig: { 'enable-bgp-control-plane': 'true', 'enable-l2-announcements': 'false' },
     clusterConfigs: [clusterConfig()],
+    peerConfigs: [
+      { metadata: { name: 'lab-router' }, spec: { timers: { holdTimeSeconds: 9, keepAliveTimeSeconds: 3 } } },
+    ],
+    routerTimers: { keepAliveSeconds: 3, holdSeconds: 9 },
     advertisements: [
       {
         metadata: { name: 'lab-lb' },
@@ -56,7 +60,15 @@ function clusterConfig(peer: Obj = {}, localASN = 65001): Obj {
         {
           name: 'lab',
           localASN,
-          peers: [{ name: 'router', peerASN: 65000, peerAddress: '172.18.0.5', ...peer }],
+          peers: [
+            {
+              name: 'router',
+              peerASN: 65000,
+              peerAddress: '172.18.0.5',
+              peerConfigRef: { name: 'lab-router' },
+              ...peer,
+            },
+          ],
         },
       ],
     },
@@ -117,6 +129,16 @@ describe('the doctor’s BGP rules', () => {
       'bgp-pool-in-kind-subnet',
     ],
     ['no route from this machine to the pool', change((f) => (f.hostReaches = () => false)), 'bgp-no-host-route'],
+    [
+      "the peer config's hold time differs from the router's",
+      change((f) => (f.peerConfigs[0]!.spec.timers.holdTimeSeconds = 90)),
+      'bgp-timers-mismatch',
+    ],
+    [
+      'a peer config without timers (the CRD defaults, 90 s / 30 s) against a lab router',
+      change((f) => delete f.peerConfigs[0]!.spec.timers),
+      'bgp-timers-mismatch',
+    ],
   ];
   it.each(table)('%s', (_name, facts, code) => {
     expect(bgpConfigFindings(facts).map((f) => f.code)).toEqual([code]);
@@ -128,6 +150,20 @@ describe('the doctor’s BGP rules', () => {
 
   it('cannot tell the host route on an engine in a VM: no finding from a guess', () => {
     expect(bgpConfigFindings(change((f) => (f.hostReaches = () => undefined)))).toEqual([]);
+  });
+});
+
+describe("the router's configured timers", () => {
+  it('are read from its running configuration', () => {
+    expect(
+      routerTimersFrom(
+        'router bgp 65000\n neighbor NODES remote-as 65001\n neighbor NODES timers 3 9\n neighbor NODES timers connect 5\n',
+      ),
+    ).toEqual({
+      keepAliveSeconds: 3,
+      holdSeconds: 9,
+    });
+    expect(routerTimersFrom('router bgp 65000\n')).toBeUndefined();
   });
 });
 

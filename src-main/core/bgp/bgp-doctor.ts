@@ -27,6 +27,9 @@ export interface BgpDoctorFacts {
   /** `cilium-config` (the release's values as the agents read them); undefined when it could not be read. */
   ciliumConfig?: Record<string, string>;
   clusterConfigs: Obj[];
+  peerConfigs: Obj[];
+  /** The router's configured timers for the nodes (its running configuration, read with vtysh). */
+  routerTimers?: { keepAliveSeconds: number; holdSeconds: number };
   advertisements: Obj[];
   nodes: Obj[];
   services: Obj[];
@@ -150,6 +153,7 @@ export function bgpConfigFindings(facts: BgpDoctorFacts): BgpFinding[] {
         fix: `Schedule a ready pod of it on a BGP-speaking node, or set externalTrafficPolicy: Cluster (kubectl --context ${context} -n ${service.metadata?.namespace ?? 'default'} edit service ${service.metadata?.name})`,
       });
   }
+  findings.push(...timerFindings(facts));
   for (const pool of facts.pools)
     for (const cidr of poolCidrs(pool)) {
       if (facts.kindSubnet && overlaps(cidr, facts.kindSubnet))
@@ -166,6 +170,48 @@ export function bgpConfigFindings(facts: BgpDoctorFacts): BgpFinding[] {
         });
     }
   return findings;
+}
+
+/**
+ * The peer configs the cluster configs' peers use, against the router's configured timers. BGP
+ * takes the lower hold time of the two OPENs (RFC 4271 §4.2), so a mismatch does not stop the
+ * session but changes when a dead node is noticed: not after the time the peer config says.
+ * Absent timers are the CRD's defaults (hold 90 s, keepalive 30 s).
+ */
+function timerFindings(facts: BgpDoctorFacts): BgpFinding[] {
+  const router = facts.routerTimers;
+  if (!router) return [];
+  const used = new Set(
+    facts.clusterConfigs.flatMap((c) =>
+      ((c.spec?.bgpInstances ?? []) as Obj[]).flatMap((i) =>
+        ((i.peers ?? []) as Obj[]).map((p) => p.peerConfigRef?.name as string | undefined),
+      ),
+    ),
+  );
+  return facts.peerConfigs
+    .filter((p) => used.has(p.metadata?.name))
+    .flatMap((p) => {
+      const hold = Number(p.spec?.timers?.holdTimeSeconds ?? 90);
+      const keepAlive = Number(p.spec?.timers?.keepAliveTimeSeconds ?? 30);
+      if (hold === router.holdSeconds && keepAlive === router.keepAliveSeconds) return [];
+      const name = String(p.metadata?.name);
+      return [
+        {
+          code: 'bgp-timers-mismatch',
+          message:
+            `The CiliumBGPPeerConfig ${name} sets hold ${hold} s / keepalive ${keepAlive} s (configured), but the router is configured for ` +
+            `hold ${router.holdSeconds} s / keepalive ${router.keepAliveSeconds} s (its running configuration, read with vtysh): ` +
+            `the sessions use the lower hold time (RFC 4271 §4.2), ${Math.min(hold, router.holdSeconds)} s, so a dead node is withdrawn after that, not after the time one side says.`,
+          fix: `Set spec.timers of ${name} to the router's (holdTimeSeconds: ${router.holdSeconds}, keepAliveTimeSeconds: ${router.keepAliveSeconds}): kubectl --context kind-${facts.cluster} edit ciliumbgppeerconfig ${name}`,
+        },
+      ];
+    });
+}
+
+/** The router's configured keepalive and hold for its neighbours (`neighbor X timers K H` in FRR's running configuration). */
+export function routerTimersFrom(runningConfig: string): { keepAliveSeconds: number; holdSeconds: number } | undefined {
+  const match = /^\s*neighbor \S+ timers (\d+) (\d+)\s*$/m.exec(runningConfig);
+  return match ? { keepAliveSeconds: Number(match[1]), holdSeconds: Number(match[2]) } : undefined;
 }
 
 /** One JSON patch op on a cluster config, with what it repairs in words. */
@@ -274,21 +320,34 @@ export async function readBgpDoctorFacts(
   nodeIps: string[],
   hostReaches?: (cidr: string) => boolean | undefined,
 ): Promise<BgpDoctorFacts> {
-  const [router, configMaps, clusterConfigs, advertisements, nodes, services, endpointSlices, pools] =
-    await Promise.all([
-      inspectRouter(run, `${cluster}-router`, nodeIps),
-      run(
-        'kubectl',
-        ['--context', `kind-${cluster}`, '-n', 'kube-system', 'get', 'configmap', 'cilium-config', '--output', 'json'],
-        { allowFailure: true },
-      ),
-      list(run, cluster, 'ciliumbgpclusterconfigs.cilium.io'),
-      list(run, cluster, 'ciliumbgpadvertisements.cilium.io'),
-      list(run, cluster, 'nodes'),
-      list(run, cluster, 'services', true),
-      list(run, cluster, 'endpointslices.discovery.k8s.io', true),
-      list(run, cluster, 'ciliumloadbalancerippools.cilium.io'),
-    ]);
+  const [
+    router,
+    configMaps,
+    clusterConfigs,
+    advertisements,
+    nodes,
+    services,
+    endpointSlices,
+    pools,
+    peerConfigs,
+    running,
+  ] = await Promise.all([
+    inspectRouter(run, `${cluster}-router`, nodeIps),
+    run(
+      'kubectl',
+      ['--context', `kind-${cluster}`, '-n', 'kube-system', 'get', 'configmap', 'cilium-config', '--output', 'json'],
+      { allowFailure: true },
+    ),
+    list(run, cluster, 'ciliumbgpclusterconfigs.cilium.io'),
+    list(run, cluster, 'ciliumbgpadvertisements.cilium.io'),
+    list(run, cluster, 'nodes'),
+    list(run, cluster, 'services', true),
+    list(run, cluster, 'endpointslices.discovery.k8s.io', true),
+    list(run, cluster, 'ciliumloadbalancerippools.cilium.io'),
+    list(run, cluster, 'ciliumbgppeerconfigs.cilium.io'),
+    run('docker', ['exec', `${cluster}-router`, 'vtysh', '-c', 'show running-config'], { allowFailure: true }),
+  ]);
+  const routerTimers = running.exitCode === 0 ? routerTimersFrom(running.stdout) : undefined;
   let ciliumConfig: Record<string, string> | undefined;
   if (configMaps.exitCode === 0)
     try {
@@ -304,6 +363,8 @@ export async function readBgpDoctorFacts(
     ...(router.subnet ? { kindSubnet: router.subnet } : {}),
     ...(ciliumConfig ? { ciliumConfig } : {}),
     clusterConfigs: clusterConfigs ?? [],
+    peerConfigs: peerConfigs ?? [],
+    ...(routerTimers ? { routerTimers } : {}),
     advertisements: advertisements ?? [],
     nodes: nodes ?? [],
     services: services ?? [],
