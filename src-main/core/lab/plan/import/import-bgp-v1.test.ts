@@ -3,7 +3,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { admitCustomResource } from '../../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../../e2e/lab/helm/cilium-crds';
 import { supportedChartMinors } from '../chart-keys';
-import { ciliumReleaseFor } from '../compat-table';
+import { ciliumReleaseFor } from '../../../../contract/compat-table';
 import { renderBgp } from '../render';
 import { importPlan } from './import-plan';
 import { translatePeeringPolicy } from './import-bgp-v1';

@@ -11,7 +11,7 @@
  */
 import { stringify } from 'yaml';
 import type { LabFinding, LabPlanInput } from '../../../../contract';
-import { defaultCompatRow, versionAtLeast } from '../compat-table';
+import { defaultCompatRow, versionAtLeast } from '../../../../contract/compat-table';
 import { finding, type Gathered, type KubeDoc } from './import-sources';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
