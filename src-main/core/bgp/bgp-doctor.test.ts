@@ -148,6 +148,17 @@ describe('the doctor’s BGP rules', () => {
     expect(bgpConfigFindings(change((f) => (f.services[0]!.spec.externalTrafficPolicy = 'Local')))).toEqual([]);
   });
 
+  it('a stopped router is the cause, not the host route (its bridge has no carrier then)', () => {
+    expect(
+      bgpConfigFindings(
+        change((f) => {
+          f.routerRunning = false;
+          f.hostReaches = () => false;
+        }),
+      ),
+    ).toEqual([]);
+  });
+
   it('cannot tell the host route on an engine in a VM: no finding from a guess', () => {
     expect(bgpConfigFindings(change((f) => (f.hostReaches = () => undefined)))).toEqual([]);
   });

@@ -162,7 +162,9 @@ export function bgpConfigFindings(facts: BgpDoctorFacts): BgpFinding[] {
           message: `The pool ${pool.metadata?.name} (${cidr}) lies inside the kind network ${facts.kindSubnet}: in BGP mode no node answers ARP on the bridge, so this machine asks the bridge for those addresses and nobody answers.`,
           fix: `Give the pool a block outside ${facts.kindSubnet} (kindscope plan --announce bgp carves one): kubectl --context ${context} edit ciliumloadbalancerippool ${pool.metadata?.name}`,
         });
-      else if (facts.hostReaches?.(cidr) === false)
+      // With the router stopped the pool's bridge has no running port, so no carrier, and this machine's
+      // interface list leaves its address out: the stopped router is the cause then (its own finding).
+      else if (facts.routerRunning && facts.hostReaches?.(cidr) === false)
         findings.push({
           code: 'bgp-no-host-route',
           message: `This machine has no address in the pool's network for ${cidr} (the ${facts.cluster}-lb Docker network the router answers on): no route leads to the pool.`,
