@@ -82,8 +82,9 @@ function Wizard() {
         <div>
           <h1>Create lab</h1>
           <p className="muted">
-            kind without its default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool on the kind
-            network — and proof that its IP answers here.
+            {draft && getAt(draft, 'announce') === 'bgp'
+              ? 'kind without its default CNI and kube-proxy, Cilium with its BGP control plane peering with a router beside the lab, a LoadBalancer pool the router routes — and proof that its IP answers here.'
+              : 'kind without its default CNI and kube-proxy, Cilium with L2 announcements, a LoadBalancer pool on the kind network — and proof that its IP answers here.'}
           </p>
         </div>
         <span className="spacer" />
