@@ -24,6 +24,8 @@ export function routerStep(
   tools: {
     docker: Docker;
     run: (step: LabStep, context: StepContext, extra?: (a: string[]) => string[]) => Promise<RunResult>;
+    /** Carves the pool again (`facts.poolCidr`) against what the engine holds now. */
+    recarve?: (context: StepContext) => Promise<void>;
   },
 ): StepDefinition {
   const { docker, run } = tools;
@@ -40,7 +42,21 @@ export function routerStep(
             await docker(['network', 'rm', network], { signal: context.signal, allowFailure: true });
           context.facts.lbNetworkStarted = true;
           context.created({ kind: 'docker-network', name: network });
-          await run(step, context, (a) => lbNetworkArgs(a, String(context.facts.poolCidr)));
+          // Two runs carving at once can pick the same free block; Docker then refuses the later
+          // network ("Pool overlaps with other one on this address space" from its IPAM, or, from
+          // Debian's 20.10 bridge driver, "networks have overlapping IPv4"). An auto pool is carved
+          // again against what the engine holds now (twice at most); a given pool is the user's.
+          for (let attempt = 1; ; attempt++) {
+            try {
+              await run(step, context, (a) => lbNetworkArgs(a, String(context.facts.poolCidr)));
+              return;
+            } catch (error) {
+              const overlap = error instanceof Error && /overlaps with other one|overlapping IPv4/i.test(error.message);
+              if (!overlap || plan.pool.cidr !== 'auto' || !tools.recarve || attempt > 2) throw error;
+              context.log(`${String(context.facts.poolCidr)} was taken meanwhile by another network: carving again`);
+              await tools.recarve(context);
+            }
+          }
         },
       };
     case 'router-create':

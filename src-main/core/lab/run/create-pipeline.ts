@@ -173,7 +173,9 @@ function createSteps(rendering: LabRendering, fileDir: string, deps: LabPipeline
       case 'router-create':
       case 'router-file-frr-conf':
       case 'router-start':
-        steps.push(routerStep(step, command, plan, fileDir, { docker, run }));
+        steps.push(
+          routerStep(step, command, plan, fileDir, { docker, run, recarve: (c) => carvePoolStep(rendering, deps, c) }),
+        );
         break;
       case 'cilium-install':
         steps.push({
