@@ -18,6 +18,8 @@ const verbs: Record<RunRecord['kind'], string> = {
   start: 'starting',
   stop: 'stopping',
   delete: 'deleting',
+  upgrade: 'upgrading',
+  rollback: 'rolling back',
 };
 
 export function closeQuestion(running: readonly RunRecord[]): CloseQuestion | undefined {

@@ -16,6 +16,7 @@ import { cleanupCommand } from './cleanup';
 import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 import { connectivityCommand } from './connectivity';
 import { bgpCommand } from './bgp';
+import { rollbackCommand, upgradeCommand } from './upgrade';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
@@ -34,6 +35,8 @@ export const commands: readonly CliCommand[] = [
   runsCommand,
   cleanupCommand,
   fixCommand,
+  upgradeCommand,
+  rollbackCommand,
   stopCommand,
   startCommand,
   deleteCommand,

@@ -1,4 +1,10 @@
-import { KindscopeError, type CreatedResource, type FixKind, type RunRecord } from '../../../contract';
+import {
+  KindscopeError,
+  type CreatedResource,
+  type FixKind,
+  type RunRecord,
+  type UpgradePreflight,
+} from '../../../contract';
 import type { Logger } from '../../util/logger';
 import type { PlanSource } from '../lab-plan-service';
 import { collapse, labRemovers } from './cleanup';
@@ -9,6 +15,16 @@ import { recordedAddresses, renderingOf } from './journal-reads';
 import { createDeps, lifecycleDeps, type PipelineSources } from './pipeline-deps';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import type { RunStore } from './run-store';
+import {
+  factsOf,
+  findingsFor,
+  preflightView,
+  rollbackFactsFor,
+  savedDirsOf,
+  upgradeFactsFor,
+  upgradeRunSteps,
+} from '../upgrade/upgrade-runs';
+import { upgradeSteps } from '../upgrade/upgrade-pipeline';
 
 export interface LabRunServiceOptions extends PipelineSources {
   store: RunStore;
@@ -123,6 +139,65 @@ export class LabRunService {
     return this.startRun('fix', cluster, fixFacts(status, repairs));
   }
 
+  /** The upgrade's preflight (issue 30): each item and the run's steps, nothing changed. */
+  async upgradePlan(cluster: string, cilium: string): Promise<UpgradePreflight> {
+    const findings = await this.upgradeFindings(cluster, cilium);
+    const preview = upgradeSteps(cluster, '<run folder>', factsOf(findings, 1), lifecycleDeps(this.options, cluster));
+    return preflightView(findings, preview);
+  }
+
+  /** Upgrades Cilium after the preflight, its items confirmed (`confirmed`; absent: all); refused while one blocks. */
+  async upgrade(cluster: string, cilium: string, confirmed: boolean, items?: string[]): Promise<RunRecord> {
+    if (!confirmed)
+      throw needsConfirmation(
+        `Upgrading ${cluster}`,
+        'Review the preflight (`kindscope upgrade --cluster NAME --cilium V`), then confirm, or pass --yes.',
+      );
+    const findings = await this.upgradeFindings(cluster, cilium);
+    const status = await this.options.statusSource(cluster).status();
+    const facts = upgradeFactsFor(findings, items, Math.max(1, status.nodes.length));
+    return this.startJournaled('upgrade', cluster, facts);
+  }
+
+  /** Rolls Cilium back to the release's previous revision and restores the objects the last upgrade saved. */
+  async rollback(cluster: string, confirmed: boolean): Promise<RunRecord> {
+    if (!confirmed) throw needsConfirmation(`Rolling ${cluster} back`, 'Confirm in the run view, or pass --yes.');
+    const status = await this.options.statusSource(cluster).status();
+    const facts = rollbackFactsFor(
+      this.options.store,
+      this.runner.activeIds(),
+      cluster,
+      Math.max(1, status.nodes.length),
+    );
+    return this.startJournaled('rollback', cluster, facts);
+  }
+
+  private upgradeFindings(cluster: string, cilium: string) {
+    return findingsFor(
+      this.options,
+      () => savedDirsOf(this.options.store, this.runner.activeIds(), cluster),
+      cluster,
+      cilium,
+    );
+  }
+
+  /** Journals a run whose steps need its folder (upgrade, rollback), builds them, and starts it. */
+  private startJournaled(kind: 'upgrade' | 'rollback', cluster: string, facts: Record<string, unknown>): RunRecord {
+    const record = this.options.store.create({ kind, cluster, steps: [], facts });
+    const steps = upgradeRunSteps(record, lifecycleDeps(this.options, cluster));
+    record.steps = steps.map((step) => ({
+      name: step.name,
+      title: step.title,
+      command: step.command,
+      state: 'pending',
+      logPath: `${record.dir}/logs/${step.name}.log`,
+      attempts: 0,
+    }));
+    this.options.store.save(record);
+    this.launch(record, steps);
+    return record;
+  }
+
   cancel(id: string): RunRecord {
     if (!this.runner.cancel(id))
       throw new KindscopeError('INVALID_INPUT', `Run ${id} is not running`, 'See `kindscope runs`.');
@@ -198,6 +273,8 @@ export class LabRunService {
 
   /** The steps of a journaled run, from its kind's pipeline file. */
   private stepsOf(record: RunRecord): Promise<StepDefinition[]> {
+    if (record.kind === 'upgrade' || record.kind === 'rollback')
+      return Promise.resolve(upgradeRunSteps(record, lifecycleDeps(this.options, record.cluster)));
     if (record.kind !== 'create') return this.lifecycleSteps(record.kind, record.cluster, record.facts);
     const rendering = renderingOf(record);
     return Promise.resolve(createPipeline(rendering, record.dir, createDeps(this.options, record, rendering)));

@@ -344,6 +344,8 @@ const runKinds: Record<RunRecord['kind'], string> = {
   start: 'Start',
   stop: 'Stop',
   delete: 'Delete',
+  upgrade: 'Upgrade',
+  rollback: 'Roll back',
 };
 
 function PastRuns({ runs }: { runs: RunRecord[] }) {

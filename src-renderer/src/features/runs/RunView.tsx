@@ -24,6 +24,8 @@ const runTitles: Record<RunRecord['kind'], string> = {
   start: 'Starting',
   stop: 'Stopping',
   delete: 'Deleting',
+  upgrade: 'Upgrading',
+  rollback: 'Rolling back',
 };
 
 function StepIcon({ state }: { state: StepState }) {
