@@ -3,6 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { storageKey, type ResourceType } from './registry.ts';
 
 import type { KubeObject as Obj } from './kube-object.ts';
+import { prepareCrdUpdate } from './crd-versions.ts';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
@@ -179,6 +180,7 @@ export class ObjectStore {
       };
       // With a status subresource, the main resource cannot change status.
       if (type.hasStatus) next.status = current.status;
+      if (type.plural === 'customresourcedefinitions') next = prepareCrdUpdate(current, next);
       if (JSON.stringify(stripForGeneration(next)) !== JSON.stringify(stripForGeneration(current)))
         next.metadata.generation = (current.metadata.generation ?? 1) + 1;
     }

@@ -1,7 +1,8 @@
 /**
  * The test lab's `helm` (LAB.md §3): repo add/update, install / upgrade --install of
- * cilium/cilium with --set and -f values, get values, status, list, uninstall, version.
- * Rejects what real helm rejects (an unknown flag such as --reuse-values on install).
+ * cilium/cilium with --set and -f values, rollback, history, get values, status, list, uninstall, version.
+ * Rejects what real helm rejects (an unknown flag such as --reuse-values on install). Releases keep
+ * revisions: upgrade, rollback, history and get values follow helm's rules (release-logic.ts).
  * Installing creates what the Cilium chart creates that the lab simulates: the CRDs,
  * the `cilium-config` ConfigMap from the values, the agent DaemonSet, the operator and
  * CoreDNS Deployments; the lab API server's Cilium simulation does the rest.
@@ -9,29 +10,24 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml, stringify } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { labHome } from '../lab-paths.ts';
-import { labKubeClient, type LabKubeClient } from '../kube-client.ts';
 import type { KubeObject } from '../apiserver/kube-object.ts';
 import { applySet, deepMerge } from './strvals.ts';
 import { ChartRenderError, validateChartValues } from './chart-rules.ts';
-import { ciliumCrds } from './cilium-crds.ts';
-import { chartObjects } from './chart-objects.ts';
+import { client, HelmError, readHistory, readRelease, writeRelease, type ReleaseRecord } from './release-store.ts';
+import { ansic, upgradeBase, upgradeValues } from './release-logic.ts';
+import { applyChart, parseDuration, waitReady } from './release-apply.ts';
+import { commonFlags, getValues, history, rollback } from './release-commands.ts';
 
 const helmVersion = 'v3.18.3';
-class HelmError extends Error {}
 
 const reposFile = () => process.env.HELM_REPOSITORY_CONFIG ?? join(labHome(), 'helm-repositories.json');
 const readRepos = (): Record<string, string> =>
   existsSync(reposFile()) ? (JSON.parse(readFileSync(reposFile(), 'utf8')) as Record<string, string>) : {};
 
-const common = {
-  namespace: { type: 'string' as const, short: 'n' },
-  'kube-context': { type: 'string' as const },
-  kubeconfig: { type: 'string' as const },
-};
-const installFlags = {
-  ...common,
+const valueFlags = {
+  ...commonFlags,
   version: { type: 'string' as const },
   set: { type: 'string' as const, multiple: true },
   'set-string': { type: 'string' as const, multiple: true },
@@ -39,83 +35,84 @@ const installFlags = {
   wait: { type: 'boolean' as const },
   timeout: { type: 'string' as const },
   'create-namespace': { type: 'boolean' as const },
+  description: { type: 'string' as const },
+};
+/** `helm install`'s flags: no --install and none of upgrade's value-reuse flags (helm refuses them). */
+const installFlags = valueFlags;
+/** `helm upgrade`'s flags (cmd/helm/upgrade.go). */
+const upgradeFlags = {
+  ...valueFlags,
   install: { type: 'boolean' as const, short: 'i' },
+  'reuse-values': { type: 'boolean' as const },
   'reset-values': { type: 'boolean' as const },
+  'reset-then-reuse-values': { type: 'boolean' as const },
+  'history-max': { type: 'string' as const },
+  force: { type: 'boolean' as const },
+  'cleanup-on-fail': { type: 'boolean' as const },
 };
 
-function client(values: Record<string, unknown>): LabKubeClient {
-  return labKubeClient({
-    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig as string } : {}),
-    ...(values['kube-context'] ? { context: values['kube-context'] as string } : {}),
-  });
-}
-
-async function apply(kube: LabKubeClient, object: KubeObject): Promise<void> {
-  const [group, version] = String(object.apiVersion).includes('/')
-    ? String(object.apiVersion).split('/')
-    : ['', object.apiVersion];
-  const plural = `${String(object.kind).toLowerCase()}s`.replace(/ys$/, 'ies').replace(/sss$/, 'sses');
-  const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
-  const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
-  const path = `${base}${ns}/${plural}/${object.metadata.name}?fieldManager=helm&force=true`;
-  const result = await kube.request('PATCH', path, stringify(object), 'application/apply-patch+yaml');
-  if (result.status >= 300) throw new HelmError(`failed to create resource: ${result.body.message ?? result.status}`);
-}
-
-function releaseSecretName(name: string, revision: number): string {
-  return `sh.helm.release.v1.${name}.v${revision}`;
-}
-
-async function readRelease(kube: LabKubeClient, namespace: string, name: string): Promise<KubeObject | undefined> {
-  const list = await kube.request(
-    'GET',
-    `/api/v1/namespaces/${namespace}/secrets?labelSelector=${encodeURIComponent(`owner=helm,name=${name}`)}`,
-  );
-  const items = ((list.body.items ?? []) as KubeObject[]).sort(
-    (a, b) => Number(b.metadata.labels.version) - Number(a.metadata.labels.version),
-  );
-  const latest = items[0];
-  return latest ? (JSON.parse(Buffer.from(latest.data.release, 'base64').toString()) as KubeObject) : undefined;
-}
-
+/**
+ * `helm install` and `helm upgrade [--install]`: each writes a new revision. An upgrade's values
+ * come from the flags and the current release as helm's reuseValues decides (release-logic.ts);
+ * the chart's refusals for the target version are checked first, so a refused upgrade leaves the
+ * release and every object as they were.
+ */
 async function install(args: string[], upgrade: boolean): Promise<void> {
-  const parsed = parseArgs({ args, options: installFlags, allowPositionals: true, strict: true });
+  const parsed = parseArgs({
+    args,
+    options: upgrade ? upgradeFlags : installFlags,
+    allowPositionals: true,
+    strict: true,
+  });
   const values = parsed.values as Record<string, unknown>;
   const [release, chart] = parsed.positionals;
   if (!release || !chart) throw new HelmError(`"helm ${upgrade ? 'upgrade' : 'install'}" requires 2 arguments`);
-  if (upgrade && !values.install) throw new HelmError(`"${release}" has no deployed releases`);
   const [repo, chartName] = chart.split('/');
-  if (!readRepos()[repo!])
-    throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: repo ${repo} not found`);
-  if (chartName !== 'cilium')
-    throw new HelmError(
-      `${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: the lab serves only the cilium chart, not "${chart}"`,
-    );
-  const chartVersion = String(values.version ?? '1.16.5').replace(/^v/, '');
   const namespace = (values.namespace as string | undefined) ?? 'default';
   const kube = client(values);
-  const existing = await readRelease(kube, namespace, release);
-  if (existing && !upgrade) throw new HelmError('INSTALLATION FAILED: cannot re-use a name that is still in use');
+  const history = await readHistory(kube, namespace, release);
+  const base = upgradeBase(history);
+  // `upgrade --install` of a release that does not exist is an install (helm's upgrade.go).
+  const installing = !upgrade || history.length === 0;
+  const failed = installing ? 'INSTALLATION FAILED' : 'UPGRADE FAILED';
+  if (upgrade && history.length === 0 && !values.install)
+    throw new HelmError(`UPGRADE FAILED: "${release}" has no deployed releases`);
+  if (!upgrade && history.length > 0)
+    throw new HelmError('INSTALLATION FAILED: cannot re-use a name that is still in use');
+  if (upgrade && !base) throw new HelmError(`UPGRADE FAILED: "${release}" has no deployed releases`);
+  if (!readRepos()[repo!]) throw new HelmError(`${failed}: repo ${repo} not found`);
+  if (chartName !== 'cilium') throw new HelmError(`${failed}: the lab serves only the cilium chart, not "${chart}"`);
+  const chartVersion = String(values.version ?? '1.16.5').replace(/^v/, '');
 
-  const userValues: KubeObject = {};
+  const supplied: KubeObject = {};
   for (const file of (values.values as string[] | undefined) ?? [])
-    deepMerge(userValues, (parseYaml(readFileSync(file, 'utf8')) ?? {}) as KubeObject);
-  for (const expression of (values.set as string[] | undefined) ?? []) applySet(userValues, expression);
+    deepMerge(supplied, (parseYaml(readFileSync(file, 'utf8')) ?? {}) as KubeObject);
+  for (const expression of (values.set as string[] | undefined) ?? []) applySet(supplied, expression);
   for (const expression of (values['set-string'] as string[] | undefined) ?? [])
-    applySet(userValues, expression.replace(/=(true|false|\d+)(,|$)/g, '="$1"$2'));
+    applySet(supplied, expression.replace(/=(true|false|\d+)(,|$)/g, '="$1"$2'));
+  const userValues = installing
+    ? supplied
+    : upgradeValues(base!.values, supplied, {
+        reuseValues: values['reuse-values'] === true,
+        resetValues: values['reset-values'] === true,
+        resetThenReuseValues: values['reset-then-reuse-values'] === true,
+      });
 
   try {
     validateChartValues(userValues, chartVersion);
   } catch (error) {
-    if (error instanceof ChartRenderError)
-      throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${error.message}`);
+    if (error instanceof ChartRenderError) throw new HelmError(`${failed}: ${error.message}`);
     throw error;
   }
-  for (const crd of ciliumCrds(chartVersion)) await apply(kube, crd);
-  for (const object of chartObjects(userValues, chartVersion)) await apply(kube, object);
+  try {
+    await applyChart(kube, userValues, chartVersion);
+  } catch (error) {
+    if (error instanceof HelmError) throw new HelmError(`${failed}: ${error.message}`);
+    throw error;
+  }
 
-  const revision = (existing?.revision ?? 0) + 1;
-  const record = {
+  const revision = (history.at(-1)?.revision ?? 0) + 1;
+  const record: ReleaseRecord = {
     name: release,
     namespace,
     chart: `cilium-${chartVersion}`,
@@ -124,68 +121,35 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
     status: 'deployed',
     values: userValues,
     updated: new Date().toISOString(),
+    description: (values.description as string | undefined) ?? (installing ? 'Install complete' : 'Upgrade complete'),
   };
-  const secret = {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: 'helm.sh/release.v1',
-    metadata: {
-      name: releaseSecretName(release, revision),
-      namespace,
-      labels: { owner: 'helm', name: release, status: 'deployed', version: String(revision) },
-    },
-    data: { release: Buffer.from(JSON.stringify(record)).toString('base64') },
-  };
-  await apply(kube, secret);
+  await writeRelease(kube, record);
 
   if (values.wait) {
     try {
       await waitReady(kube, parseDuration((values.timeout as string | undefined) ?? '5m0s'));
     } catch (error) {
-      // A release whose wait ran out stays, marked failed, as helm leaves it.
-      const failed = { ...record, status: 'failed' };
-      await apply(kube, {
-        ...secret,
-        metadata: { ...secret.metadata, labels: { ...secret.metadata.labels, status: 'failed' } },
-        data: { release: Buffer.from(JSON.stringify(failed)).toString('base64') },
+      // A release whose wait ran out stays, marked failed, as helm leaves it; the one before stays deployed.
+      const message = (error as Error).message;
+      await writeRelease(kube, {
+        ...record,
+        status: 'failed',
+        description: installing ? `Release "${release}" failed: ${message}` : `Upgrade "${release}" failed: ${message}`,
       });
-      throw new HelmError(`${upgrade ? 'UPGRADE' : 'INSTALLATION'} FAILED: ${(error as Error).message}`);
+      throw new HelmError(`${failed}: ${message}`);
     }
   }
+  // Only now is the release the upgrade started from superseded (upgrade.go, after the wait).
+  for (const previous of history.filter((r) => r.status === 'deployed'))
+    await writeRelease(kube, { ...previous, status: 'superseded' });
   process.stdout.write(
-    `${upgrade && existing ? `Release "${release}" has been upgraded. Happy Helming!\n` : ''}NAME: ` +
-      `${release}\nLAST DEPLOYED: ${new Date().toUTCString().replace(' GMT', '')}\nNAMESPACE: ` +
+    `${upgrade ? (installing ? `Release "${release}" does not exist. Installing it now.\n` : `Release "${release}" has been upgraded. Happy Helming!\n`) : ''}NAME: ` +
+      `${release}\nLAST DEPLOYED: ${ansic(record.updated)}\nNAMESPACE: ` +
       `${namespace}\nSTATUS: deployed\nREVISION: ${revision}\nTEST SUITE: ` +
       `None\nNOTES:\nYou have successfully installed Cilium.\n\nYour release version is ` +
       `${chartVersion}.\n\nFor any further help, ` +
       `visit https://docs.cilium.io/en/v${chartVersion.split('.').slice(0, 2).join('.')}/gettinghelp\n`,
   );
-}
-
-async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ds = await kube.request('GET', '/apis/apps/v1/namespaces/kube-system/daemonsets/cilium');
-    const nodes = await kube.request('GET', '/api/v1/nodes');
-    const ready = ((nodes.body.items ?? []) as KubeObject[]).every((n) =>
-      (n.status.conditions as KubeObject[]).some((c) => c.type === 'Ready' && c.status === 'True'),
-    );
-    if (
-      ready &&
-      ds.body.status?.numberReady > 0 &&
-      ds.body.status.numberReady === ds.body.status.desiredNumberScheduled
-    )
-      return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new HelmError('context deadline exceeded');
-}
-
-function parseDuration(text: string): number {
-  let ms = 0;
-  for (const [, value, unit] of text.matchAll(/(\d+)(h|m|s)/g))
-    ms += Number(value) * (unit === 'h' ? 3_600_000 : unit === 'm' ? 60_000 : 1_000);
-  return ms || 300_000;
 }
 
 /** helm's persistent (global) flags: cobra takes them before or after the subcommand. */
@@ -285,32 +249,23 @@ async function main(argv: string[]): Promise<number> {
       case 'get': {
         const [what, ...args] = rest;
         if (what !== 'values') throw new HelmError(`unknown command "${what}" for "helm get"`);
-        const parsed = parseArgs({
-          args,
-          options: { ...common, output: { type: 'string', short: 'o' }, all: { type: 'boolean', short: 'a' } },
-          allowPositionals: true,
-          strict: true,
-        });
-        const release = await readRelease(
-          client(parsed.values),
-          parsed.values.namespace ?? 'default',
-          parsed.positionals[0] ?? '',
-        );
-        if (!release) throw new HelmError('release: not found');
-        process.stdout.write(
-          parsed.values.output === 'json'
-            ? `${JSON.stringify(release.values)}\n`
-            : `USER-SUPPLIED VALUES:\n${stringify(release.values)}`,
-        );
+        await getValues(args);
         return 0;
       }
+      case 'rollback':
+        await rollback(rest);
+        return 0;
+      case 'history':
+      case 'hist':
+        await history(rest);
+        return 0;
       case 'status':
       case 'list':
       case 'ls': {
         const parsed = parseArgs({
           args: rest,
           options: {
-            ...common,
+            ...commonFlags,
             output: { type: 'string', short: 'o' },
             'all-namespaces': { type: 'boolean', short: 'A' },
           },
@@ -336,6 +291,8 @@ async function main(argv: string[]): Promise<number> {
           ...new Map(
             secrets
               .map((s) => JSON.parse(Buffer.from(s.data.release, 'base64').toString()) as KubeObject)
+              // The newest revision of each release is the one listed.
+              .sort((a, b) => a.revision - b.revision)
               .map((r) => [`${r.namespace}/${r.name}`, r]),
           ).values(),
         ];
@@ -360,7 +317,7 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       }
       case 'uninstall': {
-        const parsed = parseArgs({ args: rest, options: common, allowPositionals: true, strict: true });
+        const parsed = parseArgs({ args: rest, options: commonFlags, allowPositionals: true, strict: true });
         const kube = client(parsed.values);
         const namespace = parsed.values.namespace ?? 'default';
         const name = parsed.positionals[0] ?? '';
