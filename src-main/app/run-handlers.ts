@@ -25,6 +25,7 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
     labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
     labFix: ({ cluster, confirm, repairs }) => runs().fix(cluster, confirm, repairs),
+    labUpgradeTargets: ({ cluster }) => runs().upgradeTargets(cluster),
     labUpgradePlan: ({ cluster, cilium }) => runs().upgradePlan(cluster, cilium),
     labUpgrade: ({ cluster, cilium, confirm, confirmed }) => runs().upgrade(cluster, cilium, confirm, confirmed),
     labRollback: ({ cluster, confirm }) => runs().rollback(cluster, confirm),

@@ -73,6 +73,12 @@ const confirmation = (what: string) =>
   z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
 
 export const upgradeCalls = {
+  labUpgradeTargets: defineCall(
+    'lab:upgrade-targets',
+    z.object({ cluster: ClusterName }).strict(),
+    z.object({ from: z.string(), targets: z.array(z.string()) }),
+    'The Cilium installed (from helm) and the releases Kindscope can upgrade it to (the newest patch of each newer supported minor, and of its own)',
+  ),
   labUpgradePlan: defineCall(
     'lab:upgrade-plan',
     z.object({ cluster: ClusterName, cilium: CiliumVersion }).strict(),

@@ -23,6 +23,7 @@ import {
   savedDirsOf,
   upgradeFactsFor,
   upgradeRunSteps,
+  upgradeTargets,
 } from '../upgrade/upgrade-runs';
 import { upgradeSteps } from '../upgrade/upgrade-pipeline';
 
@@ -137,6 +138,11 @@ export class LabRunService {
       );
     const status = await this.options.statusSource(cluster).status();
     return this.startRun('fix', cluster, fixFacts(status, repairs));
+  }
+
+  /** The Cilium installed and the releases it can move to (the Upgrade dialog's choices). */
+  upgradeTargets(cluster: string): Promise<{ from: string; targets: string[] }> {
+    return upgradeTargets(this.options, cluster);
   }
 
   /** The upgrade's preflight (issue 30): each item and the run's steps, nothing changed. */

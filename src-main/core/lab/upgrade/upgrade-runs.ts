@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { KindscopeError, type RunRecord, type UpgradePreflight } from '../../../contract';
+import { isSupportedChart } from '../plan/chart-keys';
+import { ciliumReleases, versionAtLeast } from '../plan/compat-table';
 import type { LifecycleDeps } from '../run/lifecycle-pipelines';
+import { readRelease } from './live-facts';
 import type { PipelineSources } from '../run/pipeline-deps';
 import type { StepDefinition } from '../run/pipeline-runner';
 import type { RunStore } from '../run/run-store';
@@ -92,4 +95,17 @@ export function upgradeRunSteps(record: RunRecord, deps: LifecycleDeps): StepDef
   if (record.kind === 'rollback')
     return rollbackSteps(record.cluster, parseFacts(RollbackFacts, record.facts, record.id), deps);
   throw new KindscopeError('INTERNAL', `No ${record.kind} pipeline here`, 'Report this.');
+}
+
+/** The releases an installed Cilium can move to: each supported minor's newest patch newer than it. */
+export async function upgradeTargets(
+  sources: Pick<PipelineSources, 'runTool'>,
+  cluster: string,
+): Promise<{ from: string; targets: string[] }> {
+  const release = await readRelease(sources.runTool, `kind-${cluster}`);
+  const targets = ciliumReleases
+    .map((r) => r.version)
+    .filter((v) => isSupportedChart(v) && !versionAtLeast(release.version, v))
+    .sort((a, b) => (versionAtLeast(a, b) ? -1 : 1));
+  return { from: release.version, targets };
 }
