@@ -29,6 +29,8 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labUpgradePlan: ({ cluster, cilium }) => runs().upgradePlan(cluster, cilium),
     labUpgrade: ({ cluster, cilium, confirm, confirmed }) => runs().upgrade(cluster, cilium, confirm, confirmed),
     labRollback: ({ cluster, confirm }) => runs().rollback(cluster, confirm),
+    labRebuildPlan: ({ cluster, kind, image }) => runs().rebuildPlan(cluster, kind, image),
+    labRebuild: ({ cluster, confirm, kind, image }) => runs().rebuild(cluster, confirm, kind, image),
   };
 }
 

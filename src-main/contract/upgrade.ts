@@ -4,8 +4,8 @@ import { RunRecord } from './run';
 
 /**
  * Issue 30: moving a lab's Cilium to a newer release (`upgrade`) and back (`rollback`). The upgrade's preflight is a list
- * of items, each shown and confirmed on its own as `fix` shows its repairs. (`rebuild` is not
- * built yet.)
+ * of items, each shown and confirmed on its own as `fix` shows its repairs. `rebuild`
+ * re-creates a lab from its saved plan on a newer node image (kind cannot upgrade in place).
  */
 
 /** What the upgrade does with one thing it found. */
@@ -72,6 +72,34 @@ const CiliumVersion = z
 const confirmation = (what: string) =>
   z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
 
+const RebuildInput = z
+  .object({
+    cluster: ClusterName,
+    /** A kind release of the compatibility table: its default node image (or its newest tested one). */
+    kind: z
+      .string()
+      .regex(/^v\d+\.\d+\.\d+$/, 'must be a kind release such as v0.30.0')
+      .optional(),
+    /** A node image of the compatibility table (`kindest/node:v1.34.0`, or pinned `…@sha256:…`). */
+    image: z.string().max(300).optional(),
+  })
+  .strict();
+
+export const RebuildPlan = z.object({
+  cluster: z.string(),
+  kind: z.string(),
+  image: z.string(),
+  kubernetes: z.string(),
+  cilium: z.string(),
+  /** What is deleted: node containers and the kubeconfig context. */
+  deletes: z.array(z.string()),
+  /** Kindscope's objects, made again from the plan. */
+  carried: z.array(z.string()),
+  /** What is not carried (the user's own workloads), in words. */
+  notCarried: z.string(),
+});
+export type RebuildPlan = z.infer<typeof RebuildPlan>;
+
 export const upgradeCalls = {
   labUpgradeTargets: defineCall(
     'lab:upgrade-targets',
@@ -104,5 +132,19 @@ export const upgradeCalls = {
     z.object({ cluster: ClusterName, confirm: confirmation('the rollback changes the cluster') }).strict(),
     RunRecord,
     "helm rollback to the release's previous revision and the objects the last upgrade saved restored, then verified; a run",
+  ),
+  labRebuildPlan: defineCall(
+    'lab:rebuild-plan',
+    RebuildInput,
+    RebuildPlan,
+    'What rebuilding a lab on another node image deletes and carries, the image checked against the compatibility table',
+  ),
+  labRebuild: defineCall(
+    'lab:rebuild',
+    RebuildInput.extend({
+      confirm: confirmation('rebuild deletes the cluster, and your own workloads are not carried'),
+    }).strict(),
+    RunRecord,
+    'Deletes the lab and creates it again from its saved plan on the new node image, then verifies it; a run',
   ),
 } as const;

@@ -20,6 +20,7 @@ const verbs: Record<RunRecord['kind'], string> = {
   delete: 'deleting',
   upgrade: 'upgrading',
   rollback: 'rolling back',
+  rebuild: 'rebuilding',
 };
 
 export function closeQuestion(running: readonly RunRecord[]): CloseQuestion | undefined {

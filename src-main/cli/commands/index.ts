@@ -16,7 +16,7 @@ import { cleanupCommand } from './cleanup';
 import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 import { connectivityCommand } from './connectivity';
 import { bgpCommand } from './bgp';
-import { rollbackCommand, upgradeCommand } from './upgrade';
+import { rebuildCommand, rollbackCommand, upgradeCommand } from './upgrade';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
@@ -37,6 +37,7 @@ export const commands: readonly CliCommand[] = [
   fixCommand,
   upgradeCommand,
   rollbackCommand,
+  rebuildCommand,
   stopCommand,
   startCommand,
   deleteCommand,

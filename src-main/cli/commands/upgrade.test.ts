@@ -38,6 +38,11 @@ const release = () =>
   (JSON.parse(helm(['list', '-o', 'json'])) as { name: string; revision: string; chart: string }[]).find(
     (r) => r.name === 'cilium',
   )!;
+const kubectl = (args: string[]) => {
+  const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], { env, encoding: 'utf8' });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout;
+};
 const userValues = () => JSON.parse(helm(['get', 'values', 'cilium', '-o', 'json'])) as Record<string, unknown>;
 
 /** The preflight as JSON (exit 1: nothing runs without --yes). */
@@ -151,6 +156,15 @@ describe('kindscope upgrade and rollback on a 1.18.14 lab (kind v0.29.0, Kuberne
     expect(release().chart).toBe(`cilium-${newest120}`);
     expect(userValues()).toMatchObject({ l2podAnnouncements: { interfacePattern: '^eth0$' } });
     expect(userValues()).not.toHaveProperty('l2podAnnouncements.interface');
+    // A change made after the upgrade that the rollback's restore of the saved objects undoes.
+    kubectl([
+      'patch',
+      'ciliumloadbalancerippool',
+      'lab-pool',
+      '--type=merge',
+      '-p',
+      '{"spec":{"allowFirstLastIPs":"Yes"}}',
+    ]);
     console.log(
       `upgrade 1.18.14 → ${newest120}: ${seconds}s (${result.steps.map((s) => `${s.name} ${s.ms}ms`).join(', ')})`,
     );
@@ -169,6 +183,10 @@ describe('kindscope upgrade and rollback on a 1.18.14 lab (kind v0.29.0, Kuberne
     }[];
     expect(history.at(-1)?.description).toContain(`Rollback to ${upgradedFrom}`);
     expect(userValues()).toMatchObject({ l2podAnnouncements: { interface: 'eth0' } });
+    // The pool as the upgrade's backup saved it.
+    expect(kubectl(['get', 'ciliumloadbalancerippool', 'lab-pool', '-o', 'jsonpath={.spec.allowFirstLastIPs}'])).toBe(
+      'No',
+    );
   });
 
   it('the other steps: 1.18 → 1.19 (preflight, upgrade) and 1.19 → 1.20 (preflight)', { timeout: 900_000 }, () => {

@@ -111,3 +111,49 @@ upgrade saved, waits for the rollout and proves every LoadBalancer IP answers. A
     );
   },
 };
+
+export const rebuildCommand: CliCommand = {
+  name: 'rebuild',
+  summary: 'Re-create a lab from its saved plan on a newer node image (kind cannot upgrade Kubernetes in place)',
+  help: `kindscope rebuild --cluster NAME [--kind VERSION] [--image IMAGE] [--yes] [--json]
+
+Deletes the lab and creates it again from the plan Kindscope saved when it built it, on a new node
+image from the compatibility table (--image, the default image of --kind, or else the newest one
+tested with the lab's Cilium), then proves every LoadBalancer IP answers. Kindscope's objects (the
+pool, the L2 policy or BGP objects, the sample) are made again; your own workloads are NOT carried.
+Without --yes it only lists what is deleted and carried.`,
+  options: {
+    cluster: { type: 'string' },
+    kind: { type: 'string' },
+    image: { type: 'string' },
+    yes: { type: 'boolean', default: false },
+  },
+  async run(context) {
+    const cluster = clusterOf(context, 'rebuild');
+    if (typeof cluster === 'number') return cluster;
+    const { kind, image } = context.values;
+    const choice = {
+      ...(typeof kind === 'string' ? { kind } : {}),
+      ...(typeof image === 'string' ? { image } : {}),
+    };
+    const plan = await context.client.invoke('lab:rebuild-plan', { cluster, ...choice });
+    if (!plan.ok) return context.fail(plan.error);
+    const p = plan.value;
+    const text =
+      `Rebuilding ${cluster} on ${p.image.split('@')[0]} (kind ${p.kind}, Kubernetes ${p.kubernetes}, Cilium ${p.cilium}):\n` +
+      `  deleted: ${p.deletes.join(', ')}\n` +
+      `  made again from the plan: ${p.carried.join('; ')}\n` +
+      `  ${p.notCarried}\n`;
+    if (context.values.yes !== true) {
+      context.output.err(`${text}Run again with --yes to rebuild.\n`);
+      return ExitCode.failed;
+    }
+    context.output.err(text);
+    return follow(
+      context,
+      () => context.client.invoke('lab:rebuild', { cluster, confirm: true, ...choice }),
+      (run) => `Rebuilt ${cluster} on Kubernetes ${p.kubernetes}:\n${verifiedText(run)}`,
+      { json: { rebuild: p } },
+    );
+  },
+};

@@ -3,6 +3,7 @@ import {
   type CreatedResource,
   type FixKind,
   type RunRecord,
+  type RebuildPlan,
   type UpgradePreflight,
 } from '../../../contract';
 import type { Logger } from '../../util/logger';
@@ -23,6 +24,7 @@ import {
   savedDirsOf,
   upgradeFactsFor,
   upgradeRunSteps,
+  rebuildPlanFor,
   upgradeTargets,
 } from '../upgrade/upgrade-runs';
 import { upgradeSteps } from '../upgrade/upgrade-pipeline';
@@ -178,6 +180,35 @@ export class LabRunService {
     return this.startJournaled('rollback', cluster, facts);
   }
 
+  /** What rebuilding a lab on another node image deletes and carries (the confirmation's text). */
+  async rebuildPlan(cluster: string, kind?: string, image?: string): Promise<RebuildPlan> {
+    return (await rebuildPlanFor(this.options, this.list(), cluster, kind, image)).view;
+  }
+
+  /** Deletes the lab and creates it again from its saved plan on the new node image; `confirmed` is the user's yes. */
+  async rebuild(cluster: string, confirmed: boolean, kind?: string, image?: string): Promise<RunRecord> {
+    if (!confirmed)
+      throw needsConfirmation(
+        `Rebuilding ${cluster}`,
+        'Review what is deleted and carried (`kindscope rebuild --cluster NAME`), then confirm, or pass --yes.',
+      );
+    const { plan } = await rebuildPlanFor(this.options, this.list(), cluster, kind, image);
+    const rendering = await this.options.lab.render({ plan }, { replacing: true });
+    const record = this.options.store.create({ kind: 'rebuild', cluster, steps: [], facts: { rendering } });
+    const steps = await this.stepsOf(record);
+    record.steps = steps.map((step) => ({
+      name: step.name,
+      title: step.title,
+      command: step.command,
+      state: 'pending',
+      logPath: `${record.dir}/logs/${step.name}.log`,
+      attempts: 0,
+    }));
+    this.options.store.save(record);
+    this.launch(record, steps);
+    return record;
+  }
+
   private upgradeFindings(cluster: string, cilium: string) {
     return findingsFor(
       this.options,
@@ -281,9 +312,14 @@ export class LabRunService {
   private stepsOf(record: RunRecord): Promise<StepDefinition[]> {
     if (record.kind === 'upgrade' || record.kind === 'rollback')
       return Promise.resolve(upgradeRunSteps(record, lifecycleDeps(this.options, record.cluster)));
-    if (record.kind !== 'create') return this.lifecycleSteps(record.kind, record.cluster, record.facts);
+    if (record.kind !== 'create' && record.kind !== 'rebuild')
+      return this.lifecycleSteps(record.kind, record.cluster, record.facts);
     const rendering = renderingOf(record);
-    return Promise.resolve(createPipeline(rendering, record.dir, createDeps(this.options, record, rendering)));
+    const create = createPipeline(rendering, record.dir, createDeps(this.options, record, rendering));
+    // A rebuild deletes the lab first (kind cannot change a cluster's Kubernetes in place), then builds it from the plan.
+    if (record.kind === 'rebuild')
+      return Promise.resolve([...deleteSteps(record.cluster, lifecycleDeps(this.options, record.cluster)), ...create]);
+    return Promise.resolve(create);
   }
 
   private async lifecycleSteps(

@@ -286,7 +286,8 @@ export function rollbackSteps(cluster: string, facts: RollbackFacts, deps: Lifec
           await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
             signal: c.signal,
             onLine: c.log,
-            input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items }),
+            // One document per object (a YAML stream of JSON documents), as the create run applies its manifests.
+            input: items.map((item) => JSON.stringify(item)).join('\n---\n'),
           });
         }
       },

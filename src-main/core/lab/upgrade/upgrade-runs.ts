@@ -1,5 +1,14 @@
 import { join } from 'node:path';
-import { KindscopeError, type RunRecord, type UpgradePreflight } from '../../../contract';
+import {
+  KindscopeError,
+  type LabPlan,
+  type LabRendering,
+  type RebuildPlan,
+  type RunRecord,
+  type UpgradePreflight,
+} from '../../../contract';
+import { deletePlan } from '../run/lifecycle-pipelines';
+import { rebuildRow, rebuildWords, rebuiltPlan, savedCreateRun } from './rebuild';
 import { isSupportedChart } from '../plan/chart-keys';
 import { ciliumReleases, versionAtLeast } from '../plan/compat-table';
 import type { LifecycleDeps } from '../run/lifecycle-pipelines';
@@ -108,4 +117,32 @@ export async function upgradeTargets(
     .filter((v) => isSupportedChart(v) && !versionAtLeast(release.version, v))
     .sort((a, b) => (versionAtLeast(a, b) ? -1 : 1));
   return { from: release.version, targets };
+}
+
+/** What a rebuild deletes and carries, and the plan it creates (from the newest finished create run of the lab). */
+export async function rebuildPlanFor(
+  sources: Pick<PipelineSources, 'runTool' | 'docker'>,
+  runs: readonly RunRecord[],
+  cluster: string,
+  kind?: string,
+  image?: string,
+): Promise<{ view: RebuildPlan; plan: LabPlan }> {
+  const run = savedCreateRun(runs, cluster);
+  const installed = (await readRelease(sources.runTool, `kind-${cluster}`)).version;
+  const saved = (run.facts.rendering as LabRendering).plan;
+  const row = rebuildRow(saved, installed, kind, image);
+  const plan = rebuiltPlan(run, row, installed);
+  const removed = await deletePlan(sources.docker(), cluster);
+  return {
+    plan,
+    view: {
+      cluster,
+      kind: row.kind,
+      image: row.image,
+      kubernetes: row.kubernetes,
+      cilium: installed,
+      deletes: [...removed.containers.map((c) => `container ${c}`), `kubeconfig context ${removed.context}`],
+      ...rebuildWords(plan),
+    },
+  };
 }

@@ -366,6 +366,7 @@ const runKinds: Record<RunRecord['kind'], string> = {
   delete: 'Delete',
   upgrade: 'Upgrade',
   rollback: 'Roll back',
+  rebuild: 'Rebuild',
 };
 
 function PastRuns({ runs }: { runs: RunRecord[] }) {

@@ -26,6 +26,7 @@ const runTitles: Record<RunRecord['kind'], string> = {
   delete: 'Deleting',
   upgrade: 'Upgrading',
   rollback: 'Rolling back',
+  rebuild: 'Rebuilding',
 };
 
 function StepIcon({ state }: { state: StepState }) {
