@@ -10,7 +10,7 @@ import { KindscopeError, type ClusterStatus } from '../../../contract';
 import { ciliumRepo } from '../plan/steps';
 import { ciliumReady, waitStep } from '../run/cluster-watch';
 import { announceAndVerifySteps, type LifecycleDeps } from '../run/lifecycle-pipelines';
-import type { StepDefinition } from '../run/pipeline-runner';
+import type { StepContext, StepDefinition } from '../run/pipeline-runner';
 import { releaseName, releaseNamespace } from './live-facts';
 
 /** What an upgrade run keeps in its journal: built once from the confirmed preflight, so a resume runs the same upgrade. */
@@ -39,7 +39,11 @@ export const backedUpResources = [
 
 const helmScope = (context: string) => ['--namespace', releaseNamespace, '--kube-context', context];
 
-/** The agents and the operator rolled out at `version`, every node Ready. */
+/**
+ * The agents and the operator ready, every node Ready, and the version the cluster wing reads
+ * (when it reads one) the one wanted. The rollout itself is proved first by `kubectl rollout
+ * status` (every agent pod replaced: the DaemonSet's updatedNumberScheduled and observedGeneration).
+ */
 function rolledOutAt(version: string, nodes: number) {
   const ready = ciliumReady(nodes);
   return (status: ClusterStatus) => {
@@ -47,10 +51,20 @@ function rolledOutAt(version: string, nodes: number) {
     const at = status.cilium.version?.replace(/^v/, '');
     return {
       ...check,
-      done: check.done && at === version,
-      detail: `Cilium ${at ?? 'version not read yet'} (want ${version}); ${check.detail}`,
+      done: check.done && (at === undefined || at === version),
+      detail: `Cilium ${at ?? '(version not read)'} (want ${version}); ${check.detail}`,
     };
   };
+}
+
+/** `kubectl rollout status` of the agents' DaemonSet and the operator's Deployment: the roll out, as users check it. */
+async function rollout(deps: LifecycleDeps, context: string, c: StepContext): Promise<void> {
+  for (const workload of ['daemonset/cilium', 'deployment/cilium-operator'])
+    await deps.runTool(
+      'kubectl',
+      ['--context', context, '--namespace', releaseNamespace, 'rollout', 'status', workload, '--timeout=10m'],
+      { signal: c.signal, onLine: c.log },
+    );
 }
 
 /** Every object of the backed-up kinds, as kubectl lists them; kinds the cluster lacks are skipped, said. */
@@ -210,15 +224,19 @@ export function upgradeSteps(
     {
       name: 'cilium-rollout',
       title: `Wait for the agents and the operator at ${facts.to}`,
-      command: `watch kube-system of ${context} until every agent and the operator run ${facts.to} and are ready, every node Ready`,
-      run: (c) =>
-        waitStep(
+      command:
+        `kubectl rollout status daemonset/cilium and deployment/cilium-operator -n kube-system; ` +
+        `watch kube-system of ${context} until every agent and the operator are ready at ${facts.to}, every node Ready`,
+      run: async (c) => {
+        await rollout(deps, context, c);
+        await waitStep(
           deps.statusSource(),
           c,
           rolledOutAt(facts.to, facts.nodes),
           `Cilium ${facts.to}`,
           deps.timeouts?.cilium ?? 600_000,
-        ),
+        );
+      },
     },
     ...announceAndVerifySteps(cluster, deps, { reelected: true }),
   );
@@ -295,15 +313,19 @@ export function rollbackSteps(cluster: string, facts: RollbackFacts, deps: Lifec
     {
       name: 'cilium-rollout',
       title: `Wait for the agents and the operator${facts.version ? ` at ${facts.version}` : ''}`,
-      command: `watch kube-system of ${context} until every agent and the operator are ready, every node Ready`,
-      run: (c) =>
-        waitStep(
+      command:
+        `kubectl rollout status daemonset/cilium and deployment/cilium-operator -n kube-system; ` +
+        `watch kube-system of ${context} until every agent and the operator are ready, every node Ready`,
+      run: async (c) => {
+        await rollout(deps, context, c);
+        await waitStep(
           deps.statusSource(),
           c,
           facts.version ? rolledOutAt(facts.version, facts.nodes) : ciliumReady(facts.nodes),
           `Cilium${facts.version ? ` ${facts.version}` : ''}`,
           deps.timeouts?.cilium ?? 600_000,
-        ),
+        );
+      },
     },
     ...announceAndVerifySteps(cluster, deps, { reelected: true }),
   ];
