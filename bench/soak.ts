@@ -8,7 +8,8 @@
  * Writes soak.csv, soak.svg and soak.json to SOAK_DIR; growth after the warm-up is a fitted
  * slope with its 95 % interval. Pass: upper bound < 2 MB/h (main) and < 5 MB/h (page), no
  * handle or listener count higher at the end than during the first sampled half, and the
- * served model equal to a fresh read (`kindscope status --json` in a new process).
+ * served model equal to a fresh read (`kindscope status --json` in a new process). Each sample is
+ * taken with the churn in its base state (no churn service, the worker running, 3 s settled).
  * SOAK_MINUTES (default 60) sets the length.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -49,6 +50,30 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
     return await Promise.race([promise, timeout]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/**
+ * Lets the sampler wait for the churn to be back in its base state and keeps it there while it
+ * samples: a churn step `enter`s (waiting while a sample is held) and `leave`s once it has undone
+ * its change.
+ */
+class ChurnGate {
+  private held = false;
+  private busy = 0;
+  async enter(): Promise<void> {
+    while (this.held) await sleep(100);
+    this.busy += 1;
+  }
+  leave(): void {
+    this.busy -= 1;
+  }
+  async hold(): Promise<void> {
+    this.held = true;
+    while (this.busy > 0) await sleep(100);
+  }
+  release(): void {
+    this.held = false;
   }
 }
 
@@ -181,11 +206,13 @@ try {
   const endAt = started + minutes * 60_000;
   let stopping = false;
   const churn: Promise<void>[] = [];
+  const gate = new ChurnGate();
   let churnErrors = 0;
   // A LoadBalancer service created and deleted every 10 s.
   churn.push(
     (async () => {
       for (let i = 0; !stopping; i += 1) {
+        await gate.enter();
         const tick = performance.now();
         const svc = `soak-churn-${i % 1000}`;
         const made = await run(
@@ -195,6 +222,7 @@ try {
         );
         await sleep(5_000);
         const gone = await run('kubectl', ['delete', 'service', svc, '--wait=false'], cluster.env);
+        gate.leave();
         if (made.code !== 0 || gone.code !== 0) churnErrors += 1;
         await sleep(Math.max(0, 10_000 - (performance.now() - tick)));
       }
@@ -207,11 +235,15 @@ try {
       while (!stopping) {
         for (let waited = 0; waited < 270_000 && !stopping; waited += 1_000) await sleep(1_000);
         if (stopping) break;
+        await gate.enter();
         say(`stopping ${victim}`);
         await run('docker', ['stop', '-t', '1', victim], process.env);
         await sleep(30_000);
         say(`starting ${victim}`);
         await run('docker', ['start', victim], process.env);
+        // The node takes a while to be Ready again and its leases to move back: no sample before.
+        await sleep(20_000);
+        gate.leave();
       }
     })(),
   );
@@ -270,7 +302,12 @@ try {
   for (let next = started; next <= endAt + 1; next += sampleSeconds * 1000) {
     await sleep(Math.max(0, next - performance.now()));
     if (serve.exitCode !== null) throw new Error(`serve exited (${serve.exitCode}) during the soak:\n${serveOutput}`);
-    const s = await sample();
+    // Every sample in the same state (no churn service, the worker running, the page caught up),
+    // so that counts compare like with like: the 24-minute run's DOM nodes 359→375 were a
+    // service row sampled on one side of the churn and not the other.
+    await gate.hold();
+    await sleep(3_000);
+    const s = await sample().finally(() => gate.release());
     samples.push(s);
     writeFileSync(
       csvFile,

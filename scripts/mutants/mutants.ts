@@ -480,7 +480,7 @@ const added: Mutant[] = [
   },
   {
     id: 'bgp-cluster-config-selects-every-node',
-    file: 'src-main/core/lab/plan/render.ts',
+    file: 'src-main/core/lab/plan/render-bgp.ts',
     search: "      ...(bgp.nodes === 'workers'",
     replace: "      ...(bgp.nodes === 'none'",
     guards: ['src-main/core/lab/plan/bgp-manifests-crd.test.ts', 'src-main/core/bgp/lab-speaker.test.ts'],

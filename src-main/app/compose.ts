@@ -25,7 +25,7 @@ import { createStderrLogger, type Logger } from '../core/util/logger';
 import { createWelcomeHandlers } from './welcome-handlers';
 import { createRouter, type EventSources, type Handlers, type Router } from './router';
 import { LabPlanService } from '../core/lab/lab-plan-service';
-import { compatTable } from '../core/lab/plan/compat-table';
+import { compatTable } from '../contract/compat-table';
 import { labHandlers } from './lab-handlers';
 import { LabRunService } from '../core/lab/run/lab-run-service';
 import { RunStore } from '../core/lab/run/run-store';

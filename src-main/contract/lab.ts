@@ -1,5 +1,9 @@
 import { z } from 'zod';
+import { defaultCompatRow } from './compat-table';
 import { defineCall } from './define';
+import { LabFinding } from './lab-finding';
+
+export * from './lab-finding';
 
 /**
  * Two workers unless the plan says otherwise, in a lab.yaml as in the wizard and `--name`: the
@@ -22,11 +26,10 @@ export const GoDuration = z
 const Cidr4 = z.string().regex(/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/, 'must be an IPv4 CIDR such as 10.244.0.0/16');
 
 /**
- * The default plan's kind release (the compatibility table's default row; a test holds the two
- * equal). Kindscope's managed kind download follows it, so the kind it installs is the one the
- * default node image was built for.
+ * The default plan's kind release: the compatibility table's default row, so Kindscope's managed
+ * kind download follows it and the kind it installs is the one the default node image was built for.
  */
-export const defaultKindVersion = 'v0.33.0';
+export const defaultKindVersion = defaultCompatRow.kind;
 
 /**
  * kind's own networking defaults (kubernetes-sigs/kind pkg/apis/config/v1alpha4/default.go,
@@ -52,9 +55,7 @@ export const LabCluster = z
     /** A row of the compatibility table (`kind` release); the node image comes from it. */
     kindVersion: z.string().default(defaultKindVersion),
     /** `kindest/node:vX.Y.Z@sha256:…`: always pinned by digest, from the kind release note. */
-    nodeImage: z
-      .string()
-      .default('kindest/node:v1.36.4@sha256:099e049362a1526b2db71494e1947aae99bd16290d7c895f2b7ea312e3cbfaed'),
+    nodeImage: z.string().default(defaultCompatRow.image),
     controlPlanes: z.number().int().min(1).max(9).default(1),
     workers: z.number().int().min(0).max(9).default(defaultWorkers),
     podSubnet: Cidr4.default(kindNetworkingDefaults.podSubnet),
@@ -219,70 +220,6 @@ export const LabPlan = z
   .strict();
 export type LabPlan = z.infer<typeof LabPlan>;
 export type LabPlanInput = z.input<typeof LabPlan>;
-
-/** A mistake found in a plan or an imported command, with what to do about it. */
-export const LabFinding = z.object({
-  code: z.string(),
-  message: z.string(),
-  fix: z.string(),
-  /** The plan field (`cilium.devices`) or chart value (`k8sServiceHost`) it is about. */
-  field: z.string().optional(),
-  /** error: the plan is refused; warning: it works but not as intended; info: noted. */
-  severity: z.enum(['error', 'warning', 'info']),
-  /** The importer applied the fix in the returned plan. */
-  applied: z.boolean().default(false),
-});
-export type LabFinding = z.infer<typeof LabFinding>;
-
-/** Text as a sentence: ends with a full stop unless it already ends a sentence. */
-export function asSentence(text: string): string {
-  const trimmed = text.trim();
-  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
-}
-
-/**
- * The one style of a finding's words (issue 28): its message and fix each a sentence ending
- * with a full stop. The field stays data (`field`), shown beside the words, never prefixed to
- * them: every message already names what it is about.
- */
-export function finishedFinding(finding: LabFinding): LabFinding {
-  return { ...finding, message: asSentence(finding.message), fix: asSentence(finding.fix) };
-}
-
-/**
- * Findings made for a plan named `from`, after the plan was renamed `to`: each fix names the
- * plan's own nodes (`from-control-plane`, `from-worker2`…), which kind names after the cluster,
- * so they follow the rename (issue 28: the import's k8sServiceHost fix kept the old name).
- * Messages are left alone: they may name the article's cluster, which a rename does not change.
- */
-export function followClusterName(findings: readonly LabFinding[], from: string, to: string): LabFinding[] {
-  if (!from || from === to) return [...findings];
-  const escaped = from.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const node = new RegExp(
-    `(?<![\\w-])${escaped}(?=-(?:control-plane|worker|external-load-balancer)\\d*(?![\\w-]))`,
-    'g',
-  );
-  return findings.map((f) => ({ ...f, fix: f.fix.replace(node, to) }));
-}
-
-/**
- * A finding as one sentence where its field is not shown beside it (a refusal, the CLI): the
- * message, naming its field once: in parentheses at the end when the message does not already
- * (never `pool.cidr: pool.cidr is auto …`, issue 28), and a full stop.
- */
-export function findingSentence(finding: Pick<LabFinding, 'message' | 'field'>): string {
-  const message = finding.message.trim();
-  // Named: the field itself (`pool.cidr is auto…`), or its last part as a word (`k8sServiceHost "x"…`).
-  const last = (finding.field?.split('.').pop() ?? '').replace(/[^\w-]/g, '');
-  if (!finding.field || message.includes(finding.field) || new RegExp(`\\b${last}\\b`).test(message))
-    return asSentence(message);
-  return asSentence(`${message.replace(/\.$/, '')} (${finding.field})`);
-}
-
-/** Findings as one paragraph (a refusal's message): one sentence each. */
-export function findingsAsText(findings: readonly Pick<LabFinding, 'message' | 'field'>[]): string {
-  return findings.map(findingSentence).join(' ');
-}
 
 /** One argument of a step: a literal, a generated file, or the output of an earlier step. */
 export const StepArg = z.union([

@@ -51,11 +51,13 @@ export function announceScript(
   ].join('\n');
 }
 
-export function withdraw(node: string, vip: string, port: string): void {
+export function withdraw(node: string, vip: string, port: string, keepAddress = false): void {
+  // keepAddress: another service sharing the VIP (a sharing key) still answers from this node.
   dockerExec(
     node,
-    `ip addr del ${vip}/32 dev lo 2>/dev/null; ` +
-      `ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; ` +
+    (keepAddress
+      ? ''
+      : `ip addr del ${vip}/32 dev lo 2>/dev/null; ip rule del pref 10 to ${vip} ipproto 1 blackhole 2>/dev/null; `) +
       `${stopMatching(`httpd -p ${vip}:${port}`)}; true`,
   );
 }

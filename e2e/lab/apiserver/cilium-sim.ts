@@ -2,13 +2,12 @@ import { spawn, spawnSync } from 'node:child_process';
 import type { KubeObject as Obj } from './kube-object.ts';
 import type { LabApiServer } from './server.ts';
 import { KubeControllers } from './kube-controllers.ts';
-import { now, runningPod, shortHash } from './controller-objects.ts';
+import { now } from './controller-objects.ts';
 import { agentStartError } from '../helm/chart-rules.ts';
 import {
   announceScript,
   cidrIndex,
   ciliumHostIp,
-  crashLoopStatus,
   dockerExec,
   dockerOk,
   internalIp,
@@ -26,6 +25,8 @@ import {
   type Speaker,
 } from './bgp-speaker.ts';
 import { holderServes, leaseCandidates, type Backend } from './l2-local-policy.ts';
+import { reconcileAgents, type AgentsContext } from './cilium-agents.ts';
+import { sharedAddress, silencedBySharing, vipStillAnnounced } from './lb-sharing.ts';
 
 export interface SimulatedCluster {
   name: string;
@@ -69,11 +70,13 @@ export class CiliumSimulation {
   private readonly log: (line: string) => void;
   private readonly controllers: KubeControllers;
   private currentConfig: Record<string, string> | undefined;
+  private readonly agents: AgentsContext;
 
   constructor(server: LabApiServer, cluster: SimulatedCluster, log: (line: string) => void) {
     this.server = server;
     this.cluster = cluster;
     this.log = log;
+    this.agents = { store: server.store, type: (g, p) => this.type(g, p), list: (g, p, n) => this.list(g, p, n) };
     this.controllers = new KubeControllers({
       server,
       running: this.running,
@@ -174,7 +177,7 @@ export class CiliumSimulation {
       const cni = this.cluster.defaultCni || (Boolean(config) && !agentError);
       this.controllers.reconcileNodeLifecycle(cni);
       this.controllers.reconcileEvictions();
-      if (config) this.reconcileAgents(config, agentError);
+      if (config) reconcileAgents(this.agents, agentError);
       if (config && !agentError) await this.reconcileDatapath(config);
       this.controllers.reconcileDeployments(cni);
       this.controllers.reconcileEndpointSlices();
@@ -207,53 +210,6 @@ export class CiliumSimulation {
     const mask = Number(config['cluster-pool-ipv4-mask-size'] ?? 24);
     if (index < 0 || mask > 30 || mask < Number(bits)) return undefined;
     return `${intToIp(ipToInt(network!) + index * 2 ** (32 - mask))}/${mask}`;
-  }
-
-  /** The agent DaemonSet's pods, one per node: running, or crash-looping with the agent's start error. */
-  private reconcileAgents(config: Record<string, string>, agentError: string | undefined): void {
-    const nodes = this.list('', 'nodes');
-    const podType = this.type('', 'pods')!;
-    const dsType = this.type('apps', 'daemonsets')!;
-    const ds = this.store.find(dsType, 'kube-system', 'cilium')!;
-    const image = `quay.io/cilium/cilium:v${config['cilium-version'] ?? '1.16.5'}`;
-    for (const node of nodes) {
-      const name = `cilium-${shortHash(node.metadata.name)}`;
-      const existing = this.store.find(podType, 'kube-system', name);
-      const pod = runningPod(
-        'kube-system',
-        name,
-        node.metadata.name,
-        node.status.addresses.find((a: Obj) => a.type === 'InternalIP')?.address,
-        { 'k8s-app': 'cilium' },
-        ds,
-        'cilium-agent',
-        image,
-      );
-      if (agentError) pod.status = crashLoopStatus(pod.status, agentError);
-      if (!existing) this.store.create(podType, pod);
-      else if (Boolean(agentError) !== (existing.status?.containerStatuses?.[0]?.ready === false))
-        this.store.update(podType, { ...existing, status: pod.status }, { subresource: 'status' });
-    }
-    const count = nodes.length;
-    const ready = agentError ? 0 : count;
-    if (ds.status?.numberReady !== ready || ds.status?.desiredNumberScheduled !== count) {
-      this.store.update(
-        dsType,
-        {
-          ...ds,
-          status: {
-            desiredNumberScheduled: count,
-            currentNumberScheduled: count,
-            numberReady: ready,
-            numberAvailable: ready,
-            ...(ready < count ? { numberUnavailable: count - ready } : {}),
-            updatedNumberScheduled: count,
-            observedGeneration: ds.metadata.generation,
-          },
-        },
-        { subresource: 'status' },
-      );
-    }
   }
 
   /** cilium_host and the pod CIDR routes in every running node. */
@@ -292,6 +248,7 @@ export class CiliumSimulation {
     for (const s of services)
       for (const ingress of s.status?.loadBalancer?.ingress ?? [])
         used.set(ingress.ip, `${s.metadata.namespace}/${s.metadata.name}`);
+    const assigned = new Map<string, string>();
     for (const service of services) {
       if ((service.status?.loadBalancer?.ingress ?? []).length > 0) continue;
       const labels = {
@@ -300,8 +257,8 @@ export class CiliumSimulation {
         'io.kubernetes.service.name': service.metadata.name,
       };
       const pool = pools.find((p) => !p.spec?.disabled && selectorMatches(p.spec?.serviceSelector, labels));
-      let ip: string | undefined;
-      if (pool)
+      let ip = sharedAddress(service, services, assigned);
+      if (pool && !ip)
         for (const candidate of poolAddresses(pool))
           if (!used.has(candidate)) {
             ip = candidate;
@@ -326,6 +283,7 @@ export class CiliumSimulation {
           };
       const previous = (service.status?.conditions ?? []).find((c: Obj) => c.type === condition.type);
       if (ip) used.set(ip, service.metadata.name);
+      if (ip) assigned.set(`${service.metadata.namespace}/${service.metadata.name}`, ip);
       if (!ip && previous?.reason === condition.reason) continue;
       this.store.update(
         svcType,
@@ -374,7 +332,9 @@ export class CiliumSimulation {
     const durationS = seconds(config['l2-announcements-lease-duration'] ?? '15s');
     const nodes = this.list('', 'nodes');
     const wanted = new Map<string, string>();
-    for (const service of this.list('', 'services').filter((s) => s.spec?.type === 'LoadBalancer')) {
+    const lbServices = this.list('', 'services').filter((s) => s.spec?.type === 'LoadBalancer');
+    const silenced = silencedBySharing(config['cilium-version'] ?? '0.0.0', lbServices);
+    for (const service of lbServices) {
       const vip = service.status?.loadBalancer?.ingress?.[0]?.ip;
       if (!vip) continue;
       // loadBalancerIPs is a plain bool in the CRD's Go type: absent means false, nothing announced.
@@ -419,7 +379,8 @@ export class CiliumSimulation {
       }
       const endpoints = this.readyBackends(service);
       const port = service.spec.ports?.[0]?.port ?? 80;
-      if (endpoints.length > 0 && this.running.has(next) && holderServes(trafficPolicy, next, backends)) {
+      const answers = !silenced.has(`${service.metadata.namespace}/${service.metadata.name}`);
+      if (answers && endpoints.length > 0 && this.running.has(next) && holderServes(trafficPolicy, next, backends)) {
         const page = this.pageOf(service.metadata.namespace, endpoints[0]!);
         wanted.set(`${vip}:${port}`, `${next}|${endpoints[0]}|${service.metadata.name}|${page}`);
       }
@@ -430,7 +391,8 @@ export class CiliumSimulation {
       const [vip, port] = key.split(':');
       const [node, backend, svc, page] = value.split('|');
       const previous = this.announced.get(key)?.split('|')[0];
-      if (previous && previous !== node && this.running.has(previous)) withdraw(previous, vip!, port!);
+      if (previous && previous !== node && this.running.has(previous))
+        withdraw(previous, vip!, port!, vipStillAnnounced(wanted, vip!, previous));
       const served = dockerExec(node!, announceScript(vip!, port!, svc!, backend!, page!));
       if (served) {
         this.announced.set(key, value);
@@ -450,7 +412,7 @@ export class CiliumSimulation {
       if (wanted.has(key)) continue;
       const [vip, port] = key.split(':');
       const node = value.split('|')[0]!;
-      if (this.running.has(node)) withdraw(node, vip!, port!);
+      if (this.running.has(node)) withdraw(node, vip!, port!, vipStillAnnounced(wanted, vip!, node));
       this.announced.delete(key);
     }
   }

@@ -1,5 +1,7 @@
 import type { KubeObject } from '../apiserver/kube-object.ts';
+import { createHash } from 'node:crypto';
 import { kubeProxyReplacementOf } from './chart-rules.ts';
+import { l2PodAnnouncementConfig } from './chart-version-config.ts';
 
 /** What the chart renders that the lab simulates, from the merged values. */
 export function chartObjects(values: KubeObject, chartVersion: string): KubeObject[] {
@@ -25,17 +27,39 @@ export function chartObjects(values: KubeObject, chartVersion: string): KubeObje
     'enable-ipv4-masquerade': String(values.enableIPv4Masquerade ?? true),
     ...(values.ipv4NativeRoutingCIDR ? { 'ipv4-native-routing-cidr': String(values.ipv4NativeRoutingCIDR) } : {}),
     ...(values.devices ? { devices: String(values.devices) } : {}),
+    ...l2PodAnnouncementConfig(values, chartVersion),
+  };
+  // rollOutCiliumPods / operator.rollOutPods: the chart puts the ConfigMap's checksum on the pod
+  // template (cilium-agent/daemonset.yaml, cilium-operator/deployment.yaml), so a values change rolls the pods.
+  const checksum = {
+    'cilium.io/cilium-configmap-checksum': createHash('sha256').update(JSON.stringify(config)).digest('hex'),
+  };
+  const agentAnnotations = values.rollOutCiliumPods === true ? checksum : undefined;
+  const operatorAnnotations = (values.operator as KubeObject | undefined)?.rollOutPods === true ? checksum : undefined;
+  // The chart's default `updateStrategy` (values.yaml): RollingUpdate, maxUnavailable 2.
+  const updateStrategy = (values.updateStrategy as KubeObject | undefined) ?? {
+    type: 'RollingUpdate',
+    rollingUpdate: { maxUnavailable: 2 },
   };
   const labels = { 'app.kubernetes.io/managed-by': 'Helm', 'app.kubernetes.io/part-of': 'cilium' };
   const operatorReplicas = Number((values.operator as KubeObject | undefined)?.replicas ?? 2);
-  const deployment = (name: string, replicas: number, appLabels: Record<string, string>, image: string) => ({
+  const deployment = (
+    name: string,
+    replicas: number,
+    appLabels: Record<string, string>,
+    image: string,
+    annotations?: Record<string, string>,
+  ) => ({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name, namespace: 'kube-system', labels: { ...labels, ...appLabels } },
     spec: {
       replicas,
       selector: { matchLabels: appLabels },
-      template: { metadata: { labels: appLabels }, spec: { containers: [{ name, image }] } },
+      template: {
+        metadata: { labels: appLabels, ...(annotations ? { annotations } : {}) },
+        spec: { containers: [{ name, image }] },
+      },
     },
   });
   return [
@@ -51,8 +75,9 @@ export function chartObjects(values: KubeObject, chartVersion: string): KubeObje
       metadata: { name: 'cilium', namespace: 'kube-system', labels: { ...labels, 'k8s-app': 'cilium' } },
       spec: {
         selector: { matchLabels: { 'k8s-app': 'cilium' } },
+        updateStrategy,
         template: {
-          metadata: { labels: { 'k8s-app': 'cilium' } },
+          metadata: { labels: { 'k8s-app': 'cilium' }, ...(agentAnnotations ? { annotations: agentAnnotations } : {}) },
           spec: { containers: [{ name: 'cilium-agent', image: `quay.io/cilium/cilium:v${chartVersion}` }] },
         },
       },
@@ -62,6 +87,7 @@ export function chartObjects(values: KubeObject, chartVersion: string): KubeObje
       operatorReplicas,
       { 'io.cilium/app': 'operator', name: 'cilium-operator' },
       `quay.io/cilium/operator-generic:v${chartVersion}`,
+      operatorAnnotations,
     ),
     deployment('coredns', 2, { 'k8s-app': 'kube-dns' }, 'registry.k8s.io/coredns/coredns:v1.12.0'),
   ];

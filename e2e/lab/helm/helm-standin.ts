@@ -105,7 +105,7 @@ async function install(args: string[], upgrade: boolean): Promise<void> {
     throw error;
   }
   try {
-    await applyChart(kube, userValues, chartVersion);
+    await applyChart(kube, userValues, chartVersion, base && { values: base.values, version: base.version });
   } catch (error) {
     if (error instanceof HelmError) throw new HelmError(`${failed}: ${error.message}`);
     throw error;

@@ -14,7 +14,7 @@ import type { LabKubeClient } from '../kube-client.ts';
 import { chartVersionParts } from './chart-rules.ts';
 import { chartObjects } from './chart-objects.ts';
 import { ciliumCrds } from './cilium-crds.ts';
-import { apply, HelmError } from './release-store.ts';
+import { apply, HelmError, objectPath } from './release-store.ts';
 
 const schemaLabel = 'io.cilium.k8s.crd.schema.version';
 
@@ -40,9 +40,53 @@ export async function applyCrds(kube: LabKubeClient, chartVersion: string): Prom
   }
 }
 
-export async function applyChart(kube: LabKubeClient, values: KubeObject, chartVersion: string): Promise<void> {
+/**
+ * What helm's three-way merge removes: the keys the previous revision's manifest had that the new
+ * one has not (a JSON merge patch of nulls). Helm 3 patches from the last release's manifest, so
+ * a value dropped between revisions (an old ConfigMap key, an annotation) goes from the object.
+ */
+export function removedKeys(previous: unknown, next: unknown): KubeObject | undefined {
+  const isMap = (v: unknown): v is KubeObject => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+  if (!isMap(previous) || !isMap(next)) return undefined;
+  const patch: KubeObject = {};
+  for (const key of Object.keys(previous)) {
+    if (!(key in next)) patch[key] = null;
+    else {
+      const inner = removedKeys(previous[key], next[key]);
+      if (inner) patch[key] = inner;
+    }
+  }
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}
+
+export interface Rendered {
+  values: KubeObject;
+  version: string;
+}
+
+/** The chart version's CRDs and objects applied; `previous` is the revision they replace (helm's "original"). */
+export async function applyChart(
+  kube: LabKubeClient,
+  values: KubeObject,
+  chartVersion: string,
+  previous?: Rendered,
+): Promise<void> {
   await applyCrds(kube, chartVersion);
-  for (const object of chartObjects(values, chartVersion)) await apply(kube, object);
+  const before = previous ? chartObjects(previous.values, previous.version) : [];
+  for (const object of chartObjects(values, chartVersion)) {
+    await apply(kube, object);
+    const old = before.find((o) => o.kind === object.kind && o.metadata.name === object.metadata.name);
+    const patch = removedKeys(old, object);
+    if (!patch) continue;
+    const result = await kube.request(
+      'PATCH',
+      objectPath(object),
+      JSON.stringify(patch),
+      'application/merge-patch+json',
+    );
+    if (result.status >= 300)
+      throw new HelmError(`cannot patch "${object.metadata.name}": ${result.body.message ?? result.status}`);
+  }
 }
 
 export async function waitReady(kube: LabKubeClient, timeoutMs: number): Promise<void> {

@@ -76,7 +76,8 @@ export async function rollback(args: string[]): Promise<void> {
   const history = await readHistory(kube, parsed.values.namespace ?? 'default', name);
   const plan = rollbackPlan(history, revision, new Date().toISOString());
   // The target's chart again: its CRDs, objects and values, as it was rendered.
-  await applyChart(kube, plan.record.values, plan.record.version);
+  const current = history.at(-1)!;
+  await applyChart(kube, plan.record.values, plan.record.version, { values: current.values, version: current.version });
   for (const superseded of plan.superseded) await writeRelease(kube, superseded);
   await writeRelease(kube, plan.record);
   if (parsed.values.wait) {

@@ -9,6 +9,7 @@ import {
   upgradeValues,
 } from './release-logic.ts';
 import type { ReleaseRecord, ReleaseStatus } from './release-store.ts';
+import { removedKeys } from './release-apply.ts';
 
 const rev = (revision: number, status: ReleaseStatus, version = '1.18.12', values = {}): ReleaseRecord => ({
   name: 'cilium',
@@ -176,5 +177,21 @@ describe('get values output (get_values.go)', () => {
       l2announcements: { enabled: true, leaseDuration: '15s' },
     });
     expect(formatValues(values, { all: true, output: 'table', chartDefaults: {} })).toMatch(/^COMPUTED VALUES:\n/);
+  });
+});
+
+describe("helm's three-way merge drops what the previous revision rendered and the new one does not", () => {
+  it.each([
+    ['a ConfigMap key gone', { data: { a: '1', b: '2' } }, { data: { a: '1' } }, { data: { b: null } }],
+    ['nothing gone', { data: { a: '1' } }, { data: { a: '2', c: '3' } }, undefined],
+    [
+      'a template annotation gone',
+      { spec: { template: { metadata: { annotations: { x: 'y' }, labels: { k: 'v' } } } } },
+      { spec: { template: { metadata: { labels: { k: 'v' } } } } },
+      { spec: { template: { metadata: { annotations: null } } } },
+    ],
+    ['no previous revision', undefined, { data: { a: '1' } }, undefined],
+  ])('%s', (_name, previous, next, expected) => {
+    expect(removedKeys(previous, next)).toEqual(expected);
   });
 });

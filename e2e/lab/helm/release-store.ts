@@ -38,15 +38,20 @@ export function client(values: Record<string, unknown>): LabKubeClient {
   });
 }
 
-/** Server-side apply of one object, as helm 3.18's client-side three-way apply ends up. */
-export async function apply(kube: LabKubeClient, object: KubeObject): Promise<void> {
+/** The object's path on the API server (the lab's chart objects: plural = kind + s/ies/es). */
+export function objectPath(object: KubeObject): string {
   const [group, version] = String(object.apiVersion).includes('/')
     ? String(object.apiVersion).split('/')
     : ['', object.apiVersion];
   const plural = `${String(object.kind).toLowerCase()}s`.replace(/ys$/, 'ies').replace(/sss$/, 'sses');
   const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
   const ns = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
-  const path = `${base}${ns}/${plural}/${object.metadata.name}?fieldManager=helm&force=true`;
+  return `${base}${ns}/${plural}/${object.metadata.name}`;
+}
+
+/** Creates or updates one object (server-side apply, forced, as manager "helm"). */
+export async function apply(kube: LabKubeClient, object: KubeObject): Promise<void> {
+  const path = `${objectPath(object)}?fieldManager=helm&force=true`;
   const result = await kube.request('PATCH', path, stringify(object), 'application/apply-patch+yaml');
   if (result.status >= 300) throw new HelmError(`failed to create resource: ${result.body.message ?? result.status}`);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KindConfigError, kubernetesVersionOf, loadKindConfig } from './kind-config.ts';
-import { ulaSubnetFor } from './kind-standin.ts';
+import { ulaSubnetFor } from './kind-network.ts';
 
 const seed = `kind: Cluster
 apiVersion: kind.x-k8s.io/v1alpha4

@@ -5,7 +5,6 @@
  * 127.0.0.1 — plus a kubeconfig context `kind-<name>`. Node images are the lab's; the
  * requested `kindest/node:vX.Y.Z` is tagged onto it and reported.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +13,7 @@ import { base64, ensureClusterPki } from '../pki.ts';
 import { clusterStateDir, kubeconfigPath, labInstance } from '../lab-paths.ts';
 import { removeKindContext, renderKindKubeconfig, upsertKindContext, type KindKubeconfigEntry } from '../kubeconfig.ts';
 import { tryDocker } from '../require-docker.ts';
+import { KindError, ensureNetwork } from './kind-network.ts';
 import { KindConfigError, kubernetesVersionOf, loadKindConfig, type KindClusterConfig } from './kind-config.ts';
 import { freePortOn, startApiServer, stopApiServer } from '../apiserver/control.ts';
 
@@ -41,8 +41,6 @@ export interface ClusterState {
   /** kube-apiserver's --default-unreachable-toleration-seconds when shortened (KINDSCOPE_LAB_UNREACHABLE_TOLERATION); 300 s otherwise. */
   unreachableTolerationMs?: number;
 }
-
-class KindError extends Error {}
 
 const err = (text: string) => process.stderr.write(text);
 
@@ -90,47 +88,6 @@ function kubeconfigEntry(state: ClusterState): KindKubeconfigEntry {
     certData: base64(pki.clientCert),
     keyData: base64(pki.clientKey),
   };
-}
-
-/** kind's ULA for a network: fc00: + bytes 2..7 of sha1(name ‖ attempt as int32 LE). */
-export function ulaSubnetFor(name: string, attempt = 0): string {
-  const attemptBytes = Buffer.alloc(4);
-  attemptBytes.writeInt32LE(attempt);
-  const hash = createHash('sha1')
-    .update(Buffer.concat([Buffer.from(name), attemptBytes]))
-    .digest();
-  const groups = [0xfc00, hash.readUInt16BE(2), hash.readUInt16BE(4), hash.readUInt16BE(6)];
-  return `${groups.map((g) => g.toString(16)).join(':')}::/64`;
-}
-
-function ensureNetwork(name: string): void {
-  if (tryDocker(['network', 'inspect', name]).status === 0) return;
-  const base = [
-    'network',
-    'create',
-    '-d=bridge',
-    '-o',
-    'com.docker.network.bridge.enable_ip_masquerade=true',
-    '-o',
-    'com.docker.network.driver.mtu=1500',
-    '--label',
-    `${labLabel}=${labInstance()}`,
-  ];
-  const withIpv6 = tryDocker([...base, '--ipv6', '--subnet', ulaSubnetFor(name), name]);
-  if (withIpv6.status === 0) return;
-  // Another kind made it meanwhile (two clusters created at once): kind treats "already exists" as done.
-  if (tryDocker(['network', 'inspect', name]).status === 0) return;
-  // kind falls back to IPv4 only when the kernel has IPv6 disabled.
-  const ipv4 = tryDocker([...base, name]);
-  if (ipv4.status !== 0) {
-    throw new KindError(
-      'failed to ensure docker network: ' +
-        'command "docker network create -d=bridge -o ' +
-        'com.docker.network.bridge.enable_ip_masquerade=true -o com.docker.network.driver.mtu=1500 ' +
-        `--ipv6 --subnet ${ulaSubnetFor(name)} ${name}" failed with error: ` +
-        `exit status 1\nCommand Output: ${withIpv6.stderr.trim()}`,
-    );
-  }
 }
 
 /** Tags the lab node image as the requested kindest/node image, unless a real one is there. */

@@ -21,7 +21,7 @@ import { kindNetworkName, readLabEnvironment, type LabEnvironment } from './envi
 import { networkView } from './environment/network-view';
 import { readOtherPools } from './environment/other-pools';
 import { defaultPlan, loadPlanYaml, parsePlan, savePlanYaml } from './plan/plan';
-import { pairingOf } from './plan/compat-table';
+import { pairingOf } from '../../contract/compat-table';
 import { renderHelmValues } from './plan/render';
 import { renderScript } from './plan/script';
 import { labArtifacts, labSteps } from './plan/steps';

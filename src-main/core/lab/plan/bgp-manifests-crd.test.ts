@@ -4,7 +4,7 @@ import { admitCustomResource } from '../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../e2e/lab/helm/cilium-crds';
 import { LabPlan } from '../../../contract';
 import { chartHasValue, supportedChartMinors, unknownChartKeys } from './chart-keys';
-import { ciliumReleaseFor } from './compat-table';
+import { ciliumReleaseFor } from '../../../contract/compat-table';
 import { renderBgp, renderHelmValues } from './render';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

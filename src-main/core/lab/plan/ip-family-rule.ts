@@ -4,7 +4,7 @@
  */
 import { kindNetworkingDefaults, type LabFinding, type LabPlan } from '../../../contract';
 import { cidrsOverlap, parseCidr } from '../../net/cidr';
-import { versionAtLeast } from './compat-table';
+import { versionAtLeast } from '../../../contract/compat-table';
 
 const finding = (severity: LabFinding['severity'], code: string, message: string, fix: string): LabFinding => ({
   code,

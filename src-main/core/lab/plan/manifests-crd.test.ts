@@ -4,7 +4,7 @@ import { admitCustomResource } from '../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../e2e/lab/helm/cilium-crds';
 import { LabPlan } from '../../../contract';
 import { supportedChartMinors } from './chart-keys';
-import { ciliumReleaseFor } from './compat-table';
+import { ciliumReleaseFor } from '../../../contract/compat-table';
 import { defaultPlan } from './plan';
 import { renderL2Policy, renderPool } from './render';
 

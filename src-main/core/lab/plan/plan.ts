@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml, stringify } from 'yaml';
 import { LabPlan, type LabPlanInput, defaultWorkers, describeZodError, KindscopeError } from '../../../contract';
-import { defaultCompatRow } from './compat-table';
+import { defaultCompatRow } from '../../../contract/compat-table';
 
 export { defaultWorkers };
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LabPlan } from '../../../contract';
 import { upstreamDir } from '../../../../scripts/upstream/generate-chart-tables';
 import { chartHasValue, chartRefusals, supportedChartMinors, valuePaths } from './chart-keys';
-import { ciliumReleaseFor } from './compat-table';
+import { ciliumReleaseFor } from '../../../contract/compat-table';
 import { defaultPlan } from './plan';
 import { parse } from 'yaml';
 import { renderHelmValues, renderKindConfig, renderPool } from './render';

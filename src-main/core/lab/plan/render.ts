@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { kindNetworkingDefaults, type LabPlan } from '../../../contract';
 import { chartHasValue } from './chart-keys';
-import { poolApiVersion } from './compat-table';
+import { poolApiVersion } from '../../../contract/compat-table';
 import { serviceHost } from './plan';
 import { yaml } from './render-yaml';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LabPlan, untestedPairingOf, type LabPlanInput } from '../../../contract';
 import type { LabEnvironment } from '../environment/lab-environment';
 import { toolSpecs } from '../../tools/tool-specs';
-import { defaultCompatRow, pairingOf } from './compat-table';
+import { defaultCompatRow, pairingOf } from '../../../contract/compat-table';
 import { defaultPlan } from './plan';
 import { validatePlan } from './validate-plan';
 

@@ -12,7 +12,7 @@ import {
   defaultCompatRow,
   findCompatRow,
   isTestedPairing,
-} from './compat-table';
+} from '../../../contract/compat-table';
 import { refuse, type Rule } from './plan-rule';
 import { renderHelmValues } from './render';
 

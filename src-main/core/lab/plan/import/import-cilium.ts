@@ -1,7 +1,7 @@
 /** The importer's Cilium part: merged values mapped onto the plan; the rest checked and passed through. */
 import type { LabFinding, LabPlanInput } from '../../../../contract';
 import { chartRefusals, unknownChartKeys } from '../chart-keys';
-import { ciliumReleaseFor, ciliumReleases, defaultCompatRow } from '../compat-table';
+import { ciliumReleaseFor, ciliumReleases, defaultCompatRow } from '../../../../contract/compat-table';
 import { defaultPlan, durationMs } from '../plan';
 import { finding, type Gathered } from './import-sources';
 import {

@@ -1,6 +1,6 @@
 /** The importer's cluster part: a kind config and `kind create cluster` flags → the plan's cluster. */
 import type { LabFinding, LabPlanInput } from '../../../../contract';
-import { compatTable, defaultCompatRow } from '../compat-table';
+import { compatTable, defaultCompatRow } from '../../../../contract/compat-table';
 import type { Values } from './import-values';
 import { finding, type Gathered } from './import-sources';
 

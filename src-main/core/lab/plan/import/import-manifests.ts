@@ -4,7 +4,7 @@
  */
 import { kindNetworkingDefaults, type LabFinding, type LabPlanInput } from '../../../../contract';
 import type { LabEnvironment } from '../../environment/lab-environment';
-import { defaultCompatRow, poolApiVersion } from '../compat-table';
+import { defaultCompatRow, poolApiVersion } from '../../../../contract/compat-table';
 import { checkPool, type UsedRange } from '../pool-carve';
 import { finding, type Gathered } from './import-sources';
 

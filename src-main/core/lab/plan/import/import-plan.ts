@@ -4,7 +4,7 @@
  * where it is unambiguous. The returned plan contains none of the mistakes it reports.
  */
 import { LabPlan, finishedFinding, type LabFinding, type LabPlanInput } from '../../../../contract';
-import { defaultCompatRow, isTestedPairing, newestTestedRow } from '../compat-table';
+import { defaultCompatRow, isTestedPairing, newestTestedRow } from '../../../../contract/compat-table';
 import type { LabEnvironment } from '../../environment/lab-environment';
 import { validatePlan } from '../validate-plan';
 import { importCilium } from './import-cilium';
