@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { requireDocker } from '../../../e2e/lab/require-docker.ts';
 import type { Verification } from '../../contract';
-import { compatTable, newestTestedRow } from '../../core/lab/plan/compat-table';
+import { compatTable, newestTestedRow } from '../../contract/compat-table';
 import { defaultPlan, savePlanYaml } from '../../core/lab/plan/plan';
 import { kindscope } from './kindscope-process';
 

@@ -4,7 +4,7 @@
  * the facts come from live-facts.ts; each item cites the upstream source behind it.
  */
 import type { UpgradeItem } from '../../../contract';
-import { ciliumReleaseFor, isTestedPairing, versionAtLeast } from '../plan/compat-table';
+import { ciliumReleaseFor, isTestedPairing, versionAtLeast } from '../../../contract/compat-table';
 
 export interface CrdFacts {
   name: string;

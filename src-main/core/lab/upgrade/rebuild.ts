@@ -6,7 +6,7 @@
  * the plan; the user's own workloads do not, and the confirmation says so.
  */
 import { KindscopeError, poolOf, type LabPlan, type LabRendering, type RunRecord } from '../../../contract';
-import { compatTable, isTestedPairing, newestTestedRow, type CompatRow } from '../plan/compat-table';
+import { compatTable, isTestedPairing, newestTestedRow, type CompatRow } from '../../../contract/compat-table';
 import { carryValues } from './carry-values';
 
 /** The node image a rebuild moves to: `image` (a table row, by digest or by tag), `kind`'s default, or the newest tested. */

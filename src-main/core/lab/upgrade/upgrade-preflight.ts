@@ -1,6 +1,6 @@
 import { KindscopeError, type UpgradeItem } from '../../../contract';
 import { chartMinor, isSupportedChart, supportedChartMinors } from '../plan/chart-keys';
-import { versionAtLeast } from '../plan/compat-table';
+import { versionAtLeast } from '../../../contract/compat-table';
 import type { LabPipelineDeps } from '../run/create-pipeline';
 import { carryValues } from './carry-values';
 import { clusterChecks } from './cluster-checks';

@@ -10,7 +10,7 @@ import {
 import { deletePlan } from '../run/lifecycle-pipelines';
 import { rebuildRow, rebuildWords, rebuiltPlan, savedCreateRun } from './rebuild';
 import { isSupportedChart } from '../plan/chart-keys';
-import { ciliumReleases, versionAtLeast } from '../plan/compat-table';
+import { ciliumReleases, versionAtLeast } from '../../../contract/compat-table';
 import type { LifecycleDeps } from '../run/lifecycle-pipelines';
 import { readRelease } from './live-facts';
 import type { PipelineSources } from '../run/pipeline-deps';
