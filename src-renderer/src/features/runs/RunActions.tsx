@@ -31,7 +31,10 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
   };
   const canResume = run.state === 'failed' || run.state === 'cancelled';
   const canCleanup =
-    run.kind === 'create' && run.state !== 'running' && run.state !== 'cleaned' && run.created.length > 0;
+    (run.kind === 'create' || run.kind === 'rebuild') &&
+    run.state !== 'running' &&
+    run.state !== 'cleaned' &&
+    run.created.length > 0;
   return (
     <div className="run-actions">
       {run.state === 'running' && (
