@@ -22,8 +22,9 @@ export default defineConfig({
     // machine idle and the run near 20 minutes. Two files at once; the lab tests make their
     // own clusters, networks and ports, so they do not meet. KINDSCOPE_TEST_WORKERS overrides.
     maxWorkers: Number(process.env.KINDSCOPE_TEST_WORKERS ?? 2),
-    // The lab images, built once before the files start (not by each parallel file on a fresh engine).
-    globalSetup: ['e2e/lab/global-setup.ts'],
+    // The lab images, built once before the files start (not by each parallel file on a fresh
+    // engine), and the built CLI the tests run as users do (scripts/built-for-tests.ts).
+    globalSetup: ['e2e/lab/global-setup.ts', 'scripts/built-for-tests.ts'],
     // Files run in a shuffled order, so no file leans on what an earlier one left behind (a
     // network, an image, a context). The log says `Running tests with seed "N"`; the same
     // order again: `npx vitest run --sequence.seed=N` (or KINDSCOPE_TEST_SEED=N bash .ci/run).

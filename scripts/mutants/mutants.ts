@@ -514,6 +514,13 @@ const added: Mutant[] = [
     replace: 'all',
     guards: ['src-main/core/bgp/lab-speaker.test.ts'],
   },
+  {
+    id: 'registry-keeps-deleted-clusters',
+    file: 'src-main/core/cluster/cluster-registry.ts',
+    search: '      if (!present.has(cluster)) {',
+    replace: '      if (present.size < 0) {',
+    guards: ['src-main/core/cluster/cluster-registry.test.ts'],
+  },
 ];
 
 export const mutants: Mutant[] = [...review, ...added, ...upgradeMutants];

@@ -4,6 +4,8 @@ import { KindscopeError, type ClusterStatus } from '../contract';
 import { CaptureService } from '../core/capture/capture-service';
 import { runFailoverDrill } from '../core/capture/failover-drill';
 import { recoverFailoverDrill } from '../core/capture/failover-recover';
+import { isBgpCluster, runBgpFailoverDrill } from '../core/capture/bgp-failover-drill';
+import { nodeAddresses } from '../core/lab/run/kind-nodes';
 import type { ProofDeps } from '../core/host/probe';
 import type { MeasurementStore } from '../core/cluster/measurements';
 import { hostProbes, pingNode, proveService } from '../core/host/reachability';
@@ -102,6 +104,23 @@ export function createCaptureHandlers(deps: CaptureHandlerDeps): CaptureHandlers
       return proveService(status, namespace ?? 'default', name, hostProbes(deps.proof()));
     },
     captureFailover: async (input) => {
+      if (await isBgpCluster(deps.docker(), input.cluster))
+        return runBgpFailoverDrill(
+          {
+            docker: deps.docker(),
+            run: (tool, args, options) => deps.tools.run(tool, args, options),
+            statusOf: deps.statusOf,
+            nodeAddresses: (cluster) => nodeAddresses(deps.docker(), cluster),
+            log: deps.log,
+          },
+          input,
+        );
+      if (input.stop === 'pause')
+        throw new KindscopeError(
+          'INVALID_INPUT',
+          `stop: pause is offered in BGP mode (the router's hold timer); ${input.cluster} announces with L2`,
+          'Run the drill without --stop pause: in L2 mode it stops the lease holder (docker stop).',
+        );
       const result = await runFailoverDrill(
         {
           docker: deps.docker(),

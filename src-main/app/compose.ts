@@ -35,8 +35,8 @@ import { createDnsFeature, createDnsHandlers, createDnsZoneSource, type DnsFeatu
 import { createCaptureHandlers } from './capture-handlers';
 import { clusterExportHandlers } from './cluster-export-handlers';
 import { createConnectivityHandlers } from './connectivity-handlers';
-import { readBgpView } from '../core/bgp/bgp-view';
-import { nodeAddresses } from '../core/lab/run/kind-nodes';
+import { bgpViewOf } from '../core/lab/run/bgp-fix';
+import { routerHopsVia } from '../core/host/connectivity-bgp';
 import { ConnectivityService } from '../core/host/connectivity-service';
 
 export interface AppOptions {
@@ -126,6 +126,7 @@ export function createApp(options: AppOptions): App {
     docker,
     engineClues: () => (engine ? engineClues(engine) : Promise.reject(noEngine())),
     statusOf: (cluster) => clusters.status(cluster),
+    routerHops: routerHopsVia((args, runOptions) => tools.run('docker', args, runOptions)),
   });
   const runs =
     engine && topology
@@ -324,19 +325,18 @@ function createHandlers(services: AppServices, access: EngineAccessors, options:
     }),
     ...clusterExportHandlers(() => kubeconfigOf(services.environment).kubeconfigPath),
     ...createConnectivityHandlers(services.connectivity),
+    // The same reader as fix's (the nodes' claim, the router's measurement, the doctor's BGP rules).
     clusterBgp: ({ cluster }) =>
-      readBgpView(cluster, {
-        run: (tool, args, runOptions) => services.tools.run(tool, args, runOptions),
-        nodeAddresses: (name) => nodeAddresses(docker(), name),
-        serviceIps: async (name) => {
-          const status = await services.clusters.status(name);
-          return new Map(
-            status.services.flatMap((s) =>
-              s.externalIPs.map((ip) => [ip, `${s.namespace}/${s.name}`] as [string, string]),
-            ),
-          );
+      bgpViewOf(
+        {
+          runTool: (tool, args, runOptions) => services.tools.run(tool, args, runOptions),
+          docker,
+          statusSource: (name) => statusSourceFrom(services.clusters, name),
+          engineIsLocalLinux: () =>
+            process.platform === 'linux' && !!services.docker?.endpoint.host.startsWith('unix://'),
         },
-      }),
+        cluster,
+      ),
   };
 }
 

@@ -58,6 +58,7 @@ export function formatPing(result: PingResult): string {
 }
 
 export function formatFailover(result: FailoverResult): string {
+  if (result.bgp) return formatBgpFailover(result, result.bgp);
   const t = result.leaseTimings;
   const lines = [
     `${result.service} (${result.ip}) failover drill`,
@@ -66,9 +67,11 @@ export function formatFailover(result: FailoverResult): string {
       `${result.newHolder ? `${result.newHolder.node} (${result.newHolder.mac ?? '?'})` : 'none'}`,
     `  downtime: ${result.downtimeMs ?? '?'} ` +
       `ms${result.downtime ? ` (last answer ${result.downtime.fromMs} ms → answers again ${result.downtime.toMs} ms)` : ''}, ` +
-      `sampled every ${result.samplingIntervalMs} ms; ` +
-      `lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} ` +
-      `(${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`,
+      `sampled every ${result.samplingIntervalMs} ms` +
+      (t
+        ? `; lease ${t.leaseDuration} / renew deadline ${t.renewDeadline} / retry ${t.retryPeriod} ` +
+          `(${t.source}) predict ≤ ${t.predictedMaxDowntimeMs} ms`
+        : ''),
   ];
   if (result.gratuitous) lines.push(`  announcement:${formatPacket(result.gratuitous).slice(1)}`);
   lines.push(
@@ -77,5 +80,30 @@ export function formatFailover(result: FailoverResult): string {
   );
   lines.push(`  success per ${500} ms: ${result.intervals.map((i) => `${i.ok}/${i.total}`).join(' ')}`);
   if (result.pcapPath) lines.push(`  pcap: ${result.pcapPath}`);
+  return lines.join('\n') + '\n';
+}
+
+/** The drill in BGP mode: measured (router, probes) and predicted (the peer config's timers) on separate lines, the claim apart. */
+function formatBgpFailover(result: FailoverResult, bgp: NonNullable<FailoverResult['bgp']>): string {
+  const c = bgp.configured;
+  const n = bgp.negotiated;
+  const lines = [
+    `${result.service} (${result.ip}) failover drill, BGP mode, ${result.stop === 'pause' ? 'docker pause' : 'docker stop'} of ${bgp.stoppedNode.node} (${bgp.stoppedNode.ip})`,
+    `  ${result.explanation}`,
+    `  measured withdrawal: ${bgp.withdrawnMs !== undefined ? `${bgp.withdrawnMs} ms` : 'none'} (router ${bgp.router} read ${bgp.routerReadings} times, every ~${bgp.routerSamplingMs} ms; last seen ${bgp.lastSeenMs ?? '?'} ms)` +
+      `${bgp.sessionDownMs !== undefined ? `; session down ${bgp.sessionDownMs} ms` : ''}${bgp.staleMs !== undefined ? `; stale from ${bgp.staleMs} ms` : ''} → ${bgp.verdict}`,
+    `  predicted withdrawal: ${bgp.prediction.fromMs}–${bgp.prediction.toMs} ms: ${bgp.prediction.rule}`,
+    `  configured (${c.peerConfig}): hold ${c.holdTimeSeconds} s, keepalive ${c.keepAliveTimeSeconds} s, graceful restart ${c.gracefulRestart.enabled ? `on, restart time ${c.gracefulRestart.restartTimeSeconds} s` : 'off'}` +
+      (n
+        ? `; the router measured: hold ${n.holdTimeMs ?? '?'} ms, keepalive ${n.keepaliveMs ?? '?'} ms, graceful restart router ${n.routerGrMode ?? '?'} / node ${n.nodeGrMode ?? '?'}${n.notificationGr ? ', N bit' : ''}`
+        : ''),
+    `  measured downtime from this machine: ${result.downtimeMs ?? '?'} ms` +
+      `${result.downtime ? ` (last answer ${result.downtime.fromMs} ms → answers again ${result.downtime.toMs} ms)` : ''}, sampled every ${result.samplingIntervalMs} ms`,
+    `  router's next hops: before ${bgp.nextHopsBefore.join(', ') || 'none'}; at the end ${bgp.nextHopsAfter.join(', ') || 'none'}`,
+    `  claim (${bgp.stoppedNode.node}'s CiliumBGPNodeConfig): ${bgp.claim.before ?? '?'} before, ${bgp.claim.after ?? '?'} after`,
+    '  timeline (ms after the stop):',
+    ...result.timeline.map((e) => `    ${String(e.atMs).padStart(7)}  ${e.kind.padEnd(20)} ${e.text}`),
+    `  success per 500 ms: ${result.intervals.map((i) => `${i.ok}/${i.total}`).join(' ')}`,
+  ];
   return lines.join('\n') + '\n';
 }

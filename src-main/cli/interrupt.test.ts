@@ -5,6 +5,7 @@ import { DockerFaultProxy } from '../../e2e/lab/docker-fault-proxy.ts';
 import { startLabCluster, type LabCluster } from '../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { ExitCode } from './output';
+import { kindscopeEntry } from '../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../..');
 let cluster: LabCluster;
@@ -25,15 +26,11 @@ describe('Ctrl-C during `kindscope topology`', () => {
   it('exits 130 and removes the helper container it started', async () => {
     // A slow engine (every chunk delayed) keeps the command running while the helper exists.
     proxy.delay(150);
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'topology', '--cluster', cluster.name],
-      {
-        cwd: root,
-        env: { ...process.env, DOCKER_HOST: proxy.dockerHost, KUBECONFIG: cluster.kubeconfig },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [...kindscopeEntry, 'topology', '--cluster', cluster.name], {
+      cwd: root,
+      env: { ...process.env, DOCKER_HOST: proxy.dockerHost, KUBECONFIG: cluster.kubeconfig },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -4,12 +4,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
 import { ExitCode } from './output';
 import { runCli } from './run-cli';
+import { kindscopeEntry } from '../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../..');
 
 /** Runs the real `kindscope` entry point as a user would (through tsx, like `npm run cli`). */
 function kindscope(args: string[], env: Record<string, string | undefined> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env },

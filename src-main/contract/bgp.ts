@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineCall } from './define';
+import { FixKind } from './run';
 import { ClusterName } from './topology';
 
 /**
@@ -72,6 +73,18 @@ export const BgpRouterMeasurement = z.object({
 });
 export type BgpRouterMeasurement = z.infer<typeof BgpRouterMeasurement>;
 
+/**
+ * A BGP finding with its fix; `repair` names the `kindscope fix` repair that makes it (only for
+ * what Kindscope made: its router, the peer it wrote in the cluster config).
+ */
+export const BgpFinding = z.object({
+  code: z.string(),
+  message: z.string(),
+  fix: z.string(),
+  repair: FixKind.optional(),
+});
+export type BgpFinding = z.infer<typeof BgpFinding>;
+
 export const BgpView = z.object({
   cluster: z.string(),
   /** The nodes' claims (CiliumBGPNodeConfig status), read from the cluster's API. */
@@ -79,7 +92,12 @@ export const BgpView = z.object({
   /** The router's own tables, measured now. */
   measured: BgpRouterMeasurement,
   /** What is wrong, from the claim and the measurement side by side, each with its fix. */
-  findings: z.array(z.object({ code: z.string(), message: z.string(), fix: z.string() })).default([]),
+  findings: z.array(BgpFinding).default([]),
+  /**
+   * Whether the cluster is a BGP lab: a router Kindscope made beside it (Docker's label), or BGP
+   * control plane objects in it. Doctor, status and fix add BGP findings only then.
+   */
+  active: z.boolean().optional(),
 });
 export type BgpView = z.infer<typeof BgpView>;
 

@@ -141,6 +141,12 @@ export const FailoverInput = z
     pcapPath: AbsolutePath.optional(),
     /** The user agreed to pull the capture image the drill listens with (name, size and why were shown). */
     allowPull: z.boolean().optional(),
+    /**
+     * How the node goes away: `stop` (docker stop: its processes end, the speaker's session
+     * closes) or `pause` (docker pause: frozen, its sessions stay open and go silent). The node
+     * is started or unpaused afterwards, always. `pause` is offered in BGP mode.
+     */
+    stop: z.enum(['stop', 'pause']).optional(),
   })
   .strict();
 
@@ -159,16 +165,84 @@ export const TimelineEvent = z.object({
     'http-back',
     'node-not-ready',
     'started',
+    // BGP mode: what the drill did, what the router measured, and what the timers predict.
+    'paused',
+    'unpaused',
+    'session-down',
+    'next-hop-stale',
+    'next-hop-withdrawn',
+    'predicted-withdrawal',
   ]),
   text: z.string(),
 });
 export type TimelineEvent = z.infer<typeof TimelineEvent>;
 
+/**
+ * The failover drill in BGP mode (issue 29): the configuration (the live CiliumBGPPeerConfig),
+ * the prediction made from it, and what the router measured, each its own field. The node's
+ * claim (its CiliumBGPNodeConfig status, written by its agent) is kept apart: a stopped or
+ * frozen agent writes nothing, so its claim is read, not trusted.
+ */
+export const BgpFailover = z.object({
+  router: z.string(),
+  /** The node the drill stopped and its address: one of the router's next hops for the IP. */
+  stoppedNode: z.object({ node: z.string(), ip: z.string() }),
+  /** Why this node: the next hop the router chose for this machine's flow, or the first one. */
+  chosenBecause: z.string(),
+  /** Configuration: the CiliumBGPPeerConfig the node's session uses, read live before the stop. */
+  configured: z.object({
+    peerConfig: z.string(),
+    holdTimeSeconds: z.number(),
+    keepAliveTimeSeconds: z.number(),
+    gracefulRestart: z.object({ enabled: z.boolean(), restartTimeSeconds: z.number() }),
+  }),
+  /** Measurement: that session as the router showed it before the stop (`show bgp neighbors json`). */
+  negotiated: z
+    .object({
+      holdTimeMs: z.number().optional(),
+      keepaliveMs: z.number().optional(),
+      /** The router's graceful-restart role for this peer (FRR: Helper, Restart, Disable). */
+      routerGrMode: z.string().optional(),
+      /** The node's, as the router received it in the node's OPEN. */
+      nodeGrMode: z.string().optional(),
+      /** RFC 8538's N bit: graceful restart also after a NOTIFICATION (hold timer expiry). */
+      notificationGr: z.boolean().optional(),
+    })
+    .optional(),
+  /** What the timers predict for the withdrawal, ms since the stop, and the rule behind it. */
+  prediction: z.object({ fromMs: z.number(), toMs: z.number(), rule: z.string() }),
+  /** Measurement: the router read every this many ms (its FIB with `ip route`, its BGP table and sessions with vtysh). */
+  routerSamplingMs: z.number(),
+  routerReadings: z.number(),
+  /** The last reading (ms since the stop) whose FIB still had the node as a next hop for the IP. */
+  lastSeenMs: z.number().optional(),
+  /** The first reading whose FIB no longer had it: the withdrawal, to one routerSamplingMs. */
+  withdrawnMs: z.number().optional(),
+  /** The first reading where the router's BGP table marked the node's path stale (graceful restart). */
+  staleMs: z.number().optional(),
+  /** The first reading where the router's session to the node was not Established. */
+  sessionDownMs: z.number().optional(),
+  /** The measured withdrawal against the prediction (within = inside it, to one sampling interval). */
+  verdict: z.enum(['as-predicted', 'earlier', 'later', 'not-withdrawn']),
+  /** The router's installed next hops for the IP before the stop and at the end of the drill (measurements). */
+  nextHopsBefore: z.array(z.string()),
+  nextHopsAfter: z.array(z.string()),
+  /** The node's claim: its CiliumBGPNodeConfig peering state before the stop and after (its agent's word). */
+  claim: z.object({ before: z.string().optional(), after: z.string().optional() }),
+});
+export type BgpFailover = z.infer<typeof BgpFailover>;
+
 export const FailoverResult = z.object({
   service: z.string(),
+  /** How the LoadBalancer IP is announced: L2 (a lease holder answers ARP) or BGP (a router's next hops). Absent: l2. */
+  announce: z.enum(['l2', 'bgp']).optional(),
+  /** How the node went away (docker stop or docker pause). Absent: stop. */
+  stop: z.enum(['stop', 'pause']).optional(),
   ip: z.string(),
   port: z.number(),
+  /** L2: the lease holder the drill stopped. BGP: the node the drill stopped (one of the router's next hops). */
   oldHolder: z.object({ node: z.string(), mac: z.string().optional() }),
+  /** L2: the node that took the lease. BGP: the node the router sends this machine's flow to afterwards. */
   newHolder: z.object({ node: z.string(), mac: z.string().optional() }).optional(),
   /** The new holder's announcement as captured in its namespace (opcode says which form). */
   gratuitous: ArpPacket.optional(),
@@ -182,14 +256,16 @@ export const FailoverResult = z.object({
    * (`http-back`); `downtimeMs` is exactly `toMs - fromMs` (issue 28: one definition, shown).
    */
   downtime: z.object({ fromMs: z.number(), toMs: z.number() }).optional(),
-  /** Cilium's values (helm get values), with the downtime they predict. */
-  leaseTimings: z.object({
-    leaseDuration: z.string(),
-    renewDeadline: z.string(),
-    retryPeriod: z.string(),
-    source: z.string(),
-    predictedMaxDowntimeMs: z.number(),
-  }),
+  /** Cilium's values (helm get values), with the downtime they predict. L2 mode only (BGP mode: `bgp.prediction`). */
+  leaseTimings: z
+    .object({
+      leaseDuration: z.string(),
+      renewDeadline: z.string(),
+      retryPeriod: z.string(),
+      source: z.string(),
+      predictedMaxDowntimeMs: z.number(),
+    })
+    .optional(),
   timeline: z.array(TimelineEvent),
   /** Share of successful probes per interval. */
   intervals: z.array(z.object({ startMs: z.number(), ok: z.number(), total: z.number() })),
@@ -197,10 +273,14 @@ export const FailoverResult = z.object({
   httpAfter: HttpProbe.optional(),
   restarted: z.boolean(),
   pcapPath: z.string().optional(),
+  /** BGP mode: the configured timers, the prediction and the router's measurements. */
+  bgp: BgpFailover.optional(),
   explanation: z.string(),
   findings: z.array(Finding),
 });
 export type FailoverResult = z.infer<typeof FailoverResult>;
+/** The lease timings of an L2 drill. */
+export type LeaseTimings = NonNullable<FailoverResult['leaseTimings']>;
 
 /** After an interrupted drill: start the stopped node again and remove this Kindscope's capture helpers. */
 export const FailoverRecoverInput = z

@@ -258,8 +258,8 @@ const confirmation = (what: string) =>
   z.literal(true, { error: `must be true: ${what} (confirm in the dialog, or pass --yes)` });
 
 /** A repair `fix` can make, by name. */
-export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values'], {
-  error: 'must be a repair by name: pool, l2-policy or cilium-values (see lab:fix-plan)',
+export const FixKind = z.enum(['pool', 'l2-policy', 'cilium-values', 'router', 'bgp-peer'], {
+  error: 'must be a repair by name: pool, l2-policy, cilium-values, router or bgp-peer (see lab:fix-plan)',
 });
 export type FixKind = z.infer<typeof FixKind>;
 

@@ -37,6 +37,9 @@ type CreateResult = {
   };
 };
 
+const lbSubnet = () =>
+  JSON.parse(docker(['network', 'inspect', `${name}-lb`, '--format', '{{json .IPAM.Config}}']))[0].Subnet as string;
+
 const vtysh = (command: string) =>
   JSON.parse(docker(['exec', `${name}-router`, 'vtysh', '-c', command])) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -121,6 +124,34 @@ describe('BGP mode on the lab', () => {
     expect(JSON.parse(status.stdout).bgp.measured.router).toBe(`${name}-router`);
   });
 
+  it('kindscope connectivity names the BGP path: the pool network’s route, the router, its next hops, this flow’s node, then the answer', () => {
+    const out = kindscope(['connectivity', '--cluster', name, '--json'], env);
+    expect(out.code, out.stderr + out.stdout).toBe(0);
+    // --json prints the hops in path order.
+    const hops = JSON.parse(out.stdout) as { hop: string; ok: boolean; detail: string }[];
+    const names = hops.map((h) => h.hop);
+    const at = (hop: string) => names.indexOf(hop);
+    expect(at(`host route to ${lbSubnet()} (Docker network ${name}-lb)`)).toBeGreaterThan(-1);
+    const path = [
+      `BGP router for ${ip}`,
+      `BGP next hops for ${ip}`,
+      `BGP this flow for ${ip}`,
+      `TCP default/web ${ip}:80`,
+    ];
+    expect(path.map(at)).toEqual([...path.map(at)].sort((a, b) => a - b));
+    expect(path.every((hop) => at(hop) > at(`host route to ${lbSubnet()} (Docker network ${name}-lb)`))).toBe(true);
+    expect(hops.find((h) => h.hop === `BGP next hops for ${ip}`)?.detail).toMatch(
+      new RegExp(`${name}-worker\\).*${name}-worker2\\) \\(ECMP\\)`),
+    );
+    expect(hops.find((h) => h.hop === `BGP this flow for ${ip}`)?.detail).toMatch(new RegExp(`\\(${name}-worker2?\\)`));
+  });
+
+  it('doctor has nothing to fix on the healthy BGP lab (no L2 finding where nobody is meant to answer ARP)', () => {
+    const out = kindscope(['doctor', '--cluster', name, '--json'], env);
+    expect(JSON.parse(out.stdout).clusters[0].findings).toEqual([]);
+    expect(out.code).toBe(0);
+  });
+
   it('docker stop of a worker removes its next hop at the router', async () => {
     const started = Date.now();
     docker(['stop', '--time', '1', `${name}-worker2`]);
@@ -147,44 +178,73 @@ describe('BGP mode on the lab', () => {
     await vi.waitFor(async () => expect((await probeHttp(ip, 80)).status).toBe(200), { timeout: 20_000 });
   });
 
-  it('a wrong peer ASN in the cluster config (patched with kubectl) is a finding naming the AS the router runs; put back, the session comes up', async () => {
+  it('a wrong peer ASN in the cluster config (patched with kubectl) is a doctor finding, with its fix, naming the AS the router runs and expects; kindscope fix repairs it and the session comes up at the router', async () => {
     const kubectl = (...args: string[]) => {
       const result = spawnSync('kubectl', ['--context', `kind-${name}`, ...args], { env, encoding: 'utf8' });
       expect(result.status, result.stderr).toBe(0);
+      return result.stdout;
     };
-    const patch = (asn: number) =>
-      kubectl(
-        'patch',
-        'ciliumbgpclusterconfig',
-        'lab-bgp',
-        '--type',
-        'json',
-        '--patch',
-        JSON.stringify([{ op: 'replace', path: '/spec/bgpInstances/0/peers/0/peerASN', value: asn }]),
-      );
-    patch(65099);
-    const view = () => JSON.parse(kindscope(['bgp', '--cluster', name, '--json'], env).stdout) as BgpView;
+    kubectl(
+      'patch',
+      'ciliumbgpclusterconfig',
+      'lab-bgp',
+      '--type',
+      'json',
+      '--patch',
+      JSON.stringify([{ op: 'replace', path: '/spec/bgpInstances/0/peers/0/peerASN', value: 65099 }]),
+    );
+    type Doctor = {
+      clusters: { findings: { scope: string; code: string; message: string; fix: string; repair?: string }[] }[];
+    };
     const wrong = await vi.waitFor(
       () => {
-        const finding = view().findings.find((f) => f.code === 'bgp-peer-asn-wrong');
-        if (!finding) throw new Error('no finding yet');
+        const out = kindscope(['doctor', '--cluster', name, '--json'], env);
+        const finding = (JSON.parse(out.stdout) as Doctor).clusters[0]!.findings.find(
+          (f) => f.code === 'bgp-peer-asn-wrong',
+        );
+        if (!finding) throw new Error(`no finding yet: ${out.stdout}`);
+        expect(out.code).toBe(1);
         return finding;
       },
       { timeout: 60_000, interval: 1000 },
     );
+    // The claim (the node's CiliumBGPNodeConfig) and the measurement (the router, read with vtysh) are worded apart.
+    expect(wrong.message).toMatch(/CiliumBGPNodeConfig claims its session to .* is (?!established)/);
     expect(wrong.message).toContain('AS 65099');
-    expect(wrong.message).toContain('the router runs AS 65000');
-    expect(wrong.fix).toContain('peerASN to 65000');
-    patch(65000);
-    await vi.waitFor(
-      () => {
-        const current = view();
-        expect(current.findings).toEqual([]);
-        expect(current.measured.sessions.filter((s) => s.state === 'Established').map((s) => s.node)).toEqual([
-          `${name}-worker`,
-        ]);
-      },
-      { timeout: 60_000, interval: 1000 },
+    expect(wrong.message).toContain(
+      'the router runs AS 65000 (and expects AS 65001 from the nodes) — measured at the router',
     );
-  }, 150_000);
+    expect(wrong.fix).toContain('peerASN to 65000');
+    expect(wrong).toMatchObject({ scope: 'bgp', repair: 'bgp-peer' });
+    // status --json carries it beside the claim and the measurement.
+    const status = JSON.parse(kindscope(['status', '--cluster', name, '--json'], env).stdout);
+    expect(status.bgp.findings.map((f: { code: string }) => f.code)).toContain('bgp-peer-asn-wrong');
+
+    // fix shows its steps and asks for confirmation; --yes runs them.
+    const shown = kindscope(['fix', '--cluster', name], env, 120_000);
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toMatch(/\[bgp-peer\] Set the router's ASN and address in the cluster config's peer/);
+    expect(JSON.parse(kindscope(['bgp', '--cluster', name, '--json'], env).stdout).findings.length).toBeGreaterThan(0);
+    const fixed = kindscope(['fix', '--cluster', name, '--yes'], env, 300_000);
+    expect(fixed.code, `${fixed.stderr}\n${fixed.stdout}`).toBe(0);
+    // The step's log names what it changed, and the verification the hops through the router.
+    expect(fixed.stderr + fixed.stdout).toContain('lab-bgp: peerASN 65099 → 65000 (the AS the router runs)');
+    expect(fixed.stdout).toMatch(new RegExp(`${ip.replaceAll('.', '\\.')}: answers through the router`));
+    const peerASN = JSON.parse(kubectl('get', 'ciliumbgpclusterconfig', 'lab-bgp', '-o', 'json')).spec.bgpInstances[0]
+      .peers[0].peerASN;
+    expect(peerASN).toBe(65000);
+    // Measured at the router: the running worker's session is Established again (worker2 was stopped above).
+    const worker = docker([
+      'inspect',
+      '--format',
+      `{{(index .NetworkSettings.Networks "${network}").IPAddress}}`,
+      `${name}-worker`,
+    ]).trim();
+    expect(vtysh('show bgp summary json').ipv4Unicast.peers[worker].state).toBe('Established');
+    expect(
+      JSON.parse(kindscope(['bgp', '--cluster', name, '--json'], env).stdout).findings.map(
+        (f: { code: string }) => f.code,
+      ),
+    ).not.toContain('bgp-peer-asn-wrong');
+  }, 500_000);
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installWiringStandIns } from '../../../e2e/lab/dns-wiring-standins.ts';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 let dir: string;
@@ -11,7 +12,7 @@ let standIns: ReturnType<typeof installWiringStandIns>;
 
 /** The real `kindscope` entry point, on "macOS" (KINDSCOPE_PLATFORM) with the prompt stand-ins first on PATH. */
 function kindscope(args: string[], env: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
     encoding: 'utf8',
     env: {

@@ -1,5 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { ExitCode } from '../output';
+import { bgpFindingsFor, modelFindings } from './bgp-findings';
 import { everyClusterStatus, findingsOf } from './cluster-summary';
 import { describeIncomplete } from './format-status';
 
@@ -9,7 +10,9 @@ export const doctorCommand: CliCommand = {
   help: `kindscope doctor [--cluster NAME] [--json]
 
 Every finding Kindscope has for the cluster — Cilium, LB-IPAM, L2 announcements, pools,
-what a probe measured — each with what it is about and the fix. Without --cluster, every
+what a probe measured, and in BGP mode the sessions (what the nodes claim, what the router
+measured), the BGP objects, the pool and this machine's route to it — each with what it is
+about and the fix (\`kindscope fix\` makes those marked [repair]). Without --cluster, every
 kind cluster on the engine. Exit 0 when there is nothing to fix, 1 when there are findings
 or some of the state could not be read (then it says what is missing).`,
   options: { cluster: { type: 'string' } },
@@ -25,11 +28,13 @@ or some of the state could not be read (then it says what is missing).`,
       if (!result.ok) return fail(result.error);
       statuses = result.statuses;
     }
-    const report = statuses.map((status) => ({
+    // BGP mode (issue 29): the sessions, the router and the BGP objects, beside the model's findings.
+    const bgp = await Promise.all(statuses.map((status) => bgpFindingsFor(client, status.cluster)));
+    const report = statuses.map((status, i) => ({
       cluster: status.cluster,
       complete: status.complete,
       ...(status.complete ? {} : { incomplete: describeIncomplete(status) }),
-      findings: findingsOf(status),
+      findings: [...modelFindings(findingsOf(status), bgp[i]!.active), ...bgp[i]!.findings],
     }));
     const text = report.length
       ? report
@@ -41,7 +46,10 @@ or some of the state could not be read (then it says what is missing).`,
                   ? '1 finding'
                   : `${r.findings.length} findings`;
             const head = `${r.cluster}: ${count}`;
-            const lines = r.findings.map((f) => `  ! [${f.scope}] ${f.message}\n    fix: ${f.fix}`);
+            const lines = r.findings.map(
+              (f) =>
+                `  ! [${f.scope}] ${f.message}\n    fix: ${f.fix}${'repair' in f && f.repair ? ` [repair: ${f.repair}]` : ''}`,
+            );
             if (r.incomplete) lines.push(`  ? ${r.incomplete}`);
             return [head, ...lines].join('\n');
           })

@@ -2,11 +2,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
-const entry = ['--import', 'tsx', join(root, 'src-main/cli/main.ts')];
+const entry = kindscopeEntry;
 
-/** Runs `kindscope …` as a user does (through tsx, like `npm run cli`); killed after `timeoutMs`. */
+/** Runs `kindscope …` as a user does (the built CLI, like `npm run cli`); killed after `timeoutMs`. */
 export function kindscope(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000) {
   const result = spawnSync(process.execPath, [...entry, ...args], {
     cwd: root,

@@ -55,6 +55,19 @@ export const clusterOf = (context: CliContext, verb: string): string | number =>
 
 export const verifiedText = (run: RunRecord) => {
   const results = verificationsOf(run);
+  // A BGP lab's fix proves each IP through the router, naming the hops (core/lab/run/bgp-fix.ts).
+  const bgp = (run.facts.bgpVerifications ?? []) as {
+    ip: string;
+    reachable: boolean;
+    hops: { hop: string; detail: string }[];
+  }[];
+  if (results.length === 0 && bgp.length > 0)
+    return bgp
+      .map(
+        (r) =>
+          `  ${r.ip}: ${r.reachable ? 'answers through the router' : 'no answer'}\n${r.hops.map((h) => `    ${h.hop}: ${h.detail}\n`).join('')}`,
+      )
+      .join('');
   return results
     .map(
       (r) =>
@@ -136,14 +149,21 @@ them and exits 1. The kind network stays, as kind leaves it.`,
 
 export const fixCommand: CliCommand = {
   name: 'fix',
-  summary: 'Repair a lab stuck at <pending>: a carved pool, the L2 policy, the missing Cilium values',
+  summary:
+    'Repair a lab stuck at <pending>: a carved pool, the L2 policy, the missing Cilium values; in BGP mode the router and the peer',
   help: `kindscope fix --cluster NAME [--only REPAIR,...] [--yes] [--json]
 
 Shows the steps the diagnosis calls for, each with the repair it makes — [pool] a pool carved
 from the kind network, [l2-policy] the L2 announcement policy, [cilium-values] \`helm upgrade\`
 with kube-proxy replacement and L2 announcements — and, with --yes, runs them and proves every
 LoadBalancer IP answers from this machine. --only runs just the repairs named (the waits and
-the verification always run): \`kindscope fix --cluster demo --only pool --yes\`.`,
+the verification always run): \`kindscope fix --cluster demo --only pool --yes\`.
+
+On a BGP lab (announce: bgp) the repairs are BGP mode's, made only to what Kindscope made:
+[router] \`docker start <cluster>-router\`, [bgp-peer] the peer Kindscope wrote in the
+CiliumBGPClusterConfig patched to what the router measures (the AS it runs, the AS it expects
+from the nodes, its address); then the router's routes are waited for and every IP is proven
+through the router, each hop named.`,
   options: { cluster: { type: 'string' }, only: { type: 'string' }, yes: { type: 'boolean', default: false } },
   async run(context) {
     const cluster = clusterOf(context, 'fix');

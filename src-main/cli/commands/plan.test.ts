@@ -10,6 +10,7 @@ import { cidrsOverlap } from '../../core/net/cidr';
 import { ipv4Range } from '../../core/lab/plan/pool-carve';
 import { ExitCode } from '../output';
 import { runCli } from '../run-cli';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 const fixtures = join(root, '../shared/fixtures/article');
@@ -20,7 +21,7 @@ const network = `ks-plan-${randomBytes(3).toString('hex')}`;
 
 /** The real `kindscope` entry point, as `npm run cli` runs it. */
 function kindscope(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
     encoding: 'utf8',
     timeout: 60_000,

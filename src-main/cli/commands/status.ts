@@ -1,6 +1,7 @@
 import { statusChangeKey, type ClusterStatus } from '../../contract';
 import type { CliCommand, CliContext } from '../cli-command';
 import { ExitCode } from '../output';
+import { formatBgpFindings } from './bgp-findings';
 import { everyClusterStatus, formatSummaries, summarise } from './cluster-summary';
 import { describeIncomplete, formatClusterStatus } from './format-status';
 
@@ -39,7 +40,7 @@ async function summary({ client, fail, print }: CliContext): Promise<number> {
   return ExitCode.ok;
 }
 
-async function once({ client, fail, usageError, print, json }: CliContext, cluster: string): Promise<number> {
+async function once({ client, fail, usageError, print }: CliContext, cluster: string): Promise<number> {
   const result = await client.invoke('cluster:status', { cluster });
   if (!result.ok)
     return result.error.code === 'INVALID_INPUT'
@@ -57,11 +58,15 @@ async function once({ client, fail, usageError, print, json }: CliContext, clust
         `\`kindscope topology --cluster ${cluster}\` shows its containers.`,
     });
   // BGP mode (issue 29): the nodes' claim and the router's measurement, as `kindscope bgp` gives them, kept apart.
-  const bgp = json ? await client.invoke('cluster:bgp', { cluster }) : undefined;
-  const bgpView = bgp?.ok && (bgp.value.claimed.length > 0 || bgp.value.measured.running) ? bgp.value : undefined;
+  // Its findings (the doctor's BGP rules) go beside the model's: in `bgp.findings`, and after the text.
+  const bgp = await client.invoke('cluster:bgp', { cluster });
+  const bgpView =
+    bgp.ok && (bgp.value.active || bgp.value.claimed.length > 0 || bgp.value.measured.running) ? bgp.value : undefined;
   print(
-    bgpView ? { ...status, bgp: { claimed: bgpView.claimed, measured: bgpView.measured } } : status,
-    formatClusterStatus(status),
+    bgpView
+      ? { ...status, bgp: { claimed: bgpView.claimed, measured: bgpView.measured, findings: bgpView.findings } }
+      : status,
+    formatClusterStatus(status) + formatBgpFindings((bgpView?.findings ?? []).map((f) => ({ scope: 'bgp', ...f }))),
   );
   return ExitCode.ok;
 }

@@ -4,7 +4,15 @@
  * - the measurement from the router: FRR's own JSON (`vtysh -c 'show bgp summary json'`,
  *   `vtysh -c 'show ip route json'`), asked through the engine (`docker exec`) via the run policy.
  */
-import type { BgpNodeClaim, BgpRouterMeasurement, BgpRouterRoute, BgpRouterSession, BgpView } from '../../contract';
+import type {
+  BgpFinding,
+  BgpNodeClaim,
+  BgpRouterMeasurement,
+  BgpRouterRoute,
+  BgpRouterSession,
+  BgpView,
+} from '../../contract';
+import { bgpConfigFindings, isBgpLab, readBgpDoctorFacts, type BgpDoctorFacts } from './bgp-doctor';
 import type { RunOptions, RunResult } from '../tools/run-tool';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -144,11 +152,14 @@ export interface BgpViewDeps {
   nodeAddresses(cluster: string): Promise<{ name: string; ipv4?: string }[]>;
   /** The LoadBalancer IPs of the cluster's services (`namespace/name` by IP). */
   serviceIps(cluster: string): Promise<Map<string, string>>;
+  /** Whether this machine has a route to a pool (an address in its Docker network); undefined when it cannot tell. */
+  hostReaches?(poolCidr: string): boolean | undefined;
 }
 
 /**
  * `kindscope bgp`: the claim (the nodes' CiliumBGPNodeConfig status, `kubectl get`) and the
- * measurement (the router's vtysh JSON), read one after the other and returned side by side.
+ * measurement (the router's vtysh JSON), read one after the other and returned side by side,
+ * with the doctor's findings from both and from the cluster's BGP objects (bgp-doctor.ts).
  */
 export async function readBgpView(cluster: string, deps: BgpViewDeps): Promise<BgpView> {
   const addresses = await deps.nodeAddresses(cluster);
@@ -161,6 +172,12 @@ export async function readBgpView(cluster: string, deps: BgpViewDeps): Promise<B
   );
   let items: Obj[] = [];
   if (listed.exitCode === 0) items = ((JSON.parse(listed.stdout || '{}') as Obj).items ?? []) as Obj[];
+  const facts = await readBgpDoctorFacts(
+    cluster,
+    (tool, args, options) => deps.run(tool, args, options),
+    [...byIp.keys()],
+    deps.hostReaches,
+  );
   const measured = await measureRouter(
     (args, options) => deps.run('docker', args, options),
     `${cluster}-router`,
@@ -168,27 +185,49 @@ export async function readBgpView(cluster: string, deps: BgpViewDeps): Promise<B
     (ip) => services.get(ip),
   );
   const claimed = claimsFrom(items);
-  return { cluster, claimed, measured, findings: bgpFindings(cluster, claimed, measured) };
+  const active = isBgpLab(facts);
+  return {
+    cluster,
+    claimed,
+    measured,
+    findings: active ? [...bgpFindings(cluster, claimed, measured, facts), ...bgpConfigFindings(facts)] : [],
+    active,
+  };
 }
 
 /**
- * What is wrong, read from the claim and the measurement side by side. A session the node does
- * not call established is explained by what the router measured: the AS it runs (the nodes'
- * `peerASN` must be it) and the AS it expects from the nodes (its `remote-as`; the router
- * refuses another with a NOTIFICATION, Bad Peer AS).
+ * What is wrong with the sessions, read from the claim and the measurement side by side. A
+ * session the node does not call established is explained by what the router measured: the AS
+ * it runs (the nodes' `peerASN` must be it) and the AS it expects from the nodes (its
+ * `remote-as`; the router refuses another with a NOTIFICATION, Bad Peer AS), and by Docker's
+ * fact of the router's address (the nodes' `peerAddress` must be it).
  */
 export function bgpFindings(
   cluster: string,
   claimed: BgpNodeClaim[],
   measured: BgpRouterMeasurement,
-): { code: string; message: string; fix: string }[] {
-  const findings: { code: string; message: string; fix: string }[] = [];
+  facts?: Pick<BgpDoctorFacts, 'routerExists' | 'routerRunning' | 'routerAddress'>,
+): BgpFinding[] {
+  const findings: BgpFinding[] = [];
+  const fixPeer = `kindscope fix --cluster ${cluster} --only bgp-peer`;
   if (!measured.running)
-    findings.push({
-      code: 'bgp-router-not-running',
-      message: measured.problem ?? `The router ${measured.router} could not be read.`,
-      fix: `Start it: docker start ${measured.router} (or kindscope start --cluster ${cluster}).`,
-    });
+    findings.push(
+      facts?.routerExists && !facts.routerRunning
+        ? {
+            code: 'bgp-router-not-running',
+            message: `The router ${measured.router} is stopped (Docker): no node has a session, and nothing routes to the pool.`,
+            fix: `docker start ${measured.router} (kindscope fix --cluster ${cluster} --only router).`,
+            repair: 'router',
+          }
+        : {
+            code: 'bgp-router-not-running',
+            message: measured.problem ?? `The router ${measured.router} could not be read.`,
+            fix:
+              facts && !facts.routerExists
+                ? `The router is gone: clean up the lab's create run and create it again (kindscope runs).`
+                : `Start it: docker start ${measured.router} (or kindscope start --cluster ${cluster}).`,
+          },
+    );
   if (claimed.length === 0)
     findings.push({
       code: 'bgp-no-node-config',
@@ -197,14 +236,23 @@ export function bgpFindings(
       fix: `Check bgpControlPlane.enabled (helm get values cilium -n kube-system --kube-context kind-${cluster}) and the cluster config's nodeSelector.`,
     });
   const clusterConfigFix = 'kubectl --context kind-' + cluster + ' edit ciliumbgpclusterconfigs';
+  const routerSaw = (node: string) =>
+    measured.sessions.some((s) => s.node === node && s.state === 'Established')
+      ? 'the router measured an Established session from it'
+      : 'the router measured no Established session from it';
   for (const node of claimed)
     for (const peer of node.peers) {
       if (peer.peeringState === 'established') continue;
+      const claim = `${node.node}'s CiliumBGPNodeConfig claims its session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}`;
       if (measured.asn !== undefined && peer.peerASN !== undefined && peer.peerASN !== measured.asn)
         findings.push({
           code: 'bgp-peer-asn-wrong',
-          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}: it expects the router to be AS ${peer.peerASN}, but the router runs AS ${measured.asn}.`,
-          fix: `Set spec.bgpInstances[].peers[].peerASN to ${measured.asn} in the CiliumBGPClusterConfig (${clusterConfigFix}).`,
+          message:
+            `${claim}: it expects the router to be AS ${peer.peerASN}, but the router runs AS ${measured.asn}` +
+            `${measured.expectedNodeASN !== undefined ? ` (and expects AS ${measured.expectedNodeASN} from the nodes)` : ''}` +
+            ` — measured at the router (vtysh); the node refuses the router's OPEN (Bad Peer AS), and ${routerSaw(node.node)}.`,
+          fix: `Set spec.bgpInstances[].peers[].peerASN to ${measured.asn} in the CiliumBGPClusterConfig: ${fixPeer} (or ${clusterConfigFix}).`,
+          repair: 'bgp-peer',
         });
       else if (
         measured.expectedNodeASN !== undefined &&
@@ -213,13 +261,21 @@ export function bgpFindings(
       )
         findings.push({
           code: 'bgp-local-asn-wrong',
-          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}: it speaks AS ${node.localASN}, but the router expects AS ${measured.expectedNodeASN} from the nodes (its remote-as; it answers another with a NOTIFICATION, Bad Peer AS).`,
-          fix: `Set spec.bgpInstances[].localASN to ${measured.expectedNodeASN} in the CiliumBGPClusterConfig (${clusterConfigFix}).`,
+          message: `${claim}: it speaks AS ${node.localASN}, but the router expects AS ${measured.expectedNodeASN} from the nodes (its remote-as, measured at the router; it answers another with a NOTIFICATION, Bad Peer AS), and ${routerSaw(node.node)}.`,
+          fix: `Set spec.bgpInstances[].localASN to ${measured.expectedNodeASN} in the CiliumBGPClusterConfig: ${fixPeer} (or ${clusterConfigFix}).`,
+          repair: 'bgp-peer',
+        });
+      else if (facts?.routerAddress && peer.peerAddress !== facts.routerAddress)
+        findings.push({
+          code: 'bgp-peer-address-wrong',
+          message: `${claim}: it dials ${peer.peerAddress}, but the router's address on the nodes' network is ${facts.routerAddress} (Docker), and ${routerSaw(node.node)}.`,
+          fix: `Set spec.bgpInstances[].peers[].peerAddress to ${facts.routerAddress} in the CiliumBGPClusterConfig: ${fixPeer} (or ${clusterConfigFix}).`,
+          repair: 'bgp-peer',
         });
       else
         findings.push({
           code: 'bgp-session-down',
-          message: `${node.node}'s session to ${peer.peerAddress} is ${peer.peeringState ?? 'not established'}, and the router has ${measured.sessions.some((s) => s.node === node.node && s.state === 'Established') ? 'it Established' : 'no Established session from it'}.`,
+          message: `${claim}, and ${routerSaw(node.node)}.`,
           fix: `Check that ${peer.peerAddress} is the router's address on the kind network (docker inspect ${measured.router}) and that the router runs.`,
         });
     }

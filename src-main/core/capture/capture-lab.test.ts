@@ -12,6 +12,7 @@ import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import type { CaptureResult, FailoverResult, PingResult } from '../../contract';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 let cluster: LabCluster;
@@ -20,7 +21,7 @@ const work = mkdtempSync(join(tmpdir(), 'i18-capture-'));
 
 /** The real `kindscope` entry point, as a user runs it (through tsx, like `npm run cli`). */
 function kindscope(args: string[]) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), ...args], {
+  const result = spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
     encoding: 'utf8',
     env,

@@ -169,6 +169,10 @@ export async function runFailoverDrill(
   const httpAfter = await probeHttp(ip, port);
   const downtimeMs = measureDowntime(samples);
   const downtime = downtimeWindow(samples);
+  // The mark placed while probing used the samples back then; a probe answered later (each runs
+  // beside the next ones) can move the first good answer: the mark follows the one definition.
+  const back = timeline.find((e) => e.kind === 'http-back');
+  if (back && downtime) back.atMs = downtime.toMs;
   if (downtime)
     timeline.push({
       atMs: downtime.fromMs,

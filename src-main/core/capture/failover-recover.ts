@@ -3,7 +3,7 @@ import { KindscopeError } from '../../contract';
 import { helperLabel, ownerLabel } from '../docker/helper-containers';
 
 /**
- * After a drill was interrupted (Ctrl-C in the CLI): start the node it stopped — only a
+ * After a drill was interrupted (Ctrl-C in the CLI): start (or unpause) the node it stopped — only a
  * container kind labels as a node of this cluster — and remove this process's capture
  * helpers. What the drill's own `finally` does, for when the process is leaving before it ran.
  */
@@ -32,7 +32,9 @@ export async function recoverFailoverDrill(
       `node: ${input.node} is not a node container of the kind cluster "${input.cluster}"`,
       `List its nodes with \`kind get nodes --name ${input.cluster}\`.`,
     );
-  if (node.State !== 'running') await docker.getContainer(node.Id).start();
-  const state = (await docker.getContainer(node.Id).inspect()) as { State?: { Running?: boolean } };
-  return { started: state.State?.Running === true, removedHelpers };
+  // A drill in BGP mode may have frozen it (docker pause): a paused container is unpaused, not started.
+  if (node.State === 'paused') await docker.getContainer(node.Id).unpause();
+  else if (node.State !== 'running') await docker.getContainer(node.Id).start();
+  const state = (await docker.getContainer(node.Id).inspect()) as { State?: { Running?: boolean; Paused?: boolean } };
+  return { started: state.State?.Running === true && state.State.Paused !== true, removedHelpers };
 }

@@ -1,4 +1,4 @@
-import type { ArpPacket, FailoverResult, HttpProbe, TimelineEvent } from '../../contract';
+import type { ArpPacket, FailoverResult, HttpProbe, LeaseTimings, TimelineEvent } from '../../contract';
 import { announcementForm } from './arp-verdict';
 import { parseGoDuration } from './lease-timings';
 
@@ -58,11 +58,7 @@ export function buckets(samples: Sample[]): FailoverResult['intervals'] {
   return [...map.entries()].sort((a, b) => a[0] - b[0]).map(([startMs, b]) => ({ startMs, ...b }));
 }
 
-export function addLeaseMarks(
-  timeline: TimelineEvent[],
-  lastRenewMs: number,
-  timings: FailoverResult['leaseTimings'],
-): void {
+export function addLeaseMarks(timeline: TimelineEvent[], lastRenewMs: number, timings: LeaseTimings): void {
   const ms = (d: string) => parseGoDuration(d) ?? 0;
   timeline.push({ atMs: lastRenewMs, kind: 'last-renew', text: 'the old holder last renewed the lease' });
   timeline.push({
@@ -83,7 +79,7 @@ export function explain(facts: {
   downtimeMs?: number;
   downtime?: { fromMs: number; toMs: number } | undefined;
   intervalMs: number;
-  timings: FailoverResult['leaseTimings'];
+  timings: LeaseTimings;
   gratuitous?: ArpPacket;
   httpAfter?: HttpProbe;
   restarted: boolean;

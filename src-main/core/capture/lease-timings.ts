@@ -1,4 +1,4 @@
-import type { ClusterStatus, FailoverResult } from '../../contract';
+import type { ClusterStatus, LeaseTimings } from '../../contract';
 
 /**
  * Cilium's defaults for L2 announcement leases (helm values l2announcements.leaseDuration,
@@ -15,7 +15,7 @@ export function parseGoDuration(value: string): number | undefined {
 }
 
 /** The lease timings from the release's values (as `helm get values` prints them), with the worst-case downtime they predict. */
-export function leaseTimings(values: unknown): FailoverResult['leaseTimings'] {
+export function leaseTimings(values: unknown): LeaseTimings {
   const l2 = (values as { l2announcements?: Record<string, unknown> } | undefined)?.l2announcements ?? {};
   const pick = (key: string, fallback: string) => (typeof l2[key] === 'string' ? (l2[key] as string) : fallback);
   const leaseDuration = pick('leaseDuration', ciliumDefaults.leaseDuration);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { createMemoryLogger } from '../util/logger';
+import { Emitter } from '../util/emitter';
 import { ClusterRegistry } from './cluster-registry';
 
 // No Docker, no API server: a session with no kubeconfig context, enough to see who holds what.
@@ -49,6 +50,36 @@ describe('ClusterRegistry', () => {
     again.dispose();
     await tick(60);
     expect(clusters.followed).toEqual([]);
+    clusters.dispose();
+  });
+});
+
+describe('ClusterRegistry: clusters kept for a listener', () => {
+  it('lets go of a kept cluster once it is no longer on the engine, and keeps the others', async () => {
+    const list = new Emitter<readonly { name: string }[]>(createMemoryLogger());
+    const clusters = new ClusterRegistry({
+      topology: undefined,
+      clustersChanged: list.event,
+      kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig',
+      log: createMemoryLogger(),
+      firstListWaitMs: 50,
+    });
+    const listening = clusters.subscribe(() => undefined);
+    await clusters.status('gone');
+    await clusters.status('stays');
+    expect(clusters.followed.sort()).toEqual(['gone', 'stays']);
+    expect(list.listenerCount).toBe(1);
+    list.fire([{ name: 'stays' }, { name: 'other' }]);
+    expect(clusters.followed).toEqual(['stays']);
+    // A cluster someone holds on purpose (an open page) is theirs to release, not the list's.
+    const held = clusters.hold('watched');
+    list.fire([{ name: 'stays' }]);
+    expect(clusters.followed.sort()).toEqual(['stays', 'watched']);
+    held.dispose();
+    listening.dispose();
+    await tick(20);
+    expect(clusters.followed).toEqual([]);
+    expect(list.listenerCount).toBe(0);
     clusters.dispose();
   });
 });

@@ -1,5 +1,6 @@
 import type { Finding } from '../../contract';
 import type { KubeL2Policy, KubeService } from '../kube/kube-types';
+import { announcesByBgp } from './bgp-mode';
 import { agentDaemonSet, ciliumConfig, ciliumState, containerDown } from './cilium-rules';
 import type { DiagnoseInput } from './diagnose-input';
 import { kubeProxyStrict } from './kube-proxy-strict';
@@ -269,6 +270,8 @@ export function announcementReasons(service: KubeService, input: DiagnoseInput):
           '--set kubeProxyReplacement=true --set l2announcements.enabled=true',
       },
     ];
+  // BGP mode: no L2 announcement is expected (bgp-mode.ts); only whether anything can answer at all.
+  if (cilium === 'installed' && announcesByBgp(input)) return endpoints(service, input);
   const findings: Finding[] = [];
   if (cilium === 'installed') {
     const settings = releaseSettings(service, input);

@@ -1,3 +1,4 @@
+import { announcesByBgp } from './bgp-mode';
 import { carvePool } from '../lab/plan/pool-carve';
 import type { Finding } from '../../contract';
 import type { KubeIpPool } from '../kube/kube-types';
@@ -54,7 +55,8 @@ export function poolNetwork(pool: KubeIpPool, input: DiagnoseInput): string | un
 
 export function poolOutsideDockerNetwork(pool: KubeIpPool, input: DiagnoseInput): Finding[] {
   const networks = input.topology?.networks;
-  if (!networks || networks.length === 0 || poolNetwork(pool, input)) return [];
+  // BGP mode's pool lies outside the kind network by design (its own network, where the router answers).
+  if (!networks || networks.length === 0 || poolNetwork(pool, input) || announcesByBgp(input)) return [];
   const ranges = poolFacts(pool).ranges;
   if (!ranges.some((r) => r.includes('.'))) return [];
   return [

@@ -10,6 +10,7 @@ import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
 import { planWiring } from './dns-wiring-plan';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 /**
  * The acceptance run on the lab, as a user would do it: `kindscope dns serve --port P`
@@ -47,11 +48,11 @@ beforeAll(async () => {
     cilium: { pool: 'auto' },
   });
   port = await freePort();
-  server = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'dns', 'serve', '--port', String(port)],
-    { cwd: root, env: cluster.env, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  server = spawn(process.execPath, [...kindscopeEntry, 'dns', 'serve', '--port', String(port)], {
+    cwd: root,
+    env: cluster.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   server.stdout!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   server.stderr!.on('data', (chunk: Buffer) => (serverOutput += chunk.toString()));
   await vi.waitFor(() => expect(serverOutput).toContain(`on 127.0.0.1:${port} (UDP and TCP)`), {

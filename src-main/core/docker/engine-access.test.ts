@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireDocker } from '../../../e2e/lab/require-docker.ts';
 import { explainUnreachable } from './docker-client';
 import { permissionHint } from './socket-access';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -31,17 +32,7 @@ describe('a Docker socket this user may not open', () => {
     chmodSync(home, 0o777);
     const result = spawnSync(
       'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        nodeForNobody(),
-        '--import',
-        'tsx',
-        join(root, 'src-main/cli/main.ts'),
-        'docker',
-        '--json',
-      ],
+      ['--reuid=65534', '--regid=65534', '--clear-groups', nodeForNobody(), ...kindscopeEntry, 'docker', '--json'],
       {
         cwd: root,
         encoding: 'utf8',

@@ -7,6 +7,7 @@ import { kubectlOk } from '../../../e2e/lab/lab-api.ts';
 import { startLabCluster, type LabCluster } from '../../../e2e/lab/lab-cluster.ts';
 import { createMacStandIns, type MacStandIns } from '../../../e2e/lab/mac-net-standins.ts';
 import { docker } from '../../../e2e/lab/require-docker.ts';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 // Generous deadlines, not timed assertions: the shared 2-core machine runs many labs at once.
 vi.setConfig({ testTimeout: 120_000 });
@@ -20,15 +21,7 @@ let mac: MacStandIns;
 
 /** The real `kindscope` entry point, as a user runs it (optionally inside another network namespace). */
 function kindscope(args: string[], env: NodeJS.ProcessEnv, prefix: string[] = []) {
-  const [bin, ...rest] = [
-    ...prefix,
-    process.execPath,
-    '--import',
-    'tsx',
-    join(root, 'src-main/cli/main.ts'),
-    'connectivity',
-    ...args,
-  ];
+  const [bin, ...rest] = [...prefix, process.execPath, ...kindscopeEntry, 'connectivity', ...args];
   const result = spawnSync(bin!, rest, { cwd: root, encoding: 'utf8', env, timeout: 100_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -7,6 +7,7 @@ import type {
   HostContext,
   MacNetConnectState,
 } from '../../contract';
+import { bgpPoolNetwork, withPoolNetwork, withRouterHops, type RouterHops } from './connectivity-bgp';
 import { clusterNetworkFacts, connectivityHops, realHopProbes, type HopProbes } from './connectivity-check';
 import {
   planMacFix,
@@ -31,6 +32,8 @@ export interface ConnectivityDeps {
   routes?(host: HostContext): RouteReader;
   /** How long the verification waits for the tunnel's routes to appear after a start. */
   verifyWaitMs?: number;
+  /** BGP mode: the router's hops for a pool IP (connectivity-bgp.ts); without it, only the route and TCP hops. */
+  routerHops?: RouterHops;
 }
 
 /** The cluster's API may be unreachable (in a VM, `unshare -n`): the hops come out without it. */
@@ -156,13 +159,16 @@ export class ConnectivityService {
 
   async check(cluster: string): Promise<ConnectivityReport> {
     const host = await this.host();
-    const facts = await clusterNetworkFacts(this.deps.docker(), cluster);
+    // BGP mode: the pool's own network is on the path too (its route hop, then the router's hops).
+    const pool = await bgpPoolNetwork(this.deps.docker(), cluster);
+    const nodesFacts = await clusterNetworkFacts(this.deps.docker(), cluster);
+    const facts = pool ? withPoolNetwork(nodesFacts, pool) : nodesFacts;
     const macEnv = this.deps.mac ?? realMacEnvironment(this.env);
     const mac: MacNetConnectState | undefined =
       host.platform === 'darwin' && host.runtime === 'docker-desktop' ? await readMacState(host, macEnv) : undefined;
     const status = await statusOrReason(this.deps, cluster);
     const routes = this.deps.routes?.(host) ?? hostRouteReader(host.platform);
-    const hops = await connectivityHops({
+    const checked = await connectivityHops({
       cluster,
       host,
       facts,
@@ -171,6 +177,10 @@ export class ConnectivityService {
       status,
       ...(mac ? { mac } : {}),
     });
+    const hops =
+      pool && this.deps.routerHops
+        ? await withRouterHops(checked, pool, facts, this.deps.routerHops, cluster)
+        : checked;
     const routed = hops.filter((h) => h.hop.startsWith('host route to ')).every((h) => h.ok);
     const { plan, note } =
       host.platform === 'darwin'

@@ -24,6 +24,7 @@ import { GuiEnvironment } from './gui-environment';
 import { ToolsService } from './tools-service';
 import { toolSpecs, type ToolSpec } from './tool-specs';
 import { defaultKindVersion } from '../../contract/lab';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -38,9 +39,7 @@ function toolsAsGuiApp(home: string, extraEnv: Record<string, string> = {}): Too
       'SHELL=/bin/bash',
       ...Object.entries(extraEnv).map(([k, v]) => `${k}=${v}`),
       process.execPath,
-      '--import',
-      'tsx',
-      join(root, 'src-main/cli/main.ts'),
+      ...kindscopeEntry,
       'tools',
       '--json',
     ],

@@ -11,6 +11,7 @@ import { defaultEndpointEnvironment, resolveDockerEndpoint } from '../docker/doc
 import { DockerEngineService } from '../docker/docker-engine-service';
 import { createMemoryLogger } from '../util/logger';
 import { TopologyService } from './topology-service';
+import { kindscopeEntry } from '../../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../../..');
 
@@ -40,17 +41,7 @@ interface HostLink {
 
 /** `kindscope topology --cluster N --json`, as a user runs it (optionally in another network namespace). */
 function kindscopeTopology(name: string, prefix: string[] = []): ClusterTopology {
-  const [bin, ...args] = [
-    ...prefix,
-    process.execPath,
-    '--import',
-    'tsx',
-    join(root, 'src-main/cli/main.ts'),
-    'topology',
-    '--cluster',
-    name,
-    '--json',
-  ];
+  const [bin, ...args] = [...prefix, process.execPath, ...kindscopeEntry, 'topology', '--cluster', name, '--json'];
   const result = spawnSync(bin!, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
   if (result.status !== 0)
     throw new Error(`kindscope topology failed (${result.status}): ${result.stderr}${result.stdout}`);

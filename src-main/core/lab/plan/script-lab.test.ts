@@ -11,6 +11,7 @@ import { importPlan } from './import/import-plan';
 import { savePlanYaml } from './plan';
 import { cidrsOverlap } from '../../net/cidr';
 import { carvePool } from './pool-carve';
+import { kindscopeEntry } from '../../../../e2e/lab/kindscope-entry.ts';
 
 /**
  * The acceptance run: the plan imported from the seed article (its mistakes fixed), as
@@ -48,11 +49,12 @@ it(
     expect(plan.cilium.operatorReplicas).toBe(2);
     expect(plan.pool.cidr).toBe('auto');
     writeFileSync(join(dir, 'lab.yaml'), savePlanYaml(plan));
-    const generated = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(root, 'src-main/cli/main.ts'), 'script', '-f', join(dir, 'lab.yaml')],
-      { cwd: root, env, encoding: 'utf8', timeout: 60_000 },
-    );
+    const generated = spawnSync(process.execPath, [...kindscopeEntry, 'script', '-f', join(dir, 'lab.yaml')], {
+      cwd: root,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     expect(generated.stderr).toBe('');
     expect(generated.status).toBe(0);
     writeFileSync(join(dir, 'lab.sh'), generated.stdout);

@@ -155,24 +155,8 @@ export async function verifyBgp(
     http = await probeHttp(ip, port);
   }
   const answer = judgeAnswer(http, token);
-  const measured = await measureRouter(docker, router, nodeOf, undefined, context.signal);
-  const hops = installedHops(measured, ip);
-  const lbIface = await docker(['exec', router, 'ip', '-o', '-4', 'addr', 'show'], {
-    signal: context.signal,
-    allowFailure: true,
-  });
-  const iface = lbIface.stdout
-    .split('\n')
-    .map((line) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(line))
-    .find((m) => m && lbNetworkFor(poolCidr) && inSubnet(m[2]!.split('/')[0]!, network.subnet));
-  const routerLbAddress = iface?.[2]?.split('/')[0];
-  const routeGet = iface
-    ? await docker(['exec', router, 'ip', 'route', 'get', ip, 'from', network.gateway, 'iif', iface[1]!], {
-        signal: context.signal,
-        allowFailure: true,
-      })
-    : undefined;
-  const via = /\bvia\s+(\S+)/.exec(routeGet?.stdout ?? '')?.[1];
+  const path = await routerPath(docker, router, ip, network, nodeOf, context.signal);
+  const { measured, installed: hops, via } = path;
   const local = localAddressIn(network.subnet);
   const steps: BgpVerification['hops'] = [
     {
@@ -181,27 +165,7 @@ export async function verifyBgp(
         ? `this machine reaches ${ip} on ${local.interface} (${local.address}, the ${lbNetworkName(plan)} network ${network.subnet}): on-link, no host route`
         : `${ip} is in the ${lbNetworkName(plan)} network ${network.subnet}, routed by the engine (docker-mac-net-connect's tunnel on macOS)`,
     },
-    {
-      hop: 'router',
-      detail:
-        `${router}${routerLbAddress ? ` at ${routerLbAddress} on ${iface?.[1]}` : ''}` +
-        ` answers ARP for ${ip} (proxy ARP for the routes it learned) and forwards`,
-    },
-    {
-      hop: 'next hops',
-      detail: hops.length
-        ? `the router installed ${ip}/32 via ${hops.map((h) => `${h.ip}${h.node ? ` (${h.node})` : ''}`).join(', ')}` +
-          `${hops.length > 1 ? ' (ECMP)' : ''} — measured ${measured.measuredAt}`
-        : `the router has no installed route to ${ip}${measured.problem ? `: ${measured.problem}` : ''}`,
-    },
-    ...(via
-      ? [
-          {
-            hop: 'this flow',
-            detail: `the router sends this machine's flow to ${via}${nodeOf(via) ? ` (${nodeOf(via)})` : ''} (its kernel's ECMP choice, ip route get)`,
-          },
-        ]
-      : []),
+    ...path.hops.map(({ hop, detail }) => ({ hop, detail })),
     {
       hop: 'answer',
       detail: http.ok ? answer.detail : `no HTTP answer from ${ip}:${port} (${http.error ?? `HTTP ${http.status}`})`,
@@ -224,6 +188,74 @@ export async function verifyBgp(
     ...(via ? { flowVia: { ip: via, ...(nodeOf(via) ? { node: nodeOf(via)! } : {}) } } : {}),
     reachable,
   };
+}
+
+/**
+ * The hops past this machine's route, read at the router now: the router answering ARP for the
+ * IP on the pool's network (proxy ARP), the next hops it installed (its FIB, measured), and the
+ * one this machine's flow takes (`ip route get IP from GATEWAY iif IFACE` in the router: the
+ * kernel's own ECMP choice for it). The create verification, fix and `kindscope connectivity`
+ * name the BGP path by this one reading.
+ */
+export async function routerPath(
+  docker: DockerRun,
+  router: string,
+  ip: string,
+  network: { subnet: string; gateway: string },
+  nodeOf: (ip: string) => string | undefined,
+  signal?: AbortSignal,
+): Promise<{
+  measured: BgpRouterMeasurement;
+  installed: ReturnType<typeof installedHops>;
+  via?: string;
+  hops: { hop: 'router' | 'next hops' | 'this flow'; detail: string; ok: boolean }[];
+}> {
+  const measured = await measureRouter(docker, router, nodeOf, undefined, signal);
+  const installed = installedHops(measured, ip);
+  const lbIface = await docker(['exec', router, 'ip', '-o', '-4', 'addr', 'show'], {
+    ...(signal ? { signal } : {}),
+    allowFailure: true,
+  });
+  const iface = lbIface.stdout
+    .split('\n')
+    .map((line) => /^\d+:\s+(\S+)\s+inet\s+(\S+)/.exec(line))
+    .find((m) => m && inSubnet(m[2]!.split('/')[0]!, network.subnet));
+  const routerLbAddress = iface?.[2]?.split('/')[0];
+  const routeGet = iface
+    ? await docker(['exec', router, 'ip', 'route', 'get', ip, 'from', network.gateway, 'iif', iface[1]!], {
+        ...(signal ? { signal } : {}),
+        allowFailure: true,
+      })
+    : undefined;
+  const via = /\bvia\s+(\S+)/.exec(routeGet?.stdout ?? '')?.[1];
+  const hops: { hop: 'router' | 'next hops' | 'this flow'; detail: string; ok: boolean }[] = [
+    {
+      hop: 'router',
+      ok: measured.running && Boolean(routerLbAddress),
+      detail: measured.running
+        ? `${router}${routerLbAddress ? ` at ${routerLbAddress} on ${iface?.[1]}` : ''}` +
+          ` answers ARP for ${ip} (proxy ARP for the routes it learned) and forwards`
+        : (measured.problem ?? `${router} could not be read`),
+    },
+    {
+      hop: 'next hops',
+      ok: installed.length > 0,
+      detail: installed.length
+        ? `the router installed ${ip}/32 via ${installed.map((h) => `${h.ip}${h.node ? ` (${h.node})` : ''}`).join(', ')}` +
+          `${installed.length > 1 ? ' (ECMP)' : ''} — measured ${measured.measuredAt}`
+        : `the router has no installed route to ${ip}${measured.problem ? `: ${measured.problem}` : ''}`,
+    },
+    ...(via
+      ? [
+          {
+            hop: 'this flow' as const,
+            ok: true,
+            detail: `the router sends this machine's flow to ${via}${nodeOf(via) ? ` (${nodeOf(via)})` : ''} (its kernel's ECMP choice, ip route get)`,
+          },
+        ]
+      : []),
+  ];
+  return { measured, installed, ...(via ? { via } : {}), hops };
 }
 
 function inSubnet(ip: string, subnet: string): boolean {

@@ -10,6 +10,7 @@ import type { Logger } from '../../util/logger';
 import type { PlanSource } from '../lab-plan-service';
 import { collapse, labRemovers } from './cleanup';
 import { createPipeline } from './create-pipeline';
+import { bgpFixesFor, bgpFixFacts, bgpFixSteps, bgpRepairsOf, bgpViewOf, isBgpFix } from './bgp-fix';
 import { fixesFor, fixFacts, fixRunSteps, fixSteps } from './fix-pipeline';
 import { deletePlan, deleteSteps, startSteps, stopSteps } from './lifecycle-pipelines';
 import { recordedAddresses, renderingOf } from './journal-reads';
@@ -122,9 +123,13 @@ export class LabRunService {
   async fixPlan(
     cluster: string,
   ): Promise<{ fixes: FixKind[]; steps: { name: string; title: string; command: string; fix?: FixKind }[] }> {
+    // A BGP lab has its own repairs (bgp-fix.ts): L2's (announcements on, an L2 policy) would be wrong there.
+    const bgp = await bgpViewOf(this.options, cluster);
     const status = await this.options.statusSource(cluster).status();
-    const fixes = fixesFor(status);
-    const steps = fixSteps(cluster, status, lifecycleDeps(this.options, cluster), fixes);
+    const fixes = bgp.active ? bgpFixesFor(bgp) : fixesFor(status);
+    const steps = bgp.active
+      ? bgpFixSteps(cluster, this.options, fixes)
+      : fixSteps(cluster, status, lifecycleDeps(this.options, cluster), fixes);
     return {
       fixes,
       steps: steps.map(({ name, title, command, fix }) => ({ name, title, command, ...(fix ? { fix } : {}) })),
@@ -138,6 +143,8 @@ export class LabRunService {
         `Fixing ${cluster}`,
         'Review the steps (`kindscope fix --cluster NAME`), then confirm, or pass --yes.',
       );
+    const bgp = await bgpViewOf(this.options, cluster);
+    if (bgp.active) return this.startRun('fix', cluster, bgpFixFacts(bgp, repairs));
     const status = await this.options.statusSource(cluster).status();
     return this.startRun('fix', cluster, fixFacts(status, repairs));
   }
@@ -334,6 +341,7 @@ export class LabRunService {
     if (kind === 'stop') return stopSteps(cluster, deps);
     if (kind === 'start') return startSteps(cluster, deps);
     if (kind === 'delete') return deleteSteps(cluster, deps);
+    if (kind === 'fix' && isBgpFix(facts)) return bgpFixSteps(cluster, this.options, bgpRepairsOf(facts));
     if (kind === 'fix') return fixRunSteps(cluster, await deps.statusSource().status(), deps, facts);
     throw new KindscopeError('INTERNAL', `No ${kind} pipeline`, 'Report this.');
   }

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { AppError, CaptureResult, Result, ServiceStatus } from '@contract';
+import type { AppError, CaptureResult, FailoverResult, Result, ServiceStatus } from '@contract';
 import { useAction } from '../../data/hooks';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { RichText } from '../../components/RichText';
@@ -18,6 +18,37 @@ const captureLabel: Record<CaptureResult['verdict'], string> = {
 
 type Busy = 'capture' | 'ping' | 'failover' | undefined;
 
+/** BGP mode's drill: measured (the router, read in a loop), predicted (the peer config's timers), claimed (the node's status), each on its own line. */
+function BgpFailoverFacts({ bgp }: { bgp: NonNullable<FailoverResult['bgp']> }) {
+  const c = bgp.configured;
+  return (
+    <dl className="facts" aria-label="BGP failover measurements">
+      <dt>Measured withdrawal</dt>
+      <dd>
+        {bgp.withdrawnMs !== undefined
+          ? `${bgp.withdrawnMs} ms after the stop: ${bgp.stoppedNode.ip} (${bgp.stoppedNode.node}) left ${bgp.router}'s FIB`
+          : `not within the drill (last seen ${bgp.lastSeenMs ?? '?'} ms)`}{' '}
+        (read {bgp.routerReadings} times, every ~{bgp.routerSamplingMs} ms) — {bgp.verdict}
+        {bgp.staleMs !== undefined && `; kept stale from ${bgp.staleMs} ms (graceful restart)`}
+      </dd>
+      <dt>Predicted</dt>
+      <dd>
+        {bgp.prediction.fromMs}–{bgp.prediction.toMs} ms: {bgp.prediction.rule}
+      </dd>
+      <dt>Configured</dt>
+      <dd>
+        {c.peerConfig}: hold {c.holdTimeSeconds} s, keepalive {c.keepAliveTimeSeconds} s, graceful restart{' '}
+        {c.gracefulRestart.enabled ? `on (restart time ${c.gracefulRestart.restartTimeSeconds} s)` : 'off'}
+      </dd>
+      <dt>Claimed</dt>
+      <dd>
+        {bgp.stoppedNode.node}&apos;s CiliumBGPNodeConfig: {bgp.claim.before ?? '?'} before, {bgp.claim.after ?? '?'}{' '}
+        after
+      </dd>
+    </dl>
+  );
+}
+
 /** Capture, Ping and Failover for one LoadBalancer service: the pictures the seed article left as TODO. */
 export function CaptureTools({ cluster, service }: { cluster: string; service: ServiceStatus }) {
   const captureAction = useAction('capture:arp');
@@ -27,6 +58,8 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
   const [consent, setConsent] = useState<{ error: AppError; action: 'capture' | 'failover' }>();
   const [failure, setFailure] = useState<{ error: AppError; action: string }>();
   const [confirming, setConfirming] = useState(false);
+  // How the drill takes the node away: docker stop (its sessions close) or docker pause (frozen; BGP mode's hold timer).
+  const [stopKind, setStopKind] = useState<'stop' | 'pause'>('stop');
   const target = { cluster, namespace: service.namespace, service: service.name };
   const label = `${service.namespace}/${service.name}`;
   const busy: Busy = captureAction.busy
@@ -59,9 +92,18 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
     setConfirming(false);
     setConsent(undefined);
     setFailure(undefined);
-    settle('failover')(await failoverAction.run({ ...target, confirm: true, ...(allowPull ? { allowPull } : {}) }));
+    settle('failover')(
+      await failoverAction.run({
+        ...target,
+        confirm: true,
+        ...(allowPull ? { allowPull } : {}),
+        ...(stopKind === 'pause' ? { stop: 'pause' as const } : {}),
+      }),
+    );
   };
   const holder = service.leaseHolder?.node ?? service.holder;
+  // No lease holder but an IP: BGP mode (a router's next hops), where the drill picks the node itself.
+  const ip = service.externalIPs[0];
   return (
     <div className="capture-tools">
       <div className="button-row">
@@ -87,12 +129,32 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
         <button
           type="button"
           className="button"
-          disabled={busy !== undefined || !holder}
+          disabled={busy !== undefined || (!holder && !ip)}
           onClick={() => setConfirming(true)}
         >
           {busy === 'failover' ? 'Drill running…' : 'Failover drill'}
         </button>
       </div>
+      <fieldset className="button-row" aria-label="How the drill takes the node away">
+        <label>
+          <input
+            type="radio"
+            name={`stop-${label}`}
+            checked={stopKind === 'stop'}
+            onChange={() => setStopKind('stop')}
+          />{' '}
+          docker stop (its sessions close)
+        </label>
+        <label>
+          <input
+            type="radio"
+            name={`stop-${label}`}
+            checked={stopKind === 'pause'}
+            onChange={() => setStopKind('pause')}
+          />{' '}
+          docker pause (frozen: BGP mode, the router waits for its hold timer)
+        </label>
+      </fieldset>
       <p className="muted small">
         Capture ARP and the failover drill run tcpdump and arping from a helper image (Settings → Capture image, or
         KINDSCOPE_CAPTURE_IMAGE; by default nicolaka/netshoot); Kindscope asks before pulling it.
@@ -132,12 +194,22 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
       )}
       {confirming && (
         <div role="dialog" aria-label="Confirm the failover drill" className="notice">
-          <p>
-            The drill stops the node container <strong>{holder}</strong> (the lease holder of {label}), measures the
-            takeover, then starts it again.
-          </p>
+          {holder ? (
+            <p>
+              The drill {stopKind === 'pause' ? 'freezes (docker pause)' : 'stops'} the node container{' '}
+              <strong>{holder}</strong> (the lease holder of {label}), measures the takeover, then{' '}
+              {stopKind === 'pause' ? 'unpauses' : 'starts'} it again.
+            </p>
+          ) : (
+            <p>
+              The drill {stopKind === 'pause' ? 'freezes (docker pause)' : 'stops (docker stop)'} the node the router
+              sends this machine&apos;s flow for {ip} to (one of its next hops), measures the router&apos;s withdrawal
+              and the downtime beside what the BGP timers predict, then {stopKind === 'pause' ? 'unpauses' : 'starts'}{' '}
+              it again.
+            </p>
+          )}
           <button type="button" className="button button-primary" onClick={() => void runFailover()}>
-            Stop {holder} and measure
+            {stopKind === 'pause' ? 'Freeze' : 'Stop'} {holder ?? 'a next hop'} and measure
           </button>{' '}
           <button type="button" className="button" onClick={() => setConfirming(false)}>
             Cancel
@@ -162,10 +234,11 @@ export function CaptureTools({ cluster, service }: { cluster: string; service: S
             downtime {failover.downtimeMs ?? '?'} ms
             {failover.downtime &&
               ` = from the last HTTP answer (${failover.downtime.fromMs} ms) to the first again (${failover.downtime.toMs} ms), 0 = the stop`}{' '}
-            (sampled every {failover.samplingIntervalMs} ms) · lease {failover.leaseTimings.leaseDuration}, renew
-            deadline {failover.leaseTimings.renewDeadline}, retry {failover.leaseTimings.retryPeriod} (
-            {failover.leaseTimings.source})
+            (sampled every {failover.samplingIntervalMs} ms)
+            {failover.leaseTimings &&
+              ` · lease ${failover.leaseTimings.leaseDuration}, renew deadline ${failover.leaseTimings.renewDeadline}, retry ${failover.leaseTimings.retryPeriod} (${failover.leaseTimings.source})`}
           </p>
+          {failover.bgp && <BgpFailoverFacts bgp={failover.bgp} />}
           <FailoverTimeline result={failover} />
         </section>
       )}

@@ -7,6 +7,7 @@ import { LabPlan, finishedFinding, type LabFinding, type LabPlanInput } from '..
 import { defaultCompatRow, isTestedPairing, newestTestedRow } from '../../../../contract/compat-table';
 import type { LabEnvironment } from '../../environment/lab-environment';
 import { validatePlan } from '../validate-plan';
+import { importBgpPeeringPolicies } from './import-bgp-v1';
 import { importCilium } from './import-cilium';
 import { importCluster } from './import-cluster';
 import { finding, gather } from './import-sources';
@@ -43,6 +44,7 @@ export function importPlan(
     );
   importPool(g, plan, options.env, findings);
   importPolicyAndSample(g, plan, findings);
+  importBgpPeeringPolicies(g, plan, findings);
   const parsed = LabPlan.parse(plan);
   // What is left for the plan's own rules (e.g. the name is taken on this engine).
   const remaining = validatePlan(parsed, options.env).findings.filter(

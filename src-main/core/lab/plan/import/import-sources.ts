@@ -38,6 +38,8 @@ export interface Gathered {
   valuesDocs: KubeDoc[];
   pools: KubeDoc[];
   policies: KubeDoc[];
+  /** BGP control plane v1's CiliumBGPPeeringPolicy (import-bgp-v1.ts translates it). */
+  bgpPolicies: KubeDoc[];
   workloads: KubeDoc[];
   /** `-f FILE` of the helm command: merged when one of the sources has that name. */
   valuesFiles: ({ file: string } & Located)[];
@@ -166,6 +168,7 @@ function classify(doc: KubeDoc, into: Gathered): void {
   if (kind === 'Cluster' && apiVersion.startsWith('kind.x-k8s.io/')) into.kindConfig = doc;
   else if (kind === 'CiliumLoadBalancerIPPool') into.pools.push(doc);
   else if (kind === 'CiliumL2AnnouncementPolicy') into.policies.push(doc);
+  else if (kind === 'CiliumBGPPeeringPolicy') into.bgpPolicies.push(doc);
   else if (kind === 'Deployment' || kind === 'Service') into.workloads.push(doc);
   else if (kind === undefined && apiVersion === '') into.valuesDocs.push(doc);
   else
@@ -188,6 +191,7 @@ export function gather(sources: readonly { name: string; text: string }[]): Gath
     valuesDocs: [],
     pools: [],
     policies: [],
+    bgpPolicies: [],
     workloads: [],
     valuesFiles: [],
     findings: [],
