@@ -98,8 +98,11 @@ upgrade saved, waits for the rollout and proves every LoadBalancer IP answers. A
     const cluster = clusterOf(context, 'rollback');
     if (typeof cluster === 'number') return cluster;
     if (context.values.yes !== true) {
+      // Read first: a cluster without a Cilium release (or not there at all) is said now, not after --yes.
+      const now = await context.client.invoke('lab:upgrade-targets', { cluster });
+      if (!now.ok) return context.fail(now.error);
       context.output.err(
-        `Rolling back ${cluster} runs helm rollback on the Cilium release and restores the objects the last upgrade saved.\n` +
+        `Rolling back ${cluster} (Cilium ${now.value.from} now) runs helm rollback on the Cilium release and restores the objects the last upgrade saved.\n` +
           'Run again with --yes to roll back.\n',
       );
       return ExitCode.failed;
