@@ -317,7 +317,12 @@ function ClusterTableRow({
             </button>
           )}
           {status?.cilium.installed && (
-            <button type="button" className="button button-small" onClick={() => actions.askUpgrade(row)}>
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Upgrade Cilium on ${summary.name}`}
+              onClick={() => actions.askUpgrade(row)}
+            >
               Upgrade Cilium
             </button>
           )}

@@ -116,8 +116,8 @@ export function UpgradeDialog({
               ))}
           </ol>
           <p className="muted small">
-            {kept.length} value{kept.length === 1 ? '' : 's'} kept as they are. The run backs up the release values and
-            the Cilium objects, then: {preflight.steps.map((s) => s.title).join(' → ')}.
+            {kept.length} value{kept.length === 1 ? '' : 's'} kept as they are. The run:{' '}
+            {preflight.steps.map((s) => s.title).join(' → ')}.
           </p>
           {preflight.blocked && <p className="cell-bad">Blocked: fix the items above first. Nothing was changed.</p>}
         </>
