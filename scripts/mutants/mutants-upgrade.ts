@@ -60,7 +60,7 @@ export const upgradeMutants: Mutant[] = [
   },
   {
     id: 'i30-rollback-restores-nothing',
-    file: pipeline,
+    file: 'src-main/core/lab/upgrade/rollback-pipeline.ts',
     search: 'if (items.length === 0) continue;',
     replace: 'continue;',
     guards: upgradeLab,

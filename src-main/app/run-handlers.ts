@@ -25,12 +25,13 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
     labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
     labFix: ({ cluster, confirm, repairs }) => runs().fix(cluster, confirm, repairs),
-    labUpgradeTargets: ({ cluster }) => runs().upgradeTargets(cluster),
-    labUpgradePlan: ({ cluster, cilium }) => runs().upgradePlan(cluster, cilium),
-    labUpgrade: ({ cluster, cilium, confirm, confirmed }) => runs().upgrade(cluster, cilium, confirm, confirmed),
-    labRollback: ({ cluster, confirm }) => runs().rollback(cluster, confirm),
-    labRebuildPlan: ({ cluster, kind, image }) => runs().rebuildPlan(cluster, kind, image),
-    labRebuild: ({ cluster, confirm, kind, image }) => runs().rebuild(cluster, confirm, kind, image),
+    labUpgradeTargets: ({ cluster }) => runs().upgrades.targets(cluster),
+    labUpgradePlan: ({ cluster, cilium }) => runs().upgrades.plan(cluster, cilium),
+    labUpgrade: ({ cluster, cilium, confirm, confirmed }) =>
+      runs().upgrades.upgrade(cluster, cilium, confirm, confirmed),
+    labRollback: ({ cluster, confirm }) => runs().upgrades.rollback(cluster, confirm),
+    labRebuildPlan: ({ cluster, kind, image }) => runs().upgrades.rebuildPlan(cluster, kind, image),
+    labRebuild: ({ cluster, confirm, kind, image }) => runs().upgrades.rebuild(cluster, confirm, kind, image),
   };
 }
 

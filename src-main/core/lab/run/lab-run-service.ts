@@ -1,11 +1,4 @@
-import {
-  KindscopeError,
-  type CreatedResource,
-  type FixKind,
-  type RunRecord,
-  type RebuildPlan,
-  type UpgradePreflight,
-} from '../../../contract';
+import { KindscopeError, type CreatedResource, type FixKind, type RunRecord } from '../../../contract';
 import type { Logger } from '../../util/logger';
 import type { PlanSource } from '../lab-plan-service';
 import { collapse, labRemovers } from './cleanup';
@@ -17,18 +10,8 @@ import { recordedAddresses, renderingOf } from './journal-reads';
 import { createDeps, lifecycleDeps, type PipelineSources } from './pipeline-deps';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import type { RunStore } from './run-store';
-import {
-  factsOf,
-  findingsFor,
-  preflightView,
-  rollbackFactsFor,
-  savedDirsOf,
-  upgradeFactsFor,
-  upgradeRunSteps,
-  rebuildPlanFor,
-  upgradeTargets,
-} from '../upgrade/upgrade-runs';
-import { upgradeSteps } from '../upgrade/upgrade-pipeline';
+import { upgradeRunSteps } from '../upgrade/upgrade-runs';
+import { UpgradeService } from '../upgrade/upgrade-service';
 
 export interface LabRunServiceOptions extends PipelineSources {
   store: RunStore;
@@ -44,6 +27,7 @@ export interface LabRunServiceOptions extends PipelineSources {
 export class LabRunService {
   readonly runner: PipelineRunner;
   private readonly pending = new Map<string, Promise<RunRecord>>();
+  private upgradeService?: UpgradeService;
 
   constructor(private readonly options: LabRunServiceOptions) {
     this.runner = new PipelineRunner({ store: options.store, log: options.log });
@@ -62,8 +46,15 @@ export class LabRunService {
   /** Starts building the lab a plan describes; resolves once the run is journaled (it goes on in the background). */
   async create(source: PlanSource): Promise<RunRecord> {
     const rendering = await this.options.lab.render(source);
-    const name = rendering.plan.cluster.name;
-    const record = this.options.store.create({ kind: 'create', cluster: name, steps: [], facts: { rendering } });
+    return this.journal('create', rendering.plan.cluster.name, { rendering });
+  }
+
+  /**
+   * Journals a run whose steps are built from its journal (create, rebuild, upgrade, rollback:
+   * they need the run's folder), builds them as a resume would, and starts it.
+   */
+  async journal(kind: RunRecord['kind'], cluster: string, facts: Record<string, unknown>): Promise<RunRecord> {
+    const record = this.options.store.create({ kind, cluster, steps: [], facts });
     const steps = await this.stepsOf(record);
     record.steps = steps.map((step) => ({
       name: step.name,
@@ -76,6 +67,16 @@ export class LabRunService {
     this.options.store.save(record);
     this.launch(record, steps);
     return record;
+  }
+
+  /** Upgrade, rollback and rebuild (issue 30): core/lab/upgrade/upgrade-service.ts, over this service's journal. */
+  get upgrades(): UpgradeService {
+    return (this.upgradeService ??= new UpgradeService({
+      sources: this.options,
+      runs: () => this.list(),
+      active: () => this.runner.activeIds(),
+      journal: (kind, cluster, facts) => this.journal(kind, cluster, facts),
+    }));
   }
 
   /**
@@ -147,99 +148,6 @@ export class LabRunService {
     if (bgp.active) return this.startRun('fix', cluster, bgpFixFacts(bgp, repairs));
     const status = await this.options.statusSource(cluster).status();
     return this.startRun('fix', cluster, fixFacts(status, repairs));
-  }
-
-  /** The Cilium installed and the releases it can move to (the Upgrade dialog's choices). */
-  upgradeTargets(cluster: string): Promise<{ from: string; targets: string[] }> {
-    return upgradeTargets(this.options, cluster);
-  }
-
-  /** The upgrade's preflight (issue 30): each item and the run's steps, nothing changed. */
-  async upgradePlan(cluster: string, cilium: string): Promise<UpgradePreflight> {
-    const findings = await this.upgradeFindings(cluster, cilium);
-    const preview = upgradeSteps(cluster, '<run folder>', factsOf(findings, 1), lifecycleDeps(this.options, cluster));
-    return preflightView(findings, preview);
-  }
-
-  /** Upgrades Cilium after the preflight, its items confirmed (`confirmed`; absent: all); refused while one blocks. */
-  async upgrade(cluster: string, cilium: string, confirmed: boolean, items?: string[]): Promise<RunRecord> {
-    if (!confirmed)
-      throw needsConfirmation(
-        `Upgrading ${cluster}`,
-        'Review the preflight (`kindscope upgrade --cluster NAME --cilium V`), then confirm, or pass --yes.',
-      );
-    const findings = await this.upgradeFindings(cluster, cilium);
-    const status = await this.options.statusSource(cluster).status();
-    const facts = upgradeFactsFor(findings, items, Math.max(1, status.nodes.length));
-    return this.startJournaled('upgrade', cluster, facts);
-  }
-
-  /** Rolls Cilium back to the release's previous revision and restores the objects the last upgrade saved. */
-  async rollback(cluster: string, confirmed: boolean): Promise<RunRecord> {
-    if (!confirmed) throw needsConfirmation(`Rolling ${cluster} back`, 'Confirm in the run view, or pass --yes.');
-    const status = await this.options.statusSource(cluster).status();
-    const facts = rollbackFactsFor(
-      this.options.store,
-      this.runner.activeIds(),
-      cluster,
-      Math.max(1, status.nodes.length),
-    );
-    return this.startJournaled('rollback', cluster, facts);
-  }
-
-  /** What rebuilding a lab on another node image deletes and carries (the confirmation's text). */
-  async rebuildPlan(cluster: string, kind?: string, image?: string): Promise<RebuildPlan> {
-    return (await rebuildPlanFor(this.options, this.list(), cluster, kind, image)).view;
-  }
-
-  /** Deletes the lab and creates it again from its saved plan on the new node image; `confirmed` is the user's yes. */
-  async rebuild(cluster: string, confirmed: boolean, kind?: string, image?: string): Promise<RunRecord> {
-    if (!confirmed)
-      throw needsConfirmation(
-        `Rebuilding ${cluster}`,
-        'Review what is deleted and carried (`kindscope rebuild --cluster NAME`), then confirm, or pass --yes.',
-      );
-    const { plan } = await rebuildPlanFor(this.options, this.list(), cluster, kind, image);
-    const rendering = await this.options.lab.render({ plan }, { replacing: true });
-    const record = this.options.store.create({ kind: 'rebuild', cluster, steps: [], facts: { rendering } });
-    const steps = await this.stepsOf(record);
-    record.steps = steps.map((step) => ({
-      name: step.name,
-      title: step.title,
-      command: step.command,
-      state: 'pending',
-      logPath: `${record.dir}/logs/${step.name}.log`,
-      attempts: 0,
-    }));
-    this.options.store.save(record);
-    this.launch(record, steps);
-    return record;
-  }
-
-  private upgradeFindings(cluster: string, cilium: string) {
-    return findingsFor(
-      this.options,
-      () => savedDirsOf(this.options.store, this.runner.activeIds(), cluster),
-      cluster,
-      cilium,
-    );
-  }
-
-  /** Journals a run whose steps need its folder (upgrade, rollback), builds them, and starts it. */
-  private startJournaled(kind: 'upgrade' | 'rollback', cluster: string, facts: Record<string, unknown>): RunRecord {
-    const record = this.options.store.create({ kind, cluster, steps: [], facts });
-    const steps = upgradeRunSteps(record, lifecycleDeps(this.options, cluster));
-    record.steps = steps.map((step) => ({
-      name: step.name,
-      title: step.title,
-      command: step.command,
-      state: 'pending',
-      logPath: `${record.dir}/logs/${step.name}.log`,
-      attempts: 0,
-    }));
-    this.options.store.save(record);
-    this.launch(record, steps);
-    return record;
   }
 
   cancel(id: string): RunRecord {

@@ -37,14 +37,14 @@ export const backedUpResources = [
   'ciliumbgpadvertisements.cilium.io',
 ];
 
-const helmScope = (context: string) => ['--namespace', releaseNamespace, '--kube-context', context];
+export const helmScope = (context: string) => ['--namespace', releaseNamespace, '--kube-context', context];
 
 /**
  * The agents and the operator ready, every node Ready, and the version the cluster wing reads
  * (when it reads one) the one wanted. The rollout itself is proved first by `kubectl rollout
  * status` (every agent pod replaced: the DaemonSet's updatedNumberScheduled and observedGeneration).
  */
-function rolledOutAt(version: string, nodes: number) {
+export function rolledOutAt(version: string, nodes: number) {
   const ready = ciliumReady(nodes);
   return (status: ClusterStatus) => {
     const check = ready(status);
@@ -58,7 +58,7 @@ function rolledOutAt(version: string, nodes: number) {
 }
 
 /** `kubectl rollout status` of the agents' DaemonSet and the operator's Deployment: the roll out, as users check it. */
-async function rollout(deps: LifecycleDeps, context: string, c: StepContext): Promise<void> {
+export async function rollout(deps: LifecycleDeps, context: string, c: StepContext): Promise<void> {
   for (const workload of ['daemonset/cilium', 'deployment/cilium-operator'])
     await deps.runTool(
       'kubectl',
@@ -82,18 +82,6 @@ async function backupObjects(deps: LifecycleDeps, context: string, dir: string, 
     writeFileSync(join(dir, `${resource}.json`), result.stdout);
     log(`${resource}: ${count} saved`);
   }
-}
-
-/** An object as `kubectl apply` takes it back: what the server added is left out. */
-function restorable(item: Record<string, unknown>): Record<string, unknown> {
-  const { status: _status, ...rest } = item;
-  const metadata = { ...(rest.metadata as Record<string, unknown>) };
-  for (const key of ['resourceVersion', 'uid', 'creationTimestamp', 'generation', 'managedFields'])
-    delete metadata[key];
-  const annotations = { ...((metadata.annotations as Record<string, string> | undefined) ?? {}) };
-  delete annotations['kubectl.kubernetes.io/last-applied-configuration'];
-  metadata.annotations = annotations;
-  return { ...rest, metadata };
 }
 
 /** Cilium's upgrade guide: https://docs.cilium.io/en/stable/operations/upgrade/ (helm upgrade between minors). */
@@ -249,86 +237,6 @@ export function rewritePoolVersion(text: string): string {
     /apiVersion:(\s*)cilium\.io\/v2alpha1(\s*\n\s*kind:\s*CiliumLoadBalancerIPPool\b)/g,
     'apiVersion:$1cilium.io/v2$2',
   );
-}
-
-/** What a rollback run keeps: the revision it returns to, the version it expects then, the backup it restores. */
-export const RollbackFacts = z.object({
-  revision: z.number().int().optional(),
-  version: z.string().optional(),
-  backup: z.string().optional(),
-  upgradeRun: z.string().optional(),
-  nodes: z.number().int(),
-});
-export type RollbackFacts = z.infer<typeof RollbackFacts>;
-
-export function rollbackSteps(cluster: string, facts: RollbackFacts, deps: LifecycleDeps): StepDefinition[] {
-  const context = `kind-${cluster}`;
-  // helm: "If this argument is omitted or set to 0, it will roll back to the previous release" (helm rollback docs).
-  const args = [
-    'rollback',
-    releaseName,
-    ...(facts.revision ? [String(facts.revision)] : []),
-    ...helmScope(context),
-    '--timeout',
-    '10m0s',
-  ];
-  const objects = facts.backup ? join(facts.backup, 'objects') : undefined;
-  return [
-    {
-      name: 'helm-rollback',
-      title: `Roll the release back to ${facts.revision ? `revision ${facts.revision}` : 'its previous revision'}`,
-      command: `helm ${args.join(' ')}`,
-      run: async (c) => {
-        await deps.runTool('helm', args, { signal: c.signal, onLine: c.log });
-        c.facts.startedAt = Date.now();
-      },
-    },
-    {
-      name: 'restore-objects',
-      title: 'Restore the Cilium objects saved before the upgrade',
-      command: objects
-        ? `kubectl --context ${context} apply -f - < ${objects}/<kind>.json (server fields left out)`
-        : 'no upgrade backup found: nothing to restore',
-      run: async (c) => {
-        if (!objects || !existsSync(objects)) {
-          c.log('no saved objects to restore');
-          return;
-        }
-        for (const resource of backedUpResources) {
-          const file = join(objects, `${resource}.json`);
-          if (!existsSync(file)) continue;
-          const items = (
-            (JSON.parse(readFileSync(file, 'utf8')) as { items?: Record<string, unknown>[] }).items ?? []
-          ).map(restorable);
-          if (items.length === 0) continue;
-          await deps.runTool('kubectl', ['--context', context, 'apply', '-f', '-'], {
-            signal: c.signal,
-            onLine: c.log,
-            // One document per object (a YAML stream of JSON documents), as the create run applies its manifests.
-            input: items.map((item) => JSON.stringify(item)).join('\n---\n'),
-          });
-        }
-      },
-    },
-    {
-      name: 'cilium-rollout',
-      title: `Wait for the agents and the operator${facts.version ? ` at ${facts.version}` : ''}`,
-      command:
-        `kubectl rollout status daemonset/cilium and deployment/cilium-operator -n kube-system; ` +
-        `watch kube-system of ${context} until every agent and the operator are ready, every node Ready`,
-      run: async (c) => {
-        await rollout(deps, context, c);
-        await waitStep(
-          deps.statusSource(),
-          c,
-          facts.version ? rolledOutAt(facts.version, facts.nodes) : ciliumReady(facts.nodes),
-          `Cilium${facts.version ? ` ${facts.version}` : ''}`,
-          deps.timeouts?.cilium ?? 600_000,
-        );
-      },
-    },
-    ...announceAndVerifySteps(cluster, deps, { reelected: true }),
-  ];
 }
 
 export function parseFacts<T>(schema: z.ZodType<T>, facts: Record<string, unknown>, id: string): T {

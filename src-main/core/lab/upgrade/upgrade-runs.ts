@@ -16,7 +16,8 @@ import { readRelease } from './live-facts';
 import type { PipelineSources } from '../run/pipeline-deps';
 import type { StepDefinition } from '../run/pipeline-runner';
 import type { RunStore } from '../run/run-store';
-import { parseFacts, RollbackFacts, rollbackSteps, UpgradeFacts, upgradeSteps } from './upgrade-pipeline';
+import { parseFacts, UpgradeFacts, upgradeSteps } from './upgrade-pipeline';
+import { RollbackFacts, rollbackSteps } from './rollback-pipeline';
 import { refuseUnconfirmed, upgradePreflight, type UpgradeFindings } from './upgrade-preflight';
 
 /** The folders of files Kindscope saved for a lab: each create run's `files/` (the plan's manifests, lab.yaml). */
