@@ -1,11 +1,12 @@
 import type { lifecycleCalls, runCalls } from '../contract/run';
+import type { upgradeCalls } from '../contract/upgrade';
 import type { ClusterRegistry } from '../core/cluster/cluster-registry';
 import type { ClusterStatusSource } from '../core/lab/run/cluster-watch';
 import type { LabRunService } from '../core/lab/run/lab-run-service';
 import { toDisposable } from '../core/util/emitter';
 import type { Handlers } from './router';
 
-type RunHandlers = Pick<Handlers, keyof typeof runCalls | keyof typeof lifecycleCalls>;
+type RunHandlers = Pick<Handlers, keyof typeof runCalls | keyof typeof lifecycleCalls | keyof typeof upgradeCalls>;
 
 /** The pipeline's calls: create, follow, resume, cancel and clean up runs. */
 export function runHandlers(runs: () => LabRunService): RunHandlers {
@@ -24,6 +25,13 @@ export function runHandlers(runs: () => LabRunService): RunHandlers {
     labDelete: ({ cluster, confirm }) => runs().delete(cluster, confirm),
     labFixPlan: ({ cluster }) => runs().fixPlan(cluster),
     labFix: ({ cluster, confirm, repairs }) => runs().fix(cluster, confirm, repairs),
+    labUpgradeTargets: ({ cluster }) => runs().upgrades.targets(cluster),
+    labUpgradePlan: ({ cluster, cilium }) => runs().upgrades.plan(cluster, cilium),
+    labUpgrade: ({ cluster, cilium, confirm, confirmed }) =>
+      runs().upgrades.upgrade(cluster, cilium, confirm, confirmed),
+    labRollback: ({ cluster, confirm }) => runs().upgrades.rollback(cluster, confirm),
+    labRebuildPlan: ({ cluster, kind, image }) => runs().upgrades.rebuildPlan(cluster, kind, image),
+    labRebuild: ({ cluster, confirm, kind, image }) => runs().upgrades.rebuild(cluster, confirm, kind, image),
   };
 }
 

@@ -7,6 +7,7 @@ import { ClusterStatus } from './cluster-status';
 import { CheckServiceInput, ServiceCheck } from './troubleshoot';
 import { labCalls } from './lab';
 import { lifecycleCalls, runCalls, runEvents } from './run';
+import { upgradeCalls } from './upgrade';
 import { welcomeCalls } from './welcome';
 import { dnsCalls } from './dns';
 import { captureCalls } from './capture';
@@ -94,6 +95,7 @@ export const calls = {
   ...labCalls,
   ...runCalls,
   ...lifecycleCalls,
+  ...upgradeCalls,
   ...welcomeCalls,
   ...dnsCalls,
   ...captureCalls,

@@ -18,3 +18,4 @@ export * from './lab';
 export * from './effects';
 export * from './connectivity';
 export * from './bgp';
+export * from './upgrade';

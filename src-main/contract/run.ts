@@ -55,7 +55,7 @@ export type RunState = z.infer<typeof RunState>;
 export const RunRecord = z.object({
   id: z.string().regex(/^[a-z0-9-]+$/),
   /** What the run does: build a lab, fix one, start or stop it. */
-  kind: z.enum(['create', 'fix', 'start', 'stop', 'delete']),
+  kind: z.enum(['create', 'fix', 'start', 'stop', 'delete', 'upgrade', 'rollback', 'rebuild']),
   cluster: z.string(),
   state: RunState,
   createdAt: z.string(),

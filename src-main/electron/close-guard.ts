@@ -18,6 +18,9 @@ const verbs: Record<RunRecord['kind'], string> = {
   start: 'starting',
   stop: 'stopping',
   delete: 'deleting',
+  upgrade: 'upgrading',
+  rollback: 'rolling back',
+  rebuild: 'rebuilding',
 };
 
 export function closeQuestion(running: readonly RunRecord[]): CloseQuestion | undefined {

@@ -16,6 +16,7 @@ import { cleanupCommand } from './cleanup';
 import { deleteCommand, fixCommand, startCommand, stopCommand } from './lifecycle';
 import { connectivityCommand } from './connectivity';
 import { bgpCommand } from './bgp';
+import { rebuildCommand, rollbackCommand, upgradeCommand } from './upgrade';
 
 /**
  * Every `kindscope` verb, in the order the global help lists them. A new verb is one file
@@ -34,6 +35,9 @@ export const commands: readonly CliCommand[] = [
   runsCommand,
   cleanupCommand,
   fixCommand,
+  upgradeCommand,
+  rollbackCommand,
+  rebuildCommand,
   stopCommand,
   startCommand,
   deleteCommand,

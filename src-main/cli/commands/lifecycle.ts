@@ -12,10 +12,12 @@ import { ExitCode } from '../output';
 import { followRun } from './create';
 
 /** Runs a lifecycle run to its end, printing its steps on stderr; JSON: the run and what was measured. */
-async function follow(
+export async function follow(
   context: CliContext,
   start: () => Promise<Result<RunRecord>>,
   done: (run: RunRecord) => string,
+  /** More for the JSON result (upgrade: its preflight) and a line to print when the run failed (upgrade: how to roll back). */
+  more: { json?: Record<string, unknown>; onFailure?: string } = {},
 ): Promise<number> {
   const outcome = await followRun(context, start);
   if (typeof outcome === 'string') return context.usageError(outcome);
@@ -29,6 +31,7 @@ async function follow(
       verifications: verificationsOf(outcome),
       connectivity: hopsOf(outcome),
       ...(addressesOf(outcome).length > 0 ? { addresses: addressesOf(outcome) } : {}),
+      ...more.json,
     },
     outcome.state === 'done' ? done(outcome) : `Run ${outcome.id}: ${outcome.state}\n`,
   );
@@ -40,17 +43,17 @@ async function follow(
   const failed = outcome.steps.find((s) => s.state === 'failed');
   if (failed)
     context.output.err(
-      `kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n`,
+      `kindscope: step "${failed.name}" failed: ${failed.error?.message ?? ''}\n  hint: ${failed.error?.hint ?? ''}\n  log: ${failed.logPath}\n${more.onFailure ?? ''}`,
     );
   return outcome.state === 'done' ? ExitCode.ok : ExitCode.failed;
 }
 
-const clusterOf = (context: CliContext, verb: string): string | number =>
+export const clusterOf = (context: CliContext, verb: string): string | number =>
   typeof context.values.cluster === 'string'
     ? context.values.cluster
     : context.usageError(`${verb} needs --cluster NAME (see \`kindscope topology\` for the clusters)`);
 
-const verifiedText = (run: RunRecord) => {
+export const verifiedText = (run: RunRecord) => {
   const results = verificationsOf(run);
   // A BGP lab's fix proves each IP through the router, naming the hops (core/lab/run/bgp-fix.ts).
   const bgp = (run.facts.bgpVerifications ?? []) as {

@@ -151,9 +151,15 @@ export class LabPlanService {
   }
 
   /** Everything the plan creates; refused (naming each field and fix) while it has errors. */
-  async render(source: PlanSource, options: { script?: boolean } = {}): Promise<LabRendering & { script?: string }> {
+  async render(
+    source: PlanSource,
+    options: { script?: boolean; replacing?: boolean } = {},
+  ): Promise<LabRendering & { script?: string }> {
     const plan = this.planFrom(source);
-    const { poolCidr, findings } = await this.validate({ plan });
+    const validated = await this.validate({ plan });
+    const { poolCidr } = validated;
+    // A rebuild deletes the cluster of that name before it creates it again: its name is not taken from itself.
+    const findings = validated.findings.filter((f) => !(options.replacing && f.code === 'name-taken'));
     const errors = findings.filter((f) => f.severity === 'error');
     // No block yet and no refusal: the kind network does not exist, the run carves it (`carve-pool`).
     const carvedAtRun = !poolCidr && findings.some((f) => f.code === 'pool-carved-at-run');

@@ -74,6 +74,9 @@ const rules: Record<PolicyTool, ToolRule> = {
       'install',
       'upgrade',
       'uninstall',
+      // The upgrade's backup and its way back (issue 30).
+      'rollback',
+      'history',
       'get',
       'status',
       'list',
@@ -92,6 +95,8 @@ const rules: Record<PolicyTool, ToolRule> = {
       'get',
       'describe',
       'apply',
+      // A storage migration re-writes each object as read (issue 30).
+      'replace',
       'create',
       'delete',
       'patch',

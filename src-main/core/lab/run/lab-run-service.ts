@@ -10,6 +10,8 @@ import { recordedAddresses, renderingOf } from './journal-reads';
 import { createDeps, lifecycleDeps, type PipelineSources } from './pipeline-deps';
 import { PipelineRunner, type StepDefinition } from './pipeline-runner';
 import type { RunStore } from './run-store';
+import { upgradeRunSteps } from '../upgrade/upgrade-runs';
+import { UpgradeService } from '../upgrade/upgrade-service';
 
 export interface LabRunServiceOptions extends PipelineSources {
   store: RunStore;
@@ -25,6 +27,7 @@ export interface LabRunServiceOptions extends PipelineSources {
 export class LabRunService {
   readonly runner: PipelineRunner;
   private readonly pending = new Map<string, Promise<RunRecord>>();
+  private upgradeService?: UpgradeService;
 
   constructor(private readonly options: LabRunServiceOptions) {
     this.runner = new PipelineRunner({ store: options.store, log: options.log });
@@ -43,8 +46,15 @@ export class LabRunService {
   /** Starts building the lab a plan describes; resolves once the run is journaled (it goes on in the background). */
   async create(source: PlanSource): Promise<RunRecord> {
     const rendering = await this.options.lab.render(source);
-    const name = rendering.plan.cluster.name;
-    const record = this.options.store.create({ kind: 'create', cluster: name, steps: [], facts: { rendering } });
+    return this.journal('create', rendering.plan.cluster.name, { rendering });
+  }
+
+  /**
+   * Journals a run whose steps are built from its journal (create, rebuild, upgrade, rollback:
+   * they need the run's folder), builds them as a resume would, and starts it.
+   */
+  async journal(kind: RunRecord['kind'], cluster: string, facts: Record<string, unknown>): Promise<RunRecord> {
+    const record = this.options.store.create({ kind, cluster, steps: [], facts });
     const steps = await this.stepsOf(record);
     record.steps = steps.map((step) => ({
       name: step.name,
@@ -57,6 +67,16 @@ export class LabRunService {
     this.options.store.save(record);
     this.launch(record, steps);
     return record;
+  }
+
+  /** Upgrade, rollback and rebuild (issue 30): core/lab/upgrade/upgrade-service.ts, over this service's journal. */
+  get upgrades(): UpgradeService {
+    return (this.upgradeService ??= new UpgradeService({
+      sources: this.options,
+      runs: () => this.list(),
+      active: () => this.runner.activeIds(),
+      journal: (kind, cluster, facts) => this.journal(kind, cluster, facts),
+    }));
   }
 
   /**
@@ -205,9 +225,16 @@ export class LabRunService {
 
   /** The steps of a journaled run, from its kind's pipeline file. */
   private stepsOf(record: RunRecord): Promise<StepDefinition[]> {
-    if (record.kind !== 'create') return this.lifecycleSteps(record.kind, record.cluster, record.facts);
+    if (record.kind === 'upgrade' || record.kind === 'rollback')
+      return Promise.resolve(upgradeRunSteps(record, lifecycleDeps(this.options, record.cluster)));
+    if (record.kind !== 'create' && record.kind !== 'rebuild')
+      return this.lifecycleSteps(record.kind, record.cluster, record.facts);
     const rendering = renderingOf(record);
-    return Promise.resolve(createPipeline(rendering, record.dir, createDeps(this.options, record, rendering)));
+    const create = createPipeline(rendering, record.dir, createDeps(this.options, record, rendering));
+    // A rebuild deletes the lab first (kind cannot change a cluster's Kubernetes in place), then builds it from the plan.
+    if (record.kind === 'rebuild')
+      return Promise.resolve([...deleteSteps(record.cluster, lifecycleDeps(this.options, record.cluster)), ...create]);
+    return Promise.resolve(create);
   }
 
   private async lifecycleSteps(

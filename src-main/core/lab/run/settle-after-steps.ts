@@ -2,7 +2,8 @@ import type { RunRecord } from '../../../contract';
 import type { Disposable, Event } from '../../util/emitter';
 
 /** The runs that change a cluster's data path inside its nodes, where no Docker event says when it is done. */
-const settlingKinds = new Set<RunRecord['kind']>(['create', 'fix', 'start', 'stop']);
+// Upgrade and rollback restart the agents; rebuild makes new nodes (issue 30).
+const settlingKinds = new Set<RunRecord['kind']>(['create', 'fix', 'start', 'stop', 'upgrade', 'rollback', 'rebuild']);
 
 const endedSteps = (record: RunRecord) =>
   record.steps.filter((s) => s.state === 'done' || s.state === 'failed' || s.state === 'skipped').length;

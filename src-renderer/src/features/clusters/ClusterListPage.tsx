@@ -9,6 +9,7 @@ import { RunView } from '../runs/RunView';
 import { runHash, useRunIdFromHash } from '../runs/run-route';
 import { ClustersPage } from './ClustersPage';
 import { FixDialog } from './FixDialog';
+import { UpgradeDialog } from './UpgradeDialog';
 import { useClusterDetails, useClusterList, type ClusterRow, type FixPlan } from './use-cluster-list';
 import './clusters.css';
 
@@ -64,7 +65,8 @@ const kubernetesVersion = (image?: string) => /:(v\d+\.\d+\.\d+)/.exec(image ?? 
 
 type Pending =
   | { kind: 'delete'; cluster: string; containers: string[]; context: string }
-  | { kind: 'fix'; cluster: string; plan: FixPlan };
+  | { kind: 'fix'; cluster: string; plan: FixPlan }
+  | { kind: 'upgrade'; cluster: string };
 
 function ClusterList() {
   const { summaries, runs, error } = useClusterList();
@@ -76,7 +78,8 @@ function ClusterList() {
   const kubeconfig = useAction('cluster:kubeconfig');
   const remove = useAction('lab:delete');
   const fix = useAction('lab:fix');
-  const busy = remove.busy || fix.busy;
+  const upgrade = useAction('lab:upgrade');
+  const busy = remove.busy || fix.busy || upgrade.busy;
   const toRun = (result: Result<RunRecord>) => {
     setPending(undefined);
     if (!result.ok) return setActionError(result.error);
@@ -93,6 +96,7 @@ function ClusterList() {
             : setActionError(result.error),
         ),
     askFix: (row) => row.fixPlan && setPending({ kind: 'fix', cluster: row.summary.name, plan: row.fixPlan }),
+    askUpgrade: (row) => setPending({ kind: 'upgrade', cluster: row.summary.name }),
     exportKubeconfig: (row) =>
       void kubeconfig
         .run({ cluster: row.summary.name })
@@ -194,6 +198,16 @@ function ClusterList() {
           onConfirm={(repairs) => void fix.run({ cluster: pending.cluster, confirm: true, repairs }).then(toRun)}
         />
       )}
+      {pending?.kind === 'upgrade' && (
+        <UpgradeDialog
+          cluster={pending.cluster}
+          busy={busy}
+          onCancel={() => setPending(undefined)}
+          onConfirm={(cilium, confirmed) =>
+            void upgrade.run({ cluster: pending.cluster, cilium, confirm: true, confirmed }).then(toRun)
+          }
+        />
+      )}
     </>
   );
 }
@@ -202,6 +216,7 @@ interface RowActions {
   stopStart(row: ClusterRow): void;
   askDelete(row: ClusterRow): void;
   askFix(row: ClusterRow): void;
+  askUpgrade(row: ClusterRow): void;
   exportKubeconfig(row: ClusterRow): void;
 }
 
@@ -301,6 +316,16 @@ function ClusterTableRow({
               Fix
             </button>
           )}
+          {status?.cilium.installed && (
+            <button
+              type="button"
+              className="button button-small"
+              aria-label={`Upgrade Cilium on ${summary.name}`}
+              onClick={() => actions.askUpgrade(row)}
+            >
+              Upgrade Cilium
+            </button>
+          )}
           <a
             className="button button-small"
             href={`${openPrefix}${encodeURIComponent(summary.name)}`}
@@ -344,6 +369,9 @@ const runKinds: Record<RunRecord['kind'], string> = {
   start: 'Start',
   stop: 'Stop',
   delete: 'Delete',
+  upgrade: 'Upgrade',
+  rollback: 'Roll back',
+  rebuild: 'Rebuild',
 };
 
 function PastRuns({ runs }: { runs: RunRecord[] }) {

@@ -11,6 +11,7 @@ export function ConfirmDialog({
   keepLabel = 'Keep it',
   danger = false,
   busy = false,
+  disabled = false,
   onConfirm,
   onCancel,
 }: {
@@ -21,6 +22,8 @@ export function ConfirmDialog({
   keepLabel?: string;
   danger?: boolean;
   busy?: boolean;
+  /** The confirm button is off (e.g. an item not yet confirmed); the safe answer stays on. */
+  disabled?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 }) {
@@ -49,7 +52,7 @@ export function ConfirmDialog({
         <button
           type="button"
           className={`button ${danger ? 'button-danger' : 'button-primary'}`}
-          disabled={busy}
+          disabled={busy || disabled}
           onClick={onConfirm}
         >
           {busy ? 'Working…' : confirmLabel}

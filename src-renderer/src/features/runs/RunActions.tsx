@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { AppError, CreatedResource, Result, RunRecord } from '@contract';
 import { useAction } from '../../data/hooks';
 import { ConfirmDialog } from './ConfirmDialog';
+import { runHash } from './run-route';
 
 const resourceWords: Record<CreatedResource['kind'], string> = {
   'kind-cluster': 'kind cluster (its node containers)',
@@ -15,12 +16,13 @@ const resourceWords: Record<CreatedResource['kind'], string> = {
 
 /** Cancel (while running), Resume (from the step that stopped it) and Clean up (what this run created). */
 export function RunActions({ run, onError }: { run: RunRecord; onError: (error: AppError) => void }) {
-  const [dialog, setDialog] = useState<'cancel' | 'cleanup'>();
+  const [dialog, setDialog] = useState<'cancel' | 'cleanup' | 'rollback'>();
+  const rollback = useAction('lab:rollback');
   const resume = useAction('lab:resume');
   const cancel = useAction('lab:cancel');
   const cleanupPlan = useAction('lab:cleanup-plan');
   const cleanup = useAction('lab:cleanup');
-  const busy = resume.busy || cancel.busy || cleanup.busy;
+  const busy = resume.busy || cancel.busy || cleanup.busy || rollback.busy;
   const removal: CreatedResource[] | undefined = cleanupPlan.value?.remove;
   const act = async (work: Promise<Result<unknown>>) => {
     const result = await work;
@@ -29,7 +31,10 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
   };
   const canResume = run.state === 'failed' || run.state === 'cancelled';
   const canCleanup =
-    run.kind === 'create' && run.state !== 'running' && run.state !== 'cleaned' && run.created.length > 0;
+    (run.kind === 'create' || run.kind === 'rebuild') &&
+    run.state !== 'running' &&
+    run.state !== 'cleaned' &&
+    run.created.length > 0;
   return (
     <div className="run-actions">
       {run.state === 'running' && (
@@ -46,6 +51,11 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
         >
           Resume from “
           {run.steps.find((s) => s.state === 'failed' || s.state === 'cancelled')?.title ?? 'the stopped step'}”
+        </button>
+      )}
+      {run.kind === 'upgrade' && run.state !== 'running' && (
+        <button type="button" className="button" onClick={() => setDialog('rollback')}>
+          Roll back
         </button>
       )}
       {canCleanup && (
@@ -76,6 +86,28 @@ export function RunActions({ run, onError }: { run: RunRecord; onError: (error: 
             The current step (<strong>{run.steps.find((s) => s.state === 'running')?.title ?? '—'}</strong>) is stopped
             and its processes ended. What was created so far stays until you clean up; you can also resume from this
             step later.
+          </p>
+        </ConfirmDialog>
+      )}
+      {dialog === 'rollback' && (
+        <ConfirmDialog
+          title={`Roll ${run.cluster} back?`}
+          confirmLabel="Roll back"
+          danger
+          busy={busy}
+          onCancel={() => setDialog(undefined)}
+          onConfirm={() =>
+            void rollback.run({ cluster: run.cluster, confirm: true }).then((result) => {
+              setDialog(undefined);
+              if (!result.ok) return onError(result.error);
+              window.location.hash = runHash(result.value.id, result.value.kind);
+            })
+          }
+        >
+          <p>
+            <code>helm rollback</code> returns the Cilium release to the revision it had before this upgrade, and the
+            Cilium objects saved in this run's backup are restored; then every LoadBalancer IP is measured again. A run
+            of its own.
           </p>
         </ConfirmDialog>
       )}

@@ -24,6 +24,9 @@ const runTitles: Record<RunRecord['kind'], string> = {
   start: 'Starting',
   stop: 'Stopping',
   delete: 'Deleting',
+  upgrade: 'Upgrading',
+  rollback: 'Rolling back',
+  rebuild: 'Rebuilding',
 };
 
 function StepIcon({ state }: { state: StepState }) {
