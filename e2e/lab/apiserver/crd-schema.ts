@@ -117,3 +117,21 @@ export function admitCustomResource(
   }
   return fieldValidation === 'Ignore' ? [] : unknown.map((u) => `unknown field "${u}"`);
 }
+
+/**
+ * Admits a manifest as the API server would with these CRDs installed (a copy; `Strict` field
+ * validation unless told): the served version its `apiVersion` names, or an error that it is
+ * not served. The judge of the tests that hold Kindscope's manifests to upstream's CRDs.
+ */
+export function admitManifest(crds: Obj[], manifest: Obj, fieldValidation = 'Strict'): string[] {
+  const [group, version] = String(manifest.apiVersion).split('/') as [string, string];
+  const crd = crds.find((c) => c.spec.names.kind === manifest.kind && c.spec.group === group);
+  const served = crd?.spec.versions.find((v: Obj) => v.name === version && v.served);
+  if (!served) throw new Error(`${manifest.kind} is not served at ${manifest.apiVersion}`);
+  return admitCustomResource(
+    structuredClone(manifest),
+    served.schema.openAPIV3Schema,
+    { kind: manifest.kind, group, version },
+    fieldValidation,
+  );
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { admitCustomResource } from '../../../../e2e/lab/apiserver/crd-schema';
+import { admitManifest } from '../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../e2e/lab/helm/cilium-crds';
 import { LabPlan } from '../../../contract';
 import { chartHasValue, supportedChartMinors, unknownChartKeys } from './chart-keys';
@@ -9,18 +9,7 @@ import { renderBgp, renderHelmValues } from './render';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const admit = (crds: Obj[], manifest: Obj, mode = 'Strict') => {
-  const [group, version] = String(manifest.apiVersion).split('/') as [string, string];
-  const crd = crds.find((c) => c.spec.names.kind === manifest.kind && c.spec.group === group);
-  const served = crd?.spec.versions.find((v: Obj) => v.name === version && v.served);
-  if (!served) throw new Error(`${manifest.kind} is not served at ${manifest.apiVersion}`);
-  return admitCustomResource(
-    structuredClone(manifest),
-    served.schema.openAPIV3Schema,
-    { kind: manifest.kind, group, version },
-    mode,
-  );
-};
+const admit = admitManifest;
 
 const objects = (text: string) => parseAllDocuments(text).map((d) => d.toJS() as Obj);
 

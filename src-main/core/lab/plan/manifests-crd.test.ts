@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { admitCustomResource } from '../../../../e2e/lab/apiserver/crd-schema';
+import { admitManifest } from '../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../e2e/lab/helm/cilium-crds';
 import { LabPlan } from '../../../contract';
 import { supportedChartMinors } from './chart-keys';
@@ -11,18 +11,7 @@ import { renderL2Policy, renderPool } from './render';
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Cilium's own CRDs (../shared/upstream/cilium-crds), as the lab's simulated chart installs them. */
-function schemaFor(crds: Obj[], manifest: Obj): { schema: Obj; kind: string; group: string; version: string } {
-  const [group, version] = String(manifest.apiVersion).split('/') as [string, string];
-  const crd = crds.find((c) => c.spec.names.kind === manifest.kind && c.spec.group === group);
-  const served = crd?.spec.versions.find((v: Obj) => v.name === version && v.served);
-  if (!served) throw new Error(`${manifest.kind} is not served at ${manifest.apiVersion}`);
-  return { schema: served.schema.openAPIV3Schema, kind: manifest.kind, group, version };
-}
-
-const admit = (crds: Obj[], manifest: Obj, mode = 'Strict') => {
-  const { schema, ...who } = schemaFor(crds, manifest);
-  return admitCustomResource(structuredClone(manifest), schema, who, mode);
-};
+const admit = admitManifest;
 
 describe.each(supportedChartMinors)('chart %s: the manifests Kindscope writes pass Cilium’s CRD schemas', (minor) => {
   const version = ciliumReleaseFor(`${minor}.0`)!.version;

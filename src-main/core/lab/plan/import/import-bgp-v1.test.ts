@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, stringify } from 'yaml';
-import { admitCustomResource } from '../../../../../e2e/lab/apiserver/crd-schema';
+import { admitManifest } from '../../../../../e2e/lab/apiserver/crd-schema';
 import { ciliumCrds } from '../../../../../e2e/lab/helm/cilium-crds';
 import { supportedChartMinors } from '../chart-keys';
 import { ciliumReleaseFor } from '../../../../contract/compat-table';
@@ -10,19 +10,8 @@ import { translatePeeringPolicy } from './import-bgp-v1';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** As upstream's admission would take it (bgp-manifests-crd.test.ts's judge): Strict field validation. */
-const admit = (crds: Obj[], manifest: Obj) => {
-  const [group, version] = String(manifest.apiVersion).split('/') as [string, string];
-  const crd = crds.find((c) => c.spec.names.kind === manifest.kind && c.spec.group === group);
-  const served = crd?.spec.versions.find((v: Obj) => v.name === version && v.served);
-  if (!served) throw new Error(`${manifest.kind} is not served at ${manifest.apiVersion}`);
-  return admitCustomResource(
-    structuredClone(manifest),
-    served.schema.openAPIV3Schema,
-    { kind: manifest.kind, group, version },
-    'Strict',
-  );
-};
+/** As upstream's admission would take it (Strict field validation). */
+const admit = admitManifest;
 
 /** v1 policies as Cilium's docs and labs wrote them (fields from the v1 CRD, ciliumbgppeeringpolicies.yaml). */
 const minimal = {
