@@ -8,6 +8,7 @@ import { kindscopeEntry } from './lab/kindscope-entry.ts';
 import { labEnv } from './lab/lab-cluster.ts';
 import { docker, requireDocker } from './lab/require-docker.ts';
 import { startServe, type ServeProcess } from './support/serve-process.ts';
+import { labPlanYaml } from './lab/lab-kind-plan.ts';
 
 /**
  * Issue 29 item 7 in the Troubleshoot page: on a BGP-mode lab the drill is offered with both
@@ -37,18 +38,7 @@ test.beforeAll(async () => {
   env = labEnv({ HOME: home, KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
   for (const key of ['KUBECONFIG', 'KINDSCOPE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME']) delete env[key];
   const plan = join(home, 'lab.yaml');
-  writeFileSync(
-    plan,
-    [
-      'announce: bgp',
-      'cluster:',
-      `  name: ${name}`,
-      '  kindVersion: v0.29.0',
-      '  nodeImage: kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
-      '  workers: 2',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(plan, labPlanYaml(name, { announce: 'bgp', workers: 2 }));
   const created = cli(['create', '-f', plan, '--json'], 600_000);
   runId = (JSON.parse(created.stdout || '{}') as { run?: string }).run;
   if (created.status !== 0) throw new Error(`create failed:\n${created.stderr}\n${created.stdout}`);

@@ -9,6 +9,7 @@ import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import type { BgpView } from '../../contract';
 import { probeHttp } from '../../core/host/probe';
 import { kindscope } from './kindscope-process';
+import { labPlanYaml } from '../../../e2e/lab/lab-kind-plan.ts';
 
 /**
  * Issue 29, acceptance on the lab: `kindscope create -f lab.yaml` with `announce: bgp` and two
@@ -47,19 +48,7 @@ beforeAll(() => {
   requireDocker();
   env = labEnv({ HOME: home, KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
   for (const key of ['KUBECONFIG', 'KINDSCOPE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME']) delete env[key];
-  // A node image the preflight accepts on a cgroup v1 engine too; kind v0.29.0 is the lab kind's version.
-  writeFileSync(
-    planFile,
-    [
-      'announce: bgp',
-      'cluster:',
-      `  name: ${name}`,
-      '  kindVersion: v0.29.0',
-      '  nodeImage: kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
-      '  workers: 2',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(planFile, labPlanYaml(name, { announce: 'bgp', workers: 2 }));
 });
 
 afterAll(() => {

@@ -9,6 +9,7 @@ import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import type { FailoverResult } from '../../contract';
 import { kindscope } from './kindscope-process';
+import { labPlanYaml } from '../../../e2e/lab/lab-kind-plan.ts';
 
 /**
  * Issue 29 item 7, acceptance on the lab: the failover drill in BGP mode reports the router's
@@ -45,18 +46,7 @@ beforeAll(() => {
   env = labEnv({ HOME: home, KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
   for (const key of ['KUBECONFIG', 'KINDSCOPE_HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME']) delete env[key];
   // The plan's defaults: lab timers (hold 9 s, keepalive 3 s), graceful restart off.
-  writeFileSync(
-    planFile,
-    [
-      'announce: bgp',
-      'cluster:',
-      `  name: ${name}`,
-      '  kindVersion: v0.29.0',
-      '  nodeImage: kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f',
-      '  workers: 2',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(planFile, labPlanYaml(name, { announce: 'bgp', workers: 2 }));
   const created = kindscope(['create', '-f', planFile, '--json'], env, 600_000);
   const result = JSON.parse(created.stdout || '{}') as { run?: string; service?: { ip: string } };
   runId = result.run;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { docker, requireDocker } from '../../../e2e/lab/require-docker.ts';
 import { kindscope } from './kindscope-process';
+import { labPlanYaml } from '../../../e2e/lab/lab-kind-plan.ts';
 
 /**
  * Issue 27: a same-named cluster a user makes by hand after Kindscope's preflight passed (so
@@ -43,10 +44,7 @@ beforeAll(() => {
     `#!/bin/sh\nif [ "$1 $2" = "repo update" ] && [ -f "${armed}" ]; then rm "${armed}"; kind create cluster --name "${name}" >"${home}/by-hand.log" 2>&1 || exit 97; fi\nexec "${realHelm}" "$@"\n`,
   );
   chmodSync(join(shims, 'helm'), 0o755);
-  writeFileSync(
-    plan,
-    `cluster:\n  name: ${name}\n  kindVersion: v0.29.0\n  nodeImage: kindest/node:v1.33.1@sha256:050072256b9a903bd914c0b2866828150cb229cea0efe5892e2b644d5dd3b34f\n`,
-  );
+  writeFileSync(plan, labPlanYaml(name));
   env = { ...lab, PATH: `${shims}${delimiter}${lab.PATH}` };
 });
 

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { labEnv } from '../../../e2e/lab/lab-cluster.ts';
 import { requireDocker } from '../../../e2e/lab/require-docker.ts';
 import type { Verification } from '../../contract';
-import { compatTable, newestTestedRow } from '../../contract/compat-table';
+import { newestTestedRow } from '../../contract/compat-table';
 import { defaultPlan, savePlanYaml } from '../../core/lab/plan/plan';
 import { kindscope } from './kindscope-process';
+import { labKindRow } from '../../../e2e/lab/lab-kind-plan.ts';
 
 /**
  * Issue 30's rebuild: a lab on kind v0.29.0 (Kubernetes 1.33) with Cilium 1.20.2, rebuilt on the
@@ -48,7 +49,7 @@ beforeAll(() => {
   requireDocker();
   env = labEnv({ HOME: home, KINDSCOPE_HOME: join(home, 'data'), KIND_EXPERIMENTAL_DOCKER_NETWORK: network });
   delete env.KUBECONFIG;
-  const row = compatTable.find((r) => r.kind === 'v0.29.0')!;
+  const row = labKindRow;
   const plan = defaultPlan(name);
   plan.cluster.kindVersion = row.kind;
   plan.cluster.nodeImage = row.image;
