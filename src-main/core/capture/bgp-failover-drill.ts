@@ -12,7 +12,7 @@ import { measureRouter } from '../bgp/bgp-view';
 import { probeHttp } from '../host/probe';
 import type { RunOptions, RunResult } from '../tools/run-tool';
 import type { Logger } from '../util/logger';
-import { findService } from './capture-service';
+import { failoverTarget } from './capture-service';
 import {
   bgpTimelineMarks,
   explainBgp,
@@ -181,15 +181,7 @@ export async function runBgpFailoverDrill(
 ): Promise<FailoverResult> {
   const stop = input.stop ?? 'stop';
   const status = await deps.statusOf(input.cluster);
-  const service = findService(status, input.namespace, input.service);
-  const label = `${input.namespace}/${input.service}`;
-  const ip = service.externalIPs[0];
-  if (!ip)
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `${label} has no IP yet (<pending>): there is nothing to fail over`,
-      `See \`kindscope status --cluster ${input.cluster}\` for why.`,
-    );
+  const { service, label, ip } = failoverTarget(status, input);
   const port = probePort(service);
   const router = routerOf(input.cluster);
   const addresses = await deps.nodeAddresses(input.cluster);

@@ -48,6 +48,23 @@ export function findService(status: ClusterStatus, namespace: string, name: stri
   return service;
 }
 
+/** The service a failover drill takes away a node of, with its IP: refused while it has none. */
+export function failoverTarget(
+  status: ClusterStatus,
+  input: { cluster: string; namespace: string; service: string },
+): { service: ServiceStatus; label: string; ip: string } {
+  const service = findService(status, input.namespace, input.service);
+  const label = `${input.namespace}/${input.service}`;
+  const ip = service.externalIPs[0];
+  if (!ip)
+    throw new KindscopeError(
+      'INVALID_INPUT',
+      `${label} has no IP yet (<pending>): there is nothing to fail over`,
+      `See \`kindscope status --cluster ${input.cluster}\` for why.`,
+    );
+  return { service, label, ip };
+}
+
 /** The Lease's claim; `holder`/`holderMac` are the older fields saying the same. */
 export function leaseClaim(service: ServiceStatus): LeaseHolder | undefined {
   if (service.leaseHolder) return service.leaseHolder;

@@ -14,7 +14,7 @@ import { probeHttp, readNeighbour, type NeighbourEntry } from '../host/probe';
 import type { Logger } from '../util/logger';
 import { announcementForm } from './arp-verdict';
 import { captureImageName, ensureCaptureImage } from './capture-image';
-import { findService, leaseClaim, nodeNetwork } from './capture-service';
+import { failoverTarget, leaseClaim, nodeNetwork } from './capture-service';
 import { leaseTimings, takeoverCandidates } from './lease-timings';
 import { startNodeCapture, type RunningCapture } from './node-capture';
 import { decodeCapture } from './pcap-decoder';
@@ -63,16 +63,8 @@ export async function runFailoverDrill(
   signal?: AbortSignal,
 ): Promise<FailoverResult> {
   const status = await options.statusOf(input.cluster);
-  const service = findService(status, input.namespace, input.service);
-  const label = `${input.namespace}/${input.service}`;
+  const { service, label, ip } = failoverTarget(status, input);
   const claim = leaseClaim(service);
-  const ip = service.externalIPs[0];
-  if (!ip)
-    throw new KindscopeError(
-      'INVALID_INPUT',
-      `${label} has no IP yet (<pending>): there is nothing to fail over`,
-      `See \`kindscope status --cluster ${input.cluster}\` for why.`,
-    );
   if (!claim)
     throw new KindscopeError(
       'INVALID_INPUT',

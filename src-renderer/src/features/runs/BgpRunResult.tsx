@@ -1,5 +1,6 @@
 import type { RunRecord } from '@contract';
 import { useAppStore } from '../../app-context';
+import { VerdictLine } from './VerdictLine';
 
 /** What a BGP-mode create run recorded at its end (core/lab/run/bgp-run.ts `BgpVerification`), read loosely from the journal. */
 interface BgpVerificationFacts {
@@ -35,20 +36,12 @@ export function BgpRunResult({ run }: { run: RunRecord }) {
         </a>
       </header>
       <div className="result-row" aria-label={`IP ${result.ip}`} role="group">
-        <code className="result-ip">{result.ip}</code>
-        <span
-          className={`result-verdict ${result.reachable ? 'result-ok' : 'result-bad'}`}
-          role="status"
-          aria-label="Reachability"
-        >
-          {result.reachable ? 'Reachable' : 'Not reachable'}
-        </span>
-        <span className="muted">
-          {result.http?.status
-            ? `HTTP ${result.http.status}${result.http.ms !== undefined ? ` in ${result.http.ms} ms` : ''}`
-            : (result.http?.error ?? '')}
-          {result.answeredPod ? ` · answered by pod ${result.answeredPod}` : ''}
-        </span>
+        <VerdictLine
+          ip={result.ip}
+          reachable={result.reachable === true}
+          http={result.http}
+          extra={result.answeredPod ? ` · answered by pod ${result.answeredPod}` : ''}
+        />
       </div>
       <ol aria-label="Path from this machine through the router">
         {(result.hops ?? []).map((hop) => (

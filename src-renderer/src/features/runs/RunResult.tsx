@@ -4,6 +4,7 @@ import { FindingList } from '../../components/FindingList';
 import { RichText } from '../../components/RichText';
 import { BgpRunResult } from './BgpRunResult';
 import { clock, hopsOf, verificationsOf, type Verification } from './verification';
+import { VerdictLine } from './VerdictLine';
 
 /**
  * The run's measured end: each IP, whether it answered HTTP from this machine, and beside
@@ -39,19 +40,7 @@ function ResultRow({ result }: { result: Verification }) {
   const answered = result.answeredBy;
   return (
     <div className="result-row" aria-label={`IP ${result.ip}`} role="group">
-      <code className="result-ip">{result.ip}</code>
-      <span
-        className={`result-verdict ${result.reachable ? 'result-ok' : 'result-bad'}`}
-        role="status"
-        aria-label="Reachability"
-      >
-        {result.reachable ? 'Reachable' : 'Not reachable'}
-      </span>
-      <span className="muted">
-        {result.http.status
-          ? `HTTP ${result.http.status}${result.http.ms !== undefined ? ` in ${result.http.ms} ms` : ''}`
-          : (result.http.error ?? '')}
-      </span>
+      <VerdictLine ip={result.ip} reachable={result.reachable} http={result.http} />
       <dl className="result-facts">
         <div>
           <dt>Answered ARP (measured)</dt>
