@@ -49,6 +49,20 @@ describe('deadline', () => {
     limit.dispose();
   });
 
+  it('dispose ends the signal it linked to a long-lived parent (Node keeps an unaborted one with listeners for ever), and only that signal', () => {
+    const lifetime = new AbortController();
+    const limit = deadline(60_000, lifetime.signal);
+    const heard: string[] = [];
+    // As fetch or spawn leave theirs on the signal after the call.
+    limit.signal.addEventListener('abort', () => heard.push((limit.signal.reason as Error).name));
+    limit.dispose();
+    expect(limit.signal.aborted).toBe(true);
+    expect(heard).toEqual(['AbortError']);
+    expect(lifetime.signal.aborted).toBe(false);
+    limit.dispose();
+    expect(heard).toHaveLength(1);
+  });
+
   it('withDeadline leaves no timer behind however the call ends', async () => {
     vi.useFakeTimers();
     await expect(withDeadline(1_000, undefined, async () => 7)).resolves.toBe(7);
