@@ -236,6 +236,11 @@ export async function startLabCluster(options: LabClusterOptions = {}): Promise<
   writeFileSync(configFile, kindConfigYaml(options.workers ?? 1, options.networking));
   const env = labEnv({
     KUBECONFIG: kubeconfig,
+    // kubectl caches discovery per server address (~/.kube/cache/discovery/127.0.0.1_PORT): a lab
+    // cluster given a port an earlier one had (a 1.20 lab serving pools at v2, then a 1.16 lab
+    // serving only v2alpha1) read the stale cache and got "the server could not find the
+    // requested resource" (ci12). Each lab cluster keeps its own cache.
+    KUBECACHEDIR: join(dir, 'kube-cache'),
     ...(options.network ? { KIND_EXPERIMENTAL_DOCKER_NETWORK: options.network } : {}),
   });
   const createEnv = {
