@@ -517,9 +517,16 @@ const added: Mutant[] = [
   {
     id: 'registry-keeps-deleted-clusters',
     file: 'src-main/core/cluster/cluster-registry.ts',
-    search: '      if (!present.has(cluster)) {',
-    replace: '      if (present.size < 0) {',
+    search: '      if (present.has(cluster)) {',
+    replace: '      if (present.size >= 0) {',
     guards: ['src-main/core/cluster/cluster-registry.test.ts'],
+  },
+  {
+    id: 'registry-drops-a-recreated-cluster-at-once',
+    file: 'src-main/core/cluster/cluster-registry.ts',
+    search: 'this.options.goneGraceMs ?? 5 * 60_000',
+    replace: '0',
+    guards: ['src-main/core/cluster/cluster-registry.test.ts', 'src-main/cli/commands/status-lifecycle.test.ts'],
   },
 ];
 

@@ -55,11 +55,12 @@ describe('ClusterRegistry', () => {
 });
 
 describe('ClusterRegistry: clusters kept for a listener', () => {
-  it('lets go of a kept cluster once it is no longer on the engine, and keeps the others', async () => {
+  it('lets go of a kept cluster once it has been gone from the engine for the grace time, keeps one that came back, and the others', async () => {
     const list = new Emitter<readonly { name: string }[]>(createMemoryLogger());
     const clusters = new ClusterRegistry({
       topology: undefined,
       clustersChanged: list.event,
+      goneGraceMs: 40,
       kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig',
       log: createMemoryLogger(),
       firstListWaitMs: 50,
@@ -67,13 +68,19 @@ describe('ClusterRegistry: clusters kept for a listener', () => {
     const listening = clusters.subscribe(() => undefined);
     await clusters.status('gone');
     await clusters.status('stays');
-    expect(clusters.followed.sort()).toEqual(['gone', 'stays']);
+    await clusters.status('recreated');
+    expect(clusters.followed.sort()).toEqual(['gone', 'recreated', 'stays']);
     expect(list.listenerCount).toBe(1);
     list.fire([{ name: 'stays' }, { name: 'other' }]);
-    expect(clusters.followed).toEqual(['stays']);
+    // Deleted just now: still followed (it may be created again, as `kind delete` + `kind create` do).
+    expect(clusters.followed.sort()).toEqual(['gone', 'recreated', 'stays']);
+    list.fire([{ name: 'stays' }, { name: 'recreated' }]);
+    await tick(80);
+    expect(clusters.followed.sort()).toEqual(['recreated', 'stays']);
     // A cluster someone holds on purpose (an open page) is theirs to release, not the list's.
     const held = clusters.hold('watched');
     list.fire([{ name: 'stays' }]);
+    await tick(80);
     expect(clusters.followed.sort()).toEqual(['stays', 'watched']);
     held.dispose();
     listening.dispose();

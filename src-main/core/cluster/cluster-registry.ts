@@ -23,6 +23,12 @@ export interface ClusterRegistryOptions {
   session?: Pick<ClusterSessionOptions, 'deadlineMs' | 'requestTimeoutMs' | 'coalesceMs'>;
   /** The clusters on the engine whenever they change; the topology's own event unless given. */
   clustersChanged?: Event<readonly { name: string }[]>;
+  /**
+   * How long a kept cluster may be gone from the engine before it is let go (ms): a cluster
+   * deleted and created again with the same name (`kind delete`, `kind create`) is the same one
+   * to a watch that follows it; a cluster gone for good is not kept for ever.
+   */
+  goneGraceMs?: number;
 }
 
 interface Entry {
@@ -43,6 +49,8 @@ export class ClusterRegistry implements Disposable {
   private readonly kept = new Map<string, Disposable>();
   /** Listens to the engine's cluster list while any cluster is kept, to let go of deleted ones. */
   private keptWatch: Disposable | undefined;
+  /** Kept clusters gone from the engine, and the timer that lets each go unless it comes back. */
+  private readonly goneTimers = new Map<string, NodeJS.Timeout>();
   private subscribers = 0;
   private linger: NodeJS.Timeout | undefined;
   /** After dispose nothing is followed again (a DNS re-read or a handler still in flight). */
@@ -110,13 +118,16 @@ export class ClusterRegistry implements Disposable {
     this.kept.clear();
     this.keptWatch?.dispose();
     this.keptWatch = undefined;
+    for (const timer of this.goneTimers.values()) clearTimeout(timer);
+    this.goneTimers.clear();
   }
 
   /**
    * Keeps a cluster asked about while someone listens — until the listeners leave, or the
-   * cluster leaves the engine: a page open for a day while clusters are made and deleted must
-   * not keep a session (its informers, its kubeconfig watcher) per deleted cluster (the soak
-   * found 73 such sessions after 45 minutes of other clusters coming and going).
+   * cluster has been gone from the engine for `goneGraceMs` (5 min): a page open for a day while
+   * clusters are made and deleted must not keep a session (its informers, its kubeconfig
+   * watcher) per deleted cluster (the soak found 73 such sessions after 45 minutes of other
+   * clusters coming and going), while a watch of a cluster deleted and created again follows it.
    */
   private keep(cluster: string): void {
     this.kept.set(cluster, this.hold(cluster));
@@ -125,11 +136,25 @@ export class ClusterRegistry implements Disposable {
   }
 
   private releaseGone(present: ReadonlySet<string>): void {
-    for (const [cluster, hold] of this.kept)
-      if (!present.has(cluster)) {
-        this.kept.delete(cluster);
-        hold.dispose();
+    for (const cluster of this.kept.keys()) {
+      const timer = this.goneTimers.get(cluster);
+      if (present.has(cluster)) {
+        clearTimeout(timer);
+        this.goneTimers.delete(cluster);
+      } else if (!timer) {
+        const release = setTimeout(
+          () => {
+            this.goneTimers.delete(cluster);
+            const hold = this.kept.get(cluster);
+            this.kept.delete(cluster);
+            hold?.dispose();
+          },
+          this.options.goneGraceMs ?? 5 * 60_000,
+        );
+        release.unref();
+        this.goneTimers.set(cluster, release);
       }
+    }
   }
 
   /** Clusters followed now. */
@@ -176,6 +201,7 @@ export class ClusterRegistry implements Disposable {
     clearTimeout(this.linger);
     this.kept.clear();
     this.keptWatch?.dispose();
+    for (const timer of this.goneTimers.values()) clearTimeout(timer);
     for (const entry of this.entries.values()) entry.session.dispose();
     this.entries.clear();
     this.changed.dispose();
