@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { withFirstPaint } from './src-renderer/src/shell/first-paint';
 
 const contractAlias = { '@contract': resolve(import.meta.dirname, 'src-main/contract') };
 
@@ -35,7 +36,11 @@ export default defineConfig({
   renderer: {
     root: resolve(import.meta.dirname, 'src-renderer'),
     resolve: { alias: contractAlias },
-    plugins: [react()],
+    plugins: [
+      react(),
+      // The sidebar as HTML inside #root, painted before the app's code runs (issue 31's first paint).
+      { name: 'kindscope-first-paint', transformIndexHtml: (html: string) => withFirstPaint(html) },
+    ],
     build: {
       // electron-vite leaves the renderer unminified; serve mode ships it over the network.
       minify: true,

@@ -37,6 +37,33 @@ test('the home screen shows the engine that `docker version` reports', async ({ 
   await page.screenshot({ path: join(artifacts, 'home.png') });
 });
 
+test('the window shows the sidebar before the app code has run, and Home never fetches Topology', async ({ page }) => {
+  serve = await startServe();
+  const home = new HomePage(page);
+  // The app's code held back: what paints is index.html's own first paint.
+  await page.route(/\/assets\/index-[^/]*\.js$/, (route) => route.abort());
+  await page.goto(serve.url);
+  await expect(page.getByRole('status')).toHaveText('Starting Kindscope…');
+  for (const area of ['Home', 'Clusters', 'Create lab', 'Topology', 'Troubleshoot', 'Names', 'Settings'])
+    await expect(home.navigation().getByRole('link', { name: area })).toBeVisible();
+  await page.screenshot({ path: join(artifacts, 'home-first-paint.png') });
+
+  // With the code: the app replaces the first paint; pages are chunks of their own, Topology's
+  // only fetched when Topology opens.
+  await page.unroute(/\/assets\/index-[^/]*\.js$/);
+  const fetched: string[] = [];
+  page.on('request', (request) => fetched.push(new URL(request.url()).pathname));
+  await page.goto(serve.url);
+  await expect(home.heading).toBeVisible();
+  await expect(page.getByText('Starting Kindscope…')).toHaveCount(0);
+  await home.navigation().getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  expect(fetched.some((path) => /SettingsPage-/.test(path))).toBe(true);
+  expect(fetched.filter((path) => /TopologyPage-|elk/.test(path))).toEqual([]);
+  await home.navigation().getByRole('link', { name: 'Topology' }).click();
+  await expect.poll(() => fetched.some((path) => /TopologyPage-/.test(path))).toBe(true);
+});
+
 test('without the token the server answers 401', async ({ request }) => {
   serve = await startServe();
   const response = await request.get(`${serve.origin}/`);

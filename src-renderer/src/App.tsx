@@ -2,48 +2,64 @@ import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useAppContext, useAppStore } from './app-context';
 import { ErrorNotice } from './components/ErrorNotice';
-import { ClusterListPage } from './features/clusters/ClusterListPage';
-import { CreateLabPage } from './features/create-lab/CreateLabPage';
 import { followAppInfo, followConnection, followEngine } from './features/home/engine-loader';
 import { HomePage } from './features/home/HomePage';
-import { NamesPage } from './features/names/NamesPage';
-import { SettingsPage } from './features/settings/SettingsPage';
-import { TroubleshootPage } from './features/troubleshoot/TroubleshootPage';
 import { WelcomeDialog } from './features/welcome/WelcomeDialog';
-import { areas, isArea, type Area } from './store/shell-slice';
+import { areaLabels, isArea, type Area } from './shell/areas';
+import { Sidebar } from './shell/Sidebar';
 
-// Topology (React Flow, the graph, and the ELK layout worker it starts) is most of the
-// renderer's code and only that page needs it: a chunk of its own, fetched when it opens, so
-// Home and the other pages paint without it (https://react.dev/reference/react/lazy).
+// Only Home is in the first load: every other page is a chunk of its own, fetched when it
+// opens (https://react.dev/reference/react/lazy), so the first paint parses Home's code and
+// no more. Topology (React Flow, the graph, and the ELK layout worker it starts) is most of
+// the renderer's code; the smaller pages are fetched in the background once Home has painted,
+// so opening them is as quick as before.
 const TopologyPage = lazy(() =>
   import('./features/topology/TopologyPage').then((module) => ({ default: module.TopologyPage })),
 );
+const laterPages = {
+  clusters: () =>
+    import('./features/clusters/ClusterListPage').then((module) => ({ default: module.ClusterListPage })),
+  'create-lab': () =>
+    import('./features/create-lab/CreateLabPage').then((module) => ({ default: module.CreateLabPage })),
+  troubleshoot: () =>
+    import('./features/troubleshoot/TroubleshootPage').then((module) => ({ default: module.TroubleshootPage })),
+  names: () => import('./features/names/NamesPage').then((module) => ({ default: module.NamesPage })),
+  settings: () => import('./features/settings/SettingsPage').then((module) => ({ default: module.SettingsPage })),
+} as const;
+const ClusterListPage = lazy(laterPages.clusters);
+const CreateLabPage = lazy(laterPages['create-lab']);
+const TroubleshootPage = lazy(laterPages.troubleshoot);
+const NamesPage = lazy(laterPages.names);
+const SettingsPage = lazy(laterPages.settings);
 
-const areaLabels: Record<Area, string> = {
-  home: 'Home',
-  clusters: 'Clusters',
-  'create-lab': 'Create lab',
-  topology: 'Topology',
-  troubleshoot: 'Troubleshoot',
-  names: 'Names',
-  settings: 'Settings',
-};
+/** After the first paint, when the page is idle: fetch the smaller pages' chunks (not Topology's). */
+function usePrefetchPages() {
+  useEffect(() => {
+    const prefetch = () => {
+      for (const load of Object.values(laterPages)) void load().catch(() => undefined);
+    };
+    if (typeof window.requestIdleCallback === 'function') {
+      const id = window.requestIdleCallback(prefetch, { timeout: 2000 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const timer = window.setTimeout(prefetch, 500);
+    return () => window.clearTimeout(timer);
+  }, []);
+}
+
+function Loading({ label }: { label: string }) {
+  return (
+    <p role="status" className="muted">
+      Loading {label}…
+    </p>
+  );
+}
 
 const pages: Record<Area, () => ReactNode> = {
   home: () => <HomePage />,
   clusters: () => <ClusterListPage />,
   'create-lab': () => <CreateLabPage />,
-  topology: () => (
-    <Suspense
-      fallback={
-        <p role="status" className="muted">
-          Loading Topology…
-        </p>
-      }
-    >
-      <TopologyPage />
-    </Suspense>
-  ),
+  topology: () => <TopologyPage />,
   troubleshoot: () => <TroubleshootPage />,
   names: () => <NamesPage />,
   settings: () => <SettingsPage />,
@@ -75,6 +91,7 @@ export function App() {
     })),
   );
   useHashNavigation();
+  usePrefetchPages();
 
   useEffect(() => {
     const stopEngine = followEngine(context);
@@ -89,24 +106,10 @@ export function App() {
 
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Main">
-        <div className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          <span className="brand-name">Kindscope</span>
-        </div>
-        <ul>
-          {areas.map((id) => (
-            <li key={id}>
-              <a href={`#/${id}`} className="nav-link" aria-current={area === id ? 'page' : undefined}>
-                {areaLabels[id]}
-              </a>
-            </li>
-          ))}
-        </ul>
-        <p className="sidebar-footer muted">
-          {appInfo ? `v${appInfo.version} · ${appInfo.transport === 'serve' ? 'browser' : appInfo.transport}` : ''}
-        </p>
-      </nav>
+      <Sidebar
+        area={area}
+        footer={appInfo ? `v${appInfo.version} · ${appInfo.transport === 'serve' ? 'browser' : appInfo.transport}` : ''}
+      />
       <main className="content">
         {connection !== 'live' && (
           <ErrorNotice
@@ -128,7 +131,9 @@ export function App() {
           inert={connection !== 'live'}
           aria-label={connection === 'live' ? undefined : 'Last known data (disconnected)'}
         >
-          {pages[area]()}
+          <Suspense key={area} fallback={<Loading label={areaLabels[area]} />}>
+            {pages[area]()}
+          </Suspense>
         </div>
       </main>
       <WelcomeDialog />

@@ -1,13 +1,9 @@
 import type { StateCreator } from 'zustand';
 import type { AppError, AppInfo, StreamState } from '@contract';
+import type { Area } from '../shell/areas';
 import type { StoreState } from './index';
 
-export const areas = ['home', 'clusters', 'create-lab', 'topology', 'troubleshoot', 'names', 'settings'] as const;
-export type Area = (typeof areas)[number];
-
-export function isArea(value: string): value is Area {
-  return (areas as readonly string[]).includes(value);
-}
+export { areas, isArea, type Area } from '../shell/areas';
 
 export interface ShellSlice {
   area: Area;
