@@ -53,6 +53,8 @@ export class ClusterSession implements Disposable {
   private topologyProblem: string | undefined;
   private otherPools: OtherClusterPool[] | undefined;
   private lastPushed: string | undefined;
+  /** How long the window after a push stays open (see the constructor). */
+  private pushWindowMs = maxPushWindowMs;
   private watchers: FSWatcher[] = [];
   /** Aborted by dispose: the session's own reads in flight (the other clusters' pools) end at once. */
   private readonly lifetime = new AbortController();
@@ -62,7 +64,13 @@ export class ClusterSession implements Disposable {
     this.context = `kind-${options.cluster}`;
     // Leading: a lone change (a node's container stopped, a service got its IP) is pushed on
     // the next turn of the event loop, not after the window; a burst is still one push per window.
-    this.recompute = this.store.add(new Coalescer(options.coalesceMs ?? 25, () => this.push(), { leading: true }));
+    // The window is what a push costs, times four (4–25 ms): a second change soon after the first
+    // (a service made, then given its IP by the pool a few ms later) waits about as long as
+    // pushing takes, not a fixed 25 ms (issue 31: it trailed `kubectl get -w` by ~23 ms), and a
+    // burst on a big cluster still spends at most a fifth of the time pushing.
+    this.recompute = this.store.add(
+      new Coalescer(options.coalesceMs ?? (() => this.pushWindowMs), () => this.push(), { leading: true }),
+    );
     // kind writes the kubeconfig in several steps: one reload after they settle (ms).
     this.reloadKubeconfig = this.store.add(new Coalescer(200, () => this.connectKube()));
     const measurements = options.measurements;
@@ -137,11 +145,16 @@ export class ClusterSession implements Disposable {
 
   private push(): void {
     if (this.disposed) return;
-    const status = this.status();
-    const key = statusChangeKey(status);
-    if (key === this.lastPushed) return;
-    this.lastPushed = key;
-    this.changed.fire(status);
+    const started = performance.now();
+    try {
+      const status = this.status();
+      const key = statusChangeKey(status);
+      if (key === this.lastPushed) return;
+      this.lastPushed = key;
+      this.changed.fire(status);
+    } finally {
+      this.pushWindowMs = pushWindowFor(performance.now() - started);
+    }
   }
 
   /** (Re)reads the kubeconfig and starts informers for the context, unless nothing changed. */
@@ -268,4 +281,12 @@ export class ClusterSession implements Disposable {
   private afterDispose(error: unknown): void {
     if (!this.disposed) this.options.log.debug(`Reading the other clusters' pools failed`, error);
   }
+}
+
+const minPushWindowMs = 4;
+const maxPushWindowMs = 25;
+
+/** The coalescing window after a push that took `pushMs`: four times its cost, 4–25 ms. */
+export function pushWindowFor(pushMs: number): number {
+  return Math.min(maxPushWindowMs, Math.max(minPushWindowMs, Math.ceil(pushMs * 4)));
 }

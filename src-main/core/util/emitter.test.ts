@@ -187,4 +187,31 @@ describe('DisposableStore and Coalescer', () => {
       vi.useRealTimers();
     }
   });
+
+  it('leading with a window the task sizes: each window is as long as the function says when it opens', () => {
+    vi.useFakeTimers();
+    try {
+      let windowMs = 25;
+      const task = vi.fn(() => {
+        windowMs = 4; // this run was cheap: the next window is short
+      });
+      const coalescer = new Coalescer(() => windowMs, task, { leading: true });
+      coalescer.schedule();
+      vi.advanceTimersByTime(1);
+      expect(task).toHaveBeenCalledTimes(1); // this window opened before the run: 25 ms
+      coalescer.schedule();
+      vi.advanceTimersByTime(20);
+      expect(task).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(5);
+      expect(task).toHaveBeenCalledTimes(2); // at 25 ms (t = 26 now); the window it opened ends at 29
+      coalescer.schedule();
+      vi.advanceTimersByTime(2);
+      expect(task).toHaveBeenCalledTimes(2);
+      vi.advanceTimersByTime(1);
+      expect(task).toHaveBeenCalledTimes(3); // 4 ms after the last run, not 25
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
+

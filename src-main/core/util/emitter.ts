@@ -98,6 +98,9 @@ export class DisposableStore implements Disposable {
  * a list) still land together — and coalesces the calls that follow within `delayMs` into
  * one run at the window's end: a lone change is not delayed, a burst still runs about once
  * per window.
+ *
+ * `delayMs` may be a function, asked each time a window opens: a window sized by what the task
+ * costs (see ClusterSession).
  */
 export class Coalescer implements Disposable {
   private timer: NodeJS.Timeout | undefined;
@@ -107,10 +110,14 @@ export class Coalescer implements Disposable {
   private disposed = false;
 
   constructor(
-    private readonly delayMs: number,
+    private readonly delayMs: number | (() => number),
     private readonly task: () => void,
     private readonly options: { leading?: boolean } = {},
   ) {}
+
+  private get delay(): number {
+    return typeof this.delayMs === 'function' ? this.delayMs() : this.delayMs;
+  }
 
   /** Runs the task after `delayMs` unless already scheduled; nothing once disposed (no timer outlives its owner). */
   schedule(): void {
@@ -120,7 +127,7 @@ export class Coalescer implements Disposable {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.task();
-      }, this.delayMs);
+      }, this.delay);
       return;
     }
     if (this.immediate) return;
@@ -142,7 +149,7 @@ export class Coalescer implements Disposable {
       this.again = false;
       this.openWindow();
       this.task();
-    }, this.delayMs);
+    }, this.delay);
   }
 
   get pending(): boolean {
