@@ -1,6 +1,6 @@
 import type { CliCommand } from '../cli-command';
 import { ExitCode } from '../output';
-import { bgpFindingsFor, modelFindings } from './bgp-findings';
+import { bgpFindingsFor } from './bgp-findings';
 import { everyClusterStatus, findingsOf } from './cluster-summary';
 import { describeIncomplete } from './format-status';
 
@@ -28,13 +28,15 @@ or some of the state could not be read (then it says what is missing).`,
       if (!result.ok) return fail(result.error);
       statuses = result.statuses;
     }
-    // BGP mode (issue 29): the sessions, the router and the BGP objects, beside the model's findings.
+    // BGP mode (issue 29): the sessions, the router and the BGP objects, beside the model's findings
+    // (which say nothing of leases, policies or ARP on a release that announces by BGP alone:
+    // core/diagnose/bgp-mode.ts, the one place that decides it).
     const bgp = await Promise.all(statuses.map((status) => bgpFindingsFor(client, status.cluster)));
     const report = statuses.map((status, i) => ({
       cluster: status.cluster,
       complete: status.complete,
       ...(status.complete ? {} : { incomplete: describeIncomplete(status) }),
-      findings: [...modelFindings(findingsOf(status), bgp[i]!.active), ...bgp[i]!.findings],
+      findings: [...findingsOf(status), ...bgp[i]!.findings],
     }));
     const text = report.length
       ? report
