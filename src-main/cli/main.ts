@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // First: refuses an unsupported Node in one line. Everything else is imported after it.
 import '../core/util/node-guard.mjs';
+import { useCompileCache } from '../core/util/compile-cache';
+
+useCompileCache();
 
 const { runCli } = await import('./run-cli');
 const { ExitCode } = await import('./output');

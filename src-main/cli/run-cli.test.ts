@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { docker, requireDocker } from '../../e2e/lab/require-docker.ts';
@@ -8,7 +10,7 @@ import { kindscopeEntry } from '../../e2e/lab/kindscope-entry.ts';
 
 const root = join(import.meta.dirname, '../..');
 
-/** Runs the real `kindscope` entry point as a user would (through tsx, like `npm run cli`). */
+/** Runs the real `kindscope` entry point as a user would (the built CLI, like `npm run cli`). */
 function kindscope(args: string[], env: Record<string, string | undefined> = {}) {
   const result = spawnSync(process.execPath, [...kindscopeEntry, ...args], {
     cwd: root,
@@ -129,5 +131,26 @@ describe('kindscope usage', () => {
   it('prints its version', async () => {
     const result = await inProcess(['version', '--json']);
     expect(JSON.parse(result.out)).toMatchObject({ name: 'Kindscope', transport: 'cli' });
+  });
+
+  it("keeps Node's compiled code between starts (the one-shot commands' load time), unless told not to", () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => entry.name);
+    // Where Node keeps it by default: node-compile-cache in the OS temp folder (TMPDIR here).
+    // Not NODE_COMPILE_CACHE: that variable alone turns the cache on, whatever the CLI does.
+    const temp = mkdtempSync(join(tmpdir(), 'kindscope-compile-cache-'));
+    const off = mkdtempSync(join(tmpdir(), 'kindscope-compile-cache-off-'));
+    try {
+      expect(kindscope(['version'], { TMPDIR: temp, NODE_COMPILE_CACHE: undefined }).code).toBe(ExitCode.ok);
+      expect(files(join(temp, 'node-compile-cache')).length).toBeGreaterThan(0);
+      const disabled = { TMPDIR: off, NODE_COMPILE_CACHE: undefined, NODE_DISABLE_COMPILE_CACHE: '1' };
+      expect(kindscope(['version'], disabled).code).toBe(ExitCode.ok);
+      expect(readdirSync(off)).toEqual([]);
+    } finally {
+      rmSync(temp, { recursive: true, force: true });
+      rmSync(off, { recursive: true, force: true });
+    }
   });
 });

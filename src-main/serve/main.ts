@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // First: refuses an unsupported Node in one line. Everything else is imported after it.
 import '../core/util/node-guard.mjs';
+import { useCompileCache } from '../core/util/compile-cache';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+
+useCompileCache();
 
 const { createApp } = await import('../app/compose');
 const { appDataDir } = await import('../core/settings/app-paths');
