@@ -152,6 +152,22 @@ interface TopologyDoc {
   nodes: { name: string; running: boolean }[];
 }
 
+/**
+ * Run in the page before its own code: when Home's heading enters the page and when the engine's
+ * status pill first says Reachable or Offline (serve's data), seen from inside the page — not when
+ * this script next asks, which would add Playwright's round trips to the figures.
+ */
+const watchHomeScript = `
+  window.kindscopeFeel = {};
+  new MutationObserver((_, observer) => {
+    const seen = window.kindscopeFeel;
+    if (seen.headingAt === undefined && document.querySelector('h1')) seen.headingAt = performance.now();
+    const pill = [...document.querySelectorAll('main [role="status"]')].find((e) => /Reachable|Offline/.test(e.textContent || ''));
+    if (seen.engineAt === undefined && pill) seen.engineAt = performance.now();
+    if (seen.headingAt !== undefined && seen.engineAt !== undefined) observer.disconnect();
+  }).observe(document, { subtree: true, childList: true, characterData: true });
+`;
+
 export async function benchFeel(): Promise<Record<string, unknown>> {
   ensureBuilt();
   const result: Record<string, unknown> = {
@@ -192,25 +208,30 @@ export async function benchFeel(): Promise<Record<string, unknown>> {
     try {
       const fcp: number[] = [];
       const homeShown: number[] = [];
+      const engineShown: number[] = [];
       let topologyLoadedOnHome = false;
       for (let i = 0; i < runs; i += 1) {
         const context = await browser.newContext();
         const page = await context.newPage();
+        await page.addInitScript({ content: watchHomeScript });
         await page.goto(serve.url);
         await page.getByRole('heading', { level: 1 }).first().waitFor();
+        await page.waitForFunction('window.kindscopeFeel.engineAt !== undefined');
+        const seen = (await page.evaluate('window.kindscopeFeel')) as { headingAt: number; engineAt: number };
         const timing = await page.evaluate(() => ({
           fcp: performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? Number.NaN,
-          now: performance.now(),
           resources: performance.getEntriesByType('resource').map((r) => r.name),
         }));
         fcp.push(timing.fcp);
-        homeShown.push(timing.now);
+        homeShown.push(seen.headingAt);
+        engineShown.push(seen.engineAt);
         if (timing.resources.some((name) => /TopologyPage-|elk/.test(name))) topologyLoadedOnHome = true;
         await context.close();
       }
       result.firstPaint = {
         firstContentfulPaint: spread(fcp),
         homeHeadingShown: spread(homeShown),
+        engineStatusShown: spread(engineShown),
         topologyLoadedOnHome,
       };
     } finally {
@@ -397,7 +418,13 @@ export function formatFeel(r: Record<string, unknown>): string {
   const b = r.bundles as ReturnType<typeof bundles> | undefined;
   const s = r.serveStart as { builtEntry: Spread; npmRunServe: Spread } | undefined;
   const p = r.firstPaint as
-    { firstContentfulPaint: Spread; homeHeadingShown: Spread; topologyLoadedOnHome: boolean } | undefined;
+    | {
+        firstContentfulPaint: Spread;
+        homeHeadingShown: Spread;
+        engineStatusShown: Spread;
+        topologyLoadedOnHome: boolean;
+      }
+    | undefined;
   const c = r.cliStatus as
     { kindscopeStatus: Spread; kubectlGet: Spread; ratio: Spread; npmRunCliStatus: Spread } | undefined;
   const stop = r.stopToPush as Record<string, Spread> | undefined;
@@ -412,7 +439,8 @@ export function formatFeel(r: Record<string, unknown>): string {
   if (p)
     rows.push(
       ['Home: first contentful paint', fmt(p.firstContentfulPaint), '≤ 300 ms'],
-      ['Home: heading shown (data from serve)', fmt(p.homeHeadingShown), ''],
+      ['Home: its heading in the page (the app has rendered)', fmt(p.homeHeadingShown), ''],
+      ["Home: the engine's status shown (data from serve)", fmt(p.engineStatusShown), ''],
     );
   if (b)
     rows.push([
