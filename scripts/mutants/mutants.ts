@@ -528,6 +528,35 @@ const added: Mutant[] = [
     replace: '0',
     guards: ['src-main/core/cluster/cluster-registry.test.ts', 'src-main/cli/commands/status-lifecycle.test.ts'],
   },
+  // Issue 31, this stop: the push window, the first paint, the compile cache.
+  {
+    id: 'i31-coalescer-window-function-ignored',
+    file: 'src-main/core/util/emitter.ts',
+    search: "typeof this.delayMs === 'function' ? this.delayMs() : this.delayMs",
+    replace: "typeof this.delayMs === 'function' ? 25 : this.delayMs",
+    guards: ['src-main/core/util/emitter.test.ts'],
+  },
+  {
+    id: 'i31-push-window-not-sized-by-cost',
+    file: 'src-main/core/cluster/cluster-session.ts',
+    search: 'Math.ceil(pushMs * 4)',
+    replace: 'maxPushWindowMs',
+    guards: ['src-main/core/cluster/push-window.test.ts'],
+  },
+  {
+    id: 'i31-first-paint-left-out',
+    file: 'src-renderer/src/shell/first-paint.tsx',
+    search: 'return html.replace(empty, `<div id="root">${renderToStaticMarkup(<FirstPaint />)}</div>`);',
+    replace: 'return html;',
+    guards: ['src-renderer/src/shell/first-paint.test.tsx'],
+  },
+  {
+    id: 'i31-cli-compile-cache-off',
+    file: 'src-main/cli/main.ts',
+    search: 'useCompileCache();\n',
+    replace: '\n',
+    guards: ['src-main/cli/run-cli.test.ts'],
+  },
 ];
 
 export const mutants: Mutant[] = [...review, ...added, ...upgradeMutants];
