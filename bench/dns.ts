@@ -99,13 +99,18 @@ function waitForLine(child: ChildProcess, pattern: RegExp): Promise<string> {
   });
 }
 
+/** Rounds per server (BENCH_DNS_RUNS, 10): `rows` has the first of each, `runs` every one. */
+const dnsRuns = Number(process.env.BENCH_DNS_RUNS ?? 10);
+
 export async function benchDns(): Promise<{
   rows: Measurement[];
+  runs: { kindscope: Measurement[]; dnsmasq: Measurement[] };
   services: number;
   concurrency: number;
   note?: string;
 }> {
   const rows: Measurement[] = [];
+  const runs: { kindscope: Measurement[]; dnsmasq: Measurement[] } = { kindscope: [], dnsmasq: [] };
   const kindscope = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/dns-server.ts'), '0'], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -113,7 +118,8 @@ export async function benchDns(): Promise<{
   try {
     const port = Number(await waitForLine(kindscope, /ready (\d+)/));
     await load('kindscope', port); // warm-up (JIT), not counted
-    rows.push(await load('kindscope', port));
+    for (let i = 0; i < dnsRuns; i += 1) runs.kindscope.push(await load('kindscope', port));
+    rows.push(runs.kindscope[0]!);
   } finally {
     kindscope.kill();
   }
@@ -155,13 +161,14 @@ export async function benchDns(): Promise<{
     try {
       await waitForLine(dnsmasq, /(started, version)/);
       await load('dnsmasq', port);
-      rows.push(await load('dnsmasq', port));
+      for (let i = 0; i < dnsRuns; i += 1) runs.dnsmasq.push(await load('dnsmasq', port));
+      rows.push(runs.dnsmasq[0]!);
     } finally {
       dnsmasq.kill();
       rmSync(dir, { recursive: true, force: true });
     }
   }
-  return { rows, services: benchServices().length, concurrency, ...(note ? { note } : {}) };
+  return { rows, runs, services: benchServices().length, concurrency, ...(note ? { note } : {}) };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

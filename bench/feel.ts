@@ -31,16 +31,16 @@ export interface Spread {
   n: number;
 }
 
-export function spread(values: number[]): Spread {
+export function spread(values: number[], digits = 1): Spread {
   const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (sorted.length === 0) return { median: Number.NaN, min: Number.NaN, max: Number.NaN, n: 0 };
   const mid = sorted.length / 2;
   const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-  const r = (n: number) => Math.round(n * 10) / 10;
+  const r = (n: number) => Math.round(n * 10 ** digits) / 10 ** digits;
   return { median: r(median), min: r(sorted[0]!), max: r(sorted.at(-1)!), n: sorted.length };
 }
 
-const fmt = (s: Spread, unit = 'ms') => `${s.median} ${unit} (${s.min}–${s.max}, n=${s.n})`;
+export const fmt = (s: Spread, unit = 'ms') => `${s.median} ${unit} (${s.min}–${s.max}, n=${s.n})`;
 
 /** Lines of a child's stdout, each with the time it arrived here. */
 function lines(child: ChildProcess, onLine: (line: string, at: number) => void): void {

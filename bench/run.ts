@@ -19,6 +19,7 @@ import { benchStatus } from './status';
 import { benchCreate, formatCreateBench } from './create';
 import { benchDns, formatDnsTable } from './dns';
 import { benchFeel, formatFeel, writeFeelJson } from './feel';
+import { anchorRows, formatAnchors, writeBenchJson } from './anchors';
 
 // BENCH_ONLY=graph: only the renderer's graph benchmark (no lab cluster, ~20 s).
 if (process.env.BENCH_ONLY === 'graph') {
@@ -27,15 +28,19 @@ if (process.env.BENCH_ONLY === 'graph') {
 }
 // What people feel (issue 31; bench/feel.ts): first, while the machine is as quiet as it gets.
 // BENCH_ONLY=feel runs only it; BENCH_FEEL=0 skips it.
+// Every part's figures, for the one table at the end and bench-results/bench.json.
+const all: Record<string, unknown> = { benchmark: 'all' };
+let feel: Record<string, unknown> | undefined;
 if (process.env.BENCH_FEEL !== '0') {
-  const feel = await benchFeel();
+  feel = await benchFeel();
+  all.feel = feel;
   const file = writeFeelJson(feel);
   process.stdout.write(`${formatFeel(feel)}(JSON: ${file})\n${JSON.stringify(feel, null, 2)}\n`);
   if (process.env.BENCH_ONLY === 'feel') process.exit(0);
 }
 
 const sizes = (process.env.BENCH_SIZES ?? '2,8,32').split(',').map(Number);
-const runs = Number(process.env.BENCH_RUNS ?? 5);
+const runs = Number(process.env.BENCH_RUNS ?? 10);
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -64,6 +69,7 @@ const engine = new DockerEngineService({ endpoint, docker: createDockerClient(en
 const topology = new TopologyService({ engine, log });
 engine.start();
 const rows: Row[] = [];
+const raw: { nodes: number; snapshots: number[]; article: number[] }[] = [];
 
 for (const size of sizes) {
   process.stderr.write(`creating a ${size}-node lab cluster…\n`);
@@ -79,7 +85,10 @@ for (const size of sizes) {
         throw new Error(`incomplete snapshot of ${cluster.name}`);
     }
     const article: number[] = [];
-    for (let i = 0; i < Math.max(1, Math.min(runs, size >= 32 ? 2 : runs)); i += 1) article.push(articleWay(cluster));
+    // Interleaved with Kindscope's own rounds would be fairer to a drifting machine; one after the
+    // other keeps each warm. The same number of rounds: the ratio is paired by round.
+    for (let i = 0; i < runs; i += 1) article.push(articleWay(cluster));
+    raw.push({ nodes: size, snapshots, article });
 
     // Push delay: from killing a node to the pushed model showing it stopped.
     const victim = cluster.nodeNames.at(-1)!;
@@ -132,6 +141,7 @@ const summary = {
     first && last ? Math.round((last.snapshotMedianMs / first.snapshotMedianMs) * 10) / 10 : undefined,
 };
 process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+all.topology = { ...summary, raw };
 // The renderer's Topology graph at 50 nodes / 500 services (bench/graph; BENCH_GRAPH=0 skips).
 if (process.env.BENCH_GRAPH !== '0') await printGraphBench();
 
@@ -153,16 +163,27 @@ if (process.env.BENCH_STATUS !== '0') {
       `(RSS ${memory.rssMiB} MiB) |\n`,
   );
   process.stdout.write(`${JSON.stringify({ benchmark: 'cluster-status', ...status }, null, 2)}\n`);
+  all.status = status;
 }
 if (process.env.BENCH_CREATE !== '0') {
   const create = await benchCreate();
   process.stdout.write(formatCreateBench(create));
   process.stdout.write(`${JSON.stringify({ benchmark: 'create', ...create }, null, 2)}\n`);
+  all.create = create;
 }
 if (process.env.BENCH_DNS !== '0') {
   const dns = await benchDns();
   process.stdout.write(
     `\n${formatDnsTable(dns.rows)}${dns.note ? `(${dns.note})\n` : ''}${JSON.stringify({ benchmark: 'dns', ...dns }, null, 2)}\n`,
   );
+  all.dns = dns;
 }
+const anchors = anchorRows({
+  ...(feel ? { feel } : {}),
+  topology: raw,
+  ...(all.create ? { create: all.create as Record<string, unknown> } : {}),
+  ...(all.dns ? { dns: all.dns as Parameters<typeof anchorRows>[0]['dns'] & object } : {}),
+});
+all.anchors = anchors;
+process.stdout.write(`${formatAnchors(anchors)}(JSON, every part: ${writeBenchJson(all)})\n`);
 process.exit(0);
