@@ -526,7 +526,9 @@ const added: Mutant[] = [
     file: 'src-main/core/cluster/cluster-registry.ts',
     search: 'this.options.goneGraceMs ?? 5 * 60_000',
     replace: '0',
-    guards: ['src-main/core/cluster/cluster-registry.test.ts', 'src-main/cli/commands/status-lifecycle.test.ts'],
+    // status-lifecycle.test.ts caught it in ci13 only when the delete and create spanned a list;
+    // the registry test's 5-minute default case catches it every time.
+    guards: ['src-main/core/cluster/cluster-registry.test.ts'],
   },
   // Issue 31, this stop: the push window, the first paint, the compile cache.
   {

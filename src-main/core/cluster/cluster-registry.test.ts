@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ClusterStatus } from '../../contract';
 import { createMemoryLogger } from '../util/logger';
 import { Emitter } from '../util/emitter';
@@ -88,5 +88,33 @@ describe('ClusterRegistry: clusters kept for a listener', () => {
     expect(clusters.followed).toEqual([]);
     expect(list.listenerCount).toBe(0);
     clusters.dispose();
+  });
+
+  it('by default a cluster gone from the engine is kept for 5 minutes: `kind delete` then `kind create` is the same watch', async () => {
+    const list = new Emitter<readonly { name: string }[]>(createMemoryLogger());
+    const clusters = new ClusterRegistry({
+      topology: undefined,
+      clustersChanged: list.event,
+      kubeconfigEnv: () => '/nonexistent/kindscope-test-kubeconfig',
+      log: createMemoryLogger(),
+      firstListWaitMs: 50,
+    });
+    const listening = clusters.subscribe(() => undefined);
+    await clusters.status('lab');
+    await clusters.status('gone');
+    vi.useFakeTimers();
+    try {
+      list.fire([]);
+      vi.advanceTimersByTime(60_000); // a minute between the delete and the create
+      list.fire([{ name: 'lab' }]);
+      vi.advanceTimersByTime(3 * 60_000); // 4 minutes after the delete
+      expect(clusters.followed.sort()).toEqual(['gone', 'lab']);
+      vi.advanceTimersByTime(2 * 60_000); // 'gone' has been gone for 6 minutes now
+      expect(clusters.followed).toEqual(['lab']);
+    } finally {
+      vi.useRealTimers();
+      listening.dispose();
+      clusters.dispose();
+    }
   });
 });
