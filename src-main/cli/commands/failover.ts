@@ -64,9 +64,12 @@ timer). The node is started or unpaused afterwards, also when the drill fails or
     // Ctrl-C (main.ts aborts the command and waits): start (or unpause) the stopped node first and
     // remove this process's capture containers, so nothing is left broken — through the router, like
     // every verb. In BGP mode each next hop was running before the drill: each is recovered.
+    // The command returns only once each recovery has answered: nothing is left to the app's disposal.
+    let recovering: Promise<unknown>[] = [];
     const restartOnInterrupt = () => {
-      for (const node of holder ? [holder] : nextHopNodes)
-        void client.invoke('capture:failover-recover', { cluster: values.cluster as string, node });
+      recovering = (holder ? [holder] : nextHopNodes).map((node) =>
+        client.invoke('capture:failover-recover', { cluster: values.cluster as string, node }),
+      );
     };
     signal.addEventListener('abort', restartOnInterrupt, { once: true });
     const result = await client
@@ -79,6 +82,7 @@ timer). The node is started or unpaused afterwards, also when the drill fails or
         ...(values.stop !== undefined ? { stop } : {}),
       })
       .finally(() => signal.removeEventListener('abort', restartOnInterrupt));
+    await Promise.allSettled(recovering);
     if (!result.ok) return fail(result.error);
     print(result.value, formatFailover(result.value));
     const done = result.value.bgp ? result.value.bgp.withdrawnMs !== undefined : result.value.newHolder;

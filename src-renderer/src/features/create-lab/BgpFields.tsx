@@ -69,10 +69,10 @@ export function BgpFields() {
         path="bgp.nodes"
         label="Nodes that advertise"
         options={[
-          { value: 'workers', label: 'Workers (as the L2 policy leaves control planes out)' },
+          { value: 'workers', label: 'Workers only' },
           { value: 'all', label: 'All nodes' },
         ]}
-        help="The CiliumBGPClusterConfig’s nodeSelector: each selected node peers with the router."
+        help="The CiliumBGPClusterConfig’s nodeSelector: each selected node peers with the router. Workers only leaves the control plane out, as the L2 policy does."
       />
       <NumberField
         path="bgp.holdTimeSeconds"
