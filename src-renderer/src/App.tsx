@@ -17,8 +17,7 @@ const TopologyPage = lazy(() =>
   import('./features/topology/TopologyPage').then((module) => ({ default: module.TopologyPage })),
 );
 const laterPages = {
-  clusters: () =>
-    import('./features/clusters/ClusterListPage').then((module) => ({ default: module.ClusterListPage })),
+  clusters: () => import('./features/clusters/ClusterListPage').then((module) => ({ default: module.ClusterListPage })),
   'create-lab': () =>
     import('./features/create-lab/CreateLabPage').then((module) => ({ default: module.CreateLabPage })),
   troubleshoot: () =>

@@ -214,4 +214,3 @@ describe('DisposableStore and Coalescer', () => {
     }
   });
 });
-
