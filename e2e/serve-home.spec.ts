@@ -64,6 +64,22 @@ test('the window shows the sidebar before the app code has run, and Home never f
   await expect.poll(() => fetched.some((path) => /TopologyPage-/.test(path))).toBe(true);
 });
 
+test('a page whose code cannot be fetched says so and offers a reload; the other pages still open', async ({
+  page,
+}) => {
+  serve = await startServe();
+  const home = new HomePage(page);
+  await page.route(/\/assets\/SettingsPage-[^/]*\.js$/, (route) => route.abort());
+  await page.goto(serve.url);
+  await expect(home.heading).toBeVisible();
+  await home.navigation().getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByRole('alert')).toContainText('Settings could not be shown');
+  await expect(page.getByRole('button', { name: 'Reload' })).toBeVisible();
+  await page.screenshot({ path: join(artifacts, 'page-failed.png') });
+  await home.navigation().getByRole('link', { name: 'Home' }).click();
+  await expect(home.heading).toBeVisible();
+});
+
 test('without the token the server answers 401', async ({ request }) => {
   serve = await startServe();
   const response = await request.get(`${serve.origin}/`);

@@ -20,6 +20,11 @@ export interface CliContext {
   print(value: unknown, text: string): void;
   /** Aborted on Ctrl-C: long-running commands stop their work with it. */
   signal: AbortSignal;
+  /**
+   * Work to finish even on Ctrl-C (a drill's stopped node started again): the CLI waits for it
+   * before it disposes the app and exits — up to 30 s; a second Ctrl-C quits at once.
+   */
+  finishBeforeExit(work: Promise<unknown>): void;
 }
 
 /**

@@ -39,6 +39,9 @@ function commandUsage(command: CliCommand): string {
  * The app (Docker, Kubernetes client) is loaded only once a command is known to run, so a
  * usage error or `--help` answers at once.
  */
+/** How long Ctrl-C waits for work a command asked to finish (`finishBeforeExit`). */
+const finishBeforeExitMs = 30_000;
+
 export async function runCli(
   argv: string[],
   output: Output,
@@ -99,6 +102,7 @@ export async function runCli(
   const { createApp } = await import('../app/compose');
   const app = createApp({ transport: 'cli', live: command.live?.(values) ?? false, ...appOptions });
   const json = values.json === true;
+  const finishing: Promise<unknown>[] = [];
   const context: CliContext = {
     client: createTypedClient(app.router),
     output,
@@ -114,6 +118,7 @@ export async function runCli(
     },
     usageError: (message) => usageError(message, `Run \`kindscope ${command.name} --help\`.`),
     print: (value, text) => output.out(json ? `${JSON.stringify(value, null, 2)}\n` : text),
+    finishBeforeExit: (work) => void finishing.push(work.catch(() => undefined)),
   };
   // Ctrl-C: stop waiting for the command and dispose at once (helper containers go with it).
   let onAbort: (() => void) | undefined;
@@ -126,6 +131,15 @@ export async function runCli(
     return await Promise.race([command.run(context), interrupted]);
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
+    // What the command asked to finish (Ctrl-C raced past the command itself), before the app goes.
+    if (finishing.length > 0) {
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all(finishing),
+        new Promise((resolve) => (bound = setTimeout(resolve, finishBeforeExitMs))),
+      ]);
+      clearTimeout(bound);
+    }
     await app.dispose();
   }
 }

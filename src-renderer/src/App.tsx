@@ -6,6 +6,7 @@ import { followAppInfo, followConnection, followEngine } from './features/home/e
 import { HomePage } from './features/home/HomePage';
 import { WelcomeDialog } from './features/welcome/WelcomeDialog';
 import { areaLabels, isArea, type Area } from './shell/areas';
+import { PageBoundary } from './shell/PageBoundary';
 import { Sidebar } from './shell/Sidebar';
 
 // Only Home is in the first load: every other page is a chunk of its own, fetched when it
@@ -142,9 +143,9 @@ export function App() {
           inert={connection !== 'live'}
           aria-label={connection === 'live' ? undefined : 'Last known data (disconnected)'}
         >
-          <Suspense key={area} fallback={<Loading label={areaLabels[area]} />}>
-            {pages[area]()}
-          </Suspense>
+          <PageBoundary key={area} page={areaLabels[area]}>
+            <Suspense fallback={<Loading label={areaLabels[area]} />}>{pages[area]()}</Suspense>
+          </PageBoundary>
         </div>
       </main>
       <WelcomeDialog />

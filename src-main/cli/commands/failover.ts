@@ -28,7 +28,7 @@ timer). The node is started or unpaused afterwards, also when the drill fails or
     pull: { type: 'boolean' },
     stop: { type: 'string' },
   },
-  async run({ client, values, fail, usageError, print, signal }) {
+  async run({ client, values, fail, usageError, print, signal, finishBeforeExit }) {
     if (typeof values.cluster !== 'string' || typeof values.service !== 'string')
       return usageError('failover needs --cluster NAME and --service [NAMESPACE/]NAME');
     if (values.stop !== undefined && values.stop !== 'stop' && values.stop !== 'pause')
@@ -64,12 +64,10 @@ timer). The node is started or unpaused afterwards, also when the drill fails or
     // Ctrl-C (main.ts aborts the command and waits): start (or unpause) the stopped node first and
     // remove this process's capture containers, so nothing is left broken — through the router, like
     // every verb. In BGP mode each next hop was running before the drill: each is recovered.
-    // The command returns only once each recovery has answered: nothing is left to the app's disposal.
-    let recovering: Promise<unknown>[] = [];
+    // The CLI disposes the app and exits only once each recovery has answered (finishBeforeExit).
     const restartOnInterrupt = () => {
-      recovering = (holder ? [holder] : nextHopNodes).map((node) =>
-        client.invoke('capture:failover-recover', { cluster: values.cluster as string, node }),
-      );
+      for (const node of holder ? [holder] : nextHopNodes)
+        finishBeforeExit(client.invoke('capture:failover-recover', { cluster: values.cluster as string, node }));
     };
     signal.addEventListener('abort', restartOnInterrupt, { once: true });
     const result = await client
@@ -82,7 +80,6 @@ timer). The node is started or unpaused afterwards, also when the drill fails or
         ...(values.stop !== undefined ? { stop } : {}),
       })
       .finally(() => signal.removeEventListener('abort', restartOnInterrupt));
-    await Promise.allSettled(recovering);
     if (!result.ok) return fail(result.error);
     print(result.value, formatFailover(result.value));
     const done = result.value.bgp ? result.value.bgp.withdrawnMs !== undefined : result.value.newHolder;

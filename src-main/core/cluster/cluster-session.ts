@@ -64,7 +64,8 @@ export class ClusterSession implements Disposable {
     this.context = `kind-${options.cluster}`;
     // Leading: a lone change (a node's container stopped, a service got its IP) is pushed on
     // the next turn of the event loop, not after the window; a burst is still one push per window.
-    // The window is what a push costs, times four (4–25 ms): a second change soon after the first
+    // The window is what the last push cost, times four (4–25 ms; a window opens as its push starts,
+    // so it is sized by the push before, and the first is 25 ms): a second change soon after the first
     // (a service made, then given its IP by the pool a few ms later) waits about as long as
     // pushing takes, not a fixed 25 ms (issue 31: it trailed `kubectl get -w` by ~23 ms), and a
     // burst on a big cluster still spends at most a fifth of the time pushing.
