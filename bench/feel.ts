@@ -438,7 +438,7 @@ export function formatFeel(r: Record<string, unknown>): string {
     );
   if (p)
     rows.push(
-      ['Home: first contentful paint', fmt(p.firstContentfulPaint), '≤ 300 ms'],
+      ['Home: first contentful paint (the sidebar, from `index.html`)', fmt(p.firstContentfulPaint), '≤ 300 ms'],
       ['Home: its heading in the page (the app has rendered)', fmt(p.homeHeadingShown), ''],
       ["Home: the engine's status shown (data from serve)", fmt(p.engineStatusShown), ''],
     );
