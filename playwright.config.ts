@@ -13,6 +13,8 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   outputDir: 'test-results',
   timeout: 60_000,
+  // The whole run (~6 min in CI): a hook that never returns fails the run instead of holding CI.
+  globalTimeout: 25 * 60_000,
   expect: { timeout: 20_000 },
   workers: 1,
   // The lab images, built once before the specs start.

@@ -59,7 +59,9 @@ export async function startServe(
     stop: () =>
       new Promise<void>((resolve) => {
         stopping = true;
-        if (child.exitCode !== null) return resolve();
+        // Already gone — with a code, or by a signal (then exitCode stays null; waiting for
+        // 'exit' again would wait for ever: it hung ci20's afterAll after serve had died).
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),

@@ -276,8 +276,10 @@ export async function runBgpFailoverDrill(
         `Refusing the drill before stopping anything: the router ${router} could not be read in a loop (no reading in 3 s)`,
         `Check that ${router} runs and answers \`docker exec ${router} vtysh -c 'show bgp summary json'\`.`,
       );
-    if (stop === 'pause') await container.pause();
-    else await container.stop({ t: 0 });
+    // Bounded: an engine that never answers the pause (seen once in CI: the node frozen, the
+    // answer never came) must not hold the drill — and the node frozen — for ever.
+    if (stop === 'pause') await container.pause(engineCall());
+    else await container.stop({ t: 0, ...engineCall() });
     timeline.push({
       atMs: Date.now() - t0,
       kind: stop === 'pause' ? 'paused' : 'stopped',
@@ -286,11 +288,12 @@ export async function runBgpFailoverDrill(
     await probeUntilWithdrawn({ ip, port, intervalMs, deadlineMs, t0, nodeIp: chosen.ip, samples, watch, signal });
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    const state = (await container.inspect().catch(() => undefined))?.State;
-    if (state?.Paused) await container.unpause().catch((e: Error) => deps.log.error(`Could not unpause ${node}`, e));
+    const state = (await container.inspect(engineCall()).catch(() => undefined))?.State;
+    if (state?.Paused)
+      await container.unpause(engineCall()).catch((e: Error) => deps.log.error(`Could not unpause ${node}`, e));
     else if (state && !state.Running)
-      await container.start().catch((e: Error) => deps.log.error(`Could not start ${node} again`, e));
-    const after = (await container.inspect().catch(() => undefined))?.State;
+      await container.start(engineCall()).catch((e: Error) => deps.log.error(`Could not start ${node} again`, e));
+    const after = (await container.inspect(engineCall()).catch(() => undefined))?.State;
     restarted = after?.Running === true && after.Paused !== true;
     timeline.push({
       atMs: Date.now() - t0,
@@ -398,3 +401,7 @@ async function probeUntilWithdrawn(ctx: {
   }
   await Promise.all(inflight);
 }
+
+/** How long the drill waits for the engine to pause, stop, start or inspect the node (ms). */
+const engineCallMs = 30_000;
+const engineCall = () => ({ abortSignal: AbortSignal.timeout(engineCallMs) });
