@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsOptionDescriptor } from 'node:util';
 import type { AppOptions } from '../app/compose';
 import { createTypedClient, type AppError } from '../contract';
+import { withTimeout } from '../core/util/timeout';
 import { closest, type CliCommand, type CliContext } from './cli-command';
 import { commands } from './commands';
 import { ExitCode, formatError, type Output } from './output';
@@ -33,15 +34,15 @@ function commandUsage(command: CliCommand): string {
   );
 }
 
+/** How long Ctrl-C waits for work a command asked to finish (`finishBeforeExit`). */
+const finishBeforeExitMs = 30_000;
+
 /**
  * The `kindscope` command line: a transport over the same handler table as the desktop
  * window and serve mode. Returns the exit code; never throws for an expected failure.
  * The app (Docker, Kubernetes client) is loaded only once a command is known to run, so a
  * usage error or `--help` answers at once.
  */
-/** How long Ctrl-C waits for work a command asked to finish (`finishBeforeExit`). */
-const finishBeforeExitMs = 30_000;
-
 export async function runCli(
   argv: string[],
   output: Output,
@@ -132,14 +133,7 @@ export async function runCli(
   } finally {
     if (onAbort) signal.removeEventListener('abort', onAbort);
     // What the command asked to finish (Ctrl-C raced past the command itself), before the app goes.
-    if (finishing.length > 0) {
-      let bound: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all(finishing),
-        new Promise((resolve) => (bound = setTimeout(resolve, finishBeforeExitMs))),
-      ]);
-      clearTimeout(bound);
-    }
+    if (finishing.length > 0) await withTimeout(Promise.all(finishing), finishBeforeExitMs).catch(() => undefined);
     await app.dispose();
   }
 }
